@@ -1,0 +1,1 @@
+"""Shared API plumbing: base serializer and viewset, pagination, permissions, error handler, schema hooks."""

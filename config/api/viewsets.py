@@ -1,0 +1,9 @@
+"""Base viewset of every registry resource: one place where scoping, filtering and ordering meet."""
+
+from rest_framework import viewsets
+
+
+class RegistryViewSet(viewsets.ModelViewSet):
+    """CRUD over a model; subclasses name the queryset (with its joins), serializer, filterset and ordering."""
+
+    ordering = None

@@ -1,0 +1,8 @@
+"""Settings for a developer's machine: DEBUG on and a fixed development secret unless the environment sets one."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "local-development-only-not-a-secret")
+os.environ.setdefault("DEBUG", "true")
+
+from .base import *  # noqa: E402,F403

@@ -1,0 +1,73 @@
+"""Serializers of the enterprises API."""
+
+from rest_framework import serializers
+
+from config.api.fields import BriefRelatedField
+from config.api.serializers import BriefSerializer, ValidatedModelSerializer
+from enterprises.choices import Segment
+from enterprises.models import Enterprise, Tenancy
+from enterprises.services import tenancy_save
+from parks.api.serializers import BriefDistrictSerializer, BriefParkSerializer, BriefUnitSerializer
+from parks.models import District, Park, Unit
+
+from .fields import CreditCodeField
+
+
+class BriefEnterpriseSerializer(BriefSerializer):
+    """An enterprise as nested in other records."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:enterprise-detail")
+
+    class Meta:
+        model = Enterprise
+        fields = ["id", "url", "display", "credit_code", "name"]
+
+
+class EnterpriseSerializer(ValidatedModelSerializer):
+    """An enterprise's full record."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:enterprise-detail")
+    credit_code = CreditCodeField()
+    district = BriefRelatedField(BriefDistrictSerializer, queryset=District.objects.all())
+    park = BriefRelatedField(BriefParkSerializer, queryset=Park.objects.all(), allow_null=True, required=False)
+    segments = serializers.ListField(child=serializers.ChoiceField(choices=Segment.choices), required=False)
+
+    class Meta:
+        model = Enterprise
+        fields = [
+            "id", "url", "credit_code", "name", "short_name", "name_en", "founded", "district", "park",
+            "chain_position", "segments", "status", "profile", "website", "contact_name", "contact_phone",
+            "contact_email", "created", "updated",
+        ]
+
+
+class TenancySerializer(ValidatedModelSerializer):
+    """An enterprise's tenancy of a unit over [start, end); the park follows from the unit."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:tenancy-detail")
+    unit = BriefRelatedField(BriefUnitSerializer, queryset=Unit.objects.all())
+    park = BriefParkSerializer(read_only=True)
+    enterprise = BriefRelatedField(BriefEnterpriseSerializer, queryset=Enterprise.objects.all())
+
+    class Meta:
+        model = Tenancy
+        fields = ["id", "url", "unit", "park", "enterprise", "start", "end", "rent"]
+
+    def create(self, validated_data):
+        return tenancy_save(tenancy=Tenancy(**validated_data))
+
+    def update(self, instance, validated_data):
+        for key, value in validated_data.items():
+            setattr(instance, key, value)
+        return tenancy_save(tenancy=instance)
+
+
+class OccupancySerializer(serializers.Serializer):
+    """Occupancy on a date: areas in m², rate in percent (null where nothing is leasable)."""
+
+    date = serializers.DateField()
+    leasable_area = serializers.DecimalField(max_digits=14, decimal_places=2)
+    let_area = serializers.DecimalField(max_digits=14, decimal_places=2)
+    rate = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
+    unit_count = serializers.IntegerField()
+    let_unit_count = serializers.IntegerField()

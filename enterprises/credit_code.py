@@ -1,0 +1,88 @@
+"""The unified social credit code (统一社会信用代码, GB 32100-2015): normalising and checking it.
+
+Rules and sources: ../shared/domain.md section 3. The same position-18 check lives in PostgreSQL as the
+function ``credit_code_is_valid`` (migration enterprises 0002), so no row can hold a code that fails it.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+LENGTH = 18
+# The 31 symbols of the code, in index order (no I, O, S, V, Z).
+SYMBOLS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+FORBIDDEN = "IOSVZ"
+WEIGHTS = [pow(3, i, 31) for i in range(17)]  # 1 3 9 27 19 26 16 17 20 29 25 13 8 24 10 30 28
+# Organisation code (GB 11714) at positions 9-17: every letter A-Z counts 10-35 there.
+ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+ORG_VALUES = {c: i for i, c in enumerate("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")}
+# What people type besides the code: surrounding and inner spaces, and the separators below.
+SEPARATORS = " \t\u3000-"
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One thing wrong with a credit code: a stable code and a message naming the position."""
+
+    code: str
+    message: str
+
+
+def normalise(raw: str) -> str:
+    """Return the code as stored: full-width folded to ASCII, spaces and hyphens removed, upper case."""
+    folded = "".join(chr(ord(c) - 0xFEE0) if "\uff01" <= c <= "\uff5e" else c for c in raw)
+    return "".join(c for c in folded if c not in SEPARATORS).upper()
+
+
+def check_character(first17: str) -> str:
+    """Return the position-18 check character for the first 17 characters of a code."""
+    total = sum(SYMBOLS.index(c) * w for c, w in zip(first17, WEIGHTS, strict=True))
+    return SYMBOLS[(31 - total % 31) % 31]
+
+
+def org_check_character(org8: str) -> str:
+    """Return the organisation-code check character (position 17) for positions 9-16."""
+    value = 11 - sum(ORG_VALUES[c] * w for c, w in zip(org8, ORG_WEIGHTS, strict=True)) % 11
+    return {10: "X", 11: "0"}.get(value, str(value))
+
+
+def faults(code: str) -> list[Fault]:
+    """Return what is wrong with an already normalised code, empty if it is valid."""
+    if len(code) != LENGTH:
+        return [Fault("length", _("The credit code must have 18 characters, not %(n)d.") % {"n": len(code)})]
+    for position, char in enumerate(code, start=1):
+        if char not in SYMBOLS:
+            message = (
+                _("Position %(pos)d: the letter %(char)s is never used in credit codes (no I, O, S, V, Z).")
+                if char in FORBIDDEN
+                else _("Position %(pos)d: %(char)s is not a digit or an upper-case letter.")
+            )
+            return [Fault("charset", message % {"pos": position, "char": char})]
+    found: list[Fault] = []
+    if settings.CREDIT_CODE_CHECK_ORGANISATION_CODE:
+        expected_org = org_check_character(code[8:16])
+        if code[16] != expected_org:
+            found.append(Fault("org_check", _(
+                "Position 17: the organisation-code check character should be %(expected)s, not %(found)s."
+            ) % {"expected": expected_org, "found": code[16]}))
+    expected = check_character(code[:17])
+    if code[17] != expected:
+        found.append(Fault("check", _(
+            "Position 18: the check character should be %(expected)s, not %(found)s."
+        ) % {"expected": expected, "found": code[17]}))
+    return found
+
+
+def validate_credit_code(value: str) -> None:
+    """Django validator: raise a ValidationError naming each fault of a (normalised) credit code."""
+    found = faults(value)
+    if found:
+        raise ValidationError([ValidationError(f.message, code=f"credit_code_{f.code}") for f in found])
+
+
+def complete(first16: str) -> str:
+    """Return a full valid code from its first 16 characters, adding both check characters (for seeds and tests)."""
+    first17 = first16 + org_check_character(first16[8:16])
+    return first17 + check_character(first17)

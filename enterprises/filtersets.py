@@ -1,0 +1,55 @@
+"""Filters of the enterprises API."""
+
+import django_filters
+from django.db.models import Q
+
+from parks.models import District, Park, Unit
+
+from .choices import ChainPosition, EnterpriseStatus, Segment
+from .models import Enterprise, Tenancy
+
+
+class EnterpriseFilterSet(django_filters.FilterSet):
+    """Filter enterprises by district, park, chain position, segment, status and text (names, credit code)."""
+
+    q = django_filters.CharFilter(method="search", label="Search names or credit code")
+    district = django_filters.ModelMultipleChoiceFilter(queryset=District.objects.all())
+    district_code = django_filters.CharFilter(field_name="district__code")
+    park = django_filters.ModelMultipleChoiceFilter(queryset=Park.objects.all())
+    chain_position = django_filters.MultipleChoiceFilter(choices=ChainPosition.choices)
+    segment = django_filters.ChoiceFilter(choices=Segment.choices, method="filter_segment")
+    status = django_filters.MultipleChoiceFilter(choices=EnterpriseStatus.choices)
+    founded_after = django_filters.DateFilter(field_name="founded", lookup_expr="gte")
+    founded_before = django_filters.DateFilter(field_name="founded", lookup_expr="lt")
+
+    class Meta:
+        model = Enterprise
+        fields = ["credit_code"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(
+            Q(name__icontains=value) | Q(short_name__icontains=value) | Q(name_en__icontains=value)
+            | Q(credit_code__startswith=value.upper())
+        )
+
+    def filter_segment(self, queryset, name, value):
+        return queryset.filter(segments__contains=[value])
+
+
+class TenancyFilterSet(django_filters.FilterSet):
+    """Filter tenancies by park, district, unit, enterprise, and those current on a date."""
+
+    park = django_filters.ModelMultipleChoiceFilter(queryset=Park.objects.all())
+    district = django_filters.ModelMultipleChoiceFilter(field_name="park__district", queryset=District.objects.all())
+    unit = django_filters.ModelMultipleChoiceFilter(queryset=Unit.objects.all())
+    enterprise = django_filters.ModelMultipleChoiceFilter(queryset=Enterprise.objects.all())
+    current_on = django_filters.DateFilter(method="filter_current_on", label="Holds its unit on this date")
+    ends_before = django_filters.DateFilter(field_name="end", lookup_expr="lt")
+
+    class Meta:
+        model = Tenancy
+        fields = []
+
+    def filter_current_on(self, queryset, name, value):
+        return queryset.filter(Q(start__lte=value) & (Q(end__isnull=True) | Q(end__gt=value)))

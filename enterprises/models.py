@@ -1,0 +1,166 @@
+"""Enterprises and their tenancies of park units."""
+
+from decimal import Decimal
+
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import ArrayField, DateRangeField, RangeOperators
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from parks.models import District, Park, Unit
+
+from .choices import ChainPosition, EnterpriseStatus, Segment
+from .fields import CreditCodeField, CreditCodeIsValid
+
+POSITIVE = MinValueValidator(Decimal("0.01"))
+
+
+class Enterprise(models.Model):
+    """A digital-human enterprise: identity, registered district and park, chain position and segments."""
+
+    # Fields anyone may read (the public directory); the rest is for the bureau, its park and itself.
+    PUBLIC_FIELDS = (
+        "credit_code", "name", "short_name", "name_en", "founded", "district", "park",
+        "chain_position", "segments", "profile", "website", "status",
+    )
+
+    credit_code = CreditCodeField(_("unified social credit code"), unique=True, error_messages={
+        "unique": _("An enterprise with this credit code is already registered."),
+    })
+    name = models.CharField(_("legal name"), max_length=128, db_index=True)
+    short_name = models.CharField(_("short name"), max_length=64, blank=True)
+    name_en = models.CharField(_("English name"), max_length=128, blank=True)
+    founded = models.DateField(_("date founded"), null=True, blank=True)
+    district = models.ForeignKey(
+        District, models.PROTECT, related_name="enterprises", verbose_name=_("registered district"),
+        help_text=_("Where the enterprise is registered now (it may differ from the code's district at issue)."),
+    )
+    park = models.ForeignKey(
+        Park, models.PROTECT, null=True, blank=True, related_name="enterprises", verbose_name=_("park"),
+        help_text=_("The park the enterprise is registered with (入园), whether or not it rents space there."),
+    )
+    chain_position = models.CharField(_("position on the industry chain"), max_length=16, choices=ChainPosition.choices)
+    segments = ArrayField(
+        models.CharField(max_length=24, choices=Segment.choices), verbose_name=_("segments"), default=list, blank=True,
+    )
+    status = models.CharField(_("status"), max_length=16, choices=EnterpriseStatus.choices, default=EnterpriseStatus.ACTIVE)
+    profile = models.TextField(_("public profile"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=64, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+        constraints = [
+            models.CheckConstraint(
+                condition=CreditCodeIsValid(F("credit_code")), name="enterprise_credit_code_valid",
+                violation_error_message=_("The credit code fails its check character."),
+            ),
+            models.CheckConstraint(
+                condition=Q(segments__contained_by=Segment.values), name="enterprise_segments_known",
+                violation_error_message=_("Unknown segment."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+
+class DateRange(models.Func):
+    """SQL daterange(start, end, '[)'): a half-open range, unbounded where end is NULL."""
+
+    function = "daterange"
+    output_field = DateRangeField()
+
+
+class Tenancy(models.Model):
+    """An enterprise in a park unit from a start date up to (not including) an end date; open end allowed.
+
+    The park is the unit's park, copied for scoping and kept equal to it by a composite foreign key
+    (migration enterprises 0002). A unit is never let twice over overlapping dates (exclusion constraint).
+    """
+
+    unit = models.ForeignKey(Unit, models.PROTECT, related_name="tenancies", verbose_name=_("unit"))
+    park = models.ForeignKey(
+        Park, models.PROTECT, related_name="tenancies", verbose_name=_("park"), editable=False, blank=True,
+    )
+    enterprise = models.ForeignKey(Enterprise, models.PROTECT, related_name="tenancies", verbose_name=_("enterprise"))
+    start = models.DateField(_("start date"))
+    end = models.DateField(_("end date"), null=True, blank=True, help_text=_("First day no longer let; empty if open."))
+    rent = models.DecimalField(
+        _("rent (yuan per m² per day)"), max_digits=8, decimal_places=2, null=True, blank=True, validators=[POSITIVE],
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["unit", "start"]
+        verbose_name = _("tenancy")
+        verbose_name_plural = _("tenancies")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gt=F("start")), name="tenancy_end_after_start",
+                violation_error_message=_("The end date must be after the start date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(rent__isnull=True) | Q(rent__gt=0), name="tenancy_rent_positive",
+                violation_error_message=_("The rent must be positive."),
+            ),
+            ExclusionConstraint(
+                name="tenancy_unit_no_overlap",
+                expressions=[(F("unit"), RangeOperators.EQUAL), (DateRange("start", "end"), RangeOperators.OVERLAPS)],
+                violation_error_code="tenancy_overlap",
+                violation_error_message=_("This unit is already let over these dates."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} @ {self.unit} [{self.start}, {self.end or '…'})"
+
+    def clean(self):
+        """Keep the park equal to the unit's park."""
+        if self.unit_id is not None:
+            self.park_id = Unit.objects.values_list("park_id", flat=True).get(pk=self.unit_id)
+
+    def save(self, *args, **kwargs):
+        if self.unit_id is not None and self.park_id is None:
+            self.clean()
+        super().save(*args, **kwargs)
+
+    def validate_constraints(self, exclude=None):
+        """Name the tenancy in the way when the unit is already let over these dates."""
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            clash = self.overlapping().first()
+            if clash is None:
+                raise
+            errors = {
+                field: [e for e in messages if e.code != "tenancy_overlap"]
+                for field, messages in error.error_dict.items()
+            }
+            errors.setdefault("start", []).append(ValidationError(overlap_message(clash), code="tenancy_overlap"))
+            raise ValidationError({field: messages for field, messages in errors.items() if messages}) from error
+
+    def overlapping(self):
+        """Other tenancies of the same unit whose dates overlap this one's."""
+        query = Tenancy.objects.filter(unit_id=self.unit_id).exclude(pk=self.pk).filter(Q(end__isnull=True) | Q(end__gt=self.start))
+        if self.end is not None:
+            query = query.filter(start__lt=self.end)
+        return query.select_related("enterprise")
+
+
+def overlap_message(clash: Tenancy) -> str:
+    """Message naming the tenancy that already holds the unit."""
+    return _("The unit is already let to %(enterprise)s from %(start)s to %(end)s (tenancy %(id)s).") % {
+        "enterprise": clash.enterprise, "start": clash.start, "end": clash.end or _("open end"), "id": clash.pk,
+    }

@@ -1,0 +1,57 @@
+"""Reads of the enterprises app: occupancy of parks and districts on a date."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q, Sum
+
+from parks.models import Unit
+
+from .models import Tenancy
+
+
+@dataclass(frozen=True)
+class Occupancy:
+    """Let and leasable area (m²) on a date, and their ratio in percent (None where nothing is leasable)."""
+
+    date: datetime.date
+    leasable_area: Decimal
+    let_area: Decimal
+    unit_count: int
+    let_unit_count: int
+
+    @property
+    def rate(self) -> Decimal | None:
+        """Let area as a percentage of leasable area, two decimals."""
+        if not self.leasable_area:
+            return None
+        return (self.let_area * 100 / self.leasable_area).quantize(Decimal("0.01"))
+
+
+def tenancies_on(*, on: datetime.date):
+    """Tenancies that hold their unit on a date (start on or before it, end after it or open)."""
+    return Tenancy.objects.filter(Q(start__lte=on) & (Q(end__isnull=True) | Q(end__gt=on)))
+
+
+def occupancy(*, units, on: datetime.date) -> Occupancy:
+    """Occupancy of a set of units on a date: two aggregate queries whatever the number of units."""
+    totals = units.aggregate(area=Sum("area"), count=Sum(1))
+    let = tenancies_on(on=on).filter(unit__in=units).aggregate(area=Sum("unit__area"), count=Sum(1))
+    return Occupancy(
+        date=on,
+        leasable_area=totals["area"] or Decimal("0"),
+        let_area=let["area"] or Decimal("0"),
+        unit_count=totals["count"] or 0,
+        let_unit_count=let["count"] or 0,
+    )
+
+
+def park_occupancy(*, park_id: int, on: datetime.date) -> Occupancy:
+    """Occupancy of one park on a date."""
+    return occupancy(units=Unit.objects.filter(park_id=park_id), on=on)
+
+
+def district_occupancy(*, district_id: int, on: datetime.date) -> Occupancy:
+    """Occupancy of every park of a district on a date."""
+    return occupancy(units=Unit.objects.filter(park__district_id=district_id), on=on)

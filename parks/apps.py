@@ -1,0 +1,11 @@
+"""App config for parks: districts, parks and their leasable units."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ParksConfig(AppConfig):
+    """The places: districts, parks, units."""
+
+    name = "parks"
+    verbose_name = _("Parks")

@@ -1,0 +1,90 @@
+"""Districts, parks and units: the places the registry assigns things to."""
+
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .choices import DistrictKind, ParkKind
+
+POSITIVE = MinValueValidator(Decimal("0.01"))
+
+
+class District(models.Model):
+    """A Beijing district (or 经开区) by its GB/T 2260 division code, with the role the plan gives it."""
+
+    code = models.CharField(
+        _("division code"), max_length=6, unique=True, validators=[RegexValidator(r"^\d{6}$")]
+    )
+    name = models.CharField(_("name"), max_length=32, unique=True)
+    name_en = models.CharField(_("English name"), max_length=64, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=DistrictKind.choices, default=DistrictKind.DISTRICT)
+    plan_role = models.TextField(_("role in the plan"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+        constraints = [models.CheckConstraint(condition=Q(code__regex=r"^\d{6}$"), name="district_code_six_digits")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Park(models.Model):
+    """A digital-human park, base or incubator in a district; its leasable area is the sum of its units."""
+
+    name = models.CharField(_("name"), max_length=128, unique=True)
+    district = models.ForeignKey(District, models.PROTECT, related_name="parks", verbose_name=_("district"))
+    kind = models.CharField(_("kind"), max_length=20, choices=ParkKind.choices, default=ParkKind.PARK)
+    featured = models.BooleanField(
+        _("featured digital-human park"), default=False,
+        help_text=_("Recognised as a featured digital-human park or base (a plan target)."),
+    )
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    focus = models.TextField(_("focus"), blank=True)
+    operator = models.CharField(_("operator"), max_length=128, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("park")
+        verbose_name_plural = _("parks")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(models.Model):
+    """A leasable space in a park: building, floor, room and its area in m²."""
+
+    park = models.ForeignKey(Park, models.PROTECT, related_name="units", verbose_name=_("park"))
+    building = models.CharField(_("building"), max_length=32)
+    floor = models.CharField(_("floor"), max_length=8)
+    room = models.CharField(_("room"), max_length=16)
+    area = models.DecimalField(_("area (m²)"), max_digits=10, decimal_places=2, validators=[POSITIVE])
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["park", "building", "floor", "room"]
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["park", "building", "floor", "room"], name="unit_unique_place",
+                violation_error_message=_("This park already has a unit at that building, floor and room."),
+            ),
+            # Target of the tenancy's (unit, park) foreign key, which keeps a tenancy's park its unit's park.
+            models.UniqueConstraint(fields=["id", "park"], name="unit_id_park"),
+            models.CheckConstraint(
+                condition=Q(area__gt=0), name="unit_area_positive",
+                violation_error_message=_("The area must be positive."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.park} {self.building}-{self.floor}-{self.room}"

@@ -1,0 +1,43 @@
+"""Endpoints of the registry API."""
+
+from config.api.viewsets import RegistryViewSet
+from registry.filtersets import BenchmarkProjectFilterSet, LabFilterSet, PlanTargetFilterSet, PlatformFilterSet
+from registry.models import BenchmarkProject, Lab, PlanTarget, Platform
+
+from .serializers import BenchmarkProjectSerializer, LabSerializer, PlanTargetSerializer, PlatformSerializer
+
+
+class LabViewSet(RegistryViewSet):
+    """University-enterprise joint labs and enterprise technology innovation centres."""
+
+    queryset = Lab.objects.select_related("host", "park")
+    serializer_class = LabSerializer
+    filterset_class = LabFilterSet
+    ordering_fields = ["name", "established", "park__name"]
+
+
+class PlatformViewSet(RegistryViewSet):
+    """Common technology platforms in the plan's five domains."""
+
+    queryset = Platform.objects.select_related("operator", "park")
+    serializer_class = PlatformSerializer
+    filterset_class = PlatformFilterSet
+    ordering_fields = ["name", "domain", "launched", "park__name"]
+
+
+class BenchmarkProjectViewSet(RegistryViewSet):
+    """Benchmark application projects by field."""
+
+    queryset = BenchmarkProject.objects.select_related("lead", "park").prefetch_related("partners")
+    serializer_class = BenchmarkProjectSerializer
+    filterset_class = BenchmarkProjectFilterSet
+    ordering_fields = ["name", "year", "field", "park__name"]
+
+
+class PlanTargetViewSet(RegistryViewSet):
+    """The plan's targets, kept as data."""
+
+    queryset = PlanTarget.objects.all()
+    serializer_class = PlanTargetSerializer
+    filterset_class = PlanTargetFilterSet
+    ordering_fields = ["position", "code", "year"]

@@ -1,0 +1,75 @@
+"""Enumerations of the registry app."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class LabKind(models.TextChoices):
+    """Kinds of lab the plan counts."""
+
+    JOINT_LAB = "joint_lab", _("University-enterprise joint lab")
+    INNOVATION_CENTRE = "innovation_centre", _("Enterprise technology innovation centre")
+
+
+class PlatformDomain(models.TextChoices):
+    """The five domains of common technology platforms named by the plan."""
+
+    CLOUD_RENDERING = "cloud_rendering", _("Cloud rendering")
+    INTERACTION_DRIVING = "interaction_driving", _("Interaction driving")
+    INTELLIGENT_COMPUTING = "intelligent_computing", _("Intelligent computing")
+    DATA_OPENING = "data_opening", _("Data opening")
+    DIGITAL_ASSET_CIRCULATION = "digital_asset_circulation", _("Digital-asset circulation")
+
+
+class ProjectField(models.TextChoices):
+    """Application fields of benchmark projects."""
+
+    CULTURE_TOURISM = "culture_tourism", _("Culture and tourism")
+    FINANCE = "finance", _("Finance")
+    GOVERNMENT = "government", _("Government affairs")
+    ECOMMERCE_LIVE = "ecommerce_live", _("E-commerce live streaming")
+    MEDIA = "media", _("Media")
+    EDUCATION = "education", _("Education")
+    HEALTHCARE = "healthcare", _("Healthcare")
+    OTHER = "other", _("Other")
+
+
+class DigitalHumanKind(models.TextChoices):
+    """Service-type or performance-type digital human (plan tasks 5 and 6)."""
+
+    SERVICE = "service", _("Service digital human")
+    PERFORMANCE = "performance", _("Performance digital human")
+
+
+class OperatingStatus(models.TextChoices):
+    """Life cycle of a lab or a platform."""
+
+    PLANNED = "planned", _("Planned")
+    ACTIVE = "active", _("In operation")
+    CLOSED = "closed", _("Closed")
+
+
+class ProjectStatus(models.TextChoices):
+    """Stage of a benchmark project."""
+
+    APPLIED = "applied", _("Applied")
+    SELECTED = "selected", _("Selected")
+    ACCEPTED = "accepted", _("Accepted")
+
+
+class TargetMetric(models.TextChoices):
+    """What a plan target counts; a new target is a row naming one of these with its parameters."""
+
+    INDUSTRY_SCALE = "industry_scale", _("Industry scale (digital-human revenue)")
+    ENTERPRISES_OVER_REVENUE = "enterprises_over_revenue", _("Enterprises with revenue over a threshold")
+    LABS = "labs", _("Labs and innovation centres")
+    PLATFORMS = "platforms", _("Common technology platforms")
+    BENCHMARK_PROJECTS = "benchmark_projects", _("Benchmark application projects")
+    FEATURED_PARKS = "featured_parks", _("Featured digital-human parks and bases")
+
+
+class TargetUnit(models.TextChoices):
+    """Unit of a plan target's goal."""
+
+    YUAN_100M = "yuan_100m", _("100 million yuan")
+    COUNT = "count", _("count")
