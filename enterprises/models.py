@@ -127,9 +127,11 @@ class Tenancy(models.Model):
         return f"{self.enterprise} @ {self.unit} [{self.start}, {self.end or '…'})"
 
     def clean(self):
-        """Keep the park equal to the unit's park."""
+        """Keep the park equal to the unit's park; the end, if any, comes after the start."""
         if self.unit_id is not None:
             self.park_id = Unit.objects.values_list("park_id", flat=True).get(pk=self.unit_id)
+        if self.start and self.end and self.end <= self.start:
+            raise ValidationError({"end": _("The end date must be after the start date.")}, code="end_before_start")
 
     def save(self, *args, **kwargs):
         if self.unit_id is not None and self.park_id is None:

@@ -14,4 +14,4 @@ def park_list() -> QuerySet[Park]:
     """Parks with their district, leasable area (the sum of their units) and unit count."""
     return Park.objects.select_related("district").annotate(
         leasable_area=Coalesce(Sum("units__area"), ZERO_AREA), unit_count=Count("units"),
-    )
+    ).order_by("name")

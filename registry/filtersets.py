@@ -48,16 +48,14 @@ class BenchmarkProjectFilterSet(PlacedFilterSet):
     field = django_filters.MultipleChoiceFilter(choices=ProjectField.choices)
     dh_kind = django_filters.ChoiceFilter(choices=DigitalHumanKind.choices)
     status = django_filters.MultipleChoiceFilter(choices=ProjectStatus.choices)
-    enterprise = django_filters.ModelChoiceFilter(
-        queryset=Enterprise.objects.all(), method="filter_enterprise", label="Lead or partner enterprise",
-    )
+    enterprise = django_filters.NumberFilter(method="filter_enterprise", label="Lead or partner enterprise (id)")
 
     class Meta:
         model = BenchmarkProject
         fields = ["year", "lead"]
 
     def filter_enterprise(self, queryset, name, value):
-        return queryset.filter(Q(lead=value) | Q(partners=value)).distinct()
+        return queryset.filter(Q(lead_id=value) | Q(partners__id=value)).distinct()
 
 
 class PlanTargetFilterSet(django_filters.FilterSet):

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -148,4 +149,13 @@ class PlanTarget(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self):
+        """Name the field at fault when the goals or the threshold do not fit together."""
+        if self.goal is not None and self.goal_upper is not None and self.goal_upper < self.goal:
+            raise ValidationError({"goal_upper": _("The upper goal cannot be below the goal.")})
+        if self.metric == TargetMetric.ENTERPRISES_OVER_REVENUE and self.threshold is None:
+            raise ValidationError({"threshold": _(
+                "A target counting enterprises over a revenue threshold needs the threshold."
+            )})
 

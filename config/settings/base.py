@@ -133,7 +133,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "EnterpriseStatusEnum": "enterprises.choices.EnterpriseStatus",
+        "OperatingStatusEnum": "registry.choices.OperatingStatus",
+        "ProjectStatusEnum": "registry.choices.ProjectStatus",
+        "DistrictKindEnum": "parks.choices.DistrictKind",
+        "ParkKindEnum": "parks.choices.ParkKind",
+        "LabKindEnum": "registry.choices.LabKind",
+    },
 }
 
 # [U] domain.md 3: whether every issued code passes the position-17 organisation-code check is unconfirmed.

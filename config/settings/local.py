@@ -6,3 +6,7 @@ os.environ.setdefault("SECRET_KEY", "local-development-only-not-a-secret")
 os.environ.setdefault("DEBUG", "true")
 
 from .base import *  # noqa: E402,F403
+
+# Serve static files from the apps without collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -30,7 +30,7 @@ class EnterpriseViewSet(RegistryViewSet):
 class TenancyViewSet(RegistryViewSet):
     """Tenancies of park units by enterprises; a unit is never let twice over overlapping dates."""
 
-    queryset = Tenancy.objects.select_related("unit", "park", "enterprise")
+    queryset = Tenancy.objects.select_related("unit__park", "park", "enterprise")
     serializer_class = TenancySerializer
     filterset_class = TenancyFilterSet
     ordering_fields = ["start", "end", "park__name", "enterprise__name"]

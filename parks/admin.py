@@ -1,0 +1,60 @@
+"""Admin pages of the parks app."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import District, Park, Unit
+from .selectors import park_list
+
+
+@admin.register(District)
+class DistrictAdmin(SimpleHistoryAdmin):
+    """Districts by division code."""
+
+    list_display = ["code", "name", "name_en", "kind", "has_plan_role"]
+    list_filter = ["kind"]
+    search_fields = ["code", "name", "name_en"]
+
+    @admin.display(boolean=True, description=_("role in the plan"))
+    def has_plan_role(self, obj):
+        return bool(obj.plan_role)
+
+
+class UnitInline(admin.TabularInline):
+    """A park's units, edited on the park's page."""
+
+    model = Unit
+    extra = 0
+
+
+@admin.register(Park)
+class ParkAdmin(SimpleHistoryAdmin):
+    """Parks with their leasable area and units."""
+
+    list_display = ["name", "district", "kind", "featured", "leasable_area", "unit_count"]
+    list_filter = ["district", "kind", "featured"]
+    search_fields = ["name", "address", "operator"]
+    inlines = [UnitInline]
+
+    def get_queryset(self, request):
+        return park_list()
+
+    @admin.display(description=_("leasable area (m²)"), ordering="leasable_area")
+    def leasable_area(self, obj):
+        return obj.leasable_area
+
+    @admin.display(description=_("units"), ordering="unit_count")
+    def unit_count(self, obj):
+        return obj.unit_count
+
+
+@admin.register(Unit)
+class UnitAdmin(SimpleHistoryAdmin):
+    """Leasable units."""
+
+    list_display = ["__str__", "park", "building", "floor", "room", "area"]
+    list_filter = ["park__district", "park"]
+    search_fields = ["park__name", "building", "room"]
+    list_select_related = ["park"]
+    autocomplete_fields = ["park"]

@@ -1,0 +1,48 @@
+"""Admin pages of the registry app."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import BenchmarkProject, Lab, PlanTarget, Platform
+
+
+@admin.register(Lab)
+class LabAdmin(SimpleHistoryAdmin):
+    """Joint labs and innovation centres."""
+
+    list_display = ["name", "kind", "host", "partner", "park", "established", "status"]
+    list_filter = ["kind", "status", "park__district", "park"]
+    search_fields = ["name", "partner", "host__name"]
+    list_select_related = ["host", "park"]
+    autocomplete_fields = ["host", "park"]
+
+
+@admin.register(Platform)
+class PlatformAdmin(SimpleHistoryAdmin):
+    """Common technology platforms."""
+
+    list_display = ["name", "domain", "operator", "park", "launched", "status"]
+    list_filter = ["domain", "status", "park__district", "park"]
+    search_fields = ["name", "operator__name", "services"]
+    list_select_related = ["operator", "park"]
+    autocomplete_fields = ["operator", "park"]
+
+
+@admin.register(BenchmarkProject)
+class BenchmarkProjectAdmin(SimpleHistoryAdmin):
+    """Benchmark application projects."""
+
+    list_display = ["name", "field", "dh_kind", "lead", "park", "year", "status"]
+    list_filter = ["field", "dh_kind", "status", "year", "park__district"]
+    search_fields = ["name", "lead__name", "summary"]
+    list_select_related = ["lead", "park"]
+    autocomplete_fields = ["lead", "partners", "park"]
+
+
+@admin.register(PlanTarget)
+class PlanTargetAdmin(SimpleHistoryAdmin):
+    """The plan's targets as data."""
+
+    list_display = ["title", "plan", "metric", "goal", "goal_upper", "unit", "year", "position"]
+    list_filter = ["plan", "metric", "year"]
+    search_fields = ["title", "code"]

@@ -1,0 +1,344 @@
+"""Write seeds/demo.json: a fictional, deterministic demo data set for the registry.
+
+Every name in it says 演示 (demo) and every address, website and e-mail is made up (example.com), so the
+set cannot be mistaken for real enterprises. Records refer to each other by natural keys (district code,
+park name, credit code, unit as park + building + floor + room), never by database ids.
+
+Run from the project root: ``.venv/bin/python seeds/build_demo.py``. The same seed gives the same file.
+"""
+
+import datetime
+import json
+import os
+import random
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUTPUT = ROOT / "seeds" / "demo.json"
+SEED = 20250801
+
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+
+import django  # noqa: E402
+
+django.setup()
+
+from enterprises.choices import ChainPosition, EnterpriseStatus, Segment  # noqa: E402
+from enterprises.credit_code import SYMBOLS, complete, faults  # noqa: E402
+from parks.choices import ParkKind  # noqa: E402
+from registry.choices import (  # noqa: E402
+    DigitalHumanKind,
+    LabKind,
+    OperatingStatus,
+    PlatformDomain,
+    ProjectField,
+    ProjectStatus,
+)
+
+DISTRICT_NAMES = {
+    "110101": "东城区", "110102": "西城区", "110105": "朝阳区", "110106": "丰台区", "110107": "石景山区",
+    "110108": "海淀区", "110112": "通州区", "110113": "顺义区", "110114": "昌平区", "110115": "大兴区",
+    "110302": "北京经济技术开发区",
+}
+
+# name, district code, kind, featured, focus
+PARKS = [
+    ("演示通州数字人产业园", "110112", ParkKind.PARK, True, "数字人基础设施：算力、实时渲染与动作捕捉"),
+    ("演示通州数字人算力基地", "110112", ParkKind.BASE, False, "数字人训练与推理算力、渲染农场"),
+    ("演示大兴新媒体数字人基地", "110115", ParkKind.BASE, True, "新媒体与数字人消费应用：直播、电商、短视频"),
+    ("演示大兴数字消费孵化器", "110115", ParkKind.INCUBATOR, False, "数字人消费应用初创企业孵化"),
+    ("演示石景山数字人体验园", "110107", ParkKind.PARK, False, "数字人展示与沉浸式体验场景"),
+    ("演示石景山虚拟现实孵化器", "110107", ParkKind.INCUBATOR, False, "虚拟现实与数字人互动体验孵化"),
+    ("演示朝阳数字人基地", "110105", ParkKind.BASE, True, "数字人艺术创作与产业孵化"),
+    ("演示朝阳数字艺术孵化器", "110105", ParkKind.INCUBATOR, False, "数字艺术、虚拟偶像与IP孵化"),
+    ("演示丰台数字人创作者经济园", "110106", ParkKind.PARK, False, "数字人创作者经济与金融场景应用"),
+]
+# Enterprises registered with no park, by district.
+UNPARKED_DISTRICTS = ["110108", "110302", "110101", "110102", "110114", "110113"]
+
+FIRST = [("星", "Xing"), ("云", "Yun"), ("灵", "Ling"), ("幻", "Huan"), ("镜", "Jing"), ("光", "Guang"),
+         ("元", "Yuan"), ("智", "Zhi"), ("像", "Xiang"), ("声", "Sheng"), ("影", "Ying"), ("墨", "Mo"),
+         ("澜", "Lan"), ("青", "Qing"), ("极", "Ji"), ("拟", "Ni")]
+SECOND = [("河", "he"), ("境", "jing"), ("象", "xiang"), ("言", "yan"), ("界", "jie"), ("图", "tu"),
+          ("屿", "yu"), ("维", "wei"), ("帆", "fan"), ("鸿", "hong"), ("帧", "zhen"), ("纪", "ji")]
+KINDS = {
+    ChainPosition.FOUNDATION: [("视觉科技", "Visual Technology"), ("数字科技", "Digital Technology")],
+    ChainPosition.PLATFORM: [("智能科技", "Intelligent Technology"), ("信息技术", "Information Technology")],
+    ChainPosition.APPLICATION: [("文化传媒", "Culture and Media"), ("互动娱乐", "Interactive Entertainment"),
+                                ("数字科技", "Digital Technology")],
+}
+SEGMENTS = {
+    ChainPosition.FOUNDATION: [Segment.MODELLING, Segment.RENDERING, Segment.MOTION_CAPTURE, Segment.HARDWARE],
+    ChainPosition.PLATFORM: [Segment.AI_DRIVING, Segment.RENDERING, Segment.VOICE_DIALOGUE, Segment.MODELLING],
+    ChainPosition.APPLICATION: [Segment.CONTENT_OPERATION, Segment.IP_OPERATION, Segment.VOICE_DIALOGUE],
+}
+SEGMENT_ZH = {
+    Segment.MODELLING: "数字人建模", Segment.RENDERING: "渲染", Segment.MOTION_CAPTURE: "动作捕捉",
+    Segment.VOICE_DIALOGUE: "语音与对话", Segment.AI_DRIVING: "AI驱动", Segment.CONTENT_OPERATION: "内容运营",
+    Segment.HARDWARE: "显示与传感硬件", Segment.IP_OPERATION: "虚拟IP运营",
+}
+LAYER_ZH = {ChainPosition.FOUNDATION: "基础层", ChainPosition.PLATFORM: "平台层", ChainPosition.APPLICATION: "应用层"}
+
+UNIVERSITIES = ["演示理工大学", "演示传媒大学", "演示艺术学院", "演示科学院虚拟现实研究所", "演示师范大学",
+                "演示信息工程大学"]
+LAB_FOCUS = ["高保真数字人建模与重建", "实时渲染与光照", "多模态交互与对话", "动作捕捉与驱动算法",
+             "数字人语音合成", "数字人内容生成", "虚拟制作", "数字资产确权与流通"]
+
+# name, domain, services
+PLATFORMS = [
+    ("演示数字人云端渲染平台", PlatformDomain.CLOUD_RENDERING, "云端实时渲染、渲染农场调度、串流分发"),
+    ("演示数字人交互驱动开放平台", PlatformDomain.INTERACTION_DRIVING, "语音驱动、表情与动作驱动、对话接口"),
+    ("演示数字人智能计算服务平台", PlatformDomain.INTELLIGENT_COMPUTING, "模型训练与推理算力、模型托管"),
+    ("演示数字人数据开放平台", PlatformDomain.DATA_OPENING, "脱敏动作与语音数据集、标注工具、数据合规评估"),
+    ("演示数字资产流通服务平台", PlatformDomain.DIGITAL_ASSET_CIRCULATION, "数字人形象登记、授权与交易撮合"),
+    ("演示实时渲染协同平台", PlatformDomain.CLOUD_RENDERING, "多端协同渲染与虚拟制作"),
+    ("演示多模态算力调度平台", PlatformDomain.INTELLIGENT_COMPUTING, "异构算力调度与推理加速"),
+]
+
+# scene, field, kind of digital human
+PROJECTS = [
+    ("景区虚拟导览员", ProjectField.CULTURE_TOURISM, DigitalHumanKind.SERVICE),
+    ("博物馆数字讲解员", ProjectField.CULTURE_TOURISM, DigitalHumanKind.SERVICE),
+    ("银行数字员工", ProjectField.FINANCE, DigitalHumanKind.SERVICE),
+    ("证券投教数字人主播", ProjectField.FINANCE, DigitalHumanKind.PERFORMANCE),
+    ("政务大厅数字人导办", ProjectField.GOVERNMENT, DigitalHumanKind.SERVICE),
+    ("政务热线数字人坐席", ProjectField.GOVERNMENT, DigitalHumanKind.SERVICE),
+    ("数字人直播带货", ProjectField.ECOMMERCE_LIVE, DigitalHumanKind.PERFORMANCE),
+    ("品牌虚拟主播", ProjectField.ECOMMERCE_LIVE, DigitalHumanKind.PERFORMANCE),
+    ("AI数字人新闻主播", ProjectField.MEDIA, DigitalHumanKind.PERFORMANCE),
+    ("虚拟偶像综艺", ProjectField.MEDIA, DigitalHumanKind.PERFORMANCE),
+    ("数字人虚拟教师", ProjectField.EDUCATION, DigitalHumanKind.SERVICE),
+    ("职业培训数字人助教", ProjectField.EDUCATION, DigitalHumanKind.SERVICE),
+    ("医院导诊数字人", ProjectField.HEALTHCARE, DigitalHumanKind.SERVICE),
+    ("数字人手语翻译", ProjectField.OTHER, DigitalHumanKind.SERVICE),
+]
+
+
+def iso(day: datetime.date | None) -> str | None:
+    """Return a date as ISO text, or None."""
+    return day.isoformat() if day else None
+
+
+def month_start(rng: random.Random, first_year: int, last_year: int) -> datetime.date:
+    """Return the first day of a random month between two years (inclusive)."""
+    return datetime.date(rng.randint(first_year, last_year), rng.randint(1, 12), 1)
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """Return the same day of the month a number of months later."""
+    index = day.year * 12 + day.month - 1 + months
+    return day.replace(year=index // 12, month=index % 12 + 1)
+
+
+def credit_code(rng: random.Random, division: str, taken: set[str]) -> str:
+    """Return a new valid enterprise credit code (9 1 + division + 8 random symbols + both check characters)."""
+    while True:
+        code = complete("91" + division + "".join(rng.choice(SYMBOLS) for _ in range(8)))
+        if code not in taken:
+            assert faults(code) == [], (code, faults(code))
+            taken.add(code)
+            return code
+
+
+def build_parks(rng: random.Random) -> list[dict]:
+    """Return the demo parks."""
+    return [
+        {
+            "name": name, "district": district, "kind": kind.value, "featured": featured,
+            "address": f"北京市{DISTRICT_NAMES[district]}演示路{rng.randint(1, 200)}号（演示地址）",
+            "focus": focus, "operator": f"{name}运营管理有限公司",
+        }
+        for name, district, kind, featured, focus in PARKS
+    ]
+
+
+def build_units(rng: random.Random, parks: list[dict]) -> list[dict]:
+    """Return the leasable units of every park: two or three buildings, a few floors, one or two rooms a floor."""
+    units = []
+    for park in parks:
+        buildings = ["A座", "B座", "C座"][: rng.randint(2, 3)] if park["kind"] != ParkKind.INCUBATOR else ["1号楼"]
+        for building in buildings:
+            for floor in range(1, rng.randint(2, 4) + 1):
+                for room in range(1, rng.randint(1, 2) + 1):
+                    area = rng.randrange(120, 1600) / 2  # 60.0 to 799.5 m², in half square metres
+                    units.append({
+                        "park": park["name"], "building": building, "floor": str(floor),
+                        "room": f"{floor}{room:02d}", "area": f"{area:.2f}",
+                    })
+    return units
+
+
+def enterprise_name(rng: random.Random, position: ChainPosition, used: set[str]) -> tuple[str, str, str]:
+    """Return a new (legal name, short name, English name), every one marked as a demo."""
+    while True:
+        (first, first_en), (second, second_en) = rng.choice(FIRST), rng.choice(SECOND)
+        if first + second not in used:
+            used.add(first + second)
+            break
+    kind, kind_en = rng.choice(KINDS[position])
+    return (
+        f"演示{first}{second}{kind}有限公司",
+        f"演示{first}{second}",
+        f"Demo {first_en}{second_en} {kind_en} Co., Ltd.",
+    )
+
+
+def division_for(rng: random.Random, district: str) -> str:
+    """Return the division code inside a new credit code: mostly the district's, sometimes city-level or another."""
+    draw = rng.random()
+    if draw < 0.15:
+        return "110000"  # registered with the city's market regulator
+    if draw < 0.22:
+        return rng.choice(["110108", "110105", "110228"])  # moved since, or an old county code (密云县)
+    return district
+
+
+def build_enterprises(rng: random.Random, parks: list[dict]) -> list[dict]:
+    """Return 60 demo enterprises: six per park, the rest registered outside any park."""
+    positions = [ChainPosition.FOUNDATION] * 18 + [ChainPosition.PLATFORM] * 18 + [ChainPosition.APPLICATION] * 24
+    rng.shuffle(positions)
+    homes = [(park["district"], park["name"]) for park in parks for _ in range(6)]
+    homes += [(district, None) for district in UNPARKED_DISTRICTS]
+    statuses = {7: EnterpriseStatus.MOVED_OUT, 31: EnterpriseStatus.MOVED_OUT, 44: EnterpriseStatus.DEREGISTERED}
+    codes: set[str] = set()
+    used: set[str] = set()
+    enterprises = []
+    for index, ((district, park), position) in enumerate(zip(homes, positions, strict=True), start=1):
+        name, short_name, name_en = enterprise_name(rng, position, used)
+        segments = sorted(rng.sample(SEGMENTS[position], rng.randint(1, 3)), key=list(Segment).index)
+        area = DISTRICT_NAMES[district]
+        enterprises.append({
+            "credit_code": credit_code(rng, division_for(rng, district), codes),
+            "name": name, "short_name": short_name, "name_en": name_en,
+            "founded": iso(datetime.date(rng.randint(2008, 2023), rng.randint(1, 12), rng.randint(1, 28))),
+            "district": district, "park": park, "chain_position": position.value,
+            "segments": [segment.value for segment in segments],
+            "status": statuses.get(index, EnterpriseStatus.ACTIVE).value,
+            "profile": (
+                f"（演示数据，虚构企业）{short_name}是注册在{area}的数字人{LAYER_ZH[position]}企业，"
+                f"主要从事{'、'.join(SEGMENT_ZH[segment] for segment in segments)}业务。"
+            ),
+            "website": f"https://demo{index:02d}.example.com",
+            "contact_name": f"演示联系人{index:02d}",
+            "contact_phone": f"010-0000{index:04d}",
+            "contact_email": f"contact{index:02d}@example.com",
+        })
+    return enterprises
+
+
+def build_tenancies(rng: random.Random, units: list[dict], enterprises: list[dict]) -> list[dict]:
+    """Return tenancies: per unit an optional past letting, then an optional current one starting on or after its end."""
+    active = {}
+    former = {}
+    for enterprise in enterprises:
+        target = active if enterprise["status"] == EnterpriseStatus.ACTIVE else former
+        target.setdefault(enterprise["park"], []).append(enterprise["credit_code"])
+    tenancies = []
+    for unit in units:
+        place = {key: unit[key] for key in ("park", "building", "floor", "room")}
+        tenants = active.get(unit["park"], []) + active.get(None, [])  # a few unparked enterprises rent space too
+        leavers = former.get(unit["park"], []) + tenants
+        day = None
+        if rng.random() < 0.45:
+            start = month_start(rng, 2019, 2021)
+            day = add_months(start, rng.choice([12, 24, 36]))
+            tenancies.append({
+                "unit": place, "enterprise": rng.choice(leavers), "start": iso(start), "end": iso(day),
+                "rent": f"{rng.randint(300, 900) / 100:.2f}",
+            })
+        if rng.random() < 0.75:
+            start = add_months(day, rng.choice([0, 0, 2, 5])) if day else month_start(rng, 2020, 2025)
+            end = rng.choice([None, None, add_months(start, 36), add_months(start, 60)])
+            own = active.get(unit["park"], [])
+            tenancies.append({
+                "unit": place, "enterprise": rng.choice(own if own and rng.random() < 0.9 else tenants),
+                "start": iso(start), "end": iso(end), "rent": f"{rng.randint(300, 900) / 100:.2f}",
+            })
+    return tenancies
+
+
+def build_labs(rng: random.Random, enterprises: list[dict]) -> list[dict]:
+    """Return ten labs: six university-enterprise joint labs and four enterprise technology innovation centres."""
+    hosts = rng.sample([e for e in enterprises if e["status"] == EnterpriseStatus.ACTIVE
+                        and e["chain_position"] != ChainPosition.APPLICATION], 10)
+    statuses = [OperatingStatus.ACTIVE] * 8 + [OperatingStatus.PLANNED, OperatingStatus.CLOSED]
+    labs = []
+    for index, (host, status) in enumerate(zip(hosts, statuses, strict=True)):
+        focus = rng.choice(LAB_FOCUS)
+        if index < 6:
+            partner = UNIVERSITIES[index]
+            name, kind = f"{host['short_name']}-{partner}{focus}联合实验室", LabKind.JOINT_LAB
+        else:
+            partner = ""
+            name, kind = f"{host['short_name']}{focus}技术创新中心", LabKind.INNOVATION_CENTRE
+        established = None if status == OperatingStatus.PLANNED else month_start(rng, 2019, 2025)
+        labs.append({
+            "name": name, "kind": kind.value, "partner": partner, "host": host["credit_code"], "park": host["park"],
+            "established": iso(established), "focus": f"（演示）{focus}", "status": status.value,
+        })
+    return labs
+
+
+def build_platforms(rng: random.Random, enterprises: list[dict]) -> list[dict]:
+    """Return the platforms, at least one in every domain, run by platform-layer enterprises."""
+    operators = rng.sample([e for e in enterprises if e["status"] == EnterpriseStatus.ACTIVE
+                            and e["chain_position"] == ChainPosition.PLATFORM], len(PLATFORMS))
+    platforms = []
+    for index, ((name, domain, services), operator) in enumerate(zip(PLATFORMS, operators, strict=True)):
+        status = OperatingStatus.PLANNED if index == len(PLATFORMS) - 1 else OperatingStatus.ACTIVE
+        launched = None if status == OperatingStatus.PLANNED else month_start(rng, 2021, 2025)
+        platforms.append({
+            "name": name, "domain": domain.value, "operator": operator["credit_code"], "park": operator["park"],
+            "services": f"（演示）{services}", "launched": iso(launched), "status": status.value,
+        })
+    return platforms
+
+
+def build_projects(rng: random.Random, enterprises: list[dict]) -> list[dict]:
+    """Return the benchmark projects, at least one in every field, each led by one enterprise with partners."""
+    active = [e for e in enterprises if e["status"] == EnterpriseStatus.ACTIVE]
+    leads = [e for e in active if e["chain_position"] == ChainPosition.APPLICATION]
+    projects = []
+    for scene, field, dh_kind in PROJECTS:
+        lead = rng.choice(leads)
+        partners = rng.sample([e for e in active if e is not lead], rng.randint(1, 3))
+        year = rng.randint(2022, 2026)
+        status = (ProjectStatus.ACCEPTED if year <= 2023 else ProjectStatus.SELECTED if year <= 2025
+                  else ProjectStatus.APPLIED)
+        projects.append({
+            "name": f"演示{scene}项目", "field": field.value, "dh_kind": dh_kind.value,
+            "lead": lead["credit_code"], "partners": sorted(p["credit_code"] for p in partners),
+            "park": lead["park"], "year": year, "status": status.value,
+            "summary": f"（演示数据）由{lead['short_name']}牵头，联合{'、'.join(p['short_name'] for p in partners)}实施的{scene}应用。",
+        })
+    return projects
+
+
+def build(seed: int = SEED) -> dict:
+    """Return the whole demo data set for a seed."""
+    rng = random.Random(seed)
+    parks = build_parks(rng)
+    units = build_units(rng, parks)
+    enterprises = build_enterprises(rng, parks)
+    return {
+        "parks": parks,
+        "units": units,
+        "enterprises": enterprises,
+        "tenancies": build_tenancies(rng, units, enterprises),
+        "labs": build_labs(rng, enterprises),
+        "platforms": build_platforms(rng, enterprises),
+        "benchmark_projects": build_projects(rng, enterprises),
+    }
+
+
+def main() -> None:
+    """Write the demo data set to seeds/demo.json and say how many records of each kind it holds."""
+    data = build()
+    OUTPUT.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"{OUTPUT.relative_to(ROOT)}: " + ", ".join(f"{len(rows)} {kind}" for kind, rows in data.items()))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,150 @@
+"""factory-boy factories, one per model, making valid records (credit codes pass both checks)."""
+
+import datetime
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+
+from enterprises.choices import ChainPosition, Segment
+from enterprises.credit_code import complete
+from enterprises.models import Enterprise, Tenancy
+from parks.models import District, Park, Unit
+from registry.choices import DigitalHumanKind, LabKind, PlatformDomain, ProjectField, TargetMetric
+from registry.models import BenchmarkProject, Lab, PlanTarget, Platform
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A user with password 'pw'."""
+
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.PostGenerationMethodCall("set_password", "pw")
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class DistrictFactory(factory.django.DjangoModelFactory):
+    """A district with a made-up six-digit code."""
+
+    class Meta:
+        model = District
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"{119000 + n}")
+    name = factory.Sequence(lambda n: f"测试区{n}")
+    name_en = factory.Sequence(lambda n: f"Test District {n}")
+
+
+class ParkFactory(factory.django.DjangoModelFactory):
+    """A park in a new district."""
+
+    class Meta:
+        model = Park
+
+    name = factory.Sequence(lambda n: f"测试园区{n}")
+    district = factory.SubFactory(DistrictFactory)
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    """A 100 m² unit in a new park."""
+
+    class Meta:
+        model = Unit
+
+    park = factory.SubFactory(ParkFactory)
+    building = "A"
+    floor = "1"
+    room = factory.Sequence(lambda n: f"{100 + n}")
+    area = Decimal("100.00")
+
+
+def credit_code(n: int) -> str:
+    """A valid credit code, different for every n."""
+    return complete(f"91110105{n:08d}")
+
+
+class EnterpriseFactory(factory.django.DjangoModelFactory):
+    """An enterprise with a valid credit code."""
+
+    class Meta:
+        model = Enterprise
+
+    credit_code = factory.Sequence(credit_code)
+    name = factory.Sequence(lambda n: f"测试数字人科技有限公司{n}")
+    short_name = factory.Sequence(lambda n: f"测试{n}")
+    district = factory.SubFactory(DistrictFactory)
+    chain_position = ChainPosition.APPLICATION
+    segments = factory.LazyFunction(lambda: [Segment.MODELLING])
+    founded = datetime.date(2020, 1, 1)
+
+
+class TenancyFactory(factory.django.DjangoModelFactory):
+    """An open-ended tenancy of a new unit from 2024-01-01."""
+
+    class Meta:
+        model = Tenancy
+
+    unit = factory.SubFactory(UnitFactory)
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    start = datetime.date(2024, 1, 1)
+    end = None
+
+
+class LabFactory(factory.django.DjangoModelFactory):
+    """A joint lab hosted by a new enterprise."""
+
+    class Meta:
+        model = Lab
+
+    name = factory.Sequence(lambda n: f"测试联合实验室{n}")
+    kind = LabKind.JOINT_LAB
+    partner = "测试大学"
+    host = factory.SubFactory(EnterpriseFactory)
+    park = factory.SubFactory(ParkFactory)
+
+
+class PlatformFactory(factory.django.DjangoModelFactory):
+    """A cloud-rendering platform."""
+
+    class Meta:
+        model = Platform
+
+    name = factory.Sequence(lambda n: f"测试渲染平台{n}")
+    domain = PlatformDomain.CLOUD_RENDERING
+    operator = factory.SubFactory(EnterpriseFactory)
+    park = factory.SubFactory(ParkFactory)
+
+
+class BenchmarkProjectFactory(factory.django.DjangoModelFactory):
+    """A culture-and-tourism benchmark project."""
+
+    class Meta:
+        model = BenchmarkProject
+
+    name = factory.Sequence(lambda n: f"测试标杆项目{n}")
+    field = ProjectField.CULTURE_TOURISM
+    dh_kind = DigitalHumanKind.SERVICE
+    lead = factory.SubFactory(EnterpriseFactory)
+    park = factory.SubFactory(ParkFactory)
+    year = 2024
+
+
+class PlanTargetFactory(factory.django.DjangoModelFactory):
+    """A count target."""
+
+    class Meta:
+        model = PlanTarget
+
+    plan = "测试计划"
+    code = factory.Sequence(lambda n: f"target-{n}")
+    title = factory.Sequence(lambda n: f"测试目标{n}")
+    metric = TargetMetric.LABS
+    goal = Decimal("10")
+    year = 2025
