@@ -47,7 +47,9 @@ class Enterprise(models.Model):
     segments = ArrayField(
         models.CharField(max_length=24, choices=Segment.choices), verbose_name=_("segments"), default=list, blank=True,
     )
-    status = models.CharField(_("status"), max_length=16, choices=EnterpriseStatus.choices, default=EnterpriseStatus.ACTIVE)
+    status = models.CharField(
+        _("status"), max_length=16, choices=EnterpriseStatus.choices, default=EnterpriseStatus.ACTIVE,
+    )
     profile = models.TextField(_("public profile"), blank=True)
     website = models.URLField(_("website"), blank=True)
     contact_name = models.CharField(_("contact person"), max_length=64, blank=True)
@@ -126,17 +128,17 @@ class Tenancy(models.Model):
     def __str__(self) -> str:
         return f"{self.enterprise} @ {self.unit} [{self.start}, {self.end or '…'})"
 
+    def save(self, *args, **kwargs):
+        if self.unit_id is not None and self.park_id is None:
+            self.clean()
+        super().save(*args, **kwargs)
+
     def clean(self):
         """Keep the park equal to the unit's park; the end, if any, comes after the start."""
         if self.unit_id is not None:
             self.park_id = Unit.objects.values_list("park_id", flat=True).get(pk=self.unit_id)
         if self.start and self.end and self.end <= self.start:
             raise ValidationError({"end": _("The end date must be after the start date.")}, code="end_before_start")
-
-    def save(self, *args, **kwargs):
-        if self.unit_id is not None and self.park_id is None:
-            self.clean()
-        super().save(*args, **kwargs)
 
     def validate_constraints(self, exclude=None):
         """Name the tenancy in the way when the unit is already let over these dates."""
@@ -155,7 +157,8 @@ class Tenancy(models.Model):
 
     def overlapping(self):
         """Other tenancies of the same unit whose dates overlap this one's."""
-        query = Tenancy.objects.filter(unit_id=self.unit_id).exclude(pk=self.pk).filter(Q(end__isnull=True) | Q(end__gt=self.start))
+        query = Tenancy.objects.filter(unit_id=self.unit_id).exclude(pk=self.pk)
+        query = query.filter(Q(end__isnull=True) | Q(end__gt=self.start))
         if self.end is not None:
             query = query.filter(start__lt=self.end)
         return query.select_related("enterprise")

@@ -1,6 +1,5 @@
 """Labs, common technology platforms, benchmark projects and the plan's targets."""
 
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -13,7 +12,14 @@ from enterprises.models import Enterprise
 from parks.models import Park
 
 from .choices import (
-    DigitalHumanKind, LabKind, OperatingStatus, PlatformDomain, ProjectField, ProjectStatus, TargetMetric, TargetUnit,
+    DigitalHumanKind,
+    LabKind,
+    OperatingStatus,
+    PlatformDomain,
+    ProjectField,
+    ProjectStatus,
+    TargetMetric,
+    TargetUnit,
 )
 
 
@@ -27,7 +33,9 @@ class Lab(models.Model):
     park = models.ForeignKey(Park, models.PROTECT, null=True, blank=True, related_name="labs", verbose_name=_("park"))
     established = models.DateField(_("established"), null=True, blank=True)
     focus = models.TextField(_("focus"), blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=OperatingStatus.choices, default=OperatingStatus.ACTIVE)
+    status = models.CharField(
+        _("status"), max_length=10, choices=OperatingStatus.choices, default=OperatingStatus.ACTIVE,
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -52,7 +60,9 @@ class Platform(models.Model):
     )
     services = models.TextField(_("services offered"), blank=True)
     launched = models.DateField(_("launched"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=OperatingStatus.choices, default=OperatingStatus.ACTIVE)
+    status = models.CharField(
+        _("status"), max_length=10, choices=OperatingStatus.choices, default=OperatingStatus.ACTIVE,
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -143,7 +153,9 @@ class PlanTarget(models.Model):
             models.CheckConstraint(
                 condition=~Q(metric=TargetMetric.ENTERPRISES_OVER_REVENUE) | Q(threshold__isnull=False),
                 name="plan_target_threshold_needed",
-                violation_error_message=_("A target counting enterprises over a revenue threshold needs the threshold."),
+                violation_error_message=_(
+                    "A target counting enterprises over a revenue threshold needs the threshold."
+                ),
             ),
         ]
 

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+
 def as_written(value):
     """A field's value as a client writes it: nested records as their ids, numbers as strings."""
     if isinstance(value, dict):

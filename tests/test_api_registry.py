@@ -4,7 +4,12 @@ from registry.choices import LabKind, PlatformDomain, ProjectField, ProjectStatu
 
 from .api_base import APIResourceTests
 from .factories import (
-    BenchmarkProjectFactory, EnterpriseFactory, LabFactory, ParkFactory, PlanTargetFactory, PlatformFactory,
+    BenchmarkProjectFactory,
+    EnterpriseFactory,
+    LabFactory,
+    ParkFactory,
+    PlanTargetFactory,
+    PlatformFactory,
 )
 
 

@@ -1,0 +1,46 @@
+"""Concurrent requests for one unit over overlapping dates: exactly one wins, the others get a 400 naming it."""
+
+import threading
+
+import pytest
+from django.db import connections
+from django.urls import reverse
+
+from enterprises.models import Tenancy
+
+from .conftest import token_client
+from .factories import EnterpriseFactory, UnitFactory, UserFactory
+
+ATTEMPTS = 6
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_overlapping_requests_one_wins():
+    unit = UnitFactory()
+    enterprises = EnterpriseFactory.create_batch(ATTEMPTS)
+    clients = [token_client(UserFactory(is_staff=True)) for _ in range(ATTEMPTS)]
+    barrier = threading.Barrier(ATTEMPTS)
+    responses = [None] * ATTEMPTS
+
+    def attempt(i):
+        body = {"unit": unit.pk, "enterprise": enterprises[i].pk, "start": f"2025-0{1 + i % 6}-01",
+                "end": "2027-01-01"}
+        try:
+            barrier.wait(timeout=10)
+            responses[i] = clients[i].post(reverse("api:tenancy-list"), body, format="json",
+                                           HTTP_ACCEPT_LANGUAGE="en")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(ATTEMPTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses == [201] + [400] * (ATTEMPTS - 1), [r.data for r in responses]
+    (winner,) = Tenancy.objects.all()
+    for response in responses:
+        if response.status_code == 400:
+            assert f"(tenancy {winner.pk})" in response.data["start"][0], response.data
