@@ -1,6 +1,7 @@
 """Admin pages of the enterprises app."""
 
 from django.contrib import admin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Enterprise, Tenancy
@@ -26,6 +27,7 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["park"]
     date_hierarchy = "founded"
     inlines = [TenancyInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Tenancy)
