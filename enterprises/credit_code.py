@@ -1,7 +1,7 @@
 """The unified social credit code (统一社会信用代码, GB 32100-2015): normalising and checking it.
 
 Rules and sources: ../shared/domain.md section 3. The same position-18 check lives in PostgreSQL as the
-function ``credit_code_is_valid`` (migration enterprises 0002), so no row can hold a code that fails it.
+function ``credit_code_is_valid`` (migration enterprises 0001), so no row can hold a code that fails it.
 """
 
 from dataclasses import dataclass

@@ -89,7 +89,7 @@ class Tenancy(models.Model):
     """An enterprise in a park unit from a start date up to (not including) an end date; open end allowed.
 
     The park is the unit's park, copied for scoping and kept equal to it by a composite foreign key
-    (migration enterprises 0002). A unit is never let twice over overlapping dates (exclusion constraint).
+    (migration enterprises 0001). A unit is never let twice over overlapping dates (exclusion constraint).
     """
 
     unit = models.ForeignKey(Unit, models.PROTECT, related_name="tenancies", verbose_name=_("unit"))
@@ -129,14 +129,15 @@ class Tenancy(models.Model):
         return f"{self.enterprise} @ {self.unit} [{self.start}, {self.end or '…'})"
 
     def save(self, *args, **kwargs):
-        if self.unit_id is not None and self.park_id is None:
-            self.clean()
+        """Save with the park set to the unit's park (the database refuses any other)."""
+        if self.unit_id is not None:
+            self.park_id = self.unit.park_id
         super().save(*args, **kwargs)
 
     def clean(self):
         """Keep the park equal to the unit's park; the end, if any, comes after the start."""
         if self.unit_id is not None:
-            self.park_id = Unit.objects.values_list("park_id", flat=True).get(pk=self.unit_id)
+            self.park_id = self.unit.park_id
         if self.start and self.end and self.end <= self.start:
             raise ValidationError({"end": _("The end date must be after the start date.")}, code="end_before_start")
 

@@ -128,7 +128,9 @@ class PlanTarget(models.Model):
         help_text=_("For a goal given as a range (1-2 head enterprises): its upper end."),
     )
     unit = models.CharField(_("unit"), max_length=12, choices=TargetUnit.choices, default=TargetUnit.COUNT)
-    year = models.PositiveSmallIntegerField(_("deadline year"))
+    year = models.PositiveSmallIntegerField(
+        _("deadline year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+    )
     source = models.TextField(_("source"), blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     history = HistoricalRecords()
@@ -138,6 +140,10 @@ class PlanTarget(models.Model):
         verbose_name = _("plan target")
         verbose_name_plural = _("plan targets")
         constraints = [
+            models.CheckConstraint(
+                condition=Q(year__gte=2000, year__lte=2100), name="plan_target_year_range",
+                violation_error_message=_("The year must be between 2000 and 2100."),
+            ),
             models.CheckConstraint(
                 condition=Q(goal__gt=0), name="plan_target_goal_positive",
                 violation_error_message=_("The goal must be positive."),

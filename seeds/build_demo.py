@@ -229,7 +229,7 @@ def build_enterprises(rng: random.Random, parks: list[dict]) -> list[dict]:
 
 
 def build_tenancies(rng: random.Random, units: list[dict], enterprises: list[dict]) -> list[dict]:
-    """Return tenancies: per unit an optional past letting, then an optional current one starting on or after its end."""
+    """Return tenancies: per unit an optional past letting, then an optional later one (half-open, no overlap)."""
     active = {}
     former = {}
     for enterprise in enterprises:
@@ -311,7 +311,10 @@ def build_projects(rng: random.Random, enterprises: list[dict]) -> list[dict]:
             "name": f"演示{scene}项目", "field": field.value, "dh_kind": dh_kind.value,
             "lead": lead["credit_code"], "partners": sorted(p["credit_code"] for p in partners),
             "park": lead["park"], "year": year, "status": status.value,
-            "summary": f"（演示数据）由{lead['short_name']}牵头，联合{'、'.join(p['short_name'] for p in partners)}实施的{scene}应用。",
+            "summary": (
+                f"（演示数据）由{lead['short_name']}牵头，"
+                f"联合{'、'.join(p['short_name'] for p in partners)}实施的{scene}应用。"
+            ),
         })
     return projects
 

@@ -1,0 +1,263 @@
+"""Loading seed data idempotently: a record is saved only when its values differ from the stored ones.
+
+So loading the same data twice writes nothing the second time, and django-simple-history records no new rows.
+Every saved record is validated first (``full_clean()``), so bad seed data fails loudly. The files live in
+``seeds/`` (districts.json, plan_targets.json, demo.json); records refer to each other by natural keys.
+"""
+
+import json
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.db import models
+
+from enterprises.models import Enterprise, Tenancy
+from enterprises.services import tenancy_save
+from parks.models import District, Park, Unit
+
+from .models import BenchmarkProject, Lab, PlanTarget, Platform
+
+SEEDS_DIR = Path(settings.BASE_DIR) / "seeds"
+CHANGE_REASON = "seed command"
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+BUREAU_GROUP = "bureau"
+PARK_ADMIN_GROUP = "park administrators"
+# Admin permissions of each demo group, as app label -> model -> actions ("*" for every model of the app).
+EVERY_ACTION = ("view", "add", "change", "delete")
+GROUP_PERMISSIONS = {
+    BUREAU_GROUP: {app: {"*": EVERY_ACTION} for app in ("parks", "enterprises", "registry")},
+    PARK_ADMIN_GROUP: {
+        "parks": {"*": ("view",), "park": ("view", "change"), "unit": EVERY_ACTION},
+        "enterprises": {"*": ("view",), "tenancy": EVERY_ACTION},
+        "registry": {"*": ("view",)},
+    },
+}
+# username, password (set only when the account is created), role, is_staff, groups
+DEMO_ACCOUNTS = [
+    ("bureau", "bureau-demo-2025", "bureau staff (市经信局)", True, [BUREAU_GROUP]),
+    # Staff for now: writes need staff until memberships and roles land.
+    ("park_admin", "park-demo-2025", "park administrator", True, [PARK_ADMIN_GROUP]),
+    ("enterprise_user", "enterprise-demo-2025", "enterprise user", False, []),
+]
+
+Tally = defaultdict[str, Counter]
+
+
+def new_tally() -> Tally:
+    """Return an empty tally: model name -> Counter of created / updated / unchanged."""
+    return defaultdict(Counter)
+
+
+def read_seed(name: str) -> Any:
+    """Return the parsed JSON of a file in seeds/."""
+    return json.loads((SEEDS_DIR / name).read_text(encoding="utf-8"))
+
+
+def field_value(model: type[models.Model], name: str, value: Any) -> Any:
+    """Return a seed value as the model's field holds it (a date from ISO text, a Decimal from its digits)."""
+    field = model._meta.get_field(name)
+    if field.is_relation or value is None:
+        return value
+    return field.to_python(value)
+
+
+def differs(obj: models.Model, name: str, value: Any) -> bool:
+    """Say whether a field of a stored record differs from a wanted value (a foreign key by its id)."""
+    field = obj._meta.get_field(name)
+    if field.many_to_one or field.one_to_one:
+        wanted = value.pk if isinstance(value, models.Model) else value
+        return getattr(obj, field.attname) != wanted
+    return getattr(obj, name) != value
+
+
+def validated_save(obj: models.Model) -> None:
+    """Validate a record (fields, uniqueness, constraints) and save it."""
+    obj.full_clean()
+    obj.save()
+
+
+def record_upsert(
+    *,
+    model: type[models.Model],
+    lookup: dict[str, Any],
+    values: dict[str, Any],
+    save: Callable[[models.Model], Any] = validated_save,
+    reason: str = CHANGE_REASON,
+) -> tuple[models.Model, str]:
+    """Create or update the record found by lookup so that it holds values; save only if something differs.
+
+    Returns the record and what happened: CREATED, UPDATED or UNCHANGED. ``save`` validates and saves (the
+    default calls full_clean() then save(); pass a service such as tenancy_save where one owns the write).
+    """
+    lookup = {name: field_value(model, name, value) for name, value in lookup.items()}
+    values = {name: field_value(model, name, value) for name, value in values.items()}
+    try:
+        obj = model._default_manager.get(**lookup)
+    except model.DoesNotExist:
+        obj, outcome = model(**lookup, **values), CREATED
+    else:
+        changed = [name for name, value in values.items() if differs(obj, name, value)]
+        if not changed:
+            return obj, UNCHANGED
+        for name in changed:
+            setattr(obj, name, values[name])
+        outcome = UPDATED
+    obj._change_reason = reason
+    save(obj)
+    return obj, outcome
+
+
+def m2m_sync(*, obj: models.Model, name: str, targets: Iterable[models.Model], reason: str = CHANGE_REASON) -> bool:
+    """Make a many-to-many field hold exactly targets; touch it (and its history) only if it differs."""
+    targets = list(targets)
+    manager = getattr(obj, name)
+    if {target.pk for target in targets} == set(manager.values_list("pk", flat=True)):
+        return False
+    obj._change_reason = reason
+    manager.set(targets)
+    return True
+
+
+def upsert_rows(
+    *,
+    model: type[models.Model],
+    rows: Iterable[dict[str, Any]],
+    keys: tuple[str, ...],
+    tally: Tally,
+    save: Callable[[models.Model], Any] = validated_save,
+) -> dict[tuple, models.Model]:
+    """Upsert rows whose natural key is the fields keys; return the records by key and count the outcomes."""
+    records = {}
+    for row in rows:
+        lookup = {key: row[key] for key in keys}
+        values = {name: value for name, value in row.items() if name not in keys}
+        obj, outcome = record_upsert(model=model, lookup=lookup, values=values, save=save)
+        tally[model.__name__][outcome] += 1
+        records[tuple(row[key] for key in keys)] = obj
+    return records
+
+
+def load_districts(*, tally: Tally) -> None:
+    """Load the Beijing districts and 经开区 from seeds/districts.json."""
+    upsert_rows(model=District, rows=read_seed("districts.json"), keys=("code",), tally=tally)
+
+
+def load_plan_targets(*, tally: Tally) -> None:
+    """Load the plan's targets from seeds/plan_targets.json."""
+    upsert_rows(model=PlanTarget, rows=read_seed("plan_targets.json"), keys=("code",), tally=tally)
+
+
+def one(records: dict[tuple, models.Model], key: Any) -> models.Model | None:
+    """Return the record with a one-field natural key (None stays None); a missing key raises KeyError."""
+    return None if key is None else records[(key,)]
+
+
+def load_demo(*, tally: Tally) -> None:
+    """Load the fictional demo data set from seeds/demo.json, resolving natural keys to records."""
+    data = read_seed("demo.json")
+    districts = {(d.code,): d for d in District.objects.all()}
+    parks = upsert_rows(
+        model=Park, keys=("name",), tally=tally,
+        rows=({**row, "district": one(districts, row["district"])} for row in data["parks"]),
+    )
+    units = upsert_rows(
+        model=Unit, keys=("park", "building", "floor", "room"), tally=tally,
+        rows=({**row, "park": one(parks, row["park"])} for row in data["units"]),
+    )
+    units = {(park.name, *rest): unit for (park, *rest), unit in units.items()}
+    enterprises = upsert_rows(
+        model=Enterprise, keys=("credit_code",), tally=tally,
+        rows=(
+            {**row, "district": one(districts, row["district"]), "park": one(parks, row["park"])}
+            for row in data["enterprises"]
+        ),
+    )
+    upsert_rows(
+        model=Tenancy, keys=("unit", "start"), tally=tally, save=lambda tenancy: tenancy_save(tenancy=tenancy),
+        rows=(
+            {
+                **row,
+                "unit": units[tuple(row["unit"][key] for key in ("park", "building", "floor", "room"))],
+                "enterprise": one(enterprises, row["enterprise"]),
+            }
+            for row in data["tenancies"]
+        ),
+    )
+    upsert_rows(
+        model=Lab, keys=("name",), tally=tally,
+        rows=(
+            {**row, "host": one(enterprises, row["host"]), "park": one(parks, row["park"])} for row in data["labs"]
+        ),
+    )
+    upsert_rows(
+        model=Platform, keys=("name",), tally=tally,
+        rows=(
+            {**row, "operator": one(enterprises, row["operator"]), "park": one(parks, row["park"])}
+            for row in data["platforms"]
+        ),
+    )
+    load_projects(rows=data["benchmark_projects"], parks=parks, enterprises=enterprises, tally=tally)
+
+
+def load_projects(*, rows: list[dict], parks: dict, enterprises: dict, tally: Tally) -> None:
+    """Load benchmark projects and their partners; a project whose partners alone change counts as updated."""
+    for row in rows:
+        values = {name: value for name, value in row.items() if name not in ("name", "partners")}
+        values.update(lead=one(enterprises, row["lead"]), park=one(parks, row["park"]))
+        project, outcome = record_upsert(model=BenchmarkProject, lookup={"name": row["name"]}, values=values)
+        partners = [one(enterprises, code) for code in row["partners"]]
+        if m2m_sync(obj=project, name="partners", targets=partners) and outcome == UNCHANGED:
+            outcome = UPDATED
+        tally[BenchmarkProject.__name__][outcome] += 1
+
+
+def demo_user_save(password: str) -> Callable[[models.Model], None]:
+    """Return a save function that sets the password only when it creates the account."""
+
+    def save(user: models.Model) -> None:
+        """Set the initial password of a new account, then validate and save it."""
+        if user._state.adding:
+            user.set_password(password)
+        validated_save(user)
+
+    return save
+
+
+def group_permissions(spec: dict[str, dict[str, tuple[str, ...]]]) -> list[Permission]:
+    """Return the permissions a GROUP_PERMISSIONS entry grants."""
+    granted = []
+    for permission in Permission.objects.filter(content_type__app_label__in=spec).select_related("content_type"):
+        app, model = permission.content_type.app_label, permission.content_type.model
+        actions = spec[app].get(model, spec[app].get("*", ()))
+        if permission.codename in {f"{action}_{model}" for action in actions}:
+            granted.append(permission)
+    return granted
+
+
+def load_demo_accounts(*, tally: Tally) -> list[tuple[str, str, str]]:
+    """Create the demo groups with their admin permissions and the demo accounts; return (user, password, role)."""
+    user_model = get_user_model()
+    groups = {}
+    for name, spec in GROUP_PERMISSIONS.items():
+        groups[name], outcome = record_upsert(model=Group, lookup={"name": name}, values={})
+        if m2m_sync(obj=groups[name], name="permissions", targets=group_permissions(spec)) and outcome == UNCHANGED:
+            outcome = UPDATED
+        tally[Group.__name__][outcome] += 1
+    table = []
+    for username, password, role, is_staff, account_groups in DEMO_ACCOUNTS:
+        user, outcome = record_upsert(
+            model=user_model, lookup={"username": username}, values={"is_staff": is_staff, "is_active": True},
+            save=demo_user_save(password),
+        )
+        missing = [groups[name] for name in account_groups if not user.groups.filter(name=name).exists()]
+        if missing:
+            user.groups.add(*missing)  # only adds: groups given to the account since are kept
+            outcome = UPDATED if outcome == UNCHANGED else outcome
+        tally[user_model.__name__][outcome] += 1
+        table.append((username, password, role))
+    return table

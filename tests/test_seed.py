@@ -1,0 +1,62 @@
+"""The seed command: reference data and the demo set load, valid; a second run changes nothing."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from enterprises.credit_code import faults
+from enterprises.models import Enterprise, Tenancy
+from parks.models import District, Park
+from registry.choices import PlatformDomain, ProjectField, TargetMetric
+from registry.models import BenchmarkProject, Lab, PlanTarget, Platform
+
+pytestmark = pytest.mark.django_db(transaction=True)
+SEEDED = [District, Park, Enterprise, Tenancy, Lab, Platform, BenchmarkProject, PlanTarget]
+PLAN_DISTRICTS = {"110112": "通州区", "110115": "大兴区", "110107": "石景山区", "110105": "朝阳区", "110106": "丰台区"}
+
+
+def snapshot():
+    """Row and history-row counts of every seeded model."""
+    return {m.__name__: (m.objects.count(), m.history.count()) for m in SEEDED}
+
+
+def test_seed_loads_valid_data_and_is_idempotent(capsys):
+    call_command("seed")
+    first = snapshot()
+    out = capsys.readouterr().out
+    for username in ("bureau", "park_admin", "enterprise_user"):
+        assert username in out
+    call_command("seed")
+    assert snapshot() == first
+    assert "0 created, 0 updated" in capsys.readouterr().out
+
+    districts = {d.code: d for d in District.objects.all()}
+    assert len(districts) == 17 and "110302" in districts  # 16 districts and 经开区
+    for code, name in PLAN_DISTRICTS.items():
+        assert districts[code].name == name and districts[code].plan_role
+    assert PlanTarget.objects.count() == 7
+    assert set(PlanTarget.objects.values_list("metric", flat=True)) == set(TargetMetric.values)
+    assert 50 <= Enterprise.objects.count() <= 80
+    assert all(faults(code) == [] for code in Enterprise.objects.values_list("credit_code", flat=True))
+    assert set(Platform.objects.values_list("domain", flat=True)) == set(PlatformDomain.values)
+    assert set(BenchmarkProject.objects.values_list("field", flat=True)) == set(ProjectField.values)
+    assert set(Park.objects.values_list("district__code", flat=True)) == set(PLAN_DISTRICTS)
+    assert Tenancy.objects.exists() and Lab.objects.exists()
+    assert Enterprise.history.filter(history_change_reason="seed command").count() == Enterprise.objects.count()
+
+
+def test_seed_without_demo_loads_reference_data_only():
+    call_command("seed", "--no-demo")
+    assert District.objects.count() == 17 and PlanTarget.objects.count() == 7
+    assert not Enterprise.objects.exists() and not get_user_model().objects.exists()
+
+
+def test_demo_accounts_keep_a_changed_password():
+    call_command("seed")
+    user = get_user_model().objects.get(username="bureau")
+    user.set_password("changed-by-the-user")
+    user.save()
+    call_command("seed")
+    user.refresh_from_db()
+    assert user.check_password("changed-by-the-user")
+    assert user.groups.get().permissions.filter(codename="change_enterprise").exists()
