@@ -127,7 +127,7 @@ class PlanTarget(models.Model):
         _("upper goal"), max_digits=14, decimal_places=2, null=True, blank=True,
         help_text=_("For a goal given as a range (1-2 head enterprises): its upper end."),
     )
-    unit = models.CharField(_("unit"), max_length=12, choices=TargetUnit.choices, default=TargetUnit.COUNT)
+    unit = models.CharField(_("unit of measure"), max_length=12, choices=TargetUnit.choices, default=TargetUnit.COUNT)
     year = models.PositiveSmallIntegerField(
         _("deadline year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)],
     )

@@ -1,12 +1,22 @@
-"""The API's URL map: each app's routes under /api/v1/, an index, and the token endpoint."""
+"""The API's URL map: every app's resources under /api/v1/ with a browsable index, and the token endpoint."""
 
-from django.urls import include, path
+from django.urls import path
 from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from enterprises.api import urls as enterprises_urls
+from parks.api import urls as parks_urls
+from registry.api import urls as registry_urls
+
+APPS = (parks_urls, enterprises_urls, registry_urls)
+
+router = DefaultRouter()
+for app in APPS:
+    router.registry.extend(app.router.registry)
 
 app_name = "api"
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="token"),
-    path("", include("parks.api.urls")),
-    path("", include("enterprises.api.urls")),
-    path("", include("registry.api.urls")),
+    *(pattern for app in APPS for pattern in app.extra_urlpatterns),
+    *router.urls,
 ]

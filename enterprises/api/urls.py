@@ -8,8 +8,7 @@ from .views import DistrictOccupancyView, EnterpriseViewSet, ParkOccupancyView, 
 router = SimpleRouter()
 router.register("enterprises", EnterpriseViewSet)
 router.register("tenancies", TenancyViewSet)
-urlpatterns = [
+extra_urlpatterns = [
     path("parks/<int:pk>/occupancy/", ParkOccupancyView.as_view(), name="park-occupancy"),
     path("districts/<int:pk>/occupancy/", DistrictOccupancyView.as_view(), name="district-occupancy"),
-    *router.urls,
 ]

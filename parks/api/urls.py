@@ -8,4 +8,4 @@ router = SimpleRouter()
 router.register("districts", DistrictViewSet)
 router.register("parks", ParkViewSet)
 router.register("units", UnitViewSet)
-urlpatterns = router.urls
+extra_urlpatterns = []  # routes beyond the router's

@@ -9,4 +9,4 @@ router.register("labs", LabViewSet)
 router.register("platforms", PlatformViewSet)
 router.register("benchmark-projects", BenchmarkProjectViewSet)
 router.register("plan-targets", PlanTargetViewSet)
-urlpatterns = router.urls
+extra_urlpatterns = []  # routes beyond the router's
