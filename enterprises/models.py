@@ -22,12 +22,6 @@ POSITIVE = MinValueValidator(Decimal("0.01"))
 class Enterprise(models.Model):
     """A digital-human enterprise: identity, registered district and park, chain position and segments."""
 
-    # Fields anyone may read (the public directory); the rest is for the bureau, its park and itself.
-    PUBLIC_FIELDS = (
-        "credit_code", "name", "short_name", "name_en", "founded", "district", "park",
-        "chain_position", "segments", "profile", "website", "status",
-    )
-
     credit_code = CreditCodeField(_("unified social credit code"), unique=True, error_messages={
         "unique": _("An enterprise with this credit code is already registered."),
     })

@@ -8,9 +8,9 @@ file=requirements.txt
 cd "$(dirname "$0")/.."
 [ -x .venv/bin/python ] || python3 -m venv .venv
 stamp=.venv/.installed-$kind
-sum=$(cat requirements.txt "$file" | sha256sum | cut -d' ' -f1)
+sum=$(cat requirements.txt "$file" constraints.txt | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$sum" ]; then
   echo "Installing $file into .venv"
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$file"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$file" -c constraints.txt
   echo "$sum" > "$stamp"
 fi

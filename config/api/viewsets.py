@@ -4,6 +4,7 @@ from rest_framework import viewsets
 
 
 class RegistryViewSet(viewsets.ModelViewSet):
-    """CRUD over a model; subclasses name the queryset (with its joins), serializer, filterset and ordering."""
+    """CRUD over a model; subclasses name the queryset (with its joins), serializer, filterset and ordering.
 
-    ordering = None
+    Every resource's viewset derives from this one, so that scoping by role (to come) applies in one place.
+    """
