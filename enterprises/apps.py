@@ -9,3 +9,13 @@ class EnterprisesConfig(AppConfig):
 
     name = "enterprises"
     verbose_name = _("Enterprises")
+
+    def ready(self):
+        """Register the enterprise membership as a role."""
+        from parks.scoping import ENTERPRISE_ROLE, register_membership
+
+        from .models import EnterpriseMembership
+
+        register_membership(ENTERPRISE_ROLE, lambda user: frozenset(
+            EnterpriseMembership.objects.filter(user=user).values_list("enterprise_id", flat=True)
+        ))

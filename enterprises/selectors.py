@@ -6,8 +6,6 @@ from decimal import Decimal
 
 from django.db.models import Q, Sum
 
-from parks.models import Unit
-
 from .models import Tenancy
 
 
@@ -45,13 +43,3 @@ def occupancy(*, units, on: datetime.date) -> Occupancy:
         unit_count=totals["count"] or 0,
         let_unit_count=let["count"] or 0,
     )
-
-
-def park_occupancy(*, park_id: int, on: datetime.date) -> Occupancy:
-    """Occupancy of one park on a date."""
-    return occupancy(units=Unit.objects.filter(park_id=park_id), on=on)
-
-
-def district_occupancy(*, district_id: int, on: datetime.date) -> Occupancy:
-    """Occupancy of every park of a district on a date."""
-    return occupancy(units=Unit.objects.filter(park__district_id=district_id), on=on)

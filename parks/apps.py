@@ -9,3 +9,12 @@ class ParksConfig(AppConfig):
 
     name = "parks"
     verbose_name = _("Parks")
+
+    def ready(self):
+        """Register the park-administrator membership as a role."""
+        from .models import ParkMembership
+        from .scoping import PARK_ROLE, register_membership
+
+        register_membership(PARK_ROLE, lambda user: frozenset(
+            ParkMembership.objects.filter(user=user).values_list("park_id", flat=True)
+        ))

@@ -2,13 +2,16 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
+
+from config.history import audit_history
 
 from .choices import DistrictKind, ParkKind
+from .scoping import ALL_ACTIONS, CHANGE, VIEW, RestrictedQuerySet, Rule
 
 POSITIVE = MinValueValidator(Decimal("0.01"))
 
@@ -23,7 +26,10 @@ class District(models.Model):
     name_en = models.CharField(_("English name"), max_length=64, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=DistrictKind.choices, default=DistrictKind.DISTRICT)
     plan_role = models.TextField(_("role in the plan"), blank=True)
-    history = HistoricalRecords()
+    history = audit_history()
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_rule = Rule(authenticated=frozenset({VIEW}), park_admin=frozenset(), enterprise_user=frozenset())
 
     class Meta:
         ordering = ["code"]
@@ -48,7 +54,11 @@ class Park(models.Model):
     address = models.CharField(_("address"), max_length=255, blank=True)
     focus = models.TextField(_("focus"), blank=True)
     operator = models.CharField(_("operator"), max_length=128, blank=True)
-    history = HistoricalRecords()
+    history = audit_history()
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_rule = Rule(park=("pk",), enterprise=("enterprises", "tenancies__enterprise"),
+                      park_admin=frozenset({VIEW, CHANGE}))
 
     class Meta:
         ordering = ["name"]
@@ -67,7 +77,10 @@ class Unit(models.Model):
     floor = models.CharField(_("floor"), max_length=8)
     room = models.CharField(_("room"), max_length=16)
     area = models.DecimalField(_("area (m²)"), max_digits=10, decimal_places=2, validators=[POSITIVE])
-    history = HistoricalRecords()
+    history = audit_history()
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_rule = Rule(park=("park",), enterprise=("tenancies__enterprise",), park_admin=ALL_ACTIONS)
 
     class Meta:
         ordering = ["park", "building", "floor", "room"]
@@ -88,3 +101,29 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.park} {self.building}-{self.floor}-{self.room}"
+
+
+class ParkMembership(models.Model):
+    """A park administrator: a user who keeps a park's profile, units and tenancies and reviews its tenants."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="park_memberships", verbose_name=_("user"),
+    )
+    park = models.ForeignKey(Park, models.CASCADE, related_name="memberships", verbose_name=_("park"))
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    history = audit_history()
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_rule = Rule(park=("park",), enterprise_user=frozenset())
+
+    class Meta:
+        ordering = ["park", "user"]
+        verbose_name = _("park administrator")
+        verbose_name_plural = _("park administrators")
+        constraints = [models.UniqueConstraint(
+            fields=["user", "park"], name="park_membership_unique",
+            violation_error_message=_("This user already administers this park."),
+        )]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.park}"

@@ -6,10 +6,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from config.history import audit_history
 from enterprises.models import Enterprise
 from parks.models import Park
+from parks.scoping import VIEW, RestrictedQuerySet, Rule
 
 from .choices import (
     DigitalHumanKind,
@@ -22,6 +23,8 @@ from .choices import (
     TargetUnit,
 )
 
+# Reference data: every signed-in user reads it, only the bureau writes it.
+REFERENCE = Rule(authenticated=frozenset({VIEW}), park_admin=frozenset(), enterprise_user=frozenset())
 
 class Lab(models.Model):
     """A university-enterprise joint lab or an enterprise technology innovation centre."""
@@ -36,7 +39,10 @@ class Lab(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=OperatingStatus.choices, default=OperatingStatus.ACTIVE,
     )
-    history = HistoricalRecords()
+    history = audit_history()
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_rule = Rule(park=("park",), enterprise=("host",))
 
     class Meta:
         ordering = ["name"]
@@ -63,7 +69,10 @@ class Platform(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=OperatingStatus.choices, default=OperatingStatus.ACTIVE,
     )
-    history = HistoricalRecords()
+    history = audit_history()
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_rule = Rule(park=("park",), enterprise=("operator",))
 
     class Meta:
         ordering = ["name"]
@@ -94,7 +103,10 @@ class BenchmarkProject(models.Model):
     )
     status = models.CharField(_("status"), max_length=10, choices=ProjectStatus.choices, default=ProjectStatus.APPLIED)
     summary = models.TextField(_("summary"), blank=True)
-    history = HistoricalRecords(m2m_fields=[partners])
+    history = audit_history(m2m_fields=[partners])
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_rule = Rule(park=("park",), enterprise=("lead", "partners"))
 
     class Meta:
         ordering = ["-year", "name"]
@@ -133,7 +145,10 @@ class PlanTarget(models.Model):
     )
     source = models.TextField(_("source"), blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    history = HistoricalRecords()
+    history = audit_history()
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_rule = REFERENCE
 
     class Meta:
         ordering = ["plan", "position", "code"]

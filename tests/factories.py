@@ -5,11 +5,13 @@ from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 
 from enterprises.choices import ChainPosition, Segment
 from enterprises.credit_code import complete
-from enterprises.models import Enterprise, Tenancy
-from parks.models import District, Park, Unit
+from enterprises.models import Enterprise, EnterpriseMembership, Tenancy
+from parks.models import District, Park, ParkMembership, Unit
+from parks.scoping import BUREAU_GROUP
 from registry.choices import DigitalHumanKind, LabKind, PlatformDomain, ProjectField, TargetMetric
 from registry.models import BenchmarkProject, Lab, PlanTarget, Platform
 
@@ -28,6 +30,13 @@ class UserFactory(factory.django.DjangoModelFactory):
     def save_password(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+
+def bureau_user(**kwargs):
+    """A member of the bureau group (sees and does everything)."""
+    user = UserFactory(**kwargs)
+    user.groups.add(Group.objects.get_or_create(name=BUREAU_GROUP)[0])
+    return user
 
 
 class DistrictFactory(factory.django.DjangoModelFactory):
@@ -80,6 +89,7 @@ class EnterpriseFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"测试数字人科技有限公司{n}")
     short_name = factory.Sequence(lambda n: f"测试{n}")
     district = factory.SubFactory(DistrictFactory)
+    park = factory.SubFactory(ParkFactory)
     chain_position = ChainPosition.APPLICATION
     segments = factory.LazyFunction(lambda: [Segment.MODELLING])
     founded = datetime.date(2020, 1, 1)
@@ -148,3 +158,23 @@ class PlanTargetFactory(factory.django.DjangoModelFactory):
     metric = TargetMetric.LABS
     goal = Decimal("10")
     year = 2025
+
+
+class ParkMembershipFactory(factory.django.DjangoModelFactory):
+    """A park administrator of a new park."""
+
+    class Meta:
+        model = ParkMembership
+
+    user = factory.SubFactory(UserFactory)
+    park = factory.SubFactory(ParkFactory)
+
+
+class EnterpriseMembershipFactory(factory.django.DjangoModelFactory):
+    """A user of a new enterprise."""
+
+    class Meta:
+        model = EnterpriseMembership
+
+    user = factory.SubFactory(UserFactory)
+    enterprise = factory.SubFactory(EnterpriseFactory)

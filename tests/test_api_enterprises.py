@@ -14,7 +14,7 @@ from .factories import DistrictFactory, EnterpriseFactory, ParkFactory, TenancyF
 class TestEnterpriseAPI(APIResourceTests):
     basename = "enterprise"
     factory = EnterpriseFactory
-    list_queries = 5
+    list_queries = 6
 
     def create_payload(self):
         return {
@@ -41,16 +41,16 @@ class TestEnterpriseAPI(APIResourceTests):
         ]
 
 
-def test_credit_code_is_normalised_on_input(staff_client):
+def test_credit_code_is_normalised_on_input(bureau_client):
     district = DistrictFactory()
     body = {"credit_code": " 9111 0000-80210043３b ", "name": "北京百度网讯科技有限公司", "district": district.pk,
             "chain_position": "platform"}
-    response = staff_client.post(reverse("api:enterprise-list"), body, format="json")
+    response = bureau_client.post(reverse("api:enterprise-list"), body, format="json")
     assert response.status_code == 201, response.data
     assert response.data["credit_code"] == "91110000802100433B"
 
 
-def test_credit_code_faults_are_named(staff_client):
+def test_credit_code_faults_are_named(bureau_client):
     district = DistrictFactory()
     cases = {
         "9111000080210043": "18",          # length
@@ -60,27 +60,27 @@ def test_credit_code_faults_are_named(staff_client):
     }
     for code, position in cases.items():
         body = {"credit_code": code, "name": "某公司", "district": district.pk, "chain_position": "platform"}
-        response = staff_client.post(reverse("api:enterprise-list"), body, format="json",
+        response = bureau_client.post(reverse("api:enterprise-list"), body, format="json",
                                      HTTP_ACCEPT_LANGUAGE="en")
         assert response.status_code == 400, code
         assert position in " ".join(response.data["credit_code"]), (code, response.data)
     assert not Enterprise.objects.exists()
 
 
-def test_duplicate_credit_code_is_refused(staff_client):
+def test_duplicate_credit_code_is_refused(bureau_client):
     existing = EnterpriseFactory()
     body = {"credit_code": existing.credit_code.lower(), "name": "重复", "district": existing.district_id,
             "chain_position": "platform"}
-    response = staff_client.post(reverse("api:enterprise-list"), body, format="json")
+    response = bureau_client.post(reverse("api:enterprise-list"), body, format="json")
     assert response.status_code == 400
     assert "credit_code" in response.data
     assert Enterprise.objects.count() == 1
 
 
-def test_unknown_segment_is_refused(staff_client):
+def test_unknown_segment_is_refused(bureau_client):
     body = {"credit_code": credit_code(1), "name": "某", "district": DistrictFactory().pk,
             "chain_position": "platform", "segments": ["juggling"]}
-    response = staff_client.post(reverse("api:enterprise-list"), body, format="json")
+    response = bureau_client.post(reverse("api:enterprise-list"), body, format="json")
     assert response.status_code == 400
     assert "segments" in response.data
 
@@ -88,7 +88,7 @@ def test_unknown_segment_is_refused(staff_client):
 class TestTenancyAPI(APIResourceTests):
     basename = "tenancy"
     factory = TenancyFactory
-    list_queries = 5
+    list_queries = 6
     ordering = "enterprise__name"
 
     def create_payload(self):
@@ -112,47 +112,47 @@ class TestTenancyAPI(APIResourceTests):
         ]
 
 
-def test_tenancy_takes_its_park_from_the_unit(staff_client):
+def test_tenancy_takes_its_park_from_the_unit(bureau_client):
     unit = UnitFactory()
     body = {"unit": unit.pk, "enterprise": EnterpriseFactory().pk, "start": "2025-01-01"}
-    response = staff_client.post(reverse("api:tenancy-list"), body, format="json")
+    response = bureau_client.post(reverse("api:tenancy-list"), body, format="json")
     assert response.status_code == 201, response.data
     assert response.data["park"]["id"] == unit.park_id
     assert Tenancy.objects.get().park_id == unit.park_id
 
 
-def test_overlapping_tenancy_is_refused_naming_the_one_in_the_way(staff_client):
+def test_overlapping_tenancy_is_refused_naming_the_one_in_the_way(bureau_client):
     held = TenancyFactory(start=datetime.date(2024, 1, 1), end=datetime.date(2025, 1, 1))
     url = reverse("api:tenancy-list")
     body = {"unit": held.unit_id, "enterprise": EnterpriseFactory().pk, "start": "2024-06-01"}
-    response = staff_client.post(url, body, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    response = bureau_client.post(url, body, format="json", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
     assert f"tenancy {held.pk}" in response.data["start"][0]
     assert Tenancy.objects.count() == 1
     # Half-open ranges: starting on the day the other ends is no overlap.
     body["start"] = "2025-01-01"
-    assert staff_client.post(url, body, format="json").status_code == 201
+    assert bureau_client.post(url, body, format="json").status_code == 201
 
 
-def test_open_ended_tenancy_blocks_every_later_start(staff_client):
+def test_open_ended_tenancy_blocks_every_later_start(bureau_client):
     held = TenancyFactory(start=datetime.date(2024, 1, 1), end=None)
     body = {"unit": held.unit_id, "enterprise": EnterpriseFactory().pk, "start": "2039-01-01", "end": "2040-01-01"}
-    response = staff_client.post(reverse("api:tenancy-list"), body, format="json")
+    response = bureau_client.post(reverse("api:tenancy-list"), body, format="json")
     assert response.status_code == 400
     assert str(held.pk) in response.data["start"][0]
 
 
-def test_moving_a_tenancy_onto_a_let_unit_is_refused(staff_client):
+def test_moving_a_tenancy_onto_a_let_unit_is_refused(bureau_client):
     held, other = TenancyFactory(), TenancyFactory()
-    response = staff_client.patch(reverse("api:tenancy-detail", args=[other.pk]), {"unit": held.unit_id},
+    response = bureau_client.patch(reverse("api:tenancy-detail", args=[other.pk]), {"unit": held.unit_id},
                                   format="json")
     assert response.status_code == 400
     other.refresh_from_db()
     assert other.unit_id != held.unit_id
 
 
-def test_deleting_a_park_with_units_is_a_conflict(staff_client):
+def test_deleting_a_park_with_units_is_a_conflict(bureau_client):
     unit = UnitFactory()
-    response = staff_client.delete(reverse("api:park-detail", args=[unit.park_id]))
+    response = bureau_client.delete(reverse("api:park-detail", args=[unit.park_id]))
     assert response.status_code == 409
     assert response.data["detail"]

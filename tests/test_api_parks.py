@@ -13,7 +13,7 @@ from .factories import DistrictFactory, ParkFactory, UnitFactory
 class TestDistrictAPI(APIResourceTests):
     basename = "district"
     factory = DistrictFactory
-    list_queries = 5  # token, savepoint, count, page, release (ATOMIC_REQUESTS inside the test transaction)
+    list_queries = 6  # token, role, savepoint, count, page, release (ATOMIC_REQUESTS in the test transaction)
 
     def create_payload(self):
         return {"code": "119999", "name": "新区", "name_en": "New District", "kind": "district", "plan_role": ""}
@@ -34,7 +34,7 @@ class TestDistrictAPI(APIResourceTests):
 class TestParkAPI(APIResourceTests):
     basename = "park"
     factory = ParkFactory
-    list_queries = 5
+    list_queries = 6
 
     def create_payload(self):
         return {"name": "新园区", "district": DistrictFactory().pk, "kind": "base", "featured": True}
@@ -52,11 +52,11 @@ class TestParkAPI(APIResourceTests):
                 ({"q": a.name}, [a], [b])]
 
 
-def test_leasable_area_is_the_sum_of_units(user_client):
+def test_leasable_area_is_the_sum_of_units(bureau_client):
     park = ParkFactory()
     UnitFactory(park=park, area=Decimal("120.50"))
     UnitFactory(park=park, area=Decimal("79.50"))
-    data = user_client.get(reverse("api:park-detail", args=[park.pk])).data
+    data = bureau_client.get(reverse("api:park-detail", args=[park.pk])).data
     assert Decimal(data["leasable_area"]) == Decimal("200.00")
     assert data["unit_count"] == 2
 
@@ -64,7 +64,7 @@ def test_leasable_area_is_the_sum_of_units(user_client):
 class TestUnitAPI(APIResourceTests):
     basename = "unit"
     factory = UnitFactory
-    list_queries = 5
+    list_queries = 6
     ordering = "room"
 
     def create_payload(self):

@@ -16,7 +16,7 @@ from .factories import (
 class TestLabAPI(APIResourceTests):
     basename = "lab"
     factory = LabFactory
-    list_queries = 5
+    list_queries = 6
 
     def create_payload(self):
         return {"name": "新联合实验室", "kind": "innovation_centre", "host": EnterpriseFactory().pk,
@@ -38,7 +38,7 @@ class TestLabAPI(APIResourceTests):
 class TestPlatformAPI(APIResourceTests):
     basename = "platform"
     factory = PlatformFactory
-    list_queries = 5
+    list_queries = 6
 
     def create_payload(self):
         return {"name": "新算力平台", "domain": "intelligent_computing", "operator": EnterpriseFactory().pk,
@@ -59,7 +59,7 @@ class TestPlatformAPI(APIResourceTests):
 class TestBenchmarkProjectAPI(APIResourceTests):
     basename = "benchmarkproject"
     factory = BenchmarkProjectFactory
-    list_queries = 6  # token, savepoint, count, page, partners (one prefetch), release
+    list_queries = 7  # token, role, savepoint, count, page, partners (one prefetch), release
 
     def create_payload(self):
         return {"name": "新标杆项目", "field": "finance", "dh_kind": "performance", "lead": EnterpriseFactory().pk,
@@ -81,11 +81,11 @@ class TestBenchmarkProjectAPI(APIResourceTests):
                 ({"year": 2023}, [a], [b]), ({"enterprise": partner.pk}, [a], [b]),
                 ({"enterprise": b.lead_id}, [b], [a]), ({"district": b.park.district_id}, [b], [a])]
 
-    def test_partners_are_nested_briefly(self, user_client):
+    def test_partners_are_nested_briefly(self, bureau_client):
         project = BenchmarkProjectFactory()
         partners = EnterpriseFactory.create_batch(2)
         project.partners.set(partners)
-        data = user_client.get(self.detail_url(project)).data
+        data = bureau_client.get(self.detail_url(project)).data
         assert sorted(p["id"] for p in data["partners"]) == sorted(p.pk for p in partners)
         assert {"id", "url", "display", "credit_code", "name"} == set(data["partners"][0])
 
@@ -93,7 +93,7 @@ class TestBenchmarkProjectAPI(APIResourceTests):
 class TestPlanTargetAPI(APIResourceTests):
     basename = "plantarget"
     factory = PlanTargetFactory
-    list_queries = 5
+    list_queries = 6
     ordering = "code"
 
     def create_payload(self):
@@ -112,8 +112,8 @@ class TestPlanTargetAPI(APIResourceTests):
         a, b = PlanTargetFactory(metric=TargetMetric.PLATFORMS, year=2030), PlanTargetFactory()
         return [({"metric": "platforms"}, [a], [b]), ({"year": 2030}, [a], [b]), ({"q": b.title}, [b], [a])]
 
-    def test_upper_goal_below_goal_is_refused(self, staff_client):
+    def test_upper_goal_below_goal_is_refused(self, bureau_client):
         body = {**self.create_payload(), "goal": "3", "goal_upper": "2"}
-        response = staff_client.post(self.list_url(), body, format="json")
+        response = bureau_client.post(self.list_url(), body, format="json")
         assert response.status_code == 400
         assert "goal_upper" in response.data

@@ -6,8 +6,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from enterprises.selectors import district_occupancy, park_occupancy
+from enterprises.selectors import occupancy
+from parks.models import Unit
 
+from .conftest import park_admin_client
 from .factories import DistrictFactory, ParkFactory, TenancyFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,32 +42,41 @@ def district():
 ])
 def test_occupancy_on_dates(district, on, let_a, let_district):
     park_a = district.parks.order_by("pk").first()
-    occ = park_occupancy(park_id=park_a.pk, on=on)
+    occ = occupancy(units=Unit.objects.filter(park=park_a), on=on)
     assert (occ.leasable_area, occ.let_area) == (Decimal("300"), Decimal(let_a))
     assert occ.rate == (Decimal(let_a) * 100 / 300).quantize(Decimal("0.01"))
-    docc = district_occupancy(district_id=district.pk, on=on)
+    docc = occupancy(units=Unit.objects.filter(park__district=district), on=on)
     assert (docc.leasable_area, docc.let_area) == (Decimal("400"), Decimal(let_district))
 
 
 def test_park_without_units_has_no_rate():
-    assert park_occupancy(park_id=ParkFactory().pk, on=D(2024, 1, 1)).rate is None
+    assert occupancy(units=Unit.objects.filter(park=ParkFactory()), on=D(2024, 1, 1)).rate is None
 
 
-def test_occupancy_endpoints(district, user_client, django_assert_max_num_queries):
+def test_occupancy_endpoints(district, bureau_client, django_assert_max_num_queries):
     park_a = district.parks.order_by("pk").first()
-    with django_assert_max_num_queries(6):
-        data = user_client.get(reverse("api:park-occupancy", args=[park_a.pk]), {"date": "2024-08-15"}).data
+    with django_assert_max_num_queries(7):
+        data = bureau_client.get(reverse("api:park-occupancy", args=[park_a.pk]), {"date": "2024-08-15"}).data
     assert data == {"date": "2024-08-15", "leasable_area": "300.00", "let_area": "300.00", "rate": "100.00",
                     "unit_count": 2, "let_unit_count": 2}
-    data = user_client.get(reverse("api:district-occupancy", args=[district.pk]), {"date": "2023-06-01"}).data
+    data = bureau_client.get(reverse("api:district-occupancy", args=[district.pk]), {"date": "2023-06-01"}).data
     assert (data["let_area"], data["rate"]) == ("100.00", "25.00")
 
 
-def test_occupancy_endpoint_errors(user_client, anon_client):
+def test_a_park_administrator_sees_occupancy_of_their_parks_only(district):
+    park_a, park_b = district.parks.order_by("pk")
+    client = park_admin_client(park_a)
+    data = client.get(reverse("api:district-occupancy", args=[district.pk]), {"date": "2024-01-01"}).data
+    assert (data["leasable_area"], data["let_area"]) == ("300.00", "200.00")  # park B's unit left out
+    assert client.get(reverse("api:park-occupancy", args=[park_b.pk])).status_code == 404
+
+
+def test_occupancy_endpoint_errors(bureau_client, user_client, anon_client):
     park = ParkFactory()
     url = reverse("api:park-occupancy", args=[park.pk])
-    assert user_client.get(url, {"date": "2024-13-01"}).status_code == 400
-    assert "date" in user_client.get(url, {"date": "yesterday"}).data
-    assert user_client.get(reverse("api:park-occupancy", args=[park.pk + 1000])).status_code == 404
+    assert bureau_client.get(url, {"date": "2024-13-01"}).status_code == 400
+    assert "date" in bureau_client.get(url, {"date": "yesterday"}).data
+    assert bureau_client.get(reverse("api:park-occupancy", args=[park.pk + 1000])).status_code == 404
     assert anon_client.get(url).status_code == 401
-    assert user_client.get(url).data["date"]  # today by default
+    assert user_client.get(url).status_code == 404  # no role: the park does not exist for them
+    assert bureau_client.get(url).data["date"]  # today by default

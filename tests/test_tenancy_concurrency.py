@@ -9,7 +9,7 @@ from django.urls import reverse
 from enterprises.models import Tenancy
 
 from .conftest import token_client
-from .factories import EnterpriseFactory, UnitFactory, UserFactory
+from .factories import EnterpriseFactory, UnitFactory, bureau_user
 
 ATTEMPTS = 6
 
@@ -18,7 +18,7 @@ ATTEMPTS = 6
 def test_concurrent_overlapping_requests_one_wins():
     unit = UnitFactory()
     enterprises = EnterpriseFactory.create_batch(ATTEMPTS)
-    clients = [token_client(UserFactory(is_staff=True)) for _ in range(ATTEMPTS)]
+    clients = [token_client(bureau_user()) for _ in range(ATTEMPTS)]
     barrier = threading.Barrier(ATTEMPTS)
     responses = [None] * ATTEMPTS
 

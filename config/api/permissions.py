@@ -1,13 +1,24 @@
-"""API permissions until roles land: reads need an authenticated user, writes a staff account."""
+"""API permission: a signed-in user, whose roles grant the action (scoping itself is in the viewset)."""
 
-from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.permissions import BasePermission
+
+from parks.scoping import VIEW, grants
 
 
-class StaffWritesAuthenticatedReads(BasePermission):
-    """Authenticated users read; only staff create, change or delete."""
+class ScopedPermission(BasePermission):
+    """401 without credentials; 403 where no role of the user grants the action on this kind of record.
+
+    Records outside the user's view scope are never found (404); records seen but not writable are a 403.
+    """
 
     def has_permission(self, request, view):
-        user = request.user
-        if not (user and user.is_authenticated):
+        if not (request.user and request.user.is_authenticated):
             return False
-        return request.method in SAFE_METHODS or user.is_staff
+        action = view.scope_action
+        return action == VIEW or grants(user=request.user, model=view.queryset.model, action=action)
+
+    def has_object_permission(self, request, view, obj):
+        action = view.scope_action
+        if action == VIEW:
+            return True
+        return type(obj).objects.restrict(request.user, action).filter(pk=obj.pk).exists()

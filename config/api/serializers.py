@@ -1,13 +1,32 @@
 """Base serializer: every write runs the model's own validation (fields, uniqueness, constraints)."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+
+from parks.scoping import user_scope
 
 from .exceptions import as_drf_validation_error
 
 
 class ValidatedModelSerializer(serializers.ModelSerializer):
-    """A ModelSerializer that calls the model's full_clean() on the would-be instance before saving."""
+    """A ModelSerializer that refuses unknown fields and fields the user may not set, then runs full_clean().
+
+    A model's `bureau_fields` are set by the bureau only: anyone else who sends one gets a 400 naming it.
+    """
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            errors = {name: [_("Unknown field.")] for name in data if name not in self.fields}
+            request = self.context.get("request")
+            if request is not None and not user_scope(request.user).bureau:
+                errors.update({
+                    name: [_("Only the bureau may set this field.")]
+                    for name in getattr(self.Meta.model, "bureau_fields", ()) if name in data
+                })
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
 
     def validate(self, attrs):
         attrs = super().validate(attrs)

@@ -1,10 +1,48 @@
-"""Base viewset of every registry resource: one place where scoping, filtering and ordering meet."""
+"""Base viewset of every registry resource: scoping by role, post-write scope check, and record history."""
 
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from parks.scoping import ADD, CHANGE, DELETE, VIEW
+
+from .history import HistoryRecordSerializer, history_of
+from .permissions import ScopedPermission
+
+ACTIONS = {"create": ADD, "update": CHANGE, "partial_update": CHANGE, "destroy": DELETE}
 
 
 class RegistryViewSet(viewsets.ModelViewSet):
-    """CRUD over a model; subclasses name the queryset (with its joins), serializer, filterset and ordering.
+    """CRUD over a model, scoped by `restrict(user, action)`; subclasses name queryset, serializer, filters."""
 
-    Every resource's viewset derives from this one, so that scoping by role (to come) applies in one place.
-    """
+    permission_classes = [ScopedPermission]
+
+    @property
+    def scope_action(self) -> str:
+        """The scope action this request takes: view, add, change or delete."""
+        return ACTIONS.get(self.action, VIEW)
+
+    def get_queryset(self):
+        """The records the user may see; the rest do not exist for them (404, absent from lists and counts)."""
+        return super().get_queryset().restrict(self.request.user, VIEW)
+
+    def perform_create(self, serializer):
+        self._check_scope(serializer.save(), ADD)
+
+    def perform_update(self, serializer):
+        self._check_scope(serializer.save(), CHANGE)
+
+    def _check_scope(self, instance, scope_action: str) -> None:
+        """Refuse (and so roll back) a write that leaves the record outside the writer's scope."""
+        model = type(instance)
+        if not model.objects.restrict(self.request.user, scope_action).filter(pk=instance.pk).exists():
+            raise PermissionDenied(_("This change would put the record outside what you may manage."))
+
+    @extend_schema(responses=HistoryRecordSerializer(many=True), filters=False)
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def history(self, request, pk=None):
+        """The record's change history: who, when, from where, and each field's value before and after."""
+        return Response(HistoryRecordSerializer(history_of(self.get_object()), many=True).data)

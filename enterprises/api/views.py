@@ -12,8 +12,9 @@ from rest_framework.response import Response
 from config.api.viewsets import RegistryViewSet
 from enterprises.filtersets import EnterpriseFilterSet, TenancyFilterSet
 from enterprises.models import Enterprise, Tenancy
-from enterprises.selectors import district_occupancy, park_occupancy
-from parks.models import District, Park
+from enterprises.selectors import occupancy
+from parks.models import District, Park, Unit
+from parks.scoping import VIEW
 
 from .serializers import EnterpriseSerializer, OccupancySerializer, TenancySerializer
 
@@ -46,11 +47,19 @@ DATE_PARAMETER = OpenApiParameter("date", datetime.date, description="Date of th
 
 
 class OccupancyView(GenericAPIView):
-    """Base of the occupancy endpoints: let and leasable area of a place on a date."""
+    """Base of the occupancy endpoints: let and leasable area of a place on a date, over the units one may see."""
 
     serializer_class = OccupancySerializer
     pagination_class = None
     filter_backends = []
+    scope_action = VIEW
+
+    def get_queryset(self):
+        return super().get_queryset().restrict(self.request.user, VIEW)
+
+    def units(self):
+        """The units this user may see."""
+        return Unit.objects.restrict(self.request.user, VIEW)
 
     def on_date(self, request) -> datetime.date:
         query = OnDateSerializer(data=request.query_params)
@@ -66,7 +75,8 @@ class ParkOccupancyView(OccupancyView):
     @extend_schema(parameters=[DATE_PARAMETER])
     def get(self, request, pk):
         park = get_object_or_404(self.get_queryset(), pk=pk)
-        return Response(OccupancySerializer(park_occupancy(park_id=park.pk, on=self.on_date(request))).data)
+        occ = occupancy(units=self.units().filter(park=park), on=self.on_date(request))
+        return Response(OccupancySerializer(occ).data)
 
 
 class DistrictOccupancyView(OccupancyView):
@@ -77,5 +87,5 @@ class DistrictOccupancyView(OccupancyView):
     @extend_schema(parameters=[DATE_PARAMETER])
     def get(self, request, pk):
         district = get_object_or_404(self.get_queryset(), pk=pk)
-        occ = district_occupancy(district_id=district.pk, on=self.on_date(request))
+        occ = occupancy(units=self.units().filter(park__district=district), on=self.on_date(request))
         return Response(OccupancySerializer(occ).data)
