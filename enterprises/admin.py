@@ -2,12 +2,13 @@
 
 from django.contrib import admin
 from django.db import models
-from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Enterprise, Tenancy
+from config.admin import ScopedAdmin, ScopedInline
+
+from .models import Enterprise, EnterpriseMembership, Tenancy
 
 
-class TenancyInline(admin.TabularInline):
+class TenancyInline(ScopedInline):
     """An enterprise's tenancies, read on its page."""
 
     model = Tenancy
@@ -17,7 +18,7 @@ class TenancyInline(admin.TabularInline):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(SimpleHistoryAdmin):
+class EnterpriseAdmin(ScopedAdmin):
     """Enterprises, searchable by names and credit code."""
 
     list_display = ["name", "short_name", "credit_code", "district", "park", "chain_position", "status"]
@@ -31,7 +32,7 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Tenancy)
-class TenancyAdmin(SimpleHistoryAdmin):
+class TenancyAdmin(ScopedAdmin):
     """Tenancies; the model refuses overlapping dates on a unit and names the tenancy in the way."""
 
     list_display = ["enterprise", "unit", "park", "start", "end", "rent"]
@@ -40,3 +41,13 @@ class TenancyAdmin(SimpleHistoryAdmin):
     list_select_related = ["enterprise", "unit__park", "park"]
     autocomplete_fields = ["enterprise", "unit"]
     date_hierarchy = "start"
+
+
+@admin.register(EnterpriseMembership)
+class EnterpriseMembershipAdmin(ScopedAdmin):
+    """Enterprise users: who files for which enterprise."""
+
+    list_display = ["user", "enterprise", "created"]
+    search_fields = ["user__username", "enterprise__name", "enterprise__credit_code"]
+    list_select_related = ["user", "enterprise"]
+    autocomplete_fields = ["enterprise"]

@@ -2,14 +2,16 @@
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from .models import District, Park, Unit
+from config.admin import ScopedAdmin, ScopedInline
+
+from .models import District, Park, ParkMembership, Unit
+from .scoping import VIEW
 from .selectors import park_list
 
 
 @admin.register(District)
-class DistrictAdmin(SimpleHistoryAdmin):
+class DistrictAdmin(ScopedAdmin):
     """Districts by division code."""
 
     list_display = ["code", "name", "name_en", "kind", "has_plan_role"]
@@ -21,7 +23,7 @@ class DistrictAdmin(SimpleHistoryAdmin):
         return bool(obj.plan_role)
 
 
-class UnitInline(admin.TabularInline):
+class UnitInline(ScopedInline):
     """A park's units, edited on the park's page."""
 
     model = Unit
@@ -29,7 +31,7 @@ class UnitInline(admin.TabularInline):
 
 
 @admin.register(Park)
-class ParkAdmin(SimpleHistoryAdmin):
+class ParkAdmin(ScopedAdmin):
     """Parks with their leasable area and units."""
 
     list_display = ["name", "district", "kind", "featured", "leasable_area", "unit_count"]
@@ -38,7 +40,7 @@ class ParkAdmin(SimpleHistoryAdmin):
     inlines = [UnitInline]
 
     def get_queryset(self, request):
-        return park_list()
+        return park_list().restrict(request.user, VIEW)
 
     @admin.display(description=_("leasable area (m²)"), ordering="leasable_area")
     def leasable_area(self, obj):
@@ -50,11 +52,22 @@ class ParkAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(SimpleHistoryAdmin):
+class UnitAdmin(ScopedAdmin):
     """Leasable units."""
 
     list_display = ["__str__", "park", "building", "floor", "room", "area"]
     list_filter = ["park__district", "park"]
     search_fields = ["park__name", "building", "room"]
     list_select_related = ["park"]
+    autocomplete_fields = ["park"]
+
+
+@admin.register(ParkMembership)
+class ParkMembershipAdmin(ScopedAdmin):
+    """Park administrators: who keeps which park."""
+
+    list_display = ["user", "park", "created"]
+    list_filter = ["park"]
+    search_fields = ["user__username", "park__name"]
+    list_select_related = ["user", "park"]
     autocomplete_fields = ["park"]

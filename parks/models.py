@@ -59,6 +59,8 @@ class Park(models.Model):
     objects = RestrictedQuerySet.as_manager()
     scope_rule = Rule(park=("pk",), enterprise=("enterprises", "tenancies__enterprise"),
                       park_admin=frozenset({VIEW, CHANGE}))
+    # Fields only the bureau sets: a park's administrators keep the rest of its profile.
+    bureau_fields = ("name", "district", "featured")
 
     class Meta:
         ordering = ["name"]

@@ -1,13 +1,14 @@
 """Admin pages of the registry app."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from config.admin import ScopedAdmin
 
 from .models import BenchmarkProject, Lab, PlanTarget, Platform
 
 
 @admin.register(Lab)
-class LabAdmin(SimpleHistoryAdmin):
+class LabAdmin(ScopedAdmin):
     """Joint labs and innovation centres."""
 
     list_display = ["name", "kind", "host", "partner", "park", "established", "status"]
@@ -18,7 +19,7 @@ class LabAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Platform)
-class PlatformAdmin(SimpleHistoryAdmin):
+class PlatformAdmin(ScopedAdmin):
     """Common technology platforms."""
 
     list_display = ["name", "domain", "operator", "park", "launched", "status"]
@@ -29,7 +30,7 @@ class PlatformAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(BenchmarkProject)
-class BenchmarkProjectAdmin(SimpleHistoryAdmin):
+class BenchmarkProjectAdmin(ScopedAdmin):
     """Benchmark application projects."""
 
     list_display = ["name", "field", "dh_kind", "lead", "park", "year", "status"]
@@ -40,7 +41,7 @@ class BenchmarkProjectAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PlanTarget)
-class PlanTargetAdmin(SimpleHistoryAdmin):
+class PlanTargetAdmin(ScopedAdmin):
     """The plan's targets as data."""
 
     list_display = ["title", "plan", "metric", "goal", "goal_upper", "unit", "year", "position"]

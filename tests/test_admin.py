@@ -9,7 +9,9 @@ from enterprises.models import Tenancy
 from .factories import (
     BenchmarkProjectFactory,
     EnterpriseFactory,
+    EnterpriseMembershipFactory,
     LabFactory,
+    ParkMembershipFactory,
     PlanTargetFactory,
     PlatformFactory,
     TenancyFactory,
@@ -31,9 +33,11 @@ def admin_client(client):
 def test_every_record_has_admin_pages_in_chinese(admin_client):
     TenancyFactory()
     LabFactory(), PlatformFactory(), BenchmarkProjectFactory(), PlanTargetFactory()
+    ParkMembershipFactory(), EnterpriseMembershipFactory()
     models = [m for m in admin.site._registry if m._meta.app_label in APPS]
     assert {m.__name__ for m in models} >= {"District", "Park", "Unit", "Enterprise", "Tenancy", "Lab", "Platform",
-                                            "BenchmarkProject", "PlanTarget"}
+                                            "BenchmarkProject", "PlanTarget", "ParkMembership",
+                                            "EnterpriseMembership"}
     for model in models:
         opts = model._meta
         changelist = admin_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"), {"q": "测试"})
@@ -63,3 +67,28 @@ def test_admin_adds_a_tenancy_with_the_units_park(admin_client):
     })
     assert response.status_code == 302
     assert Tenancy.objects.get().park_id == unit.park_id
+
+
+def test_a_park_administrator_sees_and_keeps_only_their_park(client):
+    mine, theirs = TenancyFactory(), TenancyFactory()
+    admin_user = ParkMembershipFactory(park=mine.park, user=UserFactory(is_staff=True)).user
+    client.force_login(admin_user)
+    listing = client.get(reverse("admin:enterprises_tenancy_changelist")).content.decode()
+    assert str(mine.enterprise) in listing and str(theirs.enterprise) not in listing
+    other = client.get(reverse("admin:enterprises_tenancy_change", args=[theirs.pk]))
+    assert other.status_code == 302  # the admin's "does not exist" redirect
+    assert client.get(reverse("admin:enterprises_tenancy_history", args=[theirs.pk])).status_code == 404
+    # A unit of another park is not offered, and choosing it anyway is refused by the form.
+    response = client.post(reverse("admin:enterprises_tenancy_add"), {
+        "unit": theirs.unit_id, "enterprise": mine.enterprise_id, "start": "2030-01-01", "end": "",
+    })
+    assert response.status_code == 200 and Tenancy.objects.count() == 2
+    free = UnitFactory(park=mine.park)
+    response = client.post(reverse("admin:enterprises_tenancy_add"), {
+        "unit": free.pk, "enterprise": mine.enterprise_id, "start": "2030-01-01", "end": "",
+    })
+    assert response.status_code == 302 and Tenancy.objects.filter(unit=free).exists()
+    # The park's bureau-owned fields are read-only; the district is not changed by a post.
+    page = client.get(reverse("admin:parks_park_change", args=[mine.park_id])).content.decode()
+    assert 'name="district"' not in page and 'name="address"' in page
+    assert client.get(reverse("admin:registry_plantarget_add")).status_code == 403  # reference data: read only

@@ -1,0 +1,76 @@
+"""Admin plumbing: every admin page is scoped by the same restrict(user, action) as the API."""
+
+from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from parks.scoping import ADD, CHANGE, DELETE, VIEW, grants, user_scope
+
+
+def may(request, model, action: str, obj=None) -> bool:
+    """Whether the request's user may take the action on the model (on obj, if given) under their roles."""
+    if obj is None:
+        return grants(user=request.user, model=model, action=action)
+    return model.objects.restrict(request.user, action).filter(pk=obj.pk).exists()
+
+
+class ScopedPermissionsMixin:
+    """has_*_permission from the user's roles instead of Django's per-model permissions."""
+
+    def has_view_permission(self, request, obj=None):
+        return may(request, self.model, VIEW, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return may(request, self.model, ADD)
+
+    def has_change_permission(self, request, obj=None):
+        return may(request, self.model, CHANGE, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return may(request, self.model, DELETE, obj)
+
+
+class ScopedAdmin(ScopedPermissionsMixin, SimpleHistoryAdmin):
+    """A ModelAdmin showing only the records the user may see, with the history of each."""
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff and may(request, self.model, VIEW)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).restrict(request.user, VIEW)
+
+    def get_readonly_fields(self, request, obj=None):
+        """Fields only the bureau sets are read-only for everyone else."""
+        fields = list(super().get_readonly_fields(request, obj))
+        if not user_scope(request.user).bureau:
+            fields += [name for name in getattr(self.model, "bureau_fields", ()) if name not in fields]
+        return fields
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        """Offer only the related records the user may see."""
+        related = db_field.remote_field.model
+        if hasattr(related.objects, "restrict"):
+            kwargs.setdefault("queryset", related.objects.restrict(request.user, VIEW))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        """Save, then refuse (rolling back the admin's transaction) a record left outside the user's scope."""
+        super().save_model(request, obj, form, change)
+        if not may(request, type(obj), CHANGE if change else ADD, obj):
+            raise PermissionDenied(_("This change would put the record outside what you may manage."))
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The history of a record the user may see (bureau staff: also of deleted records)."""
+        if not user_scope(request.user).bureau and not self.get_queryset(request).filter(pk=unquote(object_id)):
+            raise Http404
+        return super().history_view(request, object_id, extra_context)
+
+
+class ScopedInline(ScopedPermissionsMixin, admin.TabularInline):
+    """An inline whose rows follow the same scope rules."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).restrict(request.user, VIEW)
