@@ -58,6 +58,11 @@ class Enterprise(models.Model):
     objects = RestrictedQuerySet.as_manager()
     # Park administrators see the enterprises registered with their park and their tenants.
     scope_rule = Rule(park=("park", "tenancies__park"), enterprise=("pk",), enterprise_user=frozenset({VIEW, CHANGE}))
+    # Fields anyone may read in the public directory; the rest is for the bureau, the park and the enterprise.
+    public_fields = (
+        "credit_code", "name", "short_name", "name_en", "founded", "district", "park", "chain_position",
+        "segments", "profile", "website", "status",
+    )
     # Fields only the bureau sets; an enterprise user who sends one gets a 400 naming it.
     bureau_fields = ("credit_code", "name", "district", "park", "status")
 

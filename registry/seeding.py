@@ -13,36 +13,27 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.db import models
 
-from enterprises.models import Enterprise, Tenancy
+from enterprises.models import Enterprise, EnterpriseMembership, Tenancy
 from enterprises.services import tenancy_save
-from parks.models import District, Park, Unit
+from parks.models import District, Park, ParkMembership, Unit
+from parks.scoping import BUREAU_GROUP
 
 from .models import BenchmarkProject, Lab, PlanTarget, Platform
 
 SEEDS_DIR = Path(settings.BASE_DIR) / "seeds"
 CHANGE_REASON = "seed command"
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
-BUREAU_GROUP = "bureau"
-PARK_ADMIN_GROUP = "park administrators"
-# Admin permissions of each demo group, as app label -> model -> actions ("*" for every model of the app).
-EVERY_ACTION = ("view", "add", "change", "delete")
-GROUP_PERMISSIONS = {
-    BUREAU_GROUP: {app: {"*": EVERY_ACTION} for app in ("parks", "enterprises", "registry")},
-    PARK_ADMIN_GROUP: {
-        "parks": {"*": ("view",), "park": ("view", "change"), "unit": EVERY_ACTION},
-        "enterprises": {"*": ("view",), "tenancy": EVERY_ACTION},
-        "registry": {"*": ("view",)},
-    },
-}
-# username, password (set only when the account is created), role, is_staff, groups
+# username, password (set only when the account is created), role, is_staff, bureau group?,
+# park (by name) it administers, enterprise (by credit code) it is a user of.
 DEMO_ACCOUNTS = [
-    ("bureau", "bureau-demo-2025", "bureau staff (市经信局)", True, [BUREAU_GROUP]),
-    # Staff for now: writes need staff until memberships and roles land.
-    ("park_admin", "park-demo-2025", "park administrator", True, [PARK_ADMIN_GROUP]),
-    ("enterprise_user", "enterprise-demo-2025", "enterprise user", False, []),
+    ("bureau", "bureau-demo-2025", "bureau staff (市经信局)", True, True, None, None),
+    ("park_admin", "park-demo-2025", "park administrator of 演示通州数字人产业园", True, False,
+     "演示通州数字人产业园", None),
+    ("enterprise_user", "enterprise-demo-2025", "enterprise user of 演示光境数字科技有限公司", False, False, None,
+     "91110112XMK560CP51"),
 ]
 
 Tally = defaultdict[str, Counter]
@@ -228,36 +219,31 @@ def demo_user_save(password: str) -> Callable[[models.Model], None]:
     return save
 
 
-def group_permissions(spec: dict[str, dict[str, tuple[str, ...]]]) -> list[Permission]:
-    """Return the permissions a GROUP_PERMISSIONS entry grants."""
-    granted = []
-    for permission in Permission.objects.filter(content_type__app_label__in=spec).select_related("content_type"):
-        app, model = permission.content_type.app_label, permission.content_type.model
-        actions = spec[app].get(model, spec[app].get("*", ()))
-        if permission.codename in {f"{action}_{model}" for action in actions}:
-            granted.append(permission)
-    return granted
-
-
 def load_demo_accounts(*, tally: Tally) -> list[tuple[str, str, str]]:
-    """Create the demo groups with their admin permissions and the demo accounts; return (user, password, role)."""
+    """Create the bureau group, the demo accounts and their memberships; return (username, password, role)."""
     user_model = get_user_model()
-    groups = {}
-    for name, spec in GROUP_PERMISSIONS.items():
-        groups[name], outcome = record_upsert(model=Group, lookup={"name": name}, values={})
-        if m2m_sync(obj=groups[name], name="permissions", targets=group_permissions(spec)) and outcome == UNCHANGED:
-            outcome = UPDATED
-        tally[Group.__name__][outcome] += 1
+    bureau, outcome = record_upsert(model=Group, lookup={"name": BUREAU_GROUP}, values={})
+    tally[Group.__name__][outcome] += 1
     table = []
-    for username, password, role, is_staff, account_groups in DEMO_ACCOUNTS:
+    for username, password, role, is_staff, in_bureau, park, enterprise in DEMO_ACCOUNTS:
         user, outcome = record_upsert(
             model=user_model, lookup={"username": username}, values={"is_staff": is_staff, "is_active": True},
             save=demo_user_save(password),
         )
-        missing = [groups[name] for name in account_groups if not user.groups.filter(name=name).exists()]
-        if missing:
-            user.groups.add(*missing)  # only adds: groups given to the account since are kept
+        if in_bureau and not user.groups.filter(pk=bureau.pk).exists():
+            user.groups.add(bureau)  # only adds: groups given to the account since are kept
             outcome = UPDATED if outcome == UNCHANGED else outcome
         tally[user_model.__name__][outcome] += 1
+        if park:
+            _membership, done = record_upsert(
+                model=ParkMembership, lookup={"user": user, "park": Park.objects.get(name=park)}, values={},
+            )
+            tally[ParkMembership.__name__][done] += 1
+        if enterprise:
+            _membership, done = record_upsert(
+                model=EnterpriseMembership, values={},
+                lookup={"user": user, "enterprise": Enterprise.objects.get(credit_code=enterprise)},
+            )
+            tally[EnterpriseMembership.__name__][done] += 1
         table.append((username, password, role))
     return table

@@ -59,4 +59,7 @@ def test_demo_accounts_keep_a_changed_password():
     call_command("seed")
     user.refresh_from_db()
     assert user.check_password("changed-by-the-user")
-    assert user.groups.get().permissions.filter(codename="change_enterprise").exists()
+    assert user.groups.get().name == "bureau"
+    park_admin = get_user_model().objects.get(username="park_admin")
+    assert park_admin.park_memberships.get().park.name == "演示通州数字人产业园"
+    assert get_user_model().objects.get(username="enterprise_user").enterprise_memberships.exists()

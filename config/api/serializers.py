@@ -1,5 +1,6 @@
 """Base serializer: every write runs the model's own validation (fields, uniqueness, constraints)."""
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -52,3 +53,11 @@ class BriefSerializer(serializers.ModelSerializer):
     """Base of the brief nested representations: id, API address and display name."""
 
     display = serializers.CharField(source="__str__", read_only=True)
+
+
+class BriefUserSerializer(serializers.ModelSerializer):
+    """A user account as nested in memberships and history."""
+
+    class Meta:
+        model = get_user_model()
+        fields = ["id", "username"]

@@ -1,7 +1,7 @@
 """The API's URL map: every app's resources under /api/v1/ with a browsable index, and the token endpoint."""
 
 from django.urls import path
-from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
 
 from enterprises.api import urls as enterprises_urls
@@ -14,9 +14,17 @@ router = DefaultRouter()
 for app in APPS:
     router.registry.extend(app.router.registry)
 
+
+
+class TokenView(ObtainAuthToken):
+    """Exchange a username and password for the API token (throttled)."""
+
+    throttle_scope = "auth"
+
+
 app_name = "api"
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="token"),
+    path("auth/token/", TokenView.as_view(), name="token"),
     *(pattern for app in APPS for pattern in app.extra_urlpatterns),
     *router.urls,
 ]

@@ -5,7 +5,9 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
 
 from parks.scoping import ADD, CHANGE, DELETE, VIEW
 
@@ -46,3 +48,10 @@ class RegistryViewSet(viewsets.ModelViewSet):
     def history(self, request, pk=None):
         """The record's change history: who, when, from where, and each field's value before and after."""
         return Response(HistoryRecordSerializer(history_of(self.get_object()), many=True).data)
+
+
+class DirectoryViewSet(viewsets.ReadOnlyModelViewSet):
+    """The public directory: read-only public fields of every record, open to anyone (throttled)."""
+
+    permission_classes = [AllowAny]
+    throttle_classes = [AnonRateThrottle]

@@ -1,11 +1,12 @@
 """Serializers of the enterprises API."""
 
+from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from config.api.fields import BriefRelatedField
-from config.api.serializers import BriefSerializer, ValidatedModelSerializer
+from config.api.serializers import BriefSerializer, BriefUserSerializer, ValidatedModelSerializer
 from enterprises.choices import Segment
-from enterprises.models import Enterprise, Tenancy
+from enterprises.models import Enterprise, EnterpriseMembership, Tenancy
 from enterprises.services import tenancy_save
 from parks.api.serializers import BriefDistrictSerializer, BriefParkSerializer, BriefUnitSerializer
 from parks.models import District, Park, Unit
@@ -71,3 +72,54 @@ class OccupancySerializer(serializers.Serializer):
     rate = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
     unit_count = serializers.IntegerField()
     let_unit_count = serializers.IntegerField()
+
+
+class EnterpriseMembershipSerializer(ValidatedModelSerializer):
+    """An enterprise user: a user and the enterprise they file for."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:enterprisemembership-detail")
+    user = BriefRelatedField(BriefUserSerializer, queryset=get_user_model().objects.all())
+    enterprise = BriefRelatedField(BriefEnterpriseSerializer, queryset=Enterprise.objects.all())
+
+    class Meta:
+        model = EnterpriseMembership
+        fields = ["id", "url", "user", "enterprise", "created"]
+
+
+class InvitationSerializer(serializers.Serializer):
+    """An invitation: the account (created if new) and the park or enterprise it is to be a member of."""
+
+    username = serializers.RegexField(r"^[\w.@+-]{3,150}$", max_length=150)
+    email = serializers.EmailField()
+    park = serializers.PrimaryKeyRelatedField(queryset=Park.objects.all(), required=False, allow_null=True)
+    enterprise = serializers.PrimaryKeyRelatedField(
+        queryset=Enterprise.objects.all(), required=False, allow_null=True,
+    )
+
+
+class InvitationResultSerializer(serializers.Serializer):
+    """The invited account and how its user sets a password (uid and token null if it already has one)."""
+
+    user = BriefUserSerializer()
+    membership = serializers.CharField(source="membership.__str__")
+    uid = serializers.CharField(allow_null=True)
+    token = serializers.CharField(allow_null=True)
+
+
+class InvitationAcceptSerializer(serializers.Serializer):
+    """An invited user's own password, with the uid and token of their invitation."""
+
+    uid = serializers.CharField(max_length=64)
+    token = serializers.CharField(max_length=128)
+    password = serializers.CharField(max_length=128, style={"input_type": "password"})
+
+
+class PublicEnterpriseSerializer(serializers.ModelSerializer):
+    """An enterprise's public fields, as the directory shows them to anyone."""
+
+    district = serializers.CharField(source="district.name", read_only=True)
+    park = serializers.CharField(source="park.name", read_only=True, allow_null=True, default=None)
+
+    class Meta:
+        model = Enterprise
+        fields = ["id", *Enterprise.public_fields]

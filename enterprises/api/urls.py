@@ -3,12 +3,25 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from .views import DistrictOccupancyView, EnterpriseViewSet, ParkOccupancyView, TenancyViewSet
+from .views import (
+    DistrictOccupancyView,
+    EnterpriseMembershipViewSet,
+    EnterpriseViewSet,
+    InvitationAcceptView,
+    InvitationView,
+    ParkOccupancyView,
+    PublicEnterpriseViewSet,
+    TenancyViewSet,
+)
 
 router = SimpleRouter()
 router.register("enterprises", EnterpriseViewSet)
 router.register("tenancies", TenancyViewSet)
+router.register("enterprise-memberships", EnterpriseMembershipViewSet)
+router.register("directory/enterprises", PublicEnterpriseViewSet, basename="public-enterprise")
 extra_urlpatterns = [
     path("parks/<int:pk>/occupancy/", ParkOccupancyView.as_view(), name="park-occupancy"),
     path("districts/<int:pk>/occupancy/", DistrictOccupancyView.as_view(), name="district-occupancy"),
+    path("invitations/", InvitationView.as_view(), name="invitation"),
+    path("invitations/accept/", InvitationAcceptView.as_view(), name="invitation-accept"),
 ]

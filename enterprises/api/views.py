@@ -5,18 +5,29 @@ import datetime
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers
+from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
-from config.api.viewsets import RegistryViewSet
+from config.api.viewsets import DirectoryViewSet, RegistryViewSet
 from enterprises.filtersets import EnterpriseFilterSet, TenancyFilterSet
-from enterprises.models import Enterprise, Tenancy
+from enterprises.invitations import invitation_accept, invitation_create
+from enterprises.models import Enterprise, EnterpriseMembership, Tenancy
 from enterprises.selectors import occupancy
 from parks.models import District, Park, Unit
 from parks.scoping import VIEW
 
-from .serializers import EnterpriseSerializer, OccupancySerializer, TenancySerializer
+from .serializers import (
+    EnterpriseMembershipSerializer,
+    EnterpriseSerializer,
+    InvitationAcceptSerializer,
+    InvitationResultSerializer,
+    InvitationSerializer,
+    OccupancySerializer,
+    PublicEnterpriseSerializer,
+    TenancySerializer,
+)
 
 
 class EnterpriseViewSet(RegistryViewSet):
@@ -28,6 +39,15 @@ class EnterpriseViewSet(RegistryViewSet):
     ordering_fields = ["name", "credit_code", "founded", "district__code", "park__name", "created"]
 
 
+class PublicEnterpriseViewSet(DirectoryViewSet):
+    """Public directory of enterprises: public fields only."""
+
+    queryset = Enterprise.objects.select_related("district", "park")
+    serializer_class = PublicEnterpriseSerializer
+    filterset_class = EnterpriseFilterSet
+    ordering_fields = ["name", "credit_code", "founded", "district__code"]
+
+
 class TenancyViewSet(RegistryViewSet):
     """Tenancies of park units by enterprises; a unit is never let twice over overlapping dates."""
 
@@ -35,6 +55,46 @@ class TenancyViewSet(RegistryViewSet):
     serializer_class = TenancySerializer
     filterset_class = TenancyFilterSet
     ordering_fields = ["start", "end", "park__name", "enterprise__name"]
+
+
+class EnterpriseMembershipViewSet(RegistryViewSet):
+    """Enterprise users (user x enterprise): bureau staff, and park administrators for their tenants."""
+
+    queryset = EnterpriseMembership.objects.select_related("user", "enterprise")
+    serializer_class = EnterpriseMembershipSerializer
+    filterset_fields = ["enterprise", "user"]
+    ordering_fields = ["created", "enterprise__name"]
+
+
+class InvitationView(GenericAPIView):
+    """Invite a user: create the account if new and give it a park or enterprise membership in your scope."""
+
+    serializer_class = InvitationSerializer
+    permission_classes = [IsAuthenticated]
+    throttle_scope = "invitations"
+
+    @extend_schema(responses={201: InvitationResultSerializer})
+    def post(self, request):
+        query = self.get_serializer(data=request.data)
+        query.is_valid(raise_exception=True)
+        invitation = invitation_create(inviter=request.user, **query.validated_data)
+        return Response(InvitationResultSerializer(invitation).data, status=status.HTTP_201_CREATED)
+
+
+class InvitationAcceptView(GenericAPIView):
+    """Accept an invitation: the invited user sets their own password (no sign-in needed)."""
+
+    serializer_class = InvitationAcceptSerializer
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    throttle_scope = "auth"
+
+    @extend_schema(responses={204: None})
+    def post(self, request):
+        query = self.get_serializer(data=request.data)
+        query.is_valid(raise_exception=True)
+        invitation_accept(**query.validated_data)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class OnDateSerializer(serializers.Serializer):

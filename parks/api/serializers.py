@@ -1,10 +1,11 @@
 """Serializers of the parks API: full records and the brief forms nested in other records."""
 
+from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from config.api.fields import BriefRelatedField
-from config.api.serializers import BriefSerializer, ValidatedModelSerializer
-from parks.models import District, Park, Unit
+from config.api.serializers import BriefSerializer, BriefUserSerializer, ValidatedModelSerializer
+from parks.models import District, Park, ParkMembership, Unit
 
 
 class BriefDistrictSerializer(BriefSerializer):
@@ -72,3 +73,26 @@ class UnitSerializer(ValidatedModelSerializer):
     class Meta:
         model = Unit
         fields = ["id", "url", "park", "building", "floor", "room", "area"]
+
+
+class ParkMembershipSerializer(ValidatedModelSerializer):
+    """A park administrator: a user and the park they keep."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:parkmembership-detail")
+    user = BriefRelatedField(BriefUserSerializer, queryset=get_user_model().objects.all())
+    park = BriefRelatedField(BriefParkSerializer, queryset=Park.objects.all())
+
+    class Meta:
+        model = ParkMembership
+        fields = ["id", "url", "user", "park", "created"]
+
+
+class PublicParkSerializer(serializers.ModelSerializer):
+    """A park in the public directory."""
+
+    district = serializers.CharField(source="district.name", read_only=True)
+    leasable_area = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = Park
+        fields = ["id", "name", "district", "kind", "featured", "address", "focus", "operator", "leasable_area"]

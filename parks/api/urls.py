@@ -2,10 +2,12 @@
 
 from rest_framework.routers import SimpleRouter
 
-from .views import DistrictViewSet, ParkViewSet, UnitViewSet
+from .views import DistrictViewSet, ParkMembershipViewSet, ParkViewSet, PublicParkViewSet, UnitViewSet
 
 router = SimpleRouter()
 router.register("districts", DistrictViewSet)
 router.register("parks", ParkViewSet)
 router.register("units", UnitViewSet)
+router.register("park-memberships", ParkMembershipViewSet)
+router.register("directory/parks", PublicParkViewSet, basename="public-park")
 extra_urlpatterns = []  # routes beyond the router's

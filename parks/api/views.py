@@ -1,11 +1,17 @@
 """Endpoints of the parks API."""
 
-from config.api.viewsets import RegistryViewSet
+from config.api.viewsets import DirectoryViewSet, RegistryViewSet
 from parks.filtersets import DistrictFilterSet, ParkFilterSet, UnitFilterSet
-from parks.models import District, Unit
+from parks.models import District, ParkMembership, Unit
 from parks.selectors import park_list
 
-from .serializers import DistrictSerializer, ParkSerializer, UnitSerializer
+from .serializers import (
+    DistrictSerializer,
+    ParkMembershipSerializer,
+    ParkSerializer,
+    PublicParkSerializer,
+    UnitSerializer,
+)
 
 
 class DistrictViewSet(RegistryViewSet):
@@ -33,3 +39,21 @@ class UnitViewSet(RegistryViewSet):
     serializer_class = UnitSerializer
     filterset_class = UnitFilterSet
     ordering_fields = ["park__name", "building", "floor", "room", "area"]
+
+
+class ParkMembershipViewSet(RegistryViewSet):
+    """Park administrators (user x park): bureau staff grant and remove them."""
+
+    queryset = ParkMembership.objects.select_related("user", "park")
+    serializer_class = ParkMembershipSerializer
+    filterset_fields = ["park", "user"]
+    ordering_fields = ["created", "park__name"]
+
+
+class PublicParkViewSet(DirectoryViewSet):
+    """Public directory of parks."""
+
+    queryset = park_list()
+    serializer_class = PublicParkSerializer
+    filterset_class = ParkFilterSet
+    ordering_fields = ["name", "district__code", "leasable_area"]

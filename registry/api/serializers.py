@@ -69,3 +69,26 @@ class PlanTargetSerializer(ValidatedModelSerializer):
             "id", "url", "plan", "code", "title", "metric", "threshold", "goal", "goal_upper", "unit", "year",
             "source", "position",
         ]
+
+
+class PublicPlatformSerializer(serializers.ModelSerializer):
+    """A platform in the public directory."""
+
+    operator = serializers.CharField(source="operator.name", read_only=True)
+    park = serializers.CharField(source="park.name", read_only=True, allow_null=True, default=None)
+
+    class Meta:
+        model = Platform
+        fields = ["id", "name", "domain", "operator", "park", "services", "launched", "status"]
+
+
+class PublicBenchmarkProjectSerializer(serializers.ModelSerializer):
+    """A benchmark project in the public directory."""
+
+    lead = serializers.CharField(source="lead.name", read_only=True)
+    partners = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    park = serializers.CharField(source="park.name", read_only=True, allow_null=True, default=None)
+
+    class Meta:
+        model = BenchmarkProject
+        fields = ["id", "name", "field", "dh_kind", "lead", "partners", "park", "year", "status", "summary"]

@@ -1,10 +1,17 @@
 """Endpoints of the registry API."""
 
-from config.api.viewsets import RegistryViewSet
+from config.api.viewsets import DirectoryViewSet, RegistryViewSet
 from registry.filtersets import BenchmarkProjectFilterSet, LabFilterSet, PlanTargetFilterSet, PlatformFilterSet
 from registry.models import BenchmarkProject, Lab, PlanTarget, Platform
 
-from .serializers import BenchmarkProjectSerializer, LabSerializer, PlanTargetSerializer, PlatformSerializer
+from .serializers import (
+    BenchmarkProjectSerializer,
+    LabSerializer,
+    PlanTargetSerializer,
+    PlatformSerializer,
+    PublicBenchmarkProjectSerializer,
+    PublicPlatformSerializer,
+)
 
 
 class LabViewSet(RegistryViewSet):
@@ -41,3 +48,21 @@ class PlanTargetViewSet(RegistryViewSet):
     serializer_class = PlanTargetSerializer
     filterset_class = PlanTargetFilterSet
     ordering_fields = ["position", "code", "year"]
+
+
+class PublicPlatformViewSet(DirectoryViewSet):
+    """Public directory of platforms."""
+
+    queryset = PlatformViewSet.queryset
+    serializer_class = PublicPlatformSerializer
+    filterset_class = PlatformFilterSet
+    ordering_fields = PlatformViewSet.ordering_fields
+
+
+class PublicBenchmarkProjectViewSet(DirectoryViewSet):
+    """Public directory of benchmark projects."""
+
+    queryset = BenchmarkProjectViewSet.queryset
+    serializer_class = PublicBenchmarkProjectSerializer
+    filterset_class = BenchmarkProjectFilterSet
+    ordering_fields = BenchmarkProjectViewSet.ordering_fields
