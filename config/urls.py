@@ -1,7 +1,9 @@
 """URL map: the admin, the REST API under /api/v1/, the OpenAPI schema and its interactive docs."""
 
 from django.contrib import admin
+from django.contrib.auth.views import LoginView, LogoutView
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from config.throttling import throttled_login
@@ -14,4 +16,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/login/", throttled_login(LoginView.as_view()), name="login"),
+    path("accounts/logout/", LogoutView.as_view(), name="logout"),
+    path("me/", include("enterprises.urls")),
+    path("", RedirectView.as_view(pattern_name="my-enterprises"), name="home"),
 ]

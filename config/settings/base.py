@@ -48,6 +48,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "my-enterprises"
+LOGOUT_REDIRECT_URL = "login"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [

@@ -1,0 +1,136 @@
+"""Enterprise users keep their own profile (API and page); park administrators and bureau staff invite users."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from enterprises.models import Enterprise, EnterpriseMembership
+from parks.models import ParkMembership
+
+from .conftest import enterprise_user_client, park_admin_client, token_client
+from .factories import EnterpriseFactory, ParkFactory, TenancyFactory, UserFactory, bureau_user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_enterprise_user_edits_profile_but_not_the_bureaus_fields():
+    enterprise = EnterpriseFactory()
+    client = enterprise_user_client(enterprise)
+    url = reverse("api:enterprise-detail", args=[enterprise.pk])
+    assert client.patch(url, {"short_name": "新简称", "segments": ["rendering"]}, format="json").status_code == 200
+    for field, value in {"credit_code": "91110108551385082Q", "district": enterprise.district_id,
+                         "status": "deregistered", "name": "改名"}.items():
+        response = client.patch(url, {field: value}, format="json")
+        assert response.status_code == 400 and field in response.data, field
+    enterprise.refresh_from_db()
+    assert (enterprise.short_name, enterprise.segments) == ("新简称", ["rendering"])
+    assert enterprise.status == "active"
+    assert client.delete(url).status_code == 403
+    assert client.post(reverse("api:enterprise-list"), {}, format="json").status_code == 403
+
+
+def test_enterprise_user_reads_own_tenancies_only_and_cannot_change_them():
+    mine, theirs = TenancyFactory(), TenancyFactory()
+    client = enterprise_user_client(mine.enterprise)
+    ids = [row["id"] for row in client.get(reverse("api:tenancy-list")).data["results"]]
+    assert ids == [mine.pk]
+    assert client.patch(reverse("api:tenancy-detail", args=[mine.pk]), {"end": "2030-01-01"},
+                        format="json").status_code == 403
+    assert client.get(reverse("api:tenancy-detail", args=[theirs.pk])).status_code == 404
+
+
+def test_profile_page(client):
+    enterprise, other = EnterpriseFactory(), EnterpriseFactory()
+    user = UserFactory()
+    EnterpriseMembership.objects.create(user=user, enterprise=enterprise)
+    TenancyFactory(enterprise=enterprise)
+    client.force_login(user)
+    assert client.get(reverse("my-enterprises")).url == reverse("enterprise-profile", args=[enterprise.pk])
+    page = client.get(reverse("enterprise-profile", args=[enterprise.pk]))
+    assert page.status_code == 200 and enterprise.credit_code in page.content.decode()
+    assert 'name="credit_code"' not in page.content.decode()
+    response = client.post(reverse("enterprise-profile", args=[enterprise.pk]), {
+        "short_name": "页面简称", "chain_position": "platform", "segments": ["voice_dialogue", "ai_driving"],
+        "credit_code": "91110108551385082Q",
+    })
+    assert response.status_code == 302
+    enterprise.refresh_from_db()
+    assert (enterprise.short_name, sorted(enterprise.segments)) == ("页面简称", ["ai_driving", "voice_dialogue"])
+    assert enterprise.credit_code != "91110108551385082Q"
+    assert enterprise.history.first().history_source == "web"
+    assert client.get(reverse("enterprise-profile", args=[other.pk])).status_code == 404
+
+
+def test_park_admin_reads_tenant_profile_on_the_page_without_editing(client):
+    tenancy = TenancyFactory()
+    user = UserFactory(is_staff=True)
+    ParkMembership.objects.create(user=user, park=tenancy.park)
+    client.force_login(user)
+    page = client.get(reverse("enterprise-profile", args=[tenancy.enterprise_id])).content.decode()
+    assert "<form method=\"post\">" not in page and tenancy.enterprise.name in page
+
+
+def test_park_admin_invites_a_user_of_a_tenant_who_sets_their_own_password(anon_client):
+    tenancy = TenancyFactory()
+    client = park_admin_client(tenancy.park)
+    body = {"username": "zhang.san", "email": "zhang@example.com", "enterprise": tenancy.enterprise_id}
+    response = client.post(reverse("api:invitation"), body, format="json")
+    assert response.status_code == 201, response.data
+    user = get_user_model().objects.get(username="zhang.san")
+    assert not user.has_usable_password() and not user.is_staff
+    assert user.enterprise_memberships.get().enterprise_id == tenancy.enterprise_id
+    accept = {"uid": response.data["uid"], "token": response.data["token"], "password": "short"}
+    weak = anon_client.post(reverse("api:invitation-accept"), accept, format="json")
+    assert weak.status_code == 400 and "password" in weak.data
+    accept["password"] = "Ein-gutes-Passwort-2025"
+    assert anon_client.post(reverse("api:invitation-accept"), accept, format="json").status_code == 204
+    user.refresh_from_db()
+    assert user.check_password("Ein-gutes-Passwort-2025")
+    reused = anon_client.post(reverse("api:invitation-accept"), accept, format="json")
+    assert reused.status_code == 400 and "token" in reused.data
+
+
+def test_park_admin_cannot_invite_outside_their_tenants_or_make_park_admins():
+    tenancy, stranger = TenancyFactory(), EnterpriseFactory()
+    client = park_admin_client(tenancy.park)
+    users_before = get_user_model().objects.count()
+    response = client.post(reverse("api:invitation"), {"username": "li.si", "email": "li@example.com",
+                                                        "enterprise": stranger.pk}, format="json")
+    assert response.status_code == 403
+    response = client.post(reverse("api:invitation"), {"username": "li.si", "email": "li@example.com",
+                                                        "park": tenancy.park_id}, format="json")
+    assert response.status_code == 403
+    assert get_user_model().objects.count() == users_before  # nothing half-written
+    assert not EnterpriseMembership.objects.filter(enterprise=stranger).exists()
+
+
+def test_bureau_invites_a_park_administrator_and_an_existing_user_gets_a_second_membership():
+    park, enterprise = ParkFactory(), EnterpriseFactory()
+    client = token_client(bureau_user())
+    first = client.post(reverse("api:invitation"), {"username": "wang.wu", "email": "w@example.com",
+                                                     "park": park.pk}, format="json")
+    assert first.status_code == 201 and first.data["token"]
+    user = get_user_model().objects.get(username="wang.wu")
+    assert user.is_staff and user.park_memberships.get().park == park
+    user.set_password("Another-good-one-2025")
+    user.save()
+    second = client.post(reverse("api:invitation"), {"username": "wang.wu", "email": "w@example.com",
+                                                      "enterprise": enterprise.pk}, format="json")
+    assert second.status_code == 201 and second.data["token"] is None
+    assert user.enterprise_memberships.get().enterprise == enterprise
+    both = client.post(reverse("api:invitation"), {"username": "x.y", "email": "x@example.com", "park": park.pk,
+                                                    "enterprise": enterprise.pk}, format="json")
+    assert both.status_code == 400
+
+
+def test_moving_a_tenancy_to_another_park_is_refused_and_nothing_is_written():
+    mine, theirs = TenancyFactory(), TenancyFactory()
+    free_elsewhere = type(theirs.unit).objects.create(park=theirs.park, building="Z", floor="9", room="901",
+                                                      area="50")
+    client = park_admin_client(mine.park)
+    response = client.patch(reverse("api:tenancy-detail", args=[mine.pk]), {"unit": free_elsewhere.pk},
+                            format="json")
+    assert response.status_code == 403
+    mine.refresh_from_db()
+    assert mine.unit_id != free_elsewhere.pk and mine.park_id != theirs.park_id
+    assert Enterprise.objects.count() == 2
