@@ -1,6 +1,7 @@
 """Shared fixtures: API clients authenticated by token in each role, and anonymous."""
 
 import pytest
+from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -23,6 +24,12 @@ def park_admin_client(park) -> APIClient:
 def enterprise_user_client(enterprise) -> APIClient:
     """Client of a new user of `enterprise`."""
     return token_client(EnterpriseMembershipFactory(enterprise=enterprise).user)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttling counters and cached responses never leak from one test into the next."""
+    cache.clear()
 
 
 @pytest.fixture

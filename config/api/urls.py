@@ -3,6 +3,7 @@
 from django.urls import path
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
+from rest_framework.throttling import ScopedRateThrottle
 
 from enterprises.api import urls as enterprises_urls
 from parks.api import urls as parks_urls
@@ -19,6 +20,7 @@ for app in APPS:
 class TokenView(ObtainAuthToken):
     """Exchange a username and password for the API token (throttled)."""
 
+    throttle_classes = [ScopedRateThrottle]
     throttle_scope = "auth"
 
 
