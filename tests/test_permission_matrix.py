@@ -1,0 +1,510 @@
+"""The permission matrix: every API endpoint x action x role, and the HTTP status each cell must answer.
+
+The expected statuses are written out by hand from the roles of DESIGN.md section 1 and the models' scope
+rules (parks.scoping), never computed from them: 401 without credentials (except the public directory, the
+token endpoint and invitation acceptance), 404 for a record outside the user's view scope, 403 where no role
+of the user grants the action or where a write would leave the writer's scope (post-save check, rolled back),
+400 for a bureau-only field sent by anyone else, 409 for deleting a record other rows protect.
+
+Each cell runs against a fresh world (`world`, built once per module; every cell's changes are rolled back):
+two parks in two districts, each with its units, an enterprise registered with it and renting one of its
+units, a lab, a platform, a benchmark project, a park administrator and an enterprise user, plus a plan target.
+Targets of retrieve, update, delete and history are always the P1 / E1 side; create bodies are valid bodies
+for P1 / E1. A refused write must leave every table as it was.
+
+A cell whose real status disagrees with the rules stays as the rules say, listed in SUSPECTED (strict xfail).
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
+from django.core.cache import cache
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from rest_framework.test import APIClient
+
+from enterprises.choices import ChainPosition
+from registry.choices import DigitalHumanKind, LabKind, PlatformDomain, ProjectField, TargetMetric
+
+from .conftest import token_client
+from .factories import (
+    BenchmarkProjectFactory,
+    DistrictFactory,
+    EnterpriseFactory,
+    EnterpriseMembershipFactory,
+    LabFactory,
+    ParkFactory,
+    ParkMembershipFactory,
+    PlanTargetFactory,
+    PlatformFactory,
+    TenancyFactory,
+    UnitFactory,
+    UserFactory,
+    bureau_user,
+    credit_code,
+)
+
+# --- the matrix ---------------------------------------------------------------------------------------------
+# Column order of every row. park_admin keeps P1, park_admin_other P2; enterprise_user is a user of E1
+# (registered with P1, tenant of a P1 unit), enterprise_user_other of E2 (P2); no_role is signed in with no role.
+ROLES = ("anonymous", "bureau", "park_admin", "park_admin_other", "enterprise_user", "enterprise_user_other",
+         "no_role")
+
+# URL name in the `api` namespace -> action -> status per role, in ROLES order.
+MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
+    #                                anon  bur   pa    pa2   eu    eu2   none
+    # Districts: reference data, every signed-in user reads them, the bureau alone writes them.
+    "district-list": {
+        "list":                     (401, 200, 200, 200, 200, 200, 200),
+        "create":                   (401, 201, 403, 403, 403, 403, 403),
+    },
+    "district-detail": {
+        "retrieve":                 (401, 200, 200, 200, 200, 200, 200),
+        "update":                   (401, 200, 403, 403, 403, 403, 403),
+        "delete":                   (401, 409, 403, 403, 403, 403, 403),  # parks and enterprises protect it
+    },
+    "district-history": {
+        "history":                  (401, 200, 200, 200, 200, 200, 200),
+    },
+    # Parks: the park's administrators keep its profile (not name, district, featured); its enterprises see it.
+    "park-list": {
+        "list":                     (401, 200, 200, 200, 200, 200, 200),
+        "create":                   (401, 201, 403, 403, 403, 403, 403),
+    },
+    "park-detail": {
+        "retrieve":                 (401, 200, 200, 404, 200, 404, 404),
+        "update":                   (401, 200, 200, 404, 403, 403, 403),  # focus
+        "update_bureau_field":      (401, 200, 400, 404, 403, 403, 403),  # featured
+        "delete":                   (401, 409, 403, 403, 403, 403, 403),  # units, enterprises... protect it
+    },
+    "park-history": {
+        "history":                  (401, 200, 200, 404, 200, 404, 404),
+    },
+    # Units: the park's administrators keep them; a tenant sees the units it rents.
+    "unit-list": {
+        "list":                     (401, 200, 200, 200, 200, 200, 200),
+        "create":                   (401, 201, 201, 403, 403, 403, 403),  # pa2: post-save scope check
+    },
+    "unit-detail": {
+        "retrieve":                 (401, 200, 200, 404, 200, 404, 404),
+        "update":                   (401, 200, 200, 404, 403, 403, 403),  # area
+        "update_move":              (401, 200, 403, 404, 403, 403, 403),  # to P2: pa's post-save scope check
+        "delete":                   (401, 409, 409, 404, 403, 403, 403),  # its tenancy protects it
+    },
+    "unit-history": {
+        "history":                  (401, 200, 200, 404, 200, 404, 404),
+    },
+    # Park administrators: the bureau grants and removes them; a park's administrators see each other.
+    "parkmembership-list": {
+        "list":                     (401, 200, 200, 200, 200, 200, 200),
+        "create":                   (401, 201, 403, 403, 403, 403, 403),
+    },
+    "parkmembership-detail": {
+        "retrieve":                 (401, 200, 200, 404, 404, 404, 404),
+        "update":                   (401, 200, 403, 403, 403, 403, 403),
+        "delete":                   (401, 204, 403, 403, 403, 403, 403),
+    },
+    "parkmembership-history": {
+        "history":                  (401, 200, 200, 404, 404, 404, 404),
+    },
+    # Enterprises: the bureau registers them; their users keep the profile (not the bureau's fields);
+    # the park they are registered with, or rent in, sees them.
+    "enterprise-list": {
+        "list":                     (401, 200, 200, 200, 200, 200, 200),
+        "create":                   (401, 201, 403, 403, 403, 403, 403),
+    },
+    "enterprise-detail": {
+        "retrieve":                 (401, 200, 200, 404, 200, 404, 404),
+        "update":                   (401, 200, 403, 403, 200, 404, 403),  # short_name
+        "update_bureau_field":      (401, 200, 403, 403, 400, 404, 403),  # credit_code
+        "delete":                   (401, 409, 403, 403, 403, 403, 403),  # tenancy, lab, platform... protect it
+    },
+    "enterprise-history": {
+        "history":                  (401, 200, 200, 404, 200, 404, 404),
+    },
+    # Tenancies: the park's administrators keep them; the tenant sees its own.
+    "tenancy-list": {
+        "list":                     (401, 200, 200, 200, 200, 200, 200),
+        "create":                   (401, 201, 201, 403, 403, 403, 403),  # pa2: post-save scope check
+    },
+    "tenancy-detail": {
+        "retrieve":                 (401, 200, 200, 404, 200, 404, 404),
+        "update":                   (401, 200, 200, 404, 403, 403, 403),  # end (move-out)
+        "update_move":              (401, 200, 403, 404, 403, 403, 403),  # to a free P2 unit: post-save check
+        "delete":                   (401, 204, 204, 404, 403, 403, 403),
+    },
+    "tenancy-history": {
+        "history":                  (401, 200, 200, 404, 200, 404, 404),
+    },
+    # Enterprise users: the bureau, and park administrators for their park's enterprises, add and remove them.
+    "enterprisemembership-list": {
+        "list":                     (401, 200, 200, 200, 200, 200, 200),
+        "create":                   (401, 201, 201, 403, 403, 403, 403),  # pa2: post-save scope check
+    },
+    "enterprisemembership-detail": {
+        "retrieve":                 (401, 200, 200, 404, 200, 404, 404),
+        "update":                   (401, 200, 403, 403, 403, 403, 403),
+        "delete":                   (401, 204, 204, 404, 403, 403, 403),
+    },
+    "enterprisemembership-history": {
+        "history":                  (401, 200, 200, 404, 200, 404, 404),
+    },
+    # Labs, platforms, benchmark projects: the bureau registers them; their park and enterprises see them.
+    "lab-list": {
+        "list":                     (401, 200, 200, 200, 200, 200, 200),
+        "create":                   (401, 201, 403, 403, 403, 403, 403),
+    },
+    "lab-detail": {
+        "retrieve":                 (401, 200, 200, 404, 200, 404, 404),
+        "update":                   (401, 200, 403, 403, 403, 403, 403),
+        "delete":                   (401, 204, 403, 403, 403, 403, 403),
+    },
+    "lab-history": {
+        "history":                  (401, 200, 200, 404, 200, 404, 404),
+    },
+    "platform-list": {
+        "list":                     (401, 200, 200, 200, 200, 200, 200),
+        "create":                   (401, 201, 403, 403, 403, 403, 403),
+    },
+    "platform-detail": {
+        "retrieve":                 (401, 200, 200, 404, 200, 404, 404),
+        "update":                   (401, 200, 403, 403, 403, 403, 403),
+        "delete":                   (401, 204, 403, 403, 403, 403, 403),
+    },
+    "platform-history": {
+        "history":                  (401, 200, 200, 404, 200, 404, 404),
+    },
+    "benchmarkproject-list": {
+        "list":                     (401, 200, 200, 200, 200, 200, 200),
+        "create":                   (401, 201, 403, 403, 403, 403, 403),
+    },
+    "benchmarkproject-detail": {
+        "retrieve":                 (401, 200, 200, 404, 200, 404, 404),
+        "update":                   (401, 200, 403, 403, 403, 403, 403),
+        "delete":                   (401, 204, 403, 403, 403, 403, 403),
+    },
+    "benchmarkproject-history": {
+        "history":                  (401, 200, 200, 404, 200, 404, 404),
+    },
+    # Plan targets: reference data, the bureau keeps them.
+    "plantarget-list": {
+        "list":                     (401, 200, 200, 200, 200, 200, 200),
+        "create":                   (401, 201, 403, 403, 403, 403, 403),
+    },
+    "plantarget-detail": {
+        "retrieve":                 (401, 200, 200, 200, 200, 200, 200),
+        "update":                   (401, 200, 403, 403, 403, 403, 403),
+        "delete":                   (401, 204, 403, 403, 403, 403, 403),
+    },
+    "plantarget-history": {
+        "history":                  (401, 200, 200, 200, 200, 200, 200),
+    },
+    # The public directory: read-only, open to anyone.
+    "public-park-list": {
+        "list":                     (200, 200, 200, 200, 200, 200, 200),
+    },
+    "public-park-detail": {
+        "retrieve":                 (200, 200, 200, 200, 200, 200, 200),
+    },
+    "public-enterprise-list": {
+        "list":                     (200, 200, 200, 200, 200, 200, 200),
+    },
+    "public-enterprise-detail": {
+        "retrieve":                 (200, 200, 200, 200, 200, 200, 200),
+    },
+    "public-platform-list": {
+        "list":                     (200, 200, 200, 200, 200, 200, 200),
+    },
+    "public-platform-detail": {
+        "retrieve":                 (200, 200, 200, 200, 200, 200, 200),
+    },
+    "public-benchmarkproject-list": {
+        "list":                     (200, 200, 200, 200, 200, 200, 200),
+    },
+    "public-benchmarkproject-detail": {
+        "retrieve":                 (200, 200, 200, 200, 200, 200, 200),
+    },
+    # Occupancy: of a park one may see; of a district (reference data) over the units one may see.
+    "park-occupancy": {
+        "retrieve":                 (401, 200, 200, 404, 200, 404, 404),
+    },
+    "district-occupancy": {
+        "retrieve":                 (401, 200, 200, 200, 200, 200, 200),
+    },
+    # Invitations: a membership the inviter's roles allow (park administrators: only the bureau; enterprise
+    # users: the bureau and the park's administrators). Acceptance needs no sign-in.
+    "invitation": {
+        "invite_park":              (401, 201, 403, 403, 403, 403, 403),  # to administer P1
+        "invite_enterprise":        (401, 201, 201, 403, 403, 403, 403),  # to be a user of E1
+    },
+    "invitation-accept": {
+        "accept":                   (204, 204, 204, 204, 204, 204, 204),
+    },
+    # The token endpoint: anyone who knows the account's password (anonymous: the no-role account's).
+    "token": {
+        "obtain":                   (200, 200, 200, 200, 200, 200, 200),
+        "obtain_bad_password":      (400, 400, 400, 400, 400, 400, 400),
+    },
+}
+
+# Cells whose real status disagrees with the rules: (URL name, action, role) -> what is wrong.
+SUSPECTED: dict[tuple[str, str, str], str] = {}
+
+# HTTP method of each action.
+METHODS = {
+    "list": "get", "retrieve": "get", "history": "get",
+    "create": "post", "invite_park": "post", "invite_enterprise": "post", "accept": "post", "obtain": "post",
+    "obtain_bad_password": "post",
+    "update": "patch", "update_bureau_field": "patch", "update_move": "patch",
+    "delete": "delete",
+}
+# Methods the table does not cover: PUT is the full-body twin of PATCH, HEAD and OPTIONS take no action.
+UNCOVERED_METHODS = {"put", "head", "options"}
+
+
+# --- the world ----------------------------------------------------------------------------------------------
+@dataclass
+class World:
+    """The records and accounts every cell runs against."""
+
+    districts: tuple
+    parks: tuple
+    units: tuple
+    free_units: tuple
+    enterprises: tuple
+    tenancies: tuple
+    labs: tuple
+    platforms: tuple
+    projects: tuple
+    park_memberships: tuple
+    enterprise_memberships: tuple
+    plan_target: object
+    users: dict = field(default_factory=dict)
+    newcomer: object = None
+    pending: object = None
+
+
+def build_world() -> World:
+    """Two parks in two districts, each with its records; one account per role, a newcomer and a pending one."""
+    d1 = DistrictFactory(code="110105", name="朝阳区")
+    d2 = DistrictFactory(code="110112", name="通州区")
+    p1, p2 = ParkFactory(name="朝阳数字人基地", district=d1), ParkFactory(name="通州数字人园区", district=d2)
+    u1, u2 = UnitFactory(park=p1, room="101"), UnitFactory(park=p2, room="201")
+    e1 = EnterpriseFactory(district=d1, park=p1, short_name="甲", chain_position=ChainPosition.APPLICATION)
+    e2 = EnterpriseFactory(district=d2, park=p2, short_name="乙", chain_position=ChainPosition.PLATFORM)
+    pm1, pm2 = ParkMembershipFactory(park=p1), ParkMembershipFactory(park=p2)
+    em1, em2 = EnterpriseMembershipFactory(enterprise=e1), EnterpriseMembershipFactory(enterprise=e2)
+    pending = UserFactory()
+    pending.set_unusable_password()
+    pending.save()
+    return World(
+        districts=(d1, d2), parks=(p1, p2), units=(u1, u2),
+        free_units=(UnitFactory(park=p1, room="102"), UnitFactory(park=p2, room="202")), enterprises=(e1, e2),
+        tenancies=(TenancyFactory(unit=u1, enterprise=e1), TenancyFactory(unit=u2, enterprise=e2)),
+        labs=(LabFactory(host=e1, park=p1), LabFactory(host=e2, park=p2)),
+        platforms=(PlatformFactory(operator=e1, park=p1), PlatformFactory(operator=e2, park=p2)),
+        projects=(BenchmarkProjectFactory(lead=e1, park=p1), BenchmarkProjectFactory(lead=e2, park=p2)),
+        park_memberships=(pm1, pm2), enterprise_memberships=(em1, em2), plan_target=PlanTargetFactory(),
+        users={
+            "bureau": bureau_user(), "park_admin": pm1.user, "park_admin_other": pm2.user,
+            "enterprise_user": em1.user, "enterprise_user_other": em2.user, "no_role": UserFactory(),
+        },
+        newcomer=UserFactory(), pending=pending,
+    )
+
+
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup, django_db_blocker):
+    """The world, built once for the module in a transaction of its own that is rolled back at the end."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_world()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def world(shared_world, db) -> World:
+    """A fresh world for one cell: the test's own savepoint inside the module's transaction undoes the cell."""
+    cache.clear()  # the throttles count in the cache: every cell starts afresh
+    return shared_world
+
+
+# --- requests -----------------------------------------------------------------------------------------------
+def target(w: World, basename: str):
+    """The P1 / E1-side record a detail, history or occupancy request addresses."""
+    return {
+        "district": w.districts[0], "park": w.parks[0], "unit": w.units[0], "parkmembership": w.park_memberships[0],
+        "enterprise": w.enterprises[0], "tenancy": w.tenancies[0], "enterprisemembership": w.enterprise_memberships[0],
+        "lab": w.labs[0], "platform": w.platforms[0], "benchmarkproject": w.projects[0], "plantarget": w.plan_target,
+        "public-park": w.parks[0], "public-enterprise": w.enterprises[0], "public-platform": w.platforms[0],
+        "public-benchmarkproject": w.projects[0],
+    }[basename]
+
+
+def create_body(w: World, basename: str) -> dict:
+    """A valid body creating a P1 / E1-side record."""
+    p1, e1 = w.parks[0], w.enterprises[0]
+    return {
+        "district": lambda: {"code": "110106", "name": "丰台区"},
+        "park": lambda: {"name": "朝阳新园区", "district": w.districts[0].pk},
+        "unit": lambda: {"park": p1.pk, "building": "B", "floor": "2", "room": "201", "area": "50.00"},
+        "parkmembership": lambda: {"user": w.newcomer.pk, "park": p1.pk},
+        "enterprise": lambda: {
+            "credit_code": credit_code(98765001), "name": "新数字人科技有限公司", "district": w.districts[0].pk,
+            "park": p1.pk, "chain_position": ChainPosition.APPLICATION,
+        },
+        "tenancy": lambda: {"unit": w.free_units[0].pk, "enterprise": e1.pk, "start": "2025-01-01"},
+        "enterprisemembership": lambda: {"user": w.newcomer.pk, "enterprise": e1.pk},
+        "lab": lambda: {"name": "新联合实验室", "kind": LabKind.JOINT_LAB, "host": e1.pk, "park": p1.pk},
+        "platform": lambda: {
+            "name": "新渲染平台", "domain": PlatformDomain.CLOUD_RENDERING, "operator": e1.pk, "park": p1.pk,
+        },
+        "benchmarkproject": lambda: {
+            "name": "新标杆项目", "field": ProjectField.FINANCE, "dh_kind": DigitalHumanKind.SERVICE, "lead": e1.pk,
+            "park": p1.pk, "year": 2025,
+        },
+        "plantarget": lambda: {
+            "plan": "测试计划", "code": "new-target", "title": "新目标", "metric": TargetMetric.LABS, "goal": "5",
+            "year": 2025,
+        },
+    }[basename]()
+
+
+def update_body(w: World, basename: str, action: str) -> dict:
+    """A valid PATCH body of the target (for update_bureau_field: a field only the bureau sets)."""
+    return {
+        ("district", "update"): lambda: {"plan_role": "金融与创作者经济"},
+        ("park", "update"): lambda: {"focus": "数字人内容创作"},
+        ("park", "update_bureau_field"): lambda: {"featured": True},
+        ("unit", "update"): lambda: {"area": "120.00"},
+        ("unit", "update_move"): lambda: {"park": w.parks[1].pk},
+        ("parkmembership", "update"): lambda: {"user": w.newcomer.pk},
+        ("enterprise", "update"): lambda: {"short_name": "甲新"},
+        ("enterprise", "update_bureau_field"): lambda: {"credit_code": credit_code(98765002)},
+        ("tenancy", "update"): lambda: {"end": "2026-01-01"},
+        ("tenancy", "update_move"): lambda: {"unit": w.free_units[1].pk},
+        ("enterprisemembership", "update"): lambda: {"user": w.newcomer.pk},
+        ("lab", "update"): lambda: {"focus": "数字人驱动"},
+        ("platform", "update"): lambda: {"services": "云端渲染服务"},
+        ("benchmarkproject", "update"): lambda: {"summary": "金融服务数字人"},
+        ("plantarget", "update"): lambda: {"goal": "12"},
+    }[basename, action]()
+
+
+def build_request(w: World, name: str, action: str, role: str) -> tuple[str, str, dict | None]:
+    """The cell's request: method, path and body."""
+    method = METHODS[action]
+    basename, _, kind = name.rpartition("-")
+    if kind == "list":
+        body = create_body(w, basename) if action == "create" else None
+        return method, reverse(f"api:{name}"), body
+    if kind in ("detail", "history"):
+        path = reverse(f"api:{name}", args=[target(w, basename).pk])
+        return method, path, update_body(w, basename, action) if method == "patch" else None
+    if name == "park-occupancy":
+        return method, reverse(f"api:{name}", args=[w.parks[0].pk]), None
+    if name == "district-occupancy":
+        return method, reverse(f"api:{name}", args=[w.districts[0].pk]), None
+    if name == "invitation":
+        where = {"park": w.parks[0].pk} if action == "invite_park" else {"enterprise": w.enterprises[0].pk}
+        return method, reverse(f"api:{name}"), {"username": "invitee", "email": "invitee@example.com", **where}
+    if name == "invitation-accept":
+        body = {
+            "uid": urlsafe_base64_encode(force_bytes(w.pending.pk)),
+            "token": default_token_generator.make_token(w.pending), "password": "Xq7-digital-human-2025",
+        }
+        return method, reverse(f"api:{name}"), body
+    if name == "token":
+        account = w.users["no_role" if role == "anonymous" else role]
+        password = "pw" if action == "obtain" else "not-the-password"
+        return method, reverse(f"api:{name}"), {"username": account.username, "password": password}
+    raise AssertionError(f"no request for {name} {action}")
+
+
+def database_state() -> dict:
+    """Every row of the tables a request could write (the apps' models and history, accounts, tokens)."""
+    models = [m for label in ("parks", "enterprises", "registry") for m in
+              apps.get_app_config(label).get_models(include_auto_created=True)]
+    user_model = get_user_model()
+    models += [user_model, user_model.groups.through, apps.get_model("authtoken", "Token")]
+    return {m._meta.label: list(m._base_manager.order_by("pk").values()) for m in models}
+
+
+# --- the tests ----------------------------------------------------------------------------------------------
+def cells():
+    """One pytest param per cell, the suspected ones marked as strict expected failures."""
+    for name, actions in MATRIX.items():
+        for action, statuses in actions.items():
+            for role, status in zip(ROLES, statuses, strict=True):
+                reason = SUSPECTED.get((name, action, role))
+                marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+                yield pytest.param(name, action, role, status, id=f"{name}:{action}:{role}", marks=marks)
+
+
+@pytest.mark.parametrize(("name", "action", "role", "expected"), list(cells()))
+def test_cell(world, name, action, role, expected):
+    client = APIClient() if role == "anonymous" else token_client(world.users[role])
+    method, path, body = build_request(world, name, action, role)
+    before = database_state() if method != "get" else None
+    response = getattr(client, method)(path, body, format="json") if body is not None else getattr(client, method)(path)
+    detail = getattr(response, "data", None)
+    assert response.status_code == expected, f"{method.upper()} {path} {body} -> {response.status_code} {detail}"
+    if before is not None and response.status_code >= 400:
+        assert database_state() == before, f"refused {method.upper()} {path} wrote to the database"
+
+
+def api_patterns() -> dict[str, set[str]]:
+    """URL name -> HTTP methods its view implements, for every endpoint of the `api` namespace."""
+    def walk(patterns, inside):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, inside or pattern.namespace == "api")
+            elif isinstance(pattern, URLPattern) and inside and pattern.name and pattern.name != "api-root":
+                yield pattern
+
+    found: dict[str, set[str]] = {}
+    for pattern in walk(get_resolver().url_patterns, False):  # format-suffix twins share the name
+        actions = getattr(pattern.callback, "actions", None)
+        if actions is not None:
+            methods = set(actions)
+        else:
+            view = pattern.callback.view_class
+            methods = {m for m in view.http_method_names if hasattr(view, m)}
+        found.setdefault(pattern.name, set()).update(methods - UNCOVERED_METHODS)
+    return found
+
+
+def test_every_endpoint_and_method_has_rows():
+    endpoints = api_patterns()
+    assert len(endpoints) > 40, "the walk found too few endpoints"
+    assert sorted(set(endpoints) - set(MATRIX)) == [], "endpoints without rows in the permission matrix"
+    assert sorted(set(MATRIX) - set(endpoints)) == [], "rows for endpoints that no longer exist"
+    uncovered = {
+        name: sorted(methods - {METHODS[action] for action in MATRIX[name]})
+        for name, methods in endpoints.items()
+    }
+    assert {name: methods for name, methods in uncovered.items() if methods} == {}, "methods without rows"
+
+
+def test_matrix_is_well_formed():
+    for name, actions in MATRIX.items():
+        for action, statuses in actions.items():
+            assert action in METHODS, (name, action)
+            assert len(statuses) == len(ROLES), (name, action)
+    assert set(SUSPECTED) <= {(n, a, r) for n, acts in MATRIX.items() for a in acts for r in ROLES}
+
+
+def test_world_is_as_described(world):
+    """The world the cells rely on: P1 and P2 in different districts, E1 renting in P1, E2 in P2."""
+    (p1, p2), (e1, e2) = world.parks, world.enterprises
+    assert p1.district_id != p2.district_id
+    assert (e1.park, e2.park) == (p1, p2)
+    assert [t.park for t in world.tenancies] == [p1, p2]
+    assert [u.park for u in world.free_units] == [p1, p2]
+    assert not any(u.tenancies.exists() for u in world.free_units)
+    assert world.tenancies[0].start == datetime.date(2024, 1, 1) and world.tenancies[0].end is None
