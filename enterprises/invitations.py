@@ -12,7 +12,7 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from parks.models import Park, ParkMembership
-from parks.scoping import ADD
+from parks.scoping import ADD, membership_grant_check
 
 from .models import Enterprise, EnterpriseMembership
 
@@ -39,6 +39,7 @@ def invitation_create(*, inviter, username: str, email: str, park: Park | None =
     user_model = get_user_model()
     with transaction.atomic():
         user, created = user_model.objects.get_or_create(username=username, defaults={"email": email})
+        membership_grant_check(granter=inviter, user=user)
         if created:
             user.set_unusable_password()
         if park is not None:

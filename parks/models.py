@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -103,6 +104,13 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.park} {self.building}-{self.floor}-{self.room}"
+
+    def clean(self):
+        """A unit with tenancies stays in its park (its tenancies' history would move without a record)."""
+        if self.pk is not None and self.park_id is not None:
+            stored = Unit.objects.filter(pk=self.pk).values_list("park_id", flat=True).first()
+            if stored is not None and stored != self.park_id and self.tenancies.exists():
+                raise ValidationError({"park": _("A unit with tenancies cannot move to another park.")})
 
 
 class ParkMembership(models.Model):

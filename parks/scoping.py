@@ -14,8 +14,10 @@ loads, so parks never imports it.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 BUREAU_GROUP = "bureau"
 VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
@@ -117,3 +119,9 @@ class RestrictedQuerySet(models.QuerySet):
         if condition is None:
             return self
         return self.filter(pk__in=self.model._base_manager.filter(condition).values("pk"))
+
+
+def membership_grant_check(*, granter, user) -> None:
+    """Refuse a membership given to oneself by anyone but the bureau (it would widen the giver's own scope)."""
+    if granter.pk == user.pk and not user_scope(granter).bureau:
+        raise PermissionDenied(_("You may not give a membership to yourself."))

@@ -94,7 +94,7 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
     "unit-detail": {
         "retrieve":                 (401, 200, 200, 404, 200, 404, 404),
         "update":                   (401, 200, 200, 404, 403, 403, 403),  # area
-        "update_move":              (401, 200, 403, 404, 403, 403, 403),  # to P2: pa's post-save scope check
+        "update_move":              (401, 400, 400, 404, 403, 403, 403),  # to P2: U1 has a tenancy, so it stays
         "delete":                   (401, 409, 409, 404, 403, 403, 403),  # its tenancy protects it
     },
     "unit-history": {

@@ -134,3 +134,29 @@ def test_moving_a_tenancy_to_another_park_is_refused_and_nothing_is_written():
     mine.refresh_from_db()
     assert mine.unit_id != free_elsewhere.pk and mine.park_id != theirs.park_id
     assert Enterprise.objects.count() == 2
+
+
+def test_nobody_but_the_bureau_gives_a_membership_to_themselves():
+    tenancy = TenancyFactory()
+    client = park_admin_client(tenancy.park)
+    me = client.user
+    response = client.post(reverse("api:enterprisemembership-list"),
+                           {"user": me.pk, "enterprise": tenancy.enterprise_id}, format="json")
+    assert response.status_code == 403
+    response = client.post(reverse("api:invitation"), {"username": me.username, "email": "me@example.com",
+                                                        "enterprise": tenancy.enterprise_id}, format="json")
+    assert response.status_code == 403
+    assert not EnterpriseMembership.objects.filter(user=me).exists()
+    other = UserFactory()
+    response = client.post(reverse("api:enterprisemembership-list"),
+                           {"user": other.pk, "enterprise": tenancy.enterprise_id}, format="json")
+    assert response.status_code == 201
+
+
+def test_a_unit_with_tenancies_stays_in_its_park(bureau_client):
+    tenancy, elsewhere = TenancyFactory(), ParkFactory()
+    url = reverse("api:unit-detail", args=[tenancy.unit_id])
+    response = bureau_client.patch(url, {"park": elsewhere.pk}, format="json")
+    assert response.status_code == 400 and "park" in response.data
+    tenancy.refresh_from_db()
+    assert tenancy.park_id == tenancy.unit.park_id != elsewhere.pk

@@ -3,6 +3,7 @@
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError
+from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -27,6 +28,8 @@ def exception_handler(exc, context):
     """DRF's handler, plus Django ValidationError -> 400 and ProtectedError -> 409, rolling back the request."""
     if isinstance(exc, DjangoValidationError):
         exc = as_drf_validation_error(exc)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()  # the translated "not found", naming no model
     if isinstance(exc, ProtectedError):
         set_rollback()
         names = ", ".join(sorted({str(obj._meta.verbose_name) for obj in exc.protected_objects}))

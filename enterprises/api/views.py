@@ -15,6 +15,7 @@ from enterprises.filtersets import EnterpriseFilterSet, TenancyFilterSet
 from enterprises.invitations import invitation_accept, invitation_create
 from enterprises.models import Enterprise, EnterpriseMembership, Tenancy
 from enterprises.selectors import occupancy
+from parks.api.views import MembershipViewSet
 from parks.models import District, Park, Unit
 from parks.scoping import VIEW
 
@@ -57,7 +58,7 @@ class TenancyViewSet(RegistryViewSet):
     ordering_fields = ["start", "end", "park__name", "enterprise__name"]
 
 
-class EnterpriseMembershipViewSet(RegistryViewSet):
+class EnterpriseMembershipViewSet(MembershipViewSet):
     """Enterprise users (user x enterprise): bureau staff, and park administrators for their tenants."""
 
     queryset = EnterpriseMembership.objects.select_related("user", "enterprise")

@@ -3,6 +3,7 @@
 from config.api.viewsets import DirectoryViewSet, RegistryViewSet
 from parks.filtersets import DistrictFilterSet, ParkFilterSet, UnitFilterSet
 from parks.models import District, ParkMembership, Unit
+from parks.scoping import membership_grant_check
 from parks.selectors import park_list
 
 from .serializers import (
@@ -41,7 +42,20 @@ class UnitViewSet(RegistryViewSet):
     ordering_fields = ["park__name", "building", "floor", "room", "area"]
 
 
-class ParkMembershipViewSet(RegistryViewSet):
+class MembershipViewSet(RegistryViewSet):
+    """Base of the membership endpoints: nobody but the bureau gives a membership to themselves."""
+
+    def perform_create(self, serializer):
+        membership_grant_check(granter=self.request.user, user=serializer.validated_data["user"])
+        super().perform_create(serializer)
+
+    def perform_update(self, serializer):
+        user = serializer.validated_data.get("user", serializer.instance.user)
+        membership_grant_check(granter=self.request.user, user=user)
+        super().perform_update(serializer)
+
+
+class ParkMembershipViewSet(MembershipViewSet):
     """Park administrators (user x park): bureau staff grant and remove them."""
 
     queryset = ParkMembership.objects.select_related("user", "park")
