@@ -2,7 +2,10 @@
 
 from django.contrib import admin
 from django.contrib.auth.views import LoginView, LogoutView
+from django.http import JsonResponse
 from django.urls import include, path
+from django.utils.translation import gettext
+from django.views.defaults import page_not_found
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
@@ -21,3 +24,13 @@ urlpatterns = [
     path("me/", include("enterprises.urls")),
     path("", RedirectView.as_view(pattern_name="my-enterprises"), name="home"),
 ]
+
+
+def not_found(request, exception):
+    """404 for a URL nothing serves: the API's JSON error under /api/, Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": gettext("Not found.")}, status=404)
+    return page_not_found(request, exception)
+
+
+handler404 = not_found

@@ -92,3 +92,8 @@ def test_errors_answer_in_the_language_asked_for(bureau_client):
     chinese = bureau_client.post(url, body, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans").data["area"][0]
     english = bureau_client.post(url, body, format="json", HTTP_ACCEPT_LANGUAGE="en").data["area"][0]
     assert "0.01" in chinese and "0.01" in english and chinese != english
+
+
+def test_an_api_url_nothing_serves_answers_json(bureau_client):
+    response = bureau_client.get("/api/v1/parks/abc/occupancy/")
+    assert response.status_code == 404 and response.json()["detail"]

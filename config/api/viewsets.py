@@ -33,6 +33,7 @@ class RegistryViewSet(viewsets.ModelViewSet):
 
     def perform_create(self, serializer):
         self._check_scope(serializer.save(), ADD)
+        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)  # with the queryset's annotations
 
     def perform_update(self, serializer):
         self._check_scope(serializer.save(), CHANGE)

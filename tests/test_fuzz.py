@@ -1,0 +1,221 @@
+"""Fuzzing of the whole API from its own OpenAPI schema: schemathesis through WSGI, as bureau staff and as an
+enterprise user, on a small seeded world.
+
+Every operation of /api/schema/ gets MAX_EXAMPLES generated requests in each role (schema-valid and
+schema-breaking ones; schemathesis' coverage phase is left out, as its number of cases is not bounded by
+max_examples: several hundred for a write with many fields). Each response must not be a 5xx, must have a
+documented status code and must match the documented body. Generated ids are often swapped for ids of the
+seeded records (path, query and body), so that requests reach real records and not only 404s and "invalid pk"
+400s. Each operation and role is a test of its own, with a world of its own (rolled back after it).
+
+Traps handled here:
+- Django's `close_old_connections` runs on the request signals and would close the test's database connection
+  (inside its transaction) at the first WSGI request: it is disconnected while a test runs, as Django's own test
+  client does.
+- The throttles count in the cache, which is cleared before each request: a throttled endpoint (auth/token,
+  invitations, invitations/accept) gives its real answer instead of a 429 that depends on the run's speed.
+- The schema is loaded when pytest collects this module (`schema.parametrize()` needs it then), where the
+  database may not be used; `schemathesis.pytest.from_fixture` would load it later, but its lazy runner sets
+  `Node._nodeid`, which pytest 9.2 no longer has.
+
+pytest's summary ends with the number of requests sent (`fuzz: N requests ...`). FUZZ_MAX_EXAMPLES raises the
+number of examples for a deeper run.
+"""
+
+import functools
+import os
+from collections import Counter
+
+import pytest
+import schemathesis
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections, connection
+from django.urls import resolve
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from rest_framework.authtoken.models import Token
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
+
+from config.api.urls import router
+from enterprises.models import Enterprise
+from parks.models import District, Park, Unit
+
+from .factories import (
+    BenchmarkProjectFactory,
+    EnterpriseMembershipFactory,
+    LabFactory,
+    ParkFactory,
+    ParkMembershipFactory,
+    PlanTargetFactory,
+    PlatformFactory,
+    TenancyFactory,
+    UnitFactory,
+    bureau_user,
+)
+
+MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "15"))  # generated examples per operation and role
+CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
+ROLES = ("bureau", "enterprise")
+
+# Ids of the seeded world, by model, for the generation hooks (set by the `world` fixture of the running test).
+SEEDED: dict[type, list[int]] = {}
+# Requests sent, by role and status code.
+SENT: Counter = Counter()
+
+# Request fields (body and query) naming a record by id, and the model of that record.
+REFERENCES = {
+    "district": District, "park": Park, "unit": Unit, "user": get_user_model(),
+    "enterprise": Enterprise, "host": Enterprise, "operator": Enterprise, "lead": Enterprise,
+    "partners": Enterprise,
+}
+
+
+@functools.cache
+def _path_model(path: str):
+    """The model of the records a path template with `{id}` addresses."""
+    view = resolve(path.replace("{id}", "1")).func
+    return (getattr(view, "cls", None) or view.view_class).queryset.model
+
+
+def _seeded_ids(value, model) -> st.SearchStrategy:
+    """The generated value, or (as often) ids of seeded records in its place: one id, or a list for a list."""
+    ids = SEEDED.get(model)
+    if not ids:
+        return st.just(value)
+    if isinstance(value, list) and all(isinstance(item, int) for item in value):
+        return st.one_of(st.just(value), st.lists(st.sampled_from(ids), max_size=3, unique=True))
+    if isinstance(value, int) and not isinstance(value, bool):
+        return st.one_of(st.just(value), st.sampled_from(ids))
+    return st.just(value)
+
+
+def _with_seeded_ids(values) -> st.SearchStrategy:
+    """Query parameters or a body with the values of the fields naming a record maybe swapped for seeded ids."""
+    if not isinstance(values, dict):
+        return st.just(values)
+    swapped = {name: _seeded_ids(value, REFERENCES[name]) for name, value in values.items() if name in REFERENCES}
+    return st.fixed_dictionaries(swapped).map(lambda chosen: {**values, **chosen})
+
+
+# Generation hooks of the schema (schemathesis calls them by name).
+def flatmap_path_parameters(context, path_parameters):
+    if not isinstance(path_parameters, dict) or "id" not in path_parameters:
+        return st.just(path_parameters)
+    model = _path_model(context.operation.path)
+    return _seeded_ids(path_parameters["id"], model).map(lambda pk: {**path_parameters, "id": pk})
+
+
+def flatmap_query(context, query):
+    return _with_seeded_ids(query)
+
+
+def flatmap_body(context, body):
+    return _with_seeded_ids(body)
+
+
+class _Summary:
+    """Plugin that writes how many requests the fuzz tests sent, by role and status, in pytest's summary."""
+
+    def pytest_terminal_summary(self, terminalreporter):
+        statuses, roles = Counter(), Counter()
+        for (role, status), count in SENT.items():
+            statuses[status] += count
+            roles[role] += count
+        terminalreporter.write_line(
+            f"fuzz: {sum(SENT.values())} requests ({', '.join(f'{r} {n}' for r, n in sorted(roles.items()))}); "
+            f"by status {', '.join(f'{s}: {n}' for s, n in sorted(statuses.items()))}"
+        )
+
+
+@pytest.fixture(scope="session")
+def fuzz_summary(pytestconfig):
+    """Add the request count to pytest's summary."""
+    pytestconfig.pluginmanager.register(_Summary(), "fuzz-summary")
+
+
+@pytest.fixture
+def keep_connection():
+    """Keep the test's database connection open across WSGI requests (as django.test.Client does)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture(params=ROLES)
+def role(request) -> str:
+    """Who sends the requests."""
+    return request.param
+
+
+@pytest.fixture
+def world(db, keep_connection, role, fuzz_summary):
+    """The seeded records, and the token of the role's user: bureau staff, or a user of the first enterprise."""
+    parks = [ParkFactory(), ParkFactory()]
+    parks.append(ParkFactory(district=parks[0].district))
+    units = [UnitFactory(park=park) for park in parks for _ in range(2)]
+    tenancies = [TenancyFactory(unit=unit, enterprise__park=unit.park, enterprise__district=unit.park.district)
+                 for unit in units[::2]]
+    enterprises = [tenancy.enterprise for tenancy in tenancies]
+    for park, enterprise in zip(parks, enterprises, strict=True):
+        LabFactory(host=enterprise, park=park)
+        PlatformFactory(operator=enterprise, park=park)
+        BenchmarkProjectFactory(lead=enterprise, park=park).partners.add(*enterprises[:2])
+    PlanTargetFactory()
+    PlanTargetFactory(year=2027)
+    ParkMembershipFactory(park=parks[0])
+    user = bureau_user() if role == "bureau" else EnterpriseMembershipFactory(enterprise=enterprises[0]).user
+    token = Token.objects.create(user=user).key
+    SEEDED.clear()
+    SEEDED.update({
+        model: list(model.objects.order_by("pk").values_list("pk", flat=True))
+        for model in {*REFERENCES.values(), *(viewset.queryset.model for _, viewset, _ in router.registry)}
+    })
+    yield {"token": token}
+    SEEDED.clear()
+
+
+def _load_schema():
+    """The API's schema as /api/schema/ serves it, its requests to be sent to the WSGI application.
+
+    Loaded when pytest collects this module, where no database may be used: ATOMIC_REQUESTS would open a
+    transaction around the schema view (which reads nothing), so it is off for that one request.
+    """
+    settings_dict = connection.settings_dict
+    atomic = settings_dict["ATOMIC_REQUESTS"]
+    settings_dict["ATOMIC_REQUESTS"] = False
+    try:
+        loaded = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+    finally:
+        settings_dict["ATOMIC_REQUESTS"] = atomic
+    for hook in (flatmap_path_parameters, flatmap_query, flatmap_body):
+        loaded.hook(hook)
+    # Generated examples only, bounded by max_examples (the coverage phase's deterministic cases are not).
+    loaded.config.phases.update(phases=["examples", "fuzzing"])
+    return loaded
+
+
+schema = _load_schema()
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@settings(
+    max_examples=MAX_EXAMPLES,
+    deadline=None,
+    database=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                           HealthCheck.filter_too_much, HealthCheck.data_too_large],
+)
+def test_api(case, role, world):
+    """A generated request, with the role's token: no 5xx, a documented status code, a documented body."""
+    cache.clear()
+    response = case.call(headers={"Authorization": f"Token {world['token']}"})
+    SENT[role, response.status_code] += 1
+    case.validate_response(response, checks=CHECKS)
