@@ -7,6 +7,7 @@ from parks.models import District, Park, Unit
 
 from .choices import ChainPosition, EnterpriseStatus, Segment
 from .models import Enterprise, Tenancy
+from .selectors import held_on
 
 
 class EnterpriseFilterSet(django_filters.FilterSet):
@@ -52,4 +53,4 @@ class TenancyFilterSet(django_filters.FilterSet):
         fields = []
 
     def filter_current_on(self, queryset, name, value):
-        return queryset.filter(Q(start__lte=value) & (Q(end__isnull=True) | Q(end__gt=value)))
+        return queryset.filter(held_on(on=value))

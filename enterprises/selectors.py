@@ -27,9 +27,14 @@ class Occupancy:
         return (self.let_area * 100 / self.leasable_area).quantize(Decimal("0.01"))
 
 
+def held_on(*, on: datetime.date) -> Q:
+    """Condition on tenancies that hold their unit on a date (start on or before it, end after it or open)."""
+    return Q(start__lte=on) & (Q(end__isnull=True) | Q(end__gt=on))
+
+
 def tenancies_on(*, on: datetime.date):
-    """Tenancies that hold their unit on a date (start on or before it, end after it or open)."""
-    return Tenancy.objects.filter(Q(start__lte=on) & (Q(end__isnull=True) | Q(end__gt=on)))
+    """Tenancies that hold their unit on a date."""
+    return Tenancy.objects.filter(held_on(on=on))
 
 
 def occupancy(*, units, on: datetime.date) -> Occupancy:

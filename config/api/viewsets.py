@@ -17,19 +17,23 @@ from .permissions import ScopedPermission
 ACTIONS = {"create": ADD, "update": CHANGE, "partial_update": CHANGE, "destroy": DELETE}
 
 
-class RegistryViewSet(viewsets.ModelViewSet):
-    """CRUD over a model, scoped by `restrict(user, action)`; subclasses name queryset, serializer, filters."""
+class ScopedViewMixin:
+    """A view over the records the user may see; the rest do not exist for them (404, absent from lists)."""
 
     permission_classes = [ScopedPermission]
+    scope_action = VIEW  # what ScopedPermission checks: view, add, change or delete
+
+    def get_queryset(self):
+        return super().get_queryset().restrict(self.request.user, VIEW)
+
+
+class RegistryViewSet(ScopedViewMixin, viewsets.ModelViewSet):
+    """CRUD over a model, scoped by `restrict(user, action)`; subclasses name queryset, serializer, filters."""
 
     @property
     def scope_action(self) -> str:
         """The scope action this request takes: view, add, change or delete."""
         return ACTIONS.get(self.action, VIEW)
-
-    def get_queryset(self):
-        """The records the user may see; the rest do not exist for them (404, absent from lists and counts)."""
-        return super().get_queryset().restrict(self.request.user, VIEW)
 
     def perform_create(self, serializer):
         self._check_scope(serializer.save(), ADD)

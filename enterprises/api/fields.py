@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from enterprises.credit_code import LENGTH, normalise
+from enterprises.credit_code import normalise
 
 
 class CreditCodeField(serializers.CharField):
@@ -14,6 +14,3 @@ class CreditCodeField(serializers.CharField):
 
     def to_internal_value(self, data):
         return normalise(super().to_internal_value(data))
-
-    def __repr__(self):
-        return f"CreditCodeField(max_length={LENGTH})"

@@ -54,6 +54,10 @@ class TenancySerializer(ValidatedModelSerializer):
         model = Tenancy
         fields = ["id", "url", "unit", "park", "enterprise", "start", "end", "rent"]
 
+    def validate(self, attrs):
+        """The model is validated once, by tenancy_save (which also catches the concurrent overlap)."""
+        return attrs
+
     def create(self, validated_data):
         return tenancy_save(tenancy=Tenancy(**validated_data))
 

@@ -10,7 +10,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
-from config.api.viewsets import DirectoryViewSet, RegistryViewSet
+from config.api.viewsets import DirectoryViewSet, RegistryViewSet, ScopedViewMixin
 from enterprises.filtersets import EnterpriseFilterSet, TenancyFilterSet
 from enterprises.invitations import invitation_accept, invitation_create
 from enterprises.models import Enterprise, EnterpriseMembership, Tenancy
@@ -107,16 +107,12 @@ class OnDateSerializer(serializers.Serializer):
 DATE_PARAMETER = OpenApiParameter("date", datetime.date, description="Date of the figure (default: today).")
 
 
-class OccupancyView(GenericAPIView):
+class OccupancyView(ScopedViewMixin, GenericAPIView):
     """Base of the occupancy endpoints: let and leasable area of a place on a date, over the units one may see."""
 
     serializer_class = OccupancySerializer
     pagination_class = None
     filter_backends = []
-    scope_action = VIEW
-
-    def get_queryset(self):
-        return super().get_queryset().restrict(self.request.user, VIEW)
 
     def units(self):
         """The units this user may see."""
