@@ -31,3 +31,69 @@ class EnterpriseStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     MOVED_OUT = "moved_out", _("Moved out of Beijing")
     DEREGISTERED = "deregistered", _("Deregistered")
+
+
+class FilingStatus(models.TextChoices):
+    """Where an annual filing is in its review: draft -> submitted -> approved, or returned -> resubmitted.
+
+    An approved filing is frozen; a correction is a new revision, and approving it supersedes the old one.
+    """
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned")
+    APPROVED = "approved", _("Approved")
+    SUPERSEDED = "superseded", _("Superseded by a later revision")
+
+
+# Filings still being worked on (at most one per enterprise and year).
+OPEN_FILING_STATUSES = (FilingStatus.DRAFT, FilingStatus.SUBMITTED, FilingStatus.RETURNED)
+# Filings whose figures are frozen.
+FROZEN_FILING_STATUSES = (FilingStatus.APPROVED, FilingStatus.SUPERSEDED)
+
+
+class SmeSector(models.TextChoices):
+    """Sector for the SME size gate of 《中小企业划型标准规定》 (2011)."""
+
+    SOFTWARE_IT = "software_it", _("Software and information technology services")
+    INDUSTRY = "industry", _("Industry")
+
+
+class RdInstitution(models.TextChoices):
+    """Highest level of the enterprise's own (or joint) R&D institution."""
+
+    NONE = "none", _("None")
+    OTHER = "other", _("Below municipal level")
+    MUNICIPAL = "municipal", _("Municipal")
+    PROVINCIAL = "provincial", _("Provincial")
+    NATIONAL = "national", _("National")
+
+
+class ProductField(models.TextChoices):
+    """Field of the main product as the 专精特新 score table reads it (专业化, main product's field)."""
+
+    KEY_LINK = "key_link", _("Breakthrough at a key link of an industry chain")
+    FOUNDATION = "foundation", _("Industrial foundation, time-honoured brand or key-chain supplier")
+    OTHER = "other", _("Other")
+
+
+class Tier(models.TextChoices):
+    """The SME gradient tiers, lowest first, and 单项冠军 (a separate honour, not a rung of the ladder)."""
+
+    INNOVATIVE = "innovative", _("Innovative SME (创新型中小企业)")
+    SPECIALISED = "specialised", _("Specialised and sophisticated SME (专精特新中小企业)")
+    LITTLE_GIANT = "little_giant", _("Little giant (专精特新“小巨人”)")
+    SINGLE_CHAMPION = "single_champion", _("Manufacturing single champion (单项冠军)")
+
+
+# The ladder: each rung needs the one below it held.
+LADDER = (Tier.INNOVATIVE, Tier.SPECIALISED, Tier.LITTLE_GIANT)
+
+
+class DesignationStatus(models.TextChoices):
+    """Status of a tier designation, following from its dates."""
+
+    VALID = "valid", _("Valid")
+    DUE = "due", _("Due for re-review")
+    EXPIRED = "expired", _("Expired")
+    REVOKED = "revoked", _("Revoked")

@@ -5,8 +5,8 @@ from django.db.models import Q
 
 from parks.models import District, Park, Unit
 
-from .choices import ChainPosition, EnterpriseStatus, Segment
-from .models import Enterprise, Tenancy
+from .choices import ChainPosition, DesignationStatus, EnterpriseStatus, FilingStatus, Segment, Tier
+from .models import AnnualFiling, Enterprise, Tenancy, TierDesignation
 from .selectors import held_on
 
 
@@ -54,3 +54,34 @@ class TenancyFilterSet(django_filters.FilterSet):
 
     def filter_current_on(self, queryset, name, value):
         return queryset.filter(held_on(on=value))
+
+
+class AnnualFilingFilterSet(django_filters.FilterSet):
+    """Filter filings by enterprise, year, status, and the park and district they were submitted in."""
+
+    enterprise = django_filters.ModelMultipleChoiceFilter(queryset=Enterprise.objects.all())
+    year = django_filters.NumberFilter()
+    status = django_filters.MultipleChoiceFilter(choices=FilingStatus.choices)
+    park = django_filters.ModelMultipleChoiceFilter(queryset=Park.objects.all())
+    district = django_filters.ModelMultipleChoiceFilter(queryset=District.objects.all())
+
+    class Meta:
+        model = AnnualFiling
+        fields = []
+
+
+class TierDesignationFilterSet(django_filters.FilterSet):
+    """Filter designations by enterprise, tier, year granted, today's status, and the enterprise's district and park."""
+
+    enterprise = django_filters.ModelMultipleChoiceFilter(queryset=Enterprise.objects.all())
+    tier = django_filters.MultipleChoiceFilter(choices=Tier.choices)
+    year = django_filters.NumberFilter()
+    status = django_filters.MultipleChoiceFilter(choices=DesignationStatus.choices)
+    district = django_filters.ModelMultipleChoiceFilter(
+        field_name="enterprise__district", queryset=District.objects.all(),
+    )
+    park = django_filters.ModelMultipleChoiceFilter(field_name="enterprise__park", queryset=Park.objects.all())
+
+    class Meta:
+        model = TierDesignation
+        fields = []

@@ -1,9 +1,12 @@
-"""Writes of the enterprises app."""
+"""Writes of the enterprises app: tenancies, and annual filings through their review."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import Tenancy, overlap_message
+from .choices import OPEN_FILING_STATUSES, FilingStatus
+from .models import AnnualFiling, Enterprise, Tenancy, overlap_message
 
 OVERLAP_CONSTRAINT = "tenancy_unit_no_overlap"
 
@@ -24,3 +27,126 @@ def tenancy_save(*, tenancy: Tenancy) -> Tenancy:
         clash = tenancy.overlapping().first()
         raise ValidationError({"start": [overlap_message(clash)]}, code="tenancy_overlap") from error
     return tenancy
+
+
+# --- annual filings ------------------------------------------------------------------------------------------
+def _refuse(field: str, message) -> None:
+    """Raise a field-level validation error."""
+    raise ValidationError({field: [message]})
+
+
+def _require_status(filing: AnnualFiling, allowed, message) -> None:
+    """Refuse a step the filing's status does not allow."""
+    if filing.status not in allowed:
+        _refuse("status", message)
+
+
+def _locked(filing: AnnualFiling) -> AnnualFiling:
+    """The filing's row, locked until the end of the transaction and read fresh (a concurrent step waits)."""
+    return AnnualFiling.objects.select_for_update().get(pk=filing.pk)
+
+
+def _save(filing: AnnualFiling) -> AnnualFiling:
+    """Validate and save a filing inside its own savepoint."""
+    filing.full_clean()
+    with transaction.atomic():
+        filing.save()
+    return filing
+
+
+def filing_create(*, enterprise: Enterprise, year: int, figures: dict) -> AnnualFiling:
+    """Start a draft filing for a year; a year already filed is corrected by revising it, not filed again."""
+    existing = AnnualFiling.objects.filter(enterprise=enterprise, year=year).exclude(
+        status=FilingStatus.SUPERSEDED).order_by("-revision").first()
+    if existing is not None:
+        message = (_("This year is already approved (filing %(id)s): revise that filing to correct it.")
+                   if existing.status == FilingStatus.APPROVED else
+                   _("This year already has an open filing (filing %(id)s)."))
+        _refuse("year", message % {"id": existing.pk})
+    return _save(AnnualFiling(enterprise=enterprise, year=year, **figures))
+
+
+@transaction.atomic
+def filing_update(*, filing: AnnualFiling, figures: dict) -> AnnualFiling:
+    """Change a draft's or a returned filing's figures (a submitted one waits for its review; approved is frozen)."""
+    filing = _locked(filing)
+    _require_status(filing, (FilingStatus.DRAFT, FilingStatus.RETURNED), _(
+        "Only a draft or a returned filing can be changed; an approved filing is corrected by a new revision."))
+    for name, value in figures.items():
+        setattr(filing, name, value)
+    return _save(filing)
+
+
+@transaction.atomic
+def filing_submit(*, filing: AnnualFiling, user) -> AnnualFiling:
+    """Submit a draft or returned filing for review, recording the enterprise's park and district now."""
+    filing = _locked(filing)
+    _require_status(
+        filing, (FilingStatus.DRAFT, FilingStatus.RETURNED), _("Only a draft or a returned filing can be submitted."),
+    )
+    missing = filing.missing_for_submission()
+    if missing:
+        raise ValidationError({name: [_("Required before submission.")] for name in missing})
+    enterprise = filing.enterprise
+    filing.park_id, filing.district_id = enterprise.park_id, enterprise.district_id
+    filing.status, filing.submitted_at, filing.submitted_by = FilingStatus.SUBMITTED, timezone.now(), user
+    filing.return_reason = ""
+    return _save(filing)
+
+
+def _check_reviewer(filing: AnnualFiling, user) -> None:
+    """Nobody reviews a filing of an enterprise they are a user of."""
+    if filing.enterprise.memberships.filter(user=user).exists():
+        raise PermissionDenied(_("You may not review a filing of your own enterprise."))
+
+
+@transaction.atomic
+def filing_approve(*, filing: AnnualFiling, user) -> AnnualFiling:
+    """Approve a submitted filing: its figures freeze and it supersedes the year's previously approved revision."""
+    filing = _locked(filing)
+    _require_status(filing, (FilingStatus.SUBMITTED,), _("Only a submitted filing can be approved."))
+    _check_reviewer(filing, user)
+    for previous in AnnualFiling.objects.select_for_update().filter(
+            enterprise_id=filing.enterprise_id, year=filing.year, status=FilingStatus.APPROVED):
+        previous.status = FilingStatus.SUPERSEDED
+        previous.save(update_fields=["status", "updated"])
+    filing.status, filing.reviewed_at, filing.reviewed_by = FilingStatus.APPROVED, timezone.now(), user
+    return _save(filing)
+
+
+@transaction.atomic
+def filing_return(*, filing: AnnualFiling, user, reason: str) -> AnnualFiling:
+    """Return a submitted filing to the enterprise with the reason, for correction and resubmission."""
+    filing = _locked(filing)
+    _require_status(filing, (FilingStatus.SUBMITTED,), _("Only a submitted filing can be returned."))
+    _check_reviewer(filing, user)
+    if not reason.strip():
+        _refuse("reason", _("State the reason for returning the filing."))
+    filing.status, filing.reviewed_at, filing.reviewed_by = FilingStatus.RETURNED, timezone.now(), user
+    filing.return_reason = reason.strip()
+    return _save(filing)
+
+
+@transaction.atomic
+def filing_revise(*, filing: AnnualFiling) -> AnnualFiling:
+    """Open a correction of an approved filing: a new draft revision with the same figures, reviewed again."""
+    filing = _locked(filing)
+    _require_status(filing, (FilingStatus.APPROVED,), _("Only an approved filing is revised; change a draft directly."))
+    open_revision = AnnualFiling.objects.filter(
+        enterprise_id=filing.enterprise_id, year=filing.year, status__in=OPEN_FILING_STATUSES).first()
+    if open_revision is not None:
+        _refuse("status", _("A revision of this filing is already open (filing %(id)s).") % {"id": open_revision.pk})
+    revision = AnnualFiling(
+        enterprise_id=filing.enterprise_id, year=filing.year, revision=filing.revision + 1, **filing.figures(),
+    )
+    return _save(revision)
+
+
+@transaction.atomic
+def filing_delete(*, filing: AnnualFiling) -> None:
+    """Delete a draft that was never submitted (submitted, returned and approved filings stay on record)."""
+    filing = _locked(filing)
+    _require_status(filing, (FilingStatus.DRAFT,), _("Only a draft can be deleted."))
+    if filing.submitted_at is not None:
+        _refuse("status", _("Only a draft can be deleted."))
+    filing.delete()

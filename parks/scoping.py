@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 BUREAU_GROUP = "bureau"
 VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
 ALL_ACTIONS = frozenset({VIEW, ADD, CHANGE, DELETE})
+REVIEW = "review"  # approve or return a filing: not implied by change
 PARK_ROLE, ENTERPRISE_ROLE = "parks", "enterprises"
 
 # Role name -> function giving the ids a user holds memberships of (parks, enterprises).

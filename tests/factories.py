@@ -6,10 +6,11 @@ from decimal import Decimal
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
-from enterprises.choices import ChainPosition, Segment
+from enterprises.choices import ChainPosition, FilingStatus, Segment, Tier
 from enterprises.credit_code import complete
-from enterprises.models import Enterprise, EnterpriseMembership, Tenancy
+from enterprises.models import AnnualFiling, Enterprise, EnterpriseMembership, Tenancy, TierDesignation
 from parks.models import District, Park, ParkMembership, Unit
 from parks.scoping import BUREAU_GROUP
 from registry.choices import DigitalHumanKind, LabKind, PlatformDomain, ProjectField, TargetMetric
@@ -105,6 +106,54 @@ class TenancyFactory(factory.django.DjangoModelFactory):
     enterprise = factory.SubFactory(EnterpriseFactory)
     start = datetime.date(2024, 1, 1)
     end = None
+
+
+class AnnualFilingFactory(factory.django.DjangoModelFactory):
+    """A complete draft filing for 2024 of a small software enterprise (10,000 万元 revenue, 5% R&D)."""
+
+    class Meta:
+        model = AnnualFiling
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    year = 2024
+    revenue = Decimal("10000")
+    revenue_prev = Decimal("9000")
+    revenue_prev2 = Decimal("8000")
+    digital_human_revenue = Decimal("6000")
+    main_revenue = Decimal("9000")
+    main_revenue_prev = Decimal("8000")
+    main_revenue_prev2 = Decimal("7000")
+    rd_expense = Decimal("500")
+    rd_expense_prev = Decimal("450")
+    net_profit = Decimal("800")
+    staff = 120
+    rd_staff = 40
+    debt_ratio = Decimal("45")
+    niche_years = 4
+    ip_class1 = 2
+
+
+def approved_filing(*, enterprise=None, **kwargs) -> AnnualFiling:
+    """An approved filing (as if submitted and reviewed), with the enterprise's park and district on it."""
+    enterprise = enterprise or EnterpriseFactory()
+    now = timezone.now()
+    return AnnualFilingFactory(
+        enterprise=enterprise, status=FilingStatus.APPROVED, park=enterprise.park, district=enterprise.district,
+        submitted_at=now, reviewed_at=now, **kwargs,
+    )
+
+
+class TierDesignationFactory(factory.django.DjangoModelFactory):
+    """A 创新型 designation granted on 2024-03-01 (valid until 2027-02-28)."""
+
+    class Meta:
+        model = TierDesignation
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    tier = Tier.INNOVATIVE
+    year = 2024
+    batch = "2024年第一批"
+    granted_on = datetime.date(2024, 3, 1)
 
 
 class LabFactory(factory.django.DjangoModelFactory):

@@ -36,9 +36,15 @@ def plain(value):
 
 
 def history_of(obj) -> list:
-    """The record's historical rows, oldest first, each with `changes` against the row before it."""
+    """The record's historical rows, oldest first, each with `changes` against the row before it.
+
+    Every tracked field counts, including those only the workflow sets (simple-history's own diff skips
+    non-editable fields), except last-modified stamps; many-to-many fields come from simple-history's diff.
+    """
     records = list(obj.history.select_related("history_user").order_by("history_date", "history_id"))
     tracked = [f.attname for f in obj.history.model.tracked_fields]
+    stamps = {f.attname for f in obj.history.model.tracked_fields if getattr(f, "auto_now", False)}
+    many = [f.name for f in obj._meta.many_to_many if f.name in {m.name for m in obj.history.model._history_m2m_fields}]
     previous = None
     for record in records:
         record.history_type_name = HistoryRecordSerializer.TYPES[record.history_type]
@@ -46,8 +52,13 @@ def history_of(obj) -> list:
             record.changes = [{"field": name, "old": None, "new": plain(getattr(record, name))} for name in tracked]
         else:
             record.changes = [
-                {"field": change.field, "old": plain(change.old), "new": plain(change.new)}
-                for change in record.diff_against(previous).changes
+                {"field": name, "old": plain(getattr(previous, name)), "new": plain(getattr(record, name))}
+                for name in tracked if name not in stamps and getattr(previous, name) != getattr(record, name)
             ]
+            if many:
+                record.changes += [
+                    {"field": change.field, "old": plain(change.old), "new": plain(change.new)}
+                    for change in record.diff_against(previous, included_fields=many).changes
+                ]
         previous = record
     return records

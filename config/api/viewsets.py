@@ -30,10 +30,13 @@ class ScopedViewMixin:
 class RegistryViewSet(ScopedViewMixin, viewsets.ModelViewSet):
     """CRUD over a model, scoped by `restrict(user, action)`; subclasses name queryset, serializer, filters."""
 
+    # Scope action of each extra action of a subclass (e.g. {"approve": REVIEW}); view if not named.
+    extra_scope_actions: dict[str, str] = {}
+
     @property
     def scope_action(self) -> str:
-        """The scope action this request takes: view, add, change or delete."""
-        return ACTIONS.get(self.action, VIEW)
+        """The scope action this request takes: view, add, change, delete or an extra action's."""
+        return ACTIONS.get(self.action) or self.extra_scope_actions.get(self.action, VIEW)
 
     def perform_create(self, serializer):
         self._check_scope(serializer.save(), ADD)
@@ -41,6 +44,7 @@ class RegistryViewSet(ScopedViewMixin, viewsets.ModelViewSet):
 
     def perform_update(self, serializer):
         self._check_scope(serializer.save(), CHANGE)
+        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
 
     def _check_scope(self, instance, scope_action: str) -> None:
         """Refuse (and so roll back) a write that leaves the record outside the writer's scope."""

@@ -1,15 +1,17 @@
 """Serializers of the enterprises API."""
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from config.api.fields import BriefRelatedField
 from config.api.serializers import BriefSerializer, BriefUserSerializer, ValidatedModelSerializer
-from enterprises.choices import Segment
-from enterprises.models import Enterprise, EnterpriseMembership, Tenancy
-from enterprises.services import tenancy_save
+from enterprises.choices import DesignationStatus, Segment
+from enterprises.models import AnnualFiling, Enterprise, EnterpriseMembership, Tenancy, TierDesignation
+from enterprises.services import filing_create, filing_update, tenancy_save
 from parks.api.serializers import BriefDistrictSerializer, BriefParkSerializer, BriefUnitSerializer
 from parks.models import District, Park, Unit
+from parks.scoping import VIEW
 
 from .fields import CreditCodeField
 
@@ -127,3 +129,74 @@ class PublicEnterpriseSerializer(serializers.ModelSerializer):
     class Meta:
         model = Enterprise
         fields = ["id", *Enterprise.public_fields]
+
+
+# Figures of a filing: every field the enterprise writes (the rest is set by the review workflow).
+FILING_FIGURES = [
+    field.name for field in AnnualFiling._meta.concrete_fields if field.name not in AnnualFiling.workflow_fields
+]
+
+
+class AnnualFilingSerializer(ValidatedModelSerializer):
+    """An annual filing: its figures (amounts in 万元, ratios in %) and where it is in its review."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:annualfiling-detail")
+    enterprise = BriefRelatedField(BriefEnterpriseSerializer, queryset=Enterprise.objects.all())
+    park = BriefParkSerializer(read_only=True)
+    district = BriefDistrictSerializer(read_only=True)
+    submitted_by = BriefUserSerializer(read_only=True)
+    reviewed_by = BriefUserSerializer(read_only=True)
+
+    class Meta:
+        model = AnnualFiling
+        fields = [
+            "id", "url", "enterprise", "year", "revision", "status", "park", "district", "submitted_at",
+            "submitted_by", "reviewed_at", "reviewed_by", "return_reason", *FILING_FIGURES, "created", "updated",
+        ]
+        validators = []  # one open and one approved filing per year: checked by filing_create and the database
+
+    def get_fields(self):
+        """Offer only the enterprises the user sees: another enterprise's filings do not exist for them."""
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            fields["enterprise"].queryset = Enterprise.objects.restrict(request.user, VIEW)
+        return fields
+
+    def validate(self, attrs):
+        """The enterprise and year are fixed once filed; the figures are validated by the filing services."""
+        if self.instance is not None:
+            for name in ("enterprise", "year"):
+                if name in attrs and attrs[name] != getattr(self.instance, name):
+                    raise serializers.ValidationError({name: [_("Cannot be changed once filed.")]})
+        return attrs
+
+    def create(self, validated_data):
+        enterprise, year = validated_data.pop("enterprise"), validated_data.pop("year")
+        return filing_create(enterprise=enterprise, year=year, figures=validated_data)
+
+    def update(self, instance, validated_data):
+        validated_data.pop("enterprise", None), validated_data.pop("year", None)
+        return filing_update(filing=instance, figures=validated_data)
+
+
+class FilingReturnSerializer(serializers.Serializer):
+    """Why a filing goes back to its enterprise."""
+
+    reason = serializers.CharField(max_length=2000)
+
+
+class TierDesignationSerializer(ValidatedModelSerializer):
+    """An official tier designation; its status (valid, due, expired, revoked) follows from today's date."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:tierdesignation-detail")
+    enterprise = BriefRelatedField(BriefEnterpriseSerializer, queryset=Enterprise.objects.all())
+    status = serializers.ChoiceField(choices=DesignationStatus.choices, read_only=True)
+
+    class Meta:
+        model = TierDesignation
+        fields = [
+            "id", "url", "enterprise", "tier", "year", "batch", "certificate_number", "granted_on", "valid_until",
+            "due_from", "revoked_on", "revoke_reason", "status", "created",
+        ]
+        extra_kwargs = {"valid_until": {"required": False}}

@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from .views import (
+    AnnualFilingViewSet,
     DistrictOccupancyView,
     EnterpriseMembershipViewSet,
     EnterpriseViewSet,
@@ -12,12 +13,15 @@ from .views import (
     ParkOccupancyView,
     PublicEnterpriseViewSet,
     TenancyViewSet,
+    TierDesignationViewSet,
 )
 
 router = SimpleRouter()
 router.register("enterprises", EnterpriseViewSet)
 router.register("tenancies", TenancyViewSet)
 router.register("enterprise-memberships", EnterpriseMembershipViewSet)
+router.register("filings", AnnualFilingViewSet)
+router.register("tier-designations", TierDesignationViewSet)
 router.register("directory/enterprises", PublicEnterpriseViewSet, basename="public-enterprise")
 extra_urlpatterns = [
     path("parks/<int:pk>/occupancy/", ParkOccupancyView.as_view(), name="park-occupancy"),

@@ -6,28 +6,38 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
+from rest_framework.decorators import action
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
 from config.api.viewsets import DirectoryViewSet, RegistryViewSet, ScopedViewMixin
-from enterprises.filtersets import EnterpriseFilterSet, TenancyFilterSet
+from enterprises.filtersets import (
+    AnnualFilingFilterSet,
+    EnterpriseFilterSet,
+    TenancyFilterSet,
+    TierDesignationFilterSet,
+)
 from enterprises.invitations import invitation_accept, invitation_create
-from enterprises.models import Enterprise, EnterpriseMembership, Tenancy
+from enterprises.models import AnnualFiling, Enterprise, EnterpriseMembership, Tenancy, TierDesignation
 from enterprises.selectors import occupancy
+from enterprises.services import filing_approve, filing_delete, filing_return, filing_revise, filing_submit
 from parks.api.views import MembershipViewSet
 from parks.models import District, Park, Unit
-from parks.scoping import VIEW
+from parks.scoping import ADD, CHANGE, REVIEW, VIEW
 
 from .serializers import (
+    AnnualFilingSerializer,
     EnterpriseMembershipSerializer,
     EnterpriseSerializer,
+    FilingReturnSerializer,
     InvitationAcceptSerializer,
     InvitationResultSerializer,
     InvitationSerializer,
     OccupancySerializer,
     PublicEnterpriseSerializer,
     TenancySerializer,
+    TierDesignationSerializer,
 )
 
 
@@ -146,3 +156,61 @@ class DistrictOccupancyView(OccupancyView):
         district = get_object_or_404(self.get_queryset(), pk=pk)
         occ = occupancy(units=self.units().filter(park__district=district), on=self.on_date(request))
         return Response(OccupancySerializer(occ).data)
+
+
+class AnnualFilingViewSet(RegistryViewSet):
+    """Annual filings: the enterprise drafts and submits; its park (the bureau everywhere) approves or returns."""
+
+    queryset = AnnualFiling.objects.select_related(
+        "enterprise", "park", "district", "submitted_by", "reviewed_by",
+    )
+    serializer_class = AnnualFilingSerializer
+    filterset_class = AnnualFilingFilterSet
+    ordering_fields = ["year", "status", "submitted_at", "enterprise__name"]
+    ordering = ["-year", "enterprise__name", "-revision"]
+    extra_scope_actions = {"submit": CHANGE, "revise": ADD, "approve": REVIEW, "return_filing": REVIEW}
+
+    def perform_destroy(self, instance):
+        filing_delete(filing=instance)
+
+    def _answer(self, filing, status_code=status.HTTP_200_OK):
+        """The filing as the API shows it after a workflow step."""
+        fresh = self.get_queryset().get(pk=filing.pk)
+        return Response(self.get_serializer(fresh).data, status=status_code)
+
+    @extend_schema(request=None, responses=AnnualFilingSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def submit(self, request, pk=None):
+        """Submit a draft or returned filing for review (every required figure filled)."""
+        return self._answer(filing_submit(filing=self.get_object(), user=request.user))
+
+    @extend_schema(request=None, responses=AnnualFilingSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def approve(self, request, pk=None):
+        """Approve a submitted filing: its figures freeze and it replaces the year's earlier approved revision."""
+        return self._answer(filing_approve(filing=self.get_object(), user=request.user))
+
+    @extend_schema(request=FilingReturnSerializer, responses=AnnualFilingSerializer)
+    @action(detail=True, methods=["post"], url_path="return", url_name="return", filter_backends=[])
+    def return_filing(self, request, pk=None):
+        """Return a submitted filing to its enterprise with the reason."""
+        filing = self.get_object()
+        body = FilingReturnSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._answer(filing_return(filing=filing, user=request.user, reason=body.validated_data["reason"]))
+
+    @extend_schema(request=None, responses={201: AnnualFilingSerializer})
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def revise(self, request, pk=None):
+        """Correct an approved filing: a new draft revision with its figures, to be reviewed again."""
+        return self._answer(filing_revise(filing=self.get_object()), status.HTTP_201_CREATED)
+
+
+class TierDesignationViewSet(RegistryViewSet):
+    """Official tier designations, recorded by bureau staff; status follows from the dates."""
+
+    queryset = TierDesignation.objects.with_status().select_related("enterprise")
+    serializer_class = TierDesignationSerializer
+    filterset_class = TierDesignationFilterSet
+    ordering_fields = ["granted_on", "valid_until", "year", "tier", "enterprise__name"]
+    ordering = ["-granted_on"]

@@ -15,8 +15,8 @@ from config.history import audit_history
 from parks.models import District, Park, Unit
 from parks.scoping import ADD, ALL_ACTIONS, CHANGE, DELETE, VIEW, RestrictedQuerySet, Rule
 
-from .choices import ChainPosition, EnterpriseStatus, Segment
-from .fields import CreditCodeField, CreditCodeIsValid
+from ..choices import ChainPosition, EnterpriseStatus, Segment
+from ..fields import CreditCodeField, CreditCodeIsValid
 
 POSITIVE = MinValueValidator(Decimal("0.01"))
 

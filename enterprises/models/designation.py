@@ -1,0 +1,150 @@
+"""Tier designations: the official SME tier an enterprise holds, recorded by the bureau."""
+
+import calendar
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Case, F, Q, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from config.history import audit_history
+from parks.scoping import RestrictedQuerySet, Rule
+
+from ..choices import DesignationStatus, Tier
+from .enterprise import Enterprise
+
+VALIDITY_YEARS = 3  # a recognition is valid 3 years, then re-reviewed (domain.md section 4)
+DUE_MONTHS = 6  # due for re-review within its last 6 months
+
+
+def add_years(day: datetime.date, years: int) -> datetime.date:
+    """The same calendar day `years` later (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def months_before(day: datetime.date, months: int) -> datetime.date:
+    """The same day of the month `months` earlier, clamped to that month's last day (as PostgreSQL does)."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    return datetime.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def default_valid_until(granted_on: datetime.date) -> datetime.date:
+    """Last day of validity: three years after the grant, less one day."""
+    return add_years(granted_on, VALIDITY_YEARS) - datetime.timedelta(days=1)
+
+
+def status_on(*, revoked_on, valid_until, on: datetime.date) -> str:
+    """A designation's status on a date: revoked, expired, due for re-review (its last 6 months) or valid."""
+    if revoked_on is not None and revoked_on <= on:
+        return DesignationStatus.REVOKED
+    if on > valid_until:
+        return DesignationStatus.EXPIRED
+    if on > months_before(valid_until, DUE_MONTHS):
+        return DesignationStatus.DUE
+    return DesignationStatus.VALID
+
+
+class TierDesignationQuerySet(RestrictedQuerySet):
+    """Designations, with their status on a date computed in SQL."""
+
+    def with_status(self, on: datetime.date | None = None):
+        """Annotate `status` as of a date (default today), by the same rule as `status_on`."""
+        on = on or timezone.localdate()
+        return self.annotate(status=Case(
+            When(Q(revoked_on__lte=on), then=Value(DesignationStatus.REVOKED)),
+            When(Q(valid_until__lt=on), then=Value(DesignationStatus.EXPIRED)),
+            When(Q(due_from__lte=on), then=Value(DesignationStatus.DUE)),
+            default=Value(DesignationStatus.VALID),
+            output_field=models.CharField(),
+        ))
+
+    def held_on(self, on: datetime.date):
+        """Designations in force on a date (valid or due for re-review)."""
+        return self.filter(granted_on__lte=on, valid_until__gte=on).exclude(revoked_on__lte=on)
+
+
+class TierDesignation(models.Model):
+    """An official tier held by an enterprise: granted in a year and batch, valid three years unless revoked."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, models.PROTECT, related_name="designations", verbose_name=_("enterprise"),
+    )
+    tier = models.CharField(_("tier"), max_length=16, choices=Tier.choices)
+    year = models.PositiveSmallIntegerField(_("year granted"), validators=[MinValueValidator(2000)])
+    batch = models.CharField(_("batch"), max_length=64, blank=True, help_text=_("e.g. 2024年第二批"))
+    certificate_number = models.CharField(_("certificate number"), max_length=64, blank=True)
+    granted_on = models.DateField(_("granted on"))
+    valid_until = models.DateField(
+        _("valid until"), blank=True, help_text=_("Last day of validity; three years from the grant if empty."),
+    )
+    due_from = models.DateField(_("due for re-review from"), editable=False)
+    revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
+    revoke_reason = models.TextField(_("reason for revocation"), blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    history = audit_history()
+
+    objects = TierDesignationQuerySet.as_manager()
+    # Entered by bureau staff only; park administrators and the enterprise read them.
+    scope_rule = Rule(park=("enterprise__park", "enterprise__tenancies__park"), enterprise=("enterprise",))
+
+    class Meta:
+        ordering = ["enterprise", "-granted_on"]
+        verbose_name = _("tier designation")
+        verbose_name_plural = _("tier designations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "tier", "granted_on"], name="designation_unique",
+                violation_error_message=_("This designation is already recorded."),
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__gt=F("granted_on")), name="designation_valid_after_grant",
+                violation_error_message=_("Valid until must be after the grant date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(revoked_on__isnull=True) | Q(revoked_on__gte=F("granted_on")),
+                name="designation_revoked_after_grant",
+                violation_error_message=_("A designation cannot be revoked before it is granted."),
+            ),
+            models.CheckConstraint(
+                condition=Q(revoked_on__isnull=True) | ~Q(revoke_reason=""), name="designation_revoked_with_reason",
+                violation_error_message=_("A revocation states the reason."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.get_tier_display()} {self.year}"
+
+    def save(self, *args, **kwargs):
+        """Save with the default validity and the re-review date derived from `valid_until`."""
+        self._derive_dates()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        """Default the validity to three years; a revocation needs its reason; dates in order."""
+        self._derive_dates()
+        errors = {}
+        if self.granted_on and self.valid_until and self.valid_until <= self.granted_on:
+            errors["valid_until"] = _("Valid until must be after the grant date.")
+        if self.revoked_on and self.granted_on and self.revoked_on < self.granted_on:
+            errors["revoked_on"] = _("A designation cannot be revoked before it is granted.")
+        if self.revoked_on and not self.revoke_reason:
+            errors["revoke_reason"] = _("A revocation states the reason.")
+        if errors:
+            raise ValidationError(errors)
+
+    def _derive_dates(self) -> None:
+        """Three years' validity unless given; due for re-review from six months before its end."""
+        if self.granted_on and not self.valid_until:
+            self.valid_until = default_valid_until(self.granted_on)
+        if self.valid_until:
+            self.due_from = months_before(self.valid_until, DUE_MONTHS) + datetime.timedelta(days=1)
+
+    def status_on(self, on: datetime.date | None = None) -> str:
+        """Status on a date (default today)."""
+        return status_on(revoked_on=self.revoked_on, valid_until=self.valid_until, on=on or timezone.localdate())

@@ -1,0 +1,174 @@
+"""What an assessment says: results per criterion, score indicator, block, tier, and the assessment itself.
+
+Frozen dataclasses; `as_dict()` gives JSON-ready values (Decimals as strings, lazy texts as str, tiers as codes).
+Texts stay lazy until then, so they come out in the language active when they are shown.
+"""
+
+from dataclasses import dataclass, fields, is_dataclass
+from decimal import Decimal
+
+from django.utils.functional import Promise, lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from ..choices import Tier
+
+Text = str | Promise
+# Units written right after the number ("3%", "1000万元"); other units follow a space ("4 years").
+TIGHT_UNITS = ("", "%", "万元")
+
+
+def _plain(value):
+    """A JSON-ready copy of a result value."""
+    if is_dataclass(value):
+        return value.as_dict()
+    if isinstance(value, tuple | list):
+        return [_plain(item) for item in value]
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Promise):
+        return str(value)
+    if isinstance(value, Tier):
+        return value.value
+    return value
+
+
+class _Result:
+    """Mixin: `as_dict()` of a frozen dataclass."""
+
+    def as_dict(self) -> dict:
+        """The result as JSON-ready values."""
+        return {field.name: _plain(getattr(self, field.name)) for field in fields(self)}
+
+
+def show(value, unit: Text = "") -> Text:
+    """A figure for people: "2.40%", "4 years", "yes"; "unknown" when None."""
+    if value is None:
+        return _("unknown")
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if unit in TIGHT_UNITS:
+        return format_lazy("{}{}", value, unit)
+    return format_lazy("{} {}", value, unit)
+
+
+def at_least(value, unit: Text = "") -> Text:
+    """A threshold "≥ value unit"."""
+    return format_lazy("≥ {}", show(value, unit))
+
+
+def at_most(value, unit: Text = "") -> Text:
+    """A threshold "≤ value unit"."""
+    return format_lazy("≤ {}", show(value, unit))
+
+
+def _join(*texts) -> str:
+    """Texts joined by "; " (lazily, through `joined`)."""
+    return "; ".join(str(text) for text in texts)
+
+
+joined = lazy(_join, str)
+
+
+def gap_message(label: Text, figure, unit: Text, threshold: Text, *, has_figure: bool, parts=()) -> Text:
+    """What a failing criterion lacks: "R&D share of revenue 2.40%, needs ≥ 3%"."""
+    if has_figure:
+        message = format_lazy(
+            _("{label} {figure}, needs {threshold}"), label=label, figure=show(figure, unit), threshold=threshold,
+        )
+    else:
+        message = format_lazy(_("{label}: needs {threshold}"), label=label, threshold=threshold)
+    failing = [part.gap for part in parts if not part.passed]
+    if failing:
+        message = format_lazy(_("{message} ({details})"), message=message, details=joined(*failing))
+    return message
+
+
+@dataclass(frozen=True)
+class CriterionResult(_Result):
+    """One condition of a tier on the figures: the figure, the threshold, pass or fail, and the gap if failed."""
+
+    code: str
+    label: Text
+    figure: Decimal | int | bool | None
+    unit: Text
+    threshold: Text
+    passed: bool
+    gap: Text
+    parts: tuple["CriterionResult", ...] = ()
+
+
+@dataclass(frozen=True)
+class IndicatorResult(_Result):
+    """One scored indicator: the figure it reads and the points it gives."""
+
+    code: str
+    label: Text
+    figure: Decimal | int | bool | None
+    unit: Text
+    points: int
+    maximum: int
+
+
+@dataclass(frozen=True)
+class BlockResult(_Result):
+    """A block of indicators: its points, maximum and minimum (where the tier sets one)."""
+
+    code: str
+    label: Text
+    points: int
+    maximum: int
+    minimum: int | None
+    passed: bool
+    indicators: tuple[IndicatorResult, ...]
+
+
+@dataclass(frozen=True)
+class ScoreResult(_Result):
+    """A score table on the figures: total, pass mark, whether it passes (block minimums included), blocks."""
+
+    total: int
+    maximum: int
+    pass_mark: int
+    passed: bool
+    blocks: tuple[BlockResult, ...]
+
+
+@dataclass(frozen=True)
+class TierResult(_Result):
+    """One tier on the figures: met (every criterion holds), obtainable now (met, and the tier below held)."""
+
+    tier: Tier
+    label: Text
+    met: bool
+    obtainable: bool
+    criteria: tuple[CriterionResult, ...]
+    direct: tuple[CriterionResult, ...] = ()
+    score: ScoreResult | None = None
+
+    @property
+    def failing(self) -> tuple[CriterionResult, ...]:
+        """The criteria that do not hold."""
+        return tuple(criterion for criterion in self.criteria if not criterion.passed)
+
+
+@dataclass(frozen=True)
+class Assessment(_Result):
+    """An enterprise's tiers under one rule set: what it meets, what it can obtain now, and what it lacks next."""
+
+    rule_set: str
+    rule_set_name: Text
+    year: int | None
+    held: tuple[Tier, ...]
+    tiers: tuple[TierResult, ...]
+    highest_met: Tier | None
+    highest_obtainable: Tier | None
+    next_tier: Tier | None
+    gaps: tuple[Text, ...]
+
+    def tier(self, tier: str) -> TierResult:
+        """The result of one tier."""
+        for result in self.tiers:
+            if result.tier == tier:
+                return result
+        raise KeyError(tier)
