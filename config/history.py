@@ -26,16 +26,20 @@ class Source(models.TextChoices):
 
 
 _current: ContextVar[tuple[str, str]] = ContextVar("history_source", default=(Source.OTHER, ""))
+_acting_user: ContextVar[int | None] = ContextVar("history_user", default=None)
 
 
 @contextmanager
-def change_source(source: str, origin: str = ""):
-    """Attribute the changes made inside the block to a source and origin."""
+def change_source(source: str, origin: str = "", *, user_id: int | None = None):
+    """Attribute the changes made inside the block to a source and origin, and to a user outside a request
+    (a job keeps the user who started it)."""
     token = _current.set((source, origin[:200]))
+    user_token = _acting_user.set(user_id)
     try:
         yield
     finally:
         _current.reset(token)
+        _acting_user.reset(user_token)
 
 
 def set_change_source(source: str, origin: str = "") -> None:
@@ -61,6 +65,8 @@ def audit_history(**kwargs) -> HistoricalRecords:
 @receiver(pre_create_historical_record)
 def _stamp_source(sender, history_instance, **kwargs):
     history_instance.history_source, history_instance.history_origin = _current.get()
+    if history_instance.history_user_id is None:
+        history_instance.history_user_id = _acting_user.get()
 
 
 class HistorySourceMiddleware:

@@ -1,12 +1,15 @@
-"""Reads of the enterprises app: occupancy of parks and districts on a date."""
+"""Reads of the enterprises app: occupancy of parks and districts on a date, and the tier population of a year."""
 
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Exists, FilteredRelation, OuterRef, Q, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from .models import Tenancy
+from .choices import LADDER, EnterpriseStatus, FilingStatus, Tier
+from .models import Enterprise, Tenancy, TierDesignation
 
 
 @dataclass(frozen=True)
@@ -48,3 +51,37 @@ def occupancy(*, units, on: datetime.date) -> Occupancy:
         unit_count=totals["count"] or 0,
         let_unit_count=let["count"] or 0,
     )
+
+
+def tier_reference_date(year: int) -> datetime.date:
+    """The date a year's tiers are read on: its last day, or today while the year runs."""
+    return min(timezone.localdate(), datetime.date(year, 12, 31))
+
+
+def tier_population(*, year: int, rule_set, on: datetime.date):
+    """Enterprises with their approved filing of the year (as `f`), their place that year, and tier flags.
+
+    Place: the park and district the filing was submitted in, else the enterprise's own. Per tier:
+    `held_<tier>` (a designation in force on `on`), `due_<tier>` (in force and due for re-review); per ladder
+    tier: `met_<tier>` (criteria met under the rule set, evaluated in SQL) and `held_from_<tier>` (that tier or
+    a higher one held). Enterprises still active, or that filed for the year.
+    """
+    held = TierDesignation.objects.held_on(on).filter(enterprise=OuterRef("pk"))
+    flags = {}
+    for tier in Tier.values:
+        flags[f"held_{tier}"] = Exists(held.filter(tier=tier))
+        flags[f"due_{tier}"] = Exists(held.filter(tier=tier, due_from__lte=on))
+    for index, tier in enumerate(LADDER):
+        flags[f"met_{tier}"] = rule_set.met_expression(tier, prefix="f__")
+        flags[f"held_from_{tier}"] = Exists(held.filter(tier__in=LADDER[index:]))
+    return (
+        Enterprise.objects
+        .annotate(f=FilteredRelation("filings", condition=Q(filings__year=year, filings__status=FilingStatus.APPROVED)))
+        .annotate(place_district=Coalesce("f__district", "district"), place_park=Coalesce("f__park", "park"), **flags)
+        .filter(Q(status=EnterpriseStatus.ACTIVE) | Q(f__id__isnull=False))
+    )
+
+
+def candidate_condition(tier: str) -> Q:
+    """Condition on `tier_population` rows: the tier's criteria are met and neither it nor a higher tier is held."""
+    return Q(**{f"met_{tier}": True, f"held_from_{tier}": False})

@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from enterprises.choices import Tier
+
 
 class LabKind(models.TextChoices):
     """Kinds of lab the plan counts."""
@@ -73,3 +75,37 @@ class TargetUnit(models.TextChoices):
 
     YUAN_100M = "yuan_100m", _("100 million yuan")
     COUNT = "count", _("count")
+
+
+class RunKind(models.TextChoices):
+    """Kinds of report run (Celery jobs that compute a snapshot)."""
+
+    TIER_SUMMARY = "tier_summary", _("Tier summary")
+
+
+class RunStatus(models.TextChoices):
+    """Where a report run is: written pending before its task is sent, then running, then succeeded or failed."""
+
+    PENDING = "pending", _("Pending")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+
+
+ACTIVE_RUN_STATUSES = (RunStatus.PENDING, RunStatus.RUNNING)
+
+
+class SummaryLevel(models.TextChoices):
+    """The place a tier-summary row covers."""
+
+    CITY = "city", _("City")
+    DISTRICT = "district", _("District")
+    PARK = "park", _("Park")
+
+
+ALL_TIERS = "all"  # the tier value of a summary row over every enterprise, whatever tier it holds
+
+
+def tier_label(value: str) -> str:
+    """Display name of a summary row's tier (a Tier value, or all tiers)."""
+    return str(_("All enterprises")) if value == ALL_TIERS else str(Tier(value).label)

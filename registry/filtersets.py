@@ -3,11 +3,21 @@
 import django_filters
 from django.db.models import Q
 
+from enterprises.choices import LADDER, Tier
 from enterprises.models import Enterprise
 from parks.models import District, Park
 
-from .choices import DigitalHumanKind, LabKind, OperatingStatus, PlatformDomain, ProjectField, ProjectStatus
-from .models import BenchmarkProject, Lab, PlanTarget, Platform
+from .choices import (
+    ALL_TIERS,
+    DigitalHumanKind,
+    LabKind,
+    OperatingStatus,
+    PlatformDomain,
+    ProjectField,
+    ProjectStatus,
+    SummaryLevel,
+)
+from .models import BenchmarkProject, Lab, PlanTarget, Platform, TierSummary
 
 
 class PlacedFilterSet(django_filters.FilterSet):
@@ -66,3 +76,34 @@ class PlanTargetFilterSet(django_filters.FilterSet):
     class Meta:
         model = PlanTarget
         fields = ["plan", "metric", "year"]
+
+
+class TierSummaryFilterSet(django_filters.FilterSet):
+    """Filter a tier-summary snapshot by year, level, district, park and tier."""
+
+    year = django_filters.NumberFilter()
+    level = django_filters.MultipleChoiceFilter(choices=SummaryLevel.choices)
+    district = django_filters.ModelMultipleChoiceFilter(queryset=District.objects.all())
+    park = django_filters.ModelMultipleChoiceFilter(queryset=Park.objects.all())
+    tier = django_filters.MultipleChoiceFilter(choices=[(ALL_TIERS, ALL_TIERS), *Tier.choices])
+
+    class Meta:
+        model = TierSummary
+        fields = []
+
+
+class TierCandidateFilterSet(django_filters.FilterSet):
+    """Filter tier candidates by year (of the figures), district and park (where they filed) and tier."""
+
+    year = django_filters.NumberFilter(method="keep", label="Year of the filing")
+    district = django_filters.ModelMultipleChoiceFilter(field_name="place_district", queryset=District.objects.all())
+    park = django_filters.ModelMultipleChoiceFilter(field_name="place_park", queryset=Park.objects.all())
+    tier = django_filters.ChoiceFilter(choices=[(t.value, t.label) for t in LADDER], method="keep")
+
+    class Meta:
+        model = Enterprise
+        fields = []
+
+    def keep(self, queryset, name, value):
+        """Read by the view, which builds the population of that year and tier."""
+        return queryset

@@ -1,6 +1,7 @@
 """Labs, common technology platforms, benchmark projects and the plan's targets."""
 
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -9,16 +10,20 @@ from django.utils.translation import gettext_lazy as _
 
 from config.history import audit_history
 from enterprises.models import Enterprise
-from parks.models import Park
+from parks.models import District, Park
 from parks.scoping import VIEW, RestrictedQuerySet, Rule
 
 from .choices import (
+    ACTIVE_RUN_STATUSES,
     DigitalHumanKind,
     LabKind,
     OperatingStatus,
     PlatformDomain,
     ProjectField,
     ProjectStatus,
+    RunKind,
+    RunStatus,
+    SummaryLevel,
     TargetMetric,
     TargetUnit,
 )
@@ -192,3 +197,101 @@ class PlanTarget(models.Model):
                 "A target counting enterprises over a revenue threshold needs the threshold."
             )})
 
+
+
+class ReportRun(models.Model):
+    """A run of a report job (the tier summary of a year): written pending before its task is sent.
+
+    The task moves it to running, then succeeded (with the rows it wrote) or failed (with the error); a
+    periodic sweep fails runs stuck past the time limit. One active run per kind and year (database).
+    """
+
+    kind = models.CharField(_("kind"), max_length=16, choices=RunKind.choices, default=RunKind.TIER_SUMMARY)
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000)])
+    rule_set = models.CharField(
+        _("rule set"), max_length=16, blank=True, help_text=_("Tier rule set; empty for the year's default."),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.PENDING)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    started = models.DateTimeField(_("started"), null=True, blank=True)
+    finished = models.DateTimeField(_("finished"), null=True, blank=True)
+    rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("started by"), help_text=_("Empty when celery beat started it."),
+    )
+    task_id = models.CharField(_("task id"), max_length=64, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_rule = Rule(park_admin=frozenset(), enterprise_user=frozenset())  # the bureau's
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("report run")
+        verbose_name_plural = _("report runs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "year"], condition=Q(status__in=ACTIVE_RUN_STATUSES), name="report_run_one_active",
+                violation_error_message=_("A run for this year is already pending or running."),
+            ),
+            models.CheckConstraint(
+                condition=Q(finished__isnull=True) | Q(status__in=[RunStatus.SUCCEEDED, RunStatus.FAILED]),
+                name="report_run_finished_when_done",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=RunStatus.FAILED) | ~Q(error=""), name="report_run_failed_with_error",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.year} #{self.pk} ({self.status})"
+
+
+class TierSummary(models.Model):
+    """One row of a year's tier-summary snapshot: a place (city, district or park) and a tier.
+
+    Counts are enterprises; money sums (万元) are over the enterprises counted as designated in the tier
+    (over every enterprise that filed, in the `all` row); R&D intensity is R&D expense / revenue in percent.
+    """
+
+    run = models.ForeignKey(ReportRun, models.CASCADE, related_name="tier_summaries", verbose_name=_("run"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    level = models.CharField(_("level"), max_length=10, choices=SummaryLevel.choices)
+    district = models.ForeignKey(
+        District, models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("district"),
+    )
+    park = models.ForeignKey(Park, models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("park"))
+    tier = models.CharField(_("tier"), max_length=16)
+    enterprises = models.PositiveIntegerField(_("enterprises"))
+    filed = models.PositiveIntegerField(_("enterprises with an approved filing"))
+    designated = models.PositiveIntegerField(_("designated"))
+    candidates = models.PositiveIntegerField(_("candidates (criteria met, tier not held)"))
+    due_for_review = models.PositiveIntegerField(_("due for re-review"))
+    revenue = models.DecimalField(_("revenue (万元)"), max_digits=18, decimal_places=2)
+    digital_human_revenue = models.DecimalField(_("digital-human revenue (万元)"), max_digits=18, decimal_places=2)
+    rd_expense = models.DecimalField(_("R&D expense (万元)"), max_digits=18, decimal_places=2)
+    rd_intensity = models.DecimalField(_("R&D intensity (%)"), max_digits=7, decimal_places=2, null=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_rule = Rule(park=("park",))  # park administrators read their parks' rows
+
+    class Meta:
+        ordering = ["year", "level", "district__code", "park__name", "tier"]
+        verbose_name = _("tier summary row")
+        verbose_name_plural = _("tier summary rows")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "level", "district", "park", "tier"], nulls_distinct=False,
+                name="tier_summary_unique_row",
+            ),
+            models.CheckConstraint(
+                condition=(Q(level=SummaryLevel.CITY, district__isnull=True, park__isnull=True)
+                           | Q(level=SummaryLevel.DISTRICT, district__isnull=False, park__isnull=True)
+                           | Q(level=SummaryLevel.PARK, park__isnull=False)),
+                name="tier_summary_level_matches_place",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.level} {self.district or ''} {self.park or ''} {self.tier}"

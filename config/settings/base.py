@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -110,9 +111,16 @@ CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 2}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_IMPORTS = ("config.tasks",)
+CELERY_IMPORTS = ("config.tasks", "registry.tasks")
+# Report runs (tier summaries): their task's hard time limit; the sweep fails runs stuck past it plus the grace.
+REPORT_RUN_TIME_LIMIT = env.int("REPORT_RUN_TIME_LIMIT", default=10 * 60)
+REPORT_RUN_SWEEP_GRACE = 60
 CELERY_BEAT_SCHEDULE = {
     "health": {"task": "config.health", "schedule": 15 * 60},  # proves beat, broker, worker and database
+    "tier-summaries-nightly": {
+        "task": "registry.tier_summaries_nightly", "schedule": crontab(hour=2, minute=30),  # this year and last
+    },
+    "sweep-report-runs": {"task": "registry.sweep_report_runs", "schedule": 5 * 60},
 }
 
 REST_FRAMEWORK = {

@@ -1,14 +1,19 @@
 """Serializers of the registry API."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from config.api.fields import BriefRelatedField
-from config.api.serializers import ValidatedModelSerializer
+from config.api.serializers import BriefUserSerializer, ValidatedModelSerializer
 from enterprises.api.serializers import BriefEnterpriseSerializer
+from enterprises.choices import LADDER
 from enterprises.models import Enterprise
+from enterprises.tiers import RULE_SETS
 from parks.api.serializers import BriefParkSerializer
 from parks.models import Park
-from registry.models import BenchmarkProject, Lab, PlanTarget, Platform
+from registry.choices import tier_label
+from registry.models import BenchmarkProject, Lab, PlanTarget, Platform, ReportRun, TierSummary
+from registry.selectors import rd_intensity
 
 
 def park_field():
@@ -92,3 +97,72 @@ class PublicBenchmarkProjectSerializer(serializers.ModelSerializer):
     class Meta:
         model = BenchmarkProject
         fields = ["id", "name", "field", "dh_kind", "lead", "partners", "park", "year", "status", "summary"]
+
+
+class ReportRunSerializer(serializers.ModelSerializer):
+    """A report run: what it computes, where it is, when it started and ended, the rows it wrote or its error."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:reportrun-detail")
+    started_by = BriefUserSerializer(read_only=True)
+
+    class Meta:
+        model = ReportRun
+        fields = [
+            "id", "url", "kind", "year", "rule_set", "status", "created", "started", "finished", "rows", "error",
+            "started_by", "task_id",
+        ]
+        read_only_fields = fields
+
+
+class ReportRunStartSerializer(serializers.Serializer):
+    """Start the tier summary of a year, optionally under a named rule set (default: the year's own)."""
+
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    rule_set = serializers.ChoiceField(choices=sorted(RULE_SETS), required=False, default="")
+
+
+class TierSummaryRowSerializer(serializers.ModelSerializer):
+    """One row of the tier summary: place, tier, counts of enterprises, money in 万元 and R&D intensity in %."""
+
+    district_code = serializers.CharField(source="district.code", default=None)
+    district_name = serializers.CharField(source="district.name", default=None)
+    park_name = serializers.CharField(source="park.name", default=None)
+    tier_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TierSummary
+        fields = [
+            "year", "level", "district", "district_code", "district_name", "park", "park_name", "tier", "tier_name",
+            "enterprises", "filed", "designated", "candidates", "due_for_review", "revenue", "digital_human_revenue",
+            "rd_expense", "rd_intensity",
+        ]
+
+    def get_tier_name(self, row) -> str:
+        return tier_label(row.tier)
+
+
+class TierCandidateSerializer(serializers.Serializer):
+    """An enterprise that meets a tier's criteria without holding it (or a higher tier), with its figures."""
+
+    id = serializers.IntegerField()
+    credit_code = serializers.CharField()
+    name = serializers.CharField()
+    district_name = serializers.CharField(allow_null=True)
+    park_name = serializers.CharField(allow_null=True)
+    candidate_tiers = serializers.SerializerMethodField()
+    candidate_tier_names = serializers.SerializerMethodField()
+    filing = serializers.IntegerField(source="filing_id")
+    revenue = serializers.DecimalField(max_digits=14, decimal_places=2)
+    rd_expense = serializers.DecimalField(max_digits=14, decimal_places=2)
+    rd_intensity = serializers.SerializerMethodField()
+
+    def get_candidate_tiers(self, row) -> list[str]:
+        return [tier for tier in LADDER if getattr(row, f"is_candidate_{tier}")]
+
+    def get_candidate_tier_names(self, row) -> list[str]:
+        return [tier_label(tier) for tier in self.get_candidate_tiers(row)]
+
+    @extend_schema_field(serializers.DecimalField(max_digits=7, decimal_places=2, allow_null=True))
+    def get_rd_intensity(self, row):
+        intensity = rd_intensity(row.rd_expense, row.revenue)
+        return None if intensity is None else str(intensity)

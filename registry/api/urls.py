@@ -1,7 +1,9 @@
 """Routes of the registry API."""
 
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from .reports import ReportRunViewSet, TierCandidateReportView, TierSummaryReportView
 from .views import (
     BenchmarkProjectViewSet,
     LabViewSet,
@@ -18,4 +20,8 @@ router.register("benchmark-projects", BenchmarkProjectViewSet)
 router.register("plan-targets", PlanTargetViewSet)
 router.register("directory/platforms", PublicPlatformViewSet, basename="public-platform")
 router.register("directory/benchmark-projects", PublicBenchmarkProjectViewSet, basename="public-benchmarkproject")
-extra_urlpatterns = []  # routes beyond the router's
+router.register("report-runs", ReportRunViewSet)
+extra_urlpatterns = [  # routes beyond the router's
+    path("reports/tier-summary/", TierSummaryReportView.as_view(), name="report-tier-summary"),
+    path("reports/tier-candidates/", TierCandidateReportView.as_view(), name="report-tier-candidates"),
+]

@@ -1,0 +1,81 @@
+"""CSV and XLSX renderers for reports: the rows of the JSON answer, under the view's Chinese column headers.
+
+A report view declares `report_columns`: (key, header, kind) with kind "text", "int" or "decimal"; the
+rows are the answer's `results`. Errors are answered as JSON whatever format was asked for.
+"""
+
+import csv
+import io
+from decimal import Decimal
+
+from openpyxl import Workbook
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+
+
+def _cell(value, kind: str):
+    """A value as a spreadsheet cell: numbers as numbers, lists joined, empty for None."""
+    if value is None or value == "":
+        return None
+    if kind == "int":
+        return int(value)
+    if kind == "decimal":
+        return Decimal(str(value))
+    if isinstance(value, list | tuple):
+        return "、".join(str(v) for v in value)
+    return str(value)
+
+
+class ReportRenderer(BaseRenderer):
+    """Base of the table renderers: header row, then one row per result, as cells."""
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        renderer_context = renderer_context or {}
+        response, view = renderer_context.get("response"), renderer_context.get("view")
+        if response is not None and (response.status_code >= 400 or not hasattr(view, "report_columns")):
+            response["Content-Type"] = "application/json"
+            return JSONRenderer().render(data, renderer_context=renderer_context)
+        columns = view.report_columns
+        rows = data["results"] if isinstance(data, dict) else data
+        table = [[header for _key, header, _kind in columns]]
+        table += [[_cell(row.get(key), kind) for key, _header, kind in columns] for row in rows]
+        if response is not None:
+            response["Content-Disposition"] = f'attachment; filename="{view.report_name}.{self.format}"'
+        return self.write(table)
+
+    def write(self, table: list[list]) -> bytes:
+        """The table as this format's bytes."""
+        raise NotImplementedError
+
+
+class CSVRenderer(ReportRenderer):
+    """CSV in UTF-8 with a byte-order mark, so Excel opens the Chinese headers correctly."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def write(self, table):
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows([["" if cell is None else cell for cell in row] for row in table])
+        return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+class XLSXRenderer(ReportRenderer):
+    """An Excel workbook with one sheet: the header row, then numbers as numbers."""
+
+    media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    format = "xlsx"
+    charset = None
+    render_style = "binary"
+
+    def write(self, table):
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet("report")
+        for row in table:
+            sheet.append(row)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return buffer.getvalue()
+
+
+REPORT_RENDERERS = [JSONRenderer, CSVRenderer, XLSXRenderer]

@@ -1,0 +1,179 @@
+"""Endpoints of report runs and reports: tier summaries and tier candidates, in JSON, CSV and XLSX."""
+
+from django.db import transaction
+from django.db.models import Case, F, Value, When
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import APIException, NotFound
+from rest_framework.generics import ListAPIView
+from rest_framework.response import Response
+
+from config.api.renderers import REPORT_RENDERERS
+from config.api.viewsets import ScopedViewMixin
+from enterprises.choices import LADDER
+from enterprises.models import Enterprise
+from enterprises.selectors import candidate_condition, tier_population, tier_reference_date
+from enterprises.tiers import rule_set_for
+from parks.scoping import VIEW
+from registry.filtersets import TierCandidateFilterSet, TierSummaryFilterSet
+from registry.models import ReportRun, TierSummary
+from registry.selectors import tier_summary_latest
+from registry.services import BrokerUnavailable, RunConflict, report_run_start
+
+from .serializers import (
+    ReportRunSerializer,
+    ReportRunStartSerializer,
+    TierCandidateSerializer,
+    TierSummaryRowSerializer,
+)
+
+
+class ServiceUnavailable(APIException):
+    """503: the job queue cannot take the run now."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = _("The job queue is unavailable; the run was not started. Reports still answer; try again later.")
+    default_code = "broker_unavailable"
+
+
+class RunConflictError(APIException):
+    """409: a run of this year is already under way."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "run_active"
+
+
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
+class ReportRunViewSet(ScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                       viewsets.GenericViewSet):
+    """Runs of the tier-summary job: bureau staff start one for a year (202 with its address) and poll it."""
+
+    queryset = ReportRun.objects.select_related("started_by")
+    serializer_class = ReportRunSerializer
+    filterset_fields = ["kind", "year", "status"]
+    ordering_fields = ["created", "year"]
+
+    @property
+    def scope_action(self) -> str:
+        return "add" if self.action == "create" else VIEW
+
+    @extend_schema(request=ReportRunStartSerializer, responses={
+        202: ReportRunSerializer,
+        409: OpenApiResponse(description="A run of this year is already pending or running (its address given)."),
+        503: OpenApiResponse(description="The job queue (broker) is unavailable; the run is recorded as failed."),
+    })
+    def create(self, request, *args, **kwargs):
+        """Start the tier summary of a year: the run is written pending, then its task is sent."""
+        body = ReportRunStartSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            run = report_run_start(user=request.user, **body.validated_data)
+        except RunConflict as conflict:
+            address = request.build_absolute_uri(reverse("api:reportrun-detail", args=[conflict.run.pk]))
+            raise RunConflictError({"detail": _("A run of this year is already %(status)s: %(url)s") % {
+                "status": conflict.run.get_status_display(), "url": address}, "run": address}) from None
+        except BrokerUnavailable:
+            raise ServiceUnavailable() from None
+        data = self.get_serializer(run).data
+        return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": data["url"]})
+
+
+class ReportView(ScopedViewMixin, ListAPIView):
+    """Base of the reports: JSON by default, `?format=csv` or `?format=xlsx` for the same rows as a table."""
+
+    renderer_classes = REPORT_RENDERERS
+    report_columns: list[tuple[str, str, str]] = []
+    report_name = "report"
+
+    @property
+    def paginator(self):
+        """Tables hold every row; JSON pages."""
+        if self.request.accepted_renderer.format in ("csv", "xlsx"):
+            return None
+        return super().paginator
+
+
+class YearSerializer(serializers.Serializer):
+    """The year a report is for."""
+
+    year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
+
+
+SUMMARY_COLUMNS = [
+    ("year", "年度", "int"), ("level", "层级", "text"), ("district_code", "区划代码", "text"),
+    ("district_name", "区", "text"), ("park_name", "园区", "text"), ("tier_name", "梯度", "text"),
+    ("enterprises", "企业数", "int"), ("filed", "已审核年报企业数", "int"), ("designated", "已认定企业数", "int"),
+    ("candidates", "符合条件未认定企业数", "int"), ("due_for_review", "待复核企业数", "int"),
+    ("revenue", "营业收入（万元）", "decimal"), ("digital_human_revenue", "数字人业务收入（万元）", "decimal"),
+    ("rd_expense", "研发费用（万元）", "decimal"), ("rd_intensity", "研发强度（%）", "decimal"),
+]
+
+
+class TierSummaryReportView(ReportView):
+    """The tier summary of a year from its latest snapshot: per city, district and park, per tier."""
+
+    queryset = TierSummary.objects.select_related("district", "park")
+    serializer_class = TierSummaryRowSerializer
+    filterset_class = TierSummaryFilterSet
+    ordering_fields = ["level", "tier", "enterprises", "revenue"]
+    report_columns = SUMMARY_COLUMNS
+    report_name = "tier-summary"
+
+    def get_queryset(self):
+        query = YearSerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        self.run = tier_summary_latest(year=query.validated_data.get("year"))
+        if self.run is None:
+            raise NotFound(_("No tier summary has been computed for this year yet; start a run."))
+        return super().get_queryset().filter(run=self.run)
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        if isinstance(response.data, list):
+            response.data = {"count": len(response.data), "results": response.data}
+        response.data = {"year": self.run.year, "run": ReportRunSerializer(self.run, context={
+            "request": request}).data, **response.data}
+        return response
+
+
+CANDIDATE_COLUMNS = [
+    ("credit_code", "统一社会信用代码", "text"), ("name", "企业名称", "text"), ("district_name", "区", "text"),
+    ("park_name", "园区", "text"), ("candidate_tier_names", "符合条件未认定的梯度", "text"),
+    ("revenue", "营业收入（万元）", "decimal"), ("rd_expense", "研发费用（万元）", "decimal"),
+    ("rd_intensity", "研发强度（%）", "decimal"),
+]
+
+
+class TierCandidateReportView(ReportView):
+    """Enterprises whose approved figures of a year meet a tier's criteria while they hold neither it nor a higher
+    tier, live from the records (the year's default rule set)."""
+
+    queryset = Enterprise.objects.all()
+    serializer_class = TierCandidateSerializer
+    filterset_class = TierCandidateFilterSet
+    report_columns = CANDIDATE_COLUMNS
+    report_name = "tier-candidates"
+    ordering_fields = ["name", "revenue"]
+    ordering = ["name"]
+
+    def get_queryset(self):
+        query = YearSerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        year = query.validated_data.get("year") or timezone.localdate().year - 1
+        tiers = [self.request.query_params["tier"]] if self.request.query_params.get("tier") in LADDER else LADDER
+        population = tier_population(year=year, rule_set=rule_set_for(year), on=tier_reference_date(year))
+        any_tier = candidate_condition(tiers[0])
+        for tier in tiers[1:]:
+            any_tier |= candidate_condition(tier)
+        return population.restrict(self.request.user, VIEW).filter(any_tier).annotate(
+            district_name=Coalesce("f__district__name", "district__name"),
+            park_name=Coalesce("f__park__name", "park__name"),
+            filing_id=F("f__id"), revenue=F("f__revenue"), rd_expense=F("f__rd_expense"),
+            **{f"is_candidate_{tier}": Case(When(candidate_condition(tier), then=Value(True)), default=Value(False))
+               for tier in LADDER},
+        )
