@@ -9,7 +9,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .choices import LADDER, EnterpriseStatus, FilingStatus, Tier
-from .models import Enterprise, Tenancy, TierDesignation
+from .models import AnnualFiling, Enterprise, Tenancy, TierDesignation
+from .tiers import assess, rule_set_for
 
 
 @dataclass(frozen=True)
@@ -85,3 +86,20 @@ def tier_population(*, year: int, rule_set, on: datetime.date):
 def candidate_condition(tier: str) -> Q:
     """Condition on `tier_population` rows: the tier's criteria are met and neither it nor a higher tier is held."""
     return Q(**{f"met_{tier}": True, f"held_from_{tier}": False})
+
+
+def enterprise_assessment(*, enterprise: Enterprise, year: int | None = None, rule_set=None,
+                          on: datetime.date | None = None):
+    """An enterprise's tier assessment and the filing it rests on (None without one).
+
+    Its approved filing of the year (the latest year if none is given), the tiers it holds on `on` (default
+    today), under the given rule set or the filing year's default.
+    """
+    filings = AnnualFiling.objects.current().filter(enterprise=enterprise)
+    filing = (filings.filter(year=year) if year else filings.order_by("-year")).first()
+    on = on or timezone.localdate()
+    held = set(TierDesignation.objects.held_on(on).filter(enterprise=enterprise).values_list("tier", flat=True))
+    filing_year = filing.year if filing else year or on.year - 1
+    assessment = assess(figures=filing.figures() if filing else None, held=held, year=filing_year,
+                        rule_set=rule_set or rule_set_for(filing_year))
+    return assessment, filing

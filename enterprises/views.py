@@ -9,6 +9,7 @@ from parks.scoping import CHANGE, VIEW
 
 from .forms import EnterpriseProfileForm
 from .models import Enterprise
+from .selectors import enterprise_assessment
 
 
 @login_required
@@ -24,7 +25,8 @@ def my_enterprises(request):
 
 @login_required
 def enterprise_profile(request, pk):
-    """An enterprise's profile, editable by its users, with its tenancies, labs, platforms and projects."""
+    """An enterprise's profile, editable by its users, with its tier self-assessment, filings, tenancies, labs,
+    platforms and projects."""
     enterprise = get_object_or_404(
         Enterprise.objects.restrict(request.user, VIEW).select_related("district", "park"), pk=pk,
     )
@@ -34,8 +36,12 @@ def enterprise_profile(request, pk):
         form.save()
         messages.success(request, _("The profile is saved."))
         return redirect("enterprise-profile", pk=pk)
+    assessment, filing = enterprise_assessment(enterprise=enterprise)
     context = {
         "enterprise": enterprise,
+        "assessment": assessment,
+        "assessed_filing": filing,
+        "filings": enterprise.filings.restrict(request.user, VIEW).order_by("-year", "-revision"),
         "form": form,
         "editable": editable,
         "tenancies": enterprise.tenancies.restrict(request.user, VIEW).select_related("unit", "park"),

@@ -2,9 +2,9 @@
 
 from django.contrib import admin
 
-from config.admin import ScopedAdmin
+from config.admin import ScopedAdmin, ScopedPermissionsMixin
 
-from .models import BenchmarkProject, Lab, PlanTarget, Platform
+from .models import BenchmarkProject, Lab, PlanTarget, Platform, ReportRun
 
 
 @admin.register(Lab)
@@ -47,3 +47,21 @@ class PlanTargetAdmin(ScopedAdmin):
     list_display = ["title", "plan", "metric", "goal", "goal_upper", "unit", "year", "position"]
     list_filter = ["plan", "metric", "year"]
     search_fields = ["title", "code"]
+
+
+@admin.register(ReportRun)
+class ReportRunAdmin(ScopedPermissionsMixin, admin.ModelAdmin):
+    """Report runs, read-only: started over the API or nightly by celery beat."""
+
+    list_display = ["id", "kind", "year", "status", "created", "started", "finished", "rows", "started_by"]
+    list_filter = ["kind", "status", "year"]
+    list_select_related = ["started_by"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).restrict(request.user)

@@ -47,9 +47,10 @@ def _validate_year(year: int) -> None:
 
 
 def report_run_start(*, year: int, user=None, rule_set: str = "") -> ReportRun:
-    """Write a pending tier-summary run, then send its task; a broker that refuses it fails the run.
+    """Write a pending tier-summary run and send its task once the run is committed.
 
-    Call outside a transaction: the run's row is committed before the worker can look for it.
+    The broker is reached before anything is promised: if it is down, the run is marked failed and
+    BrokerUnavailable raised (inside a request, the 503 rolls the run back with the rest).
     """
     _validate_year(year)
     if rule_set:
@@ -65,13 +66,31 @@ def report_run_start(*, year: int, user=None, rule_set: str = "") -> ReportRun:
                                                 status__in=ACTIVE_RUN_STATUSES)) from None
     try:
         with app.connection_for_write(transport_options=SEND_OPTIONS) as conn:
+            conn.ensure_connection(max_retries=SEND_OPTIONS["max_retries"])
+    except (BrokerError, OSError) as error:
+        _broker_failed(run, error)
+    transaction.on_commit(lambda: _send(run))
+    return run
+
+
+def _broker_failed(run: ReportRun, error: Exception):
+    """Mark the run failed because the broker refused it, and say so."""
+    _finish(run, RunStatus.FAILED, error=_("The job queue (broker) is unavailable: %(error)s") % {"error": error})
+    raise BrokerUnavailable(run) from error
+
+
+def _send(run: ReportRun) -> None:
+    """Send a committed run's task (a broker lost since the check fails the run; the sweep is the last resort)."""
+    try:
+        with app.connection_for_write(transport_options=SEND_OPTIONS) as conn:
             result = app.send_task(RUN_TASK, args=[run.pk], connection=conn, retry=False)
     except (BrokerError, OSError) as error:
-        _finish(run, RunStatus.FAILED, error=_("The job queue (broker) is unavailable: %(error)s") % {"error": error})
-        raise BrokerUnavailable(run) from error
+        try:
+            _broker_failed(run, error)
+        except BrokerUnavailable:
+            return
     ReportRun.objects.filter(pk=run.pk, task_id="").update(task_id=result.id)
     run.task_id = result.id
-    return run
 
 
 def _finish(run: ReportRun, status: str, *, rows: int | None = None, error: str = "") -> None:

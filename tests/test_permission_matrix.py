@@ -25,15 +25,19 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.cache import cache
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from rest_framework.test import APIClient
 
-from enterprises.choices import ChainPosition
+from enterprises.choices import ChainPosition, FilingStatus
 from registry.choices import DigitalHumanKind, LabKind, PlatformDomain, ProjectField, TargetMetric
+from registry.models import ReportRun
+from registry.services import report_run_execute
 
 from .conftest import token_client
 from .factories import (
+    AnnualFilingFactory,
     BenchmarkProjectFactory,
     DistrictFactory,
     EnterpriseFactory,
@@ -44,8 +48,10 @@ from .factories import (
     PlanTargetFactory,
     PlatformFactory,
     TenancyFactory,
+    TierDesignationFactory,
     UnitFactory,
     UserFactory,
+    approved_filing,
     bureau_user,
     credit_code,
 )
@@ -205,6 +211,65 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
     "plantarget-history": {
         "history":                  (401, 200, 200, 200, 200, 200, 200),
     },
+    # Annual filings: the enterprise drafts, submits, corrects (revise) and deletes drafts; the park it submitted
+    # in reviews (approve, return); a draft is the enterprise's own. Another enterprise does not exist for an
+    # enterprise user (400 naming the field on create). Targets: a draft, a submitted and an approved filing of E1.
+    "annualfiling-list": {
+        "list":                     (401, 200, 200, 200, 200, 200, 200),
+        "create":                   (401, 201, 403, 403, 201, 400, 403),
+    },
+    "annualfiling-detail": {
+        "retrieve":                 (401, 200, 200, 404, 200, 404, 404),  # submitted in P1
+        "update":                   (401, 200, 403, 403, 200, 404, 403),  # the draft
+        "delete":                   (401, 204, 403, 403, 204, 404, 403),  # the draft
+    },
+    "annualfiling-history": {
+        "history":                  (401, 200, 200, 404, 200, 404, 404),
+    },
+    "annualfiling-submit": {
+        "submit":                   (401, 200, 403, 403, 200, 404, 403),  # the draft
+    },
+    "annualfiling-approve": {
+        "approve":                  (401, 200, 200, 404, 403, 403, 403),  # the submitted one
+    },
+    "annualfiling-return": {
+        "return":                   (401, 200, 200, 404, 403, 403, 403),  # the submitted one
+    },
+    "annualfiling-revise": {
+        "revise":                   (401, 201, 403, 403, 201, 404, 403),  # the approved one
+    },
+    # Tier designations: the bureau records them; the enterprise and its park read them.
+    "tierdesignation-list": {
+        "list":                     (401, 200, 200, 200, 200, 200, 200),
+        "create":                   (401, 201, 403, 403, 403, 403, 403),
+    },
+    "tierdesignation-detail": {
+        "retrieve":                 (401, 200, 200, 404, 200, 404, 404),
+        "update":                   (401, 200, 403, 403, 403, 403, 403),
+        "delete":                   (401, 204, 403, 403, 403, 403, 403),
+    },
+    "tierdesignation-history": {
+        "history":                  (401, 200, 200, 404, 200, 404, 404),
+    },
+    # The tier self-assessment: whoever sees the enterprise.
+    "enterprise-assessment": {
+        "retrieve":                 (401, 200, 200, 404, 200, 404, 404),
+    },
+    # Report runs: the bureau's (others see an empty list); reports are scoped row by row (a park
+    # administrator reads their park's rows, the candidates among the enterprises they see).
+    "reportrun-list": {
+        "list":                     (401, 200, 200, 200, 200, 200, 200),
+        "create":                   (401, 202, 403, 403, 403, 403, 403),
+    },
+    "reportrun-detail": {
+        "retrieve":                 (401, 200, 404, 404, 404, 404, 404),
+    },
+    "report-tier-summary": {
+        "list":                     (401, 200, 200, 200, 200, 200, 200),
+    },
+    "report-tier-candidates": {
+        "list":                     (401, 200, 200, 200, 200, 200, 200),
+    },
     # The public directory: read-only, open to anyone.
     "public-park-list": {
         "list":                     (200, 200, 200, 200, 200, 200, 200),
@@ -261,6 +326,7 @@ METHODS = {
     "list": "get", "retrieve": "get", "history": "get",
     "create": "post", "invite_park": "post", "invite_enterprise": "post", "accept": "post", "obtain": "post",
     "obtain_bad_password": "post",
+    "submit": "post", "approve": "post", "return": "post", "revise": "post",
     "update": "patch", "update_bureau_field": "patch", "update_move": "patch",
     "delete": "delete",
 }
@@ -285,6 +351,9 @@ class World:
     park_memberships: tuple
     enterprise_memberships: tuple
     plan_target: object
+    filings: dict = field(default_factory=dict)
+    designations: tuple = ()
+    run: object = None
     users: dict = field(default_factory=dict)
     newcomer: object = None
     pending: object = None
@@ -303,7 +372,17 @@ def build_world() -> World:
     pending = UserFactory()
     pending.set_unusable_password()
     pending.save()
+    filings = {
+        "draft": AnnualFilingFactory(enterprise=e1, year=2022),
+        "submitted": AnnualFilingFactory(enterprise=e1, year=2023, status=FilingStatus.SUBMITTED, park=p1, district=d1,
+                                         submitted_at=timezone.now()),
+        "approved": approved_filing(enterprise=e1, year=2021),
+    }
+    designations = (TierDesignationFactory(enterprise=e1), TierDesignationFactory(enterprise=e2))
+    run = ReportRun.objects.create(year=2021)
+    report_run_execute(run_id=run.pk)
     return World(
+        filings=filings, designations=designations, run=run,
         districts=(d1, d2), parks=(p1, p2), units=(u1, u2),
         free_units=(UnitFactory(park=p1, room="102"), UnitFactory(park=p2, room="202")), enterprises=(e1, e2),
         tenancies=(TenancyFactory(unit=u1, enterprise=e1), TenancyFactory(unit=u2, enterprise=e2)),
@@ -342,8 +421,14 @@ def target(w: World, basename: str):
         "enterprise": w.enterprises[0], "tenancy": w.tenancies[0], "enterprisemembership": w.enterprise_memberships[0],
         "lab": w.labs[0], "platform": w.platforms[0], "benchmarkproject": w.projects[0], "plantarget": w.plan_target,
         "public-park": w.parks[0], "public-enterprise": w.enterprises[0], "public-platform": w.platforms[0],
-        "public-benchmarkproject": w.projects[0],
+        "public-benchmarkproject": w.projects[0], "annualfiling": w.filings["draft"],
+        "tierdesignation": w.designations[0], "reportrun": w.run,
     }[basename]
+
+
+# The filing each filing action addresses (the rest: the draft).
+FILING_OF_ACTION = {"retrieve": "submitted", "history": "submitted", "approve": "submitted", "return": "submitted",
+                    "revise": "approved"}
 
 
 def create_body(w: World, basename: str) -> dict:
@@ -372,6 +457,15 @@ def create_body(w: World, basename: str) -> dict:
             "plan": "测试计划", "code": "new-target", "title": "新目标", "metric": TargetMetric.LABS, "goal": "5",
             "year": 2025,
         },
+        "annualfiling": lambda: {
+            "enterprise": e1.pk, "year": 2020, "revenue": "900.00", "digital_human_revenue": "300.00",
+            "main_revenue": "800.00", "rd_expense": "50.00", "net_profit": "20.00", "staff": 30, "rd_staff": 10,
+            "debt_ratio": "35.00",
+        },
+        "tierdesignation": lambda: {
+            "enterprise": e1.pk, "tier": "specialised", "year": 2025, "granted_on": "2025-06-30",
+        },
+        "reportrun": lambda: {"year": 2024},
     }[basename]()
 
 
@@ -393,6 +487,8 @@ def update_body(w: World, basename: str, action: str) -> dict:
         ("platform", "update"): lambda: {"services": "云端渲染服务"},
         ("benchmarkproject", "update"): lambda: {"summary": "金融服务数字人"},
         ("plantarget", "update"): lambda: {"goal": "12"},
+        ("annualfiling", "update"): lambda: {"revenue": "11000.00"},
+        ("tierdesignation", "update"): lambda: {"batch": "2024年第二批"},
     }[basename, action]()
 
 
@@ -403,9 +499,15 @@ def build_request(w: World, name: str, action: str, role: str) -> tuple[str, str
     if kind == "list":
         body = create_body(w, basename) if action == "create" else None
         return method, reverse(f"api:{name}"), body
-    if kind in ("detail", "history"):
+    if basename == "annualfiling" and kind != "list":
+        filing = w.filings[FILING_OF_ACTION.get(action, "draft")]
+        body = update_body(w, basename, action) if method == "patch" else None
+        return method, reverse(f"api:{name}", args=[filing.pk]), {"reason": "数据有误"} if action == "return" else body
+    if kind in ("detail", "history", "assessment"):
         path = reverse(f"api:{name}", args=[target(w, basename).pk])
         return method, path, update_body(w, basename, action) if method == "patch" else None
+    if name.startswith("report-"):
+        return method, reverse(f"api:{name}"), None
     if name == "park-occupancy":
         return method, reverse(f"api:{name}", args=[w.parks[0].pk]), None
     if name == "district-occupancy":

@@ -1,5 +1,7 @@
 """Enterprise users keep their own profile (API and page); park administrators and bureau staff invite users."""
 
+from decimal import Decimal
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
@@ -8,7 +10,7 @@ from enterprises.models import Enterprise, EnterpriseMembership
 from parks.models import ParkMembership
 
 from .conftest import enterprise_user_client, park_admin_client, token_client
-from .factories import EnterpriseFactory, ParkFactory, TenancyFactory, UserFactory, bureau_user
+from .factories import EnterpriseFactory, ParkFactory, TenancyFactory, UserFactory, approved_filing, bureau_user
 
 pytestmark = pytest.mark.django_db
 
@@ -160,3 +162,14 @@ def test_a_unit_with_tenancies_stays_in_its_park(bureau_client):
     assert response.status_code == 400 and "park" in response.data
     tenancy.refresh_from_db()
     assert tenancy.park_id == tenancy.unit.park_id != elsewhere.pk
+
+
+def test_profile_page_shows_the_self_assessment_and_filings(client):
+    filing = approved_filing(year=2024, revenue=Decimal("10000"), rd_expense=Decimal("240"))
+    user = UserFactory()
+    EnterpriseMembership.objects.create(user=user, enterprise=filing.enterprise)
+    client.force_login(user)
+    page = client.get(reverse("enterprise-profile", args=[filing.enterprise.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    text = page.content.decode()
+    assert "Tier self-assessment" in text and "2.40" in text and "To reach the next tier" in text
+    assert "Approved" in text

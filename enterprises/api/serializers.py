@@ -6,9 +6,10 @@ from rest_framework import serializers
 
 from config.api.fields import BriefRelatedField
 from config.api.serializers import BriefSerializer, BriefUserSerializer, ValidatedModelSerializer
-from enterprises.choices import DesignationStatus, Segment
+from enterprises.choices import DesignationStatus, Segment, Tier
 from enterprises.models import AnnualFiling, Enterprise, EnterpriseMembership, Tenancy, TierDesignation
 from enterprises.services import filing_create, filing_update, tenancy_save
+from enterprises.tiers import RULE_SETS
 from parks.api.serializers import BriefDistrictSerializer, BriefParkSerializer, BriefUnitSerializer
 from parks.models import District, Park, Unit
 from parks.scoping import VIEW
@@ -200,3 +201,84 @@ class TierDesignationSerializer(ValidatedModelSerializer):
             "due_from", "revoked_on", "revoke_reason", "status", "created",
         ]
         extra_kwargs = {"valid_until": {"required": False}}
+
+
+class CriterionSerializer(serializers.Serializer):
+    """One criterion: the figure, the requirement, pass or fail, and the gap when it fails."""
+
+    code = serializers.CharField()
+    label = serializers.CharField()
+    figure = serializers.JSONField(allow_null=True)
+    unit = serializers.CharField(allow_blank=True)
+    threshold = serializers.CharField()
+    passed = serializers.BooleanField()
+    gap = serializers.CharField(allow_blank=True)
+    parts = serializers.ListField(child=serializers.JSONField(), help_text="Sub-criteria, same shape.")
+
+
+class IndicatorSerializer(serializers.Serializer):
+    """One indicator of a score table and its points."""
+
+    code = serializers.CharField()
+    label = serializers.CharField()
+    figure = serializers.JSONField(allow_null=True)
+    unit = serializers.CharField(allow_blank=True)
+    points = serializers.IntegerField()
+    maximum = serializers.IntegerField()
+
+
+class BlockSerializer(serializers.Serializer):
+    """A block of a score table, with its minimum where it has one."""
+
+    code = serializers.CharField()
+    label = serializers.CharField()
+    points = serializers.IntegerField()
+    maximum = serializers.IntegerField()
+    minimum = serializers.IntegerField(allow_null=True)
+    passed = serializers.BooleanField()
+    indicators = IndicatorSerializer(many=True)
+
+
+class ScoreSerializer(serializers.Serializer):
+    """A tier's score table: total, pass mark and blocks."""
+
+    total = serializers.IntegerField()
+    maximum = serializers.IntegerField()
+    pass_mark = serializers.IntegerField()
+    passed = serializers.BooleanField()
+    blocks = BlockSerializer(many=True)
+
+
+class TierResultSerializer(serializers.Serializer):
+    """One tier: met by criteria, obtainable now (the tier below held), criteria, direct conditions, score."""
+
+    tier = serializers.ChoiceField(choices=Tier.choices)
+    label = serializers.CharField()
+    met = serializers.BooleanField()
+    obtainable = serializers.BooleanField()
+    criteria = CriterionSerializer(many=True)
+    direct = CriterionSerializer(many=True)
+    score = ScoreSerializer(allow_null=True)
+
+
+class AssessmentSerializer(serializers.Serializer):
+    """An enterprise's tier self-assessment: the rule set, each tier's result, and the gaps to the next tier."""
+
+    filing = serializers.IntegerField(allow_null=True, help_text="The approved filing assessed (null: none).")
+    rule_set = serializers.CharField()
+    rule_set_name = serializers.CharField()
+    year = serializers.IntegerField(allow_null=True)
+    held = serializers.ListField(child=serializers.ChoiceField(choices=Tier.choices))
+    tiers = TierResultSerializer(many=True)
+    highest_met = serializers.ChoiceField(choices=Tier.choices, allow_null=True)
+    highest_obtainable = serializers.ChoiceField(choices=Tier.choices, allow_null=True)
+    next_tier = serializers.ChoiceField(choices=Tier.choices, allow_null=True)
+    gaps = serializers.ListField(child=serializers.CharField())
+
+
+class AssessmentQuerySerializer(serializers.Serializer):
+    """Query of an assessment: the filing year (default: the latest approved) and the rule set (default: the
+    year's)."""
+
+    year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
+    rule_set = serializers.ChoiceField(choices=sorted(RULE_SETS), required=False)

@@ -20,14 +20,17 @@ from enterprises.filtersets import (
 )
 from enterprises.invitations import invitation_accept, invitation_create
 from enterprises.models import AnnualFiling, Enterprise, EnterpriseMembership, Tenancy, TierDesignation
-from enterprises.selectors import occupancy
+from enterprises.selectors import enterprise_assessment, occupancy
 from enterprises.services import filing_approve, filing_delete, filing_return, filing_revise, filing_submit
+from enterprises.tiers import get_rule_set
 from parks.api.views import MembershipViewSet
 from parks.models import District, Park, Unit
 from parks.scoping import ADD, CHANGE, REVIEW, VIEW
 
 from .serializers import (
     AnnualFilingSerializer,
+    AssessmentQuerySerializer,
+    AssessmentSerializer,
     EnterpriseMembershipSerializer,
     EnterpriseSerializer,
     FilingReturnSerializer,
@@ -48,6 +51,20 @@ class EnterpriseViewSet(RegistryViewSet):
     serializer_class = EnterpriseSerializer
     filterset_class = EnterpriseFilterSet
     ordering_fields = ["name", "credit_code", "founded", "district__code", "park__name", "created"]
+
+    @extend_schema(parameters=[AssessmentQuerySerializer], responses=AssessmentSerializer, filters=False)
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def assessment(self, request, pk=None):
+        """The enterprise's tier assessment: each tier's criteria with figure, threshold, pass or fail, the
+        scores, the highest tier met and obtainable now, and the gaps to the next tier."""
+        enterprise = self.get_object()
+        query = AssessmentQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        code = query.validated_data.get("rule_set")
+        assessment, filing = enterprise_assessment(
+            enterprise=enterprise, year=query.validated_data.get("year"), rule_set=get_rule_set(code) if code else None,
+        )
+        return Response(AssessmentSerializer({**assessment.as_dict(), "filing": filing.pk if filing else None}).data)
 
 
 class PublicEnterpriseViewSet(DirectoryViewSet):

@@ -1,11 +1,9 @@
 """Endpoints of report runs and reports: tier summaries and tier candidates, in JSON, CSV and XLSX."""
 
-from django.db import transaction
 from django.db.models import Case, F, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -48,7 +46,6 @@ class RunConflictError(APIException):
     default_code = "run_active"
 
 
-@method_decorator(transaction.non_atomic_requests, name="dispatch")
 class ReportRunViewSet(ScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                        viewsets.GenericViewSet):
     """Runs of the tier-summary job: bureau staff start one for a year (202 with its address) and poll it."""
