@@ -5,6 +5,7 @@ Every saved record is validated first (``full_clean()``), so bad seed data fails
 ``seeds/`` (districts.json, plan_targets.json, demo.json); records refer to each other by natural keys.
 """
 
+import datetime
 import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
@@ -16,7 +17,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import models
 
-from enterprises.models import Enterprise, EnterpriseMembership, Tenancy
+from enterprises.choices import FilingStatus
+from enterprises.models import AnnualFiling, Enterprise, EnterpriseMembership, Tenancy, TierDesignation
 from enterprises.services import tenancy_save
 from parks.models import District, Park, ParkMembership, Unit
 from parks.scoping import BUREAU_GROUP
@@ -193,6 +195,27 @@ def load_demo(*, tally: Tally) -> None:
         ),
     )
     load_projects(rows=data["benchmark_projects"], parks=parks, enterprises=enterprises, tally=tally)
+    load_filings(rows=data["filings"], enterprises=enterprises, tally=tally)
+    upsert_rows(
+        model=TierDesignation, keys=("enterprise", "tier", "granted_on"), tally=tally,
+        rows=({**row, "enterprise": one(enterprises, row["enterprise"])} for row in data["designations"]),
+    )
+
+
+def load_filings(*, rows: list[dict], enterprises: dict, tally: Tally) -> None:
+    """Load demo filings as already reviewed: submitted and approved ones carry their enterprise's park and
+    district and fixed review times (the demo's history of review is not replayed)."""
+    reviewed = datetime.datetime(2025, 6, 30, 10, 0, tzinfo=datetime.UTC)
+    loaded = []
+    for row in rows:
+        enterprise = one(enterprises, row["enterprise"])
+        review = {}
+        if row["status"] != FilingStatus.DRAFT:
+            review = {"park": enterprise.park, "district": enterprise.district, "submitted_at": reviewed}
+        if row["status"] == FilingStatus.APPROVED:
+            review["reviewed_at"] = reviewed
+        loaded.append({**row, **review, "enterprise": enterprise, "revision": 1})
+    upsert_rows(model=AnnualFiling, keys=("enterprise", "year", "revision"), tally=tally, rows=loaded)
 
 
 def load_projects(*, rows: list[dict], parks: dict, enterprises: dict, tally: Tally) -> None:

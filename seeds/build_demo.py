@@ -12,11 +12,13 @@ import json
 import os
 import random
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "seeds" / "demo.json"
 SEED = 20250801
+DEMO_ENTERPRISE = "91110112XMK560CP51"  # the demo enterprise user's enterprise (registry.seeding.DEMO_ACCOUNTS)
 
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
@@ -319,6 +321,72 @@ def build_projects(rng: random.Random, enterprises: list[dict]) -> list[dict]:
     return projects
 
 
+def build_filings(rng: random.Random, enterprises: list[dict]) -> list[dict]:
+    """Return approved filings of 2023 and 2024 for the active enterprises, some 2025 filings under review, and
+    a 2025 draft of the demo enterprise user's enterprise; figures in 万元, varied so each tier has candidates."""
+    filings = []
+    for index, enterprise in enumerate(enterprises):
+        if enterprise["status"] != EnterpriseStatus.ACTIVE:
+            continue
+        base = Decimal(rng.choice([600, 1200, 2500, 4800, 8000, 15000, 40000]))
+        growth = Decimal(rng.choice(["0.97", "1.06", "1.12", "1.25"]))
+        for year in (2023, 2024, 2025):
+            scale = growth ** (year - 2023)
+            revenue = (base * scale).quantize(Decimal("0.01"))
+            if year == 2025 and index % 3:
+                continue
+            status = "approved" if year < 2025 else "submitted"
+            rd_share = Decimal(rng.choice(["0.012", "0.028", "0.045", "0.07", "0.11"]))
+            staff = rng.choice([25, 60, 140, 280, 420])
+            filings.append({
+                "enterprise": enterprise["credit_code"], "year": year, "status": status,
+                "revenue": str(revenue), "revenue_prev": str((revenue / growth).quantize(Decimal("0.01"))),
+                "revenue_prev2": str((revenue / growth / growth).quantize(Decimal("0.01"))),
+                "digital_human_revenue": str((revenue * Decimal(rng.choice(["0.3", "0.6", "0.9"]))).quantize(
+                    Decimal("0.01"))),
+                "main_revenue": str((revenue * Decimal("0.85")).quantize(Decimal("0.01"))),
+                "main_revenue_prev": str((revenue * Decimal("0.85") / growth).quantize(Decimal("0.01"))),
+                "main_revenue_prev2": str((revenue * Decimal("0.85") / growth / growth).quantize(Decimal("0.01"))),
+                "rd_expense": str((revenue * rd_share).quantize(Decimal("0.01"))),
+                "rd_expense_prev": str((revenue * rd_share / growth).quantize(Decimal("0.01"))),
+                "net_profit": str((revenue * Decimal(rng.choice(["-0.05", "0.03", "0.09", "0.15"]))).quantize(
+                    Decimal("0.01"))),
+                "staff": staff, "rd_staff": staff * rng.choice([10, 25, 45]) // 100,
+                "debt_ratio": str(rng.choice([28, 45, 58, 72])) + ".00",
+                "ip_class1": (ip := rng.choice([0, 1, 2, 5])), "ip_class1_self_developed": min(ip, 1),
+                "ip_class1_high_value": min(ip, rng.choice([0, 0, 1])), "ip_class2": rng.choice([0, 3, 12]),
+                "niche_years": rng.choice([1, 2, 4, 7]), "market_share": str(rng.choice([2, 6, 11, 18])) + ".00",
+                "strategic_emerging": rng.random() < 0.7,
+                "product_field": rng.choice(["key_link", "foundation", "other"]),
+                "rd_institution": rng.choice(["none", "other", "municipal", "provincial"]),
+                "digitalisation_level": rng.choice([1, 2, 3]), "information_system": rng.random() < 0.8,
+                "management_certification": rng.random() < 0.6, "own_brand": rng.random() < 0.5,
+                "honour": rng.random() < 0.3, "standard_drafting": rng.random() < 0.3,
+            })
+    own = [f for f in filings if f["enterprise"] == DEMO_ENTERPRISE]
+    filings = [f for f in filings if not (f["enterprise"] == DEMO_ENTERPRISE and f["year"] == 2025)]
+    filings.append({**own[1], "year": 2025, "status": "draft"})  # the demo enterprise user's draft to submit
+    return filings
+
+
+def build_designations(rng: random.Random, enterprises: list[dict]) -> list[dict]:
+    """Return tier designations: a fifth of the active enterprises 创新型, some 专精特新, two 小巨人."""
+    designations = []
+    active = [e for e in enterprises if e["status"] == EnterpriseStatus.ACTIVE]
+    for index, enterprise in enumerate(active):
+        tiers = ["innovative"] if index % 5 == 0 else []
+        tiers += ["specialised"] if index % 10 == 0 else []
+        tiers += ["little_giant"] if index in (0, 20) else []
+        for tier in tiers:
+            granted = datetime.date(rng.choice([2022, 2023, 2024]), rng.choice([3, 6, 9, 12]), 1)
+            designations.append({
+                "enterprise": enterprise["credit_code"], "tier": tier, "year": granted.year,
+                "batch": f"{granted.year}年第{(granted.month + 2) // 3}批", "granted_on": iso(granted),
+                "certificate_number": f"DEMO-{tier[:2].upper()}-{granted.year}-{index:03d}",
+            })
+    return designations
+
+
 def build(seed: int = SEED) -> dict:
     """Return the whole demo data set for a seed."""
     rng = random.Random(seed)
@@ -333,6 +401,8 @@ def build(seed: int = SEED) -> dict:
         "labs": build_labs(rng, enterprises),
         "platforms": build_platforms(rng, enterprises),
         "benchmark_projects": build_projects(rng, enterprises),
+        "filings": build_filings(random.Random(seed + 1), enterprises),
+        "designations": build_designations(random.Random(seed + 2), enterprises),
     }
 
 

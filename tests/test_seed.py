@@ -5,13 +5,13 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from enterprises.credit_code import faults
-from enterprises.models import Enterprise, Tenancy
+from enterprises.models import AnnualFiling, Enterprise, Tenancy, TierDesignation
 from parks.models import District, Park
 from registry.choices import PlatformDomain, ProjectField, TargetMetric
 from registry.models import BenchmarkProject, Lab, PlanTarget, Platform
 
 pytestmark = pytest.mark.django_db(transaction=True)
-SEEDED = [District, Park, Enterprise, Tenancy, Lab, Platform, BenchmarkProject, PlanTarget]
+SEEDED = [District, Park, Enterprise, Tenancy, Lab, Platform, BenchmarkProject, PlanTarget, AnnualFiling, TierDesignation]
 PLAN_DISTRICTS = {"110112": "通州区", "110115": "大兴区", "110107": "石景山区", "110105": "朝阳区", "110106": "丰台区"}
 
 
@@ -43,6 +43,12 @@ def test_seed_loads_valid_data_and_is_idempotent(capsys):
     assert set(Park.objects.values_list("district__code", flat=True)) == set(PLAN_DISTRICTS)
     assert Tenancy.objects.exists() and Lab.objects.exists()
     assert Enterprise.history.filter(history_change_reason="seed command").count() == Enterprise.objects.count()
+    # Filings and designations: approved years for the reports, one filing under review, the demo user's draft.
+    assert AnnualFiling.objects.current().filter(year=2024).count() >= 40
+    assert AnnualFiling.objects.filter(status="submitted").exists()
+    assert AnnualFiling.objects.get(enterprise__credit_code="91110112XMK560CP51", year=2025).status == "draft"
+    assert set(TierDesignation.objects.values_list("tier", flat=True)) >= {"innovative", "specialised",
+                                                                           "little_giant"}
 
 
 def test_seed_without_demo_loads_reference_data_only():
