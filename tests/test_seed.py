@@ -11,7 +11,9 @@ from registry.choices import PlatformDomain, ProjectField, TargetMetric
 from registry.models import BenchmarkProject, Lab, PlanTarget, Platform
 
 pytestmark = pytest.mark.django_db(transaction=True)
-SEEDED = [District, Park, Enterprise, Tenancy, Lab, Platform, BenchmarkProject, PlanTarget, AnnualFiling, TierDesignation]
+SEEDED = [
+    District, Park, Enterprise, Tenancy, Lab, Platform, BenchmarkProject, PlanTarget, AnnualFiling, TierDesignation,
+]
 PLAN_DISTRICTS = {"110112": "通州区", "110115": "大兴区", "110107": "石景山区", "110105": "朝阳区", "110106": "丰台区"}
 
 
