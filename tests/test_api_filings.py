@@ -134,7 +134,8 @@ def test_return_needs_a_reason_and_resubmission_goes_back_to_review():
 def test_correction_is_a_new_revision_reviewed_again_and_supersedes_on_approval():
     first = approved_filing(year=2023)
     member, admin = enterprise_user_client(first.enterprise), park_admin_client(first.enterprise.park)
-    again = member.post(url("list"), {"enterprise": first.enterprise_id, "year": 2023, **FIGURES}, format="json")
+    again = member.post(url("list"), {"enterprise": first.enterprise_id, "year": 2023, **FIGURES}, format="json",
+                        HTTP_ACCEPT_LANGUAGE="en")
     assert again.status_code == 400 and f"filing {first.pk}" in str(again.data["year"]), again.data
     revised = member.post(url("revise", first))
     assert revised.status_code == 201 and revised.data["revision"] == 2 and revised.data["status"] == "draft"

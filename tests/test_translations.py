@@ -9,18 +9,20 @@ from django.utils import translation
 PO = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 
 
-def catalogue() -> dict[str, str]:
-    """msgid -> msgstr of the project's zh_Hans .po file (the header left out)."""
+def catalogue() -> dict[str, tuple[str, str | None]]:
+    """msgid -> (msgstr, msgid_plural) of the project's zh_Hans .po file (the header left out; msgstr[0] for
+    plurals, Chinese having one form)."""
     entries, key, current = {}, None, {}
     for line in PO.read_text(encoding="utf-8").splitlines() + [""]:
-        if line.startswith(("msgid ", "msgstr ")):
+        if line.startswith(("msgid ", "msgid_plural ", "msgstr ", "msgstr[0] ")):
             key, text = line.split(" ", 1)
+            key = "msgstr" if key == "msgstr[0]" else key
             current[key] = ast.literal_eval(text)
         elif line.startswith('"') and key:
             current[key] += ast.literal_eval(line)
         elif not line.strip() and current:
             if current.get("msgid"):
-                entries[current["msgid"]] = current.get("msgstr", "")
+                entries[current["msgid"]] = (current.get("msgstr", ""), current.get("msgid_plural"))
             key, current = None, {}
     return entries
 
@@ -30,9 +32,10 @@ def test_every_string_is_translated_and_compiled():
     assert len(entries) > 100
     assert "#, fuzzy" not in PO.read_text(encoding="utf-8")
     with translation.override("zh-hans"):
-        for msgid, msgstr in entries.items():
+        for msgid, (msgstr, plural) in entries.items():
             assert msgstr, f"untranslated: {msgid}"
-            assert translation.gettext(msgid) == msgstr, f"django.mo is stale for: {msgid}"
+            compiled = translation.ngettext(msgid, plural, 1) if plural else translation.gettext(msgid)
+            assert compiled == msgstr, f"django.mo is stale for: {msgid}"
 
 
 def test_default_language_is_chinese_with_english_available(client, db):

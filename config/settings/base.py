@@ -168,6 +168,9 @@ SPECTACULAR_SETTINGS = {
         "DistrictKindEnum": "parks.choices.DistrictKind",
         "ParkKindEnum": "parks.choices.ParkKind",
         "LabKindEnum": "registry.choices.LabKind",
+        "TierEnum": "enterprises.choices.Tier",
+        "FilingStatusEnum": "enterprises.choices.FilingStatus",
+        "RunStatusEnum": "registry.choices.RunStatus",
     },
 }
 

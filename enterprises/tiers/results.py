@@ -90,7 +90,7 @@ class CriterionResult(_Result):
 
     code: str
     label: Text
-    figure: Decimal | int | bool | None
+    figure: Decimal | int | bool | Text | None
     unit: Text
     threshold: Text
     passed: bool
@@ -104,7 +104,7 @@ class IndicatorResult(_Result):
 
     code: str
     label: Text
-    figure: Decimal | int | bool | None
+    figure: Decimal | int | bool | Text | None
     unit: Text
     points: int
     maximum: int
