@@ -174,6 +174,10 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Tier rule set of a filing year (domain.md 4): rule set code -> first filing year it applies to. The 2026 measures
+# (in force 2026-04-01) assess figures of 2025 on; set e.g. TIER_RULE_SET_2026_FROM=2026 to keep 2022 rules longer.
+TIER_RULE_SET_FIRST_YEARS = {"2022": 2000, "2026": env.int("TIER_RULE_SET_2026_FROM", default=2025)}
+
 # [U] domain.md 3: whether every issued code passes the position-17 organisation-code check is unconfirmed.
 # True refuses such codes; False accepts them (position 18 is always checked, in code and in PostgreSQL).
 CREDIT_CODE_CHECK_ORGANISATION_CODE = env.bool("CREDIT_CODE_CHECK_ORGANISATION_CODE", default=True)
