@@ -4,10 +4,11 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db import connection
+from django.db.models import F
 
 from enterprises.choices import LADDER, Tier
-from enterprises.selectors import candidate_condition, tier_population
+from enterprises.selectors import tier_population
 from parks.models import Park
 
 from .choices import ALL_TIERS, RunStatus, SummaryLevel
@@ -17,39 +18,56 @@ MONEY = ("revenue", "digital_human_revenue", "rd_expense")  # summed from the ye
 SUMMARY_TIERS = (ALL_TIERS, *Tier.values)
 
 
-def _any(prefix: str, tiers) -> Q:
-    """Condition that any of the tiers' flags with this prefix holds."""
-    condition = Q(pk__in=[])
-    for tier in tiers:
-        condition |= Q(**{f"{prefix}_{tier}": True})
-    return condition
+def _any(columns) -> str:
+    """SQL: any of the boolean columns holds."""
+    return "(" + " OR ".join(f'"{column}"' for column in columns) + ")"
 
 
-def _candidate_any() -> Q:
-    """Condition that the enterprise is a candidate for some tier of the ladder."""
-    condition = Q(pk__in=[])
-    for tier in LADDER:
-        condition |= candidate_condition(tier)
-    return condition
+def _candidate(tier: str) -> str:
+    """SQL over the population's columns: the tier's criteria are met and neither it nor a higher tier is held."""
+    return f'("met_{tier}" AND NOT "held_from_{tier}")'
 
 
-def _aggregates() -> dict:
-    """One query's aggregates per place: for every tier, designated, candidates, due and the money sums."""
-    held = {ALL_TIERS: _any("held", Tier.values), **{t: Q(**{f"held_{t}": True}) for t in Tier.values}}
-    due = {ALL_TIERS: _any("due", Tier.values), **{t: Q(**{f"due_{t}": True}) for t in Tier.values}}
-    candidates = {ALL_TIERS: _candidate_any(), **{t: candidate_condition(t) for t in LADDER}}
-    aggregates = {"enterprises": Count("pk"), "filed": Count("f__id")}
+def _aggregates() -> dict[str, str]:
+    """Aggregates per place as SQL over the population's columns: for every tier, designated, candidates, due and
+    the money sums (a FILTER on flags computed once per enterprise)."""
+    held = {ALL_TIERS: _any(f"held_{t}" for t in Tier.values), **{t: f'"held_{t}"' for t in Tier.values}}
+    due = {ALL_TIERS: _any(f"due_{t}" for t in Tier.values), **{t: f'"due_{t}"' for t in Tier.values}}
+    candidates = {ALL_TIERS: "(" + " OR ".join(_candidate(t) for t in LADDER) + ")",
+                  **{t: _candidate(t) for t in LADDER}}
+    aggregates = {"enterprises": "COUNT(*)", "filed": 'COUNT("filing_id")'}
     for money in MONEY:
-        aggregates[f"{money}_{ALL_TIERS}"] = Sum(f"f__{money}")
+        aggregates[f"{money}_{ALL_TIERS}"] = f'SUM("{money}")'
     for tier in SUMMARY_TIERS:
-        aggregates[f"designated_{tier}"] = Count("pk", filter=held[tier])
-        aggregates[f"due_for_review_{tier}"] = Count("pk", filter=due[tier])
+        aggregates[f"designated_{tier}"] = f"COUNT(*) FILTER (WHERE {held[tier]})"
+        aggregates[f"due_for_review_{tier}"] = f"COUNT(*) FILTER (WHERE {due[tier]})"
         if tier in candidates:
-            aggregates[f"candidates_{tier}"] = Count("pk", filter=candidates[tier])
+            aggregates[f"candidates_{tier}"] = f"COUNT(*) FILTER (WHERE {candidates[tier]})"
         if tier != ALL_TIERS:
             for money in MONEY:
-                aggregates[f"{money}_{tier}"] = Sum(f"f__{money}", filter=held[tier])
+                aggregates[f"{money}_{tier}"] = f'SUM("{money}") FILTER (WHERE {held[tier]})'
     return aggregates
+
+
+def _groups(*, year: int, rule_set, on: datetime.date) -> list[dict]:
+    """The population aggregated per (district, park) place: one SQL query.
+
+    The population's flags are columns of a fenced subquery (OFFSET 0 keeps PostgreSQL from inlining it), so
+    each enterprise's criteria are evaluated once, not once per aggregate that reads them.
+    """
+    population = tier_population(year=year, rule_set=rule_set, on=on)
+    flags = [name for name in population.query.annotations if name.startswith(("met_", "held_", "due_"))]
+    inner = population.values(
+        "place_district", "place_park", *flags, filing_id=F("f__id"), **{m: F(f"f__{m}") for m in MONEY},
+    ).order_by()
+    inner_sql, params = inner.query.sql_with_params()
+    columns = ", ".join(f'{sql} AS "{name}"' for name, sql in _aggregates().items())
+    sql = (f'SELECT "place_district", "place_park", {columns} FROM ({inner_sql} OFFSET 0) AS population '
+           f'GROUP BY "place_district", "place_park"')
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column.name for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def rd_intensity(rd: Decimal, revenue: Decimal | None) -> Decimal | None:
@@ -63,8 +81,7 @@ def tier_summary_compute(*, year: int, rule_set, on: datetime.date) -> list[Tier
     City and district rows count enterprises by where they were registered when they filed (else now); park
     rows by the park they filed in (else their park now), under the park's own district.
     """
-    groups = tier_population(year=year, rule_set=rule_set, on=on).values("place_district", "place_park").annotate(
-        **_aggregates()).order_by()
+    groups = _groups(year=year, rule_set=rule_set, on=on)
     totals: dict[tuple, dict] = defaultdict(lambda: defaultdict(int))
     for group in groups:
         places = [(SummaryLevel.CITY, None, None), (SummaryLevel.DISTRICT, group["place_district"], None)]

@@ -72,6 +72,9 @@ TEMPLATES = [
 # PostgreSQL is the only database: exclusion constraints and check functions live there.
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/digitalhuman")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# PostgreSQL's JIT compiles the tier criteria (hundreds of CASE expressions) for seconds on every report query
+# while the query itself runs in far less; an OLTP-shaped app gains nothing from it (bench/README.md).
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
