@@ -444,23 +444,21 @@ def run_plain_sql(year: int, on: datetime.date) -> tuple[float, list]:
     return time.perf_counter() - start, rows
 
 
-def summary_queryset(year: int, on: datetime.date):
-    """The grouped queryset `tier_summary_compute` evaluates (same rule set as the job picks)."""
-    from enterprises.selectors import tier_population
+def summary_sql(year: int, on: datetime.date) -> tuple[str, tuple]:
+    """The SQL `tier_summary_compute` runs (same rule set as the job picks)."""
     from enterprises.tiers import rule_set_for
-    from registry.selectors import _aggregates
+    from registry.selectors import tier_summary_sql
 
-    return tier_population(year=year, rule_set=rule_set_for(year), on=on).values(
-        "place_district", "place_park").annotate(**_aggregates()).order_by()
+    return tier_summary_sql(year=year, rule_set=rule_set_for(year), on=on)
 
 
 def run_compute(year: int, on: datetime.date) -> tuple[float, float]:
     """The summary's SQL query alone and the whole `tier_summary_compute` (query + Python); seconds of each."""
     from enterprises.tiers import rule_set_for
-    from registry.selectors import tier_summary_compute
+    from registry.selectors import tier_summary_compute, tier_summary_groups
 
     start = time.perf_counter()
-    list(summary_queryset(year, on))
+    tier_summary_groups(year=year, rule_set=rule_set_for(year), on=on)
     query = time.perf_counter() - start
     start = time.perf_counter()
     tier_summary_compute(year=year, rule_set=rule_set_for(year), on=on)
@@ -470,7 +468,7 @@ def run_compute(year: int, on: datetime.date) -> tuple[float, float]:
 def run_sql_build(year: int, on: datetime.date) -> tuple[float, None]:
     """Building the summary queryset and compiling it to SQL in Django, without running it; seconds."""
     start = time.perf_counter()
-    summary_queryset(year, on).query.sql_with_params()
+    summary_sql(year, on)
     return time.perf_counter() - start, None
 
 
@@ -604,7 +602,7 @@ def main(argv=None) -> None:
         log(f"city level: {sanity}")
         log(f"plain aggregate agrees with the job's city totals (filed, revenue, R&D, designated): {agree}")
         if args.explain:
-            sql_text, params = summary_queryset(year, on).query.sql_with_params()
+            sql_text, params = summary_sql(year, on)
             explains.append((f"summary query, {n:,} enterprises", explain(sql_text, params)))
             with jit_off():
                 explains.append((f"summary query with jit=off, {n:,} enterprises", explain(sql_text, params)))

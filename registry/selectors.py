@@ -49,8 +49,8 @@ def _aggregates() -> dict[str, str]:
     return aggregates
 
 
-def _groups(*, year: int, rule_set, on: datetime.date) -> list[dict]:
-    """The population aggregated per (district, park) place: one SQL query.
+def tier_summary_sql(*, year: int, rule_set, on: datetime.date) -> tuple[str, tuple]:
+    """SQL and parameters of the population aggregated per (district, park) place.
 
     The population's flags are columns of a fenced subquery (OFFSET 0 keeps PostgreSQL from inlining it), so
     each enterprise's criteria are evaluated once, not once per aggregate that reads them.
@@ -64,6 +64,12 @@ def _groups(*, year: int, rule_set, on: datetime.date) -> list[dict]:
     columns = ", ".join(f'{sql} AS "{name}"' for name, sql in _aggregates().items())
     sql = (f'SELECT "place_district", "place_park", {columns} FROM ({inner_sql} OFFSET 0) AS population '
            f'GROUP BY "place_district", "place_park"')
+    return sql, params
+
+
+def tier_summary_groups(*, year: int, rule_set, on: datetime.date) -> list[dict]:
+    """The summary's figures per (district, park) place, as rows of column name -> value (one SQL query)."""
+    sql, params = tier_summary_sql(year=year, rule_set=rule_set, on=on)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         names = [column.name for column in cursor.description]
@@ -81,7 +87,7 @@ def tier_summary_compute(*, year: int, rule_set, on: datetime.date) -> list[Tier
     City and district rows count enterprises by where they were registered when they filed (else now); park
     rows by the park they filed in (else their park now), under the park's own district.
     """
-    groups = _groups(year=year, rule_set=rule_set, on=on)
+    groups = tier_summary_groups(year=year, rule_set=rule_set, on=on)
     totals: dict[tuple, dict] = defaultdict(lambda: defaultdict(int))
     for group in groups:
         places = [(SummaryLevel.CITY, None, None), (SummaryLevel.DISTRICT, group["place_district"], None)]
