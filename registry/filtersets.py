@@ -96,8 +96,12 @@ class TierCandidateFilterSet(django_filters.FilterSet):
     """Filter tier candidates by year (of the figures), district and park (where they filed) and tier."""
 
     year = django_filters.NumberFilter(method="keep", label="Year of the filing")
-    district = django_filters.ModelMultipleChoiceFilter(field_name="place_district", queryset=District.objects.all())
-    park = django_filters.ModelMultipleChoiceFilter(field_name="place_park", queryset=Park.objects.all())
+    district = django_filters.ModelMultipleChoiceFilter(
+        field_name="place_district", queryset=District.objects.all(), method="filter_place",
+    )
+    park = django_filters.ModelMultipleChoiceFilter(
+        field_name="place_park", queryset=Park.objects.all(), method="filter_place",
+    )
     tier = django_filters.ChoiceFilter(choices=[(t.value, t.label) for t in LADDER], method="keep")
 
     class Meta:
@@ -107,3 +111,7 @@ class TierCandidateFilterSet(django_filters.FilterSet):
     def keep(self, queryset, name, value):
         """Read by the view, which builds the population of that year and tier."""
         return queryset
+
+    def filter_place(self, queryset, name, value):
+        """Keep the enterprises placed (by their filing, else now) in one of the districts or parks."""
+        return queryset.filter(**{f"{name}__in": [place.pk for place in value]}) if value else queryset

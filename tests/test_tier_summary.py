@@ -313,3 +313,24 @@ def test_nightly_job_starts_this_and_last_year_attributed_to_nobody():
     assert [r.pk for r in tier_summaries_nightly()] == [r.pk for r in runs]  # already pending: the same runs
     UserFactory()
     ReportRun.objects.all().delete()
+
+
+@pytest.mark.django_db
+def test_candidate_report_filters_by_place_and_tier(bureau_client):
+    parks = build_world()
+    url = reverse("api:report-tier-candidates")
+    everyone = bureau_client.get(url, {"year": YEAR, "page_size": 1000}).data
+    assert everyone["count"] > 0
+    rules = rule_set_for(YEAR)
+    for row in everyone["results"]:
+        filing = Enterprise.objects.get(pk=row["id"]).filings.get(year=YEAR)
+        met = {t for t, result in rules.evaluate(filing.figures()).items() if result.met}
+        assert set(row["candidate_tiers"]) <= met, row
+    in_park = bureau_client.get(url, {"year": YEAR, "park": [parks[0].pk], "page_size": 1000}).data["results"]
+    assert {row["park_name"] for row in in_park} <= {parks[0].name}
+    in_district = bureau_client.get(url, {"year": YEAR, "district": [parks[2].district_id]}).data
+    assert in_district["count"] < everyone["count"]
+    specialised = bureau_client.get(url, {"year": YEAR, "tier": "specialised", "page_size": 1000}).data["results"]
+    assert all("specialised" in row["candidate_tiers"] for row in specialised)
+    table = bureau_client.get(url, {"year": YEAR, "format": "csv"})
+    assert len(list(csv.reader(io.StringIO(table.content.decode("utf-8-sig"))))) == everyone["count"] + 1
