@@ -150,6 +150,7 @@ def test_summary_by_a_real_worker_matches_an_independent_count(bureau_client):
     started = bureau_client.post(reverse("api:reportrun-list"), {"year": YEAR}, format="json")
     assert started.status_code == 202, started.data
     assert started["Location"] == started.data["url"] and started.data["status"] == "pending"
+    assert type(started["Location"]) is str  # a WSGI server refuses str subclasses (DRF's Hyperlink)
     run = ReportRun.objects.get(pk=started.data["id"])
     assert run.started_by == bureau_client.user
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):

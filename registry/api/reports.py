@@ -77,7 +77,7 @@ class ReportRunViewSet(ScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveMo
         except BrokerUnavailable:
             raise ServiceUnavailable() from None
         data = self.get_serializer(run).data
-        return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": data["url"]})
+        return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": str(data["url"])})
 
 
 class ReportView(ScopedViewMixin, ListAPIView):
