@@ -203,11 +203,18 @@ def load_demo(*, tally: Tally) -> None:
 
 
 def load_filings(*, rows: list[dict], enterprises: dict, tally: Tally) -> None:
-    """Load demo filings as already reviewed: submitted and approved ones carry their enterprise's park and
-    district and fixed review times (the demo's history of review is not replayed)."""
+    """Load the demo filings that are not there yet, as already reviewed: submitted and approved ones carry their
+    enterprise's park and district and fixed review times (the demo's history of review is not replayed).
+
+    A filing already there is left alone: its review may have moved on since (an approved one is frozen).
+    """
     reviewed = datetime.datetime(2025, 6, 30, 10, 0, tzinfo=datetime.UTC)
+    existing = set(AnnualFiling.objects.values_list("enterprise__credit_code", "year", "revision"))
     loaded = []
     for row in rows:
+        if (row["enterprise"], row["year"], 1) in existing:
+            tally[AnnualFiling.__name__][UNCHANGED] += 1
+            continue
         enterprise = one(enterprises, row["enterprise"])
         review = {}
         if row["status"] != FilingStatus.DRAFT:

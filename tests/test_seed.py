@@ -71,3 +71,13 @@ def test_demo_accounts_keep_a_changed_password():
     park_admin = get_user_model().objects.get(username="park_admin")
     assert park_admin.park_memberships.get().park.name == "演示通州数字人产业园"
     assert get_user_model().objects.get(username="enterprise_user").enterprise_memberships.exists()
+
+
+def test_seed_leaves_filings_whose_review_moved_on():
+    call_command("seed")
+    draft = AnnualFiling.objects.get(enterprise__credit_code="91110112XMK560CP51", year=2025)
+    AnnualFiling.objects.filter(pk=draft.pk).update(status="approved", submitted_at=draft.created,
+                                                    reviewed_at=draft.created, park=draft.enterprise.park,
+                                                    district=draft.enterprise.district)
+    call_command("seed")  # the demo's draft is approved (frozen) now: the seed must not try to reset it
+    assert AnnualFiling.objects.get(pk=draft.pk).status == "approved"
