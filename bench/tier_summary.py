@@ -99,14 +99,16 @@ def setup_django(database_url: str) -> None:
 
 
 class Table:
-    """COPY rows into a model's table: the columns given, plus every other column at its model default."""
+    """COPY rows into a model's table: the columns given, plus every other column at its model default (generated
+    columns left to the database)."""
 
     def __init__(self, model, columns: tuple[str, ...], now: datetime.datetime):
         fields = {field.attname: field for field in model._meta.concrete_fields}
         unknown = set(columns) - set(fields)
         if unknown:
             raise ValueError(f"{model.__name__} has no fields {sorted(unknown)}")
-        extra = [field for name, field in fields.items() if name not in columns and not field.primary_key]
+        extra = [field for name, field in fields.items()
+                 if name not in columns and not field.primary_key and not field.generated]
         self.extra = tuple(self._default(field, now) for field in extra)
         self.columns = [fields[name].column for name in columns] + [field.column for field in extra]
         self.table = model._meta.db_table
@@ -314,14 +316,14 @@ def filing_rows(profiles: list, years: list[int], rng: random.Random):
 
 
 DESIGNATION_COLUMNS = (
-    "enterprise_id", "tier", "year", "batch", "certificate_number", "granted_on", "valid_until", "due_from",
-    "revoked_on", "revoke_reason", "created",
-)
+    "enterprise_id", "tier", "year", "batch", "certificate_number", "granted_on", "valid_until", "revoked_on",
+    "revoke_reason", "created",
+)  # due_from is a generated column
 
 
 def designation_rows(profiles: list, on: datetime.date, rng: random.Random, now):
     """Designations for the strongest enterprises (with noise): in force (some due), lapsed, renewed, revoked."""
-    from enterprises.models.designation import DUE_MONTHS, default_valid_until, months_before
+    from enterprises.models.designation import default_valid_until
 
     ranked = sorted(profiles, key=lambda profile: profile[1] + rng.gauss(0, 0.12), reverse=True)
     serial = 0
@@ -329,10 +331,8 @@ def designation_rows(profiles: list, on: datetime.date, rng: random.Random, now)
     def row(pk, tier, granted, revoked=None):
         nonlocal serial
         serial += 1
-        valid_until = default_valid_until(granted)
-        due_from = months_before(valid_until, DUE_MONTHS) + datetime.timedelta(days=1)
         return (pk, tier, granted.year, f"{granted.year}年第{1 if granted.month <= 6 else 2}批",
-                f"BJ{granted.year}{serial:07d}", granted, valid_until, due_from, revoked,
+                f"BJ{granted.year}{serial:07d}", granted, default_valid_until(granted), revoked,
                 "核查发现申报材料不实" if revoked else "", now)
 
     for tier, share in HOLDER_SHARES.items():

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import DEFAULT_DB_ALIAS
-from django.db.models import BooleanField, Exists, FilteredRelation, OuterRef, Q, Sum
+from django.db.models import BooleanField, Case, Exists, F, FilteredRelation, OuterRef, Q, Sum, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -85,8 +85,9 @@ def tier_population(*, year: int, rule_set, on: datetime.date):
 
     Place: the park and district the filing was submitted in, else the enterprise's own. Per tier:
     `held_<tier>` (a designation in force on `on`), `due_<tier>` (in force and due for re-review); per ladder
-    tier: `met_<tier>` (criteria met under the rule set, evaluated in SQL) and `held_from_<tier>` (that tier or
-    a higher one held). Enterprises still active, or that filed for the year.
+    tier: `met_<tier>` (criteria met under the rule set, evaluated in SQL), `held_from_<tier>` (that tier or
+    a higher one held) and `candidate_<tier>` (met, and neither it nor a higher tier held). Enterprises still
+    active, or that filed for the year.
     """
     held = TierDesignation.objects.held_on(on).filter(enterprise=OuterRef("pk"))
     flags = {}
@@ -96,11 +97,14 @@ def tier_population(*, year: int, rule_set, on: datetime.date):
     for index, tier in enumerate(LADDER):
         flags[f"met_{tier}"] = met_sql(rule_set=rule_set, tier=tier)
         flags[f"held_from_{tier}"] = Exists(held.filter(tier__in=LADDER[index:]))
+    candidates = {f"candidate_{tier}": Case(When(candidate_condition(tier), then=Value(True)), default=Value(False))
+                  for tier in LADDER}
     return (
         Enterprise.objects
         .annotate(**{FILING_ALIAS: FilteredRelation(
             "filings", condition=Q(filings__year=year, filings__status=FilingStatus.APPROVED))})
         .annotate(place_district=Coalesce("f__district", "district"), place_park=Coalesce("f__park", "park"), **flags)
+        .annotate(**candidates)
         .filter(Q(status=EnterpriseStatus.ACTIVE) | Q(f__id__isnull=False))
     )
 
@@ -125,3 +129,17 @@ def enterprise_assessment(*, enterprise: Enterprise, year: int | None = None, ru
     assessment = assess(figures=filing.figures() if filing else None, held=held, year=filing_year,
                         rule_set=rule_set or rule_set_for(filing_year))
     return assessment, filing
+
+
+def tier_candidates(*, year: int, tiers=LADDER):
+    """The year's candidates for any of the tiers (default rule set of the year), with the names of the place
+    they filed in and the filing's id, revenue and R&D expense."""
+    population = tier_population(year=year, rule_set=rule_set_for(year), on=tier_reference_date(year))
+    any_tier = Q(pk__in=[])
+    for tier in tiers:
+        any_tier |= Q(**{f"candidate_{tier}": True})
+    return population.annotate(
+        district_name=Coalesce(f"{FILING_ALIAS}__district__name", "district__name"),
+        park_name=Coalesce(f"{FILING_ALIAS}__park__name", "park__name"), filing_id=F(f"{FILING_ALIAS}__id"),
+        revenue=F(f"{FILING_ALIAS}__revenue"), rd_expense=F(f"{FILING_ALIAS}__rd_expense"),
+    ).filter(any_tier)

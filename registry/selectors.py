@@ -23,18 +23,12 @@ def _any(columns) -> str:
     return "(" + " OR ".join(f'"{column}"' for column in columns) + ")"
 
 
-def _candidate(tier: str) -> str:
-    """SQL over the population's columns: the tier's criteria are met and neither it nor a higher tier is held."""
-    return f'("met_{tier}" AND NOT "held_from_{tier}")'
-
-
 def _aggregates() -> dict[str, str]:
     """Aggregates per place as SQL over the population's columns: for every tier, designated, candidates, due and
     the money sums (a FILTER on flags computed once per enterprise)."""
     held = {ALL_TIERS: _any(f"held_{t}" for t in Tier.values), **{t: f'"held_{t}"' for t in Tier.values}}
     due = {ALL_TIERS: _any(f"due_{t}" for t in Tier.values), **{t: f'"due_{t}"' for t in Tier.values}}
-    candidates = {ALL_TIERS: "(" + " OR ".join(_candidate(t) for t in LADDER) + ")",
-                  **{t: _candidate(t) for t in LADDER}}
+    candidates = {ALL_TIERS: _any(f"candidate_{t}" for t in LADDER), **{t: f'"candidate_{t}"' for t in LADDER}}
     aggregates = {"enterprises": "COUNT(*)", "filed": 'COUNT("filing_id")'}
     for money in MONEY:
         aggregates[f"{money}_{ALL_TIERS}"] = f'SUM("{money}")'
@@ -56,7 +50,7 @@ def tier_summary_sql(*, year: int, rule_set, on: datetime.date) -> tuple[str, tu
     each enterprise's criteria are evaluated once, not once per aggregate that reads them.
     """
     population = tier_population(year=year, rule_set=rule_set, on=on)
-    flags = [name for name in population.query.annotations if name.startswith(("met_", "held_", "due_"))]
+    flags = [f"{kind}_{t}" for kind in ("held", "due") for t in Tier.values] + [f"candidate_{t}" for t in LADDER]
     inner = population.values(
         "place_district", "place_park", *flags, filing_id=F("f__id"), **{m: F(f"f__{m}") for m in MONEY},
     ).order_by()

@@ -1,6 +1,5 @@
 """Tier designations: the official SME tier an enterprise holds, recorded by the bureau."""
 
-import calendar
 import datetime
 
 from django.core.exceptions import ValidationError
@@ -28,33 +27,23 @@ def add_years(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def months_before(day: datetime.date, months: int) -> datetime.date:
-    """The same day of the month `months` earlier, clamped to that month's last day (as PostgreSQL does)."""
-    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
-    return datetime.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
-
-
 def default_valid_until(granted_on: datetime.date) -> datetime.date:
     """Last day of validity: three years after the grant, less one day."""
     return add_years(granted_on, VALIDITY_YEARS) - datetime.timedelta(days=1)
 
 
-def status_on(*, revoked_on, valid_until, on: datetime.date) -> str:
-    """A designation's status on a date: revoked, expired, due for re-review (its last 6 months) or valid."""
-    if revoked_on is not None and revoked_on <= on:
-        return DesignationStatus.REVOKED
-    if on > valid_until:
-        return DesignationStatus.EXPIRED
-    if on > months_before(valid_until, DUE_MONTHS):
-        return DesignationStatus.DUE
-    return DesignationStatus.VALID
+class DueFrom(models.Func):
+    """SQL: the first day of a designation's last six months (PostgreSQL clamps to a month's end)."""
+
+    template = f"((%(expressions)s - interval '{DUE_MONTHS} months' + interval '1 day')::date)"
+    output_field = models.DateField()
 
 
 class TierDesignationQuerySet(RestrictedQuerySet):
     """Designations, with their status on a date computed in SQL."""
 
     def with_status(self, on: datetime.date | None = None):
-        """Annotate `status` as of a date (default today), by the same rule as `status_on`."""
+        """Annotate `status` as of a date (default today), by the same rule as `TierDesignation.status_on`."""
         on = on or timezone.localdate()
         return self.annotate(status=Case(
             When(Q(revoked_on__lte=on), then=Value(DesignationStatus.REVOKED)),
@@ -83,7 +72,10 @@ class TierDesignation(models.Model):
     valid_until = models.DateField(
         _("valid until"), blank=True, help_text=_("Last day of validity; three years from the grant if empty."),
     )
-    due_from = models.DateField(_("due for re-review from"), editable=False)
+    due_from = models.GeneratedField(
+        expression=DueFrom("valid_until"), output_field=models.DateField(), db_persist=True,
+        verbose_name=_("due for re-review from"),
+    )
     revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
     revoke_reason = models.TextField(_("reason for revocation"), blank=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)
@@ -121,13 +113,13 @@ class TierDesignation(models.Model):
         return f"{self.enterprise} {self.get_tier_display()} {self.year}"
 
     def save(self, *args, **kwargs):
-        """Save with the default validity and the re-review date derived from `valid_until`."""
-        self._derive_dates()
+        """Save with the default validity (three years from the grant) where none is given."""
+        self._default_validity()
         super().save(*args, **kwargs)
 
     def clean(self):
         """Default the validity to three years; a revocation needs its reason; dates in order."""
-        self._derive_dates()
+        self._default_validity()
         errors = {}
         if self.granted_on and self.valid_until and self.valid_until <= self.granted_on:
             errors["valid_until"] = _("Valid until must be after the grant date.")
@@ -138,13 +130,17 @@ class TierDesignation(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def _derive_dates(self) -> None:
-        """Three years' validity unless given; due for re-review from six months before its end."""
+    def _default_validity(self) -> None:
         if self.granted_on and not self.valid_until:
             self.valid_until = default_valid_until(self.granted_on)
-        if self.valid_until:
-            self.due_from = months_before(self.valid_until, DUE_MONTHS) + datetime.timedelta(days=1)
 
     def status_on(self, on: datetime.date | None = None) -> str:
-        """Status on a date (default today)."""
-        return status_on(revoked_on=self.revoked_on, valid_until=self.valid_until, on=on or timezone.localdate())
+        """Status on a date (default today): revoked, expired, due for re-review (from `due_from`) or valid."""
+        on = on or timezone.localdate()
+        if self.revoked_on is not None and self.revoked_on <= on:
+            return DesignationStatus.REVOKED
+        if on > self.valid_until:
+            return DesignationStatus.EXPIRED
+        if on >= self.due_from:
+            return DesignationStatus.DUE
+        return DesignationStatus.VALID

@@ -1,7 +1,5 @@
 """Endpoints of report runs and reports: tier summaries and tier candidates, in JSON, CSV and XLSX."""
 
-from django.db.models import Case, F, Value, When
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,11 +10,10 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 
 from config.api.renderers import REPORT_RENDERERS
-from config.api.viewsets import ScopedViewMixin
+from config.api.viewsets import ACTIONS, ScopedViewMixin
 from enterprises.choices import LADDER
 from enterprises.models import Enterprise
-from enterprises.selectors import candidate_condition, tier_population, tier_reference_date
-from enterprises.tiers import rule_set_for
+from enterprises.selectors import tier_candidates
 from parks.scoping import VIEW
 from registry.filtersets import TierCandidateFilterSet, TierSummaryFilterSet
 from registry.models import ReportRun, TierSummary
@@ -57,7 +54,8 @@ class ReportRunViewSet(ScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveMo
 
     @property
     def scope_action(self) -> str:
-        return "add" if self.action == "create" else VIEW
+        """View, or add for starting a run (what ScopedPermission checks)."""
+        return ACTIONS.get(self.action, VIEW)
 
     @extend_schema(request=ReportRunStartSerializer, responses={
         202: ReportRunSerializer,
@@ -163,14 +161,4 @@ class TierCandidateReportView(ReportView):
         query.is_valid(raise_exception=True)
         year = query.validated_data.get("year") or timezone.localdate().year - 1
         tiers = [self.request.query_params["tier"]] if self.request.query_params.get("tier") in LADDER else LADDER
-        population = tier_population(year=year, rule_set=rule_set_for(year), on=tier_reference_date(year))
-        any_tier = candidate_condition(tiers[0])
-        for tier in tiers[1:]:
-            any_tier |= candidate_condition(tier)
-        return population.restrict(self.request.user, VIEW).filter(any_tier).annotate(
-            district_name=Coalesce("f__district__name", "district__name"),
-            park_name=Coalesce("f__park__name", "park__name"),
-            filing_id=F("f__id"), revenue=F("f__revenue"), rd_expense=F("f__rd_expense"),
-            **{f"is_candidate_{tier}": Case(When(candidate_condition(tier), then=Value(True)), default=Value(False))
-               for tier in LADDER},
-        )
+        return tier_candidates(year=year, tiers=tiers).restrict(self.request.user, VIEW)

@@ -157,7 +157,7 @@ class TierCandidateSerializer(serializers.Serializer):
     rd_intensity = serializers.SerializerMethodField()
 
     def get_candidate_tiers(self, row) -> list[str]:
-        return [tier for tier in LADDER if getattr(row, f"is_candidate_{tier}")]
+        return [tier for tier in LADDER if getattr(row, f"candidate_{tier}")]
 
     def get_candidate_tier_names(self, row) -> list[str]:
         return [tier_label(tier) for tier in self.get_candidate_tiers(row)]
