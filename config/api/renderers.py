@@ -1,7 +1,8 @@
 """CSV and XLSX renderers for reports: the rows of the JSON answer, under the view's Chinese column headers.
 
-A report view declares `report_columns`: (key, header, kind) with kind "text", "int" or "decimal"; the
-rows are the answer's `results`. Errors are answered as JSON whatever format was asked for.
+A report view declares `report_columns`: (key, header, kind) with kind "text", "int", "decimal" or "bool"; the
+rows are the answer's `results` (lists are joined, a list of objects by their `label` or `name`). Errors are
+answered as JSON whatever format was asked for.
 """
 
 import csv
@@ -20,8 +21,10 @@ def _cell(value, kind: str):
         return int(value)
     if kind == "decimal":
         return Decimal(str(value))
+    if kind == "bool":
+        return "是" if value else "否"
     if isinstance(value, list | tuple):
-        return "、".join(str(v) for v in value)
+        return "、".join(str(v.get("label", v.get("name"))) if isinstance(v, dict) else str(v) for v in value)
     return str(value)
 
 
