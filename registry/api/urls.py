@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from .reports import ReportRunViewSet, TierCandidateReportView, TierSummaryReportView
+from .transfers import ExportStreamView, ExportViewSet, ImportTemplateView, ImportViewSet
 from .views import (
     BenchmarkProjectViewSet,
     LabViewSet,
@@ -21,7 +22,11 @@ router.register("plan-targets", PlanTargetViewSet)
 router.register("directory/platforms", PublicPlatformViewSet, basename="public-platform")
 router.register("directory/benchmark-projects", PublicBenchmarkProjectViewSet, basename="public-benchmarkproject")
 router.register("report-runs", ReportRunViewSet)
+router.register("imports", ImportViewSet, basename="import")
+router.register("exports", ExportViewSet, basename="export")
 extra_urlpatterns = [  # routes beyond the router's
     path("reports/tier-summary/", TierSummaryReportView.as_view(), name="report-tier-summary"),
     path("reports/tier-candidates/", TierCandidateReportView.as_view(), name="report-tier-candidates"),
+    path("imports/templates/<str:kind>/", ImportTemplateView.as_view(), name="import-template"),
+    path("exports/csv/<str:subject>/", ExportStreamView.as_view(), name="export-csv"),
 ]
