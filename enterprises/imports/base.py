@@ -29,6 +29,7 @@ from .columns import CellError, read_cell
 from .reading import Table
 
 CHUNK = 500  # rows validated and written per bulk statement
+# The API's message for a write that leaves the writer's scope (config.api.viewsets), translated there.
 OUTSIDE_SCOPE = "This change would put the record outside what you may manage."
 
 
@@ -123,8 +124,8 @@ class Importer:
         self.bureau = user_scope(user).bureau
         self.can_add = grants(user=user, model=self.model, action=ADD)
         self.seen: dict[tuple, int] = {}
-        history_user = user if user is not None and user.is_authenticated else None
-        self.history = {"default_user": history_user, "custom_historical_attrs": history_stamp()}
+        self.acting_user = user if user is not None and user.is_authenticated else None
+        self.history = {"default_user": self.acting_user, "custom_historical_attrs": history_stamp()}
 
     # --- errors ---
     def error(self, row: Row, name: str | None, message) -> None:

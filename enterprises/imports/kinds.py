@@ -31,6 +31,7 @@ class EnterpriseImporter(Importer):
               "website", "contact_name", "contact_phone", "contact_email")
 
     def preload(self, rows):
+        """The enterprises the file names (and which the user may see and change), every district and park."""
         codes = {row.values.get("credit_code") for row in rows} - {None}
         self.existing = {e.credit_code: e for e in Enterprise.objects.filter(credit_code__in=codes)}
         ids = [e.pk for e in self.existing.values()]
@@ -50,6 +51,7 @@ class EnterpriseImporter(Importer):
         return found
 
     def prepare(self, row):
+        """A new enterprise (the bureau's right), the matched one with the row's changes, or None."""
         code = self.required(row, "credit_code")
         if code is not None and not self.first_seen(row, (code,), "credit_code"):
             return None
@@ -100,6 +102,7 @@ class TenancyImporter(Importer):
     constraint_fields = {OVERLAP_CONSTRAINT: "start"}
 
     def preload(self, rows):
+        """The tenants by credit code, the units of the parks named, and those units' tenancies."""
         codes = {row.values.get("credit_code") for row in rows} - {None}
         self.enterprises = {e.credit_code: e for e in Enterprise.objects.filter(credit_code__in=codes)}
         self.parks = _by_name(Park.objects.all(), "name")
@@ -131,6 +134,7 @@ class TenancyImporter(Importer):
         return unit
 
     def prepare(self, row):
+        """A new tenancy, the matched one with a new end or rent, or None."""
         code = self.required(row, "credit_code")
         enterprise = self.enterprises.get(code)
         if code is not None and enterprise is None:
@@ -184,6 +188,7 @@ class TenancyImporter(Importer):
             self.row_of[id(obj)] = row.number
 
     def constraint_message(self, obj, constraint):
+        """The overlap named as the API names it: the tenancy in the way."""
         if constraint.name == OVERLAP_CONSTRAINT:
             clash = obj.overlapping().first()
             if clash is not None:
@@ -202,6 +207,7 @@ class FilingImporter(Importer):
     error_columns = {"enterprise": "credit_code"}
 
     def preload(self, rows):
+        """The enterprises the user may see; per enterprise and year, the current filing and the last revision."""
         codes = {row.values.get("credit_code") for row in rows} - {None}
         years = {row.values.get("year") for row in rows} - {None}
         # As for the API's filing form: an enterprise the user may not see does not exist for them.
@@ -218,6 +224,7 @@ class FilingImporter(Importer):
         self.now = timezone.now()
 
     def prepare(self, row):
+        """A new submitted filing, the open one updated and submitted, or None (unchanged or refused)."""
         code, year = self.required(row, "credit_code"), self.required(row, "year")
         enterprise = self.enterprises.get(code)
         if code is not None and enterprise is None:
@@ -259,7 +266,7 @@ class FilingImporter(Importer):
         for name in obj.missing_for_submission():
             if name not in row.bad:
                 self.error(row, name, _("Required before submission."))
-        filing_stamp_submitted(filing=obj, enterprise=enterprise, user=self.history["default_user"], now=self.now)
+        filing_stamp_submitted(filing=obj, enterprise=enterprise, user=self.acting_user, now=self.now)
         if changed is None:
             return Change(row, obj)
         obj.updated = self.now
