@@ -69,8 +69,9 @@ class ReportRunAdmin(ExportActionsMixin, ScopedPermissionsMixin, admin.ModelAdmi
 
 
 @admin.register(FileJob)
-class FileJobAdmin(ScopedPermissionsMixin, admin.ModelAdmin):
-    """File jobs (imports and exports run by Celery), read-only: started over the API; each user sees their own."""
+class FileJobAdmin(ExportActionsMixin, ScopedPermissionsMixin, admin.ModelAdmin):
+    """File jobs (imports and exports run by Celery), read-only: started over the API; each user sees their own
+    (exported like every list)."""
 
     list_display = ["id", "kind", "subject", "file_format", "dry_run", "status", "processed", "total", "created",
                     "finished", "started_by"]
