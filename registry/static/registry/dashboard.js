@@ -95,7 +95,7 @@
     const shares = rows.map(function (r) { return number(r.share); });
     draw(el, {
       tooltip: {trigger: "axis", axisPointer: {type: "shadow"}},
-      grid: {left: 8, right: 56, top: 16, bottom: 24, containLabel: true},
+      grid: {left: 8, right: 56, top: 28, bottom: 24, containLabel: true},
       xAxis: {type: "value", name: t.share, nameLocation: "middle", nameGap: 28,
               max: function (v) { return Math.max(100, Math.ceil(v.max / 10) * 10); }},
       yAxis: {type: "category", inverse: true, data: rows.map(function (r) { return r.title; }),
@@ -109,10 +109,10 @@
           return shares[p.dataIndex] === null ? "—" : show(shares[p.dataIndex], 1) + "%";
         }},
         markLine: {silent: true, symbol: "none", data: [{xAxis: 100}], lineStyle: {color: "#c0392b", type: "dashed"},
-                   label: {formatter: t.goal}},
+                   label: {formatter: t.goal, position: "start", color: "#c0392b"}},  // the top (the axis is inverted)
       }],
     });
-    table(tableEl, t.target, [t.target, t.goal, t.actual, t.share, t.met],
+    table(tableEl, data.year ? t.year + " " + data.year : "", [t.target, t.goal, t.actual, t.share, t.met],
       rows.map(function (r) {
         const goal = show(r.goal) + (r.goal_upper ? "–" + show(r.goal_upper) : "");
         return [r.title, goal + " " + (r.unit_name || ""), show(r.actual), show(r.share, 1), r.met ? t.met : t.notMet];
@@ -175,7 +175,7 @@
       tooltip: {trigger: "axis", axisPointer: {type: "shadow"}},
       grid: {left: 8, right: 16, top: 24, bottom: 8, containLabel: true},
       xAxis: {type: "category", data: rows.map(function (r) { return r.park_name; }), axisLabel: axisLabels(rows.length)},
-      yAxis: {type: "value", min: 0, max: 100, name: t.occupancy},
+      yAxis: {type: "value", min: 0, max: 100, axisLabel: {formatter: "{value}%"}},
       series: [{
         type: "bar", name: t.occupancy, barMaxWidth: 36, itemStyle: {color: COLORS.notMet},
         data: rates.map(function (v) { return v === null ? 0 : v; }),
@@ -202,9 +202,9 @@
       xAxis: {type: "category", data: names, axisLabel: axisLabels(rows.length)},
       yAxis: {type: "value", minInterval: 1},
       series: [
-        {type: "bar", name: t.enterprises, itemStyle: {color: COLORS.tiers[0][0]},
+        {type: "bar", name: t.enterprises, itemStyle: {color: COLORS.tiers[0][0]}, barMaxWidth: 36,
          data: rows.map(function (r) { return number(r.enterprises) || 0; })},
-        {type: "bar", name: t.tenants, itemStyle: {color: COLORS.tiers[1][0]},
+        {type: "bar", name: t.tenants, itemStyle: {color: COLORS.tiers[1][0]}, barMaxWidth: 36,
          data: rows.map(function (r) { return number(r.tenants) || 0; })},
       ],
     });
