@@ -1,13 +1,19 @@
-"""Admin plumbing: every admin page is scoped by the same restrict(user, action) as the API."""
+"""Admin plumbing: every admin page is scoped by the same restrict(user, action) as the API.
+
+Every scoped changelist also offers its selected rows as Excel or CSV (`config.admin_export`) and filters
+on related records offer only the records the user may see (`ScopedRelatedFilter`).
+"""
 
 from django.contrib import admin
-from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.utils import NotRelationField, get_fields_from_path, unquote
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from parks.scoping import ADD, CHANGE, DELETE, VIEW, grants, user_scope
+
+from .admin_export import ExportActionsMixin
 
 
 def may(request, model, action: str, obj=None) -> bool:
@@ -33,8 +39,34 @@ class ScopedPermissionsMixin:
         return may(request, self.model, DELETE, obj)
 
 
-class ScopedAdmin(ScopedPermissionsMixin, SimpleHistoryAdmin):
-    """A ModelAdmin showing only the records the user may see, with the history of each."""
+class ScopedRelatedFilter(admin.RelatedFieldListFilter):
+    """A filter on a related record that offers only the records the user may see."""
+
+    def field_choices(self, field, request, model_admin):
+        related = field.related_model
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        visible = related.objects.restrict(request.user, VIEW).values("pk")
+        return field.get_choices(include_blank=False, limit_choices_to={"pk__in": visible}, ordering=ordering)
+
+
+def _scoped_relation(model, path: str) -> bool:
+    """Whether a list_filter path ends at a relation to a scoped model."""
+    try:
+        field = get_fields_from_path(model, path)[-1]
+    except (FieldDoesNotExist, NotRelationField):
+        return False
+    return bool(field.is_relation and field.related_model and hasattr(field.related_model.objects, "restrict"))
+
+
+class ScopedAdmin(ExportActionsMixin, ScopedPermissionsMixin, SimpleHistoryAdmin):
+    """A ModelAdmin showing only the records the user may see, with the history of each and exports of its rows."""
+
+    def get_list_filter(self, request):
+        """Filters on scoped related records offer only the records the user may see."""
+        return [
+            (item, ScopedRelatedFilter) if isinstance(item, str) and _scoped_relation(self.model, item) else item
+            for item in super().get_list_filter(request)
+        ]
 
     def has_module_permission(self, request):
         return request.user.is_active and request.user.is_staff and may(request, self.model, VIEW)

@@ -5,7 +5,21 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import DEFAULT_DB_ALIAS
-from django.db.models import BooleanField, Case, Exists, F, FilteredRelation, OuterRef, Q, Sum, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -143,3 +157,55 @@ def tier_candidates(*, year: int, tiers=LADDER):
         park_name=Coalesce(f"{FILING_ALIAS}__park__name", "park__name"), filing_id=F(f"{FILING_ALIAS}__id"),
         revenue=F(f"{FILING_ALIAS}__revenue"), rd_expense=F(f"{FILING_ALIAS}__rd_expense"),
     ).filter(any_tier)
+
+
+# --- admin lists -----------------------------------------------------------------------------------------------
+# Filings a list shows as an enterprise's latest: in review or reviewed (a draft is the enterprise's own work).
+LISTED_FILING_STATUSES = (FilingStatus.SUBMITTED, FilingStatus.RETURNED, FilingStatus.APPROVED)
+# Tiers by rank, highest first (单项冠军 above the ladder).
+TIER_RANK = {tier: rank for rank, tier in enumerate(reversed(Tier.values))}
+
+
+def latest_filing(filings, *, year: int | None = None):
+    """The latest listed revision of an enterprise's filings (of a year, if given), for a Subquery on OuterRef."""
+    filings = filings.filter(enterprise=OuterRef("pk"), status__in=LISTED_FILING_STATUSES)
+    if year is not None:
+        filings = filings.filter(year=year)
+    return filings.order_by("-year", "-revision")
+
+
+def enterprise_overview(enterprises, *, filings, tenancies, on: datetime.date):
+    """Enterprises with what their list shows, in one query plus one for the tiers, whatever the number of rows.
+
+    `latest_filing_year` and `latest_filing_status` (the latest filing in review or reviewed, of `filings`),
+    `next_tenancy_end` (the earliest end after `on` of `tenancies`), and `held_tiers` (the designations in
+    force on `on`, prefetched, highest tier first). Pass the filings and tenancies the reader may see.
+    """
+    latest = latest_filing(filings)
+    held = TierDesignation.objects.held_on(on).order_by("enterprise_id", "tier").only("id", "enterprise_id", "tier")
+    return enterprises.annotate(
+        latest_filing_year=Subquery(latest.values("year")[:1]),
+        latest_filing_status=Subquery(latest.values("status")[:1]),
+        next_tenancy_end=Subquery(
+            tenancies.filter(enterprise=OuterRef("pk"), end__gt=on).order_by("end").values("end")[:1]),
+    ).prefetch_related(Prefetch("designations", queryset=held, to_attr="held_designations"))
+
+
+def held_tiers(enterprise) -> list[str]:
+    """The tiers an enterprise of `enterprise_overview` holds, each once, highest first."""
+    return sorted({d.tier for d in enterprise.held_designations}, key=TIER_RANK.__getitem__)
+
+
+def parks_with_occupancy(parks, *, on: datetime.date):
+    """Parks annotated with `let_area` and `let_unit_count` on a date (subqueries: one query for any number)."""
+    let = tenancies_on(on=on).filter(park=OuterRef("pk")).order_by().values("park")
+    return parks.annotate(
+        let_area=Coalesce(Subquery(let.annotate(area=Sum("unit__area")).values("area")), Value(Decimal("0"))),
+        let_unit_count=Coalesce(Subquery(let.annotate(count=Count("pk")).values("count")), Value(0)),
+    )
+
+
+def park_occupancy(park, *, on: datetime.date) -> Occupancy:
+    """The occupancy on `on` of a park of `parks_with_occupancy` (annotated with leasable area and unit count)."""
+    return Occupancy(date=on, leasable_area=park.leasable_area or Decimal("0"),
+                     let_area=park.let_area, unit_count=park.unit_count, let_unit_count=park.let_unit_count)

@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from config.admin import ScopedAdmin, ScopedPermissionsMixin
+from config.admin_export import ExportActionsMixin
 
 from .models import BenchmarkProject, Lab, PlanTarget, Platform, ReportRun
 
@@ -50,8 +51,8 @@ class PlanTargetAdmin(ScopedAdmin):
 
 
 @admin.register(ReportRun)
-class ReportRunAdmin(ScopedPermissionsMixin, admin.ModelAdmin):
-    """Report runs, read-only: started over the API or nightly by celery beat."""
+class ReportRunAdmin(ExportActionsMixin, ScopedPermissionsMixin, admin.ModelAdmin):
+    """Report runs, read-only: started over the API or nightly by celery beat (exported like every list)."""
 
     list_display = ["id", "kind", "year", "status", "created", "started", "finished", "rows", "started_by"]
     list_filter = ["kind", "status", "year"]

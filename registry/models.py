@@ -268,6 +268,10 @@ class TierSummary(models.Model):
     designated = models.PositiveIntegerField(_("designated"))
     candidates = models.PositiveIntegerField(_("candidates (criteria met, tier not held)"))
     due_for_review = models.PositiveIntegerField(_("due for re-review"))
+    reporting = models.PositiveIntegerField(
+        _("enterprises in the money sums"), default=0,
+        help_text=_("Enterprises whose approved figures make the sums (under 3: hidden outside the bureau)."),
+    )
     revenue = models.DecimalField(_("revenue (万元)"), max_digits=18, decimal_places=2)
     digital_human_revenue = models.DecimalField(_("digital-human revenue (万元)"), max_digits=18, decimal_places=2)
     rd_expense = models.DecimalField(_("R&D expense (万元)"), max_digits=18, decimal_places=2)

@@ -270,6 +270,19 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
     "report-tier-candidates": {
         "list":                     (401, 200, 200, 200, 200, 200, 200),
     },
+    # Plan progress, district overview and park report: every signed-in user, figures over what they see.
+    "report-plan-progress": {
+        "list":                     (401, 200, 200, 200, 200, 200, 200),
+    },
+    "report-plan-progress-records": {
+        "list":                     (401, 200, 200, 200, 200, 200, 200),
+    },
+    "report-districts": {
+        "list":                     (401, 200, 200, 200, 200, 200, 200),
+    },
+    "report-parks": {
+        "list":                     (401, 200, 200, 200, 200, 200, 200),
+    },
     # The public directory: read-only, open to anyone.
     "public-park-list": {
         "list":                     (200, 200, 200, 200, 200, 200, 200),
@@ -506,6 +519,8 @@ def build_request(w: World, name: str, action: str, role: str) -> tuple[str, str
     if kind in ("detail", "history", "assessment"):
         path = reverse(f"api:{name}", args=[target(w, basename).pk])
         return method, path, update_body(w, basename, action) if method == "patch" else None
+    if name == "report-plan-progress-records":
+        return method, reverse(f"api:{name}", args=[w.plan_target.code]), None
     if name.startswith("report-"):
         return method, reverse(f"api:{name}"), None
     if name == "park-occupancy":

@@ -1,7 +1,10 @@
-"""CSV and XLSX renderers for reports: the rows of the JSON answer, under the view's Chinese column headers.
+"""CSV and XLSX tables: the one writer of each format, and the report renderers built on them.
 
-A report view declares `report_columns`: (key, header, kind) with kind "text", "int" or "decimal"; the
-rows are the answer's `results`. Errors are answered as JSON whatever format was asked for.
+A table is a list of rows of cells (the header row first); `write_csv` and `write_xlsx` turn it into a file's
+bytes, for the report renderers here and for the admin's export actions alike. A report view declares
+`report_columns`: (key, header, kind) with kind "text", "int", "decimal" or "bool"; the rows are the answer's
+`results` (lists are joined, a list of objects by their `label` or `name`). Errors are answered as JSON
+whatever format was asked for.
 """
 
 import csv
@@ -10,6 +13,27 @@ from decimal import Decimal
 
 from openpyxl import Workbook
 from rest_framework.renderers import BaseRenderer, JSONRenderer
+
+CSV_MEDIA_TYPE = "text/csv"
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def write_csv(table: list[list]) -> bytes:
+    """A table as CSV in UTF-8 with a byte-order mark, so Excel opens the Chinese headers correctly."""
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([["" if cell is None else cell for cell in row] for row in table])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def write_xlsx(table: list[list], sheet: str = "report") -> bytes:
+    """A table as an Excel workbook with one sheet: numbers and dates stay typed (datetimes must be naive)."""
+    workbook = Workbook(write_only=True)
+    worksheet = workbook.create_sheet(sheet[:31])
+    for row in table:
+        worksheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
 def _cell(value, kind: str):
@@ -20,8 +44,10 @@ def _cell(value, kind: str):
         return int(value)
     if kind == "decimal":
         return Decimal(str(value))
+    if kind == "bool":
+        return "是" if value else "否"
     if isinstance(value, list | tuple):
-        return "、".join(str(v) for v in value)
+        return "、".join(str(v.get("label", v.get("name"))) if isinstance(v, dict) else str(v) for v in value)
     return str(value)
 
 
@@ -50,32 +76,24 @@ class ReportRenderer(BaseRenderer):
 class CSVRenderer(ReportRenderer):
     """CSV in UTF-8 with a byte-order mark, so Excel opens the Chinese headers correctly."""
 
-    media_type = "text/csv"
+    media_type = CSV_MEDIA_TYPE
     format = "csv"
     charset = "utf-8"
 
     def write(self, table):
-        buffer = io.StringIO()
-        csv.writer(buffer).writerows([["" if cell is None else cell for cell in row] for row in table])
-        return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+        return write_csv(table)
 
 
 class XLSXRenderer(ReportRenderer):
     """An Excel workbook with one sheet: the header row, then numbers as numbers."""
 
-    media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    media_type = XLSX_MEDIA_TYPE
     format = "xlsx"
     charset = None
     render_style = "binary"
 
     def write(self, table):
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet("report")
-        for row in table:
-            sheet.append(row)
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        return buffer.getvalue()
+        return write_xlsx(table)
 
 
 REPORT_RENDERERS = [JSONRenderer, CSVRenderer, XLSXRenderer]

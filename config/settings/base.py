@@ -194,3 +194,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# Report cells counting fewer enterprises than this hide their money sums from users outside the bureau.
+SMALL_CELL_MIN = env.int("SMALL_CELL_MIN", default=3)

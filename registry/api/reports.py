@@ -17,7 +17,7 @@ from enterprises.selectors import tier_candidates
 from parks.scoping import VIEW
 from registry.filtersets import TierCandidateFilterSet, TierSummaryFilterSet
 from registry.models import ReportRun, TierSummary
-from registry.selectors import tier_summary_latest
+from registry.selectors import hide_small_cells, tier_summary_latest
 from registry.services import BrokerUnavailable, RunConflict, report_run_start
 
 from .serializers import (
@@ -104,9 +104,13 @@ SUMMARY_COLUMNS = [
     ("district_name", "区", "text"), ("park_name", "园区", "text"), ("tier_name", "梯度", "text"),
     ("enterprises", "企业数", "int"), ("filed", "已审核年报企业数", "int"), ("designated", "已认定企业数", "int"),
     ("candidates", "符合条件未认定企业数", "int"), ("due_for_review", "待复核企业数", "int"),
+    ("reporting", "金额合计涉及企业数", "int"),
     ("revenue", "营业收入（万元）", "decimal"), ("digital_human_revenue", "数字人业务收入（万元）", "decimal"),
     ("rd_expense", "研发费用（万元）", "decimal"), ("rd_intensity", "研发强度（%）", "decimal"),
 ]
+
+
+SUMMARY_MONEY = ("revenue", "digital_human_revenue", "rd_expense", "rd_intensity")
 
 
 class TierSummaryReportView(ReportView):
@@ -131,6 +135,7 @@ class TierSummaryReportView(ReportView):
         response = super().list(request, *args, **kwargs)
         if isinstance(response.data, list):
             response.data = {"count": len(response.data), "results": response.data}
+        hide_small_cells(rows=response.data["results"], user=request.user, count="reporting", money=SUMMARY_MONEY)
         response.data = {"year": self.run.year, "run": ReportRunSerializer(self.run, context={
             "request": request}).data, **response.data}
         return response

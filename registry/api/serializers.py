@@ -128,13 +128,17 @@ class TierSummaryRowSerializer(serializers.ModelSerializer):
     district_name = serializers.CharField(source="district.name", default=None)
     park_name = serializers.CharField(source="park.name", default=None)
     tier_name = serializers.SerializerMethodField()
+    # Money is null where fewer than SMALL_CELL_MIN enterprises make the sums and the reader is not the bureau.
+    revenue = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True)
+    digital_human_revenue = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True)
+    rd_expense = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True)
 
     class Meta:
         model = TierSummary
         fields = [
             "year", "level", "district", "district_code", "district_name", "park", "park_name", "tier", "tier_name",
-            "enterprises", "filed", "designated", "candidates", "due_for_review", "revenue", "digital_human_revenue",
-            "rd_expense", "rd_intensity",
+            "enterprises", "filed", "designated", "candidates", "due_for_review", "reporting", "revenue",
+            "digital_human_revenue", "rd_expense", "rd_intensity",
         ]
 
     def get_tier_name(self, row) -> str:

@@ -3,6 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from .overview import DistrictOverviewReportView, ParkReportView, PlanProgressReportView, PlanTargetRecordsView
 from .reports import ReportRunViewSet, TierCandidateReportView, TierSummaryReportView
 from .views import (
     BenchmarkProjectViewSet,
@@ -24,4 +25,9 @@ router.register("report-runs", ReportRunViewSet)
 extra_urlpatterns = [  # routes beyond the router's
     path("reports/tier-summary/", TierSummaryReportView.as_view(), name="report-tier-summary"),
     path("reports/tier-candidates/", TierCandidateReportView.as_view(), name="report-tier-candidates"),
+    path("reports/plan-progress/", PlanProgressReportView.as_view(), name="report-plan-progress"),
+    path("reports/plan-progress/<slug:code>/records/", PlanTargetRecordsView.as_view(),
+         name="report-plan-progress-records"),
+    path("reports/districts/", DistrictOverviewReportView.as_view(), name="report-districts"),
+    path("reports/parks/", ParkReportView.as_view(), name="report-parks"),
 ]

@@ -11,8 +11,8 @@ from enterprises.choices import LADDER, Tier
 from enterprises.selectors import tier_population
 from parks.models import Park
 
-from .choices import ALL_TIERS, RunStatus, SummaryLevel
-from .models import ReportRun, TierSummary
+from ..choices import ALL_TIERS, RunStatus, SummaryLevel
+from ..models import ReportRun, TierSummary
 
 MONEY = ("revenue", "digital_human_revenue", "rd_expense")  # summed from the year's approved filings (`f`)
 SUMMARY_TIERS = (ALL_TIERS, *Tier.values)
@@ -29,7 +29,8 @@ def _aggregates() -> dict[str, str]:
     held = {ALL_TIERS: _any(f"held_{t}" for t in Tier.values), **{t: f'"held_{t}"' for t in Tier.values}}
     due = {ALL_TIERS: _any(f"due_{t}" for t in Tier.values), **{t: f'"due_{t}"' for t in Tier.values}}
     candidates = {ALL_TIERS: _any(f"candidate_{t}" for t in LADDER), **{t: f'"candidate_{t}"' for t in LADDER}}
-    aggregates = {"enterprises": "COUNT(*)", "filed": 'COUNT("filing_id")'}
+    aggregates = {"enterprises": "COUNT(*)", "filed": 'COUNT("filing_id")',
+                  f"reporting_{ALL_TIERS}": 'COUNT("filing_id")'}
     for money in MONEY:
         aggregates[f"{money}_{ALL_TIERS}"] = f'SUM("{money}")'
     for tier in SUMMARY_TIERS:
@@ -38,6 +39,7 @@ def _aggregates() -> dict[str, str]:
         if tier in candidates:
             aggregates[f"candidates_{tier}"] = f"COUNT(*) FILTER (WHERE {candidates[tier]})"
         if tier != ALL_TIERS:
+            aggregates[f"reporting_{tier}"] = f'COUNT("filing_id") FILTER (WHERE {held[tier]})'
             for money in MONEY:
                 aggregates[f"{money}_{tier}"] = f'SUM("{money}") FILTER (WHERE {held[tier]})'
     return aggregates
@@ -103,6 +105,7 @@ def tier_summary_compute(*, year: int, rule_set, on: datetime.date) -> list[Tier
                 year=year, level=level, district_id=district, park_id=park, tier=tier,
                 enterprises=bucket["enterprises"], filed=bucket["filed"], designated=bucket[f"designated_{tier}"],
                 candidates=bucket[f"candidates_{tier}"], due_for_review=bucket[f"due_for_review_{tier}"],
+                reporting=bucket[f"reporting_{tier}"],
                 rd_intensity=rd_intensity(money["rd_expense"], money["revenue"]), **money,
             ))
     return rows

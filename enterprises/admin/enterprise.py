@@ -1,0 +1,91 @@
+"""Admin pages of enterprises, their tenancies and their users."""
+
+from django.contrib import admin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from config.admin import ScopedAdmin, ScopedInline
+from parks.scoping import VIEW
+
+from ..models import AnnualFiling, Enterprise, EnterpriseMembership, Tenancy
+from ..selectors import enterprise_overview, held_tiers
+from .display import filing_status_badge, tier_badges
+from .filters import LastYearFilingFilter, TenancyEndFilter, TierHeldFilter
+
+
+class TenancyInline(ScopedInline):
+    """An enterprise's tenancies, read on its page."""
+
+    model = Tenancy
+    extra = 0
+    fields = ["unit", "start", "end", "rent"]
+    autocomplete_fields = ["unit"]
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(ScopedAdmin):
+    """Enterprises, searchable by names and credit code, with the tiers they hold, their latest filing and the
+    next end of a tenancy."""
+
+    list_display = ["name", "short_name", "credit_code", "district", "park", "chain_position", "tiers",
+                    "latest_filing", "next_tenancy_end", "status"]
+    list_filter = [TierHeldFilter, LastYearFilingFilter, "park", "district", "chain_position", "status"]
+    search_fields = ["name", "short_name", "name_en", "credit_code"]
+    list_select_related = ["district", "park"]
+    autocomplete_fields = ["park"]
+    date_hierarchy = "founded"
+    inlines = [TenancyInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_queryset(self, request):
+        """The enterprises the user may see, with the tiers, filing and tenancy end the list shows."""
+        return enterprise_overview(
+            super().get_queryset(request), on=timezone.localdate(),
+            filings=AnnualFiling.objects.restrict(request.user, VIEW),
+            tenancies=Tenancy.objects.restrict(request.user, VIEW),
+        )
+
+    @admin.display(description=_("tiers held"))
+    def tiers(self, obj):
+        """Badges of the tiers held today, highest first."""
+        return tier_badges(held_tiers(obj))
+
+    @admin.display(description=_("latest filing"), ordering="latest_filing_year")
+    def latest_filing(self, obj):
+        """The year and status of the latest filing in review or reviewed."""
+        return filing_status_badge(obj.latest_filing_status, prefix=obj.latest_filing_year)
+
+    @admin.display(description=_("next tenancy end"), ordering="next_tenancy_end")
+    def next_tenancy_end(self, obj):
+        """The earliest end of a tenancy still running."""
+        return obj.next_tenancy_end
+
+
+@admin.register(Tenancy)
+class TenancyAdmin(ScopedAdmin):
+    """Tenancies; the model refuses overlapping dates on a unit and names the tenancy in the way."""
+
+    list_display = ["enterprise", "unit", "park", "start", "end", "days_left", "rent"]
+    list_filter = [TenancyEndFilter, "park__district", "park"]
+    search_fields = ["enterprise__name", "enterprise__credit_code", "unit__building", "unit__room"]
+    list_select_related = ["enterprise", "unit__park", "park"]
+    autocomplete_fields = ["enterprise", "unit"]
+    date_hierarchy = "start"
+
+    @admin.display(description=_("days left"), ordering="end")
+    def days_left(self, obj):
+        """Days until the end (0 once ended; empty while open-ended)."""
+        if obj.end is None:
+            return None
+        return max((obj.end - timezone.localdate()).days, 0)
+
+
+@admin.register(EnterpriseMembership)
+class EnterpriseMembershipAdmin(ScopedAdmin):
+    """Enterprise users: who files for which enterprise."""
+
+    list_display = ["user", "enterprise", "created"]
+    search_fields = ["user__username", "enterprise__name", "enterprise__credit_code"]
+    list_select_related = ["user", "enterprise"]
+    autocomplete_fields = ["enterprise"]

@@ -1,0 +1,357 @@
+"""Endpoints of the bureau's overview reports: plan progress (with the records behind each figure), the district
+overview and the park report, in JSON, CSV and XLSX with the same figures."""
+
+import datetime
+
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config.api.filters import COMMON_PARAMETERS
+from config.api.permissions import ScopedPermission
+from config.api.renderers import REPORT_RENDERERS
+from enterprises.selectors import tier_reference_date
+from parks.scoping import VIEW
+from registry.models import PlanTarget
+from registry.selectors import district_overview, park_report, plan_progress, target_records
+from registry.selectors.plan_progress import METRICS, record_row
+
+from .reports import ReportView
+
+TIER_HEADERS = [("innovative", "创新型中小企业"), ("specialised", "专精特新中小企业"),
+                ("little_giant", "专精特新“小巨人”企业"), ("single_champion", "制造业单项冠军企业")]
+
+
+def _last_year() -> int:
+    return timezone.localdate().year - 1
+
+
+class ReportQuery(serializers.Serializer):
+    """Base of a report's query parameters: unknown parameters are refused with a message each."""
+
+    def validate(self, attrs):
+        unknown = sorted(set(self.initial_data) - set(self.fields) - COMMON_PARAMETERS)
+        if unknown:
+            raise ValidationError({name: [_("Unknown query parameter.")] for name in unknown})
+        return attrs
+
+
+class PlanProgressQuery(ReportQuery):
+    """The year of the figures (default last year) and the date of the dated ones (default the year's end, or
+    today while it runs); optionally one plan."""
+
+    year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
+    as_of = serializers.DateField(required=False)
+    plan = serializers.CharField(required=False, max_length=128)
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        attrs.setdefault("year", _last_year())
+        attrs.setdefault("as_of", tier_reference_date(attrs["year"]))
+        return attrs
+
+
+class DistrictOverviewQuery(ReportQuery):
+    """The year of the figures (default last year) and the date of tenancies, tiers and occupancy (default the
+    year's end, or today while it runs)."""
+
+    year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
+    on = serializers.DateField(required=False)
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        attrs.setdefault("year", _last_year())
+        attrs.setdefault("on", tier_reference_date(attrs["year"]))
+        return attrs
+
+
+class ParkReportQuery(ReportQuery):
+    """The date of occupancy and the ending windows (default today) and the period of the area-days (default the
+    date's year up to the date, both ends included)."""
+
+    on = serializers.DateField(required=False)
+    start = serializers.DateField(required=False)
+    end = serializers.DateField(required=False)
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        on = attrs.setdefault("on", timezone.localdate())
+        attrs.setdefault("start", datetime.date(on.year, 1, 1))
+        attrs.setdefault("end", on)
+        if attrs["end"] < attrs["start"]:
+            raise ValidationError({"end": [_("The end of the period cannot be before its start.")]})
+        return attrs
+
+
+class ComputedReportView(APIView):
+    """Base of the reports computed per request: query parameters validated by `query_serializer`, rows from
+    `rows(user, **query)`, answered as {<query>, count, results} in JSON, or the rows as CSV or XLSX."""
+
+    permission_classes = [ScopedPermission]
+    scope_action = VIEW
+    renderer_classes = REPORT_RENDERERS
+    query_serializer: type[ReportQuery]
+    row_serializer: type[serializers.Serializer]
+    report_columns: list[tuple[str, str, str]] = []
+    report_name = "report"
+
+    def rows(self, *, user, **query) -> list:
+        """The report's rows for the user and the validated query."""
+        raise NotImplementedError
+
+    def get(self, request):
+        query = self.query_serializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        rows = self.rows(user=request.user, **query.validated_data)
+        results = self.row_serializer(rows, many=True, context={"request": request, **query.validated_data}).data
+        return Response({**query.data, "count": len(results), "results": results})
+
+
+def envelope(name: str, query: type[ReportQuery], row: type[serializers.Serializer]) -> type[serializers.Serializer]:
+    """The schema of a computed report's answer: its query's values, the row count and the rows."""
+    fields = {field_name: type(field)(**{**field._kwargs, "required": field_name != "plan"})
+              for field_name, field in query().fields.items()}
+    return type(name, (serializers.Serializer,), {
+        **fields, "count": serializers.IntegerField(), "results": row(many=True),
+        "__doc__": f"{name}: the query, the number of rows and the rows.",
+    })
+
+
+class BreakdownSerializer(serializers.Serializer):
+    """Records counted per category (platform domain, project field, lab kind)."""
+
+    key = serializers.CharField()
+    name = serializers.CharField()
+    count = serializers.IntegerField()
+    label = serializers.SerializerMethodField()
+
+    def get_label(self, item) -> str:
+        return f"{item['name']} {item['count']}"
+
+
+class RecordSerializer(serializers.Serializer):
+    """A record behind a figure: its kind (filing, lab, platform, benchmark_project, park), id, name, and the
+    figure it contributes (万元; for filings)."""
+
+    kind = serializers.CharField()
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    value = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True)
+
+
+class PlanProgressRowSerializer(serializers.Serializer):
+    """One target: goal (and upper goal), actual in the target's unit (null where hidden), share met in %, the
+    records counted, missing categories, the breakdown, the first records and the address of all of them."""
+
+    code = serializers.CharField(source="target.code")
+    plan = serializers.CharField(source="target.plan")
+    title = serializers.CharField(source="target.title")
+    metric = serializers.CharField(source="target.metric")
+    metric_name = serializers.CharField(source="target.get_metric_display")
+    unit = serializers.CharField(source="target.unit")
+    unit_name = serializers.CharField(source="target.get_unit_display")
+    deadline = serializers.IntegerField(source="target.year")
+    threshold = serializers.DecimalField(source="target.threshold", max_digits=14, decimal_places=2, allow_null=True)
+    goal = serializers.DecimalField(source="target.goal", max_digits=14, decimal_places=2)
+    goal_upper = serializers.DecimalField(source="target.goal_upper", max_digits=14, decimal_places=2, allow_null=True)
+    actual = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True)
+    share = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    met = serializers.BooleanField(allow_null=True)
+    counted = serializers.IntegerField()
+    missing = serializers.ListField(child=serializers.CharField())
+    breakdown = BreakdownSerializer(many=True)
+    records = RecordSerializer(many=True)
+    records_url = serializers.SerializerMethodField()
+
+    def get_records_url(self, row) -> str:
+        """Address of every record behind the figure (the drill-down)."""
+        path = reverse("api:report-plan-progress-records", args=[row.target.code])
+        query = urlencode({"year": self.context["year"], "as_of": self.context["as_of"].isoformat()})
+        return self.context["request"].build_absolute_uri(f"{path}?{query}")
+
+
+class PlanProgressReportView(ComputedReportView):
+    """Plan progress: for each plan target, the goal, the actual from the records (approved filings of the year;
+    labs, platforms and projects as of a date), the share met, and the records behind the figure."""
+
+    query_serializer = PlanProgressQuery
+    row_serializer = PlanProgressRowSerializer
+    report_name = "plan-progress"
+    report_columns = [
+        ("code", "目标编码", "text"), ("title", "目标", "text"), ("metric_name", "指标", "text"),
+        ("deadline", "目标年份", "int"), ("goal", "目标值", "decimal"), ("goal_upper", "目标上限", "decimal"),
+        ("unit_name", "单位", "text"), ("actual", "实际值", "decimal"), ("share", "完成比例（%）", "decimal"),
+        ("met", "是否达成", "bool"), ("counted", "依据记录数", "int"), ("missing", "尚缺领域", "text"),
+        ("breakdown", "分布", "text"), ("records", "依据记录（前50条）", "text"),
+        ("records_url", "全部依据记录", "text"),
+    ]
+
+    def rows(self, *, user, year, as_of, plan=None):
+        return plan_progress(user=user, year=year, on=as_of, plan=plan)
+
+    @extend_schema(parameters=[PlanProgressQuery], responses=envelope("PlanProgressReport", PlanProgressQuery,
+                                                                      PlanProgressRowSerializer))
+    def get(self, request):
+        return super().get(request)
+
+
+class TargetRecordSerializer(RecordSerializer):
+    """A record behind a plan target's figure."""
+
+    def to_representation(self, instance):
+        return super().to_representation(record_row(metric=self.context["metric"], record=instance))
+
+
+class PlanTargetRecordsView(ReportView):
+    """Every record behind a plan target's figure for a year and date (the drill-down of plan progress)."""
+
+    serializer_class = TargetRecordSerializer
+    filter_backends = []
+    report_name = "plan-target-records"
+    report_columns = [("kind", "类型", "text"), ("id", "编号", "int"), ("name", "名称", "text"),
+                      ("value", "数值（万元）", "decimal")]
+
+    def get_queryset(self):
+        query = PlanProgressQuery(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        target = get_object_or_404(PlanTarget.objects.restrict(self.request.user, VIEW), code=self.kwargs["code"])
+        self.metric = METRICS[target.metric]
+        records = target_records(target=target, user=self.request.user, year=query.validated_data["year"],
+                                 on=query.validated_data["as_of"])
+        return records.order_by(*([f"-{self.metric.figure}", "pk"] if self.metric.figure else ["pk"]))
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "metric": getattr(self, "metric", None)}
+
+    @extend_schema(parameters=[PlanProgressQuery])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class DistrictRowSerializer(serializers.Serializer):
+    """One district: parks, enterprises, tenants, the year's approved revenue (万元; null where hidden), tiers held,
+    labs, platforms, projects, leasable and let area (m²) and occupancy (%)."""
+
+    district = serializers.IntegerField()
+    district_code = serializers.CharField()
+    district_name = serializers.CharField()
+    parks = serializers.IntegerField()
+    enterprises = serializers.IntegerField()
+    tenants = serializers.IntegerField()
+    filed = serializers.IntegerField()
+    revenue = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True)
+    digital_human_revenue = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True)
+    designated_innovative = serializers.IntegerField()
+    designated_specialised = serializers.IntegerField()
+    designated_little_giant = serializers.IntegerField()
+    designated_single_champion = serializers.IntegerField()
+    labs = serializers.IntegerField()
+    platforms = serializers.IntegerField()
+    projects = serializers.IntegerField()
+    leasable_area = serializers.DecimalField(max_digits=16, decimal_places=2)
+    let_area = serializers.DecimalField(max_digits=16, decimal_places=2)
+    occupancy = serializers.DecimalField(max_digits=7, decimal_places=2, allow_null=True)
+
+
+class DistrictOverviewReportView(ComputedReportView):
+    """The district overview: per district, enterprises, tenants, revenue, tiers, labs, platforms, projects, parks
+    and occupancy, over the records the user may see."""
+
+    query_serializer = DistrictOverviewQuery
+    row_serializer = DistrictRowSerializer
+    report_name = "district-overview"
+    report_columns = [
+        ("district_code", "区划代码", "text"), ("district_name", "区", "text"), ("parks", "园区数", "int"),
+        ("enterprises", "企业数", "int"), ("tenants", "入驻企业数", "int"), ("filed", "已审核年报企业数", "int"),
+        ("revenue", "营业收入（万元）", "decimal"), ("digital_human_revenue", "数字人业务收入（万元）", "decimal"),
+        *[(f"designated_{tier}", f"{name}（家）", "int") for tier, name in TIER_HEADERS],
+        ("labs", "实验室和创新中心数", "int"), ("platforms", "共性技术平台数", "int"),
+        ("projects", "应用标杆项目数", "int"),
+        ("leasable_area", "可租面积（平方米）", "decimal"), ("let_area", "已租面积（平方米）", "decimal"),
+        ("occupancy", "出租率（%）", "decimal"),
+    ]
+
+    def rows(self, *, user, year, on):
+        return district_overview(user=user, year=year, on=on)
+
+    @extend_schema(parameters=[DistrictOverviewQuery], responses=envelope("DistrictOverviewReport",
+                                                                          DistrictOverviewQuery, DistrictRowSerializer))
+    def get(self, request):
+        return super().get(request)
+
+
+class EndingTenancySerializer(serializers.Serializer):
+    """A tenancy ending within 90 days of the report's date."""
+
+    tenancy = serializers.IntegerField()
+    enterprise = serializers.IntegerField()
+    name = serializers.CharField()
+    unit = serializers.CharField()
+    end = serializers.DateField()
+    days = serializers.IntegerField()
+    label = serializers.CharField()
+
+
+class NotFiledSerializer(serializers.Serializer):
+    """A tenant that has not filed for the year."""
+
+    enterprise = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class ParkRowSerializer(serializers.Serializer):
+    """One park: units, leasable and let area (m²), occupancy (%) and tenants on the date; let area-days and
+    occupancy over the period; tenancies ending within 30 / 60 / 90 days; tenants that have not filed."""
+
+    park_id = serializers.IntegerField()
+    park_name = serializers.CharField()
+    district_name = serializers.CharField()
+    units = serializers.IntegerField()
+    leasable_area = serializers.DecimalField(max_digits=16, decimal_places=2)
+    let_area = serializers.DecimalField(max_digits=16, decimal_places=2)
+    occupancy = serializers.DecimalField(max_digits=7, decimal_places=2, allow_null=True)
+    tenants = serializers.IntegerField()
+    area_days = serializers.DecimalField(max_digits=22, decimal_places=2)
+    leasable_area_days = serializers.DecimalField(max_digits=22, decimal_places=2)
+    period_occupancy = serializers.DecimalField(max_digits=7, decimal_places=2, allow_null=True)
+    ending_30 = serializers.IntegerField()
+    ending_60 = serializers.IntegerField()
+    ending_90 = serializers.IntegerField()
+    ending = EndingTenancySerializer(many=True)
+    not_filed_year = serializers.IntegerField()
+    not_filed_count = serializers.IntegerField()
+    not_filed = NotFiledSerializer(many=True)
+
+
+class ParkReportView(ComputedReportView):
+    """The park report: units, tenants and occupancy on a date and over a period (area-days), tenancies ending in
+    the next 30 / 60 / 90 days, and tenants that have not filed for last year."""
+
+    query_serializer = ParkReportQuery
+    row_serializer = ParkRowSerializer
+    report_name = "park-report"
+    report_columns = [
+        ("park_name", "园区", "text"), ("district_name", "区", "text"), ("units", "单元数", "int"),
+        ("leasable_area", "可租面积（平方米）", "decimal"), ("let_area", "已租面积（平方米）", "decimal"),
+        ("occupancy", "出租率（%）", "decimal"), ("tenants", "入驻企业数", "int"),
+        ("area_days", "期间已租面积天数（平方米·天）", "decimal"),
+        ("leasable_area_days", "期间可租面积天数（平方米·天）", "decimal"),
+        ("period_occupancy", "期间出租率（%）", "decimal"), ("ending_30", "30天内到期租约数", "int"),
+        ("ending_60", "60天内到期租约数", "int"), ("ending_90", "90天内到期租约数", "int"),
+        ("ending", "90天内到期租约", "text"), ("not_filed_year", "年报年度", "int"),
+        ("not_filed_count", "未报年报入驻企业数", "int"), ("not_filed", "未报年报入驻企业", "text"),
+    ]
+
+    def rows(self, *, user, on, start, end):
+        return park_report(user=user, on=on, start=start, end=end)
+
+    @extend_schema(parameters=[ParkReportQuery], responses=envelope("ParkReport", ParkReportQuery, ParkRowSerializer))
+    def get(self, request):
+        return super().get(request)

@@ -1,0 +1,17 @@
+"""Reads of the registry: tier summaries, plan progress, the district overview and the park report."""
+
+from .cells import hide_small_cells
+from .places import district_overview, park_report
+from .plan_progress import plan_progress, target_records
+from .tier_summary import (
+    rd_intensity,
+    tier_summary_compute,
+    tier_summary_groups,
+    tier_summary_latest,
+    tier_summary_sql,
+)
+
+__all__ = [
+    "district_overview", "hide_small_cells", "park_report", "plan_progress", "rd_intensity", "target_records",
+    "tier_summary_compute", "tier_summary_groups", "tier_summary_latest", "tier_summary_sql",
+]

@@ -1,0 +1,161 @@
+"""Plan progress: each target's goal, the actual figure from the records, the share met and the records behind it.
+
+What each metric counts (the records behind the figure are exactly the rows the figure is computed from):
+- industry scale: the digital-human revenue of the year's approved filings (万元, shown in the target's unit);
+- enterprises over a revenue threshold: approved filings of the year whose revenue is above the threshold;
+- labs / platforms: in operation, established / launched on or before the date (or with no date recorded);
+- benchmark projects: selected or accepted, of the year or before;
+- featured parks: parks recognised as featured.
+Every record set is scoped to what the user may see, so a park administrator's progress covers their parks.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Count, Q, Sum
+
+from enterprises.models import AnnualFiling
+from parks.models import Park
+from parks.scoping import VIEW
+
+from ..choices import LabKind, OperatingStatus, PlatformDomain, ProjectField, ProjectStatus, TargetMetric, TargetUnit
+from ..models import BenchmarkProject, Lab, PlanTarget, Platform
+from .cells import hide_small_cells
+
+INLINE_RECORDS = 50  # records listed in the report row; the drill-down lists all of them
+TO_UNIT = {TargetUnit.YUAN_100M: Decimal(10000)}  # money is summed in 万元; divide by this for the target's unit
+
+
+@dataclass(frozen=True)
+class Metric:
+    """How a target's metric is measured: its records, what is summed (None: counted), how a record reads."""
+
+    kind: str
+    records: Callable[[PlanTarget, int, datetime.date], models.QuerySet]
+    name: Callable[[models.Model], str]
+    summed: str | None = None  # money field (万元) summed over the records
+    figure: str | None = None  # field shown beside each record
+    breakdown: str | None = None
+    choices: type[models.TextChoices] | None = None
+
+
+def _filings(year: int):
+    return AnnualFiling.objects.current().filter(year=year).select_related("enterprise")
+
+
+def _in_operation(date_field: str, on: datetime.date) -> Q:
+    return Q(status=OperatingStatus.ACTIVE) & (Q(**{f"{date_field}__lte": on}) | Q(**{f"{date_field}__isnull": True}))
+
+
+def labs_in_operation(*, on: datetime.date):
+    """Labs and innovation centres in operation on a date (established by then, or with no date recorded)."""
+    return Lab.objects.filter(_in_operation("established", on))
+
+
+def platforms_in_operation(*, on: datetime.date):
+    """Common technology platforms in operation on a date (launched by then, or with no date recorded)."""
+    return Platform.objects.filter(_in_operation("launched", on))
+
+
+def benchmark_projects_selected(*, year: int):
+    """Benchmark projects selected or accepted, of the year or before."""
+    return BenchmarkProject.objects.filter(status__in=[ProjectStatus.SELECTED, ProjectStatus.ACCEPTED], year__lte=year)
+
+
+METRICS: dict[str, Metric] = {
+    TargetMetric.INDUSTRY_SCALE: Metric(
+        kind="filing", records=lambda t, year, on: _filings(year).filter(digital_human_revenue__gt=0),
+        name=lambda filing: filing.enterprise.name, summed="digital_human_revenue", figure="digital_human_revenue",
+    ),
+    TargetMetric.ENTERPRISES_OVER_REVENUE: Metric(
+        kind="filing", records=lambda t, year, on: _filings(year).filter(revenue__gt=t.threshold),
+        name=lambda filing: filing.enterprise.name, figure="revenue",
+    ),
+    TargetMetric.LABS: Metric(
+        kind="lab", records=lambda t, year, on: labs_in_operation(on=on),
+        name=lambda lab: lab.name, breakdown="kind", choices=LabKind,
+    ),
+    TargetMetric.PLATFORMS: Metric(
+        kind="platform", records=lambda t, year, on: platforms_in_operation(on=on),
+        name=lambda platform: platform.name, breakdown="domain", choices=PlatformDomain,
+    ),
+    TargetMetric.BENCHMARK_PROJECTS: Metric(
+        kind="benchmark_project", records=lambda t, year, on: benchmark_projects_selected(year=year),
+        name=lambda project: project.name, breakdown="field", choices=ProjectField,
+    ),
+    TargetMetric.FEATURED_PARKS: Metric(
+        kind="park", records=lambda t, year, on: Park.objects.filter(featured=True), name=lambda park: park.name,
+    ),
+}
+
+
+@dataclass
+class Progress:
+    """One target's progress: the actual figure in the target's unit, the records counted, the share met."""
+
+    target: PlanTarget
+    actual: Decimal | None
+    counted: int
+    records: list[dict] = field(default_factory=list)
+    breakdown: list[dict] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def share(self) -> Decimal | None:
+        """The actual as a percentage of the goal, two decimals (None where the actual is hidden)."""
+        if self.actual is None:
+            return None
+        return (Decimal(self.actual) * 100 / self.target.goal).quantize(Decimal("0.01"))
+
+    @property
+    def met(self) -> bool | None:
+        """Whether the actual reaches the goal (its lower end for a range)."""
+        return None if self.actual is None else self.actual >= self.target.goal
+
+
+def target_records(*, target: PlanTarget, year: int, on: datetime.date, user) -> models.QuerySet:
+    """The records behind a target's figure for a year and date, among those the user may see."""
+    metric = METRICS[target.metric]
+    return metric.records(target, year, on).restrict(user, VIEW)
+
+
+def record_row(*, metric: Metric, record) -> dict:
+    """A record behind a figure as a report row: its kind, id, name and figure (万元, where one is shown)."""
+    return {"kind": metric.kind, "id": record.pk, "name": metric.name(record),
+            "value": getattr(record, metric.figure) if metric.figure else None}
+
+
+def _progress(*, target: PlanTarget, year: int, on: datetime.date, user) -> Progress:
+    metric = METRICS[target.metric]
+    records = target_records(target=target, year=year, on=on, user=user)
+    totals = records.aggregate(counted=Count("pk"), **({"summed": Sum(metric.summed)} if metric.summed else {}))
+    if metric.summed:
+        actual = (totals["summed"] or Decimal(0)) / TO_UNIT.get(target.unit, 1)
+        actual = actual.quantize(Decimal("0.01"))
+    else:
+        actual = Decimal(totals["counted"])
+    progress = Progress(target=target, actual=actual, counted=totals["counted"])
+    order = [f"-{metric.figure}", "pk"] if metric.figure else ["pk"]
+    progress.records = [record_row(metric=metric, record=record)
+                        for record in records.order_by(*order)[:INLINE_RECORDS]]
+    if metric.breakdown:
+        counts = dict(records.order_by().values_list(metric.breakdown).annotate(n=Count("pk")))
+        progress.breakdown = [{"key": key, "name": str(label), "count": counts.get(key, 0)}
+                              for key, label in metric.choices.choices]
+        progress.missing = [item["name"] for item in progress.breakdown if not item["count"]]
+    return progress
+
+
+def plan_progress(*, user, year: int, on: datetime.date, plan: str | None = None) -> list[Progress]:
+    """Every target's progress (of one plan, if named) for a year and as of a date, scoped to the user; money
+    figures over fewer than SMALL_CELL_MIN records are hidden from users outside the bureau."""
+    targets = PlanTarget.objects.restrict(user, VIEW)
+    if plan:
+        targets = targets.filter(plan=plan)
+    rows = [_progress(target=target, year=year, on=on, user=user) for target in targets]
+    summed = [row for row in rows if METRICS[row.target.metric].summed]
+    hide_small_cells(rows=summed, user=user, count="counted", money=("actual",))
+    return rows
