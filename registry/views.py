@@ -3,7 +3,6 @@ user's of their own enterprise. The page holds no figures itself: its script rea
 the session, so every chart is scoped exactly as the API is."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Max
 from django.shortcuts import render
 from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
@@ -14,7 +13,7 @@ from enterprises.models import AnnualFiling, Enterprise
 from parks.models import Park
 from parks.scoping import CHANGE, VIEW, user_scope
 
-from .models import PlanTarget, ReportRun
+from .models import ReportRun
 from .selectors import tier_summary_latest
 
 API = "/api/v1/"
@@ -60,6 +59,9 @@ def _strings() -> dict[str, str]:
         "leasableArea": _("Leasable area (m²)"),
         "letArea": _("Let area (m²)"),
         "tenants": _("Tenants"),
+        "ending90": _("Tenancies ending within 90 days"),
+        "notFiled": _("Tenants not filed"),
+        "on": _("on"),
         "enterprises": _("Enterprises"),
         "revenue": _("Revenue (万元)"),
         "dhRevenue": _("Digital-human revenue (万元)"),
@@ -92,10 +94,8 @@ def dashboard(request):
     reports = {name: _served(path) if shown[name] else None for name, path in REPORTS.items()}
     if summary_run is None:
         reports["tiers"] = None  # the report answers 404 until a first run: nothing to ask for
-    plan_year = PlanTarget.objects.aggregate(year=Max("year"))["year"]
     config = {
         "reports": reports,
-        "planYear": plan_year,
         "tierLevel": "district" if scope.bureau else "park",
         "tiers": {tier.value: str(SHORT_TIER_NAMES[tier]) for tier in Tier},
         "enterprises": [

@@ -14,6 +14,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
 from enterprises.models import EnterpriseMembership
 from parks.models import District, ParkMembership
@@ -22,7 +23,9 @@ from registry.models import ReportRun
 from registry.services import report_run_execute
 from tests.factories import (
     EnterpriseFactory,
+    LabFactory,
     ParkFactory,
+    PlatformFactory,
     TenancyFactory,
     TierDesignationFactory,
     UnitFactory,
@@ -39,6 +42,7 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
 PASSWORD = "pw"  # the factories' password
 SUMMARY_YEAR = 2024
+PLAN_YEAR = timezone.localdate().year - 1  # the year plan progress reports by default
 
 
 def pytest_collection_modifyitems(items):
@@ -80,6 +84,7 @@ def page(browser, live_server):
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
     page.live_url = live_server.url
     yield page
+    page.wait_for_load_state("networkidle")  # no request still in the live server when its database goes
     context.close()
     assert not problems, "\n".join(problems)
 
@@ -161,7 +166,7 @@ def world(live_server):
     seeding.load_districts(tally=seeding.new_tally())
     seeding.load_plan_targets(tally=seeding.new_tally())
     chaoyang, tongzhou = District.objects.get(code="110105"), District.objects.get(code="110112")
-    park = ParkFactory(name="朝阳数字人基地", district=chaoyang)
+    park = ParkFactory(name="朝阳数字人基地", district=chaoyang, featured=True)
     other_park = ParkFactory(name="通州数字人产业园", district=tongzhou)
     units = [UnitFactory(park=park, room=f"10{i}", area=Decimal(area)) for i, area in enumerate(("300", "200", "500"))]
     other_unit = UnitFactory(park=other_park, room="201", area=Decimal("400"))
@@ -176,6 +181,13 @@ def world(live_server):
     approved_filing(enterprise=neighbour, year=SUMMARY_YEAR, revenue=Decimal("30000"), rd_expense=Decimal("1500"))
     approved_filing(enterprise=theirs, year=SUMMARY_YEAR)
     TierDesignationFactory(enterprise=neighbour)
+    # Last year's figures and records, for the plan's progress.
+    approved_filing(enterprise=neighbour, year=PLAN_YEAR, revenue=Decimal("120000"),
+                    digital_human_revenue=Decimal("100000"), main_revenue=Decimal("110000"))
+    for _ in range(3):
+        LabFactory(host=ours, park=park)
+    for _ in range(2):
+        PlatformFactory(operator=neighbour, park=park)
     TierDesignationFactory(enterprise=theirs)
     report_run_execute(run_id=ReportRun.objects.create(year=SUMMARY_YEAR).pk)
 

@@ -12,13 +12,12 @@ from enterprises.selectors import enterprise_assessment
 from registry.models import TierSummary
 from tests.factories import AnnualFilingFactory
 
-from .conftest import assert_drawn, chart_state, login, number, open_dashboard, series, shot, switch_language
+from .conftest import assert_drawn, login, number, open_dashboard, series, shot, switch_language
 
 
-def occupancy_shown(page, park_name: str) -> Decimal | None:
-    """The park's occupancy (%) in the table under the occupancy chart (None while that report is not served)."""
-    if chart_state(page, "parks") != "ready":
-        return None
+def occupancy_shown(page, park_name: str) -> Decimal:
+    """The park's occupancy (%) in the table under the occupancy chart, once the chart is drawn."""
+    assert_drawn(page, "parks")
     row = page.locator('[data-table="parks"] tbody tr', has_text=park_name)
     return number(row.locator("td").nth(4).inner_text())
 
@@ -40,11 +39,9 @@ def test_park_administrator_adds_a_tenancy_and_sees_occupancy_change(page, world
     drawn = series(page, "tiers")
     assert sum(sum(s["data"]) for s in drawn[0::2]) == sum(row.designated for row in park_rows) == 1
     assert world.other_park.name not in page.inner_text('[data-table="tiers"]')  # another park's rows
-    before = occupancy_shown(page, world.park.name)
-    if before is not None:
-        assert_drawn(page, "parks")
-        assert before == Decimal("50.0")  # 500 of 1,000 m² let
-        assert world.other_park.name not in page.inner_text('[data-table="parks"]')
+    assert occupancy_shown(page, world.park.name) == Decimal("50.0")  # 500 of 1,000 m² let
+    assert series(page, "parks")[0]["data"] == [50]
+    assert world.other_park.name not in page.inner_text('[data-table="parks"]')  # another park's
 
     page.goto(f"{page.live_url}/admin/enterprises/tenancy/add/")
     choose(page, "enterprise", "新来", world.newcomer.short_name)
@@ -58,9 +55,8 @@ def test_park_administrator_adds_a_tenancy_and_sees_occupancy_change(page, world
 
     open_dashboard(page)
     shot(page, "05-park-admin-dashboard-after-tenancy")
-    after = occupancy_shown(page, world.park.name)
-    if before is not None:
-        assert after == Decimal("100.0")  # the 500 m² unit let too
+    assert occupancy_shown(page, world.park.name) == Decimal("100.0")  # the 500 m² unit let too
+    assert series(page, "parks")[0]["data"] == [100]
 
 
 def test_enterprise_user_fills_in_and_submits_a_filing(page, world):

@@ -89,7 +89,7 @@
 
   // --- charts ----------------------------------------------------------------------------------------------
   async function planChart(el, tableEl) {
-    const data = await load(config.reports.plan, config.planYear ? {year: config.planYear} : {});
+    const data = await load(config.reports.plan);
     const rows = rowsOf(data);
     if (!rows.length) return note(el, t.noData, "empty");
     const shares = rows.map(function (r) { return number(r.share); });
@@ -115,7 +115,9 @@
     table(tableEl, data.year ? t.year + " " + data.year : "", [t.target, t.goal, t.actual, t.share, t.met],
       rows.map(function (r) {
         const goal = show(r.goal) + (r.goal_upper ? "–" + show(r.goal_upper) : "");
-        return [r.title, goal + " " + (r.unit_name || ""), show(r.actual), show(r.share, 1), r.met ? t.met : t.notMet];
+        const met = r.met === null || r.met === undefined ? "—" : (r.met ? t.met : t.notMet);
+        const unit = r.unit === "count" ? "" : " " + (r.unit_name || "");  // a count needs no unit
+        return [r.title, goal + unit, show(r.actual), show(r.share, 1), met];
       }), [false, true, true, true, false]);
   }
 
@@ -168,7 +170,8 @@
   }
 
   async function parkChart(el, tableEl) {
-    const rows = rowsOf(await load(config.reports.parks));
+    const data = await load(config.reports.parks);
+    const rows = rowsOf(data);
     if (!rows.length) return note(el, t.noData, "empty");
     const rates = rows.map(function (r) { return percentOf(r.let_area, r.leasable_area, r.occupancy); });
     draw(el, {
@@ -184,15 +187,17 @@
         }},
       }],
     });
-    table(tableEl, t.occupancy, [t.park, t.district, t.leasableArea, t.letArea, t.occupancy, t.tenants],
+    table(tableEl, data.on ? t.on + " " + data.on : "",
+      [t.park, t.district, t.leasableArea, t.letArea, t.occupancy, t.tenants, t.ending90, t.notFiled],
       rows.map(function (r, i) {
         return [r.park_name, r.district_name || "—", show(r.leasable_area), show(r.let_area), show(rates[i], 1),
-                show(r.tenants)];
-      }), [false, false, true, true, true, true]);
+                show(r.tenants), show(r.ending_90), show(r.not_filed_count)];
+      }), [false, false, true, true, true, true, true, true]);
   }
 
   async function districtChart(el, tableEl) {
-    const rows = rowsOf(await load(config.reports.districts));
+    const data = await load(config.reports.districts);
+    const rows = rowsOf(data);
     if (!rows.length) return note(el, t.noData, "empty");
     const names = rows.map(function (r) { return r.district_name; });
     draw(el, {
@@ -208,7 +213,7 @@
          data: rows.map(function (r) { return number(r.tenants) || 0; })},
       ],
     });
-    table(tableEl, t.district, [t.district, t.enterprises, t.tenants, t.revenue, t.dhRevenue, t.occupancy],
+    table(tableEl, data.year ? t.year + " " + data.year : "", [t.district, t.enterprises, t.tenants, t.revenue, t.dhRevenue, t.occupancy],
       rows.map(function (r) {
         return [r.district_name, show(r.enterprises), show(r.tenants), show(r.revenue), show(r.digital_human_revenue),
                 show(percentOf(r.let_area, r.leasable_area, r.occupancy), 1)];
