@@ -42,6 +42,12 @@ def change_source(source: str, origin: str = "", *, user_id: int | None = None):
         _acting_user.reset(user_token)
 
 
+def history_stamp() -> dict:
+    """The source and origin of changes made now, as historical-row fields (for bulk writes, which send no signal)."""
+    source, origin = _current.get()
+    return {"history_source": source, "history_origin": origin}
+
+
 def set_change_source(source: str, origin: str = "") -> None:
     """Attribute every later change of this context (a process run by manage.py) to a source and origin."""
     _current.set((source, origin[:200]))

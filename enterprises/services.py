@@ -87,11 +87,19 @@ def filing_submit(*, filing: AnnualFiling, user) -> AnnualFiling:
     missing = filing.missing_for_submission()
     if missing:
         raise ValidationError({name: [_("Required before submission.")] for name in missing})
-    enterprise = filing.enterprise
-    filing.park_id, filing.district_id = enterprise.park_id, enterprise.district_id
-    filing.status, filing.submitted_at, filing.submitted_by = FilingStatus.SUBMITTED, timezone.now(), user
-    filing.return_reason = ""
+    filing_stamp_submitted(filing=filing, enterprise=filing.enterprise, user=user, now=timezone.now())
     return _save(filing)
+
+
+# Fields a submission sets (filing_stamp_submitted).
+SUBMISSION_FIELDS = ("park", "district", "status", "submitted_at", "submitted_by", "return_reason")
+
+
+def filing_stamp_submitted(*, filing: AnnualFiling, enterprise: Enterprise, user, now) -> None:
+    """Mark a filing submitted now by the user, with the enterprise's park and district (its reviewer); unsaved."""
+    filing.park_id, filing.district_id = enterprise.park_id, enterprise.district_id
+    filing.status, filing.submitted_at, filing.submitted_by = FilingStatus.SUBMITTED, now, user
+    filing.return_reason = ""
 
 
 def _check_reviewer(filing: AnnualFiling, user) -> None:

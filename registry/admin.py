@@ -5,7 +5,7 @@ from django.contrib import admin
 from config.admin import ScopedAdmin, ScopedPermissionsMixin
 from config.admin_export import ExportActionsMixin
 
-from .models import BenchmarkProject, Lab, PlanTarget, Platform, ReportRun
+from .models import BenchmarkProject, FileJob, Lab, PlanTarget, Platform, ReportRun
 
 
 @admin.register(Lab)
@@ -66,3 +66,24 @@ class ReportRunAdmin(ExportActionsMixin, ScopedPermissionsMixin, admin.ModelAdmi
 
     def get_queryset(self, request):
         return super().get_queryset(request).restrict(request.user)
+
+
+@admin.register(FileJob)
+class FileJobAdmin(ExportActionsMixin, ScopedPermissionsMixin, admin.ModelAdmin):
+    """File jobs (imports and exports run by Celery), read-only: started over the API; each user sees their own
+    (exported like every list)."""
+
+    list_display = ["id", "kind", "subject", "file_format", "dry_run", "status", "processed", "total", "created",
+                    "finished", "started_by"]
+    list_filter = ["kind", "subject", "status"]
+    list_select_related = ["started_by"]
+    exclude = ["data"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("data").restrict(request.user)

@@ -95,6 +95,28 @@ class RunStatus(models.TextChoices):
 ACTIVE_RUN_STATUSES = (RunStatus.PENDING, RunStatus.RUNNING)
 
 
+class FileJobKind(models.TextChoices):
+    """Whether a file job reads an uploaded file into the registry or writes a register to a file."""
+
+    IMPORT = "import", _("Import")
+    EXPORT = "export", _("Export")
+
+
+class FileSubject(models.TextChoices):
+    """The register a file job imports or exports."""
+
+    ENTERPRISES = "enterprises", _("Enterprises")
+    TENANCIES = "tenancies", _("Tenancies")
+    FILINGS = "filings", _("Annual filings")
+
+
+class FileFormat(models.TextChoices):
+    """Format of a job's file."""
+
+    XLSX = "xlsx", "XLSX"
+    CSV = "csv", "CSV"
+
+
 class SummaryLevel(models.TextChoices):
     """The place a tier-summary row covers."""
 

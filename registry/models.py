@@ -11,11 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from config.history import audit_history
 from enterprises.models import Enterprise
 from parks.models import District, Park
-from parks.scoping import VIEW, RestrictedQuerySet, Rule
+from parks.scoping import ADD, VIEW, RestrictedQuerySet, Rule, user_scope
 
 from .choices import (
     ACTIVE_RUN_STATUSES,
     DigitalHumanKind,
+    FileFormat,
+    FileJobKind,
+    FileSubject,
     LabKind,
     OperatingStatus,
     PlatformDomain,
@@ -299,3 +302,69 @@ class TierSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.level} {self.district or ''} {self.park or ''} {self.tier}"
+
+
+class FileJobQuerySet(RestrictedQuerySet):
+    """File jobs, scoped to their owner: each user sees the jobs they started (the bureau sees every job)."""
+
+    def restrict(self, user, action: str = VIEW):
+        """The jobs the user started (every job for the bureau; none for an anonymous user)."""
+        if user_scope(user).bureau:
+            return self
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.filter(started_by=user)
+
+
+class FileJob(models.Model):
+    """A Celery job that imports an uploaded file or exports a register to a file: written pending before its
+    task is sent, then running (with its progress), then succeeded or failed (with the report or the error).
+
+    The file (uploaded, or produced) is kept in the row itself: a worker on another machine reads and writes it
+    through the database, which every process shares. Imports of small files are answered in their request and
+    leave no job.
+    """
+
+    kind = models.CharField(_("kind"), max_length=8, choices=FileJobKind.choices)
+    subject = models.CharField(_("register"), max_length=16, choices=FileSubject.choices)
+    file_format = models.CharField(_("format"), max_length=4, choices=FileFormat.choices)
+    dry_run = models.BooleanField(_("dry run"), default=False, help_text=_("Check every row; write nothing."))
+    status = models.CharField(_("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.PENDING)
+    total = models.PositiveIntegerField(_("rows in all"), null=True, blank=True)
+    processed = models.PositiveIntegerField(_("rows processed"), default=0)
+    report = models.JSONField(_("report"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    data = models.BinaryField(_("file"), null=True, blank=True, editable=False)
+    file_name = models.CharField(_("file name"), max_length=200, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("started by"),
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    started = models.DateTimeField(_("started"), null=True, blank=True)
+    finished = models.DateTimeField(_("finished"), null=True, blank=True)
+    task_id = models.CharField(_("task id"), max_length=64, blank=True)
+
+    objects = FileJobQuerySet.as_manager()
+    # Every signed-in user may start jobs; each sees their own (FileJobQuerySet.restrict).
+    scope_rule = Rule(authenticated=frozenset({VIEW, ADD}), park_admin=frozenset(), enterprise_user=frozenset())
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("file job")
+        verbose_name_plural = _("file jobs")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(finished__isnull=True) | Q(status__in=[RunStatus.SUCCEEDED, RunStatus.FAILED]),
+                name="file_job_finished_when_done",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=RunStatus.FAILED) | ~Q(error=""), name="file_job_failed_with_error",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=FileJobKind.EXPORT) | Q(data__isnull=False), name="file_job_import_has_file",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.get_subject_display()} #{self.pk} ({self.status})"

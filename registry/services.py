@@ -1,22 +1,25 @@
-"""Writes of the registry: report runs (Celery jobs computing snapshots) from their start to their end."""
+"""Writes of the registry: report runs (Celery jobs computing snapshots) and file jobs (imports and exports run
+by Celery), from their start to their end."""
 
 import datetime
 import traceback
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from kombu.exceptions import OperationalError as BrokerError
 
 from config.celery import app
 from config.history import Source, change_source
+from enterprises.imports import csv_chunks, export_queryset, export_rows, headers, read_table, table_import, xlsx_bytes
 from enterprises.selectors import tier_reference_date
 from enterprises.tiers import get_rule_set, rule_set_for
 
-from .choices import ACTIVE_RUN_STATUSES, RunKind, RunStatus
-from .models import ReportRun, TierSummary
+from .choices import ACTIVE_RUN_STATUSES, FileFormat, FileJobKind, RunKind, RunStatus
+from .models import FileJob, ReportRun, TierSummary
 from .selectors import tier_summary_compute
 
 RUN_TASK = "registry.run_report"
@@ -34,7 +37,7 @@ class RunConflict(Exception):
 
 
 class BrokerUnavailable(Exception):
-    """The broker refused the run's task; the run is marked failed."""
+    """The broker refused the task of a run (or file job); it is marked failed."""
 
     def __init__(self, run: ReportRun):
         super().__init__(str(run))
@@ -166,3 +169,151 @@ def tier_summaries_nightly() -> list[ReportRun]:
         except RunConflict as conflict:
             runs.append(conflict.run)
     return runs
+
+
+# --- file jobs: imports and exports run by Celery --------------------------------------------------------------
+FILE_JOB_TASK = "registry.run_file_job"
+
+
+def file_job_start(*, kind: str, subject: str, file_format: str, user, data: bytes | None = None,
+                   file_name: str = "", dry_run: bool = False, total: int | None = None) -> FileJob:
+    """Write a pending file job (with the uploaded file, for an import) and send its task once it is committed.
+
+    As for report runs, the broker is reached first: if it is down, the job is marked failed and
+    BrokerUnavailable raised (inside a request, the 503 rolls the job back with the rest).
+    """
+    job = FileJob.objects.create(kind=kind, subject=subject, file_format=file_format, started_by=user, data=data,
+                                 file_name=file_name[:200], dry_run=dry_run, total=total)
+    try:
+        with app.connection_for_write(transport_options=SEND_OPTIONS) as conn:
+            conn.ensure_connection(max_retries=SEND_OPTIONS["max_retries"])
+    except (BrokerError, OSError) as error:
+        _file_job_broker_failed(job, error)
+    transaction.on_commit(lambda: _file_job_send(job))
+    return job
+
+
+def _file_job_broker_failed(job: FileJob, error: Exception):
+    """Mark the job failed because the broker refused it, and say so."""
+    _file_job_finish(job, RunStatus.FAILED, error=_("The job queue (broker) is unavailable: %(error)s") % {
+        "error": error})
+    raise BrokerUnavailable(job) from error
+
+
+def _file_job_send(job: FileJob) -> None:
+    """Send a committed job's task (a broker lost since the check fails the job; the sweep is the last resort)."""
+    try:
+        with app.connection_for_write(transport_options=SEND_OPTIONS) as conn:
+            result = app.send_task(FILE_JOB_TASK, args=[job.pk], connection=conn, retry=False)
+    except (BrokerError, OSError) as error:
+        try:
+            _file_job_broker_failed(job, error)
+        except BrokerUnavailable:
+            return
+    FileJob.objects.filter(pk=job.pk, task_id="").update(task_id=result.id)
+    job.task_id = result.id
+
+
+def _file_job_finish(job: FileJob, status: str, *, error: str = "", **fields) -> None:
+    """Record a job's end (its own transaction, so a failure is recorded even when the work rolled back)."""
+    job.status, job.finished, job.error = status, timezone.now(), error
+    for name, value in fields.items():
+        setattr(job, name, value)
+    job.save(update_fields=["status", "finished", "error", *fields])
+
+
+class Progress:
+    """A running job's progress, written through a database connection of its own (in autocommit): the job's
+    writes wait uncommitted in their transaction, and a poller still sees how far it got."""
+
+    def __init__(self, job: FileJob):
+        self.job = job
+        self.connection = None
+
+    def __call__(self, processed: int) -> None:
+        """Record the rows processed so far."""
+        if self.connection is None:
+            self.connection = connections.create_connection(DEFAULT_DB_ALIAS)
+        table = self.connection.ops.quote_name(FileJob._meta.db_table)
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {table} SET processed = %s WHERE id = %s", [processed, self.job.pk])  # noqa: S608
+
+    def close(self) -> None:
+        """Close the progress connection."""
+        if self.connection is not None:
+            self.connection.close()
+
+
+def file_job_execute(*, job_id: int) -> FileJob | None:
+    """Run a pending file job: mark it running, import or export with progress, record the end.
+
+    A job already finished (failed by the sweep, then redelivered) is left as it is. The changes an import makes
+    are attributed in the history to the Celery job and to the user who started it.
+    """
+    with transaction.atomic():
+        job = FileJob.objects.select_for_update().filter(pk=job_id, status__in=ACTIVE_RUN_STATUSES).first()
+        if job is None:
+            return None
+        job.status, job.started = RunStatus.RUNNING, timezone.now()
+        job.save(update_fields=["status", "started"])
+    progress = Progress(job)
+    try:
+        with change_source(Source.CELERY, f"{FILE_JOB_TASK} job {job.pk}", user_id=job.started_by_id):
+            if job.kind == FileJobKind.IMPORT:
+                _file_job_import(job, progress)
+            else:
+                _file_job_export(job, progress)
+    except BaseException as error:  # also the soft time limit and a worker shutting down
+        if FileJob.objects.filter(pk=job.pk, status=RunStatus.RUNNING).exists():
+            _file_job_finish(job, RunStatus.FAILED,
+                             error=f"{type(error).__name__}: {error}\n{traceback.format_exc(limit=5)}")
+        raise
+    finally:
+        progress.close()
+    return job
+
+
+def _file_job_import(job: FileJob, progress: Progress) -> None:
+    """Import the job's file (all or nothing); failed, with the report, when a row is refused."""
+    try:
+        table = read_table(kind=job.subject, content=bytes(job.data), file_name=job.file_name)
+    except ValidationError as error:
+        _file_job_finish(job, RunStatus.FAILED, error=" ".join(error.messages))
+        return
+    report = table_import(table=table, user=job.started_by, dry_run=job.dry_run, on_progress=progress)
+    refused = len({e.row for e in report.errors})
+    error = ngettext("%(n)d row is refused; nothing was written.", "%(n)d rows are refused; nothing was written.",
+                     refused) % {"n": refused} if refused else ""
+    _file_job_finish(job, RunStatus.FAILED if refused else RunStatus.SUCCEEDED, error=error,
+                     report=report.as_dict(), processed=len(table.rows), total=len(table.rows))
+
+
+def _file_job_export(job: FileJob, progress: Progress) -> None:
+    """Write the register the job's user may see to the job's file."""
+    queryset = export_queryset(kind=job.subject, user=job.started_by)
+    total = queryset.count()
+    FileJob.objects.filter(pk=job.pk).update(total=total)
+    rows = export_rows(kind=job.subject, queryset=queryset, on_progress=progress)
+    if job.file_format == FileFormat.XLSX:
+        data = xlsx_bytes(header=headers(job.subject), rows=rows)
+    else:
+        data = "".join(csv_chunks(header=headers(job.subject), rows=rows)).encode("utf-8")
+    name = f"{job.subject}-{timezone.localdate():%Y%m%d}.{job.file_format}"
+    _file_job_finish(job, RunStatus.SUCCEEDED, data=data, file_name=name, total=total, processed=total,
+                     report={"rows": total})
+
+
+@transaction.atomic
+def file_job_sweep(*, now: datetime.datetime | None = None) -> int:
+    """Fail the file jobs stuck past the time limit (running since, or pending since created); how many."""
+    now = now or timezone.now()
+    limit = datetime.timedelta(seconds=settings.FILE_JOB_TIME_LIMIT + settings.REPORT_RUN_SWEEP_GRACE)
+    stuck = FileJob.objects.filter(status=RunStatus.RUNNING, started__lt=now - limit) | FileJob.objects.filter(
+        status=RunStatus.PENDING, created__lt=now - limit)
+    failed = 0
+    for job in stuck.defer("data").select_for_update(skip_locked=True):
+        message = _("Stopped: still %(status)s after the time limit of %(limit)s s.")
+        _file_job_finish(job, RunStatus.FAILED, error=message % {
+            "status": job.status, "limit": settings.FILE_JOB_TIME_LIMIT})
+        failed += 1
+    return failed

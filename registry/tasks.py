@@ -3,7 +3,15 @@
 from celery import shared_task
 from django.conf import settings
 
-from .services import RUN_TASK, report_run_execute, report_run_sweep, tier_summaries_nightly
+from .services import (
+    FILE_JOB_TASK,
+    RUN_TASK,
+    file_job_execute,
+    file_job_sweep,
+    report_run_execute,
+    report_run_sweep,
+    tier_summaries_nightly,
+)
 
 
 @shared_task(
@@ -17,8 +25,17 @@ def run_report(run_id: int) -> int | None:
 
 @shared_task(name="registry.sweep_report_runs")
 def sweep_report_runs() -> int:
-    """Fail the report runs stuck past their time limit."""
-    return report_run_sweep()
+    """Fail the report runs and file jobs stuck past their time limit."""
+    return report_run_sweep() + file_job_sweep()
+
+
+@shared_task(
+    name=FILE_JOB_TASK, time_limit=settings.FILE_JOB_TIME_LIMIT, soft_time_limit=settings.FILE_JOB_TIME_LIMIT - 30,
+)
+def run_file_job(job_id: int) -> str | None:
+    """Run a file job, an import or an export (its row was written pending before this task was sent)."""
+    job = file_job_execute(job_id=job_id)
+    return job.status if job else None
 
 
 @shared_task(name="registry.tier_summaries_nightly")

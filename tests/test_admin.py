@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from enterprises.models import Tenancy
-from registry.models import ReportRun
+from registry.models import FileJob, ReportRun
 
 from .factories import (
     AnnualFilingFactory,
@@ -38,6 +38,7 @@ def test_every_record_has_admin_pages_in_chinese(admin_client):
     LabFactory(), PlatformFactory(), BenchmarkProjectFactory(), PlanTargetFactory()
     ParkMembershipFactory(), EnterpriseMembershipFactory(), AnnualFilingFactory(), TierDesignationFactory()
     ReportRun.objects.create(year=2024)
+    FileJob.objects.create(kind="export", subject="enterprises", file_format="xlsx")
     models = [m for m in admin.site._registry if m._meta.app_label in APPS]
     assert {m.__name__ for m in models} >= {"District", "Park", "Unit", "Enterprise", "Tenancy", "Lab", "Platform",
                                             "BenchmarkProject", "PlanTarget", "ParkMembership",

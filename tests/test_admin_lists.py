@@ -24,7 +24,7 @@ from enterprises.models import AnnualFiling, Enterprise, Tenancy
 from enterprises.selectors import occupancy
 from parks.models import Park
 from registry.choices import RunStatus
-from registry.models import ReportRun
+from registry.models import FileJob, ReportRun
 
 from .factories import (
     AnnualFilingFactory,
@@ -385,6 +385,7 @@ def test_enterprise_export_writes_badges_as_text(as_park_admin, world):
 def test_every_scoped_changelist_offers_the_exports(as_bureau, world):
     make_one_of_each(world["mine"], world["star"])
     ReportRun.objects.create(year=2024)
+    FileJob.objects.create(kind="export", subject="enterprises", file_format="xlsx", started_by=world["bureau"])
     for model, model_admin in admin.site._registry.items():
         if model._meta.app_label not in APPS:
             continue
@@ -440,7 +441,7 @@ def test_history_pages_open_for_every_model(client, world, role):
 
 # --- query counts --------------------------------------------------------------------------------------------
 def populate(count: int, park_admin) -> None:
-    """`count` rows of every changelist, each in a new park kept by `park_admin`."""
+    """`count` rows of every changelist, each in a new park kept by `park_admin` (file jobs: theirs)."""
     for _ in range(count):
         park = ParkFactory()
         ParkMembershipFactory(park=park, user=park_admin)
@@ -454,6 +455,7 @@ def populate(count: int, park_admin) -> None:
         DistrictFactory()
         year = 2000 + ReportRun.objects.count()
         ReportRun.objects.create(year=year, status=RunStatus.SUCCEEDED, finished=timezone.now(), rows=3)
+        FileJob.objects.create(kind="export", subject="enterprises", file_format="xlsx", started_by=park_admin)
 
 
 def count_queries(client, url) -> int:

@@ -23,6 +23,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -32,7 +33,7 @@ from rest_framework.test import APIClient
 
 from enterprises.choices import ChainPosition, FilingStatus
 from registry.choices import DigitalHumanKind, LabKind, PlatformDomain, ProjectField, TargetMetric
-from registry.models import ReportRun
+from registry.models import FileJob, ReportRun
 from registry.services import report_run_execute
 
 from .conftest import token_client
@@ -283,6 +284,34 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
     "report-parks": {
         "list":                     (401, 200, 200, 200, 200, 200, 200),
     },
+    # Imports: any signed-in user posts a file; each row is checked as the API would check it (a refused row is
+    # a 400 naming it, nothing written). The body: a tenancy of E1 in P1's free unit (P1's administrators and the
+    # bureau may add it; P2's would put it outside their scope; enterprise users may not add tenancies).
+    # Jobs are their starter's (the target: P1's administrator's); templates are for everyone signed in.
+    "import-list": {
+        "list":                     (401, 200, 200, 200, 200, 200, 200),
+        "create":                   (401, 200, 200, 400, 400, 400, 400),
+    },
+    "import-detail": {
+        "retrieve":                 (401, 200, 200, 404, 404, 404, 404),
+    },
+    "import-template": {
+        "retrieve":                 (401, 200, 200, 200, 200, 200, 200),
+    },
+    # Exports: of the records one may see, by anyone signed in; a job and its file are their starter's.
+    "export-list": {
+        "list":                     (401, 200, 200, 200, 200, 200, 200),
+        "create":                   (401, 202, 202, 202, 202, 202, 202),
+    },
+    "export-detail": {
+        "retrieve":                 (401, 200, 200, 404, 404, 404, 404),
+    },
+    "export-file": {
+        "retrieve":                 (401, 200, 200, 404, 404, 404, 404),
+    },
+    "export-csv": {
+        "retrieve":                 (401, 200, 200, 200, 200, 200, 200),
+    },
     # The public directory: read-only, open to anyone.
     "public-park-list": {
         "list":                     (200, 200, 200, 200, 200, 200, 200),
@@ -370,6 +399,8 @@ class World:
     users: dict = field(default_factory=dict)
     newcomer: object = None
     pending: object = None
+    import_job: object = None
+    export_job: object = None
 
 
 def build_world() -> World:
@@ -394,7 +425,14 @@ def build_world() -> World:
     designations = (TierDesignationFactory(enterprise=e1), TierDesignationFactory(enterprise=e2))
     run = ReportRun.objects.create(year=2021)
     report_run_execute(run_id=run.pk)
+    now = timezone.now()
+    import_job = FileJob.objects.create(kind="import", subject="tenancies", file_format="csv", data=b"x",
+                                        file_name="tenancies.csv", started_by=pm1.user)
+    export_job = FileJob.objects.create(kind="export", subject="enterprises", file_format="csv", status="succeeded",
+                                        data=b"\xef\xbb\xbfa\r\n", file_name="enterprises.csv", started=now,
+                                        finished=now, started_by=pm1.user)
     return World(
+        import_job=import_job, export_job=export_job,
         filings=filings, designations=designations, run=run,
         districts=(d1, d2), parks=(p1, p2), units=(u1, u2),
         free_units=(UnitFactory(park=p1, room="102"), UnitFactory(park=p2, room="202")), enterprises=(e1, e2),
@@ -435,7 +473,7 @@ def target(w: World, basename: str):
         "lab": w.labs[0], "platform": w.platforms[0], "benchmarkproject": w.projects[0], "plantarget": w.plan_target,
         "public-park": w.parks[0], "public-enterprise": w.enterprises[0], "public-platform": w.platforms[0],
         "public-benchmarkproject": w.projects[0], "annualfiling": w.filings["draft"],
-        "tierdesignation": w.designations[0], "reportrun": w.run,
+        "tierdesignation": w.designations[0], "reportrun": w.run, "import": w.import_job, "export": w.export_job,
     }[basename]
 
 
@@ -479,6 +517,10 @@ def create_body(w: World, basename: str) -> dict:
             "enterprise": e1.pk, "tier": "specialised", "year": 2025, "granted_on": "2025-06-30",
         },
         "reportrun": lambda: {"year": 2024},
+        "import": lambda: {"kind": "tenancies", "file": SimpleUploadedFile("tenancies.csv", (
+            "统一社会信用代码,园区,楼栋,楼层,房间号,起租日期\n"
+            f"{e1.credit_code},{p1.name},A,1,{w.free_units[0].room},2025-01-01\n").encode())},
+        "export": lambda: {"subject": "enterprises", "file_format": "xlsx"},
     }[basename]()
 
 
@@ -521,6 +563,10 @@ def build_request(w: World, name: str, action: str, role: str) -> tuple[str, str
         return method, path, update_body(w, basename, action) if method == "patch" else None
     if name == "report-plan-progress-records":
         return method, reverse(f"api:{name}", args=[w.plan_target.code]), None
+    if name == "export-file":
+        return method, reverse(f"api:{name}", args=[w.export_job.pk]), None
+    if name in ("import-template", "export-csv"):
+        return method, reverse(f"api:{name}", args=["enterprises"]), None
     if name.startswith("report-"):
         return method, reverse(f"api:{name}"), None
     if name == "park-occupancy":
@@ -568,7 +614,8 @@ def test_cell(world, name, action, role, expected):
     client = APIClient() if role == "anonymous" else token_client(world.users[role])
     method, path, body = build_request(world, name, action, role)
     before = database_state() if method != "get" else None
-    response = getattr(client, method)(path, body, format="json") if body is not None else getattr(client, method)(path)
+    fmt = "multipart" if name == "import-list" else "json"
+    response = getattr(client, method)(path, body, format=fmt) if body is not None else getattr(client, method)(path)
     detail = getattr(response, "data", None)
     assert response.status_code == expected, f"{method.upper()} {path} {body} -> {response.status_code} {detail}"
     if before is not None and response.status_code >= 400:

@@ -97,3 +97,35 @@ class XLSXRenderer(ReportRenderer):
 
 
 REPORT_RENDERERS = [JSONRenderer, CSVRenderer, XLSXRenderer]
+
+
+class FileRenderer(BaseRenderer):
+    """A file's bytes as they are (a view answering a file); errors (data, not bytes) as JSON."""
+
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, bytes):
+            return data
+        response = (renderer_context or {}).get("response")
+        if response is not None:
+            response["Content-Type"] = "application/json"
+        return JSONRenderer().render(data, renderer_context=renderer_context)
+
+
+class XLSXFileRenderer(FileRenderer):
+    """An Excel workbook file (`?format=xlsx`)."""
+
+    media_type = XLSXRenderer.media_type
+    format = "xlsx"
+
+
+class CSVFileRenderer(FileRenderer):
+    """A CSV file (`?format=csv`)."""
+
+    media_type = "text/csv"
+    format = "csv"
+
+
+FILE_RENDERERS = [XLSXFileRenderer, CSVFileRenderer]

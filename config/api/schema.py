@@ -6,6 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import AllowAny
+from rest_framework.serializers import Serializer
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle
 
@@ -78,8 +79,9 @@ class AutoSchema(SpectacularAutoSchema):
         paginator = self._get_paginator() if listing else None
         # Lists and detail routes look their records up through the filter backends (get_object filters too).
         filtered = bool(getattr(view, "filter_backends", None)) and (listing or detail)
-        query = any(
-            isinstance(parameter, OpenApiParameter) and parameter.location == OpenApiParameter.QUERY
+        query = any(  # query parameters declared one by one, or as a serializer of them
+            (isinstance(parameter, OpenApiParameter) and parameter.location == OpenApiParameter.QUERY)
+            or isinstance(parameter, Serializer) or (isinstance(parameter, type) and issubclass(parameter, Serializer))
             for parameter in self.get_override_parameters()
         )
         authenticators = view.get_authenticators() if hasattr(view, "get_authenticators") else []
@@ -114,6 +116,9 @@ class AutoSchema(SpectacularAutoSchema):
             add("404", "No such record, or it is outside what you may see.")
         if paginator is not None:
             add("404", "No such page (past the last, or not a whole number from 1).")
+        formats = sorted({renderer.format for renderer in getattr(view, "renderer_classes", [])})
+        if method == "GET" and len(formats) > 1:
+            add("404", f"The `format` asked for is none of {', '.join(formats)}.")
         if method == "DELETE":
             add("409", "Other records depend on this one (a protected relation).")
         if method in WRITE_METHODS:

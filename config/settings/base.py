@@ -121,6 +121,12 @@ CELERY_IMPORTS = ("config.tasks", "registry.tasks")
 # Report runs (tier summaries): their task's hard time limit; the sweep fails runs stuck past it plus the grace.
 REPORT_RUN_TIME_LIMIT = env.int("REPORT_RUN_TIME_LIMIT", default=10 * 60)
 REPORT_RUN_SWEEP_GRACE = 60
+# File jobs (imports and exports run by Celery): their task's hard time limit (the same sweep fails stuck ones).
+FILE_JOB_TIME_LIMIT = env.int("FILE_JOB_TIME_LIMIT", default=10 * 60)
+# Imports of up to this many rows are answered in the request; larger files run as a file job.
+IMPORT_SYNC_MAX_ROWS = env.int("IMPORT_SYNC_MAX_ROWS", default=1000)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=100_000)  # a larger file is refused (split it)
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 CELERY_BEAT_SCHEDULE = {
     "health": {"task": "config.health", "schedule": 15 * 60},  # proves beat, broker, worker and database
     "tier-summaries-nightly": {
@@ -177,6 +183,8 @@ SPECTACULAR_SETTINGS = {
         "TierEnum": "enterprises.choices.Tier",
         "FilingStatusEnum": "enterprises.choices.FilingStatus",
         "RunStatusEnum": "registry.choices.RunStatus",
+        "FileJobKindEnum": "registry.choices.FileJobKind",
+        "FileSubjectEnum": "registry.choices.FileSubject",
     },
 }
 

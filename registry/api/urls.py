@@ -5,6 +5,7 @@ from rest_framework.routers import SimpleRouter
 
 from .overview import DistrictOverviewReportView, ParkReportView, PlanProgressReportView, PlanTargetRecordsView
 from .reports import ReportRunViewSet, TierCandidateReportView, TierSummaryReportView
+from .transfers import ExportStreamView, ExportViewSet, ImportTemplateView, ImportViewSet
 from .views import (
     BenchmarkProjectViewSet,
     LabViewSet,
@@ -22,6 +23,8 @@ router.register("plan-targets", PlanTargetViewSet)
 router.register("directory/platforms", PublicPlatformViewSet, basename="public-platform")
 router.register("directory/benchmark-projects", PublicBenchmarkProjectViewSet, basename="public-benchmarkproject")
 router.register("report-runs", ReportRunViewSet)
+router.register("imports", ImportViewSet, basename="import")
+router.register("exports", ExportViewSet, basename="export")
 extra_urlpatterns = [  # routes beyond the router's
     path("reports/tier-summary/", TierSummaryReportView.as_view(), name="report-tier-summary"),
     path("reports/tier-candidates/", TierCandidateReportView.as_view(), name="report-tier-candidates"),
@@ -30,4 +33,6 @@ extra_urlpatterns = [  # routes beyond the router's
          name="report-plan-progress-records"),
     path("reports/districts/", DistrictOverviewReportView.as_view(), name="report-districts"),
     path("reports/parks/", ParkReportView.as_view(), name="report-parks"),
+    path("imports/templates/<str:kind>/", ImportTemplateView.as_view(), name="import-template"),
+    path("exports/csv/<str:subject>/", ExportStreamView.as_view(), name="export-csv"),
 ]

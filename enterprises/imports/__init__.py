@@ -1,0 +1,34 @@
+"""Imports and exports of enterprises, tenancies and annual filings as XLSX or CSV tables.
+
+`read_table` reads an uploaded file (a ValidationError on `file` when it cannot be read as the kind's table);
+`table_import` imports its rows in one transaction: nothing is written unless every row is good, and a dry run
+runs the same writes and rolls them back. `template` gives a kind's blank table; `export_queryset`,
+`export_rows`, `xlsx_bytes` and `csv_chunks` write a register.
+"""
+
+from django.db import transaction
+
+from .base import ImportReport, RowError
+from .columns import COLUMNS
+from .kinds import IMPORTERS
+from .reading import FORMATS, Table, file_format, read_table
+from .tables import CSV_TYPE, XLSX_TYPE, csv_chunks, export_queryset, export_rows, headers, template, xlsx_bytes
+
+KINDS = tuple(COLUMNS)
+
+__all__ = [
+    "CSV_TYPE", "FORMATS", "KINDS", "XLSX_TYPE", "ImportReport", "RowError", "Table", "csv_chunks", "export_queryset",
+    "export_rows", "file_format", "headers", "read_table", "table_import", "template", "xlsx_bytes",
+]
+
+
+def table_import(*, table: Table, user, dry_run: bool = False, on_progress=None) -> ImportReport:
+    """Import a table's rows as the user, all or nothing: rolled back when a row is refused or in a dry run."""
+    importer = IMPORTERS[table.kind](table=table, user=user, dry_run=dry_run, on_progress=on_progress)
+    with transaction.atomic():
+        report = importer.run()
+        report.errors.sort(key=lambda error: error.row)
+        if dry_run or report.errors:
+            transaction.set_rollback(True)
+    report.written = not dry_run and not report.errors
+    return report

@@ -1,0 +1,299 @@
+"""Columns of the import and export tables: each field's Chinese header, how a cell is read and how it is written.
+
+One list of columns per kind serves the import (header -> field, cell -> value), the template (headers and the
+notes row) and the export (value -> cell), so an exported register imports back unchanged. A header is matched
+by its Chinese text (full-width or ASCII brackets, spaces ignored) or by the field's API name.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import cache
+
+from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from enterprises.choices import (
+    ChainPosition,
+    EnterpriseStatus,
+    FilingStatus,
+    ProductField,
+    RdInstitution,
+    Segment,
+    SmeSector,
+)
+from enterprises.credit_code import normalise
+from enterprises.models import AnnualFiling
+
+TEXT, CODE, DATE, DECIMAL, INT, BOOL, CHOICE, CHOICES, REF = (
+    "text", "code", "date", "decimal", "int", "bool", "choice", "choices", "ref")
+YES, NO = "是", "否"
+LIST_SEPARATORS = re.compile(r"[、,，;；/|]")
+DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
+
+
+class CellError(ValueError):
+    """A cell that cannot be read as its column's kind of value (the message says why)."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: the field (API name) it fills, its Chinese header, its kind and how to fill it in.
+
+    `path` is what an export reads (default: the key); `imported` False marks an export-only column, accepted
+    and ignored on import.
+    """
+
+    key: str
+    header: str
+    kind: str = TEXT
+    required: bool = False
+    note: str = ""
+    choices: type[models.TextChoices] | None = None
+    path: str = ""
+    imported: bool = True
+
+    @property
+    def source(self) -> str:
+        """The ORM path an export reads."""
+        return self.path or self.key
+
+
+def fold(header: str) -> str:
+    """A header as compared: full-width folded to ASCII, spaces removed, lower case."""
+    text = "".join(chr(ord(c) - 0xFEE0) if "\uff01" <= c <= "\uff5e" else c for c in str(header))
+    return re.sub(r"\s+", "", text).lower()
+
+
+# --- reading cells ------------------------------------------------------------------------------------------
+def _text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a phone number or room typed as a number
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    return str(value).strip()
+
+
+def _decimal(value) -> Decimal:
+    if isinstance(value, bool):
+        raise CellError(_("Enter a number."))
+    text = str(value).strip().replace(",", "").replace("，", "").replace(" ", "")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise CellError(_("Enter a number.")) from None
+    if not number.is_finite():
+        raise CellError(_("Enter a number."))
+    return number
+
+
+def _int(value) -> int:
+    number = _decimal(value)
+    if number != number.to_integral_value():
+        raise CellError(_("Enter a whole number."))
+    return int(number)
+
+
+def _date(value) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = _text(value)
+    for pattern in DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise CellError(_("Enter a date as YYYY-MM-DD."))
+
+
+def _bool(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = _text(value).lower()
+    if text in {YES, "true", "yes", "y", "1", "√", "✓"}:
+        return True
+    if text in {NO, "false", "no", "n", "0", "×", "✗"}:
+        return False
+    raise CellError(_("Enter 是 (yes) or 否 (no)."))
+
+
+@cache
+def _choice_lookup(choices: type[models.TextChoices]) -> dict[str, str]:
+    """Every accepted spelling of each choice (its value, its Chinese and English labels) -> its value."""
+    lookup = {}
+    for language in ("en", "zh-hans"):
+        with translation.override(language):
+            lookup.update({fold(str(label)): value for value, label in choices.choices})
+    lookup.update({fold(value): value for value in choices.values})
+    return lookup
+
+
+def _choice(value, choices) -> str:
+    found = _choice_lookup(choices).get(fold(_text(value)))
+    if found is None:
+        raise CellError(_("Unknown value %(value)s; allowed: %(allowed)s.") % {
+            "value": _text(value), "allowed": "、".join(choice_labels(choices))})
+    return found
+
+
+def read_cell(column: Column, value):
+    """The value a cell gives its column's field: None or "" when empty; CellError when it cannot be read."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return [] if column.kind == CHOICES else None
+    if column.kind in (TEXT, REF):
+        return _text(value)
+    if column.kind == CODE:
+        return normalise(_text(value))
+    if column.kind == DATE:
+        return _date(value)
+    if column.kind == DECIMAL:
+        return _decimal(value)
+    if column.kind == INT:
+        return _int(value)
+    if column.kind == BOOL:
+        return _bool(value)
+    if column.kind == CHOICE:
+        return _choice(value, column.choices)
+    if column.kind == CHOICES:
+        return [_choice(part, column.choices) for part in LIST_SEPARATORS.split(_text(value)) if part.strip()]
+    raise AssertionError(column.kind)
+
+
+# --- writing cells ------------------------------------------------------------------------------------------
+def choice_labels(choices: type[models.TextChoices]) -> list[str]:
+    """The Chinese labels of a set of choices."""
+    with translation.override("zh-hans"):
+        return [str(label) for label in choices.labels]
+
+
+@cache
+def _label_of(choices: type[models.TextChoices]) -> dict[str, str]:
+    with translation.override("zh-hans"):
+        return {value: str(label) for value, label in choices.choices}
+
+
+def write_cell(column: Column, value):
+    """A field's value as a spreadsheet cell (None when empty): labels in Chinese, numbers as numbers."""
+    if value is None or value == "" or value == []:
+        return None
+    if column.kind == CHOICE:
+        return _label_of(column.choices).get(value, value)
+    if column.kind == CHOICES:
+        return "、".join(_label_of(column.choices).get(item, item) for item in value)
+    if column.kind == BOOL:
+        return YES if value else NO
+    return value
+
+
+def csv_text(cell) -> str:
+    """A cell as CSV text: dates in ISO form, empty for None."""
+    if cell is None:
+        return ""
+    if isinstance(cell, datetime.date):
+        return cell.isoformat()
+    return str(cell)
+
+
+# --- the columns of each kind -------------------------------------------------------------------------------
+def _labels_note(choices) -> str:
+    return "可选：" + "、".join(choice_labels(choices))
+
+
+CREDIT_CODE = Column("credit_code", "统一社会信用代码", CODE, required=True, note="必填；18位，含校验位")
+TENANT_CODE = Column("credit_code", CREDIT_CODE.header, CODE, required=True, path="enterprise__credit_code",
+                     note=CREDIT_CODE.note)
+
+ENTERPRISE_COLUMNS = [
+    CREDIT_CODE,
+    Column("name", "企业名称", required=True, note="必填"),
+    Column("short_name", "简称"),
+    Column("name_en", "英文名称"),
+    Column("founded", "成立日期", DATE, note="YYYY-MM-DD"),
+    Column("district", "注册所在区", REF, required=True, path="district__name", note="必填；区名或6位区划代码"),
+    Column("park", "入驻园区", REF, path="park__name", note="园区全称；可空"),
+    Column("chain_position", "产业链层级", CHOICE, required=True, choices=ChainPosition, note="必填"),
+    Column("segments", "业务板块", CHOICES, choices=Segment, note="可多选，以“、”分隔"),
+    Column("status", "状态", CHOICE, choices=EnterpriseStatus, note="空：存续"),
+    Column("profile", "公开简介"),
+    Column("website", "网站", note="https://..."),
+    Column("contact_name", "联系人"),
+    Column("contact_phone", "联系电话"),
+    Column("contact_email", "联系邮箱"),
+]
+
+TENANCY_COLUMNS = [
+    TENANT_CODE,
+    Column("enterprise_name", "企业名称", path="enterprise__name", imported=False, note="导入时不读取"),
+    Column("park", "园区", REF, required=True, path="park__name", note="必填；园区全称"),
+    Column("building", "楼栋", REF, required=True, path="unit__building", note="必填"),
+    Column("floor", "楼层", REF, required=True, path="unit__floor", note="必填"),
+    Column("room", "房间号", REF, required=True, path="unit__room", note="必填"),
+    Column("area", "面积（m²）", DECIMAL, path="unit__area", imported=False, note="导入时不读取"),
+    Column("start", "起租日期", DATE, required=True, note="必填；YYYY-MM-DD"),
+    Column("end", "退租日期", DATE, note="不再租用的第一天；空：未定"),
+    Column("rent", "租金（元/m²/天）", DECIMAL, note="元/平方米·天"),
+]
+
+# Chinese headers of the filing figures, with their units (money in 万元).
+FILING_HEADERS = {
+    "revenue": "营业收入（万元）", "revenue_prev": "上年营业收入（万元）", "revenue_prev2": "前年营业收入（万元）",
+    "digital_human_revenue": "数字人业务收入（万元）", "main_revenue": "主营业务收入（万元）",
+    "main_revenue_prev": "上年主营业务收入（万元）", "main_revenue_prev2": "前年主营业务收入（万元）",
+    "rd_expense": "研发费用（万元）", "rd_expense_prev": "上年研发费用（万元）", "net_profit": "净利润（万元）",
+    "equity_financing_2y": "近两年新增股权融资额（万元）", "equity_financing_3y": "近三年新增股权融资额（万元）",
+    "staff": "从业人员（人）", "rd_staff": "研发人员（人）", "ip_class1": "Ⅰ类知识产权（项）",
+    "ip_class1_self_developed": "Ⅰ类知识产权中自主研发（项）", "ip_class1_high_value": "Ⅰ类知识产权中高价值（项）",
+    "ip_class2": "Ⅱ类知识产权（项）", "niche_years": "从事细分市场年限（年）", "debt_ratio": "资产负债率（%）",
+    "market_share": "全国细分市场占有率（%）", "market_rank": "全国细分市场排名", "sme_sector": "中小企业划型所属行业",
+    "strategic_emerging": "主导产品属于战略性新兴产业", "product_field": "主导产品所属领域",
+    "key_field_product": "主导产品属于重点领域（品）", "rd_institution": "研发机构级别",
+    "digitalisation_level": "数字化水平（级）", "information_system": "核心业务采用信息系统支撑",
+    "quality_award": "省级以上质量奖", "management_certification": "管理体系认证",
+    "product_certification": "产品通过发达国家和地区认证", "own_brand": "拥有自主品牌",
+    "standard_drafting": "参与制修订标准", "st_award": "近三年获国家级或省级科技奖励",
+    "st_award_ranked": "近三年科技奖励排名靠前", "honour": "拥有有效期内荣誉（高新技术企业等）",
+    "maker_contest": "近三年进入创客中国全国500强", "innovation_fast_track": "满足小巨人创新直通条件",
+    "local_score": "特色化指标得分（分）",
+}
+_FILING_CHOICES = {"sme_sector": SmeSector, "product_field": ProductField, "rd_institution": RdInstitution}
+
+
+def _filing_column(name: str) -> Column:
+    field = AnnualFiling._meta.get_field(name)
+    if name in _FILING_CHOICES:
+        return Column(name, FILING_HEADERS[name], CHOICE, choices=_FILING_CHOICES[name],
+                      note=_labels_note(_FILING_CHOICES[name]))
+    if isinstance(field, models.BooleanField):
+        return Column(name, FILING_HEADERS[name], BOOL, note="是/否；空：否")
+    if isinstance(field, models.DecimalField):
+        note = "万元" if "万元" in FILING_HEADERS[name] else "%"
+        if name in AnnualFiling.required_on_submit:
+            note = f"必填；{note}"
+        return Column(name, FILING_HEADERS[name], DECIMAL, note=note)
+    required = name in AnnualFiling.required_on_submit
+    return Column(name, FILING_HEADERS[name], INT, note="必填；整数" if required else "整数；空：0")
+
+
+# The figures of a filing (every field but the review workflow's), in the model's order.
+FILING_FIGURES = [f.name for f in AnnualFiling._meta.concrete_fields if f.name not in AnnualFiling.workflow_fields]
+
+FILING_COLUMNS = [
+    TENANT_CODE,
+    Column("enterprise_name", "企业名称", path="enterprise__name", imported=False, note="导入时不读取"),
+    Column("year", "年度", INT, required=True, note="必填；数据所属年度"),
+    Column("status", "审核状态", CHOICE, choices=FilingStatus, imported=False, note="导入时不读取"),
+    Column("revision", "版本", INT, imported=False, note="导入时不读取"),
+    *(_filing_column(name) for name in FILING_FIGURES),
+]
+
+COLUMNS = {"enterprises": ENTERPRISE_COLUMNS, "tenancies": TENANCY_COLUMNS, "filings": FILING_COLUMNS}
+# Columns that name the record a row is matched on: a file without one of them is refused as a whole.
+KEY_COLUMNS = {
+    "enterprises": ("credit_code",),
+    "tenancies": ("credit_code", "park", "building", "floor", "room", "start"),
+    "filings": ("credit_code", "year"),
+}

@@ -1,0 +1,129 @@
+"""Writing tables: the blank template of each kind, and the export of a whole register as CSV or XLSX.
+
+An export reads `values_list(...).iterator(chunk_size=...)` (a server-side cursor: a chunk of rows in memory at a
+time) and writes with openpyxl's write_only workbook or the csv module, so memory stays bounded whatever the
+register's size. Exported tables have the import's columns: an export imports back unchanged.
+"""
+
+import csv
+import io
+import tempfile
+
+from django.db.models import QuerySet
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Font
+
+from enterprises.choices import FilingStatus
+from enterprises.models import AnnualFiling, Enterprise, Tenancy
+from parks.scoping import VIEW
+
+from .columns import CHOICE, CHOICES, COLUMNS, Column, choice_labels, csv_text, write_cell
+from .reading import COMMENT
+
+EXPORT_CHUNK = 2000  # rows fetched per round trip of the server-side cursor
+BOM = "\ufeff"  # so that Excel opens a UTF-8 CSV's Chinese text correctly
+SHEET = "数据"
+NOTES_SHEET = "填写说明"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_TYPE = "text/csv"
+
+
+def export_queryset(*, kind: str, user) -> QuerySet:
+    """The records of a register the user may see, in a stable order (filings: superseded revisions left out)."""
+    if kind == "enterprises":
+        query = Enterprise.objects.order_by("credit_code")
+    elif kind == "tenancies":
+        query = Tenancy.objects.order_by("enterprise__credit_code", "park__name", "unit__building", "unit__floor",
+                                         "unit__room", "start")
+    else:
+        query = AnnualFiling.objects.exclude(status=FilingStatus.SUPERSEDED).order_by(
+            "enterprise__credit_code", "-year", "-revision")
+    return query.restrict(user, VIEW)
+
+
+def export_rows(*, kind: str, queryset: QuerySet, on_progress=None):
+    """Each record as a row of cells (the kind's columns), read a chunk at a time."""
+    columns = COLUMNS[kind]
+    done = 0
+    for values in queryset.values_list(*(c.source for c in columns)).iterator(chunk_size=EXPORT_CHUNK):
+        yield [write_cell(column, value) for column, value in zip(columns, values, strict=True)]
+        done += 1
+        if on_progress is not None and done % EXPORT_CHUNK == 0:
+            on_progress(done)
+
+
+def headers(kind: str) -> list[str]:
+    """The Chinese headers of a kind's columns."""
+    return [column.header for column in COLUMNS[kind]]
+
+
+def xlsx_bytes(*, header: list[str], rows, notes: list[list] | None = None) -> bytes:
+    """A workbook (write_only: rows go to disk as they come) with the header row and the rows, as bytes."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(SHEET)
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    if notes:
+        notes_sheet = workbook.create_sheet(NOTES_SHEET)
+        for row in notes:
+            notes_sheet.append(row)
+    with tempfile.TemporaryFile() as buffer:
+        workbook.save(buffer)
+        buffer.seek(0)
+        return buffer.read()
+
+
+def csv_chunks(*, header: list[str], rows, rows_per_chunk: int = 500):
+    """CSV text in chunks (the first: a byte-order mark and the header row), for a streamed response."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    yield BOM + buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    for count, row in enumerate(rows, start=1):
+        writer.writerow([csv_text(cell) for cell in row])
+        if count % rows_per_chunk == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue()
+
+
+def _note(column: Column) -> str:
+    """What a column's notes cell says: required or not, the format or unit, the allowed values."""
+    note = column.note
+    if column.kind in (CHOICE, CHOICES) and "可选" not in note:
+        note = "；".join(part for part in (note, "可选：" + "、".join(choice_labels(column.choices))) if part)
+    return note
+
+
+def template(*, kind: str, fmt: str) -> bytes:
+    """The blank table of a kind: the header row, then a notes row (first cell starting with "#", skipped on
+    import) giving each column's rule and unit; an XLSX also holds a sheet explaining every column."""
+    columns = [c for c in COLUMNS[kind] if c.imported]
+    header = [c.header for c in columns]
+    notes_row = [_note(c) for c in columns]
+    notes_row[0] = f"{COMMENT} {notes_row[0]}"
+    if fmt == "csv":
+        return "".join(csv_chunks(header=header, rows=[notes_row])).encode("utf-8")
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = SHEET
+    sheet.append(header)
+    sheet.append(notes_row)
+    for cell, column in zip(sheet[1], columns, strict=True):
+        cell.font = Font(bold=True)
+        cell.comment = Comment(f"{column.key}: {_note(column)}", "registry")
+        sheet.column_dimensions[cell.column_letter].width = max(12, len(column.header) * 2 + 2)
+    notes = workbook.create_sheet(NOTES_SHEET)
+    notes.append(["列名", "字段", "必填", "说明"])
+    for column in columns:
+        notes.append([column.header, column.key, "是" if column.required else "否", _note(column)])
+    notes.append([f"{COMMENT} 说明行（以 # 开头）和空行在导入时跳过；空单元格表示该字段为空或取默认值。"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,298 @@
+"""Endpoints of imports and exports: XLSX or CSV files of enterprises, tenancies and annual filings.
+
+Imports: a file of up to IMPORT_SYNC_MAX_ROWS rows is imported in the request (200 with the report, or 400 with
+every refused row and nothing written); a larger one becomes a file job run by Celery (202 with its address,
+polled for its progress and report). Exports: a register streamed as CSV in the request, or written to an XLSX
+(or CSV) file by a file job. Every row is scoped by restrict(): what a user may not see is neither imported
+over nor exported, and another user's job does not exist (404).
+"""
+
+from django.conf import settings
+from django.http import HttpResponse, StreamingHttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import APIException, NotFound
+from rest_framework.generics import GenericAPIView
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from config.api.renderers import FILE_RENDERERS, CSVFileRenderer
+from config.api.serializers import BriefUserSerializer
+from config.api.viewsets import ACTIONS, ScopedViewMixin
+from enterprises.imports import (
+    CSV_TYPE,
+    KINDS,
+    XLSX_TYPE,
+    csv_chunks,
+    export_queryset,
+    export_rows,
+    file_format,
+    headers,
+    read_table,
+    table_import,
+    template,
+)
+from parks.scoping import VIEW
+from registry.choices import FileFormat, FileJobKind, FileSubject, RunStatus
+from registry.models import FileJob
+from registry.services import BrokerUnavailable, file_job_start
+
+from .reports import ServiceUnavailable
+
+CONTENT_TYPES = {"xlsx": XLSX_TYPE, "csv": CSV_TYPE}
+FILE_RESPONSES = {(200, XLSX_TYPE): OpenApiTypes.BINARY, (200, CSV_TYPE): OpenApiTypes.STR}
+BROKER_DOWN = OpenApiResponse(description="The job queue (broker) is unavailable; the job is not started.")
+
+
+def attachment(content, *, fmt: str, name: str, streaming: bool = False):
+    """A file answer: the content with its type, offered for download under its name."""
+    response = (StreamingHttpResponse if streaming else HttpResponse)(content, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+# --- serializers ------------------------------------------------------------------------------------------
+class ImportUploadSerializer(serializers.Serializer):
+    """An import: the kind of record, the XLSX or CSV file (headers in Chinese or field names, as in the
+    template), and whether to check only (dry run: every row checked, including the database's constraints,
+    nothing written)."""
+
+    kind = serializers.ChoiceField(choices=FileSubject.choices)
+    file = serializers.FileField(help_text="An .xlsx or .csv file: the header row, then one record per row.")
+    dry_run = serializers.BooleanField(default=False)
+
+    def validate_file(self, upload):
+        """Refuse a file too large or of another format."""
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            raise serializers.ValidationError(_("The file is larger than %(size)d MB; split it.") % {
+                "size": settings.IMPORT_MAX_BYTES // (1024 * 1024)})
+        file_format(upload.name)
+        return upload
+
+
+class RowErrorSerializer(serializers.Serializer):
+    """A refused field of a row: the sheet row (1-based, the header is row 1), the field (null: the whole row),
+    its column header in the file, and why."""
+
+    row = serializers.IntegerField()
+    field = serializers.CharField(allow_null=True)
+    column = serializers.CharField(allow_null=True)
+    message = serializers.CharField()
+
+
+class ImportReportSerializer(serializers.Serializer):
+    """What an import did: rows read, records created, updated and unchanged, every refused row and field, and
+    whether anything was written (never in a dry run, never when a row is refused)."""
+
+    kind = serializers.ChoiceField(choices=FileSubject.choices)
+    dry_run = serializers.BooleanField()
+    rows = serializers.IntegerField()
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    errors = RowErrorSerializer(many=True)
+    written = serializers.BooleanField()
+
+
+class FileJobSerializer(serializers.ModelSerializer):
+    """A file job: what it imports or exports, where it is (rows processed of the total, percent), when it
+    started and ended, its report (an import's: as answered for a small file) or its error."""
+
+    started_by = BriefUserSerializer(read_only=True)
+    progress = serializers.SerializerMethodField(help_text="Percent of the rows processed (null: not known yet).")
+
+    class Meta:
+        model = FileJob
+        fields = ["id", "url", "kind", "subject", "file_format", "dry_run", "status", "total", "processed",
+                  "progress", "report", "error", "file_name", "started_by", "created", "started", "finished"]
+        read_only_fields = fields
+
+    def get_progress(self, job) -> int | None:
+        """Percent of the rows processed."""
+        if job.status == RunStatus.SUCCEEDED:
+            return 100
+        return min(100, job.processed * 100 // job.total) if job.total else None
+
+
+class ImportJobSerializer(FileJobSerializer):
+    """An import run as a file job."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:import-detail")
+
+
+class ExportJobSerializer(FileJobSerializer):
+    """An export run as a file job, with the address of its file once it succeeded."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:export-detail")
+    file = serializers.SerializerMethodField(help_text="Address of the file (null until the job succeeded).")
+
+    class Meta(FileJobSerializer.Meta):
+        fields = [*FileJobSerializer.Meta.fields, "file"]
+        read_only_fields = fields
+
+    def get_file(self, job) -> str | None:
+        """The file's address once it is written."""
+        if job.status != RunStatus.SUCCEEDED:
+            return None
+        return self.context["request"].build_absolute_uri(reverse("api:export-file", args=[job.pk]))
+
+
+class ExportStartSerializer(serializers.Serializer):
+    """An export job: the register (the records you may see) and the file's format."""
+
+    subject = serializers.ChoiceField(choices=FileSubject.choices)
+    file_format = serializers.ChoiceField(choices=FileFormat.choices, default=FileFormat.XLSX)
+
+
+# --- views ----------------------------------------------------------------------------------------------------
+class FileJobViewSet(ScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Base of the import and export jobs: each user lists and polls the jobs they started."""
+
+    filterset_fields = ["subject", "status"]
+    ordering_fields = ["created"]
+    lookup_value_regex = r"\d+"
+    job_kind = ""
+
+    def get_queryset(self):
+        return FileJob.objects.filter(kind=self.job_kind).defer("data").select_related("started_by").restrict(
+            self.request.user, VIEW)
+
+    @property
+    def scope_action(self) -> str:
+        """View, or add for starting a job."""
+        return ACTIONS.get(self.action, VIEW)
+
+    def accepted(self, job: FileJob) -> Response:
+        """202 with the job and its address."""
+        data = self.get_serializer(job).data
+        return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": str(data["url"])})
+
+
+REFUSED = {"anyOf": [{"$ref": "#/components/schemas/ImportReport"}, {"$ref": "#/components/schemas/ValidationError"}]}
+
+
+class ImportViewSet(mixins.CreateModelMixin, FileJobViewSet):
+    """Imports of enterprises, tenancies and annual filings from XLSX or CSV files (templates under
+    templates/{kind}/); a file's rows are all imported or none."""
+
+    queryset = FileJob.objects.filter(kind=FileJobKind.IMPORT)
+    serializer_class = ImportJobSerializer
+    parser_classes = [MultiPartParser, FormParser]
+    job_kind = FileJobKind.IMPORT
+
+    @extend_schema(request={"multipart/form-data": ImportUploadSerializer}, responses={
+        200: ImportReportSerializer,
+        202: ImportJobSerializer,
+        400: OpenApiResponse(REFUSED, description=(
+            "Refused rows (the report: every refused row and field; nothing written), or a refused request "
+            "(fields with their messages: a file that cannot be read, an unknown or missing column).")),
+        503: BROKER_DOWN,
+    })
+    def create(self, request, *args, **kwargs):
+        """Import a file: answered in the request for a small file, else started as a job (202)."""
+        body = ImportUploadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        kind, upload, dry_run = (body.validated_data[name] for name in ("kind", "file", "dry_run"))
+        content = upload.read()
+        table = read_table(kind=kind, content=content, file_name=upload.name)
+        if len(table.rows) <= settings.IMPORT_SYNC_MAX_ROWS:
+            report = table_import(table=table, user=request.user, dry_run=dry_run)
+            answer = ImportReportSerializer(report.as_dict()).data
+            return Response(answer, status=status.HTTP_400_BAD_REQUEST if report.errors else status.HTTP_200_OK)
+        try:
+            job = file_job_start(kind=FileJobKind.IMPORT, subject=kind, file_format=file_format(upload.name),
+                                 user=request.user, data=content, file_name=upload.name, dry_run=dry_run,
+                                 total=len(table.rows))
+        except BrokerUnavailable:
+            raise ServiceUnavailable() from None
+        return self.accepted(job)
+
+
+class ImportTemplateView(GenericAPIView):
+    """The blank table of a kind of import: the Chinese header row, a notes row (skipped on import) giving each
+    column's rule and unit (money in 万元); an XLSX also explains every column on a second sheet."""
+
+    permission_classes = [IsAuthenticated]
+    renderer_classes = FILE_RENDERERS
+    pagination_class = None
+    filter_backends = []
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=KINDS, description="The kind of record."),
+            OpenApiParameter("format", str, enum=["xlsx", "csv"], description="File format (default xlsx)."),
+        ],
+        responses=FILE_RESPONSES,
+    )
+    def get(self, request, kind):
+        """Download the template of a kind (enterprises, tenancies or filings)."""
+        if kind not in KINDS:
+            raise NotFound()
+        fmt = request.accepted_renderer.format
+        return attachment(template(kind=kind, fmt=fmt), fmt=fmt, name=f"{kind}-template.{fmt}")
+
+
+class FileNotReady(APIException):
+    """409: the export job has not (or not successfully) written its file."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "file_not_ready"
+
+
+class ExportViewSet(mixins.CreateModelMixin, FileJobViewSet):
+    """Exports of a whole register (the records you may see) to an XLSX or CSV file, run as file jobs."""
+
+    queryset = FileJob.objects.filter(kind=FileJobKind.EXPORT)
+    serializer_class = ExportJobSerializer
+    job_kind = FileJobKind.EXPORT
+
+    @extend_schema(request=ExportStartSerializer, responses={202: ExportJobSerializer, 503: BROKER_DOWN})
+    def create(self, request, *args, **kwargs):
+        """Start an export: the job is written pending, then its task is sent; poll it, then fetch its file."""
+        body = ExportStartSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            job = file_job_start(kind=FileJobKind.EXPORT, user=request.user, **body.validated_data)
+        except BrokerUnavailable:
+            raise ServiceUnavailable() from None
+        return self.accepted(job)
+
+    @extend_schema(responses={**FILE_RESPONSES, 409: OpenApiResponse(
+        description="The job has not written its file (pending, running or failed).")}, filters=False)
+    @action(detail=True, methods=["get"], renderer_classes=[*FILE_RENDERERS, JSONRenderer], filter_backends=[])
+    def file(self, request, pk=None):
+        """Download the file an export job wrote."""
+        job = self.get_object()
+        if job.status != RunStatus.SUCCEEDED:
+            raise FileNotReady(_("The export is %(status)s; its file is not ready.") % {
+                "status": job.get_status_display()})
+        data = FileJob.objects.values_list("data", flat=True).get(pk=job.pk)
+        return attachment(bytes(data), fmt=job.file_format, name=job.file_name)
+
+
+class ExportStreamView(ScopedViewMixin, GenericAPIView):
+    """A whole register (the records you may see) as CSV, streamed as it is read: UTF-8 with a byte-order mark,
+    Chinese headers, amounts in their unit (万元), the import's columns (the file imports back unchanged)."""
+
+    queryset = FileJob.objects.none()  # the permission's model; the rows come from export_queryset
+    renderer_classes = [CSVFileRenderer, JSONRenderer]
+    pagination_class = None
+    filter_backends = []
+
+    @extend_schema(responses={(200, CSV_TYPE): OpenApiTypes.STR}, parameters=[
+        OpenApiParameter("subject", str, OpenApiParameter.PATH, enum=KINDS, description="The register."),
+    ])
+    def get(self, request, subject):
+        """Stream the register as CSV."""
+        if subject not in KINDS:
+            raise NotFound()
+        rows = export_rows(kind=subject, queryset=export_queryset(kind=subject, user=request.user))
+        name = f"{subject}-{timezone.localdate():%Y%m%d}.csv"
+        return attachment(csv_chunks(header=headers(subject), rows=rows), fmt="csv", name=name, streaming=True)
