@@ -1,8 +1,11 @@
-"""URL map: the admin, the REST API under /api/v1/, the OpenAPI schema and its interactive docs."""
+"""URL map: the admin, the REST API under /api/v1/, the OpenAPI schema and its interactive docs, the dashboard and
+the self-service pages."""
 
 from django.contrib import admin
 from django.contrib.auth.views import LoginView, LogoutView
 from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.translation import gettext
 from django.views.defaults import page_not_found
@@ -11,7 +14,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from config.throttling import throttled_login
 
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says (the admin's, the API docs'): the site's icon."""
+    return redirect(static("favicon.svg"), permanent=True)
+
+
 urlpatterns = [
+    path("favicon.ico", favicon),
     path("admin/login/", throttled_login(admin.site.login), name="admin-login"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api.urls")),
@@ -22,7 +32,8 @@ urlpatterns = [
     path("accounts/login/", throttled_login(LoginView.as_view()), name="login"),
     path("accounts/logout/", LogoutView.as_view(), name="logout"),
     path("me/", include("enterprises.urls")),
-    path("", RedirectView.as_view(pattern_name="my-enterprises"), name="home"),
+    path("", include("registry.urls")),
+    path("", RedirectView.as_view(pattern_name="dashboard"), name="home"),
 ]
 
 

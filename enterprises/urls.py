@@ -7,4 +7,6 @@ from . import views
 urlpatterns = [
     path("", views.my_enterprises, name="my-enterprises"),
     path("enterprises/<int:pk>/", views.enterprise_profile, name="enterprise-profile"),
+    path("enterprises/<int:pk>/filings/new/", views.filing_start, name="filing-create"),
+    path("filings/<int:pk>/", views.filing_edit, name="filing-edit"),
 ]

@@ -1,15 +1,23 @@
-"""Self-service pages of enterprise users: their enterprise's profile, and its records read-only."""
+"""Self-service pages of enterprise users: their enterprise's profile, its annual filings (start, fill in, submit),
+and its other records read-only. Writes go through the services; every record is found through `restrict()`."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import Form
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parks.scoping import CHANGE, VIEW
 
-from .forms import EnterpriseProfileForm
-from .models import Enterprise
+from .choices import FilingStatus
+from .forms import AnnualFilingForm, EnterpriseProfileForm, FilingStartForm
+from .models import AnnualFiling, Enterprise
 from .selectors import enterprise_assessment
+from .services import filing_create, filing_submit, filing_update
+
+OPEN_FOR_EDIT = (FilingStatus.DRAFT, FilingStatus.RETURNED)
 
 
 @login_required
@@ -51,3 +59,58 @@ def enterprise_profile(request, pk):
                      | enterprise.partner_projects.restrict(request.user, VIEW)).distinct(),
     }
     return render(request, "enterprises/profile.html", context)
+
+
+def _form_errors(form: Form, error: ValidationError) -> None:
+    """Show a service's refusal on the form: on its field where the form has one, above the form otherwise."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for name, messages_ in error.message_dict.items():
+        form.add_error(name if name in form.fields else None, messages_)
+
+
+@login_required
+def filing_start(request, pk):
+    """Start a draft filing of an enterprise the user files for, for a year; then fill it in."""
+    enterprise = get_object_or_404(Enterprise.objects.restrict(request.user, CHANGE), pk=pk)
+    form = FilingStartForm(request.POST or None, initial={"year": timezone.localdate().year - 1})
+    if request.method == "POST" and form.is_valid():
+        try:
+            filing = filing_create(enterprise=enterprise, year=form.cleaned_data["year"], figures={})
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("The draft filing is started: fill in its figures."))
+            return redirect("filing-edit", pk=filing.pk)
+    return render(request, "enterprises/filing_start.html", {"enterprise": enterprise, "form": form})
+
+
+@login_required
+def filing_edit(request, pk):
+    """A filing: its figures editable while a draft or returned (save, or save and submit), read-only after."""
+    filing = get_object_or_404(AnnualFiling.objects.restrict(request.user, VIEW).select_related("enterprise"), pk=pk)
+    editable = filing.status in OPEN_FOR_EDIT and \
+        AnnualFiling.objects.restrict(request.user, CHANGE).filter(pk=pk).exists()
+    if request.method == "POST" and not editable:
+        raise PermissionDenied(_("Only a draft or a returned filing can be changed."))
+    form = AnnualFilingForm(request.POST if request.method == "POST" else None, instance=filing, disabled=not editable)
+    if request.method == "POST" and form.is_valid():
+        try:
+            filing = filing_update(filing=filing, figures=form.figures())
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            if "submit" not in request.POST:
+                messages.success(request, _("The filing is saved."))
+                return redirect("filing-edit", pk=pk)
+            try:
+                filing_submit(filing=filing, user=request.user)
+            except ValidationError as error:  # the figures stay saved; what is missing is shown on its field
+                _form_errors(form, error)
+                messages.warning(request, _("The figures are saved, but the filing is not submitted yet."))
+            else:
+                messages.success(request, _("The filing is submitted for review."))
+                return redirect("filing-edit", pk=pk)
+    context = {"filing": filing, "enterprise": filing.enterprise, "form": form, "editable": editable}
+    return render(request, "enterprises/filing.html", context)

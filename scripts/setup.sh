@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Create .venv and install the pinned requirements (runtime: requirements.txt; dev: requirements-dev.txt).
-# Usage: scripts/setup.sh [runtime|dev]. Reinstalls only when the requirement files change.
+# Create .venv and install the pinned requirements (runtime: requirements.txt; dev: requirements-dev.txt), and the
+# pinned front-end packages (package-lock.json, npm ci) whose one served file, ECharts' dist build, is copied to
+# vendor/ (served as static/vendor/...). Usage: scripts/setup.sh [runtime|dev]. Reinstalls only when the
+# requirement or lock files change.
 set -eu
 kind=${1:-dev}
 file=requirements.txt
@@ -14,3 +16,22 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$sum" ]; then
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$file" -c constraints.txt
   echo "$sum" > "$stamp"
 fi
+
+# Front-end packages: npm ci from the lock (exact versions and integrity hashes), no install scripts.
+if ! command -v npm >/dev/null 2>&1; then
+  echo "Installing Node.js and npm (Debian packages)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null
+fi
+npm_stamp=node_modules/.installed
+npm_sum=$(cat package.json package-lock.json | sha256sum | cut -d' ' -f1)
+if [ "$(cat "$npm_stamp" 2>/dev/null)" != "$npm_sum" ]; then
+  echo "Installing front-end packages (npm ci)"
+  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+  echo "$npm_sum" > "$npm_stamp"
+fi
+# Only the dist build is served, not node_modules: copy it (with its licence) where STATICFILES_DIRS looks.
+mkdir -p vendor/echarts
+for f in dist/echarts.min.js LICENSE NOTICE; do
+  cmp -s "node_modules/echarts/$f" "vendor/echarts/$(basename "$f")" || cp "node_modules/echarts/$f" vendor/echarts/
+done

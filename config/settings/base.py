@@ -50,7 +50,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "config.urls"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "my-enterprises"
+LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 WSGI_APPLICATION = "config.wsgi.application"
 
@@ -93,6 +93,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Front-end packages from npm (package-lock.json): scripts/setup.sh copies the one file served, ECharts' dist
+# build, from node_modules to vendor/ (both gitignored), served as static/vendor/echarts/echarts.min.js.
+STATICFILES_DIRS = [BASE_DIR / "config" / "static", ("vendor", BASE_DIR / "vendor")]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

@@ -1,0 +1,278 @@
+/* The dashboard's charts: each reads its report from the REST API with the session (so it is scoped as the API is),
+ * draws it with ECharts and writes the same figures as a small table under it. Every word comes translated from
+ * the page (#dashboard-config); the script holds none. */
+(function () {
+  "use strict";
+
+  const config = JSON.parse(document.getElementById("dashboard-config").textContent);
+  const t = config.strings;
+  const root = document.getElementById("dashboard");
+  const charts = [];
+  const COLORS = {
+    met: "#2d6a4f", notMet: "#457b9d", failed: "#e76f51",
+    tiers: [["#1d3557", "#a8c5e2"], ["#2a9d8f", "#a8ddd6"], ["#e9c46a", "#f6e6b4"], ["#9c6644", "#ddb892"]],
+  };
+
+  // --- helpers ---------------------------------------------------------------------------------------------
+  function number(value) {
+    return value === null || value === undefined || value === "" ? null : Number(value);
+  }
+
+  function show(value, digits) {
+    const n = number(value);
+    if (n === null || Number.isNaN(n)) return "—";
+    return n.toLocaleString(document.documentElement.lang || undefined,
+      {minimumFractionDigits: digits || 0, maximumFractionDigits: digits === undefined ? 2 : digits});
+  }
+
+  function percentOf(part, whole, fallback) {
+    const p = number(part), w = number(whole);
+    if (p !== null && w) return Math.round(p * 10000 / w) / 100;
+    return number(fallback);
+  }
+
+  async function load(url, params) {
+    const query = new URLSearchParams(Object.assign({page_size: 1000}, params || {}));
+    const response = await fetch(url + "?" + query, {credentials: "same-origin", headers: {Accept: "application/json"}});
+    if (!response.ok) throw new Error(url + ": " + response.status);
+    return response.json();
+  }
+
+  function rowsOf(data) {
+    return Array.isArray(data) ? data : (data.results || []);
+  }
+
+  function table(container, caption, headers, rows, numeric) {
+    const el = document.createElement("table");
+    const cap = el.createCaption();
+    cap.textContent = caption;
+    const head = el.createTHead().insertRow();
+    headers.forEach(function (text, i) {
+      const th = document.createElement("th");
+      th.scope = "col";
+      th.textContent = text;
+      if (numeric && numeric[i]) th.className = "num";
+      head.appendChild(th);
+    });
+    const body = el.createTBody();
+    rows.forEach(function (cells) {
+      const tr = body.insertRow();
+      cells.forEach(function (text, i) {
+        const td = tr.insertCell();
+        td.textContent = text;
+        if (numeric && numeric[i]) td.className = "num";
+      });
+    });
+    container.replaceChildren(el);
+  }
+
+  function note(el, text, state) {
+    el.dataset.state = state;
+    el.removeAttribute("role");
+    const p = document.createElement("p");
+    p.className = "chart-note";
+    p.textContent = text;
+    el.replaceChildren(p);
+  }
+
+  function draw(el, option) {
+    const chart = echarts.init(el, null, {renderer: "canvas"});
+    chart.setOption(Object.assign({animation: false, textStyle: {fontFamily: getComputedStyle(document.body).fontFamily}}, option));
+    charts.push(chart);
+    el.dataset.state = "ready";
+    return chart;
+  }
+
+  function axisLabels(count) {
+    return {interval: 0, rotate: count > 6 ? 35 : 0, width: 110, overflow: "truncate"};
+  }
+
+  // --- charts ----------------------------------------------------------------------------------------------
+  async function planChart(el, tableEl) {
+    const data = await load(config.reports.plan);
+    const rows = rowsOf(data);
+    if (!rows.length) return note(el, t.noData, "empty");
+    const shares = rows.map(function (r) { return number(r.share); });
+    draw(el, {
+      tooltip: {trigger: "axis", axisPointer: {type: "shadow"}},
+      grid: {left: 8, right: 56, top: 28, bottom: 24, containLabel: true},
+      xAxis: {type: "value", name: t.share, nameLocation: "middle", nameGap: 28,
+              max: function (v) { return Math.max(100, Math.ceil(v.max / 10) * 10); }},
+      yAxis: {type: "category", inverse: true, data: rows.map(function (r) { return r.title; }),
+              axisLabel: {width: 240, overflow: "truncate"}},
+      series: [{
+        type: "bar", name: t.share, barMaxWidth: 26,
+        data: rows.map(function (r, i) {
+          return {value: shares[i] === null ? 0 : shares[i], itemStyle: {color: r.met ? COLORS.met : COLORS.notMet}};
+        }),
+        label: {show: true, position: "right", formatter: function (p) {
+          return shares[p.dataIndex] === null ? "—" : show(shares[p.dataIndex], 1) + "%";
+        }},
+        markLine: {silent: true, symbol: "none", data: [{xAxis: 100}], lineStyle: {color: "#c0392b", type: "dashed"},
+                   label: {formatter: t.goal, position: "start", color: "#c0392b"}},  // the top (the axis is inverted)
+      }],
+    });
+    table(tableEl, data.year ? t.year + " " + data.year : "", [t.target, t.goal, t.actual, t.share, t.met],
+      rows.map(function (r) {
+        const goal = show(r.goal) + (r.goal_upper ? "–" + show(r.goal_upper) : "");
+        const met = r.met === null || r.met === undefined ? "—" : (r.met ? t.met : t.notMet);
+        const unit = r.unit === "count" ? "" : " " + (r.unit_name || "");  // a count needs no unit
+        return [r.title, goal + unit, show(r.actual), show(r.share, 1), met];
+      }), [false, true, true, true, false]);
+  }
+
+  async function tierChart(el, tableEl) {
+    const data = await load(config.reports.tiers, {level: config.tierLevel});
+    const byPark = config.tierLevel === "park";
+    const rows = rowsOf(data).filter(function (r) { return r.tier in config.tiers; });
+    if (!rows.length) return note(el, t.noData, "empty");
+    const places = [], tiers = [];
+    const cell = {};
+    rows.forEach(function (r) {
+      const place = (byPark ? r.park_name : r.district_name) || "—";
+      if (places.indexOf(place) < 0) places.push(place);
+      if (tiers.indexOf(r.tier) < 0) tiers.push(r.tier);
+      cell[place + "|" + r.tier] = r;
+    });
+    const order = Object.keys(config.tiers);
+    tiers.sort(function (a, b) { return order.indexOf(a) - order.indexOf(b); });
+    rows.sort(function (a, b) {
+      const pa = (byPark ? a.park_name : a.district_name) || "", pb = (byPark ? b.park_name : b.district_name) || "";
+      return places.indexOf(pa) - places.indexOf(pb) || order.indexOf(a.tier) - order.indexOf(b.tier);
+    });
+    // A tier nobody holds or qualifies for anywhere is left out of the chart (the table still lists it).
+    const charted = tiers.filter(function (tier) {
+      return rows.some(function (r) { return r.tier === tier && (r.designated || r.candidates); });
+    });
+    const series = [];
+    (charted.length ? charted : tiers).forEach(function (tier) {
+      const colors = COLORS.tiers[order.indexOf(tier) % COLORS.tiers.length];
+      [["designated", colors[0]], ["candidates", colors[1]]].forEach(function (kind) {
+        series.push({
+          type: "bar", stack: tier, name: config.tiers[tier] + " · " + t[kind[0]], itemStyle: {color: kind[1]},
+          barMaxWidth: 18, emphasis: {focus: "series"},
+          data: places.map(function (place) { const r = cell[place + "|" + tier]; return r ? r[kind[0]] : 0; }),
+        });
+      });
+    });
+    draw(el, {
+      tooltip: {trigger: "axis", axisPointer: {type: "shadow"}},
+      legend: {type: "scroll", top: 0},
+      grid: {left: 8, right: 16, top: 40, bottom: 8, containLabel: true},
+      xAxis: {type: "category", data: places, axisLabel: axisLabels(places.length)},
+      yAxis: {type: "value", minInterval: 1},
+      series: series,
+    });
+    table(tableEl, data.year ? t.year + " " + data.year : "", [byPark ? t.park : t.district, t.tier, t.designated, t.candidates],
+      rows.map(function (r) {
+        return [(byPark ? r.park_name : r.district_name) || "—", config.tiers[r.tier], String(r.designated), String(r.candidates)];
+      }), [false, false, true, true]);
+  }
+
+  async function parkChart(el, tableEl) {
+    const data = await load(config.reports.parks);
+    const rows = rowsOf(data);
+    if (!rows.length) return note(el, t.noData, "empty");
+    const rates = rows.map(function (r) { return percentOf(r.let_area, r.leasable_area, r.occupancy); });
+    draw(el, {
+      tooltip: {trigger: "axis", axisPointer: {type: "shadow"}},
+      grid: {left: 8, right: 16, top: 24, bottom: 8, containLabel: true},
+      xAxis: {type: "category", data: rows.map(function (r) { return r.park_name; }), axisLabel: axisLabels(rows.length)},
+      yAxis: {type: "value", min: 0, max: 100, axisLabel: {formatter: "{value}%"}},
+      series: [{
+        type: "bar", name: t.occupancy, barMaxWidth: 36, itemStyle: {color: COLORS.notMet},
+        data: rates.map(function (v) { return v === null ? 0 : v; }),
+        label: {show: true, position: "top", formatter: function (p) {
+          return rates[p.dataIndex] === null ? "—" : show(rates[p.dataIndex], 1) + "%";
+        }},
+      }],
+    });
+    table(tableEl, data.on ? t.on + " " + data.on : "",
+      [t.park, t.district, t.leasableArea, t.letArea, t.occupancy, t.tenants, t.ending90, t.notFiled],
+      rows.map(function (r, i) {
+        return [r.park_name, r.district_name || "—", show(r.leasable_area), show(r.let_area), show(rates[i], 1),
+                show(r.tenants), show(r.ending_90), show(r.not_filed_count)];
+      }), [false, false, true, true, true, true, true, true]);
+  }
+
+  async function districtChart(el, tableEl) {
+    const data = await load(config.reports.districts);
+    const rows = rowsOf(data);
+    if (!rows.length) return note(el, t.noData, "empty");
+    const names = rows.map(function (r) { return r.district_name; });
+    draw(el, {
+      tooltip: {trigger: "axis", axisPointer: {type: "shadow"}},
+      legend: {top: 0},
+      grid: {left: 8, right: 16, top: 36, bottom: 8, containLabel: true},
+      xAxis: {type: "category", data: names, axisLabel: axisLabels(rows.length)},
+      yAxis: {type: "value", minInterval: 1},
+      series: [
+        {type: "bar", name: t.enterprises, itemStyle: {color: COLORS.tiers[0][0]}, barMaxWidth: 36,
+         data: rows.map(function (r) { return number(r.enterprises) || 0; })},
+        {type: "bar", name: t.tenants, itemStyle: {color: COLORS.tiers[1][0]}, barMaxWidth: 36,
+         data: rows.map(function (r) { return number(r.tenants) || 0; })},
+      ],
+    });
+    table(tableEl, data.year ? t.year + " " + data.year : "", [t.district, t.enterprises, t.tenants, t.revenue, t.dhRevenue, t.occupancy],
+      rows.map(function (r) {
+        return [r.district_name, show(r.enterprises), show(r.tenants), show(r.revenue), show(r.digital_human_revenue),
+                show(percentOf(r.let_area, r.leasable_area, r.occupancy), 1)];
+      }), [false, true, true, true, true, true]);
+  }
+
+  async function assessmentChart(el, tableEl) {
+    const enterprise = config.enterprises.find(function (e) { return String(e.id) === el.dataset.enterprise; });
+    const data = await load(enterprise.assessment);
+    const tiers = data.tiers || [];
+    if (!tiers.length) return note(el, t.noData, "empty");
+    const names = tiers.map(function (r) { return config.tiers[r.tier] || r.label; });
+    const passed = tiers.map(function (r) { return r.criteria.filter(function (c) { return c.passed; }).length; });
+    const failed = tiers.map(function (r) { return r.criteria.filter(function (c) { return !c.passed; }).length; });
+    draw(el, {
+      tooltip: {trigger: "axis", axisPointer: {type: "shadow"}},
+      legend: {top: 0},
+      grid: {left: 8, right: 24, top: 36, bottom: 8, containLabel: true},
+      xAxis: {type: "value", minInterval: 1},
+      yAxis: {type: "category", inverse: true, data: names},
+      series: [
+        {type: "bar", stack: "criteria", name: t.criteriaMet, itemStyle: {color: COLORS.met}, data: passed,
+         label: {show: true, formatter: function (p) { return p.value ? String(p.value) : ""; }}},
+        {type: "bar", stack: "criteria", name: t.criteriaFailed, itemStyle: {color: COLORS.failed}, data: failed,
+         label: {show: true, formatter: function (p) { return p.value ? String(p.value) : ""; }}},
+      ],
+    });
+    table(tableEl, data.rule_set_name + (data.year ? " · " + data.year : ""),
+      [t.tier, t.met, t.criteriaMet, t.criteriaFailed],
+      tiers.map(function (r, i) {
+        const state = (data.held || []).indexOf(r.tier) >= 0 ? t.held : (r.met ? t.met : t.notMet);
+        return [names[i], state, String(passed[i]), String(failed[i])];
+      }), [false, false, true, true]);
+    if ((data.gaps || []).length) {
+      const p = document.createElement("p");
+      p.className = "gaps";
+      p.textContent = t.gaps;
+      const ul = document.createElement("ul");
+      data.gaps.forEach(function (gap) { const li = document.createElement("li"); li.textContent = gap; ul.appendChild(li); });
+      tableEl.append(p, ul);
+    }
+  }
+
+  const RENDERERS = {plan: planChart, tiers: tierChart, parks: parkChart, districts: districtChart,
+                     assessment: assessmentChart};
+
+  async function render(el) {
+    const name = el.dataset.chart;
+    const tableEl = el.parentElement.querySelector('[data-table="' + name + '"]');
+    if (name !== "assessment" && !config.reports[name]) return note(el, t.noData, "empty");
+    try {
+      await RENDERERS[name](el, tableEl);
+    } catch (error) {
+      note(el, t.loadError, "error");
+    }
+  }
+
+  Promise.all(Array.from(document.querySelectorAll("[data-chart]")).map(render)).then(function () {
+    root.dataset.state = "ready";
+  });
+  window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
+})();

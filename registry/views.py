@@ -1,0 +1,120 @@
+"""The dashboard: the bureau's view of the whole city, a park administrator's of their parks, an enterprise
+user's of their own enterprise. The page holds no figures itself: its script reads them from the report API with
+the session, so every chart is scoped exactly as the API is."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.urls import Resolver404, resolve, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from enterprises.choices import FilingStatus, Tier
+from enterprises.models import AnnualFiling, Enterprise
+from parks.models import Park
+from parks.scoping import CHANGE, VIEW, user_scope
+
+from .models import ReportRun
+from .selectors import tier_summary_latest
+
+API = "/api/v1/"
+REPORTS = {  # chart -> report endpoint (the page skips a report this deployment does not serve)
+    "plan": API + "reports/plan-progress/",
+    "districts": API + "reports/districts/",
+    "parks": API + "reports/parks/",
+    "tiers": API + "reports/tier-summary/",
+}
+SHORT_TIER_NAMES = {
+    Tier.INNOVATIVE: gettext_lazy("Innovative"),
+    Tier.SPECIALISED: gettext_lazy("Specialised"),
+    Tier.LITTLE_GIANT: gettext_lazy("Little giant"),
+    Tier.SINGLE_CHAMPION: gettext_lazy("Single champion"),
+}
+
+
+def _served(path: str) -> str | None:
+    """The path if a view answers it here, else None."""
+    try:
+        resolve(path)
+    except Resolver404:
+        return None
+    return path
+
+
+def _strings() -> dict[str, str]:
+    """The script's words, translated here (the script itself holds none)."""
+    return {
+        "noData": _("No data yet."),
+        "loadError": _("The figures could not be loaded."),
+        "share": _("Share of the goal met (%)"),
+        "goal": _("Goal"),
+        "actual": _("Actual"),
+        "met": _("Met"),
+        "notMet": _("Not met"),
+        "target": _("Target"),
+        "district": _("District"),
+        "park": _("Park"),
+        "designated": _("designated"),
+        "candidates": _("candidates"),
+        "occupancy": _("Occupancy (%)"),
+        "leasableArea": _("Leasable area (m²)"),
+        "letArea": _("Let area (m²)"),
+        "tenants": _("Tenants"),
+        "ending90": _("Tenancies ending within 90 days"),
+        "notFiled": _("Tenants not filed"),
+        "on": _("on"),
+        "enterprises": _("Enterprises"),
+        "revenue": _("Revenue (万元)"),
+        "dhRevenue": _("Digital-human revenue (万元)"),
+        "year": _("year"),
+        "tier": _("Tier"),
+        "criteriaMet": _("Criteria met"),
+        "criteriaFailed": _("Criteria not met"),
+        "gaps": _("To reach the next tier:"),
+        "held": _("held"),
+    }
+
+
+@login_required
+def dashboard(request):
+    """Charts of the plan's progress, the tier pipeline, park occupancy and the latest summary run, by role."""
+    user = request.user
+    scope = user_scope(user)
+    parks = Park.objects.restrict(user, VIEW).filter(memberships__user=user).order_by("name")
+    enterprises = (Enterprise.objects.restrict(user, VIEW).filter(memberships__user=user)
+                   .select_related("district", "park").order_by("name"))
+    filings = (AnnualFiling.objects.restrict(user, VIEW).filter(enterprise__in=enterprises)
+               .order_by("enterprise__name", "-year", "-revision"))
+    filable = set(Enterprise.objects.restrict(user, CHANGE).filter(pk__in=enterprises).values_list("pk", flat=True))
+    summary_run = tier_summary_latest()
+    # The bureau sees its latest run whatever became of it (running, failed); others the snapshot they read.
+    latest_run = ReportRun.objects.restrict(user, VIEW).order_by("-created").first() if scope.bureau else summary_run
+    # Which charts this user gets: the city's to the bureau, their parks' to park administrators.
+    shown = {"plan": scope.bureau, "districts": scope.bureau,
+             "tiers": scope.bureau or bool(scope.parks), "parks": scope.bureau or bool(scope.parks)}
+    reports = {name: _served(path) if shown[name] else None for name, path in REPORTS.items()}
+    if summary_run is None:
+        reports["tiers"] = None  # the report answers 404 until a first run: nothing to ask for
+    config = {
+        "reports": reports,
+        "tierLevel": "district" if scope.bureau else "park",
+        "tiers": {tier.value: str(SHORT_TIER_NAMES[tier]) for tier in Tier},
+        "enterprises": [
+            {"id": e.pk, "name": e.name, "assessment": reverse("api:enterprise-assessment", args=[e.pk])}
+            for e in enterprises
+        ],
+        "strings": _strings(),
+    }
+    context = {
+        "bureau": scope.bureau,
+        "shown": shown,
+        "parks": parks,
+        "enterprises": [
+            {"enterprise": e, "filings": [f for f in filings if f.enterprise_id == e.pk], "filable": e.pk in filable}
+            for e in enterprises
+        ],
+        "summary_run": summary_run,
+        "latest_run": latest_run,
+        "config": config,
+        "open_statuses": (FilingStatus.DRAFT, FilingStatus.RETURNED),
+    }
+    return render(request, "registry/dashboard.html", context)

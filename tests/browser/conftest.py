@@ -1,0 +1,207 @@
+"""Browser tests: Debian's Chromium driven by Playwright's sync API against pytest-django's live server.
+
+Every test fails on any error in the browser's console or any uncaught page error (a 404 for a favicon included).
+Screenshots of each step go to test-artifacts/screenshots/. Select these tests with `-m browser`, leave them out with
+`-m "not browser"`.
+"""
+
+import datetime
+import os
+import re
+from decimal import Decimal
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from enterprises.models import EnterpriseMembership
+from parks.models import District, ParkMembership
+from registry import seeding
+from registry.models import ReportRun
+from registry.services import report_run_execute
+from tests.factories import (
+    EnterpriseFactory,
+    LabFactory,
+    ParkFactory,
+    PlatformFactory,
+    TenancyFactory,
+    TierDesignationFactory,
+    UnitFactory,
+    UserFactory,
+    approved_filing,
+    bureau_user,
+)
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-quic",
+]
+SCREENSHOTS = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
+PASSWORD = "pw"  # the factories' password
+SUMMARY_YEAR = 2024
+PLAN_YEAR = timezone.localdate().year - 1  # the year plan progress reports by default
+
+
+def pytest_collection_modifyitems(items):
+    """Mark every test of this folder `browser`."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """A headless Chromium per test module (Debian's, never a downloaded one).
+
+    Playwright's sync API runs an event loop in the test's thread, where Django's ORM calls (synchronous, and
+    safe here) would be refused without DJANGO_ALLOW_ASYNC_UNSAFE; it is set only while the browser runs.
+    """
+    from playwright.sync_api import sync_playwright
+
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(f"{CHROMIUM} is missing: scripts/test.sh installs Debian's chromium (apt-get install chromium)")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            yield browser
+            browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser context and page (Chinese first, as a Beijing user's browser asks); fails the test on any
+    console error or page error."""
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    problems = []
+    page.on("console", lambda message: message.type == "error" and problems.append(f"console: {message.text}"))
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.live_url = live_server.url
+    yield page
+    page.wait_for_load_state("networkidle")  # no request still in the live server when its database goes
+    context.close()
+    assert not problems, "\n".join(problems)
+
+
+def shot(page, name: str) -> Path:
+    """A full-page screenshot of the current step."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def login(page, username: str, next_path: str = "/") -> None:
+    """Sign in through the sign-in page, as a person would."""
+    page.goto(f"{page.live_url}/accounts/login/?next={next_path}")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+    assert "/accounts/login/" not in page.url, page.content()[:2000]
+
+
+def open_dashboard(page) -> None:
+    """Go to the dashboard and wait until every chart has drawn (or said it has no data)."""
+    page.goto(f"{page.live_url}/dashboard/")
+    page.wait_for_selector('#dashboard[data-state="ready"]')
+
+
+def switch_language(page, code: str) -> None:
+    """Switch the page's language with the switcher in the header."""
+    page.select_option("#language-select", code)
+    with page.expect_navigation():
+        page.click("#language-form button[type=submit]")
+    page.wait_for_load_state()
+
+
+# --- what a chart drew -------------------------------------------------------------------------------------------
+DRAWN_PIXELS = """(el) => {
+  const canvas = el.querySelector('canvas');
+  if (!canvas) return -1;
+  const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  let drawn = 0;
+  for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) drawn++;
+  return drawn;
+}"""
+SERIES = """(el) => echarts.getInstanceByDom(el).getOption().series.map(s => ({
+  name: s.name, data: s.data.map(d => (d !== null && typeof d === 'object') ? d.value : d)}))"""
+
+
+def chart_state(page, name: str, **attrs) -> str:
+    """The state a chart ended in: ready (drawn), empty (no data) or error."""
+    selector = f'[data-chart="{name}"]' + "".join(f'[data-{k}="{v}"]' for k, v in attrs.items())
+    return page.get_attribute(selector, "data-state")
+
+
+def drawn_pixels(page, name: str, **attrs) -> int:
+    """How many pixels of the chart's canvas are not transparent (0: blank; -1: no canvas)."""
+    selector = f'[data-chart="{name}"]' + "".join(f'[data-{k}="{v}"]' for k, v in attrs.items())
+    return page.eval_on_selector(selector, DRAWN_PIXELS)
+
+
+def series(page, name: str, **attrs) -> list[dict]:
+    """The chart's series as ECharts holds them: name and the values."""
+    selector = f'[data-chart="{name}"]' + "".join(f'[data-{k}="{v}"]' for k, v in attrs.items())
+    return page.eval_on_selector(selector, SERIES)
+
+
+def assert_drawn(page, name: str, **attrs) -> None:
+    """The chart is drawn: ECharts made a canvas and painted a good part of it."""
+    assert chart_state(page, name, **attrs) == "ready"
+    assert drawn_pixels(page, name, **attrs) > 5000
+
+
+# --- the world the tests look at -----------------------------------------------------------------------------------
+@pytest.fixture
+def world(live_server):
+    """Beijing's districts and the plan's targets (the seed's), two parks in two districts with units and tenants,
+    approved filings and a designation, a tier summary computed, and one account per role."""
+    seeding.load_districts(tally=seeding.new_tally())
+    seeding.load_plan_targets(tally=seeding.new_tally())
+    chaoyang, tongzhou = District.objects.get(code="110105"), District.objects.get(code="110112")
+    park = ParkFactory(name="朝阳数字人基地", district=chaoyang, featured=True)
+    other_park = ParkFactory(name="通州数字人产业园", district=tongzhou)
+    units = [UnitFactory(park=park, room=f"10{i}", area=Decimal(area)) for i, area in enumerate(("300", "200", "500"))]
+    other_unit = UnitFactory(park=other_park, room="201", area=Decimal("400"))
+    ours = EnterpriseFactory(name="光境数字科技有限公司", short_name="光境数字", district=chaoyang, park=park)
+    neighbour = EnterpriseFactory(name="星河虚拟人有限公司", short_name="星河虚拟人", district=chaoyang, park=park)
+    newcomer = EnterpriseFactory(name="新来数字人有限公司", short_name="新来数字人", district=chaoyang, park=park)
+    theirs = EnterpriseFactory(name="运河智能有限公司", short_name="运河智能", district=tongzhou, park=other_park)
+    TenancyFactory(unit=units[0], enterprise=ours, start=datetime.date(2024, 1, 1))
+    TenancyFactory(unit=units[1], enterprise=neighbour, start=datetime.date(2024, 1, 1))
+    TenancyFactory(unit=other_unit, enterprise=theirs, start=datetime.date(2024, 1, 1))
+    approved_filing(enterprise=ours, year=SUMMARY_YEAR)
+    approved_filing(enterprise=neighbour, year=SUMMARY_YEAR, revenue=Decimal("30000"), rd_expense=Decimal("1500"))
+    approved_filing(enterprise=theirs, year=SUMMARY_YEAR)
+    TierDesignationFactory(enterprise=neighbour)
+    # Last year's figures and records, for the plan's progress.
+    approved_filing(enterprise=neighbour, year=PLAN_YEAR, revenue=Decimal("120000"),
+                    digital_human_revenue=Decimal("100000"), main_revenue=Decimal("110000"))
+    for _ in range(3):
+        LabFactory(host=ours, park=park)
+    for _ in range(2):
+        PlatformFactory(operator=neighbour, park=park)
+    TierDesignationFactory(enterprise=theirs)
+    report_run_execute(run_id=ReportRun.objects.create(year=SUMMARY_YEAR).pk)
+
+    bureau = bureau_user(username="bureau")
+    park_admin = UserFactory(username="park_admin", is_staff=True)
+    ParkMembership.objects.create(user=park_admin, park=park)
+    enterprise_user = UserFactory(username="enterprise_user")
+    EnterpriseMembership.objects.create(user=enterprise_user, enterprise=ours)
+    return SimpleNamespace(
+        park=park, other_park=other_park, units=units, ours=ours, neighbour=neighbour, newcomer=newcomer,
+        theirs=theirs, bureau=bureau, park_admin=park_admin, enterprise_user=enterprise_user,
+    )
+
+
+def number(text: str) -> Decimal:
+    """A number as the page's tables print it (thousands separators and all)."""
+    return Decimal(re.sub(r"[^\d.\-]", "", text))
