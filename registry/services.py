@@ -67,39 +67,81 @@ def report_run_start(*, year: int, user=None, rule_set: str = "") -> ReportRun:
     except IntegrityError:
         raise RunConflict(ReportRun.objects.get(kind=RunKind.TIER_SUMMARY, year=year,
                                                 status__in=ACTIVE_RUN_STATUSES)) from None
+    _send_when_committed(run, RUN_TASK)
+    return run
+
+
+# --- the life of a job (a report run or a file job): pending -> running -> succeeded / failed -----------------
+def _send_when_committed(job, task: str) -> None:
+    """Reach the broker now (down: the job is failed and BrokerUnavailable raised), and send the job's task once
+    the job is committed."""
     try:
         with app.connection_for_write(transport_options=SEND_OPTIONS) as conn:
             conn.ensure_connection(max_retries=SEND_OPTIONS["max_retries"])
     except (BrokerError, OSError) as error:
-        _broker_failed(run, error)
-    transaction.on_commit(lambda: _send(run))
-    return run
+        _broker_failed(job, error)
+    transaction.on_commit(lambda: _send(job, task))
 
 
-def _broker_failed(run: ReportRun, error: Exception):
-    """Mark the run failed because the broker refused it, and say so."""
-    _finish(run, RunStatus.FAILED, error=_("The job queue (broker) is unavailable: %(error)s") % {"error": error})
-    raise BrokerUnavailable(run) from error
+def _broker_failed(job, error: Exception):
+    """Mark the job failed because the broker refused it, and say so."""
+    _finish(job, RunStatus.FAILED, error=_("The job queue (broker) is unavailable: %(error)s") % {"error": error})
+    raise BrokerUnavailable(job) from error
 
 
-def _send(run: ReportRun) -> None:
-    """Send a committed run's task (a broker lost since the check fails the run; the sweep is the last resort)."""
+def _send(job, task: str) -> None:
+    """Send a committed job's task (a broker lost since the check fails the job; the sweep is the last resort)."""
     try:
         with app.connection_for_write(transport_options=SEND_OPTIONS) as conn:
-            result = app.send_task(RUN_TASK, args=[run.pk], connection=conn, retry=False)
+            result = app.send_task(task, args=[job.pk], connection=conn, retry=False)
     except (BrokerError, OSError) as error:
         try:
-            _broker_failed(run, error)
+            _broker_failed(job, error)
         except BrokerUnavailable:
             return
-    ReportRun.objects.filter(pk=run.pk, task_id="").update(task_id=result.id)
-    run.task_id = result.id
+    type(job).objects.filter(pk=job.pk, task_id="").update(task_id=result.id)
+    job.task_id = result.id
 
 
-def _finish(run: ReportRun, status: str, *, rows: int | None = None, error: str = "") -> None:
-    """Record a run's end (its own transaction, so a failure is recorded even when the work rolled back)."""
-    run.status, run.finished, run.rows, run.error = status, timezone.now(), rows, error
-    run.save(update_fields=["status", "finished", "rows", "error"])
+def _finish(job, status: str, *, error: str = "", **fields) -> None:
+    """Record a job's end and any of its fields (its own transaction, so a failure is recorded even when the work
+    rolled back)."""
+    job.status, job.finished, job.error = status, timezone.now(), error
+    for name, value in fields.items():
+        setattr(job, name, value)
+    job.save(update_fields=["status", "finished", "error", *fields])
+
+
+def _claim(queryset, pk: int):
+    """Mark a pending job running and return it; None for a job already finished (failed by the sweep, then
+    redelivered), which is left as it is."""
+    with transaction.atomic():
+        job = queryset.select_for_update().filter(pk=pk, status__in=ACTIVE_RUN_STATUSES).first()
+        if job is None:
+            return None
+        job.status, job.started = RunStatus.RUNNING, timezone.now()
+        job.save(update_fields=["status", "started"])
+    return job
+
+
+def _fail_if_running(job, error: BaseException) -> None:
+    """Record the error that stopped a running job (also the soft time limit and a worker shutting down)."""
+    if type(job).objects.filter(pk=job.pk, status=RunStatus.RUNNING).exists():
+        _finish(job, RunStatus.FAILED, error=f"{type(error).__name__}: {error}\n{traceback.format_exc(limit=5)}")
+
+
+def _sweep(queryset, *, time_limit: int, now: datetime.datetime | None) -> int:
+    """Fail the jobs stuck past the time limit and its grace (running since, or pending since created)."""
+    now = now or timezone.now()
+    limit = datetime.timedelta(seconds=time_limit + settings.REPORT_RUN_SWEEP_GRACE)
+    stuck = queryset.filter(status=RunStatus.RUNNING, started__lt=now - limit) | queryset.filter(
+        status=RunStatus.PENDING, created__lt=now - limit)
+    failed = 0
+    for job in stuck.select_for_update(skip_locked=True):
+        _finish(job, RunStatus.FAILED, error=_("Stopped: still %(status)s after the time limit of %(limit)s s.") % {
+            "status": job.status, "limit": time_limit})
+        failed += 1
+    return failed
 
 
 def report_run_execute(*, run_id: int) -> ReportRun | None:
@@ -108,18 +150,14 @@ def report_run_execute(*, run_id: int) -> ReportRun | None:
     A run already finished (say, failed by the sweep, then redelivered) is left as it is. Changes are
     attributed in the history to the Celery job and to the user who started the run.
     """
-    with transaction.atomic():
-        run = ReportRun.objects.select_for_update().filter(pk=run_id, status__in=ACTIVE_RUN_STATUSES).first()
-        if run is None:
-            return None
-        run.status, run.started = RunStatus.RUNNING, timezone.now()
-        run.save(update_fields=["status", "started"])
+    run = _claim(ReportRun.objects.all(), run_id)
+    if run is None:
+        return None
     try:
         with change_source(Source.CELERY, f"{RUN_TASK} run {run.pk}", user_id=run.started_by_id):
             rows = tier_summary_replace(run=run)
-    except BaseException as error:  # also the soft time limit and a worker shutting down
-        if ReportRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).exists():
-            _finish(run, RunStatus.FAILED, error=f"{type(error).__name__}: {error}\n{traceback.format_exc(limit=5)}")
+    except BaseException as error:
+        _fail_if_running(run, error)
         raise
     return run if rows is not None else None
 
@@ -148,16 +186,7 @@ def tier_summary_replace(*, run: ReportRun) -> int | None:
 @transaction.atomic
 def report_run_sweep(*, now: datetime.datetime | None = None) -> int:
     """Fail the runs stuck past the time limit (running since, or pending since created); how many it failed."""
-    now = now or timezone.now()
-    limit = datetime.timedelta(seconds=settings.REPORT_RUN_TIME_LIMIT + settings.REPORT_RUN_SWEEP_GRACE)
-    stuck = ReportRun.objects.filter(status=RunStatus.RUNNING, started__lt=now - limit) | ReportRun.objects.filter(
-        status=RunStatus.PENDING, created__lt=now - limit)
-    failed = 0
-    for run in stuck.select_for_update(skip_locked=True):
-        _finish(run, RunStatus.FAILED, error=_("Stopped: still %(status)s after the time limit of %(limit)s s.") % {
-            "status": run.status, "limit": settings.REPORT_RUN_TIME_LIMIT})
-        failed += 1
-    return failed
+    return _sweep(ReportRun.objects.all(), time_limit=settings.REPORT_RUN_TIME_LIMIT, now=now)
 
 
 def tier_summaries_nightly() -> list[ReportRun]:
@@ -184,42 +213,8 @@ def file_job_start(*, kind: str, subject: str, file_format: str, user, data: byt
     """
     job = FileJob.objects.create(kind=kind, subject=subject, file_format=file_format, started_by=user, data=data,
                                  file_name=file_name[:200], dry_run=dry_run, total=total)
-    try:
-        with app.connection_for_write(transport_options=SEND_OPTIONS) as conn:
-            conn.ensure_connection(max_retries=SEND_OPTIONS["max_retries"])
-    except (BrokerError, OSError) as error:
-        _file_job_broker_failed(job, error)
-    transaction.on_commit(lambda: _file_job_send(job))
+    _send_when_committed(job, FILE_JOB_TASK)
     return job
-
-
-def _file_job_broker_failed(job: FileJob, error: Exception):
-    """Mark the job failed because the broker refused it, and say so."""
-    _file_job_finish(job, RunStatus.FAILED, error=_("The job queue (broker) is unavailable: %(error)s") % {
-        "error": error})
-    raise BrokerUnavailable(job) from error
-
-
-def _file_job_send(job: FileJob) -> None:
-    """Send a committed job's task (a broker lost since the check fails the job; the sweep is the last resort)."""
-    try:
-        with app.connection_for_write(transport_options=SEND_OPTIONS) as conn:
-            result = app.send_task(FILE_JOB_TASK, args=[job.pk], connection=conn, retry=False)
-    except (BrokerError, OSError) as error:
-        try:
-            _file_job_broker_failed(job, error)
-        except BrokerUnavailable:
-            return
-    FileJob.objects.filter(pk=job.pk, task_id="").update(task_id=result.id)
-    job.task_id = result.id
-
-
-def _file_job_finish(job: FileJob, status: str, *, error: str = "", **fields) -> None:
-    """Record a job's end (its own transaction, so a failure is recorded even when the work rolled back)."""
-    job.status, job.finished, job.error = status, timezone.now(), error
-    for name, value in fields.items():
-        setattr(job, name, value)
-    job.save(update_fields=["status", "finished", "error", *fields])
 
 
 class Progress:
@@ -250,12 +245,9 @@ def file_job_execute(*, job_id: int) -> FileJob | None:
     A job already finished (failed by the sweep, then redelivered) is left as it is. The changes an import makes
     are attributed in the history to the Celery job and to the user who started it.
     """
-    with transaction.atomic():
-        job = FileJob.objects.select_for_update().filter(pk=job_id, status__in=ACTIVE_RUN_STATUSES).first()
-        if job is None:
-            return None
-        job.status, job.started = RunStatus.RUNNING, timezone.now()
-        job.save(update_fields=["status", "started"])
+    job = _claim(FileJob.objects.all(), job_id)
+    if job is None:
+        return None
     progress = Progress(job)
     try:
         with change_source(Source.CELERY, f"{FILE_JOB_TASK} job {job.pk}", user_id=job.started_by_id):
@@ -263,10 +255,8 @@ def file_job_execute(*, job_id: int) -> FileJob | None:
                 _file_job_import(job, progress)
             else:
                 _file_job_export(job, progress)
-    except BaseException as error:  # also the soft time limit and a worker shutting down
-        if FileJob.objects.filter(pk=job.pk, status=RunStatus.RUNNING).exists():
-            _file_job_finish(job, RunStatus.FAILED,
-                             error=f"{type(error).__name__}: {error}\n{traceback.format_exc(limit=5)}")
+    except BaseException as error:
+        _fail_if_running(job, error)
         raise
     finally:
         progress.close()
@@ -278,13 +268,13 @@ def _file_job_import(job: FileJob, progress: Progress) -> None:
     try:
         table = read_table(kind=job.subject, content=bytes(job.data), file_name=job.file_name)
     except ValidationError as error:
-        _file_job_finish(job, RunStatus.FAILED, error=" ".join(error.messages))
+        _finish(job, RunStatus.FAILED, error=" ".join(error.messages))
         return
     report = table_import(table=table, user=job.started_by, dry_run=job.dry_run, on_progress=progress)
     refused = len({e.row for e in report.errors})
     error = ngettext("%(n)d row is refused; nothing was written.", "%(n)d rows are refused; nothing was written.",
                      refused) % {"n": refused} if refused else ""
-    _file_job_finish(job, RunStatus.FAILED if refused else RunStatus.SUCCEEDED, error=error,
+    _finish(job, RunStatus.FAILED if refused else RunStatus.SUCCEEDED, error=error,
                      report=report.as_dict(), processed=len(table.rows), total=len(table.rows))
 
 
@@ -299,21 +289,11 @@ def _file_job_export(job: FileJob, progress: Progress) -> None:
     else:
         data = "".join(csv_chunks(header=headers(job.subject), rows=rows)).encode("utf-8")
     name = f"{job.subject}-{timezone.localdate():%Y%m%d}.{job.file_format}"
-    _file_job_finish(job, RunStatus.SUCCEEDED, data=data, file_name=name, total=total, processed=total,
+    _finish(job, RunStatus.SUCCEEDED, data=data, file_name=name, total=total, processed=total,
                      report={"rows": total})
 
 
 @transaction.atomic
 def file_job_sweep(*, now: datetime.datetime | None = None) -> int:
     """Fail the file jobs stuck past the time limit (running since, or pending since created); how many."""
-    now = now or timezone.now()
-    limit = datetime.timedelta(seconds=settings.FILE_JOB_TIME_LIMIT + settings.REPORT_RUN_SWEEP_GRACE)
-    stuck = FileJob.objects.filter(status=RunStatus.RUNNING, started__lt=now - limit) | FileJob.objects.filter(
-        status=RunStatus.PENDING, created__lt=now - limit)
-    failed = 0
-    for job in stuck.defer("data").select_for_update(skip_locked=True):
-        message = _("Stopped: still %(status)s after the time limit of %(limit)s s.")
-        _file_job_finish(job, RunStatus.FAILED, error=message % {
-            "status": job.status, "limit": settings.FILE_JOB_TIME_LIMIT})
-        failed += 1
-    return failed
+    return _sweep(FileJob.objects.defer("data"), time_limit=settings.FILE_JOB_TIME_LIMIT, now=now)

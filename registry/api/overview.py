@@ -29,10 +29,6 @@ TIER_HEADERS = [("innovative", "创新型中小企业"), ("specialised", "专精
                 ("little_giant", "专精特新“小巨人”企业"), ("single_champion", "制造业单项冠军企业")]
 
 
-def _last_year() -> int:
-    return timezone.localdate().year - 1
-
-
 class ReportQuery(serializers.Serializer):
     """Base of a report's query parameters: unknown parameters are refused with a message each."""
 
@@ -43,33 +39,32 @@ class ReportQuery(serializers.Serializer):
         return attrs
 
 
-class PlanProgressQuery(ReportQuery):
-    """The year of the figures (default last year) and the date of the dated ones (default the year's end, or
-    today while it runs); optionally one plan."""
+class YearQuery(ReportQuery):
+    """The year of the figures (default last year) and the date of the dated ones, named `date_param` (default the
+    year's end, or today while it runs)."""
 
+    date_param = "on"
     year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        attrs.setdefault("year", timezone.localdate().year - 1)
+        attrs.setdefault(self.date_param, tier_reference_date(attrs["year"]))
+        return attrs
+
+
+class PlanProgressQuery(YearQuery):
+    """Plan progress of a year as of a date (labs, platforms), optionally of one plan."""
+
+    date_param = "as_of"
     as_of = serializers.DateField(required=False)
     plan = serializers.CharField(required=False, max_length=128)
 
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        attrs.setdefault("year", _last_year())
-        attrs.setdefault("as_of", tier_reference_date(attrs["year"]))
-        return attrs
 
+class DistrictOverviewQuery(YearQuery):
+    """The district overview of a year, with tenancies, tiers and occupancy on a date."""
 
-class DistrictOverviewQuery(ReportQuery):
-    """The year of the figures (default last year) and the date of tenancies, tiers and occupancy (default the
-    year's end, or today while it runs)."""
-
-    year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
     on = serializers.DateField(required=False)
-
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        attrs.setdefault("year", _last_year())
-        attrs.setdefault("on", tier_reference_date(attrs["year"]))
-        return attrs
 
 
 class ParkReportQuery(ReportQuery):
