@@ -12,6 +12,7 @@ from django.db.models import (
     Exists,
     F,
     FilteredRelation,
+    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -209,3 +210,11 @@ def park_occupancy(park, *, on: datetime.date) -> Occupancy:
     """The occupancy on `on` of a park of `parks_with_occupancy` (annotated with leasable area and unit count)."""
     return Occupancy(date=on, leasable_area=park.leasable_area or Decimal("0"),
                      let_area=park.let_area, unit_count=park.unit_count, let_unit_count=park.let_unit_count)
+
+
+def latest_reported_year() -> int:
+    """The latest year, up to last year, with an approved filing (last year when there is none): the default
+    year of the reports, so they open on figures rather than on a year nobody has been approved for yet."""
+    last_year = timezone.localdate().year - 1
+    latest = AnnualFiling.objects.current().filter(year__lte=last_year).aggregate(latest=Max("year"))["latest"]
+    return latest or last_year

@@ -420,3 +420,14 @@ def test_tier_summary_hides_money_of_small_cells_outside_the_bureau(world):
                if (f.park_id or f.enterprise.park_id) == world[0].pk]
     every = next(row for row in rows if row["tier"] == "all")
     assert every["reporting"] == len(filings)
+
+
+def test_reports_open_on_the_latest_year_with_approved_filings(world, bureau_client):
+    last_year = timezone.localdate().year - 1
+    latest = max(f.year for f in AnnualFiling.objects.all()
+                 if f.status == FilingStatus.APPROVED and f.year <= last_year)
+    assert latest == YEAR < last_year  # the world's newest approved figures are older than last year
+    for url in ("/api/v1/reports/plan-progress/", "/api/v1/reports/districts/"):
+        assert get_json(bureau_client, url)["year"] == YEAR
+    approved_filing(year=last_year)
+    assert get_json(bureau_client, "/api/v1/reports/plan-progress/")["year"] == last_year

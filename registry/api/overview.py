@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 from config.api.filters import COMMON_PARAMETERS
 from config.api.permissions import ScopedPermission
 from config.api.renderers import REPORT_RENDERERS
-from enterprises.selectors import tier_reference_date
+from enterprises.selectors import latest_reported_year, tier_reference_date
 from parks.scoping import VIEW
 from registry.models import PlanTarget
 from registry.selectors import district_overview, park_report, plan_progress, target_records
@@ -40,15 +40,16 @@ class ReportQuery(serializers.Serializer):
 
 
 class YearQuery(ReportQuery):
-    """The year of the figures (default last year) and the date of the dated ones, named `date_param` (default the
-    year's end, or today while it runs)."""
+    """The year of the figures (default the latest year with approved filings, up to last year) and the date of the
+    dated ones, named `date_param` (default the year's end, or today while it runs)."""
 
     date_param = "on"
     year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
-        attrs.setdefault("year", timezone.localdate().year - 1)
+        if "year" not in attrs:
+            attrs["year"] = latest_reported_year()
         attrs.setdefault(self.date_param, tier_reference_date(attrs["year"]))
         return attrs
 
