@@ -50,6 +50,9 @@ class FilingStatus(models.TextChoices):
 OPEN_FILING_STATUSES = (FilingStatus.DRAFT, FilingStatus.SUBMITTED, FilingStatus.RETURNED)
 # Filings whose figures are frozen.
 FROZEN_FILING_STATUSES = (FilingStatus.APPROVED, FilingStatus.SUPERSEDED)
+# Filed: in review or reviewed (a draft is the enterprise's own work; a superseded revision always has an approved
+# successor, so an enterprise-year with one is filed through that).
+FILED_STATUSES = (FilingStatus.SUBMITTED, FilingStatus.RETURNED, FilingStatus.APPROVED)
 
 
 class SmeSector(models.TextChoices):

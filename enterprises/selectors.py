@@ -25,7 +25,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .choices import LADDER, EnterpriseStatus, FilingStatus, Tier
+from .choices import FILED_STATUSES, LADDER, EnterpriseStatus, FilingStatus, Tier
 from .models import AnnualFiling, Enterprise, Tenancy, TierDesignation
 from .tiers import assess, rule_set_for
 
@@ -43,9 +43,12 @@ class Occupancy:
     @property
     def rate(self) -> Decimal | None:
         """Let area as a percentage of leasable area, two decimals."""
-        if not self.leasable_area:
-            return None
-        return (self.let_area * 100 / self.leasable_area).quantize(Decimal("0.01"))
+        return percent(self.let_area, self.leasable_area)
+
+
+def percent(part, whole) -> Decimal | None:
+    """part / whole in percent, two decimals (None where whole is zero or missing): every ratio the reports show."""
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01")) if whole else None
 
 
 def held_on(*, on: datetime.date) -> Q:
@@ -161,15 +164,13 @@ def tier_candidates(*, year: int, tiers=LADDER):
 
 
 # --- admin lists -----------------------------------------------------------------------------------------------
-# Filings a list shows as an enterprise's latest: in review or reviewed (a draft is the enterprise's own work).
-LISTED_FILING_STATUSES = (FilingStatus.SUBMITTED, FilingStatus.RETURNED, FilingStatus.APPROVED)
 # Tiers by rank, highest first (单项冠军 above the ladder).
 TIER_RANK = {tier: rank for rank, tier in enumerate(reversed(Tier.values))}
 
 
 def latest_filing(filings, *, year: int | None = None):
     """The latest listed revision of an enterprise's filings (of a year, if given), for a Subquery on OuterRef."""
-    filings = filings.filter(enterprise=OuterRef("pk"), status__in=LISTED_FILING_STATUSES)
+    filings = filings.filter(enterprise=OuterRef("pk"), status__in=FILED_STATUSES)
     if year is not None:
         filings = filings.filter(year=year)
     return filings.order_by("-year", "-revision")

@@ -2,6 +2,7 @@
 by Celery), from their start to their end."""
 
 import datetime
+import itertools
 import traceback
 
 from django.conf import settings
@@ -12,9 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from kombu.exceptions import OperationalError as BrokerError
 
+from config.api.renderers import write_csv, write_xlsx
 from config.celery import app
 from config.history import Source, change_source
-from enterprises.imports import csv_chunks, export_queryset, export_rows, headers, read_table, table_import, xlsx_bytes
+from enterprises.imports import SHEET, export_queryset, export_rows, headers, read_table, table_import
 from enterprises.selectors import tier_reference_date
 from enterprises.tiers import get_rule_set, rule_set_for
 
@@ -284,10 +286,8 @@ def _file_job_export(job: FileJob, progress: Progress) -> None:
     total = queryset.count()
     FileJob.objects.filter(pk=job.pk).update(total=total)
     rows = export_rows(kind=job.subject, queryset=queryset, on_progress=progress)
-    if job.file_format == FileFormat.XLSX:
-        data = xlsx_bytes(header=headers(job.subject), rows=rows)
-    else:
-        data = "".join(csv_chunks(header=headers(job.subject), rows=rows)).encode("utf-8")
+    table = itertools.chain([headers(job.subject)], rows)
+    data = write_xlsx(table, sheet=SHEET) if job.file_format == FileFormat.XLSX else write_csv(table)
     name = f"{job.subject}-{timezone.localdate():%Y%m%d}.{job.file_format}"
     _finish(job, RunStatus.SUCCEEDED, data=data, file_name=name, total=total, processed=total,
                      report={"rows": total})

@@ -282,7 +282,8 @@ def expected_parks(user, on, start, end):
             rows[unit.park_id]["leasable_area"] += unit.area
     tenants = defaultdict(set)
     filed = {(f.enterprise_id, f.year) for f in AnnualFiling.objects.all()
-             if f.status in (FilingStatus.SUBMITTED, FilingStatus.APPROVED, FilingStatus.SUPERSEDED)}
+             if f.status in (FilingStatus.SUBMITTED, FilingStatus.RETURNED, FilingStatus.APPROVED,
+                             FilingStatus.SUPERSEDED)}
     for tenancy in visible(Tenancy, user):
         row = rows[tenancy.park_id]
         overlap = (min(tenancy.end or stop, stop) - max(tenancy.start, start)).days

@@ -18,15 +18,30 @@ CSV_MEDIA_TYPE = "text/csv"
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def write_csv(table: list[list]) -> bytes:
-    """A table as CSV in UTF-8 with a byte-order mark, so Excel opens the Chinese headers correctly."""
+def csv_stream(table, rows_per_chunk: int = 500):
+    """A table (any iterable of rows) as CSV text in chunks, the first starting with a byte-order mark so Excel
+    opens the Chinese text correctly: for a streamed response, a few hundred rows in memory at a time."""
     buffer = io.StringIO()
-    csv.writer(buffer).writerows([["" if cell is None else cell for cell in row] for row in table])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer)
+    for count, row in enumerate(table, start=1):
+        writer.writerow(["" if cell is None else cell for cell in row])
+        if count % rows_per_chunk == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue()
 
 
-def write_xlsx(table: list[list], sheet: str = "report") -> bytes:
-    """A table as an Excel workbook with one sheet: numbers and dates stay typed (datetimes must be naive)."""
+def write_csv(table) -> bytes:
+    """A table as CSV in UTF-8 with a byte-order mark."""
+    return "".join(csv_stream(table)).encode("utf-8")
+
+
+def write_xlsx(table, sheet: str = "report") -> bytes:
+    """A table (any iterable of rows, written as it comes) as an Excel workbook with one sheet: numbers and dates
+    stay typed (datetimes must be naive)."""
     workbook = Workbook(write_only=True)
     worksheet = workbook.create_sheet(sheet[:31])
     for row in table:
@@ -100,14 +115,12 @@ REPORT_RENDERERS = [JSONRenderer, CSVRenderer, XLSXRenderer]
 
 
 class FileRenderer(BaseRenderer):
-    """A file's bytes as they are (a view answering a file); errors (data, not bytes) as JSON."""
+    """The renderer of the views answering a file (their HttpResponse carries the bytes): errors as JSON."""
 
     charset = None
     render_style = "binary"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        if isinstance(data, bytes):
-            return data
         response = (renderer_context or {}).get("response")
         if response is not None:
             response["Content-Type"] = "application/json"
@@ -124,7 +137,7 @@ class XLSXFileRenderer(FileRenderer):
 class CSVFileRenderer(FileRenderer):
     """A CSV file (`?format=csv`)."""
 
-    media_type = "text/csv"
+    media_type = CSV_MEDIA_TYPE
     format = "csv"
 
 

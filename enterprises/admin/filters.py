@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from parks.scoping import VIEW
 
-from ..choices import DesignationStatus, FilingStatus, Tier
+from ..choices import FILED_STATUSES, DesignationStatus, FilingStatus, Tier
 from ..models import AnnualFiling, TierDesignation
-from ..selectors import LISTED_FILING_STATUSES, latest_filing
+from ..selectors import latest_filing
 
 NONE = "none"
 
@@ -45,10 +45,10 @@ class LastYearFilingFilter(admin.SimpleListFilter):
         super().__init__(request, params, model, model_admin)
 
     def lookups(self, request, model_admin):
-        return [(s, FilingStatus(s).label) for s in LISTED_FILING_STATUSES] + [(NONE, _("Not filed"))]
+        return [(s, FilingStatus(s).label) for s in FILED_STATUSES] + [(NONE, _("Not filed"))]
 
     def queryset(self, request, queryset):
-        if self.value() not in {*LISTED_FILING_STATUSES, NONE}:
+        if self.value() not in {*FILED_STATUSES, NONE}:
             return queryset
         filings = latest_filing(AnnualFiling.objects.restrict(request.user, VIEW), year=self.year)
         queryset = queryset.alias(last_year_status=Subquery(filings.values("status")[:1]))

@@ -3,7 +3,7 @@
 `read_table` reads an uploaded file (a ValidationError on `file` when it cannot be read as the kind's table);
 `table_import` imports its rows in one transaction: nothing is written unless every row is good, and a dry run
 runs the same writes and rolls them back. `template` gives a kind's blank table; `export_queryset`,
-`export_rows`, `xlsx_bytes` and `csv_chunks` write a register.
+`export_rows` and `headers` give a register's rows, which config.api.renderers writes as CSV or XLSX.
 """
 
 from django.db import transaction
@@ -12,13 +12,13 @@ from .base import ImportReport, RowError
 from .columns import COLUMNS
 from .kinds import IMPORTERS
 from .reading import FORMATS, Table, file_format, read_table
-from .tables import CSV_TYPE, XLSX_TYPE, csv_chunks, export_queryset, export_rows, headers, template, xlsx_bytes
+from .tables import SHEET, export_queryset, export_rows, headers, template
 
 KINDS = tuple(COLUMNS)
 
 __all__ = [
-    "CSV_TYPE", "FORMATS", "KINDS", "XLSX_TYPE", "ImportReport", "RowError", "Table", "csv_chunks", "export_queryset",
-    "export_rows", "file_format", "headers", "read_table", "table_import", "template", "xlsx_bytes",
+    "FORMATS", "KINDS", "SHEET", "ImportReport", "RowError", "Table", "export_queryset", "export_rows", "file_format",
+    "headers", "read_table", "table_import", "template",
 ]
 
 

@@ -189,14 +189,6 @@ def write_cell(column: Column, value):
     return value
 
 
-def csv_text(cell) -> str:
-    """A cell as CSV text: dates in ISO form, empty for None."""
-    if cell is None:
-        return ""
-    if isinstance(cell, datetime.date):
-        return cell.isoformat()
-    return str(cell)
-
 
 # --- the columns of each kind -------------------------------------------------------------------------------
 def _labels_note(choices) -> str:

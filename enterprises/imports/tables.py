@@ -5,28 +5,24 @@ time) and writes with openpyxl's write_only workbook or the csv module, so memor
 register's size. Exported tables have the import's columns: an export imports back unchanged.
 """
 
-import csv
 import io
-import tempfile
 
 from django.db.models import QuerySet
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font
 
+from config.api.renderers import write_csv
 from enterprises.choices import FilingStatus
 from enterprises.models import AnnualFiling, Enterprise, Tenancy
 from parks.scoping import VIEW
 
-from .columns import CHOICE, CHOICES, COLUMNS, Column, choice_labels, csv_text, write_cell
+from .columns import CHOICE, CHOICES, COLUMNS, Column, choice_labels, write_cell
 from .reading import COMMENT
 
 EXPORT_CHUNK = 2000  # rows fetched per round trip of the server-side cursor
-BOM = "\ufeff"  # so that Excel opens a UTF-8 CSV's Chinese text correctly
 SHEET = "数据"
 NOTES_SHEET = "填写说明"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV_TYPE = "text/csv"
 
 
 def export_queryset(*, kind: str, user) -> QuerySet:
@@ -58,41 +54,6 @@ def headers(kind: str) -> list[str]:
     return [column.header for column in COLUMNS[kind]]
 
 
-def xlsx_bytes(*, header: list[str], rows, notes: list[list] | None = None) -> bytes:
-    """A workbook (write_only: rows go to disk as they come) with the header row and the rows, as bytes."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(SHEET)
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    if notes:
-        notes_sheet = workbook.create_sheet(NOTES_SHEET)
-        for row in notes:
-            notes_sheet.append(row)
-    with tempfile.TemporaryFile() as buffer:
-        workbook.save(buffer)
-        buffer.seek(0)
-        return buffer.read()
-
-
-def csv_chunks(*, header: list[str], rows, rows_per_chunk: int = 500):
-    """CSV text in chunks (the first: a byte-order mark and the header row), for a streamed response."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    yield BOM + buffer.getvalue()
-    buffer.seek(0)
-    buffer.truncate()
-    for count, row in enumerate(rows, start=1):
-        writer.writerow([csv_text(cell) for cell in row])
-        if count % rows_per_chunk == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    if buffer.tell():
-        yield buffer.getvalue()
-
-
 def _note(column: Column) -> str:
     """What a column's notes cell says: required or not, the format or unit, the allowed values."""
     note = column.note
@@ -109,7 +70,7 @@ def template(*, kind: str, fmt: str) -> bytes:
     notes_row = [_note(c) for c in columns]
     notes_row[0] = f"{COMMENT} {notes_row[0]}"
     if fmt == "csv":
-        return "".join(csv_chunks(header=header, rows=[notes_row])).encode("utf-8")
+        return write_csv([header, notes_row])
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = SHEET

@@ -219,9 +219,8 @@ class PlanTargetRecordsView(ReportView):
         query.is_valid(raise_exception=True)
         target = get_object_or_404(PlanTarget.objects.restrict(self.request.user, VIEW), code=self.kwargs["code"])
         self.metric = METRICS[target.metric]
-        records = target_records(target=target, user=self.request.user, year=query.validated_data["year"],
-                                 on=query.validated_data["as_of"])
-        return records.order_by(*([f"-{self.metric.figure}", "pk"] if self.metric.figure else ["pk"]))
+        return target_records(target=target, user=self.request.user, year=query.validated_data["year"],
+                              on=query.validated_data["as_of"])
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "metric": getattr(self, "metric", None)}

@@ -7,6 +7,8 @@ polled for its progress and report). Exports: a register streamed as CSV in the 
 over nor exported, and another user's job does not exist (404).
 """
 
+import itertools
+
 from django.conf import settings
 from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import reverse
@@ -23,14 +25,11 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from config.api.renderers import FILE_RENDERERS, CSVFileRenderer
+from config.api.renderers import CSV_MEDIA_TYPE, FILE_RENDERERS, XLSX_MEDIA_TYPE, CSVFileRenderer, csv_stream
 from config.api.serializers import BriefUserSerializer
 from config.api.viewsets import ACTIONS, ScopedViewMixin
 from enterprises.imports import (
-    CSV_TYPE,
     KINDS,
-    XLSX_TYPE,
-    csv_chunks,
     export_queryset,
     export_rows,
     file_format,
@@ -46,8 +45,8 @@ from registry.services import BrokerUnavailable, file_job_start
 
 from .reports import ServiceUnavailable
 
-CONTENT_TYPES = {"xlsx": XLSX_TYPE, "csv": CSV_TYPE}
-FILE_RESPONSES = {(200, XLSX_TYPE): OpenApiTypes.BINARY, (200, CSV_TYPE): OpenApiTypes.STR}
+CONTENT_TYPES = {"xlsx": XLSX_MEDIA_TYPE, "csv": CSV_MEDIA_TYPE}
+FILE_RESPONSES = {(200, XLSX_MEDIA_TYPE): OpenApiTypes.BINARY, (200, CSV_MEDIA_TYPE): OpenApiTypes.STR}
 BROKER_DOWN = OpenApiResponse(description="The job queue (broker) is unavailable; the job is not started.")
 
 
@@ -286,7 +285,7 @@ class ExportStreamView(ScopedViewMixin, GenericAPIView):
     pagination_class = None
     filter_backends = []
 
-    @extend_schema(responses={(200, CSV_TYPE): OpenApiTypes.STR}, parameters=[
+    @extend_schema(responses={(200, CSV_MEDIA_TYPE): OpenApiTypes.STR}, parameters=[
         OpenApiParameter("subject", str, OpenApiParameter.PATH, enum=KINDS, description="The register."),
     ])
     def get(self, request, subject):
@@ -295,4 +294,4 @@ class ExportStreamView(ScopedViewMixin, GenericAPIView):
             raise NotFound()
         rows = export_rows(kind=subject, queryset=export_queryset(kind=subject, user=request.user))
         name = f"{subject}-{timezone.localdate():%Y%m%d}.csv"
-        return attachment(csv_chunks(header=headers(subject), rows=rows), fmt="csv", name=name, streaming=True)
+        return attachment(csv_stream(itertools.chain([headers(subject)], rows)), fmt="csv", name=name, streaming=True)

@@ -9,9 +9,9 @@ from django.db.models import Count, DecimalField, ExpressionWrapper, F, IntegerF
 from django.db.models.expressions import Exists, RawSQL
 from django.db.models.functions import Coalesce
 
-from enterprises.choices import EnterpriseStatus, FilingStatus, Tier
+from enterprises.choices import FILED_STATUSES, EnterpriseStatus, Tier
 from enterprises.models import AnnualFiling, Enterprise, TierDesignation
-from enterprises.selectors import tenancies_on
+from enterprises.selectors import percent, tenancies_on
 from parks.models import District, Park, Unit
 from parks.scoping import VIEW
 
@@ -19,13 +19,7 @@ from .cells import hide_small_cells
 from .plan_progress import benchmark_projects_selected, labs_in_operation, platforms_in_operation
 
 ENDING_WINDOWS = (30, 60, 90)  # days ahead in which the park report lists tenancies ending
-FILED_STATUSES = (FilingStatus.SUBMITTED, FilingStatus.APPROVED, FilingStatus.SUPERSEDED)
 DISTRICT_MONEY = ("revenue", "digital_human_revenue")
-
-
-def _percent(part: Decimal, whole: Decimal) -> Decimal | None:
-    """part / whole in percent, two decimals (None where whole is zero)."""
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01")) if whole else None
 
 
 def _by(queryset, key: str, **aggregates) -> dict:
@@ -75,7 +69,7 @@ def district_overview(*, user, year: int, on: datetime.date) -> list[dict]:
             "digital_human_revenue": filings.get("digital_human_revenue") or Decimal(0),
             **{f"designated_{tier}": tiers[district.pk].get(tier, 0) for tier in Tier.values},
             "labs": get("labs"), "platforms": get("platforms"), "projects": get("projects"),
-            "leasable_area": leasable, "let_area": let, "occupancy": _percent(let, leasable),
+            "leasable_area": leasable, "let_area": let, "occupancy": percent(let, leasable),
         })
     return hide_small_cells(rows=rows, user=user, count="filed", money=DISTRICT_MONEY)
 
@@ -126,9 +120,9 @@ def park_report(*, user, on: datetime.date, start: datetime.date, end: datetime.
         rows.append({
             "park_id": park.pk, "park_name": park.name, "district_name": park.district.name,
             "units": units.get(park.pk, {}).get("n", 0), "leasable_area": leasable, "let_area": let_area,
-            "occupancy": _percent(let_area, leasable), "tenants": let.get(park.pk, {}).get("tenants", 0),
+            "occupancy": percent(let_area, leasable), "tenants": let.get(park.pk, {}).get("tenants", 0),
             "area_days": used, "leasable_area_days": leasable * days,
-            "period_occupancy": _percent(used, leasable * days),
+            "period_occupancy": percent(used, leasable * days),
             **{f"ending_{window}": sum(1 for item in park_ending if item["days"] <= window)
                for window in ENDING_WINDOWS},
             "ending": park_ending, "not_filed_year": filed_year, "not_filed_count": len(not_filed[park.pk]),

@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Count, Q, Sum
 
 from enterprises.models import AnnualFiling
+from enterprises.selectors import percent
 from parks.models import Park
 from parks.scoping import VIEW
 
@@ -108,7 +109,7 @@ class Progress:
         """The actual as a percentage of the goal, two decimals (None where the actual is hidden)."""
         if self.actual is None:
             return None
-        return (Decimal(self.actual) * 100 / self.target.goal).quantize(Decimal("0.01"))
+        return percent(self.actual, self.target.goal)
 
     @property
     def met(self) -> bool | None:
@@ -117,9 +118,11 @@ class Progress:
 
 
 def target_records(*, target: PlanTarget, year: int, on: datetime.date, user) -> models.QuerySet:
-    """The records behind a target's figure for a year and date, among those the user may see."""
+    """The records behind a target's figure for a year and date, among those the user may see, largest figure
+    first."""
     metric = METRICS[target.metric]
-    return metric.records(target, year, on).restrict(user, VIEW)
+    order = [f"-{metric.figure}", "pk"] if metric.figure else ["pk"]
+    return metric.records(target, year, on).restrict(user, VIEW).order_by(*order)
 
 
 def record_row(*, metric: Metric, record) -> dict:
@@ -138,9 +141,7 @@ def _progress(*, target: PlanTarget, year: int, on: datetime.date, user) -> Prog
     else:
         actual = Decimal(totals["counted"])
     progress = Progress(target=target, actual=actual, counted=totals["counted"])
-    order = [f"-{metric.figure}", "pk"] if metric.figure else ["pk"]
-    progress.records = [record_row(metric=metric, record=record)
-                        for record in records.order_by(*order)[:INLINE_RECORDS]]
+    progress.records = [record_row(metric=metric, record=record) for record in records[:INLINE_RECORDS]]
     if metric.breakdown:
         counts = dict(records.order_by().values_list(metric.breakdown).annotate(n=Count("pk")))
         progress.breakdown = [{"key": key, "name": str(label), "count": counts.get(key, 0)}

@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.models import F
 
 from enterprises.choices import LADDER, Tier
-from enterprises.selectors import tier_population
+from enterprises.selectors import percent, tier_population
 from parks.models import Park
 
 from ..choices import ALL_TIERS, RunStatus, SummaryLevel
@@ -74,7 +74,7 @@ def tier_summary_groups(*, year: int, rule_set, on: datetime.date) -> list[dict]
 
 def rd_intensity(rd: Decimal, revenue: Decimal | None) -> Decimal | None:
     """R&D expense as a percentage of revenue, two decimals (None without revenue)."""
-    return (rd * 100 / revenue).quantize(Decimal("0.01")) if revenue else None
+    return percent(rd, revenue)
 
 
 def tier_summary_compute(*, year: int, rule_set, on: datetime.date) -> list[TierSummary]:
