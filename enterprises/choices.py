@@ -48,6 +48,8 @@ class FilingStatus(models.TextChoices):
 
 # Filings still being worked on (at most one per enterprise and year).
 OPEN_FILING_STATUSES = (FilingStatus.DRAFT, FilingStatus.SUBMITTED, FilingStatus.RETURNED)
+# Filings whose figures the enterprise may still change and submit.
+EDITABLE_FILING_STATUSES = (FilingStatus.DRAFT, FilingStatus.RETURNED)
 # Filings whose figures are frozen.
 FROZEN_FILING_STATUSES = (FilingStatus.APPROVED, FilingStatus.SUPERSEDED)
 # Filed: in review or reviewed (a draft is the enterprise's own work; a superseded revision always has an approved
@@ -91,6 +93,15 @@ class Tier(models.TextChoices):
 
 # The ladder: each rung needs the one below it held.
 LADDER = (Tier.INNOVATIVE, Tier.SPECIALISED, Tier.LITTLE_GIANT)
+
+
+# Short tier names, for badges and chart legends where the full names do not fit.
+TIER_SHORT_NAMES = {
+    Tier.INNOVATIVE: _("Innovative"),
+    Tier.SPECIALISED: _("Specialised"),
+    Tier.LITTLE_GIANT: _("Little giant"),
+    Tier.SINGLE_CHAMPION: _("Single champion"),
+}
 
 
 class DesignationStatus(models.TextChoices):

@@ -8,7 +8,6 @@ from django.db import DEFAULT_DB_ALIAS
 from django.db.models import (
     BooleanField,
     Case,
-    Count,
     Exists,
     F,
     FilteredRelation,
@@ -199,18 +198,11 @@ def held_tiers(enterprise) -> list[str]:
 
 
 def parks_with_occupancy(parks, *, on: datetime.date):
-    """Parks annotated with `let_area` and `let_unit_count` on a date (subqueries: one query for any number)."""
+    """Parks annotated with `let_area` on a date (a subquery: one query for any number of parks)."""
     let = tenancies_on(on=on).filter(park=OuterRef("pk")).order_by().values("park")
     return parks.annotate(
         let_area=Coalesce(Subquery(let.annotate(area=Sum("unit__area")).values("area")), Value(Decimal("0"))),
-        let_unit_count=Coalesce(Subquery(let.annotate(count=Count("pk")).values("count")), Value(0)),
     )
-
-
-def park_occupancy(park, *, on: datetime.date) -> Occupancy:
-    """The occupancy on `on` of a park of `parks_with_occupancy` (annotated with leasable area and unit count)."""
-    return Occupancy(date=on, leasable_area=park.leasable_area or Decimal("0"),
-                     let_area=park.let_area, unit_count=park.unit_count, let_unit_count=park.let_unit_count)
 
 
 def latest_reported_year() -> int:

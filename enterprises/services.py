@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .choices import OPEN_FILING_STATUSES, FilingStatus
+from .choices import EDITABLE_FILING_STATUSES, OPEN_FILING_STATUSES, FilingStatus
 from .models import AnnualFiling, Enterprise, Tenancy, overlap_message
 
 OVERLAP_CONSTRAINT = "tenancy_unit_no_overlap"
@@ -70,7 +70,7 @@ def filing_create(*, enterprise: Enterprise, year: int, figures: dict) -> Annual
 def filing_update(*, filing: AnnualFiling, figures: dict) -> AnnualFiling:
     """Change a draft's or a returned filing's figures (a submitted one waits for its review; approved is frozen)."""
     filing = _locked(filing)
-    _require_status(filing, (FilingStatus.DRAFT, FilingStatus.RETURNED), _(
+    _require_status(filing, EDITABLE_FILING_STATUSES, _(
         "Only a draft or a returned filing can be changed; an approved filing is corrected by a new revision."))
     for name, value in figures.items():
         setattr(filing, name, value)
@@ -82,7 +82,7 @@ def filing_submit(*, filing: AnnualFiling, user) -> AnnualFiling:
     """Submit a draft or returned filing for review, recording the enterprise's park and district now."""
     filing = _locked(filing)
     _require_status(
-        filing, (FilingStatus.DRAFT, FilingStatus.RETURNED), _("Only a draft or a returned filing can be submitted."),
+        filing, EDITABLE_FILING_STATUSES, _("Only a draft or a returned filing can be submitted."),
     )
     missing = filing.missing_for_submission()
     if missing:

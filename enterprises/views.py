@@ -11,13 +11,11 @@ from django.utils.translation import gettext as _
 
 from parks.scoping import CHANGE, VIEW
 
-from .choices import FilingStatus
+from .choices import EDITABLE_FILING_STATUSES
 from .forms import AnnualFilingForm, EnterpriseProfileForm, FilingStartForm
 from .models import AnnualFiling, Enterprise
 from .selectors import enterprise_assessment
 from .services import filing_create, filing_submit, filing_update
-
-OPEN_FOR_EDIT = (FilingStatus.DRAFT, FilingStatus.RETURNED)
 
 
 @login_required
@@ -90,7 +88,7 @@ def filing_start(request, pk):
 def filing_edit(request, pk):
     """A filing: its figures editable while a draft or returned (save, or save and submit), read-only after."""
     filing = get_object_or_404(AnnualFiling.objects.restrict(request.user, VIEW).select_related("enterprise"), pk=pk)
-    editable = filing.status in OPEN_FOR_EDIT and \
+    editable = filing.status in EDITABLE_FILING_STATUSES and \
         AnnualFiling.objects.restrict(request.user, CHANGE).filter(pk=pk).exists()
     if request.method == "POST" and not editable:
         raise PermissionDenied(_("Only a draft or a returned filing can be changed."))

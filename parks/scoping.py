@@ -38,7 +38,8 @@ def register_membership(role: str, ids_of: Callable[[object], frozenset[int]]) -
 class Rule:
     """How one model is scoped: paths from it to a park and to an enterprise, and each role's actions.
 
-    `authenticated` lists what every signed-in user may do on every record (reference data: view).
+    `authenticated` lists what every signed-in user may do on every record (reference data: view);
+    `owner_actions` what every signed-in user may do on the records their `owner` path leads to (their own jobs).
     """
 
     park: tuple[str, ...] = ()
@@ -46,6 +47,8 @@ class Rule:
     park_admin: frozenset[str] = frozenset({VIEW})
     enterprise_user: frozenset[str] = frozenset({VIEW})
     authenticated: frozenset[str] = frozenset()
+    owner: tuple[str, ...] = ()
+    owner_actions: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,7 @@ def grants(*, user, model, action: str) -> bool:
         return False
     return (
         action in rule.authenticated
+        or (action in rule.owner_actions and bool(rule.owner))
         or (action in rule.park_admin and bool(scope.parks) and bool(rule.park))
         or (action in rule.enterprise_user and bool(scope.enterprises) and bool(rule.enterprise))
     )
@@ -108,6 +112,9 @@ def scope_filter(*, user, model, action: str) -> Q | None:
         if action in actions and ids:
             for path in paths:
                 condition |= Q(**{f"{path}__in": ids})
+    if action in rule.owner_actions and user is not None and user.is_authenticated:
+        for path in rule.owner:
+            condition |= Q(**{path: user.pk})
     return condition
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from config.history import audit_history
 from enterprises.models import Enterprise
 from parks.models import District, Park
-from parks.scoping import ADD, VIEW, RestrictedQuerySet, Rule, user_scope
+from parks.scoping import ADD, VIEW, RestrictedQuerySet, Rule
 
 from .choices import (
     ACTIVE_RUN_STATUSES,
@@ -304,18 +304,6 @@ class TierSummary(models.Model):
         return f"{self.year} {self.level} {self.district or ''} {self.park or ''} {self.tier}"
 
 
-class FileJobQuerySet(RestrictedQuerySet):
-    """File jobs, scoped to their owner: each user sees the jobs they started (the bureau sees every job)."""
-
-    def restrict(self, user, action: str = VIEW):
-        """The jobs the user started (every job for the bureau; none for an anonymous user)."""
-        if user_scope(user).bureau:
-            return self
-        if user is None or not user.is_authenticated:
-            return self.none()
-        return self.filter(started_by=user)
-
-
 class FileJob(models.Model):
     """A Celery job that imports an uploaded file or exports a register to a file: written pending before its
     task is sent, then running (with its progress), then succeeded or failed (with the report or the error).
@@ -345,9 +333,10 @@ class FileJob(models.Model):
     finished = models.DateTimeField(_("finished"), null=True, blank=True)
     task_id = models.CharField(_("task id"), max_length=64, blank=True)
 
-    objects = FileJobQuerySet.as_manager()
-    # Every signed-in user may start jobs; each sees their own (FileJobQuerySet.restrict).
-    scope_rule = Rule(authenticated=frozenset({VIEW, ADD}), park_admin=frozenset(), enterprise_user=frozenset())
+    objects = RestrictedQuerySet.as_manager()
+    # Every signed-in user may start jobs and sees their own; the bureau sees every job.
+    scope_rule = Rule(owner=("started_by",), owner_actions=frozenset({VIEW, ADD}), park_admin=frozenset(),
+                      enterprise_user=frozenset())
 
     class Meta:
         ordering = ["-created"]

@@ -4,11 +4,10 @@ the session, so every chart is scoped exactly as the API is."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.urls import Resolver404, resolve, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from enterprises.choices import FilingStatus, Tier
+from enterprises.choices import EDITABLE_FILING_STATUSES, TIER_SHORT_NAMES, Tier
 from enterprises.models import AnnualFiling, Enterprise
 from parks.models import Park
 from parks.scoping import CHANGE, VIEW, user_scope
@@ -16,28 +15,13 @@ from parks.scoping import CHANGE, VIEW, user_scope
 from .models import ReportRun
 from .selectors import tier_summary_latest
 
-API = "/api/v1/"
-REPORTS = {  # chart -> report endpoint (the page skips a report this deployment does not serve)
-    "plan": API + "reports/plan-progress/",
-    "districts": API + "reports/districts/",
-    "parks": API + "reports/parks/",
-    "tiers": API + "reports/tier-summary/",
-}
-SHORT_TIER_NAMES = {
-    Tier.INNOVATIVE: gettext_lazy("Innovative"),
-    Tier.SPECIALISED: gettext_lazy("Specialised"),
-    Tier.LITTLE_GIANT: gettext_lazy("Little giant"),
-    Tier.SINGLE_CHAMPION: gettext_lazy("Single champion"),
+REPORTS = {  # chart -> the report endpoint it reads
+    "plan": "api:report-plan-progress",
+    "districts": "api:report-districts",
+    "parks": "api:report-parks",
+    "tiers": "api:report-tier-summary",
 }
 
-
-def _served(path: str) -> str | None:
-    """The path if a view answers it here, else None."""
-    try:
-        resolve(path)
-    except Resolver404:
-        return None
-    return path
 
 
 def _strings() -> dict[str, str]:
@@ -91,13 +75,13 @@ def dashboard(request):
     # Which charts this user gets: the city's to the bureau, their parks' to park administrators.
     shown = {"plan": scope.bureau, "districts": scope.bureau,
              "tiers": scope.bureau or bool(scope.parks), "parks": scope.bureau or bool(scope.parks)}
-    reports = {name: _served(path) if shown[name] else None for name, path in REPORTS.items()}
+    reports = {name: reverse(url_name) if shown[name] else None for name, url_name in REPORTS.items()}
     if summary_run is None:
         reports["tiers"] = None  # the report answers 404 until a first run: nothing to ask for
     config = {
         "reports": reports,
         "tierLevel": "district" if scope.bureau else "park",
-        "tiers": {tier.value: str(SHORT_TIER_NAMES[tier]) for tier in Tier},
+        "tiers": {tier.value: str(TIER_SHORT_NAMES[tier]) for tier in Tier},
         "enterprises": [
             {"id": e.pk, "name": e.name, "assessment": reverse("api:enterprise-assessment", args=[e.pk])}
             for e in enterprises
@@ -115,6 +99,6 @@ def dashboard(request):
         "summary_run": summary_run,
         "latest_run": latest_run,
         "config": config,
-        "open_statuses": (FilingStatus.DRAFT, FilingStatus.RETURNED),
+        "open_statuses": EDITABLE_FILING_STATUSES,
     }
     return render(request, "registry/dashboard.html", context)

@@ -1,17 +1,10 @@
 """How the enterprises admin shows tiers and statuses: short labels and badge colours."""
 
-from django.utils.translation import gettext_lazy as _
 
 from config.admin_export import badge, badges
 
-from ..choices import DesignationStatus, FilingStatus, Tier
+from ..choices import TIER_SHORT_NAMES, DesignationStatus, FilingStatus, Tier
 
-TIER_SHORT = {
-    Tier.INNOVATIVE: _("Innovative"),
-    Tier.SPECIALISED: _("Specialised"),
-    Tier.LITTLE_GIANT: _("Little giant"),
-    Tier.SINGLE_CHAMPION: _("Single champion"),
-}
 TIER_COLOURS = {
     Tier.INNOVATIVE: "#1565c0", Tier.SPECIALISED: "#2e7d32", Tier.LITTLE_GIANT: "#ef6c00",
     Tier.SINGLE_CHAMPION: "#c62828",
@@ -28,7 +21,7 @@ DESIGNATION_COLOURS = {
 
 def tier_badges(tiers):
     """Badges of tiers (already in the order to show)."""
-    return badges((TIER_SHORT[tier], TIER_COLOURS[tier]) for tier in tiers)
+    return badges((TIER_SHORT_NAMES[tier], TIER_COLOURS[tier]) for tier in tiers)
 
 
 def filing_status_badge(status, prefix=""):

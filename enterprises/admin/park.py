@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from parks.admin import ParkAdmin as BaseParkAdmin
 from parks.models import Park
 
-from ..selectors import park_occupancy, parks_with_occupancy
+from ..selectors import parks_with_occupancy, percent
 
 admin.site.unregister(Park)
 
@@ -29,4 +29,4 @@ class ParkAdmin(BaseParkAdmin):
     @admin.display(description=_("occupancy today (%)"))
     def occupancy(self, obj):
         """Let area as a percentage of leasable area today (empty where nothing is leasable)."""
-        return park_occupancy(obj, on=timezone.localdate()).rate
+        return percent(obj.let_area, obj.leasable_area)

@@ -7,7 +7,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from enterprises.choices import OPEN_FILING_STATUSES, FilingStatus
+from enterprises.choices import EDITABLE_FILING_STATUSES, FilingStatus
 from enterprises.models import AnnualFiling, Enterprise, Tenancy, overlap_message
 from enterprises.services import OVERLAP_CONSTRAINT, SUBMISSION_FIELDS, filing_stamp_submitted
 from parks.models import District, Park, Unit
@@ -111,7 +111,7 @@ class TenancyImporter(Importer):
         self.units = {(u.park_id, u.building, u.floor, u.room): u for u in Unit.objects.filter(park_id__in=named)}
         self.held: dict[int, list] = {}  # unit id -> its tenancies (and the file's new ones) as they will be
         self.existing = {}
-        for tenancy in Tenancy.objects.filter(park_id__in=named).select_related("enterprise"):
+        for tenancy in Tenancy.objects.filter(park_id__in=named).select_related("enterprise", "unit"):
             self.held.setdefault(tenancy.unit_id, []).append(tenancy)
             self.existing[tenancy.enterprise_id, tenancy.unit_id, tenancy.start] = tenancy
         ids = [t.pk for t in self.existing.values()]
@@ -245,7 +245,7 @@ class FilingImporter(Importer):
             self.assign(row, obj, FILING_FIGURES)
             self.validate(row, obj)
             return self.submitted(row, obj, enterprise, None)
-        if current.status in OPEN_FILING_STATUSES and current.status != FilingStatus.SUBMITTED:
+        if current.status in EDITABLE_FILING_STATUSES:
             obj = self.updatable(row, current, self.changeable)
             if obj is None:
                 return None

@@ -25,12 +25,6 @@
       {minimumFractionDigits: digits || 0, maximumFractionDigits: digits === undefined ? 2 : digits});
   }
 
-  function percentOf(part, whole, fallback) {
-    const p = number(part), w = number(whole);
-    if (p !== null && w) return Math.round(p * 10000 / w) / 100;
-    return number(fallback);
-  }
-
   async function load(url, params) {
     const query = new URLSearchParams(Object.assign({page_size: 1000}, params || {}));
     const response = await fetch(url + "?" + query, {credentials: "same-origin", headers: {Accept: "application/json"}});
@@ -173,7 +167,7 @@
     const data = await load(config.reports.parks);
     const rows = rowsOf(data);
     if (!rows.length) return note(el, t.noData, "empty");
-    const rates = rows.map(function (r) { return percentOf(r.let_area, r.leasable_area, r.occupancy); });
+    const rates = rows.map(function (r) { return number(r.occupancy); });
     draw(el, {
       tooltip: {trigger: "axis", axisPointer: {type: "shadow"}},
       grid: {left: 8, right: 16, top: 24, bottom: 8, containLabel: true},
@@ -216,7 +210,7 @@
     table(tableEl, data.year ? t.year + " " + data.year : "", [t.district, t.enterprises, t.tenants, t.revenue, t.dhRevenue, t.occupancy],
       rows.map(function (r) {
         return [r.district_name, show(r.enterprises), show(r.tenants), show(r.revenue), show(r.digital_human_revenue),
-                show(percentOf(r.let_area, r.leasable_area, r.occupancy), 1)];
+                show(number(r.occupancy), 1)];
       }), [false, true, true, true, true, true]);
   }
 
