@@ -39,9 +39,9 @@ class RunConflict(Exception):
 
 
 class BrokerUnavailable(Exception):
-    """The broker refused the task of a run (or file job); it is marked failed."""
+    """The broker refused the task of a job (a report run or a file job); it is marked failed."""
 
-    def __init__(self, run: ReportRun):
+    def __init__(self, run: ReportRun | FileJob):
         super().__init__(str(run))
         self.run = run
 

@@ -1,4 +1,4 @@
-"""Celery tasks of the registry: thin wrappers over the report-run services."""
+"""Celery tasks of the registry: thin wrappers over the services of report runs and file jobs."""
 
 from celery import shared_task
 from django.conf import settings

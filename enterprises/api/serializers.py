@@ -133,9 +133,7 @@ class PublicEnterpriseSerializer(serializers.ModelSerializer):
 
 
 # Figures of a filing: every field the enterprise writes (the rest is set by the review workflow).
-FILING_FIGURES = [
-    field.name for field in AnnualFiling._meta.concrete_fields if field.name not in AnnualFiling.workflow_fields
-]
+FILING_FIGURES = AnnualFiling.figure_names()
 
 
 class AnnualFilingSerializer(ValidatedModelSerializer):

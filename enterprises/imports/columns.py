@@ -271,7 +271,7 @@ def _filing_column(name: str) -> Column:
 
 
 # The figures of a filing (every field but the review workflow's), in the model's order.
-FILING_FIGURES = [f.name for f in AnnualFiling._meta.concrete_fields if f.name not in AnnualFiling.workflow_fields]
+FILING_FIGURES = AnnualFiling.figure_names()
 
 FILING_COLUMNS = [
     TENANT_CODE,

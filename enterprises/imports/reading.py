@@ -30,11 +30,6 @@ class Table:
     columns: list[Column | None]
     rows: list[tuple[int, tuple]]
 
-    @property
-    def keys(self) -> set[str]:
-        """The fields the file has a column for."""
-        return {column.key for column in self.columns if column is not None}
-
 
 def file_format(file_name: str) -> str:
     """The format a file name says (xlsx or csv); a ValidationError on the file for anything else."""

@@ -279,10 +279,12 @@ class AnnualFiling(models.Model):
         """The required figures still empty."""
         return [name for name in self.required_on_submit if getattr(self, name) is None]
 
+    @classmethod
+    def figure_names(cls) -> list[str]:
+        """The names of the figure fields: every field the enterprise writes (the rest is the workflow's)."""
+        return [field.name for field in cls._meta.concrete_fields if field.name not in cls.workflow_fields]
+
     def figures(self) -> dict:
-        """The filing's figures by field name: everything but the workflow fields."""
-        return {
-            field.attname: getattr(self, field.attname)
-            for field in self._meta.concrete_fields if field.name not in self.workflow_fields
-        }
+        """The filing's figures by field name."""
+        return {name: getattr(self, name) for name in self.figure_names()}
 
