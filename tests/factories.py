@@ -13,7 +13,7 @@ from enterprises.credit_code import complete
 from enterprises.models import AnnualFiling, Enterprise, EnterpriseMembership, Tenancy, TierDesignation
 from parks.models import District, Park, ParkMembership, Unit
 from parks.scoping import BUREAU_GROUP
-from registry.choices import DigitalHumanKind, LabKind, PlatformDomain, ProjectField, TargetMetric
+from registry.choices import DigitalHumanKind, LabKind, PlatformDomain, ProjectField, TargetMetric, TargetUnit
 from registry.models import BenchmarkProject, Lab, PlanTarget, Platform
 
 
@@ -207,6 +207,18 @@ class PlanTargetFactory(factory.django.DjangoModelFactory):
     metric = TargetMetric.LABS
     goal = Decimal("10")
     year = 2025
+
+
+def plan_targets():
+    """The plan's seven targets, one per metric (two over a revenue threshold)."""
+    PlanTargetFactory(code="scale", metric=TargetMetric.INDUSTRY_SCALE, unit=TargetUnit.YUAN_100M, goal=500)
+    PlanTargetFactory(code="head", metric=TargetMetric.ENTERPRISES_OVER_REVENUE, threshold=500000, goal=1,
+                      goal_upper=2)
+    PlanTargetFactory(code="key", metric=TargetMetric.ENTERPRISES_OVER_REVENUE, threshold=100000, goal=10)
+    PlanTargetFactory(code="labs", metric=TargetMetric.LABS, goal=10)
+    PlanTargetFactory(code="platforms", metric=TargetMetric.PLATFORMS, goal=5)
+    PlanTargetFactory(code="projects", metric=TargetMetric.BENCHMARK_PROJECTS, goal=20)
+    PlanTargetFactory(code="parks", metric=TargetMetric.FEATURED_PARKS, goal=2)
 
 
 class ParkMembershipFactory(factory.django.DjangoModelFactory):

@@ -10,11 +10,12 @@ from django.conf import settings
 from django.db import connection
 from django.urls import reverse
 
+from config.api.history import history_of
 from config.celery import app
 from parks.models import District
 
 from .conftest import enterprise_user_client
-from .factories import DistrictFactory, EnterpriseFactory
+from .factories import BenchmarkProjectFactory, DistrictFactory, EnterpriseFactory
 
 
 @app.task(name="tests.rename_district")
@@ -68,3 +69,22 @@ def test_history_endpoint_shows_before_and_after_and_follows_scope(bureau_client
     assert stranger.get(url + "history/").status_code == 404
     district = DistrictFactory()
     assert member.get(reverse("api:district-detail", args=[district.pk]) + "history/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_many_to_many_changes_are_simple_historys_diff_read_in_one_query(django_assert_num_queries):
+    project = BenchmarkProjectFactory()
+    partners = EnterpriseFactory.create_batch(3)
+    for count in (1, 2, 3):
+        project.partners.set(partners[:count])
+    project.partners.set(partners[1:])
+    project.summary = "改"
+    project.save()
+    with django_assert_num_queries(2):  # the records, and the partners of all of them
+        records = history_of(project)
+    assert len(records) > 5
+    for previous, record in zip(records, records[1:], strict=False):
+        expected = [{"field": c.field, "old": c.old, "new": c.new}
+                    for c in record.diff_against(previous, included_fields=["partners"]).changes]
+        assert [c for c in record.changes if c["field"] == "partners"] == expected
+    assert sum(1 for record in records[1:] for c in record.changes if c["field"] == "partners") >= 4

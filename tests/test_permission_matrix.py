@@ -25,7 +25,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -37,6 +37,7 @@ from registry.models import FileJob, ReportRun
 from registry.services import report_run_execute
 
 from .conftest import token_client
+from .endpoints import api_endpoints
 from .factories import (
     AnnualFilingFactory,
     BenchmarkProjectFactory,
@@ -622,29 +623,8 @@ def test_cell(world, name, action, role, expected):
         assert database_state() == before, f"refused {method.upper()} {path} wrote to the database"
 
 
-def api_patterns() -> dict[str, set[str]]:
-    """URL name -> HTTP methods its view implements, for every endpoint of the `api` namespace."""
-    def walk(patterns, inside):
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                yield from walk(pattern.url_patterns, inside or pattern.namespace == "api")
-            elif isinstance(pattern, URLPattern) and inside and pattern.name and pattern.name != "api-root":
-                yield pattern
-
-    found: dict[str, set[str]] = {}
-    for pattern in walk(get_resolver().url_patterns, False):  # format-suffix twins share the name
-        actions = getattr(pattern.callback, "actions", None)
-        if actions is not None:
-            methods = set(actions)
-        else:
-            view = pattern.callback.view_class
-            methods = {m for m in view.http_method_names if hasattr(view, m)}
-        found.setdefault(pattern.name, set()).update(methods - UNCOVERED_METHODS)
-    return found
-
-
 def test_every_endpoint_and_method_has_rows():
-    endpoints = api_patterns()
+    endpoints = api_endpoints(skip=UNCOVERED_METHODS)
     assert len(endpoints) > 40, "the walk found too few endpoints"
     assert sorted(set(endpoints) - set(MATRIX)) == [], "endpoints without rows in the permission matrix"
     assert sorted(set(MATRIX) - set(endpoints)) == [], "rows for endpoints that no longer exist"

@@ -10,10 +10,8 @@ from collections import defaultdict
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 from openpyxl import load_workbook
-from rest_framework.test import APIClient
 
 from enterprises.choices import FilingStatus, Tier
 from enterprises.models import AnnualFiling, Enterprise, Tenancy, TierDesignation
@@ -26,7 +24,6 @@ from registry.choices import (
     ProjectField,
     ProjectStatus,
     TargetMetric,
-    TargetUnit,
 )
 from registry.models import BenchmarkProject, Lab, Platform, ReportRun
 from registry.services import report_run_execute
@@ -46,6 +43,7 @@ from .factories import (
     UnitFactory,
     approved_filing,
     bureau_user,
+    plan_targets,
 )
 
 YEAR = 2024
@@ -105,18 +103,6 @@ def build_world(seed: int = 7, enterprises: int = 24, targets: bool = True):
     if targets:
         plan_targets()
     return parks
-
-
-def plan_targets():
-    """The plan's seven targets, one per metric (two over a revenue threshold)."""
-    PlanTargetFactory(code="scale", metric=TargetMetric.INDUSTRY_SCALE, unit=TargetUnit.YUAN_100M, goal=500)
-    PlanTargetFactory(code="head", metric=TargetMetric.ENTERPRISES_OVER_REVENUE, threshold=500000, goal=1,
-                      goal_upper=2)
-    PlanTargetFactory(code="key", metric=TargetMetric.ENTERPRISES_OVER_REVENUE, threshold=100000, goal=10)
-    PlanTargetFactory(code="labs", metric=TargetMetric.LABS, goal=10)
-    PlanTargetFactory(code="platforms", metric=TargetMetric.PLATFORMS, goal=5)
-    PlanTargetFactory(code="projects", metric=TargetMetric.BENCHMARK_PROJECTS, goal=20)
-    PlanTargetFactory(code="parks", metric=TargetMetric.FEATURED_PARKS, goal=2)
 
 
 def visible(model, user):
@@ -376,26 +362,6 @@ def test_csv_and_xlsx_read_back_equal_the_json(world, view, url, params, role):
                 assert same_number(row[key], csv_cell) and same_number(row[key], xlsx_cell), key
             else:
                 assert csv_cell == cell_text(row[key], kind) == (xlsx_cell or ""), key
-
-
-@pytest.mark.parametrize("url,params,queries", [
-    ("/api/v1/reports/plan-progress/", {"year": YEAR}, 21),
-    ("/api/v1/reports/districts/", {"year": YEAR}, 14),
-    ("/api/v1/reports/parks/", {"on": "2024-10-15"}, 9),
-])
-def test_report_query_counts_are_locked_and_do_not_grow_with_the_data(db, django_assert_num_queries, url, params,
-                                                                      queries):
-    """Queries per request, the user's roles included (read once per request)."""
-    user = bureau_user()
-    client = APIClient()
-    build_world(seed=1, enterprises=6)
-    client.force_authenticate(get_user_model().objects.get(pk=user.pk))
-    with django_assert_num_queries(queries):
-        assert client.get(url, params).status_code == 200
-    build_world(seed=2, enterprises=30, targets=False)
-    client.force_authenticate(get_user_model().objects.get(pk=user.pk))
-    with django_assert_num_queries(queries):
-        assert client.get(url, params).status_code == 200
 
 
 def test_tier_summary_hides_money_of_small_cells_outside_the_bureau(world):

@@ -1,0 +1,160 @@
+"""The world the query budgets are measured in: `build_budget_world(scale)` makes `scale` clusters of records.
+
+A cluster is a district with a featured park of eight units (one free) and an empty neighbour park; a rich
+enterprise (RICH tenancies, approved filings, designations, a draft with RICH history rows, a project with RICH
+partners), a sparse one (one tenancy and designation, a draft, a submitted and an approved filing) and partner
+enterprises with an approved filing (tier candidates); a lab and a platform of each, memberships, report runs and
+file jobs. The rich records of a cluster have RICH history rows, the sparse ones one. The scoped accounts are
+members in every cluster (the park administrator of each featured park, the enterprise user of each rich
+enterprise and of a partner, a tier candidate), so what they see grows with the scale as the rest does (the
+enterprise user is also a user of the first sparse enterprise: the /me/ pages are measured on it and the rich). The
+plan's seven targets, a spare district, park and enterprise (deletable: nothing refers to them), a newcomer, an
+invited account and a computed tier summary are made once."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.test import Client
+from django.utils import timezone
+
+from enterprises.choices import FilingStatus
+from registry.models import FileJob, PlanTarget, ReportRun
+from registry.services import report_run_execute
+
+from .conftest import token_client
+from .factories import (
+    AnnualFilingFactory,
+    BenchmarkProjectFactory,
+    DistrictFactory,
+    EnterpriseFactory,
+    EnterpriseMembershipFactory,
+    LabFactory,
+    ParkFactory,
+    ParkMembershipFactory,
+    PlatformFactory,
+    TenancyFactory,
+    TierDesignationFactory,
+    UnitFactory,
+    UserFactory,
+    approved_filing,
+    bureau_user,
+    plan_targets,
+)
+
+YEAR = 2024  # the year of the approved filings the reports read
+RICH = 6  # related rows of a rich record (a sparse one has one)
+ROLES = ("bureau", "park_admin", "enterprise_user")
+
+
+@dataclass
+class BudgetWorld:
+    """The records of the budget tests: (sparse, rich) pairs per basename, spares, accounts and their clients."""
+
+    scale: int
+    pairs: dict = field(default_factory=dict)  # basename -> (sparse record, rich record) of the first cluster
+    spare: dict = field(default_factory=dict)  # basename -> a record nothing refers to (a DELETE's target)
+    filings: dict = field(default_factory=dict)  # the first sparse enterprise's draft, submitted and approved filing
+    users: dict = field(default_factory=dict)
+    clients: dict = field(default_factory=dict)  # role -> token-authenticated API client
+    pages: dict = field(default_factory=dict)  # role -> signed-in client of the web pages
+
+
+def changed(obj, name: str, values) -> None:
+    """Save `obj` once per value of its field `name`: one history row each."""
+    for value in values:
+        setattr(obj, name, value)
+        obj.save()
+
+
+def build_cluster(users: dict, now: datetime.datetime) -> dict:
+    """One cluster of records (see the module's description): its records by basename, (sparse, rich) pairs."""
+    district = DistrictFactory()
+    park = ParkFactory(district=district, featured=True)
+    ParkFactory(district=district)  # a neighbour, outside the park administrator's scope
+    units = UnitFactory.create_batch(RICH + 1, park=park)
+    free_unit = UnitFactory(park=park)
+    rich, sparse = (EnterpriseFactory(district=district, park=park) for _ in range(2))
+    partners = [sparse, *EnterpriseFactory.create_batch(RICH - 1, district=district, park=park)]
+    tenancies = [TenancyFactory(unit=unit, enterprise=rich) for unit in units[:RICH]]
+    for k in range(RICH):
+        approved_filing(enterprise=rich, year=YEAR - k)
+    for partner in partners[1:]:  # tier candidates: approved figures, no designation
+        approved_filing(enterprise=partner, year=YEAR)
+    EnterpriseMembershipFactory(enterprise=partners[1], user=users["enterprise_user"])  # sees a candidate
+    filings = {
+        "approved": approved_filing(enterprise=sparse, year=YEAR),
+        "submitted": AnnualFilingFactory(enterprise=sparse, year=YEAR - 1, status=FilingStatus.SUBMITTED, park=park,
+                                         district=district, submitted_at=now),
+        "draft": AnnualFilingFactory(enterprise=sparse, year=YEAR - 2),
+    }
+    designations = [TierDesignationFactory(enterprise=rich, year=YEAR - k, granted_on=datetime.date(YEAR - k, 3, 1))
+                    for k in range(RICH)]
+    projects = (BenchmarkProjectFactory(lead=sparse, park=park), BenchmarkProjectFactory(lead=rich, park=park))
+    for count in range(1, RICH + 1):  # one history row per partner added
+        projects[1].partners.set(partners[:count])
+    jobs = {"import": [], "export": []}
+    for role in ("bureau", "park_admin", "enterprise_user") * 2:
+        for kind, status in (("import", "pending"), ("export", "succeeded")):
+            jobs[kind].append(FileJob.objects.create(
+                kind=kind, subject="enterprises", file_format="csv", data=b"\xef\xbb\xbfa\r\n",
+                file_name="enterprises.csv", status=status, started_by=users[role],
+                finished=now if status == "succeeded" else None))
+    failed_run, _ = (ReportRun.objects.create(year=YEAR - k, status="failed", error="测试", finished=now,
+                                              started_by=users["bureau"]) for k in (1, 2))
+    records = {
+        "district": district, "park": park, "unit": (free_unit, units[0]), "enterprise": (sparse, rich),
+        "tenancy": (TenancyFactory(unit=units[RICH], enterprise=sparse), tenancies[0]),
+        "annualfiling": (filings["draft"], AnnualFilingFactory(enterprise=rich, year=YEAR + 1)),
+        "tierdesignation": (TierDesignationFactory(enterprise=sparse), designations[0]),
+        "lab": (LabFactory(host=sparse, park=park), LabFactory(host=rich, park=park)),
+        "platform": (PlatformFactory(operator=sparse, park=park), PlatformFactory(operator=rich, park=park)),
+        "benchmarkproject": projects,
+        "parkmembership": (ParkMembershipFactory(park=park),
+                           ParkMembershipFactory(park=park, user=users["park_admin"])),
+        "enterprisemembership": (EnterpriseMembershipFactory(enterprise=sparse),
+                                 EnterpriseMembershipFactory(enterprise=rich, user=users["enterprise_user"])),
+        "import": tuple(jobs["import"][:2]), "export": tuple(jobs["export"][:2]), "reportrun": failed_run,
+        "filings": filings,
+    }
+    versions = [f"第{k}版" for k in range(1, RICH)]
+    for record, name, values in (  # the rich records' history rows
+            (district, "plan_role", versions), (park, "focus", versions), (units[0], "area", range(101, 100 + RICH)),
+            (rich, "short_name", versions), (tenancies[0], "rent", range(101, 100 + RICH)),
+            (records["annualfiling"][1], "revenue", range(10001, 10000 + RICH)), (designations[0], "batch", versions),
+            (records["lab"][1], "focus", versions), (records["platform"][1], "services", versions),
+            (records["parkmembership"][1], "park", [park] * (RICH - 1)),
+            (records["enterprisemembership"][1], "enterprise", [rich] * (RICH - 1))):
+        changed(record, name, values)
+    return records
+
+
+def build_budget_world(scale: int) -> BudgetWorld:
+    """`scale` clusters, the plan's targets, the spares, the accounts with their clients and an executed run."""
+    now = timezone.now()
+    world = BudgetWorld(scale=scale)
+    world.users = {"bureau": bureau_user(), "park_admin": UserFactory(), "enterprise_user": UserFactory(),
+                   "newcomer": UserFactory(), "pending": UserFactory()}
+    world.users["pending"].set_unusable_password()
+    world.users["pending"].save()
+    plan_targets()
+    first = [build_cluster(world.users, now) for _ in range(scale)][0]
+    world.spare = {"district": DistrictFactory(), "park": ParkFactory(district=first["district"]),
+                   "enterprise": EnterpriseFactory()}
+    world.pairs = {name: first[name] for name in ("unit", "enterprise", "tenancy", "annualfiling", "tierdesignation",
+                                                   "lab", "platform", "benchmarkproject", "parkmembership",
+                                                   "enterprisemembership", "import", "export")}
+    world.pairs["district"] = (world.spare["district"], first["district"])
+    world.pairs["park"] = (world.spare["park"], first["park"])
+    world.filings = first["filings"]
+    run = ReportRun.objects.create(year=YEAR, started_by=world.users["bureau"])
+    report_run_execute(run_id=run.pk)
+    world.pairs["reportrun"] = (first["reportrun"], run)
+    targets = PlanTarget.objects.filter(code__in=("labs", "parks")).order_by("code")
+    changed(targets[1], "source", [f"第{k}版" for k in range(1, RICH)])
+    world.pairs["plantarget"] = tuple(targets)
+    EnterpriseMembershipFactory(enterprise=world.pairs["enterprise"][0], user=world.users["enterprise_user"])
+    world.clients = {role: token_client(world.users[role]) for role in ROLES}
+    world.pages = {role: Client() for role in ROLES}
+    for role, client in world.pages.items():
+        client.force_login(world.users[role])
+    return world

@@ -1,0 +1,368 @@
+"""Query budgets: every endpoint's queries per request are locked here, and do not grow with the page or the data.
+
+BUDGETS holds, for each URL name of the `api` namespace and each HTTP method it implements, the exact number of
+queries one request makes as bureau staff signed in by token (the token, the roles, the savepoint pair of
+ATOMIC_REQUESTS, then the endpoint's own). Every count is measured in two worlds (tests/budget_world.py, scale 1
+and scale 3): lists with pages of 5 and of 50; endpoints of a record on a sparse and on a rich one (1 against 6
+tenancies, filings, designations, partners, history rows); reports, valid writes and the web pages once in each.
+SCOPED_BUDGETS locks the park administrator's and the enterprise user's counts on the lists and reports, which
+show them more as the world grows. The cache is emptied before every measurement: a budget is a cold request's.
+A request that starts a Celery job is measured up to its answer: it reaches the broker, and its task, sent once
+the transaction commits, is never sent (the test's transaction is rolled back). A streamed body is read inside the
+count. When a count changes, the failure lists every query of the request: fix the N+1, or lock the new count."""
+
+import pytest
+from django.contrib.auth.tokens import default_token_generator
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from enterprises.choices import ChainPosition
+from enterprises.imports import KINDS
+from registry.choices import DigitalHumanKind, LabKind, PlatformDomain, ProjectField, TargetMetric
+
+from .api_base import as_written
+from .budget_world import YEAR, build_budget_world
+from .endpoints import api_endpoints
+from .factories import credit_code
+
+# URL name -> HTTP method -> queries of one request by bureau staff. Writes run the model's full_clean(), in which
+# Django checks each CheckConstraint with a query between a savepoint pair (3 queries a constraint: the filings').
+BUDGETS: dict[str, dict[str, int]] = {
+    "annualfiling-approve": {"post": 91},
+    "annualfiling-detail": {"get": 5, "put": 87, "patch": 86, "delete": 11},
+    "annualfiling-history": {"get": 6},
+    "annualfiling-list": {"get": 6, "post": 83},
+    "annualfiling-return": {"post": 90},
+    "annualfiling-revise": {"post": 86},
+    "annualfiling-submit": {"post": 89},
+    "benchmarkproject-detail": {"get": 6, "put": 23, "patch": 19, "delete": 11},
+    "benchmarkproject-history": {"get": 8},
+    "benchmarkproject-list": {"get": 7, "post": 26},
+    "district-detail": {"get": 5, "put": 17, "patch": 15, "delete": 12},
+    "district-history": {"get": 6},
+    "district-list": {"get": 6, "post": 15},
+    "district-occupancy": {"get": 7},
+    "enterprise-assessment": {"get": 7},
+    "enterprise-detail": {"get": 5, "put": 21, "patch": 19, "delete": 16},
+    "enterprise-history": {"get": 6},
+    "enterprise-list": {"get": 6, "post": 19},
+    "enterprisemembership-detail": {"get": 5, "put": 15, "patch": 15, "delete": 8},
+    "enterprisemembership-history": {"get": 6},
+    "enterprisemembership-list": {"get": 6, "post": 14},
+    "export-csv": {"get": 5},
+    "export-detail": {"get": 5},
+    "export-file": {"get": 6},
+    "export-list": {"get": 6, "post": 5},
+    "import-detail": {"get": 5},
+    "import-list": {"get": 6, "post": 14},
+    "import-template": {"get": 3},
+    "invitation": {"post": 18},
+    "invitation-accept": {"post": 4},
+    "lab-detail": {"get": 5, "put": 16, "patch": 13, "delete": 8},
+    "lab-history": {"get": 6},
+    "lab-list": {"get": 6, "post": 14},
+    "park-detail": {"get": 5, "put": 14, "patch": 12, "delete": 17},
+    "park-history": {"get": 6},
+    "park-list": {"get": 6, "post": 12},
+    "park-occupancy": {"get": 7},
+    "parkmembership-detail": {"get": 5, "put": 15, "patch": 15, "delete": 8},
+    "parkmembership-history": {"get": 6},
+    "parkmembership-list": {"get": 6, "post": 14},
+    "plantarget-detail": {"get": 5, "put": 27, "patch": 26, "delete": 8},
+    "plantarget-history": {"get": 6},
+    "plantarget-list": {"get": 6, "post": 25},
+    "platform-detail": {"get": 5, "put": 16, "patch": 13, "delete": 8},
+    "platform-history": {"get": 6},
+    "platform-list": {"get": 6, "post": 14},
+    "public-benchmarkproject-detail": {"get": 5},
+    "public-benchmarkproject-list": {"get": 6},
+    "public-enterprise-detail": {"get": 4},
+    "public-enterprise-list": {"get": 5},
+    "public-park-detail": {"get": 4},
+    "public-park-list": {"get": 5},
+    "public-platform-detail": {"get": 4},
+    "public-platform-list": {"get": 5},
+    "report-districts": {"get": 16},
+    "report-parks": {"get": 11},
+    "report-plan-progress": {"get": 23},  # 2 or 3 per target (the plan's seven): grows only with the plan
+    "report-plan-progress-records": {"get": 8},
+    "report-tier-candidates": {"get": 7},
+    "report-tier-summary": {"get": 9},
+    "reportrun-detail": {"get": 5},
+    "reportrun-list": {"get": 6, "post": 7},
+    "tenancy-detail": {"get": 5, "put": 24, "patch": 22, "delete": 8},
+    "tenancy-history": {"get": 6},
+    "tenancy-list": {"get": 6, "post": 21},
+    "tierdesignation-detail": {"get": 5, "put": 22, "patch": 21, "delete": 8},
+    "tierdesignation-history": {"get": 6},
+    "tierdesignation-list": {"get": 6, "post": 21},
+    "token": {"post": 5},
+    "unit-detail": {"get": 5, "put": 18, "patch": 17, "delete": 9},
+    "unit-history": {"get": 6},
+    "unit-list": {"get": 6, "post": 15},
+}
+
+# URL name -> (park administrator, enterprise user): queries of one GET of an endpoint without a record.
+SCOPED_BUDGETS: dict[str, tuple[int, int]] = {
+    "annualfiling-list": (8, 8),
+    "benchmarkproject-list": (9, 9),
+    "district-list": (8, 8),
+    "enterprise-list": (8, 8),
+    "enterprisemembership-list": (8, 8),
+    "export-csv": (7, 7),
+    "export-list": (8, 8),
+    "import-list": (8, 8),
+    "import-template": (3, 3),
+    "lab-list": (8, 8),
+    "park-list": (8, 8),
+    "parkmembership-list": (8, 6),
+    "plantarget-list": (8, 8),
+    "platform-list": (8, 8),
+    "public-benchmarkproject-list": (6, 6),
+    "public-enterprise-list": (5, 5),
+    "public-park-list": (5, 5),
+    "public-platform-list": (5, 5),
+    "report-districts": (18, 18),
+    "report-parks": (13, 13),
+    "report-plan-progress": (25, 25),
+    "report-plan-progress-records": (10, 10),
+    "report-tier-candidates": (9, 9),
+    "report-tier-summary": (11, 9),
+    "reportrun-list": (6, 6),
+    "tenancy-list": (8, 8),
+    "tierdesignation-list": (8, 8),
+    "unit-list": (8, 8),
+}
+
+# Web pages (not the API): URL name -> role -> queries of one GET by a signed-in user (session).
+PAGE_BUDGETS: dict[str, dict[str, int]] = {
+    "dashboard": {"bureau": 10, "park_admin": 10, "enterprise_user": 12},
+    "my-enterprises": {"enterprise_user": 5},
+    "enterprise-profile": {"enterprise_user": 16},
+    "filing-create": {"enterprise_user": 8},
+    "filing-edit": {"enterprise_user": 9},
+}
+PAGE_RECORDS = {"enterprise-profile": "enterprise", "filing-create": "enterprise", "filing-edit": "annualfiling"}
+
+# POST import-list of a file over IMPORT_SYNC_MAX_ROWS rows: started as a file job (202) instead of imported.
+IMPORT_JOB_QUERIES = 5
+
+SCALES = (1, 3)
+PAGE_SIZES = (5, 50)
+# Endpoints computed over every row in scope, not paged; and paged reports (lists beside the `-list` names).
+COMPUTED = {"report-plan-progress", "report-districts", "report-parks", "import-template", "export-csv"}
+PAGED_REPORTS = {"report-tier-summary", "report-tier-candidates", "report-plan-progress-records"}
+QUERY = {"report-plan-progress": {"year": YEAR}, "report-districts": {"year": YEAR}, "report-tier-summary":
+         {"year": YEAR}, "report-tier-candidates": {"year": YEAR}, "report-plan-progress-records": {"year": YEAR},
+         "report-parks": {"on": f"{YEAR}-10-15"}}
+# The addresses of an endpoint without a record that takes path arguments: each is measured.
+PATH_ARGS = {"report-plan-progress-records": [["labs"], ["scale"]], "import-template": [[kind] for kind in KINDS],
+             "export-csv": [[kind] for kind in KINDS]}
+# The basename of the record an endpoint of a record addresses, where its URL name does not say it.
+RECORD_OF = {"enterprise-assessment": "enterprise", "park-occupancy": "park", "district-occupancy": "district",
+             "export-file": "export"}
+# Each filing action's filing; the other filing endpoints write the draft.
+FILING_OF = {"submit": "draft", "approve": "submitted", "return": "submitted", "revise": "approved"}
+
+
+def without_record(name: str) -> bool:
+    """Whether a GET of `name` addresses no record (a list or a report)."""
+    return name.endswith("-list") or name in PAGED_REPORTS | COMPUTED
+
+
+def gets(*, of_record: bool) -> list[str]:
+    """The URL names with a GET budget: those of a record, or those without one."""
+    return sorted(n for n, methods in BUDGETS.items() if "get" in methods and without_record(n) != of_record)
+
+
+def writes() -> list[tuple[str, str]]:
+    """(URL name, method) of every write with a budget."""
+    return sorted((n, m) for n, methods in BUDGETS.items() for m in methods if m != "get")
+
+
+# --- fixtures ----------------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module", params=SCALES, ids=[f"scale{s}" for s in SCALES])
+def world(request, django_db_setup, django_db_blocker):
+    """The world at one scale, built once for the module in a transaction rolled back at the end."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_budget_world(request.param)
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def w(world, db):
+    """The world for one test: the test's savepoint undoes its writes."""
+    return world
+
+
+@pytest.fixture(autouse=True)
+def _cold_cache():
+    """Budgets are measured with an empty cache (no cached report or throttle state helps a request)."""
+    cache.clear()
+
+
+# --- requests ------------------------------------------------------------------------------------------------------
+def measure(send, *args, **kwargs):
+    """The response of `send(*args, **kwargs)` and the SQL of every query it made (a streamed body read inside the
+    count)."""
+    cache.clear()  # again: a PUT reads its record before the measured request
+    with CaptureQueriesContext(connection) as captured:
+        response = send(*args, **kwargs)
+        if response.streaming:
+            b"".join(response.streaming_content)
+    return response, [query["sql"] for query in captured.captured_queries]
+
+
+def check(response, queries: list[str], budget: int, what: str) -> None:
+    """The request succeeded and made exactly `budget` queries (else every query is shown)."""
+    assert response.status_code < 300, f"{what}: {response.status_code} {getattr(response, 'data', '')}"
+    listing = "\n".join(f"  {sql[:300]}" for sql in queries)
+    assert len(queries) == budget, f"{what}: {len(queries)} queries, budget {budget}:\n{listing}"
+
+
+def record_path(w, name: str, which: int) -> str:
+    """Address of a GET of an endpoint of a record: of the sparse (0) or the rich (1) one."""
+    basename = RECORD_OF.get(name) or name.rpartition("-")[0].removeprefix("public-")
+    return reverse(f"api:{name}", args=[w.pairs[basename][which].pk])
+
+
+def create_body(w, basename: str) -> dict:
+    """A valid body creating a record in the first cluster."""
+    (unit, _), (sparse, rich) = w.pairs["unit"], w.pairs["enterprise"]
+    park, district = w.pairs["park"][1], w.pairs["district"][1]
+    return {
+        "district": lambda: {"code": "110106", "name": "丰台区"},
+        "park": lambda: {"name": "新数字人园区", "district": district.pk},
+        "unit": lambda: {"park": park.pk, "building": "B", "floor": "2", "room": "201", "area": "50.00"},
+        "parkmembership": lambda: {"user": w.users["newcomer"].pk, "park": park.pk},
+        "enterprise": lambda: {"credit_code": credit_code(98765001), "name": "新数字人科技有限公司",
+                               "district": district.pk, "park": park.pk, "chain_position": ChainPosition.APPLICATION},
+        "tenancy": lambda: {"unit": unit.pk, "enterprise": sparse.pk, "start": "2025-01-01"},
+        "enterprisemembership": lambda: {"user": w.users["newcomer"].pk, "enterprise": rich.pk},
+        "lab": lambda: {"name": "新联合实验室", "kind": LabKind.JOINT_LAB, "host": rich.pk, "park": park.pk},
+        "platform": lambda: {"name": "新渲染平台", "domain": PlatformDomain.CLOUD_RENDERING, "operator": rich.pk,
+                             "park": park.pk},
+        "benchmarkproject": lambda: {"name": "新标杆项目", "field": ProjectField.FINANCE, "dh_kind":
+                                     DigitalHumanKind.SERVICE, "lead": rich.pk, "partners": [sparse.pk],
+                                     "park": park.pk, "year": 2025},
+        "plantarget": lambda: {"plan": "测试计划", "code": "new-target", "title": "新目标", "metric": TargetMetric.LABS,
+                               "goal": "5", "year": 2025},
+        "annualfiling": lambda: {"enterprise": sparse.pk, "year": 2020, "revenue": "900.00",
+                                 "digital_human_revenue": "300.00", "main_revenue": "800.00", "rd_expense": "50.00",
+                                 "net_profit": "20.00", "staff": 30, "rd_staff": 10, "debt_ratio": "35.00"},
+        "tierdesignation": lambda: {"enterprise": sparse.pk, "tier": "specialised", "year": 2025,
+                                    "granted_on": "2025-06-30"},
+        "reportrun": lambda: {"year": YEAR - 1},
+        "import": lambda: {"kind": "tenancies", "file": SimpleUploadedFile("tenancies.csv", (
+            "统一社会信用代码,园区,楼栋,楼层,房间号,起租日期\n"
+            f"{sparse.credit_code},{park.name},{unit.building},{unit.floor},{unit.room},2025-01-01\n").encode())},
+        "export": lambda: {"subject": "enterprises", "file_format": "xlsx"},
+    }[basename]()
+
+
+# A valid PATCH body per basename (a membership's: its user becomes the newcomer).
+PATCHES = {
+    "district": {"plan_role": "金融与创作者经济"}, "park": {"focus": "数字人内容创作"}, "unit": {"area": "120.00"},
+    "enterprise": {"short_name": "甲新"}, "tenancy": {"end": "2026-01-01"}, "lab": {"focus": "数字人驱动"},
+    "platform": {"services": "云端渲染服务"}, "benchmarkproject": {"summary": "金融服务数字人"},
+    "plantarget": {"goal": "12"}, "annualfiling": {"revenue": "11000.00"}, "tierdesignation": {"batch": "2024年第二批"},
+}
+
+
+def write_request(w, name: str, method: str) -> tuple[str, dict | None, str]:
+    """Path, body and format of a valid write of `name` by the bureau."""
+    basename, _, kind = name.rpartition("-")
+    if name == "invitation":
+        return reverse("api:invitation"), {"username": "invitee", "email": "invitee@example.com",
+                                           "park": w.pairs["park"][1].pk}, "json"
+    if name == "invitation-accept":
+        pending = w.users["pending"]
+        return reverse("api:invitation-accept"), {"uid": urlsafe_base64_encode(force_bytes(pending.pk)), "token":
+                                                  default_token_generator.make_token(pending),
+                                                  "password": "Xq7-digital-human-2025"}, "json"
+    if name == "token":
+        return reverse("api:token"), {"username": w.users["bureau"].username, "password": "pw"}, "json"
+    if kind == "list":
+        return reverse(f"api:{name}"), create_body(w, basename), "multipart" if basename == "import" else "json"
+    if basename == "annualfiling" and kind in FILING_OF:  # a filing action, on its filing
+        body = {"reason": "数据有误"} if kind == "return" else None
+        return reverse(f"api:{name}", args=[w.filings[FILING_OF[kind]].pk]), body, "json"
+    if method == "delete":
+        return reverse(f"api:{name}", args=[w.spare.get(basename, w.pairs[basename][0]).pk]), None, "json"
+    target = w.filings["draft"] if basename == "annualfiling" else w.pairs[basename][0]
+    path = reverse(f"api:{name}", args=[target.pk])
+    if method == "put":  # the whole record as read, written back
+        record = w.clients["bureau"].get(path).data
+        return path, {key: as_written(value) for key, value in record.items()}, "json"
+    if basename.endswith("membership"):
+        return path, {"user": w.users["newcomer"].pk}, "json"
+    return path, PATCHES[basename], "json"
+
+
+# --- the tests -----------------------------------------------------------------------------------------------------
+def test_every_endpoint_and_method_has_a_budget():
+    """A new endpoint or method without a budget fails here, and so does a budget of one that is gone."""
+    endpoints = api_endpoints()
+    assert len(endpoints) > 40, "the walk found too few endpoints"
+    assert sorted(set(endpoints) - set(BUDGETS)) == [], "endpoints without a budget"
+    assert sorted(set(BUDGETS) - set(endpoints)) == [], "budgets of endpoints that no longer exist"
+    mismatched = {name: (sorted(methods), sorted(BUDGETS[name])) for name, methods in endpoints.items()
+                  if methods != set(BUDGETS[name])}
+    assert mismatched == {}, "URL name: (methods implemented, methods with a budget)"
+    assert sorted(SCOPED_BUDGETS) == gets(of_record=False), "scoped budgets: exactly the endpoints without a record"
+
+
+@pytest.mark.parametrize("name", gets(of_record=False))
+def test_get_without_record(w, name):
+    """Lists and reports, in both worlds: the bureau's count for pages of 5 and of 50, the scoped roles' for a page
+    of 50 (all they see), each of them constant."""
+    scoped = dict(zip(("park_admin", "enterprise_user"), SCOPED_BUDGETS[name], strict=True))
+    for role, budget in {"bureau": BUDGETS[name]["get"], **scoped}.items():
+        sizes = [] if name in COMPUTED else PAGE_SIZES if role == "bureau" else PAGE_SIZES[-1:]
+        for args in PATH_ARGS.get(name, [[]]):
+            for page in [{"page_size": size} for size in sizes] or [{}]:
+                params = {**QUERY.get(name, {}), **page}
+                response, queries = measure(w.clients[role].get, reverse(f"api:{name}", args=args), params)
+                check(response, queries, budget, f"GET {name} {args} as {role}, scale {w.scale}, {params}")
+
+
+@pytest.mark.parametrize("name", gets(of_record=True))
+def test_get_of_record(w, name):
+    """Endpoints of a record: the same count for a sparse and a rich record, in both worlds."""
+    for which in (0, 1):
+        path = record_path(w, name, which)
+        response, queries = measure(w.clients["bureau"].get, path)
+        check(response, queries, BUDGETS[name]["get"], f"GET {path} ({('sparse', 'rich')[which]}), scale {w.scale}")
+
+
+@pytest.mark.parametrize(("name", "method"), writes())
+def test_write(w, name, method):
+    """Valid writes: the same count in both worlds."""
+    path, body, fmt = write_request(w, name, method)
+    client = w.clients["bureau"]
+    response, queries = measure(getattr(client, method), path, body, format=fmt)
+    check(response, queries, BUDGETS[name][method], f"{method.upper()} {path} {body}, scale {w.scale}")
+
+
+@pytest.mark.parametrize(("name", "role"), [(n, r) for n, roles in PAGE_BUDGETS.items() for r in roles])
+def test_page(w, name, role):
+    """The web pages: the same count in both worlds (for a page of a record: on a sparse and a rich one)."""
+    basename = PAGE_RECORDS.get(name)
+    for args in [[record.pk] for record in w.pairs[basename]] if basename else [[]]:
+        path = reverse(name, args=args)
+        response, queries = measure(w.pages[role].get, path)
+        check(response, queries, PAGE_BUDGETS[name][role], f"GET {path} as {role}, scale {w.scale}")
+
+
+def test_import_of_a_large_file_is_a_job(w, settings):
+    """An import over IMPORT_SYNC_MAX_ROWS rows answers 202 with its job, within its own budget."""
+    settings.IMPORT_SYNC_MAX_ROWS = 0
+    path, body, fmt = write_request(w, "import-list", "post")
+    response, queries = measure(w.clients["bureau"].post, path, body, format=fmt)
+    assert response.status_code == 202, response.data
+    check(response, queries, IMPORT_JOB_QUERIES, f"POST {path} as a job, scale {w.scale}")
