@@ -1,7 +1,6 @@
 """Filters of the enterprises API."""
 
 import django_filters
-from django.db.models import Q
 
 from parks.models import District, Park, Unit
 
@@ -28,11 +27,8 @@ class EnterpriseFilterSet(django_filters.FilterSet):
         fields = ["credit_code"]
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        return queryset.filter(
-            Q(name__icontains=value) | Q(short_name__icontains=value) | Q(name_en__icontains=value)
-            | Q(credit_code__startswith=value.upper())
-        )
+        """Names (Chinese, short, English) or credit code containing the text, in any case."""
+        return queryset.filter(search_text__contains=value.strip().upper())
 
     def filter_segment(self, queryset, name, value):
         return queryset.filter(segments__contains=[value])

