@@ -1,0 +1,94 @@
+"""A generated city for benchmarks: N enterprises with five years of filings, designations, parks, units,
+tenancies, labs, platforms and benchmark projects, loaded with PostgreSQL COPY (`manage.py generate_city`).
+
+It replaces the registry's data (everything but districts, plan targets and user accounts). COPY bypasses
+django-simple-history: generated records have no history rows, and the history of the emptied tables is emptied
+with them. Every row passes the database's constraints, which would refuse it otherwise.
+"""
+
+import random
+import time
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from enterprises.models import AnnualFiling, Enterprise, EnterpriseMembership, Tenancy, TierDesignation
+from enterprises.selectors import tier_reference_date
+from parks.models import District, Park, ParkMembership, Unit
+
+from ..models import BenchmarkProject, Lab, Platform, ReportRun, TierSummary
+from . import enterprises as firms
+from . import places, records
+from .copying import Table
+
+# Emptied before a city is generated (with their history); filled in this order.
+MODELS = (Park, Unit, Enterprise, Tenancy, AnnualFiling, TierDesignation, Lab, Platform, BenchmarkProject,
+          BenchmarkProject.partners.through, ParkMembership, EnterpriseMembership, ReportRun, TierSummary)
+
+
+def city_truncate() -> None:
+    """Empty the registry's tables and their history (not districts, plan targets or users); reset their ids."""
+    tables = [model._meta.db_table for model in MODELS]
+    tables += [model.history.model._meta.db_table for model in MODELS if hasattr(model, "history")]
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+
+
+def city_generate(*, enterprises: int, years: int = 5, seed: int = 2025, log=None) -> dict:
+    """Replace the registry's data by a generated city of `enterprises` enterprises with `years` years of approved
+    filings up to last year; ANALYZE. Returns the rows copied per table and the seconds per step."""
+    from registry import seeding
+
+    rng = random.Random(seed + enterprises)
+    now = timezone.now()
+    today = timezone.localdate()
+    filing_years = list(range(today.year - years, today.year))
+    counts, seconds = {}, {}
+    started = time.perf_counter()
+
+    def load(model, columns, rows) -> None:
+        mark = time.perf_counter()
+        counts[model._meta.db_table] = Table(model, columns, now).copy(rows)
+        seconds[model._meta.db_table] = time.perf_counter() - mark
+        if log:
+            log(f"{model._meta.db_table}: {counts[model._meta.db_table]:,} rows in "
+                f"{seconds[model._meta.db_table]:.1f} s")
+
+    with transaction.atomic():
+        seeding.load_districts(tally=seeding.new_tally())
+        seeding.load_plan_targets(tally=seeding.new_tally())
+        city_truncate()
+        districts = dict(District.objects.values_list("code", "id"))
+        park_count = places.park_count(enterprises)
+        load(Park, places.PARK_COLUMNS, places.park_rows(park_count, rng, districts, firms.DISTRICT_WEIGHTS))
+        parks = list(Park.objects.order_by("pk").values_list("pk", "district_id"))
+        profiles = []
+        load(Enterprise, firms.ENTERPRISE_COLUMNS,
+             firms.enterprise_rows(enterprises, rng, districts, parks, profiles, now))
+        units, tenancies = places.unit_and_tenancy_rows(profiles, rng, today)
+        load(Unit, places.UNIT_COLUMNS, units)
+        load(Tenancy, places.TENANCY_COLUMNS, tenancies)
+        load(AnnualFiling, firms.FILING_COLUMNS, firms.filing_rows(profiles, filing_years, rng))
+        load(TierDesignation, firms.DESIGNATION_COLUMNS,
+             firms.designation_rows(profiles, tier_reference_date(filing_years[-1]), rng, now))
+        hosts = records.host_sampler(profiles, rng)
+        load(Lab, records.LAB_COLUMNS,
+             records.lab_rows(hosts, round(enterprises * records.LABS_PER_ENTERPRISE), rng, today))
+        load(Platform, records.PLATFORM_COLUMNS,
+             records.platform_rows(hosts, round(enterprises * records.PLATFORMS_PER_ENTERPRISE), rng, today))
+        partners = []
+        load(BenchmarkProject, records.PROJECT_COLUMNS, records.project_rows(
+            hosts, round(enterprises * records.PROJECTS_PER_ENTERPRISE), rng, filing_years, partners))
+        load(BenchmarkProject.partners.through, records.PARTNER_COLUMNS, partners)
+        with connection.cursor() as cursor:
+            for model in MODELS:  # ids were copied: move each sequence past them
+                table = model._meta.db_table
+                cursor.execute(f"SELECT setval(pg_get_serial_sequence(%s, 'id'), "
+                               f'GREATEST((SELECT max(id) FROM "{table}"), 1))', [table])
+    mark = time.perf_counter()
+    with connection.cursor() as cursor:
+        for model in MODELS:
+            cursor.execute(f'ANALYZE "{model._meta.db_table}"')
+    seconds["analyze"] = time.perf_counter() - mark
+    seconds["total"] = time.perf_counter() - started
+    return {"counts": counts, "seconds": seconds, "years": filing_years}

@@ -1,0 +1,76 @@
+"""Generated labs, platforms and benchmark projects with their partners (rows for COPY).
+
+In the demo's proportions per enterprise (10 labs, 7 platforms, 14 projects for 60 enterprises); the stronger
+enterprises host, operate and lead them, in their registered park when they have one.
+"""
+
+import datetime
+import itertools
+import random
+
+from registry.choices import DigitalHumanKind, LabKind, OperatingStatus, PlatformDomain, ProjectField, ProjectStatus
+
+from .copying import weighted
+
+LABS_PER_ENTERPRISE = 10 / 60
+PLATFORMS_PER_ENTERPRISE = 7 / 60
+PROJECTS_PER_ENTERPRISE = 14 / 60
+OPERATING_WEIGHTS = {OperatingStatus.ACTIVE: 85, OperatingStatus.PLANNED: 10, OperatingStatus.CLOSED: 5}
+PROJECT_STATUS_WEIGHTS = {ProjectStatus.APPLIED: 30, ProjectStatus.SELECTED: 45, ProjectStatus.ACCEPTED: 25}
+FIELD_WEIGHTS = {
+    ProjectField.CULTURE_TOURISM: 20, ProjectField.FINANCE: 15, ProjectField.GOVERNMENT: 15,
+    ProjectField.ECOMMERCE_LIVE: 20, ProjectField.MEDIA: 12, ProjectField.EDUCATION: 8, ProjectField.HEALTHCARE: 5,
+    ProjectField.OTHER: 5,
+}
+PARTNERS = (
+    "清华大学", "北京大学", "北京航空航天大学", "北京邮电大学", "中国传媒大学", "中科院自动化所",
+)
+TOPICS = ("数字人建模", "实时渲染", "智能交互", "语音驱动", "动作捕捉", "虚拟制作", "多模态大模型")
+
+LAB_COLUMNS = ("id", "name", "kind", "partner", "host_id", "park_id", "established", "focus", "status")
+PLATFORM_COLUMNS = ("id", "name", "domain", "operator_id", "park_id", "services", "launched", "status")
+PROJECT_COLUMNS = ("id", "name", "field", "dh_kind", "lead_id", "park_id", "year", "status", "summary")
+PARTNER_COLUMNS = ("benchmarkproject_id", "enterprise_id")
+
+
+def host_sampler(profiles: list, rng: random.Random):
+    """A function k -> k active enterprises (pk, park), drawn with replacement in proportion to strength squared."""
+    active = [(pk, park_id, quality) for pk, quality, _year, _district, park_id, status in profiles
+              if status == "active"]
+    population = [(pk, park_id) for pk, park_id, _ in active]
+    cumulative = list(itertools.accumulate(quality * quality for *_, quality in active))
+    return lambda k: rng.choices(population, cum_weights=cumulative, k=k)
+
+
+def _day(rng: random.Random, today: datetime.date, years: int) -> datetime.date:
+    """A day within the last `years` years."""
+    return today - datetime.timedelta(days=rng.randint(0, 365 * years))
+
+
+def lab_rows(hosts, count: int, rng: random.Random, today: datetime.date):
+    """`count` labs and innovation centres hosted by enterprises drawn by `hosts` (host_sampler)."""
+    for pk, (host, park_id) in enumerate(hosts(count), 1):
+        kind = rng.choice(LabKind.values)
+        topic = rng.choice(TOPICS)
+        joint = kind == LabKind.JOINT_LAB
+        yield (pk, f"{topic}{'联合实验室' if joint else '技术创新中心'}{pk:06d}", kind,
+               rng.choice(PARTNERS) if joint else "", host, park_id, _day(rng, today, 6), topic,
+               weighted(rng, OPERATING_WEIGHTS))
+
+
+def platform_rows(hosts, count: int, rng: random.Random, today: datetime.date):
+    """Common technology platforms in the plan's five domains."""
+    for pk, (operator, park_id) in enumerate(hosts(count), 1):
+        domain = rng.choice(PlatformDomain.values)
+        yield (pk, f"{domain}公共服务平台{pk:06d}", domain, operator, park_id, "渲染、驱动与数据服务",
+               _day(rng, today, 5), weighted(rng, OPERATING_WEIGHTS))
+
+
+def project_rows(hosts, count: int, rng: random.Random, years: list[int], partners: list):
+    """Benchmark application projects over the filing years; appends (project, partner) pairs to `partners`."""
+    for pk, (lead, park_id) in enumerate(hosts(count), 1):
+        field = weighted(rng, FIELD_WEIGHTS)
+        for partner in {host for host, _ in hosts(rng.randint(0, 2))} - {lead}:
+            partners.append((pk, partner))
+        yield (pk, f"{field}数字人应用标杆{pk:06d}", field, rng.choice(DigitalHumanKind.values), lead, park_id,
+               rng.choice(years), weighted(rng, PROJECT_STATUS_WEIGHTS), "")

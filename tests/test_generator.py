@@ -1,0 +1,58 @@
+"""The city generator (manage.py generate_city): a consistent registry in the seeds' proportions."""
+
+import datetime
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from enterprises.credit_code import faults
+from enterprises.models import AnnualFiling, Enterprise, Tenancy, TierDesignation
+from parks.models import Park, Unit
+from registry.models import BenchmarkProject, Lab, Platform
+
+pytestmark = pytest.mark.django_db
+
+N = 600
+
+
+@pytest.fixture
+def city():
+    """A generated city of N enterprises."""
+    call_command("generate_city", enterprises=N, years=3, seed=7, replace=True, stdout=StringIO())
+
+
+def test_counts_follow_the_seeds_proportions(city):
+    """N enterprises, one filing per year each, parks, units, tenancies and records in the demo's proportions."""
+    year = timezone.localdate().year
+    assert Enterprise.objects.count() == N
+    assert not any(faults(code) for code in Enterprise.objects.values_list("credit_code", flat=True))
+    assert Park.objects.count() == 5
+    assert AnnualFiling.objects.count() == 3 * N
+    assert set(AnnualFiling.objects.values_list("year", flat=True)) == {year - 3, year - 2, year - 1}
+    assert not AnnualFiling.objects.values("enterprise", "year").annotate(n=Count("id")).filter(n__gt=1).exists()
+    assert 0.1 * N < TierDesignation.objects.count() < 0.4 * N
+    assert Lab.objects.count() == N // 6 and Platform.objects.count() == round(N * 7 / 60)
+    assert BenchmarkProject.objects.count() == round(N * 14 / 60)
+    assert 0.6 * N < Unit.objects.count() < 1.2 * N
+    assert 0.6 * N < Tenancy.objects.count() < 1.5 * N
+
+
+def test_tenancies_are_consistent(city):
+    """A tenancy's park is its unit's park, its tenant is registered with that park, and some let units are free."""
+    today = timezone.localdate()
+    assert not Tenancy.objects.exclude(park=F("unit__park")).exists()
+    assert not Tenancy.objects.exclude(enterprise__park=F("park")).exists()
+    current = Tenancy.objects.filter(Q(end__isnull=True) | Q(end__gt=today), start__lte=today)
+    assert current.exists() and Tenancy.objects.filter(end__lte=today).exists()
+    assert Unit.objects.exclude(tenancies__in=current).exists()
+    assert current.filter(end__lte=today + datetime.timedelta(days=90)).exists()
+
+
+def test_refuses_to_replace_without_asking(city):
+    """A registry holding enterprises is emptied only with --replace."""
+    with pytest.raises(CommandError, match="--replace"):
+        call_command("generate_city", enterprises=N, stdout=StringIO())
+    assert Enterprise.objects.count() == N
