@@ -20,6 +20,8 @@ stop() {
 }
 trap stop INT TERM EXIT
 
+# One worker for both queues, the default and the long jobs' (CELERY_TASK_QUEUES: a worker without -Q takes
+# every queue named there); docs/scaling.md starts one per queue on separate hosts instead.
 .venv/bin/celery -A config worker --loglevel=INFO --concurrency=2 --hostname="worker@%h" &
 pids+=($!)
 .venv/bin/celery -A config beat --loglevel=INFO --schedule=.venv/celerybeat-schedule &

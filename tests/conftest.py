@@ -2,8 +2,11 @@
 
 import pytest
 from django.core.cache import cache
+from django.db import connections
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+
+from config.db import DEFAULT, REPLICA
 
 from .factories import EnterpriseMembershipFactory, ParkMembershipFactory, UserFactory, bureau_user
 
@@ -30,6 +33,44 @@ def enterprise_user_client(enterprise) -> APIClient:
 def _fresh_cache():
     """Throttling counters and cached responses never leak from one test into the next."""
     cache.clear()
+
+
+TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+def pytest_collection_modifyitems(items):
+    """Reports read through the replica alias (config.db), a test mirror of the default database: transactional
+    tests (their data committed, the live server's threads with connections of their own) get it as a connection
+    of its own, added to the databases they may use."""
+    if REPLICA not in connections:
+        return
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        kwargs = dict(marker.kwargs) if marker else {}
+        transactional = kwargs.get("transaction") or kwargs.get("reset_sequences") or (
+            TRANSACTIONAL_FIXTURES & set(getattr(item, "fixturenames", ())))
+        databases = kwargs.get("databases") or [DEFAULT]
+        if not transactional or (marker and marker.args) or databases == "__all__" or REPLICA in databases:
+            continue
+        kwargs.update(transaction=True, databases=[*databases, REPLICA])
+        item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+
+
+@pytest.fixture(autouse=True)
+def _replica_reads_the_test_transaction(request):
+    """In the other tests (one transaction, rolled back), the replica alias is the default connection itself, so
+    the reports see the test's uncommitted data, as Django's docs describe a test mirror."""
+    marker = request.node.get_closest_marker("django_db")
+    databases = (marker.kwargs.get("databases") if marker else None) or ()
+    uses_db = marker or {"db", *TRANSACTIONAL_FIXTURES} & set(request.fixturenames)
+    if not uses_db or databases == "__all__" or REPLICA in databases or REPLICA not in connections:
+        yield
+        return
+    request.getfixturevalue("db")  # the test's database set up first: it forbids the replica's own connection
+    replica = connections[REPLICA]
+    connections[REPLICA] = connections[DEFAULT]
+    yield
+    connections[REPLICA] = replica
 
 
 @pytest.fixture

@@ -232,7 +232,7 @@ def test_a_killed_worker_leaves_the_last_good_snapshot_and_the_sweep_fails_its_r
         run = report_run_start(year=YEAR)
         worker = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo", "-Q",
-             settings.CELERY_TASK_DEFAULT_QUEUE, "--without-heartbeat", "--without-gossip", "--without-mingle"],
+             settings.CELERY_LONG_QUEUE, "--without-heartbeat", "--without-gossip", "--without-mingle"],  # runs go
             env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "DATABASE_URL": url},
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
         )

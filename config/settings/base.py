@@ -6,6 +6,9 @@ import environ
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
+from config.db import database, replica, reuse_connections
+from config.queues import task_queues, task_routes
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 env = environ.Env()
@@ -69,12 +72,18 @@ TEMPLATES = [
     },
 ]
 
-# PostgreSQL is the only database: exclusion constraints and check functions live there.
-DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/digitalhuman")}
-DATABASES["default"]["ATOMIC_REQUESTS"] = True
-# PostgreSQL's JIT compiles the tier criteria (hundreds of CASE expressions) for seconds on every report query
-# while the query itself runs in far less; an OLTP-shaped app gains nothing from it (bench/README.md).
-DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# PostgreSQL is the only database: exclusion constraints and check functions live there. Every alias runs with
+# JIT off (config/db.py); the default alias wraps each request in a transaction.
+DATABASES = {"default": database(env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/digitalhuman"),
+                                 atomic_requests=True)}
+# A streaming replica of it: the reports' reads go there while they are computed (config.db.ReportReplicaRouter).
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = replica(env.db("DATABASE_REPLICA_URL"))
+DATABASE_ROUTERS = ["config.db.ReportReplicaRouter"]
+# Connections kept open this many seconds (0: one per request; production: 60), checked before reuse.
+CONN_MAX_AGE = env.int("CONN_MAX_AGE", default=0)
+CONN_HEALTH_CHECKS = env.bool("CONN_HEALTH_CHECKS", default=True)
+reuse_connections(DATABASES, max_age=CONN_MAX_AGE, health_checks=CONN_HEALTH_CHECKS)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -102,13 +111,18 @@ STORAGES = {
 }
 
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
-# Shared by every web process: throttling counters and (later) report responses.
+# Shared by every web process: throttling counters and report responses.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": env("CACHE_URL", default="redis://127.0.0.1:6379/1"),
     },
 }
+# Report responses are cached per report, user, query, language and data version (registry/api/report_responses.py).
+# The version moves on with the write's statement, before its commit: a report computed in between is cached under
+# the new version without the write, and is served until this timeout (seconds) ends the entry.
+REPORT_CACHE = env.bool("REPORT_CACHE", default=True)
+REPORT_CACHE_TIMEOUT = env.int("REPORT_CACHE_TIMEOUT", default=300)
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=30 * 60)
@@ -118,6 +132,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT 
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_IMPORTS = ("config.tasks", "registry.tasks")
+# Report runs and file jobs go to the long queue, every other task to the default queue (config/queues.py). A worker
+# consumes both unless given -Q: `celery -A config worker -Q long` on a host of its own takes only the long jobs.
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_DEFAULT_QUEUE", default="default")
+CELERY_LONG_QUEUE = env("CELERY_LONG_QUEUE", default="long")
+CELERY_TASK_QUEUES = task_queues(default=CELERY_TASK_DEFAULT_QUEUE, long=CELERY_LONG_QUEUE)
+CELERY_TASK_ROUTES = task_routes(long=CELERY_LONG_QUEUE)
 # Report runs (tier summaries): their task's hard time limit; the sweep fails runs stuck past it plus the grace.
 REPORT_RUN_TIME_LIMIT = env.int("REPORT_RUN_TIME_LIMIT", default=10 * 60)
 REPORT_RUN_SWEEP_GRACE = 60

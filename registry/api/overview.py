@@ -23,6 +23,7 @@ from registry.models import PlanTarget
 from registry.selectors import district_overview, park_report, plan_progress, target_records
 from registry.selectors.plan_progress import METRICS, record_row
 
+from .report_responses import report_response
 from .reports import ReportView
 
 TIER_HEADERS = [("innovative", "创新型中小企业"), ("specialised", "专精特新中小企业"),
@@ -102,6 +103,7 @@ class ComputedReportView(APIView):
         """The report's rows for the user and the validated query."""
         raise NotImplementedError
 
+    @report_response
     def get(self, request):
         query = self.query_serializer(data=request.query_params)
         query.is_valid(raise_exception=True)

@@ -20,6 +20,7 @@ from registry.models import ReportRun, TierSummary
 from registry.selectors import hide_small_cells, tier_summary_latest
 from registry.services import BrokerUnavailable, RunConflict, report_run_start
 
+from .report_responses import report_response
 from .serializers import (
     ReportRunSerializer,
     ReportRunStartSerializer,
@@ -91,6 +92,10 @@ class ReportView(ScopedViewMixin, ListAPIView):
         if self.request.accepted_renderer.format in ("csv", "xlsx"):
             return None
         return super().paginator
+
+    @report_response
+    def get(self, request, *args, **kwargs):
+        return self.list(request, *args, **kwargs)
 
 
 class YearSerializer(serializers.Serializer):

@@ -1,0 +1,57 @@
+"""How every report answers a GET: computed with its reads on the read replica (config.db), and cached.
+
+A report is a read-only aggregate, so its answer (the data, before rendering) is cached under a key of the report,
+the user and their scope, the address with its query (the format aside: each format has its key), the language,
+the day (default dates) and the registry's data version, which every write to a table the reports read moves on
+(registry.selectors.data_version). The version moves with the write's statement, before it commits: a report
+computed in between is cached under the new version without the write, and served until REPORT_CACHE_TIMEOUT
+ends the entry; so is one read from a replica lagging behind. That timeout bounds how stale an answer can be.
+"""
+
+import hashlib
+import json
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.translation import get_language
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+
+from config.db import report_reads
+from parks.scoping import user_scope
+from registry.selectors import data_version
+
+
+def report_cache_key(*, name: str, request, version: int) -> str:
+    """The cache key of a report's answer to this request at this data version."""
+    scope = user_scope(request.user)
+    # Parameters in any order, each one's values in theirs (a repeated parameter's last value can be the one read).
+    query = sorted((key, values) for key, values in request.query_params.lists()
+                   if key != api_settings.URL_FORMAT_OVERRIDE)
+    identity = [request.build_absolute_uri(request.path), query, sorted(scope.parks), sorted(scope.enterprises)]
+    digest = hashlib.sha256(json.dumps(identity).encode()).hexdigest()
+    role = "bureau" if scope.bureau else "member"
+    return (f"report:{name}:v{version}:u{request.user.pk}:{role}:{get_language()}:{request.accepted_renderer.format}"
+            f":{timezone.localdate().isoformat()}:{digest}")
+
+
+def report_response(get):
+    """Decorate a report view's `get`: its reads go to the replica, its answer comes from the cache when there."""
+
+    @wraps(get)
+    def wrapper(view, request, *args, **kwargs):
+        with report_reads():
+            if not settings.REPORT_CACHE:
+                return get(view, request, *args, **kwargs)
+            key = report_cache_key(name=view.report_name, request=request, version=data_version())
+            data = cache.get(key)
+            if data is not None:
+                return Response(data)
+            response = get(view, request, *args, **kwargs)
+            if response.status_code == 200:
+                cache.set(key, response.data, settings.REPORT_CACHE_TIMEOUT)
+            return response
+
+    return wrapper
