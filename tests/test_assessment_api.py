@@ -1,10 +1,12 @@
 """The tier self-assessment over the API: the enterprise's own, and the records in scope of the others."""
 
+import json
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
+from enterprises.api.serializers import AssessmentSerializer
 from enterprises.choices import Tier
 
 from .conftest import enterprise_user_client, park_admin_client
@@ -58,3 +60,16 @@ def test_assessment_follows_scope():
     assert park_admin_client(filing.enterprise.park).get(url(filing.enterprise)).status_code == 200
     assert park_admin_client(other.park).get(url(filing.enterprise)).status_code == 404
     assert enterprise_user_client(other).get(url(filing.enterprise)).status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("rule_set", ["2022", "2026"])
+def test_the_answer_is_what_its_documented_serializer_gives(bureau_client, rule_set):
+    """The view answers the assessment's own JSON-ready dict; AssessmentSerializer (the schema) gives the same, key
+    for key and value for value, so the documentation cannot drift from the answer."""
+    filing = approved_filing(year=2024)
+    TierDesignationFactory(enterprise=filing.enterprise, tier=Tier.INNOVATIVE)
+    for language in ("zh-hans", "en"):
+        answer = bureau_client.get(url(filing.enterprise), {"rule_set": rule_set},
+                                   HTTP_ACCEPT_LANGUAGE=language).json()
+        assert json.loads(json.dumps(AssessmentSerializer(answer).data)) == answer

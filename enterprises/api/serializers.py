@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from config.api.fields import BriefRelatedField
+from config.api.fields import BriefRelatedField, RecordUrlField
 from config.api.serializers import BriefSerializer, BriefUserSerializer, ValidatedModelSerializer
 from enterprises.choices import DesignationStatus, Segment, Tier
 from enterprises.models import AnnualFiling, Enterprise, EnterpriseMembership, Tenancy, TierDesignation
@@ -20,7 +20,7 @@ from .fields import CreditCodeField
 class BriefEnterpriseSerializer(BriefSerializer):
     """An enterprise as nested in other records."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:enterprise-detail")
+    url = RecordUrlField(view_name="api:enterprise-detail")
 
     class Meta:
         model = Enterprise
@@ -30,7 +30,7 @@ class BriefEnterpriseSerializer(BriefSerializer):
 class EnterpriseSerializer(ValidatedModelSerializer):
     """An enterprise's full record."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:enterprise-detail")
+    url = RecordUrlField(view_name="api:enterprise-detail")
     credit_code = CreditCodeField()
     district = BriefRelatedField(BriefDistrictSerializer, queryset=District.objects.all())
     park = BriefRelatedField(BriefParkSerializer, queryset=Park.objects.all(), allow_null=True, required=False)
@@ -48,7 +48,7 @@ class EnterpriseSerializer(ValidatedModelSerializer):
 class TenancySerializer(ValidatedModelSerializer):
     """An enterprise's tenancy of a unit over [start, end); the park follows from the unit."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:tenancy-detail")
+    url = RecordUrlField(view_name="api:tenancy-detail")
     unit = BriefRelatedField(BriefUnitSerializer, queryset=Unit.objects.all())
     park = BriefParkSerializer(read_only=True)
     enterprise = BriefRelatedField(BriefEnterpriseSerializer, queryset=Enterprise.objects.all())
@@ -84,7 +84,7 @@ class OccupancySerializer(serializers.Serializer):
 class EnterpriseMembershipSerializer(ValidatedModelSerializer):
     """An enterprise user: a user and the enterprise they file for."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:enterprisemembership-detail")
+    url = RecordUrlField(view_name="api:enterprisemembership-detail")
     user = BriefRelatedField(BriefUserSerializer, queryset=get_user_model().objects.all())
     enterprise = BriefRelatedField(BriefEnterpriseSerializer, queryset=Enterprise.objects.all())
 
@@ -139,7 +139,7 @@ FILING_FIGURES = AnnualFiling.figure_names()
 class AnnualFilingSerializer(ValidatedModelSerializer):
     """An annual filing: its figures (amounts in 万元, ratios in %) and where it is in its review."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:annualfiling-detail")
+    url = RecordUrlField(view_name="api:annualfiling-detail")
     enterprise = BriefRelatedField(BriefEnterpriseSerializer, queryset=Enterprise.objects.all())
     park = BriefParkSerializer(read_only=True)
     district = BriefDistrictSerializer(read_only=True)
@@ -188,7 +188,7 @@ class FilingReturnSerializer(serializers.Serializer):
 class TierDesignationSerializer(ValidatedModelSerializer):
     """An official tier designation; its status (valid, due, expired, revoked) follows from today's date."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:tierdesignation-detail")
+    url = RecordUrlField(view_name="api:tierdesignation-detail")
     enterprise = BriefRelatedField(BriefEnterpriseSerializer, queryset=Enterprise.objects.all())
     status = serializers.ChoiceField(choices=DesignationStatus.choices, read_only=True)
 

@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
-from config.api.fields import BriefRelatedField
+from config.api.fields import BriefRelatedField, RecordUrlField
 from config.api.serializers import BriefSerializer, BriefUserSerializer, ValidatedModelSerializer
 from parks.models import District, Park, ParkMembership, Unit
 
@@ -11,7 +11,7 @@ from parks.models import District, Park, ParkMembership, Unit
 class BriefDistrictSerializer(BriefSerializer):
     """A district as nested in other records."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:district-detail")
+    url = RecordUrlField(view_name="api:district-detail")
 
     class Meta:
         model = District
@@ -21,7 +21,7 @@ class BriefDistrictSerializer(BriefSerializer):
 class BriefParkSerializer(BriefSerializer):
     """A park as nested in other records."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:park-detail")
+    url = RecordUrlField(view_name="api:park-detail")
 
     class Meta:
         model = Park
@@ -31,7 +31,7 @@ class BriefParkSerializer(BriefSerializer):
 class BriefUnitSerializer(BriefSerializer):
     """A unit as nested in other records."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:unit-detail")
+    url = RecordUrlField(view_name="api:unit-detail")
 
     class Meta:
         model = Unit
@@ -41,7 +41,7 @@ class BriefUnitSerializer(BriefSerializer):
 class DistrictSerializer(ValidatedModelSerializer):
     """A district with its division code and role in the plan."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:district-detail")
+    url = RecordUrlField(view_name="api:district-detail")
 
     class Meta:
         model = District
@@ -51,7 +51,7 @@ class DistrictSerializer(ValidatedModelSerializer):
 class ParkSerializer(ValidatedModelSerializer):
     """A park; leasable area (m²) is the sum of its units' areas."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:park-detail")
+    url = RecordUrlField(view_name="api:park-detail")
     district = BriefRelatedField(BriefDistrictSerializer, queryset=District.objects.all())
     leasable_area = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
     unit_count = serializers.IntegerField(read_only=True)
@@ -67,7 +67,7 @@ class ParkSerializer(ValidatedModelSerializer):
 class UnitSerializer(ValidatedModelSerializer):
     """A leasable unit of a park, area in m²."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:unit-detail")
+    url = RecordUrlField(view_name="api:unit-detail")
     park = BriefRelatedField(BriefParkSerializer, queryset=Park.objects.all())
 
     class Meta:
@@ -78,7 +78,7 @@ class UnitSerializer(ValidatedModelSerializer):
 class ParkMembershipSerializer(ValidatedModelSerializer):
     """A park administrator: a user and the park they keep."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:parkmembership-detail")
+    url = RecordUrlField(view_name="api:parkmembership-detail")
     user = BriefRelatedField(BriefUserSerializer, queryset=get_user_model().objects.all())
     park = BriefRelatedField(BriefParkSerializer, queryset=Park.objects.all())
 

@@ -3,7 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from config.api.fields import BriefRelatedField
+from config.api.fields import BriefRelatedField, RecordUrlField
 from config.api.serializers import BriefUserSerializer, ValidatedModelSerializer
 from enterprises.api.serializers import BriefEnterpriseSerializer
 from enterprises.choices import LADDER
@@ -29,7 +29,7 @@ def enterprise_field(**kwargs):
 class LabSerializer(ValidatedModelSerializer):
     """A joint lab or innovation centre."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:lab-detail")
+    url = RecordUrlField(view_name="api:lab-detail")
     host = enterprise_field()
     park = park_field()
 
@@ -41,7 +41,7 @@ class LabSerializer(ValidatedModelSerializer):
 class PlatformSerializer(ValidatedModelSerializer):
     """A common technology platform."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:platform-detail")
+    url = RecordUrlField(view_name="api:platform-detail")
     operator = enterprise_field()
     park = park_field()
 
@@ -53,7 +53,7 @@ class PlatformSerializer(ValidatedModelSerializer):
 class BenchmarkProjectSerializer(ValidatedModelSerializer):
     """A benchmark application project with its lead and partner enterprises."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:benchmarkproject-detail")
+    url = RecordUrlField(view_name="api:benchmarkproject-detail")
     lead = enterprise_field()
     partners = enterprise_field(many=True, required=False)
     park = park_field()
@@ -66,7 +66,7 @@ class BenchmarkProjectSerializer(ValidatedModelSerializer):
 class PlanTargetSerializer(ValidatedModelSerializer):
     """A plan target: metric, parameters, goal (revenue in 亿元 or a count) and deadline year."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:plantarget-detail")
+    url = RecordUrlField(view_name="api:plantarget-detail")
 
     class Meta:
         model = PlanTarget
@@ -102,7 +102,7 @@ class PublicBenchmarkProjectSerializer(serializers.ModelSerializer):
 class ReportRunSerializer(serializers.ModelSerializer):
     """A report run: what it computes, where it is, when it started and ended, the rows it wrote or its error."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:reportrun-detail")
+    url = RecordUrlField(view_name="api:reportrun-detail")
     started_by = BriefUserSerializer(read_only=True)
 
     class Meta:

@@ -25,6 +25,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from config.api.fields import RecordUrlField
 from config.api.renderers import CSV_MEDIA_TYPE, FILE_RENDERERS, XLSX_MEDIA_TYPE, CSVFileRenderer, csv_stream
 from config.api.serializers import BriefUserSerializer
 from config.api.viewsets import ACTIONS, ScopedViewMixin
@@ -123,13 +124,13 @@ class FileJobSerializer(serializers.ModelSerializer):
 class ImportJobSerializer(FileJobSerializer):
     """An import run as a file job."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:import-detail")
+    url = RecordUrlField(view_name="api:import-detail")
 
 
 class ExportJobSerializer(FileJobSerializer):
     """An export run as a file job, with the address of its file once it succeeded."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:export-detail")
+    url = RecordUrlField(view_name="api:export-detail")
     file = serializers.SerializerMethodField(help_text="Address of the file (null until the job succeeded).")
 
     class Meta(FileJobSerializer.Meta):
