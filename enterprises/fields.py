@@ -1,5 +1,7 @@
-"""Model field for the unified social credit code: normalised on input, checked in code and in PostgreSQL."""
+"""Model field for the unified social credit code: normalised on input, checked in code and in PostgreSQL; and the
+SQL functions of the enterprises' migrations."""
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +13,14 @@ class CreditCodeIsValid(models.Func):
 
     function = "credit_code_is_valid"
     output_field = models.BooleanField()
+
+
+class Bigrams(models.Func):
+    """SQL call of the PostgreSQL function text_bigrams(text), created in a migration: the text's distinct pieces of
+    two characters, which a GIN index can look up (a Chinese short name has two characters, below pg_trgm's three)."""
+
+    function = "text_bigrams"
+    output_field = ArrayField(models.TextField())
 
 
 class CreditCodeField(models.CharField):

@@ -1,10 +1,13 @@
 """Filters of the enterprises API."""
 
 import django_filters
+from django.db.models import Value
 
 from parks.models import District, Park, Unit
 
 from .choices import ChainPosition, DesignationStatus, EnterpriseStatus, FilingStatus, Segment, Tier
+from .credit_code import LENGTH, faults, normalise
+from .fields import Bigrams
 from .models import AnnualFiling, Enterprise, Tenancy, TierDesignation
 from .selectors import held_on
 
@@ -27,8 +30,18 @@ class EnterpriseFilterSet(django_filters.FilterSet):
         fields = ["credit_code"]
 
     def search(self, queryset, name, value):
-        """Names (Chinese, short, English) or credit code containing the text, in any case."""
-        return queryset.filter(search_text__contains=value.strip().upper())
+        """Enterprises whose names (Chinese, short or English) or credit code contain the text, in any case; a whole
+        valid credit code (spaces and full-width characters allowed) is looked up as such. Texts of two characters
+        or more are looked up in the bigram index (a Chinese short name has two), then kept if they hold the text."""
+        text = value.strip().upper()
+        code = normalise(text)
+        if len(code) == LENGTH and not faults(code):
+            return queryset.filter(credit_code=code)
+        matches = queryset.filter(search_text__contains=text)
+        if len(text) < 2:
+            return matches
+        return matches.alias(search_bigrams=Bigrams("search_text")).filter(
+            search_bigrams__contains=Bigrams(Value(text)))
 
     def filter_segment(self, queryset, name, value):
         return queryset.filter(segments__contains=[value])

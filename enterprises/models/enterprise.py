@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, DateRangeField, RangeOperators
-from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -18,9 +18,13 @@ from parks.models import District, Park, Unit
 from parks.scoping import ADD, ALL_ACTIONS, CHANGE, DELETE, VIEW, RestrictedQuerySet, Rule
 
 from ..choices import ChainPosition, EnterpriseStatus, Segment
-from ..fields import CreditCodeField, CreditCodeIsValid
+from ..fields import Bigrams, CreditCodeField, CreditCodeIsValid
 
 POSITIVE = MinValueValidator(Decimal("0.01"))
+
+# What the list's text search reads: Chinese, short and English name and credit code, upper-cased, in one text.
+SEARCH_TEXT = Upper(Concat("name", Value(" "), "short_name", Value(" "), "name_en", Value(" "), "credit_code",
+                           output_field=models.TextField()))
 
 
 class Enterprise(models.Model):
@@ -29,16 +33,16 @@ class Enterprise(models.Model):
     credit_code = CreditCodeField(_("unified social credit code"), unique=True, error_messages={
         "unique": _("An enterprise with this credit code is already registered."),
     })
-    name = models.CharField(_("legal name"), max_length=128, db_index=True)
+    name = models.CharField(_("legal name"), max_length=128)  # indexed with the id (Meta.indexes)
     short_name = models.CharField(_("short name"), max_length=64, blank=True)
     name_en = models.CharField(_("English name"), max_length=128, blank=True)
     founded = models.DateField(_("date founded"), null=True, blank=True)
-    district = models.ForeignKey(
-        District, models.PROTECT, related_name="enterprises", verbose_name=_("registered district"),
+    district = models.ForeignKey(  # indexed with the name (Meta.indexes)
+        District, models.PROTECT, related_name="enterprises", verbose_name=_("registered district"), db_index=False,
         help_text=_("Where the enterprise is registered now (it may differ from the code's district at issue)."),
     )
-    park = models.ForeignKey(
-        Park, models.PROTECT, null=True, blank=True, related_name="enterprises", verbose_name=_("park"),
+    park = models.ForeignKey(  # indexed with the name (Meta.indexes)
+        Park, models.PROTECT, null=True, blank=True, related_name="enterprises", verbose_name=_("park"), db_index=False,
         help_text=_("The park the enterprise is registered with (入园), whether or not it rents space there."),
     )
     chain_position = models.CharField(_("position on the industry chain"), max_length=16, choices=ChainPosition.choices)
@@ -55,13 +59,9 @@ class Enterprise(models.Model):
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
-    # What the list's `q` searches: names and credit code, upper-cased once when the row is written, so a search
-    # is one LIKE on one column (trigram-indexed) instead of UPPER() of four columns on every row.
-    search_text = models.GeneratedField(
-        expression=Upper(Concat("name", Value(" "), "short_name", Value(" "), "name_en", Value(" "), "credit_code",
-                                output_field=models.TextField())),
-        output_field=models.TextField(), db_persist=True,
-    )
+    # What the list's `q` searches: the names and the credit code, upper-cased once when the row is written, so that a
+    # search is a lookup of the bigram index and a LIKE of the rows it finds, not UPPER() and LIKE of every row.
+    search_text = models.GeneratedField(expression=SEARCH_TEXT, output_field=models.TextField(), db_persist=True)
     history = audit_history(excluded_fields=["search_text"])  # derived from the fields it records
 
     objects = RestrictedQuerySet.as_manager()
@@ -76,12 +76,18 @@ class Enterprise(models.Model):
     bureau_fields = ("credit_code", "name", "district", "park", "status")
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["name", "id"]
         verbose_name = _("enterprise")
         verbose_name_plural = _("enterprises")
         indexes = [  # from EXPLAIN at 100,000 enterprises (bench/README.md); migration enterprises 0005
-            # GET /enterprises/?q=星河数: search_text LIKE '%星河数%' (3+ characters; shorter ones scan the column)
-            GinIndex(OpClass("search_text", name="gin_trgm_ops"), name="enterprise_search_trgm"),
+            # GET /enterprises/ (ordered by name, then id): a page is a walk of the index, not a sort of them all
+            models.Index(fields=["name", "id"], name="enterprise_name"),
+            # GET /enterprises/?district=…: the district's enterprises in list order, no filtering of the name index
+            models.Index(fields=["district", "name", "id"], name="enterprise_district_name"),
+            # GET /enterprises/?park=…: the park's enterprises in list order
+            models.Index(fields=["park", "name", "id"], name="enterprise_park_name"),
+            # GET /enterprises/?q=星河: text_bigrams(search_text) @> '{星河}', then LIKE '%星河%' of the rows found
+            GinIndex(Bigrams("search_text"), name="enterprise_search_bigrams"),
             # GET /enterprises/?founded_after=…&ordering=-founded: a page walks the index instead of sorting all
             models.Index(fields=["founded"], name="enterprise_founded"),
         ]
