@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from parks.scoping import rule_of
 
+from .budgets import BUDGETS
 from .conftest import enterprise_user_client, park_admin_client
 
 
@@ -33,22 +34,26 @@ def follow(obj, path: str):
 
 
 class APIResourceTests:
-    """Subclass per resource and set: basename, factory, list_queries, and the payload / filter methods.
+    """Subclass per resource and set: basename, factory, and the payload / filter methods.
 
     CRUD runs as bureau staff. `list_queries` is the locked number of queries of one list request by bureau
-    staff (token, role, and inside the test transaction a savepoint pair): the same for a page of 1 and of
-    23 records, each with related records of its own; a scoped user's count is constant too. Scope tests
+    staff (its budget in tests/budgets.py): the same for a page of 1 and of 23 records, each with related
+    records of its own; a scoped user's count is constant too. Scope tests
     take the first park path and the first enterprise path of the model's scope rule.
     """
 
     basename: str
     factory: type
-    list_queries: int
     ordering: str = "name"
 
     @pytest.fixture(autouse=True)
     def _database(self, db):
         """Every test of a resource uses the database."""
+
+    @property
+    def list_queries(self) -> int:
+        """The list's query budget (tests/budgets.py)."""
+        return BUDGETS[f"{self.basename}-list"]["get"]
 
     # --- per resource -------------------------------------------------------------------------------
     def create_payload(self) -> dict:

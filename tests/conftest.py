@@ -6,6 +6,7 @@ from django.db import connections
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from config.data_version import versioned_tables
 from config.db import DEFAULT, REPLICA
 
 from .factories import EnterpriseMembershipFactory, ParkMembershipFactory, UserFactory, bureau_user
@@ -33,6 +34,14 @@ def enterprise_user_client(enterprise) -> APIClient:
 def _fresh_cache():
     """Throttling counters and cached responses never leak from one test into the next."""
     cache.clear()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _versioned_tables_read(django_db_setup, django_db_blocker):
+    """The tables whose list counts may be cached are read once per process (config.data_version): here, so that no
+    test's query count holds that one query."""
+    with django_db_blocker.unblock():
+        versioned_tables()
 
 
 TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "django_db_reset_sequences"}

@@ -14,7 +14,6 @@ from .factories import DistrictFactory, EnterpriseFactory, ParkFactory, TenancyF
 class TestEnterpriseAPI(APIResourceTests):
     basename = "enterprise"
     factory = EnterpriseFactory
-    list_queries = 6
 
     def create_payload(self):
         return {
@@ -88,7 +87,6 @@ def test_unknown_segment_is_refused(bureau_client):
 class TestTenancyAPI(APIResourceTests):
     basename = "tenancy"
     factory = TenancyFactory
-    list_queries = 6
     ordering = "enterprise__name"
 
     def create_payload(self):

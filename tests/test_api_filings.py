@@ -30,7 +30,6 @@ FIGURES = {
 class TestAnnualFilingAPI(APIResourceTests):
     basename = "annualfiling"
     factory = AnnualFilingFactory
-    list_queries = 6
     ordering = "enterprise__name"
 
     def create_payload(self):
@@ -53,7 +52,6 @@ class TestAnnualFilingAPI(APIResourceTests):
 class TestTierDesignationAPI(APIResourceTests):
     basename = "tierdesignation"
     factory = TierDesignationFactory
-    list_queries = 6
     ordering = "enterprise__name"
 
     def create_payload(self):

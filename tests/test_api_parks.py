@@ -13,7 +13,6 @@ from .factories import DistrictFactory, ParkFactory, UnitFactory
 class TestDistrictAPI(APIResourceTests):
     basename = "district"
     factory = DistrictFactory
-    list_queries = 6  # token, role, savepoint, count, page, release (ATOMIC_REQUESTS in the test transaction)
 
     def create_payload(self):
         return {"code": "119999", "name": "新区", "name_en": "New District", "kind": "district", "plan_role": ""}
@@ -34,7 +33,6 @@ class TestDistrictAPI(APIResourceTests):
 class TestParkAPI(APIResourceTests):
     basename = "park"
     factory = ParkFactory
-    list_queries = 6
 
     def create_payload(self):
         return {"name": "新园区", "district": DistrictFactory().pk, "kind": "base", "featured": True}
@@ -64,7 +62,6 @@ def test_leasable_area_is_the_sum_of_units(bureau_client):
 class TestUnitAPI(APIResourceTests):
     basename = "unit"
     factory = UnitFactory
-    list_queries = 6
     ordering = "room"
 
     def create_payload(self):

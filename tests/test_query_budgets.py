@@ -1,15 +1,16 @@
-"""Query budgets: every endpoint's queries per request are locked here, and do not grow with the page or the data.
+"""Query budgets: every endpoint's queries per request are measured here against their locks, and do not grow with
+the page or the data.
 
-BUDGETS holds, for each URL name of the `api` namespace and each HTTP method it implements, the exact number of
-queries one request makes as bureau staff signed in by token (the token, the roles, the savepoint pair of
-ATOMIC_REQUESTS, then the endpoint's own). Every count is measured in two worlds (tests/budget_world.py, scale 1
-and scale 3): lists with pages of 5 and of 50; endpoints of a record on a sparse and on a rich one (1 against 6
-tenancies, filings, designations, partners, history rows); reports, valid writes and the web pages once in each.
-SCOPED_BUDGETS locks the park administrator's and the enterprise user's counts on the lists and reports, which
-show them more as the world grows. The cache is emptied before every measurement: a budget is a cold request's.
-A request that starts a Celery job is measured up to its answer: it reaches the broker, and its task, sent once
-the transaction commits, is never sent (the test's transaction is rolled back). A streamed body is read inside the
-count. When a count changes, the failure lists every query of the request: fix the N+1, or lock the new count."""
+tests/budgets.py holds, for each URL name of the `api` namespace and each HTTP method it implements, the exact
+number of queries one request makes as bureau staff signed in by token. Every count is measured in two worlds
+(tests/budget_world.py, scale 1 and scale 3): lists with pages of 5 and of 50; endpoints of a record on a sparse
+and on a rich one (1 against 6 tenancies, filings, designations, partners, history rows); reports, valid writes
+and the web pages once in each. Its SCOPED_BUDGETS lock the park administrator's and the enterprise user's counts
+on the lists and reports, which show them more as the world grows. The cache is emptied before every measurement:
+a budget is a cold request's. A request that starts a Celery job is measured up to its answer: it reaches the
+broker, and its task, sent once the transaction commits, is never sent (the test's transaction is rolled back). A
+streamed body is read inside the count. When a count changes, the failure lists every query of the request: fix
+the N+1, or lock the new count."""
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator
@@ -27,130 +28,12 @@ from registry.choices import DigitalHumanKind, LabKind, PlatformDomain, ProjectF
 
 from .api_base import as_written
 from .budget_world import YEAR, build_budget_world
+from .budgets import BUDGETS, IMPORT_JOB_QUERIES, PAGE_BUDGETS, SCOPED_BUDGETS
 from .endpoints import api_endpoints
 from .factories import credit_code
 
-# URL name -> HTTP method -> queries of one request by bureau staff. Writes run the model's full_clean(), in which
-# Django checks each CheckConstraint with a query between a savepoint pair (3 queries a constraint: the filings').
-BUDGETS: dict[str, dict[str, int]] = {
-    "annualfiling-approve": {"post": 91},
-    "annualfiling-detail": {"get": 5, "put": 87, "patch": 86, "delete": 11},
-    "annualfiling-history": {"get": 6},
-    "annualfiling-list": {"get": 6, "post": 83},
-    "annualfiling-return": {"post": 90},
-    "annualfiling-revise": {"post": 86},
-    "annualfiling-submit": {"post": 89},
-    "benchmarkproject-detail": {"get": 6, "put": 23, "patch": 19, "delete": 11},
-    "benchmarkproject-history": {"get": 8},
-    "benchmarkproject-list": {"get": 7, "post": 26},
-    "district-detail": {"get": 5, "put": 17, "patch": 15, "delete": 12},
-    "district-history": {"get": 6},
-    "district-list": {"get": 6, "post": 15},
-    "district-occupancy": {"get": 7},
-    "enterprise-assessment": {"get": 7},
-    "enterprise-detail": {"get": 5, "put": 21, "patch": 19, "delete": 16},
-    "enterprise-history": {"get": 6},
-    "enterprise-list": {"get": 6, "post": 19},
-    "enterprisemembership-detail": {"get": 5, "put": 15, "patch": 15, "delete": 8},
-    "enterprisemembership-history": {"get": 6},
-    "enterprisemembership-list": {"get": 6, "post": 14},
-    "export-csv": {"get": 5},
-    "export-detail": {"get": 5},
-    "export-file": {"get": 6},
-    "export-list": {"get": 6, "post": 5},
-    "import-detail": {"get": 5},
-    "import-list": {"get": 6, "post": 14},
-    "import-template": {"get": 3},
-    "invitation": {"post": 18},
-    "invitation-accept": {"post": 4},
-    "lab-detail": {"get": 5, "put": 16, "patch": 13, "delete": 8},
-    "lab-history": {"get": 6},
-    "lab-list": {"get": 6, "post": 14},
-    "park-detail": {"get": 5, "put": 14, "patch": 12, "delete": 17},
-    "park-history": {"get": 6},
-    "park-list": {"get": 6, "post": 12},
-    "park-occupancy": {"get": 7},
-    "parkmembership-detail": {"get": 5, "put": 15, "patch": 15, "delete": 8},
-    "parkmembership-history": {"get": 6},
-    "parkmembership-list": {"get": 6, "post": 14},
-    "plantarget-detail": {"get": 5, "put": 27, "patch": 26, "delete": 8},
-    "plantarget-history": {"get": 6},
-    "plantarget-list": {"get": 6, "post": 25},
-    "platform-detail": {"get": 5, "put": 16, "patch": 13, "delete": 8},
-    "platform-history": {"get": 6},
-    "platform-list": {"get": 6, "post": 14},
-    "public-benchmarkproject-detail": {"get": 5},
-    "public-benchmarkproject-list": {"get": 6},
-    "public-enterprise-detail": {"get": 4},
-    "public-enterprise-list": {"get": 5},
-    "public-park-detail": {"get": 4},
-    "public-park-list": {"get": 5},
-    "public-platform-detail": {"get": 4},
-    "public-platform-list": {"get": 5},
-    "report-districts": {"get": 16},
-    "report-parks": {"get": 11},
-    "report-plan-progress": {"get": 23},  # 2 or 3 per target (the plan's seven): grows only with the plan
-    "report-plan-progress-records": {"get": 8},
-    "report-tier-candidates": {"get": 7},
-    "report-tier-summary": {"get": 9},
-    "reportrun-detail": {"get": 5},
-    "reportrun-list": {"get": 6, "post": 7},
-    "tenancy-detail": {"get": 5, "put": 24, "patch": 22, "delete": 8},
-    "tenancy-history": {"get": 6},
-    "tenancy-list": {"get": 6, "post": 21},
-    "tierdesignation-detail": {"get": 5, "put": 22, "patch": 21, "delete": 8},
-    "tierdesignation-history": {"get": 6},
-    "tierdesignation-list": {"get": 6, "post": 21},
-    "token": {"post": 5},
-    "unit-detail": {"get": 5, "put": 18, "patch": 17, "delete": 9},
-    "unit-history": {"get": 6},
-    "unit-list": {"get": 6, "post": 15},
-}
-
-# URL name -> (park administrator, enterprise user): queries of one GET of an endpoint without a record.
-SCOPED_BUDGETS: dict[str, tuple[int, int]] = {
-    "annualfiling-list": (8, 8),
-    "benchmarkproject-list": (9, 9),
-    "district-list": (8, 8),
-    "enterprise-list": (8, 8),
-    "enterprisemembership-list": (8, 8),
-    "export-csv": (7, 7),
-    "export-list": (8, 8),
-    "import-list": (8, 8),
-    "import-template": (3, 3),
-    "lab-list": (8, 8),
-    "park-list": (8, 8),
-    "parkmembership-list": (8, 6),
-    "plantarget-list": (8, 8),
-    "platform-list": (8, 8),
-    "public-benchmarkproject-list": (6, 6),
-    "public-enterprise-list": (5, 5),
-    "public-park-list": (5, 5),
-    "public-platform-list": (5, 5),
-    "report-districts": (18, 18),
-    "report-parks": (13, 13),
-    "report-plan-progress": (25, 25),
-    "report-plan-progress-records": (10, 10),
-    "report-tier-candidates": (9, 9),
-    "report-tier-summary": (11, 9),
-    "reportrun-list": (6, 6),
-    "tenancy-list": (8, 8),
-    "tierdesignation-list": (8, 8),
-    "unit-list": (8, 8),
-}
-
-# Web pages (not the API): URL name -> role -> queries of one GET by a signed-in user (session).
-PAGE_BUDGETS: dict[str, dict[str, int]] = {
-    "dashboard": {"bureau": 10, "park_admin": 10, "enterprise_user": 12},
-    "my-enterprises": {"enterprise_user": 5},
-    "enterprise-profile": {"enterprise_user": 16},
-    "filing-create": {"enterprise_user": 8},
-    "filing-edit": {"enterprise_user": 9},
-}
 PAGE_RECORDS = {"enterprise-profile": "enterprise", "filing-create": "enterprise", "filing-edit": "annualfiling"}
 
-# POST import-list of a file over IMPORT_SYNC_MAX_ROWS rows: started as a file job (202) instead of imported.
-IMPORT_JOB_QUERIES = 5
 
 SCALES = (1, 3)
 PAGE_SIZES = (5, 50)

@@ -9,10 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from config.data_version import data_version
 from enterprises.choices import FilingStatus
 from registry.choices import FileFormat, FileJobKind, FileSubject
 from registry.models import FileJob, ReportRun
-from registry.selectors import data_version
 from registry.services import report_run_execute
 
 from .conftest import park_admin_client, token_client

@@ -1,10 +1,12 @@
-"""Filter backend that answers 400 for a query parameter no filter, pagination or ordering knows, and keeps
-DISTINCT for the filters that need it."""
+"""Filter backends of every list: django-filter's, answering 400 for a query parameter no filter, pagination or
+ordering knows and keeping DISTINCT for the filters that need it; and DRF's ordering, ended by the primary key."""
 
 from django.core.exceptions import FieldDoesNotExist
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
+from rest_framework.filters import OrderingFilter
 from rest_framework.settings import api_settings
 
 # Query parameters every list takes besides its filters.
@@ -48,3 +50,20 @@ def spans_to_many(model, path: str) -> bool:
             return False
         model = field.related_model
     return False
+
+
+class StableOrderingFilter(OrderingFilter):
+    """DRF's ordering (`?ordering=`, else the view's or the model's), ended by the primary key: ordered by a column
+    with repeated values (names, dates) alone, PostgreSQL may return equal rows in any order, so that pages overlap
+    and skip records. Rows of a values() query (grouped figures) have no primary key and keep their ordering."""
+
+    def filter_queryset(self, request, queryset, view):
+        queryset = super().filter_queryset(request, queryset, view)
+        if not isinstance(queryset, QuerySet) or queryset.query.values_select:
+            return queryset
+        query = queryset.query
+        ordering = list(query.order_by or (query.get_meta().ordering if query.default_ordering else ()))
+        pk_names = {"pk", query.get_meta().pk.name}
+        if any(isinstance(term, str) and term.lstrip("-") in pk_names for term in ordering):
+            return queryset
+        return queryset.order_by(*ordering, "pk")

@@ -1,9 +1,49 @@
-"""Page-number pagination with a count, a client-chosen page size and a hard ceiling on it."""
+"""Page-number pagination with a count, a client-chosen page size and a hard ceiling on it; the count is cached
+under the data version."""
+
+import hashlib
+from functools import partial
 
 from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
+from django.core.paginator import Paginator
+from django.db import router
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
+
+from config.data_version import data_version, is_versioned
+
+
+class CountCachingPaginator(Paginator):
+    """Django's paginator, its count taken from the cache under the data version where every table the count reads
+    is versioned: a count costs time in proportion to the rows it counts (25 ms for a text search of 100,000
+    enterprises), a page only in proportion to the page, so paging through a list counts once until the next write.
+    """
+
+    def __init__(self, object_list, per_page, *, request, **kwargs):
+        self.request = request
+        super().__init__(object_list, per_page, **kwargs)
+
+    @cached_property
+    def count(self) -> int:
+        queryset = self.object_list
+        if not settings.COUNT_CACHE or not hasattr(queryset, "query") or not is_versioned(queryset.query):
+            return super().count
+        unordered = queryset.order_by()
+        try:
+            sql, params = unordered.values("pk").query.sql_with_params()  # the rows counted, without their columns
+        except EmptyResultSet:  # a condition nothing meets (no membership): Django counts 0 without a query
+            return super().count
+        digest = hashlib.sha256(repr((router.db_for_read(queryset.model), sql, params)).encode()).hexdigest()
+        key = f"count:v{data_version(request=self.request)}:{digest}"
+        count = cache.get(key)
+        if count is None:
+            count = unordered.count()
+            cache.set(key, count, settings.COUNT_CACHE_TIMEOUT)
+        return count
 
 
 class Pagination(PageNumberPagination):
@@ -11,6 +51,11 @@ class Pagination(PageNumberPagination):
 
     page_size_query_param = "page_size"
     max_page_size = settings.MAX_PAGE_SIZE
+
+    @property
+    def django_paginator_class(self):
+        """The paginator DRF builds for the request (set before it builds one)."""
+        return partial(CountCachingPaginator, request=self.request)
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)

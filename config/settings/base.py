@@ -118,11 +118,14 @@ CACHES = {
         "LOCATION": env("CACHE_URL", default="redis://127.0.0.1:6379/1"),
     },
 }
-# Report responses are cached per report, user, query, language and data version (registry/api/report_responses.py).
-# The version moves on with the write's statement, before its commit: a report computed in between is cached under
-# the new version without the write, and is served until this timeout (seconds) ends the entry.
+# Report responses are cached per report, user, query, language and data version (registry/api/report_responses.py),
+# list counts per query and data version (config/api/pagination.py). The version moves on with the write's
+# statement, before its commit: an answer computed in between is cached under the new version without the write,
+# and is served until its timeout (seconds) ends the entry (config/data_version.py).
 REPORT_CACHE = env.bool("REPORT_CACHE", default=True)
 REPORT_CACHE_TIMEOUT = env.int("REPORT_CACHE_TIMEOUT", default=300)
+COUNT_CACHE = env.bool("COUNT_CACHE", default=True)
+COUNT_CACHE_TIMEOUT = env.int("COUNT_CACHE_TIMEOUT", default=300)
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=30 * 60)
@@ -163,7 +166,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["config.api.permissions.ScopedPermission"],
     "DEFAULT_FILTER_BACKENDS": [
         "config.api.filters.StrictFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "config.api.filters.StableOrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "config.api.pagination.Pagination",
     "PAGE_SIZE": 50,

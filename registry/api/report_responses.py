@@ -3,7 +3,7 @@
 A report is a read-only aggregate, so its answer (the data, before rendering) is cached under a key of the report,
 the user and their scope, the address with its query (the format aside: each format has its key), the language,
 the day (default dates) and the registry's data version, which every write to a table the reports read moves on
-(registry.selectors.data_version). The version moves with the write's statement, before it commits: a report
+(config.data_version). The version moves with the write's statement, before it commits: a report
 computed in between is cached under the new version without the write, and served until REPORT_CACHE_TIMEOUT
 ends the entry; so is one read from a replica lagging behind. That timeout bounds how stale an answer can be.
 """
@@ -19,9 +19,9 @@ from django.utils.translation import get_language
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from config.data_version import data_version
 from config.db import report_reads
 from parks.scoping import user_scope
-from registry.selectors import data_version
 
 
 def report_cache_key(*, name: str, request, version: int) -> str:
@@ -45,7 +45,7 @@ def report_response(get):
         with report_reads():
             if not settings.REPORT_CACHE:
                 return get(view, request, *args, **kwargs)
-            key = report_cache_key(name=view.report_name, request=request, version=data_version())
+            key = report_cache_key(name=view.report_name, request=request, version=data_version(request=request))
             data = cache.get(key)
             if data is not None:
                 return Response(data)
