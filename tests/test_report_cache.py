@@ -174,3 +174,13 @@ def test_the_cache_is_off_with_report_cache_false(world, settings):
     first, computed = answer(client, DISTRICTS, {"year": YEAR})
     again, recomputed = answer(client, DISTRICTS, {"year": YEAR})
     assert again == first and recomputed == computed  # computed twice, and no version read
+
+
+@pytest.mark.parametrize("format_", ["json", "csv", "xlsx"])
+def test_a_cached_answer_keeps_its_content_headers(world, format_):
+    client = token_client(bureau_user())
+    first, again = (client.get(DISTRICTS, {"year": YEAR, "format": format_}) for _ in range(2))
+    assert again.content == first.content
+    for name in ("Content-Type", "Content-Disposition", "Content-Language"):
+        assert again.get(name) == first.get(name), name
+    assert (first.get("Content-Disposition") is None) == (format_ == "json")

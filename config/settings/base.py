@@ -111,7 +111,7 @@ STORAGES = {
 }
 
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
-# Shared by every web process: throttling counters and report responses.
+# Shared by every web process: throttling counters, report answers and list counts.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",

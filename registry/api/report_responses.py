@@ -1,6 +1,7 @@
 """How every report answers a GET: computed with its reads on the read replica (config.db), and cached.
 
-A report is a read-only aggregate, so its answer (the data, before rendering) is cached under a key of the report,
+A report is a read-only aggregate, so its answer (the rendered bytes and their content headers: a park report of
+400 parks is 670 KB of JSON, whose rendering each time cost more than reading it) is cached under a key of the report,
 the user and their scope, the address with its query (the format aside: each format has its key), the language,
 the day (default dates) and the registry's data version, which every write to a table the reports read moves on
 (config.data_version). The version moves with the write's statement, before it commits: a report
@@ -14,14 +15,17 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import get_language
-from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from config.data_version import data_version
 from config.db import report_reads
 from parks.scoping import user_scope
+
+# The headers a cached answer keeps (the view adds Allow and Vary to every answer).
+CONTENT_HEADERS = ("Content-Type", "Content-Disposition")
 
 
 def report_cache_key(*, name: str, request, version: int) -> str:
@@ -46,12 +50,16 @@ def report_response(get):
             if not settings.REPORT_CACHE:
                 return get(view, request, *args, **kwargs)
             key = report_cache_key(name=view.report_name, request=request, version=data_version(request=request))
-            data = cache.get(key)
-            if data is not None:
-                return Response(data)
+            cached = cache.get(key)
+            if cached is not None:
+                content, headers = cached
+                return HttpResponse(content, headers=headers)
             response = get(view, request, *args, **kwargs)
             if response.status_code == 200:
-                cache.set(key, response.data, settings.REPORT_CACHE_TIMEOUT)
+                response = view.finalize_response(request, response, *args, **kwargs)
+                response.render()
+                headers = {name: response[name] for name in CONTENT_HEADERS if response.has_header(name)}
+                cache.set(key, (response.content, headers), settings.REPORT_CACHE_TIMEOUT)
             return response
 
     return wrapper
