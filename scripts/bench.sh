@@ -10,4 +10,6 @@ if ! command -v wrk >/dev/null 2>&1; then
   echo "Installing wrk (the HTTP load tool)"
   apt-get update -qq && apt-get install -y -qq wrk >/dev/null
 fi
+# The server runs with the production settings, whose static files (whitenoise) are collected first.
+DJANGO_SETTINGS_MODULE=config.settings.local .venv/bin/python manage.py collectstatic --noinput -v0
 exec .venv/bin/python -m bench.run "$@"
