@@ -7,6 +7,6 @@ run:
 test:
 	bash scripts/test.sh
 
-# The city-scale benchmark (bench/README.md): about 10 minutes on 2 cores.
+# The city-scale benchmark (bench/README.md): about 5 minutes on 2 cores.
 bench:
 	bash scripts/bench.sh
