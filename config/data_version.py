@@ -1,36 +1,45 @@
-"""The data version: a PostgreSQL sequence that every statement writing a versioned table moves on (statement-level
-triggers, migration registry 0006), so that an answer cached under it ends with any write: through the ORM, a bulk
-load (COPY fires INSERT triggers), raw SQL or TRUNCATE alike. Report answers (registry/api/report_responses.py)
-and list counts (config/api/pagination.py) are cached under it.
+"""The data version: a row that moves on when a transaction that wrote a versioned table commits (triggers of
+migration registry 0006), whatever wrote it: the ORM, a bulk load (COPY fires INSERT triggers), raw SQL or TRUNCATE.
+Report answers (registry/api/report_responses.py) and list counts (config/api/pagination.py) are cached under it.
 
-The version moves with the writing statement, before its commit: an answer computed in between is cached under
-the new version without the write, and lives until its cache timeout.
+It moves in the writing transaction, at its commit, so it is visible exactly when the write is: an answer computed
+after reading version v on a database (the primary, or a replica however far behind) holds every write up to v,
+and is never cached under a version whose writes it has not seen.
 """
 
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models.expressions import RawSQL
 from django.db.models.sql import Query
+from django.db.models.sql.where import ExtraWhere
 
-SEQUENCE = "registry_data_version"
+VERSION_TABLE = "registry_data_version"
 TRIGGER = "registry_data_version"  # the name of the trigger on each versioned table
+AT_COMMIT = "registry_data_version_at_commit"  # the deferred trigger that moves the version on
+
+UNKNOWN_TABLE = "<raw sql>"  # what query_tables says of raw SQL: never a versioned table
 
 _versioned_tables: frozenset[str] | None = None
 
 
-def data_version(*, request=None) -> int:
-    """The current data version; read once per request where one is given (its answers share it).
-
-    Read on the primary even while a report reads the replica: a standby's copy of a sequence moves only when
-    nextval() writes WAL, once per 32 values, so it would miss most writes.
-    """
-    cached = getattr(request, "_data_version", None)
-    if cached is not None:
-        return cached
-    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-        cursor.execute(f"SELECT last_value FROM {SEQUENCE}")
+def data_version(*, request=None, using: str = DEFAULT_DB_ALIAS) -> int:
+    """The data version on the database an answer is read from (`using`: a report's replica, say); read once per
+    request and database where a request is given (its answers share it)."""
+    read = getattr(request, "_data_versions", None)
+    if read is not None and using in read:
+        return read[using]
+    with connections[using].cursor() as cursor:
+        cursor.execute(f"SELECT version FROM {VERSION_TABLE}")
         version = cursor.fetchone()[0]
     if request is not None:
-        request._data_version = version
+        request._data_versions = {**(read or {}), using: version}
     return version
+
+
+def move_on_each_statement(using: str = DEFAULT_DB_ALIAS) -> None:
+    """In this transaction, move the version on with each writing statement instead of at the commit: for tests,
+    whose transaction never commits (it would lock the version row while the transaction runs)."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(f"SET CONSTRAINTS {AT_COMMIT} IMMEDIATE")
 
 
 def versioned_tables() -> frozenset[str]:
@@ -45,13 +54,19 @@ def versioned_tables() -> frozenset[str]:
 
 def query_tables(query: Query) -> set[str]:
     """Every table a query reads: its own and joined ones, and those of the subqueries in its conditions and
-    annotations (`pk__in=<queryset>`, Exists, Subquery)."""
+    annotations (`pk__in=<queryset>`, Exists, Subquery); raw SQL (RawSQL, extra()) counts as UNKNOWN_TABLE, since
+    what it reads cannot be known."""
     tables = {alias.table_name for alias in query.alias_map.values()} | {query.get_meta().db_table}
+    if query.extra or query.extra_tables:
+        tables.add(UNKNOWN_TABLE)
     for combined in query.combined_queries:  # union, intersection, difference
         tables |= query_tables(combined)
     stack = [query.where, *query.annotations.values()]
     while stack:
         node = stack.pop()
+        if isinstance(node, RawSQL | ExtraWhere):
+            tables.add(UNKNOWN_TABLE)
+            continue
         inner = node if isinstance(node, Query) else getattr(node, "query", None)
         if isinstance(inner, Query):
             tables |= query_tables(inner)

@@ -2,6 +2,7 @@
 
 import django_filters
 from django.db.models import Value
+from django.db.models.functions import Upper
 
 from parks.models import District, Park, Unit
 
@@ -30,18 +31,19 @@ class EnterpriseFilterSet(django_filters.FilterSet):
         fields = ["credit_code"]
 
     def search(self, queryset, name, value):
-        """Enterprises whose names (Chinese, short or English) or credit code contain the text, in any case; a whole
-        valid credit code (spaces and full-width characters allowed) is looked up as such. Texts of two characters
-        or more are looked up in the bigram index (a Chinese short name has two), then kept if they hold the text."""
-        text = value.strip().upper()
+        """Enterprises whose names (Chinese, short or English) or credit code contain the text, in any case (both
+        sides upper-cased by PostgreSQL); a whole valid credit code (spaces and full-width characters allowed) is
+        looked up as such. Texts of two characters or more are looked up in the bigram index (a Chinese short name
+        has two), then kept if they hold the text."""
+        text = value.strip()
         code = normalise(text)
         if len(code) == LENGTH and not faults(code):
             return queryset.filter(credit_code=code)
-        matches = queryset.filter(search_text__contains=text)
+        matches = queryset.filter(search_text__contains=Upper(Value(text)))
         if len(text) < 2:
             return matches
         return matches.alias(search_bigrams=Bigrams("search_text")).filter(
-            search_bigrams__contains=Bigrams(Value(text)))
+            search_bigrams__contains=Bigrams(Upper(Value(text))))
 
     def filter_segment(self, queryset, name, value):
         return queryset.filter(segments__contains=[value])

@@ -6,7 +6,7 @@ from django.db import connections
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from config.data_version import versioned_tables
+from config.data_version import move_on_each_statement, versioned_tables
 from config.db import DEFAULT, REPLICA
 
 from .factories import EnterpriseMembershipFactory, ParkMembershipFactory, UserFactory, bureau_user
@@ -63,6 +63,19 @@ def pytest_collection_modifyitems(items):
             continue
         kwargs.update(transaction=True, databases=[*databases, REPLICA])
         item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+
+
+@pytest.fixture(autouse=True)
+def _data_version_moves_per_statement(request):
+    """A test in one transaction, rolled back, never commits: its writes move the data version on at each statement
+    instead (config.data_version), as committed writes would, so that the answers cached before them end."""
+    marker = request.node.get_closest_marker("django_db")
+    kwargs = marker.kwargs if marker else {}
+    transactional = kwargs.get("transaction") or kwargs.get("reset_sequences") or (
+        TRANSACTIONAL_FIXTURES & set(request.fixturenames))
+    if (marker or "db" in request.fixturenames) and not transactional:
+        request.getfixturevalue("db")
+        move_on_each_statement()
 
 
 @pytest.fixture(autouse=True)

@@ -34,12 +34,15 @@ def test_multiple_choice_filter_on_a_foreign_key_selects_without_distinct(bureau
 @pytest.mark.django_db
 def test_search_matches_a_part_of_the_names_or_credit_code_in_any_case(bureau_client):
     """q finds a part of the name, short name, English name or credit code (one character; two or more through the
-    bigram index), whatever the case, and a whole credit code as typed by people (spaces, full-width characters)."""
+    bigram index), whatever the case (upper-cased by PostgreSQL on both sides, ü and ß alike), never across two of
+    them, and a whole credit code as typed by people (spaces, full-width characters)."""
     a = EnterpriseFactory(name="北京星河数字科技有限公司", short_name="星河", name_en="Galaxy Digital")
     b = EnterpriseFactory(name="北京灵境智能科技有限公司", short_name="灵境", name_en="Lingjing AI")
+    c = EnterpriseFactory(name="北京德中数字科技有限公司", short_name="", name_en="Müller Straße Digital")
     full_width = "".join(chr(ord(c) + 0xFEE0) for c in b.credit_code)
     for text, found in (("星", [a]), ("河数", [a]), ("星河数字", [a]), ("galaxy", [a]), (" ai ", [b]),
                         ("灵境智能科技", [b]), (b.credit_code[-6:].lower(), [b]), (a.credit_code, [a]),
-                        (f"{b.credit_code[:9]} {b.credit_code[9:]}", [b]), (full_width, [b]), ("河灵", [])):
+                        (f"{b.credit_code[:9]} {b.credit_code[9:]}", [b]), (full_width, [b]), ("河灵", []),
+                        ("müller straße", [c]), ("MÜLLER", [c]), ("公司 星河", []), ("公司星河", [])):
         answer = bureau_client.get(reverse("api:enterprise-list"), {"q": text})
         assert [row["id"] for row in answer.data["results"]] == [record.pk for record in found], text

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.db.models.expressions import RawSQL
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -92,3 +93,10 @@ def test_pages_are_ordered_to_the_primary_key_so_equal_names_never_overlap():
             page_sql = next(q["sql"] for q in queries if q["sql"].startswith('SELECT "enterprises_enterprise"."id"'))
             assert re.search(r'"enterprises_enterprise"\."id" ASC LIMIT \d+( OFFSET \d+)?$', page_sql), page_sql
         assert sorted(seen) == sorted(record.pk for record in same), ordering
+
+
+def test_raw_sql_makes_a_count_unversioned():
+    """What raw SQL reads cannot be known: its counts are never cached."""
+    assert is_versioned(Enterprise.objects.filter(district__code="110105").query)
+    assert not is_versioned(Enterprise.objects.annotate(x=RawSQL("SELECT 1", [])).filter(x=1).query)
+    assert not is_versioned(Enterprise.objects.extra(where=["name <> ''"]).query)

@@ -49,6 +49,9 @@ def test_reports_read_through_the_replica_and_answer_the_right_figures():
 
     body, on_default, on_replica = read(client, "/api/v1/reports/districts/", year=YEAR, on=ON.isoformat())
     assert_read_on_replica(on_default, on_replica)
+    # The data version the answer is cached under is the replica's own, read where the figures are.
+    assert any("registry_data_version" in sql for sql in on_replica)
+    assert not any("registry_data_version" in sql for sql in on_default)
     expected = expected_districts(client.user, YEAR, ON)
     assert body["count"] > 0
     for row in body["results"]:

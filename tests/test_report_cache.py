@@ -4,6 +4,7 @@ any write to a table the reports read (ORM or raw SQL) moves the version on, and
 from decimal import Decimal
 from importlib import import_module
 
+import psycopg
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -184,3 +185,46 @@ def test_a_cached_answer_keeps_its_content_headers(world, format_):
     for name in ("Content-Type", "Content-Disposition", "Content-Language"):
         assert again.get(name) == first.get(name), name
     assert (first.get("Content-Disposition") is None) == (format_ == "json")
+
+
+def writer_connection() -> psycopg.Connection:
+    """A connection of its own to the test database: a writer in another process, as far as the app can tell."""
+    database = connection.settings_dict
+    return psycopg.connect(host=database["HOST"], port=database["PORT"], user=database["USER"],
+                           dbname=database["NAME"], password=database["PASSWORD"] or None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_answer_computed_while_a_write_commits_is_never_kept_under_its_version():
+    """The version moves when the write commits, not when its statement runs: a report read while another
+    transaction has written but not committed is cached under the old version, and the next read after the
+    commit computes the answer again, with the write."""
+    parks = build_world(seed=3, enterprises=12)
+    client = token_client(bureau_user())
+    firm = EnterpriseFactory(district=parks[0].district)
+
+    def active_in_district() -> int:
+        rows = client.get(DISTRICTS, {"year": YEAR}).json()["results"]
+        return next(row["enterprises"] for row in rows if row["district"] == firm.district_id)
+
+    before = active_in_district()
+    with writer_connection() as writer:
+        writer.execute("UPDATE enterprises_enterprise SET status = 'moved_out' WHERE id = %s", [firm.pk])
+        writer.execute("UPDATE enterprises_enterprise SET status = 'deregistered' WHERE id = %s", [firm.pk])
+        version = data_version()
+        assert active_in_district() == before  # computed (or cached) without the write, which is not committed
+        writer.commit()
+    assert data_version() == version + 1  # once for the transaction, at its commit
+    assert active_in_district() == before - 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_write_leaves_the_version():
+    EnterpriseFactory()
+    version = data_version()
+    with writer_connection() as writer:
+        writer.execute("UPDATE enterprises_enterprise SET short_name = 'x'")
+        writer.rollback()
+    assert data_version() == version
+    EnterpriseFactory()  # committed (autocommit): moved on
+    assert data_version() > version

@@ -119,9 +119,8 @@ CACHES = {
     },
 }
 # Report responses are cached per report, user, query, language and data version (registry/api/report_responses.py),
-# list counts per query and data version (config/api/pagination.py). The version moves on with the write's
-# statement, before its commit: an answer computed in between is cached under the new version without the write,
-# and is served until its timeout (seconds) ends the entry (config/data_version.py).
+# list counts per query and data version (config/api/pagination.py); the version moves on when a write to their
+# tables commits (config/data_version.py). The timeouts (seconds) only bound how long an unread entry is kept.
 REPORT_CACHE = env.bool("REPORT_CACHE", default=True)
 REPORT_CACHE_TIMEOUT = env.int("REPORT_CACHE_TIMEOUT", default=300)
 COUNT_CACHE = env.bool("COUNT_CACHE", default=True)

@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='enterprise',
             name='search_text',
-            field=models.GeneratedField(db_persist=True, expression=django.db.models.functions.text.Upper(django.db.models.functions.text.Concat('name', models.Value(' '), 'short_name', models.Value(' '), 'name_en', models.Value(' '), 'credit_code', output_field=models.TextField())), output_field=models.TextField()),
+            field=models.GeneratedField(db_persist=True, expression=django.db.models.functions.text.Upper(django.db.models.functions.text.Concat('name', models.Value('\x1f'), 'short_name', models.Value('\x1f'), 'name_en', models.Value('\x1f'), 'credit_code', output_field=models.TextField())), output_field=models.TextField()),
         ),
         migrations.AlterField(
             model_name='enterprise',

@@ -22,9 +22,11 @@ from ..fields import Bigrams, CreditCodeField, CreditCodeIsValid
 
 POSITIVE = MinValueValidator(Decimal("0.01"))
 
-# What the list's text search reads: Chinese, short and English name and credit code, upper-cased, in one text.
-SEARCH_TEXT = Upper(Concat("name", Value(" "), "short_name", Value(" "), "name_en", Value(" "), "credit_code",
-                           output_field=models.TextField()))
+# What the list's text search reads: Chinese, short and English name and credit code, upper-cased, in one text,
+# parted by a character nobody types (so that a search never matches across two of them).
+SEARCH_SEPARATOR = "\x1f"
+SEARCH_TEXT = Upper(Concat("name", Value(SEARCH_SEPARATOR), "short_name", Value(SEARCH_SEPARATOR), "name_en",
+                           Value(SEARCH_SEPARATOR), "credit_code", output_field=models.TextField()))
 
 
 class Enterprise(models.Model):

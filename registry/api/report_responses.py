@@ -4,9 +4,8 @@ A report is a read-only aggregate, so its answer (the rendered bytes and their c
 400 parks is 670 KB of JSON, whose rendering each time cost more than reading it) is cached under a key of the report,
 the user and their scope, the address with its query (the format aside: each format has its key), the language,
 the day (default dates) and the registry's data version, which every write to a table the reports read moves on
-(config.data_version). The version moves with the write's statement, before it commits: a report
-computed in between is cached under the new version without the write, and served until REPORT_CACHE_TIMEOUT
-ends the entry; so is one read from a replica lagging behind. That timeout bounds how stale an answer can be.
+(config.data_version), read on the database the report reads (the replica, where one is configured): it moves
+when the write commits, so an answer is never cached under a version whose writes it has not seen.
 """
 
 import hashlib
@@ -21,7 +20,7 @@ from django.utils.translation import get_language
 from rest_framework.settings import api_settings
 
 from config.data_version import data_version
-from config.db import report_reads
+from config.db import read_alias, report_reads
 from parks.scoping import user_scope
 
 # The headers a cached answer keeps (the view adds Allow and Vary to every answer).
@@ -49,7 +48,8 @@ def report_response(get):
         with report_reads():
             if not settings.REPORT_CACHE:
                 return get(view, request, *args, **kwargs)
-            key = report_cache_key(name=view.report_name, request=request, version=data_version(request=request))
+            version = data_version(request=request, using=read_alias())
+            key = report_cache_key(name=view.report_name, request=request, version=version)
             cached = cache.get(key)
             if cached is not None:
                 content, headers = cached
