@@ -14,7 +14,6 @@ Prints a Markdown table and the machine. It only ever touches a database whose n
 import argparse
 import datetime
 import time
-from contextlib import contextmanager
 from urllib.parse import urlparse
 
 from .common import DEFAULT_DATABASE_URL, best, check_database_url, log, machine, setup_django
@@ -127,20 +126,6 @@ def run_sql_build(year: int, on: datetime.date) -> tuple[float, None]:
     return time.perf_counter() - start, None
 
 
-@contextmanager
-def jit_off():
-    """Diagnostic: PostgreSQL's JIT compilation off for this connection (SET jit = off) inside the block."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SET jit = off")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("RESET jit")
-
-
 def explain(sql: str, params) -> str:
     """EXPLAIN (ANALYZE, BUFFERS) of a statement."""
     from django.db import connection
@@ -205,30 +190,21 @@ def main(argv=None) -> None:
         log(f"breakdown (best): summary query {query:.3f}s (of which Django builds the SQL {build:.3f}s), "
             f"tier_summary_compute {compute:.3f}s, the rest of the job (lock, delete, bulk_create, run bookkeeping) "
             f"{max(0.0, job - compute):.3f}s")
-        with jit_off():
-            job_nojit, job_nojit_times, _ = best(lambda: run_job(year), args.repeat)
-            query_nojit = min(run_compute(year, on)[0] for _ in range(args.repeat))
-        log(f"diagnostic, SET jit = off: summary job best {job_nojit:.3f}s of "
-            f"{', '.join(f'{t:.3f}' for t in job_nojit_times)}; summary query {query_nojit:.3f}s")
         sanity, agree = checks(year, plain_rows)
         log(f"city level: {sanity}")
         log(f"plain aggregate agrees with the job's city totals (filed, revenue, R&D, designated): {agree}")
         if args.explain:
             sql_text, params = summary_sql(year, on)
             explains.append((f"summary query, {n:,} enterprises", explain(sql_text, params)))
-            with jit_off():
-                explains.append((f"summary query with jit=off, {n:,} enterprises", explain(sql_text, params)))
             explains.append((f"plain SQL aggregate, {n:,} enterprises", explain(plain_sql(), {"year": year, "on": on})))
-        results.append((n, counts["enterprises_annualfiling"], data["seconds"]["total"], job, sql, run.rows, job_nojit))
+        results.append((n, counts["enterprises_annualfiling"], data["seconds"]["total"], job, sql, run.rows))
 
     print(f"\nTier summary of {year}, {len(years)} years of approved filings per enterprise; best of {args.repeat} "
           f"warm runs.\n")
-    print("| enterprises | filings | generation (s) | summary job (s) | SQL aggregate (s) | ratio | summary rows "
-          "| job with jit=off (s) |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for n, filings, generation, job, sql, rows, job_nojit in results:
-        print(f"| {n:,} | {filings:,} | {generation:.1f} | {job:.2f} | {sql:.3f} | {job / sql:.1f}x | {rows} "
-              f"| {job_nojit:.2f} |")
+    print("| enterprises | filings | generation (s) | summary job (s) | SQL aggregate (s) | ratio | summary rows |")
+    print("|---:|---:|---:|---:|---:|---:|---:|")
+    for n, filings, generation, job, sql, rows in results:
+        print(f"| {n:,} | {filings:,} | {generation:.1f} | {job:.2f} | {sql:.3f} | {job / sql:.1f}x | {rows} |")
     print("\nMachine:")
     for line in machine():
         print(f"- {line}")

@@ -47,6 +47,14 @@ def _versioned_tables_read(django_db_setup, django_db_blocker):
 TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "django_db_reset_sequences"}
 
 
+def is_transactional(node) -> bool:
+    """Whether a test commits its data (a transactional test) rather than running in one transaction rolled back."""
+    marker = node.get_closest_marker("django_db")
+    kwargs = marker.kwargs if marker else {}
+    return bool(kwargs.get("transaction") or kwargs.get("reset_sequences")
+                or TRANSACTIONAL_FIXTURES & set(getattr(node, "fixturenames", ())))
+
+
 def pytest_collection_modifyitems(items):
     """Reports read through the replica alias (config.db), a test mirror of the default database: transactional
     tests (their data committed, the live server's threads with connections of their own) get it as a connection
@@ -56,43 +64,32 @@ def pytest_collection_modifyitems(items):
     for item in items:
         marker = item.get_closest_marker("django_db")
         kwargs = dict(marker.kwargs) if marker else {}
-        transactional = kwargs.get("transaction") or kwargs.get("reset_sequences") or (
-            TRANSACTIONAL_FIXTURES & set(getattr(item, "fixturenames", ())))
         databases = kwargs.get("databases") or [DEFAULT]
-        if not transactional or (marker and marker.args) or databases == "__all__" or REPLICA in databases:
+        if not is_transactional(item) or (marker and marker.args) or databases == "__all__" or REPLICA in databases:
             continue
         kwargs.update(transaction=True, databases=[*databases, REPLICA])
         item.add_marker(pytest.mark.django_db(**kwargs), append=False)
 
 
 @pytest.fixture(autouse=True)
-def _data_version_moves_per_statement(request):
-    """A test in one transaction, rolled back, never commits: its writes move the data version on at each statement
-    instead (config.data_version), as committed writes would, so that the answers cached before them end."""
+def _one_transaction(request):
+    """A test in one transaction, rolled back, never commits. Its writes move the data version on at each statement
+    instead (config.data_version), as committed writes would, so that the answers cached before them end; and the
+    replica alias is the default connection itself, so that the reports see the test's uncommitted data, as
+    Django's docs describe a test mirror."""
     marker = request.node.get_closest_marker("django_db")
-    kwargs = marker.kwargs if marker else {}
-    transactional = kwargs.get("transaction") or kwargs.get("reset_sequences") or (
-        TRANSACTIONAL_FIXTURES & set(request.fixturenames))
-    if (marker or "db" in request.fixturenames) and not transactional:
-        request.getfixturevalue("db")
-        move_on_each_statement()
-
-
-@pytest.fixture(autouse=True)
-def _replica_reads_the_test_transaction(request):
-    """In the other tests (one transaction, rolled back), the replica alias is the default connection itself, so
-    the reports see the test's uncommitted data, as Django's docs describe a test mirror."""
-    marker = request.node.get_closest_marker("django_db")
-    databases = (marker.kwargs.get("databases") if marker else None) or ()
-    uses_db = marker or {"db", *TRANSACTIONAL_FIXTURES} & set(request.fixturenames)
-    if not uses_db or databases == "__all__" or REPLICA in databases or REPLICA not in connections:
+    if not (marker or "db" in request.fixturenames) or is_transactional(request.node):
         yield
         return
     request.getfixturevalue("db")  # the test's database set up first: it forbids the replica's own connection
-    replica = connections[REPLICA]
-    connections[REPLICA] = connections[DEFAULT]
+    move_on_each_statement()
+    lend = REPLICA in connections and (marker.kwargs.get("databases") if marker else None) != "__all__"
+    replica = connections[REPLICA] if lend else None
+    if lend:
+        connections[REPLICA] = connections[DEFAULT]
     yield
-    connections[REPLICA] = replica
+    if lend:
+        connections[REPLICA] = replica
 
 
 @pytest.fixture

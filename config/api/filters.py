@@ -24,7 +24,6 @@ class StrictFilterBackend(DjangoFilterBackend):
             raise ValidationError({name: [_("Unknown query parameter.")] for name in unknown})
         return super().filter_queryset(request, queryset, view)
 
-
     def get_filterset(self, request, queryset, view):
         """The view's filterset, with DISTINCT only on filters that follow a to-many relation: django-filter's
         multiple-choice filters add it always, and SELECT DISTINCT over every column defeats the index that

@@ -12,6 +12,6 @@ from .tier_summary import (
 )
 
 __all__ = [
-    "district_overview", "hide_small_cells", "park_report", "plan_progress", "rd_intensity",
-    "target_records", "tier_summary_compute", "tier_summary_groups", "tier_summary_latest", "tier_summary_sql",
+    "district_overview", "hide_small_cells", "park_report", "plan_progress", "rd_intensity", "target_records",
+    "tier_summary_compute", "tier_summary_groups", "tier_summary_latest", "tier_summary_sql",
 ]
