@@ -26,7 +26,7 @@ def peak_rss_mb() -> float:
 def import_file(rows: int) -> bytes:
     """An enterprise import of `rows` rows: the first half of the register (by credit code) with a changed short
     name, and as many new enterprises with valid codes, as XLSX."""
-    from config.api.renderers import write_xlsx
+    from config.tables import write_xlsx
     from enterprises.credit_code import complete
     from enterprises.imports.tables import SHEET, export_rows, headers
     from enterprises.models import Enterprise

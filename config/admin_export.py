@@ -2,7 +2,8 @@
 
 The columns are the changelist's `list_display`; each cell is the value the column shows, as plain text
 (choices by their label, related records by their name, badges by their text) except numbers and dates,
-which stay typed. The files are written by the report writers of `config.api.renderers`.
+which stay typed. The files are written by `config.tables`, which neutralises text a spreadsheet would run as
+a formula.
 """
 
 import datetime
@@ -18,7 +19,7 @@ from django.utils.safestring import SafeData, SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .api.renderers import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, write_csv, write_xlsx
+from .tables import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, write_csv, write_xlsx
 
 BADGE_STYLE = ("display:inline-block;margin:0 2px 2px 0;padding:1px 6px;border-radius:8px;font-size:11px;"
                "line-height:16px;white-space:nowrap;color:#fff;background:{}")

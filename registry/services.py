@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from kombu.exceptions import OperationalError as BrokerError
 
-from config.api.renderers import write_csv, write_xlsx
 from config.celery import app
 from config.history import Source, change_source
+from config.tables import write_csv, write_xlsx
 from enterprises.imports import SHEET, export_queryset, export_rows, headers, read_table, table_import
 from enterprises.selectors import tier_reference_date
 from enterprises.tiers import get_rule_set, rule_set_for

@@ -1,54 +1,15 @@
-"""CSV and XLSX tables: the one writer of each format, and the report renderers built on them.
+"""The report renderers (CSV and XLSX tables, written by config.tables) and the renderers of the file views.
 
-A table is a list of rows of cells (the header row first); `write_csv` and `write_xlsx` turn it into a file's
-bytes, for the report renderers here and for the admin's export actions alike. A report view declares
-`report_columns`: (key, header, kind) with kind "text", "int", "decimal" or "bool"; the rows are the answer's
-`results` (lists are joined, a list of objects by their `label` or `name`). Errors are answered as JSON
-whatever format was asked for.
+A report view declares `report_columns`: (key, header, kind) with kind "text", "int", "decimal" or "bool"; the
+rows are the answer's `results` (lists are joined, a list of objects by their `label` or `name`). Errors are
+answered as JSON whatever format was asked for.
 """
 
-import csv
-import io
 from decimal import Decimal
 
-from openpyxl import Workbook
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
-CSV_MEDIA_TYPE = "text/csv"
-XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def csv_stream(table, rows_per_chunk: int = 500):
-    """A table (any iterable of rows) as CSV text in chunks, the first starting with a byte-order mark so Excel
-    opens the Chinese text correctly: for a streamed response, a few hundred rows in memory at a time."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    for count, row in enumerate(table, start=1):
-        writer.writerow(["" if cell is None else cell for cell in row])
-        if count % rows_per_chunk == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    if buffer.tell():
-        yield buffer.getvalue()
-
-
-def write_csv(table) -> bytes:
-    """A table as CSV in UTF-8 with a byte-order mark."""
-    return "".join(csv_stream(table)).encode("utf-8")
-
-
-def write_xlsx(table, sheet: str = "report") -> bytes:
-    """A table (any iterable of rows, written as it comes) as an Excel workbook with one sheet: numbers and dates
-    stay typed (datetimes must be naive)."""
-    workbook = Workbook(write_only=True)
-    worksheet = workbook.create_sheet(sheet[:31])
-    for row in table:
-        worksheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+from config.tables import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, write_csv, write_xlsx
 
 
 def _cell(value, kind: str):

@@ -3,7 +3,7 @@
 `read_table` reads an uploaded file (a ValidationError on `file` when it cannot be read as the kind's table);
 `table_import` imports its rows in one transaction: nothing is written unless every row is good, and a dry run
 runs the same writes and rolls them back. `template` gives a kind's blank table; `export_queryset`,
-`export_rows` and `headers` give a register's rows, which config.api.renderers writes as CSV or XLSX.
+`export_rows` and `headers` give a register's rows, which config.tables writes as CSV or XLSX.
 """
 
 from django.db import transaction

@@ -1,8 +1,9 @@
 """Writing tables: the blank template of each kind, and the export of a whole register as CSV or XLSX.
 
 An export reads `values_list(...).iterator(chunk_size=...)` (a server-side cursor: a chunk of rows in memory at a
-time) and writes with openpyxl's write_only workbook or the csv module, so memory stays bounded whatever the
-register's size. Exported tables have the import's columns: an export imports back unchanged.
+time) and writes with config.tables (openpyxl's write_only workbook or the csv module, formula-like text
+neutralised), so memory stays bounded whatever the register's size. Exported tables have the import's columns:
+an export imports back unchanged.
 """
 
 import io
@@ -12,7 +13,7 @@ from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font
 
-from config.api.renderers import write_csv
+from config.tables import write_csv, xlsx_append
 from enterprises.choices import FilingStatus
 from enterprises.models import AnnualFiling, Enterprise, Tenancy
 from parks.scoping import VIEW
@@ -74,17 +75,17 @@ def template(*, kind: str, fmt: str) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = SHEET
-    sheet.append(header)
-    sheet.append(notes_row)
+    xlsx_append(sheet, header)
+    xlsx_append(sheet, notes_row)
     for cell, column in zip(sheet[1], columns, strict=True):
         cell.font = Font(bold=True)
         cell.comment = Comment(f"{column.key}: {_note(column)}", "registry")
         sheet.column_dimensions[cell.column_letter].width = max(12, len(column.header) * 2 + 2)
     notes = workbook.create_sheet(NOTES_SHEET)
-    notes.append(["列名", "字段", "必填", "说明"])
+    xlsx_append(notes, ["列名", "字段", "必填", "说明"])
     for column in columns:
-        notes.append([column.header, column.key, "是" if column.required else "否", _note(column)])
-    notes.append([f"{COMMENT} 说明行（以 # 开头）和空行在导入时跳过；空单元格表示该字段为空或取默认值。"])
+        xlsx_append(notes, [column.header, column.key, "是" if column.required else "否", _note(column)])
+    xlsx_append(notes, [f"{COMMENT} 说明行（以 # 开头）和空行在导入时跳过；空单元格表示该字段为空或取默认值。"])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

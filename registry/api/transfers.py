@@ -26,9 +26,10 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from config.api.fields import RecordUrlField
-from config.api.renderers import CSV_MEDIA_TYPE, FILE_RENDERERS, XLSX_MEDIA_TYPE, CSVFileRenderer, csv_stream
+from config.api.renderers import FILE_RENDERERS, CSVFileRenderer
 from config.api.serializers import BriefUserSerializer
 from config.api.viewsets import ACTIONS, ScopedViewMixin
+from config.tables import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, csv_stream
 from enterprises.imports import (
     KINDS,
     export_queryset,

@@ -1,0 +1,111 @@
+"""CSV and XLSX tables: the one writer of each format, and the rule that keeps their text from running as a formula.
+
+A table is any iterable of rows of cells (the header row first). Every writer of the project (the report
+renderers, the admin's export actions, the export file jobs, the import templates) writes through `csv_stream`,
+`write_csv`, `write_xlsx` or `xlsx_append`, so each cell passes `safe_cell`:
+
+- numbers, dates and booleans stay typed (a negative number is a number, not text);
+- text that a spreadsheet would read as a formula or a command (starting with = + - @, a tab or a carriage
+  return) is written with a leading single quote, the OWASP rule against CSV injection; text that is only a
+  plain number ("-12.5") is left as it is, since it is read as that number;
+- XLSX text is written as a string cell (data type "s"), never as a formula or an error value.
+
+The import reads a leading quote before such a character as the writer's escape (`unescape`), so an export
+imports back unchanged.
+"""
+
+import csv
+import datetime
+import decimal
+import io
+import re
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES
+
+CSV_MEDIA_TYPE = "text/csv"
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+ESCAPE = "'"
+PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+TYPED = (int, float, decimal.Decimal, datetime.date, datetime.time, datetime.timedelta)
+
+
+def neutralise(text: str) -> str:
+    """Text as it is safe to write in a spreadsheet cell: a quote before a formula's leading character."""
+    if text.startswith(FORMULA_LEADS) and not PLAIN_NUMBER.fullmatch(text):
+        return ESCAPE + text
+    return text
+
+
+def unescape(text: str) -> str:
+    """Text read from a spreadsheet cell without the quote `neutralise` put before a formula's leading character."""
+    if text.startswith(ESCAPE) and text[1:].startswith(FORMULA_LEADS):
+        return text[1:]
+    return text
+
+
+def safe_cell(value):
+    """A cell as it is written: None, a number, date or boolean as it is, anything else as neutralised text."""
+    if value is None or isinstance(value, TYPED):  # bool is an int
+        return value
+    return neutralise(str(value))
+
+
+def csv_stream(table, rows_per_chunk: int = 500):
+    """A table (any iterable of rows) as CSV text in chunks, the first starting with a byte-order mark so Excel
+    opens the Chinese text correctly: for a streamed response, a few hundred rows in memory at a time."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer)
+    for count, row in enumerate(table, start=1):
+        writer.writerow(["" if cell is None else safe_cell(cell) for cell in row])
+        if count % rows_per_chunk == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue()
+
+
+def write_csv(table) -> bytes:
+    """A table as CSV in UTF-8 with a byte-order mark."""
+    return "".join(csv_stream(table)).encode("utf-8")
+
+
+def _string_cell(sheet, text: str) -> WriteOnlyCell:
+    """A write-only cell holding the text as a string (openpyxl would make "#N/A" an error value)."""
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"
+    return cell
+
+
+def xlsx_row(sheet, row) -> list:
+    """A row's cells as they are appended to a write-only sheet."""
+    cells = []
+    for value in row:
+        value = safe_cell(value)
+        cells.append(_string_cell(sheet, value) if isinstance(value, str) and value in ERROR_CODES else value)
+    return cells
+
+
+def xlsx_append(sheet, row) -> None:
+    """Append a row to a sheet of an ordinary (not write-only) workbook, its text as strings."""
+    sheet.append([safe_cell(value) for value in row])
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+
+
+def write_xlsx(table, sheet: str = "report") -> bytes:
+    """A table (any iterable of rows, written as it comes) as an Excel workbook with one sheet: numbers and dates
+    stay typed (datetimes must be naive), text is written as strings."""
+    workbook = Workbook(write_only=True)
+    worksheet = workbook.create_sheet(sheet[:31])
+    for row in table:
+        worksheet.append(xlsx_row(worksheet, row))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
