@@ -148,7 +148,16 @@ FILE_JOB_TIME_LIMIT = env.int("FILE_JOB_TIME_LIMIT", default=10 * 60)
 # Imports of up to this many rows are answered in the request; larger files run as a file job.
 IMPORT_SYNC_MAX_ROWS = env.int("IMPORT_SYNC_MAX_ROWS", default=1000)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=100_000)  # a larger file is refused (split it)
+# Bounds of an uploaded import file, checked before it is read (its size, its zip's members, a sheet's declared
+# dimension) and while it is read (rows, columns, cells), so a small hostile file cannot take memory or time.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+IMPORT_MAX_SHEET_ROWS = env.int("IMPORT_MAX_SHEET_ROWS", default=IMPORT_MAX_ROWS + 10_000)  # blank and notes too
+IMPORT_EXTRA_COLUMNS = env.int("IMPORT_EXTRA_COLUMNS", default=10)  # beyond the kind's columns (ignored ones)
+IMPORT_MAX_CELLS = env.int("IMPORT_MAX_CELLS", default=6_000_000)  # 100,000 filings of 45 columns fit
+IMPORT_MAX_UNZIPPED_BYTES = env.int("IMPORT_MAX_UNZIPPED_BYTES", default=256 * 1024 * 1024)  # an XLSX's members
+IMPORT_MAX_ZIP_RATIO = env.int("IMPORT_MAX_ZIP_RATIO", default=100)  # unzipped / zipped, of a member over 1 MB
+IMPORT_MAX_ZIP_MEMBERS = env.int("IMPORT_MAX_ZIP_MEMBERS", default=1000)
+IMPORT_MAX_FILE_ERRORS = 20  # formula cells reported before a file is refused
 CELERY_BEAT_SCHEDULE = {
     "health": {"task": "config.health", "schedule": 15 * 60},  # proves beat, broker, worker and database
     "tier-summaries-nightly": {
