@@ -107,7 +107,8 @@ HOSTILE = {
     "zip-bomb": ("xlsx", zip_bomb, "unpacks"),
     "not-a-zip": ("xlsx", lambda: b"PK\x03\x04 this is no zip archive" * 100, "not a readable XLSX"),
     "formula-xlsx": ("xlsx", formula_cell, "formula"),
-    "formula-csv": ("csv", lambda: "\ufeff统一社会信用代码,企业名称\r\n91110105000000001X,=1+1\r\n".encode(), "formula"),
+    "formula-csv": ("csv", lambda: "\ufeff统一社会信用代码,企业名称\r\n91110105000000001X,=1+1\r\n".encode(),
+                    "formula"),
     "undecodable-csv": ("csv", lambda: b"\xff\xfe\x00\xff\x81\x30" * 50, "neither UTF-8 nor GB18030"),
 }
 
