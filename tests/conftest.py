@@ -108,3 +108,6 @@ def user_client(db):
 def anon_client():
     """Client with no credentials."""
     return APIClient()
+
+
+from .mail import smtp_server  # noqa: E402,F401 (the real SMTP server fixture, for every test module)
