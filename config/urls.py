@@ -1,7 +1,9 @@
-"""URL map: the admin, the REST API under /api/v1/, the OpenAPI schema and its interactive docs, the dashboard and
-the self-service pages."""
+"""URL map: the admin, the REST API under /api/v1/, the OpenAPI schema and its interactive docs, the dashboard,
+the self-service pages and the account pages (sign-in, invitations, password reset and change)."""
 
+from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import LoginView, LogoutView
 from django.http import JsonResponse
 from django.shortcuts import redirect
@@ -13,6 +15,15 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from config.throttling import throttled_login
+from enterprises.account_views import invitation_accept_page, invite
+
+
+class SitePasswordResetView(auth_views.PasswordResetView):
+    """Password reset by e-mail: the link starts with SITE_URL, never with the request's Host header."""
+
+    def form_valid(self, form):
+        self.extra_email_context = {"site_url": settings.SITE_URL}
+        return super().form_valid(form)
 
 
 def favicon(request):
@@ -31,6 +42,17 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", throttled_login(LoginView.as_view()), name="login"),
     path("accounts/logout/", LogoutView.as_view(), name="logout"),
+    path("accounts/invite/", invite, name="invite"),
+    path("accounts/invitation/<str:token>/", invitation_accept_page, name="invitation-accept"),
+    path("accounts/password_reset/", throttled_login(SitePasswordResetView.as_view()), name="password_reset"),
+    path("accounts/password_reset/done/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("accounts/reset/<uidb64>/<token>/", throttled_login(auth_views.PasswordResetConfirmView.as_view()),
+         name="password_reset_confirm"),
+    path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("accounts/password_change/", auth_views.PasswordChangeView.as_view(
+        template_name="registration/password_change.html"), name="password_change"),
+    path("accounts/password_change/done/", auth_views.PasswordChangeDoneView.as_view(
+        template_name="registration/password_change_complete.html"), name="password_change_done"),
     path("me/", include("enterprises.urls")),
     path("", include("registry.urls")),
     path("", RedirectView.as_view(pattern_name="dashboard"), name="home"),

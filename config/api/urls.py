@@ -1,10 +1,17 @@
-"""The API's URL map: every app's resources under /api/v1/ with a browsable index, and the token endpoint."""
+"""The API's URL map: every app's resources under /api/v1/ with a browsable index, and the token endpoints."""
 
 from django.urls import path
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
 
+from config.auth import token_expires, token_issue, token_revoke
 from enterprises.api import urls as enterprises_urls
 from parks.api import urls as parks_urls
 from registry.api import urls as registry_urls
@@ -15,18 +22,43 @@ router = DefaultRouter()
 for app in APPS:
     router.registry.extend(app.router.registry)
 
+class TokenAnswerSerializer(serializers.Serializer):
+    """An API token and when it stops working (API_TOKEN_TTL after it was issued)."""
+
+    token = serializers.CharField()
+    expires = serializers.DateTimeField()
 
 
 class TokenView(ObtainAuthToken):
-    """Exchange a username and password for the API token (throttled)."""
+    """Exchange a username (any case) and password for the API token, valid until `expires` (throttled)."""
 
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "auth"
+
+    @extend_schema(request=AuthTokenSerializer, responses=TokenAnswerSerializer)
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        token = token_issue(user=serializer.validated_data["user"])
+        return Response(TokenAnswerSerializer({"token": token.key, "expires": token_expires(token)}).data)
+
+
+class LogoutView(APIView):
+    """End your API token at once (sign-out for scripts); obtain a new one at auth/token/."""
+
+    permission_classes = [IsAuthenticated]
+    throttle_classes = []
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request):
+        token_revoke(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 app_name = "api"
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
+    path("auth/logout/", LogoutView.as_view(), name="logout"),
     *(pattern for app in APPS for pattern in app.extra_urlpatterns),
     *router.urls,
 ]

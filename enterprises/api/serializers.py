@@ -94,9 +94,10 @@ class EnterpriseMembershipSerializer(ValidatedModelSerializer):
 
 
 class InvitationSerializer(serializers.Serializer):
-    """An invitation: the account (created if new) and the park or enterprise it is to be a member of."""
+    """An invitation: the username (an existing account in any case, or a new one) and its address, and the park
+    or enterprise it is to be a member of."""
 
-    username = serializers.RegexField(r"^[\w.@+-]{3,150}$", max_length=150)
+    username = serializers.CharField(max_length=150)
     email = serializers.EmailField()
     park = serializers.PrimaryKeyRelatedField(queryset=Park.objects.all(), required=False, allow_null=True)
     enterprise = serializers.PrimaryKeyRelatedField(
@@ -105,20 +106,15 @@ class InvitationSerializer(serializers.Serializer):
 
 
 class InvitationResultSerializer(serializers.Serializer):
-    """The invited account and how its user sets a password (uid and token null if it already has one)."""
+    """The invitation as recorded: never a link or token (the link goes by mail to the invited address only)."""
 
-    user = BriefUserSerializer()
-    membership = serializers.CharField(source="membership.__str__")
-    uid = serializers.CharField(allow_null=True)
-    token = serializers.CharField(allow_null=True)
-
-
-class InvitationAcceptSerializer(serializers.Serializer):
-    """An invited user's own password, with the uid and token of their invitation."""
-
-    uid = serializers.CharField(max_length=64)
-    token = serializers.CharField(max_length=128)
-    password = serializers.CharField(max_length=128, style={"input_type": "password"})
+    id = serializers.IntegerField()
+    username = serializers.CharField(source="user.username")
+    email = serializers.EmailField()
+    expires = serializers.DateTimeField(allow_null=True, help_text=_("When the mailed link stops working; null "
+                                                                     "for an existing account (no link is sent)."))
+    membership = serializers.CharField(source="membership_name")
+    account_created = serializers.BooleanField(help_text=_("Whether the invitation created the account."))
 
 
 class PublicEnterpriseSerializer(serializers.ModelSerializer):

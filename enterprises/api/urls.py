@@ -8,7 +8,6 @@ from .views import (
     DistrictOccupancyView,
     EnterpriseMembershipViewSet,
     EnterpriseViewSet,
-    InvitationAcceptView,
     InvitationView,
     ParkOccupancyView,
     PublicEnterpriseViewSet,
@@ -27,5 +26,4 @@ extra_urlpatterns = [
     path("parks/<int:pk>/occupancy/", ParkOccupancyView.as_view(), name="park-occupancy"),
     path("districts/<int:pk>/occupancy/", DistrictOccupancyView.as_view(), name="district-occupancy"),
     path("invitations/", InvitationView.as_view(), name="invitation"),
-    path("invitations/accept/", InvitationAcceptView.as_view(), name="invitation-accept"),
 ]

@@ -4,11 +4,13 @@ import datetime
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import APIException
 from rest_framework.generics import GenericAPIView
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from config.api.viewsets import DirectoryViewSet, RegistryViewSet, ScopedViewMixin
@@ -18,7 +20,7 @@ from enterprises.filtersets import (
     TenancyFilterSet,
     TierDesignationFilterSet,
 )
-from enterprises.invitations import invitation_accept, invitation_create
+from enterprises.invitations import MailNotSent, invitation_create
 from enterprises.models import AnnualFiling, Enterprise, EnterpriseMembership, Tenancy, TierDesignation
 from enterprises.selectors import enterprise_assessment, occupancy
 from enterprises.services import filing_approve, filing_delete, filing_return, filing_revise, filing_submit
@@ -34,7 +36,6 @@ from .serializers import (
     EnterpriseMembershipSerializer,
     EnterpriseSerializer,
     FilingReturnSerializer,
-    InvitationAcceptSerializer,
     InvitationResultSerializer,
     InvitationSerializer,
     OccupancySerializer,
@@ -96,8 +97,17 @@ class EnterpriseMembershipViewSet(MembershipViewSet):
     ordering_fields = ["created", "enterprise__name"]
 
 
+class MailUnavailable(APIException):
+    """503: the mail server did not take the invitation's mail (nothing was kept)."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = _("The mail server did not take the invitation; nothing was saved. Try again later.")
+    default_code = "mail_unavailable"
+
+
 class InvitationView(GenericAPIView):
-    """Invite a user: create the account if new and give it a park or enterprise membership in your scope."""
+    """Invite a user into a park or enterprise membership in your scope. A new account gets a link by mail, to the
+    invited address only, to set its password; an existing account only gains the membership."""
 
     serializer_class = InvitationSerializer
     permission_classes = [IsAuthenticated]
@@ -107,24 +117,11 @@ class InvitationView(GenericAPIView):
     def post(self, request):
         query = self.get_serializer(data=request.data)
         query.is_valid(raise_exception=True)
-        invitation = invitation_create(inviter=request.user, **query.validated_data)
+        try:
+            invitation = invitation_create(inviter=request.user, **query.validated_data)
+        except MailNotSent as error:
+            raise MailUnavailable() from error
         return Response(InvitationResultSerializer(invitation).data, status=status.HTTP_201_CREATED)
-
-
-class InvitationAcceptView(GenericAPIView):
-    """Accept an invitation: the invited user sets their own password (no sign-in needed)."""
-
-    serializer_class = InvitationAcceptSerializer
-    permission_classes = [AllowAny]
-    authentication_classes = []
-    throttle_scope = "auth"
-
-    @extend_schema(responses={204: None})
-    def post(self, request):
-        query = self.get_serializer(data=request.data)
-        query.is_valid(raise_exception=True)
-        invitation_accept(**query.validated_data)
-        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class OnDateSerializer(serializers.Serializer):

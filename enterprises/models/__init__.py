@@ -1,10 +1,11 @@
-"""Models of the enterprises app: enterprises and tenancies, annual filings, tier designations."""
+"""Models of the enterprises app: enterprises and tenancies, annual filings, tier designations, invitations."""
 
 from .designation import TierDesignation
 from .enterprise import DateRange, Enterprise, EnterpriseMembership, Tenancy, overlap_message
 from .filing import AnnualFiling
+from .invitation import Invitation
 
 __all__ = [
-    "AnnualFiling", "DateRange", "Enterprise", "EnterpriseMembership", "Tenancy", "TierDesignation",
+    "AnnualFiling", "DateRange", "Enterprise", "EnterpriseMembership", "Invitation", "Tenancy", "TierDesignation",
     "overlap_message",
 ]
