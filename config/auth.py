@@ -12,7 +12,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.signals import user_logged_out
-from django.db import transaction
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -60,12 +59,9 @@ def token_expired(token: Token) -> bool:
 
 def token_issue(*, user) -> Token:
     """The user's API token: the current one while it is valid, a new one once it has expired."""
-    with transaction.atomic():
-        token = Token.objects.select_for_update().filter(user=user).first()
-        if token is not None and token_expired(token):
-            token.delete()
-            token = None
-        return token or Token.objects.create(user=user)
+    Token.objects.filter(user=user, created__lte=timezone.now() - token_lifetime()).delete()
+    token, _created = Token.objects.get_or_create(user=user)  # one per user: a concurrent twin is found, not doubled
+    return token
 
 
 def token_revoke(*, user) -> int:

@@ -13,7 +13,7 @@ Traps handled here:
   (inside its transaction) at the first WSGI request: it is disconnected while a test runs, as Django's own test
   client does.
 - The throttles count in the cache, which is cleared before each request: a throttled endpoint (auth/token,
-  invitations, invitations/accept) gives its real answer instead of a 429 that depends on the run's speed.
+  invitations) gives its real answer instead of a 429 that depends on the run's speed.
 - The schema is loaded when pytest collects this module (`schema.parametrize()` needs it then), where the
   database may not be used; `schemathesis.pytest.from_fixture` would load it later, but its lazy runner sets
   `Node._nodeid`, which pytest 9.2 no longer has.

@@ -2,7 +2,7 @@
 
 The expected statuses are written out by hand from the roles of DESIGN.md section 1 and the models' scope
 rules (parks.scoping), never computed from them: 401 without credentials (except the public directory, the
-token endpoint and invitation acceptance), 404 for a record outside the user's view scope, 403 where no role
+token endpoint), 404 for a record outside the user's view scope, 403 where no role
 of the user grants the action or where a write would leave the writer's scope (post-save check, rolled back),
 400 for a bureau-only field sent by anyone else, 409 for deleting a record other rows protect.
 
@@ -21,14 +21,11 @@ from dataclasses import dataclass, field
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.contrib.auth.tokens import default_token_generator
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from rest_framework.test import APIClient
 
 from enterprises.choices import ChainPosition, FilingStatus
@@ -346,13 +343,14 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
         "retrieve":                 (401, 200, 200, 200, 200, 200, 200),
     },
     # Invitations: a membership the inviter's roles allow (park administrators: only the bureau; enterprise
-    # users: the bureau and the park's administrators). Acceptance needs no sign-in.
+    # users: the bureau and the park's administrators). The link goes by mail; it is accepted on a web page.
     "invitation": {
         "invite_park":              (401, 201, 403, 403, 403, 403, 403),  # to administer P1
         "invite_enterprise":        (401, 201, 201, 403, 403, 403, 403),  # to be a user of E1
     },
-    "invitation-accept": {
-        "accept":                   (204, 204, 204, 204, 204, 204, 204),
+    # Signing out of the API ends one's own token: every signed-in user.
+    "logout": {
+        "logout":                   (401, 204, 204, 204, 204, 204, 204),
     },
     # The token endpoint: anyone who knows the account's password (anonymous: the no-role account's).
     "token": {
@@ -367,7 +365,7 @@ SUSPECTED: dict[tuple[str, str, str], str] = {}
 # HTTP method of each action.
 METHODS = {
     "list": "get", "retrieve": "get", "history": "get",
-    "create": "post", "invite_park": "post", "invite_enterprise": "post", "accept": "post", "obtain": "post",
+    "create": "post", "invite_park": "post", "invite_enterprise": "post", "logout": "post", "obtain": "post",
     "obtain_bad_password": "post",
     "submit": "post", "approve": "post", "return": "post", "revise": "post",
     "update": "patch", "update_bureau_field": "patch", "update_move": "patch",
@@ -577,12 +575,8 @@ def build_request(w: World, name: str, action: str, role: str) -> tuple[str, str
     if name == "invitation":
         where = {"park": w.parks[0].pk} if action == "invite_park" else {"enterprise": w.enterprises[0].pk}
         return method, reverse(f"api:{name}"), {"username": "invitee", "email": "invitee@example.com", **where}
-    if name == "invitation-accept":
-        body = {
-            "uid": urlsafe_base64_encode(force_bytes(w.pending.pk)),
-            "token": default_token_generator.make_token(w.pending), "password": "Xq7-digital-human-2025",
-        }
-        return method, reverse(f"api:{name}"), body
+    if name == "logout":
+        return method, reverse(f"api:{name}"), None
     if name == "token":
         account = w.users["no_role" if role == "anonymous" else role]
         password = "pw" if action == "obtain" else "not-the-password"

@@ -13,14 +13,11 @@ streamed body is read inside the count. When a count changes, the failure lists 
 the N+1, or lock the new count."""
 
 import pytest
-from django.contrib.auth.tokens import default_token_generator
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
 from enterprises.choices import ChainPosition
 from enterprises.imports import KINDS
@@ -163,11 +160,8 @@ def write_request(w, name: str, method: str) -> tuple[str, dict | None, str]:
     if name == "invitation":
         return reverse("api:invitation"), {"username": "invitee", "email": "invitee@example.com",
                                            "park": w.pairs["park"][1].pk}, "json"
-    if name == "invitation-accept":
-        pending = w.users["pending"]
-        return reverse("api:invitation-accept"), {"uid": urlsafe_base64_encode(force_bytes(pending.pk)), "token":
-                                                  default_token_generator.make_token(pending),
-                                                  "password": "Xq7-digital-human-2025"}, "json"
+    if name == "logout":
+        return reverse("api:logout"), None, "json"
     if name == "token":
         return reverse("api:token"), {"username": w.users["bureau"].username, "password": "pw"}, "json"
     if kind == "list":

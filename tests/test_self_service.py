@@ -1,6 +1,7 @@
 """Enterprise users keep their own profile (API and page); park administrators and bureau staff invite users."""
 
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -11,6 +12,7 @@ from parks.models import ParkMembership
 
 from .conftest import enterprise_user_client, park_admin_client, token_client
 from .factories import EnterpriseFactory, ParkFactory, TenancyFactory, UserFactory, approved_filing, bureau_user
+from .mail import link_in
 
 pytestmark = pytest.mark.django_db
 
@@ -72,24 +74,35 @@ def test_park_admin_reads_tenant_profile_on_the_page_without_editing(client):
     assert "<form method=\"post\">" not in page and tenancy.enterprise.name in page
 
 
-def test_park_admin_invites_a_user_of_a_tenant_who_sets_their_own_password(anon_client):
+def test_park_admin_invites_a_user_of_a_tenant_who_sets_their_own_password(client, smtp_server, settings):
+    settings.SITE_URL = "http://testserver"
     tenancy = TenancyFactory()
-    client = park_admin_client(tenancy.park)
+    inviter = park_admin_client(tenancy.park)
     body = {"username": "zhang.san", "email": "zhang@example.com", "enterprise": tenancy.enterprise_id}
-    response = client.post(reverse("api:invitation"), body, format="json")
+    response = inviter.post(reverse("api:invitation"), body, format="json")
     assert response.status_code == 201, response.data
+    assert response.data["account_created"] and response.data["username"] == "zhang.san"
     user = get_user_model().objects.get(username="zhang.san")
     assert not user.has_usable_password() and not user.is_staff
     assert user.enterprise_memberships.get().enterprise_id == tenancy.enterprise_id
-    accept = {"uid": response.data["uid"], "token": response.data["token"], "password": "short"}
-    weak = anon_client.post(reverse("api:invitation-accept"), accept, format="json")
-    assert weak.status_code == 400 and "password" in weak.data
-    accept["password"] = "Ein-gutes-Passwort-2025"
-    assert anon_client.post(reverse("api:invitation-accept"), accept, format="json").status_code == 204
+    [mail] = smtp_server.wait_for(1)
+    assert mail.rcpt_tos == ["zhang@example.com"]
+    path = urlsplit(link_in(mail, "/accounts/invitation/")).path
+    page = client.get(path)
+    assert page.status_code == 200 and "zhang.san" in page.content.decode() and "设置密码" in page.content.decode()
+    weak = client.post(path, {"new_password1": "short", "new_password2": "short"})
+    assert weak.status_code == 200 and weak.context["form"].errors.get("new_password2")
+    good = "Ein-gutes-Passwort-2025"
+    response = client.post(path, {"new_password1": good, "new_password2": good})
+    assert response.status_code == 302 and response.url == reverse("my-enterprises")
     user.refresh_from_db()
-    assert user.check_password("Ein-gutes-Passwort-2025")
-    reused = anon_client.post(reverse("api:invitation-accept"), accept, format="json")
-    assert reused.status_code == 400 and "token" in reused.data
+    assert user.check_password(good)
+    assert client.get(reverse("my-enterprises")).status_code == 302  # signed in: on to the enterprise's profile
+    client.logout()
+    reused = client.post(path, {"new_password1": "Another-one-2025", "new_password2": "Another-one-2025"})
+    assert reused.status_code == 410 and "此邀请链接无效" in reused.content.decode()
+    user.refresh_from_db()
+    assert user.check_password(good)
 
 
 def test_park_admin_cannot_invite_outside_their_tenants_or_make_park_admins():
@@ -111,14 +124,14 @@ def test_bureau_invites_a_park_administrator_and_an_existing_user_gets_a_second_
     client = token_client(bureau_user())
     first = client.post(reverse("api:invitation"), {"username": "wang.wu", "email": "w@example.com",
                                                      "park": park.pk}, format="json")
-    assert first.status_code == 201 and first.data["token"]
+    assert first.status_code == 201 and first.data["account_created"] and first.data["expires"]
     user = get_user_model().objects.get(username="wang.wu")
     assert user.is_staff and user.park_memberships.get().park == park
     user.set_password("Another-good-one-2025")
     user.save()
     second = client.post(reverse("api:invitation"), {"username": "wang.wu", "email": "w@example.com",
                                                       "enterprise": enterprise.pk}, format="json")
-    assert second.status_code == 201 and second.data["token"] is None
+    assert second.status_code == 201 and not second.data["account_created"] and second.data["expires"] is None
     assert user.enterprise_memberships.get().enterprise == enterprise
     both = client.post(reverse("api:invitation"), {"username": "x.y", "email": "x@example.com", "park": park.pk,
                                                     "enterprise": enterprise.pk}, format="json")
