@@ -46,6 +46,7 @@ class InviteForm(forms.Form):
             )
         else:
             self.fields["enterprise"].queryset = visible
+            self.fields["enterprise"].label_from_instance = lambda enterprise: enterprise.name  # the legal name
 
     def clean(self):
         """Exactly one of park and enterprise."""
