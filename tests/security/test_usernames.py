@@ -7,10 +7,13 @@ scripts are refused with a message on `username`."""
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from config.usernames import username_validate
 from enterprises.models import EnterpriseMembership
+from registry.seeding import DEMO_ACCOUNTS
 
 from ..conftest import token_client
 from ..factories import EnterpriseFactory, ParkFactory, UserFactory, bureau_user
@@ -92,3 +95,16 @@ def test_the_admin_add_form_refuses_look_alikes(client):
         assert response.status_code == 200, username  # the form again, with its error
         assert response.context["adminform"].form.errors.get("username"), username
     assert not get_user_model().objects.filter(username__in=["PT_UX", CYRILLIC_BUREAU]).exists()
+
+
+def test_createsuperuser_refuses_a_look_alike(monkeypatch):
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "Zq8-good-password")
+    with pytest.raises(CommandError, match="alphabet|字母"):
+        call_command("createsuperuser", username=CYRILLIC_BUREAU, email="x@example.com", interactive=False,
+                     verbosity=0)
+    assert not get_user_model().objects.filter(username=CYRILLIC_BUREAU).exists()
+
+
+def test_the_seeds_demo_accounts_pass_the_username_rules():
+    for username, *_rest in DEMO_ACCOUNTS:
+        username_validate(username)
