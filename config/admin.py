@@ -14,7 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from parks.scoping import ADD, CHANGE, DELETE, VIEW, grants, user_scope
 
 from .admin_export import ExportActionsMixin
-from .forms import formfield_kwargs, showing_as_posted
+from .forms import formfield_kwargs
 
 
 def may(request, model, action: str, obj=None) -> bool:
@@ -41,12 +41,11 @@ class ScopedPermissionsMixin:
 
 
 class RoundTripFieldsMixin:
-    """Form fields that post back what they show (`config.forms`): dates and times in ISO, textareas' line ends
-    normalised."""
+    """Form fields that post back what they show (`config.forms`): textareas' line ends normalised (dates and times
+    render in ISO through the project's format modules)."""
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
-        formfield = super().formfield_for_dbfield(db_field, request, **formfield_kwargs(db_field, kwargs))
-        return showing_as_posted(formfield)
+        return super().formfield_for_dbfield(db_field, request, **formfield_kwargs(db_field, kwargs))
 
 
 class ScopedRelatedFilter(admin.RelatedFieldListFilter):
