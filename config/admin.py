@@ -14,7 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from parks.scoping import ADD, CHANGE, DELETE, VIEW, grants, user_scope
 
 from .admin_export import ExportActionsMixin
-from .forms import formfield_kwargs
+from .forms import RoundTripModelForm, formfield_kwargs
 
 
 def may(request, model, action: str, obj=None) -> bool:
@@ -70,6 +70,8 @@ def _scoped_relation(model, path: str) -> bool:
 class ScopedAdmin(RoundTripFieldsMixin, ExportActionsMixin, ScopedPermissionsMixin, SimpleHistoryAdmin):
     """A ModelAdmin showing only the records the user may see, with the history of each and exports of its rows."""
 
+    form = RoundTripModelForm
+
     def get_list_filter(self, request):
         """Filters on scoped related records offer only the records the user may see."""
         return [
@@ -120,6 +122,8 @@ class ScopedAdmin(RoundTripFieldsMixin, ExportActionsMixin, ScopedPermissionsMix
 
 class ScopedInline(RoundTripFieldsMixin, ScopedPermissionsMixin, admin.TabularInline):
     """An inline whose rows follow the same scope rules."""
+
+    form = RoundTripModelForm
 
     def get_queryset(self, request):
         return super().get_queryset(request).restrict(request.user, VIEW)

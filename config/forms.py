@@ -58,8 +58,17 @@ def formfield(db_field, **kwargs):
 
 
 class RoundTripModelForm(forms.ModelForm):
-    """A ModelForm whose fields give back what they show; a subclass's Meta inherits this one
-    (`class Meta(RoundTripModelForm.Meta)`) for its model fields' callback."""
+    """A ModelForm that writes only what was changed: a field posted back as shown keeps the record's own value
+    (a datetime shown to the second keeps its microseconds, a text its surrounding space). A subclass's Meta
+    inherits this one (`class Meta(RoundTripModelForm.Meta)`) for its model fields' callback; the admin's forms
+    take the admin's callback (`config.admin.RoundTripFieldsMixin`)."""
 
     class Meta:
         formfield_callback = formfield
+
+    def _post_clean(self):
+        unchanged = set(self.cleaned_data) - set(self.changed_data)
+        for field in self.instance._meta.concrete_fields:
+            if field.name in unchanged and not field.is_relation:
+                self.cleaned_data[field.name] = getattr(self.instance, field.attname)
+        super()._post_clean()
