@@ -14,6 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from parks.scoping import ADD, CHANGE, DELETE, VIEW, grants, user_scope
 
 from .admin_export import ExportActionsMixin
+from .forms import RoundTripModelForm, formfield_kwargs
 
 
 def may(request, model, action: str, obj=None) -> bool:
@@ -39,6 +40,14 @@ class ScopedPermissionsMixin:
         return may(request, self.model, DELETE, obj)
 
 
+class RoundTripFieldsMixin:
+    """Form fields that post back what they show (`config.forms`): textareas' line ends normalised (dates and times
+    render in ISO through the project's format modules)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return super().formfield_for_dbfield(db_field, request, **formfield_kwargs(db_field, kwargs))
+
+
 class ScopedRelatedFilter(admin.RelatedFieldListFilter):
     """A filter on a related record that offers only the records the user may see."""
 
@@ -58,8 +67,10 @@ def _scoped_relation(model, path: str) -> bool:
     return bool(field.is_relation and field.related_model and hasattr(field.related_model.objects, "restrict"))
 
 
-class ScopedAdmin(ExportActionsMixin, ScopedPermissionsMixin, SimpleHistoryAdmin):
+class ScopedAdmin(RoundTripFieldsMixin, ExportActionsMixin, ScopedPermissionsMixin, SimpleHistoryAdmin):
     """A ModelAdmin showing only the records the user may see, with the history of each and exports of its rows."""
+
+    form = RoundTripModelForm
 
     def get_list_filter(self, request):
         """Filters on scoped related records offer only the records the user may see."""
@@ -89,10 +100,18 @@ class ScopedAdmin(ExportActionsMixin, ScopedPermissionsMixin, SimpleHistoryAdmin
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        """Save, then refuse (rolling back the admin's transaction) a record left outside the user's scope."""
-        super().save_model(request, obj, form, change)
+        """Save (unless saved unchanged: then nothing is written, no history entry), then refuse (rolling back the
+        admin's transaction) a record left outside the user's scope."""
+        if not change or form.has_changed():
+            super().save_model(request, obj, form, change)
         if not may(request, type(obj), CHANGE if change else ADD, obj):
             raise PermissionDenied(_("This change would put the record outside what you may manage."))
+
+    def log_change(self, request, obj, message):
+        """Log a change in the admin's log, unless nothing changed (the form and its inlines saved unchanged)."""
+        if message:
+            return super().log_change(request, obj, message)
+        return None
 
     def history_view(self, request, object_id, extra_context=None):
         """The history of a record the user may see (bureau staff: also of deleted records)."""
@@ -101,8 +120,10 @@ class ScopedAdmin(ExportActionsMixin, ScopedPermissionsMixin, SimpleHistoryAdmin
         return super().history_view(request, object_id, extra_context)
 
 
-class ScopedInline(ScopedPermissionsMixin, admin.TabularInline):
+class ScopedInline(RoundTripFieldsMixin, ScopedPermissionsMixin, admin.TabularInline):
     """An inline whose rows follow the same scope rules."""
+
+    form = RoundTripModelForm
 
     def get_queryset(self, request):
         return super().get_queryset(request).restrict(request.user, VIEW)

@@ -5,6 +5,8 @@ from django.db import models
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from config.forms import RoundTripModelForm
+
 from .choices import Segment
 from .models import AnnualFiling, Enterprise
 from .models.filing import FIRST_YEAR
@@ -12,7 +14,7 @@ from .models.filing import FIRST_YEAR
 MONEY_HELP = _("In 万元 (10,000 CNY).")
 
 
-class EnterpriseProfileForm(forms.ModelForm):
+class EnterpriseProfileForm(RoundTripModelForm):
     """The profile fields an enterprise keeps itself (the bureau's fields are not on it)."""
 
     segments = forms.TypedMultipleChoiceField(
@@ -23,14 +25,13 @@ class EnterpriseProfileForm(forms.ModelForm):
         required=False, assume_scheme="https", label=Enterprise._meta.get_field("website").verbose_name,
     )
 
-    class Meta:
+    class Meta(RoundTripModelForm.Meta):
         model = Enterprise
         fields = [
             "short_name", "name_en", "founded", "chain_position", "segments", "profile", "website",
             "contact_name", "contact_phone", "contact_email",
         ]
-        widgets = {"founded": forms.DateInput(attrs={"type": "date"}), "profile": forms.Textarea(attrs={"rows": 5})}
-
+        widgets = {"profile": forms.Textarea(attrs={"rows": 5})}
 
 
 class FilingStartForm(forms.Form):
@@ -59,11 +60,11 @@ FILING_FIELDSETS = (
 )
 
 
-class AnnualFilingForm(forms.ModelForm):
+class AnnualFilingForm(RoundTripModelForm):
     """A filing's figures as the enterprise enters them, in fieldsets; amounts in 万元 (the unit in the label),
     ratios in %. Saving and submitting go through the filing services, not `save()`."""
 
-    class Meta:
+    class Meta(RoundTripModelForm.Meta):
         model = AnnualFiling
         fields = [name for _legend, names in FILING_FIELDSETS for name in names]
 

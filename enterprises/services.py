@@ -72,7 +72,10 @@ def filing_update(*, filing: AnnualFiling, figures: dict) -> AnnualFiling:
     filing = _locked(filing)
     _require_status(filing, EDITABLE_FILING_STATUSES, _(
         "Only a draft or a returned filing can be changed; an approved filing is corrected by a new revision."))
-    for name, value in figures.items():
+    changed = {name: value for name, value in figures.items() if getattr(filing, name) != value}
+    if not changed:  # saved unchanged: nothing written, no history entry
+        return filing
+    for name, value in changed.items():
         setattr(filing, name, value)
     return _save(filing)
 

@@ -39,8 +39,11 @@ def enterprise_profile(request, pk):
     editable = Enterprise.objects.restrict(request.user, CHANGE).filter(pk=pk).exists()
     form = EnterpriseProfileForm(request.POST if request.method == "POST" and editable else None, instance=enterprise)
     if request.method == "POST" and editable and form.is_valid():
-        form.save()
-        messages.success(request, _("The profile is saved."))
+        if form.has_changed():  # saved unchanged: nothing written, no history entry
+            form.save()
+            messages.success(request, _("The profile is saved."))
+        else:
+            messages.info(request, _("Nothing was changed."))
         return redirect("enterprise-profile", pk=pk)
     assessment, filing = enterprise_assessment(enterprise=enterprise)
     context = {

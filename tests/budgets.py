@@ -27,7 +27,8 @@ BUDGETS: dict[str, dict[str, int]] = {
     "enterprise-detail": {"get": 5, "put": 21, "patch": 19, "delete": 17},  # delete: its invitations go too
     "enterprise-history": {"get": 6},
     "enterprise-list": {"get": 7, "post": 19},
-    "enterprisemembership-detail": {"get": 5, "put": 15, "patch": 15, "delete": 8},
+    # PUT: the record as read with its user changed (unchanged, it writes nothing); the PATCH sends the user alone
+    "enterprisemembership-detail": {"get": 5, "put": 16, "patch": 15, "delete": 8},
     "enterprisemembership-history": {"get": 6},
     "enterprisemembership-list": {"get": 7, "post": 14},
     "export-csv": {"get": 5},
@@ -46,7 +47,8 @@ BUDGETS: dict[str, dict[str, int]] = {
     "park-history": {"get": 6},
     "park-list": {"get": 7, "post": 12},
     "park-occupancy": {"get": 7},
-    "parkmembership-detail": {"get": 5, "put": 15, "patch": 15, "delete": 8},
+    # PUT: the record as read with its user changed (unchanged, it writes nothing); the PATCH sends the user alone
+    "parkmembership-detail": {"get": 5, "put": 16, "patch": 15, "delete": 8},
     "parkmembership-history": {"get": 6},
     "parkmembership-list": {"get": 7, "post": 14},
     "plantarget-detail": {"get": 5, "put": 27, "patch": 26, "delete": 8},

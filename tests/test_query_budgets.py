@@ -173,12 +173,11 @@ def write_request(w, name: str, method: str) -> tuple[str, dict | None, str]:
         return reverse(f"api:{name}", args=[w.spare.get(basename, w.pairs[basename][0]).pk]), None, "json"
     target = w.filings["draft"] if basename == "annualfiling" else w.pairs[basename][0]
     path = reverse(f"api:{name}", args=[target.pk])
-    if method == "put":  # the whole record as read, written back
+    change = {"user": w.users["newcomer"].pk} if basename.endswith("membership") else PATCHES[basename]
+    if method == "put":  # the whole record as read, written back with the PATCH's change (unchanged, it saves nothing)
         record = w.clients["bureau"].get(path).data
-        return path, {key: as_written(value) for key, value in record.items()}, "json"
-    if basename.endswith("membership"):
-        return path, {"user": w.users["newcomer"].pk}, "json"
-    return path, PATCHES[basename], "json"
+        return path, {**{key: as_written(value) for key, value in record.items()}, **change}, "json"
+    return path, change, "json"
 
 
 # --- the tests -----------------------------------------------------------------------------------------------------

@@ -11,7 +11,15 @@ from enterprises.models import Enterprise, EnterpriseMembership
 from parks.models import ParkMembership
 
 from .conftest import enterprise_user_client, park_admin_client, token_client
-from .factories import EnterpriseFactory, ParkFactory, TenancyFactory, UserFactory, approved_filing, bureau_user
+from .factories import (
+    DistrictFactory,
+    EnterpriseFactory,
+    ParkFactory,
+    TenancyFactory,
+    UserFactory,
+    approved_filing,
+    bureau_user,
+)
 from .mail import link_in
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +30,7 @@ def test_enterprise_user_edits_profile_but_not_the_bureaus_fields():
     client = enterprise_user_client(enterprise)
     url = reverse("api:enterprise-detail", args=[enterprise.pk])
     assert client.patch(url, {"short_name": "新简称", "segments": ["rendering"]}, format="json").status_code == 200
-    for field, value in {"credit_code": "91110108551385082Q", "district": enterprise.district_id,
+    for field, value in {"credit_code": "91110108551385082Q", "district": DistrictFactory().pk,
                          "status": "deregistered", "name": "改名"}.items():
         response = client.patch(url, {field: value}, format="json")
         assert response.status_code == 400 and field in response.data, field

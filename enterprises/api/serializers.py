@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from config.api.fields import BriefRelatedField, RecordUrlField
-from config.api.serializers import BriefSerializer, BriefUserSerializer, ValidatedModelSerializer
+from config.api.serializers import BriefSerializer, BriefUserSerializer, ValidatedModelSerializer, changed_values
 from enterprises.choices import DesignationStatus, Segment, Tier
 from enterprises.models import AnnualFiling, Enterprise, EnterpriseMembership, Tenancy, TierDesignation
 from enterprises.services import filing_create, filing_update, tenancy_save
@@ -65,6 +65,8 @@ class TenancySerializer(ValidatedModelSerializer):
         return tenancy_save(tenancy=Tenancy(**validated_data))
 
     def update(self, instance, validated_data):
+        if not changed_values(instance, validated_data):
+            return instance
         for key, value in validated_data.items():
             setattr(instance, key, value)
         return tenancy_save(tenancy=instance)

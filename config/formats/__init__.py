@@ -1,0 +1,1 @@
+"""The project's own format modules (FORMAT_MODULE_PATH): what differs from Django's locale formats."""

@@ -1,0 +1,1 @@
+"""Formats of Simplified Chinese that differ from Django's."""
