@@ -12,7 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from enterprises.models import EnterpriseMembership, Enterprise, Tenancy
+from enterprises.models import Enterprise, EnterpriseMembership, Tenancy
 
 from ..conftest import token_client
 from ..factories import (
