@@ -18,4 +18,4 @@ class EnterprisesConfig(AppConfig):
 
         register_membership(ENTERPRISE_ROLE, lambda user: frozenset(
             EnterpriseMembership.objects.filter(user=user).values_list("enterprise_id", flat=True)
-        ))
+        ), model=EnterpriseMembership)

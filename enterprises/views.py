@@ -42,7 +42,7 @@ def enterprise_profile(request, pk):
         form.save()
         messages.success(request, _("The profile is saved."))
         return redirect("enterprise-profile", pk=pk)
-    assessment, filing = enterprise_assessment(enterprise=enterprise)
+    assessment, filing = enterprise_assessment(enterprise=enterprise, user=request.user)
     context = {
         "enterprise": enterprise,
         "assessment": assessment,
