@@ -197,8 +197,9 @@ def full_view(*, user, record) -> bool:
 
 def users_in_scope(user):
     """The accounts a user may name in a membership: the bureau, every account; anyone else, the accounts holding
-    a membership they see (their park's administrators, the users of the enterprises registered with it), never
-    bureau staff, superusers or themselves."""
+    a membership they may give (a park administrator: the users of the enterprises registered with their park;
+    not their fellow administrators, who could then file what they approve), never bureau staff, superusers or
+    themselves."""
     accounts = get_user_model()._default_manager.all()
     scope = user_scope(user)
     if scope.bureau:
@@ -207,7 +208,7 @@ def users_in_scope(user):
         return accounts.none()
     held = Q(pk__in=[])
     for model in _membership_models.values():
-        held |= Q(pk__in=model.objects.restrict(user, VIEW).values("user"))
+        held |= Q(pk__in=model.objects.restrict(user, ADD).values("user"))
     return accounts.filter(held, is_superuser=False).exclude(groups__name=BUREAU_GROUP).exclude(pk=user.pk)
 
 
