@@ -1,7 +1,9 @@
 """Admin plumbing: every admin page is scoped by the same restrict(user, action) as the API.
 
 Every scoped changelist also offers its selected rows as Excel or CSV (`config.admin_export`) and filters
-on related records offer only the records the user may see (`ScopedRelatedFilter`).
+on related records offer only the records the user may see (`ScopedRelatedFilter`). Every related field of a
+form, inline rows included, offers and accepts only the records `input_choices` gives the user (accounts: those in
+their scope, never bureau staff or superusers); choosing another is refused by the form as not a valid choice.
 """
 
 from django.contrib import admin
@@ -11,7 +13,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from parks.scoping import ADD, CHANGE, DELETE, VIEW, grants, user_scope
+from parks.scoping import ADD, CHANGE, DELETE, VIEW, grants, input_choices, user_scope
 
 from .admin_export import ExportActionsMixin
 from .forms import RoundTripModelForm, formfield_kwargs
@@ -48,6 +50,27 @@ class RoundTripFieldsMixin:
         return super().formfield_for_dbfield(db_field, request, **formfield_kwargs(db_field, kwargs))
 
 
+class ScopedChoicesMixin:
+    """Related fields of a form (foreign keys and many-to-many) offer and accept only what the user may name."""
+
+    def scoped_choices(self, db_field, request):
+        """The records a related form field offers the request's user, in the related admin's order."""
+        queryset = self.get_field_queryset(None, db_field, request)
+        if queryset is None:
+            queryset = db_field.remote_field.model._default_manager.all()
+        return input_choices(user=request.user, queryset=queryset)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        """Offer only the related records the user may name (accounts: those in their scope)."""
+        kwargs.setdefault("queryset", self.scoped_choices(db_field, request))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        """Offer only the related records the user may name."""
+        kwargs.setdefault("queryset", self.scoped_choices(db_field, request))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
 class ScopedRelatedFilter(admin.RelatedFieldListFilter):
     """A filter on a related record that offers only the records the user may see."""
 
@@ -67,7 +90,8 @@ def _scoped_relation(model, path: str) -> bool:
     return bool(field.is_relation and field.related_model and hasattr(field.related_model.objects, "restrict"))
 
 
-class ScopedAdmin(RoundTripFieldsMixin, ExportActionsMixin, ScopedPermissionsMixin, SimpleHistoryAdmin):
+class ScopedAdmin(RoundTripFieldsMixin, ExportActionsMixin, ScopedChoicesMixin, ScopedPermissionsMixin,
+                  SimpleHistoryAdmin):
     """A ModelAdmin showing only the records the user may see, with the history of each and exports of its rows."""
 
     form = RoundTripModelForm
@@ -92,13 +116,6 @@ class ScopedAdmin(RoundTripFieldsMixin, ExportActionsMixin, ScopedPermissionsMix
             fields += [name for name in getattr(self.model, "bureau_fields", ()) if name not in fields]
         return fields
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        """Offer only the related records the user may see."""
-        related = db_field.remote_field.model
-        if hasattr(related.objects, "restrict"):
-            kwargs.setdefault("queryset", related.objects.restrict(request.user, VIEW))
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
     def save_model(self, request, obj, form, change):
         """Save (unless saved unchanged: then nothing is written, no history entry), then refuse (rolling back the
         admin's transaction) a record left outside the user's scope."""
@@ -120,7 +137,7 @@ class ScopedAdmin(RoundTripFieldsMixin, ExportActionsMixin, ScopedPermissionsMix
         return super().history_view(request, object_id, extra_context)
 
 
-class ScopedInline(RoundTripFieldsMixin, ScopedPermissionsMixin, admin.TabularInline):
+class ScopedInline(RoundTripFieldsMixin, ScopedChoicesMixin, ScopedPermissionsMixin, admin.TabularInline):
     """An inline whose rows follow the same scope rules."""
 
     form = RoundTripModelForm

@@ -23,7 +23,7 @@ class EnterprisesConfig(AppConfig):
 
         register_membership(ENTERPRISE_ROLE, lambda user: frozenset(
             EnterpriseMembership.objects.filter(user=user).values_list("enterprise_id", flat=True)
-        ))
+        ), model=EnterpriseMembership)
 
         # Every form and full_clean() of an account (the admin's, createsuperuser's, the seeds') refuses a username
         # mixing look-alike alphabets; the field's validator list is built once, so the rule is added to it once.

@@ -24,6 +24,8 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from parks.scoping import VIEW, scope_filter
+
 from .choices import FILED_STATUSES, LADDER, EnterpriseStatus, FilingStatus, Tier
 from .models import AnnualFiling, Enterprise, Tenancy, TierDesignation
 from .tiers import assess, rule_set_for
@@ -104,7 +106,7 @@ def tier_population(*, year: int, rule_set, on: datetime.date):
     `held_<tier>` (a designation in force on `on`), `due_<tier>` (in force and due for re-review); per ladder
     tier: `met_<tier>` (criteria met under the rule set, evaluated in SQL), `held_from_<tier>` (that tier or
     a higher one held) and `candidate_<tier>` (met, and neither it nor a higher tier held). Enterprises still
-    active, or that filed for the year.
+    active, or that filed for the year. Every record: readers restrict it (`tier_candidates`).
     """
     held = TierDesignation.objects.held_on(on).filter(enterprise=OuterRef("pk"))
     flags = {}
@@ -131,27 +133,33 @@ def candidate_condition(tier: str) -> Q:
     return Q(**{f"met_{tier}": True, f"held_from_{tier}": False})
 
 
-def enterprise_assessment(*, enterprise: Enterprise, year: int | None = None, rule_set=None,
+def enterprise_assessment(*, enterprise: Enterprise, user, year: int | None = None, rule_set=None,
                           on: datetime.date | None = None):
-    """An enterprise's tier assessment and the filing it rests on (None without one).
+    """An enterprise's tier assessment for a user, and the filing it rests on (None without one).
 
-    Its approved filing of the year (the latest year if none is given), the tiers it holds on `on` (default
-    today), under the given rule set or the filing year's default.
+    Its approved filing of the year (the latest year if none is given) and the tiers it holds on `on` (default
+    today), among the filings and designations the user may see (a filing submitted in another park does not
+    exist for a park's administrator), under the given rule set or the filing year's default.
     """
-    filings = AnnualFiling.objects.current().filter(enterprise=enterprise)
+    filings = AnnualFiling.objects.current().filter(enterprise=enterprise).restrict(user, VIEW)
     filing = (filings.filter(year=year) if year else filings.order_by("-year")).first()
     on = on or timezone.localdate()
-    held = set(TierDesignation.objects.held_on(on).filter(enterprise=enterprise).values_list("tier", flat=True))
+    held = set(TierDesignation.objects.held_on(on).filter(enterprise=enterprise).restrict(user, VIEW)
+               .values_list("tier", flat=True))
     filing_year = filing.year if filing else year or on.year - 1
     assessment = assess(figures=filing.figures() if filing else None, held=held, year=filing_year,
                         rule_set=rule_set or rule_set_for(filing_year))
     return assessment, filing
 
 
-def tier_candidates(*, year: int, tiers=LADDER):
-    """The year's candidates for any of the tiers (default rule set of the year), with the names of the place
-    they filed in and the filing's id, revenue and R&D expense."""
+def tier_candidates(*, year: int, user, tiers=LADDER):
+    """The year's candidates for any of the tiers (default rule set of the year) among the enterprises the user
+    sees (their designations read under the same rule), judged only on filings the user may see (one submitted in
+    another park is no candidacy of theirs), with the names of the place they filed in and the filing's id,
+    revenue and R&D expense."""
     population = tier_population(year=year, rule_set=rule_set_for(year), on=tier_reference_date(year))
+    if scope_filter(user=user, model=AnnualFiling, action=VIEW) is not None:
+        population = population.filter(**{f"{FILING_ALIAS}__in": AnnualFiling.objects.restrict(user, VIEW)})
     any_tier = Q(pk__in=[])
     for tier in tiers:
         any_tier |= Q(**{f"candidate_{tier}": True})
@@ -159,7 +167,13 @@ def tier_candidates(*, year: int, tiers=LADDER):
         district_name=Coalesce(f"{FILING_ALIAS}__district__name", "district__name"),
         park_name=Coalesce(f"{FILING_ALIAS}__park__name", "park__name"), filing_id=F(f"{FILING_ALIAS}__id"),
         revenue=F(f"{FILING_ALIAS}__revenue"), rd_expense=F(f"{FILING_ALIAS}__rd_expense"),
-    ).filter(any_tier)
+    ).filter(any_tier).restrict(user, VIEW)
+
+
+def enterprise_by_credit_code(*, code: str) -> Enterprise | None:
+    """The enterprise with exactly this credit code, wherever it is registered (None if there is none): how a
+    unit is let to an enterprise outside the user's scope."""
+    return Enterprise.objects.filter(credit_code=code).first()
 
 
 # --- admin lists -----------------------------------------------------------------------------------------------

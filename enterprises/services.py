@@ -6,18 +6,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .choices import EDITABLE_FILING_STATUSES, OPEN_FILING_STATUSES, FilingStatus
-from .models import AnnualFiling, Enterprise, Tenancy, overlap_message
+from .models import AnnualFiling, Enterprise, Tenancy, overlap_message, overlap_named
+from .models.enterprise import OVERLAP_CODE
 
 OVERLAP_CONSTRAINT = "tenancy_unit_no_overlap"
 
 
-def tenancy_save(*, tenancy: Tenancy) -> Tenancy:
-    """Validate and save a tenancy; a unit already let over its dates is a field error naming that tenancy.
+def tenancy_save(*, tenancy: Tenancy, user) -> Tenancy:
+    """Validate and save a tenancy for a user; a unit already let over its dates is a field error on the start
+    date, naming the tenancy in the way only if the user may see it (`overlap_message`).
 
     The model check catches the ordinary case; the exclusion constraint catches the race in which two
     requests pass the check at once (the second waits for the first to commit, then fails here).
     """
-    tenancy.full_clean()
+    try:
+        tenancy.full_clean()
+    except ValidationError as error:
+        raise overlap_named(error, tenancy=tenancy, user=user) from error
     try:
         with transaction.atomic():
             tenancy.save()
@@ -25,7 +30,7 @@ def tenancy_save(*, tenancy: Tenancy) -> Tenancy:
         if getattr(getattr(error.__cause__, "diag", None), "constraint_name", None) != OVERLAP_CONSTRAINT:
             raise
         clash = tenancy.overlapping().first()
-        raise ValidationError({"start": [overlap_message(clash)]}, code="tenancy_overlap") from error
+        raise ValidationError({"start": [overlap_message(clash, user=user)]}, code=OVERLAP_CODE) from error
     return tenancy
 
 

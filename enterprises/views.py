@@ -45,7 +45,7 @@ def enterprise_profile(request, pk):
         else:
             messages.info(request, _("Nothing was changed."))
         return redirect("enterprise-profile", pk=pk)
-    assessment, filing = enterprise_assessment(enterprise=enterprise)
+    assessment, filing = enterprise_assessment(enterprise=enterprise, user=request.user)
     context = {
         "enterprise": enterprise,
         "assessment": assessment,

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from config.admin import ScopedAdmin, ScopedInline
 
 from .models import District, Park, ParkMembership, Unit
-from .scoping import VIEW
+from .scoping import VIEW, membership_grant_check
 from .selectors import park_list
 
 
@@ -62,8 +62,18 @@ class UnitAdmin(ScopedAdmin):
     autocomplete_fields = ["park"]
 
 
+class MembershipAdmin(ScopedAdmin):
+    """Base of the membership pages: the user offered are those in the granter's scope (`users_in_scope`, through
+    the form's choices), and a membership is refused as the API refuses it (`membership_grant_check`)."""
+
+    def save_model(self, request, obj, form, change):
+        """Refuse a membership the granter may not give, then save (and check the scope) as every page does."""
+        membership_grant_check(granter=request.user, user=obj.user)
+        super().save_model(request, obj, form, change)
+
+
 @admin.register(ParkMembership)
-class ParkMembershipAdmin(ScopedAdmin):
+class ParkMembershipAdmin(MembershipAdmin):
     """Park administrators: who keeps which park."""
 
     list_display = ["user", "park", "created"]

@@ -17,4 +17,4 @@ class ParksConfig(AppConfig):
 
         register_membership(PARK_ROLE, lambda user: frozenset(
             ParkMembership.objects.filter(user=user).values_list("park_id", flat=True)
-        ))
+        ), model=ParkMembership)

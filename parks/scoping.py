@@ -7,6 +7,14 @@ actions each membership role may take on records reached through them. `restrict
 model's queryset is the entry point every API view, admin page and report uses; a record outside it does
 not exist for that user (404, absent from lists and counts).
 
+What a tenancy grants is decided here once: nothing of the tenant's own record. A park administrator sees an
+enterprise (its profile, filings, figures, designations, users, history) only when it is registered with their
+park. A current or future tenant of their park (a tenancy whose end is after today, or open) shows its public
+face only, `restrict(user, PUBLIC)`: its directory fields, beside its tenancies in the park; a former tenant shows
+only its past tenancies. Related inputs of every serializer, admin form and import accept only the records
+`input_choices` gives (the rest do not exist for the user), and memberships are given only as
+`membership_grant_check` and `users_in_scope` allow.
+
 This module is the base layer: the enterprises app registers its membership (`register_membership`) when it
 loads, so parks never imports it.
 """
@@ -14,24 +22,35 @@ loads, so parks never imports it.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q, Value
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 BUREAU_GROUP = "bureau"
 VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
 ALL_ACTIONS = frozenset({VIEW, ADD, CHANGE, DELETE})
 REVIEW = "review"  # approve or return a filing: not implied by change
+# See a record's public face (the directory's fields) in the scoped API: what a park grants its tenants.
+PUBLIC = "public"
 PARK_ROLE, ENTERPRISE_ROLE = "parks", "enterprises"
+# The annotation `restrict(user, PUBLIC)` puts on each record: whether the user sees all of it (VIEW).
+FULL_VIEW = "scope_full_view"
 
 # Role name -> function giving the ids a user holds memberships of (parks, enterprises).
 _memberships: dict[str, Callable[[object], frozenset[int]]] = {}
+# Role name -> the membership model (user x park, user x enterprise).
+_membership_models: dict[str, type[models.Model]] = {}
 
 
-def register_membership(role: str, ids_of: Callable[[object], frozenset[int]]) -> None:
-    """Register a membership role: a function from a user to the ids of the records they are a member of."""
+def register_membership(role: str, ids_of: Callable[[object], frozenset[int]], *, model=None) -> None:
+    """Register a membership role: a function from a user to the ids of the records they are a member of, and
+    the membership model (whose users `users_in_scope` offers)."""
     _memberships[role] = ids_of
+    if model is not None:
+        _membership_models[role] = model
 
 
 @dataclass(frozen=True)
@@ -40,6 +59,9 @@ class Rule:
 
     `authenticated` lists what every signed-in user may do on every record (reference data: view);
     `owner_actions` what every signed-in user may do on the records their `owner` path leads to (their own jobs).
+    `tenancies` are paths to the record's tenancies: a park administrator sees the public face (PUBLIC) of a
+    record holding a current or future tenancy in their park, and nothing more (a `park` path is never a path
+    through tenancies).
     """
 
     park: tuple[str, ...] = ()
@@ -49,6 +71,7 @@ class Rule:
     authenticated: frozenset[str] = frozenset()
     owner: tuple[str, ...] = ()
     owner_actions: frozenset[str] = frozenset()
+    tenancies: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -92,6 +115,8 @@ def grants(*, user, model, action: str) -> bool:
         return True
     if not user or not user.is_authenticated:
         return False
+    if action == PUBLIC:
+        return grants(user=user, model=model, action=VIEW) or (bool(scope.parks) and bool(rule.tenancies))
     return (
         action in rule.authenticated
         or (action in rule.owner_actions and bool(rule.owner))
@@ -100,21 +125,40 @@ def grants(*, user, model, action: str) -> bool:
     )
 
 
-def scope_filter(*, user, model, action: str) -> Q | None:
-    """The condition on the model's records for the user and action; None means every record."""
+def tenant_condition(*, path: str, parks, on=None) -> Q:
+    """Condition on records holding a tenancy (at `path`) in one of the parks that is current or future on a date
+    (default today): its end (the first day no longer let) after that day, or open. A former tenancy grants
+    nothing."""
+    on = on or timezone.localdate()
+    return Q(**{f"{path}__park__in": parks}) & (Q(**{f"{path}__end__isnull": True}) | Q(**{f"{path}__end__gt": on}))
+
+
+def scope_filter(*, user, model, action: str, prefix: str = "") -> Q | None:
+    """The condition on the model's records for the user and action; None means every record.
+
+    `prefix` puts the condition on a relation of another model (e.g. "filings__" from an enterprise) instead.
+    PUBLIC is VIEW, and for park administrators also the records holding a current or future tenancy in their park.
+    """
     scope, rule = user_scope(user), rule_of(model)
-    if scope.bureau or (user is not None and user.is_authenticated and action in rule.authenticated):
+    signed_in = user is not None and user.is_authenticated
+    if scope.bureau or (signed_in and (VIEW if action == PUBLIC else action) in rule.authenticated):
         return None
     condition = Q(pk__in=[])
+    if action == PUBLIC:
+        condition = scope_filter(user=user, model=model, action=VIEW, prefix=prefix)
+        if scope.parks:
+            for path in rule.tenancies:
+                condition |= tenant_condition(path=f"{prefix}{path}", parks=scope.parks)
+        return condition
     for role, actions, paths in ((PARK_ROLE, rule.park_admin, rule.park),
                                  (ENTERPRISE_ROLE, rule.enterprise_user, rule.enterprise)):
         ids = scope.ids(role)
         if action in actions and ids:
             for path in paths:
-                condition |= Q(**{f"{path}__in": ids})
-    if action in rule.owner_actions and user is not None and user.is_authenticated:
+                condition |= Q(**{f"{prefix}{path}__in": ids})
+    if action in rule.owner_actions and signed_in:
         for path in rule.owner:
-            condition |= Q(**{path: user.pk})
+            condition |= Q(**{f"{prefix}{path}": user.pk})
     return condition
 
 
@@ -122,14 +166,69 @@ class RestrictedQuerySet(models.QuerySet):
     """QuerySet with `restrict(user, action)`: the records the user may take the action on."""
 
     def restrict(self, user, action: str = VIEW):
-        """Keep only the records the user may take the action on (a subquery, so no duplicates)."""
+        """Keep only the records the user may take the action on (a subquery, so no duplicates).
+
+        PUBLIC also annotates each record with FULL_VIEW: whether the user sees all of it (VIEW) or its public
+        face only (a tenant's)."""
         condition = scope_filter(user=user, model=self.model, action=action)
-        if condition is None:
-            return self
-        return self.filter(pk__in=self.model._base_manager.filter(condition).values("pk"))
+        restricted = self if condition is None else self.filter(
+            pk__in=self.model._base_manager.filter(condition).values("pk"))
+        if action == PUBLIC:
+            full = scope_filter(user=user, model=self.model, action=VIEW)
+            flag = Value(True) if full is None else ExpressionWrapper(
+                Q(pk__in=self.model._base_manager.filter(full).values("pk")), output_field=BooleanField())
+            restricted = restricted.annotate(**{FULL_VIEW: flag})
+        return restricted
+
+
+def in_scope(*, user, record, action: str = VIEW) -> bool:
+    """Whether the user may take the action on this record (one query; none for the bureau)."""
+    if user_scope(user).bureau:
+        return True
+    return type(record).objects.restrict(user, action).filter(pk=record.pk).exists()
+
+
+def full_view(*, user, record) -> bool:
+    """Whether the user sees all of a record, not only its public face: from the FULL_VIEW annotation of
+    `restrict(user, PUBLIC)` when the record carries it, else asked of the database."""
+    flag = getattr(record, FULL_VIEW, None)
+    return in_scope(user=user, record=record, action=VIEW) if flag is None else bool(flag)
+
+
+def users_in_scope(user):
+    """The accounts a user may name in a membership: the bureau, every account; anyone else, the accounts holding
+    a membership they may give (a park administrator: the users of the enterprises registered with their park;
+    not their fellow administrators, who could then file what they approve), never bureau staff, superusers or
+    themselves."""
+    accounts = get_user_model()._default_manager.all()
+    scope = user_scope(user)
+    if scope.bureau:
+        return accounts
+    if scope is NOBODY:
+        return accounts.none()
+    held = Q(pk__in=[])
+    for model in _membership_models.values():
+        held |= Q(pk__in=model.objects.restrict(user, ADD).values("user"))
+    return accounts.filter(held, is_superuser=False).exclude(groups__name=BUREAU_GROUP).exclude(pk=user.pk)
+
+
+def input_choices(*, user, queryset, action: str = VIEW):
+    """The records of a queryset a user may name in an input (a related field of a serializer, an admin form or
+    an import): those in their scope for the action (accounts: `users_in_scope`); the rest do not exist for them."""
+    if queryset.model is get_user_model():
+        return queryset.filter(pk__in=users_in_scope(user).values("pk"))
+    if hasattr(queryset, "restrict"):
+        return queryset.restrict(user, action)
+    return queryset
 
 
 def membership_grant_check(*, granter, user) -> None:
-    """Refuse a membership given to oneself by anyone but the bureau (it would widen the giver's own scope)."""
-    if granter.pk == user.pk and not user_scope(granter).bureau:
+    """Refuse a membership the granter may not give, whatever the page or endpoint: to oneself (it would widen the
+    giver's own scope) or to a bureau or superuser account, by anyone but the bureau. Whether the park or
+    enterprise is the granter's to give is the membership model's ADD scope (checked on the saved record)."""
+    if user_scope(granter).bureau:
+        return
+    if granter.pk == user.pk:
         raise PermissionDenied(_("You may not give a membership to yourself."))
+    if user.is_superuser or user.groups.filter(name=BUREAU_GROUP).exists():
+        raise PermissionDenied(_("You may not give a membership to a bureau account."))

@@ -171,7 +171,8 @@ def load_demo(*, tally: Tally) -> None:
         ),
     )
     upsert_rows(
-        model=Tenancy, keys=("unit", "start"), tally=tally, save=lambda tenancy: tenancy_save(tenancy=tenancy),
+        model=Tenancy, keys=("unit", "start"), tally=tally,
+        save=lambda tenancy: tenancy_save(tenancy=tenancy, user=None),
         rows=(
             {
                 **row,

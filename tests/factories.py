@@ -239,3 +239,10 @@ class EnterpriseMembershipFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     enterprise = factory.SubFactory(EnterpriseFactory)
+
+
+def home_tenancy(**kwargs) -> Tenancy:
+    """A tenancy of a new unit by an enterprise registered with the unit's park (the park sees the tenant whole; a
+    TenancyFactory tenant is registered with a park of its own, so the unit's park sees only its public face)."""
+    unit = kwargs.pop("unit", None) or UnitFactory()
+    return TenancyFactory(unit=unit, enterprise=EnterpriseFactory(park=unit.park), **kwargs)

@@ -20,6 +20,7 @@ from .factories import (
     TierDesignationFactory,
     UnitFactory,
     UserFactory,
+    home_tenancy,
 )
 
 pytestmark = pytest.mark.django_db
@@ -76,7 +77,7 @@ def test_admin_adds_a_tenancy_with_the_units_park(admin_client):
 
 
 def test_a_park_administrator_sees_and_keeps_only_their_park(client):
-    mine, theirs = TenancyFactory(), TenancyFactory()
+    mine, theirs = home_tenancy(), TenancyFactory()
     admin_user = ParkMembershipFactory(park=mine.park, user=UserFactory(is_staff=True)).user
     client.force_login(admin_user)
     listing = client.get(reverse("admin:enterprises_tenancy_changelist")).content.decode()

@@ -4,7 +4,8 @@ The expected statuses are written out by hand from the roles of DESIGN.md sectio
 rules (parks.scoping), never computed from them: 401 without credentials (except the public directory, the
 token endpoint), 404 for a record outside the user's view scope, 403 where no role
 of the user grants the action or where a write would leave the writer's scope (post-save check, rolled back),
-400 for a bureau-only field sent by anyone else, 409 for deleting a record other rows protect.
+400 for a bureau-only field sent by anyone else or for a related record outside the user's scope named in a body
+(it does not exist for them), 409 for deleting a record other rows protect.
 
 Each cell runs against a fresh world (`world`, built once per module; every cell's changes are rolled back):
 two parks in two districts, each with its units, an enterprise registered with it and renting one of its
@@ -94,7 +95,7 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
     # Units: the park's administrators keep them; a tenant sees the units it rents.
     "unit-list": {
         "list":                     (401, 200, 200, 200, 200, 200, 200),
-        "create":                   (401, 201, 201, 403, 403, 403, 403),  # pa2: post-save scope check
+        "create":                   (401, 201, 201, 400, 403, 403, 403),  # pa2: P1 does not exist for them
     },
     "unit-detail": {
         "retrieve":                 (401, 200, 200, 404, 200, 404, 404),
@@ -136,21 +137,23 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
     # Tenancies: the park's administrators keep them; the tenant sees its own.
     "tenancy-list": {
         "list":                     (401, 200, 200, 200, 200, 200, 200),
-        "create":                   (401, 201, 201, 403, 403, 403, 403),  # pa2: post-save scope check
+        "create":                   (401, 201, 201, 400, 403, 403, 403),  # pa2: P1's unit does not exist for them
     },
     "tenancy-detail": {
         "retrieve":                 (401, 200, 200, 404, 200, 404, 404),
         "update":                   (401, 200, 200, 404, 403, 403, 403),  # end (move-out)
-        "update_move":              (401, 200, 403, 404, 403, 403, 403),  # to a free P2 unit: post-save check
+        "update_move":              (401, 200, 400, 404, 403, 403, 403),  # to a free P2 unit: not P1's to name
         "delete":                   (401, 204, 204, 404, 403, 403, 403),
     },
     "tenancy-history": {
         "history":                  (401, 200, 200, 404, 200, 404, 404),
     },
     # Enterprise users: the bureau, and park administrators for their park's enterprises, add and remove them.
+    # The account named must be in the giver's scope (the newcomer holds no membership: the bureau's alone to
+    # name; new accounts come by invitation), E1 in pa2's neither.
     "enterprisemembership-list": {
         "list":                     (401, 200, 200, 200, 200, 200, 200),
-        "create":                   (401, 201, 201, 403, 403, 403, 403),  # pa2: post-save scope check
+        "create":                   (401, 201, 400, 400, 403, 403, 403),
     },
     "enterprisemembership-detail": {
         "retrieve":                 (401, 200, 200, 404, 200, 404, 404),
@@ -343,10 +346,12 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
         "retrieve":                 (401, 200, 200, 200, 200, 200, 200),
     },
     # Invitations: a membership the inviter's roles allow (park administrators: only the bureau; enterprise
-    # users: the bureau and the park's administrators). The link goes by mail; it is accepted on a web page.
+    # users: the bureau and the park's administrators); a park or enterprise outside the inviter's scope does not
+    # exist for them (400). The link goes by mail;
+    # it is accepted on a web page.
     "invitation": {
-        "invite_park":              (401, 201, 403, 403, 403, 403, 403),  # to administer P1
-        "invite_enterprise":        (401, 201, 201, 403, 403, 403, 403),  # to be a user of E1
+        "invite_park":              (401, 201, 403, 400, 403, 400, 400),  # to administer P1
+        "invite_enterprise":        (401, 201, 201, 400, 403, 400, 400),  # to be a user of E1
     },
     # Signing out of the API ends one's own token: every signed-in user.
     "logout": {

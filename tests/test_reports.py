@@ -267,7 +267,9 @@ def expected_parks(user, on, start, end):
             rows[unit.park_id]["units"] += 1
             rows[unit.park_id]["leasable_area"] += unit.area
     tenants = defaultdict(set)
-    filed = {(f.enterprise_id, f.year) for f in AnnualFiling.objects.all()
+    # Whether a tenant filed: only of the tenants seen whole (registered with the park), on the filings one sees.
+    seen_whole = {enterprise.pk for enterprise in visible(Enterprise, user)}
+    filed = {(f.enterprise_id, f.year) for f in visible(AnnualFiling, user)
              if f.status in (FilingStatus.SUBMITTED, FilingStatus.RETURNED, FilingStatus.APPROVED,
                              FilingStatus.SUPERSEDED)}
     for tenancy in visible(Tenancy, user):
@@ -279,7 +281,7 @@ def expected_parks(user, on, start, end):
             tenants[tenancy.park_id].add(tenancy.enterprise_id)
             if tenancy.end and (tenancy.end - on).days <= 90:
                 row["ending"].append((tenancy.end - on).days)
-            if (tenancy.enterprise_id, on.year - 1) not in filed:
+            if tenancy.enterprise_id in seen_whole and (tenancy.enterprise_id, on.year - 1) not in filed:
                 row["not_filed"].add(tenancy.enterprise_id)
     for park, firms in tenants.items():
         rows[park]["tenants"] = len(firms)

@@ -14,11 +14,14 @@ from .conftest import enterprise_user_client, park_admin_client, token_client
 from .factories import (
     DistrictFactory,
     EnterpriseFactory,
+    EnterpriseMembershipFactory,
     ParkFactory,
     TenancyFactory,
+    UnitFactory,
     UserFactory,
     approved_filing,
     bureau_user,
+    home_tenancy,
 )
 from .mail import link_in
 
@@ -74,17 +77,20 @@ def test_profile_page(client):
 
 
 def test_park_admin_reads_tenant_profile_on_the_page_without_editing(client):
-    tenancy = TenancyFactory()
+    tenancy = home_tenancy()
     user = UserFactory(is_staff=True)
     ParkMembership.objects.create(user=user, park=tenancy.park)
     client.force_login(user)
     page = client.get(reverse("enterprise-profile", args=[tenancy.enterprise_id])).content.decode()
     assert "<form method=\"post\">" not in page and tenancy.enterprise.name in page
+    # A tenant registered with another park: its profile page (contacts, figures) is not the park's to read.
+    elsewhere = TenancyFactory(unit=UnitFactory(park=tenancy.park))
+    assert client.get(reverse("enterprise-profile", args=[elsewhere.enterprise_id])).status_code == 404
 
 
 def test_park_admin_invites_a_user_of_a_tenant_who_sets_their_own_password(client, smtp_server, settings):
     settings.SITE_URL = "http://testserver"
-    tenancy = TenancyFactory()
+    tenancy = home_tenancy()
     inviter = park_admin_client(tenancy.park)
     body = {"username": "zhang.san", "email": "zhang@example.com", "enterprise": tenancy.enterprise_id}
     response = inviter.post(reverse("api:invitation"), body, format="json")
@@ -113,13 +119,14 @@ def test_park_admin_invites_a_user_of_a_tenant_who_sets_their_own_password(clien
     assert user.check_password(good)
 
 
-def test_park_admin_cannot_invite_outside_their_tenants_or_make_park_admins():
+def test_park_admin_cannot_invite_outside_their_enterprises_or_make_park_admins():
     tenancy, stranger = TenancyFactory(), EnterpriseFactory()
     client = park_admin_client(tenancy.park)
     users_before = get_user_model().objects.count()
-    response = client.post(reverse("api:invitation"), {"username": "li.si", "email": "li@example.com",
-                                                        "enterprise": stranger.pk}, format="json")
-    assert response.status_code == 403
+    for outside in (stranger, tenancy.enterprise):  # the tenant is registered elsewhere: not the park's to invite to
+        response = client.post(reverse("api:invitation"), {"username": "li.si", "email": "li@example.com",
+                                                            "enterprise": outside.pk}, format="json")
+        assert response.status_code == 400 and "enterprise" in response.data  # does not exist for them
     response = client.post(reverse("api:invitation"), {"username": "li.si", "email": "li@example.com",
                                                         "park": tenancy.park_id}, format="json")
     assert response.status_code == 403
@@ -153,24 +160,24 @@ def test_moving_a_tenancy_to_another_park_is_refused_and_nothing_is_written():
     client = park_admin_client(mine.park)
     response = client.patch(reverse("api:tenancy-detail", args=[mine.pk]), {"unit": free_elsewhere.pk},
                             format="json")
-    assert response.status_code == 403
+    assert response.status_code == 400 and "unit" in response.data  # another park's unit does not exist for them
     mine.refresh_from_db()
     assert mine.unit_id != free_elsewhere.pk and mine.park_id != theirs.park_id
     assert Enterprise.objects.count() == 2
 
 
 def test_nobody_but_the_bureau_gives_a_membership_to_themselves():
-    tenancy = TenancyFactory()
+    tenancy = home_tenancy()
     client = park_admin_client(tenancy.park)
     me = client.user
     response = client.post(reverse("api:enterprisemembership-list"),
                            {"user": me.pk, "enterprise": tenancy.enterprise_id}, format="json")
-    assert response.status_code == 403
+    assert response.status_code == 400 and "user" in response.data  # oneself is no account one may name
     response = client.post(reverse("api:invitation"), {"username": me.username, "email": "me@example.com",
                                                         "enterprise": tenancy.enterprise_id}, format="json")
     assert response.status_code == 403
     assert not EnterpriseMembership.objects.filter(user=me).exists()
-    other = UserFactory()
+    other = EnterpriseMembershipFactory(enterprise=EnterpriseFactory(park=tenancy.park)).user  # in the park's scope
     response = client.post(reverse("api:enterprisemembership-list"),
                            {"user": other.pk, "enterprise": tenancy.enterprise_id}, format="json")
     assert response.status_code == 201

@@ -1,5 +1,8 @@
 """Fields every API serializer shares: a related field written as a primary key and read as a brief nested record
-(with its OpenAPI mapping), a record's address, and its display name."""
+(with its OpenAPI mapping), a record's address, and its display name.
+
+Every related input accepts only the records the requesting user may name (`parks.scoping.input_choices`): a
+record outside their scope answers as one that does not exist. Without a request, nothing is accepted."""
 
 from urllib.parse import quote
 
@@ -8,9 +11,31 @@ from drf_spectacular.plumbing import build_basic_type
 from drf_spectacular.types import OpenApiTypes
 from rest_framework import serializers
 
+from parks.scoping import VIEW, input_choices
 
-class BriefRelatedField(serializers.PrimaryKeyRelatedField):
-    """Accept the related record's id; answer its brief representation (`brief` serializer class)."""
+
+class ScopedRelatedMixin:
+    """A related input offering and accepting only the records the request's user may name for `scope_action`
+    (view by default): one outside their scope is "does not exist", as one that never was."""
+
+    def __init__(self, *, scope_action: str = VIEW, **kwargs):
+        self.scope_action = scope_action
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        """The related records the request's user may name (none without a request)."""
+        request = self.context.get("request")
+        return input_choices(user=getattr(request, "user", None), queryset=super().get_queryset(),
+                             action=self.scope_action)
+
+
+class ScopedPrimaryKeyRelatedField(ScopedRelatedMixin, serializers.PrimaryKeyRelatedField):
+    """A related record by its id, among those the user may name."""
+
+
+class BriefRelatedField(ScopedRelatedMixin, serializers.PrimaryKeyRelatedField):
+    """Accept the related record's id (among those the user may name); answer its brief representation (`brief`
+    serializer class)."""
 
     def __init__(self, brief, **kwargs):
         self.brief = brief

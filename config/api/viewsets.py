@@ -22,9 +22,10 @@ class ScopedViewMixin:
 
     permission_classes = [ScopedPermission]
     scope_action = VIEW  # what ScopedPermission checks: view, add, change or delete
+    read_action = VIEW  # which records exist for the user: VIEW, or PUBLIC where a public face is shown
 
     def get_queryset(self):
-        return super().get_queryset().restrict(self.request.user, VIEW)
+        return super().get_queryset().restrict(self.request.user, self.read_action)
 
 
 class RegistryViewSet(ScopedViewMixin, viewsets.ModelViewSet):

@@ -1,14 +1,18 @@
 """Admin pages of enterprises, their tenancies and their users."""
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.admin import ScopedAdmin, ScopedInline
+from parks.admin import MembershipAdmin
 from parks.scoping import VIEW
 
-from ..models import AnnualFiling, Enterprise, EnterpriseMembership, Tenancy
+from ..models import AnnualFiling, Enterprise, EnterpriseMembership, Tenancy, overlap_named
+from ..models.enterprise import OVERLAP_CODE
 from ..selectors import enterprise_overview, held_tiers
 from .display import filing_status_badge, tier_badges
 from .filters import LastYearFilingFilter, TenancyEndFilter, TierHeldFilter
@@ -62,9 +66,26 @@ class EnterpriseAdmin(ScopedAdmin):
         return obj.next_tenancy_end
 
 
+class TenancyForm(forms.ModelForm):
+    """A tenancy's form: a unit already let over its dates names the tenancy in the way only to a user who may see
+    it (`overlap_message`)."""
+
+    scope_user = None  # set per request by TenancyAdmin.get_form
+
+    def _post_clean(self):
+        super()._post_clean()
+        start = self._errors.get("start") if self._errors else None
+        if start and any(error.code == OVERLAP_CODE for error in start.as_data()):
+            named = overlap_named(ValidationError({"start": start.as_data()}), tenancy=self.instance,
+                                  user=self.scope_user)
+            self._errors["start"] = self.error_class(named.error_dict["start"], renderer=self.renderer)
+
+
 @admin.register(Tenancy)
 class TenancyAdmin(ScopedAdmin):
-    """Tenancies; the model refuses overlapping dates on a unit and names the tenancy in the way."""
+    """Tenancies; the model refuses overlapping dates on a unit, named to whoever may see the tenancy in the way."""
+
+    form = TenancyForm
 
     list_display = ["enterprise", "unit", "park", "start", "end", "days_left", "rent"]
     list_filter = [TenancyEndFilter, "park__district", "park"]
@@ -72,6 +93,11 @@ class TenancyAdmin(ScopedAdmin):
     list_select_related = ["enterprise", "unit__park", "park"]
     autocomplete_fields = ["enterprise", "unit"]
     date_hierarchy = "start"
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """The tenancy form, naming an overlap as the request's user may be told it."""
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"scope_user": request.user})
 
     @admin.display(description=_("days left"), ordering="end")
     def days_left(self, obj):
@@ -82,7 +108,7 @@ class TenancyAdmin(ScopedAdmin):
 
 
 @admin.register(EnterpriseMembership)
-class EnterpriseMembershipAdmin(ScopedAdmin):
+class EnterpriseMembershipAdmin(MembershipAdmin):
     """Enterprise users: who files for which enterprise."""
 
     list_display = ["user", "enterprise", "created"]

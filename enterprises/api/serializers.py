@@ -4,15 +4,16 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from config.api.fields import BriefRelatedField, RecordUrlField
+from config.api.fields import BriefRelatedField, RecordUrlField, ScopedPrimaryKeyRelatedField
 from config.api.serializers import BriefSerializer, BriefUserSerializer, ValidatedModelSerializer, changed_values
 from enterprises.choices import DesignationStatus, Segment, Tier
 from enterprises.models import AnnualFiling, Enterprise, EnterpriseMembership, Tenancy, TierDesignation
+from enterprises.selectors import enterprise_by_credit_code
 from enterprises.services import filing_create, filing_update, tenancy_save
 from enterprises.tiers import RULE_SETS
 from parks.api.serializers import BriefDistrictSerializer, BriefParkSerializer, BriefUnitSerializer
 from parks.models import District, Park, Unit
-from parks.scoping import VIEW
+from parks.scoping import PUBLIC, full_view
 
 from .fields import CreditCodeField
 
@@ -44,32 +45,68 @@ class EnterpriseSerializer(ValidatedModelSerializer):
             "contact_email", "created", "updated",
         ]
 
+    def to_representation(self, instance):
+        """The full record to whoever sees all of it; the public face (TenantEnterpriseSerializer) to a park that
+        only lets it space."""
+        request = self.context.get("request")
+        if request is not None and not full_view(user=request.user, record=instance):
+            if getattr(self, "_tenant_serializer", None) is None:
+                self._tenant_serializer = TenantEnterpriseSerializer(context=self.context)
+            return self._tenant_serializer.to_representation(instance)
+        return super().to_representation(instance)
+
 
 class TenancySerializer(ValidatedModelSerializer):
-    """An enterprise's tenancy of a unit over [start, end); the park follows from the unit."""
+    """An enterprise's tenancy of a unit over [start, end); the park follows from the unit.
+
+    The tenant is named by its id among the enterprises the user sees (registered with their park, or already a
+    current or future tenant of it), or, for any enterprise of the city, by its exact credit code
+    (`enterprise_credit_code`, write-only). Letting a unit grants the park its tenant's public face, nothing more.
+    """
 
     url = RecordUrlField(view_name="api:tenancy-detail")
     unit = BriefRelatedField(BriefUnitSerializer, queryset=Unit.objects.all())
     park = BriefParkSerializer(read_only=True)
-    enterprise = BriefRelatedField(BriefEnterpriseSerializer, queryset=Enterprise.objects.all())
+    enterprise = BriefRelatedField(BriefEnterpriseSerializer, queryset=Enterprise.objects.all(), scope_action=PUBLIC,
+                                   required=False)
+    enterprise_credit_code = CreditCodeField(
+        write_only=True, required=False,
+        help_text="The tenant by its exact unified social credit code, instead of `enterprise` (any enterprise).",
+    )
 
     class Meta:
         model = Tenancy
-        fields = ["id", "url", "unit", "park", "enterprise", "start", "end", "rent"]
+        fields = ["id", "url", "unit", "park", "enterprise", "enterprise_credit_code", "start", "end", "rent"]
+
+    def validate_enterprise_credit_code(self, value):
+        """The enterprise with exactly this credit code (whether other codes exist is nobody's business)."""
+        enterprise = enterprise_by_credit_code(code=value)
+        if enterprise is None:
+            raise serializers.ValidationError(_("No enterprise has this credit code."))
+        return enterprise
 
     def validate(self, attrs):
-        """The model is validated once, by tenancy_save (which also catches the concurrent overlap)."""
+        """One tenant, by id or by credit code; the model is validated once, by tenancy_save (which also catches
+        the concurrent overlap)."""
+        by_code = attrs.pop("enterprise_credit_code", None)
+        if by_code is not None:
+            if "enterprise" in attrs and attrs["enterprise"] != by_code:
+                raise serializers.ValidationError(
+                    {"enterprise_credit_code": [_("Name the enterprise by its id or its credit code, not both.")]})
+            attrs["enterprise"] = by_code
+        if self.instance is None and "enterprise" not in attrs:
+            raise serializers.ValidationError({"enterprise": [_("This field is required.")]})
         return attrs
 
     def create(self, validated_data):
-        return tenancy_save(tenancy=Tenancy(**validated_data))
+        return tenancy_save(tenancy=Tenancy(**validated_data), user=self.context["request"].user)
 
     def update(self, instance, validated_data):
         if not changed_values(instance, validated_data):
             return instance
         for key, value in validated_data.items():
             setattr(instance, key, value)
-        return tenancy_save(tenancy=instance)
+        return tenancy_save(tenancy=instance, user=self.context["request"].user)
 
 
 class OccupancySerializer(serializers.Serializer):
@@ -101,10 +138,8 @@ class InvitationSerializer(serializers.Serializer):
 
     username = serializers.CharField(max_length=150)
     email = serializers.EmailField()
-    park = serializers.PrimaryKeyRelatedField(queryset=Park.objects.all(), required=False, allow_null=True)
-    enterprise = serializers.PrimaryKeyRelatedField(
-        queryset=Enterprise.objects.all(), required=False, allow_null=True,
-    )
+    park = ScopedPrimaryKeyRelatedField(queryset=Park.objects.all(), required=False, allow_null=True)
+    enterprise = ScopedPrimaryKeyRelatedField(queryset=Enterprise.objects.all(), required=False, allow_null=True)
 
 
 class InvitationResultSerializer(serializers.Serializer):
@@ -117,6 +152,18 @@ class InvitationResultSerializer(serializers.Serializer):
                                                                      "for an existing account (no link is sent)."))
     membership = serializers.CharField(source="membership_name")
     account_created = serializers.BooleanField(help_text=_("Whether the invitation created the account."))
+
+
+class TenantEnterpriseSerializer(BriefSerializer):
+    """An enterprise as a park it only rents space in sees it: its public directory fields, nothing more."""
+
+    url = RecordUrlField(view_name="api:enterprise-detail")
+    district = BriefDistrictSerializer(read_only=True)
+    park = BriefParkSerializer(read_only=True)
+
+    class Meta:
+        model = Enterprise
+        fields = ["id", "url", *Enterprise.public_fields]
 
 
 class PublicEnterpriseSerializer(serializers.ModelSerializer):
@@ -151,14 +198,6 @@ class AnnualFilingSerializer(ValidatedModelSerializer):
             "submitted_by", "reviewed_at", "reviewed_by", "return_reason", *FILING_FIGURES, "created", "updated",
         ]
         validators = []  # one open and one approved filing per year: checked by filing_create and the database
-
-    def get_fields(self):
-        """Offer only the enterprises the user sees: another enterprise's filings do not exist for them."""
-        fields = super().get_fields()
-        request = self.context.get("request")
-        if request is not None:
-            fields["enterprise"].queryset = Enterprise.objects.restrict(request.user, VIEW)
-        return fields
 
     def validate(self, attrs):
         """The enterprise and year are fixed once filed; the figures are validated by the filing services."""

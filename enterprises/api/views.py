@@ -27,7 +27,7 @@ from enterprises.services import filing_approve, filing_delete, filing_return, f
 from enterprises.tiers import get_rule_set
 from parks.api.views import MembershipViewSet
 from parks.models import District, Park, Unit
-from parks.scoping import ADD, CHANGE, REVIEW, VIEW
+from parks.scoping import ADD, CHANGE, FULL_VIEW, PUBLIC, REVIEW, VIEW
 
 from .serializers import (
     AnnualFilingSerializer,
@@ -52,6 +52,15 @@ class EnterpriseViewSet(RegistryViewSet):
     serializer_class = EnterpriseSerializer
     filterset_class = EnterpriseFilterSet
     ordering_fields = ["name", "credit_code", "founded", "district__code", "park__name", "created"]
+    read_action = PUBLIC  # a park's current and future tenants registered elsewhere: their public face
+
+    def get_queryset(self):
+        """Lists and reads: the enterprises the user sees whole, and the public face of their park's tenants (each
+        record flagged, FULL_VIEW); anything else (writes, history, assessment): only those seen whole."""
+        queryset = super().get_queryset()
+        if self.action in ("list", "retrieve"):
+            return queryset
+        return queryset.filter(**{FULL_VIEW: True})
 
     @extend_schema(parameters=[AssessmentQuerySerializer], responses=AssessmentSerializer, filters=False)
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
@@ -64,6 +73,7 @@ class EnterpriseViewSet(RegistryViewSet):
         code = query.validated_data.get("rule_set")
         assessment, filing = enterprise_assessment(
             enterprise=enterprise, year=query.validated_data.get("year"), rule_set=get_rule_set(code) if code else None,
+            user=request.user,
         )
         # Already JSON-ready: AssessmentSerializer documents it (a test checks it gives the same), and running it
         # over the result again took a third of the request.

@@ -11,7 +11,7 @@ from enterprises.choices import EDITABLE_FILING_STATUSES, FilingStatus
 from enterprises.models import AnnualFiling, Enterprise, Tenancy, overlap_message
 from enterprises.services import OVERLAP_CONSTRAINT, SUBMISSION_FIELDS, filing_stamp_submitted
 from parks.models import District, Park, Unit
-from parks.scoping import CHANGE, VIEW
+from parks.scoping import CHANGE, VIEW, input_choices
 
 from .base import Change, Importer, Row
 from .columns import FILING_FIGURES, fold
@@ -36,8 +36,8 @@ class EnterpriseImporter(Importer):
         self.existing = {e.credit_code: e for e in Enterprise.objects.filter(credit_code__in=codes)}
         ids = [e.pk for e in self.existing.values()]
         self.visible, self.changeable = self.ids_in_scope(ids, VIEW), self.ids_in_scope(ids, CHANGE)
-        self.districts = _by_name(District.objects.all(), "name", "code")
-        self.parks = _by_name(Park.objects.all(), "name")
+        self.districts = _by_name(input_choices(user=self.user, queryset=District.objects.all()), "name", "code")
+        self.parks = _by_name(input_choices(user=self.user, queryset=Park.objects.all()), "name")
         self.now = timezone.now()
 
     def reference(self, row: Row, name: str, records: dict, message: str):
@@ -56,7 +56,7 @@ class EnterpriseImporter(Importer):
         if code is not None and not self.first_seen(row, (code,), "credit_code"):
             return None
         district = self.reference(row, "district", self.districts, _("No district is called %(name)s."))
-        park = self.reference(row, "park", self.parks, _("No park is called %(name)s."))
+        park = self.reference(row, "park", self.parks, _("No park you may see is called %(name)s."))
         existing = self.existing.get(code)
         if existing is not None and existing.pk not in self.visible:
             existing = None  # what the user may not see is new to them (and they may not add it)
@@ -102,13 +102,16 @@ class TenancyImporter(Importer):
     constraint_fields = {OVERLAP_CONSTRAINT: "start"}
 
     def preload(self, rows):
-        """The tenants by credit code, the units of the parks named, and those units' tenancies."""
+        """The tenants by credit code (any enterprise: a unit is let to one outside the scope by its exact code),
+        the units of the parks named among those the user sees (another park's do not exist for them), and those
+        units' tenancies."""
         codes = {row.values.get("credit_code") for row in rows} - {None}
         self.enterprises = {e.credit_code: e for e in Enterprise.objects.filter(credit_code__in=codes)}
-        self.parks = _by_name(Park.objects.all(), "name")
+        self.parks = _by_name(input_choices(user=self.user, queryset=Park.objects.all()), "name")
         named = {self.parks[fold(row.values["park"])].pk for row in rows
                  if row.values.get("park") and fold(row.values["park"]) in self.parks}
-        self.units = {(u.park_id, u.building, u.floor, u.room): u for u in Unit.objects.filter(park_id__in=named)}
+        units = input_choices(user=self.user, queryset=Unit.objects.filter(park_id__in=named))
+        self.units = {(u.park_id, u.building, u.floor, u.room): u for u in units}
         self.held: dict[int, list] = {}  # unit id -> its tenancies (and the file's new ones) as they will be
         self.existing = {}
         for tenancy in Tenancy.objects.filter(park_id__in=named).select_related("enterprise", "unit"):
@@ -126,7 +129,7 @@ class TenancyImporter(Importer):
             return None
         park = self.parks.get(fold(park_name))
         if park is None:
-            self.error(row, "park", _("No park is called %(name)s.") % {"name": park_name})
+            self.error(row, "park", _("No park you may see is called %(name)s.") % {"name": park_name})
             return None
         unit = self.units.get((park.pk, *place))
         if unit is None:
@@ -180,7 +183,7 @@ class TenancyImporter(Importer):
                     message = _("The unit is already let from %(start)s to %(end)s by row %(row)d.") % {
                         "start": other.start, "end": other.end or _("open end"), "row": self.row_of[id(other)]}
                 else:
-                    message = overlap_message(other)
+                    message = overlap_message(other, user=self.user)
                 self.error(row, "start", message)
                 return
         self.held[obj.unit_id] = [*others, obj]
@@ -192,7 +195,7 @@ class TenancyImporter(Importer):
         if constraint.name == OVERLAP_CONSTRAINT:
             clash = obj.overlapping().first()
             if clash is not None:
-                return overlap_message(clash)
+                return overlap_message(clash, user=self.user)
         return super().constraint_message(obj, constraint)
 
 

@@ -1,11 +1,12 @@
 """Models of the enterprises app: enterprises and tenancies, annual filings, tier designations, invitations."""
 
 from .designation import TierDesignation
-from .enterprise import DateRange, Enterprise, EnterpriseMembership, Tenancy, overlap_message
+from .enterprise import DateRange, Enterprise, EnterpriseMembership, Tenancy, overlap_message, overlap_named
 from .filing import AnnualFiling
 from .invitation import Invitation
 
 __all__ = [
     "AnnualFiling", "DateRange", "Enterprise", "EnterpriseMembership", "Invitation", "Tenancy", "TierDesignation",
     "overlap_message",
+    "overlap_named",
 ]

@@ -82,8 +82,9 @@ class TierDesignation(models.Model):
     history = audit_history()
 
     objects = TierDesignationQuerySet.as_manager()
-    # Entered by bureau staff only; park administrators and the enterprise read them.
-    scope_rule = Rule(park=("enterprise__park", "enterprise__tenancies__park"), enterprise=("enterprise",))
+    # Entered by bureau staff only; the enterprise and the park it is registered with read them (not a park it only
+    # rents in: the certificate numbers are not a tenant's public face).
+    scope_rule = Rule(park=("enterprise__park",), enterprise=("enterprise",))
 
     class Meta:
         ordering = ["enterprise", "-granted_on"]

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.history import audit_history
 from parks.models import District, Park, Unit
-from parks.scoping import ADD, ALL_ACTIONS, CHANGE, DELETE, VIEW, RestrictedQuerySet, Rule
+from parks.scoping import ADD, ALL_ACTIONS, CHANGE, DELETE, VIEW, RestrictedQuerySet, Rule, in_scope
 
 from ..choices import ChainPosition, EnterpriseStatus, Segment
 from ..fields import Bigrams, CreditCodeField, CreditCodeIsValid
@@ -67,8 +67,10 @@ class Enterprise(models.Model):
     history = audit_history(excluded_fields=["search_text"])  # derived from the fields it records
 
     objects = RestrictedQuerySet.as_manager()
-    # Park administrators see the enterprises registered with their park and their tenants.
-    scope_rule = Rule(park=("park", "tenancies__park"), enterprise=("pk",), enterprise_user=frozenset({VIEW, CHANGE}))
+    # Park administrators see the enterprises registered with their park; of a current or future tenant registered
+    # elsewhere, only its public face (PUBLIC: the public fields); of a former tenant, nothing.
+    scope_rule = Rule(park=("park",), enterprise=("pk",), enterprise_user=frozenset({VIEW, CHANGE}),
+                      tenancies=("tenancies",))
     # Fields anyone may read in the public directory; the rest is for the bureau, the park and the enterprise.
     public_fields = (
         "credit_code", "name", "short_name", "name_en", "founded", "district", "park", "chain_position",
@@ -154,7 +156,7 @@ class Tenancy(models.Model):
                 name="tenancy_unit_no_overlap",
                 expressions=[(F("unit"), RangeOperators.EQUAL), (DateRange("start", "end"), RangeOperators.OVERLAPS)],
                 violation_error_code="tenancy_overlap",
-                violation_error_message=_("This unit is already let over these dates."),
+                violation_error_message=_("This unit is already let over these dates."),  # OVERLAP_UNNAMED
             ),
         ]
 
@@ -175,18 +177,20 @@ class Tenancy(models.Model):
             raise ValidationError({"end": _("The end date must be after the start date.")}, code="end_before_start")
 
     def validate_constraints(self, exclude=None):
-        """Name the tenancy in the way when the unit is already let over these dates."""
+        """Report a unit already let over these dates on the start date, under the code `tenancy_overlap`, naming
+        no other tenancy: `overlap_message` names it to whoever may see it (the services and the admin do)."""
         try:
             super().validate_constraints(exclude=exclude)
         except ValidationError as error:
-            clash = self.overlapping().first()
-            if clash is None:
+            if not hasattr(error, "error_dict"):
+                raise
+            overlap = [e for messages in error.error_dict.values() for e in messages if e.code == OVERLAP_CODE]
+            if not overlap:
                 raise
             errors = {
-                field: [e for e in messages if e.code != "tenancy_overlap"]
-                for field, messages in error.error_dict.items()
+                field: [e for e in messages if e.code != OVERLAP_CODE] for field, messages in error.error_dict.items()
             }
-            errors.setdefault("start", []).append(ValidationError(overlap_message(clash), code="tenancy_overlap"))
+            errors.setdefault("start", []).append(ValidationError(OVERLAP_UNNAMED, code=OVERLAP_CODE))
             raise ValidationError({field: messages for field, messages in errors.items() if messages}) from error
 
     def overlapping(self):
@@ -198,11 +202,29 @@ class Tenancy(models.Model):
         return query.select_related("enterprise")
 
 
-def overlap_message(clash: Tenancy) -> str:
-    """Message naming the tenancy that already holds the unit."""
+OVERLAP_CODE = "tenancy_overlap"
+OVERLAP_UNNAMED = _("This unit is already let over these dates.")
+
+
+def overlap_message(clash: Tenancy | None, *, user) -> str:
+    """Message of a unit already let: naming the tenancy that holds it (tenant, dates, id) only to a user who may
+    see that tenancy; anyone else is told the unit is let over these dates, nothing more."""
+    if clash is None or not in_scope(user=user, record=clash, action=VIEW):
+        return str(OVERLAP_UNNAMED)
     return _("The unit is already let to %(enterprise)s from %(start)s to %(end)s (tenancy %(id)s).") % {
         "enterprise": clash.enterprise, "start": clash.start, "end": clash.end or _("open end"), "id": clash.pk,
     }
+
+
+def overlap_named(error: ValidationError, *, tenancy: Tenancy, user) -> ValidationError:
+    """A tenancy's validation error with its overlap (if any) named as `overlap_message` names it to the user."""
+    if not hasattr(error, "error_dict"):
+        return error
+    named = {}
+    for field, messages in error.error_dict.items():
+        named[field] = [ValidationError(overlap_message(tenancy.overlapping().first(), user=user), code=OVERLAP_CODE)
+                        if e.code == OVERLAP_CODE else e for e in messages]
+    return ValidationError(named)
 
 
 class EnterpriseMembership(models.Model):
@@ -218,9 +240,10 @@ class EnterpriseMembership(models.Model):
     history = audit_history()
 
     objects = RestrictedQuerySet.as_manager()
-    # Park administrators invite and remove the users of their tenants (and enterprises registered with them).
+    # Park administrators invite and remove the users of the enterprises registered with their park (not of tenants
+    # registered elsewhere).
     scope_rule = Rule(
-        park=("enterprise__park", "enterprise__tenancies__park"), enterprise=("enterprise",),
+        park=("enterprise__park",), enterprise=("enterprise",),
         park_admin=frozenset({VIEW, ADD, DELETE}),
     )
 

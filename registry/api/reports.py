@@ -171,4 +171,4 @@ class TierCandidateReportView(ReportView):
         query.is_valid(raise_exception=True)
         year = query.validated_data.get("year") or timezone.localdate().year - 1
         tiers = [self.request.query_params["tier"]] if self.request.query_params.get("tier") in LADDER else LADDER
-        return tier_candidates(year=year, tiers=tiers).restrict(self.request.user, VIEW)
+        return tier_candidates(year=year, tiers=tiers, user=self.request.user)

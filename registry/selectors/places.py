@@ -1,5 +1,6 @@
 """The district overview and the park report: figures per place, each an aggregate over the records the user
-may see (a park administrator's cover their parks), a few queries whatever the number of places."""
+may see (a park administrator's cover their parks), a few queries whatever the number of places. A tenant
+registered elsewhere counts in its park's occupancy and tenants, never with its filings or designations."""
 
 import datetime
 from collections import defaultdict
@@ -105,9 +106,13 @@ def park_report(*, user, on: datetime.date, start: datetime.date, end: datetime.
             "days": days, "label": f"{tenancy.enterprise.name} {tenancy.end.isoformat()}",
         })
     filed_year = on.year - 1
-    filed = AnnualFiling.objects.filter(enterprise=OuterRef("enterprise"), year=filed_year, status__in=FILED_STATUSES)
+    # Whether a tenant filed is its record's, not its tenancy's: only the tenants the user sees whole (registered
+    # with their park), judged on the filings the user may see.
+    filed = AnnualFiling.objects.restrict(user, VIEW).filter(enterprise=OuterRef("enterprise"), year=filed_year,
+                                                             status__in=FILED_STATUSES)
+    seen_whole = tenancies.filter(enterprise__in=Enterprise.objects.restrict(user, VIEW))
     not_filed = defaultdict(list)
-    for park_id, enterprise_id, name in (tenancies.filter(~Exists(filed)).order_by("park", "enterprise__name")
+    for park_id, enterprise_id, name in (seen_whole.filter(~Exists(filed)).order_by("park", "enterprise__name")
                                          .values_list("park", "enterprise", "enterprise__name").distinct()):
         not_filed[park_id].append({"enterprise": enterprise_id, "name": name, "label": name})
     days = (stop - start).days
