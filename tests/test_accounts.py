@@ -13,7 +13,7 @@ from enterprises.models import EnterpriseMembership, Invitation
 from parks.models import ParkMembership
 
 from .conftest import token_client
-from .factories import EnterpriseFactory, ParkFactory, TenancyFactory, UserFactory, bureau_user
+from .factories import EnterpriseFactory, ParkFactory, TenancyFactory, UserFactory, bureau_user, home_tenancy
 from .mail import free_port, link_in
 from .settings_probe import settings_of
 
@@ -52,12 +52,16 @@ def test_bureau_invites_a_park_administrator_on_the_invite_page(client, smtp_ser
 
 
 def test_park_administrator_invites_a_tenants_user_on_the_page_and_not_beyond(client, smtp_server, site):
-    tenancy, stranger = TenancyFactory(), EnterpriseFactory()
+    # The park's own tenant (registered with it) is offered; a tenant registered elsewhere and a stranger are not.
+    tenancy, elsewhere, stranger = home_tenancy(), TenancyFactory(), EnterpriseFactory()
+    elsewhere.unit.park = tenancy.park
+    elsewhere.unit.save()
     admin = UserFactory(is_staff=True)
     ParkMembership.objects.create(user=admin, park=tenancy.park)
     client.force_login(admin)
     page = client.get(reverse("invite")).content.decode()
     assert 'name="park"' not in page and tenancy.enterprise.name in page and stranger.name not in page
+    assert elsewhere.enterprise.name not in page
     refused = client.post(reverse("invite"), {"username": "x.y", "email": "x@example.com", "enterprise": stranger.pk})
     assert refused.status_code == 200 and refused.context["form"].errors.get("enterprise")
     response = client.post(reverse("invite"), {"username": "wang", "email": "wang@tenant.example",

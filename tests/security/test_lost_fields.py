@@ -355,7 +355,9 @@ def test_api_record_put_back_and_patched_unchanged_changes_nothing(world, prefix
         assert response.status_code == 200, (role, response.json())
         assert_unchanged(before)
         serializer = viewset.serializer_class()
-        for name in [name for name, field in serializer.fields.items() if not field.read_only]:
+        # Each field the GET shows and a PATCH may send (a write-only input such as a tenancy's
+        # enterprise_credit_code shows nothing to send back).
+        for name in [name for name, field in serializer.fields.items() if not field.read_only and name in body]:
             response = client.patch(url, {name: body[name]}, format="json")
             assert response.status_code == 200, (role, name, response.json())
         assert_unchanged(before)  # once for all the PATCHes: the difference names the field
