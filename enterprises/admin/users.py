@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from config.forms import RoundTripModelForm
 from config.usernames import username_normalise, username_validate
 from parks.scoping import user_scope
 
@@ -39,8 +40,9 @@ class UserAddForm(UsernameRulesMixin, AdminUserCreationForm):
     """The admin's form for a new account, with the username rules."""
 
 
-class UserEditForm(UsernameRulesMixin, UserChangeForm):
-    """The admin's form of an account, with the username rules."""
+class UserEditForm(UsernameRulesMixin, RoundTripModelForm, UserChangeForm):
+    """The admin's form of an account, with the username rules; saved as shown, it writes nothing new (its sign-in
+    times keep their microseconds)."""
 
 
 admin.site.unregister(User)

@@ -243,10 +243,7 @@ def test_the_full_world_is_full(db):
 # --- admin change forms ----------------------------------------------------------------------------------------
 ADMINS = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
 # Django's own admin pages that lose what they show, and why (strict: the day one holds, it goes from this list).
-KNOWN_LOSSES = {
-    "auth.User": "Django's UserAdmin posts last_login and date_joined back without their microseconds (its form "
-                 "is not a config.forms.RoundTripModelForm)",
-}
+KNOWN_LOSSES: dict[str, str] = {}
 
 
 def may_change(model_admin, user, obj) -> bool:
