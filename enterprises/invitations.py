@@ -3,8 +3,9 @@
 Inviting a NEW username creates the account with no usable password and mails a single-use link to the invited
 address, and to it only; the link's token is stored as a hash, expires after INVITATION_TTL and works once.
 Inviting an EXISTING account (its username in any case or Unicode form) only adds the membership: no credential
-changes, no password link is sent (the account's own address gets a notice). Nothing an inviter receives can set
-a password.
+changes, no password link is sent (the account's own address gets a notice). An existing account still waiting
+for its password (its link expired or lost) gets a fresh link, mailed to the account's OWN address, never to the
+address the inviter typed. Nothing an inviter receives can set a password.
 """
 
 import secrets
@@ -78,7 +79,7 @@ def invitation_create(*, inviter, username: str, email: str, park: Park | None =
         invitation = Invitation(email=email, inviter=inviter, user=user, park=park, enterprise=enterprise,
                                 account_created=created)
         token = None
-        if created:
+        if created or not user.has_usable_password():  # a new account, or one whose earlier link went unused
             token = secrets.token_urlsafe(32)
             invitation.token_hash = token_hash(token)
             invitation.expires = invitation.created + settings.INVITATION_TTL
@@ -102,13 +103,15 @@ def _in_languages(render) -> str:
 
 
 def invitation_mail(*, invitation: Invitation, token: str | None) -> None:
-    """Mail the invitation: its link to the invited address (new account), or a notice to the account's own
-    address (existing account; no link that sets anything). Raises MailNotSent if the server refuses it."""
+    """Mail the invitation: its link to the invited address (new account) or to the account's own address (an
+    account still waiting for its password), or a notice to the account's own address (an account with a password;
+    no link that sets anything). Raises MailNotSent if the server refuses it."""
     user, inviter = invitation.user, invitation.inviter
     inviter_name = (inviter.get_full_name() or inviter.username) if inviter else _("The registry")
     expires = timezone.localtime(invitation.expires).strftime("%Y-%m-%d %H:%M") if invitation.expires else ""
     if token is not None:
-        recipient = invitation.email
+        # A new account's link goes to the invited address; a waiting account's fresh link to its own address.
+        recipient = invitation.email if invitation.account_created else user.email
         link = invitation_link(token=token)
 
         def render():

@@ -148,8 +148,8 @@ class InvitationResultSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     username = serializers.CharField(source="user.username")
     email = serializers.EmailField()
-    expires = serializers.DateTimeField(allow_null=True, help_text=_("When the mailed link stops working; null "
-                                                                     "for an existing account (no link is sent)."))
+    expires = serializers.DateTimeField(allow_null=True, help_text=_(
+        "When the mailed link stops working; null when no link is sent (the account has a password)."))
     membership = serializers.CharField(source="membership_name")
     account_created = serializers.BooleanField(help_text=_("Whether the invitation created the account."))
 

@@ -5,13 +5,15 @@ Before the fix, the inviter got a fresh password-set token for that account in t
 its password; the invitee's own link died. Now inviting an existing account only adds the membership the
 inviter may give: no credential changes, nothing usable comes back, the invitee's own link still works."""
 
+import datetime
 from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import timezone
 
-from enterprises.models import EnterpriseMembership
+from enterprises.models import EnterpriseMembership, Invitation
 from parks.models import ParkMembership
 
 from ..conftest import park_admin_client, token_client
@@ -88,3 +90,27 @@ def test_the_invitees_own_link_still_works_after_another_park_invites_them(clien
     assert response.status_code == 302, response.content.decode()[:2000]
     victim = get_user_model().objects.get(username="b.admin")
     assert victim.check_password("B-own-password-2025")
+
+
+def test_a_waiting_account_invited_again_gets_a_fresh_link_at_its_own_address_only(client, smtp_server, settings):
+    """An invitee whose link expired is invited again: the new link goes to the account's own address (never to
+    the address the inviter typed), and works; the inviter's answer holds nothing that sets a password."""
+    settings.SITE_URL = "http://testserver"
+    park_a, park_b = ParkFactory(), ParkFactory()
+    bureau = token_client(bureau_user())
+    first = bureau.post(reverse("api:invitation"), {"username": "late.admin", "email": "late@park-b.example",
+                                                    "park": park_b.pk}, format="json")
+    smtp_server.wait_for(1)
+    Invitation.objects.filter(pk=first.data["id"]).update(expires=timezone.now() - datetime.timedelta(seconds=1))
+
+    again = park_admin_client(park_a).post(reverse("api:invitation"), {
+        "username": "LATE.admin", "email": "evil@park-a.example", "enterprise": EnterpriseFactory(park=park_a).pk},
+        format="json")
+    assert again.status_code == 201 and again.data["account_created"] is False, again.data
+    assert "token" not in again.data and "/accounts/" not in again.content.decode()
+    fresh = smtp_server.wait_for(2)[1]
+    assert fresh.rcpt_tos == ["late@park-b.example"] and smtp_server.to("evil@park-a.example") == []
+    path = urlsplit(link_in(fresh, "/accounts/invitation/")).path
+    response = client.post(path, {"new_password1": "Late-but-mine-2025", "new_password2": "Late-but-mine-2025"})
+    assert response.status_code == 302
+    assert get_user_model().objects.get(username="late.admin").check_password("Late-but-mine-2025")
