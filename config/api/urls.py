@@ -2,19 +2,27 @@
 
 from django.urls import path
 from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import APIRootView, DefaultRouter
 from rest_framework.throttling import ScopedRateThrottle
 
 from enterprises.api import urls as enterprises_urls
 from parks.api import urls as parks_urls
+from parks.scoping import VIEW
 from registry.api import urls as registry_urls
 
 APPS = (parks_urls, enterprises_urls, registry_urls)
 
+
+class ApiRootView(APIRootView):
+    """The API's index: the address of every resource, for a signed-in user (it reads no record)."""
+
+    scope_action = VIEW
+
+
 router = DefaultRouter()
+router.APIRootView = ApiRootView
 for app in APPS:
     router.registry.extend(app.router.registry)
-
 
 
 class TokenView(ObtainAuthToken):

@@ -1,5 +1,6 @@
 """Settings shared by every environment, read from the environment (django-environ)."""
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -233,6 +234,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# Dates (and their years) a report may be asked for: a query parameter outside them is a 400 naming it.
+REPORT_DATE_MIN = datetime.date(2000, 1, 1)
+REPORT_DATE_MAX = datetime.date(2100, 12, 31)
 
 # Report cells counting fewer enterprises than this hide their money sums from users outside the bureau.
 SMALL_CELL_MIN = env.int("SMALL_CELL_MIN", default=3)
