@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from config import lockout_admin  # noqa: F401 - registers the sign-in lockout's pages
 from config.admin import ScopedAdmin, ScopedPermissionsMixin
 from config.admin_export import ExportActionsMixin
 

@@ -3,8 +3,8 @@
 from django.urls import path
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import APIRootView, DefaultRouter
-from rest_framework.throttling import ScopedRateThrottle
 
+from config.throttling import ScopedThrottle
 from enterprises.api import urls as enterprises_urls
 from parks.api import urls as parks_urls
 from parks.scoping import VIEW
@@ -28,7 +28,7 @@ for app in APPS:
 class TokenView(ObtainAuthToken):
     """Exchange a username and password for the API token (throttled)."""
 
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ScopedThrottle]
     throttle_scope = "auth"
 
 

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
     "parks",
     "enterprises",
     "registry",
@@ -50,6 +51,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "config.history.HistorySourceMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: it turns a locked-out sign-in into the lockout page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -86,6 +88,26 @@ CONN_MAX_AGE = env.int("CONN_MAX_AGE", default=0)
 CONN_HEALTH_CHECKS = env.bool("CONN_HEALTH_CHECKS", default=True)
 reuse_connections(DATABASES, max_age=CONN_MAX_AGE, health_checks=CONN_HEALTH_CHECKS)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# django-axes first, in an entry of its own: it refuses a locked-out sign-in before any backend checks a password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# The client of a request (config.throttling.client_ip) for every throttle and for the sign-in lockout: the socket's
+# address with 0; behind N proxies of our own (each appending to X-Forwarded-For), the N-th address from the right.
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+# Sign-in lockout (django-axes, on the admin's and the site's sign-in pages): a username is locked out from an
+# address after AXES_FAILURE_LIMIT failures in a row, for AXES_COOLOFF_HOURS; the bureau sees (and lifts, by
+# deleting) the attempts in the admin.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(hours=env.float("AXES_COOLOFF_HOURS", default=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "config.throttling.client_ip"
+AXES_LOCKOUT_CALLABLE = "config.throttling.lockout_response"  # the Chinese lockout page, 429
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ADMIN = False  # registered by registry/admin.py, for the bureau
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -181,12 +203,15 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "config.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "config.api.exceptions.exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.ScopedRateThrottle"],
+    # Every throttle keys an anonymous client on config.throttling.client_ip (NUM_PROXIES), a signed-in one on its id.
+    "DEFAULT_THROTTLE_CLASSES": ["config.throttling.ScopedThrottle"],
+    "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_THROTTLE_RATES": {
         "login": env("THROTTLE_LOGIN", default="10/minute"),  # the admin and self-service sign-in form
         "auth": env("THROTTLE_AUTH", default="10/minute"),  # API token and invitation acceptance
         "invitations": env("THROTTLE_INVITATIONS", default="60/hour"),
         "anon": env("THROTTLE_ANON", default="120/minute"),  # the public directory
+        "file_jobs": env("THROTTLE_FILE_JOBS", default="30/hour"),  # imports and export jobs started, per user
     },
     "COERCE_DECIMAL_TO_STRING": True,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
