@@ -59,12 +59,15 @@ class AnonThrottle(ClientIpThrottle, AnonRateThrottle):
 
 
 class FileJobThrottle(ClientIpThrottle):
-    """The `file_jobs` rate per user, counted on the requests that start an import or an export (POST)."""
+    """The `file_jobs` rate per user, counted on the requests that import or export a file: the view's
+    `file_job_methods` (POST by default: starting a job or an import; listing and polling are free)."""
 
     scope = "file_jobs"
 
     def allow_request(self, request, view):
-        return request.method != "POST" or super().allow_request(request, view)
+        if request.method not in getattr(view, "file_job_methods", ("POST",)):
+            return True
+        return super().allow_request(request, view)
 
     def get_cache_key(self, request, view):
         ident = request.user.pk if request.user and request.user.is_authenticated else self.get_ident(request)

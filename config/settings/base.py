@@ -168,6 +168,11 @@ REPORT_RUN_TIME_LIMIT = env.int("REPORT_RUN_TIME_LIMIT", default=10 * 60)
 REPORT_RUN_SWEEP_GRACE = 60
 # File jobs (imports and exports run by Celery): their task's hard time limit (the same sweep fails stuck ones).
 FILE_JOB_TIME_LIMIT = env.int("FILE_JOB_TIME_LIMIT", default=10 * 60)
+# A file job's file (up to IMPORT_MAX_BYTES uploaded, or an export) is deleted this many days after the job ended, by
+# the same sweep (the row stays, marked expired; its download answers 410). A user may have at most
+# FILE_JOB_MAX_ACTIVE jobs pending or running (one more is a 429), and start THROTTLE_FILE_JOBS imports and exports.
+FILE_JOB_RETENTION_DAYS = env.int("FILE_JOB_RETENTION_DAYS", default=7)
+FILE_JOB_MAX_ACTIVE = env.int("FILE_JOB_MAX_ACTIVE", default=3)
 # Imports of up to this many rows are answered in the request; larger files run as a file job.
 IMPORT_SYNC_MAX_ROWS = env.int("IMPORT_SYNC_MAX_ROWS", default=1000)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=100_000)  # a larger file is refused (split it)
@@ -186,6 +191,7 @@ CELERY_BEAT_SCHEDULE = {
     "tier-summaries-nightly": {
         "task": "registry.tier_summaries_nightly", "schedule": crontab(hour=2, minute=30),  # this year and last
     },
+    # Fails stuck report runs and file jobs; deletes the files of file jobs past FILE_JOB_RETENTION_DAYS.
     "sweep-report-runs": {"task": "registry.sweep_report_runs", "schedule": 5 * 60},
 }
 

@@ -1,0 +1,142 @@
+"""Production hygiene: file jobs' files deleted after their retention period and their requests budgeted per user;
+the demo accounts loaded only when asked for; the production settings pass Django's deploy check.
+
+The attacks: a user who starts export after export (each up to 20 MB, kept for ever in the database), or who keeps
+a queue of jobs busy; a production database seeded with the demo accounts and their public passwords."""
+
+import datetime
+import io
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from registry.models import FileJob
+from registry.services import file_job_execute
+from registry.tasks import sweep_report_runs
+
+from ..conftest import token_client
+from ..factories import EnterpriseFactory, UserFactory, bureau_user
+
+EXPORTS = reverse("api:export-list")
+IMPORTS = reverse("api:import-list")
+
+
+def rate(scope: str) -> int:
+    """The number of requests a throttle scope allows per period."""
+    return int(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][scope].split("/")[0])
+
+
+def finished_ago(job: FileJob, days: float) -> None:
+    """Move a job's end into the past (as if it had ended that long ago)."""
+    FileJob.objects.filter(pk=job.pk).update(finished=timezone.now() - datetime.timedelta(days=days))
+
+
+# --- file jobs: retention -------------------------------------------------------------------------------------
+@pytest.mark.django_db
+def test_the_sweep_deletes_files_past_their_retention_and_the_download_answers_410():
+    EnterpriseFactory()
+    client = token_client(bureau_user())
+    started = client.post(EXPORTS, {"subject": "enterprises", "file_format": "csv"}, format="json")
+    assert started.status_code == 202, started.data
+    file_job_execute(job_id=started.data["id"])
+    job = client.get(started.data["url"]).data
+    assert job["status"] == "succeeded" and job["expired"] is None
+    assert client.get(job["file"]).status_code == 200
+
+    days = settings.FILE_JOB_RETENTION_DAYS
+    recent = FileJob.objects.create(kind="import", subject="enterprises", file_format="csv", data=b"x",
+                                    status="succeeded", finished=timezone.now(), started_by=client.user)
+    old_import = FileJob.objects.create(kind="import", subject="enterprises", file_format="csv", data=b"x" * 1000,
+                                        status="failed", error="refused", finished=timezone.now(),
+                                        started_by=client.user)
+    running = FileJob.objects.create(kind="import", subject="enterprises", file_format="csv", data=b"x",
+                                     status="running", started_by=client.user)
+    finished_ago(recent, days - 1)
+    finished_ago(old_import, days + 1)
+    finished_ago(FileJob.objects.get(pk=job["id"]), days + 0.01)
+
+    assert sweep_report_runs() == 2  # the existing periodic sweep
+    assert sweep_report_runs() == 0  # once
+    rows = {j.pk: j for j in FileJob.objects.all()}
+    assert len(rows) == 4  # the rows stay
+    assert rows[job["id"]].data is None and rows[job["id"]].expired is not None
+    assert rows[old_import.pk].data is None and rows[old_import.pk].expired is not None
+    assert bytes(rows[recent.pk].data) == b"x" and rows[recent.pk].expired is None
+    assert bytes(rows[running.pk].data) == b"x" and rows[running.pk].expired is None
+
+    polled = client.get(started.data["url"]).data
+    assert polled["status"] == "succeeded" and polled["expired"] and polled["file"] is None
+    for language, words in (("en", "deleted"), ("zh-hans", "删除")):
+        gone = client.get(reverse("api:export-file", args=[job["id"]]), HTTP_ACCEPT_LANGUAGE=language)
+        assert gone.status_code == 410
+        assert words in gone.json()["detail"] and str(days) in gone.json()["detail"]
+
+
+# --- file jobs: a request budget per user ---------------------------------------------------------------------
+@pytest.mark.django_db
+def test_imports_and_exports_share_a_request_budget_per_user():
+    client, other = token_client(UserFactory()), token_client(UserFactory())
+    budget = rate("file_jobs")
+    # Refused requests count too (the throttle runs first): no job is started here.
+    statuses = [client.post(EXPORTS if n % 3 else IMPORTS, {}, format="multipart" if n % 3 == 0 else "json").status_code
+                for n in range(budget)]
+    assert set(statuses) == {400}
+    refused = client.post(EXPORTS, {"subject": "enterprises"}, format="json")
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert client.get(reverse("api:export-csv", args=["enterprises"])).status_code == 429  # a streamed export too
+    assert client.get(EXPORTS).status_code == 200 and client.get(IMPORTS).status_code == 200  # polling is free
+    assert other.post(EXPORTS, {"subject": "enterprises"}, format="json").status_code == 202  # per user
+    assert FileJob.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_at_most_max_active_jobs_per_user(settings):
+    client, other = token_client(UserFactory()), token_client(UserFactory())
+    limit = settings.FILE_JOB_MAX_ACTIVE
+    started = [client.post(EXPORTS, {"subject": "enterprises"}, format="json") for _ in range(limit)]
+    assert [r.status_code for r in started] == [202] * limit
+    refused = client.post(EXPORTS, {"subject": "tenancies"}, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert refused.status_code == 429
+    assert f"{limit} import or export jobs pending or running" in refused.json()["detail"]
+    chinese = client.post(EXPORTS, {"subject": "tenancies"}, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert chinese.status_code == 429 and "进行中" in chinese.json()["detail"]
+    assert FileJob.objects.filter(started_by=client.user).count() == limit
+    assert other.post(EXPORTS, {"subject": "enterprises"}, format="json").status_code == 202  # per user
+
+    file_job_execute(job_id=started[0].data["id"])  # one ends
+    assert client.post(EXPORTS, {"subject": "tenancies"}, format="json").status_code == 202
+
+
+def import_file(rows: int) -> bytes:
+    """A CSV of enterprises with this many rows (valid enough to be read; the job is what counts here)."""
+    out = io.StringIO()
+    out.write("统一社会信用代码,企业名称,简称,注册所在区\n")
+    for n in range(rows):
+        out.write(f"x{n},企业{n},简{n},朝阳区\n")
+    return out.getvalue().encode()
+
+
+@pytest.mark.django_db
+def test_a_large_import_is_refused_when_the_user_has_max_active_jobs(settings):
+    settings.IMPORT_SYNC_MAX_ROWS = 1
+    client = token_client(UserFactory())
+    for _ in range(settings.FILE_JOB_MAX_ACTIVE):
+        assert client.post(EXPORTS, {"subject": "enterprises"}, format="json").status_code == 202
+    upload = SimpleUploadedFile("big.csv", import_file(5), content_type="text/csv")
+    response = client.post(IMPORTS, {"kind": "enterprises", "file": upload}, format="multipart")
+    assert response.status_code == 429, response.content[:300]
+    assert not FileJob.objects.filter(kind="import").exists()
+
+
+# --- check --deploy --------------------------------------------------------------------------------------------
+def manage(*args, **env):
+    """Run manage.py in a child process with extra environment; return (exit code, output)."""
+    done = subprocess.run([sys.executable, "manage.py", *args], cwd=settings.BASE_DIR, capture_output=True,
+                          text=True, env={**os.environ, **env}, timeout=120)
+    return done.returncode, done.stdout + done.stderr
