@@ -270,5 +270,9 @@ LOGGING = {
 REPORT_DATE_MIN = datetime.date(2000, 1, 1)
 REPORT_DATE_MAX = datetime.date(2100, 12, 31)
 
+# `manage.py seed` creates the demo accounts (their passwords are public) only when this is on or it is given
+# --demo-accounts: on in the local settings only.
+DEMO_ACCOUNTS = env.bool("DEMO_ACCOUNTS", default=False)
+
 # Report cells counting fewer enterprises than this hide their money sums from users outside the bureau.
 SMALL_CELL_MIN = env.int("SMALL_CELL_MIN", default=3)

@@ -4,6 +4,7 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "local-development-only-not-a-secret")
 os.environ.setdefault("DEBUG", "true")
+os.environ.setdefault("DEMO_ACCOUNTS", "true")  # `make run` seeds and prints the demo accounts
 
 from .base import *  # noqa: E402,F403
 

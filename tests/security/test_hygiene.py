@@ -7,21 +7,28 @@ a queue of jobs busy; a production database seeded with the demo accounts and th
 import datetime
 import io
 import os
+import secrets
 import subprocess
 import sys
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from enterprises.models import Enterprise
 from registry.models import FileJob
+from registry.seeding import DEMO_ACCOUNTS
 from registry.services import file_job_execute
 from registry.tasks import sweep_report_runs
 
 from ..conftest import token_client
 from ..factories import EnterpriseFactory, UserFactory, bureau_user
+from ..settings_probe import settings_of
 
 EXPORTS = reverse("api:export-list")
 IMPORTS = reverse("api:import-list")
@@ -140,3 +147,61 @@ def manage(*args, **env):
     done = subprocess.run([sys.executable, "manage.py", *args], cwd=settings.BASE_DIR, capture_output=True,
                           text=True, env={**os.environ, **env}, timeout=120)
     return done.returncode, done.stdout + done.stderr
+
+
+def test_the_production_settings_pass_the_deploy_check():
+    code, out = manage("check", "--deploy", "--fail-level", "WARNING", SECRET_KEY=secrets.token_urlsafe(60),
+                       DJANGO_SETTINGS_MODULE="config.settings.production", ALLOWED_HOSTS="registry.example.cn")
+    assert code == 0, out
+    assert "System check identified no issues (0 silenced)." in out
+
+
+# --- demo accounts --------------------------------------------------------------------------------------------
+DEMO_PASSWORDS = [password for _username, password, *_rest in DEMO_ACCOUNTS]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_seed_creates_no_demo_account_unless_asked(capsys):
+    assert settings.DEMO_ACCOUNTS is False  # the test settings are the base's
+    call_command("seed")
+    out = capsys.readouterr().out
+    assert not get_user_model().objects.exists() and not any(p in out for p in DEMO_PASSWORDS)
+    assert "--demo-accounts" in out and Enterprise.objects.exists()  # the demo data, and how to get the accounts
+
+    call_command("seed", "--demo-accounts")
+    out = capsys.readouterr().out
+    assert set(get_user_model().objects.values_list("username", flat=True)) == {a[0] for a in DEMO_ACCOUNTS}
+    assert all(p in out for p in DEMO_PASSWORDS)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_setting_creates_the_demo_accounts(settings, capsys):
+    settings.DEMO_ACCOUNTS = True
+    call_command("seed")
+    assert get_user_model().objects.filter(username="bureau").exists()
+    out = capsys.readouterr().out
+    assert all(p in out for p in DEMO_PASSWORDS), out
+    get_user_model().objects.all().delete()
+    call_command("seed", "--no-demo")  # no demo data: no demo accounts either
+    assert not get_user_model().objects.exists()
+
+
+def test_demo_accounts_are_on_in_the_local_settings_only():
+    assert settings_of("local", "DEMO_ACCOUNTS") == {"DEMO_ACCOUNTS": True}
+    assert settings_of("test", "DEMO_ACCOUNTS") == {"DEMO_ACCOUNTS": False}
+    assert settings_of("production", "DEMO_ACCOUNTS", DEMO_ACCOUNTS="true") == {"DEMO_ACCOUNTS": False}
+    assert settings_of("production", "DEMO_ACCOUNTS") == {"DEMO_ACCOUNTS": False}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_make_run_seeds_and_prints_the_demo_accounts():
+    script = (settings.BASE_DIR / "scripts" / "run.sh").read_text()
+    assert "DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-config.settings.local}" in script
+    assert "manage.py seed\n" in script
+    # The seed as `make run` runs it (the local settings), against the test database.
+    name = connection.settings_dict["NAME"]
+    code, out = manage("seed", DJANGO_SETTINGS_MODULE="config.settings.local", CACHE_URL=os.environ["REDIS_URL"],
+                       DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{name}")
+    assert code == 0, out
+    assert all(p in out for p in DEMO_PASSWORDS) and "Demo accounts" in out
+    assert get_user_model().objects.filter(username="park_admin").exists()
