@@ -5,6 +5,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from config.db import database, replica, reuse_connections
@@ -34,6 +35,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "axes",
+    "csp",
     "parks",
     "enterprises",
     "registry",
@@ -51,6 +53,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "config.history.HistorySourceMiddleware",
+    "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",  # last: it turns a locked-out sign-in into the lockout page
 ]
 
@@ -88,6 +91,24 @@ CONN_MAX_AGE = env.int("CONN_MAX_AGE", default=0)
 CONN_HEALTH_CHECKS = env.bool("CONN_HEALTH_CHECKS", default=True)
 reuse_connections(DATABASES, max_age=CONN_MAX_AGE, health_checks=CONN_HEALTH_CHECKS)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Content Security Policy (django-csp) on every answer: scripts, styles, images, fonts and requests from this site
+# only, no inline script or style (the templates link static files; ECharts draws on canvas), no plugin, no frame.
+# Redoc's page alone widens it (config/urls.py: it injects its styles and starts a worker from a blob).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # django-axes first, in an entry of its own: it refuses a locked-out sign-in before any backend checks a password.
 AUTHENTICATION_BACKENDS = [
@@ -201,6 +222,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["config.api.permissions.ScopedPermission"],
+    # The browsable API's pages allow inline styles (its templates carry some): config.api.renderers.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "config.api.renderers.BrowsableAPIRenderer"],
     "DEFAULT_FILTER_BACKENDS": [
         "config.api.filters.StrictFilterBackend",
         "config.api.filters.StableOrderingFilter",

@@ -7,6 +7,7 @@ a queue of jobs busy; a production database seeded with the demo accounts and th
 import datetime
 import io
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -205,3 +206,30 @@ def test_make_run_seeds_and_prints_the_demo_accounts():
     assert code == 0, out
     assert all(p in out for p in DEMO_PASSWORDS) and "Demo accounts" in out
     assert get_user_model().objects.filter(username="park_admin").exists()
+
+
+# --- Content Security Policy ------------------------------------------------------------------------------------
+INLINE = re.compile(r"<style|\sstyle\s*=|<script(?![^>]*\bsrc=)(?![^>]*application/json)|\son[a-z]+\s*=", re.I)
+
+
+def test_no_template_holds_an_inline_script_or_style():
+    templates = [path for app in ("config", "enterprises", "parks", "registry")
+                 for path in (settings.BASE_DIR / app).rglob("templates/**/*.html")]
+    assert len(templates) > 5
+    found = {str(path.relative_to(settings.BASE_DIR)): INLINE.findall(path.read_text()) for path in templates}
+    assert {path: hits for path, hits in found.items() if hits} == {}
+
+
+@pytest.mark.django_db
+def test_every_answer_carries_the_policy(client):
+    client.force_login(bureau_user(is_staff=True))
+    for path in ("/accounts/login/", "/dashboard/", "/admin/", "/api/v1/", "/api/docs/", "/me/"):
+        policy = client.get(path)["Content-Security-Policy"]
+        assert "default-src 'self'" in policy and "script-src 'self'" in policy and "'unsafe-inline'" not in policy
+        assert "object-src 'none'" in policy and "frame-ancestors 'none'" in policy
+    # The pages whose third-party code needs it, alone, allow inline styles (never an inline script).
+    redoc = client.get("/api/redoc/")["Content-Security-Policy"]
+    browsable = client.get("/api/v1/parks/", HTTP_ACCEPT="text/html")["Content-Security-Policy"]
+    for policy in (redoc, browsable):
+        assert "style-src 'self' 'unsafe-inline'" in policy and "script-src 'self';" in policy
+    assert "'unsafe-inline'" not in client.get("/api/v1/parks/")["Content-Security-Policy"]  # JSON

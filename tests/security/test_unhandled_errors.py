@@ -10,6 +10,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from ..conftest import park_admin_client, token_client
+from ..endpoints import api_endpoints
 from ..factories import (
     LabFactory,
     TenancyFactory,
@@ -66,6 +67,17 @@ def test_the_api_root_answers(world):
         response = client.get("/api/v1/")
         assert response.status_code == 200, response.content[:200]
         assert "parks" in response.json()
+
+
+def test_the_browsable_api_answers_every_list(world):
+    client = world["bureau"]
+    client.raise_request_exception = False
+    lists = [name for name, methods in api_endpoints().items() if name.endswith("-list") and "get" in methods]
+    assert len(lists) > 15
+    for name in lists:
+        response = client.get(reverse(f"api:{name}"), HTTP_ACCEPT="text/html")
+        assert response.status_code == 200, (name, response.status_code)
+        assert response["Content-Type"].startswith("text/html")
 
 
 def test_the_api_root_asks_anonymous_callers_to_sign_in(anon_client):
