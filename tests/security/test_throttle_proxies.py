@@ -10,7 +10,7 @@ failures (a Chinese page; the attempts listed to the bureau in the admin)."""
 import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.test import RequestFactory, override_settings
+from django.test import Client, RequestFactory, override_settings
 from django.urls import URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 
@@ -30,9 +30,8 @@ def forwarded(n: int) -> dict:
 
 
 def test_rotating_the_header_does_not_reset_the_token_throttle():
-    UserFactory(username="somebody")
-    client = APIClient()
-    statuses = [client.post(reverse("api:token"), {"username": "somebody", "password": "wrong"},
+    client = APIClient()  # a username each time (the same one is locked out sooner: below)
+    statuses = [client.post(reverse("api:token"), {"username": f"somebody{n}", "password": "wrong"},
                             **forwarded(n)).status_code for n in range(11)]
     assert statuses[:10] == [400] * 10 and statuses[10] == 429
 
@@ -71,15 +70,18 @@ def test_client_ip(proxies, header, expected):
 
 @override_settings(NUM_PROXIES=1)
 def test_behind_one_proxy_the_client_is_the_right_most_address():
-    UserFactory(username="somebody")
-    client = APIClient()
-    url, body = reverse("api:token"), {"username": "somebody", "password": "wrong"}
+    client, url = APIClient(), reverse("api:token")
+
+    def body(n):
+        return {"username": f"somebody{n}", "password": "wrong"}
+
     # One client behind the proxy, lying on the left of the header: still one client.
-    lies = [client.post(url, body, HTTP_X_FORWARDED_FOR=f"198.51.100.{n}, 203.0.113.7").status_code
+    lies = [client.post(url, body(n), HTTP_X_FORWARDED_FOR=f"198.51.100.{n}, 203.0.113.7").status_code
             for n in range(11)]
     assert lies[10] == 429
     # Eleven clients behind the proxy: each its own count.
-    clients = [client.post(url, body, HTTP_X_FORWARDED_FOR=f"203.0.113.{100 + n}").status_code for n in range(11)]
+    clients = [client.post(url, body(n), HTTP_X_FORWARDED_FOR=f"203.0.113.{100 + n}").status_code
+               for n in range(11)]
     assert 429 not in clients
 
 
@@ -123,6 +125,19 @@ def test_failures_lock_the_username_out_from_that_address(client, url_name):
     # Another username from the same address still signs in.
     UserFactory(username="colleague", is_staff=True)
     assert sign_in(client, url_name, "colleague", "pw").status_code == 302
+
+
+def test_the_token_endpoint_shares_the_lockout():
+    UserFactory(username="target")
+    client, url = APIClient(), reverse("api:token")
+    statuses = [client.post(url, {"username": "target", "password": "wrong"}, **forwarded(n)).status_code
+                for n in range(settings.AXES_FAILURE_LIMIT)]
+    assert statuses == [400] * (settings.AXES_FAILURE_LIMIT - 1) + [429]
+    locked = client.post(url, {"username": "target", "password": "pw"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert locked.status_code == 429 and "token" not in locked.data and "failed sign-ins" in locked.data["detail"]
+    # The sign-in pages too: one lockout per username and address.
+    page = Client().post(reverse("login"), {"username": "target", "password": "pw"})
+    assert page.status_code == 429 and "登录失败次数过多" in page.content.decode()
 
 
 @override_settings(NUM_PROXIES=1)
