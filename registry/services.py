@@ -224,7 +224,7 @@ def file_job_start(*, kind: str, subject: str, file_format: str, user, data: byt
     FILE_JOB_MAX_ACTIVE jobs pending or running is refused (TooManyActiveJobs), counted under a lock of theirs so
     that concurrent requests cannot both pass.
     """
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # a request's transaction, else one of its own
         if user is not None:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [FILE_JOB_LOCK_CLASS, user.pk])
