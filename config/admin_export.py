@@ -14,15 +14,12 @@ from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.utils import label_for_field, lookup_field
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join, strip_tags
+from django.utils.html import format_html_join, strip_tags
 from django.utils.safestring import SafeData, SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .tables import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, write_csv, write_xlsx
-
-BADGE_STYLE = ("display:inline-block;margin:0 2px 2px 0;padding:1px 6px;border-radius:8px;font-size:11px;"
-               "line-height:16px;white-space:nowrap;color:#fff;background:{}")
 
 
 class Badges(SafeString):
@@ -32,17 +29,18 @@ class Badges(SafeString):
 
 
 def badges(items) -> Badges:
-    """Small coloured badges from (text, colour) pairs; empty for none."""
-    items = [(str(text), colour) for text, colour in items]
-    html = Badges(format_html_join("", '<span style="{}">{}</span>',
-                                   ((format_html(BADGE_STYLE, colour), text) for text, colour in items)))
-    html.text = "、".join(text for text, _colour in items)
+    """Small coloured badges from (text, kind) pairs, each a span of the classes `badge badge-<kind>`, whose colours
+    are in config/static/admin-registry.css (no style attribute: the CSP allows none); empty for none."""
+    items = [(str(text), kind) for text, kind in items]
+    html = Badges(format_html_join("", '<span class="badge badge-{}">{}</span>',
+                                   ((kind, text) for text, kind in items)))
+    html.text = "、".join(text for text, _kind in items)
     return html
 
 
-def badge(text, colour: str) -> Badges:
+def badge(text, kind: str) -> Badges:
     """One small coloured badge."""
-    return badges([(text, colour)])
+    return badges([(text, kind)])
 
 
 def export_cell(field, value):

@@ -1,6 +1,7 @@
 """URL map: the admin, the REST API under /api/v1/, the OpenAPI schema and its interactive docs, the dashboard,
 the self-service pages and the account pages (sign-in, invitations, password reset and change)."""
 
+from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -12,7 +13,7 @@ from django.urls import include, path
 from django.utils.translation import gettext
 from django.views.defaults import page_not_found
 from django.views.generic import RedirectView
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from config.throttling import throttled_login
 from enterprises.account_views import invitation_accept_page, invite
@@ -37,8 +38,13 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    # Swagger UI's start script is served by its own view (?script), so that its page needs no inline script.
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="docs"),
+    # Redoc injects its styles at run time, starts its search worker from a blob and shows its maker's logo from
+    # their site: its page alone allows them.
+    path("api/redoc/", csp_update({"style-src": ["'unsafe-inline'"], "worker-src": ["blob:"],
+                                   "img-src": ["https://cdn.redoc.ly"]})(
+        SpectacularRedocView.as_view(url_name="schema")), name="redoc"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", throttled_login(LoginView.as_view()), name="login"),
     path("accounts/logout/", LogoutView.as_view(), name="logout"),

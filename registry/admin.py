@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from config import lockout_admin  # noqa: F401 - registers the sign-in lockout's pages
 from config.admin import ScopedAdmin, ScopedPermissionsMixin
 from config.admin_export import ExportActionsMixin
 
@@ -74,7 +75,7 @@ class FileJobAdmin(ExportActionsMixin, ScopedPermissionsMixin, admin.ModelAdmin)
     (exported like every list)."""
 
     list_display = ["id", "kind", "subject", "file_format", "dry_run", "status", "processed", "total", "created",
-                    "finished", "started_by"]
+                    "finished", "expired", "started_by"]
     list_filter = ["kind", "subject", "status"]
     list_select_related = ["started_by"]
     exclude = ["data"]

@@ -310,7 +310,8 @@ class FileJob(models.Model):
 
     The file (uploaded, or produced) is kept in the row itself: a worker on another machine reads and writes it
     through the database, which every process shares. Imports of small files are answered in their request and
-    leave no job.
+    leave no job. FILE_JOB_RETENTION_DAYS after a job ended, the sweep deletes its file and marks it expired; the
+    row stays.
     """
 
     kind = models.CharField(_("kind"), max_length=8, choices=FileJobKind.choices)
@@ -332,6 +333,8 @@ class FileJob(models.Model):
     started = models.DateTimeField(_("started"), null=True, blank=True)
     finished = models.DateTimeField(_("finished"), null=True, blank=True)
     task_id = models.CharField(_("task id"), max_length=64, blank=True)
+    expired = models.DateTimeField(_("file deleted"), null=True, blank=True,
+                                   help_text=_("When the retention period's sweep deleted the file."))
 
     objects = RestrictedQuerySet.as_manager()
     # Every signed-in user may start jobs and sees their own; the bureau sees every job.
@@ -351,8 +354,11 @@ class FileJob(models.Model):
                 condition=~Q(status=RunStatus.FAILED) | ~Q(error=""), name="file_job_failed_with_error",
             ),
             models.CheckConstraint(
-                condition=Q(kind=FileJobKind.EXPORT) | Q(data__isnull=False), name="file_job_import_has_file",
+                condition=Q(kind=FileJobKind.EXPORT) | Q(data__isnull=False) | Q(expired__isnull=False),
+                name="file_job_import_has_file",
             ),
+            models.CheckConstraint(condition=Q(expired__isnull=True) | Q(data__isnull=True),
+                                   name="file_job_expired_without_file"),
         ]
 
     def __str__(self) -> str:

@@ -28,6 +28,7 @@ RUN_TASK = "registry.run_report"
 # Sending a run's task: one quick retry, so a broker that is down answers in well under a second.
 SEND_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 ADVISORY_LOCK_CLASS = 4242  # pg_advisory_xact_lock(class, year): one tier-summary computation per year at a time
+FILE_JOB_LOCK_CLASS = 4243  # pg_advisory_xact_lock(class, user id): one file job started per user at a time
 
 
 class RunConflict(Exception):
@@ -36,6 +37,14 @@ class RunConflict(Exception):
     def __init__(self, run: ReportRun):
         super().__init__(str(run))
         self.run = run
+
+
+class TooManyActiveJobs(Exception):
+    """The user already has FILE_JOB_MAX_ACTIVE file jobs pending or running."""
+
+    def __init__(self, active: int):
+        super().__init__(str(active))
+        self.active = active
 
 
 class BrokerUnavailable(Exception):
@@ -211,10 +220,19 @@ def file_job_start(*, kind: str, subject: str, file_format: str, user, data: byt
     """Write a pending file job (with the uploaded file, for an import) and send its task once it is committed.
 
     As for report runs, the broker is reached first: if it is down, the job is marked failed and
-    BrokerUnavailable raised (inside a request, the 503 rolls the job back with the rest).
+    BrokerUnavailable raised (inside a request, the 503 rolls the job back with the rest). A user with
+    FILE_JOB_MAX_ACTIVE jobs pending or running is refused (TooManyActiveJobs), counted under a lock of theirs so
+    that concurrent requests cannot both pass.
     """
-    job = FileJob.objects.create(kind=kind, subject=subject, file_format=file_format, started_by=user, data=data,
-                                 file_name=file_name[:200], dry_run=dry_run, total=total)
+    with transaction.atomic(savepoint=False):  # a request's transaction, else one of its own
+        if user is not None:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [FILE_JOB_LOCK_CLASS, user.pk])
+            active = FileJob.objects.filter(started_by=user, status__in=ACTIVE_RUN_STATUSES).count()
+            if active >= settings.FILE_JOB_MAX_ACTIVE:
+                raise TooManyActiveJobs(active)
+        job = FileJob.objects.create(kind=kind, subject=subject, file_format=file_format, started_by=user,
+                                     data=data, file_name=file_name[:200], dry_run=dry_run, total=total)
     _send_when_committed(job, FILE_JOB_TASK)
     return job
 
@@ -297,3 +315,11 @@ def _file_job_export(job: FileJob, progress: Progress) -> None:
 def file_job_sweep(*, now: datetime.datetime | None = None) -> int:
     """Fail the file jobs stuck past the time limit (running since, or pending since created); how many."""
     return _sweep(FileJob.objects.defer("data"), time_limit=settings.FILE_JOB_TIME_LIMIT, now=now)
+
+
+def file_job_expire(*, now: datetime.datetime | None = None) -> int:
+    """Delete the files of the jobs that ended FILE_JOB_RETENTION_DAYS ago or more, marking them expired (the
+    rows stay); how many."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.FILE_JOB_RETENTION_DAYS)
+    return FileJob.objects.filter(finished__lte=cutoff, expired__isnull=True).update(data=None, expired=now)

@@ -7,6 +7,7 @@ from .services import (
     FILE_JOB_TASK,
     RUN_TASK,
     file_job_execute,
+    file_job_expire,
     file_job_sweep,
     report_run_execute,
     report_run_sweep,
@@ -25,8 +26,9 @@ def run_report(run_id: int) -> int | None:
 
 @shared_task(name="registry.sweep_report_runs")
 def sweep_report_runs() -> int:
-    """Fail the report runs and file jobs stuck past their time limit."""
-    return report_run_sweep() + file_job_sweep()
+    """Fail the report runs and file jobs stuck past their time limit; delete the files of the file jobs past their
+    retention period (FILE_JOB_RETENTION_DAYS). How many jobs it changed."""
+    return report_run_sweep() + file_job_sweep() + file_job_expire()
 
 
 @shared_task(

@@ -34,7 +34,7 @@ BUDGETS: dict[str, dict[str, int]] = {
     "export-csv": {"get": 5},
     "export-detail": {"get": 5},
     "export-file": {"get": 6},
-    "export-list": {"get": 6, "post": 5},
+    "export-list": {"get": 6, "post": 7},  # +2: the user's lock and count of active jobs (FILE_JOB_MAX_ACTIVE)
     "import-detail": {"get": 5},
     "import-list": {"get": 6, "post": 14},
     "import-template": {"get": 3},
@@ -79,7 +79,8 @@ BUDGETS: dict[str, dict[str, int]] = {
     "tierdesignation-detail": {"get": 5, "put": 22, "patch": 21, "delete": 8},
     "tierdesignation-history": {"get": 6},
     "tierdesignation-list": {"get": 7, "post": 21},
-    "token": {"post": 6},  # the user's expired token deleted first (config.auth.token_issue)
+    "token": {"post": 7},  # the user's expired token deleted first (config.auth.token_issue); django-axes' count of
+    # the username's failures from the address (the lockout)
     "unit-detail": {"get": 5, "put": 18, "patch": 17, "delete": 9},
     "unit-history": {"get": 6},
     "unit-list": {"get": 7, "post": 15},
@@ -127,4 +128,4 @@ PAGE_BUDGETS: dict[str, dict[str, int]] = {
 }
 
 # POST import-list of a file over IMPORT_SYNC_MAX_ROWS rows: started as a file job (202) instead of imported.
-IMPORT_JOB_QUERIES = 5
+IMPORT_JOB_QUERIES = 7  # +2: the user's lock and count of active jobs (FILE_JOB_MAX_ACTIVE)

@@ -164,7 +164,7 @@ def test_enterprise_list_shows_tiers_latest_filing_and_next_tenancy_end(as_park_
     assert cell(response, "普通数字人", "next_tenancy_end") == "-"
     assert "别家数字人" not in response.content.decode()  # another park's enterprise
     star_row = next(row for row in response.content.decode().split("</tr>") if "星辰数字人" in row)
-    assert 'style="display:inline-block' in star_row and star_row.count("<span") == 3  # 2 tiers + 1 filing
+    assert 'class="badge badge-' in star_row and star_row.count("<span") == 3  # 2 tiers + 1 filing
 
 
 def test_enterprise_filters(as_park_admin, world):

@@ -23,12 +23,12 @@ def snapshot():
 
 
 def test_seed_loads_valid_data_and_is_idempotent(capsys):
-    call_command("seed")
+    call_command("seed", "--demo-accounts")
     first = snapshot()
     out = capsys.readouterr().out
     for username in ("bureau", "park_admin", "enterprise_user"):
         assert username in out
-    call_command("seed")
+    call_command("seed", "--demo-accounts")
     assert snapshot() == first
     assert "0 created, 0 updated" in capsys.readouterr().out
 
@@ -60,11 +60,11 @@ def test_seed_without_demo_loads_reference_data_only():
 
 
 def test_demo_accounts_keep_a_changed_password():
-    call_command("seed")
+    call_command("seed", "--demo-accounts")
     user = get_user_model().objects.get(username="bureau")
     user.set_password("changed-by-the-user")
     user.save()
-    call_command("seed")
+    call_command("seed", "--demo-accounts")
     user.refresh_from_db()
     assert user.check_password("changed-by-the-user")
     assert user.groups.get().name == "bureau"

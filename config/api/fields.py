@@ -1,11 +1,13 @@
 """Fields every API serializer shares: a related field written as a primary key and read as a brief nested record
-(with its OpenAPI mapping), a record's address, and its display name.
+(with its OpenAPI mapping), a record's address, and its display name; the bounded date and year of reports.
 
 Every related input accepts only the records the requesting user may name (`parks.scoping.input_choices`): a
 record outside their scope answers as one that does not exist. Without a request, nothing is accepted."""
 
 from urllib.parse import quote
 
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import build_basic_type
 from drf_spectacular.types import OpenApiTypes
@@ -95,3 +97,25 @@ class DisplayField(serializers.CharField):
 
     def get_attribute(self, instance):
         return str(instance)
+
+
+class ReportDateField(serializers.DateField):
+    """A date query parameter of a report: a date within REPORT_DATE_MIN..REPORT_DATE_MAX (a date near the ends of
+    Python's calendar overflows when a report counts days from it), else a 400 on the parameter."""
+
+    def to_internal_value(self, value):
+        date = super().to_internal_value(value)
+        low, high = settings.REPORT_DATE_MIN, settings.REPORT_DATE_MAX
+        if not low <= date <= high:
+            raise serializers.ValidationError(_("Enter a date between %(min)s and %(max)s.") % {
+                "min": low.isoformat(), "max": high.isoformat()})
+        return date
+
+
+class ReportYearField(serializers.IntegerField):
+    """A year query parameter of a report or an assessment: within the years of REPORT_DATE_MIN..REPORT_DATE_MAX."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", settings.REPORT_DATE_MIN.year)
+        kwargs.setdefault("max_value", settings.REPORT_DATE_MAX.year)
+        super().__init__(**kwargs)

@@ -7,6 +7,7 @@ answered as JSON whatever format was asked for.
 
 from decimal import Decimal
 
+from rest_framework import renderers
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
 from config.tables import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, write_csv, write_xlsx
@@ -103,3 +104,21 @@ class CSVFileRenderer(FileRenderer):
 
 
 FILE_RENDERERS = [XLSXFileRenderer, CSVFileRenderer]
+
+
+class BrowsableAPIRenderer(renderers.BrowsableAPIRenderer):
+    """DRF's browsable API (HTML pages of the API for a browser), whose templates carry inline styles (the code
+    highlighting's, and a few style attributes): its pages alone allow inline styles; never an inline script.
+
+    Its forms are the raw JSON ones only: DRF's HTML forms list every choice of every related field (up to a
+    thousand records per field on each page, whatever the user may see) and failed on the brief related fields."""
+
+    def get_rendered_html_form(self, data, view, method, request):
+        """No HTML form (the raw data form stays)."""
+        return None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        response = (renderer_context or {}).get("response")
+        if response is not None:
+            response._csp_update = {"style-src": ["'unsafe-inline'"]}
+        return super().render(data, accepted_media_type, renderer_context)

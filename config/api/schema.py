@@ -131,6 +131,8 @@ class AutoSchema(SpectacularAutoSchema):
                     add("429", f"Too many requests (the `{scope}` rate); Retry-After gives the seconds to wait.")
             elif isinstance(throttle, AnonRateThrottle):
                 add("429", "Too many requests from anonymous clients; Retry-After gives the seconds to wait.")
+            elif getattr(throttle, "scope", None):
+                add("429", f"Too many requests (the `{throttle.scope}` rate); Retry-After gives the seconds to wait.")
             else:
                 add("429", "Too many requests; Retry-After gives the seconds to wait.")
         return reasons

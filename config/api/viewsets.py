@@ -7,8 +7,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 
+from config.throttling import AnonThrottle
 from parks.scoping import ADD, CHANGE, DELETE, VIEW
 
 from .history import HistoryRecordSerializer, history_of
@@ -64,4 +64,4 @@ class DirectoryViewSet(viewsets.ReadOnlyModelViewSet):
     """The public directory: read-only public fields of every record, open to anyone (throttled)."""
 
     permission_classes = [AllowAny]
-    throttle_classes = [AnonRateThrottle]
+    throttle_classes = [AnonThrottle]

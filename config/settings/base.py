@@ -5,6 +5,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from config.db import database, replica, reuse_connections
@@ -33,6 +34,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
+    "csp",
     "parks",
     "enterprises",
     "registry",
@@ -50,6 +53,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "config.history.HistorySourceMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: it turns a locked-out sign-in into the lockout page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -87,10 +92,44 @@ CONN_HEALTH_CHECKS = env.bool("CONN_HEALTH_CHECKS", default=True)
 reuse_connections(DATABASES, max_age=CONN_MAX_AGE, health_checks=CONN_HEALTH_CHECKS)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Sign-in: usernames matched in any case and Unicode form (config/auth.py).
+# Content Security Policy (django-csp) on every answer: scripts, styles, images, fonts and requests from this site
+# only, no inline script or style (the templates link static files; ECharts draws on canvas), no plugin, no frame.
+# Redoc's page alone widens it (config/urls.py: it injects its styles and starts a worker from a blob).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# django-axes first, in an entry of its own: it refuses a locked-out sign-in before any backend checks a password;
+# then usernames matched in any case and Unicode form (config/auth.py).
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
     "config.auth.UsernameBackend",
 ]
+
+# The client of a request (config.throttling.client_ip) for every throttle and for the sign-in lockout: the socket's
+# address with 0; behind N proxies of our own (each appending to X-Forwarded-For), the N-th address from the right.
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+# Sign-in lockout (django-axes, on the admin's and the site's sign-in pages): a username is locked out from an
+# address after AXES_FAILURE_LIMIT failures in a row, for AXES_COOLOFF_HOURS; the bureau sees (and lifts, by
+# deleting) the attempts in the admin.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(hours=env.float("AXES_COOLOFF_HOURS", default=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "config.throttling.client_ip"
+AXES_LOCKOUT_CALLABLE = "config.throttling.lockout_response"  # the Chinese lockout page, 429
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ADMIN = False  # registered by registry/admin.py, for the bureau
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -178,6 +217,11 @@ REPORT_RUN_TIME_LIMIT = env.int("REPORT_RUN_TIME_LIMIT", default=10 * 60)
 REPORT_RUN_SWEEP_GRACE = 60
 # File jobs (imports and exports run by Celery): their task's hard time limit (the same sweep fails stuck ones).
 FILE_JOB_TIME_LIMIT = env.int("FILE_JOB_TIME_LIMIT", default=10 * 60)
+# A file job's file (up to IMPORT_MAX_BYTES uploaded, or an export) is deleted this many days after the job ended, by
+# the same sweep (the row stays, marked expired; its download answers 410). A user may have at most
+# FILE_JOB_MAX_ACTIVE jobs pending or running (one more is a 429), and start THROTTLE_FILE_JOBS imports and exports.
+FILE_JOB_RETENTION_DAYS = env.int("FILE_JOB_RETENTION_DAYS", default=7)
+FILE_JOB_MAX_ACTIVE = env.int("FILE_JOB_MAX_ACTIVE", default=3)
 # Imports of up to this many rows are answered in the request; larger files run as a file job.
 IMPORT_SYNC_MAX_ROWS = env.int("IMPORT_SYNC_MAX_ROWS", default=1000)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=100_000)  # a larger file is refused (split it)
@@ -196,6 +240,7 @@ CELERY_BEAT_SCHEDULE = {
     "tier-summaries-nightly": {
         "task": "registry.tier_summaries_nightly", "schedule": crontab(hour=2, minute=30),  # this year and last
     },
+    # Fails stuck report runs and file jobs; deletes the files of file jobs past FILE_JOB_RETENTION_DAYS.
     "sweep-report-runs": {"task": "registry.sweep_report_runs", "schedule": 5 * 60},
 }
 
@@ -205,6 +250,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["config.api.permissions.ScopedPermission"],
+    # The browsable API's pages allow inline styles (its templates carry some): config.api.renderers.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "config.api.renderers.BrowsableAPIRenderer"],
     "DEFAULT_FILTER_BACKENDS": [
         "config.api.filters.StrictFilterBackend",
         "config.api.filters.StableOrderingFilter",
@@ -213,12 +260,15 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "config.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "config.api.exceptions.exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.ScopedRateThrottle"],
+    # Every throttle keys an anonymous client on config.throttling.client_ip (NUM_PROXIES), a signed-in one on its id.
+    "DEFAULT_THROTTLE_CLASSES": ["config.throttling.ScopedThrottle"],
+    "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_THROTTLE_RATES": {
         "login": env("THROTTLE_LOGIN", default="10/minute"),  # the admin and self-service sign-in form
         "auth": env("THROTTLE_AUTH", default="10/minute"),  # API token and invitation acceptance
         "invitations": env("THROTTLE_INVITATIONS", default="60/hour"),
         "anon": env("THROTTLE_ANON", default="120/minute"),  # the public directory
+        "file_jobs": env("THROTTLE_FILE_JOBS", default="30/hour"),  # imports and export jobs started, per user
     },
     "COERCE_DECIMAL_TO_STRING": True,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -266,6 +316,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# Dates (and their years) a report may be asked for: a query parameter outside them is a 400 naming it.
+REPORT_DATE_MIN = datetime.date(2000, 1, 1)
+REPORT_DATE_MAX = datetime.date(2100, 12, 31)
+
+# `manage.py seed` creates the demo accounts (their passwords are public) only when this is on or it is given
+# --demo-accounts: on in the local settings only.
+DEMO_ACCOUNTS = env.bool("DEMO_ACCOUNTS", default=False)
 
 # Report cells counting fewer enterprises than this hide their money sums from users outside the bureau.
 SMALL_CELL_MIN = env.int("SMALL_CELL_MIN", default=3)

@@ -7,6 +7,7 @@ from .base import env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
+DEMO_ACCOUNTS = False  # never from the setting here; only `manage.py seed --demo-accounts` asks for them
 # Connections live a minute by default here (one per request elsewhere), on every alias.
 CONN_MAX_AGE = env.int("CONN_MAX_AGE", default=60)
 reuse_connections(DATABASES, max_age=CONN_MAX_AGE, health_checks=CONN_HEALTH_CHECKS)  # noqa: F405

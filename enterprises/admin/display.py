@@ -1,4 +1,5 @@
-"""How the enterprises admin shows tiers and statuses: short labels and badge colours."""
+"""How the enterprises admin shows tiers and statuses: short labels and badges (their colours by kind in
+config/static/admin-registry.css)."""
 
 
 from config.admin_export import badge, badges
@@ -6,16 +7,15 @@ from config.admin_export import badge, badges
 from ..choices import TIER_SHORT_NAMES, DesignationStatus, FilingStatus, Tier
 
 TIER_COLOURS = {
-    Tier.INNOVATIVE: "#1565c0", Tier.SPECIALISED: "#2e7d32", Tier.LITTLE_GIANT: "#ef6c00",
-    Tier.SINGLE_CHAMPION: "#c62828",
+    Tier.INNOVATIVE: "blue", Tier.SPECIALISED: "green", Tier.LITTLE_GIANT: "orange", Tier.SINGLE_CHAMPION: "red",
 }
 FILING_COLOURS = {
-    FilingStatus.DRAFT: "#757575", FilingStatus.SUBMITTED: "#1565c0", FilingStatus.RETURNED: "#c62828",
-    FilingStatus.APPROVED: "#2e7d32", FilingStatus.SUPERSEDED: "#9e9e9e",
+    FilingStatus.DRAFT: "grey", FilingStatus.SUBMITTED: "blue", FilingStatus.RETURNED: "red",
+    FilingStatus.APPROVED: "green", FilingStatus.SUPERSEDED: "light",
 }
 DESIGNATION_COLOURS = {
-    DesignationStatus.VALID: "#2e7d32", DesignationStatus.DUE: "#ef6c00", DesignationStatus.EXPIRED: "#757575",
-    DesignationStatus.REVOKED: "#c62828",
+    DesignationStatus.VALID: "green", DesignationStatus.DUE: "orange", DesignationStatus.EXPIRED: "grey",
+    DesignationStatus.REVOKED: "red",
 }
 
 

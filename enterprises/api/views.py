@@ -13,6 +13,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from config.api.fields import ReportDateField
 from config.api.viewsets import DirectoryViewSet, RegistryViewSet, ScopedViewMixin
 from enterprises.filtersets import (
     AnnualFilingFilterSet,
@@ -137,7 +138,7 @@ class InvitationView(GenericAPIView):
 class OnDateSerializer(serializers.Serializer):
     """Query of an occupancy request: the date, today if not given."""
 
-    date = serializers.DateField(required=False)
+    date = ReportDateField(required=False)
 
 
 DATE_PARAMETER = OpenApiParameter("date", datetime.date, description="Date of the figure (default: today).")

@@ -14,6 +14,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api.fields import ReportDateField, ReportYearField
 from config.api.filters import COMMON_PARAMETERS
 from config.api.permissions import ScopedPermission
 from config.api.renderers import REPORT_RENDERERS
@@ -45,7 +46,7 @@ class YearQuery(ReportQuery):
     dated ones, named `date_param` (default the year's end, or today while it runs)."""
 
     date_param = "on"
-    year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
+    year = ReportYearField(required=False)
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
@@ -59,23 +60,23 @@ class PlanProgressQuery(YearQuery):
     """Plan progress of a year as of a date (labs, platforms), optionally of one plan."""
 
     date_param = "as_of"
-    as_of = serializers.DateField(required=False)
+    as_of = ReportDateField(required=False)
     plan = serializers.CharField(required=False, max_length=128)
 
 
 class DistrictOverviewQuery(YearQuery):
     """The district overview of a year, with tenancies, tiers and occupancy on a date."""
 
-    on = serializers.DateField(required=False)
+    on = ReportDateField(required=False)
 
 
 class ParkReportQuery(ReportQuery):
     """The date of occupancy and the ending windows (default today) and the period of the area-days (default the
     date's year up to the date, both ends included)."""
 
-    on = serializers.DateField(required=False)
-    start = serializers.DateField(required=False)
-    end = serializers.DateField(required=False)
+    on = ReportDateField(required=False)
+    start = ReportDateField(required=False)
+    end = ReportDateField(required=False)
 
     def validate(self, attrs):
         attrs = super().validate(attrs)

@@ -9,6 +9,7 @@ from rest_framework.exceptions import APIException, NotFound
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 
+from config.api.fields import ReportYearField
 from config.api.renderers import REPORT_RENDERERS
 from config.api.viewsets import ACTIONS, ScopedViewMixin
 from enterprises.choices import LADDER
@@ -101,7 +102,7 @@ class ReportView(ScopedViewMixin, ListAPIView):
 class YearSerializer(serializers.Serializer):
     """The year a report is for."""
 
-    year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
+    year = ReportYearField(required=False)
 
 
 SUMMARY_COLUMNS = [

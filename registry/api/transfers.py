@@ -30,6 +30,7 @@ from config.api.renderers import FILE_RENDERERS, CSVFileRenderer
 from config.api.serializers import BriefUserSerializer
 from config.api.viewsets import ACTIONS, ScopedViewMixin
 from config.tables import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, csv_stream
+from config.throttling import FileJobThrottle
 from enterprises.imports import (
     KINDS,
     export_queryset,
@@ -43,13 +44,34 @@ from enterprises.imports import (
 from parks.scoping import VIEW
 from registry.choices import FileFormat, FileJobKind, FileSubject, RunStatus
 from registry.models import FileJob
-from registry.services import BrokerUnavailable, file_job_start
+from registry.services import BrokerUnavailable, TooManyActiveJobs, file_job_start
 
 from .reports import ServiceUnavailable
 
 CONTENT_TYPES = {"xlsx": XLSX_MEDIA_TYPE, "csv": CSV_MEDIA_TYPE}
 FILE_RESPONSES = {(200, XLSX_MEDIA_TYPE): OpenApiTypes.BINARY, (200, CSV_MEDIA_TYPE): OpenApiTypes.STR}
 BROKER_DOWN = OpenApiResponse(description="The job queue (broker) is unavailable; the job is not started.")
+TOO_MANY = OpenApiResponse(description=(
+    "Too many requests (the `file_jobs` rate), or FILE_JOB_MAX_ACTIVE jobs of yours are already pending or running."))
+
+
+class TooManyJobs(APIException):
+    """429: the user already has FILE_JOB_MAX_ACTIVE file jobs pending or running."""
+
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_code = "too_many_jobs"
+
+
+def file_job_started(**kwargs) -> FileJob:
+    """Start a file job (registry.services.file_job_start), its refusals as the API's answers (429, 503)."""
+    try:
+        return file_job_start(**kwargs)
+    except TooManyActiveJobs as refused:
+        raise TooManyJobs(_("You have %(count)d import or export jobs pending or running (at most %(limit)d); "
+                            "wait for one to end.") % {"count": refused.active,
+                                                       "limit": settings.FILE_JOB_MAX_ACTIVE}) from None
+    except BrokerUnavailable:
+        raise ServiceUnavailable() from None
 
 
 def attachment(content, *, fmt: str, name: str, streaming: bool = False):
@@ -112,7 +134,8 @@ class FileJobSerializer(serializers.ModelSerializer):
     class Meta:
         model = FileJob
         fields = ["id", "url", "kind", "subject", "file_format", "dry_run", "status", "total", "processed",
-                  "progress", "report", "error", "file_name", "started_by", "created", "started", "finished"]
+                  "progress", "report", "error", "file_name", "started_by", "created", "started", "finished",
+                  "expired"]
         read_only_fields = fields
 
     def get_progress(self, job) -> int | None:
@@ -139,8 +162,8 @@ class ExportJobSerializer(FileJobSerializer):
         read_only_fields = fields
 
     def get_file(self, job) -> str | None:
-        """The file's address once it is written."""
-        if job.status != RunStatus.SUCCEEDED:
+        """The file's address once it is written, until its retention period ends."""
+        if job.status != RunStatus.SUCCEEDED or job.expired is not None:
             return None
         return self.context["request"].build_absolute_uri(reverse("api:export-file", args=[job.pk]))
 
@@ -160,6 +183,7 @@ class FileJobViewSet(ScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveMode
     ordering_fields = ["created"]
     lookup_value_regex = r"\d+"
     job_kind = ""
+    throttle_classes = [FileJobThrottle]
 
     def get_queryset(self):
         return FileJob.objects.filter(kind=self.job_kind).defer("data").select_related("started_by").restrict(
@@ -194,6 +218,7 @@ class ImportViewSet(mixins.CreateModelMixin, FileJobViewSet):
         400: OpenApiResponse(REFUSED, description=(
             "Refused rows (the report: every refused row and field; nothing written), or a refused request "
             "(fields with their messages: a file that cannot be read, an unknown or missing column).")),
+        429: TOO_MANY,
         503: BROKER_DOWN,
     })
     def create(self, request, *args, **kwargs):
@@ -207,12 +232,9 @@ class ImportViewSet(mixins.CreateModelMixin, FileJobViewSet):
             report = table_import(table=table, user=request.user, dry_run=dry_run)
             answer = ImportReportSerializer(report.as_dict()).data
             return Response(answer, status=status.HTTP_400_BAD_REQUEST if report.errors else status.HTTP_200_OK)
-        try:
-            job = file_job_start(kind=FileJobKind.IMPORT, subject=kind, file_format=file_format(upload.name),
-                                 user=request.user, data=content, file_name=upload.name, dry_run=dry_run,
-                                 total=len(table.rows))
-        except BrokerUnavailable:
-            raise ServiceUnavailable() from None
+        job = file_job_started(kind=FileJobKind.IMPORT, subject=kind, file_format=file_format(upload.name),
+                               user=request.user, data=content, file_name=upload.name, dry_run=dry_run,
+                               total=len(table.rows))
         return self.accepted(job)
 
 
@@ -247,6 +269,13 @@ class FileNotReady(APIException):
     default_code = "file_not_ready"
 
 
+class FileExpired(APIException):
+    """410: the export's file was deleted at the end of its retention period."""
+
+    status_code = status.HTTP_410_GONE
+    default_code = "file_expired"
+
+
 class ExportViewSet(mixins.CreateModelMixin, FileJobViewSet):
     """Exports of a whole register (the records you may see) to an XLSX or CSV file, run as file jobs."""
 
@@ -254,23 +283,27 @@ class ExportViewSet(mixins.CreateModelMixin, FileJobViewSet):
     serializer_class = ExportJobSerializer
     job_kind = FileJobKind.EXPORT
 
-    @extend_schema(request=ExportStartSerializer, responses={202: ExportJobSerializer, 503: BROKER_DOWN})
+    @extend_schema(request=ExportStartSerializer, responses={202: ExportJobSerializer, 429: TOO_MANY,
+                                                             503: BROKER_DOWN})
     def create(self, request, *args, **kwargs):
         """Start an export: the job is written pending, then its task is sent; poll it, then fetch its file."""
         body = ExportStartSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            job = file_job_start(kind=FileJobKind.EXPORT, user=request.user, **body.validated_data)
-        except BrokerUnavailable:
-            raise ServiceUnavailable() from None
-        return self.accepted(job)
+        return self.accepted(file_job_started(kind=FileJobKind.EXPORT, user=request.user, **body.validated_data))
 
     @extend_schema(responses={**FILE_RESPONSES, 409: OpenApiResponse(
-        description="The job has not written its file (pending, running or failed).")}, filters=False)
+        description="The job has not written its file (pending, running or failed)."), 410: OpenApiResponse(
+        description="The file was deleted at the end of its retention period (FILE_JOB_RETENTION_DAYS).")},
+        filters=False)
     @action(detail=True, methods=["get"], renderer_classes=[*FILE_RENDERERS, JSONRenderer], filter_backends=[])
     def file(self, request, pk=None):
         """Download the file an export job wrote."""
         job = self.get_object()
+        if job.expired is not None:
+            raise FileExpired(_("The file of this export was deleted on %(date)s, %(days)d days after the export "
+                                "ended; start a new export.") % {
+                "date": timezone.localtime(job.expired).date().isoformat(),
+                "days": settings.FILE_JOB_RETENTION_DAYS})
         if job.status != RunStatus.SUCCEEDED:
             raise FileNotReady(_("The export is %(status)s; its file is not ready.") % {
                 "status": job.get_status_display()})
@@ -284,6 +317,8 @@ class ExportStreamView(ScopedViewMixin, GenericAPIView):
 
     queryset = FileJob.objects.none()  # the permission's model; the rows come from export_queryset
     renderer_classes = [CSVFileRenderer, JSONRenderer]
+    throttle_classes = [FileJobThrottle]
+    file_job_methods = ("GET",)  # each stream is an export
     pagination_class = None
     filter_backends = []
 

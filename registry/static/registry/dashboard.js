@@ -8,6 +8,8 @@
   const t = config.strings;
   const root = document.getElementById("dashboard");
   const charts = [];
+  // Tooltips drawn on the canvas (richText), not as HTML with style attributes, which the CSP refuses.
+  const TOOLTIP = {renderMode: "richText", trigger: "axis", axisPointer: {type: "shadow"}};
   const COLORS = {
     met: "#2d6a4f", notMet: "#457b9d", failed: "#e76f51",
     tiers: [["#1d3557", "#a8c5e2"], ["#2a9d8f", "#a8ddd6"], ["#e9c46a", "#f6e6b4"], ["#9c6644", "#ddb892"]],
@@ -88,7 +90,7 @@
     if (!rows.length) return note(el, t.noData, "empty");
     const shares = rows.map(function (r) { return number(r.share); });
     draw(el, {
-      tooltip: {trigger: "axis", axisPointer: {type: "shadow"}},
+      tooltip: TOOLTIP,
       grid: {left: 8, right: 56, top: 28, bottom: 24, containLabel: true},
       xAxis: {type: "value", name: t.share, nameLocation: "middle", nameGap: 28,
               max: function (v) { return Math.max(100, Math.ceil(v.max / 10) * 10); }},
@@ -150,7 +152,7 @@
       });
     });
     draw(el, {
-      tooltip: {trigger: "axis", axisPointer: {type: "shadow"}},
+      tooltip: TOOLTIP,
       legend: {type: "scroll", top: 0},
       grid: {left: 8, right: 16, top: 40, bottom: 8, containLabel: true},
       xAxis: {type: "category", data: places, axisLabel: axisLabels(places.length)},
@@ -169,7 +171,7 @@
     if (!rows.length) return note(el, t.noData, "empty");
     const rates = rows.map(function (r) { return number(r.occupancy); });
     draw(el, {
-      tooltip: {trigger: "axis", axisPointer: {type: "shadow"}},
+      tooltip: TOOLTIP,
       grid: {left: 8, right: 16, top: 24, bottom: 8, containLabel: true},
       xAxis: {type: "category", data: rows.map(function (r) { return r.park_name; }), axisLabel: axisLabels(rows.length)},
       yAxis: {type: "value", min: 0, max: 100, axisLabel: {formatter: "{value}%"}},
@@ -195,7 +197,7 @@
     if (!rows.length) return note(el, t.noData, "empty");
     const names = rows.map(function (r) { return r.district_name; });
     draw(el, {
-      tooltip: {trigger: "axis", axisPointer: {type: "shadow"}},
+      tooltip: TOOLTIP,
       legend: {top: 0},
       grid: {left: 8, right: 16, top: 36, bottom: 8, containLabel: true},
       xAxis: {type: "category", data: names, axisLabel: axisLabels(rows.length)},
@@ -223,7 +225,7 @@
     const passed = tiers.map(function (r) { return r.criteria.filter(function (c) { return c.passed; }).length; });
     const failed = tiers.map(function (r) { return r.criteria.filter(function (c) { return !c.passed; }).length; });
     draw(el, {
-      tooltip: {trigger: "axis", axisPointer: {type: "shadow"}},
+      tooltip: TOOLTIP,
       legend: {top: 0},
       grid: {left: 8, right: 24, top: 36, bottom: 8, containLabel: true},
       xAxis: {type: "value", minInterval: 1},
