@@ -21,3 +21,10 @@ def settings_of(module: str, *names: str, **environ: str) -> dict:
     result = subprocess.run([sys.executable, "-c", PRINT, *names], env=base, cwd=ROOT, capture_output=True,
                             text=True, timeout=60, check=True)
     return json.loads(result.stdout.splitlines()[-1])
+
+
+def manage(*args: str, **environ: str) -> tuple[int, str]:
+    """Run manage.py in a fresh process with extra environment; return (exit code, output)."""
+    done = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, **environ}, timeout=120)
+    return done.returncode, done.stdout + done.stderr

@@ -265,7 +265,7 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_THROTTLE_RATES": {
         "login": env("THROTTLE_LOGIN", default="10/minute"),  # the admin and self-service sign-in form
-        "auth": env("THROTTLE_AUTH", default="10/minute"),  # API token and invitation acceptance
+        "auth": env("THROTTLE_AUTH", default="10/minute"),  # the API token endpoint
         "invitations": env("THROTTLE_INVITATIONS", default="60/hour"),
         "anon": env("THROTTLE_ANON", default="120/minute"),  # the public directory
         "file_jobs": env("THROTTLE_FILE_JOBS", default="30/hour"),  # imports and export jobs started, per user

@@ -97,11 +97,11 @@ def shot(page, name: str) -> Path:
     return path
 
 
-def login(page, username: str, next_path: str = "/") -> None:
+def login(page, username: str, next_path: str = "/", password: str = PASSWORD) -> None:
     """Sign in through the sign-in page, as a person would."""
     page.goto(f"{page.live_url}/accounts/login/?next={next_path}")
     page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
+    page.fill("input[name=password]", password)
     page.click("main form button[type=submit]")
     page.wait_for_load_state()
     assert "/accounts/login/" not in page.url, page.content()[:2000]

@@ -11,7 +11,7 @@ from parks.models import ParkMembership
 from tests.factories import EnterpriseFactory, ParkFactory, TenancyFactory, UnitFactory, bureau_user
 from tests.mail import link_in
 
-from .conftest import shot
+from .conftest import login, shot
 
 PARK_ADMIN_PASSWORD = "Yuanqu-guanli-2025"
 TENANT_PASSWORD = "Qiye-yonghu-2025"
@@ -27,16 +27,6 @@ def onboarding(live_server, smtp_server, settings):
     elsewhere = EnterpriseFactory(name="运河智能有限公司", short_name="运河智能")
     bureau_user(username="bureau", is_staff=True)
     return park, tenant, elsewhere
-
-
-def sign_in(page, username: str, password: str, next_path: str = "/") -> None:
-    """Sign in on the sign-in page as a person would."""
-    page.goto(f"{page.live_url}/accounts/login/?next={next_path}")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("main form button[type=submit]")
-    page.wait_for_load_state()
-    assert "/accounts/login/" not in page.url, page.content()[:2000]
 
 
 def sign_out(page) -> None:
@@ -76,7 +66,7 @@ def set_password_from_mail(page, mail, password: str, name: str) -> None:
 def test_bureau_invites_a_park_administrator_who_invites_a_tenants_user(page, onboarding, smtp_server):
     park, tenant, elsewhere = onboarding
 
-    sign_in(page, "bureau", "pw", "/admin/")
+    login(page, "bureau", "/admin/", password="pw")
     invite_from_the_user_list(page, "Zhou.Admin", "zhou@park.example", park=str(park.pk))
     shot(page, "onboarding-01-bureau-invited")
     assert "已邀请 Zhou.Admin" in page.inner_text(".messages")
@@ -90,7 +80,7 @@ def test_bureau_invites_a_park_administrator_who_invites_a_tenants_user(page, on
     assert admin.username == "Zhou.Admin" and admin.check_password(PARK_ADMIN_PASSWORD)
     sign_out(page)
 
-    sign_in(page, "zhou.admin", PARK_ADMIN_PASSWORD, "/admin/")  # any case
+    login(page, "zhou.admin", "/admin/", password=PARK_ADMIN_PASSWORD)  # any case
     page.goto(f"{page.live_url}/admin/auth/user/")
     assert "Zhou.Admin" in page.inner_text("#result_list") and "bureau" not in page.inner_text("#result_list")
     page.goto(f"{page.live_url}/accounts/invite/")
@@ -106,7 +96,7 @@ def test_bureau_invites_a_park_administrator_who_invites_a_tenants_user(page, on
     set_password_from_mail(page, second, TENANT_PASSWORD, "onboarding-04-tenant-sets-password")
     assert f"/me/enterprises/{tenant.pk}/" in page.url and tenant.name in page.inner_text("main")
     sign_out(page)
-    sign_in(page, "WU.TENANT", TENANT_PASSWORD, "/me/")
+    login(page, "WU.TENANT", "/me/", password=TENANT_PASSWORD)
     assert f"/me/enterprises/{tenant.pk}/" in page.url
     shot(page, "onboarding-05-tenant-at-me")
     assert EnterpriseMembership.objects.get(enterprise=tenant).user.username == "wu.tenant"

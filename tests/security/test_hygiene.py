@@ -8,9 +8,6 @@ import datetime
 import io
 import os
 import re
-import secrets
-import subprocess
-import sys
 
 import pytest
 from django.conf import settings
@@ -29,7 +26,7 @@ from registry.tasks import sweep_report_runs
 
 from ..conftest import token_client
 from ..factories import EnterpriseFactory, UserFactory, bureau_user
-from ..settings_probe import settings_of
+from ..settings_probe import manage, settings_of
 
 EXPORTS = reverse("api:export-list")
 IMPORTS = reverse("api:import-list")
@@ -140,21 +137,6 @@ def test_a_large_import_is_refused_when_the_user_has_max_active_jobs(settings):
     response = client.post(IMPORTS, {"kind": "enterprises", "file": upload}, format="multipart")
     assert response.status_code == 429, response.content[:300]
     assert not FileJob.objects.filter(kind="import").exists()
-
-
-# --- check --deploy --------------------------------------------------------------------------------------------
-def manage(*args, **env):
-    """Run manage.py in a child process with extra environment; return (exit code, output)."""
-    done = subprocess.run([sys.executable, "manage.py", *args], cwd=settings.BASE_DIR, capture_output=True,
-                          text=True, env={**os.environ, **env}, timeout=120)
-    return done.returncode, done.stdout + done.stderr
-
-
-def test_the_production_settings_pass_the_deploy_check():
-    code, out = manage("check", "--deploy", "--fail-level", "WARNING", SECRET_KEY=secrets.token_urlsafe(60),
-                       DJANGO_SETTINGS_MODULE="config.settings.production", ALLOWED_HOSTS="registry.example.cn")
-    assert code == 0, out
-    assert "System check identified no issues (0 silenced)." in out
 
 
 # --- demo accounts --------------------------------------------------------------------------------------------
