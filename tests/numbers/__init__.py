@@ -1,0 +1,1 @@
+"""Tests of the report figures and the rules behind them: the reporting year, comparisons, dates, tiers."""
