@@ -61,6 +61,7 @@ class SmeSector(models.TextChoices):
     """Sector for the SME size gate of 《中小企业划型标准规定》 (2011)."""
 
     SOFTWARE_IT = "software_it", _("Software and information technology services")
+    TRANSMISSION = "transmission", _("Information transmission (telecommunications, internet, broadcasting)")
     INDUSTRY = "industry", _("Industry")
 
 

@@ -48,14 +48,15 @@ FILING_FIELDSETS = (
     )),
     (_("R&D and financing"), ("rd_expense", "rd_expense_prev", "equity_financing_2y", "equity_financing_3y")),
     (_("People and intellectual property"), (
-        "staff", "rd_staff", "ip_class1", "ip_class1_self_developed", "ip_class1_high_value", "ip_class2",
+        "staff", "rd_staff", "ip_class1", "ip_class1_self_developed", "ip_class1_high_value", "ip_class1_applied",
+        "ip_class2",
     )),
-    (_("Market"), ("debt_ratio", "market_share", "market_rank", "niche_years", "sme_sector")),
+    (_("Market"), ("debt_ratio", "market_share", "market_rank", "niche_months", "sme_sector")),
     (_("Product and recognition"), (
         "product_field", "strategic_emerging", "key_field_product", "rd_institution", "digitalisation_level",
         "information_system", "quality_award", "management_certification", "product_certification", "own_brand",
-        "standard_drafting", "st_award", "st_award_ranked", "honour", "maker_contest", "innovation_fast_track",
-        "local_score",
+        "competitive_brand", "standard_drafting", "st_award", "st_award_ranked", "honour", "maker_contest",
+        "innovation_fast_track", "local_score",
     )),
 )
 

@@ -129,7 +129,7 @@ class AnnualFilingFactory(factory.django.DjangoModelFactory):
     staff = 120
     rd_staff = 40
     debt_ratio = Decimal("45")
-    niche_years = 4
+    niche_months = 48
     ip_class1 = 2
 
 

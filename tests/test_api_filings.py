@@ -33,7 +33,7 @@ class TestAnnualFilingAPI(APIResourceTests):
     ordering = "enterprise__name"
 
     def create_payload(self):
-        return {"enterprise": EnterpriseFactory().pk, "year": 2023, **FIGURES, "niche_years": 5}
+        return {"enterprise": EnterpriseFactory().pk, "year": 2023, **FIGURES, "niche_months": 60}
 
     def update_payload(self, obj):
         return {"revenue": "20000.00", "ip_class1": 3, "own_brand": True}

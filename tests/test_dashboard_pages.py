@@ -98,7 +98,7 @@ def test_enterprise_user_starts_fills_in_and_submits_a_filing(client):
     form = {name: "" for name in AnnualFilingForm.Meta.fields}
     form.update(revenue="100", digital_human_revenue="200", sme_sector="software_it", product_field="other",
                 rd_institution="none", digitalisation_level="0", local_score="0", ip_class1="0", ip_class2="0",
-                ip_class1_self_developed="0", ip_class1_high_value="0", niche_years="0")
+                ip_class1_self_developed="0", ip_class1_high_value="0", niche_months="0", ip_class1_applied="0")
     page = client.post(reverse("filing-edit", args=[filing.pk]), form)  # a part above its whole: a field error
     assert page.status_code == 200 and 'class="field has-error"' in page.content.decode()
     filing.refresh_from_db()

@@ -1,4 +1,4 @@
-"""The 2022 tier rules (domain.md 4.1-4.4) in Python: every threshold and band edge, the direct qualifications,
+"""The 2022 tier rules (docs/domain.md 4.1-4.5) in Python: every threshold and band edge, the direct qualifications,
 the SME gate, the ladder (obtainable, next tier, gaps), the no-filing case, and the engine's registry.
 
 Each edge case starts from BASE (which meets every tier of both rule sets) and changes a few figures: exactly on
@@ -10,6 +10,7 @@ from decimal import Decimal as D
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.test import override_settings
 from django.utils import translation
 
 from enterprises.choices import ProductField, RdInstitution, SmeSector, Tier
@@ -23,11 +24,13 @@ BASE = {
     "rd_expense": D("800"), "rd_expense_prev": D("700"), "net_profit": D("900"),
     "equity_financing_2y": None, "equity_financing_3y": None,
     "staff": 200, "rd_staff": 60, "ip_class1": 5, "ip_class1_self_developed": 3, "ip_class1_high_value": 1,
-    "ip_class2": 3, "niche_years": 10, "debt_ratio": D("40"), "market_share": D("15"), "market_rank": 2,
+    "ip_class1_applied": 3, "ip_class2": 3, "niche_months": 120,
+    "debt_ratio": D("40"), "market_share": D("15"), "market_rank": 2,
     "sme_sector": SmeSector.SOFTWARE_IT, "strategic_emerging": True, "product_field": ProductField.KEY_LINK,
     "key_field_product": True, "rd_institution": RdInstitution.MUNICIPAL, "digitalisation_level": 3,
     "information_system": True, "quality_award": True, "management_certification": True,
-    "product_certification": True, "own_brand": True, "standard_drafting": True, "st_award": False,
+    "product_certification": True, "own_brand": True, "competitive_brand": True, "standard_drafting": True,
+    "st_award": False,
     "st_award_ranked": False, "honour": False, "maker_contest": False, "innovation_fast_track": False,
     "local_score": 10,
 }
@@ -82,7 +85,7 @@ CRITERION_EDGES = [
      {"rd_institution": RdInstitution.NONE}),
     (Tier.INNOVATIVE, "st_award", {"st_award": True}, {"st_award": False}),
     (Tier.INNOVATIVE, "honour", {"honour": True}, {"honour": False}),
-    (Tier.SPECIALISED, "niche_years", {"niche_years": 2}, {"niche_years": 1}),
+    (Tier.SPECIALISED, "niche_months", {"niche_months": 24}, {"niche_months": 23}),
     (Tier.SPECIALISED, "rd_expense", {"rd_expense": D("100")}, {"rd_expense": D("99.99")}),
     (Tier.SPECIALISED, "rd_share", {"rd_expense": D("240")}, {"rd_expense": D("239.99")}),
     (Tier.SPECIALISED, "rd_share", {"revenue": D("0.01"), "rd_expense": D("0.01")},
@@ -97,7 +100,7 @@ CRITERION_EDGES = [
     (Tier.SPECIALISED, "equity_financing_2y", {"equity_financing_2y": D("6000")},
      {"equity_financing_2y": D("5999.99")}),
     (Tier.SPECIALISED, "maker_contest", {"maker_contest": True}, {"maker_contest": False}),
-    (Tier.LITTLE_GIANT, "niche_years", {"niche_years": 3}, {"niche_years": 2}),
+    (Tier.LITTLE_GIANT, "niche_months", {"niche_months": 36}, {"niche_months": 35}),
     (Tier.LITTLE_GIANT, "main_share", {"main_revenue": D("5600")}, {"main_revenue": D("5599.99")}),
     # Mean of the two annual growth rates: (10% + 0%) / 2 = 5%, and (7% + 3%) / 2 = 5%.
     (Tier.LITTLE_GIANT, "main_growth_2y",
@@ -114,8 +117,9 @@ CRITERION_EDGES = [
      {"management_certification": False, "product_certification": False}),
     (Tier.LITTLE_GIANT, "debt_ratio", {"debt_ratio": D("70")}, {"debt_ratio": D("70.01")}),
     (Tier.LITTLE_GIANT, "market_share", {"market_share": D("10")}, {"market_share": D("9.99")}),
-    (Tier.LITTLE_GIANT, "own_brand", {"own_brand": True}, {"own_brand": False}),
-    (Tier.LITTLE_GIANT, "chain", {"product_field": ProductField.FOUNDATION}, {"product_field": ProductField.OTHER}),
+    (Tier.LITTLE_GIANT, "competitive_brand", {"competitive_brand": True, "own_brand": False},
+     {"competitive_brand": False, "own_brand": True}),
+    (Tier.LITTLE_GIANT, "chain", {"product_field": ProductField.KEY_LINK}, {"product_field": ProductField.FOUNDATION}),
     (Tier.LITTLE_GIANT, "key_field_product", {"key_field_product": True}, {"key_field_product": False}),
 ]
 # 新: revenue bands (5000 and 10000 belong to the upper band), institution, IP, fast track.
@@ -136,11 +140,12 @@ CRITERION_EDGES += [
     (Tier.LITTLE_GIANT, "new", SMALL, {**SMALL, "rd_expense_prev": D("1499.99")}),
     (Tier.LITTLE_GIANT, "new", SMALL, {**SMALL, "rd_staff": 99}),
     (Tier.LITTLE_GIANT, "new", BIG, {**BIG, "rd_institution": RdInstitution.NONE}),
-    (Tier.LITTLE_GIANT, "new", {**BIG, "rd_institution": RdInstitution.OTHER}, {**BIG, "ip_class1": 1}),
-    (Tier.LITTLE_GIANT, "new", {**BIG, "ip_class1": 2}, {**BIG, "ip_class1": 1}),
+    (Tier.LITTLE_GIANT, "new", {**BIG, "rd_institution": RdInstitution.OTHER}, {**BIG, "ip_class1_applied": 1}),
+    (Tier.LITTLE_GIANT, "new", {**BIG, "ip_class1_applied": 2}, {**BIG, "ip_class1_applied": 1}),
     # The fast track alone is enough.
-    (Tier.LITTLE_GIANT, "new", {"ip_class1": 0, "rd_institution": RdInstitution.NONE, "innovation_fast_track": True},
-     {"ip_class1": 0, "rd_institution": RdInstitution.NONE}),
+    (Tier.LITTLE_GIANT, "new", {"ip_class1_applied": 0, "rd_institution": RdInstitution.NONE,
+                                "innovation_fast_track": True},
+     {"ip_class1_applied": 0, "rd_institution": RdInstitution.NONE}),
 ]
 
 
@@ -150,22 +155,32 @@ def test_criterion_edge(tier, code, on_edge, below):
     assert not criterion(R2022, tier, code, figures(**below)).passed
 
 
-@pytest.mark.parametrize(
-    ("sector", "staff", "revenue"), [(SmeSector.SOFTWARE_IT, 300, D("10000")), (SmeSector.INDUSTRY, 1000, D("40000"))],
-)
+@pytest.mark.parametrize(("sector", "staff", "revenue"), [
+    (SmeSector.SOFTWARE_IT, 300, D("10000")), (SmeSector.TRANSMISSION, 2000, D("100000")),
+    (SmeSector.INDUSTRY, 1000, D("40000")),
+])
 @pytest.mark.parametrize("rule_set", RULE_SETS.values(), ids=RULE_SETS.keys())
 def test_sme_gate_at_the_limits(rule_set, sector, staff, revenue):
     def sme(**changes):
         """The SME criterion of every tier, with the sector and changes."""
-        return {tier: criterion(rule_set, tier, "sme", figures(sme_sector=sector, **changes)).passed
+        return {tier: criterion(rule_set, tier, "sme", figures(sme_sector=sector, rd_staff=0, **changes)).passed
                 for tier in LADDER_TIERS}
 
-    # Not an SME only when both staff and revenue reach the limits ("X人以下或营业收入Y万元以下", the limit excluded).
-    assert not any(sme(staff=staff, revenue=revenue).values())
-    assert all(sme(staff=staff - 1, revenue=revenue).values())
-    assert all(sme(staff=staff, revenue=revenue - D("0.01")).values())
-    assert not any(sme(staff=staff, revenue=None).values())  # unknown revenue never proves an SME
-    assert all(sme(staff=None, revenue=revenue - D("0.01")).values())
+    # "X人以下或营业收入Y万元以下": 以下 includes the limit (the default), so only figures past both limits are not
+    # an SME; read as the statistics tables do (SME_LIMITS_INCLUDE_BOUNDARY=False), reaching both limits is enough.
+    with override_settings(SME_LIMITS_INCLUDE_BOUNDARY=True):
+        assert all(sme(staff=staff, revenue=revenue).values())
+        assert not any(sme(staff=staff + 1, revenue=revenue + D("0.01")).values())
+        assert all(sme(staff=staff, revenue=revenue + D("0.01")).values())
+        assert all(sme(staff=staff + 1, revenue=revenue).values())
+        assert not any(sme(staff=staff + 1, revenue=None).values())  # unknown revenue never proves an SME
+        assert all(sme(staff=None, revenue=revenue).values())
+    with override_settings(SME_LIMITS_INCLUDE_BOUNDARY=False):
+        assert not any(sme(staff=staff, revenue=revenue).values())
+        assert all(sme(staff=staff - 1, revenue=revenue).values())
+        assert all(sme(staff=staff, revenue=revenue - D("0.01")).values())
+        assert not any(sme(staff=staff, revenue=None).values())
+        assert all(sme(staff=None, revenue=revenue - D("0.01")).values())
 
 
 def test_sme_gate_applies_the_enterprise_sector():
@@ -214,9 +229,9 @@ BAND_EDGES = [
     (SPE, "specialisation.main_growth_2y",
      {"main_revenue_prev2": D("10000"), "main_revenue_prev": D("11000"), "main_revenue": D("12100")}, 10,
      {"main_revenue_prev2": D("10000"), "main_revenue_prev": D("11000"), "main_revenue": D("12099.99")}, 8),
-    *[(SPE, "specialisation.niche_years", {"niche_years": years}, points, {"niche_years": years - 1}, points - 1)
-      for years, points in ((10, 5), (8, 4), (6, 3), (4, 2), (2, 1))],
-    (SPE, "specialisation.niche_years", {"niche_years": 30}, 5, {"niche_years": 0}, 0),
+    *[(SPE, "specialisation.niche_months", {"niche_months": years * 12}, points, {"niche_months": years * 12 - 1},
+       points - 1) for years, points in ((10, 5), (8, 4), (6, 3), (4, 2), (2, 1))],
+    (SPE, "specialisation.niche_months", {"niche_months": 360}, 5, {"niche_months": 0}, 0),
     (SPE, "specialisation.product_field", {"product_field": ProductField.KEY_LINK}, 5,
      {"product_field": ProductField.FOUNDATION}, 3),
     (SPE, "specialisation.product_field", {"product_field": ProductField.FOUNDATION}, 3,
@@ -331,7 +346,7 @@ def test_specialised_direct_qualification_alone(code, changes):
 
 
 def test_direct_qualification_does_not_replace_the_other_criteria():
-    failing = {**tune_local_score(R2022, SPE, SPECIALISED_LOW, 59), "maker_contest": True, "niche_years": 1}
+    failing = {**tune_local_score(R2022, SPE, SPECIALISED_LOW, 59), "maker_contest": True, "niche_months": 12}
     assert not R2022.evaluate(failing)[SPE].met
 
 
@@ -359,17 +374,17 @@ def test_ladder_when_every_tier_is_met(held, obtainable, next_tier, gaps):
 
 
 def test_next_tier_gaps_name_figure_and_threshold():
-    figs = figures(rd_expense=D("192"), niche_years=1)  # 2.40% of 8000
+    figs = figures(rd_expense=D("192"), niche_months=23)  # 2.40% of 8000
     assert ladder(figs, [Tier.INNOVATIVE]) == (Tier.INNOVATIVE, Tier.INNOVATIVE, Tier.SPECIALISED, [
-        "Years in the niche market 1 years, needs ≥ 2 years", "R&D share of revenue 2.40%, needs ≥ 3%",
+        "Time in the niche market 23 months, needs ≥ 24 months (2 years)", "R&D share of revenue 2.40%, needs ≥ 3%",
     ])
 
 
 def test_next_tier_is_above_the_highest_held_even_if_lower_tiers_fail():
-    figs = figures(own_brand=False, rd_expense=D("10"), ip_class1_high_value=0, ip_class1_self_developed=0)
+    figs = figures(competitive_brand=False, rd_expense=D("10"), ip_class1_high_value=0, ip_class1_self_developed=0)
     highest_met, obtainable, next_tier, gaps = ladder(figs, [Tier.SPECIALISED])
     assert (highest_met, obtainable, next_tier) == (None, None, Tier.LITTLE_GIANT)
-    assert "Own competitive brand no, needs yes" in gaps
+    assert "Own brand with a competitive advantage no, needs yes" in gaps
     assert any(gap.startswith("Innovation (新): needs ") and "R&D by last year's revenue band 0.13%" in gap
                for gap in gaps)
 

@@ -16,7 +16,7 @@ SPE, LG = Tier.SPECIALISED, Tier.LITTLE_GIANT
 NO_IP = {"ip_class1_self_developed": 0, "ip_class1_high_value": 0}
 
 CRITERION_EDGES = [
-    (SPE, "niche_years", {"niche_years": 3}, {"niche_years": 2}),
+    (SPE, "niche_months", {"niche_months": 36}, {"niche_months": 35}),
     (SPE, "scale", {"revenue": D("1500")}, {"revenue": D("1499.99")}),
     (SPE, "scale", {"revenue": D("1499.99"), "equity_financing_2y": D("2000")},
      {"revenue": D("1499.99"), "equity_financing_2y": D("1999.99")}),
@@ -57,7 +57,7 @@ def test_criterion_edge(tier, code, on_edge, below):
 
 
 # The 2022 专精特新 table with a low total: niche 3 years (1 point), no net profit (0 points).
-LOW = {**SPECIALISED_LOW, "niche_years": 3, "net_profit": D("0")}
+LOW = {**SPECIALISED_LOW, "niche_months": 36, "net_profit": D("0")}
 
 
 @pytest.mark.parametrize(("tier", "pass_mark", "low"), [(SPE, 50, LOW), (LG, 60, SPECIALISED_LOW)])
@@ -82,9 +82,9 @@ def test_rd_floor_applies_to_the_last_year_and_shares_to_both():
 
 
 def test_specialised_2026_is_stricter_than_2022_on_niche_and_main_share():
-    figs = figures(niche_years=2, main_revenue=D("6000"))
+    figs = figures(niche_months=24, main_revenue=D("6000"))
     assert R2022.evaluate(figs)[SPE].met
-    assert [c.code for c in R2026.evaluate(figs)[SPE].criteria if not c.passed] == ["niche_years", "main_share"]
+    assert [c.code for c in R2026.evaluate(figs)[SPE].criteria if not c.passed] == ["niche_months", "main_share"]
 
 
 def test_base_tier_is_renamed_with_the_2022_criteria():

@@ -1,6 +1,6 @@
 """Properties of the tier rules: monotonicity (hypothesis), and SQL = Python.
 
-Monotonicity: more R&D (revenue fixed), IP, niche years, yes-flags, or a lower debt ratio never lower any tier's
+Monotonicity: more R&D (revenue fixed), IP, niche months, yes-flags, or a lower debt ratio never lower any tier's
 "met" nor any score. Equivalence: for several hundred filings (seeded random figures, mutations of BASE, and every
 edge case of the 2022 and 2026 tests) stored in PostgreSQL, `met_expression` gives exactly what `evaluate` says,
 for every tier of every rule set, also through a relation prefix from Enterprise.
@@ -34,10 +34,11 @@ RATIOS = [None, "0", "40", "50", "50.01", "55", "55.01", "60", "60.01", "65", "7
           "80.01", "100"]
 EQUITY = [None, "0", "499.99", "500", "1999.99", "2000", "5999.99", "6000", "7999.99", "8000"]
 FLAGS = ("strategic_emerging", "key_field_product", "information_system", "quality_award", "management_certification",
-         "product_certification", "own_brand", "standard_drafting", "st_award", "st_award_ranked", "honour",
+         "product_certification", "own_brand", "competitive_brand", "standard_drafting", "st_award", "st_award_ranked",
+         "honour",
          "maker_contest", "innovation_fast_track")
-IP_FIELDS = ("ip_class1", "ip_class1_self_developed", "ip_class1_high_value", "ip_class2")
-NOT_NULL = (*FLAGS, *IP_FIELDS, "niche_years", "sme_sector", "product_field", "rd_institution",
+IP_FIELDS = ("ip_class1", "ip_class1_self_developed", "ip_class1_high_value", "ip_class1_applied", "ip_class2")
+NOT_NULL = (*FLAGS, *IP_FIELDS, "niche_months", "sme_sector", "product_field", "rd_institution",
             "digitalisation_level", "local_score")
 
 
@@ -98,7 +99,9 @@ def random_figures(rng: random.Random) -> dict:
         "equity_financing_2y": _decimal(rng.choice(EQUITY)), "equity_financing_3y": _decimal(rng.choice(EQUITY)),
         "staff": staff, "rd_staff": rd_staff, "ip_class1": ip_class1,
         "ip_class1_self_developed": rng.randint(0, ip_class1), "ip_class1_high_value": rng.randint(0, ip_class1),
-        "ip_class2": rng.randint(0, 3), "niche_years": rng.randint(0, 12),
+        "ip_class1_applied": rng.randint(0, ip_class1),
+        "ip_class2": rng.randint(0, 3),
+        "niche_months": rng.choice([0, 11, 12, 23, 24, 35, 36, 47, 48, 95, 96, 119, 120, 150]),
         "debt_ratio": _decimal(rng.choice(RATIOS)),
         "market_share": _decimal(rng.choice([None, "0", "9.99", "10", "35"])),
         "market_rank": rng.choice([None, 1, 3, 4, 10]), "sme_sector": rng.choice(SmeSector.values),
@@ -131,7 +134,7 @@ def storable(changes: dict) -> dict:
                 revenue = figs["revenue"] = figs[name]
     if figs["staff"] is not None and figs["rd_staff"] is not None:
         figs["rd_staff"] = min(figs["rd_staff"], figs["staff"])
-    for name in ("ip_class1_self_developed", "ip_class1_high_value"):
+    for name in ("ip_class1_self_developed", "ip_class1_high_value", "ip_class1_applied"):
         figs[name] = min(figs.get(name, 0), figs.get("ip_class1", 0))
     return figs
 
@@ -288,10 +291,10 @@ def test_more_rd_never_lowers(figs, increment, name):
 
 
 @PROPERTY
-@given(figs=FIGURES, increments=st.lists(st.integers(0, 5), min_size=4, max_size=4), years=st.integers(0, 10))
-def test_more_ip_and_niche_years_never_lower(figs, increments, years):
+@given(figs=FIGURES, increments=st.lists(st.integers(0, 5), min_size=5, max_size=5), months=st.integers(0, 120))
+def test_more_ip_and_niche_months_never_lower(figs, increments, months):
     more = {name: figs[name] + step for name, step in zip(IP_FIELDS, increments, strict=True)}
-    assert_not_lower(snapshot(figs), snapshot({**figs, **more, "niche_years": figs["niche_years"] + years}))
+    assert_not_lower(snapshot(figs), snapshot({**figs, **more, "niche_months": figs["niche_months"] + months}))
 
 
 @PROPERTY

@@ -309,6 +309,10 @@ class AssessmentSerializer(serializers.Serializer):
     highest_obtainable = serializers.ChoiceField(choices=Tier.choices, allow_null=True)
     next_tier = serializers.ChoiceField(choices=Tier.choices, allow_null=True)
     gaps = serializers.ListField(child=serializers.CharField())
+    sme_limits_include_boundary = serializers.BooleanField(
+        help_text="Whether an enterprise exactly on an SME size limit counts as an SME (以下 includes the limit, "
+                  "民法典 art. 1259), as the SME_LIMITS_INCLUDE_BOUNDARY setting says.",
+    )
 
 
 class AssessmentQuerySerializer(serializers.Serializer):

@@ -116,8 +116,14 @@ class AnnualFiling(models.Model):
     ip_class1 = count(_("class-I IP items"), _("Related to the main product: invention patents, IC layouts, ..."))
     ip_class1_self_developed = count(_("of which self-developed"))
     ip_class1_high_value = count(_("of which high-value"))
+    ip_class1_applied = count(
+        _("of which applied with economic benefit"),
+        _("Class-I items actually applied and already bringing economic benefit (小巨人 counts only these)."),
+    )
     ip_class2 = count(_("class-II IP items"), _("Software copyrights, utility-model and design patents."))
-    niche_years = count(_("years in the niche market"))
+    niche_months = count(
+        _("time in the niche market (months)"), _("Whole months in the niche market: 2 years are 24 months."),
+    )
     # --- ratios (%) ---
     debt_ratio = percent(_("debt-to-asset ratio (%)"))
     market_share = percent(_("national niche-market share (%)"))
@@ -143,7 +149,11 @@ class AnnualFiling(models.Model):
     quality_award = flag(_("provincial quality award"))
     management_certification = flag(_("management-system certification (ISO 9001 or similar)"))
     product_certification = flag(_("product certification for developed markets"))
-    own_brand = flag(_("own competitive brand"))
+    own_brand = flag(_("own brand (拥有自主品牌)"), _("Any brand of the enterprise's own (专精特新 quality item)."))
+    competitive_brand = flag(
+        _("own brand with a competitive advantage (具有竞争优势的自主品牌)"),
+        _("An own brand that gives the enterprise a competitive advantage in its niche market (小巨人)."),
+    )
     standard_drafting = flag(_("took part in drafting a standard"))
     st_award = flag(_("national or provincial S&T award in the last 3 years"))
     st_award_ranked = flag(_("S&T award ranked top 3 (provincial) or top 5 (national) in the last 3 years"))
@@ -219,9 +229,11 @@ class AnnualFiling(models.Model):
                 violation_error_message=_("Digital-human revenue cannot exceed operating revenue."),
             ),
             models.CheckConstraint(
-                condition=Q(ip_class1_self_developed__lte=F("ip_class1"), ip_class1_high_value__lte=F("ip_class1")),
+                condition=Q(ip_class1_self_developed__lte=F("ip_class1"), ip_class1_high_value__lte=F("ip_class1"),
+                            ip_class1_applied__lte=F("ip_class1")),
                 name="filing_ip_parts_within_class1",
-                violation_error_message=_("Self-developed and high-value items are part of the class-I items."),
+                violation_error_message=_(
+                    "Self-developed, high-value and applied items are part of the class-I items."),
             ),
             models.CheckConstraint(
                 condition=Q(status=FilingStatus.DRAFT) | Q(
@@ -277,6 +289,7 @@ class AnnualFiling(models.Model):
             ("digital_human_revenue", "revenue", _("Digital-human revenue cannot exceed operating revenue.")),
             ("ip_class1_self_developed", "ip_class1", _("Cannot exceed the class-I items.")),
             ("ip_class1_high_value", "ip_class1", _("Cannot exceed the class-I items.")),
+            ("ip_class1_applied", "ip_class1", _("Cannot exceed the class-I items.")),
         )
         for part, whole, message in pairs:
             part_value, whole_value = getattr(self, part), getattr(self, whole)

@@ -8,6 +8,7 @@ import operator
 from dataclasses import dataclass
 from functools import reduce
 
+from django.conf import settings
 from django.db.models import BooleanField, Case, Expression, ExpressionWrapper, IntegerField, Q, Value, When
 from django.db.models.lookups import Exact, GreaterThan, GreaterThanOrEqual, LessThan, LessThanOrEqual
 
@@ -198,6 +199,27 @@ def any_of(*conditions: Condition) -> AnyOf:
 
 
 ALWAYS = AllOf(())
+
+
+@dataclass(frozen=True)
+class BySetting(Condition):
+    """`when_true` if the boolean setting `name` is on, else `when_false` (read at each evaluation and compile)."""
+
+    name: str
+    when_true: Condition
+    when_false: Condition
+
+    def chosen(self) -> Condition:
+        """The condition the setting selects now."""
+        return self.when_true if getattr(settings, self.name) else self.when_false
+
+    def evaluate(self, figures):
+        """Whether the selected condition holds."""
+        return self.chosen().evaluate(figures)
+
+    def compile(self, prefix=""):
+        """The selected condition's expression."""
+        return self.chosen().compile(prefix)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from ..choices import LADDER, Tier
 from .results import Assessment, CriterionResult, TierResult
 from .rules import RuleSet, held_rungs, normalise_held
-from .rules_2022 import RULES_2022
+from .rules_2022 import RULES_2022, sme_limits_include_boundary
 from .rules_2026 import RULES_2026
 
 # Registered rule sets by code; adding a rule set is adding its module and one entry here.
@@ -89,5 +89,5 @@ def assess(
     return Assessment(
         rule_set=rule_set.code, rule_set_name=rule_set.name, year=year, held=held_tiers,
         tiers=tuple(results.values()), highest_met=_highest(met), highest_obtainable=_highest(obtainable),
-        next_tier=next_tier, gaps=gaps,
+        next_tier=next_tier, gaps=gaps, sme_limits_include_boundary=sme_limits_include_boundary(),
     )

@@ -165,6 +165,8 @@ class Assessment(_Result):
     highest_obtainable: Tier | None
     next_tier: Tier | None
     gaps: tuple[Text, ...]
+    # The reading of 以下 at the SME limits this assessment used (the SME_LIMITS_INCLUDE_BOUNDARY setting).
+    sme_limits_include_boundary: bool = True
 
     def tier(self, tier: str) -> TierResult:
         """The result of one tier."""

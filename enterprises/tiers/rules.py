@@ -30,6 +30,7 @@ from .results import (
 PERCENT = "%"
 WAN = "万元"
 YEARS = _("years")
+MONTHS = _("months")
 ITEMS = _("items")
 POINTS = _("points")
 YES = _("yes")
@@ -72,6 +73,14 @@ def share_minimum(code: str, label: Text, part: str, whole: str, percent) -> Cri
     """part / whole is at least `percent` (by cross-multiplication; the figure is the ratio for display)."""
     condition = share_at_least(Field(part), Field(whole), percent)
     return Criterion(code, label, condition, at_least(percent, PERCENT), Ratio(Field(part), Field(whole)), PERCENT)
+
+
+def niche_minimum(years: int) -> Criterion:
+    """Time in the niche market is at least `years` whole years, counted in months (23 months is not 2 years)."""
+    months = years * 12
+    threshold = format_lazy(_("≥ {months} months ({years} years)"), months=months, years=years)
+    return Criterion("niche_months", _("Time in the niche market"), ge(Field("niche_months"), months), threshold,
+                     Field("niche_months"), MONTHS)
 
 
 def required_flag(code: str, label: Text, name: str) -> Criterion:

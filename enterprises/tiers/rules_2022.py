@@ -1,4 +1,4 @@
-"""The 2022 rules: 《优质中小企业梯度培育管理暂行办法》(工信部企业〔2022〕63号), domain.md 4.1-4.4.
+"""The 2022 rules: 《优质中小企业梯度培育管理暂行办法》(工信部企业〔2022〕63号), docs/domain.md 4.1-4.5.
 
 Thresholds include their boundary (以上/以下/不低于/不高于, 民法典 art. 1259) unless said otherwise; amounts are
 in 万元 and percents 0-100, as on the filing. Each [U] / [S] choice is written next to its rule.
@@ -6,23 +6,25 @@ in 万元 and percents 0-100, as on the filing. Each [U] / [S] choice is written
 
 from decimal import Decimal
 
+from django.conf import settings
+from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import ProductField, RdInstitution, SmeSector, Tier
-from .conditions import Flag, OneOf, all_of, any_of, ge, lt
+from .conditions import BySetting, Condition, Flag, OneOf, all_of, any_of, ge, le, lt
 from .expressions import Field
 from .measures import ChoiceLabel, MeanGrowth, Quotient, Ratio, mean_growth_at_least, share_at_least
 from .rules import (
     ITEMS,
     PERCENT,
     WAN,
-    YEARS,
     Criterion,
     RuleSet,
     TierRule,
     maximum,
     minimum,
+    niche_minimum,
     required_flag,
     score_criterion,
     share_minimum,
@@ -35,30 +37,53 @@ MAIN, MAIN_PREV, MAIN_PREV2 = Field("main_revenue"), Field("main_revenue_prev"),
 EQUITY_2Y = Field("equity_financing_2y")
 
 # --- SME size gate, every tier ---
-# 《中小企业划型标准规定》(2011): "从业人员X人以下或营业收入Y万元以下的为中小微型企业". 以下 is read as the
-# statistics rules read it, the figure itself excluded: an enterprise is an SME unless staff ≥ X AND revenue ≥ Y
-# (domain.md 4). Written positively (staff < X OR revenue < Y), so that unknown figures never make an SME.
+# 《中小企业划型标准规定》(工信部联企业〔2011〕300号): "从业人员X人以下或营业收入Y万元以下的为中小微型企业", per
+# industry: 软件和信息技术服务业 300 / 10000, 信息传输业 2000 / 100000, 工业 1000 / 40000. 以下 includes the figure
+# itself (民法典 art. 1259), so an enterprise is an SME when staff ≤ X OR revenue ≤ Y; the setting
+# SME_LIMITS_INCLUDE_BOUNDARY=False reads the limits as the statistics bureau's size tables do (staff < X OR
+# revenue < Y). Written positively, so that unknown figures never make an SME. docs/domain.md 4.4 and 4.5.
 SME_LIMITS = {
     SmeSector.SOFTWARE_IT: (300, Decimal(10000)),
+    SmeSector.TRANSMISSION: (2000, Decimal(100000)),
     SmeSector.INDUSTRY: (1000, Decimal(40000)),
 }
+SME_BOUNDARY_SETTING = "SME_LIMITS_INCLUDE_BOUNDARY"
+
+
+def sme_limits_include_boundary() -> bool:
+    """Whether an enterprise exactly on an SME limit is an SME (the SME_LIMITS_INCLUDE_BOUNDARY setting)."""
+    return bool(getattr(settings, SME_BOUNDARY_SETTING))
+
+
+def _sme_within(compare) -> Condition:
+    """The SME gate with `compare` (le or lt) against each sector's limits."""
+    return any_of(*(
+        all_of(OneOf("sme_sector", (sector,)), any_of(compare(Field("staff"), staff), compare(REVENUE, revenue)))
+        for sector, (staff, revenue) in SME_LIMITS.items()
+    ))
+
+
+def _sme_threshold() -> str:
+    """The SME gate as text, in the reading the setting chooses."""
+    template = (
+        _("staff ≤ {staff} or revenue ≤ {revenue}万元 ({sector})") if sme_limits_include_boundary()
+        else _("staff < {staff} or revenue < {revenue}万元 ({sector})")
+    )
+    return "; ".join(
+        str(template).format(staff=staff, revenue=revenue, sector=SmeSector(sector).label)
+        for sector, (staff, revenue) in SME_LIMITS.items()
+    )
+
+
 SME = Criterion(
     "sme", _("SME size (staff and revenue)"),
-    any_of(*(
-        all_of(OneOf("sme_sector", (sector,)), any_of(lt(Field("staff"), staff), lt(REVENUE, revenue)))
-        for sector, (staff, revenue) in SME_LIMITS.items()
-    )),
-    format_lazy(
-        _("fewer than {software_staff} staff or revenue below {software_revenue}万元 (software and IT services); "
-          "fewer than {industry_staff} staff or revenue below {industry_revenue}万元 (industry)"),
-        software_staff=SME_LIMITS[SmeSector.SOFTWARE_IT][0], software_revenue=SME_LIMITS[SmeSector.SOFTWARE_IT][1],
-        industry_staff=SME_LIMITS[SmeSector.INDUSTRY][0], industry_revenue=SME_LIMITS[SmeSector.INDUSTRY][1],
-    ),
+    BySetting(SME_BOUNDARY_SETTING, _sme_within(le), _sme_within(lt)),
+    lazy(_sme_threshold, str)(),
     Field("staff"), _("staff"),
 )
 RD_SHARE_LABEL = _("R&D share of revenue")
 
-# --- 创新型中小企业 (domain.md 4.1) ---
+# --- 创新型中小企业 (docs/domain.md 4.1) ---
 
 INNOVATIVE_DIRECT = (
     required_flag("st_award", _("National or provincial S&T award in the last 3 years"), "st_award"),
@@ -76,7 +101,7 @@ INNOVATIVE = TierRule(
     INNOVATIVE_DIRECT, INNOVATIVE_SCORE,
 )
 
-# --- 专精特新中小企业 (domain.md 4.2) ---
+# --- 专精特新中小企业 (docs/domain.md 4.2) ---
 
 SPECIALISED_DIRECT = (
     required_flag(
@@ -93,7 +118,8 @@ SPECIALISED_DIRECT = (
 )
 SPECIALISED = TierRule(Tier.SPECIALISED, (
     SME,
-    minimum("niche_years", _("Years in the niche market"), "niche_years", 2, YEARS),
+    # 从事特定细分市场时间达到2年以上: 24 months or more (the filing holds months).
+    niche_minimum(2),
     minimum("rd_expense", _("R&D expense"), "rd_expense", 100, WAN),
     share_minimum("rd_share", RD_SHARE_LABEL, "rd_expense", "revenue", 3),
     Criterion(
@@ -105,10 +131,11 @@ SPECIALISED = TierRule(Tier.SPECIALISED, (
     score_criterion("score", _("Specialised SME score"), SPECIALISED_SCORE, SPECIALISED_DIRECT),
 ), SPECIALISED_DIRECT, SPECIALISED_SCORE)
 
-# --- 专精特新"小巨人" (domain.md 4.3) ---
+# --- 专精特新"小巨人" (docs/domain.md 4.3) ---
 
 # 新, general conditions: the R&D requirement depends on last year's revenue band. A revenue of exactly 5000 or
-# 10000 belongs to the upper band [U] (domain.md 4.4). Below 5000 the R&D staff share is of all staff.
+# 10000 belongs to the upper band [U] (docs/domain.md 4.4).
+# Below 5000 the R&D staff share is of all staff.
 LITTLE_GIANT_RD_UPPER_EDGE, LITTLE_GIANT_RD_LOWER_EDGE = 10000, 5000
 LITTLE_GIANT_RD_BANDS = any_of(
     all_of(
@@ -136,7 +163,9 @@ LITTLE_GIANT_NEW_PARTS = (
         OneOf("rd_institution", tuple(level for level in RdInstitution if level != RdInstitution.NONE)),
         _("any level"), ChoiceLabel("rd_institution", RdInstitution),
     ),
-    minimum("ip_class1", _("Class-I IP items"), "ip_class1", 2, ITEMS),
+    # 拥有2项以上与主导产品相关的Ⅰ类知识产权，且实际应用并已产生经济效益: only the items applied with economic
+    # benefit count (the filing's ip_class1_applied, part of ip_class1).
+    minimum("ip_class1_applied", _("Class-I IP items applied with economic benefit"), "ip_class1_applied", 2, ITEMS),
     # The innovation fast track's contents are not in our sources [U]: the filing's innovation_fast_track input.
     required_flag("innovation_fast_track", _("Innovation fast track"), "innovation_fast_track"),
 )
@@ -149,7 +178,8 @@ LITTLE_GIANT_NEW = Criterion(
 LITTLE_GIANT = TierRule(Tier.LITTLE_GIANT, (
     SME,
     # 专
-    minimum("niche_years", _("Years in the niche market"), "niche_years", 3, YEARS),
+    # 从事特定细分市场时间达到3年以上: 36 months or more.
+    niche_minimum(3),
     share_minimum("main_share", _("Main-business share of revenue"), "main_revenue", "revenue", 70),
     # Two-year average growth: the arithmetic mean of the two annual growth rates (scores_2022). The waiver of
     # this condition at re-review [S] is not applied: the assessment does not know whether it is a re-review.
@@ -167,14 +197,18 @@ LITTLE_GIANT = TierRule(Tier.LITTLE_GIANT, (
     maximum("debt_ratio", _("Debt-to-asset ratio"), "debt_ratio", 70, PERCENT),
     # 特
     minimum("market_share", _("National niche-market share"), "market_share", 10, PERCENT),
-    required_flag("own_brand", _("Own competitive brand"), "own_brand"),
+    # 拥有自主品牌 with a competitive advantage (具有竞争优势的自主品牌): its own input, competitive_brand; the
+    # 专精特新 quality item 拥有自主品牌 (own_brand) asks less and does not meet it.
+    required_flag("competitive_brand", _("Own brand with a competitive advantage"), "competitive_brand"),
     # 新
     LITTLE_GIANT_NEW,
-    # 链 [S]: the main product breaks through at a key link of a chain or supplies its foundation.
+    # 链 [S]: 位于产业链关键环节 — the main product's field A of the 专精特新 score table (a breakthrough at a key
+    # link of an industry chain). Field B (工业"六基", 中华老字号, key-chain supplier) scores 3 points there and
+    # does not meet this criterion.
     Criterion(
         "chain", _("Key link of an industry chain (链)"),
-        OneOf("product_field", (ProductField.KEY_LINK, ProductField.FOUNDATION)),
-        _("a key-link breakthrough or an industrial foundation"), ChoiceLabel("product_field", ProductField),
+        OneOf("product_field", (ProductField.KEY_LINK,)),
+        _("a breakthrough at a key link of an industry chain"), ChoiceLabel("product_field", ProductField),
     ),
     # 品 [U]: the key fields are not listed in our sources; the filing's key_field_product input.
     required_flag("key_field_product", _("Main product in a key field (品)"), "key_field_product"),

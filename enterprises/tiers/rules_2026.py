@@ -1,6 +1,6 @@
 """The 2026 revision: 《优质中小企业梯度培育管理办法》(工信部企业〔2026〕2号 as reported), in force 2026-04-01.
 
-Thresholds as domain.md 4 ("A revision exists") gives them [S]. It applies from filing year 2025, whose figures
+Thresholds as docs/domain.md 4.6 gives them [S]. It applies from filing year 2025, whose figures
 are assessed in 2026 (engine.rule_set_for; overridable by the TIER_RULE_SET_FIRST_YEARS setting).
 """
 
@@ -17,12 +17,12 @@ from .rules import (
     ITEMS,
     PERCENT,
     WAN,
-    YEARS,
     Criterion,
     RuleSet,
     TierRule,
     maximum,
     minimum,
+    niche_minimum,
     score_criterion,
     share_minimum,
 )
@@ -57,7 +57,8 @@ def rd_share_each_year(percent) -> tuple[Criterion, Criterion]:
 
 SPECIALISED = TierRule(Tier.SPECIALISED, (
     SME,
-    minimum("niche_years", _("Years in the niche market"), "niche_years", 3, YEARS),
+    # Niche market ≥ 3 years: 36 months or more (the filing holds months).
+    niche_minimum(3),
     Criterion(
         "scale", _("Revenue (or new equity financing in the last 2 years)"),
         any_of(ge(REVENUE, 1500), ge(Field("equity_financing_2y"), 2000)),

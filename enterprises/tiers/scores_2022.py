@@ -1,7 +1,7 @@
-"""The 2022 score tables (工信部企业〔2022〕63号, domain.md 4.1 and 4.2): 创新型 and 专精特新.
+"""The 2022 score tables (工信部企业〔2022〕63号, docs/domain.md 4.1 and 4.2): 创新型 and 专精特新.
 
 Band edges: 以上/以下/不低于/不高于 include the boundary, and a shared edge (3-5% and ≥5%) goes to the higher
-band (domain.md 4.4), so every band is "figure ≥ its lower edge" (or "≤ its upper edge" for the debt ratio,
+band (docs/domain.md 4.4), so every band is "figure ≥ its lower edge" (or "≤ its upper edge" for the debt ratio,
 where lower is better), tried from the best band down: the first that holds gives the points.
 """
 
@@ -11,7 +11,7 @@ from ..choices import ProductField, RdInstitution
 from .conditions import Bands, Flag, OneOf, any_of, bands, ge, le
 from .expressions import Field, least, total
 from .measures import ChoiceLabel, Growth, MeanGrowth, Ratio, growth_at_least, mean_growth_at_least, share_at_least
-from .rules import ITEMS, PERCENT, WAN, YEARS, Block, Indicator, ScoreTable
+from .rules import ITEMS, MONTHS, PERCENT, WAN, Block, Indicator, ScoreTable
 
 
 def share_bands(part: str, whole: str, steps) -> Bands:
@@ -35,7 +35,7 @@ IP_LABEL = _("IP related to the main product")
 MAIN_SHARE_LABEL = _("main-business share of revenue")
 DEBT_LABEL = _("debt-to-asset ratio")
 
-# --- 创新型中小企业 (domain.md 4.1): ≥ 60 points with 创新能力 ≥ 20, 成长性 ≥ 15, 专业化 ≥ 15 ---
+# --- 创新型中小企业 (docs/domain.md 4.1): ≥ 60 points with 创新能力 ≥ 20, 成长性 ≥ 15, 专业化 ≥ 15 ---
 
 INNOVATIVE_SCORE = ScoreTable("innovative_2022", (
     Block("innovation", _("Innovation capacity (创新能力)"), (
@@ -68,13 +68,15 @@ INNOVATIVE_SCORE = ScoreTable("innovative_2022", (
     ), minimum=15),
 ), pass_mark=60)
 
-# --- 专精特新中小企业 (domain.md 4.2): ≥ 60 points ---
+# --- 专精特新中小企业 (docs/domain.md 4.2): ≥ 60 points ---
 
-# "Two-year average main-business growth" (formula [U], domain.md 4.4): the arithmetic mean of the two annual
+# "Two-year average main-business growth" (formula [U], docs/domain.md 4.4): the arithmetic mean of the two annual
 # growth rates main_revenue_prev2 -> main_revenue_prev -> main_revenue, i.e.
 # ((main_revenue / main_revenue_prev - 1) + (main_revenue_prev / main_revenue_prev2 - 1)) / 2; no points unless
 # both earlier years had main-business revenue.
 TWO_YEAR_GROWTH_FORMULA = "arithmetic mean of the two annual growth rates"
+# 质量管理: provincial quality award, management-system certification, 拥有自主品牌 (own_brand: any own brand; the
+# 小巨人 criterion 具有竞争优势的自主品牌 is the filing's separate competitive_brand), took part in a standard.
 QUALITY_ITEMS = ("quality_award", "management_certification", "own_brand", "standard_drafting")
 QUALITY_POINTS_EACH, QUALITY_CAP = 3, 5
 RD_INSTITUTION_POINTS = (
@@ -92,10 +94,10 @@ SPECIALISED_SCORE = ScoreTable("specialised_2022", (
             (mean_growth_at_least(MAIN, MAIN_PREV, MAIN_PREV2, edge), points)
             for edge, points in ((10, 10), (8, 8), (6, 6), (4, 4), (0, 2))
         )), 10, MeanGrowth(MAIN, MAIN_PREV, MAIN_PREV2), PERCENT),
-        # 1 point per full 2 years in the niche market, at most 5.
-        Indicator("niche_years", _("years in the niche market"), minimum_bands(
-            "niche_years", ((10, 5), (8, 4), (6, 3), (4, 2), (2, 1)),
-        ), 5, Field("niche_years"), YEARS),
+        # 1 point per full 2 years (24 months) in the niche market, at most 5: 23 months is no point.
+        Indicator("niche_months", _("time in the niche market"), minimum_bands(
+            "niche_months", tuple((years * 12, points) for years, points in ((10, 5), (8, 4), (6, 3), (4, 2), (2, 1))),
+        ), 5, Field("niche_months"), MONTHS),
         Indicator("product_field", _("main product's field"), bands(
             (OneOf("product_field", (ProductField.KEY_LINK,)), 5),
             (OneOf("product_field", (ProductField.FOUNDATION,)), 3),

@@ -105,11 +105,12 @@ def full_world() -> dict:
     filing = AnnualFiling.objects.create(
         enterprise=enterprise, year=2024, **figures, digital_human_revenue=Decimal("1000.01"),
         net_profit=Decimal("-12.50"), staff=120, rd_staff=40, ip_class1=3, ip_class1_self_developed=2,
-        ip_class1_high_value=1, ip_class2=7, niche_years=4, debt_ratio=Decimal("45.67"),
+        ip_class1_high_value=1, ip_class1_applied=2, ip_class2=7, niche_months=49, debt_ratio=Decimal("45.67"),
         market_share=Decimal("12.30"), market_rank=2, sme_sector=SmeSector.INDUSTRY, strategic_emerging=True,
         product_field=ProductField.KEY_LINK, key_field_product=True, rd_institution=RdInstitution.MUNICIPAL,
         digitalisation_level=3, information_system=True, quality_award=True, management_certification=True,
-        product_certification=True, own_brand=True, standard_drafting=True, st_award=True, st_award_ranked=True,
+        product_certification=True, own_brand=True, competitive_brand=True, standard_drafting=True,
+        st_award=True, st_award_ranked=True,
         honour=True, maker_contest=True, innovation_fast_track=True, local_score=11,
     )
     designation = TierDesignation.objects.create(
