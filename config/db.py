@@ -26,6 +26,13 @@ def replica(config: dict) -> dict:
     return {**database(config, atomic_requests=False), "TEST": {"MIRROR": DEFAULT}}
 
 
+def session_setting(databases: dict, name: str, value: str) -> None:
+    """Send `name = value` as a session setting on every alias's connections (libpq options, no extra query)."""
+    for config in databases.values():
+        options = config.setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c {name}={value}".strip()
+
+
 def reuse_connections(databases: dict, *, max_age: int, health_checks: bool) -> None:
     """Keep every alias's connections open up to `max_age` seconds, checked before reuse where `health_checks`."""
     for config in databases.values():

@@ -12,14 +12,19 @@ class EnterprisesConfig(AppConfig):
 
     def ready(self):
         """Register the enterprise membership as a role; hold every username to the look-alike rule; end API
-        tokens at sign-out."""
+        tokens at sign-out; keep the database's credit-code setting in step after migrate."""
         from django.contrib.auth import get_user_model
+        from django.db.models.signals import post_migrate
 
         import config.auth  # noqa: F401 (connects the sign-out receiver that ends the user's API token)
         from config.usernames import username_scripts_validate
         from parks.scoping import ENTERPRISE_ROLE, register_membership
 
         from .models import EnterpriseMembership
+
+        # After every migrate: the database's default dh.credit_code_check_org follows the setting, so clients other
+        # than the application check credit codes as it does (enterprises/credit_code.py).
+        post_migrate.connect(_credit_code_setting_sync, sender=self, dispatch_uid="credit_code_setting_sync")
 
         register_membership(ENTERPRISE_ROLE, lambda user: frozenset(
             EnterpriseMembership.objects.filter(user=user).values_list("enterprise_id", flat=True)
@@ -30,3 +35,10 @@ class EnterprisesConfig(AppConfig):
         validators = get_user_model()._meta.get_field("username").validators
         if username_scripts_validate not in validators:
             validators.append(username_scripts_validate)
+
+
+def _credit_code_setting_sync(sender, using="default", **kwargs):
+    """post_migrate receiver: write CREDIT_CODE_CHECK_ORGANISATION_CODE to the migrated database."""
+    from .credit_code import credit_code_setting_sync
+
+    credit_code_setting_sync(using=using)

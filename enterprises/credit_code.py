@@ -1,7 +1,15 @@
 """The unified social credit code (统一社会信用代码, GB 32100-2015): normalising and checking it.
 
-Rules and sources: ../shared/domain.md section 3. The same position-18 check lives in PostgreSQL as the
-function ``credit_code_is_valid`` (migration enterprises 0001), so no row can hold a code that fails it.
+Rules and sources: docs/domain.md 3. One rule set, the same here and in PostgreSQL's ``credit_code_is_valid``
+(migration enterprises 0009), so no row can hold a code the application refuses:
+- 18 characters of ``SYMBOLS`` (no I, O, S, V, Z);
+- positions 3-8, the registering authority's division code (GB/T 2260), are digits (never checked against
+  today's districts: a code is for life);
+- position 17 is the organisation code's check character, when CREDIT_CODE_CHECK_ORGANISATION_CODE is on;
+- position 18 is the check character of the first 17.
+PostgreSQL reads the position-17 option from the setting ``dh.credit_code_check_org``: each application connection
+sends it (config/db.py), and every ``migrate`` writes it as the database's default for other clients
+(``credit_code_setting_sync``); unset, the check is on.
 """
 
 from dataclasses import dataclass
@@ -18,6 +26,11 @@ WEIGHTS = [pow(3, i, 31) for i in range(17)]  # 1 3 9 27 19 26 16 17 20 29 25 13
 # Organisation code (GB 11714) at positions 9-17: every letter A-Z counts 10-35 there.
 ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 ORG_VALUES = {c: i for i, c in enumerate("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")}
+# Positions 3-8 (0-based 2..7): the registering authority's division code, six digits.
+DIVISION = slice(2, 8)
+DIGITS = "0123456789"
+# The PostgreSQL setting holding CREDIT_CODE_CHECK_ORGANISATION_CODE for credit_code_is_valid(code).
+DATABASE_SETTING = "dh.credit_code_check_org"
 # What people type besides the code: surrounding and inner spaces, and the separators below.
 SEPARATORS = " \t\u3000-"
 
@@ -61,6 +74,13 @@ def faults(code: str) -> list[Fault]:
             )
             return [Fault("charset", message % {"pos": position, "char": char})]
     found: list[Fault] = []
+    for position, char in enumerate(code[DIVISION], start=DIVISION.start + 1):
+        if char not in DIGITS:
+            found.append(Fault("division", _(
+                "Positions 3-8 are the registering authority's division code, six digits: "
+                "position %(pos)d is %(char)s."
+            ) % {"pos": position, "char": char}))
+            break
     if settings.CREDIT_CODE_CHECK_ORGANISATION_CODE:
         expected_org = org_check_character(code[8:16])
         if code[16] != expected_org:
@@ -80,6 +100,26 @@ def validate_credit_code(value: str) -> None:
     found = faults(value)
     if found:
         raise ValidationError([ValidationError(f.message, code=f"credit_code_{f.code}") for f in found])
+
+
+def database_option() -> str:
+    """The value of the PostgreSQL setting dh.credit_code_check_org that CREDIT_CODE_CHECK_ORGANISATION_CODE means."""
+    return "on" if settings.CREDIT_CODE_CHECK_ORGANISATION_CODE else "off"
+
+
+def credit_code_setting_sync(*, using: str = "default") -> None:
+    """Write CREDIT_CODE_CHECK_ORGANISATION_CODE as the database's default dh.credit_code_check_org (run after
+    every migrate), so a client other than the application (psql, a restore) checks codes as the application does."""
+    from django.db import connections
+
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_database()")
+        name = connection.ops.quote_name(cursor.fetchone()[0])
+        cursor.execute(f"ALTER DATABASE {name} SET {DATABASE_SETTING} = '{database_option()}'")
+        cursor.execute("SELECT set_config(%s, %s, false)", [DATABASE_SETTING, database_option()])
 
 
 def complete(first16: str) -> str:

@@ -3,6 +3,9 @@ DATABASE_REPLICA_URL is set (each settings module imported in a fresh process, a
 
 from .settings_probe import settings_of
 
+# JIT off, and the credit-code setting PostgreSQL's credit_code_is_valid reads (enterprises/credit_code.py).
+SESSION = "-c jit=off -c dh.credit_code_check_org=on"
+
 
 def databases_of(module: str, **environ: str) -> dict:
     """DATABASES and DATABASE_ROUTERS of a settings module."""
@@ -14,7 +17,7 @@ def test_production_reuses_connections_for_a_minute_by_default():
     databases = databases_of("production")["databases"]
     assert set(databases) == {"default"}
     assert (databases["default"]["CONN_MAX_AGE"], databases["default"]["CONN_HEALTH_CHECKS"]) == (60, True)
-    assert databases["default"]["OPTIONS"]["options"] == "-c jit=off" and databases["default"]["ATOMIC_REQUESTS"]
+    assert databases["default"]["OPTIONS"]["options"] == SESSION and databases["default"]["ATOMIC_REQUESTS"]
 
 
 def test_production_reads_connection_reuse_and_the_replica_from_the_environment():
@@ -23,7 +26,7 @@ def test_production_reads_connection_reuse_and_the_replica_from_the_environment(
     default, replica = found["databases"]["default"], found["databases"]["replica"]
     for config in (default, replica):
         assert (config["CONN_MAX_AGE"], config["CONN_HEALTH_CHECKS"]) == (300, False)
-        assert config["OPTIONS"]["options"] == "-c jit=off"
+        assert config["OPTIONS"]["options"] == SESSION
     assert (replica["HOST"], replica["PORT"], replica["USER"]) == ("replica.internal", 5433, "reader")
     assert replica["TEST"]["MIRROR"] == "default" and not replica["ATOMIC_REQUESTS"] and default["ATOMIC_REQUESTS"]
     assert found["routers"] == ["config.db.ReportReplicaRouter"]

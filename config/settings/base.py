@@ -8,7 +8,7 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from config.db import database, replica, reuse_connections
+from config.db import database, replica, reuse_connections, session_setting
 from config.queues import task_queues, task_routes
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -319,6 +319,7 @@ SME_LIMITS_INCLUDE_BOUNDARY = env.bool("SME_LIMITS_INCLUDE_BOUNDARY", default=Tr
 # credit_code_is_valid (the database setting dh.credit_code_check_org, written from this one by every migrate
 # and sent by every connection of the application: enterprises/credit_code.py).
 CREDIT_CODE_CHECK_ORGANISATION_CODE = env.bool("CREDIT_CODE_CHECK_ORGANISATION_CODE", default=True)
+session_setting(DATABASES, "dh.credit_code_check_org", "on" if CREDIT_CODE_CHECK_ORGANISATION_CODE else "off")
 
 LOGGING = {
     "version": 1,
