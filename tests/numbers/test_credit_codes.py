@@ -98,7 +98,7 @@ def test_the_application_connection_carries_the_setting():
 # --- the property: both give the same verdict on valid codes and on every kind of invalid one ---
 
 SYMBOL = st.sampled_from(cc.SYMBOLS)
-ANY_CHAR = st.sampled_from(cc.SYMBOLS + "IOSVZ" + "abz.-# ")
+NOT_A_SYMBOL = st.sampled_from("IOSVZ" + "abz.-# ０")
 
 
 @st.composite
@@ -122,7 +122,7 @@ def codes(draw) -> str:
         code = code[:17] + draw(SYMBOL)
     elif kind == "char":
         position = draw(st.integers(0, 17))
-        code = code[:position] + draw(ANY_CHAR) + code[position + 1:]
+        code = code[:position] + draw(NOT_A_SYMBOL) + code[position + 1:]
     elif kind == "length":
         code = code[:draw(st.integers(0, 17))] if draw(st.booleans()) else code + draw(SYMBOL)
     return code

@@ -186,3 +186,65 @@ def test_sql_agrees_with_python_on_the_corrections(included):
             assert actual == expected, filing.figures()
             seen.update(actual.items())
     assert {(name, value) for name in annotations for value in (True, False)} <= seen
+
+
+# --- the filing's form, API and import carry the new inputs ---
+
+NEW_INPUTS = ("niche_months", "ip_class1_applied", "own_brand", "competitive_brand", "sme_sector")
+
+
+def test_the_filing_form_asks_every_new_input_and_offers_information_transmission():
+    from enterprises.forms import AnnualFilingForm
+
+    form = AnnualFilingForm()
+    assert set(NEW_INPUTS) <= set(form.fields)
+    assert "niche_years" not in form.fields
+    assert SmeSector.TRANSMISSION in dict(form.fields["sme_sector"].choices)
+
+
+@pytest.mark.django_db
+def test_the_api_stores_the_new_inputs_and_refuses_applied_ip_above_class1(enterprise_client_and_filing):
+    client, filing = enterprise_client_and_filing
+    from django.urls import reverse
+
+    url = reverse("api:annualfiling-detail", args=[filing.pk])
+    answer = client.patch(url, {"niche_months": 23, "ip_class1": 3, "ip_class1_applied": 2, "competitive_brand": True,
+                                "own_brand": False, "sme_sector": "transmission"}, format="json")
+    assert answer.status_code == 200, answer.data
+    filing.refresh_from_db()
+    assert (filing.niche_months, filing.ip_class1_applied, filing.competitive_brand, filing.own_brand,
+            filing.sme_sector) == (23, 2, True, False, SmeSector.TRANSMISSION)
+    answer = client.patch(url, {"ip_class1_applied": 4}, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert answer.status_code == 400 and "ip_class1_applied" in answer.data, answer.data
+
+
+@pytest.fixture
+def enterprise_client_and_filing(db):
+    """An enterprise user's API client and a draft filing of its enterprise."""
+    from ..conftest import enterprise_user_client
+    from ..factories import AnnualFilingFactory
+
+    filing = AnnualFilingFactory(year=2024)
+    return enterprise_user_client(filing.enterprise), filing
+
+
+@pytest.mark.django_db
+def test_the_import_reads_months_brands_applied_ip_and_the_new_sector(bureau_client):
+    from ..test_imports import FILING_HEADER, filing_row, post_import
+
+    enterprise = EnterpriseFactory()
+    header = [*FILING_HEADER, "从事细分市场时间（月）", "Ⅰ类知识产权（项）",
+              "Ⅰ类知识产权中实际应用并已产生经济效益（项）", "拥有自主品牌", "拥有具有竞争优势的自主品牌",
+              "中小企业划型所属行业"]
+    row = [*filing_row(enterprise.credit_code, 2024), 23, 3, 2, "否", "是",
+           "信息传输业（电信、互联网和广播电视传输服务）"]
+    answer = post_import(bureau_client, "filings", [header, row])
+    assert answer.status_code == 200, answer.data
+    filing = AnnualFiling.objects.get(enterprise=enterprise, year=2024)
+    assert (filing.niche_months, filing.ip_class1, filing.ip_class1_applied, filing.own_brand,
+            filing.competitive_brand, filing.sme_sector) == (23, 3, 2, False, True, SmeSector.TRANSMISSION)
+    # A file still in years is refused as a whole, never read as months.
+    old = post_import(bureau_client, "filings", [[*FILING_HEADER, "从事细分市场年限（年）"],
+                                                 [*filing_row(enterprise.credit_code, 2023), 2]])
+    assert old.status_code == 400 and "从事细分市场年限（年）" in str(old.data), old.data
+    assert not AnnualFiling.objects.filter(enterprise=enterprise, year=2023).exists()
