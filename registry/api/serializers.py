@@ -65,15 +65,16 @@ class BenchmarkProjectSerializer(ValidatedModelSerializer):
 
 
 class PlanTargetSerializer(ValidatedModelSerializer):
-    """A plan target: metric, parameters, goal (revenue in 亿元 or a count) and deadline year."""
+    """A plan target: metric, parameters, goal (revenue in 亿元 or a count), how the actual is compared with it
+    (greater than, or at least) and deadline year."""
 
     url = RecordUrlField(view_name="api:plantarget-detail")
 
     class Meta:
         model = PlanTarget
         fields = [
-            "id", "url", "plan", "code", "title", "metric", "threshold", "goal", "goal_upper", "unit", "year",
-            "source", "position",
+            "id", "url", "plan", "code", "title", "metric", "threshold", "goal", "goal_upper", "unit", "comparison",
+            "year", "source", "position",
         ]
 
 

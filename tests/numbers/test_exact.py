@@ -24,6 +24,8 @@ from ..factories import (
     bureau_user,
 )
 
+pytestmark = pytest.mark.django_db  # the session fixtures read the database
+
 YEAR = 2024
 ON = datetime.date(2024, 12, 31)
 PROGRESS = "/api/v1/reports/plan-progress/"
@@ -178,3 +180,15 @@ def test_one_helper_rounds():
         "0.13", "0.14", "2.68", "-0.13", "500.00", "0.00"]
     assert str(half_up(Decimal("0.5"), places=0)) == "1" and str(half_up(Decimal("1.5"), places=0)) == "2"
     assert str(half_up(Decimal("2.5"), places=0)) == "3"
+
+
+@pytest.mark.django_db
+def test_a_target_s_comparison_is_written_over_the_api(bureau_client):
+    body = {"plan": "下一期计划", "code": "scale-2030", "title": "产业规模突破1000亿元", "metric": "industry_scale",
+            "goal": "1000", "unit": "yuan_100m", "comparison": "gt", "year": 2030}
+    response = bureau_client.post("/api/v1/plan-targets/", body, format="json")
+    assert response.status_code == 201, response.content
+    assert PlanTarget.objects.get(code="scale-2030").comparison == Comparison.GREATER
+    response = bureau_client.post("/api/v1/plan-targets/", {**body, "code": "x", "comparison": "about"},
+                                  format="json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 400 and list(response.json()) == ["comparison"]
