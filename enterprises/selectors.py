@@ -24,6 +24,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from config.rounding import half_up
 from parks.scoping import VIEW, scope_filter
 
 from .choices import FILED_STATUSES, LADDER, EnterpriseStatus, FilingStatus, Tier
@@ -48,8 +49,9 @@ class Occupancy:
 
 
 def percent(part, whole) -> Decimal | None:
-    """part / whole in percent, two decimals (None where whole is zero or missing): every ratio the reports show."""
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01")) if whole else None
+    """part / whole in percent, two decimals rounded half up (None where whole is zero or missing): every ratio the
+    reports show."""
+    return half_up(Decimal(part) * 100 / Decimal(whole)) if whole else None
 
 
 def held_on(*, on: datetime.date) -> Q:

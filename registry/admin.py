@@ -46,8 +46,8 @@ class BenchmarkProjectAdmin(ScopedAdmin):
 class PlanTargetAdmin(ScopedAdmin):
     """The plan's targets as data."""
 
-    list_display = ["title", "plan", "metric", "goal", "goal_upper", "unit", "year", "position"]
-    list_filter = ["plan", "metric", "year"]
+    list_display = ["title", "plan", "metric", "comparison", "goal", "goal_upper", "unit", "year", "position"]
+    list_filter = ["plan", "metric", "comparison", "year"]
     search_fields = ["title", "code"]
 
 

@@ -71,10 +71,19 @@ class TargetMetric(models.TextChoices):
 
 
 class TargetUnit(models.TextChoices):
-    """Unit of a plan target's goal."""
+    """Unit of a plan target's goal, and of an amount in a report (the registry's money is in 万元)."""
 
     YUAN_100M = "yuan_100m", _("100 million yuan")
+    YUAN_10K = "yuan_10k", _("10,000 yuan")
     COUNT = "count", _("count")
+
+
+class Comparison(models.TextChoices):
+    """How a plan target's actual figure is compared with its goal: greater than (超过 / 突破 / 更多) or at least
+    (达到 / 不少于 / 以上, or a bare number)."""
+
+    GREATER = "gt", _("greater than (超过 / 突破 / 更多)")
+    AT_LEAST = "gte", _("at least (达到 / 不少于 / 以上)")
 
 
 class RunKind(models.TextChoices):

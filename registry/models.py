@@ -15,6 +15,7 @@ from parks.scoping import ADD, VIEW, RestrictedQuerySet, Rule
 
 from .choices import (
     ACTIVE_RUN_STATUSES,
+    Comparison,
     DigitalHumanKind,
     FileFormat,
     FileJobKind,
@@ -148,6 +149,11 @@ class PlanTarget(models.Model):
         help_text=_("For a goal given as a range (1-2 head enterprises): its upper end."),
     )
     unit = models.CharField(_("unit of measure"), max_length=12, choices=TargetUnit.choices, default=TargetUnit.COUNT)
+    comparison = models.CharField(
+        _("comparison"), max_length=4, choices=Comparison.choices, default=Comparison.AT_LEAST,
+        help_text=_("How the actual figure meets the goal, as the target is worded: greater than (超过, 突破, 更多) "
+                    "or at least (达到, 不少于, 以上, or a bare number). Decided on exact values."),
+    )
     year = models.PositiveSmallIntegerField(
         _("deadline year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)],
     )

@@ -13,7 +13,15 @@ from enterprises.credit_code import complete
 from enterprises.models import AnnualFiling, Enterprise, EnterpriseMembership, Tenancy, TierDesignation
 from parks.models import District, Park, ParkMembership, Unit
 from parks.scoping import BUREAU_GROUP
-from registry.choices import DigitalHumanKind, LabKind, PlatformDomain, ProjectField, TargetMetric, TargetUnit
+from registry.choices import (
+    Comparison,
+    DigitalHumanKind,
+    LabKind,
+    PlatformDomain,
+    ProjectField,
+    TargetMetric,
+    TargetUnit,
+)
 from registry.models import BenchmarkProject, Lab, PlanTarget, Platform
 
 
@@ -211,7 +219,8 @@ class PlanTargetFactory(factory.django.DjangoModelFactory):
 
 def plan_targets():
     """The plan's seven targets, one per metric (two over a revenue threshold)."""
-    PlanTargetFactory(code="scale", metric=TargetMetric.INDUSTRY_SCALE, unit=TargetUnit.YUAN_100M, goal=500)
+    PlanTargetFactory(code="scale", metric=TargetMetric.INDUSTRY_SCALE, unit=TargetUnit.YUAN_100M, goal=500,
+                      comparison=Comparison.GREATER)
     PlanTargetFactory(code="head", metric=TargetMetric.ENTERPRISES_OVER_REVENUE, threshold=500000, goal=1,
                       goal_upper=2)
     PlanTargetFactory(code="key", metric=TargetMetric.ENTERPRISES_OVER_REVENUE, threshold=100000, goal=10)

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from config.api.decimals import DecimalField
 from config.api.fields import BriefRelatedField, RecordUrlField, ScopedPrimaryKeyRelatedField
 from config.api.serializers import BriefSerializer, BriefUserSerializer, ValidatedModelSerializer, changed_values
 from enterprises.choices import DesignationStatus, Segment, Tier
@@ -113,9 +114,9 @@ class OccupancySerializer(serializers.Serializer):
     """Occupancy on a date: areas in m², rate in percent (null where nothing is leasable)."""
 
     date = serializers.DateField()
-    leasable_area = serializers.DecimalField(max_digits=14, decimal_places=2)
-    let_area = serializers.DecimalField(max_digits=14, decimal_places=2)
-    rate = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
+    leasable_area = DecimalField(max_digits=14, decimal_places=2)
+    let_area = DecimalField(max_digits=14, decimal_places=2)
+    rate = DecimalField(max_digits=5, decimal_places=2, allow_null=True)
     unit_count = serializers.IntegerField()
     let_unit_count = serializers.IntegerField()
 

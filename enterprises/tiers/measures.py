@@ -6,12 +6,13 @@ Python only, to show "R&D share 2.40%"; they never decide a result.
 """
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+
+from config.rounding import half_up
 
 from .conditions import AllOf, all_of, ge, gt
 from .expressions import EXACT, Const, Expr, Figure, Mul, exact
 
-CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
 
 
@@ -48,8 +49,8 @@ def compound_growth_at_least(current: Expr, base: Expr, percent, years: int) -> 
 
 
 def _quantized(value: Decimal) -> Decimal:
-    """A display value to two decimals, halves rounded up."""
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    """A display value to two decimals, halves rounded up (the reports' one rule, config.rounding)."""
+    return half_up(value)
 
 
 @dataclass(frozen=True)

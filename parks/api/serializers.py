@@ -3,6 +3,7 @@
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
+from config.api.decimals import DecimalField
 from config.api.fields import BriefRelatedField, RecordUrlField
 from config.api.serializers import BriefSerializer, BriefUserSerializer, ValidatedModelSerializer
 from parks.models import District, Park, ParkMembership, Unit
@@ -53,7 +54,7 @@ class ParkSerializer(ValidatedModelSerializer):
 
     url = RecordUrlField(view_name="api:park-detail")
     district = BriefRelatedField(BriefDistrictSerializer, queryset=District.objects.all())
-    leasable_area = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+    leasable_area = DecimalField(max_digits=14, decimal_places=2, read_only=True)
     unit_count = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -91,7 +92,7 @@ class PublicParkSerializer(serializers.ModelSerializer):
     """A park in the public directory."""
 
     district = serializers.CharField(source="district.name", read_only=True)
-    leasable_area = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+    leasable_area = DecimalField(max_digits=14, decimal_places=2, read_only=True)
 
     class Meta:
         model = Park

@@ -14,12 +14,14 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api.decimals import DecimalField, ExactDecimalField
 from config.api.fields import ReportDateField, ReportYearField
 from config.api.filters import COMMON_PARAMETERS
 from config.api.permissions import ScopedPermission
 from config.api.renderers import REPORT_RENDERERS
 from enterprises.selectors import latest_reported_year, tier_reference_date
 from parks.scoping import VIEW
+from registry.choices import TargetUnit
 from registry.models import PlanTarget
 from registry.selectors import district_overview, park_report, plan_progress, target_records
 from registry.selectors.plan_progress import METRICS, record_row
@@ -137,17 +139,24 @@ class BreakdownSerializer(serializers.Serializer):
 
 class RecordSerializer(serializers.Serializer):
     """A record behind a figure: its kind (filing, lab, platform, benchmark_project, park), id, name, and the
-    figure it contributes (万元; for filings)."""
+    figure it contributes with its unit (for filings: yuan_10k, 万元)."""
 
     kind = serializers.CharField()
     id = serializers.IntegerField()
     name = serializers.CharField()
-    value = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True)
+    value = DecimalField(max_digits=18, decimal_places=2, allow_null=True)
+    value_unit = serializers.CharField(allow_null=True)
+    value_unit_name = serializers.SerializerMethodField()
+
+    def get_value_unit_name(self, record) -> str | None:
+        """The name of the value's unit (万元), None where the record has no figure."""
+        return str(TargetUnit(record["value_unit"]).label) if record["value_unit"] else None
 
 
 class PlanProgressRowSerializer(serializers.Serializer):
-    """One target: goal (and upper goal), actual in the target's unit (null where hidden), share met in %, the
-    records counted, missing categories, the breakdown, the first records and the address of all of them."""
+    """One target: goal (and upper goal) and how it is compared, the actual in the target's unit (rounded half up
+    for display, and exact; null where hidden), share met in %, whether met (on the exact actual), the records
+    counted, missing categories, the breakdown, the first records and the address of all of them."""
 
     code = serializers.CharField(source="target.code")
     plan = serializers.CharField(source="target.plan")
@@ -156,12 +165,15 @@ class PlanProgressRowSerializer(serializers.Serializer):
     metric_name = serializers.CharField(source="target.get_metric_display")
     unit = serializers.CharField(source="target.unit")
     unit_name = serializers.CharField(source="target.get_unit_display")
+    comparison = serializers.CharField(source="target.comparison")
+    comparison_name = serializers.CharField(source="target.get_comparison_display")
     deadline = serializers.IntegerField(source="target.year")
-    threshold = serializers.DecimalField(source="target.threshold", max_digits=14, decimal_places=2, allow_null=True)
-    goal = serializers.DecimalField(source="target.goal", max_digits=14, decimal_places=2)
-    goal_upper = serializers.DecimalField(source="target.goal_upper", max_digits=14, decimal_places=2, allow_null=True)
-    actual = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True)
-    share = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    threshold = DecimalField(source="target.threshold", max_digits=14, decimal_places=2, allow_null=True)
+    goal = DecimalField(source="target.goal", max_digits=14, decimal_places=2)
+    goal_upper = DecimalField(source="target.goal_upper", max_digits=14, decimal_places=2, allow_null=True)
+    actual = DecimalField(max_digits=18, decimal_places=2, allow_null=True)
+    actual_exact = ExactDecimalField(source="actual", allow_null=True)
+    share = DecimalField(max_digits=12, decimal_places=2, allow_null=True)
     met = serializers.BooleanField(allow_null=True)
     counted = serializers.IntegerField()
     missing = serializers.ListField(child=serializers.CharField())
@@ -186,7 +198,8 @@ class PlanProgressReportView(ComputedReportView):
     report_columns = [
         ("code", "目标编码", "text"), ("title", "目标", "text"), ("metric_name", "指标", "text"),
         ("deadline", "目标年份", "int"), ("goal", "目标值", "decimal"), ("goal_upper", "目标上限", "decimal"),
-        ("unit_name", "单位", "text"), ("actual", "实际值", "decimal"), ("share", "完成比例（%）", "decimal"),
+        ("unit_name", "单位", "text"), ("comparison_name", "比较方式", "text"), ("actual", "实际值", "decimal"),
+        ("actual_exact", "实际值（未修约）", "decimal"), ("share", "完成比例（%）", "decimal"),
         ("met", "是否达成", "bool"), ("counted", "依据记录数", "int"), ("missing", "尚缺领域", "text"),
         ("breakdown", "分布", "text"), ("records", "依据记录（前50条）", "text"),
         ("records_url", "全部依据记录", "text"),
@@ -244,8 +257,8 @@ class DistrictRowSerializer(serializers.Serializer):
     enterprises = serializers.IntegerField()
     tenants = serializers.IntegerField()
     filed = serializers.IntegerField()
-    revenue = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True)
-    digital_human_revenue = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True)
+    revenue = DecimalField(max_digits=18, decimal_places=2, allow_null=True)
+    digital_human_revenue = DecimalField(max_digits=18, decimal_places=2, allow_null=True)
     designated_innovative = serializers.IntegerField()
     designated_specialised = serializers.IntegerField()
     designated_little_giant = serializers.IntegerField()
@@ -253,9 +266,9 @@ class DistrictRowSerializer(serializers.Serializer):
     labs = serializers.IntegerField()
     platforms = serializers.IntegerField()
     projects = serializers.IntegerField()
-    leasable_area = serializers.DecimalField(max_digits=16, decimal_places=2)
-    let_area = serializers.DecimalField(max_digits=16, decimal_places=2)
-    occupancy = serializers.DecimalField(max_digits=7, decimal_places=2, allow_null=True)
+    leasable_area = DecimalField(max_digits=16, decimal_places=2)
+    let_area = DecimalField(max_digits=16, decimal_places=2)
+    occupancy = DecimalField(max_digits=7, decimal_places=2, allow_null=True)
 
 
 class DistrictOverviewReportView(ComputedReportView):
@@ -312,13 +325,13 @@ class ParkRowSerializer(serializers.Serializer):
     park_name = serializers.CharField()
     district_name = serializers.CharField()
     units = serializers.IntegerField()
-    leasable_area = serializers.DecimalField(max_digits=16, decimal_places=2)
-    let_area = serializers.DecimalField(max_digits=16, decimal_places=2)
-    occupancy = serializers.DecimalField(max_digits=7, decimal_places=2, allow_null=True)
+    leasable_area = DecimalField(max_digits=16, decimal_places=2)
+    let_area = DecimalField(max_digits=16, decimal_places=2)
+    occupancy = DecimalField(max_digits=7, decimal_places=2, allow_null=True)
     tenants = serializers.IntegerField()
-    area_days = serializers.DecimalField(max_digits=22, decimal_places=2)
-    leasable_area_days = serializers.DecimalField(max_digits=22, decimal_places=2)
-    period_occupancy = serializers.DecimalField(max_digits=7, decimal_places=2, allow_null=True)
+    area_days = DecimalField(max_digits=22, decimal_places=2)
+    leasable_area_days = DecimalField(max_digits=22, decimal_places=2)
+    period_occupancy = DecimalField(max_digits=7, decimal_places=2, allow_null=True)
     ending_30 = serializers.IntegerField()
     ending_60 = serializers.IntegerField()
     ending_90 = serializers.IntegerField()

@@ -3,6 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from config.api.decimals import DecimalField
 from config.api.fields import BriefRelatedField, RecordUrlField
 from config.api.serializers import BriefUserSerializer, ValidatedModelSerializer
 from enterprises.api.serializers import BriefEnterpriseSerializer
@@ -64,15 +65,16 @@ class BenchmarkProjectSerializer(ValidatedModelSerializer):
 
 
 class PlanTargetSerializer(ValidatedModelSerializer):
-    """A plan target: metric, parameters, goal (revenue in 亿元 or a count) and deadline year."""
+    """A plan target: metric, parameters, goal (revenue in 亿元 or a count), how the actual is compared with it
+    (greater than, or at least) and deadline year."""
 
     url = RecordUrlField(view_name="api:plantarget-detail")
 
     class Meta:
         model = PlanTarget
         fields = [
-            "id", "url", "plan", "code", "title", "metric", "threshold", "goal", "goal_upper", "unit", "year",
-            "source", "position",
+            "id", "url", "plan", "code", "title", "metric", "threshold", "goal", "goal_upper", "unit", "comparison",
+            "year", "source", "position",
         ]
 
 
@@ -129,9 +131,10 @@ class TierSummaryRowSerializer(serializers.ModelSerializer):
     park_name = serializers.CharField(source="park.name", default=None)
     tier_name = serializers.SerializerMethodField()
     # Money is null where fewer than SMALL_CELL_MIN enterprises make the sums and the reader is not the bureau.
-    revenue = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True)
-    digital_human_revenue = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True)
-    rd_expense = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True)
+    revenue = DecimalField(max_digits=18, decimal_places=2, allow_null=True)
+    digital_human_revenue = DecimalField(max_digits=18, decimal_places=2, allow_null=True)
+    rd_expense = DecimalField(max_digits=18, decimal_places=2, allow_null=True)
+    rd_intensity = DecimalField(max_digits=7, decimal_places=2, allow_null=True)
 
     class Meta:
         model = TierSummary
@@ -156,8 +159,8 @@ class TierCandidateSerializer(serializers.Serializer):
     candidate_tiers = serializers.SerializerMethodField()
     candidate_tier_names = serializers.SerializerMethodField()
     filing = serializers.IntegerField(source="filing_id")
-    revenue = serializers.DecimalField(max_digits=14, decimal_places=2)
-    rd_expense = serializers.DecimalField(max_digits=14, decimal_places=2)
+    revenue = DecimalField(max_digits=14, decimal_places=2)
+    rd_expense = DecimalField(max_digits=14, decimal_places=2)
     rd_intensity = serializers.SerializerMethodField()
 
     def get_candidate_tiers(self, row) -> list[str]:
@@ -166,7 +169,7 @@ class TierCandidateSerializer(serializers.Serializer):
     def get_candidate_tier_names(self, row) -> list[str]:
         return [tier_label(tier) for tier in self.get_candidate_tiers(row)]
 
-    @extend_schema_field(serializers.DecimalField(max_digits=7, decimal_places=2, allow_null=True))
+    @extend_schema_field(DecimalField(max_digits=7, decimal_places=2, allow_null=True))
     def get_rd_intensity(self, row):
         intensity = rd_intensity(row.rd_expense, row.revenue)
         return None if intensity is None else str(intensity)

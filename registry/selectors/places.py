@@ -11,7 +11,7 @@ from django.db.models.expressions import Exists, RawSQL
 from django.db.models.functions import Coalesce
 
 from enterprises.choices import FILED_STATUSES, EnterpriseStatus, Tier
-from enterprises.models import AnnualFiling, Enterprise, TierDesignation
+from enterprises.models import AnnualFiling, Enterprise, Tenancy, TierDesignation
 from enterprises.selectors import percent, tenancies_on
 from parks.models import District, Park, Unit
 from parks.scoping import VIEW
@@ -30,10 +30,11 @@ def _by(queryset, key: str, **aggregates) -> dict:
 
 
 def district_overview(*, user, year: int, on: datetime.date) -> list[dict]:
-    """Per district: parks, active enterprises registered there, tenants on a date, the year's approved revenue
-    and digital-human revenue (by the district filed in; hidden outside the bureau under SMALL_CELL_MIN filings),
-    enterprises holding each tier on the date, labs and platforms in operation, selected benchmark projects
-    (by their park's district, else their enterprise's), leasable and let area and occupancy on the date."""
+    """Per district of the city (every one, with zeros where nothing counts): parks, active enterprises registered
+    there, tenants on a date, the year's approved revenue and digital-human revenue (by the district filed in;
+    hidden outside the bureau under SMALL_CELL_MIN filings), enterprises holding each tier on the date, labs and
+    platforms in operation, selected benchmark projects (by their park's district, else their enterprise's),
+    leasable and let area and occupancy on the date."""
     visible = {name: model.objects.restrict(user, VIEW) for name, model in (
         ("parks", Park), ("enterprises", Enterprise), ("units", Unit))}
     tenancies = tenancies_on(on=on).restrict(user, VIEW)
@@ -56,9 +57,8 @@ def district_overview(*, user, year: int, on: datetime.date) -> list[dict]:
     held = TierDesignation.objects.held_on(on).restrict(user, VIEW).order_by().values("enterprise__district", "tier")
     for row in held.annotate(n=Count("enterprise", distinct=True)):
         tiers[row["enterprise__district"]][row["tier"]] = row["n"]
-    places = set().union(*figures.values(), tiers)
     rows = []
-    for district in District.objects.filter(pk__in=places).order_by("code"):
+    for district in District.objects.order_by("code"):  # every district of the city, zeros where nothing counts
         def get(name, key="n", district=district):
             return figures[name].get(district.pk, {}).get(key) or 0
         filings = figures["filings"].get(district.pk, {})
@@ -81,10 +81,28 @@ def _overlap_days(start: datetime.date, stop: datetime.date) -> RawSQL:
                   '- GREATEST("enterprises_tenancy"."start", %s))', (stop, stop, start), output_field=IntegerField())
 
 
+def not_filed_rows(*, user, parks, year: int) -> list[tuple[int, int, str]]:
+    """(park, enterprise, name) of the enterprises of each park that have not filed for a year: registered with the
+    park (and active), or renting in it at any time during the year, without a filing of the year submitted to
+    the bureau (submitted, returned or approved) among those the user may see. Only the enterprises the user sees
+    whole count (a park administrator: those registered with their park): whether a tenant registered elsewhere
+    filed is not its letting park's business. One query (a UNION)."""
+    filed = AnnualFiling.objects.restrict(user, VIEW).filter(enterprise=OuterRef("pk"), year=year,
+                                                             status__in=FILED_STATUSES)
+    owing = Enterprise.objects.restrict(user, VIEW).filter(~Exists(filed))
+    registered = owing.filter(status=EnterpriseStatus.ACTIVE, park__in=parks.values("pk")).values_list(
+        "park", "pk", "name")
+    renting = (Tenancy.objects.restrict(user, VIEW)
+               .filter(start__lt=datetime.date(year + 1, 1, 1), enterprise__in=owing)
+               .exclude(end__lte=datetime.date(year, 1, 1))
+               .values_list("park", "enterprise", "enterprise__name"))
+    return list(registered.order_by().union(renting.order_by()))
+
+
 def park_report(*, user, on: datetime.date, start: datetime.date, end: datetime.date) -> list[dict]:
     """Per park: units and leasable area, let area, occupancy and tenants on a date; let area-days and occupancy
-    over the period start..end (both days included); tenancies ending in the next 30 / 60 / 90 days; tenants on
-    the date that have not filed (submitted or approved) for the year before the date's."""
+    over the period start..end (both days included); tenancies ending in the next 30 / 60 / 90 days; the
+    enterprises of the park that have not filed for the year before the date's (not_filed_rows)."""
     stop = end + datetime.timedelta(days=1)
     parks = Park.objects.restrict(user, VIEW).select_related("district").order_by("name")
     units = _by(Unit.objects.restrict(user, VIEW), "park", n=Count("pk"), area=Sum("area"))
@@ -106,14 +124,9 @@ def park_report(*, user, on: datetime.date, start: datetime.date, end: datetime.
             "days": days, "label": f"{tenancy.enterprise.name} {tenancy.end.isoformat()}",
         })
     filed_year = on.year - 1
-    # Whether a tenant filed is its record's, not its tenancy's: only the tenants the user sees whole (registered
-    # with their park), judged on the filings the user may see.
-    filed = AnnualFiling.objects.restrict(user, VIEW).filter(enterprise=OuterRef("enterprise"), year=filed_year,
-                                                             status__in=FILED_STATUSES)
-    seen_whole = tenancies.filter(enterprise__in=Enterprise.objects.restrict(user, VIEW))
     not_filed = defaultdict(list)
-    for park_id, enterprise_id, name in (seen_whole.filter(~Exists(filed)).order_by("park", "enterprise__name")
-                                         .values_list("park", "enterprise", "enterprise__name").distinct()):
+    for park_id, enterprise_id, name in sorted(not_filed_rows(user=user, parks=parks, year=filed_year),
+                                               key=lambda row: (row[0], row[2], row[1])):
         not_filed[park_id].append({"enterprise": enterprise_id, "name": name, "label": name})
     days = (stop - start).days
     rows = []

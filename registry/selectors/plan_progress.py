@@ -1,12 +1,16 @@
 """Plan progress: each target's goal, the actual figure from the records, the share met and the records behind it.
 
 What each metric counts (the records behind the figure are exactly the rows the figure is computed from):
-- industry scale: the digital-human revenue of the year's approved filings (万元, shown in the target's unit);
+- industry scale: the digital-human revenue of the year's approved filings (summed in 万元, converted exactly to
+  the target's unit by registry.targets);
 - enterprises over a revenue threshold: approved filings of the year whose revenue is above the threshold;
-- labs / platforms: in operation, established / launched on or before the date (or with no date recorded);
+- labs / platforms: in operation, established / launched on or before the date (or with no date recorded); the
+  platforms target is met only with a platform in each of the five domains the plan names;
 - benchmark projects: selected or accepted, of the year or before;
 - featured parks: parks recognised as featured.
 Every record set is scoped to what the user may see, so a park administrator's progress covers their parks.
+"Met" compares the exact actual with the goal under the target's comparison (greater than, or at least); the
+figures are rounded (half up) only where they are shown.
 """
 
 import datetime
@@ -22,12 +26,12 @@ from enterprises.selectors import percent
 from parks.models import Park
 from parks.scoping import VIEW
 
-from ..choices import LabKind, OperatingStatus, PlatformDomain, ProjectField, ProjectStatus, TargetMetric, TargetUnit
+from ..choices import LabKind, OperatingStatus, PlatformDomain, ProjectField, ProjectStatus, TargetMetric
 from ..models import BenchmarkProject, Lab, PlanTarget, Platform
+from ..targets import RECORD_UNIT, amount_convert, goal_met
 from .cells import hide_small_cells
 
 INLINE_RECORDS = 50  # records listed in the report row; the drill-down lists all of them
-TO_UNIT = {TargetUnit.YUAN_100M: Decimal(10000)}  # money is summed in 万元; divide by this for the target's unit
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,7 @@ class Metric:
     figure: str | None = None  # field shown beside each record
     breakdown: str | None = None
     choices: type[models.TextChoices] | None = None
+    every_category: bool = False  # met only with at least one record in every category of the breakdown
 
 
 def _filings(year: int):
@@ -81,7 +86,7 @@ METRICS: dict[str, Metric] = {
     ),
     TargetMetric.PLATFORMS: Metric(
         kind="platform", records=lambda t, year, on: platforms_in_operation(on=on),
-        name=lambda platform: platform.name, breakdown="domain", choices=PlatformDomain,
+        name=lambda platform: platform.name, breakdown="domain", choices=PlatformDomain, every_category=True,
     ),
     TargetMetric.BENCHMARK_PROJECTS: Metric(
         kind="benchmark_project", records=lambda t, year, on: benchmark_projects_selected(year=year),
@@ -95,7 +100,7 @@ METRICS: dict[str, Metric] = {
 
 @dataclass
 class Progress:
-    """One target's progress: the actual figure in the target's unit, the records counted, the share met."""
+    """One target's progress: the exact actual figure in the target's unit, the records counted, the share met."""
 
     target: PlanTarget
     actual: Decimal | None
@@ -113,8 +118,12 @@ class Progress:
 
     @property
     def met(self) -> bool | None:
-        """Whether the actual reaches the goal (its lower end for a range)."""
-        return None if self.actual is None else self.actual >= self.target.goal
+        """Whether the exact actual meets the goal (its lower end for a range) under the target's comparison, and,
+        where the metric asks it, every category has a record (None where the actual is hidden)."""
+        if self.actual is None:
+            return None
+        return goal_met(actual=self.actual, goal=self.target.goal, comparison=self.target.comparison) and not (
+            METRICS[self.target.metric].every_category and self.missing)
 
 
 def target_records(*, target: PlanTarget, year: int, on: datetime.date, user) -> models.QuerySet:
@@ -126,9 +135,11 @@ def target_records(*, target: PlanTarget, year: int, on: datetime.date, user) ->
 
 
 def record_row(*, metric: Metric, record) -> dict:
-    """A record behind a figure as a report row: its kind, id, name and figure (万元, where one is shown)."""
+    """A record behind a figure as a report row: its kind, id, name, and figure with its unit (万元), where one is
+    shown."""
     return {"kind": metric.kind, "id": record.pk, "name": metric.name(record),
-            "value": getattr(record, metric.figure) if metric.figure else None}
+            "value": getattr(record, metric.figure) if metric.figure else None,
+            "value_unit": RECORD_UNIT if metric.figure else None}
 
 
 def _progress(*, target: PlanTarget, year: int, on: datetime.date, user) -> Progress:
@@ -136,8 +147,7 @@ def _progress(*, target: PlanTarget, year: int, on: datetime.date, user) -> Prog
     records = target_records(target=target, year=year, on=on, user=user)
     totals = records.aggregate(counted=Count("pk"), **({"summed": Sum(metric.summed)} if metric.summed else {}))
     if metric.summed:
-        actual = (totals["summed"] or Decimal(0)) / TO_UNIT.get(target.unit, 1)
-        actual = actual.quantize(Decimal("0.01"))
+        actual = amount_convert(totals["summed"] or Decimal(0), source=RECORD_UNIT, target=target.unit)
     else:
         actual = Decimal(totals["counted"])
     progress = Progress(target=target, actual=actual, counted=totals["counted"])

@@ -20,6 +20,8 @@
     return value === null || value === undefined || value === "" ? null : Number(value);
   }
 
+  // A figure as the server rounded it (half up, two decimals): shown with at most two decimals, never rounded again
+  // here (a float's rounding would differ at the halves).
   function show(value, digits) {
     const n = number(value);
     if (n === null || Number.isNaN(n)) return "—";
@@ -102,7 +104,7 @@
           return {value: shares[i] === null ? 0 : shares[i], itemStyle: {color: r.met ? COLORS.met : COLORS.notMet}};
         }),
         label: {show: true, position: "right", formatter: function (p) {
-          return shares[p.dataIndex] === null ? "—" : show(shares[p.dataIndex], 1) + "%";
+          return shares[p.dataIndex] === null ? "—" : show(shares[p.dataIndex], 2) + "%";
         }},
         markLine: {silent: true, symbol: "none", data: [{xAxis: 100}], lineStyle: {color: "#c0392b", type: "dashed"},
                    label: {formatter: t.goal, position: "start", color: "#c0392b"}},  // the top (the axis is inverted)
@@ -113,7 +115,7 @@
         const goal = show(r.goal) + (r.goal_upper ? "–" + show(r.goal_upper) : "");
         const met = r.met === null || r.met === undefined ? "—" : (r.met ? t.met : t.notMet);
         const unit = r.unit === "count" ? "" : " " + (r.unit_name || "");  // a count needs no unit
-        return [r.title, goal + unit, show(r.actual), show(r.share, 1), met];
+        return [r.title, goal + unit, show(r.actual), show(r.share, 2), met];
       }), [false, true, true, true, false]);
   }
 
@@ -179,14 +181,14 @@
         type: "bar", name: t.occupancy, barMaxWidth: 36, itemStyle: {color: COLORS.notMet},
         data: rates.map(function (v) { return v === null ? 0 : v; }),
         label: {show: true, position: "top", formatter: function (p) {
-          return rates[p.dataIndex] === null ? "—" : show(rates[p.dataIndex], 1) + "%";
+          return rates[p.dataIndex] === null ? "—" : show(rates[p.dataIndex], 2) + "%";
         }},
       }],
     });
     table(tableEl, data.on ? t.on + " " + data.on : "",
       [t.park, t.district, t.leasableArea, t.letArea, t.occupancy, t.tenants, t.ending90, t.notFiled],
       rows.map(function (r, i) {
-        return [r.park_name, r.district_name || "—", show(r.leasable_area), show(r.let_area), show(rates[i], 1),
+        return [r.park_name, r.district_name || "—", show(r.leasable_area), show(r.let_area), show(rates[i], 2),
                 show(r.tenants), show(r.ending_90), show(r.not_filed_count)];
       }), [false, false, true, true, true, true, true, true]);
   }
@@ -212,7 +214,7 @@
     table(tableEl, data.year ? t.year + " " + data.year : "", [t.district, t.enterprises, t.tenants, t.revenue, t.dhRevenue, t.occupancy],
       rows.map(function (r) {
         return [r.district_name, show(r.enterprises), show(r.tenants), show(r.revenue), show(r.digital_human_revenue),
-                show(number(r.occupancy), 1)];
+                show(number(r.occupancy), 2)];
       }), [false, true, true, true, true, true]);
   }
 

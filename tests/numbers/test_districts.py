@@ -1,0 +1,42 @@
+"""The district overview lists every district of the city (the District table), with zeros where there is no data,
+for the bureau and for a park administrator alike."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from parks.models import District
+
+from ..conftest import park_admin_client, token_client
+from ..factories import DistrictFactory, EnterpriseFactory, ParkFactory, UnitFactory, approved_filing, bureau_user
+
+ZERO_FIGURES = ("parks", "enterprises", "tenants", "filed", "labs", "platforms", "projects", "designated_innovative",
+                "designated_specialised", "designated_little_giant", "designated_single_champion")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["bureau", "park_admin"])
+def test_every_district_is_listed_with_zeros(role):
+    busy, *quiet = [DistrictFactory() for _ in range(7)]  # six districts without any record
+    park = ParkFactory(district=busy)
+    UnitFactory(park=park, area=Decimal("100.00"))
+    for _ in range(3):
+        approved_filing(enterprise=EnterpriseFactory(park=park, district=busy), year=2024,
+                        revenue=Decimal("100.00"), main_revenue=Decimal("100.00"),
+                        digital_human_revenue=Decimal("10.00"))
+    client = token_client(bureau_user()) if role == "bureau" else park_admin_client(park)
+    body = client.get("/api/v1/reports/districts/", {"year": 2024, "on": datetime.date(2024, 12, 31)}).json()
+    rows = {row["district"]: row for row in body["results"]}
+    assert list(rows) == list(District.objects.order_by("code").values_list("pk", flat=True))
+    assert body["count"] == District.objects.count() >= 7
+    assert rows[busy.pk]["parks"] == 1 and rows[busy.pk]["filed"] == 3
+    assert Decimal(rows[busy.pk]["revenue"]) == Decimal("300.00")
+    for district in quiet:
+        row = rows[district.pk]
+        assert (row["district_code"], row["district_name"]) == (district.code, district.name)
+        assert all(row[key] == 0 for key in ZERO_FIGURES), row
+        assert Decimal(row["leasable_area"]) == Decimal(row["let_area"]) == 0 and row["occupancy"] is None
+        # money of a district with no filing: zero for the bureau, hidden (a small cell) for anyone else
+        money = {row["revenue"], row["digital_human_revenue"]}
+        assert money == ({"0.00"} if role == "bureau" else {None})
