@@ -220,3 +220,46 @@ def test_a_run_failing_after_the_delete_leaves_the_last_good_snapshot():
     broken.refresh_from_db()
     assert broken.status == RunStatus.FAILED and "summary rows refused" in broken.error
     assert list(TierSummary.objects.order_by("pk").values_list("pk", "run_id", "revenue", "enterprises")) == before
+
+
+# --- the dates as input --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(("language", "message"), [("en", "Only a record whose status is Closed has this date."),
+                                                    ("zh-hans", "只有状态为已关停的记录才有该日期。")])
+def test_a_closing_date_on_an_active_lab_is_refused_on_its_field(db, language, message):
+    lab = LabFactory(status=OperatingStatus.ACTIVE, established=datetime.date(2023, 5, 1))
+    client = token_client(bureau_user())
+    response = client.patch(reverse("api:lab-detail", args=[lab.pk]), {"closed_on": "2025-01-01"}, format="json",
+                            HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 400 and response.json() == {"closed_on": [message]}
+    response = client.patch(reverse("api:lab-detail", args=[lab.pk]),
+                            {"status": OperatingStatus.CLOSED, "closed_on": "2023-01-01"}, format="json")
+    assert response.status_code == 400 and list(response.json()) == ["closed_on"]
+
+
+def test_a_closing_date_given_is_kept_and_a_reopening_clears_it(db):
+    lab = LabFactory(status=OperatingStatus.ACTIVE, established=datetime.date(2023, 5, 1))
+    client = token_client(bureau_user())
+    url = reverse("api:lab-detail", args=[lab.pk])
+    closed = client.patch(url, {"status": OperatingStatus.CLOSED, "closed_on": "2025-03-01"}, format="json").json()
+    assert closed["closed_on"] == "2025-03-01"
+    assert client.patch(url, {"status": OperatingStatus.ACTIVE}, format="json").json()["closed_on"] is None
+
+
+def test_the_migration_dates_a_recorded_change_from_the_history(db):
+    """`dates_from_history` (the migrations' step): a lab closed by a recorded change gets that day; one created
+    closed keeps no date (unknown, never counted)."""
+    from config.as_of import dates_from_history
+    changed = LabFactory(status=OperatingStatus.ACTIVE)
+    changed.status = OperatingStatus.CLOSED
+    changed.save()
+    born_closed = LabFactory(status=OperatingStatus.CLOSED)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE registry_lab SET closed_on = NULL")  # as before the migration
+        cursor.execute("UPDATE registry_historicallab SET history_date = '2025-03-01 23:30+08' "
+                       "WHERE id = %s AND history_type = '~'", [changed.pk])
+        filled = dates_from_history(cursor, table="registry_lab", history="registry_historicallab",
+                                    status="status", column="closed_on", statuses=(OperatingStatus.CLOSED,))
+    assert filled == 1
+    changed.refresh_from_db()
+    born_closed.refresh_from_db()
+    assert changed.closed_on == datetime.date(2025, 3, 1) and born_closed.closed_on is None
