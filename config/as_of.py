@@ -87,6 +87,9 @@ class DatedModel(models.Model):
     a change of it when saved (and when cleaned, so that validation sees the dates)."""
 
     dated: Dated
+    # Check constraints that `clean()` already checks, field by field: left to the database on a write, not run
+    # again by validation (a query each).
+    dated_checks: tuple[str, ...] = ()
 
     class Meta:
         abstract = True
@@ -97,6 +100,11 @@ class DatedModel(models.Model):
             self.dated.stamp(self, self._dated_previous())
         super().save(*args, **kwargs)
         self._dated_status = getattr(self, self.dated.status)
+
+    def get_constraints(self):
+        """The constraints validation runs: all but `dated_checks`."""
+        return [(model, [c for c in constraints if c.name not in self.dated_checks])
+                for model, constraints in super().get_constraints()]
 
     @classmethod
     def from_db(cls, db, field_names, values):

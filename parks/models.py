@@ -70,6 +70,7 @@ class Park(DatedModel):
     # Featured on a date: featured, recognised by then (or with no date recorded).
     dated = Dated(start="featured_on", status="featured", current=(True,), open_start=True, stamp_start=True,
                   start_of_status=True)
+    dated_checks = ("park_featured_on_when_featured",)
 
     class Meta:
         ordering = ["name"]

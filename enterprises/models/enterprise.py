@@ -80,6 +80,7 @@ class Enterprise(DatedModel):
     # Active on a date: founded by then (or with no date recorded), and active, or left after that date.
     dated = Dated(start="founded", open_start=True, status="status", current=(EnterpriseStatus.ACTIVE,),
                   ended=(EnterpriseStatus.MOVED_OUT, EnterpriseStatus.DEREGISTERED), end="left_on")
+    dated_checks = ("enterprise_left_when_gone",)
     # Fields anyone may read in the public directory; the rest is for the bureau, the park and the enterprise.
     public_fields = (
         "credit_code", "name", "short_name", "name_en", "founded", "district", "park", "chain_position",
