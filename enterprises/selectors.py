@@ -24,10 +24,11 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from config.as_of import as_of
 from config.rounding import half_up
 from parks.scoping import VIEW, scope_filter
 
-from .choices import FILED_STATUSES, LADDER, EnterpriseStatus, FilingStatus, Tier
+from .choices import FILED_STATUSES, LADDER, FilingStatus, Tier
 from .models import AnnualFiling, Enterprise, Tenancy, TierDesignation
 from .tiers import assess, rule_set_for
 
@@ -56,12 +57,12 @@ def percent(part, whole) -> Decimal | None:
 
 def held_on(*, on: datetime.date) -> Q:
     """Condition on tenancies that hold their unit on a date (start on or before it, end after it or open)."""
-    return Q(start__lte=on) & (Q(end__isnull=True) | Q(end__gt=on))
+    return Tenancy.dated.condition(on)
 
 
 def tenancies_on(*, on: datetime.date):
     """Tenancies that hold their unit on a date."""
-    return Tenancy.objects.filter(held_on(on=on))
+    return as_of(Tenancy.objects.all(), on=on)
 
 
 def occupancy(*, units, on: datetime.date) -> Occupancy:
@@ -107,8 +108,8 @@ def tier_population(*, year: int, rule_set, on: datetime.date):
     Place: the park and district the filing was submitted in, else the enterprise's own. Per tier:
     `held_<tier>` (a designation in force on `on`), `due_<tier>` (in force and due for re-review); per ladder
     tier: `met_<tier>` (criteria met under the rule set, evaluated in SQL), `held_from_<tier>` (that tier or
-    a higher one held) and `candidate_<tier>` (met, and neither it nor a higher tier held). Enterprises still
-    active, or that filed for the year. Every record: readers restrict it (`tier_candidates`).
+    a higher one held) and `candidate_<tier>` (met, and neither it nor a higher tier held). Enterprises active
+    on `on` (`config.as_of`), or that filed for the year. Every record: readers restrict it (`tier_candidates`).
     """
     held = TierDesignation.objects.held_on(on).filter(enterprise=OuterRef("pk"))
     flags = {}
@@ -126,7 +127,7 @@ def tier_population(*, year: int, rule_set, on: datetime.date):
             "filings", condition=Q(filings__year=year, filings__status=FilingStatus.APPROVED))})
         .annotate(place_district=Coalesce("f__district", "district"), place_park=Coalesce("f__park", "park"), **flags)
         .annotate(**candidates)
-        .filter(Q(status=EnterpriseStatus.ACTIVE) | Q(f__id__isnull=False))
+        .filter(Enterprise.dated.condition(on) | Q(f__id__isnull=False))
     )
 
 

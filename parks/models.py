@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from config.as_of import Dated, DatedModel
 from config.history import audit_history
 
 from .choices import DistrictKind, ParkKind
@@ -42,7 +43,7 @@ class District(models.Model):
         return self.name
 
 
-class Park(models.Model):
+class Park(DatedModel):
     """A digital-human park, base or incubator in a district; its leasable area is the sum of its units."""
 
     name = models.CharField(_("name"), max_length=128, unique=True)
@@ -51,6 +52,10 @@ class Park(models.Model):
     featured = models.BooleanField(
         _("featured digital-human park"), default=False,
         help_text=_("Recognised as a featured digital-human park or base (a plan target)."),
+    )
+    featured_on = models.DateField(
+        _("featured since"), null=True, blank=True,
+        help_text=_("The day it was recognised as featured; set to today when it becomes featured."),
     )
     address = models.CharField(_("address"), max_length=255, blank=True)
     focus = models.TextField(_("focus"), blank=True)
@@ -61,12 +66,20 @@ class Park(models.Model):
     scope_rule = Rule(park=("pk",), enterprise=("enterprises", "tenancies__enterprise"),
                       park_admin=frozenset({VIEW, CHANGE}))
     # Fields only the bureau sets: a park's administrators keep the rest of its profile.
-    bureau_fields = ("name", "district", "featured")
+    bureau_fields = ("name", "district", "featured", "featured_on")
+    # Featured on a date: featured, recognised by then (or with no date recorded).
+    dated = Dated(start="featured_on", status="featured", current=(True,), open_start=True, stamp_start=True,
+                  start_of_status=True)
+    dated_checks = ("park_featured_on_when_featured",)
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("park")
         verbose_name_plural = _("parks")
+        constraints = [models.CheckConstraint(
+            condition=Q(featured_on__isnull=True) | Q(featured=True), name="park_featured_on_when_featured",
+            violation_error_message=_("Only a featured park has a date of recognition."),
+        )]
 
     def __str__(self) -> str:
         return self.name

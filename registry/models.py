@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from config.as_of import Dated, DatedModel
 from config.history import audit_history
 from enterprises.models import Enterprise
 from parks.models import District, Park
@@ -35,7 +36,36 @@ from .choices import (
 # Reference data: every signed-in user reads it, only the bureau writes it.
 REFERENCE = Rule(authenticated=frozenset({VIEW}), park_admin=frozenset(), enterprise_user=frozenset())
 
-class Lab(models.Model):
+def closed_after_start(start: str, name: str) -> models.CheckConstraint:
+    """Database rule: a closing date comes after the day of opening (when both are known)."""
+    return models.CheckConstraint(
+        condition=Q(closed_on__isnull=True) | Q(**{f"{start}__isnull": True}) | Q(closed_on__gt=F(start)), name=name,
+        violation_error_message=_("The closing date must come after the opening date."),
+    )
+
+
+def closed_on_when_closed(name: str) -> models.CheckConstraint:
+    """Database rule: only a closed record carries its closing date."""
+    return models.CheckConstraint(
+        condition=Q(closed_on__isnull=True) | Q(status=OperatingStatus.CLOSED), name=name,
+        violation_error_message=_("Only a closed record has a closing date."),
+    )
+
+
+def closed_on_field() -> models.DateField:
+    """The day a lab or platform closed: first day no longer in operation."""
+    return models.DateField(
+        _("closed on"), null=True, blank=True,
+        help_text=_("First day no longer in operation; set to today when the status changes to closed."),
+    )
+
+
+# In operation on a date: opened by then (or with no date recorded), and active, or closed after that date.
+IN_OPERATION = {"status": "status", "current": (OperatingStatus.ACTIVE,), "ended": (OperatingStatus.CLOSED,),
+                "end": "closed_on", "open_start": True, "stamp_start": True}
+
+
+class Lab(DatedModel):
     """A university-enterprise joint lab or an enterprise technology innovation centre."""
 
     name = models.CharField(_("name"), max_length=128, unique=True)
@@ -48,21 +78,26 @@ class Lab(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=OperatingStatus.choices, default=OperatingStatus.ACTIVE,
     )
+    closed_on = closed_on_field()
     history = audit_history()
 
     objects = RestrictedQuerySet.as_manager()
     scope_rule = Rule(park=("park",), enterprise=("host",))
+    dated = Dated(start="established", **IN_OPERATION)
+    dated_checks = ("lab_closed_on_when_closed", "lab_closed_after_established")
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("lab")
         verbose_name_plural = _("labs")
+        constraints = [closed_on_when_closed("lab_closed_on_when_closed"),
+                       closed_after_start("established", "lab_closed_after_established")]
 
     def __str__(self) -> str:
         return self.name
 
 
-class Platform(models.Model):
+class Platform(DatedModel):
     """A common technology platform in one of the plan's five domains."""
 
     name = models.CharField(_("name"), max_length=128, unique=True)
@@ -78,21 +113,26 @@ class Platform(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=OperatingStatus.choices, default=OperatingStatus.ACTIVE,
     )
+    closed_on = closed_on_field()
     history = audit_history()
 
     objects = RestrictedQuerySet.as_manager()
     scope_rule = Rule(park=("park",), enterprise=("operator",))
+    dated = Dated(start="launched", **IN_OPERATION)
+    dated_checks = ("platform_closed_on_when_closed", "platform_closed_after_launched")
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("platform")
         verbose_name_plural = _("platforms")
+        constraints = [closed_on_when_closed("platform_closed_on_when_closed"),
+                       closed_after_start("launched", "platform_closed_after_launched")]
 
     def __str__(self) -> str:
         return self.name
 
 
-class BenchmarkProject(models.Model):
+class BenchmarkProject(DatedModel):
     """An application benchmark project: a lead enterprise's digital-human deployment in a field."""
 
     name = models.CharField(_("name"), max_length=128, unique=True)
@@ -111,11 +151,19 @@ class BenchmarkProject(models.Model):
         _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)],
     )
     status = models.CharField(_("status"), max_length=10, choices=ProjectStatus.choices, default=ProjectStatus.APPLIED)
+    selected_on = models.DateField(
+        _("selected on"), null=True, blank=True,
+        help_text=_("The day it was selected; set to today when the status changes to selected or accepted."),
+    )
     summary = models.TextField(_("summary"), blank=True)
     history = audit_history(m2m_fields=[partners])
 
     objects = RestrictedQuerySet.as_manager()
     scope_rule = Rule(park=("park",), enterprise=("lead", "partners"))
+    # Counted on a date: selected or accepted, selected by then (or with no date recorded).
+    dated = Dated(start="selected_on", status="status", current=(ProjectStatus.SELECTED, ProjectStatus.ACCEPTED),
+                  open_start=True, stamp_start=True, start_of_status=True)
+    dated_checks = ("benchmark_project_selected_on_when_selected",)
 
     class Meta:
         ordering = ["-year", "name"]
@@ -125,6 +173,11 @@ class BenchmarkProject(models.Model):
             models.CheckConstraint(
                 condition=Q(year__gte=2000, year__lte=2100), name="benchmark_project_year_range",
                 violation_error_message=_("The year must be between 2000 and 2100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(selected_on__isnull=True) | Q(status__in=[ProjectStatus.SELECTED, ProjectStatus.ACCEPTED]),
+                name="benchmark_project_selected_on_when_selected",
+                violation_error_message=_("Only a selected or accepted project has a selection date."),
             ),
         ]
 

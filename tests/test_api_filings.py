@@ -224,8 +224,9 @@ def test_database_keeps_one_open_and_one_approved_filing_per_year():
 # --- designations -----------------------------------------------------------------------------------------
 @pytest.mark.django_db
 @pytest.mark.parametrize("on, status", [
-    ("2024-03-01", DesignationStatus.VALID), ("2026-08-28", DesignationStatus.VALID),
-    ("2026-08-29", DesignationStatus.DUE), ("2027-02-28", DesignationStatus.DUE),
+    # expires 2027-03-01: due six months before, from 2026-09-01 (not 08-29: tests/numbers/test_as_of.py)
+    ("2024-03-01", DesignationStatus.VALID), ("2026-08-31", DesignationStatus.VALID),
+    ("2026-09-01", DesignationStatus.DUE), ("2027-02-28", DesignationStatus.DUE),
     ("2027-03-01", DesignationStatus.EXPIRED),
 ])
 def test_designation_status_follows_from_the_dates(on, status):

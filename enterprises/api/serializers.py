@@ -42,8 +42,8 @@ class EnterpriseSerializer(ValidatedModelSerializer):
         model = Enterprise
         fields = [
             "id", "url", "credit_code", "name", "short_name", "name_en", "founded", "district", "park",
-            "chain_position", "segments", "status", "profile", "website", "contact_name", "contact_phone",
-            "contact_email", "created", "updated",
+            "chain_position", "segments", "status", "left_on", "profile", "website", "contact_name",
+            "contact_phone", "contact_email", "created", "updated",
         ]
 
     def to_representation(self, instance):

@@ -1,5 +1,6 @@
 """Tier designations: the official SME tier an enterprise holds, recorded by the bureau."""
 
+import calendar
 import datetime
 
 from django.core.exceptions import ValidationError
@@ -9,6 +10,7 @@ from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.as_of import Dated, as_of
 from config.history import audit_history
 from parks.scoping import RestrictedQuerySet, Rule
 
@@ -32,10 +34,26 @@ def default_valid_until(granted_on: datetime.date) -> datetime.date:
     return add_years(granted_on, VALIDITY_YEARS) - datetime.timedelta(days=1)
 
 
-class DueFrom(models.Func):
-    """SQL: the first day of a designation's last six months (PostgreSQL clamps to a month's end)."""
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` calendar months later (or earlier), the month's last day where it has no such day
+    (as PostgreSQL's date arithmetic with an interval of months)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return datetime.date(year, month + 1, min(day.day, last))
 
-    template = f"((%(expressions)s - interval '{DUE_MONTHS} months' + interval '1 day')::date)"
+
+def due_from(valid_until: datetime.date) -> datetime.date:
+    """First day due for re-review: six months before the designation expires, the day after its last valid day
+    (valid until 2025-08-30, expiring 2025-08-31: from 2025-02-28; until 2025-02-28: from 2024-09-01)."""
+    return add_months(valid_until + datetime.timedelta(days=1), -DUE_MONTHS)
+
+
+class DueFrom(models.Func):
+    """SQL of `due_from`: the expiry (the day after the last valid day) less six months, PostgreSQL clamping
+    to a month's end as `add_months` does; the generated column `due_from` (migration enterprises 0008)."""
+
+    template = f"(((%(expressions)s + 1) - interval '{DUE_MONTHS} months')::date)"
     output_field = models.DateField()
 
 
@@ -55,7 +73,7 @@ class TierDesignationQuerySet(RestrictedQuerySet):
 
     def held_on(self, on: datetime.date):
         """Designations in force on a date (valid or due for re-review)."""
-        return self.filter(granted_on__lte=on, valid_until__gte=on).exclude(revoked_on__lte=on)
+        return as_of(self, on=on)
 
 
 class TierDesignation(models.Model):
@@ -82,6 +100,8 @@ class TierDesignation(models.Model):
     history = audit_history()
 
     objects = TierDesignationQuerySet.as_manager()
+    # In force on a date: granted by then, valid through it, not revoked by then.
+    dated = Dated(start="granted_on", last="valid_until", end="revoked_on")
     # Entered by bureau staff only; the enterprise and the park it is registered with read them (not a park it only
     # rents in: the certificate numbers are not a tenant's public face).
     scope_rule = Rule(park=("enterprise__park",), enterprise=("enterprise",))

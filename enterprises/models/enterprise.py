@@ -13,6 +13,7 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Upper
 from django.utils.translation import gettext_lazy as _
 
+from config.as_of import Dated, DatedModel
 from config.history import audit_history
 from parks.models import District, Park, Unit
 from parks.scoping import ADD, ALL_ACTIONS, CHANGE, DELETE, VIEW, RestrictedQuerySet, Rule, in_scope
@@ -29,7 +30,7 @@ SEARCH_TEXT = Upper(Concat("name", Value(SEARCH_SEPARATOR), "short_name", Value(
                            Value(SEARCH_SEPARATOR), "credit_code", output_field=models.TextField()))
 
 
-class Enterprise(models.Model):
+class Enterprise(DatedModel):
     """A digital-human enterprise: identity, registered district and park, chain position and segments."""
 
     credit_code = CreditCodeField(_("unified social credit code"), unique=True, error_messages={
@@ -54,6 +55,11 @@ class Enterprise(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=EnterpriseStatus.choices, default=EnterpriseStatus.ACTIVE,
     )
+    left_on = models.DateField(
+        _("left on"), null=True, blank=True,
+        help_text=_("The day it moved out of Beijing or was deregistered (first day no longer active); set to today "
+                    "when the status changes."),
+    )
     profile = models.TextField(_("public profile"), blank=True)
     website = models.URLField(_("website"), blank=True)
     contact_name = models.CharField(_("contact person"), max_length=64, blank=True)
@@ -71,13 +77,17 @@ class Enterprise(models.Model):
     # elsewhere, only its public face (PUBLIC: the public fields); of a former tenant, nothing.
     scope_rule = Rule(park=("park",), enterprise=("pk",), enterprise_user=frozenset({VIEW, CHANGE}),
                       tenancies=("tenancies",))
+    # Active on a date: founded by then (or with no date recorded), and active, or left after that date.
+    dated = Dated(start="founded", open_start=True, status="status", current=(EnterpriseStatus.ACTIVE,),
+                  ended=(EnterpriseStatus.MOVED_OUT, EnterpriseStatus.DEREGISTERED), end="left_on")
+    dated_checks = ("enterprise_left_when_gone",)
     # Fields anyone may read in the public directory; the rest is for the bureau, the park and the enterprise.
     public_fields = (
         "credit_code", "name", "short_name", "name_en", "founded", "district", "park", "chain_position",
-        "segments", "profile", "website", "status",
+        "segments", "profile", "website", "status", "left_on",
     )
     # Fields only the bureau sets; an enterprise user who sends one gets a 400 naming it.
-    bureau_fields = ("credit_code", "name", "district", "park", "status")
+    bureau_fields = ("credit_code", "name", "district", "park", "status", "left_on")
 
     class Meta:
         ordering = ["name", "id"]
@@ -103,6 +113,11 @@ class Enterprise(models.Model):
             models.CheckConstraint(
                 condition=Q(segments__contained_by=Segment.values), name="enterprise_segments_known",
                 violation_error_message=_("Unknown segment."),
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | ~Q(status=EnterpriseStatus.ACTIVE),
+                name="enterprise_left_when_gone",
+                violation_error_message=_("Only an enterprise that moved out or was deregistered has a leaving date."),
             ),
         ]
 
@@ -138,6 +153,7 @@ class Tenancy(models.Model):
 
     objects = RestrictedQuerySet.as_manager()
     scope_rule = Rule(park=("park",), enterprise=("enterprise",), park_admin=ALL_ACTIONS)
+    dated = Dated(start="start", end="end")  # holds its unit on a date: started by then, not ended by then
 
     class Meta:
         ordering = ["unit", "start"]

@@ -60,7 +60,7 @@ class ParkSerializer(ValidatedModelSerializer):
     class Meta:
         model = Park
         fields = [
-            "id", "url", "name", "district", "kind", "featured", "address", "focus", "operator",
+            "id", "url", "name", "district", "kind", "featured", "featured_on", "address", "focus", "operator",
             "leasable_area", "unit_count",
         ]
 

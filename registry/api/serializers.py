@@ -36,7 +36,7 @@ class LabSerializer(ValidatedModelSerializer):
 
     class Meta:
         model = Lab
-        fields = ["id", "url", "name", "kind", "partner", "host", "park", "established", "focus", "status"]
+        fields = ["id", "url", "name", "kind", "partner", "host", "park", "established", "focus", "status", "closed_on"]
 
 
 class PlatformSerializer(ValidatedModelSerializer):
@@ -48,7 +48,7 @@ class PlatformSerializer(ValidatedModelSerializer):
 
     class Meta:
         model = Platform
-        fields = ["id", "url", "name", "domain", "operator", "park", "services", "launched", "status"]
+        fields = ["id", "url", "name", "domain", "operator", "park", "services", "launched", "status", "closed_on"]
 
 
 class BenchmarkProjectSerializer(ValidatedModelSerializer):
@@ -61,7 +61,8 @@ class BenchmarkProjectSerializer(ValidatedModelSerializer):
 
     class Meta:
         model = BenchmarkProject
-        fields = ["id", "url", "name", "field", "dh_kind", "lead", "partners", "park", "year", "status", "summary"]
+        fields = ["id", "url", "name", "field", "dh_kind", "lead", "partners", "park", "year", "status", "selected_on",
+                  "summary"]
 
 
 class PlanTargetSerializer(ValidatedModelSerializer):

@@ -10,6 +10,7 @@ from django.db.models import Count, DecimalField, ExpressionWrapper, F, IntegerF
 from django.db.models.expressions import Exists, RawSQL
 from django.db.models.functions import Coalesce
 
+from config.as_of import as_of
 from enterprises.choices import FILED_STATUSES, EnterpriseStatus, Tier
 from enterprises.models import AnnualFiling, Enterprise, Tenancy, TierDesignation
 from enterprises.selectors import percent, tenancies_on
@@ -30,17 +31,18 @@ def _by(queryset, key: str, **aggregates) -> dict:
 
 
 def district_overview(*, user, year: int, on: datetime.date) -> list[dict]:
-    """Per district of the city (every one, with zeros where nothing counts): parks, active enterprises registered
-    there, tenants on a date, the year's approved revenue and digital-human revenue (by the district filed in;
-    hidden outside the bureau under SMALL_CELL_MIN filings), enterprises holding each tier on the date, labs and
-    platforms in operation, selected benchmark projects (by their park's district, else their enterprise's),
-    leasable and let area and occupancy on the date."""
+    """Per district of the city (every one, with zeros where nothing counts): parks, enterprises active on a date
+    and registered there, tenants on the date, the year's approved revenue and digital-human revenue (by the
+    district filed in; hidden outside the bureau under SMALL_CELL_MIN filings), enterprises holding each tier on
+    the date, labs and platforms in operation and benchmark projects selected on the date (by their park's
+    district, else their enterprise's), leasable and let area and occupancy on the date; what was true on the date
+    is read by `config.as_of`."""
     visible = {name: model.objects.restrict(user, VIEW) for name, model in (
         ("parks", Park), ("enterprises", Enterprise), ("units", Unit))}
     tenancies = tenancies_on(on=on).restrict(user, VIEW)
     figures = {
         "parks": _by(visible["parks"], "district", n=Count("pk")),
-        "enterprises": _by(visible["enterprises"].filter(status=EnterpriseStatus.ACTIVE), "district", n=Count("pk")),
+        "enterprises": _by(as_of(visible["enterprises"], on=on), "district", n=Count("pk")),
         "tenants": _by(tenancies, "park__district", n=Count("enterprise", distinct=True)),
         "filings": _by(AnnualFiling.objects.current().filter(year=year).restrict(user, VIEW), "district",
                        n=Count("pk"), revenue=Sum("revenue"), digital_human_revenue=Sum("digital_human_revenue")),
@@ -48,7 +50,7 @@ def district_overview(*, user, year: int, on: datetime.date) -> list[dict]:
                     n=Count("pk")),
         "platforms": _by(platforms_in_operation(on=on).restrict(user, VIEW),
                          Coalesce("park__district", "operator__district"), n=Count("pk")),
-        "projects": _by(benchmark_projects_selected(year=year).restrict(user, VIEW),
+        "projects": _by(benchmark_projects_selected(year=year, on=on).restrict(user, VIEW),
                         Coalesce("park__district", "lead__district"), n=Count("pk")),
         "leasable": _by(visible["units"], "park__district", area=Sum("area")),
         "let": _by(tenancies, "park__district", area=Sum("unit__area")),

@@ -4,10 +4,13 @@ What each metric counts (the records behind the figure are exactly the rows the 
 - industry scale: the digital-human revenue of the year's approved filings (summed in 万元, converted exactly to
   the target's unit by registry.targets);
 - enterprises over a revenue threshold: approved filings of the year whose revenue is above the threshold;
-- labs / platforms: in operation, established / launched on or before the date (or with no date recorded); the
-  platforms target is met only with a platform in each of the five domains the plan names;
-- benchmark projects: selected or accepted, of the year or before;
-- featured parks: parks recognised as featured.
+- labs / platforms: in operation on the date (`config.as_of`: established / launched by then, or with no date
+  recorded, and active, or closed after the date); the platforms target is met only with a platform in each of
+  the five domains the plan names;
+- benchmark projects: selected or accepted by the date (or with no date of selection recorded), of the year or
+  before;
+- featured parks: parks recognised as featured by the date (or with no date recorded).
+What was true on the date is read from the records' dates alone, never from their status of today.
 Every record set is scoped to what the user may see, so a park administrator's progress covers their parks.
 "Met" compares the exact actual with the goal under the target's comparison (greater than, or at least); the
 figures are rounded (half up) only where they are shown.
@@ -19,14 +22,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 
+from config.as_of import as_of
 from enterprises.models import AnnualFiling
 from enterprises.selectors import percent
 from parks.models import Park
 from parks.scoping import VIEW
 
-from ..choices import LabKind, OperatingStatus, PlatformDomain, ProjectField, ProjectStatus, TargetMetric
+from ..choices import LabKind, PlatformDomain, ProjectField, TargetMetric
 from ..models import BenchmarkProject, Lab, PlanTarget, Platform
 from ..targets import RECORD_UNIT, amount_convert, goal_met
 from .cells import hide_small_cells
@@ -52,23 +56,24 @@ def _filings(year: int):
     return AnnualFiling.objects.current().filter(year=year).select_related("enterprise")
 
 
-def _in_operation(date_field: str, on: datetime.date) -> Q:
-    return Q(status=OperatingStatus.ACTIVE) & (Q(**{f"{date_field}__lte": on}) | Q(**{f"{date_field}__isnull": True}))
-
-
 def labs_in_operation(*, on: datetime.date):
     """Labs and innovation centres in operation on a date (established by then, or with no date recorded)."""
-    return Lab.objects.filter(_in_operation("established", on))
+    return as_of(Lab.objects.all(), on=on)
 
 
 def platforms_in_operation(*, on: datetime.date):
     """Common technology platforms in operation on a date (launched by then, or with no date recorded)."""
-    return Platform.objects.filter(_in_operation("launched", on))
+    return as_of(Platform.objects.all(), on=on)
 
 
-def benchmark_projects_selected(*, year: int):
-    """Benchmark projects selected or accepted, of the year or before."""
-    return BenchmarkProject.objects.filter(status__in=[ProjectStatus.SELECTED, ProjectStatus.ACCEPTED], year__lte=year)
+def benchmark_projects_selected(*, year: int, on: datetime.date):
+    """Benchmark projects of the year or before, selected or accepted on a date."""
+    return as_of(BenchmarkProject.objects.filter(year__lte=year), on=on)
+
+
+def parks_featured(*, on: datetime.date):
+    """Parks recognised as featured on a date."""
+    return as_of(Park.objects.all(), on=on)
 
 
 METRICS: dict[str, Metric] = {
@@ -89,11 +94,11 @@ METRICS: dict[str, Metric] = {
         name=lambda platform: platform.name, breakdown="domain", choices=PlatformDomain, every_category=True,
     ),
     TargetMetric.BENCHMARK_PROJECTS: Metric(
-        kind="benchmark_project", records=lambda t, year, on: benchmark_projects_selected(year=year),
+        kind="benchmark_project", records=lambda t, year, on: benchmark_projects_selected(year=year, on=on),
         name=lambda project: project.name, breakdown="field", choices=ProjectField,
     ),
     TargetMetric.FEATURED_PARKS: Metric(
-        kind="park", records=lambda t, year, on: Park.objects.filter(featured=True), name=lambda park: park.name,
+        kind="park", records=lambda t, year, on: parks_featured(on=on), name=lambda park: park.name,
     ),
 }
 

@@ -87,12 +87,13 @@ def full_world() -> dict:
     decimals with cents, datetimes with seconds and microseconds."""
     district = DistrictFactory(name_en="Round Trip", kind=DistrictKind.DEVELOPMENT_ZONE, plan_role=TEXT)
     park = ParkFactory(district=district, kind=ParkKind.INCUBATOR, featured=True, address="北京市海淀区 1 号",
-                       focus=TEXT, operator="运营公司")
+                       focus=TEXT, operator="运营公司", featured_on=datetime.date(2023, 11, 20))
     unit = UnitFactory(park=park, building="B座", floor="-1", room="0101", area=Decimal("123.45"))
     enterprise = Enterprise.objects.create(
         credit_code=credit_code(9001), name="全量测试数字人有限公司", short_name="全量", name_en="Full Test Ltd.",
         founded=datetime.date(2021, 3, 15), district=district, park=park, chain_position=ChainPosition.FOUNDATION,
-        segments=[Segment.RENDERING, Segment.AI_DRIVING], status=EnterpriseStatus.MOVED_OUT, profile=TEXT,
+        segments=[Segment.RENDERING, Segment.AI_DRIVING], status=EnterpriseStatus.MOVED_OUT,
+        left_on=datetime.date(2025, 7, 1), profile=TEXT,
         website="https://example.com/a?b=c", contact_name="张三", contact_phone="010-12345678",
         contact_email="zhang@example.com",
     )
@@ -120,13 +121,13 @@ def full_world() -> dict:
     )
     lab = Lab.objects.create(name="全量实验室", kind=LabKind.INNOVATION_CENTRE, partner="清华大学", host=enterprise,
                              park=park, established=datetime.date(2022, 9, 1), focus=TEXT,
-                             status=OperatingStatus.PLANNED)
+                             status=OperatingStatus.CLOSED, closed_on=datetime.date(2025, 9, 30))
     platform = Platform.objects.create(name="全量平台", domain=PlatformDomain.DATA_OPENING, operator=enterprise,
                                        park=park, services=TEXT, launched=datetime.date(2023, 2, 3),
-                                       status=OperatingStatus.CLOSED)
+                                       status=OperatingStatus.CLOSED, closed_on=datetime.date(2024, 12, 1))
     project = BenchmarkProject.objects.create(
         name="全量项目", field=ProjectField.FINANCE, dh_kind=DigitalHumanKind.PERFORMANCE, lead=enterprise, park=park,
-        year=2025, status=ProjectStatus.ACCEPTED, summary=TEXT,
+        year=2025, status=ProjectStatus.ACCEPTED, selected_on=datetime.date(2025, 6, 18), summary=TEXT,
     )
     project.partners.set([partner, EnterpriseFactory(district=district, park=park)])
     target = PlanTarget.objects.create(

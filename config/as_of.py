@@ -1,0 +1,176 @@
+"""What was true on a date: the one rule by which every dated report reads a record's status.
+
+A model that a report reads as of a date declares a `Dated`: the field of the day it came into effect, the
+field of the day it stopped, and (for a record with a status) which statuses are in effect and which ended it.
+`as_of(queryset, on=day)` keeps the records in effect on that day, computed from those dates alone, so a status
+changed today never changes the answer of an earlier day. `DatedModel` stamps the dates when the status
+changes (today, unless given), so the change is dated the day it is recorded.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+
+@dataclass(frozen=True)
+class Dated:
+    """How a model's records are in effect on a date.
+
+    start: first day in effect (null: unknown, counted from the beginning, when `open_start`);
+    end: first day no longer in effect (null: still in effect);
+    last: last day in effect (inclusive), for a record that lapses on its own (a designation's validity);
+    status: field whose `current` values are in effect while they last and whose `ended` values are in effect only
+    before `end` (an ended record without its end date is never counted: when it ended is unknown); a record in
+    any other status (planned, applied) is never in effect;
+    stamp_start: whether a record changing into a `current` status without a start date starts today;
+    start_of_status: whether the start is the status's own date (a project's selection), cleared when the record
+    leaves the status.
+    """
+
+    start: str | None = None
+    end: str | None = None
+    last: str | None = None
+    status: str | None = None
+    current: tuple = ()
+    ended: tuple = ()
+    open_start: bool = False
+    stamp_start: bool = False
+    start_of_status: bool = False
+
+    def condition(self, on: datetime.date) -> Q:
+        """Condition on the model's rows: in effect on the date."""
+        condition = Q()
+        if self.start:
+            started = Q(**{f"{self.start}__lte": on})
+            condition &= started | Q(**{f"{self.start}__isnull": True}) if self.open_start else started
+        if self.last:
+            condition &= Q(**{f"{self.last}__gte": on})
+        if self.status is None:
+            if self.end:
+                condition &= Q(**{f"{self.end}__isnull": True}) | Q(**{f"{self.end}__gt": on})
+            return condition
+        status = Q(**{f"{self.status}__in": self.current})
+        if self.ended:
+            status |= Q(**{f"{self.status}__in": self.ended, f"{self.end}__gt": on})
+        return condition & status
+
+    def stamp(self, instance, previous) -> None:
+        """Date a change of status the day it is recorded (today), unless its date was given: entering an ended
+        status sets the end, entering a current one the start (where `stamp_start`); back in effect, the end
+        is cleared."""
+        if self.status is None:
+            return
+        status = getattr(instance, self.status)
+        today = timezone.localdate()
+        if status in self.ended and previous not in self.ended and previous is not NOT_LOADED:
+            if getattr(instance, self.end) is None:
+                setattr(instance, self.end, today)
+        elif status in self.current and previous not in self.current and previous is not NOT_LOADED:
+            if self.stamp_start and getattr(instance, self.start) is None:
+                setattr(instance, self.start, today)
+            if self.end and previous in self.ended:
+                setattr(instance, self.end, None)
+        elif status not in self.current and previous in self.current and self.start_of_status:
+            setattr(instance, self.start, None)
+
+NOT_LOADED = object()
+
+
+class DatedModel(models.Model):
+    """A model read as of a date through its `dated` rule: remembers the status it was loaded with, and dates
+    a change of it when saved (and when cleaned, so that validation sees the dates)."""
+
+    dated: Dated
+    # Check constraints that `clean()` already checks, field by field: left to the database on a write, not run
+    # again by validation (a query each).
+    dated_checks: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        """Save with a change of status dated (see `Dated.stamp`)."""
+        if not self._state.adding:
+            self.dated.stamp(self, self._dated_previous())
+        super().save(*args, **kwargs)
+        self._dated_status = getattr(self, self.dated.status)
+
+    def get_constraints(self):
+        """The constraints validation runs: all but `dated_checks`."""
+        return [(model, [c for c in constraints if c.name not in self.dated_checks])
+                for model, constraints in super().get_constraints()]
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        """The record, remembering the status it was read with."""
+        instance = super().from_db(db, field_names, values)
+        instance._dated_status = getattr(instance, cls.dated.status) if cls.dated.status in field_names \
+            else NOT_LOADED
+        return instance
+
+    def clean(self):
+        """Date a change of status (see `Dated.stamp`); a date kept only in some statuses, or an end before the
+        start, is refused on its field."""
+        super().clean()
+        dated = self.dated
+        if not self._state.adding:
+            dated.stamp(self, self._dated_previous())
+        status, errors = getattr(self, dated.status), {}
+        start = getattr(self, dated.start) if dated.start else None
+        end = getattr(self, dated.end) if dated.end else None
+        if end is not None and status not in dated.ended:
+            errors[dated.end] = _status_only(self, dated.ended)
+        elif end is not None and start is not None and end <= start:
+            errors[dated.end] = _("This date must come after %(field)s.") % {
+                "field": self._meta.get_field(dated.start).verbose_name}
+        if dated.start_of_status and start is not None and status not in dated.current:
+            errors[dated.start] = _status_only(self, dated.current)
+        if errors:
+            raise ValidationError(errors)
+
+    def _dated_previous(self):
+        if self._state.adding:
+            return None  # a new record: dated only when a date is given
+        return getattr(self, "_dated_status", NOT_LOADED)
+
+
+def _status_only(record, statuses) -> str:
+    """Message: the date is kept only in these statuses (named as the record's status field shows them)."""
+    field = record._meta.get_field(record.dated.status)
+    labels = dict(field.flatchoices) if field.choices else {True: _("yes")}
+    return _("Only a record whose %(field)s is %(statuses)s has this date.") % {
+        "field": field.verbose_name, "statuses": " / ".join(str(labels.get(s, s)) for s in statuses)}
+
+
+def as_of(queryset, *, on: datetime.date):
+    """The records of a queryset in effect on a date, by their model's `dated` rule: the one place every dated
+    report decides what was true on its date."""
+    return queryset.filter(queryset.model.dated.condition(on))
+
+
+def dates_from_history(cursor, *, table: str, history: str, status: str, column: str, statuses: tuple) -> int:
+    """Fill a date column from the history (a migration's step): for each row of `table` now in one of `statuses`
+    with the column empty, the local date of the recorded change that brought it into its present run of those
+    statuses. A row created in them keeps it empty (when that happened is unknown). Returns the rows filled."""
+    inside = f'"{status}" IN ({", ".join(["%s"] * len(statuses))})'
+    cursor.execute(f"""
+        WITH changes AS (
+            SELECT id, history_date, history_type, {inside} AS inside,
+                   LAG({inside}) OVER (PARTITION BY id ORDER BY history_date, history_id) AS was_inside
+            FROM "{history}" WHERE history_type IN ('+', '~')
+        ), entered AS (
+            SELECT DISTINCT ON (id) id, history_date, history_type FROM changes
+            WHERE inside AND was_inside IS DISTINCT FROM TRUE
+            ORDER BY id, history_date DESC
+        )
+        UPDATE "{table}" AS t SET "{column}" = (entered.history_date AT TIME ZONE %s)::date
+        FROM entered
+        WHERE t.id = entered.id AND entered.history_type = '~' AND t."{column}" IS NULL AND t.{inside}
+    """, [*statuses, *statuses, settings.TIME_ZONE, *statuses])
+    return cursor.rowcount
