@@ -81,10 +81,10 @@ def _overlap_days(start: datetime.date, stop: datetime.date) -> RawSQL:
                   '- GREATEST("enterprises_tenancy"."start", %s))', (stop, stop, start), output_field=IntegerField())
 
 
-def park_report(*, user, on: datetime.date, start: datetime.date, end: datetime.date) -> list[dict]:
+def park_report(*, user, on: datetime.date, start: datetime.date, end: datetime.date, year: int) -> list[dict]:
     """Per park: units and leasable area, let area, occupancy and tenants on a date; let area-days and occupancy
     over the period start..end (both days included); tenancies ending in the next 30 / 60 / 90 days; tenants on
-    the date that have not filed (submitted or approved) for the year before the date's."""
+    the date that have not filed (submitted or approved) for the year."""
     stop = end + datetime.timedelta(days=1)
     parks = Park.objects.restrict(user, VIEW).select_related("district").order_by("name")
     units = _by(Unit.objects.restrict(user, VIEW), "park", n=Count("pk"), area=Sum("area"))
@@ -105,7 +105,7 @@ def park_report(*, user, on: datetime.date, start: datetime.date, end: datetime.
             "unit": f"{tenancy.unit.building}-{tenancy.unit.floor}-{tenancy.unit.room}", "end": tenancy.end,
             "days": days, "label": f"{tenancy.enterprise.name} {tenancy.end.isoformat()}",
         })
-    filed_year = on.year - 1
+    filed_year = year
     # Whether a tenant filed is its record's, not its tenancy's: only the tenants the user sees whole (registered
     # with their park), judged on the filings the user may see.
     filed = AnnualFiling.objects.restrict(user, VIEW).filter(enterprise=OuterRef("enterprise"), year=filed_year,
