@@ -240,9 +240,9 @@ def reporting_year(*, on: datetime.date | None = None) -> int:
     return next((year for year in candidates if seasons[year][1] < on), FIRST_YEAR)
 
 
-def report_years(*, user, on: datetime.date | None = None) -> list[int]:
+def report_years(*, user, reporting: int) -> list[int]:
     """The years a report may be asked for on a screen, newest first: the years of the approved filings the user
-    may see, and the reporting year (whose reports answer even before any approval)."""
+    may see, and the reporting year (`reporting`, whose reports answer even before any approval)."""
     years = set(AnnualFiling.objects.current().restrict(user, VIEW).order_by().values_list("year", flat=True)
                 .distinct())
-    return sorted(years | {reporting_year(on=on)}, reverse=True)
+    return sorted(years | {reporting}, reverse=True)
