@@ -146,3 +146,21 @@ def test_the_nightly_run_computes_the_reporting_year_and_the_year_before():
     runs = tier_summaries_nightly()
     assert sorted(run.year for run in runs) == [CLOSED - 1, CLOSED]
     ReportRun.objects.all().delete()
+
+
+def test_the_drill_down_of_a_figure_names_its_basis_too(figures, bureau):
+    url = reverse("api:report-plan-progress-records", args=["scale"])
+    body = bureau.get(url).json()
+    assert body["basis"]["year"] == CLOSED and body["count"] == 3
+    table = list(csv.reader(io.StringIO(bureau.get(url, {"format": "csv"}).content.decode("utf-8-sig"))))
+    assert table[0] == ["报告年度", str(CLOSED)] and table[6] == [] and table[7][0] == "类型"
+
+
+def test_the_header_block_is_neutralised_and_registers_carry_none(bureau):
+    from config.tables import write_csv
+
+    text = write_csv([["名称"], ["=1+2"]], preamble=[["=SUM(A1)", "-3"]]).decode("utf-8-sig")
+    assert text.splitlines() == ["'=SUM(A1),-3", "", "名称", "'=1+2"]  # a formula quoted, a plain number kept
+    EnterpriseFactory()
+    register = b"".join(bureau.get(reverse("api:export-csv", args=["enterprises"])).streaming_content)
+    assert register.decode("utf-8-sig").splitlines()[0].startswith("统一社会信用代码")
