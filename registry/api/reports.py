@@ -10,6 +10,7 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 
 from config.api.fields import ReportYearField
+from config.api.pagination import Pagination
 from config.api.renderers import REPORT_RENDERERS
 from config.api.viewsets import ACTIONS, ScopedViewMixin
 from enterprises.choices import LADDER
@@ -93,11 +94,35 @@ class ReportBasisSerializer(serializers.Serializer):
     money_unit = serializers.CharField()
 
 
+class ReportPagination(Pagination):
+    """The reports' pages: the page's envelope with the report's basis beside it (as every report answers)."""
+
+    def get_paginated_response_schema(self, schema):
+        """The page's schema, with the basis."""
+        paged = super().get_paginated_response_schema(schema)
+        paged["properties"] = {"basis": BASIS_SCHEMA, **paged["properties"]}
+        paged["required"] = ["basis", *paged.get("required", [])]
+        return paged
+
+
+BASIS_SCHEMA = {
+    "type": "object", "required": ["year", "year_chosen", "as_of", "rule_set", "rule_set_name", "money_unit"],
+    "description": "What the answer is: its year (and whether it is the default reporting year or the one asked "
+                   "for), the date its dated figures are read on, the tier rule set and the money unit.",
+    "properties": {
+        "year": {"type": "integer"}, "year_chosen": {"type": "string", "enum": ["default", "asked"]},
+        "as_of": {"type": "string", "format": "date"}, "rule_set": {"type": "string"},
+        "rule_set_name": {"type": "string"}, "money_unit": {"type": "string"},
+    },
+}
+
+
 class ReportView(ScopedViewMixin, ListAPIView):
     """Base of the reports: JSON by default, `?format=csv` or `?format=xlsx` for the same rows as a table; every
     answer carries its `basis` (set by `get_queryset`)."""
 
     renderer_classes = REPORT_RENDERERS
+    pagination_class = ReportPagination
     report_columns: list[tuple[str, str, str]] = []
     report_name = "report"
     basis: dict
