@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from enterprises.models import FilingSeason
+from enterprises.selectors import reporting_year
 from enterprises.tiers import rule_set_for
 from registry.models import ReportRun
 from registry.services import report_run_execute, tier_summaries_nightly
@@ -164,3 +166,15 @@ def test_the_header_block_is_neutralised_and_registers_carry_none(bureau):
     EnterpriseFactory()
     register = b"".join(bureau.get(reverse("api:export-csv", args=["enterprises"])).streaming_content)
     assert register.decode("utf-8-sig").splitlines()[0].startswith("统一社会信用代码")
+
+
+def test_the_closing_day_is_still_in_the_season():
+    """Default season of 2025: 1 January to 31 May 2026; 2025 is the reporting year from 1 June 2026."""
+    assert reporting_year(on=datetime.date(2026, 5, 31)) == 2024
+    assert reporting_year(on=datetime.date(2026, 6, 1)) == 2025
+    assert reporting_year(on=datetime.date(2027, 1, 1)) == 2025
+    FilingSeason.objects.create(year=2025, opens=datetime.date(2026, 2, 1), closes=datetime.date(2026, 7, 15))
+    assert reporting_year(on=datetime.date(2026, 7, 15)) == 2024  # extended by the bureau: open through the 15th
+    assert reporting_year(on=datetime.date(2026, 7, 16)) == 2025
+    FilingSeason.objects.create(year=2024, opens=datetime.date(2025, 1, 1), closes=datetime.date(2026, 12, 31))
+    assert reporting_year(on=datetime.date(2026, 7, 15)) == 2023  # a year still open is skipped for the one before
