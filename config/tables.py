@@ -2,7 +2,9 @@
 
 A table is any iterable of rows of cells (the header row first). Every writer of the project (the report
 renderers, the admin's export actions, the export file jobs, the import templates) writes through `csv_stream`,
-`write_csv`, `write_xlsx` or `xlsx_append`, so each cell passes `safe_cell`:
+`write_csv`, `write_xlsx` or `xlsx_append`, so each cell passes `safe_cell`. A report passes a `preamble`, its
+header block (label, value rows saying what the table is), written above the table and parted from it by one empty
+row; registers exported for import back pass none, so their first row stays the header row the import reads.
 
 - numbers, dates and booleans stay typed (a negative number is a number, not text);
 - text that a spreadsheet would read as a formula or a command (starting with = + - @, a tab or a carriage
@@ -18,6 +20,7 @@ import csv
 import datetime
 import decimal
 import io
+import itertools
 import re
 
 from openpyxl import Workbook
@@ -54,13 +57,20 @@ def safe_cell(value):
     return neutralise(str(value))
 
 
-def csv_stream(table, rows_per_chunk: int = 500):
+def with_preamble(table, preamble=()):
+    """The rows as written: the preamble's rows and one empty row (where there is a preamble), then the table."""
+    preamble = [list(row) for row in preamble]
+    return itertools.chain(preamble, [[]], table) if preamble else table
+
+
+def csv_stream(table, rows_per_chunk: int = 500, *, preamble=()):
     """A table (any iterable of rows) as CSV text in chunks, the first starting with a byte-order mark so Excel
-    opens the Chinese text correctly: for a streamed response, a few hundred rows in memory at a time."""
+    opens the Chinese text correctly: for a streamed response, a few hundred rows in memory at a time. The
+    preamble's rows (a report's header block) come first, then an empty row."""
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer)
-    for count, row in enumerate(table, start=1):
+    for count, row in enumerate(with_preamble(table, preamble), start=1):
         writer.writerow(["" if cell is None else safe_cell(cell) for cell in row])
         if count % rows_per_chunk == 0:
             yield buffer.getvalue()
@@ -70,9 +80,9 @@ def csv_stream(table, rows_per_chunk: int = 500):
         yield buffer.getvalue()
 
 
-def write_csv(table) -> bytes:
-    """A table as CSV in UTF-8 with a byte-order mark."""
-    return "".join(csv_stream(table)).encode("utf-8")
+def write_csv(table, *, preamble=()) -> bytes:
+    """A table as CSV in UTF-8 with a byte-order mark (under the preamble's rows and an empty row, if any)."""
+    return "".join(csv_stream(table, preamble=preamble)).encode("utf-8")
 
 
 def _string_cell(sheet, text: str) -> WriteOnlyCell:
@@ -99,12 +109,13 @@ def xlsx_append(sheet, row) -> None:
             cell.data_type = "s"
 
 
-def write_xlsx(table, sheet: str = "report") -> bytes:
+def write_xlsx(table, sheet: str = "report", *, preamble=()) -> bytes:
     """A table (any iterable of rows, written as it comes) as an Excel workbook with one sheet: numbers and dates
-    stay typed (datetimes must be naive), text is written as strings."""
+    stay typed (datetimes must be naive), text is written as strings. The preamble's rows (a report's header
+    block) come first, then an empty row."""
     workbook = Workbook(write_only=True)
     worksheet = workbook.create_sheet(sheet[:31])
-    for row in table:
+    for row in with_preamble(table, preamble):
         worksheet.append(xlsx_row(worksheet, row))
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -11,7 +11,6 @@ from django.db.models import (
     Exists,
     F,
     FilteredRelation,
-    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -29,7 +28,8 @@ from config.rounding import half_up
 from parks.scoping import VIEW, scope_filter
 
 from .choices import FILED_STATUSES, LADDER, FilingStatus, Tier
-from .models import AnnualFiling, Enterprise, Tenancy, TierDesignation
+from .models import AnnualFiling, Enterprise, FilingSeason, Tenancy, TierDesignation, default_season
+from .models.filing import FIRST_YEAR
 from .tiers import assess, rule_set_for
 
 
@@ -222,9 +222,30 @@ def parks_with_occupancy(parks, *, on: datetime.date):
     )
 
 
-def latest_reported_year() -> int:
-    """The latest year, up to last year, with an approved filing (last year when there is none): the default
-    year of the reports, so they open on figures rather than on a year nobody has been approved for yet."""
-    last_year = timezone.localdate().year - 1
-    latest = AnnualFiling.objects.current().filter(year__lte=last_year).aggregate(latest=Max("year"))["latest"]
-    return latest or last_year
+def filing_seasons(*, years) -> dict[int, tuple[datetime.date, datetime.date]]:
+    """The filing season (opens, closes) of each of the years: the bureau's where it set one, else the default."""
+    years = list(years)
+    held = {year: (opens, closes) for year, opens, closes in
+            FilingSeason.objects.filter(year__in=years).values_list("year", "opens", "closes")}
+    return {year: held.get(year) or default_season(year) for year in years}
+
+
+def reporting_year(*, on: datetime.date | None = None) -> int:
+    """The default year of every report on a date (today by default): the latest year whose filing season has
+    closed, a season being open through its closing day (one query).
+
+    A season closes after its year ends, so the years before the date's are the candidates; a year whose season
+    the bureau has extended past the date is skipped for the one before it.
+    """
+    on = on or timezone.localdate()
+    candidates = range(on.year - 1, FIRST_YEAR - 1, -1)
+    seasons = filing_seasons(years=candidates)
+    return next((year for year in candidates if seasons[year][1] < on), FIRST_YEAR)
+
+
+def report_years(*, user, reporting: int) -> list[int]:
+    """The years a report may be asked for on a screen, newest first: the years of the approved filings the user
+    may see, and the reporting year (`reporting`, whose reports answer even before any approval)."""
+    years = set(AnnualFiling.objects.current().restrict(user, VIEW).order_by().values_list("year", flat=True)
+                .distinct())
+    return sorted(years | {reporting}, reverse=True)

@@ -55,7 +55,8 @@ class PlanTargetAdmin(ScopedAdmin):
 class ReportRunAdmin(ExportActionsMixin, ScopedPermissionsMixin, admin.ModelAdmin):
     """Report runs, read-only: started over the API or nightly by celery beat (exported like every list)."""
 
-    list_display = ["id", "kind", "year", "status", "created", "started", "finished", "rows", "started_by"]
+    list_display = ["id", "kind", "year", "applied_rule_set", "as_of", "status", "created", "started", "finished",
+                    "rows", "started_by"]
     list_filter = ["kind", "status", "year"]
     list_select_related = ["started_by"]
 

@@ -273,6 +273,16 @@ class ReportRun(models.Model):
     rule_set = models.CharField(
         _("rule set"), max_length=16, blank=True, help_text=_("Tier rule set; empty for the year's default."),
     )
+    applied_rule_set = models.CharField(
+        _("rule set applied"), max_length=16, blank=True,
+        help_text=_("The tier rule set the run applied (the one asked for, or the year's default), written by the "
+                    "run."),
+    )
+    as_of = models.DateField(
+        _("as of"), null=True, blank=True,
+        help_text=_("The date the run read tiers and tenancies on (the year's last day, or the run's day while the "
+                    "year runs), written by the run."),
+    )
     status = models.CharField(_("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.PENDING)
     created = models.DateTimeField(_("created"), auto_now_add=True)
     started = models.DateTimeField(_("started"), null=True, blank=True)

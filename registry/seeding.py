@@ -19,6 +19,7 @@ from django.db import models
 
 from enterprises.choices import FilingStatus
 from enterprises.models import AnnualFiling, Enterprise, EnterpriseMembership, Tenancy, TierDesignation
+from enterprises.selectors import reporting_year
 from enterprises.services import tenancy_save
 from parks.models import District, Park, ParkMembership, Unit
 from parks.scoping import BUREAU_GROUP
@@ -196,20 +197,43 @@ def load_demo(*, tally: Tally) -> None:
         ),
     )
     load_projects(rows=data["benchmark_projects"], parks=parks, enterprises=enterprises, tally=tally)
-    load_filings(rows=data["filings"], enterprises=enterprises, tally=tally)
+    shift = demo_years_shift(data["filings"])
+    load_filings(rows=[{**row, "year": row["year"] + shift} for row in data["filings"]], enterprises=enterprises,
+                 tally=tally)
     upsert_rows(
         model=TierDesignation, keys=("enterprise", "tier", "granted_on"), tally=tally,
-        rows=({**row, "enterprise": one(enterprises, row["enterprise"])} for row in data["designations"]),
+        rows=({**row, **shifted_designation(row, shift), "enterprise": one(enterprises, row["enterprise"])}
+              for row in data["designations"]),
     )
+
+
+def demo_years_shift(filings: list[dict]) -> int:
+    """Years to move the demo's filings and designations on by, so that its latest approved filings are of the
+    reporting year (the latest year whose filing season has closed): a new user's first report is full, not empty.
+    The file holds them for a fixed year; never moved back."""
+    latest = max(row["year"] for row in filings if row["status"] == FilingStatus.APPROVED)
+    return max(0, reporting_year() - latest)
+
+
+def shifted_designation(row: dict, shift: int) -> dict:
+    """A demo designation's year, grant date, batch and certificate moved on by `shift` years."""
+    if not shift:
+        return {}
+    granted = datetime.date.fromisoformat(row["granted_on"])
+    granted = granted.replace(year=granted.year + shift, day=min(granted.day, 28))
+    return {"year": row["year"] + shift, "granted_on": granted.isoformat(),
+            "batch": row["batch"].replace(str(row["year"]), str(row["year"] + shift)),
+            "certificate_number": row["certificate_number"].replace(str(row["year"]), str(row["year"] + shift))}
 
 
 def load_filings(*, rows: list[dict], enterprises: dict, tally: Tally) -> None:
     """Load the demo filings that are not there yet, as already reviewed: submitted and approved ones carry their
-    enterprise's park and district and fixed review times (the demo's history of review is not replayed).
+    enterprise's park and district and a review time in the spring after their year, never after now (the demo's
+    history of review is not replayed).
 
     A filing already there is left alone: its review may have moved on since (an approved one is frozen).
     """
-    reviewed = datetime.datetime(2025, 6, 30, 10, 0, tzinfo=datetime.UTC)
+    now = datetime.datetime.now(tz=datetime.UTC)
     existing = set(AnnualFiling.objects.values_list("enterprise__credit_code", "year", "revision"))
     loaded = []
     for row in rows:
@@ -218,6 +242,8 @@ def load_filings(*, rows: list[dict], enterprises: dict, tally: Tally) -> None:
             continue
         enterprise = one(enterprises, row["enterprise"])
         review = {}
+        # Reviewed in the spring after the year (not after now: the newest year's filings are still under review).
+        reviewed = min(datetime.datetime(row["year"] + 1, 3, 31, 10, 0, tzinfo=datetime.UTC), now)
         if row["status"] != FilingStatus.DRAFT:
             review = {"park": enterprise.park, "district": enterprise.district, "submitted_at": reviewed}
         if row["status"] == FilingStatus.APPROVED:

@@ -17,7 +17,7 @@ from config.celery import app
 from config.history import Source, change_source
 from config.tables import write_csv, write_xlsx
 from enterprises.imports import SHEET, export_queryset, export_rows, headers, read_table, table_import
-from enterprises.selectors import tier_reference_date
+from enterprises.selectors import reporting_year, tier_reference_date
 from enterprises.tiers import get_rule_set, rule_set_for
 
 from .choices import ACTIVE_RUN_STATUSES, FileFormat, FileJobKind, RunKind, RunStatus
@@ -185,12 +185,13 @@ def tier_summary_replace(*, run: ReportRun) -> int | None:
     if not ReportRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).exists():
         return None
     rule_set = get_rule_set(run.rule_set) if run.rule_set else rule_set_for(run.year)
-    rows = tier_summary_compute(year=run.year, rule_set=rule_set, on=tier_reference_date(run.year))
+    as_of = tier_reference_date(run.year)
+    rows = tier_summary_compute(year=run.year, rule_set=rule_set, on=as_of)
     for row in rows:
         row.run = run
     TierSummary.objects.filter(year=run.year).delete()
     TierSummary.objects.bulk_create(rows)
-    _finish(run, RunStatus.SUCCEEDED, rows=len(rows))
+    _finish(run, RunStatus.SUCCEEDED, rows=len(rows), applied_rule_set=rule_set.code, as_of=as_of)
     return len(rows)
 
 
@@ -201,9 +202,11 @@ def report_run_sweep(*, now: datetime.datetime | None = None) -> int:
 
 
 def tier_summaries_nightly() -> list[ReportRun]:
-    """Start the tier summaries of this year and the last (a year already running is left to its run)."""
+    """Start the tier summaries of the reporting year and the year before (a year already running is left to its
+    run): the years the reports answer by default, never this calendar year's, whose season has not closed."""
     runs = []
-    for year in (timezone.localdate().year, timezone.localdate().year - 1):
+    latest = reporting_year()
+    for year in (latest, latest - 1):
         try:
             runs.append(report_run_start(year=year))
         except RunConflict as conflict:

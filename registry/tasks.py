@@ -42,5 +42,5 @@ def run_file_job(job_id: int) -> str | None:
 
 @shared_task(name="registry.tier_summaries_nightly")
 def nightly_tier_summaries() -> list[int]:
-    """Start this year's and last year's tier summaries (celery beat, nightly)."""
+    """Start the tier summaries of the reporting year and the year before (celery beat, nightly)."""
     return [run.pk for run in tier_summaries_nightly()]

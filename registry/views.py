@@ -9,9 +9,11 @@ from django.utils.translation import gettext as _
 
 from enterprises.choices import EDITABLE_FILING_STATUSES, TIER_SHORT_NAMES, Tier
 from enterprises.models import AnnualFiling, Enterprise
+from enterprises.selectors import report_years, reporting_year
 from parks.models import Park
 from parks.scoping import CHANGE, VIEW, user_scope
 
+from .choices import RunStatus
 from .models import ReportRun
 from .selectors import tier_summary_latest
 
@@ -55,31 +57,51 @@ def _strings() -> dict[str, str]:
         "criteriaFailed": _("Criteria not met"),
         "gaps": _("To reach the next tier:"),
         "held": _("held"),
+        "basisYear": _("Year"),
+        "asOf": _("as of"),
+        "ruleSet": _("tier rule set"),
+        "moneyUnit": _("money in"),
+        "defaultYear": _("the reporting year: the latest year whose filing season has closed"),
+        "askedYear": _("the year chosen"),
+        "noSummary": _("No tier summary has been computed for this year yet."),
     }
+
+
+def chosen_year(request, years: list[int], default: int) -> int:
+    """The year the page shows: `?year=` when it is one of the years offered, else the reporting year."""
+    asked = request.GET.get("year", "")
+    return int(asked) if asked.isdigit() and int(asked) in years else default
 
 
 @login_required
 def dashboard(request):
-    """Charts of the plan's progress, the tier pipeline, park occupancy and the latest summary run, by role."""
+    """Charts of the plan's progress, the tier pipeline, park occupancy and the latest summary run, by role; the
+    reports' year is picked among the years with figures (default the reporting year)."""
     user = request.user
     scope = user_scope(user)
+    # Which charts this user gets: the city's to the bureau, their parks' to park administrators.
+    shown = {"plan": scope.bureau, "districts": scope.bureau,
+             "tiers": scope.bureau or bool(scope.parks), "parks": scope.bureau or bool(scope.parks)}
+    default_year = reporting_year()
+    years = report_years(user=user, reporting=default_year) if any(shown.values()) else [default_year]
+    year = chosen_year(request, years, default_year)
     parks = Park.objects.restrict(user, VIEW).filter(memberships__user=user).order_by("name")
     enterprises = (Enterprise.objects.restrict(user, VIEW).filter(memberships__user=user)
                    .select_related("district", "park").order_by("name"))
     filings = (AnnualFiling.objects.restrict(user, VIEW).filter(enterprise__in=enterprises)
                .order_by("enterprise__name", "-year", "-revision"))
     filable = set(Enterprise.objects.restrict(user, CHANGE).filter(pk__in=enterprises).values_list("pk", flat=True))
-    summary_run = tier_summary_latest()
+    summary_run = tier_summary_latest(year=year)
     # The bureau sees its latest run whatever became of it (running, failed); others the snapshot they read.
     latest_run = ReportRun.objects.restrict(user, VIEW).order_by("-created").first() if scope.bureau else summary_run
-    # Which charts this user gets: the city's to the bureau, their parks' to park administrators.
-    shown = {"plan": scope.bureau, "districts": scope.bureau,
-             "tiers": scope.bureau or bool(scope.parks), "parks": scope.bureau or bool(scope.parks)}
     reports = {name: reverse(url_name) if shown[name] else None for name, url_name in REPORTS.items()}
-    if summary_run is None:
-        reports["tiers"] = None  # the report answers 404 until a first run: nothing to ask for
+    # The years with a tier summary: the report answers 404 for any other, so it is not asked for them.
+    summary_years = sorted(set(ReportRun.objects.filter(status=RunStatus.SUCCEEDED, year__in=years)
+                               .values_list("year", flat=True))) if shown["tiers"] else []
     config = {
         "reports": reports,
+        "year": year,
+        "summaryYears": summary_years,
         "tierLevel": "district" if scope.bureau else "park",
         "tiers": {tier.value: str(TIER_SHORT_NAMES[tier]) for tier in Tier},
         "enterprises": [
@@ -97,6 +119,9 @@ def dashboard(request):
             for e in enterprises
         ],
         "summary_run": summary_run,
+        "years": years,
+        "year": year,
+        "reporting_year": default_year,
         "latest_run": latest_run,
         "config": config,
         "open_statuses": EDITABLE_FILING_STATUSES,

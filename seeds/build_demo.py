@@ -323,7 +323,9 @@ def build_projects(rng: random.Random, enterprises: list[dict]) -> list[dict]:
 
 def build_filings(rng: random.Random, enterprises: list[dict]) -> list[dict]:
     """Return approved filings of 2023 and 2024 for the active enterprises, some 2025 filings under review, and
-    a 2025 draft of the demo enterprise user's enterprise; figures in 万元, varied so each tier has candidates."""
+    a 2025 draft of the demo enterprise user's enterprise; figures in 万元, varied so each tier has candidates.
+    The seed command moves these years (and the designations') on so that the latest approved ones are of the
+    reporting year on the day it loads them (registry.seeding.demo_years_shift)."""
     filings = []
     for index, enterprise in enumerate(enterprises):
         if enterprise["status"] != EnterpriseStatus.ACTIVE:

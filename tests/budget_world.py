@@ -18,6 +18,7 @@ from django.test import Client
 from django.utils import timezone
 
 from enterprises.choices import FilingStatus
+from enterprises.models import FilingSeason
 from registry.models import FileJob, PlanTarget, ReportRun
 from registry.services import report_run_execute
 
@@ -152,6 +153,8 @@ def build_budget_world(scale: int) -> BudgetWorld:
     targets = PlanTarget.objects.filter(code__in=("labs", "parks")).order_by("code")
     changed(targets[1], "source", [f"第{k}版" for k in range(1, RICH)])
     world.pairs["plantarget"] = tuple(targets)
+    world.pairs["filingseason"] = tuple(FilingSeason.objects.create(
+        year=year, opens=datetime.date(year + 1, 1, 1), closes=datetime.date(year + 1, 5, 31)) for year in (2020, 2021))
     EnterpriseMembershipFactory(enterprise=world.pairs["enterprise"][0], user=world.users["enterprise_user"])
     world.clients = {role: token_client(world.users[role]) for role in ROLES}
     world.pages = {role: Client() for role in ROLES}

@@ -32,6 +32,9 @@ BUDGETS: dict[str, dict[str, int]] = {
     "enterprisemembership-history": {"get": 6},
     "enterprisemembership-list": {"get": 7, "post": 14},
     "export-csv": {"get": 5},
+    "filingseason-detail": {"get": 5, "put": 21, "patch": 20, "delete": 8},
+    "filingseason-history": {"get": 6},
+    "filingseason-list": {"get": 7, "post": 19},
     "export-detail": {"get": 5},
     "export-file": {"get": 6},
     "export-list": {"get": 6, "post": 7},  # +2: the user's lock and count of active jobs (FILE_JOB_MAX_ACTIVE)
@@ -66,7 +69,7 @@ BUDGETS: dict[str, dict[str, int]] = {
     "public-platform-detail": {"get": 4},
     "public-platform-list": {"get": 6},
     "report-districts": {"get": 16},
-    "report-parks": {"get": 11},
+    "report-parks": {"get": 12},  # +1: the filing seasons, for the default year of the tenants not filed
     "report-plan-progress": {"get": 23},  # 2 or 3 per target (the plan's seven): grows only with the plan
     "report-plan-progress-records": {"get": 8},
     "report-tier-candidates": {"get": 7},
@@ -95,6 +98,7 @@ SCOPED_BUDGETS: dict[str, tuple[int, int]] = {
     "enterprisemembership-list": (9, 9),
     "export-csv": (7, 7),
     "export-list": (8, 8),
+    "filingseason-list": (9, 9),
     "import-list": (8, 8),
     "import-template": (3, 3),
     "lab-list": (9, 9),
@@ -107,7 +111,7 @@ SCOPED_BUDGETS: dict[str, tuple[int, int]] = {
     "public-park-list": (6, 6),
     "public-platform-list": (6, 6),
     "report-districts": (18, 18),
-    "report-parks": (13, 13),
+    "report-parks": (14, 14),
     "report-plan-progress": (25, 25),
     "report-plan-progress-records": (10, 10),
     "report-tier-candidates": (9, 9),
@@ -120,7 +124,9 @@ SCOPED_BUDGETS: dict[str, tuple[int, int]] = {
 
 # Web pages (not the API): URL name -> role -> queries of one GET by a signed-in user (session).
 PAGE_BUDGETS: dict[str, dict[str, int]] = {
-    "dashboard": {"bureau": 10, "park_admin": 10, "enterprise_user": 12},
+    # +3 for the report screens (the filing seasons, the years with figures, the years with a tier summary); +1 for
+    # an enterprise user's (the filing seasons: the tier summary's default year)
+    "dashboard": {"bureau": 13, "park_admin": 13, "enterprise_user": 13},
     "my-enterprises": {"enterprise_user": 5},
     "enterprise-profile": {"enterprise_user": 16},
     "filing-create": {"enterprise_user": 8},

@@ -1,10 +1,12 @@
 """The admin, in Chinese by default: every record's pages open, search works, and tenancy rules hold there too."""
 
+import datetime
+
 import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from enterprises.models import Tenancy
+from enterprises.models import FilingSeason, Tenancy
 from registry.models import FileJob, ReportRun
 
 from .factories import (
@@ -40,10 +42,12 @@ def test_every_record_has_admin_pages_in_chinese(admin_client):
     ParkMembershipFactory(), EnterpriseMembershipFactory(), AnnualFilingFactory(), TierDesignationFactory()
     ReportRun.objects.create(year=2024)
     FileJob.objects.create(kind="export", subject="enterprises", file_format="xlsx")
+    FilingSeason.objects.create(year=2024, opens=datetime.date(2025, 1, 1), closes=datetime.date(2025, 5, 31))
     models = [m for m in admin.site._registry if m._meta.app_label in APPS]
     assert {m.__name__ for m in models} >= {"District", "Park", "Unit", "Enterprise", "Tenancy", "Lab", "Platform",
                                             "BenchmarkProject", "PlanTarget", "ParkMembership",
-                                            "EnterpriseMembership", "AnnualFiling", "TierDesignation", "ReportRun"}
+                                            "EnterpriseMembership", "AnnualFiling", "TierDesignation", "ReportRun",
+                                            "FilingSeason"}
     for model in models:
         opts, model_admin = model._meta, admin.site._registry[model]
         changelist = admin_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"), {"q": "测试"})

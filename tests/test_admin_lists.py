@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 
 from enterprises.choices import TIER_SHORT_NAMES as TIER_SHORT
 from enterprises.choices import DesignationStatus, FilingStatus, Tier
-from enterprises.models import AnnualFiling, Enterprise, Tenancy
+from enterprises.models import AnnualFiling, Enterprise, FilingSeason, Tenancy
 from enterprises.selectors import occupancy
 from parks.models import Park
 from registry.choices import RunStatus
@@ -411,6 +411,8 @@ def make_one_of_each(park, enterprise):
     LabFactory(park=park, host=enterprise), PlatformFactory(park=park, operator=enterprise)
     BenchmarkProjectFactory(park=park, lead=enterprise), PlanTargetFactory()
     EnterpriseMembershipFactory(enterprise=enterprise)
+    year = 2000 + FilingSeason.objects.count()
+    FilingSeason.objects.create(year=year, opens=datetime.date(year + 1, 1, 1), closes=datetime.date(year + 1, 5, 31))
 
 
 @pytest.mark.parametrize("role", ["bureau", "park_admin"])

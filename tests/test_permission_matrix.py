@@ -30,6 +30,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from enterprises.choices import ChainPosition, FilingStatus
+from enterprises.models import FilingSeason
+from enterprises.selectors import reporting_year
 from registry.choices import DigitalHumanKind, LabKind, PlatformDomain, ProjectField, TargetMetric
 from registry.models import FileJob, ReportRun
 from registry.services import report_run_execute
@@ -211,6 +213,19 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
         "delete":                   (401, 204, 403, 403, 403, 403, 403),
     },
     "plantarget-history": {
+        "history":                  (401, 200, 200, 200, 200, 200, 200),
+    },
+    # Filing seasons: reference data, the bureau sets them (they decide the reports' default year).
+    "filingseason-list": {
+        "list":                     (401, 200, 200, 200, 200, 200, 200),
+        "create":                   (401, 201, 403, 403, 403, 403, 403),
+    },
+    "filingseason-detail": {
+        "retrieve":                 (401, 200, 200, 200, 200, 200, 200),
+        "update":                   (401, 200, 403, 403, 403, 403, 403),
+        "delete":                   (401, 204, 403, 403, 403, 403, 403),
+    },
+    "filingseason-history": {
         "history":                  (401, 200, 200, 200, 200, 200, 200),
     },
     # Annual filings: the enterprise drafts, submits, corrects (revise) and deletes drafts; the park it submitted
@@ -397,6 +412,7 @@ class World:
     park_memberships: tuple
     enterprise_memberships: tuple
     plan_target: object
+    filing_season: object
     filings: dict = field(default_factory=dict)
     designations: tuple = ()
     run: object = None
@@ -429,6 +445,8 @@ def build_world() -> World:
     designations = (TierDesignationFactory(enterprise=e1), TierDesignationFactory(enterprise=e2))
     run = ReportRun.objects.create(year=2021)
     report_run_execute(run_id=run.pk)
+    # The reports answer the reporting year by default: its summary is there too.
+    report_run_execute(run_id=ReportRun.objects.create(year=reporting_year()).pk)
     now = timezone.now()
     import_job = FileJob.objects.create(kind="import", subject="tenancies", file_format="csv", data=b"x",
                                         file_name="tenancies.csv", started_by=pm1.user)
@@ -445,6 +463,8 @@ def build_world() -> World:
         platforms=(PlatformFactory(operator=e1, park=p1), PlatformFactory(operator=e2, park=p2)),
         projects=(BenchmarkProjectFactory(lead=e1, park=p1), BenchmarkProjectFactory(lead=e2, park=p2)),
         park_memberships=(pm1, pm2), enterprise_memberships=(em1, em2), plan_target=PlanTargetFactory(),
+        filing_season=FilingSeason.objects.create(year=2019, opens=datetime.date(2020, 1, 1),
+                                                  closes=datetime.date(2020, 5, 31)),
         users={
             "bureau": bureau_user(), "park_admin": pm1.user, "park_admin_other": pm2.user,
             "enterprise_user": em1.user, "enterprise_user_other": em2.user, "no_role": UserFactory(),
@@ -475,6 +495,7 @@ def target(w: World, basename: str):
         "district": w.districts[0], "park": w.parks[0], "unit": w.units[0], "parkmembership": w.park_memberships[0],
         "enterprise": w.enterprises[0], "tenancy": w.tenancies[0], "enterprisemembership": w.enterprise_memberships[0],
         "lab": w.labs[0], "platform": w.platforms[0], "benchmarkproject": w.projects[0], "plantarget": w.plan_target,
+        "filingseason": w.filing_season,
         "public-park": w.parks[0], "public-enterprise": w.enterprises[0], "public-platform": w.platforms[0],
         "public-benchmarkproject": w.projects[0], "annualfiling": w.filings["draft"],
         "tierdesignation": w.designations[0], "reportrun": w.run, "import": w.import_job, "export": w.export_job,
@@ -512,6 +533,7 @@ def create_body(w: World, basename: str) -> dict:
             "plan": "测试计划", "code": "new-target", "title": "新目标", "metric": TargetMetric.LABS, "goal": "5",
             "year": 2025,
         },
+        "filingseason": lambda: {"year": 2018, "opens": "2019-01-01", "closes": "2019-06-30"},
         "annualfiling": lambda: {
             "enterprise": e1.pk, "year": 2020, "revenue": "900.00", "digital_human_revenue": "300.00",
             "main_revenue": "800.00", "rd_expense": "50.00", "net_profit": "20.00", "staff": 30, "rd_staff": 10,
@@ -546,6 +568,7 @@ def update_body(w: World, basename: str, action: str) -> dict:
         ("platform", "update"): lambda: {"services": "云端渲染服务"},
         ("benchmarkproject", "update"): lambda: {"summary": "金融服务数字人"},
         ("plantarget", "update"): lambda: {"goal": "12"},
+        ("filingseason", "update"): lambda: {"closes": "2020-06-30"},
         ("annualfiling", "update"): lambda: {"revenue": "11000.00"},
         ("tierdesignation", "update"): lambda: {"batch": "2024年第二批"},
     }[basename, action]()

@@ -145,6 +145,7 @@ def create_body(w, basename: str) -> dict:
         "tierdesignation": lambda: {"enterprise": sparse.pk, "tier": "specialised", "year": 2025,
                                     "granted_on": "2025-06-30"},
         "reportrun": lambda: {"year": YEAR - 1},
+        "filingseason": lambda: {"year": 2018, "opens": "2019-01-01", "closes": "2019-06-30"},
         "import": lambda: {"kind": "tenancies", "file": SimpleUploadedFile("tenancies.csv", (
             "统一社会信用代码,园区,楼栋,楼层,房间号,起租日期\n"
             f"{sparse.credit_code},{park.name},{unit.building},{unit.floor},{unit.room},2025-01-01\n").encode())},
@@ -158,6 +159,7 @@ PATCHES = {
     "enterprise": {"short_name": "甲新"}, "tenancy": {"end": "2026-01-01"}, "lab": {"focus": "数字人驱动"},
     "platform": {"services": "云端渲染服务"}, "benchmarkproject": {"summary": "金融服务数字人"},
     "plantarget": {"goal": "12"}, "annualfiling": {"revenue": "11000.00"}, "tierdesignation": {"batch": "2024年第二批"},
+    "filingseason": {"closes": "2021-06-30"},
 }
 
 

@@ -1,11 +1,17 @@
 """The seed command: reference data and the demo set load, valid; a second run changes nothing."""
 
+import datetime
+from decimal import Decimal
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.urls import reverse
+from rest_framework.test import APIClient
 
 from enterprises.credit_code import faults
 from enterprises.models import AnnualFiling, Enterprise, Tenancy, TierDesignation
+from enterprises.selectors import reporting_year
 from parks.models import District, Park
 from registry.choices import PlatformDomain, ProjectField, TargetMetric
 from registry.models import BenchmarkProject, Lab, PlanTarget, Platform
@@ -46,9 +52,12 @@ def test_seed_loads_valid_data_and_is_idempotent(capsys):
     assert Tenancy.objects.exists() and Lab.objects.exists()
     assert Enterprise.history.filter(history_change_reason="seed command").count() == Enterprise.objects.count()
     # Filings and designations: approved years for the reports, one filing under review, the demo user's draft.
-    assert AnnualFiling.objects.current().filter(year=2024).count() >= 40
-    assert AnnualFiling.objects.filter(status="submitted").exists()
-    assert AnnualFiling.objects.get(enterprise__credit_code="91110112XMK560CP51", year=2025).status == "draft"
+    # Built relative to today: the latest approved figures are of the reporting year (the latest closed season).
+    year = reporting_year()
+    assert AnnualFiling.objects.current().filter(year=year).count() >= 40
+    assert not AnnualFiling.objects.current().filter(year__gt=year).exists()
+    assert AnnualFiling.objects.filter(status="submitted", year=year + 1).exists()
+    assert AnnualFiling.objects.get(enterprise__credit_code="91110112XMK560CP51", year=year + 1).status == "draft"
     assert set(TierDesignation.objects.values_list("tier", flat=True)) >= {"innovative", "specialised",
                                                                            "little_giant"}
 
@@ -75,9 +84,25 @@ def test_demo_accounts_keep_a_changed_password():
 
 def test_seed_leaves_filings_whose_review_moved_on():
     call_command("seed")
-    draft = AnnualFiling.objects.get(enterprise__credit_code="91110112XMK560CP51", year=2025)
+    draft = AnnualFiling.objects.get(enterprise__credit_code="91110112XMK560CP51", year=reporting_year() + 1)
     AnnualFiling.objects.filter(pk=draft.pk).update(status="approved", submitted_at=draft.created,
                                                     reviewed_at=draft.created, park=draft.enterprise.park,
                                                     district=draft.enterprise.district)
     call_command("seed")  # the demo's draft is approved (frozen) now: the seed must not try to reset it
     assert AnnualFiling.objects.get(pk=draft.pk).status == "approved"
+
+
+def test_a_new_users_first_reports_are_full():
+    """The demo seeded today: every report, asked for no year, answers the reporting year with its figures."""
+    call_command("seed", "--demo-accounts")
+    client = APIClient()
+    client.force_authenticate(get_user_model().objects.get(username="bureau"))
+    year = reporting_year()
+    progress = client.get(reverse("api:report-plan-progress")).json()
+    assert progress["basis"]["year"] == year and progress["basis"]["year_chosen"] == "default"
+    scale = next(row for row in progress["results"] if row["metric"] == TargetMetric.INDUSTRY_SCALE)
+    assert Decimal(scale["actual"]) > 0 and scale["counted"] >= 40
+    districts = client.get(reverse("api:report-districts")).json()
+    assert sum(row["filed"] for row in districts["results"]) >= 40
+    assert client.get(reverse("api:report-tier-candidates")).json()["count"] > 0
+    assert TierDesignation.objects.held_on(datetime.date(year, 12, 31)).exists()

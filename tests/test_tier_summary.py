@@ -25,6 +25,7 @@ from openpyxl import load_workbook
 from config.celery import app
 from enterprises.choices import LADDER, DesignationStatus, EnterpriseStatus, Tier
 from enterprises.models import Enterprise
+from enterprises.selectors import reporting_year
 from enterprises.tiers import rule_set_for
 from parks.models import Park
 from registry.choices import ALL_TIERS, RunStatus
@@ -46,6 +47,7 @@ from .factories import (
     UserFactory,
     approved_filing,
 )
+from .report_tables import split_report
 
 YEAR = 2024
 ON = datetime.date(2024, 12, 31)
@@ -187,11 +189,13 @@ def test_reports_in_csv_and_xlsx_hold_the_same_figures(bureau_client):
     assert len(json_rows) == 3 * 5
     response = bureau_client.get(REPORT, {"year": YEAR, "level": "park", "format": "csv"})
     assert response["Content-Type"].startswith("text/csv")
-    table = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    block, table = split_report(list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")))))
+    run.refresh_from_db()
+    assert block["报告年度"] == str(YEAR) and block["规则集"] == run.applied_rule_set
     assert table[0][:3] == ["年度", "层级", "区划代码"] and "营业收入（万元）" in table[0]
     response = bureau_client.get(REPORT, {"year": YEAR, "level": "park", "format": "xlsx"})
     sheet = load_workbook(io.BytesIO(response.content)).active
-    cells = [list(row) for row in sheet.iter_rows(values_only=True)]
+    _block, cells = split_report([list(row) for row in sheet.iter_rows(values_only=True)])
     assert cells[0] == table[0]
     headers = table[0]
     for json_row, csv_row, xlsx_row in zip(json_rows, table[1:], cells[1:], strict=True):
@@ -306,11 +310,11 @@ def test_broker_redelivery_waits_longer_than_the_longest_task():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_nightly_job_starts_this_and_last_year_attributed_to_nobody():
+def test_nightly_job_starts_the_reporting_year_and_the_one_before_attributed_to_nobody():
     from registry.services import tier_summaries_nightly
 
     runs = tier_summaries_nightly()
-    assert sorted(run.year for run in runs) == [timezone.localdate().year - 1, timezone.localdate().year]
+    assert sorted(run.year for run in runs) == [reporting_year() - 1, reporting_year()]
     assert all(run.started_by is None and run.status == RunStatus.PENDING for run in runs)
     assert [r.pk for r in tier_summaries_nightly()] == [r.pk for r in runs]  # already pending: the same runs
     UserFactory()
@@ -335,4 +339,5 @@ def test_candidate_report_filters_by_place_and_tier(bureau_client):
     specialised = bureau_client.get(url, {"year": YEAR, "tier": "specialised", "page_size": 1000}).data["results"]
     assert all("specialised" in row["candidate_tiers"] for row in specialised)
     table = bureau_client.get(url, {"year": YEAR, "format": "csv"})
-    assert len(list(csv.reader(io.StringIO(table.content.decode("utf-8-sig"))))) == everyone["count"] + 1
+    _block, rows = split_report(list(csv.reader(io.StringIO(table.content.decode("utf-8-sig")))))
+    assert len(rows) == everyone["count"] + 1

@@ -1,8 +1,9 @@
 """The report renderers (CSV and XLSX tables, written by config.tables) and the renderers of the file views.
 
 A report view declares `report_columns`: (key, header, kind) with kind "text", "int", "decimal" or "bool"; the
-rows are the answer's `results` (lists are joined, a list of objects by their `label` or `name`). Errors are
-answered as JSON whatever format was asked for.
+rows are the answer's `results` (lists are joined, a list of objects by their `label` or `name`). The answer's
+`basis` (its year, how the year was chosen, as-of date, rule set and money unit) is written as a header block of
+label-value rows above the table, then an empty row. Errors are answered as JSON whatever format was asked for.
 """
 
 from decimal import Decimal
@@ -28,8 +29,31 @@ def _cell(value, kind: str):
     return str(value)
 
 
+# The header block: basis key -> its label; and the words for how the year was chosen.
+BASIS_LABELS = [
+    ("year", "报告年度"), ("year_chosen", "年度选取"), ("as_of", "数据截止日期"), ("rule_set", "规则集"),
+    ("rule_set_name", "规则集名称"), ("money_unit", "金额单位"),
+]
+YEAR_CHOSEN = {"default": "默认：申报期已结束的最近年度", "asked": "按查询指定"}
+
+
+def basis_rows(basis) -> list[list]:
+    """A report's basis as the rows of its header block (none without a basis); dates as ISO text."""
+    if not basis:
+        return []
+    rows = []
+    for key, label in BASIS_LABELS:
+        value = basis.get(key)
+        if key == "year_chosen":
+            value = YEAR_CHOSEN.get(value, value)
+        elif key == "as_of" and value is not None:
+            value = value.isoformat() if hasattr(value, "isoformat") else str(value)
+        rows.append([label, value])
+    return rows
+
+
 class ReportRenderer(BaseRenderer):
-    """Base of the table renderers: header row, then one row per result, as cells."""
+    """Base of the table renderers: the basis's header block, the header row, then one row per result, as cells."""
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         renderer_context = renderer_context or {}
@@ -43,10 +67,10 @@ class ReportRenderer(BaseRenderer):
         table += [[_cell(row.get(key), kind) for key, _header, kind in columns] for row in rows]
         if response is not None:
             response["Content-Disposition"] = f'attachment; filename="{view.report_name}.{self.format}"'
-        return self.write(table)
+        return self.write(table, preamble=basis_rows(data.get("basis") if isinstance(data, dict) else None))
 
-    def write(self, table: list[list]) -> bytes:
-        """The table as this format's bytes."""
+    def write(self, table: list[list], *, preamble=()) -> bytes:
+        """The table, under the preamble's rows, as this format's bytes."""
         raise NotImplementedError
 
 
@@ -57,8 +81,8 @@ class CSVRenderer(ReportRenderer):
     format = "csv"
     charset = "utf-8"
 
-    def write(self, table):
-        return write_csv(table)
+    def write(self, table, *, preamble=()):
+        return write_csv(table, preamble=preamble)
 
 
 class XLSXRenderer(ReportRenderer):
@@ -69,8 +93,8 @@ class XLSXRenderer(ReportRenderer):
     charset = None
     render_style = "binary"
 
-    def write(self, table):
-        return write_xlsx(table)
+    def write(self, table, *, preamble=()):
+        return write_xlsx(table, preamble=preamble)
 
 
 REPORT_RENDERERS = [JSONRenderer, CSVRenderer, XLSXRenderer]

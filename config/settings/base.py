@@ -237,8 +237,8 @@ IMPORT_MAX_ZIP_MEMBERS = env.int("IMPORT_MAX_ZIP_MEMBERS", default=1000)
 IMPORT_MAX_FILE_ERRORS = 20  # formula cells reported before a file is refused
 CELERY_BEAT_SCHEDULE = {
     "health": {"task": "config.health", "schedule": 15 * 60},  # proves beat, broker, worker and database
-    "tier-summaries-nightly": {
-        "task": "registry.tier_summaries_nightly", "schedule": crontab(hour=2, minute=30),  # this year and last
+    "tier-summaries-nightly": {  # the reporting year and the year before
+        "task": "registry.tier_summaries_nightly", "schedule": crontab(hour=2, minute=30),
     },
     # Fails stuck report runs and file jobs; deletes the files of file jobs past FILE_JOB_RETENTION_DAYS.
     "sweep-report-runs": {"task": "registry.sweep_report_runs", "schedule": 5 * 60},
@@ -335,6 +335,11 @@ REPORT_DATE_MAX = datetime.date(2100, 12, 31)
 # `manage.py seed` creates the demo accounts (their passwords are public) only when this is on or it is given
 # --demo-accounts: on in the local settings only.
 DEMO_ACCOUNTS = env.bool("DEMO_ACCOUNTS", default=False)
+
+# The default filing season of year Y's figures, as month-day of Y+1 (both days included), for a year the bureau has
+# set no season of its own (FilingSeason): the reports' default year is the latest year whose season has closed.
+FILING_SEASON_OPENS = env("FILING_SEASON_OPENS", default="01-01")
+FILING_SEASON_CLOSES = env("FILING_SEASON_CLOSES", default="05-31")
 
 # Report cells counting fewer enterprises than this hide their money sums from users outside the bureau.
 SMALL_CELL_MIN = env.int("SMALL_CELL_MIN", default=3)

@@ -8,7 +8,14 @@ from config.api.decimals import DecimalField
 from config.api.fields import BriefRelatedField, RecordUrlField, ScopedPrimaryKeyRelatedField
 from config.api.serializers import BriefSerializer, BriefUserSerializer, ValidatedModelSerializer, changed_values
 from enterprises.choices import DesignationStatus, Segment, Tier
-from enterprises.models import AnnualFiling, Enterprise, EnterpriseMembership, Tenancy, TierDesignation
+from enterprises.models import (
+    AnnualFiling,
+    Enterprise,
+    EnterpriseMembership,
+    FilingSeason,
+    Tenancy,
+    TierDesignation,
+)
 from enterprises.selectors import enterprise_by_credit_code
 from enterprises.services import filing_create, filing_update, tenancy_save
 from enterprises.tiers import RULE_SETS
@@ -237,6 +244,16 @@ class TierDesignationSerializer(ValidatedModelSerializer):
             "due_from", "revoked_on", "revoke_reason", "status", "created",
         ]
         extra_kwargs = {"valid_until": {"required": False}}
+
+
+class FilingSeasonSerializer(ValidatedModelSerializer):
+    """The filing season of a year's figures, set by the bureau: open from `opens` through `closes`."""
+
+    url = RecordUrlField(view_name="api:filingseason-detail")
+
+    class Meta:
+        model = FilingSeason
+        fields = ["id", "url", "year", "opens", "closes"]
 
 
 class CriterionSerializer(serializers.Serializer):

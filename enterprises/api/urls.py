@@ -8,6 +8,7 @@ from .views import (
     DistrictOccupancyView,
     EnterpriseMembershipViewSet,
     EnterpriseViewSet,
+    FilingSeasonViewSet,
     InvitationView,
     ParkOccupancyView,
     PublicEnterpriseViewSet,
@@ -21,6 +22,7 @@ router.register("tenancies", TenancyViewSet)
 router.register("enterprise-memberships", EnterpriseMembershipViewSet)
 router.register("filings", AnnualFilingViewSet)
 router.register("tier-designations", TierDesignationViewSet)
+router.register("filing-seasons", FilingSeasonViewSet)
 router.register("directory/enterprises", PublicEnterpriseViewSet, basename="public-enterprise")
 extra_urlpatterns = [
     path("parks/<int:pk>/occupancy/", ParkOccupancyView.as_view(), name="park-occupancy"),

@@ -22,7 +22,14 @@ from enterprises.filtersets import (
     TierDesignationFilterSet,
 )
 from enterprises.invitations import MailNotSent, invitation_create
-from enterprises.models import AnnualFiling, Enterprise, EnterpriseMembership, Tenancy, TierDesignation
+from enterprises.models import (
+    AnnualFiling,
+    Enterprise,
+    EnterpriseMembership,
+    FilingSeason,
+    Tenancy,
+    TierDesignation,
+)
 from enterprises.selectors import enterprise_assessment, occupancy
 from enterprises.services import filing_approve, filing_delete, filing_return, filing_revise, filing_submit
 from enterprises.tiers import get_rule_set
@@ -37,6 +44,7 @@ from .serializers import (
     EnterpriseMembershipSerializer,
     EnterpriseSerializer,
     FilingReturnSerializer,
+    FilingSeasonSerializer,
     InvitationResultSerializer,
     InvitationSerializer,
     OccupancySerializer,
@@ -241,3 +249,14 @@ class TierDesignationViewSet(RegistryViewSet):
     filterset_class = TierDesignationFilterSet
     ordering_fields = ["granted_on", "valid_until", "year", "tier", "enterprise__name"]
     ordering = ["-granted_on"]
+
+
+class FilingSeasonViewSet(RegistryViewSet):
+    """Filing seasons: when the filing of a year's figures opens and closes (a year without one has the default
+    season); the bureau sets them, every signed-in user reads them. They decide the reports' default year."""
+
+    queryset = FilingSeason.objects.all()
+    serializer_class = FilingSeasonSerializer
+    filterset_fields = ["year"]
+    ordering_fields = ["year"]
+    ordering = ["-year"]

@@ -4,9 +4,9 @@ from .designation import TierDesignation
 from .enterprise import DateRange, Enterprise, EnterpriseMembership, Tenancy, overlap_message, overlap_named
 from .filing import AnnualFiling
 from .invitation import Invitation
+from .season import FilingSeason, default_season
 
 __all__ = [
-    "AnnualFiling", "DateRange", "Enterprise", "EnterpriseMembership", "Invitation", "Tenancy", "TierDesignation",
-    "overlap_message",
-    "overlap_named",
+    "AnnualFiling", "DateRange", "Enterprise", "EnterpriseMembership", "FilingSeason", "Invitation", "Tenancy",
+    "TierDesignation", "default_season", "overlap_message", "overlap_named",
 ]

@@ -51,7 +51,7 @@ def due_from(valid_until: datetime.date) -> datetime.date:
 
 class DueFrom(models.Func):
     """SQL of `due_from`: the expiry (the day after the last valid day) less six months, PostgreSQL clamping
-    to a month's end as `add_months` does; the generated column `due_from` (migration enterprises 0008)."""
+    to a month's end as `add_months` does; the generated column `due_from` (migration enterprises 0010)."""
 
     template = f"(((%(expressions)s + 1) - interval '{DUE_MONTHS} months')::date)"
     output_field = models.DateField()

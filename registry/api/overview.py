@@ -19,15 +19,15 @@ from config.api.fields import ReportDateField, ReportYearField
 from config.api.filters import COMMON_PARAMETERS
 from config.api.permissions import ScopedPermission
 from config.api.renderers import REPORT_RENDERERS
-from enterprises.selectors import latest_reported_year, tier_reference_date
+from enterprises.selectors import reporting_year, tier_reference_date
 from parks.scoping import VIEW
 from registry.choices import TargetUnit
 from registry.models import PlanTarget
-from registry.selectors import district_overview, park_report, plan_progress, target_records
+from registry.selectors import district_overview, park_report, plan_progress, report_basis, target_records
 from registry.selectors.plan_progress import METRICS, record_row
 
 from .report_responses import report_response
-from .reports import ReportView
+from .reports import ReportBasisSerializer, ReportView
 
 TIER_HEADERS = [("innovative", "创新型中小企业"), ("specialised", "专精特新中小企业"),
                 ("little_giant", "专精特新“小巨人”企业"), ("single_champion", "制造业单项冠军企业")]
@@ -44,8 +44,8 @@ class ReportQuery(serializers.Serializer):
 
 
 class YearQuery(ReportQuery):
-    """The year of the figures (default the latest year with approved filings, up to last year) and the date of the
-    dated ones, named `date_param` (default the year's end, or today while it runs)."""
+    """The year of the figures (default the reporting year: the latest year whose filing season has closed) and the
+    date of the dated ones, named `date_param` (default the year's end, or today while it runs)."""
 
     date_param = "on"
     year = ReportYearField(required=False)
@@ -53,7 +53,7 @@ class YearQuery(ReportQuery):
     def validate(self, attrs):
         attrs = super().validate(attrs)
         if "year" not in attrs:
-            attrs["year"] = latest_reported_year()
+            attrs["year"] = reporting_year()
         attrs.setdefault(self.date_param, tier_reference_date(attrs["year"]))
         return attrs
 
@@ -73,16 +73,20 @@ class DistrictOverviewQuery(YearQuery):
 
 
 class ParkReportQuery(ReportQuery):
-    """The date of occupancy and the ending windows (default today) and the period of the area-days (default the
-    date's year up to the date, both ends included)."""
+    """The date of occupancy and the ending windows (default today), the period of the area-days (default the
+    date's year up to the date, both ends included) and the filing year of the tenants not filed (default the
+    reporting year on the date: the latest year whose filing season had closed by then)."""
 
+    date_param = "on"
     on = ReportDateField(required=False)
     start = ReportDateField(required=False)
     end = ReportDateField(required=False)
+    year = ReportYearField(required=False)
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
         on = attrs.setdefault("on", timezone.localdate())
+        attrs.setdefault("year", reporting_year(on=on))
         attrs.setdefault("start", datetime.date(on.year, 1, 1))
         attrs.setdefault("end", on)
         if attrs["end"] < attrs["start"]:
@@ -92,7 +96,8 @@ class ParkReportQuery(ReportQuery):
 
 class ComputedReportView(APIView):
     """Base of the reports computed per request: query parameters validated by `query_serializer`, rows from
-    `rows(user, **query)`, answered as {<query>, count, results} in JSON, or the rows as CSV or XLSX."""
+    `rows(user, **query)`, answered as {basis, <query>, count, results} in JSON, or the rows as CSV or XLSX under
+    a header block of the basis (registry.selectors.basis)."""
 
     permission_classes = [ScopedPermission]
     scope_action = VIEW
@@ -112,16 +117,18 @@ class ComputedReportView(APIView):
         query.is_valid(raise_exception=True)
         rows = self.rows(user=request.user, **query.validated_data)
         results = self.row_serializer(rows, many=True, context={"request": request, **query.validated_data}).data
-        return Response({**query.data, "count": len(results), "results": results})
+        basis = report_basis(year=query.validated_data["year"], default="year" not in request.query_params,
+                             as_of=query.validated_data[self.query_serializer.date_param])
+        return Response({"basis": basis, **query.data, "count": len(results), "results": results})
 
 
 def envelope(name: str, query: type[ReportQuery], row: type[serializers.Serializer]) -> type[serializers.Serializer]:
-    """The schema of a computed report's answer: its query's values, the row count and the rows."""
+    """The schema of a computed report's answer: its basis, its query's values, the row count and the rows."""
     fields = {field_name: type(field)(**{**field._kwargs, "required": field_name != "plan"})
               for field_name, field in query().fields.items()}
     return type(name, (serializers.Serializer,), {
-        **fields, "count": serializers.IntegerField(), "results": row(many=True),
-        "__doc__": f"{name}: the query, the number of rows and the rows.",
+        "basis": ReportBasisSerializer(), **fields, "count": serializers.IntegerField(), "results": row(many=True),
+        "__doc__": f"{name}: the basis, the query, the number of rows and the rows.",
     })
 
 
@@ -235,6 +242,8 @@ class PlanTargetRecordsView(ReportView):
         query.is_valid(raise_exception=True)
         target = get_object_or_404(PlanTarget.objects.restrict(self.request.user, VIEW), code=self.kwargs["code"])
         self.metric = METRICS[target.metric]
+        self.basis = report_basis(year=query.validated_data["year"], as_of=query.validated_data["as_of"],
+                                  default="year" not in self.request.query_params)
         return target_records(target=target, user=self.request.user, year=query.validated_data["year"],
                               on=query.validated_data["as_of"])
 
@@ -343,7 +352,7 @@ class ParkRowSerializer(serializers.Serializer):
 
 class ParkReportView(ComputedReportView):
     """The park report: units, tenants and occupancy on a date and over a period (area-days), tenancies ending in
-    the next 30 / 60 / 90 days, and tenants that have not filed for last year."""
+    the next 30 / 60 / 90 days, and tenants that have not filed for the year (default the reporting year)."""
 
     query_serializer = ParkReportQuery
     row_serializer = ParkRowSerializer
@@ -360,8 +369,8 @@ class ParkReportView(ComputedReportView):
         ("not_filed_count", "未报年报入驻企业数", "int"), ("not_filed", "未报年报入驻企业", "text"),
     ]
 
-    def rows(self, *, user, on, start, end):
-        return park_report(user=user, on=on, start=start, end=end)
+    def rows(self, *, user, on, start, end, year):
+        return park_report(user=user, on=on, start=start, end=end, year=year)
 
     @extend_schema(parameters=[ParkReportQuery], responses=envelope("ParkReport", ParkReportQuery, ParkRowSerializer))
     def get(self, request):

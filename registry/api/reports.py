@@ -1,7 +1,7 @@
 """Endpoints of report runs and reports: tier summaries and tier candidates, in JSON, CSV and XLSX."""
 
+from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -10,15 +10,16 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 
 from config.api.fields import ReportYearField
+from config.api.pagination import Pagination
 from config.api.renderers import REPORT_RENDERERS
 from config.api.viewsets import ACTIONS, ScopedViewMixin
 from enterprises.choices import LADDER
 from enterprises.models import Enterprise
-from enterprises.selectors import tier_candidates
+from enterprises.selectors import reporting_year, tier_candidates, tier_reference_date
 from parks.scoping import VIEW
 from registry.filtersets import TierCandidateFilterSet, TierSummaryFilterSet
 from registry.models import ReportRun, TierSummary
-from registry.selectors import hide_small_cells, tier_summary_latest
+from registry.selectors import hide_small_cells, report_basis, tier_summary_latest
 from registry.services import BrokerUnavailable, RunConflict, report_run_start
 
 from .report_responses import report_response
@@ -80,12 +81,60 @@ class ReportRunViewSet(ScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveMo
         return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": str(data["url"])})
 
 
+class ReportBasisSerializer(serializers.Serializer):
+    """What a report answer is: its year, how the year was chosen (`default`: the reporting year, the latest year
+    whose filing season has closed; `asked`: the query's), the date its dated figures are read on, the tier rule
+    set and the money unit. CSV and XLSX carry the same as a header block above the table."""
+
+    year = serializers.IntegerField()
+    year_chosen = serializers.ChoiceField(choices=["default", "asked"])
+    as_of = serializers.DateField()
+    rule_set = serializers.CharField()
+    rule_set_name = serializers.CharField()
+    money_unit = serializers.CharField()
+
+
+class ReportPagination(Pagination):
+    """The reports' pages: the page's envelope with the report's basis beside it (as every report answers)."""
+
+    def get_paginated_response_schema(self, schema):
+        """The page's schema, with the basis."""
+        paged = super().get_paginated_response_schema(schema)
+        paged["properties"] = {"basis": BASIS_SCHEMA, **paged["properties"]}
+        paged["required"] = ["basis", *paged.get("required", [])]
+        return paged
+
+
+BASIS_SCHEMA = {
+    "type": "object", "required": ["year", "year_chosen", "as_of", "rule_set", "rule_set_name", "money_unit"],
+    "description": "What the answer is: its year (and whether it is the default reporting year or the one asked "
+                   "for), the date its dated figures are read on, the tier rule set and the money unit.",
+    "properties": {
+        "year": {"type": "integer"}, "year_chosen": {"type": "string", "enum": ["default", "asked"]},
+        "as_of": {"type": "string", "format": "date"}, "rule_set": {"type": "string"},
+        "rule_set_name": {"type": "string"}, "money_unit": {"type": "string"},
+    },
+}
+
+
 class ReportView(ScopedViewMixin, ListAPIView):
-    """Base of the reports: JSON by default, `?format=csv` or `?format=xlsx` for the same rows as a table."""
+    """Base of the reports: JSON by default, `?format=csv` or `?format=xlsx` for the same rows as a table; every
+    answer carries its `basis` (set by `get_queryset`)."""
 
     renderer_classes = REPORT_RENDERERS
+    pagination_class = ReportPagination
     report_columns: list[tuple[str, str, str]] = []
     report_name = "report"
+    basis: dict
+
+    def list(self, request, *args, **kwargs):
+        """The rows (a page of them in JSON) under the report's basis: {basis, count, [next, previous,] results}."""
+        response = super().list(request, *args, **kwargs)
+        data = response.data
+        if isinstance(data, list):
+            data = {"count": len(data), "results": data}
+        response.data = {"basis": self.basis, **data}
+        return response
 
     @property
     def paginator(self):
@@ -120,7 +169,8 @@ SUMMARY_MONEY = ("revenue", "digital_human_revenue", "rd_expense", "rd_intensity
 
 
 class TierSummaryReportView(ReportView):
-    """The tier summary of a year from its latest snapshot: per city, district and park, per tier."""
+    """The tier summary of a year (default the reporting year) from its latest snapshot: per city, district and
+    park, per tier."""
 
     queryset = TierSummary.objects.select_related("district", "park")
     serializer_class = TierSummaryRowSerializer
@@ -132,18 +182,21 @@ class TierSummaryReportView(ReportView):
     def get_queryset(self):
         query = YearSerializer(data=self.request.query_params)
         query.is_valid(raise_exception=True)
-        self.run = tier_summary_latest(year=query.validated_data.get("year"))
+        year = query.validated_data.get("year")
+        self.run = tier_summary_latest(year=year)
         if self.run is None:
             raise NotFound(_("No tier summary has been computed for this year yet; start a run."))
+        self.basis = report_basis(
+            year=self.run.year, default=year is None, as_of=self.run.as_of or tier_reference_date(self.run.year),
+            rule_set=self.run.applied_rule_set or self.run.rule_set)
         return super().get_queryset().filter(run=self.run)
 
     def list(self, request, *args, **kwargs):
+        """The snapshot's rows (money of small cells hidden outside the bureau), its year and run, under the basis."""
         response = super().list(request, *args, **kwargs)
-        if isinstance(response.data, list):
-            response.data = {"count": len(response.data), "results": response.data}
         hide_small_cells(rows=response.data["results"], user=request.user, count="reporting", money=SUMMARY_MONEY)
-        response.data = {"year": self.run.year, "run": ReportRunSerializer(self.run, context={
-            "request": request}).data, **response.data}
+        response.data = {"basis": response.data.pop("basis"), "year": self.run.year, "run": ReportRunSerializer(
+            self.run, context={"request": request}).data, **response.data}
         return response
 
 
@@ -156,8 +209,8 @@ CANDIDATE_COLUMNS = [
 
 
 class TierCandidateReportView(ReportView):
-    """Enterprises whose approved figures of a year meet a tier's criteria while they hold neither it nor a higher
-    tier, live from the records (the year's default rule set)."""
+    """Enterprises whose approved figures of a year (default the reporting year) meet a tier's criteria while they
+    hold neither it nor a higher tier, live from the records (the year's default rule set)."""
 
     queryset = Enterprise.objects.all()
     serializer_class = TierCandidateSerializer
@@ -168,8 +221,12 @@ class TierCandidateReportView(ReportView):
     ordering = ["name"]
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema's generation: the population's columns, unread
+            return tier_candidates(year=settings.REPORT_DATE_MIN.year, user=self.request.user)
         query = YearSerializer(data=self.request.query_params)
         query.is_valid(raise_exception=True)
-        year = query.validated_data.get("year") or timezone.localdate().year - 1
+        year = query.validated_data.get("year") or reporting_year()
+        self.basis = report_basis(year=year, as_of=tier_reference_date(year),
+                                  default="year" not in query.validated_data)
         tiers = [self.request.query_params["tier"]] if self.request.query_params.get("tier") in LADDER else LADDER
         return tier_candidates(year=year, tiers=tiers, user=self.request.user)

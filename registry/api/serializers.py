@@ -103,7 +103,8 @@ class PublicBenchmarkProjectSerializer(serializers.ModelSerializer):
 
 
 class ReportRunSerializer(serializers.ModelSerializer):
-    """A report run: what it computes, where it is, when it started and ended, the rows it wrote or its error."""
+    """A report run: what it computes, where it is, when it started and ended, the rows it wrote or its error, and
+    the rule set and date it applied (written by the run)."""
 
     url = RecordUrlField(view_name="api:reportrun-detail")
     started_by = BriefUserSerializer(read_only=True)
@@ -111,8 +112,8 @@ class ReportRunSerializer(serializers.ModelSerializer):
     class Meta:
         model = ReportRun
         fields = [
-            "id", "url", "kind", "year", "rule_set", "status", "created", "started", "finished", "rows", "error",
-            "started_by", "task_id",
+            "id", "url", "kind", "year", "rule_set", "applied_rule_set", "as_of", "status", "created", "started",
+            "finished", "rows", "error", "started_by", "task_id",
         ]
         read_only_fields = fields
 

@@ -1,5 +1,6 @@
 """Reads of the registry: tier summaries, plan progress, the district overview and the park report."""
 
+from .basis import report_basis
 from .cells import hide_small_cells
 from .places import district_overview, park_report
 from .plan_progress import plan_progress, target_records
@@ -12,6 +13,7 @@ from .tier_summary import (
 )
 
 __all__ = [
-    "district_overview", "hide_small_cells", "park_report", "plan_progress", "rd_intensity", "target_records",
+    "district_overview", "hide_small_cells", "park_report", "plan_progress", "rd_intensity", "report_basis",
+    "target_records",
     "tier_summary_compute", "tier_summary_groups", "tier_summary_latest", "tier_summary_sql",
 ]

@@ -101,10 +101,10 @@ def not_filed_rows(*, user, parks, year: int) -> list[tuple[int, int, str]]:
     return list(registered.order_by().union(renting.order_by()))
 
 
-def park_report(*, user, on: datetime.date, start: datetime.date, end: datetime.date) -> list[dict]:
+def park_report(*, user, on: datetime.date, start: datetime.date, end: datetime.date, year: int) -> list[dict]:
     """Per park: units and leasable area, let area, occupancy and tenants on a date; let area-days and occupancy
     over the period start..end (both days included); tenancies ending in the next 30 / 60 / 90 days; the
-    enterprises of the park that have not filed for the year before the date's (not_filed_rows)."""
+    enterprises of the park that have not filed for the year (not_filed_rows)."""
     stop = end + datetime.timedelta(days=1)
     parks = Park.objects.restrict(user, VIEW).select_related("district").order_by("name")
     units = _by(Unit.objects.restrict(user, VIEW), "park", n=Count("pk"), area=Sum("area"))
@@ -125,7 +125,7 @@ def park_report(*, user, on: datetime.date, start: datetime.date, end: datetime.
             "unit": f"{tenancy.unit.building}-{tenancy.unit.floor}-{tenancy.unit.room}", "end": tenancy.end,
             "days": days, "label": f"{tenancy.enterprise.name} {tenancy.end.isoformat()}",
         })
-    filed_year = on.year - 1
+    filed_year = year
     not_filed = defaultdict(list)
     for park_id, enterprise_id, name in sorted(not_filed_rows(user=user, parks=parks, year=filed_year),
                                                key=lambda row: (row[0], row[2], row[1])):

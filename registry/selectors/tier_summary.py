@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.models import F
 
 from enterprises.choices import LADDER, Tier
-from enterprises.selectors import percent, tier_population
+from enterprises.selectors import percent, reporting_year, tier_population
 from parks.models import Park
 
 from ..choices import ALL_TIERS, RunStatus, SummaryLevel
@@ -112,8 +112,7 @@ def tier_summary_compute(*, year: int, rule_set, on: datetime.date) -> list[Tier
 
 
 def tier_summary_latest(*, year: int | None = None) -> ReportRun | None:
-    """The latest succeeded tier-summary run of a year (of the latest year with one, if no year is given)."""
-    runs = ReportRun.objects.filter(status=RunStatus.SUCCEEDED)
-    if year is not None:
-        runs = runs.filter(year=year)
-    return runs.order_by("-year", "-finished").first()
+    """The latest succeeded tier-summary run of a year (of the reporting year if none is given; never of a newer
+    year just because a run of it exists)."""
+    year = reporting_year() if year is None else year
+    return ReportRun.objects.filter(status=RunStatus.SUCCEEDED, year=year).order_by("-finished").first()

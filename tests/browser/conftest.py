@@ -42,7 +42,9 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
 PASSWORD = "pw"  # the factories' password
 SUMMARY_YEAR = 2024
-PLAN_YEAR = timezone.localdate().year - 1  # the year plan progress reports by default
+# The reporting year, the reports' default: the latest year whose (default) filing season, to 31 May, has closed.
+TODAY = timezone.localdate()
+PLAN_YEAR = TODAY.year - 1 if TODAY > datetime.date(TODAY.year, 5, 31) else TODAY.year - 2
 
 
 def pytest_collection_modifyitems(items):
@@ -190,6 +192,7 @@ def world(live_server):
         PlatformFactory(operator=neighbour, park=park)
     TierDesignationFactory(enterprise=theirs)
     report_run_execute(run_id=ReportRun.objects.create(year=SUMMARY_YEAR).pk)
+    report_run_execute(run_id=ReportRun.objects.create(year=PLAN_YEAR).pk)
 
     bureau = bureau_user(username="bureau")
     park_admin = UserFactory(username="park_admin", is_staff=True)

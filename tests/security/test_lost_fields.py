@@ -32,7 +32,7 @@ from rest_framework.authtoken.models import Token
 from config.api.urls import router
 from enterprises import forms as enterprise_forms
 from enterprises.choices import ChainPosition, EnterpriseStatus, ProductField, RdInstitution, Segment, SmeSector, Tier
-from enterprises.models import AnnualFiling, Enterprise, EnterpriseMembership, Tenancy, TierDesignation
+from enterprises.models import AnnualFiling, Enterprise, EnterpriseMembership, FilingSeason, Tenancy, TierDesignation
 from parks.choices import DistrictKind, ParkKind
 from parks.models import District, Park, ParkMembership, Unit
 from parks.scoping import CHANGE
@@ -145,6 +145,8 @@ def full_world() -> dict:
     return _roles(park, enterprise, {
         District: district, Park: park, Unit: unit, Enterprise: enterprise, Tenancy: tenancy, AnnualFiling: filing,
         TierDesignation: designation, Lab: lab, Platform: platform, BenchmarkProject: project, PlanTarget: target,
+        FilingSeason: FilingSeason.objects.create(year=2023, opens=datetime.date(2024, 2, 1),
+                                                  closes=datetime.date(2024, 6, 30)),
         Group: group, type(person): person, Token: Token.objects.create(user=person),
         ParkMembership: ParkMembership.objects.create(user=UserFactory(is_staff=True), park=park),
         EnterpriseMembership: EnterpriseMembership.objects.create(user=UserFactory(), enterprise=enterprise),
@@ -172,6 +174,8 @@ def sparse_world() -> dict:
                                                           year=2024),
         PlanTarget: PlanTarget.objects.create(plan="空计划", code="sparse", title="空目标", metric=TargetMetric.LABS,
                                               goal=Decimal("1"), year=2025),
+        FilingSeason: FilingSeason.objects.create(year=2022, opens=datetime.date(2023, 1, 1),
+                                                  closes=datetime.date(2023, 5, 31)),
         Group: Group.objects.create(name="空组"), type(person): person, Token: Token.objects.create(user=person),
         ParkMembership: ParkMembership.objects.create(user=UserFactory(is_staff=True), park=park),
         EnterpriseMembership: EnterpriseMembership.objects.create(user=UserFactory(), enterprise=enterprise),

@@ -1,6 +1,7 @@
 /* The dashboard's charts: each reads its report from the REST API with the session (so it is scoped as the API is),
- * draws it with ECharts and writes the same figures as a small table under it. Every word comes translated from
- * the page (#dashboard-config); the script holds none. */
+ * draws it with ECharts and writes the same figures as a small table under it, and the report's basis (year, as-of
+ * date, rule set) as text above it. The year picker (#report-year) redraws every report chart for the chosen year
+ * without leaving the page. Every word comes translated from the page (#dashboard-config); the script holds none. */
 (function () {
   "use strict";
 
@@ -8,6 +9,7 @@
   const t = config.strings;
   const root = document.getElementById("dashboard");
   const charts = [];
+  let year = config.year;  // the reports' year: the page's, then the picker's
   // Tooltips drawn on the canvas (richText), not as HTML with style attributes, which the CSP refuses.
   const TOOLTIP = {renderMode: "richText", trigger: "axis", axisPointer: {type: "shadow"}};
   const COLORS = {
@@ -73,6 +75,31 @@
     el.replaceChildren(p);
   }
 
+  function basis(name, data) {
+    // The report's basis as a line above its chart: year (and how it was chosen), as-of date, rule set, money unit.
+    const el = document.querySelector('[data-basis="' + name + '"]');
+    if (!el) return;
+    const b = data && data.basis;
+    if (!b) {
+      el.textContent = t.basisYear + " " + year;
+      el.dataset.year = String(year);
+      return;
+    }
+    el.textContent = t.basisYear + " " + b.year + " (" + (b.year_chosen === "default" ? t.defaultYear : t.askedYear) +
+      ") · " + t.asOf + " " + b.as_of + " · " + t.ruleSet + " " + b.rule_set_name + " · " + t.moneyUnit + " " + b.money_unit;
+    el.dataset.year = String(b.year);
+  }
+
+  function reset(el) {
+    const chart = echarts.getInstanceByDom(el);
+    if (chart) {
+      charts.splice(charts.indexOf(chart), 1);
+      chart.dispose();
+    }
+    el.setAttribute("role", "img");
+    el.dataset.state = "loading";
+  }
+
   function draw(el, option) {
     const chart = echarts.init(el, null, {renderer: "canvas"});
     chart.setOption(Object.assign({animation: false, textStyle: {fontFamily: getComputedStyle(document.body).fontFamily}}, option));
@@ -87,7 +114,8 @@
 
   // --- charts ----------------------------------------------------------------------------------------------
   async function planChart(el, tableEl) {
-    const data = await load(config.reports.plan);
+    const data = await load(config.reports.plan, {year: year});
+    basis("plan", data);
     const rows = rowsOf(data);
     if (!rows.length) return note(el, t.noData, "empty");
     const shares = rows.map(function (r) { return number(r.share); });
@@ -120,7 +148,12 @@
   }
 
   async function tierChart(el, tableEl) {
-    const data = await load(config.reports.tiers, {level: config.tierLevel});
+    if (config.summaryYears.indexOf(year) < 0) {  // no summary of the year: the report would answer 404
+      basis("tiers", null);
+      return note(el, t.noSummary, "empty");
+    }
+    const data = await load(config.reports.tiers, {level: config.tierLevel, year: year});
+    basis("tiers", data);
     const byPark = config.tierLevel === "park";
     const rows = rowsOf(data).filter(function (r) { return r.tier in config.tiers; });
     if (!rows.length) return note(el, t.noData, "empty");
@@ -168,7 +201,8 @@
   }
 
   async function parkChart(el, tableEl) {
-    const data = await load(config.reports.parks);
+    const data = await load(config.reports.parks, {year: year});
+    basis("parks", data);
     const rows = rowsOf(data);
     if (!rows.length) return note(el, t.noData, "empty");
     const rates = rows.map(function (r) { return number(r.occupancy); });
@@ -194,7 +228,8 @@
   }
 
   async function districtChart(el, tableEl) {
-    const data = await load(config.reports.districts);
+    const data = await load(config.reports.districts, {year: year});
+    basis("districts", data);
     const rows = rowsOf(data);
     if (!rows.length) return note(el, t.noData, "empty");
     const names = rows.map(function (r) { return r.district_name; });
@@ -262,6 +297,8 @@
     const name = el.dataset.chart;
     const tableEl = el.parentElement.querySelector('[data-table="' + name + '"]');
     if (name !== "assessment" && !config.reports[name]) return note(el, t.noData, "empty");
+    reset(el);
+    if (tableEl) tableEl.replaceChildren();
     try {
       await RENDERERS[name](el, tableEl);
     } catch (error) {
@@ -269,8 +306,26 @@
     }
   }
 
-  Promise.all(Array.from(document.querySelectorAll("[data-chart]")).map(render)).then(function () {
-    root.dataset.state = "ready";
-  });
+  function renderAll(selector) {
+    root.dataset.state = "loading";
+    return Promise.all(Array.from(document.querySelectorAll(selector)).map(render)).then(function () {
+      root.dataset.state = "ready";
+    });
+  }
+
+  // The year picker: the report charts (not the enterprises' self-assessments) redrawn for the chosen year, the
+  // address keeping it (a reload or a shared link shows the same year); without the script, the form's GET does.
+  const picker = document.getElementById("report-year");
+  if (picker) {
+    picker.addEventListener("change", function () {
+      year = Number(picker.value);
+      const url = new URL(window.location.href);
+      url.searchParams.set("year", String(year));
+      window.history.replaceState(null, "", url);
+      renderAll('[data-chart]:not([data-chart="assessment"])');
+    });
+  }
+
+  renderAll("[data-chart]");
   window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
 })();

@@ -1,0 +1,9 @@
+"""Reading a report's CSV or XLSX back: its header block (the basis, label-value rows) above one empty row, then the
+table (the header row first)."""
+
+
+def split_report(rows: list[list]) -> tuple[dict, list[list]]:
+    """The header block as label -> value, and the table under it (rows as read: CSV text or XLSX cells)."""
+    rows = [list(row) for row in rows]
+    gap = next(i for i, row in enumerate(rows) if not any(cell not in (None, "") for cell in row))
+    return {row[0]: row[1] for row in rows[:gap]}, rows[gap + 1:]
