@@ -91,11 +91,12 @@ def page(browser, live_server):
     assert not problems, "\n".join(problems)
 
 
-def shot(page, name: str) -> Path:
-    """A full-page screenshot of the current step."""
+def shot(page, name: str, *, full_page: bool = True) -> Path:
+    """A screenshot of the current step: the whole page, or only the window for a page as long as the API docs
+    (a full-page shot of Redoc's thousands of lines takes longer than the screenshot's timeout)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     return path
 
 
