@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from parks.models import Park, ParkMembership
-from parks.scoping import ADD, VIEW, grants, user_scope
+from parks.scoping import ADD, grants, input_choices, user_scope
 
 from .models import Enterprise, EnterpriseMembership
 
@@ -34,10 +34,10 @@ class InviteForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         if grants(user=user, model=ParkMembership, action=ADD):
-            self.fields["park"].queryset = Park.objects.restrict(user, VIEW).order_by("name")
+            self.fields["park"].queryset = input_choices(user=user, queryset=Park.objects.order_by("name"))
         else:
             del self.fields["park"]
-        visible = Enterprise.objects.restrict(user, VIEW).order_by("name")
+        visible = input_choices(user=user, queryset=Enterprise.objects.order_by("name"))
         if user_scope(user).bureau:
             self.fields["enterprise"] = forms.ModelChoiceField(
                 queryset=visible, required=False, to_field_name="credit_code",
