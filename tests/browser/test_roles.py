@@ -84,15 +84,19 @@ def test_enterprise_user_fills_in_and_submits_a_filing(page, world):
     assert page.get_attribute("#filing-status", "data-status") == "draft"
     assert "(万元)" in page.inner_text('label[for="id_revenue"]')
     figures = {"revenue": "12000", "digital_human_revenue": "7000", "main_revenue": "11000", "rd_expense": "900",
-               "net_profit": "-150.5", "staff": "80", "rd_staff": "30"}
+               "net_profit": "-150.5", "staff": "80", "rd_staff": "30",
+               # The 小巨人 inputs: class-I IP applied with economic benefit, time in the niche in months.
+               "ip_class1": "6", "ip_class1_applied": "3", "niche_months": "23"}
     for name, value in figures.items():
         page.fill(f"#id_{name}", value)
     page.check("#id_own_brand")
+    page.check("#id_competitive_brand")
     page.click("button[name=submit]")  # the debt ratio still empty: saved, not submitted
     page.wait_for_selector(".field.has-error #id_debt_ratio")
     shot(page, "07-filing-refused-missing-figure")
     filing.refresh_from_db()
     assert filing.status == FilingStatus.DRAFT and filing.revenue == Decimal("12000") and filing.own_brand
+    assert (filing.competitive_brand, filing.ip_class1_applied, filing.niche_months) == (True, 3, 23)
 
     page.fill("#id_debt_ratio", "42.5")
     page.click("button[name=submit]")
