@@ -183,11 +183,19 @@ STORAGES = {
 }
 
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
-# Shared by every web process: throttling counters, report answers and list counts.
+# Shared by every web process: throttling counters, report answers and list counts. An optimisation, never a
+# dependency (config/cache.py): on any Redis error a read is a miss and a write is skipped (a throttle allows), its
+# sockets time out after CACHE_CONNECT_TIMEOUT / CACHE_SOCKET_TIMEOUT seconds, and after an error it leaves Redis
+# alone for CACHE_RETRY_SECONDS before trying it again. Sessions and sign-in lockouts are in PostgreSQL.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "config.cache.ResilientRedisCache",
         "LOCATION": env("CACHE_URL", default="redis://127.0.0.1:6379/1"),
+        "OPTIONS": {
+            "socket_connect_timeout": env.float("CACHE_CONNECT_TIMEOUT", default=0.25),
+            "socket_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=0.25),
+            "retry_after": env.float("CACHE_RETRY_SECONDS", default=5),
+        },
     },
 }
 # Report responses are cached per report, user, query, language and data version (registry/api/report_responses.py),
