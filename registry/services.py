@@ -27,6 +27,13 @@ from .selectors import tier_summary_compute
 RUN_TASK = "registry.run_report"
 # Sending a run's task: one quick retry, so a broker that is down answers in well under a second.
 SEND_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+
+
+def _send_options() -> dict:
+    """The broker connection's options for checking it and sending a task: SEND_OPTIONS, and sockets that time out
+    after BROKER_CHECK_TIMEOUT seconds, so a broker that is down or hung (accepts, never answers) costs that."""
+    timeout = settings.BROKER_CHECK_TIMEOUT
+    return {**SEND_OPTIONS, "socket_connect_timeout": timeout, "socket_timeout": timeout}
 ADVISORY_LOCK_CLASS = 4242  # pg_advisory_xact_lock(class, year): one tier-summary computation per year at a time
 FILE_JOB_LOCK_CLASS = 4243  # pg_advisory_xact_lock(class, user id): one file job started per user at a time
 
@@ -86,9 +93,10 @@ def report_run_start(*, year: int, user=None, rule_set: str = "") -> ReportRun:
 def _send_when_committed(job, task: str) -> None:
     """Reach the broker now (down: the job is failed and BrokerUnavailable raised), and send the job's task once
     the job is committed."""
-    try:
-        with app.connection_for_write(transport_options=SEND_OPTIONS) as conn:
-            conn.ensure_connection(max_retries=SEND_OPTIONS["max_retries"])
+    try:  # at most three socket timeouts: a retry (at once) only if the first try failed within one
+        with app.connection_for_write(transport_options=_send_options()) as conn:
+            conn.ensure_connection(max_retries=SEND_OPTIONS["max_retries"], interval_start=0, interval_step=0,
+                                   timeout=settings.BROKER_CHECK_TIMEOUT)
     except (BrokerError, OSError) as error:
         _broker_failed(job, error)
     transaction.on_commit(lambda: _send(job, task))
@@ -103,7 +111,7 @@ def _broker_failed(job, error: Exception):
 def _send(job, task: str) -> None:
     """Send a committed job's task (a broker lost since the check fails the job; the sweep is the last resort)."""
     try:
-        with app.connection_for_write(transport_options=SEND_OPTIONS) as conn:
+        with app.connection_for_write(transport_options=_send_options()) as conn:
             result = app.send_task(task, args=[job.pk], connection=conn, retry=False)
     except (BrokerError, OSError) as error:
         try:

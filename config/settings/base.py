@@ -206,6 +206,9 @@ REPORT_CACHE_TIMEOUT = env.int("REPORT_CACHE_TIMEOUT", default=300)
 COUNT_CACHE = env.bool("COUNT_CACHE", default=True)
 COUNT_CACHE_TIMEOUT = env.int("COUNT_CACHE_TIMEOUT", default=300)
 CELERY_BROKER_URL = REDIS_URL
+# Starting a job reaches the broker first (registry/services.py), its sockets timing out after this many seconds:
+# a broker that is down or hung answers 503 within a second.
+BROKER_CHECK_TIMEOUT = env.float("BROKER_CHECK_TIMEOUT", default=0.25)
 CELERY_RESULT_BACKEND = REDIS_URL
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=30 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
