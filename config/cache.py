@@ -5,8 +5,8 @@ Every user of the cache (report answers, list counts, the API's and the sign-in 
 miss (the caller computes, a throttle allows), a write, delete or increment is skipped, and the request goes on.
 Its sockets time out quickly (CACHE_CONNECT_TIMEOUT, CACHE_SOCKET_TIMEOUT: 0.25 s), so a hung Redis (one that
 accepts and never answers) costs one timeout, not seconds; after an error the backend leaves Redis alone for
-CACHE_RETRY_SECONDS (5) before trying it again, so the requests during an outage pay nothing and the first one
-after it comes back uses it again, with no restart. The outage is logged at most once a minute per process.
+CACHE_RETRY_SECONDS (5) before trying it again, so the requests during an outage pay nothing and Redis is used
+again as soon as it answers a try, with no restart. The outage is logged at most once a minute per process.
 """
 
 import logging
@@ -90,35 +90,45 @@ class ResilientRedisCache(RedisCache):
         logger.warning("Cache available again.")
 
     def add(self, key, *args, **kwargs):
+        """RedisCache.add; False (not added) when Redis fails."""
         return self._guarded(False, lambda: super(ResilientRedisCache, self).add(key, *args, **kwargs))
 
     def get(self, key, default=None, version=None):
+        """RedisCache.get; `default` (a miss) when Redis fails."""
         return self._guarded(default, lambda: super(ResilientRedisCache, self).get(key, default, version))
 
     def set(self, key, *args, **kwargs):
+        """RedisCache.set; nothing when Redis fails."""
         return self._guarded(None, lambda: super(ResilientRedisCache, self).set(key, *args, **kwargs))
 
     def touch(self, key, *args, **kwargs):
+        """RedisCache.touch; False when Redis fails."""
         return self._guarded(False, lambda: super(ResilientRedisCache, self).touch(key, *args, **kwargs))
 
     def delete(self, key, version=None):
+        """RedisCache.delete; False when Redis fails."""
         return self._guarded(False, lambda: super(ResilientRedisCache, self).delete(key, version))
 
     def get_many(self, keys, version=None):
+        """RedisCache.get_many; nothing found when Redis fails."""
         return self._guarded({}, lambda: super(ResilientRedisCache, self).get_many(keys, version))
 
     def has_key(self, key, version=None):
+        """RedisCache.has_key; False when Redis fails."""
         return self._guarded(False, lambda: super(ResilientRedisCache, self).has_key(key, version))
 
     def incr(self, key, delta=1, version=None):
-        """Redis's INCR; `delta` (a count starting now) when Redis fails."""
+        """RedisCache.incr; `delta` (a count starting now) when Redis fails."""
         return self._guarded(delta, lambda: super(ResilientRedisCache, self).incr(key, delta, version))
 
     def set_many(self, data, *args, **kwargs):
+        """RedisCache.set_many; every key not stored when Redis fails."""
         return self._guarded(list(data), lambda: super(ResilientRedisCache, self).set_many(data, *args, **kwargs))
 
     def delete_many(self, keys, version=None):
+        """RedisCache.delete_many; nothing when Redis fails."""
         return self._guarded(None, lambda: super(ResilientRedisCache, self).delete_many(keys, version))
 
     def clear(self):
+        """RedisCache.clear; False when Redis fails."""
         return self._guarded(False, super().clear)
