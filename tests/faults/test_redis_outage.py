@@ -1,8 +1,9 @@
-"""Redis outages around real requests: a redis-server of the test's own holds the cache and the broker (one Redis
-for both, the default layout); the test stops it, restarts it, pauses it (SIGSTOP: it accepts, never answers) and
-resumes it, and every read (reports, a list with a cached count, the public directory, the token endpoint, the
-sign-in pages) answers as with Redis up, within a second, while starting a run answers 503 within a second; when
-Redis is back the cache and the broker are used again without restarting anything."""
+"""Redis outages around real requests: a redis-server of the test's own holds the cache, the broker and the task
+results (one Redis for all, the default layout); the test stops it, restarts it, pauses it (SIGSTOP: it accepts,
+never answers) and resumes it, and every read (reports, a list with a cached count, the public directory, the token
+endpoint, the sign-in pages and a page of a session signed in there) answers as with Redis up, within a second,
+while starting a run answers 503 within a second; when Redis is back the cache and the broker are used again without
+restarting anything."""
 
 import logging
 import time
@@ -75,6 +76,12 @@ class Registry:
         """A browser without a session."""
         return Client(raise_request_exception=False)
 
+    def signed_in(self) -> Client:
+        """A browser signed in at the sign-in page (its session kept where the settings keep sessions)."""
+        browser = self.web()
+        assert browser.post("/accounts/login/", {"username": self.user.username, "password": "pw"}).status_code == 302
+        return browser
+
     def reads(self) -> dict[str, tuple[int, float]]:
         """Each read's status and seconds."""
         credentials = {"username": self.user.username, "password": "pw"}
@@ -86,6 +93,7 @@ class Registry:
             "token": lambda: self.anon.post("/api/v1/auth/token/", credentials),
             "sign-in page": lambda: self.web().get("/accounts/login/"),
             "sign-in": lambda: self.web().post("/accounts/login/", credentials),
+            "signed-in page": lambda: self.signed_in().get(reverse("dashboard")),
             "admin sign-in page": lambda: self.web().get("/admin/login/"),
         }.items()}
 
