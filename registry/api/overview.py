@@ -3,9 +3,11 @@ overview and the park report, in JSON, CSV and XLSX with the same figures."""
 
 import datetime
 
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -94,6 +96,8 @@ class ParkReportQuery(ReportQuery):
         return attrs
 
 
+# A report reads in a snapshot of its own (config.db.report_snapshot_read), not in the request's transaction.
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
 class ComputedReportView(APIView):
     """Base of the reports computed per request: query parameters validated by `query_serializer`, rows from
     `rows(user, **query)`, answered as {basis, <query>, count, results} in JSON, or the rows as CSV or XLSX under

@@ -1,7 +1,9 @@
 """Endpoints of report runs and reports: tier summaries and tier candidates, in JSON, CSV and XLSX."""
 
 from django.conf import settings
+from django.db import transaction
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -92,6 +94,7 @@ class ReportBasisSerializer(serializers.Serializer):
     rule_set = serializers.CharField()
     rule_set_name = serializers.CharField()
     money_unit = serializers.CharField()
+    data_version = serializers.IntegerField(help_text="The data version the figures were read at.")
 
 
 class ReportPagination(Pagination):
@@ -106,17 +109,21 @@ class ReportPagination(Pagination):
 
 
 BASIS_SCHEMA = {
-    "type": "object", "required": ["year", "year_chosen", "as_of", "rule_set", "rule_set_name", "money_unit"],
+    "type": "object",
+    "required": ["year", "year_chosen", "as_of", "rule_set", "rule_set_name", "money_unit", "data_version"],
     "description": "What the answer is: its year (and whether it is the default reporting year or the one asked "
-                   "for), the date its dated figures are read on, the tier rule set and the money unit.",
+                   "for), the date its dated figures are read on, the tier rule set, the money unit and the data "
+                   "version its figures were read at.",
     "properties": {
         "year": {"type": "integer"}, "year_chosen": {"type": "string", "enum": ["default", "asked"]},
         "as_of": {"type": "string", "format": "date"}, "rule_set": {"type": "string"},
-        "rule_set_name": {"type": "string"}, "money_unit": {"type": "string"},
+        "rule_set_name": {"type": "string"}, "money_unit": {"type": "string"}, "data_version": {"type": "integer"},
     },
 }
 
 
+# A report reads in a snapshot of its own (config.db.report_snapshot_read), not in the request's transaction.
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
 class ReportView(ScopedViewMixin, ListAPIView):
     """Base of the reports: JSON by default, `?format=csv` or `?format=xlsx` for the same rows as a table; every
     answer carries its `basis` (set by `get_queryset`)."""
