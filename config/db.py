@@ -90,10 +90,10 @@ class ReplicaHealth:
 
 _health = ReplicaHealth()
 _health_lock = threading.Lock()
-# The replica's lag: none when it has replayed all it received, else the age of the last transaction it replayed;
-# a server not in recovery (a promoted replica, or the tests' mirror of default) lags nothing.
-LAG_SQL = """SELECT pg_is_in_recovery(),
-                    pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn(),
+# The replica's lag: none when it has replayed all the primary had written when asked (`%s`: the primary's WAL
+# position then), else the age of the last transaction it replayed; a server not in recovery (a promoted replica, or
+# the tests' mirror of default) lags nothing.
+LAG_SQL = """SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn() >= %s::pg_lsn,
                     EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp())::float"""
 
 
@@ -115,9 +115,12 @@ def _note_health(*, usable: bool, lag: float | None, reason: str) -> None:
 
 def replica_lag() -> float | None:
     """The replica's replay lag in seconds, asked of it now (None when it cannot be reached: its connection closed)."""
+    with connections[DEFAULT].cursor() as cursor:
+        cursor.execute("SELECT pg_current_wal_lsn()::text")
+        written = cursor.fetchone()[0]
     try:
         with connections[REPLICA].cursor() as cursor:
-            cursor.execute(LAG_SQL)
+            cursor.execute(LAG_SQL, [written])
             in_recovery, caught_up, age = cursor.fetchone()
     except (OperationalError, InterfaceError):
         connections[REPLICA].close()
@@ -157,6 +160,13 @@ def forget_replica_health() -> None:
     """Forget what was found of the replica, so the next report asks it again (tests)."""
     with _health_lock:
         _health.checked = -math.inf
+
+
+def restore_replica_health(health: ReplicaHealth) -> None:
+    """Take back a state of the replica `replica_health()` gave (tests)."""
+    with _health_lock:
+        _health.checked, _health.usable, _health.lag, _health.reason = (
+            health.checked, health.usable, health.lag, health.reason)
 
 
 @contextmanager

@@ -17,13 +17,14 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connections, transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import get_language
 from rest_framework.settings import api_settings
 
 from config.data_version import data_version
-from config.db import report_snapshot_read
+from config.db import DEFAULT, report_snapshot_read
 from parks.scoping import user_scope
 
 # The headers a cached answer keeps (the view adds Allow and Vary to every answer).
@@ -41,6 +42,21 @@ def report_cache_key(*, name: str, request, version: int) -> str:
     role = "bureau" if scope.bureau else "member"
     return (f"report:{name}:v{version}:u{request.user.pk}:{role}:{get_language()}:{request.accepted_renderer.format}"
             f":{timezone.localdate().isoformat()}:{digest}")
+
+
+def report_dispatch(dispatch):
+    """Decorate a report view's `dispatch`: the request is not in a transaction (ATOMIC_REQUESTS), since the report
+    reads in a snapshot of its own; inside a transaction already open (a test's), in a savepoint, as it would be."""
+
+    @transaction.non_atomic_requests
+    @wraps(dispatch)
+    def wrapper(*args, **kwargs):
+        if not connections[DEFAULT].in_atomic_block:
+            return dispatch(*args, **kwargs)
+        with transaction.atomic(using=DEFAULT):
+            return dispatch(*args, **kwargs)
+
+    return wrapper
 
 
 def report_response(get):

@@ -1,7 +1,6 @@
 """Endpoints of report runs and reports: tier summaries and tier candidates, in JSON, CSV and XLSX."""
 
 from django.conf import settings
-from django.db import transaction
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
@@ -24,7 +23,7 @@ from registry.models import ReportRun, TierSummary
 from registry.selectors import hide_small_cells, report_basis, tier_summary_latest
 from registry.services import BrokerUnavailable, RunConflict, report_run_start
 
-from .report_responses import report_response
+from .report_responses import report_dispatch, report_response
 from .serializers import (
     ReportRunSerializer,
     ReportRunStartSerializer,
@@ -122,8 +121,7 @@ BASIS_SCHEMA = {
 }
 
 
-# A report reads in a snapshot of its own (config.db.report_snapshot_read), not in the request's transaction.
-@method_decorator(transaction.non_atomic_requests, name="dispatch")
+@method_decorator(report_dispatch, name="dispatch")  # reads in a snapshot of its own, not the request transaction
 class ReportView(ScopedViewMixin, ListAPIView):
     """Base of the reports: JSON by default, `?format=csv` or `?format=xlsx` for the same rows as a table; every
     answer carries its `basis` (set by `get_queryset`)."""
