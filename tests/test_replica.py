@@ -14,7 +14,14 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from config.data_version import data_version
-from config.db import DEFAULT, REPLICA, report_reads
+from config.db import (
+    DEFAULT,
+    REPLICA,
+    forget_replica_health,
+    replica_health,
+    report_reads,
+    restore_replica_health,
+)
 from enterprises.choices import Tier
 from enterprises.models import AnnualFiling
 from registry.choices import ALL_TIERS
@@ -156,8 +163,20 @@ def read_summaries(client, pages: "itertools.count[int]", answers: list, errors:
         connections.close_all()
 
 
+@pytest.fixture
+def reads_on(request, settings):
+    """Where the reports read: the replica (the mirror), or the primary as when the replica lags past any bound."""
+    health = replica_health()
+    forget_replica_health()
+    if request.param == DEFAULT:
+        settings.REPLICA_MAX_LAG, settings.REPLICA_CHECK_INTERVAL = -1.0, 0.0
+    yield request.param
+    restore_replica_health(health)
+
+
+@pytest.mark.parametrize("reads_on", [REPLICA, DEFAULT], indirect=True)
 @pytest.mark.django_db(transaction=True, databases=[DEFAULT, REPLICA])
-def test_report_reads_racing_runs_never_answer_a_run_without_its_rows():
+def test_report_reads_racing_runs_never_answer_a_run_without_its_rows(reads_on):
     build_world()
     report_run_execute(run_id=ReportRun.objects.create(year=YEAR).pk)
     clients = [token_client(bureau_user()) for _ in range(READERS)]
@@ -178,3 +197,4 @@ def test_report_reads_racing_runs_never_answer_a_run_without_its_rows():
     # One city row per tier in every snapshot: never a run named with none of its rows, nor a count without rows.
     empty = [answer for answer in answers if answer[0] != 200 or answer[2] != 1 or answer[3] != 1]
     assert not empty, f"{len(empty)} of {len(answers)} answers: {empty[:10]}"
+    assert replica_health().usable == (reads_on == REPLICA)
