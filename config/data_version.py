@@ -41,7 +41,7 @@ def data_version(*, request=None, using: str = DEFAULT_DB_ALIAS, fresh: bool = F
 
 
 @contextmanager
-def reading_version(version: int):
+def reading_version(*, version: int):
     """Inside, the report being computed reads its data at `version` (config.db.report_snapshot_read)."""
     token = _reading_version.set(version)
     try:

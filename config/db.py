@@ -62,7 +62,7 @@ def reuse_connections(databases: dict, *, max_age: int, health_checks: bool) -> 
 
 
 @contextmanager
-def report_reads(using: str | None = None):
+def report_reads(*, using: str | None = None):
     """Inside, the reads of the report being computed go to `using` (default: the replica where one is configured);
     the tables of who may read stay on the primary."""
     token = _report_alias.set(using or (REPLICA if REPLICA in settings.DATABASES else DEFAULT))
@@ -149,7 +149,7 @@ def replica_usable() -> bool:
     return replica_health().usable
 
 
-def replica_failed(error: BaseException) -> None:
+def replica_failed(*, error: BaseException) -> None:
     """A report's read on the replica failed (connection lost or refused): its connection is closed and reports
     read the primary until the next check."""
     connections[REPLICA].close()
@@ -162,7 +162,7 @@ def forget_replica_health() -> None:
         _health.checked = -math.inf
 
 
-def restore_replica_health(health: ReplicaHealth) -> None:
+def restore_replica_health(*, health: ReplicaHealth) -> None:
     """Take back a state of the replica `replica_health()` gave (tests)."""
     with _health_lock:
         _health.checked, _health.usable, _health.lag, _health.reason = (
@@ -186,13 +186,13 @@ def snapshot(*, using: str):
 @contextmanager
 def _reading(*, using: str, request):
     """Inside a snapshot on `using` with reports reading there: gives the data version that snapshot holds."""
-    with snapshot(using=using), report_reads(using):
+    with snapshot(using=using), report_reads(using=using):
         version = data_version(using=using, request=request, fresh=True)
-        with reading_version(version):
+        with reading_version(version=version):
             yield version
 
 
-def report_snapshot_read(compute: Callable[[], T], *, request) -> tuple[T, int]:
+def report_snapshot_read(*, compute: Callable[[], T], request) -> tuple[T, int]:
     """`compute()` (a report) in one snapshot, and the data version it read at: on the replica when it is usable
     and has replayed every write the primary held when the request began (so it never answers older than the
     primary's runs and records), else on the primary; a replica failing meanwhile leaves the read to the primary."""
@@ -203,12 +203,12 @@ def report_snapshot_read(compute: Callable[[], T], *, request) -> tuple[T, int]:
                 if version >= primary:
                     return compute(), version
         except (OperationalError, InterfaceError) as error:
-            replica_failed(error)
+            replica_failed(error=error)
     with _reading(using=DEFAULT, request=request) as version:
         return compute(), version
 
 
-def primary_only(model) -> bool:
+def primary_only(*, model) -> bool:
     """Whether the model's records decide who may read (accounts, roles, memberships, tokens, sessions, lockouts):
     read on the primary always, so a role or membership removed there takes effect at once."""
     return model._meta.app_label in PRIMARY_APPS or model._meta.label_lower in PRIMARY_MODELS
@@ -220,7 +220,7 @@ class ReportReplicaRouter:
 
     def db_for_read(self, model, **hints):
         """The report's alias inside `report_reads()`, except for who may read; else default."""
-        return DEFAULT if primary_only(model) else read_alias()
+        return DEFAULT if primary_only(model=model) else read_alias()
 
     def db_for_write(self, model, **hints):
         """Always default: the replica is read only."""

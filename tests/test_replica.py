@@ -171,7 +171,7 @@ def reads_on(request, settings):
     if request.param == DEFAULT:
         settings.REPLICA_MAX_LAG, settings.REPLICA_CHECK_INTERVAL = -1.0, 0.0
     yield request.param
-    restore_replica_health(health)
+    restore_replica_health(health=health)
 
 
 @pytest.mark.parametrize("reads_on", [REPLICA, DEFAULT], indirect=True)

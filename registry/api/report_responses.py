@@ -66,7 +66,7 @@ def report_response(get):
     def wrapper(view, request, *args, **kwargs):
         user_scope(request.user)  # who may read: on the primary, before any of the report's reads
         if not settings.REPORT_CACHE:
-            return report_snapshot_read(lambda: get(view, request, *args, **kwargs), request=request)[0]
+            return report_snapshot_read(compute=lambda: get(view, request, *args, **kwargs), request=request)[0]
         key = report_cache_key(name=view.report_name, request=request, version=data_version(request=request))
         cached = cache.get(key)
         if cached is not None:
@@ -81,7 +81,7 @@ def report_response(get):
                 response.render()
             return response
 
-        response, version = report_snapshot_read(compute, request=request)
+        response, version = report_snapshot_read(compute=compute, request=request)
         if response.status_code == 200:
             headers = {name: response[name] for name in CONTENT_HEADERS if response.has_header(name)}
             key = report_cache_key(name=view.report_name, request=request, version=version)

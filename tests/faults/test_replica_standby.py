@@ -154,7 +154,7 @@ def clusters(django_db_blocker):
             connections[alias].close()
             connections.settings[alias].clear()
             connections.settings[alias].update(settings_dict)
-        restore_replica_health(health)  # as the suite's other tests found it
+        restore_replica_health(health=health)  # as the suite's other tests found it
         for cluster in (standby, primary):
             if (cluster.data / "postmaster.pid").exists():
                 cluster.command("pg_ctl", "-D", str(cluster.data), "-m", "immediate", "-w", "stop")
@@ -218,7 +218,7 @@ def test_replay_paused_who_may_read_and_a_fresh_run_come_from_the_primary(cluste
     # even where a report's reads go to the standby.
     status, body, _seconds = read(admin, SUMMARY, {"year": YEAR, "level": "park"})
     assert status == 200 and body["results"] == [], body
-    with report_reads(REPLICA):
+    with report_reads(using=REPLICA):
         assert user_scope(get_user_model().objects.get(pk=admin.user.pk)).parks == frozenset()
     # The run the standby has not replayed is read on the primary, and the answer says at which version.
     replica_sql.clear()
