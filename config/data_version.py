@@ -7,6 +7,9 @@ after reading version v on a database (the primary, or a replica however far beh
 and is never cached under a version whose writes it has not seen.
 """
 
+import contextvars
+from contextlib import contextmanager
+
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models.expressions import RawSQL
 from django.db.models.sql import Query
@@ -19,13 +22,15 @@ AT_COMMIT = "registry_data_version_at_commit"  # the deferred trigger that moves
 UNKNOWN_TABLE = "<raw sql>"  # what query_tables says of raw SQL: never a versioned table
 
 _versioned_tables: frozenset[str] | None = None
+_reading_version = contextvars.ContextVar("reading_version", default=None)
 
 
-def data_version(*, request=None, using: str = DEFAULT_DB_ALIAS) -> int:
-    """The data version on the database an answer is read from (`using`: a report's replica, say); read once per
-    request and database where a request is given (its answers share it)."""
+def data_version(*, request=None, using: str = DEFAULT_DB_ALIAS, fresh: bool = False) -> int:
+    """The data version on the database an answer is read from (`using`: the primary, or a report's replica); read
+    once per request and database where a request is given (its answers share it), or again if `fresh` (in a
+    report's snapshot: what the request's answers read there is then that snapshot's)."""
     read = getattr(request, "_data_versions", None)
-    if read is not None and using in read:
+    if read is not None and using in read and not fresh:
         return read[using]
     with connections[using].cursor() as cursor:
         cursor.execute(f"SELECT version FROM {VERSION_TABLE}")
@@ -33,6 +38,21 @@ def data_version(*, request=None, using: str = DEFAULT_DB_ALIAS) -> int:
     if request is not None:
         request._data_versions = {**(read or {}), using: version}
     return version
+
+
+@contextmanager
+def reading_version(*, version: int):
+    """Inside, the report being computed reads its data at `version` (config.db.report_snapshot_read)."""
+    token = _reading_version.set(version)
+    try:
+        yield
+    finally:
+        _reading_version.reset(token)
+
+
+def read_at() -> int | None:
+    """The data version the report being computed reads at (its snapshot's), None outside a report."""
+    return _reading_version.get()
 
 
 def move_on_each_statement(using: str = DEFAULT_DB_ALIAS) -> None:

@@ -7,7 +7,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from config.data_version import move_on_each_statement, versioned_tables
-from config.db import DEFAULT, REPLICA
+from config.db import DEFAULT, REPLICA, replica_usable
 
 from .factories import EnterpriseMembershipFactory, ParkMembershipFactory, UserFactory, bureau_user
 
@@ -36,15 +36,20 @@ def _fresh_cache():
     cache.clear()
 
 
+TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "django_db_reset_sequences"}
+
+
 @pytest.fixture(autouse=True, scope="session")
-def _versioned_tables_read(django_db_setup, django_db_blocker):
-    """The tables whose list counts may be cached are read once per process (config.data_version): here, so that no
-    test's query count holds that one query."""
+def _versioned_tables_read(request, django_db_setup, django_db_blocker):
+    """The tables whose list counts may be cached are read once per process (config.data_version), and the replica's
+    lag asked (config.db): here, so that no test's query count holds these queries. Not where no test uses the test
+    database (none is set up then: tests with databases of their own, tests/faults)."""
+    if not any(item.get_closest_marker("django_db") or {"db", *TRANSACTIONAL_FIXTURES} & set(item.fixturenames)
+               for item in request.session.items):
+        return
     with django_db_blocker.unblock():
         versioned_tables()
-
-
-TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "django_db_reset_sequences"}
+        replica_usable()
 
 
 def is_transactional(node) -> bool:

@@ -1,7 +1,10 @@
 """The read replica: every report reads its records through the replica alias (a connection of its own here, a
-test mirror of the default database) and answers the right figures; writes and other reads stay on default."""
+test mirror of the default database) in one snapshot and answers the right figures; writes, other reads and who may
+read stay on default. And report reads racing runs never see half a run."""
 
 import datetime
+import itertools
+import threading
 import warnings
 from decimal import Decimal
 
@@ -10,8 +13,18 @@ from django.db import connections, router
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
-from config.db import DEFAULT, REPLICA, report_reads
+from config.data_version import data_version
+from config.db import (
+    DEFAULT,
+    REPLICA,
+    forget_replica_health,
+    replica_health,
+    report_reads,
+    restore_replica_health,
+)
+from enterprises.choices import Tier
 from enterprises.models import AnnualFiling
+from registry.choices import ALL_TIERS
 from registry.models import PlanTarget, ReportRun
 from registry.services import report_run_execute
 
@@ -33,12 +46,23 @@ def read(client, url, **params) -> tuple[dict, list[str], list[str]]:
     return response.json(), [q["sql"] for q in on_default], [q["sql"] for q in on_replica]
 
 
+SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
+
+
 def assert_read_on_replica(on_default: list[str], on_replica: list[str]) -> None:
-    """The report's records were read on the replica, none of them on default."""
+    """The report's records were read on the replica in one read-only snapshot opened first, none of them on
+    default; the data version was read on both (default's to look the answer up, the snapshot's to name it)."""
+    # Its lag, asked now and then, aside; the snapshot opened first, in a transaction of its own.
+    on_replica = [sql for sql in on_replica if "pg_is_in_recovery()" not in sql]
+    assert (on_replica[0], on_replica[-1]) == ("BEGIN", "COMMIT"), (on_replica[0], on_replica[-1])
+    on_replica = on_replica[1:-1]
     assert any(table in sql for sql in on_replica for table in REPORT_TABLES)
+    assert on_replica[0] == SNAPSHOT and on_replica.count(SNAPSHOT) == 1
     # Reads only (a UNION of reads opens with its first part's parenthesis: "(SELECT ...) UNION (SELECT ...)").
-    assert all(sql.lstrip("( \n").upper().startswith("SELECT") for sql in on_replica)
+    assert all(sql.lstrip("( \n").upper().startswith("SELECT") for sql in on_replica[1:])
     assert not [sql for sql in on_default if any(table in sql for table in REPORT_TABLES)]
+    assert any("registry_data_version" in sql for sql in on_replica)
+    assert any("registry_data_version" in sql for sql in on_default)
 
 
 @pytest.mark.django_db(transaction=True, databases=[DEFAULT, REPLICA])
@@ -50,9 +74,8 @@ def test_reports_read_through_the_replica_and_answer_the_right_figures():
 
     body, on_default, on_replica = read(client, "/api/v1/reports/districts/", year=YEAR, on=ON.isoformat())
     assert_read_on_replica(on_default, on_replica)
-    # The data version the answer is cached under is the replica's own, read where the figures are.
-    assert any("registry_data_version" in sql for sql in on_replica)
-    assert not any("registry_data_version" in sql for sql in on_default)
+    # The answer names the version it was read at: the one the replica holds (nothing written since).
+    assert body["basis"]["data_version"] == data_version(using=REPLICA) == data_version()
     expected = expected_districts(client.user, YEAR, ON)
     assert body["count"] > 0
     for row in body["results"]:
@@ -105,3 +128,73 @@ def test_without_a_replica_reports_read_default():
         warnings.simplefilter("ignore")  # Django warns that DATABASES is overridden; only the router reads it here
         with override_settings(DATABASES={DEFAULT: connections.settings[DEFAULT]}), report_reads():
             assert router.db_for_read(AnnualFiling) == DEFAULT
+
+
+# --- one snapshot per report read ------------------------------------------------------------------------------
+READERS, READS_PER_READER = 4, 60  # 240 uncached reads, each with a query of its own
+
+
+def run_repeatedly(stop: threading.Event, runs: list[int], errors: list[BaseException]) -> None:
+    """A writer: tier-summary runs of YEAR one after another until told to stop, each replacing the snapshot."""
+    try:
+        while not stop.is_set():
+            run = report_run_execute(run_id=ReportRun.objects.create(year=YEAR).pk)
+            runs.append(run.pk)
+    except BaseException as error:  # noqa: BLE001 (reported by the test)
+        errors.append(error)
+    finally:
+        connections.close_all()
+
+
+def read_summaries(client, pages: "itertools.count[int]", answers: list, errors: list[BaseException]) -> None:
+    """A reader: the city's tier-summary rows of one tier at a time, each read with a page size no other read used
+    (so no answer comes from the cache), noting each answer's status, run, count and rows."""
+    tiers = [ALL_TIERS, *Tier.values]
+    try:
+        for index in range(READS_PER_READER):
+            response = client.get("/api/v1/reports/tier-summary/", {
+                "year": YEAR, "level": "city", "tier": tiers[index % len(tiers)], "page_size": next(pages)})
+            body = response.json()
+            answers.append((response.status_code, body.get("run", {}).get("id"), body.get("count"),
+                            len(body.get("results", ()))))
+    except BaseException as error:  # noqa: BLE001 (reported by the test)
+        errors.append(error)
+    finally:
+        connections.close_all()
+
+
+@pytest.fixture
+def reads_on(request, settings):
+    """Where the reports read: the replica (the mirror), or the primary as when the replica lags past any bound."""
+    health = replica_health()
+    forget_replica_health()
+    if request.param == DEFAULT:
+        settings.REPLICA_MAX_LAG, settings.REPLICA_CHECK_INTERVAL = -1.0, 0.0
+    yield request.param
+    restore_replica_health(health=health)
+
+
+@pytest.mark.parametrize("reads_on", [REPLICA, DEFAULT], indirect=True)
+@pytest.mark.django_db(transaction=True, databases=[DEFAULT, REPLICA])
+def test_report_reads_racing_runs_never_answer_a_run_without_its_rows(reads_on):
+    build_world()
+    report_run_execute(run_id=ReportRun.objects.create(year=YEAR).pk)
+    clients = [token_client(bureau_user()) for _ in range(READERS)]
+    stop, runs, answers, errors, pages = threading.Event(), [], [], [], itertools.count(1)
+    writer = threading.Thread(target=run_repeatedly, args=(stop, runs, errors))
+    readers = [threading.Thread(target=read_summaries, args=(client, pages, answers, errors)) for client in clients]
+    writer.start()
+    for reader in readers:
+        reader.start()
+    for reader in readers:
+        reader.join()
+    stop.set()
+    writer.join()
+    assert not errors, errors
+    assert len(answers) == READERS * READS_PER_READER
+    answered_runs = {run for _status, run, _count, _rows in answers}
+    assert len(runs) >= 5 and len(answered_runs) >= 3, (len(runs), len(answered_runs))  # the reads did race runs
+    # One city row per tier in every snapshot: never a run named with none of its rows, nor a count without rows.
+    empty = [answer for answer in answers if answer[0] != 200 or answer[2] != 1 or answer[3] != 1]
+    assert not empty, f"{len(empty)} of {len(answers)} answers: {empty[:10]}"
+    assert replica_health().usable == (reads_on == REPLICA)

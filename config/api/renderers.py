@@ -32,7 +32,7 @@ def _cell(value, kind: str):
 # The header block: basis key -> its label; and the words for how the year was chosen.
 BASIS_LABELS = [
     ("year", "报告年度"), ("year_chosen", "年度选取"), ("as_of", "数据截止日期"), ("rule_set", "规则集"),
-    ("rule_set_name", "规则集名称"), ("money_unit", "金额单位"),
+    ("rule_set_name", "规则集名称"), ("money_unit", "金额单位"), ("data_version", "数据版本"),
 ]
 YEAR_CHOSEN = {"default": "默认：申报期已结束的最近年度", "asked": "按查询指定"}
 

@@ -86,6 +86,10 @@ DATABASES = {"default": database(env.db("DATABASE_URL", default="postgres://post
 if env("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = replica(env.db("DATABASE_REPLICA_URL"))
 DATABASE_ROUTERS = ["config.db.ReportReplicaRouter"]
+# Reports leave the replica for the primary while it lags more than this (seconds), asked of it at most this often
+# per process (seconds); also while it is down, or has not replayed what the primary held when the request began.
+REPLICA_MAX_LAG = env.float("REPLICA_MAX_LAG", default=30.0)
+REPLICA_CHECK_INTERVAL = env.float("REPLICA_CHECK_INTERVAL", default=5.0)
 # Connections kept open this many seconds (0: one per request; production: 60), checked before reuse.
 CONN_MAX_AGE = env.int("CONN_MAX_AGE", default=0)
 CONN_HEALTH_CHECKS = env.bool("CONN_HEALTH_CHECKS", default=True)

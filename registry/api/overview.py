@@ -6,6 +6,7 @@ import datetime
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -26,7 +27,7 @@ from registry.models import PlanTarget
 from registry.selectors import district_overview, park_report, plan_progress, report_basis, target_records
 from registry.selectors.plan_progress import METRICS, record_row
 
-from .report_responses import report_response
+from .report_responses import report_dispatch, report_response
 from .reports import ReportBasisSerializer, ReportView
 
 TIER_HEADERS = [("innovative", "创新型中小企业"), ("specialised", "专精特新中小企业"),
@@ -94,6 +95,7 @@ class ParkReportQuery(ReportQuery):
         return attrs
 
 
+@method_decorator(report_dispatch, name="dispatch")  # reads in a snapshot of its own, not the request transaction
 class ComputedReportView(APIView):
     """Base of the reports computed per request: query parameters validated by `query_serializer`, rows from
     `rows(user, **query)`, answered as {basis, <query>, count, results} in JSON, or the rows as CSV or XLSX under

@@ -1,11 +1,14 @@
-"""How every report answers a GET: computed with its reads on the read replica (config.db), and cached.
+"""How every report answers a GET: computed in one snapshot on the read replica, or on the primary when the replica
+is down or behind (config.db.report_snapshot_read), and cached.
 
 A report is a read-only aggregate, so its answer (the rendered bytes and their content headers: a park report of
 400 parks is 670 KB of JSON, whose rendering each time cost more than reading it) is cached under a key of the report,
 the user and their scope, the address with its query (the format aside: each format has its key), the language,
 the day (default dates) and the registry's data version, which every write to a table the reports read moves on
-(config.data_version), read on the database the report reads (the replica, where one is configured): it moves
-when the write commits, so an answer is never cached under a version whose writes it has not seen.
+(config.data_version). The version a cached answer is looked up under is read on the primary (so cached answers
+survive a dead replica); an answer computed is cached under the version its snapshot read, which moves when a
+write commits, so an answer is never cached under a version whose writes it has not seen. The user's roles and
+scope are read on the primary before the report's reads (config.db.primary_only).
 """
 
 import hashlib
@@ -14,13 +17,14 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connections, transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import get_language
 from rest_framework.settings import api_settings
 
 from config.data_version import data_version
-from config.db import read_alias, report_reads
+from config.db import DEFAULT, report_snapshot_read
 from parks.scoping import user_scope
 
 # The headers a cached answer keeps (the view adds Allow and Vary to every answer).
@@ -40,26 +44,48 @@ def report_cache_key(*, name: str, request, version: int) -> str:
             f":{timezone.localdate().isoformat()}:{digest}")
 
 
+def report_dispatch(dispatch):
+    """Decorate a report view's `dispatch`: the request is not in a transaction (ATOMIC_REQUESTS), since the report
+    reads in a snapshot of its own; inside a transaction already open (a test's), in a savepoint, as it would be."""
+
+    @transaction.non_atomic_requests
+    @wraps(dispatch)
+    def wrapper(*args, **kwargs):
+        if not connections[DEFAULT].in_atomic_block:
+            return dispatch(*args, **kwargs)
+        with transaction.atomic(using=DEFAULT):
+            return dispatch(*args, **kwargs)
+
+    return wrapper
+
+
 def report_response(get):
-    """Decorate a report view's `get`: its reads go to the replica, its answer comes from the cache when there."""
+    """Decorate a report view's `get`: its answer comes from the cache when there, else from one snapshot read."""
 
     @wraps(get)
     def wrapper(view, request, *args, **kwargs):
-        with report_reads():
-            if not settings.REPORT_CACHE:
-                return get(view, request, *args, **kwargs)
-            version = data_version(request=request, using=read_alias())
-            key = report_cache_key(name=view.report_name, request=request, version=version)
-            cached = cache.get(key)
-            if cached is not None:
-                content, headers = cached
-                return HttpResponse(content, headers=headers)
+        user_scope(request.user)  # who may read: on the primary, before any of the report's reads
+        if not settings.REPORT_CACHE:
+            return report_snapshot_read(compute=lambda: get(view, request, *args, **kwargs), request=request)[0]
+        key = report_cache_key(name=view.report_name, request=request, version=data_version(request=request))
+        cached = cache.get(key)
+        if cached is not None:
+            content, headers = cached
+            return HttpResponse(content, headers=headers)
+
+        def compute():
+            """The answer, rendered in the snapshot when it is a 200 (what is cached)."""
             response = get(view, request, *args, **kwargs)
             if response.status_code == 200:
                 response = view.finalize_response(request, response, *args, **kwargs)
                 response.render()
-                headers = {name: response[name] for name in CONTENT_HEADERS if response.has_header(name)}
-                cache.set(key, (response.content, headers), settings.REPORT_CACHE_TIMEOUT)
             return response
+
+        response, version = report_snapshot_read(compute=compute, request=request)
+        if response.status_code == 200:
+            headers = {name: response[name] for name in CONTENT_HEADERS if response.has_header(name)}
+            key = report_cache_key(name=view.report_name, request=request, version=version)
+            cache.set(key, (response.content, headers), settings.REPORT_CACHE_TIMEOUT)
+        return response
 
     return wrapper

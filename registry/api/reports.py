@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -22,7 +23,7 @@ from registry.models import ReportRun, TierSummary
 from registry.selectors import hide_small_cells, report_basis, tier_summary_latest
 from registry.services import BrokerUnavailable, RunConflict, report_run_start
 
-from .report_responses import report_response
+from .report_responses import report_dispatch, report_response
 from .serializers import (
     ReportRunSerializer,
     ReportRunStartSerializer,
@@ -92,6 +93,7 @@ class ReportBasisSerializer(serializers.Serializer):
     rule_set = serializers.CharField()
     rule_set_name = serializers.CharField()
     money_unit = serializers.CharField()
+    data_version = serializers.IntegerField(help_text="The data version the figures were read at.")
 
 
 class ReportPagination(Pagination):
@@ -106,17 +108,20 @@ class ReportPagination(Pagination):
 
 
 BASIS_SCHEMA = {
-    "type": "object", "required": ["year", "year_chosen", "as_of", "rule_set", "rule_set_name", "money_unit"],
+    "type": "object",
+    "required": ["year", "year_chosen", "as_of", "rule_set", "rule_set_name", "money_unit", "data_version"],
     "description": "What the answer is: its year (and whether it is the default reporting year or the one asked "
-                   "for), the date its dated figures are read on, the tier rule set and the money unit.",
+                   "for), the date its dated figures are read on, the tier rule set, the money unit and the data "
+                   "version its figures were read at.",
     "properties": {
         "year": {"type": "integer"}, "year_chosen": {"type": "string", "enum": ["default", "asked"]},
         "as_of": {"type": "string", "format": "date"}, "rule_set": {"type": "string"},
-        "rule_set_name": {"type": "string"}, "money_unit": {"type": "string"},
+        "rule_set_name": {"type": "string"}, "money_unit": {"type": "string"}, "data_version": {"type": "integer"},
     },
 }
 
 
+@method_decorator(report_dispatch, name="dispatch")  # reads in a snapshot of its own, not the request transaction
 class ReportView(ScopedViewMixin, ListAPIView):
     """Base of the reports: JSON by default, `?format=csv` or `?format=xlsx` for the same rows as a table; every
     answer carries its `basis` (set by `get_queryset`)."""

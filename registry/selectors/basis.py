@@ -3,6 +3,7 @@ in one shape for every report: JSON carries it as `basis`, CSV and XLSX as a hea
 
 import datetime
 
+from config.data_version import read_at
 from enterprises.tiers import get_rule_set, rule_set_for
 
 MONEY_UNIT = "万元"  # every money figure of the reports (plan targets state their own unit per row)
@@ -11,9 +12,11 @@ DEFAULT, ASKED = "default", "asked"  # how the year was chosen: the reporting ye
 
 def report_basis(*, year: int, as_of: datetime.date, default: bool, rule_set: str = "") -> dict:
     """A report's basis: its year (and whether it is the default reporting year or the one asked for), the date
-    its dated figures are read on, the tier rule set (the one applied, else the year's default) and the money unit."""
+    its dated figures are read on, the tier rule set (the one applied, else the year's default), the money unit and the
+    data version its figures were read at (config.data_version; None outside a report's snapshot)."""
     rules = get_rule_set(rule_set) if rule_set else rule_set_for(year)
     return {
         "year": year, "year_chosen": DEFAULT if default else ASKED, "as_of": as_of,
         "rule_set": rules.code, "rule_set_name": str(rules.name), "money_unit": MONEY_UNIT,
+        "data_version": read_at(),
     }

@@ -1,0 +1,1 @@
+"""Fault tests: services of their own, stopped, paused and restarted around real requests."""
