@@ -16,6 +16,7 @@ the line and the encodings accepted.
 """
 
 import re
+from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -24,10 +25,12 @@ ENCODINGS = ("utf-8-sig", "gb18030")
 TELLTALE_SHARE = 0.25  # GB18030 text with more tell-tales than this share of its non-ASCII characters is refused
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 REPLACEMENT = "\ufffd"
-# Runs of the characters Windows-1252 (and Latin-1) decode the bytes 0x80-0xFF to: UTF-8 read as one of them.
-CP1252_RUN = re.compile("[\u00a0-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
-                        "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]{2,}")
-CJK = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3FFFF))
+# UTF-8 read as Windows-1252 or Latin-1: a lead byte 0xC2-0xF4 (the same Latin-1 letter in both) followed by
+# continuation bytes 0x80-0xBF (a Latin-1 sign, a Windows-1252 punctuation mark or letter, or a C1 control).
+MOJIBAKE = re.compile("[\u00c2-\u00f4][\x80-\xbf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6"
+                      "\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]+")
+CJK_BMP = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))  # Chinese characters, Extension A, compatibility
+CJK_SUPPLEMENTARY = (0x20000, 0x3FFFF)  # Extensions B and on: none in GB2312
 FOREIGN = ((0x0400, 0x04FF), (0x2500, 0x259F), (0x3040, 0x31BF), (0xE000, 0xF8FF), (0xF0000, 0x10FFFF))
 
 
@@ -37,18 +40,24 @@ def refusal(reason: str) -> ValidationError:
                                        "“CSV UTF-8” (or GB18030) and upload it again.") % {"reason": reason}]})
 
 
-def _within(code: int, ranges) -> bool:
-    return any(low <= code <= high for low, high in ranges)
+@cache
+def telltales() -> re.Pattern:
+    """The characters that, read as GB18030, betray another encoding: Chinese characters outside GB2312, and
+    private-use, kana, bopomofo, Cyrillic and box-drawing characters (one character class, built once)."""
+    ranges, start = list(FOREIGN), None
+    for low, high in CJK_BMP:
+        for code in range(low, high + 2):
+            outside = code <= high and _outside_gb2312(chr(code))
+            if outside and start is None:
+                start = code
+            elif not outside and start is not None:
+                ranges.append((start, code - 1))
+                start = None
+    ranges.append(CJK_SUPPLEMENTARY)
+    return re.compile("[" + "".join(f"{re.escape(chr(low))}-{re.escape(chr(high))}" for low, high in ranges) + "]")
 
 
-def is_telltale(char: str) -> bool:
-    """Whether a character read as GB18030 betrays another encoding: a Chinese character outside GB2312, or a
-    private-use, kana, bopomofo, Cyrillic or box-drawing character."""
-    code = ord(char)
-    if _within(code, FOREIGN):
-        return True
-    if not _within(code, CJK):
-        return False
+def _outside_gb2312(char: str) -> bool:
     try:
         char.encode("gb2312")
     except UnicodeEncodeError:
@@ -62,7 +71,7 @@ def _line(text: str, index: int) -> int:
 
 def _double_encoded(text: str) -> re.Match | None:
     """The first run of characters that is UTF-8 read as Windows-1252 or Latin-1 (it encodes back to UTF-8)."""
-    for match in CP1252_RUN.finditer(text):
+    for match in MOJIBAKE.finditer(text):
         for codec in ("cp1252", "latin-1"):
             try:
                 match.group().encode(codec).decode("utf-8")
@@ -90,16 +99,15 @@ def _check_characters(text: str) -> None:
 
 def _check_gb18030(text: str) -> None:
     """Refuse text read as GB18030 that is rather another encoding (Big5): too many tell-tale characters."""
-    telltales = {char for char in set(text) if ord(char) > 0x7F and is_telltale(char)}
-    if not telltales:
+    first = telltales().search(text)
+    if first is None:
         return
     non_ascii = len(text) - len(text.encode("ascii", "ignore"))
-    count = len(text) - len(text.translate(dict.fromkeys(map(ord, telltales))))
+    count = telltales().subn("", text)[1]
     if count > TELLTALE_SHARE * non_ascii:
-        first = min(text.index(char) for char in telltales)
         raise refusal(_("read as GB18030, %(percent)d%% of its non-ASCII characters are rare characters or "
                         "symbols that betray another encoding (such as Big5), from line %(line)d on.") % {
-            "percent": round(100 * count / non_ascii), "line": _line(text, first)})
+            "percent": round(100 * count / non_ascii), "line": _line(text, first.start())})
 
 
 def csv_text(content: bytes) -> str:
