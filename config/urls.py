@@ -15,6 +15,7 @@ from django.views.defaults import page_not_found
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
+from config.outages import server_error
 from config.throttling import throttled_login
 from enterprises.account_views import invitation_accept_page, invite
 
@@ -73,3 +74,4 @@ def not_found(request, exception):
 
 
 handler404 = not_found
+handler500 = server_error  # an outage of the database, broker or Redis: 503 with Retry-After (config.outages)

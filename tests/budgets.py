@@ -40,7 +40,7 @@ BUDGETS: dict[str, dict[str, int]] = {
     "export-file": {"get": 6},
     "export-list": {"get": 6, "post": 7},  # +2: the user's lock and count of active jobs (FILE_JOB_MAX_ACTIVE)
     "import-detail": {"get": 5},
-    "import-list": {"get": 6, "post": 14},
+    "import-list": {"get": 6, "post": 15},  # +1: the lock of the kind (enterprises.imports.base.Importer.lock)
     "import-template": {"get": 3},
     "invitation": {"post": 18},
     "lab-detail": {"get": 5, "put": 16, "patch": 13, "delete": 8},

@@ -6,7 +6,8 @@ checks it (`grants` before, `restrict(user, action)` on the written rows after).
 by bulk statements that also write their history rows (django-simple-history's bulk helpers, stamped with
 the change's source and user); a chunk the database refuses (a constraint) is replayed row by row in
 savepoints, so each refused row is reported with the constraint's own message. A row identical to its record
-is unchanged: nothing written, no history.
+is unchanged: nothing written, no history. Imports of one kind queue on an advisory lock taken before their rows
+are matched, so two imports of the same file at once change each record once (`Importer.lock`).
 
 Model `full_clean()` is not called per row: its constraint checks cost one query per constraint per row (about
 30 for a filing); the same constraints are checked by the database on the writes, which run (and are rolled
@@ -29,6 +30,10 @@ from .columns import CellError, read_cell
 from .reading import Table
 
 CHUNK = 500  # rows validated and written per bulk statement
+# pg_advisory_xact_lock(class, hashtext(kind)): one import of a kind at a time, whoever runs it and whatever its
+# scope (a bureau's import and a park administrator's may change the same records). 4242 and 4243 are the
+# registry's (registry.services).
+IMPORT_LOCK_CLASS = 4244
 # The API's message for a write that leaves the writer's scope (config.api.viewsets), translated there.
 OUTSIDE_SCOPE = "This change would put the record outside what you may manage."
 
@@ -149,6 +154,7 @@ class Importer:
     # --- the run ---
     def run(self) -> ImportReport:
         """Import every row (the caller holds the transaction and rolls it back on errors or a dry run)."""
+        self.lock()
         rows = [self.read(number, cells) for number, cells in self.table.rows]
         self.preload(rows)
         for start in range(0, len(rows), CHUNK):
@@ -161,6 +167,15 @@ class Importer:
             self.write(creates, updates)
             self.on_progress(min(start + CHUNK, len(rows)))
         return self.report
+
+    def lock(self) -> None:
+        """Queue behind any other import of this kind until its transaction ends, so that this one matches rows
+        against what that one committed: a file imported twice at once changes its records once (the second
+        finds them unchanged) and writes one history row per change."""
+        if not transaction.get_connection().in_atomic_block:
+            raise transaction.TransactionManagementError("An import runs in the caller's transaction.")
+        with transaction.get_connection().cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [IMPORT_LOCK_CLASS, self.table.kind])
 
     def read(self, number: int, cells: tuple) -> Row:
         """A row's values by field, each cell read as its column's kind (unreadable cells are errors)."""

@@ -2,7 +2,8 @@
 
 The first sheet of a workbook is read (openpyxl read_only: the rows stream, the workbook is never held whole);
 a CSV is read as UTF-8 (with or without a byte-order mark) or, failing that, as GB18030, the encoding Excel
-uses for CSV on Chinese Windows. The first row holds the headers; empty rows and rows whose first cell starts
+uses for CSV on Chinese Windows; text that is neither cleanly (Big5, mojibake, replacement characters) is refused
+(encodings.py). The first row holds the headers; empty rows and rows whose first cell starts
 with "#" (the template's notes row) are skipped.
 
 What a file may make the server read is bounded before it is read and while it is read (the IMPORT_* settings):
@@ -33,6 +34,7 @@ from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from config.tables import unescape
 
 from .columns import COLUMNS, KEY_COLUMNS, Column, fold
+from .encodings import csv_text
 
 FORMATS = ("xlsx", "csv")
 COMMENT = "#"
@@ -121,14 +123,7 @@ def _xlsx_rows(content: bytes, width: int):
 
 
 def _csv_rows(content: bytes):
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ValidationError({"file": [_("The CSV file is neither UTF-8 nor GB18030 text.")]})
+    text = csv_text(content)
     try:
         yield from csv.reader(io.StringIO(text, newline=""))
     except csv.Error as error:

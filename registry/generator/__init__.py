@@ -1,7 +1,9 @@
 """A generated city for benchmarks: N enterprises with five years of filings, designations, parks, units,
 tenancies, labs, platforms and benchmark projects, loaded with PostgreSQL COPY (`manage.py generate_city`).
 
-It replaces the registry's data (everything but districts, plan targets and user accounts). COPY bypasses
+It replaces the registry's data (everything but districts, plan targets and user accounts); the accounts' park
+and enterprise memberships move to generated records of the same districts (accounts.py), so the demo accounts
+keep working. COPY bypasses
 django-simple-history: generated records have no history rows, and the history of the emptied tables is emptied
 with them. Every row passes the database's constraints, which would refuse it otherwise.
 """
@@ -19,6 +21,7 @@ from parks.models import District, Park, ParkMembership, Unit
 from ..models import BenchmarkProject, Lab, Platform, ReportRun, TierSummary
 from . import enterprises as firms
 from . import places, records
+from .accounts import memberships_note, memberships_restore
 from .copying import Table
 
 # Emptied before a city is generated (with their history); filled in this order.
@@ -36,7 +39,8 @@ def city_truncate() -> None:
 
 def city_generate(*, enterprises: int, years: int = 5, seed: int = 2025, log=None) -> dict:
     """Replace the registry's data by a generated city of `enterprises` enterprises with `years` years of approved
-    filings up to last year; ANALYZE. Returns the rows copied per table and the seconds per step."""
+    filings up to last year, the accounts' memberships moved onto it; ANALYZE. Returns the rows copied per table,
+    the seconds per step and the memberships moved per table."""
     from registry import seeding
 
     rng = random.Random(seed + enterprises)
@@ -57,6 +61,7 @@ def city_generate(*, enterprises: int, years: int = 5, seed: int = 2025, log=Non
     with transaction.atomic():
         seeding.load_districts(tally=seeding.new_tally())
         seeding.load_plan_targets(tally=seeding.new_tally())
+        memberships = memberships_note()
         city_truncate()
         districts = dict(District.objects.values_list("code", "id"))
         park_count = places.park_count(enterprises)
@@ -85,10 +90,14 @@ def city_generate(*, enterprises: int, years: int = 5, seed: int = 2025, log=Non
                 table = model._meta.db_table
                 cursor.execute(f"SELECT setval(pg_get_serial_sequence(%s, 'id'), "
                                f'GREATEST((SELECT max(id) FROM "{table}"), 1))', [table])
+        kept = memberships_restore(memberships)
+        if log:
+            log("memberships moved to the generated city: " + ", ".join(f"{table}: {count}"
+                                                                         for table, count in kept.items()))
     mark = time.perf_counter()
     with connection.cursor() as cursor:
         for model in MODELS:
             cursor.execute(f'ANALYZE "{model._meta.db_table}"')
     seconds["analyze"] = time.perf_counter() - mark
     seconds["total"] = time.perf_counter() - started
-    return {"counts": counts, "seconds": seconds, "years": filing_years}
+    return {"counts": counts, "seconds": seconds, "years": filing_years, "memberships": kept}

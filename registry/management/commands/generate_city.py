@@ -10,7 +10,9 @@ class Command(BaseCommand):
     help = (
         "Replace the registry's data (all but districts, plan targets and user accounts) by a generated city: "
         "N enterprises with valid credit codes, five years of approved filings, tier designations, parks, units, "
-        "tenancies, labs, platforms and benchmark projects, loaded with COPY. For benchmarks, never production."
+        "tenancies, labs, platforms and benchmark projects, loaded with COPY. Park administrators and enterprise "
+        "users (the demo accounts too) are moved to a generated park or enterprise of the same district. For "
+        "benchmarks, never production."
     )
 
     def add_arguments(self, parser):
