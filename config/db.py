@@ -23,6 +23,9 @@ DEFAULT, REPLICA = "default", "replica"
 # while the query itself runs in far less; an OLTP-shaped app gains nothing from it (bench/README.md).
 SESSION_OPTIONS = "-c jit=off"
 REPLICA_CONNECT_TIMEOUT = 2  # seconds (libpq's whole-second connect_timeout)
+# A hung database host costs this many seconds and a 503 (config/outages.py), not a worker killed by gunicorn's
+# timeout; a `?connect_timeout=` in the URL wins.
+CONNECT_TIMEOUT = 5
 
 # Read on the primary whatever a report reads: who may read (app labels, and models as app_label.model).
 PRIMARY_APPS = frozenset({"auth", "authtoken", "sessions", "axes"})
@@ -34,9 +37,9 @@ _report_alias = contextvars.ContextVar("report_alias", default=None)
 
 
 def database(config: dict, *, atomic_requests: bool) -> dict:
-    """A DATABASES entry from a URL's settings: JIT off, and each request in a transaction or not."""
+    """A DATABASES entry from a URL's settings: JIT off, a connect timeout, and each request in a transaction or not."""
     return {**config, "ATOMIC_REQUESTS": atomic_requests,
-            "OPTIONS": {**config.get("OPTIONS", {}), "options": SESSION_OPTIONS}}
+            "OPTIONS": {"connect_timeout": CONNECT_TIMEOUT, **config.get("OPTIONS", {}), "options": SESSION_OPTIONS}}
 
 
 def replica(config: dict) -> dict:

@@ -36,3 +36,11 @@ def test_local_opens_a_connection_per_request():
     databases = databases_of("local")["databases"]
     assert set(databases) == {"default"}
     assert (databases["default"]["CONN_MAX_AGE"], databases["default"]["CONN_HEALTH_CHECKS"]) == (0, True)
+
+
+def test_a_hung_database_host_costs_a_connect_timeout_the_url_may_set():
+    assert databases_of("production")["databases"]["default"]["OPTIONS"]["connect_timeout"] == 5
+    found = databases_of("production", DATABASE_URL="postgres://app@db.internal:5432/digitalhuman?connect_timeout=3",
+                         DATABASE_REPLICA_URL="postgres://reader@replica.internal:5433/digitalhuman")
+    assert found["databases"]["default"]["OPTIONS"]["connect_timeout"] == 3
+    assert found["databases"]["replica"]["OPTIONS"]["connect_timeout"] == 2
