@@ -220,7 +220,8 @@ def test_a_failed_run_leaves_the_last_good_snapshot():
     with pytest.raises(ValueError):
         report_run_execute(run_id=broken.pk)
     broken.refresh_from_db()
-    assert broken.status == RunStatus.FAILED and "1999" in broken.error and broken.finished
+    assert broken.status == RunStatus.FAILED and broken.error and broken.finished
+    assert "1999" in broken.error_detail and "1999" not in broken.error  # the traceback is the administrators'
     assert list(TierSummary.objects.order_by("pk").values_list("pk", "run_id", "revenue")) == before
 
 
