@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connection, connections, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from kombu.exceptions import OperationalError as BrokerError
@@ -267,8 +267,9 @@ def _lost_reason(job, *, task: str, time_limit: int, now: datetime.datetime, que
 
 def _fail_if_lost(job, *, task: str, time_limit: int) -> bool:
     """Fail an active job on the spot if it is lost (unless it moved on meanwhile); whether it is no longer
-    active."""
-    reason = _lost_reason(job, task=task, time_limit=time_limit, now=timezone.now())
+    active. Its message is in the site's language, as the worker and the sweep write theirs, not the asker's."""
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = _lost_reason(job, task=task, time_limit=time_limit, now=timezone.now())
     if reason is None:
         return False
     unchanged = Q(heartbeat_at=job.heartbeat_at) if job.heartbeat_at else Q(heartbeat_at__isnull=True)

@@ -237,7 +237,7 @@ FILE_JOB_TIME_LIMIT = env.int("FILE_JOB_TIME_LIMIT", default=10 * 60)
 # JOB_PENDING_LOST_AFTER seconds after it was sent is sent again once, then failed. A job is taken by at most
 # JOB_MAX_ATTEMPTS workers (a message redelivered after its worker died), so a job that kills its worker ends.
 JOB_HEARTBEAT_INTERVAL = env.int("JOB_HEARTBEAT_INTERVAL", default=5)
-JOB_LOST_AFTER = env.int("JOB_LOST_AFTER", default=30)
+JOB_LOST_AFTER = env.int("JOB_LOST_AFTER", default=25)
 JOB_PENDING_LOST_AFTER = env.int("JOB_PENDING_LOST_AFTER", default=60)
 JOB_MAX_ATTEMPTS = 2
 # A file job's file (up to IMPORT_MAX_BYTES uploaded, or an export) is deleted this many days after the job ended, by
