@@ -1,5 +1,6 @@
-"""Tier summaries: computed by a real Celery worker and checked against an independent count; runs that fail,
-are killed or meet a dead broker leave the last good snapshot; the reports in JSON, CSV and XLSX agree."""
+"""Tier summaries: computed by a real Celery worker and checked against an independent count; runs that fail
+or meet a dead broker leave the last good snapshot (a killed worker: tests/test_lost_workers.py); the reports in
+JSON, CSV and XLSX agree."""
 
 import csv
 import datetime
