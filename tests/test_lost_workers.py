@@ -249,6 +249,24 @@ def test_the_sweep_fails_the_jobs_whose_heartbeat_stopped_and_leaves_the_live_on
     assert (job.status, job.error) == (RunStatus.FAILED, WORKER_STOPPED) and job.finished
 
 
+@pytest.mark.django_db
+def test_a_user_whose_file_jobs_lost_their_workers_may_start_another(settings):
+    owner = UserFactory()
+    stale = timezone.now() - datetime.timedelta(seconds=settings.JOB_LOST_AFTER + 1)
+    jobs = [FileJob.objects.create(kind="export", subject="enterprises", file_format="csv", started_by=owner,
+                                   status=RunStatus.RUNNING, worker="gone@elsewhere:4242", attempts=1,
+                                   started=stale, heartbeat_at=timezone.now() if n else stale)
+            for n in range(settings.FILE_JOB_MAX_ACTIVE)]
+    api = token_client(owner)
+    started = api.post(reverse("api:export-list"), {"subject": "tenancies"}, format="json")
+    assert started.status_code == 202, started.data
+    statuses = [FileJob.objects.get(pk=job.pk).status for job in jobs]
+    assert statuses == [RunStatus.FAILED] + [RunStatus.RUNNING] * (len(jobs) - 1)  # the lost one, alone
+    assert FileJob.objects.get(pk=jobs[0].pk).error == WORKER_STOPPED
+    refused = api.post(reverse("api:export-list"), {"subject": "tenancies"}, format="json")
+    assert refused.status_code == 429  # the live ones still count
+
+
 # --- what users and administrators are told -------------------------------------------------------------------------
 @pytest.mark.django_db
 def test_an_unexpected_error_tells_users_a_message_and_administrators_the_traceback(client):
