@@ -52,8 +52,8 @@ def task_ids_in_broker(*, queues: list[str]) -> set[str] | None:
                     pipe.lrange(key, 0, -1)
                 pipe.hvals(channel.unacked_key)
                 *waiting, unacked = pipe.execute()
-    except Exception:  # noqa: BLE001 (any failure of the broker only means "not known")
-        logger.warning("The broker's queues could not be read", exc_info=True)
+    except Exception as error:  # noqa: BLE001 (any failure of the broker only means "not known")
+        logger.warning("The broker's queues could not be read: %s", error)
         return None
     messages = [json.loads(raw) for raw in itertools.chain.from_iterable(waiting)]
     messages += [json.loads(raw)[0] for raw in unacked]  # [message, exchange, routing key]
