@@ -1,5 +1,5 @@
 """Tier summaries: computed by a real Celery worker and checked against an independent count; runs that fail
-or meet a dead broker leave the last good snapshot (a killed worker: tests/test_lost_workers.py); the reports in
+or meet a dead broker leave the last good snapshot (a killed worker: tests/faults/test_lost_workers.py); the reports in
 JSON, CSV and XLSX agree."""
 
 import csv

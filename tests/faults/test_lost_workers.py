@@ -1,10 +1,9 @@
-"""Lost workers and job errors: a report run or a file job whose worker died is failed in seconds, by the next run of
-its year or by the sweep, from the heartbeat its worker stopped writing; a killed task is given back and taken over;
-a message lost from the broker is sent again once, then its job failed; a message delivered twice never runs a job
-twice; what stopped a job (its time limit, an unexpected error) is a message to its users and a traceback to the
-administrators.
+"""Lost workers, with real Celery workers (a process each) killed by `kill -9` and real queues deleted in Redis: the
+next run of the year of a run whose worker died starts within 30 s, the last snapshot intact; a killed pool process's
+task is given back and taken over; a message lost from the broker is sent again once, then its job failed; a run
+stopped by its time limit tells its users a message and the administrators the traceback.
 
-The `faults` tests kill real Celery workers (`kill -9`, a separate process each) and delete real queues in Redis."""
+Without a worker killed: tests/test_lost_jobs.py."""
 
 import contextlib
 import datetime
@@ -17,7 +16,6 @@ import time
 import psycopg
 import pytest
 import redis
-from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.db import connection
 from django.urls import reverse
@@ -25,19 +23,18 @@ from django.utils import timezone
 
 from config.celery import app, task_ids_in_broker
 from registry.choices import RunStatus
-from registry.models import FileJob, ReportRun, TierSummary
+from registry.models import ReportRun, TierSummary
 from registry.services import (
     ADVISORY_LOCK_CLASS,
     RUN_TASK,
-    file_job_execute,
     report_run_execute,
     report_run_start,
 )
 from registry.tasks import sweep_report_runs
+from tests.factories import approved_filing, bureau_user
+from tests.test_tier_summary import REPORT, YEAR, build_world, wait_for
 
-from .conftest import token_client
-from .factories import UserFactory, approved_filing, bureau_user
-from .test_tier_summary import REPORT, YEAR, build_world, wait_for
+pytestmark = pytest.mark.faults
 
 RUNS = reverse("api:reportrun-list")
 # The messages users are told, as the site's language (Chinese) words them.
@@ -93,7 +90,6 @@ def queued() -> set[str]:
 
 
 # --- a worker killed mid-run -------------------------------------------------------------------------------------
-@pytest.mark.faults
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_mid_run_lets_the_next_run_of_its_year_start_within_30_s(bureau_client, tmp_path):
     build_world()
@@ -140,7 +136,6 @@ def test_a_worker_killed_mid_run_lets_the_next_run_of_its_year_start_within_30_s
     assert ReportRun.objects.get(pk=run.pk).status == RunStatus.FAILED  # the killed run stays failed
 
 
-@pytest.mark.faults
 @pytest.mark.django_db(transaction=True)
 def test_a_killed_pool_process_gives_its_run_back_and_another_takes_it_over(tmp_path):
     for _ in range(3):
@@ -167,8 +162,7 @@ def test_a_killed_pool_process_gives_its_run_back_and_another_takes_it_over(tmp_
     assert run.rows == TierSummary.objects.filter(run=run).count() > 0
 
 
-# --- messages lost and messages delivered twice ----------------------------------------------------------------------
-@pytest.mark.faults
+# --- messages lost ----------------------------------------------------------------------------------
 @pytest.mark.django_db(transaction=True)
 def test_a_run_whose_message_was_lost_is_sent_again_once_then_failed(bureau_client):
     broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
@@ -195,7 +189,6 @@ def test_a_run_whose_message_was_lost_is_sent_again_once_then_failed(bureau_clie
     assert run.status == RunStatus.FAILED and run.error == MESSAGE_LOST and run.finished
 
 
-@pytest.mark.faults
 @pytest.mark.django_db(transaction=True)
 def test_the_next_run_of_its_year_fails_a_run_whose_message_was_lost(bureau_client):
     started = bureau_client.post(RUNS, {"year": YEAR}, format="json")
@@ -211,87 +204,7 @@ def test_the_next_run_of_its_year_fails_a_run_whose_message_was_lost(bureau_clie
     assert ReportRun.objects.get(pk=again.data["id"]).task_id in queued()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_message_delivered_again_after_its_run_ended_changes_nothing():
-    for _ in range(3):
-        approved_filing(year=YEAR)
-    run = report_run_start(year=YEAR)
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        assert wait_for(lambda: ReportRun.objects.get(pk=run.pk).status == RunStatus.SUCCEEDED)
-        run.refresh_from_db()
-        before = snapshot()
-        assert app.send_task(RUN_TASK, args=[run.pk]).get(timeout=20) is None  # the same run's message, again
-    again = ReportRun.objects.get(pk=run.pk)
-    assert (again.status, again.finished, again.attempts, again.rows) == (run.status, run.finished, 1, run.rows)
-    assert snapshot() == before and before
-
-
-# --- the sweep, every minute --------------------------------------------------------------------------------------
-@pytest.mark.django_db
-def test_the_sweep_fails_the_jobs_whose_heartbeat_stopped_and_leaves_the_live_ones():
-    now = timezone.now()
-    stale = now - datetime.timedelta(seconds=settings.JOB_LOST_AFTER + 1)
-    running = {"status": RunStatus.RUNNING, "worker": "gone@elsewhere:4242", "attempts": 1}
-    lost = ReportRun.objects.create(year=2023, started=stale, heartbeat_at=stale, **running)
-    alive = ReportRun.objects.create(year=2022, started=stale, heartbeat_at=now, **running)
-    older_release = ReportRun.objects.create(year=2021, status=RunStatus.RUNNING, started=stale)  # no worker recorded
-    long_ago = now - datetime.timedelta(seconds=settings.REPORT_RUN_TIME_LIMIT + 1)
-    timed_out = ReportRun.objects.create(year=2020, started=long_ago, heartbeat_at=stale, **running)
-    job = FileJob.objects.create(kind="export", subject="enterprises", file_format="csv", started=stale,
-                                 heartbeat_at=stale, **running)
-    assert sweep_report_runs() == 3
-    assert sweep_report_runs() == 0
-    status = {run.pk: (run.status, run.error) for run in ReportRun.objects.all()}
-    assert status[lost.pk] == (RunStatus.FAILED, WORKER_STOPPED)
-    assert status[timed_out.pk] == (RunStatus.FAILED, f"已在{settings.REPORT_RUN_TIME_LIMIT}秒时限处终止。")
-    assert status[alive.pk] == status[older_release.pk] == (RunStatus.RUNNING, "")
-    job.refresh_from_db()
-    assert (job.status, job.error) == (RunStatus.FAILED, WORKER_STOPPED) and job.finished
-
-
-@pytest.mark.django_db
-def test_a_user_whose_file_jobs_lost_their_workers_may_start_another(settings):
-    owner = UserFactory()
-    stale = timezone.now() - datetime.timedelta(seconds=settings.JOB_LOST_AFTER + 1)
-    jobs = [FileJob.objects.create(kind="export", subject="enterprises", file_format="csv", started_by=owner,
-                                   status=RunStatus.RUNNING, worker="gone@elsewhere:4242", attempts=1,
-                                   started=stale, heartbeat_at=timezone.now() if n else stale)
-            for n in range(settings.FILE_JOB_MAX_ACTIVE)]
-    api = token_client(owner)
-    started = api.post(reverse("api:export-list"), {"subject": "tenancies"}, format="json")
-    assert started.status_code == 202, started.data
-    statuses = [FileJob.objects.get(pk=job.pk).status for job in jobs]
-    assert statuses == [RunStatus.FAILED] + [RunStatus.RUNNING] * (len(jobs) - 1)  # the lost one, alone
-    assert FileJob.objects.get(pk=jobs[0].pk).error == WORKER_STOPPED
-    refused = api.post(reverse("api:export-list"), {"subject": "tenancies"}, format="json")
-    assert refused.status_code == 429  # the live ones still count
-
-
 # --- what users and administrators are told -------------------------------------------------------------------------
-@pytest.mark.django_db
-def test_an_unexpected_error_tells_users_a_message_and_administrators_the_traceback(client):
-    owner = UserFactory(is_staff=True)
-    job = FileJob.objects.create(kind="export", subject="no-such-register", file_format="csv", started_by=owner)
-    with pytest.raises(Exception):  # noqa: B017 (whatever it is, it is unexpected)
-        file_job_execute(job_id=job.pk)
-    job.refresh_from_db()
-    assert job.status == RunStatus.FAILED and job.error == UNEXPECTED
-    assert "Traceback" in job.error_detail and "no-such-register" in job.error_detail
-    detail, api = reverse("api:export-detail", args=[job.pk]), token_client(owner)
-    for language in ("en", "zh-hans"):
-        answer = api.get(detail, HTTP_ACCEPT_LANGUAGE=language)
-        assert answer.status_code == 200 and answer.json()["error"] == UNEXPECTED
-        assert "Traceback" not in answer.content.decode() and "error_detail" not in answer.json()
-    page = reverse("admin:registry_filejob_change", args=[job.pk])
-    client.force_login(owner)  # the job's own user, staff but not the bureau
-    shown = client.get(page)
-    assert shown.status_code == 200 and UNEXPECTED in shown.content.decode()
-    assert "Traceback" not in shown.content.decode()
-    client.force_login(bureau_user(is_staff=True))
-    assert "no-such-register" in client.get(page).content.decode()
-
-
-@pytest.mark.faults
 @pytest.mark.django_db(transaction=True)
 def test_a_run_stopped_by_its_time_limit_tells_users_a_message_and_administrators_the_traceback(
         bureau_client, client, tmp_path):
