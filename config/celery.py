@@ -8,6 +8,7 @@ import os
 
 from celery import Celery
 from celery.signals import task_postrun, task_prerun
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
@@ -33,15 +34,13 @@ def _end_attribution(**kwargs):
     set_change_source(Source.OTHER)
 
 
-# Reading the broker's queues must not hold up a request or the sweep: a second to connect and to answer.
-INSPECT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1, "max_retries": 0}
-
-
 def task_ids_in_broker(*, queues: list[str]) -> set[str] | None:
     """The ids of the tasks whose messages wait in these queues or were delivered to a worker and not yet
     acknowledged (Redis broker); None when that cannot be told (another transport, or the broker unreachable)."""
+    timeout = settings.BROKER_CHECK_TIMEOUT  # as the broker check before sending: a request is never held up
     try:
-        with app.connection_for_read(transport_options=INSPECT_OPTIONS) as conn:
+        with app.connection_for_read(transport_options={"socket_connect_timeout": timeout,
+                                                        "socket_timeout": timeout}) as conn:
             conn.ensure_connection(max_retries=0)
             channel = conn.default_channel
             if not hasattr(channel, "_q_for_pri"):  # not kombu's Redis transport
