@@ -5,6 +5,7 @@ from django.contrib import admin
 from config import lockout_admin  # noqa: F401 - registers the sign-in lockout's pages
 from config.admin import ScopedAdmin, ScopedPermissionsMixin
 from config.admin_export import ExportActionsMixin
+from parks.scoping import user_scope
 
 from .models import BenchmarkProject, FileJob, Lab, PlanTarget, Platform, ReportRun
 
@@ -53,10 +54,11 @@ class PlanTargetAdmin(ScopedAdmin):
 
 @admin.register(ReportRun)
 class ReportRunAdmin(ExportActionsMixin, ScopedPermissionsMixin, admin.ModelAdmin):
-    """Report runs, read-only: started over the API or nightly by celery beat (exported like every list)."""
+    """Report runs, read-only: started over the API or nightly by celery beat (exported like every list), with the
+    worker that took each, its heartbeat and the traceback of an unexpected error (the bureau's alone)."""
 
     list_display = ["id", "kind", "year", "applied_rule_set", "as_of", "status", "created", "started", "finished",
-                    "rows", "started_by"]
+                    "rows", "started_by", "worker", "heartbeat_at", "attempts"]
     list_filter = ["kind", "status", "year"]
     list_select_related = ["started_by"]
 
@@ -76,10 +78,14 @@ class FileJobAdmin(ExportActionsMixin, ScopedPermissionsMixin, admin.ModelAdmin)
     (exported like every list)."""
 
     list_display = ["id", "kind", "subject", "file_format", "dry_run", "status", "processed", "total", "created",
-                    "finished", "expired", "started_by"]
+                    "finished", "expired", "started_by", "worker", "heartbeat_at", "attempts"]
     list_filter = ["kind", "subject", "status"]
     list_select_related = ["started_by"]
     exclude = ["data"]
+
+    def get_exclude(self, request, obj=None):
+        """The file, and for anyone but the bureau the traceback of an unexpected error (its users see the error)."""
+        return [*self.exclude, *([] if user_scope(request.user).bureau else ["error_detail"])]
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -261,11 +261,38 @@ class PlanTarget(models.Model):
 
 
 
-class ReportRun(models.Model):
+class WorkedJob(models.Model):
+    """What a Celery job (a report run, a file job) records of the workers that take it: who runs it and its
+    heartbeat, so that a job whose worker died is known lost in seconds, and the details of an unexpected error."""
+
+    worker = models.CharField(
+        _("worker"), max_length=200, blank=True,
+        help_text=_("The Celery worker (node name and process id) that took it last."),
+    )
+    heartbeat_at = models.DateTimeField(
+        _("heartbeat"), null=True, blank=True,
+        help_text=_("Written every few seconds while it runs; older than JOB_LOST_AFTER seconds, its worker is lost."),
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0, help_text=_("How many workers took it."))
+    resent = models.DateTimeField(
+        _("sent again"), null=True, blank=True,
+        help_text=_("When the sweep sent its task again (its message was lost)."),
+    )
+    error_detail = models.TextField(
+        _("error details"), blank=True,
+        help_text=_("The traceback of an unexpected error, for administrators; users see the error only."),
+    )
+
+    class Meta:
+        abstract = True
+
+
+class ReportRun(WorkedJob):
     """A run of a report job (the tier summary of a year): written pending before its task is sent.
 
-    The task moves it to running, then succeeded (with the rows it wrote) or failed (with the error); a
-    periodic sweep fails runs stuck past the time limit. One active run per kind and year (database).
+    The task moves it to running, then succeeded (with the rows it wrote) or failed (with the error); the next
+    run of its year and a sweep every minute fail runs whose worker was lost or that are stuck past the time
+    limit. One active run per kind and year (database).
     """
 
     kind = models.CharField(_("kind"), max_length=16, choices=RunKind.choices, default=RunKind.TIER_SUMMARY)
@@ -373,7 +400,7 @@ class TierSummary(models.Model):
         return f"{self.year} {self.level} {self.district or ''} {self.park or ''} {self.tier}"
 
 
-class FileJob(models.Model):
+class FileJob(WorkedJob):
     """A Celery job that imports an uploaded file or exports a register to a file: written pending before its
     task is sent, then running (with its progress), then succeeded or failed (with the report or the error).
 

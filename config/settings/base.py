@@ -219,6 +219,9 @@ CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
 # The broker re-delivers an unacknowledged task after this; it must exceed the longest task.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 2}
 CELERY_TASK_ACKS_LATE = True
+# A long job holds its worker for minutes: each worker process reserves one message at a time, so queued jobs wait
+# for an idle worker, not behind a busy one. (The long tasks also set reject_on_worker_lost: registry/tasks.py.)
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_IMPORTS = ("config.tasks", "registry.tasks")
 # Report runs and file jobs go to the long queue, every other task to the default queue (config/queues.py). A worker
@@ -232,6 +235,15 @@ REPORT_RUN_TIME_LIMIT = env.int("REPORT_RUN_TIME_LIMIT", default=10 * 60)
 REPORT_RUN_SWEEP_GRACE = 60
 # File jobs (imports and exports run by Celery): their task's hard time limit (the same sweep fails stuck ones).
 FILE_JOB_TIME_LIMIT = env.int("FILE_JOB_TIME_LIMIT", default=10 * 60)
+# Lost workers (report runs and file jobs; docs/scaling.md "Lost workers"): a running job's task writes its heartbeat
+# every JOB_HEARTBEAT_INTERVAL seconds; a job whose heartbeat is older than JOB_LOST_AFTER has lost its worker and is
+# failed by the next run of its year or by the sweep (every minute). A pending job whose message is in no queue
+# JOB_PENDING_LOST_AFTER seconds after it was sent is sent again once, then failed. A job is taken by at most
+# JOB_MAX_ATTEMPTS workers (a message redelivered after its worker died), so a job that kills its worker ends.
+JOB_HEARTBEAT_INTERVAL = env.int("JOB_HEARTBEAT_INTERVAL", default=5)
+JOB_LOST_AFTER = env.int("JOB_LOST_AFTER", default=25)
+JOB_PENDING_LOST_AFTER = env.int("JOB_PENDING_LOST_AFTER", default=60)
+JOB_MAX_ATTEMPTS = 2
 # A file job's file (up to IMPORT_MAX_BYTES uploaded, or an export) is deleted this many days after the job ended, by
 # the same sweep (the row stays, marked expired; its download answers 410). A user may have at most
 # FILE_JOB_MAX_ACTIVE jobs pending or running (one more is a 429), and start THROTTLE_FILE_JOBS imports and exports.
@@ -255,8 +267,9 @@ CELERY_BEAT_SCHEDULE = {
     "tier-summaries-nightly": {  # the reporting year and the year before
         "task": "registry.tier_summaries_nightly", "schedule": crontab(hour=2, minute=30),
     },
-    # Fails stuck report runs and file jobs; deletes the files of file jobs past FILE_JOB_RETENTION_DAYS.
-    "sweep-report-runs": {"task": "registry.sweep_report_runs", "schedule": 5 * 60},
+    # Fails report runs and file jobs stuck or lost, re-sends lost messages; deletes the files of file jobs past
+    # FILE_JOB_RETENTION_DAYS.
+    "sweep-report-runs": {"task": "registry.sweep_report_runs", "schedule": 60},
 }
 
 REST_FRAMEWORK = {
