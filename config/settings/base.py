@@ -214,6 +214,9 @@ CELERY_BROKER_URL = REDIS_URL
 # a broker that is down or hung answers 503 within a second.
 BROKER_CHECK_TIMEOUT = env.float("BROKER_CHECK_TIMEOUT", default=0.25)
 CELERY_RESULT_BACKEND = REDIS_URL
+# The result backend's sockets (Celery's default: 120 s) time out in seconds too, so a Redis that hangs between the
+# broker check and the send holds a request seconds, not minutes.
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = CELERY_REDIS_SOCKET_TIMEOUT = env.float("RESULT_SOCKET_TIMEOUT", default=5.0)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=30 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
 # The broker re-delivers an unacknowledged task after this; it must exceed the longest task.
