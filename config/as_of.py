@@ -20,7 +20,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField, DateRangeField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Case, F, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -212,14 +212,19 @@ def recorded(model, field: str, *, on: datetime.date, ref: str = "pk", output_fi
     its dates, not the day of entry, say whether it counts); one without history reads its value of today."""
     history = model.history.model
     column = model._meta.get_field(field).attname
+    end = end_of_day(on)
     rows = history.objects.filter(id=OuterRef(ref)).exclude(history_type="-").order_by()
-    before = rows.filter(history_date__lt=end_of_day(on)).order_by("-history_date", "-history_id")
+    before = rows.filter(history_date__lt=end).order_by("-history_date", "-history_id")
     first = rows.order_by("history_date", "history_id")
     today = F(column) if ref == "pk" else F(f"{ref}__{column}")
     output_field = output_field or (models.IntegerField() if model._meta.get_field(field).is_relation
                                     else model._meta.get_field(field))
-    return Coalesce(Subquery(before.values(column)[:1]), Subquery(first.values(column)[:1]), today,
+    then = Coalesce(Subquery(before.values(column)[:1]), Subquery(first.values(column)[:1]), today,
                     output_field=output_field)
+    # A record with no change recorded after the day holds today the value it had then: only the records changed
+    # since (a set PostgreSQL hashes once) read their history, row by row.
+    changed = history.objects.filter(history_date__gte=end).values("id")
+    return Case(When(**{f"{ref}__in": changed}, then=then), default=today, output_field=output_field)
 
 
 def dates_from_history(cursor, *, table: str, history: str, status: str, column: str, statuses: tuple) -> int:
