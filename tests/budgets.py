@@ -23,7 +23,7 @@ BUDGETS: dict[str, dict[str, int]] = {
     "district-history": {"get": 6},
     "district-list": {"get": 7, "post": 15},
     "district-occupancy": {"get": 7},
-    "enterprise-assessment": {"get": 7},
+    "enterprise-assessment": {"get": 8},  # +1: the filing seasons, for its default year (the reporting year)
     "enterprise-detail": {"get": 5, "put": 21, "patch": 19, "delete": 17},  # delete: its invitations go too
     "enterprise-history": {"get": 6},
     "enterprise-list": {"get": 7, "post": 19},
@@ -128,7 +128,7 @@ PAGE_BUDGETS: dict[str, dict[str, int]] = {
     # an enterprise user's (the filing seasons: the tier summary's default year)
     "dashboard": {"bureau": 13, "park_admin": 13, "enterprise_user": 13},
     "my-enterprises": {"enterprise_user": 5},
-    "enterprise-profile": {"enterprise_user": 16},
+    "enterprise-profile": {"enterprise_user": 18},  # +2: the filing seasons and the years of the year picker
     "filing-create": {"enterprise_user": 8},
     "filing-edit": {"enterprise_user": 9},
 }
