@@ -169,8 +169,9 @@ class Unit(models.Model):
         return self.opened_on is None or self.opened_on < timezone.localdate()
 
     def delete(self, *args, **kwargs):
-        """Delete a unit never leasable before today; one counted in earlier days' reports is closed instead."""
-        if self.counted_before_today():
+        """Delete a unit never leasable before today; one counted in earlier days' reports is closed instead (one
+        with tenancies is protected by them first: 409 as ever)."""
+        if self.counted_before_today() and not self.tenancies.exists():
             raise ValidationError({"closed_on": _("A unit leasable before today is not deleted (earlier reports "
                                                   "count it): set its closing date instead.")})
         return super().delete(*args, **kwargs)
