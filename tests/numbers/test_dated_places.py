@@ -65,10 +65,10 @@ def answers(client, world, on=ON) -> dict:
         got[name] = response.json()
     for park in world["parks"]:
         got[f"park {park.pk}"] = client.get(reverse("api:park-occupancy", args=[park.pk]),
-                                            {"date": on.isoformat()}).json()
+                                            {DATE: on.isoformat()}).json()
     for district in world["districts"]:
         got[f"district {district.pk}"] = client.get(reverse("api:district-occupancy", args=[district.pk]),
-                                                    {"date": on.isoformat()}).json()
+                                                    {DATE: on.isoformat()}).json()
     return got
 
 
@@ -161,6 +161,31 @@ def test_a_tenancy_before_a_units_opening_dates_the_unit_back(db):
         == datetime.date(2024, 5, 1)
     third = district_row(answers(client, world), world["districts"][2])
     assert (third["parks"], third["leasable_area"], third["let_area"]) == (1, "60.00", "60.00")
+
+
+# --- one name for the date ------------------------------------------------------------------------------------------
+def test_every_dated_report_names_its_date_as_of(db):
+    """as_of in every report with a date (the basis names it so); the old names still read, never both at once."""
+    world = build_world()
+    client = token_client(bureau_user())
+    day = "2024-06-30"
+    firm, park, district = world["firms"][0], world["parks"][0], world["districts"][0]
+    reports = [  # (address, the name the date had before, where the answer states the date)
+        (reverse("api:report-districts"), "on", lambda body: body["basis"]["as_of"]),
+        (reverse("api:report-parks"), "on", lambda body: body["basis"]["as_of"]),
+        (reverse("api:report-plan-progress"), None, lambda body: body["basis"]["as_of"]),
+        (reverse("api:park-occupancy", args=[park.pk]), "date", lambda body: body["date"]),
+        (reverse("api:district-occupancy", args=[district.pk]), "date", lambda body: body["date"]),
+        (reverse("api:enterprise-assessment", args=[firm.pk]), None, lambda body: body["basis"]["as_of"]),
+    ]
+    for url, old, stated in reports:
+        answer = client.get(url, {DATE: day})
+        assert answer.status_code == 200, (url, answer.content[:300])
+        assert stated(answer.json()) == day, url
+        if old:
+            assert client.get(url, {old: day}).json() == answer.json(), url
+            both = client.get(url, {DATE: day, old: day})
+            assert both.status_code == 400 and list(both.json()) == [old], url
 
 
 # --- gaps: back in effect after an end ------------------------------------------------------------------------------
