@@ -4,16 +4,24 @@ A model that a report reads as of a date declares a `Dated`: the field of the da
 field of the day it stopped, and (for a record with a status) which statuses are in effect and which ended it.
 `as_of(queryset, on=day)` keeps the records in effect on that day, computed from those dates alone, so a status
 changed today never changes the answer of an earlier day. `DatedModel` stamps the dates when the status
-changes (today, unless given), so the change is dated the day it is recorded.
+changes (today, unless given), so the change is dated the day it is recorded. A record back in effect after it
+ended keeps the gap: its earlier end and the day it came back are added to its `gaps` (date ranges never in
+effect), so a day inside the gap stays out of effect.
+
+A field whose value changes in place (a unit's area, an enterprise's district, a park's district) is read as it was
+on a date from the record's history (`recorded`): the value of the last change recorded by the end of that day.
 """
 
 import datetime
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField, DateRangeField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, OuterRef, Q, Subquery, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,7 +38,9 @@ class Dated:
     any other status (planned, applied) is never in effect;
     stamp_start: whether a record changing into a `current` status without a start date starts today;
     start_of_status: whether the start is the status's own date (a project's selection), cleared when the record
-    leaves the status.
+    leaves the status;
+    gaps: field of the earlier periods out of effect (an array of date ranges [end, back in effect)), kept when an
+    ended record comes back into a current status (a lab reopened, an enterprise back in Beijing).
     """
 
     start: str | None = None
@@ -42,6 +52,7 @@ class Dated:
     open_start: bool = False
     stamp_start: bool = False
     start_of_status: bool = False
+    gaps: str | None = None
 
     def condition(self, on: datetime.date) -> Q:
         """Condition on the model's rows: in effect on the date."""
@@ -51,6 +62,8 @@ class Dated:
             condition &= started | Q(**{f"{self.start}__isnull": True}) if self.open_start else started
         if self.last:
             condition &= Q(**{f"{self.last}__gte": on})
+        if self.gaps:
+            condition &= ~Q(WithinAny(models.Value(on, output_field=models.DateField()), F(self.gaps)))
         if self.status is None:
             if self.end:
                 condition &= Q(**{f"{self.end}__isnull": True}) | Q(**{f"{self.end}__gt": on})
@@ -75,11 +88,29 @@ class Dated:
             if self.stamp_start and getattr(instance, self.start) is None:
                 setattr(instance, self.start, today)
             if self.end and previous in self.ended:
+                ended = getattr(instance, self.end)
+                if self.gaps and ended is not None and ended < today:  # the gap [end, today) stays out of effect
+                    setattr(instance, self.gaps, [*(getattr(instance, self.gaps) or []), (ended, today)])
                 setattr(instance, self.end, None)
         elif status not in self.current and previous in self.current and self.start_of_status:
             setattr(instance, self.start, None)
 
+
 NOT_LOADED = object()
+
+
+class WithinAny(models.Func):
+    """SQL `date <@ ANY(ranges)`: the date falls inside one of an array of date ranges."""
+
+    template = "(%(expressions)s))"
+    arg_joiner = " <@ ANY("
+    output_field = models.BooleanField()
+    conditional = True
+
+
+def gap_ranges(gaps) -> list[tuple[datetime.date, datetime.date]]:
+    """A record's gaps as (first day out of effect, first day back in effect) pairs, whatever form they were read in."""
+    return [(gap.lower, gap.upper) if hasattr(gap, "lower") else tuple(gap) for gap in gaps or []]
 
 
 class DatedModel(models.Model):
@@ -140,6 +171,19 @@ class DatedModel(models.Model):
         return getattr(self, "_dated_status", NOT_LOADED)
 
 
+def gaps_field():
+    """The earlier periods a record was out of effect (`Dated.gaps`): date ranges [end, back in effect), added when
+    an ended record comes back; kept by the model, never edited."""
+    return ArrayField(DateRangeField(), verbose_name=_("earlier gaps"), default=list, blank=True, editable=False,
+                      help_text=_("Earlier periods out of effect: from the day it ended to the day it came back."))
+
+
+def opened_on_field(help_text):
+    """The first day a place (a park, a unit) counts in the reports: today unless given; empty on records of long
+    standing whose first day is unknown (counted from the beginning)."""
+    return models.DateField(_("opened on"), null=True, blank=True, default=timezone.localdate, help_text=help_text)
+
+
 def _status_only(record, statuses) -> str:
     """Message: the date is kept only in these statuses (named as the record's status field shows them)."""
     field = record._meta.get_field(record.dated.status)
@@ -148,10 +192,39 @@ def _status_only(record, statuses) -> str:
         "field": field.verbose_name, "statuses": " / ".join(str(labels.get(s, s)) for s in statuses)}
 
 
-def as_of(queryset, *, on: datetime.date):
-    """The records of a queryset in effect on a date, by their model's `dated` rule: the one place every dated
-    report decides what was true on its date."""
-    return queryset.filter(queryset.model.dated.condition(on))
+def as_of(queryset, *, on: datetime.date, dated: Dated | None = None):
+    """The records of a queryset in effect on a date, by their model's `dated` rule (or the one given, for a model
+    dated in two ways: a park's existence and its featuring): the one place every dated report decides what was
+    true on its date."""
+    return queryset.filter((dated or queryset.model.dated).condition(on))
+
+
+def end_of_day(on: datetime.date) -> datetime.datetime:
+    """The first instant after a local day (the project's time zone): a change recorded before it was true that day."""
+    return datetime.datetime.combine(on + datetime.timedelta(days=1), datetime.time.min,
+                                     tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+def recorded(model, field: str, *, on: datetime.date, ref: str = "pk", output_field=None):
+    """Expression: the value a field of a record had at the end of a day, read from the record's history (the last
+    change recorded by then). `ref` is the outer query's path to the record (`pk`, or a foreign key such as `park`).
+    A record whose history starts after the day reads the value it was first recorded with (it was entered late:
+    its dates, not the day of entry, say whether it counts); one without history reads its value of today."""
+    history = model.history.model
+    column = model._meta.get_field(field).attname
+    end = end_of_day(on)
+    rows = history.objects.filter(id=OuterRef(ref)).exclude(history_type="-").order_by()
+    before = rows.filter(history_date__lt=end).order_by("-history_date", "-history_id")
+    first = rows.order_by("history_date", "history_id")
+    today = F(column) if ref == "pk" else F(f"{ref}__{column}")
+    output_field = output_field or (models.IntegerField() if model._meta.get_field(field).is_relation
+                                    else model._meta.get_field(field))
+    then = Coalesce(Subquery(before.values(column)[:1]), Subquery(first.values(column)[:1]), today,
+                    output_field=output_field)
+    # A record with no change recorded after the day holds today the value it had then: only the records changed
+    # since (a set PostgreSQL hashes once) read their history, row by row.
+    changed = history.objects.filter(history_date__gte=end).values("id")
+    return Case(When(**{f"{ref}__in": changed}, then=then), default=today, output_field=output_field)
 
 
 def dates_from_history(cursor, *, table: str, history: str, status: str, column: str, statuses: tuple) -> int:
@@ -173,4 +246,34 @@ def dates_from_history(cursor, *, table: str, history: str, status: str, column:
         FROM entered
         WHERE t.id = entered.id AND entered.history_type = '~' AND t."{column}" IS NULL AND t.{inside}
     """, [*statuses, *statuses, settings.TIME_ZONE, *statuses])
+    return cursor.rowcount
+
+
+def gaps_from_history(cursor, *, table: str, history: str, status: str, end: str, gaps: str, current: tuple,
+                      ended: tuple) -> int:
+    """Fill a gaps column from the history (a migration's step): every recorded change from an `ended` status back
+    into a `current` one adds the range [the end, the local day of the change), the end being the end date recorded
+    before it, else the local day of the change into the ended status; a range that would be empty is left out.
+    Rows whose gaps are already filled are left alone. Returns the rows filled."""
+    inside = f'"{status}" IN ({", ".join(["%s"] * len(current))})'
+    out = f'"{status}" IN ({", ".join(["%s"] * len(ended))})'
+    cursor.execute(f"""
+        WITH changes AS (
+            SELECT id, history_id, (history_date AT TIME ZONE %s)::date AS day, {inside} AS inside, {out} AS out,
+                   LAG({out}) OVER w AS was_out, LAG("{end}") OVER w AS ended
+            FROM "{history}" WHERE history_type IN ('+', '~')
+            WINDOW w AS (PARTITION BY id ORDER BY history_date, history_id)
+        ), periods AS (
+            SELECT back.id, back.day AS until, COALESCE(back.ended, (
+                SELECT MAX(gone.day) FROM changes AS gone
+                WHERE gone.id = back.id AND gone.out AND gone.was_out IS DISTINCT FROM TRUE
+                  AND (gone.day, gone.history_id) < (back.day, back.history_id))) AS since
+            FROM changes AS back WHERE back.inside AND back.was_out
+        ), filled AS (
+            SELECT id, array_agg(daterange(since, until) ORDER BY since) AS gaps FROM periods
+            WHERE since IS NOT NULL AND since < until GROUP BY id
+        )
+        UPDATE "{table}" AS t SET "{gaps}" = filled.gaps FROM filled
+        WHERE t.id = filled.id AND t."{gaps}" = '{{}}'
+    """, [settings.TIME_ZONE, *current, *ended, *ended])
     return cursor.rowcount

@@ -23,8 +23,9 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from config.as_of import as_of
+from config.as_of import as_of, recorded
 from config.rounding import half_up
+from parks.models import Park, Unit
 from parks.scoping import VIEW, scope_filter
 
 from .choices import FILED_STATUSES, LADDER, FilingStatus, Tier
@@ -66,9 +67,12 @@ def tenancies_on(*, on: datetime.date):
 
 
 def occupancy(*, units, on: datetime.date) -> Occupancy:
-    """Occupancy of a set of units on a date: two aggregate queries whatever the number of units."""
-    totals = units.aggregate(area=Sum("area"), count=Sum(1))
-    let = tenancies_on(on=on).filter(unit__in=units).aggregate(area=Sum("unit__area"), count=Sum(1))
+    """Occupancy of a set of units on a date: two aggregate queries whatever the number of units. The units leasable
+    on the date count, at their area recorded by then (`config.as_of`)."""
+    units = as_of(units, on=on)
+    totals = units.aggregate(area=Sum(recorded(Unit, "area", on=on)), count=Sum(1))
+    let = tenancies_on(on=on).filter(unit__in=units).aggregate(area=Sum(recorded(Unit, "area", on=on, ref="unit")),
+                                                               count=Sum(1))
     return Occupancy(
         date=on,
         leasable_area=totals["area"] or Decimal("0"),
@@ -76,6 +80,11 @@ def occupancy(*, units, on: datetime.date) -> Occupancy:
         unit_count=totals["count"] or 0,
         let_unit_count=let["count"] or 0,
     )
+
+
+def units_in_district(units, *, district, on: datetime.date):
+    """The units of a queryset whose park was in a district on a date (its district as recorded by then)."""
+    return units.annotate(district_then=recorded(Park, "district", on=on, ref="park")).filter(district_then=district.pk)
 
 
 def tier_reference_date(year: int) -> datetime.date:
@@ -138,21 +147,29 @@ def candidate_condition(tier: str) -> Q:
 
 def enterprise_assessment(*, enterprise: Enterprise, user, year: int | None = None, rule_set=None,
                           on: datetime.date | None = None):
-    """An enterprise's tier assessment for a user, and the filing it rests on (None without one).
+    """An enterprise's tier assessment for a user, and the filing it rests on (None without one): a report of a year.
 
-    Its approved filing of the year (the latest year if none is given) and the tiers it holds on `on` (default
-    today), among the filings and designations the user may see (a filing submitted in another park does not
-    exist for a park's administrator), under the given rule set or the filing year's default.
+    Its approved filing of the year (default the reporting year, as every report) and the tiers it holds on `on`
+    (default the year's reference date: its last day, or today while it runs), among the filings and designations
+    the user may see (a filing submitted in another park does not exist for a park's administrator), under the
+    given rule set or the year's default.
     """
-    filings = AnnualFiling.objects.current().filter(enterprise=enterprise).restrict(user, VIEW)
-    filing = (filings.filter(year=year) if year else filings.order_by("-year")).first()
-    on = on or timezone.localdate()
+    year = year or reporting_year()
+    on = on or tier_reference_date(year)
+    filing = AnnualFiling.objects.current().filter(enterprise=enterprise, year=year).restrict(user, VIEW).first()
     held = set(TierDesignation.objects.held_on(on).filter(enterprise=enterprise).restrict(user, VIEW)
                .values_list("tier", flat=True))
-    filing_year = filing.year if filing else year or on.year - 1
-    assessment = assess(figures=filing.figures() if filing else None, held=held, year=filing_year,
-                        rule_set=rule_set or rule_set_for(filing_year))
+    assessment = assess(figures=filing.figures() if filing else None, held=held, year=year,
+                        rule_set=rule_set or rule_set_for(year))
     return assessment, filing
+
+
+def assessment_years(*, enterprise: Enterprise, user, reporting: int) -> list[int]:
+    """The years an enterprise's self-assessment may be asked for on its page, newest first: the years of its
+    approved filings the user may see, and the reporting year."""
+    years = set(AnnualFiling.objects.current().filter(enterprise=enterprise).restrict(user, VIEW).order_by()
+                .values_list("year", flat=True).distinct())
+    return sorted(years | {reporting}, reverse=True)
 
 
 def tier_candidates(*, year: int, user, tiers=LADDER):

@@ -23,8 +23,13 @@ def tenancy_save(*, tenancy: Tenancy, user) -> Tenancy:
         tenancy.full_clean()
     except ValidationError as error:
         raise overlap_named(error, tenancy=tenancy, user=user) from error
+    unit = tenancy.unit
+    if unit.closed_on is not None and (tenancy.end is None or tenancy.end > unit.closed_on):
+        raise ValidationError({"end": [_("The unit closed on %(date)s: the tenancy must end by then.") % {
+            "date": unit.closed_on}]})
     try:
         with transaction.atomic():
+            _open_by(unit=unit, day=tenancy.start)
             tenancy.save()
     except IntegrityError as error:
         if getattr(getattr(error.__cause__, "diag", None), "constraint_name", None) != OVERLAP_CONSTRAINT:
@@ -32,6 +37,17 @@ def tenancy_save(*, tenancy: Tenancy, user) -> Tenancy:
         clash = tenancy.overlapping().first()
         raise ValidationError({"start": [overlap_message(clash, user=user)]}, code=OVERLAP_CODE) from error
     return tenancy
+
+
+def _open_by(*, unit, day) -> None:
+    """A unit let from a day was leasable by then, and its park existed: their opening dates move back to it (the
+    park's read only when the unit's moves: a unit never opens before its park)."""
+    if unit.opened_on is None or unit.opened_on <= day:
+        return
+    for place in (unit.park, unit):
+        if place.opened_on is not None and place.opened_on > day:
+            place.opened_on = day
+            place.save(update_fields=["opened_on"])
 
 
 # --- annual filings ------------------------------------------------------------------------------------------

@@ -10,11 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parks.scoping import CHANGE, VIEW
+from registry.selectors.basis import report_basis
 
 from .choices import EDITABLE_FILING_STATUSES
 from .forms import AnnualFilingForm, EnterpriseProfileForm, FilingStartForm
 from .models import AnnualFiling, Enterprise
-from .selectors import enterprise_assessment
+from .selectors import assessment_years, enterprise_assessment, reporting_year, tier_reference_date
 from .services import filing_create, filing_submit, filing_update
 
 
@@ -31,7 +32,8 @@ def my_enterprises(request):
 
 @login_required
 def enterprise_profile(request, pk):
-    """An enterprise's profile, editable by its users, with its tier self-assessment, filings, tenancies, labs,
+    """An enterprise's profile, editable by its users, with its tier self-assessment (a report of a year: `?year=`
+    among the years it filed and the reporting year, the default, with its basis stated), filings, tenancies, labs,
     platforms and projects."""
     enterprise = get_object_or_404(
         Enterprise.objects.restrict(request.user, VIEW).select_related("district", "park"), pk=pk,
@@ -45,11 +47,19 @@ def enterprise_profile(request, pk):
         else:
             messages.info(request, _("Nothing was changed."))
         return redirect("enterprise-profile", pk=pk)
-    assessment, filing = enterprise_assessment(enterprise=enterprise, user=request.user)
+    reporting = reporting_year()
+    years = assessment_years(enterprise=enterprise, user=request.user, reporting=reporting)
+    asked = request.GET.get("year", "")
+    year = int(asked) if asked.isdigit() and int(asked) in years else reporting
+    assessment, filing = enterprise_assessment(enterprise=enterprise, user=request.user, year=year)
     context = {
         "enterprise": enterprise,
         "assessment": assessment,
         "assessed_filing": filing,
+        "basis": report_basis(year=year, as_of=tier_reference_date(year), default=year == reporting and not asked,
+                              rule_set=assessment.rule_set),
+        "years": years,
+        "reporting_year": reporting,
         "filings": enterprise.filings.restrict(request.user, VIEW).order_by("-year", "-revision"),
         "form": form,
         "editable": editable,

@@ -1,6 +1,6 @@
 """Admin pages of the parks app."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from config.admin import ScopedAdmin, ScopedInline
@@ -28,6 +28,7 @@ class UnitInline(ScopedInline):
 
     model = Unit
     extra = 0
+    can_delete = False  # a unit counted in earlier reports is closed, not deleted (its own page says which)
 
 
 @admin.register(Park)
@@ -55,11 +56,25 @@ class ParkAdmin(ScopedAdmin):
 class UnitAdmin(ScopedAdmin):
     """Leasable units."""
 
-    list_display = ["__str__", "park", "building", "floor", "room", "area"]
+    list_display = ["__str__", "park", "building", "floor", "room", "area", "opened_on", "closed_on"]
     list_filter = ["park__district", "park"]
     search_fields = ["park__name", "building", "room"]
     list_select_related = ["park"]
     autocomplete_fields = ["park"]
+
+    def has_delete_permission(self, request, obj=None):
+        """A unit leasable before today is closed (its closing date), not deleted: earlier reports count it."""
+        if obj is not None and obj.counted_before_today():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        """Delete the chosen units never leasable before today; the others are kept, and named."""
+        kept = [unit for unit in queryset if unit.counted_before_today()]
+        queryset.exclude(pk__in=[unit.pk for unit in kept]).delete()
+        if kept:
+            self.message_user(request, _("Kept (leasable before today; set a closing date instead): %(units)s") % {
+                "units": ", ".join(str(unit) for unit in kept)}, messages.WARNING)
 
 
 class MembershipAdmin(ScopedAdmin):

@@ -6,10 +6,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.as_of import Dated, DatedModel
+from config.as_of import Dated, DatedModel, opened_on_field
 from config.history import audit_history
 
 from .choices import DistrictKind, ParkKind
@@ -57,6 +58,8 @@ class Park(DatedModel):
         _("featured since"), null=True, blank=True,
         help_text=_("The day it was recognised as featured; set to today when it becomes featured."),
     )
+    opened_on = opened_on_field(_("The first day the park counts in the reports; today unless given, empty where "
+                                  "unknown (counted from the beginning)."))
     address = models.CharField(_("address"), max_length=255, blank=True)
     focus = models.TextField(_("focus"), blank=True)
     operator = models.CharField(_("operator"), max_length=128, blank=True)
@@ -66,11 +69,13 @@ class Park(DatedModel):
     scope_rule = Rule(park=("pk",), enterprise=("enterprises", "tenancies__enterprise"),
                       park_admin=frozenset({VIEW, CHANGE}))
     # Fields only the bureau sets: a park's administrators keep the rest of its profile.
-    bureau_fields = ("name", "district", "featured", "featured_on")
+    bureau_fields = ("name", "district", "featured", "featured_on", "opened_on")
     # Featured on a date: featured, recognised by then (or with no date recorded).
     dated = Dated(start="featured_on", status="featured", current=(True,), open_start=True, stamp_start=True,
                   start_of_status=True)
     dated_checks = ("park_featured_on_when_featured",)
+    # In the reports on a date: opened by then (or with no date recorded).
+    existence = Dated(start="opened_on", open_start=True)
 
     class Meta:
         ordering = ["name"]
@@ -92,11 +97,21 @@ class Unit(models.Model):
     building = models.CharField(_("building"), max_length=32)
     floor = models.CharField(_("floor"), max_length=8)
     room = models.CharField(_("room"), max_length=16)
-    area = models.DecimalField(_("area (m²)"), max_digits=10, decimal_places=2, validators=[POSITIVE])
+    area = models.DecimalField(_("area (m²)"), max_digits=10, decimal_places=2, validators=[POSITIVE],
+                               help_text=_("A change of area counts from the day it is recorded."))
+    opened_on = opened_on_field(_("The first day the unit is leasable; today unless given, empty where unknown "
+                                  "(counted from the beginning)."))
+    closed_on = models.DateField(
+        _("closed on"), null=True, blank=True,
+        help_text=_("First day no longer leasable (a unit removed); it stays in the reports of earlier days."),
+    )
     history = audit_history()
 
     objects = RestrictedQuerySet.as_manager()
     scope_rule = Rule(park=("park",), enterprise=("tenancies__enterprise",), park_admin=ALL_ACTIONS)
+    # Leasable on a date: opened by then (or with no date recorded) and not closed by then; its area on a date is
+    # the one recorded by then (config.as_of.recorded).
+    dated = Dated(start="opened_on", end="closed_on", open_start=True)
 
     class Meta:
         ordering = ["park", "building", "floor", "room"]
@@ -113,17 +128,53 @@ class Unit(models.Model):
                 condition=Q(area__gt=0), name="unit_area_positive",
                 violation_error_message=_("The area must be positive."),
             ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(opened_on__isnull=True) | Q(closed_on__gt=F("opened_on")),
+                name="unit_closed_after_opened",
+                violation_error_message=_("The closing date must come after the opening date."),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.park} {self.building}-{self.floor}-{self.room}"
 
     def clean(self):
-        """A unit with tenancies stays in its park (its tenancies' history would move without a record)."""
+        """A unit with tenancies, or leasable before today, stays in its park (the park's past figures would move
+        with it: close it and add a new unit instead); it closes only after its last tenancy ends."""
         if self.pk is not None and self.park_id is not None:
             stored = Unit.objects.filter(pk=self.pk).values_list("park_id", flat=True).first()
             if stored is not None and stored != self.park_id and self.tenancies.exists():
                 raise ValidationError({"park": _("A unit with tenancies cannot move to another park.")})
+            if stored is not None and stored != self.park_id and self.counted_before_today():
+                raise ValidationError({"park": _("A unit leasable before today cannot move to another park: close it "
+                                                 "and add a new unit in the other park.")})
+        if self.closed_on is not None and self.opened_on is not None and self.closed_on <= self.opened_on:
+            raise ValidationError({"closed_on": _("The closing date must come after the opening date.")})
+        if self.opened_on is not None and self.park_id is not None and self.park.opened_on is not None \
+                and self.opened_on < self.park.opened_on:
+            raise ValidationError({"opened_on": _("The park opened on %(date)s: a unit of it opens on that day or "
+                                                  "later.") % {"date": self.park.opened_on}})
+        if self.closed_on is not None and self.pk is not None:
+            late = self.tenancies.filter(Q(end__isnull=True) | Q(end__gt=self.closed_on)).exists()
+            if late:
+                raise ValidationError({"closed_on": _("A tenancy of this unit runs past this date: end it first.")})
+
+    def get_constraints(self):
+        """The constraints validation runs: all but the dates' order, which `clean()` checks without a query."""
+        return [(model, [c for c in constraints if c.name != "unit_closed_after_opened"])
+                for model, constraints in super().get_constraints()]
+
+    def counted_before_today(self) -> bool:
+        """Whether the unit was leasable on a day before today (so a report of that day counts it)."""
+        return self.opened_on is None or self.opened_on < timezone.localdate()
+
+    def delete(self, *args, **kwargs):
+        """Delete a unit never leasable before today; one counted in earlier days' reports is closed instead (one
+        with tenancies is protected by them first: 409 as ever)."""
+        if self.counted_before_today() and not self.tenancies.exists():
+            raise ValidationError({"closed_on": _("A unit leasable before today is not deleted (earlier reports "
+                                                  "count it): set its closing date instead.")})
+        return super().delete(*args, **kwargs)
 
 
 class ParkMembership(models.Model):

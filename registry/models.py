@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from config.as_of import Dated, DatedModel
+from config.as_of import Dated, DatedModel, gaps_field
 from config.history import audit_history
 from enterprises.models import Enterprise
 from parks.models import District, Park
@@ -62,7 +62,7 @@ def closed_on_field() -> models.DateField:
 
 # In operation on a date: opened by then (or with no date recorded), and active, or closed after that date.
 IN_OPERATION = {"status": "status", "current": (OperatingStatus.ACTIVE,), "ended": (OperatingStatus.CLOSED,),
-                "end": "closed_on", "open_start": True, "stamp_start": True}
+                "end": "closed_on", "open_start": True, "stamp_start": True, "gaps": "gaps"}
 
 
 class Lab(DatedModel):
@@ -79,6 +79,7 @@ class Lab(DatedModel):
         _("status"), max_length=10, choices=OperatingStatus.choices, default=OperatingStatus.ACTIVE,
     )
     closed_on = closed_on_field()
+    gaps = gaps_field()
     history = audit_history()
 
     objects = RestrictedQuerySet.as_manager()
@@ -114,6 +115,7 @@ class Platform(DatedModel):
         _("status"), max_length=10, choices=OperatingStatus.choices, default=OperatingStatus.ACTIVE,
     )
     closed_on = closed_on_field()
+    gaps = gaps_field()
     history = audit_history()
 
     objects = RestrictedQuerySet.as_manager()

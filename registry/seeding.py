@@ -155,13 +155,14 @@ def load_demo(*, tally: Tally) -> None:
     """Load the fictional demo data set from seeds/demo.json, resolving natural keys to records."""
     data = read_seed("demo.json")
     districts = {(d.code,): d for d in District.objects.all()}
+    # The demo's parks and units are of long standing: their opening unknown (counted from the beginning), not today.
     parks = upsert_rows(
         model=Park, keys=("name",), tally=tally,
-        rows=({**row, "district": one(districts, row["district"])} for row in data["parks"]),
+        rows=({"opened_on": None, **row, "district": one(districts, row["district"])} for row in data["parks"]),
     )
     units = upsert_rows(
         model=Unit, keys=("park", "building", "floor", "room"), tally=tally,
-        rows=({**row, "park": one(parks, row["park"])} for row in data["units"]),
+        rows=({"opened_on": None, **row, "park": one(parks, row["park"])} for row in data["units"]),
     )
     units = {(park.name, *rest): unit for (park, *rest), unit in units.items()}
     enterprises = upsert_rows(

@@ -73,7 +73,7 @@ def build_cluster(users: dict, now: datetime.datetime) -> dict:
     park = ParkFactory(district=district, featured=True)
     ParkFactory(district=district)  # a neighbour, outside the park administrator's scope
     units = UnitFactory.create_batch(RICH + 1, park=park)
-    free_unit = UnitFactory(park=park)
+    free_unit = UnitFactory(park=park, opened_on=now.date())  # added today: a write may delete it
     rich, sparse = (EnterpriseFactory(district=district, park=park) for _ in range(2))
     partners = [sparse, *EnterpriseFactory.create_batch(RICH - 1, district=district, park=park)]
     tenancies = [TenancyFactory(unit=unit, enterprise=rich) for unit in units[:RICH]]

@@ -24,7 +24,7 @@ BUDGETS: dict[str, dict[str, int]] = {
     "district-history": {"get": 6},
     "district-list": {"get": 7, "post": 15},
     "district-occupancy": {"get": 7},
-    "enterprise-assessment": {"get": 7},
+    "enterprise-assessment": {"get": 8},  # +1: the filing seasons, for its default year (the reporting year)
     "enterprise-detail": {"get": 5, "put": 21, "patch": 19, "delete": 17},  # delete: its invitations go too
     "enterprise-history": {"get": 6},
     "enterprise-list": {"get": 7, "post": 19},
@@ -79,7 +79,7 @@ BUDGETS: dict[str, dict[str, int]] = {
     "reportrun-list": {"get": 7, "post": 7},
     "tenancy-detail": {"get": 5, "put": 24, "patch": 22, "delete": 8},
     "tenancy-history": {"get": 6},
-    "tenancy-list": {"get": 7, "post": 21},
+    "tenancy-list": {"get": 7, "post": 24},  # +3: the unit (added today) let from an earlier day is dated back
     "tierdesignation-detail": {"get": 5, "put": 22, "patch": 21, "delete": 8},
     "tierdesignation-history": {"get": 6},
     "tierdesignation-list": {"get": 7, "post": 21},
@@ -129,7 +129,7 @@ PAGE_BUDGETS: dict[str, dict[str, int]] = {
     # an enterprise user's (the filing seasons: the tier summary's default year)
     "dashboard": {"bureau": 13, "park_admin": 13, "enterprise_user": 13},
     "my-enterprises": {"enterprise_user": 5},
-    "enterprise-profile": {"enterprise_user": 16},
+    "enterprise-profile": {"enterprise_user": 18},  # +2: the filing seasons and the years of the year picker
     "filing-create": {"enterprise_user": 8},
     "filing-edit": {"enterprise_user": 9},
 }

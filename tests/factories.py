@@ -68,6 +68,7 @@ class ParkFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"测试园区{n}")
     district = factory.SubFactory(DistrictFactory)
+    opened_on = None  # of long standing: counted from the beginning
 
 
 class UnitFactory(factory.django.DjangoModelFactory):
@@ -81,6 +82,7 @@ class UnitFactory(factory.django.DjangoModelFactory):
     floor = "1"
     room = factory.Sequence(lambda n: f"{100 + n}")
     area = Decimal("100.00")
+    opened_on = None  # of long standing: counted from the beginning
 
 
 def credit_code(n: int) -> str:

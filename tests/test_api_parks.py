@@ -3,8 +3,10 @@
 from decimal import Decimal
 
 from django.urls import reverse
+from django.utils import timezone
 
 from parks.choices import ParkKind
+from parks.models import Unit
 
 from .api_base import APIResourceTests
 from .factories import DistrictFactory, ParkFactory, UnitFactory
@@ -72,6 +74,16 @@ class TestUnitAPI(APIResourceTests):
 
     def invalid_payload(self):
         return {"park": ParkFactory().pk, "building": "B", "floor": "3", "room": "302", "area": "-5"}, "area"
+
+    def test_delete(self, bureau_client):
+        """A unit added today goes; one leasable before today (earlier reports count it) is closed instead."""
+        fresh = UnitFactory(opened_on=timezone.localdate())
+        assert bureau_client.delete(self.detail_url(fresh)).status_code == 204
+        assert not Unit.objects.filter(pk=fresh.pk).exists()
+        counted = UnitFactory()
+        response = bureau_client.delete(self.detail_url(counted))
+        assert response.status_code == 400 and list(response.data) == ["closed_on"]
+        assert Unit.objects.filter(pk=counted.pk).exists()
 
     def filter_cases(self):
         a, b = UnitFactory(building="Z"), UnitFactory()

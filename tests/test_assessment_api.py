@@ -1,5 +1,6 @@
 """The tier self-assessment over the API: the enterprise's own, and the records in scope of the others."""
 
+import datetime
 import json
 from decimal import Decimal
 
@@ -8,6 +9,8 @@ from django.urls import reverse
 
 from enterprises.api.serializers import AssessmentSerializer
 from enterprises.choices import Tier
+from enterprises.selectors import reporting_year
+from enterprises.tiers import rule_set_for
 
 from .conftest import enterprise_user_client, park_admin_client
 from .factories import EnterpriseFactory, TierDesignationFactory, approved_filing
@@ -19,12 +22,18 @@ def url(enterprise):
 
 @pytest.mark.django_db
 def test_enterprise_user_sees_their_assessment_with_the_gap_to_the_next_tier():
-    filing = approved_filing(year=2024, revenue=Decimal("10000"), rd_expense=Decimal("240"))  # R&D share 2.40%
-    TierDesignationFactory(enterprise=filing.enterprise, tier=Tier.INNOVATIVE)
+    year = reporting_year()  # the default year, as every report's
+    filing = approved_filing(year=year, revenue=Decimal("10000"), rd_expense=Decimal("240"))  # R&D share 2.40%
+    approved_filing(enterprise=filing.enterprise, year=year - 1, rd_expense=Decimal("1"))  # not the year assessed
+    TierDesignationFactory(enterprise=filing.enterprise, tier=Tier.INNOVATIVE, granted_on=datetime.date(year, 3, 1),
+                           year=year)
     response = enterprise_user_client(filing.enterprise).get(url(filing.enterprise), HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200, response.data
     data = response.data
-    assert data["filing"] == filing.pk and data["year"] == 2024 and data["rule_set"] == "2022"
+    assert data["filing"] == filing.pk and data["year"] == year and data["rule_set"] == rule_set_for(year).code
+    assert data["basis"] == {"year": year, "year_chosen": "default", "as_of": f"{year}-12-31",
+                             "rule_set": rule_set_for(year).code, "rule_set_name": str(rule_set_for(year).name),
+                             "money_unit": "万元"}
     assert data["held"] == ["innovative"] and data["next_tier"] == "specialised"
     specialised = next(t for t in data["tiers"] if t["tier"] == "specialised")
     assert specialised["met"] is False

@@ -51,6 +51,14 @@ def test_tenancies_are_consistent(city):
     assert current.filter(end__lte=today + datetime.timedelta(days=90)).exists()
 
 
+def test_places_are_of_long_standing(city):
+    """Generated parks and units have no opening day (counted from the beginning), not the model's default of
+    today: last year's reports count them."""
+    assert Park.objects.exists() and Unit.objects.exists()
+    assert not Park.objects.filter(opened_on__isnull=False).exists()
+    assert not Unit.objects.filter(opened_on__isnull=False).exists()
+
+
 def test_refuses_to_replace_without_asking(city):
     """A registry holding enterprises is emptied only with --replace."""
     with pytest.raises(CommandError, match="--replace"):

@@ -39,7 +39,7 @@ COMPUTED = {"report-plan-progress", "report-districts", "report-parks", "import-
 PAGED_REPORTS = {"report-tier-summary", "report-tier-candidates", "report-plan-progress-records"}
 QUERY = {"report-plan-progress": {"year": YEAR}, "report-districts": {"year": YEAR}, "report-tier-summary":
          {"year": YEAR}, "report-tier-candidates": {"year": YEAR}, "report-plan-progress-records": {"year": YEAR},
-         "report-parks": {"on": f"{YEAR}-10-15"}}
+         "report-parks": {"as_of": f"{YEAR}-10-15"}}
 # The addresses of an endpoint without a record that takes path arguments: each is measured.
 PATH_ARGS = {"report-plan-progress-records": [["labs"], ["scale"]], "import-template": [[kind] for kind in KINDS],
              "export-csv": [[kind] for kind in KINDS]}

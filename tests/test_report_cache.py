@@ -25,7 +25,7 @@ REPORTS = [
     ("/api/v1/reports/plan-progress/", {"year": YEAR}),
     ("/api/v1/reports/plan-progress/key/records/", {"year": YEAR}),
     (DISTRICTS, {"year": YEAR}),
-    ("/api/v1/reports/parks/", {"on": "2024-10-15"}),
+    ("/api/v1/reports/parks/", {"as_of": "2024-10-15"}),
     ("/api/v1/reports/tier-candidates/", {"year": YEAR}),
 ]
 
@@ -63,10 +63,10 @@ def test_a_repeated_request_is_answered_from_the_cache(world, url, params, forma
 
 def test_the_same_query_in_another_order_is_the_same_entry(world):
     client = token_client(bureau_user())
-    first, _computed = answer(client, f"{DISTRICTS}?year={YEAR}&on=2024-12-31", {})
-    again, cached = answer(client, f"{DISTRICTS}?on=2024-12-31&year={YEAR}", {})
+    first, _computed = answer(client, f"{DISTRICTS}?year={YEAR}&as_of=2024-12-31", {})
+    again, cached = answer(client, f"{DISTRICTS}?as_of=2024-12-31&year={YEAR}", {})
     assert (again, cached) == (first, 5)
-    assert answer(client, f"{DISTRICTS}?on=2024-06-30&year={YEAR}", {})[1] > 5  # another query: computed
+    assert answer(client, f"{DISTRICTS}?as_of=2024-06-30&year={YEAR}", {})[1] > 5  # another query: computed
 
 
 def test_the_tier_summary_is_answered_from_the_cache_until_the_next_run(world):

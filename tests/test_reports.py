@@ -365,7 +365,7 @@ def same_number(a, b):
 @pytest.mark.parametrize("view,url,params", [
     (PlanProgressReportView, "/api/v1/reports/plan-progress/", {"year": YEAR}),
     (DistrictOverviewReportView, "/api/v1/reports/districts/", {"year": YEAR}),
-    (ParkReportView, "/api/v1/reports/parks/", {"on": "2024-10-15"}),
+    (ParkReportView, "/api/v1/reports/parks/", {"as_of": "2024-10-15"}),
 ])
 @pytest.mark.parametrize("role", ["bureau", "park_admin"])
 def test_csv_and_xlsx_read_back_equal_the_json(world, view, url, params, role):

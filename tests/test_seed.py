@@ -104,5 +104,8 @@ def test_a_new_users_first_reports_are_full():
     assert Decimal(scale["actual"]) > 0 and scale["counted"] >= 40
     districts = client.get(reverse("api:report-districts")).json()
     assert sum(row["filed"] for row in districts["results"]) >= 40
+    # The demo's parks and units are of long standing: last year's district overview counts them (not from today).
+    assert sum(row["parks"] for row in districts["results"]) == Park.objects.count() > 0
+    assert sum(Decimal(row["leasable_area"]) for row in districts["results"]) > 0
     assert client.get(reverse("api:report-tier-candidates")).json()["count"] > 0
     assert TierDesignation.objects.held_on(datetime.date(year, 12, 31)).exists()

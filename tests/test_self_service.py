@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from enterprises.models import Enterprise, EnterpriseMembership
+from enterprises.selectors import reporting_year
 from parks.models import ParkMembership
 
 from .conftest import enterprise_user_client, park_admin_client, token_client
@@ -193,7 +194,7 @@ def test_a_unit_with_tenancies_stays_in_its_park(bureau_client):
 
 
 def test_profile_page_shows_the_self_assessment_and_filings(client):
-    filing = approved_filing(year=2024, revenue=Decimal("10000"), rd_expense=Decimal("240"))
+    filing = approved_filing(year=reporting_year(), revenue=Decimal("10000"), rd_expense=Decimal("240"))
     user = UserFactory()
     EnterpriseMembership.objects.create(user=user, enterprise=filing.enterprise)
     client.force_login(user)

@@ -112,6 +112,31 @@ class ReportDateField(serializers.DateField):
         return date
 
 
+AS_OF = "as_of"  # the one name of every report's date parameter (the name its `basis` gives the date)
+
+
+class AsOfQuery(serializers.Serializer):
+    """Base of a query with a report date, named `as_of` as in every report; `deprecated_date` (the name it had
+    before, e.g. `on`) is still read as it, unless both are sent (400 on the old name)."""
+
+    deprecated_date: str = ""
+
+    def to_internal_value(self, data):
+        if self.deprecated_date and self.deprecated_date in data:
+            data = {name: data.get(name) for name in data}  # a plain copy (a QueryDict is immutable)
+            if AS_OF in data:
+                raise serializers.ValidationError({self.deprecated_date: [
+                    _("Send the date once, as %(name)s.") % {"name": AS_OF}]})
+            data[AS_OF] = data.pop(self.deprecated_date)
+            try:
+                return super().to_internal_value(data)
+            except serializers.ValidationError as error:  # named as sent
+                if isinstance(error.detail, dict) and AS_OF in error.detail:
+                    error.detail[self.deprecated_date] = error.detail.pop(AS_OF)
+                raise
+        return super().to_internal_value(data)
+
+
 class ReportYearField(serializers.IntegerField):
     """A year query parameter of a report or an assessment: within the years of REPORT_DATE_MIN..REPORT_DATE_MAX."""
 

@@ -4,8 +4,16 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from config.api.basis import ReportBasisSerializer
 from config.api.decimals import DecimalField
-from config.api.fields import BriefRelatedField, RecordUrlField, ScopedPrimaryKeyRelatedField
+from config.api.fields import (
+    AsOfQuery,
+    BriefRelatedField,
+    RecordUrlField,
+    ReportDateField,
+    ReportYearField,
+    ScopedPrimaryKeyRelatedField,
+)
 from config.api.serializers import BriefSerializer, BriefUserSerializer, ValidatedModelSerializer, changed_values
 from enterprises.choices import DesignationStatus, Segment, Tier
 from enterprises.models import (
@@ -315,7 +323,10 @@ class TierResultSerializer(serializers.Serializer):
 
 
 class AssessmentSerializer(serializers.Serializer):
-    """An enterprise's tier self-assessment: the rule set, each tier's result, and the gaps to the next tier."""
+    """An enterprise's tier self-assessment, a report of a year: its basis (year, as-of date, rule set), each
+    tier's result, and the gaps to the next tier."""
+
+    basis = ReportBasisSerializer()
 
     filing = serializers.IntegerField(allow_null=True, help_text="The approved filing assessed (null: none).")
     rule_set = serializers.CharField()
@@ -333,9 +344,11 @@ class AssessmentSerializer(serializers.Serializer):
     )
 
 
-class AssessmentQuerySerializer(serializers.Serializer):
-    """Query of an assessment: the filing year (default: the latest approved) and the rule set (default: the
-    year's)."""
+class AssessmentQuerySerializer(AsOfQuery):
+    """Query of an assessment, a report of a year: the filing year (default the reporting year, the latest year
+    whose filing season has closed), the rule set (default the year's) and `as_of`, the date of the tiers held
+    (default the year's last day, or today while it runs)."""
 
-    year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
+    year = ReportYearField(required=False)
     rule_set = serializers.ChoiceField(choices=sorted(RULE_SETS), required=False)
+    as_of = ReportDateField(required=False)

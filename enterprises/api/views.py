@@ -6,14 +6,14 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from config.api.fields import ReportDateField
+from config.api.fields import AsOfQuery, ReportDateField
 from config.api.viewsets import DirectoryViewSet, RegistryViewSet, ScopedViewMixin
 from enterprises.filtersets import (
     AnnualFilingFilterSet,
@@ -30,12 +30,19 @@ from enterprises.models import (
     Tenancy,
     TierDesignation,
 )
-from enterprises.selectors import enterprise_assessment, occupancy
+from enterprises.selectors import (
+    enterprise_assessment,
+    occupancy,
+    reporting_year,
+    tier_reference_date,
+    units_in_district,
+)
 from enterprises.services import filing_approve, filing_delete, filing_return, filing_revise, filing_submit
 from enterprises.tiers import get_rule_set
 from parks.api.views import MembershipViewSet
 from parks.models import District, Park, Unit
 from parks.scoping import ADD, CHANGE, FULL_VIEW, PUBLIC, REVIEW, VIEW
+from registry.selectors.basis import report_basis
 
 from .serializers import (
     AnnualFilingSerializer,
@@ -80,13 +87,18 @@ class EnterpriseViewSet(RegistryViewSet):
         query = AssessmentQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         code = query.validated_data.get("rule_set")
+        year = query.validated_data.get("year") or reporting_year()
+        on = query.validated_data.get("as_of") or tier_reference_date(year)
         assessment, filing = enterprise_assessment(
-            enterprise=enterprise, year=query.validated_data.get("year"), rule_set=get_rule_set(code) if code else None,
-            user=request.user,
+            enterprise=enterprise, year=year, rule_set=get_rule_set(code) if code else None, user=request.user, on=on,
         )
+        answer = assessment.as_dict()
+        basis = report_basis(year=year, as_of=on, default="year" not in query.validated_data,
+                             rule_set=answer["rule_set"])
         # Already JSON-ready: AssessmentSerializer documents it (a test checks it gives the same), and running it
         # over the result again took a third of the request.
-        return Response({**assessment.as_dict(), "filing": filing.pk if filing else None})
+        basis["as_of"] = on.isoformat()
+        return Response({"basis": basis, **answer, "filing": filing.pk if filing else None})
 
 
 class PublicEnterpriseViewSet(DirectoryViewSet):
@@ -143,13 +155,15 @@ class InvitationView(GenericAPIView):
         return Response(InvitationResultSerializer(invitation).data, status=status.HTTP_201_CREATED)
 
 
-class OnDateSerializer(serializers.Serializer):
-    """Query of an occupancy request: the date, today if not given."""
+class OnDateSerializer(AsOfQuery):
+    """Query of an occupancy request: the date `as_of` (as in every report; `date`, its name before, still read),
+    today if not given."""
 
-    date = ReportDateField(required=False)
+    deprecated_date = "date"
+    as_of = ReportDateField(required=False)
 
 
-DATE_PARAMETER = OpenApiParameter("date", datetime.date, description="Date of the figure (default: today).")
+DATE_PARAMETER = OpenApiParameter("as_of", datetime.date, description="Date of the figure (default: today).")
 
 
 class OccupancyView(ScopedViewMixin, GenericAPIView):
@@ -166,7 +180,7 @@ class OccupancyView(ScopedViewMixin, GenericAPIView):
     def on_date(self, request) -> datetime.date:
         query = OnDateSerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        return query.validated_data.get("date") or timezone.localdate()
+        return query.validated_data.get("as_of") or timezone.localdate()
 
 
 class ParkOccupancyView(OccupancyView):
@@ -189,7 +203,8 @@ class DistrictOccupancyView(OccupancyView):
     @extend_schema(parameters=[DATE_PARAMETER])
     def get(self, request, pk):
         district = get_object_or_404(self.get_queryset(), pk=pk)
-        occ = occupancy(units=self.units().filter(park__district=district), on=self.on_date(request))
+        on = self.on_date(request)
+        occ = occupancy(units=units_in_district(self.units(), district=district, on=on), on=on)
         return Response(OccupancySerializer(occ).data)
 
 

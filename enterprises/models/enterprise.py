@@ -13,7 +13,7 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Upper
 from django.utils.translation import gettext_lazy as _
 
-from config.as_of import Dated, DatedModel
+from config.as_of import Dated, DatedModel, gaps_field
 from config.history import audit_history
 from parks.models import District, Park, Unit
 from parks.scoping import ADD, ALL_ACTIONS, CHANGE, DELETE, VIEW, RestrictedQuerySet, Rule, in_scope
@@ -42,7 +42,8 @@ class Enterprise(DatedModel):
     founded = models.DateField(_("date founded"), null=True, blank=True)
     district = models.ForeignKey(  # indexed with the name (Meta.indexes)
         District, models.PROTECT, related_name="enterprises", verbose_name=_("registered district"), db_index=False,
-        help_text=_("Where the enterprise is registered now (it may differ from the code's district at issue)."),
+        help_text=_("Where the enterprise is registered now (it may differ from the code's district at issue); a move "
+                    "counts from the day it is recorded."),
     )
     park = models.ForeignKey(  # indexed with the name (Meta.indexes)
         Park, models.PROTECT, null=True, blank=True, related_name="enterprises", verbose_name=_("park"), db_index=False,
@@ -60,6 +61,7 @@ class Enterprise(DatedModel):
         help_text=_("The day it moved out of Beijing or was deregistered (first day no longer active); set to today "
                     "when the status changes."),
     )
+    gaps = gaps_field()
     profile = models.TextField(_("public profile"), blank=True)
     website = models.URLField(_("website"), blank=True)
     contact_name = models.CharField(_("contact person"), max_length=64, blank=True)
@@ -77,9 +79,10 @@ class Enterprise(DatedModel):
     # elsewhere, only its public face (PUBLIC: the public fields); of a former tenant, nothing.
     scope_rule = Rule(park=("park",), enterprise=("pk",), enterprise_user=frozenset({VIEW, CHANGE}),
                       tenancies=("tenancies",))
-    # Active on a date: founded by then (or with no date recorded), and active, or left after that date.
+    # Active on a date: founded by then (or with no date recorded), and active, or left after that date, and not in
+    # an earlier absence (gaps); its district on a date is the one recorded by then (config.as_of.recorded).
     dated = Dated(start="founded", open_start=True, status="status", current=(EnterpriseStatus.ACTIVE,),
-                  ended=(EnterpriseStatus.MOVED_OUT, EnterpriseStatus.DEREGISTERED), end="left_on")
+                  ended=(EnterpriseStatus.MOVED_OUT, EnterpriseStatus.DEREGISTERED), end="left_on", gaps="gaps")
     dated_checks = ("enterprise_left_when_gone",)
     # Fields anyone may read in the public directory; the rest is for the bureau, the park and the enterprise.
     public_fields = (

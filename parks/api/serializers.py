@@ -60,7 +60,8 @@ class ParkSerializer(ValidatedModelSerializer):
     class Meta:
         model = Park
         fields = [
-            "id", "url", "name", "district", "kind", "featured", "featured_on", "address", "focus", "operator",
+            "id", "url", "name", "district", "kind", "featured", "featured_on", "opened_on", "address", "focus",
+            "operator",
             "leasable_area", "unit_count",
         ]
 
@@ -73,7 +74,7 @@ class UnitSerializer(ValidatedModelSerializer):
 
     class Meta:
         model = Unit
-        fields = ["id", "url", "park", "building", "floor", "room", "area"]
+        fields = ["id", "url", "park", "building", "floor", "room", "area", "opened_on", "closed_on"]
 
 
 class ParkMembershipSerializer(ValidatedModelSerializer):

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api.decimals import DecimalField, ExactDecimalField
-from config.api.fields import ReportDateField, ReportYearField
+from config.api.fields import AsOfQuery, ReportDateField, ReportYearField
 from config.api.filters import COMMON_PARAMETERS
 from config.api.permissions import ScopedPermission
 from config.api.renderers import REPORT_RENDERERS
@@ -34,11 +34,14 @@ TIER_HEADERS = [("innovative", "创新型中小企业"), ("specialised", "专精
                 ("little_giant", "专精特新“小巨人”企业"), ("single_champion", "制造业单项冠军企业")]
 
 
-class ReportQuery(serializers.Serializer):
-    """Base of a report's query parameters: unknown parameters are refused with a message each."""
+class ReportQuery(AsOfQuery):
+    """Base of a report's query parameters: the date named `as_of` (`on`, its name before, still read), unknown
+    parameters refused with a message each."""
+
+    deprecated_date = "on"
 
     def validate(self, attrs):
-        unknown = sorted(set(self.initial_data) - set(self.fields) - COMMON_PARAMETERS)
+        unknown = sorted(set(self.initial_data) - set(self.fields) - COMMON_PARAMETERS - {self.deprecated_date})
         if unknown:
             raise ValidationError({name: [_("Unknown query parameter.")] for name in unknown})
         return attrs
@@ -46,31 +49,27 @@ class ReportQuery(serializers.Serializer):
 
 class YearQuery(ReportQuery):
     """The year of the figures (default the reporting year: the latest year whose filing season has closed) and the
-    date of the dated ones, named `date_param` (default the year's end, or today while it runs)."""
+    date of the dated ones, `as_of` (default the year's end, or today while it runs)."""
 
-    date_param = "on"
     year = ReportYearField(required=False)
+    as_of = ReportDateField(required=False)
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
         if "year" not in attrs:
             attrs["year"] = reporting_year()
-        attrs.setdefault(self.date_param, tier_reference_date(attrs["year"]))
+        attrs.setdefault("as_of", tier_reference_date(attrs["year"]))
         return attrs
 
 
 class PlanProgressQuery(YearQuery):
     """Plan progress of a year as of a date (labs, platforms), optionally of one plan."""
 
-    date_param = "as_of"
-    as_of = ReportDateField(required=False)
     plan = serializers.CharField(required=False, max_length=128)
 
 
 class DistrictOverviewQuery(YearQuery):
-    """The district overview of a year, with tenancies, tiers and occupancy on a date."""
-
-    on = ReportDateField(required=False)
+    """The district overview of a year, with tenancies, tiers and occupancy as of a date."""
 
 
 class ParkReportQuery(ReportQuery):
@@ -78,15 +77,14 @@ class ParkReportQuery(ReportQuery):
     date's year up to the date, both ends included) and the filing year of the tenants not filed (default the
     reporting year on the date: the latest year whose filing season had closed by then)."""
 
-    date_param = "on"
-    on = ReportDateField(required=False)
+    as_of = ReportDateField(required=False)
     start = ReportDateField(required=False)
     end = ReportDateField(required=False)
     year = ReportYearField(required=False)
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
-        on = attrs.setdefault("on", timezone.localdate())
+        on = attrs.setdefault("as_of", timezone.localdate())
         attrs.setdefault("year", reporting_year(on=on))
         attrs.setdefault("start", datetime.date(on.year, 1, 1))
         attrs.setdefault("end", on)
@@ -120,7 +118,7 @@ class ComputedReportView(APIView):
         rows = self.rows(user=request.user, **query.validated_data)
         results = self.row_serializer(rows, many=True, context={"request": request, **query.validated_data}).data
         basis = report_basis(year=query.validated_data["year"], default="year" not in request.query_params,
-                             as_of=query.validated_data[self.query_serializer.date_param])
+                             as_of=query.validated_data["as_of"])
         return Response({"basis": basis, **query.data, "count": len(results), "results": results})
 
 
@@ -300,8 +298,8 @@ class DistrictOverviewReportView(ComputedReportView):
         ("occupancy", "出租率（%）", "decimal"),
     ]
 
-    def rows(self, *, user, year, on):
-        return district_overview(user=user, year=year, on=on)
+    def rows(self, *, user, year, as_of):
+        return district_overview(user=user, year=year, on=as_of)
 
     @extend_schema(parameters=[DistrictOverviewQuery], responses=envelope("DistrictOverviewReport",
                                                                           DistrictOverviewQuery, DistrictRowSerializer))
@@ -371,8 +369,8 @@ class ParkReportView(ComputedReportView):
         ("not_filed_count", "未报年报入驻企业数", "int"), ("not_filed", "未报年报入驻企业", "text"),
     ]
 
-    def rows(self, *, user, on, start, end, year):
-        return park_report(user=user, on=on, start=start, end=end, year=year)
+    def rows(self, *, user, as_of, start, end, year):
+        return park_report(user=user, on=as_of, start=start, end=end, year=year)
 
     @extend_schema(parameters=[ParkReportQuery], responses=envelope("ParkReport", ParkReportQuery, ParkRowSerializer))
     def get(self, request):

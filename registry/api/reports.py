@@ -10,6 +10,7 @@ from rest_framework.exceptions import APIException, NotFound
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 
+from config.api.basis import ReportBasisSerializer  # noqa: F401 (the reports' basis, named here too)
 from config.api.fields import ReportYearField
 from config.api.pagination import Pagination
 from config.api.renderers import REPORT_RENDERERS
@@ -80,20 +81,6 @@ class ReportRunViewSet(ScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveMo
             raise ServiceUnavailable() from None
         data = self.get_serializer(run).data
         return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": str(data["url"])})
-
-
-class ReportBasisSerializer(serializers.Serializer):
-    """What a report answer is: its year, how the year was chosen (`default`: the reporting year, the latest year
-    whose filing season has closed; `asked`: the query's), the date its dated figures are read on, the tier rule
-    set and the money unit. CSV and XLSX carry the same as a header block above the table."""
-
-    year = serializers.IntegerField()
-    year_chosen = serializers.ChoiceField(choices=["default", "asked"])
-    as_of = serializers.DateField()
-    rule_set = serializers.CharField()
-    rule_set_name = serializers.CharField()
-    money_unit = serializers.CharField()
-    data_version = serializers.IntegerField(help_text="The data version the figures were read at.")
 
 
 class ReportPagination(Pagination):

@@ -5,6 +5,10 @@ import random
 
 from django.db import connection
 
+# The generated city's parks and units are of long standing: their opening unknown (counted from the beginning),
+# not the model's default of today.
+LONG_STANDING = {"opened_on"}
+
 
 class Table:
     """COPY rows into a model's table: the columns given, plus every other column at its model default (generated
@@ -25,6 +29,8 @@ class Table:
     def _default(field, now):
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
             return now
+        if field.name in LONG_STANDING:
+            return None
         value = field.get_default()
         if value is None and not field.null:
             raise ValueError(f"{field} needs a value in the generated rows")

@@ -6,11 +6,11 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, IntegerField, OuterRef, Sum
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, IntegerField, OuterRef, Subquery, Sum
 from django.db.models.expressions import Exists, RawSQL
 from django.db.models.functions import Coalesce
 
-from config.as_of import as_of
+from config.as_of import as_of, recorded
 from enterprises.choices import FILED_STATUSES, EnterpriseStatus, Tier
 from enterprises.models import AnnualFiling, Enterprise, Tenancy, TierDesignation
 from enterprises.selectors import percent, tenancies_on
@@ -30,35 +30,63 @@ def _by(queryset, key: str, **aggregates) -> dict:
             .annotate(**aggregates)}
 
 
+def parks_on(parks, *, on: datetime.date):
+    """The parks of a queryset that existed on a date (opened by then, or with no date recorded)."""
+    return as_of(parks, on=on, dated=Park.existence)
+
+
+def units_on(units, *, on: datetime.date):
+    """The units of a queryset leasable on a date, each with `area_then`: its area as recorded by then."""
+    return as_of(units, on=on).annotate(area_then=recorded(Unit, "area", on=on))
+
+
+def let_area_then(*, on: datetime.date):
+    """Expression over tenancies: their unit's area as recorded by the date."""
+    return recorded(Unit, "area", on=on, ref="unit")
+
+
+def park_district_then(*, on: datetime.date, ref: str = "park"):
+    """Expression: the district of the park at `ref` as recorded by the date."""
+    return recorded(Park, "district", on=on, ref=ref)
+
+
+def enterprise_district_then(*, on: datetime.date, ref: str = "pk"):
+    """Expression: the registered district of the enterprise at `ref` as recorded by the date."""
+    return recorded(Enterprise, "district", on=on, ref=ref)
+
+
 def district_overview(*, user, year: int, on: datetime.date) -> list[dict]:
     """Per district of the city (every one, with zeros where nothing counts): parks, enterprises active on a date
     and registered there, tenants on the date, the year's approved revenue and digital-human revenue (by the
     district filed in; hidden outside the bureau under SMALL_CELL_MIN filings), enterprises holding each tier on
     the date, labs and platforms in operation and benchmark projects selected on the date (by their park's
     district, else their enterprise's), leasable and let area and occupancy on the date; what was true on the date
-    is read by `config.as_of`."""
+    is read by `config.as_of`: parks existing and units leasable then, with the area and the districts (of parks and
+    enterprises) recorded by then."""
     visible = {name: model.objects.restrict(user, VIEW) for name, model in (
         ("parks", Park), ("enterprises", Enterprise), ("units", Unit))}
     tenancies = tenancies_on(on=on).restrict(user, VIEW)
+    park_district = park_district_then(on=on)
     figures = {
-        "parks": _by(visible["parks"], "district", n=Count("pk")),
-        "enterprises": _by(as_of(visible["enterprises"], on=on), "district", n=Count("pk")),
-        "tenants": _by(tenancies, "park__district", n=Count("enterprise", distinct=True)),
+        "parks": _by(parks_on(visible["parks"], on=on), park_district_then(on=on, ref="pk"), n=Count("pk")),
+        "enterprises": _by(as_of(visible["enterprises"], on=on), enterprise_district_then(on=on), n=Count("pk")),
+        "tenants": _by(tenancies, park_district, n=Count("enterprise", distinct=True)),
         "filings": _by(AnnualFiling.objects.current().filter(year=year).restrict(user, VIEW), "district",
                        n=Count("pk"), revenue=Sum("revenue"), digital_human_revenue=Sum("digital_human_revenue")),
-        "labs": _by(labs_in_operation(on=on).restrict(user, VIEW), Coalesce("park__district", "host__district"),
-                    n=Count("pk")),
+        "labs": _by(labs_in_operation(on=on).restrict(user, VIEW),
+                    Coalesce(park_district, enterprise_district_then(on=on, ref="host")), n=Count("pk")),
         "platforms": _by(platforms_in_operation(on=on).restrict(user, VIEW),
-                         Coalesce("park__district", "operator__district"), n=Count("pk")),
+                         Coalesce(park_district, enterprise_district_then(on=on, ref="operator")), n=Count("pk")),
         "projects": _by(benchmark_projects_selected(year=year, on=on).restrict(user, VIEW),
-                        Coalesce("park__district", "lead__district"), n=Count("pk")),
-        "leasable": _by(visible["units"], "park__district", area=Sum("area")),
-        "let": _by(tenancies, "park__district", area=Sum("unit__area")),
+                        Coalesce(park_district, enterprise_district_then(on=on, ref="lead")), n=Count("pk")),
+        "leasable": _by(units_on(visible["units"], on=on), park_district, area=Sum("area_then")),
+        "let": _by(tenancies, park_district, area=Sum(let_area_then(on=on))),
     }
     tiers = defaultdict(dict)
-    held = TierDesignation.objects.held_on(on).restrict(user, VIEW).order_by().values("enterprise__district", "tier")
+    held = (TierDesignation.objects.held_on(on).restrict(user, VIEW).order_by()
+            .values("tier", place=enterprise_district_then(on=on, ref="enterprise")))
     for row in held.annotate(n=Count("enterprise", distinct=True)):
-        tiers[row["enterprise__district"]][row["tier"]] = row["n"]
+        tiers[row["place"]][row["tier"]] = row["n"]
     rows = []
     for district in District.objects.order_by("code"):  # every district of the city, zeros where nothing counts
         def get(name, key="n", district=district):
@@ -83,6 +111,13 @@ def _overlap_days(start: datetime.date, stop: datetime.date) -> RawSQL:
                   '- GREATEST("enterprises_tenancy"."start", %s))', (stop, stop, start), output_field=IntegerField())
 
 
+def _open_days(start: datetime.date, stop: datetime.date) -> RawSQL:
+    """SQL: the days a unit (the query's base table) is leasable within [start, stop)."""
+    return RawSQL('GREATEST(0, LEAST(COALESCE("parks_unit"."closed_on", %s), %s) '
+                  '- GREATEST(COALESCE("parks_unit"."opened_on", %s), %s))', (stop, stop, start, start),
+                  output_field=IntegerField())
+
+
 def not_filed_rows(*, user, parks, year: int) -> list[tuple[int, int, str]]:
     """(park, enterprise, name) of the enterprises of each park that have not filed for a year: registered with the
     park (and active), or renting in it at any time during the year, without a filing of the year submitted to
@@ -104,16 +139,26 @@ def not_filed_rows(*, user, parks, year: int) -> list[tuple[int, int, str]]:
 def park_report(*, user, on: datetime.date, start: datetime.date, end: datetime.date, year: int) -> list[dict]:
     """Per park: units and leasable area, let area, occupancy and tenants on a date; let area-days and occupancy
     over the period start..end (both days included); tenancies ending in the next 30 / 60 / 90 days; the
-    enterprises of the park that have not filed for the year (not_filed_rows)."""
+    enterprises of the park that have not filed for the year (not_filed_rows). Parks existing and units leasable on
+    the date, with their district and area as recorded by then (`config.as_of`); over the period, each unit counts
+    the days it was leasable, at its area recorded by the period's end."""
     stop = end + datetime.timedelta(days=1)
-    parks = Park.objects.restrict(user, VIEW).select_related("district").order_by("name")
-    units = _by(Unit.objects.restrict(user, VIEW), "park", n=Count("pk"), area=Sum("area"))
+    parks = parks_on(Park.objects.restrict(user, VIEW), on=on).annotate(
+        district_then=park_district_then(on=on, ref="pk")).annotate(district_name_then=Subquery(
+            District.objects.filter(pk=OuterRef("district_then")).values("name")[:1])).order_by("name")
+    money = DecimalField(max_digits=20, decimal_places=2)
+    leasable_then = Unit.dated.condition(on)
+    units = _by(  # on the date, and over the period (each unit the days it was leasable, at its area by the end)
+        Unit.objects.restrict(user, VIEW).annotate(
+            area_then=recorded(Unit, "area", on=on),
+            area_days=ExpressionWrapper(recorded(Unit, "area", on=end) * _open_days(start, stop), output_field=money)),
+        "park", n=Count("pk", filter=leasable_then), area=Sum("area_then", filter=leasable_then),
+        period_area_days=Sum("area_days"))
     tenancies = tenancies_on(on=on).restrict(user, VIEW)
-    let = _by(tenancies, "park", area=Sum("unit__area"), tenants=Count("enterprise", distinct=True))
+    let = _by(tenancies, "park", area=Sum(let_area_then(on=on)), tenants=Count("enterprise", distinct=True))
     area_days = _by(
         tenancies.model.objects.restrict(user, VIEW).filter(start__lt=stop).exclude(end__lte=start), "park",
-        area_days=Sum(ExpressionWrapper(F("unit__area") * _overlap_days(start, stop),
-                                        output_field=DecimalField(max_digits=20, decimal_places=2))),
+        area_days=Sum(ExpressionWrapper(let_area_then(on=end) * _overlap_days(start, stop), output_field=money)),
     )
     ending = defaultdict(list)
     horizon = on + datetime.timedelta(days=max(ENDING_WINDOWS))
@@ -130,19 +175,19 @@ def park_report(*, user, on: datetime.date, start: datetime.date, end: datetime.
     for park_id, enterprise_id, name in sorted(not_filed_rows(user=user, parks=parks, year=filed_year),
                                                key=lambda row: (row[0], row[2], row[1])):
         not_filed[park_id].append({"enterprise": enterprise_id, "name": name, "label": name})
-    days = (stop - start).days
     rows = []
     for park in parks:
         leasable = Decimal(units.get(park.pk, {}).get("area") or 0)
         let_area = Decimal(let.get(park.pk, {}).get("area") or 0)
         used = Decimal(area_days.get(park.pk, {}).get("area_days") or 0)
+        leasable_days_of = Decimal(units.get(park.pk, {}).get("period_area_days") or 0)
         park_ending = ending[park.pk]
         rows.append({
-            "park_id": park.pk, "park_name": park.name, "district_name": park.district.name,
+            "park_id": park.pk, "park_name": park.name, "district_name": park.district_name_then,
             "units": units.get(park.pk, {}).get("n", 0), "leasable_area": leasable, "let_area": let_area,
             "occupancy": percent(let_area, leasable), "tenants": let.get(park.pk, {}).get("tenants", 0),
-            "area_days": used, "leasable_area_days": leasable * days,
-            "period_occupancy": percent(used, leasable * days),
+            "area_days": used, "leasable_area_days": leasable_days_of,
+            "period_occupancy": percent(used, leasable_days_of),
             **{f"ending_{window}": sum(1 for item in park_ending if item["days"] <= window)
                for window in ENDING_WINDOWS},
             "ending": park_ending, "not_filed_year": filed_year, "not_filed_count": len(not_filed[park.pk]),

@@ -81,7 +81,7 @@ def build_world():
 def reports(client) -> dict:
     """Last year's answers as a dict: plan progress and district overview (JSON) and the tier summary's rows."""
     answers = {}
-    for name, url, date in (("progress", PROGRESS, "as_of"), ("districts", DISTRICTS, "on")):
+    for name, url, date in (("progress", PROGRESS, "as_of"), ("districts", DISTRICTS, "as_of")):
         response = client.get(url, {"year": YEAR, date: ON.isoformat()})
         assert response.status_code == 200, response.content[:300]
         answers[name] = response.json()

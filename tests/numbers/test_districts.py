@@ -26,7 +26,7 @@ def test_every_district_is_listed_with_zeros(role):
                         revenue=Decimal("100.00"), main_revenue=Decimal("100.00"),
                         digital_human_revenue=Decimal("10.00"))
     client = token_client(bureau_user()) if role == "bureau" else park_admin_client(park)
-    body = client.get("/api/v1/reports/districts/", {"year": 2024, "on": datetime.date(2024, 12, 31)}).json()
+    body = client.get("/api/v1/reports/districts/", {"year": 2024, "as_of": datetime.date(2024, 12, 31)}).json()
     rows = {row["district"]: row for row in body["results"]}
     assert list(rows) == list(District.objects.order_by("code").values_list("pk", flat=True))
     assert body["count"] == District.objects.count() >= 7

@@ -147,14 +147,14 @@ def test_a_half_is_rounded_up_in_the_park_and_district_reports(role):
                    start=datetime.date(2024, 1, 1), end=None)
     assert vacant.pk
     client = token_client(bureau_user()) if role == "bureau" else park_admin_client(park)
-    parks = client.get("/api/v1/reports/parks/", {"on": "2024-06-30", "start": "2024-01-01",
+    parks = client.get("/api/v1/reports/parks/", {"as_of": "2024-06-30", "start": "2024-01-01",
                                                   "end": "2024-06-30"}).json()["results"]
     row = next(row for row in parks if row["park_id"] == park.pk)
     assert row["occupancy"] == "0.13"  # 1 / 800 = 0.125 %: half-even would show 0.12
     districts = client.get("/api/v1/reports/districts/", {"year": YEAR, "on": "2024-06-30"}).json()["results"]
     row = next(row for row in districts if row["district"] == park.district_id)
     assert row["occupancy"] == "0.13"
-    table = client.get("/api/v1/reports/parks/", {"on": "2024-06-30", "format": "csv"}).content.decode("utf-8-sig")
+    table = client.get("/api/v1/reports/parks/", {"as_of": "2024-06-30", "format": "csv"}).content.decode("utf-8-sig")
     assert ",0.13," in table
 
 

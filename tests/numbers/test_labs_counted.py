@@ -32,7 +32,7 @@ def test_labs_in_operation_are_counted(role):
     assert (row["actual"], row["counted"], row["met"]) == ("3.00", 3, True)
     assert {record["id"] for record in row["records"]} == {lab.pk for lab in counted}
     assert {item["key"]: item["count"] for item in row["breakdown"]} == {"joint_lab": 2, "innovation_centre": 1}
-    districts = client.get("/api/v1/reports/districts/", {"year": 2024, "on": ON.isoformat()}).json()["results"]
+    districts = client.get("/api/v1/reports/districts/", {"year": 2024, "as_of": ON.isoformat()}).json()["results"]
     assert next(row["labs"] for row in districts if row["district"] == district.pk) == 3
     before = client.get("/api/v1/reports/plan-progress/", {"year": 2024, "as_of": "2023-12-31"}).json()
     assert before["results"][0]["actual"] == "2.00"  # established in 2023, and the one with no date recorded

@@ -14,13 +14,13 @@ from ..test_reports import ON, YEAR, build_world
 REPORTS = {
     "/api/v1/reports/plan-progress/": ([{"year": YEAR, "as_of": ON.isoformat()}], {
         "goal", "actual", "share", "counted", "records", "breakdown", "missing", "met"}),
-    "/api/v1/reports/districts/": ([{"year": YEAR, "on": ON.isoformat()}], {
+    "/api/v1/reports/districts/": ([{"year": YEAR, "as_of": ON.isoformat()}], {
         "parks", "enterprises", "tenants", "filed", "revenue", "digital_human_revenue", "designated_innovative",
         "designated_specialised", "designated_little_giant", "designated_single_champion", "labs", "platforms",
         "projects", "leasable_area", "let_area", "occupancy"}),
     "/api/v1/reports/parks/": ([
-        {"on": "2024-06-30", "start": "2024-01-01", "end": "2024-06-30"},
-        {"on": "2025-03-01", "start": "2023-06-01", "end": "2025-12-31"},
+        {"as_of": "2024-06-30", "start": "2024-01-01", "end": "2024-06-30"},
+        {"as_of": "2025-03-01", "start": "2023-06-01", "end": "2025-12-31"},
     ], {"units", "leasable_area", "let_area", "occupancy", "tenants", "area_days", "leasable_area_days",
         "period_occupancy", "ending_30", "ending_60", "ending_90", "ending", "not_filed_count", "not_filed"}),
 }

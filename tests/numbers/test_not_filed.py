@@ -17,7 +17,7 @@ ON = datetime.date(2025, 3, 1)
 
 def not_filed(client, park) -> tuple[int, set[str]]:
     """The park's filing year and the names listed as not filed."""
-    response = client.get("/api/v1/reports/parks/", {"on": ON.isoformat()})
+    response = client.get("/api/v1/reports/parks/", {"as_of": ON.isoformat()})
     assert response.status_code == 200, response.content[:300]
     row = next(row for row in response.json()["results"] if row["park_id"] == park.pk)
     assert row["not_filed_count"] == len(row["not_filed"])

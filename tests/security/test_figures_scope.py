@@ -75,7 +75,7 @@ def test_the_park_report_does_not_tell_which_outside_tenants_filed():
     for tenant in (filer, idler):
         TenancyFactory(unit=UnitFactory(park=p1), enterprise=tenant, start=today - datetime.timedelta(days=30))
     client = token_client(ParkMembershipFactory(park=p1).user)
-    rows = client.get(reverse("api:report-parks"), {"on": today.isoformat()}).json()
+    rows = client.get(reverse("api:report-parks"), {"as_of": today.isoformat()}).json()
     rows = rows.get("results", rows) if isinstance(rows, dict) else rows
     row = next(row for row in rows if row["park_id"] == p1.pk)
     assert row["tenants"] == 2

@@ -111,7 +111,7 @@ def test_the_export_job_file_neutralises_formulas(hostile, subject, fmt):
 
 
 @pytest.mark.parametrize("url,params", [
-    ("api:report-parks", {"on": "2024-10-15"}),
+    ("api:report-parks", {"as_of": "2024-10-15"}),
     ("api:report-districts", {"year": 2023}),
 ])
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])

@@ -87,8 +87,10 @@ def full_world() -> dict:
     decimals with cents, datetimes with seconds and microseconds."""
     district = DistrictFactory(name_en="Round Trip", kind=DistrictKind.DEVELOPMENT_ZONE, plan_role=TEXT)
     park = ParkFactory(district=district, kind=ParkKind.INCUBATOR, featured=True, address="北京市海淀区 1 号",
-                       focus=TEXT, operator="运营公司", featured_on=datetime.date(2023, 11, 20))
-    unit = UnitFactory(park=park, building="B座", floor="-1", room="0101", area=Decimal("123.45"))
+                       focus=TEXT, operator="运营公司", featured_on=datetime.date(2023, 11, 20),
+                       opened_on=datetime.date(2020, 5, 1))
+    unit = UnitFactory(park=park, building="B座", floor="-1", room="0101", area=Decimal("123.45"),
+                       opened_on=datetime.date(2021, 1, 1), closed_on=datetime.date(2026, 7, 1))
     enterprise = Enterprise.objects.create(
         credit_code=credit_code(9001), name="全量测试数字人有限公司", short_name="全量", name_en="Full Test Ltd.",
         founded=datetime.date(2021, 3, 15), district=district, park=park, chain_position=ChainPosition.FOUNDATION,
@@ -156,8 +158,8 @@ def full_world() -> dict:
 def sparse_world() -> dict:
     """One record of every model, every optional field empty (blank text, null numbers and dates, no m2m)."""
     district = District.objects.create(code="118999", name="空区")
-    park = Park.objects.create(name="空园区", district=district)
-    unit = Unit.objects.create(park=park, building="A", floor="1", room="1", area=Decimal("1"))
+    park = Park.objects.create(name="空园区", district=district, opened_on=None)
+    unit = Unit.objects.create(park=park, building="A", floor="1", room="1", area=Decimal("1"), opened_on=None)
     enterprise = Enterprise.objects.create(credit_code=credit_code(9002), name="空测试公司", district=district,
                                            park=park, chain_position=ChainPosition.APPLICATION)
     person = UserFactory()

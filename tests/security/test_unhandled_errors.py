@@ -29,8 +29,8 @@ EXTREME_YEARS = ["9999", "0", "-1", "1999", "2101", "99999999999999999999", "210
 def reports() -> list[tuple[str, list[str], list[str]]]:
     """(address, its date parameters, its year parameters) of every report and the occupancy endpoints."""
     return [
-        (reverse("api:report-parks"), ["on", "start", "end"], []),
-        (reverse("api:report-districts"), ["on"], ["year"]),
+        (reverse("api:report-parks"), ["as_of", "on", "start", "end"], []),
+        (reverse("api:report-districts"), ["as_of", "on"], ["year"]),
         (reverse("api:report-plan-progress"), ["as_of"], ["year"]),
         (reverse("api:report-plan-progress-records", args=["labs"]), ["as_of"], ["year"]),
         (reverse("api:report-tier-summary"), [], ["year"]),
@@ -117,16 +117,17 @@ def test_occupancy_dates_at_the_extremes(world):
     for url in (reverse("api:park-occupancy", args=[world["park_id"]]),
                 reverse("api:district-occupancy", args=[world["district_id"]])):
         for value in EXTREME_DATES:
-            response = client.get(url, {"date": value})
-            assert response.status_code == (200 if in_range(value) else 400), f"{url}?date={value}"
-            if response.status_code == 400:
-                assert "date" in response.json()
+            for name in ("as_of", "date"):  # `date`: its name before, still read
+                response = client.get(url, {name: value})
+                assert response.status_code == (200 if in_range(value) else 400), f"{url}?{name}={value}"
+                if response.status_code == 400:
+                    assert list(response.json()) == [name]
 
 
 def test_the_range_is_in_the_message_in_both_languages(world):
     client = world["bureau"]
     url = reverse("api:report-districts")
-    english = client.get(url, {"on": "1999-12-31"}, HTTP_ACCEPT_LANGUAGE="en").json()["on"][0]
-    chinese = client.get(url, {"on": "1999-12-31"}, HTTP_ACCEPT_LANGUAGE="zh-hans").json()["on"][0]
+    english = client.get(url, {"as_of": "1999-12-31"}, HTTP_ACCEPT_LANGUAGE="en").json()["as_of"][0]
+    chinese = client.get(url, {"as_of": "1999-12-31"}, HTTP_ACCEPT_LANGUAGE="zh-hans").json()["as_of"][0]
     assert "2000-01-01" in english and "2000-01-01" in chinese and english != chinese
     assert "between" in english

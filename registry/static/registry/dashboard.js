@@ -219,7 +219,7 @@
         }},
       }],
     });
-    table(tableEl, data.on ? t.on + " " + data.on : "",
+    table(tableEl, data.as_of ? t.on + " " + data.as_of : "",
       [t.park, t.district, t.leasableArea, t.letArea, t.occupancy, t.tenants, t.ending90, t.notFiled],
       rows.map(function (r, i) {
         return [r.park_name, r.district_name || "—", show(r.leasable_area), show(r.let_area), show(rates[i], 2),
