@@ -6,10 +6,10 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from config.forms import RoundTripModelForm
+from config.years import FIRST_YEAR, LAST_YEAR
 
 from .choices import Segment
 from .models import AnnualFiling, Enterprise
-from .models.filing import FIRST_YEAR
 
 MONEY_HELP = _("In 万元 (10,000 CNY).")
 
@@ -37,7 +37,7 @@ class EnterpriseProfileForm(RoundTripModelForm):
 class FilingStartForm(forms.Form):
     """The year a new draft filing is for."""
 
-    year = forms.IntegerField(label=_("year"), min_value=FIRST_YEAR, max_value=2100)
+    year = forms.IntegerField(label=_("year"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
 
 
 # The figures of a filing as the page groups them (every figure field once; the workflow fields are the services').

@@ -25,12 +25,12 @@ from django.utils import timezone
 
 from config.as_of import as_of, recorded
 from config.rounding import half_up
+from config.years import FIRST_YEAR
 from parks.models import Park, Unit
 from parks.scoping import VIEW, scope_filter
 
 from .choices import FILED_STATUSES, LADDER, FilingStatus, Tier
 from .models import AnnualFiling, Enterprise, FilingSeason, Tenancy, TierDesignation, default_season
-from .models.filing import FIRST_YEAR
 from .tiers import assess, rule_set_for
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.as_of import Dated, DatedModel, gaps_field
 from config.history import audit_history
+from config.years import FIRST_YEAR, LAST_YEAR, YEAR_RANGE_MESSAGE
 from enterprises.models import Enterprise
 from parks.models import District, Park
 from parks.scoping import ADD, VIEW, RestrictedQuerySet, Rule
@@ -150,7 +151,7 @@ class BenchmarkProject(DatedModel):
         Park, models.PROTECT, null=True, blank=True, related_name="benchmark_projects", verbose_name=_("park"),
     )
     year = models.PositiveSmallIntegerField(
-        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+        _("year"), validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)],
     )
     status = models.CharField(_("status"), max_length=10, choices=ProjectStatus.choices, default=ProjectStatus.APPLIED)
     selected_on = models.DateField(
@@ -173,8 +174,8 @@ class BenchmarkProject(DatedModel):
         verbose_name_plural = _("benchmark projects")
         constraints = [
             models.CheckConstraint(
-                condition=Q(year__gte=2000, year__lte=2100), name="benchmark_project_year_range",
-                violation_error_message=_("The year must be between 2000 and 2100."),
+                condition=Q(year__gte=FIRST_YEAR, year__lte=LAST_YEAR), name="benchmark_project_year_range",
+                violation_error_message=YEAR_RANGE_MESSAGE,
             ),
             models.CheckConstraint(
                 condition=Q(selected_on__isnull=True) | Q(status__in=[ProjectStatus.SELECTED, ProjectStatus.ACCEPTED]),
@@ -210,7 +211,7 @@ class PlanTarget(models.Model):
                     "or at least (达到, 不少于, 以上, or a bare number). Decided on exact values."),
     )
     year = models.PositiveSmallIntegerField(
-        _("deadline year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+        _("deadline year"), validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)],
     )
     source = models.TextField(_("source"), blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
@@ -225,8 +226,8 @@ class PlanTarget(models.Model):
         verbose_name_plural = _("plan targets")
         constraints = [
             models.CheckConstraint(
-                condition=Q(year__gte=2000, year__lte=2100), name="plan_target_year_range",
-                violation_error_message=_("The year must be between 2000 and 2100."),
+                condition=Q(year__gte=FIRST_YEAR, year__lte=LAST_YEAR), name="plan_target_year_range",
+                violation_error_message=YEAR_RANGE_MESSAGE,
             ),
             models.CheckConstraint(
                 condition=Q(goal__gt=0), name="plan_target_goal_positive",
@@ -298,7 +299,7 @@ class ReportRun(WorkedJob):
     """
 
     kind = models.CharField(_("kind"), max_length=16, choices=RunKind.choices, default=RunKind.TIER_SUMMARY)
-    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000)])
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(FIRST_YEAR)])
     rule_set = models.CharField(
         _("rule set"), max_length=16, blank=True, help_text=_("Tier rule set; empty for the year's default."),
     )

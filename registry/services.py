@@ -23,6 +23,7 @@ from kombu.exceptions import OperationalError as BrokerError
 from config.celery import app, task_ids_in_broker
 from config.history import Source, change_source
 from config.tables import write_csv, write_xlsx
+from config.years import FIRST_YEAR
 from enterprises.imports import SHEET, export_queryset, export_rows, headers, read_table, table_import
 from enterprises.selectors import reporting_year, tier_reference_date
 from enterprises.tiers import get_rule_set, rule_set_for
@@ -72,8 +73,10 @@ class BrokerUnavailable(Exception):
 
 
 def _validate_year(year: int) -> None:
-    if not 2000 <= year <= timezone.localdate().year:
-        raise ValidationError({"year": [_("The year must be between 2000 and this year.")]})
+    """Refuse a year before FIRST_YEAR or after this one."""
+    if not FIRST_YEAR <= year <= timezone.localdate().year:
+        message = _("The year must be between %(first)d and this year.") % {"first": FIRST_YEAR}
+        raise ValidationError({"year": [message]})
 
 
 def report_run_start(*, year: int, user=None, rule_set: str = "") -> ReportRun:

@@ -110,7 +110,9 @@ def world():
     TierDesignationFactory(enterprise=star, tier=Tier.LITTLE_GIANT, granted_on=TODAY - 30 * DAY, year=TODAY.year)
     TierDesignationFactory(enterprise=star, tier=Tier.SPECIALISED, granted_on=TODAY - 2000 * DAY, year=2020)
     TierDesignationFactory(enterprise=other, tier=Tier.INNOVATIVE, granted_on=TODAY - 10 * DAY, year=TODAY.year)
-    # Filings: star approved last year; plain submitted last year; other approved last year.
+    # Filings: star approved last year; plain submitted last year; other approved last year; last year's season
+    # closed yesterday, so last year is the reporting year the filing-status filter reads.
+    FilingSeason.objects.create(year=TODAY.year - 1, opens=datetime.date(TODAY.year, 1, 1), closes=TODAY - DAY)
     approved_filing(enterprise=star, year=TODAY.year - 2)
     approved_filing(enterprise=star, year=TODAY.year - 1)
     AnnualFilingFactory(enterprise=plain, year=TODAY.year - 1, status=FilingStatus.SUBMITTED, park=mine,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.db import database, replica, reuse_connections, session_setting
 from config.queues import task_queues, task_routes
+from config.years import FIRST_YEAR, LAST_YEAR
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -336,7 +337,7 @@ SPECTACULAR_SETTINGS = {
 # Tier rule set of a filing year (docs/domain.md 4.6): rule set code -> first filing year it applies to. The 2026
 # measures
 # (in force 2026-04-01) assess figures of 2025 on; set e.g. TIER_RULE_SET_2026_FROM=2026 to keep 2022 rules longer.
-TIER_RULE_SET_FIRST_YEARS = {"2022": 2000, "2026": env.int("TIER_RULE_SET_2026_FROM", default=2025)}
+TIER_RULE_SET_FIRST_YEARS = {"2022": FIRST_YEAR, "2026": env.int("TIER_RULE_SET_2026_FROM", default=2025)}
 
 # Reading of 以下 at the SME size limits of 《中小企业划型标准规定》 (docs/domain.md 4.4
 # and 4.5): True
@@ -360,8 +361,8 @@ LOGGING = {
 }
 
 # Dates (and their years) a report may be asked for: a query parameter outside them is a 400 naming it.
-REPORT_DATE_MIN = datetime.date(2000, 1, 1)
-REPORT_DATE_MAX = datetime.date(2100, 12, 31)
+REPORT_DATE_MIN = datetime.date(FIRST_YEAR, 1, 1)
+REPORT_DATE_MAX = datetime.date(LAST_YEAR, 12, 31)
 
 # `manage.py seed` creates the demo accounts (their passwords are public) only when this is on or it is given
 # --demo-accounts: on in the local settings only.

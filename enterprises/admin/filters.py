@@ -11,7 +11,7 @@ from parks.scoping import VIEW
 
 from ..choices import FILED_STATUSES, DesignationStatus, FilingStatus, Tier
 from ..models import AnnualFiling, TierDesignation
-from ..selectors import latest_filing
+from ..selectors import latest_filing, reporting_year
 
 NONE = "none"
 
@@ -35,12 +35,13 @@ class TierHeldFilter(admin.SimpleListFilter):
 
 
 class LastYearFilingFilter(admin.SimpleListFilter):
-    """Enterprises by the status of their filing of last year (its latest revision in review or reviewed)."""
+    """Enterprises by the status of their filing of the reporting year (its latest revision in review or reviewed):
+    the year every report shows by default (`reporting_year`)."""
 
     parameter_name = "filing_last_year"
 
     def __init__(self, request, params, model, model_admin):
-        self.year = timezone.localdate().year - 1
+        self.year = reporting_year()
         self.title = _("filing status of %(year)s") % {"year": self.year}
         super().__init__(request, params, model, model_admin)
 

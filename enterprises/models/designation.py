@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.as_of import Dated, as_of
 from config.history import audit_history
+from config.years import FIRST_YEAR
 from parks.scoping import RestrictedQuerySet, Rule
 
 from ..choices import DesignationStatus, Tier
@@ -83,7 +84,7 @@ class TierDesignation(models.Model):
         Enterprise, models.PROTECT, related_name="designations", verbose_name=_("enterprise"),
     )
     tier = models.CharField(_("tier"), max_length=16, choices=Tier.choices)
-    year = models.PositiveSmallIntegerField(_("year granted"), validators=[MinValueValidator(2000)])
+    year = models.PositiveSmallIntegerField(_("year granted"), validators=[MinValueValidator(FIRST_YEAR)])
     batch = models.CharField(_("batch"), max_length=64, blank=True, help_text=_("e.g. 2024年第二批"))
     certificate_number = models.CharField(_("certificate number"), max_length=64, blank=True)
     granted_on = models.DateField(_("granted on"))

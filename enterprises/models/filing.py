@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.history import audit_history
+from config.years import FIRST_YEAR, LAST_YEAR
 from parks.models import District, Park
 from parks.scoping import ADD, CHANGE, DELETE, REVIEW, VIEW, RestrictedQuerySet, Rule
 
@@ -17,7 +18,6 @@ from .enterprise import Enterprise
 
 NOT_NEGATIVE = MinValueValidator(0)
 PERCENT = (MinValueValidator(0), MaxValueValidator(100))
-FIRST_YEAR = 2000
 # Figures a filing must hold to be submitted.
 REQUIRED_ON_SUBMIT = (
     "revenue", "digital_human_revenue", "main_revenue", "rd_expense", "net_profit", "staff", "rd_staff", "debt_ratio",
@@ -209,7 +209,7 @@ class AnnualFiling(models.Model):
                 violation_error_message=_("This enterprise already has an approved filing for this year."),
             ),
             models.CheckConstraint(
-                condition=Q(year__gte=FIRST_YEAR, year__lte=2100), name="filing_year_range",
+                condition=Q(year__gte=FIRST_YEAR, year__lte=LAST_YEAR), name="filing_year_range",
                 violation_error_message=_("The year is out of range."),
             ),
             models.CheckConstraint(

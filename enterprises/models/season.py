@@ -11,9 +11,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from config.history import audit_history
+from config.years import FIRST_YEAR, LAST_YEAR, YEAR_RANGE_MESSAGE
 from parks.scoping import VIEW, RestrictedQuerySet, Rule
-
-from .filing import FIRST_YEAR
 
 
 def month_day(setting: str) -> tuple[int, int]:
@@ -39,7 +38,7 @@ class FilingSeason(models.Model):
     reports' default year is the latest year whose season has closed."""
 
     year = models.PositiveSmallIntegerField(
-        _("year"), unique=True, validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(2100)],
+        _("year"), unique=True, validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)],
         help_text=_("The year whose figures are filed in this season."),
     )
     opens = models.DateField(_("opens"), help_text=_("The first day filings of the year may be submitted."))
@@ -67,8 +66,8 @@ class FilingSeason(models.Model):
                 violation_error_message=_("The season of a year closes after that year ends."),
             ),
             models.CheckConstraint(
-                condition=Q(year__gte=FIRST_YEAR, year__lte=2100), name="filing_season_year_range",
-                violation_error_message=_("The year must be between 2000 and 2100."),
+                condition=Q(year__gte=FIRST_YEAR, year__lte=LAST_YEAR), name="filing_season_year_range",
+                violation_error_message=YEAR_RANGE_MESSAGE,
             ),
         ]
 

@@ -11,6 +11,8 @@ from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from config.years import FIRST_YEAR
+
 from ..choices import ProductField, RdInstitution, SmeSector, Tier
 from .conditions import BySetting, Condition, Flag, OneOf, all_of, any_of, ge, le, lt
 from .expressions import Field
@@ -215,5 +217,5 @@ LITTLE_GIANT = TierRule(Tier.LITTLE_GIANT, (
 ))
 
 RULES_2022 = RuleSet(
-    "2022", _("2022 interim measures (工信部企业〔2022〕63号)"), 2000, (INNOVATIVE, SPECIALISED, LITTLE_GIANT),
+    "2022", _("2022 interim measures (工信部企业〔2022〕63号)"), FIRST_YEAR, (INNOVATIVE, SPECIALISED, LITTLE_GIANT),
 )

@@ -6,6 +6,7 @@ from rest_framework import serializers
 from config.api.decimals import DecimalField
 from config.api.fields import BriefRelatedField, RecordUrlField
 from config.api.serializers import BriefUserSerializer, ValidatedModelSerializer
+from config.years import FIRST_YEAR, LAST_YEAR
 from enterprises.api.serializers import BriefEnterpriseSerializer
 from enterprises.choices import LADDER
 from enterprises.models import Enterprise
@@ -121,7 +122,7 @@ class ReportRunSerializer(serializers.ModelSerializer):
 class ReportRunStartSerializer(serializers.Serializer):
     """Start the tier summary of a year, optionally under a named rule set (default: the year's own)."""
 
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    year = serializers.IntegerField(min_value=FIRST_YEAR, max_value=LAST_YEAR)
     rule_set = serializers.ChoiceField(choices=sorted(RULE_SETS), required=False, default="")
 
 
