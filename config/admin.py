@@ -10,13 +10,13 @@ from django.contrib import admin
 from django.contrib.admin.utils import NotRelationField, get_fields_from_path, unquote
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.http import Http404
-from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from parks.scoping import ADD, CHANGE, DELETE, VIEW, grants, input_choices, user_scope
 
 from .admin_export import ExportActionsMixin
 from .forms import RoundTripModelForm, formfield_kwargs
+from .rules import OUTSIDE_SCOPE
 
 
 def may(request, model, action: str, obj=None) -> bool:
@@ -122,7 +122,7 @@ class ScopedAdmin(RoundTripFieldsMixin, ExportActionsMixin, ScopedChoicesMixin, 
         if not change or form.has_changed():
             super().save_model(request, obj, form, change)
         if not may(request, type(obj), CHANGE if change else ADD, obj):
-            raise PermissionDenied(_("This change would put the record outside what you may manage."))
+            raise PermissionDenied(OUTSIDE_SCOPE)
 
     def log_change(self, request, obj, message):
         """Log a change in the admin's log, unless nothing changed (the form and its inlines saved unchanged)."""

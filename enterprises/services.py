@@ -1,15 +1,24 @@
-"""Writes of the enterprises app: tenancies, and annual filings through their review."""
+"""Writes of the enterprises app: tenancies, and annual filings through their review.
+
+Each rule of a write is one function or constant here, which the API (through these services) and the table
+import (enterprises.imports, which writes in bulk) both call: the tenancy's unit dates (`tenancy_check_unit`,
+`tenancy_open_unit`), a year already filed (`filing_year_taken`), what a submission needs
+(`filing_submission_errors`, `filing_stamp_submitted`) and an unknown credit code (`NO_SUCH_CREDIT_CODE`).
+"""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .choices import EDITABLE_FILING_STATUSES, OPEN_FILING_STATUSES, FilingStatus
 from .models import AnnualFiling, Enterprise, Tenancy, overlap_message, overlap_named
 from .models.enterprise import OVERLAP_CODE
 
 OVERLAP_CONSTRAINT = "tenancy_unit_no_overlap"
+# A tenant named by a credit code no enterprise has.
+NO_SUCH_CREDIT_CODE = gettext_lazy("No enterprise has this credit code.")
 
 
 def tenancy_save(*, tenancy: Tenancy, user) -> Tenancy:
@@ -23,13 +32,10 @@ def tenancy_save(*, tenancy: Tenancy, user) -> Tenancy:
         tenancy.full_clean()
     except ValidationError as error:
         raise overlap_named(error, tenancy=tenancy, user=user) from error
-    unit = tenancy.unit
-    if unit.closed_on is not None and (tenancy.end is None or tenancy.end > unit.closed_on):
-        raise ValidationError({"end": [_("The unit closed on %(date)s: the tenancy must end by then.") % {
-            "date": unit.closed_on}]})
+    tenancy_check_unit(tenancy=tenancy)
     try:
         with transaction.atomic():
-            _open_by(unit=unit, day=tenancy.start)
+            tenancy_open_unit(unit=tenancy.unit, day=tenancy.start)
             tenancy.save()
     except IntegrityError as error:
         if getattr(getattr(error.__cause__, "diag", None), "constraint_name", None) != OVERLAP_CONSTRAINT:
@@ -39,7 +45,15 @@ def tenancy_save(*, tenancy: Tenancy, user) -> Tenancy:
     return tenancy
 
 
-def _open_by(*, unit, day) -> None:
+def tenancy_check_unit(*, tenancy: Tenancy) -> None:
+    """Refuse (on `end`) a tenancy running past the day its unit closed."""
+    unit = tenancy.unit
+    if unit.closed_on is not None and (tenancy.end is None or tenancy.end > unit.closed_on):
+        raise ValidationError({"end": [_("The unit closed on %(date)s: the tenancy must end by then.") % {
+            "date": unit.closed_on}]})
+
+
+def tenancy_open_unit(*, unit, day) -> None:
     """A unit let from a day was leasable by then, and its park existed: their opening dates move back to it (the
     park's read only when the unit's moves: a unit never opens before its park)."""
     if unit.opened_on is None or unit.opened_on <= day:
@@ -80,11 +94,25 @@ def filing_create(*, enterprise: Enterprise, year: int, figures: dict) -> Annual
     existing = AnnualFiling.objects.filter(enterprise=enterprise, year=year).exclude(
         status=FilingStatus.SUPERSEDED).order_by("-revision").first()
     if existing is not None:
-        message = (_("This year is already approved (filing %(id)s): revise that filing to correct it.")
-                   if existing.status == FilingStatus.APPROVED else
-                   _("This year already has an open filing (filing %(id)s)."))
-        _refuse("year", message % {"id": existing.pk})
+        _refuse("year", filing_year_taken(existing=existing))
     return _save(AnnualFiling(enterprise=enterprise, year=year, **figures))
+
+
+def filing_year_taken(*, existing: AnnualFiling) -> str:
+    """Why a year with this current filing takes no new one: revise it if approved, wait for its review if
+    submitted, change it if open."""
+    if existing.status == FilingStatus.APPROVED:
+        message = _("This year is already approved (filing %(id)s): revise that filing to correct it.")
+    elif existing.status == FilingStatus.SUBMITTED:
+        message = _("Filing %(id)s of this year awaits its review; its figures change only once it is returned.")
+    else:
+        message = _("This year already has an open filing (filing %(id)s).")
+    return message % {"id": existing.pk}
+
+
+def filing_submission_errors(*, filing: AnnualFiling) -> dict:
+    """The figures a filing still lacks for its submission, each with its message (empty: it may be submitted)."""
+    return {name: [_("Required before submission.")] for name in filing.missing_for_submission()}
 
 
 @transaction.atomic
@@ -108,9 +136,9 @@ def filing_submit(*, filing: AnnualFiling, user) -> AnnualFiling:
     _require_status(
         filing, EDITABLE_FILING_STATUSES, _("Only a draft or a returned filing can be submitted."),
     )
-    missing = filing.missing_for_submission()
+    missing = filing_submission_errors(filing=filing)
     if missing:
-        raise ValidationError({name: [_("Required before submission.")] for name in missing})
+        raise ValidationError(missing)
     filing_stamp_submitted(filing=filing, enterprise=filing.enterprise, user=user, now=timezone.now())
     return _save(filing)
 

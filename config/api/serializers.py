@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from config.forms import normalise_newlines
+from config.rules import BUREAU_ONLY, bureau_only
 from parks.scoping import user_scope
 
 from .exceptions import as_drf_validation_error
@@ -84,10 +85,9 @@ class ValidatedModelSerializer(BuiltOnceFieldsMixin, serializers.ModelSerializer
                    if name in self.fields}
         sent = {source: value for source, value in values.items() if source in sources}
         differing = changed_values(self.instance, sent) if self.instance is not None else sent
-        if differing:
-            raise serializers.ValidationError({
-                sources[source]: [_("Only the bureau may set this field.")] for source in differing
-            })
+        refused = bureau_only(model=self.Meta.model, names=[sources[source] for source in differing], bureau=False)
+        if refused:
+            raise serializers.ValidationError({name: [BUREAU_ONLY] for name in refused})
         return {source: value for source, value in values.items() if source not in sources}
 
     def update(self, instance, validated_data):

@@ -1,6 +1,5 @@
 """Base viewset of every registry resource: scoping by role, post-write scope check, and record history."""
 
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
@@ -8,6 +7,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from config.rules import OUTSIDE_SCOPE
 from config.throttling import AnonThrottle
 from parks.scoping import ADD, CHANGE, DELETE, VIEW
 
@@ -51,7 +51,7 @@ class RegistryViewSet(ScopedViewMixin, viewsets.ModelViewSet):
         """Refuse (and so roll back) a write that leaves the record outside the writer's scope."""
         model = type(instance)
         if not model.objects.restrict(self.request.user, scope_action).filter(pk=instance.pk).exists():
-            raise PermissionDenied(_("This change would put the record outside what you may manage."))
+            raise PermissionDenied(OUTSIDE_SCOPE)
 
     @extend_schema(responses=HistoryRecordSerializer(many=True), filters=False)
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)

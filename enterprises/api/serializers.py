@@ -25,7 +25,7 @@ from enterprises.models import (
     TierDesignation,
 )
 from enterprises.selectors import enterprise_by_credit_code
-from enterprises.services import filing_create, filing_update, tenancy_save
+from enterprises.services import NO_SUCH_CREDIT_CODE, filing_create, filing_update, tenancy_save
 from enterprises.tiers import RULE_SETS
 from parks.api.serializers import BriefDistrictSerializer, BriefParkSerializer, BriefUnitSerializer
 from parks.models import District, Park, Unit
@@ -98,7 +98,7 @@ class TenancySerializer(ValidatedModelSerializer):
         """The enterprise with exactly this credit code (whether other codes exist is nobody's business)."""
         enterprise = enterprise_by_credit_code(code=value)
         if enterprise is None:
-            raise serializers.ValidationError(_("No enterprise has this credit code."))
+            raise serializers.ValidationError(NO_SUCH_CREDIT_CODE)
         return enterprise
 
     def validate(self, attrs):

@@ -5,7 +5,9 @@ values) and checked by the model's own field validation and `clean()`; the user'
 checks it (`grants` before, `restrict(user, action)` on the written rows after). Rows are written in chunks
 by bulk statements that also write their history rows (django-simple-history's bulk helpers, stamped with
 the change's source and user); a chunk the database refuses (a constraint) is replayed row by row in
-savepoints, so each refused row is reported with the constraint's own message. A row identical to its record
+savepoints, so each refused row is reported with the constraint's own message. Every rule of a write that is not
+the model's own is the function or message the API's path calls (enterprises.services, config.rules), called
+here too, so the import and the API refuse a row with the same words. A row identical to its record
 is unchanged: nothing written, no history. Imports of one kind queue on an advisory lock taken before their rows
 are matched, so two imports of the same file at once change each record once (`Importer.lock`).
 
@@ -24,6 +26,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from config.history import history_stamp
+from config.rules import OUTSIDE_SCOPE
 from parks.scoping import ADD, CHANGE, grants, user_scope
 
 from .columns import CellError, read_cell
@@ -34,8 +37,6 @@ CHUNK = 500  # rows validated and written per bulk statement
 # scope (a bureau's import and a park administrator's may change the same records). 4242 and 4243 are the
 # registry's (registry.services).
 IMPORT_LOCK_CLASS = 4244
-# The API's message for a write that leaves the writer's scope (config.api.viewsets), translated there.
-OUTSIDE_SCOPE = "This change would put the record outside what you may manage."
 
 
 @dataclass
@@ -317,7 +318,7 @@ class Importer:
             allowed = self.ids_in_scope([c.obj.pk for c in written], action)
             for change in written:
                 if change.obj.pk not in allowed:
-                    self.error(change.row, NON_FIELD_ERRORS, _(OUTSIDE_SCOPE))
+                    self.error(change.row, NON_FIELD_ERRORS, OUTSIDE_SCOPE)
                 elif action == ADD:
                     self.report.created += 1
                 else:

@@ -3,13 +3,24 @@ and annual filings (credit code and year, submitted for review as the filing ser
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.rules import BUREAU_ONLY, bureau_only
 from enterprises.choices import EDITABLE_FILING_STATUSES, FilingStatus
 from enterprises.models import AnnualFiling, Enterprise, Tenancy, overlap_message
-from enterprises.services import OVERLAP_CONSTRAINT, SUBMISSION_FIELDS, filing_stamp_submitted
+from enterprises.services import (
+    NO_SUCH_CREDIT_CODE,
+    OVERLAP_CONSTRAINT,
+    SUBMISSION_FIELDS,
+    filing_stamp_submitted,
+    filing_submission_errors,
+    filing_year_taken,
+    tenancy_check_unit,
+    tenancy_open_unit,
+)
 from parks.models import District, Park, Unit
 from parks.scoping import CHANGE, VIEW, input_choices
 
@@ -80,9 +91,8 @@ class EnterpriseImporter(Importer):
                 changed.append(name)
         if "district" in changed and district is None:
             self.error(row, "district", _("This field is required."))
-        if not self.bureau:
-            for name in set(changed) & set(Enterprise.bureau_fields):
-                self.error(row, name, _("Only the bureau may set this field."))
+        for name in bureau_only(model=Enterprise, names=changed, bureau=self.bureau):
+            self.error(row, name, BUREAU_ONLY)
         self.validate(row, obj, changed)
         if not changed:
             self.report.unchanged += not row.failed
@@ -141,7 +151,7 @@ class TenancyImporter(Importer):
         code = self.required(row, "credit_code")
         enterprise = self.enterprises.get(code)
         if code is not None and enterprise is None:
-            self.error(row, "enterprise", _("No enterprise has this credit code."))
+            self.error(row, "enterprise", NO_SUCH_CREDIT_CODE)
         unit, start = self.unit_of(row), self.required(row, "start")
         if enterprise is None or unit is None or start is None:
             self.probe(row, Tenancy(start=start), ("end", "rent"))
@@ -170,8 +180,21 @@ class TenancyImporter(Importer):
                 return None
             change = Change(row, obj, changed)
         if not row.failed:
+            self.check_unit(row, obj, existing)
+        if not row.failed:
             self.check_overlap(row, obj, existing)
         return change
+
+    def check_unit(self, row: Row, obj: Tenancy, existing: Tenancy | None) -> None:
+        """The unit's dates as tenancy_save checks and moves them: refused past its closing; a new tenancy
+        starting before the unit (or its park) opened moves their opening back to its start."""
+        try:
+            tenancy_check_unit(tenancy=obj)
+        except ValidationError as error:
+            self.errors_of(row, error)
+            return
+        if existing is None:
+            tenancy_open_unit(unit=obj.unit, day=obj.start)
 
     def check_overlap(self, row: Row, obj: Tenancy, existing: Tenancy | None) -> None:
         """Refuse a tenancy overlapping another of its unit (on record or earlier in the file); else keep it."""
@@ -256,19 +279,17 @@ class FilingImporter(Importer):
             self.validate(row, obj, changed)
             return self.submitted(row, obj, enterprise, changed)
         if self.assign(row, AnnualFiling(**{n: getattr(current, n) for n in FILING_FIGURES}), FILING_FIGURES):
-            message = (_("Filing %(id)s of this year awaits its review; its figures change only once it is returned.")
-                       if current.status == FilingStatus.SUBMITTED else
-                       _("This year is already approved (filing %(id)s): revise that filing to correct it."))
-            self.error(row, "year", message % {"id": current.pk})
+            self.error(row, "year", filing_year_taken(existing=current))
             return None
         self.report.unchanged += not row.failed
         return None
 
     def submitted(self, row: Row, obj: AnnualFiling, enterprise: Enterprise, changed) -> Change:
         """The filing as submitted now by the importing user (every required figure filled)."""
-        for name in obj.missing_for_submission():
+        for name, messages in filing_submission_errors(filing=obj).items():
             if name not in row.bad:
-                self.error(row, name, _("Required before submission."))
+                for message in messages:
+                    self.error(row, name, message)
         filing_stamp_submitted(filing=obj, enterprise=enterprise, user=self.acting_user, now=self.now)
         if changed is None:
             return Change(row, obj)
