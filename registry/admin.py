@@ -52,46 +52,43 @@ class PlanTargetAdmin(ScopedAdmin):
     search_fields = ["title", "code"]
 
 
+class JobAdmin(ExportActionsMixin, ScopedPermissionsMixin, admin.ModelAdmin):
+    """The read-only admin of a Celery job (report runs and file jobs): started elsewhere, never added or changed
+    here, listed as `restrict` lets the user see them (exported like every list), with the worker that took each
+    and its heartbeat; the traceback of an unexpected error is the bureau's alone."""
+
+    list_select_related = ["started_by"]
+    deferred: tuple[str, ...] = ()  # columns the pages never read (a file job's file)
+
+    def get_exclude(self, request, obj=None):
+        """The model's excluded fields, and for anyone but the bureau the traceback of an unexpected error."""
+        return [*(self.exclude or ()), *([] if user_scope(request.user).bureau else ["error_detail"])]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer(*self.deferred).restrict(request.user)
+
+
 @admin.register(ReportRun)
-class ReportRunAdmin(ExportActionsMixin, ScopedPermissionsMixin, admin.ModelAdmin):
-    """Report runs, read-only: started over the API or nightly by celery beat (exported like every list), with the
-    worker that took each, its heartbeat and the traceback of an unexpected error (the bureau's alone)."""
+class ReportRunAdmin(JobAdmin):
+    """Report runs: started over the API or nightly by celery beat (the bureau's)."""
 
     list_display = ["id", "kind", "year", "applied_rule_set", "as_of", "status", "created", "started", "finished",
                     "rows", "started_by", "worker", "heartbeat_at", "attempts"]
     list_filter = ["kind", "status", "year"]
-    list_select_related = ["started_by"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).restrict(request.user)
 
 
 @admin.register(FileJob)
-class FileJobAdmin(ExportActionsMixin, ScopedPermissionsMixin, admin.ModelAdmin):
-    """File jobs (imports and exports run by Celery), read-only: started over the API; each user sees their own
-    (exported like every list)."""
+class FileJobAdmin(JobAdmin):
+    """File jobs (imports and exports run by Celery): started over the API; each user sees their own."""
 
     list_display = ["id", "kind", "subject", "file_format", "dry_run", "status", "processed", "total", "created",
                     "finished", "expired", "started_by", "worker", "heartbeat_at", "attempts"]
     list_filter = ["kind", "subject", "status"]
-    list_select_related = ["started_by"]
     exclude = ["data"]
-
-    def get_exclude(self, request, obj=None):
-        """The file, and for anyone but the bureau the traceback of an unexpected error (its users see the error)."""
-        return [*self.exclude, *([] if user_scope(request.user).bureau else ["error_detail"])]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).defer("data").restrict(request.user)
+    deferred = ("data",)

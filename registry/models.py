@@ -264,9 +264,36 @@ class PlanTarget(models.Model):
 
 
 
-class WorkedJob(models.Model):
-    """What a Celery job (a report run, a file job) records of the workers that take it: who runs it and its
-    heartbeat, so that a job whose worker died is known lost in seconds, and the details of an unexpected error."""
+def job_constraints(prefix: str) -> list:
+    """The checks every job's table holds, named after the table: finished only once done, failed only with its
+    error."""
+    return [
+        models.CheckConstraint(
+            condition=Q(finished__isnull=True) | Q(status__in=[RunStatus.SUCCEEDED, RunStatus.FAILED]),
+            name=f"{prefix}_finished_when_done",
+        ),
+        models.CheckConstraint(
+            condition=~Q(status=RunStatus.FAILED) | ~Q(error=""), name=f"{prefix}_failed_with_error",
+        ),
+    ]
+
+
+class Job(models.Model):
+    """A Celery job (a report run, a file job): written pending before its task is sent, then running, then
+    succeeded or failed (with the error); who started it and its task; and what it records of the workers that take
+    it (who runs it and its heartbeat, so that a job whose worker died is known lost in seconds, and the details of
+    an unexpected error). Each job's Meta adds `job_constraints`."""
+
+    status = models.CharField(_("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.PENDING)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    started = models.DateTimeField(_("started"), null=True, blank=True)
+    finished = models.DateTimeField(_("finished"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("started by"),
+    )
+    task_id = models.CharField(_("task id"), max_length=64, blank=True)
 
     worker = models.CharField(
         _("worker"), max_length=200, blank=True,
@@ -288,9 +315,10 @@ class WorkedJob(models.Model):
 
     class Meta:
         abstract = True
+        ordering = ["-created"]
 
 
-class ReportRun(WorkedJob):
+class ReportRun(Job):
     """A run of a report job (the tier summary of a year): written pending before its task is sent.
 
     The task moves it to running, then succeeded (with the rows it wrote) or failed (with the error); the next
@@ -313,23 +341,16 @@ class ReportRun(WorkedJob):
         help_text=_("The date the run read tiers and tenancies on (the year's last day, or the run's day while the "
                     "year runs), written by the run."),
     )
-    status = models.CharField(_("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.PENDING)
-    created = models.DateTimeField(_("created"), auto_now_add=True)
-    started = models.DateTimeField(_("started"), null=True, blank=True)
-    finished = models.DateTimeField(_("finished"), null=True, blank=True)
     rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
-    error = models.TextField(_("error"), blank=True)
-    started_by = models.ForeignKey(
+    started_by = models.ForeignKey(  # the job's, with the report run's help text
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name=_("started by"), help_text=_("Empty when celery beat started it."),
     )
-    task_id = models.CharField(_("task id"), max_length=64, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
     scope_rule = Rule(park_admin=frozenset(), enterprise_user=frozenset())  # the bureau's
 
-    class Meta:
-        ordering = ["-created"]
+    class Meta(Job.Meta):
         verbose_name = _("report run")
         verbose_name_plural = _("report runs")
         constraints = [
@@ -337,13 +358,7 @@ class ReportRun(WorkedJob):
                 fields=["kind", "year"], condition=Q(status__in=ACTIVE_RUN_STATUSES), name="report_run_one_active",
                 violation_error_message=_("A run for this year is already pending or running."),
             ),
-            models.CheckConstraint(
-                condition=Q(finished__isnull=True) | Q(status__in=[RunStatus.SUCCEEDED, RunStatus.FAILED]),
-                name="report_run_finished_when_done",
-            ),
-            models.CheckConstraint(
-                condition=~Q(status=RunStatus.FAILED) | ~Q(error=""), name="report_run_failed_with_error",
-            ),
+            *job_constraints("report_run"),
         ]
 
     def __str__(self) -> str:
@@ -403,7 +418,7 @@ class TierSummary(models.Model):
         return f"{self.year} {self.level} {self.district or ''} {self.park or ''} {self.tier}"
 
 
-class FileJob(WorkedJob):
+class FileJob(Job):
     """A Celery job that imports an uploaded file or exports a register to a file: written pending before its
     task is sent, then running (with its progress), then succeeded or failed (with the report or the error).
 
@@ -417,21 +432,11 @@ class FileJob(WorkedJob):
     subject = models.CharField(_("register"), max_length=16, choices=FileSubject.choices)
     file_format = models.CharField(_("format"), max_length=4, choices=FileFormat.choices)
     dry_run = models.BooleanField(_("dry run"), default=False, help_text=_("Check every row; write nothing."))
-    status = models.CharField(_("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.PENDING)
     total = models.PositiveIntegerField(_("rows in all"), null=True, blank=True)
     processed = models.PositiveIntegerField(_("rows processed"), default=0)
     report = models.JSONField(_("report"), default=dict, blank=True)
-    error = models.TextField(_("error"), blank=True)
     data = models.BinaryField(_("file"), null=True, blank=True, editable=False)
     file_name = models.CharField(_("file name"), max_length=200, blank=True)
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
-        verbose_name=_("started by"),
-    )
-    created = models.DateTimeField(_("created"), auto_now_add=True)
-    started = models.DateTimeField(_("started"), null=True, blank=True)
-    finished = models.DateTimeField(_("finished"), null=True, blank=True)
-    task_id = models.CharField(_("task id"), max_length=64, blank=True)
     expired = models.DateTimeField(_("file deleted"), null=True, blank=True,
                                    help_text=_("When the retention period's sweep deleted the file."))
 
@@ -440,18 +445,11 @@ class FileJob(WorkedJob):
     scope_rule = Rule(owner=("started_by",), owner_actions=frozenset({VIEW, ADD}), park_admin=frozenset(),
                       enterprise_user=frozenset())
 
-    class Meta:
-        ordering = ["-created"]
+    class Meta(Job.Meta):
         verbose_name = _("file job")
         verbose_name_plural = _("file jobs")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(finished__isnull=True) | Q(status__in=[RunStatus.SUCCEEDED, RunStatus.FAILED]),
-                name="file_job_finished_when_done",
-            ),
-            models.CheckConstraint(
-                condition=~Q(status=RunStatus.FAILED) | ~Q(error=""), name="file_job_failed_with_error",
-            ),
+            *job_constraints("file_job"),
             models.CheckConstraint(
                 condition=Q(kind=FileJobKind.EXPORT) | Q(data__isnull=False) | Q(expired__isnull=False),
                 name="file_job_import_has_file",
