@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Value
 from django.db.models.functions import Upper
 
+from config.api.filters import YearFilter
 from parks.models import District, Park, Unit
 
 from .choices import ChainPosition, DesignationStatus, EnterpriseStatus, FilingStatus, Segment, Tier
@@ -71,7 +72,7 @@ class AnnualFilingFilterSet(django_filters.FilterSet):
     """Filter filings by enterprise, year, status, and the park and district they were submitted in."""
 
     enterprise = django_filters.ModelMultipleChoiceFilter(queryset=Enterprise.objects.all())
-    year = django_filters.NumberFilter()
+    year = YearFilter()
     status = django_filters.MultipleChoiceFilter(choices=FilingStatus.choices)
     park = django_filters.ModelMultipleChoiceFilter(queryset=Park.objects.all())
     district = django_filters.ModelMultipleChoiceFilter(queryset=District.objects.all())
@@ -86,7 +87,7 @@ class TierDesignationFilterSet(django_filters.FilterSet):
 
     enterprise = django_filters.ModelMultipleChoiceFilter(queryset=Enterprise.objects.all())
     tier = django_filters.MultipleChoiceFilter(choices=Tier.choices)
-    year = django_filters.NumberFilter()
+    year = YearFilter()
     status = django_filters.MultipleChoiceFilter(choices=DesignationStatus.choices)
     district = django_filters.ModelMultipleChoiceFilter(
         field_name="enterprise__district", queryset=District.objects.all(),

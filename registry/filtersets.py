@@ -3,6 +3,7 @@
 import django_filters
 from django.db.models import Q
 
+from config.api.filters import YearFilter
 from enterprises.choices import LADDER, Tier
 from enterprises.models import Enterprise
 from parks.models import District, Park
@@ -59,6 +60,7 @@ class BenchmarkProjectFilterSet(PlacedFilterSet):
     dh_kind = django_filters.ChoiceFilter(choices=DigitalHumanKind.choices)
     status = django_filters.MultipleChoiceFilter(choices=ProjectStatus.choices)
     enterprise = django_filters.NumberFilter(method="filter_enterprise", label="Lead or partner enterprise (id)")
+    year = YearFilter()
 
     class Meta:
         model = BenchmarkProject
@@ -72,6 +74,7 @@ class PlanTargetFilterSet(django_filters.FilterSet):
     """Filter plan targets by plan, metric and year."""
 
     q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label="Search title")
+    year = YearFilter()
 
     class Meta:
         model = PlanTarget
@@ -81,7 +84,7 @@ class PlanTargetFilterSet(django_filters.FilterSet):
 class TierSummaryFilterSet(django_filters.FilterSet):
     """Filter a tier-summary snapshot by year, level, district, park and tier."""
 
-    year = django_filters.NumberFilter()
+    year = YearFilter()
     level = django_filters.MultipleChoiceFilter(choices=SummaryLevel.choices)
     district = django_filters.ModelMultipleChoiceFilter(queryset=District.objects.all())
     park = django_filters.ModelMultipleChoiceFilter(queryset=Park.objects.all())
@@ -95,7 +98,7 @@ class TierSummaryFilterSet(django_filters.FilterSet):
 class TierCandidateFilterSet(django_filters.FilterSet):
     """Filter tier candidates by year (of the figures), district and park (where they filed) and tier."""
 
-    year = django_filters.NumberFilter(method="keep", label="Year of the filing")
+    year = YearFilter(method="keep", label="Year of the filing")
     district = django_filters.ModelMultipleChoiceFilter(
         field_name="place_district", queryset=District.objects.all(), method="filter_place",
     )

@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from config.forms import normalise_newlines
-from config.rules import BUREAU_ONLY, bureau_only
 from parks.scoping import user_scope
 
+from ..rules import BUREAU_ONLY, bureau_only
 from .exceptions import as_drf_validation_error
 from .fields import DisplayField
 

@@ -7,10 +7,10 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from config.rules import OUTSIDE_SCOPE
 from config.throttling import AnonThrottle
 from parks.scoping import ADD, CHANGE, DELETE, VIEW
 
+from ..rules import OUTSIDE_SCOPE
 from .history import HistoryRecordSerializer, history_of
 from .permissions import ScopedPermission
 
