@@ -392,9 +392,11 @@ def file_job_start(*, kind: str, subject: str, file_format: str, user, data: byt
         if user is not None:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [FILE_JOB_LOCK_CLASS, user.pk])
-            active = FileJob.objects.defer("data").filter(started_by=user, status__in=ACTIVE_RUN_STATUSES)
-            active = sum(not _fail_if_lost(job, task=FILE_JOB_TASK, time_limit=settings.FILE_JOB_TIME_LIMIT)
-                         for job in active) if active.count() >= settings.FILE_JOB_MAX_ACTIVE else active.count()
+            jobs = FileJob.objects.defer("data").filter(started_by=user, status__in=ACTIVE_RUN_STATUSES)
+            active = jobs.count()
+            if active >= settings.FILE_JOB_MAX_ACTIVE:  # at the limit: the lost ones are failed and not counted
+                active = sum(not _fail_if_lost(job, task=FILE_JOB_TASK, time_limit=settings.FILE_JOB_TIME_LIMIT)
+                             for job in jobs)
             if active >= settings.FILE_JOB_MAX_ACTIVE:
                 raise TooManyActiveJobs(active)
         job = FileJob.objects.create(kind=kind, subject=subject, file_format=file_format, started_by=user,
