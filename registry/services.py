@@ -145,8 +145,8 @@ def _send(job, task: str) -> None:
 
 
 def _finish(job, status: str, *, error: str = "", **fields) -> None:
-    """Record a job's end and any of its fields (its own transaction, so a failure is recorded even when the work
-    rolled back)."""
+    """Record a job's end and any of its fields with one save, in the caller's transaction if any (a failure is
+    recorded after the work's own transaction rolled back, so it stays)."""
     job.status, job.finished, job.error = status, timezone.now(), error
     for name, value in fields.items():
         setattr(job, name, value)

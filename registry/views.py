@@ -124,6 +124,6 @@ def dashboard(request):
         "reporting_year": default_year,
         "latest_run": latest_run,
         "config": config,
-        "open_statuses": EDITABLE_FILING_STATUSES,
+        "editable_statuses": EDITABLE_FILING_STATUSES,
     }
     return render(request, "registry/dashboard.html", context)

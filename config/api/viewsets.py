@@ -28,7 +28,7 @@ class ScopedViewMixin:
         return super().get_queryset().restrict(self.request.user, self.read_action)
 
 
-class RegistryViewSet(ScopedViewMixin, viewsets.ModelViewSet):
+class ScopedModelViewSet(ScopedViewMixin, viewsets.ModelViewSet):
     """CRUD over a model, scoped by `restrict(user, action)`; subclasses name queryset, serializer, filters."""
 
     # Scope action of each extra action of a subclass (e.g. {"approve": REVIEW}); view if not named.

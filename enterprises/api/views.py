@@ -14,7 +14,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from config.api.fields import AsOfQuery, ReportDateField
-from config.api.viewsets import DirectoryViewSet, RegistryViewSet, ScopedViewMixin
+from config.api.viewsets import DirectoryViewSet, ScopedModelViewSet, ScopedViewMixin
 from enterprises.filtersets import (
     AnnualFilingFilterSet,
     EnterpriseFilterSet,
@@ -61,7 +61,7 @@ from .serializers import (
 )
 
 
-class EnterpriseViewSet(RegistryViewSet):
+class EnterpriseViewSet(ScopedModelViewSet):
     """Digital-human enterprises registered in Beijing."""
 
     queryset = Enterprise.objects.select_related("district", "park")
@@ -110,7 +110,7 @@ class PublicEnterpriseViewSet(DirectoryViewSet):
     ordering_fields = ["name", "credit_code", "founded", "district__code"]
 
 
-class TenancyViewSet(RegistryViewSet):
+class TenancyViewSet(ScopedModelViewSet):
     """Tenancies of park units by enterprises; a unit is never let twice over overlapping dates."""
 
     queryset = Tenancy.objects.select_related("unit__park", "park", "enterprise")
@@ -208,7 +208,7 @@ class DistrictOccupancyView(OccupancyView):
         return Response(OccupancySerializer(occ).data)
 
 
-class AnnualFilingViewSet(RegistryViewSet):
+class AnnualFilingViewSet(ScopedModelViewSet):
     """Annual filings: the enterprise drafts and submits; its park (the bureau everywhere) approves or returns."""
 
     queryset = AnnualFiling.objects.select_related(
@@ -256,7 +256,7 @@ class AnnualFilingViewSet(RegistryViewSet):
         return self._answer(filing_revise(filing=self.get_object()), status.HTTP_201_CREATED)
 
 
-class TierDesignationViewSet(RegistryViewSet):
+class TierDesignationViewSet(ScopedModelViewSet):
     """Official tier designations, recorded by bureau staff; status follows from the dates."""
 
     queryset = TierDesignation.objects.with_status().select_related("enterprise")
@@ -266,7 +266,7 @@ class TierDesignationViewSet(RegistryViewSet):
     ordering = ["-granted_on"]
 
 
-class FilingSeasonViewSet(RegistryViewSet):
+class FilingSeasonViewSet(ScopedModelViewSet):
     """Filing seasons: when the filing of a year's figures opens and closes (a year without one has the default
     season); the bureau sets them, every signed-in user reads them. They decide the reports' default year."""
 
