@@ -46,10 +46,6 @@ _memberships: dict[str, Callable[[object], frozenset[int]]] = {}
 _membership_models: dict[str, type[models.Model]] = {}
 
 
-# Model -> the paths other apps add to its declared rule (their reverse relations), by Rule field.
-_added_paths: dict[type[models.Model], dict[str, tuple[str, ...]]] = {}
-
-
 def register_membership(role: str, ids_of: Callable[[object], frozenset[int]], *, model=None) -> None:
     """Register a membership role: a function from a user to the ids of the records they are a member of, and
     the membership model (whose users `users_in_scope` offers)."""
@@ -77,6 +73,10 @@ class Rule:
     owner: tuple[str, ...] = ()
     owner_actions: frozenset[str] = frozenset()
     tenancies: tuple[str, ...] = ()
+
+
+# Model -> its declared rule with the paths other apps added to it (their reverse relations to the model).
+_extended: dict[type[models.Model], Rule] = {}
 
 
 @dataclass(frozen=True)
@@ -113,20 +113,17 @@ def register_paths(model, *, park: tuple[str, ...] = (), enterprise: tuple[str, 
     """Add paths to a model's declared rule from the app that owns them (its reverse relations to the model), so the
     model's own app need not name that app: e.g. the enterprises app adds a park's path to the enterprises
     registered with it. Registering the same paths twice adds them once."""
-    added = _added_paths.setdefault(model, {})
-    for name, paths in (("park", park), ("enterprise", enterprise), ("tenancies", tenancies)):
-        added[name] = added.get(name, ()) + tuple(p for p in paths if p not in added.get(name, ()))
+    rule = rule_of(model)
+    _extended[model] = replace(rule, **{name: getattr(rule, name) + tuple(p for p in paths if p not in
+                                                                          getattr(rule, name))
+                                        for name, paths in (("park", park), ("enterprise", enterprise),
+                                                            ("tenancies", tenancies))})
 
 
 def rule_of(model) -> Rule:
     """The scope rule of a model: the one it declares, with the paths other apps registered for it."""
-    added = _added_paths.get(model)
-    if not added:
-        return model.scope_rule
-    declared = model.scope_rule
-    return replace(declared, **{name: getattr(declared, name) + tuple(p for p in paths if p not in
-                                                                      getattr(declared, name))
-                                for name, paths in added.items()})
+    extended = _extended.get(model)
+    return model.scope_rule if extended is None else extended
 
 
 def grants(*, user, model, action: str) -> bool:
