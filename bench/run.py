@@ -68,10 +68,10 @@ def prepare(args) -> dict:
     from django.db.models import Max
     from rest_framework.authtoken.models import Token
 
+    from access.scoping import BUREAU_GROUP
     from bench.tier_summary import run_job, run_plain_sql
     from enterprises.models import AnnualFiling, Enterprise
     from enterprises.selectors import tier_reference_date
-    from parks.scoping import BUREAU_GROUP
 
     figures = {}
     if args.reuse and Enterprise.objects.count() == args.enterprises:

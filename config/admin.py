@@ -13,7 +13,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from parks.scoping import ADD, CHANGE, DELETE, VIEW, grants, input_choices, user_scope
+from access.scoping import ADD, CHANGE, DELETE, VIEW, grants, input_choices, user_scope
 
 from .admin_export import ExportActionsMixin
 from .forms import RoundTripModelForm, formfield_kwargs

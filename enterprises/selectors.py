@@ -23,10 +23,10 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from access.scoping import VIEW, scope_filter
 from config.as_of import as_of, recorded
 from config.rounding import half_up
 from parks.models import Park, Unit
-from parks.scoping import VIEW, scope_filter
 
 from .choices import FILED_STATUSES, LADDER, FilingStatus, Tier
 from .models import AnnualFiling, Enterprise, FilingSeason, Tenancy, TierDesignation, default_season

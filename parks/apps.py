@@ -11,10 +11,7 @@ class ParksConfig(AppConfig):
     verbose_name = _("Parks")
 
     def ready(self):
-        """Register the park-administrator membership as a role."""
-        from .models import ParkMembership
-        from .scoping import PARK_ROLE, register_membership
+        """Register the park-administrator membership as a role (parks/scopes.py)."""
+        from . import scopes
 
-        register_membership(PARK_ROLE, lambda user: frozenset(
-            ParkMembership.objects.filter(user=user).values_list("park_id", flat=True)
-        ), model=ParkMembership)
+        scopes.register()

@@ -12,11 +12,11 @@ from rest_framework.response import Response
 from rest_framework.routers import APIRootView, DefaultRouter
 from rest_framework.views import APIView
 
+from access.scoping import VIEW
 from config.auth import token_expires, token_issue, token_revoke
 from config.throttling import ScopedThrottle
 from enterprises.api import urls as enterprises_urls
 from parks.api import urls as parks_urls
-from parks.scoping import VIEW
 from registry.api import urls as registry_urls
 
 APPS = (parks_urls, enterprises_urls, registry_urls)

@@ -1,5 +1,6 @@
 """Base viewset of every registry resource: scoping by role, post-write scope check, and record history."""
 
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
@@ -8,8 +9,8 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from access.scoping import ADD, CHANGE, DELETE, VIEW
 from config.throttling import AnonThrottle
-from parks.scoping import ADD, CHANGE, DELETE, VIEW
 
 from .history import HistoryRecordSerializer, history_of
 from .permissions import ScopedPermission
@@ -40,18 +41,22 @@ class ScopedModelViewSet(ScopedViewMixin, viewsets.ModelViewSet):
         return ACTIONS.get(self.action) or self.extra_scope_actions.get(self.action, VIEW)
 
     def perform_create(self, serializer):
-        self._check_scope(serializer.save(), ADD)
+        self._save_in_scope(serializer, ADD)
         serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)  # with the queryset's annotations
 
     def perform_update(self, serializer):
-        self._check_scope(serializer.save(), CHANGE)
+        self._save_in_scope(serializer, CHANGE)
         serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
 
-    def _check_scope(self, instance, scope_action: str) -> None:
-        """Refuse (and so roll back) a write that leaves the record outside the writer's scope."""
-        model = type(instance)
-        if not model.objects.restrict(self.request.user, scope_action).filter(pk=instance.pk).exists():
-            raise PermissionDenied(_("This change would put the record outside what you may manage."))
+    def _save_in_scope(self, serializer, scope_action: str) -> None:
+        """Save, and refuse a write that leaves the record outside the writer's scope: the save and the re-check are
+        one transaction of their own, rolled back on refusal whether or not the request is atomic (within a request's
+        transaction no savepoint is added: the refusal rolls the request back)."""
+        with transaction.atomic(savepoint=False):
+            instance = serializer.save()
+            model = type(instance)
+            if not model.objects.restrict(self.request.user, scope_action).filter(pk=instance.pk).exists():
+                raise PermissionDenied(_("This change would put the record outside what you may manage."))
 
     @extend_schema(responses=HistoryRecordSerializer(many=True), filters=False)
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "access",
     "parks",
     "enterprises",
     "registry",

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from access.scoping import PUBLIC, full_view
 from config.api.basis import ReportBasisSerializer
 from config.api.decimals import DecimalField
 from config.api.fields import (
@@ -29,7 +30,6 @@ from enterprises.services import filing_create, filing_update, tenancy_save
 from enterprises.tiers import RULE_SETS
 from parks.api.serializers import BriefDistrictSerializer, BriefParkSerializer, BriefUnitSerializer
 from parks.models import District, Park, Unit
-from parks.scoping import PUBLIC, full_view
 
 from .fields import CreditCodeField
 

@@ -13,8 +13,10 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from access.scoping import ADD, CHANGE, FULL_VIEW, PUBLIC, REVIEW, VIEW
 from config.api.fields import AsOfQuery, ReportDateField
 from config.api.viewsets import DirectoryViewSet, ScopedModelViewSet, ScopedViewMixin
+from enterprises.basis import report_basis
 from enterprises.filtersets import (
     AnnualFilingFilterSet,
     EnterpriseFilterSet,
@@ -41,8 +43,6 @@ from enterprises.services import filing_approve, filing_delete, filing_return, f
 from enterprises.tiers import get_rule_set
 from parks.api.views import MembershipViewSet
 from parks.models import District, Park, Unit
-from parks.scoping import ADD, CHANGE, FULL_VIEW, PUBLIC, REVIEW, VIEW
-from registry.selectors.basis import report_basis
 
 from .serializers import (
     AnnualFilingSerializer,

@@ -7,11 +7,11 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from access.scoping import CHANGE, VIEW, input_choices
 from enterprises.choices import EDITABLE_FILING_STATUSES, FilingStatus
 from enterprises.models import AnnualFiling, Enterprise, Tenancy, overlap_message
 from enterprises.services import OVERLAP_CONSTRAINT, SUBMISSION_FIELDS, filing_stamp_submitted
 from parks.models import District, Park, Unit
-from parks.scoping import CHANGE, VIEW, input_choices
 
 from .base import Change, Importer, Row
 from .columns import FILING_FIGURES, fold

@@ -10,8 +10,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from access.scoping import VIEW, RestrictedQuerySet, Rule
 from config.history import audit_history
-from parks.scoping import VIEW, RestrictedQuerySet, Rule
 
 from .filing import FIRST_YEAR
 

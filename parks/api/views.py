@@ -1,9 +1,9 @@
 """Endpoints of the parks API."""
 
+from access.scoping import membership_grant_check
 from config.api.viewsets import DirectoryViewSet, ScopedModelViewSet
 from parks.filtersets import DistrictFilterSet, ParkFilterSet, UnitFilterSet
 from parks.models import District, ParkMembership, Unit
-from parks.scoping import membership_grant_check
 from parks.selectors import park_list
 
 from .serializers import (

@@ -10,6 +10,7 @@ from rest_framework.exceptions import APIException, NotFound
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 
+from access.scoping import VIEW
 from config.api.basis import ReportBasisSerializer  # noqa: F401 (the reports' basis, named here too)
 from config.api.fields import ReportYearField
 from config.api.pagination import Pagination
@@ -18,7 +19,6 @@ from config.api.viewsets import ACTIONS, ScopedViewMixin
 from enterprises.choices import LADDER
 from enterprises.models import Enterprise
 from enterprises.selectors import reporting_year, tier_candidates, tier_reference_date
-from parks.scoping import VIEW
 from registry.filtersets import TierCandidateFilterSet, TierSummaryFilterSet
 from registry.models import ReportRun, TierSummary
 from registry.selectors import hide_small_cells, report_basis, tier_summary_latest

@@ -25,6 +25,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from access.scoping import VIEW
 from config.api.fields import RecordUrlField
 from config.api.renderers import FILE_RENDERERS, CSVFileRenderer
 from config.api.serializers import BriefUserSerializer
@@ -41,7 +42,6 @@ from enterprises.imports import (
     table_import,
     template,
 )
-from parks.scoping import VIEW
 from registry.choices import FileFormat, FileJobKind, FileSubject, RunStatus
 from registry.models import FileJob
 from registry.services import BrokerUnavailable, TooManyActiveJobs, file_job_start

@@ -10,12 +10,12 @@ from django.db.models import Count, DecimalField, ExpressionWrapper, F, IntegerF
 from django.db.models.expressions import Exists, RawSQL
 from django.db.models.functions import Coalesce
 
+from access.scoping import VIEW
 from config.as_of import as_of, recorded
 from enterprises.choices import FILED_STATUSES, EnterpriseStatus, Tier
 from enterprises.models import AnnualFiling, Enterprise, Tenancy, TierDesignation
 from enterprises.selectors import percent, tenancies_on
 from parks.models import District, Park, Unit
-from parks.scoping import VIEW
 
 from .cells import hide_small_cells
 from .plan_progress import benchmark_projects_selected, labs_in_operation, platforms_in_operation
