@@ -13,6 +13,7 @@ from parks.scoping import ADD, CHANGE, DELETE, VIEW
 
 from .history import HistoryRecordSerializer, history_of
 from .permissions import ScopedPermission
+from .schema import MODEL_ERRORS, READ_ERRORS
 
 ACTIONS = {"create": ADD, "update": CHANGE, "partial_update": CHANGE, "destroy": DELETE}
 
@@ -30,6 +31,8 @@ class ScopedViewMixin:
 
 class RegistryViewSet(ScopedViewMixin, viewsets.ModelViewSet):
     """CRUD over a model, scoped by `restrict(user, action)`; subclasses name queryset, serializer, filters."""
+
+    error_responses = MODEL_ERRORS  # config.api.schema
 
     # Scope action of each extra action of a subclass (e.g. {"approve": REVIEW}); view if not named.
     extra_scope_actions: dict[str, str] = {}
@@ -62,6 +65,8 @@ class RegistryViewSet(ScopedViewMixin, viewsets.ModelViewSet):
 
 class DirectoryViewSet(viewsets.ReadOnlyModelViewSet):
     """The public directory: read-only public fields of every record, open to anyone (throttled)."""
+
+    error_responses = READ_ERRORS
 
     permission_classes = [AllowAny]
     throttle_classes = [AnonThrottle]
