@@ -7,6 +7,10 @@ from django.utils.translation import gettext_lazy as _
 class EnterprisesConfig(AppConfig):
     """The enterprises and where they sit."""
 
+    # The models whose writes move the data version on (config.data_version.versioned_tables).
+    versioned_models = ("enterprises.Enterprise", "enterprises.Tenancy", "enterprises.EnterpriseMembership",
+                        "enterprises.AnnualFiling", "enterprises.TierDesignation", "enterprises.FilingSeason")
+
     name = "enterprises"
     verbose_name = _("Enterprises")
 

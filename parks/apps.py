@@ -7,6 +7,9 @@ from django.utils.translation import gettext_lazy as _
 class ParksConfig(AppConfig):
     """The places: districts, parks, units."""
 
+    # The models whose writes move the data version on (config.data_version.versioned_tables).
+    versioned_models = ("parks.District", "parks.Park", "parks.Unit", "parks.ParkMembership")
+
     name = "parks"
     verbose_name = _("Parks")
 

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "config.versioning",  # the data version (config.data_version): its table and triggers
     "parks",
     "enterprises",
     "registry",
