@@ -46,3 +46,25 @@ def test_every_operation_documents_an_outage_with_retry_after(schema):
         assert response["headers"]["Retry-After"]["schema"] == {"type": "integer"}, (method, path)
     before = {tuple(line.split(" "))[:2] for line in BEFORE.read_text().splitlines() if line.endswith(" 503")}
     assert set(own) == before
+
+
+def test_a_view_that_declares_nothing_is_a_schema_warning(capsys):
+    from django.urls import path
+    from drf_spectacular.drainage import GENERATOR_STATS
+    from rest_framework.response import Response
+    from rest_framework.views import APIView
+
+    class Undeclared(APIView):
+        """A view without error_responses."""
+
+        def get(self, request):
+            """Nothing."""
+            return Response({})
+
+    GENERATOR_STATS.reset()
+    schema = SchemaGenerator(patterns=[path("undeclared/", Undeclared.as_view())]).get_schema(request=None, public=True)
+    GENERATOR_STATS.emit_summary()
+    assert "Undeclared declares no error_responses for 'get'" in capsys.readouterr().err
+    responses = schema["paths"]["/undeclared/"]["get"]["responses"]
+    assert set(responses) == {"200", "401", "404", "503"}  # only those of what the view is built of
+    assert responses["404"]["description"].startswith("The `format` asked for")
