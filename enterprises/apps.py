@@ -7,12 +7,12 @@ from django.utils.translation import gettext_lazy as _
 class EnterprisesConfig(AppConfig):
     """The enterprises and where they sit."""
 
+    name = "enterprises"
+    verbose_name = _("Enterprises")
+
     # The models whose writes move the data version on (config.data_version.versioned_tables).
     versioned_models = ("enterprises.Enterprise", "enterprises.Tenancy", "enterprises.EnterpriseMembership",
                         "enterprises.AnnualFiling", "enterprises.TierDesignation", "enterprises.FilingSeason")
-
-    name = "enterprises"
-    verbose_name = _("Enterprises")
 
     def ready(self):
         """Register the enterprise membership as a role; hold every username to the look-alike rule; end API

@@ -7,11 +7,11 @@ from django.utils.translation import gettext_lazy as _
 class ParksConfig(AppConfig):
     """The places: districts, parks, units."""
 
-    # The models whose writes move the data version on (config.data_version.versioned_tables).
-    versioned_models = ("parks.District", "parks.Park", "parks.Unit", "parks.ParkMembership")
-
     name = "parks"
     verbose_name = _("Parks")
+
+    # The models whose writes move the data version on (config.data_version.versioned_tables).
+    versioned_models = ("parks.District", "parks.Park", "parks.Unit", "parks.ParkMembership")
 
     def ready(self):
         """Register the park-administrator membership as a role."""

@@ -7,11 +7,11 @@ from django.utils.translation import gettext_lazy as _
 class RegistryConfig(AppConfig):
     """The bureau's register beyond enterprises, and its view of the whole."""
 
+    name = "registry"
+    verbose_name = _("Registry")
+
     # The models whose writes move the data version on (config.data_version.versioned_tables): the registers,
     # the projects' partners, and the stored reports.
     versioned_models = ("registry.Lab", "registry.Platform", "registry.BenchmarkProject",
                         "registry.BenchmarkProject.partners", "registry.PlanTarget", "registry.TierSummary",
                         "registry.ReportRun")
-
-    name = "registry"
-    verbose_name = _("Registry")
