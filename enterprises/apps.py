@@ -10,6 +10,10 @@ class EnterprisesConfig(AppConfig):
     name = "enterprises"
     verbose_name = _("Enterprises")
 
+    # The models whose writes move the data version on (config.data_version.versioned_tables).
+    versioned_models = ("enterprises.Enterprise", "enterprises.Tenancy", "enterprises.EnterpriseMembership",
+                        "enterprises.AnnualFiling", "enterprises.TierDesignation", "enterprises.FilingSeason")
+
     def ready(self):
         """Register the enterprise role, the scope paths to enterprises and the unit check (enterprises/scopes.py);
         hold every username to the look-alike rule; end API tokens at sign-out; keep the database's credit-code setting

@@ -140,6 +140,12 @@ def tier_population(*, year: int, rule_set, on: datetime.date):
     )
 
 
+def population_filing(field: str) -> F:
+    """A field of the year's approved filing joined into `tier_population`'s rows (None where there is none): how a
+    reader of the population names the filing without knowing how it is joined."""
+    return F(f"{FILING_ALIAS}__{field}")
+
+
 def candidate_condition(tier: str) -> Q:
     """Condition on `tier_population` rows: the tier's criteria are met and neither it nor a higher tier is held."""
     return Q(**{f"met_{tier}": True, f"held_from_{tier}": False})

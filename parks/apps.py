@@ -10,6 +10,9 @@ class ParksConfig(AppConfig):
     name = "parks"
     verbose_name = _("Parks")
 
+    # The models whose writes move the data version on (config.data_version.versioned_tables).
+    versioned_models = ("parks.District", "parks.Park", "parks.Unit", "parks.ParkMembership")
+
     def ready(self):
         """Register the park-administrator membership as a role (parks/scopes.py)."""
         from . import scopes

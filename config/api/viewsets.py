@@ -14,6 +14,7 @@ from config.throttling import AnonThrottle
 
 from .history import HistoryRecordSerializer, history_of
 from .permissions import ScopedPermission
+from .schema import MODEL_ERRORS, READ_ERRORS
 
 ACTIONS = {"create": ADD, "update": CHANGE, "partial_update": CHANGE, "destroy": DELETE}
 
@@ -31,6 +32,8 @@ class ScopedViewMixin:
 
 class ScopedModelViewSet(ScopedViewMixin, viewsets.ModelViewSet):
     """CRUD over a model, scoped by `restrict(user, action)`; subclasses name queryset, serializer, filters."""
+
+    error_responses = MODEL_ERRORS  # config.api.schema
 
     # Scope action of each extra action of a subclass (e.g. {"approve": REVIEW}); view if not named.
     extra_scope_actions: dict[str, str] = {}
@@ -67,6 +70,8 @@ class ScopedModelViewSet(ScopedViewMixin, viewsets.ModelViewSet):
 
 class DirectoryViewSet(viewsets.ReadOnlyModelViewSet):
     """The public directory: read-only public fields of every record, open to anyone (throttled)."""
+
+    error_responses = READ_ERRORS
 
     permission_classes = [AllowAny]
     throttle_classes = [AnonThrottle]

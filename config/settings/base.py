@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "access",
+    "config.versioning",  # the data version (config.data_version): its table and triggers
     "parks",
     "enterprises",
     "registry",

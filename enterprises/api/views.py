@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from access.scoping import ADD, CHANGE, FULL_VIEW, PUBLIC, REVIEW, VIEW
 from config.api.fields import AsOfQuery, ReportDateField
+from config.api.schema import ACTION_ON_RECORD, MODEL_ERRORS, NO_RECORD, POST_ERRORS, QUERY
 from config.api.viewsets import DirectoryViewSet, ScopedModelViewSet, ScopedViewMixin
 from enterprises.basis import report_basis
 from enterprises.filtersets import (
@@ -63,6 +64,8 @@ from .serializers import (
 
 class EnterpriseViewSet(ScopedModelViewSet):
     """Digital-human enterprises registered in Beijing."""
+
+    error_responses = {**MODEL_ERRORS, "assessment": (QUERY, NO_RECORD)}
 
     queryset = Enterprise.objects.select_related("district", "park")
     serializer_class = EnterpriseSerializer
@@ -140,6 +143,8 @@ class InvitationView(GenericAPIView):
     """Invite a user into a park or enterprise membership in your scope. A new account gets a link by mail, to the
     invited address only, to set its password; an existing account only gains the membership."""
 
+    error_responses = POST_ERRORS
+
     serializer_class = InvitationSerializer
     permission_classes = [IsAuthenticated]
     throttle_scope = "invitations"
@@ -168,6 +173,8 @@ DATE_PARAMETER = OpenApiParameter("as_of", datetime.date, description="Date of t
 
 class OccupancyView(ScopedViewMixin, GenericAPIView):
     """Base of the occupancy endpoints: let and leasable area of a place on a date, over the units one may see."""
+
+    error_responses = {"get": (QUERY, NO_RECORD)}
 
     serializer_class = OccupancySerializer
     pagination_class = None
@@ -210,6 +217,9 @@ class DistrictOccupancyView(OccupancyView):
 
 class AnnualFilingViewSet(ScopedModelViewSet):
     """Annual filings: the enterprise drafts and submits; its park (the bureau everywhere) approves or returns."""
+
+    error_responses = {**MODEL_ERRORS, **dict.fromkeys(("submit", "approve", "return_filing", "revise"),
+                                                       ACTION_ON_RECORD)}
 
     queryset = AnnualFiling.objects.select_related(
         "enterprise", "park", "district", "submitted_by", "reviewed_by",

@@ -21,6 +21,7 @@ from config.api.fields import AsOfQuery, ReportDateField, ReportYearField
 from config.api.filters import COMMON_PARAMETERS
 from config.api.permissions import ScopedPermission
 from config.api.renderers import REPORT_RENDERERS
+from config.api.schema import NO_RECORD, QUERY
 from enterprises.selectors import reporting_year, tier_reference_date
 from registry.choices import TargetUnit
 from registry.models import PlanTarget
@@ -98,6 +99,8 @@ class ComputedReportView(APIView):
     """Base of the reports computed per request: query parameters validated by `query_serializer`, rows from
     `rows(user, **query)`, answered as {basis, <query>, count, results} in JSON, or the rows as CSV or XLSX under
     a header block of the basis (enterprises.basis)."""
+
+    error_responses = {"get": (QUERY,)}
 
     permission_classes = [ScopedPermission]
     scope_action = VIEW
@@ -230,6 +233,8 @@ class TargetRecordSerializer(RecordSerializer):
 
 class PlanTargetRecordsView(ReportView):
     """Every record behind a plan target's figure for a year and date (the drill-down of plan progress)."""
+
+    error_responses = {"get": (QUERY, NO_RECORD)}
 
     serializer_class = TargetRecordSerializer
     filter_backends = []
