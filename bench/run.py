@@ -36,7 +36,7 @@ BENCH_USER = "bench_bureau"
 PAGE_SIZE = 50  # the API's default page
 WRK_SCRIPT = BASE_DIR / "bench" / "wrk.lua"
 SECRET_KEY = "bench-only-secret-key-not-for-production-0123456789abcdefghij"  # noqa: S105
-# Targets of issue 6 at 100,000 enterprises x 5 years on the 2-core machine.
+# Targets (the "target" column of bench/README.md) at 100,000 enterprises x 5 years on the 2-core machine.
 LIST_P95_MS, REPORT_P95_MS, BASELINE_SHARE = 150, 50, 0.5
 SUMMARY_S, EXPORT_S, EXPORT_MB, IMPORT_S = 10, 30, 300, 20
 
@@ -68,10 +68,10 @@ def prepare(args) -> dict:
     from django.db.models import Max
     from rest_framework.authtoken.models import Token
 
+    from access.scoping import BUREAU_GROUP
     from bench.tier_summary import run_job, run_plain_sql
     from enterprises.models import AnnualFiling, Enterprise
     from enterprises.selectors import tier_reference_date
-    from parks.scoping import BUREAU_GROUP
 
     figures = {}
     if args.reuse and Enterprise.objects.count() == args.enterprises:

@@ -12,7 +12,7 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
-from parks.scoping import ADD, CHANGE, DELETE, VIEW, grants, input_choices, user_scope
+from access.scoping import ADD, CHANGE, DELETE, VIEW, grants, input_choices, user_scope
 
 from .admin_export import ExportActionsMixin
 from .forms import RoundTripModelForm, formfield_kwargs

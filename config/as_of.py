@@ -24,6 +24,7 @@ from django.db.models import Case, F, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 @dataclass(frozen=True)
@@ -174,14 +175,16 @@ class DatedModel(models.Model):
 def gaps_field():
     """The earlier periods a record was out of effect (`Dated.gaps`): date ranges [end, back in effect), added when
     an ended record comes back; kept by the model, never edited."""
-    return ArrayField(DateRangeField(), verbose_name=_("earlier gaps"), default=list, blank=True, editable=False,
-                      help_text=_("Earlier periods out of effect: from the day it ended to the day it came back."))
+    return ArrayField(DateRangeField(), verbose_name=gettext_lazy("earlier gaps"), default=list, blank=True,
+                      editable=False, help_text=gettext_lazy(
+                          "Earlier periods out of effect: from the day it ended to the day it came back."))
 
 
 def opened_on_field(help_text):
     """The first day a place (a park, a unit) counts in the reports: today unless given; empty on records of long
     standing whose first day is unknown (counted from the beginning)."""
-    return models.DateField(_("opened on"), null=True, blank=True, default=timezone.localdate, help_text=help_text)
+    return models.DateField(gettext_lazy("opened on"), null=True, blank=True, default=timezone.localdate,
+                            help_text=help_text)
 
 
 def _status_only(record, statuses) -> str:

@@ -1,6 +1,12 @@
-"""The data version: a row that moves on when a transaction that wrote a versioned table commits (triggers of
-migration registry 0006), whatever wrote it: the ORM, a bulk load (COPY fires INSERT triggers), raw SQL or TRUNCATE.
-Report answers (registry/api/report_responses.py) and list counts (config/api/pagination.py) are cached under it.
+"""The data version: a row that moves on when a transaction that wrote a versioned table commits, whatever wrote it:
+the ORM, a bulk load (COPY fires INSERT triggers), raw SQL or TRUNCATE. Report answers
+(registry/api/report_responses.py) and list counts (config/api/pagination.py) are cached under it.
+
+The interface: `data_version()` reads it; `versioned_tables()` is the set of tables that move it, which every app
+declares for its own models (`versioned_models` on its AppConfig: "app_label.Model", or "app_label.Model.field" for
+a many-to-many field's table), read through the models' `_meta`; `is_versioned(query)` says whether a query reads
+only such tables. The table and triggers are installed by this layer's own app, config.versioning (its migrations
+say how the version moves on), and tests/test_data_version_declared.py holds the triggers to the declarations.
 
 It moves in the writing transaction, at its commit, so it is visible exactly when the write is: an answer computed
 after reading version v on a database (the primary, or a replica however far behind) holds every write up to v,
@@ -10,12 +16,13 @@ and is never cached under a version whose writes it has not seen.
 import contextvars
 from contextlib import contextmanager
 
+from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models.expressions import RawSQL
 from django.db.models.sql import Query
 from django.db.models.sql.where import ExtraWhere
 
-VERSION_TABLE = "registry_data_version"
+VERSION_TABLE = "registry_data_version"  # (config/versioning/migrations: the names registry 0006 gave them)
 TRIGGER = "registry_data_version"  # the name of the trigger on each versioned table
 AT_COMMIT = "registry_data_version_at_commit"  # the deferred trigger that moves the version on
 
@@ -62,20 +69,41 @@ def move_on_each_statement(using: str = DEFAULT_DB_ALIAS) -> None:
         cursor.execute(f"SET CONSTRAINTS {AT_COMMIT} IMMEDIATE")
 
 
+def declared_table(name: str) -> str:
+    """The table of a declared versioned model ("app_label.Model") or many-to-many field ("app_label.Model.field")."""
+    app_label, model_name, *field = name.split(".")
+    model = apps.get_model(app_label, model_name)
+    if field:
+        model = model._meta.get_field(field[0]).remote_field.through
+    return model._meta.db_table
+
+
 def versioned_tables() -> frozenset[str]:
-    """The tables whose writes move the version on: those carrying its trigger (read once per process)."""
+    """The tables whose writes move the version on: those of the models every app declares (`versioned_models`)."""
     global _versioned_tables
     if _versioned_tables is None:
-        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-            cursor.execute("SELECT DISTINCT tgrelid::regclass::text FROM pg_trigger WHERE tgname = %s", [TRIGGER])
-            _versioned_tables = frozenset(row[0] for row in cursor.fetchall())
+        _versioned_tables = frozenset(declared_table(name) for config in apps.get_app_configs()
+                                      for name in getattr(config, "versioned_models", ()))
     return _versioned_tables
+
+
+def installed_tables(using: str = DEFAULT_DB_ALIAS) -> frozenset[str]:
+    """The tables carrying the version's trigger in a database (which must be exactly the declared ones)."""
+    with connections[using].cursor() as cursor:
+        cursor.execute("SELECT DISTINCT tgrelid::regclass::text FROM pg_trigger WHERE tgname = %s", [TRIGGER])
+        return frozenset(row[0] for row in cursor.fetchall())
 
 
 def query_tables(query: Query) -> set[str]:
     """Every table a query reads: its own and joined ones, and those of the subqueries in its conditions and
     annotations (`pk__in=<queryset>`, Exists, Subquery); raw SQL (RawSQL, extra()) counts as UNKNOWN_TABLE, since
-    what it reads cannot be known."""
+    what it reads cannot be known.
+
+    This reads the Query's own attributes (alias_map, where, annotations, combined_queries, extra), which Django
+    does not document, because it has no public way to list the tables a query reads: its compiled SQL is text,
+    and asking PostgreSQL (EXPLAIN) would cost a query per count, the very query the count cache saves. A table
+    missed here would let a count be cached that a write of that table does not end: tests/test_pagination.py
+    holds the walk to the shapes of query the lists build (joins, subqueries, unions, raw SQL)."""
     tables = {alias.table_name for alias in query.alias_map.values()} | {query.get_meta().db_table}
     if query.extra or query.extra_tables:
         tables.add(UNKNOWN_TABLE)

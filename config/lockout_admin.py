@@ -5,7 +5,7 @@ from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 
-from parks.scoping import user_scope
+from access.scoping import user_scope
 
 
 class BureauOnlyMixin:

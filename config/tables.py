@@ -14,6 +14,10 @@ row; registers exported for import back pass none, so their first row stays the 
 
 The import reads a leading quote before such a character as the writer's escape (`unescape`), so an export
 imports back unchanged.
+
+A report's table is shaped here too (`report_table`, `basis_rows`), so the API's renderers (config.api.renderers)
+and any service writing a report's file write the same cells: this module is the layer under both, and imports
+nothing of the API.
 """
 
 import csv
@@ -120,3 +124,50 @@ def write_xlsx(table, sheet: str = "report", *, preamble=()) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+# --- a report as a table -----------------------------------------------------------------------------------------
+# The header block: basis key -> its label; and the words for how the year was chosen.
+BASIS_LABELS = [
+    ("year", "报告年度"), ("year_chosen", "年度选取"), ("as_of", "数据截止日期"), ("rule_set", "规则集"),
+    ("rule_set_name", "规则集名称"), ("money_unit", "金额单位"), ("data_version", "数据版本"),
+]
+YEAR_CHOSEN = {"default": "默认：申报期已结束的最近年度", "asked": "按查询指定"}
+
+
+def report_cell(value, kind: str):
+    """A report's value as a cell of its kind ("text", "int", "decimal", "bool"): numbers as numbers, a list joined
+    (a list of objects by their `label` or `name`), empty for None."""
+    if value is None or value == "":
+        return None
+    if kind == "int":
+        return int(value)
+    if kind == "decimal":
+        return decimal.Decimal(str(value))
+    if kind == "bool":
+        return "是" if value else "否"
+    if isinstance(value, list | tuple):
+        return "、".join(str(v.get("label", v.get("name"))) if isinstance(v, dict) else str(v) for v in value)
+    return str(value)
+
+
+def report_table(columns, rows) -> list[list]:
+    """A report's rows (dicts) as a table under its columns, (key, header, kind) each: the header row first."""
+    table = [[header for _key, header, _kind in columns]]
+    table += [[report_cell(row.get(key), kind) for key, _header, kind in columns] for row in rows]
+    return table
+
+
+def basis_rows(basis) -> list[list]:
+    """A report's basis as the rows of its header block (none without a basis); dates as ISO text."""
+    if not basis:
+        return []
+    rows = []
+    for key, label in BASIS_LABELS:
+        value = basis.get(key)
+        if key == "year_chosen":
+            value = YEAR_CHOSEN.get(value, value)
+        elif key == "as_of" and value is not None:
+            value = value.isoformat() if hasattr(value, "isoformat") else str(value)
+        rows.append([label, value])
+    return rows

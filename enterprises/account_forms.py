@@ -4,8 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from access.scoping import ADD, grants, input_choices, user_scope
 from parks.models import Park, ParkMembership
-from parks.scoping import ADD, grants, input_choices, user_scope
 
 from .models import Enterprise, EnterpriseMembership
 

@@ -10,25 +10,27 @@ class EnterprisesConfig(AppConfig):
     name = "enterprises"
     verbose_name = _("Enterprises")
 
+    # The models whose writes move the data version on (config.data_version.versioned_tables).
+    versioned_models = ("enterprises.Enterprise", "enterprises.Tenancy", "enterprises.EnterpriseMembership",
+                        "enterprises.AnnualFiling", "enterprises.TierDesignation", "enterprises.FilingSeason")
+
     def ready(self):
-        """Register the enterprise membership as a role; hold every username to the look-alike rule; end API
-        tokens at sign-out; keep the database's credit-code setting in step after migrate."""
+        """Register the enterprise role, the scope paths to enterprises and the unit check (enterprises/scopes.py);
+        hold every username to the look-alike rule; end API tokens at sign-out; keep the database's credit-code setting
+        in step after migrate."""
         from django.contrib.auth import get_user_model
         from django.db.models.signals import post_migrate
 
         import config.auth  # noqa: F401 (connects the sign-out receiver that ends the user's API token)
         from config.usernames import username_scripts_validate
-        from parks.scoping import ENTERPRISE_ROLE, register_membership
 
-        from .models import EnterpriseMembership
+        from . import scopes
 
         # After every migrate: the database's default dh.credit_code_check_org follows the setting, so clients other
         # than the application check credit codes as it does (enterprises/credit_code.py).
         post_migrate.connect(_credit_code_setting_sync, sender=self, dispatch_uid="credit_code_setting_sync")
 
-        register_membership(ENTERPRISE_ROLE, lambda user: frozenset(
-            EnterpriseMembership.objects.filter(user=user).values_list("enterprise_id", flat=True)
-        ), model=EnterpriseMembership)
+        scopes.register()
 
         # Every form and full_clean() of an account (the admin's, createsuperuser's, the seeds') refuses a username
         # mixing look-alike alphabets; the field's validator list is built once, so the rule is added to it once.

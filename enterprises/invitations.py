@@ -21,9 +21,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from access.scoping import ADD, membership_grant_check
 from config.usernames import username_normalise, username_validate
 from parks.models import Park, ParkMembership
-from parks.scoping import ADD, membership_grant_check
 
 from .models import Enterprise, EnterpriseMembership, Invitation
 from .models.invitation import token_hash

@@ -23,11 +23,11 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from access.scoping import VIEW, scope_filter
 from config.as_of import as_of, recorded
 from config.rounding import half_up
 from config.years import FIRST_YEAR
 from parks.models import Park, Unit
-from parks.scoping import VIEW, scope_filter
 
 from .choices import FILED_STATUSES, LADDER, FilingStatus, Tier
 from .models import AnnualFiling, Enterprise, FilingSeason, Tenancy, TierDesignation, default_season
@@ -138,6 +138,12 @@ def tier_population(*, year: int, rule_set, on: datetime.date):
         .annotate(**candidates)
         .filter(Enterprise.dated.condition(on) | Q(f__id__isnull=False))
     )
+
+
+def population_filing(field: str) -> F:
+    """A field of the year's approved filing joined into `tier_population`'s rows (None where there is none): how a
+    reader of the population names the filing without knowing how it is joined."""
+    return F(f"{FILING_ALIAS}__{field}")
 
 
 def candidate_condition(tier: str) -> Q:

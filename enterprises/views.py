@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parks.scoping import CHANGE, VIEW
-from registry.selectors.basis import report_basis
+from access.scoping import CHANGE, VIEW
+from enterprises.basis import report_basis
 
 from .choices import EDITABLE_FILING_STATUSES
 from .forms import AnnualFilingForm, EnterpriseProfileForm, FilingStartForm

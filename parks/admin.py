@@ -3,10 +3,10 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from access.scoping import VIEW, membership_grant_check
 from config.admin import ScopedAdmin, ScopedInline
 
 from .models import District, Park, ParkMembership, Unit
-from .scoping import VIEW, membership_grant_check
 from .selectors import park_list
 
 

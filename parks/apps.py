@@ -10,11 +10,11 @@ class ParksConfig(AppConfig):
     name = "parks"
     verbose_name = _("Parks")
 
-    def ready(self):
-        """Register the park-administrator membership as a role."""
-        from .models import ParkMembership
-        from .scoping import PARK_ROLE, register_membership
+    # The models whose writes move the data version on (config.data_version.versioned_tables).
+    versioned_models = ("parks.District", "parks.Park", "parks.Unit", "parks.ParkMembership")
 
-        register_membership(PARK_ROLE, lambda user: frozenset(
-            ParkMembership.objects.filter(user=user).values_list("park_id", flat=True)
-        ), model=ParkMembership)
+    def ready(self):
+        """Register the park-administrator membership as a role (parks/scopes.py)."""
+        from . import scopes
+
+        scopes.register()

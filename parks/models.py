@@ -1,22 +1,34 @@
 """Districts, parks and units: the places the registry assigns things to."""
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
-from django.db import models
+from django.db import models, router
 from django.db.models import F, Q
+from django.db.models.deletion import Collector
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from access.scoping import ALL_ACTIONS, CHANGE, VIEW, RestrictedQuerySet, Rule
 from config.as_of import Dated, DatedModel, opened_on_field
 from config.history import audit_history
 
 from .choices import DistrictKind, ParkKind
-from .scoping import ALL_ACTIONS, CHANGE, VIEW, RestrictedQuerySet, Rule
 
 POSITIVE = MinValueValidator(Decimal("0.01"))
+
+# Checks other apps register on a unit about their own records of it (the enterprises app: its tenancies), each a
+# function of the unit and the park it is stored in (None for a new unit) that raises ValidationError.
+_unit_checks: list[Callable[..., None]] = []
+
+
+def register_unit_check(check: Callable[..., None]) -> None:
+    """Have `Unit.clean` run a check of another app's records of a unit (`check(unit, stored_park_id=...)`)."""
+    if check not in _unit_checks:
+        _unit_checks.append(check)
 
 
 class District(models.Model):
@@ -66,8 +78,8 @@ class Park(DatedModel):
     history = audit_history()
 
     objects = RestrictedQuerySet.as_manager()
-    scope_rule = Rule(park=("pk",), enterprise=("enterprises", "tenancies__enterprise"),
-                      park_admin=frozenset({VIEW, CHANGE}))
+    # The enterprises app adds the paths to the enterprises registered with a park and to its tenants.
+    scope_rule = Rule(park=("pk",), park_admin=frozenset({VIEW, CHANGE}))
     # Fields only the bureau sets: a park's administrators keep the rest of its profile.
     bureau_fields = ("name", "district", "featured", "featured_on", "opened_on")
     # Featured on a date: featured, recognised by then (or with no date recorded).
@@ -108,7 +120,8 @@ class Unit(models.Model):
     history = audit_history()
 
     objects = RestrictedQuerySet.as_manager()
-    scope_rule = Rule(park=("park",), enterprise=("tenancies__enterprise",), park_admin=ALL_ACTIONS)
+    # The enterprises app adds the path to the unit's tenants.
+    scope_rule = Rule(park=("park",), park_admin=ALL_ACTIONS)
     # Leasable on a date: opened by then (or with no date recorded) and not closed by then; its area on a date is
     # the one recorded by then (config.as_of.recorded).
     dated = Dated(start="opened_on", end="closed_on", open_start=True)
@@ -139,12 +152,14 @@ class Unit(models.Model):
         return f"{self.park} {self.building}-{self.floor}-{self.room}"
 
     def clean(self):
-        """A unit with tenancies, or leasable before today, stays in its park (the park's past figures would move
-        with it: close it and add a new unit instead); it closes only after its last tenancy ends."""
+        """A unit leasable before today stays in its park (the park's past figures would move with it: close it and
+        add a new unit instead); other apps' checks of their records of the unit run first (register_unit_check)."""
+        stored = None
         if self.pk is not None and self.park_id is not None:
             stored = Unit.objects.filter(pk=self.pk).values_list("park_id", flat=True).first()
-            if stored is not None and stored != self.park_id and self.tenancies.exists():
-                raise ValidationError({"park": _("A unit with tenancies cannot move to another park.")})
+        for check in _unit_checks:
+            check(self, stored_park_id=stored)
+        if self.pk is not None and self.park_id is not None:
             if stored is not None and stored != self.park_id and self.counted_before_today():
                 raise ValidationError({"park": _("A unit leasable before today cannot move to another park: close it "
                                                  "and add a new unit in the other park.")})
@@ -154,10 +169,6 @@ class Unit(models.Model):
                 and self.opened_on < self.park.opened_on:
             raise ValidationError({"opened_on": _("The park opened on %(date)s: a unit of it opens on that day or "
                                                   "later.") % {"date": self.park.opened_on}})
-        if self.closed_on is not None and self.pk is not None:
-            late = self.tenancies.filter(Q(end__isnull=True) | Q(end__gt=self.closed_on)).exists()
-            if late:
-                raise ValidationError({"closed_on": _("A tenancy of this unit runs past this date: end it first.")})
 
     def get_constraints(self):
         """The constraints validation runs: all but the dates' order, which `clean()` checks without a query."""
@@ -170,8 +181,9 @@ class Unit(models.Model):
 
     def delete(self, *args, **kwargs):
         """Delete a unit never leasable before today; one counted in earlier days' reports is closed instead (one
-        with tenancies is protected by them first: 409 as ever)."""
-        if self.counted_before_today() and not self.tenancies.exists():
+        that records of other apps protect, such as its tenancies, is refused by them first: 409 as ever)."""
+        if self.counted_before_today():
+            Collector(using=router.db_for_write(Unit, instance=self)).collect([self])  # raises ProtectedError
             raise ValidationError({"closed_on": _("A unit leasable before today is not deleted (earlier reports "
                                                   "count it): set its closing date instead.")})
         return super().delete(*args, **kwargs)

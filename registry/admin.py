@@ -2,10 +2,10 @@
 
 from django.contrib import admin
 
+from access.scoping import user_scope
 from config import lockout_admin  # noqa: F401 - registers the sign-in lockout's pages
 from config.admin import ScopedAdmin, ScopedPermissionsMixin
 from config.admin_export import ExportActionsMixin
-from parks.scoping import user_scope
 
 from .models import BenchmarkProject, FileJob, Lab, PlanTarget, Platform, ReportRun
 

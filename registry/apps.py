@@ -9,3 +9,9 @@ class RegistryConfig(AppConfig):
 
     name = "registry"
     verbose_name = _("Registry")
+
+    # The models whose writes move the data version on (config.data_version.versioned_tables): the registers,
+    # the projects' partners, and the stored reports.
+    versioned_models = ("registry.Lab", "registry.Platform", "registry.BenchmarkProject",
+                        "registry.BenchmarkProject.partners", "registry.PlanTarget", "registry.TierSummary",
+                        "registry.ReportRun")

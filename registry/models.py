@@ -8,12 +8,12 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from access.scoping import ADD, VIEW, RestrictedQuerySet, Rule
 from config.as_of import Dated, DatedModel, gaps_field
 from config.history import audit_history
 from config.years import FIRST_YEAR, LAST_YEAR, YEAR_RANGE_MESSAGE
 from enterprises.models import Enterprise
 from parks.models import District, Park
-from parks.scoping import ADD, VIEW, RestrictedQuerySet, Rule
 
 from .choices import (
     ACTIVE_RUN_STATUSES,

@@ -17,12 +17,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import models
 
+from access.scoping import BUREAU_GROUP
 from enterprises.choices import FilingStatus
 from enterprises.models import AnnualFiling, Enterprise, EnterpriseMembership, Tenancy, TierDesignation
 from enterprises.selectors import reporting_year
 from enterprises.services import tenancy_save
 from parks.models import District, Park, ParkMembership, Unit
-from parks.scoping import BUREAU_GROUP
 
 from .models import BenchmarkProject, Lab, PlanTarget, Platform
 

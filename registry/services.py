@@ -148,8 +148,8 @@ def _send(job, task: str) -> None:
 
 
 def _finish(job, status: str, *, error: str = "", **fields) -> None:
-    """Record a job's end and any of its fields (its own transaction, so a failure is recorded even when the work
-    rolled back)."""
+    """Record a job's end and any of its fields with one save, in the caller's transaction if any (a failure is
+    recorded after the work's own transaction rolled back, so it stays)."""
     job.status, job.finished, job.error = status, timezone.now(), error
     for name, value in fields.items():
         setattr(job, name, value)
@@ -396,8 +396,8 @@ def file_job_start(*, kind: str, subject: str, file_format: str, user, data: byt
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [FILE_JOB_LOCK_CLASS, user.pk])
             jobs = FileJob.objects.defer("data").filter(started_by=user, status__in=ACTIVE_RUN_STATUSES)
-            active = jobs.count()  # counted once; at the limit, the jobs whose worker was lost are failed, not counted
-            if active >= settings.FILE_JOB_MAX_ACTIVE:
+            active = jobs.count()
+            if active >= settings.FILE_JOB_MAX_ACTIVE:  # at the limit: the lost ones are failed and not counted
                 active = sum(not _fail_if_lost(job, task=FILE_JOB_TASK, time_limit=settings.FILE_JOB_TIME_LIMIT)
                              for job in jobs)
             if active >= settings.FILE_JOB_MAX_ACTIVE:

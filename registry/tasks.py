@@ -34,8 +34,8 @@ def run_report(self, run_id: int) -> int | None:
     return run.rows if run else None
 
 
-@shared_task(name="registry.sweep_report_runs")
-def sweep_report_runs() -> int:
+@shared_task(name="registry.sweep_jobs")
+def sweep_jobs() -> int:
     """Fail the report runs and file jobs lost (their worker stopped, their message lost after one re-send) or
     stuck past their time limit; send lost messages again once; delete the files of the file jobs past their
     retention period (FILE_JOB_RETENTION_DAYS). How many jobs it changed."""

@@ -7,11 +7,11 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from access.scoping import CHANGE, VIEW, user_scope
 from enterprises.choices import EDITABLE_FILING_STATUSES, TIER_SHORT_NAMES, Tier
 from enterprises.models import AnnualFiling, Enterprise
 from enterprises.selectors import report_years, reporting_year
 from parks.models import Park
-from parks.scoping import CHANGE, VIEW, user_scope
 
 from .choices import RunStatus
 from .models import ReportRun
@@ -124,6 +124,6 @@ def dashboard(request):
         "reporting_year": default_year,
         "latest_run": latest_run,
         "config": config,
-        "open_statuses": EDITABLE_FILING_STATUSES,
+        "editable_statuses": EDITABLE_FILING_STATUSES,
     }
     return render(request, "registry/dashboard.html", context)

@@ -6,7 +6,7 @@ from django.db.models import Manager
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from parks.scoping import rule_of
+from access.scoping import rule_of
 
 from .budgets import BUDGETS
 from .conftest import enterprise_user_client, park_admin_client

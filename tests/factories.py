@@ -8,11 +8,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from access.scoping import BUREAU_GROUP
 from enterprises.choices import ChainPosition, FilingStatus, Segment, Tier
 from enterprises.credit_code import complete
 from enterprises.models import AnnualFiling, Enterprise, EnterpriseMembership, Tenancy, TierDesignation
 from parks.models import District, Park, ParkMembership, Unit
-from parks.scoping import BUREAU_GROUP
 from registry.choices import (
     Comparison,
     DigitalHumanKind,

@@ -18,7 +18,7 @@ from .factories import approved_filing, bureau_user
 from .settings_probe import settings_of
 
 YEAR = 2024
-SHORT_TASKS = ("config.health", "registry.sweep_report_runs", "registry.tier_summaries_nightly")
+SHORT_TASKS = ("config.health", "registry.sweep_jobs", "registry.tier_summaries_nightly")
 
 
 def queue_of(task: str) -> str:

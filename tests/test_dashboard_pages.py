@@ -154,3 +154,22 @@ def test_filing_pages_are_scoped(client):
     assert client.get(reverse("filing-edit", args=[draft.pk])).status_code == 404  # a draft is the enterprise's
     assert client.get(reverse("filing-edit", args=[approved.pk])).status_code == 200
     assert client.post(reverse("filing-edit", args=[approved.pk]), {}).status_code == 403
+
+
+def test_dashboard_offers_edit_only_on_editable_filings(client):
+    enterprise = EnterpriseFactory()
+    draft = AnnualFilingFactory(enterprise=enterprise, year=2024, status=FilingStatus.DRAFT)
+    submitted = AnnualFilingFactory(enterprise=enterprise, year=2023, status=FilingStatus.SUBMITTED,
+                                    park=enterprise.park, district=enterprise.district, submitted_at=timezone.now())
+    client.force_login(member_of(enterprise))
+    client.post("/i18n/setlang/", {"language": "en", "next": reverse("dashboard")})
+    html = client.get(reverse("dashboard")).content.decode()
+
+    def link_text(filing) -> str:
+        """The words of the filing row's link on the dashboard."""
+        row = html[html.index(f'data-filing="{filing.pk}"'):]
+        link = row[row.index(reverse("filing-edit", args=[filing.pk])):]
+        return link[link.index(">") + 1:link.index("</a>")]
+
+    assert link_text(draft) == "Edit"  # a draft is editable
+    assert link_text(submitted) == "View"  # under review: shown, not edited

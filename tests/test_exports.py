@@ -21,7 +21,7 @@ from enterprises.credit_code import complete
 from enterprises.models import Enterprise
 from registry.models import FileJob
 from registry.services import file_job_execute, file_job_sweep
-from registry.tasks import sweep_report_runs
+from registry.tasks import sweep_jobs
 
 from .conftest import park_admin_client
 from .factories import (
@@ -203,7 +203,7 @@ def test_the_sweep_fails_stuck_file_jobs_and_a_dead_broker_answers_503(bureau_cl
     job.refresh_from_db()
     assert job.status == "failed" and str(settings.FILE_JOB_TIME_LIMIT) in job.error and job.finished
     assert file_job_execute(job_id=job.pk) is None  # a task redelivered after the sweep leaves the job as it is
-    assert sweep_report_runs() == 0  # the periodic sweep covers file jobs too
+    assert sweep_jobs() == 0  # the periodic sweep covers file jobs too
 
     app.conf.broker_write_url = "redis://127.0.0.1:1/0"  # nothing listens there
     try:

@@ -16,7 +16,7 @@ from config.celery import app
 from registry.choices import RunStatus
 from registry.models import FileJob, ReportRun
 from registry.services import RUN_TASK, file_job_execute, report_run_start
-from registry.tasks import sweep_report_runs
+from registry.tasks import sweep_jobs
 
 from .conftest import token_client
 from .factories import UserFactory, approved_filing, bureau_user
@@ -53,8 +53,8 @@ def test_the_sweep_fails_the_jobs_whose_heartbeat_stopped_and_leaves_the_live_on
     timed_out = ReportRun.objects.create(year=2020, started=long_ago, heartbeat_at=stale, **running)
     job = FileJob.objects.create(kind="export", subject="enterprises", file_format="csv", started=stale,
                                  heartbeat_at=stale, **running)
-    assert sweep_report_runs() == 3
-    assert sweep_report_runs() == 0
+    assert sweep_jobs() == 3
+    assert sweep_jobs() == 0
     status = {run.pk: (run.status, run.error) for run in ReportRun.objects.all()}
     assert status[lost.pk] == (RunStatus.FAILED, WORKER_STOPPED)
     assert status[timed_out.pk] == (RunStatus.FAILED, f"已在{settings.REPORT_RUN_TIME_LIMIT}秒时限处终止。")

@@ -9,9 +9,9 @@ from django.db.models.expressions import RawSQL
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from access.scoping import PUBLIC
 from config.data_version import is_versioned, query_tables, versioned_tables
 from enterprises.models import Enterprise
-from parks.scoping import PUBLIC
 from registry.models import FileJob
 
 from .conftest import park_admin_client, token_client

@@ -1,8 +1,8 @@
 """The permission matrix: every API endpoint x action x role, and the HTTP status each cell must answer.
 
-The expected statuses are written out by hand from the roles in README.md ("Roles and what each sees") and the
-models' scope rules (parks.scoping), never computed from them: 401 without credentials (except the public directory, the
-token endpoint), 404 for a record outside the user's view scope, 403 where no role
+The expected statuses are written out by hand from the roles in docs/api.md ("Roles and what each sees") and the
+models' scope rules (access.scoping), never computed from them: 401 without credentials (except the public directory,
+the token endpoint), 404 for a record outside the user's view scope, 403 where no role
 of the user grants the action or where a write would leave the writer's scope (post-save check, rolled back),
 400 for a bureau-only field sent by anyone else or for a related record outside the user's scope named in a body
 (it does not exist for them), 409 for deleting a record other rows protect.

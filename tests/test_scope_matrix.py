@@ -1,6 +1,6 @@
 """The permission matrix's tenancy and admin-form cases: what a tenancy grants, and what the admin's forms offer.
 
-Written out by hand from the rule (parks.scoping), never computed from it. P1's administrator (`pa`) faces four
+Written out by hand from the rule (access.scoping), never computed from it. P1's administrator (`pa`) faces four
 enterprises registered with P2: a current tenant of P1, a future one, a former one, and one whose tenancy ended
 today (the end is the first day no longer let: former); and one registered with P1 itself. A registered
 enterprise is seen whole; a current or future tenant shows its public fields only (and its tenancies); a former

@@ -266,7 +266,7 @@ def test_broker_redelivery_waits_longer_than_the_longest_task():
     assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] > settings.CELERY_TASK_TIME_LIMIT
     assert app.tasks["registry.run_report"].time_limit == settings.REPORT_RUN_TIME_LIMIT
     schedule = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert {"registry.tier_summaries_nightly", "registry.sweep_report_runs"} <= schedule
+    assert {"registry.tier_summaries_nightly", "registry.sweep_jobs"} <= schedule
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,7 +1,7 @@
 """Fields every API serializer shares: a related field written as a primary key and read as a brief nested record
 (with its OpenAPI mapping), a record's address, and its display name; the bounded date and year of reports.
 
-Every related input accepts only the records the requesting user may name (`parks.scoping.input_choices`): a
+Every related input accepts only the records the requesting user may name (`access.scoping.input_choices`): a
 record outside their scope answers as one that does not exist. Without a request, nothing is accepted."""
 
 from urllib.parse import quote
@@ -13,7 +13,7 @@ from drf_spectacular.plumbing import build_basic_type
 from drf_spectacular.types import OpenApiTypes
 from rest_framework import serializers
 
-from parks.scoping import VIEW, input_choices
+from access.scoping import VIEW, input_choices
 
 
 class ScopedRelatedMixin:

@@ -2,7 +2,7 @@
 
 from rest_framework.permissions import BasePermission
 
-from parks.scoping import VIEW, grants
+from access.scoping import VIEW, grants
 
 
 class ScopedPermission(BasePermission):

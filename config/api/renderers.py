@@ -1,55 +1,16 @@
-"""The report renderers (CSV and XLSX tables, written by config.tables) and the renderers of the file views.
+"""The report renderers (CSV and XLSX tables, shaped and written by config.tables) and the renderers of the file
+views: only what ties the writers to DRF (media types, the response's headers, errors as JSON) lives here.
 
 A report view declares `report_columns`: (key, header, kind) with kind "text", "int", "decimal" or "bool"; the
-rows are the answer's `results` (lists are joined, a list of objects by their `label` or `name`). The answer's
-`basis` (its year, how the year was chosen, as-of date, rule set and money unit) is written as a header block of
-label-value rows above the table, then an empty row. Errors are answered as JSON whatever format was asked for.
+rows are the answer's `results` (config.tables.report_table). The answer's `basis` is written as a header block of
+label-value rows above the table, then an empty row (config.tables.basis_rows). Errors are answered as JSON
+whatever format was asked for.
 """
-
-from decimal import Decimal
 
 from rest_framework import renderers
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
-from config.tables import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, write_csv, write_xlsx
-
-
-def _cell(value, kind: str):
-    """A value as a spreadsheet cell: numbers as numbers, lists joined, empty for None."""
-    if value is None or value == "":
-        return None
-    if kind == "int":
-        return int(value)
-    if kind == "decimal":
-        return Decimal(str(value))
-    if kind == "bool":
-        return "是" if value else "否"
-    if isinstance(value, list | tuple):
-        return "、".join(str(v.get("label", v.get("name"))) if isinstance(v, dict) else str(v) for v in value)
-    return str(value)
-
-
-# The header block: basis key -> its label; and the words for how the year was chosen.
-BASIS_LABELS = [
-    ("year", "报告年度"), ("year_chosen", "年度选取"), ("as_of", "数据截止日期"), ("rule_set", "规则集"),
-    ("rule_set_name", "规则集名称"), ("money_unit", "金额单位"), ("data_version", "数据版本"),
-]
-YEAR_CHOSEN = {"default": "默认：申报期已结束的最近年度", "asked": "按查询指定"}
-
-
-def basis_rows(basis) -> list[list]:
-    """A report's basis as the rows of its header block (none without a basis); dates as ISO text."""
-    if not basis:
-        return []
-    rows = []
-    for key, label in BASIS_LABELS:
-        value = basis.get(key)
-        if key == "year_chosen":
-            value = YEAR_CHOSEN.get(value, value)
-        elif key == "as_of" and value is not None:
-            value = value.isoformat() if hasattr(value, "isoformat") else str(value)
-        rows.append([label, value])
-    return rows
+from config.tables import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, basis_rows, report_table, write_csv, write_xlsx
 
 
 class ReportRenderer(BaseRenderer):
@@ -61,10 +22,8 @@ class ReportRenderer(BaseRenderer):
         if response is not None and (response.status_code >= 400 or not hasattr(view, "report_columns")):
             response["Content-Type"] = "application/json"
             return JSONRenderer().render(data, renderer_context=renderer_context)
-        columns = view.report_columns
         rows = data["results"] if isinstance(data, dict) else data
-        table = [[header for _key, header, _kind in columns]]
-        table += [[_cell(row.get(key), kind) for key, _header, kind in columns] for row in rows]
+        table = report_table(view.report_columns, rows)
         if response is not None:
             response["Content-Disposition"] = f'attachment; filename="{view.report_name}.{self.format}"'
         return self.write(table, preamble=basis_rows(data.get("basis") if isinstance(data, dict) else None))

@@ -1,20 +1,61 @@
-"""OpenAPI generation: every operation documents the error responses it can give (400, 401, 403, 404, ...)."""
+"""OpenAPI generation: every operation documents the error responses it can give, as its view declares them.
 
+A view declares `error_responses`: for each of its actions (a viewset's `list`, `retrieve`, `create`, an extra
+action's name) or HTTP methods (a plain view's `get`, `post`), the errors of its own that it can answer (`Error`s
+below: an invalid body, an unknown filter, no such record, a protected relation...). The base classes declare
+those of their actions (MODEL_ERRORS, READ_ERRORS); a view adds its extra actions. The errors every view shares
+follow from what the view is built of, not from its path: the authenticators' 401 or 403, the permissions' 403 on
+a write, the paginator's page errors on a paged list, the renderers' 404 for an unknown `format`, the throttles'
+429, and a 503 (with Retry-After) on every operation, since an outage of PostgreSQL, the broker or Redis answers
+so anywhere (config.outages). A response an `@extend_schema` names itself wins. An operation whose view declares
+nothing for it is a schema warning, which the schema test fails on.
+"""
+
+from typing import NamedTuple
+
+from drf_spectacular.drainage import warn
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.plumbing import ResolvedComponent, build_array_type, build_basic_type, build_object_type
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import AllowAny
-from rest_framework.serializers import Serializer
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle
 
-WRITE_METHODS = frozenset({"POST", "PUT", "PATCH"})
+from config.outages import RETRY_AFTER
+
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 _MESSAGES = build_array_type(build_basic_type(OpenApiTypes.STR))
 _TEXT = build_basic_type(OpenApiTypes.STR)
+
+
+class Error(NamedTuple):
+    """An error response a view declares: its status code and why it is answered."""
+
+    code: str
+    reason: str
+
+
+BODY = Error("400", "The body is invalid (each field with its messages) or cannot be parsed (`detail`).")
+FILTER = Error("400", "A query parameter is unknown, or a filter has an invalid value.")
+QUERY = Error("400", "A query parameter has an invalid value.")
+NO_RECORD = Error("404", "No such record, or it is outside what you may see.")
+NO_SUCH_KIND = Error("404", "The path names no such kind of record.")
+PAGED = Error("404", "No such page (past the last, or not a whole number from 1).")  # with the page size's 400
+PROTECTED = Error("409", "Other records depend on this one (a protected relation).")
+MEDIA_TYPE = Error("415", "The body's media type is not one of those listed for the request body.")
+
+# The declarations of the base classes: a model's viewset (config.api.viewsets) and a read-only one.
+READ_ERRORS = {"list": (FILTER, PAGED), "retrieve": (FILTER, NO_RECORD)}
+WRITE_ON_RECORD = (BODY, FILTER, NO_RECORD, MEDIA_TYPE)  # update, partial update
+MODEL_ERRORS = {
+    **READ_ERRORS, "create": (BODY, MEDIA_TYPE), "update": WRITE_ON_RECORD, "partial_update": WRITE_ON_RECORD,
+    "destroy": (FILTER, NO_RECORD, PROTECTED), "history": (NO_RECORD,),
+}
+ACTION_ON_RECORD = (BODY, NO_RECORD, MEDIA_TYPE)  # an extra POST action on one record (a filing's submit, ...)
+CREATE_ERRORS = {"create": (BODY, MEDIA_TYPE)}
+POST_ERRORS = {"post": (BODY, MEDIA_TYPE)}
 
 
 def error_component() -> ResolvedComponent:
@@ -50,12 +91,64 @@ def validation_error_component() -> ResolvedComponent:
     )
 
 
-class AutoSchema(SpectacularAutoSchema):
-    """drf-spectacular's AutoSchema with the project's error responses added to each operation.
+def auth_errors(view, method: str) -> list[Error]:
+    """The authenticators' 401 (or 403 where they send no challenge) and, on a write, the permissions' and the
+    CSRF check's 403."""
+    authenticators = view.get_authenticators()
+    open_to_all = all(isinstance(permission, AllowAny) for permission in view.get_permissions())
+    errors = []
+    if authenticators:
+        code = "401" if authenticators[0].authenticate_header(view.request) else "403"
+        errors.append(Error(code, "The credentials sent are invalid (the endpoint itself needs none)." if open_to_all
+                            else "No credentials were sent, or they are invalid."))
+    if method not in SAFE_METHODS:
+        # Reading is every signed-in user's right (what they may not see is a 404); writing is the roles'.
+        if not open_to_all:
+            errors.append(Error("403", "Your roles do not allow this action on this kind of record, or on this "
+                                       "record."))
+        if any(isinstance(authenticator, SessionAuthentication) for authenticator in authenticators):
+            errors.append(Error("403", "A request signed in by session cookie lacks a valid CSRF token."))
+    return errors
 
-    The codes are read off the view: its method, path parameters, filter backends, pagination, query
-    parameters, authenticators, permissions and throttles. A response an `@extend_schema` names itself wins.
-    """
+
+def page_size_error(paginator) -> Error:
+    """A paged list's 400 for a page size out of bounds (its 404, no such page, is PAGED)."""
+    return Error("400", f"`{paginator.page_size_query_param}` is not a whole number from 1 to "
+                        f"{paginator.max_page_size}.")
+
+
+def format_errors(view, method: str) -> list[Error]:
+    """A read with a choice of formats (its renderers): 404 for a `format` none of them is."""
+    formats = sorted({renderer.format for renderer in view.renderer_classes})
+    if method == "GET" and len(formats) > 1:
+        return [Error("404", f"The `format` asked for is none of {', '.join(formats)}.")]
+    return []
+
+
+def throttle_errors(view) -> list[Error]:
+    """The throttles' 429, each with its rate."""
+    errors = []
+    for throttle in view.get_throttles():
+        if isinstance(throttle, ScopedRateThrottle):
+            scope = getattr(view, throttle.scope_attr, None)
+            if not scope:  # a scoped throttle without a scope on this view does not throttle it
+                continue
+            which = f" (the `{scope}` rate)"
+        elif isinstance(throttle, AnonRateThrottle):
+            which = " from anonymous clients"
+        else:
+            which = f" (the `{throttle.scope}` rate)" if getattr(throttle, "scope", None) else ""
+        errors.append(Error("429", f"Too many requests{which}; Retry-After gives the seconds to wait."))
+    return errors
+
+
+OUTAGE = Error("503", "PostgreSQL, the job queue (broker) or Redis cannot be reached; Retry-After gives the seconds "
+                      f"to wait ({RETRY_AFTER}).")
+
+
+class AutoSchema(SpectacularAutoSchema):
+    """drf-spectacular's AutoSchema with each operation's error responses: those its view declares, and those of
+    what the view is built of (authenticators, permissions, paginator, renderers, throttles, outages)."""
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
@@ -66,75 +159,26 @@ class AutoSchema(SpectacularAutoSchema):
                 responses[code] = self._error_response(code, reasons)
         return dict(sorted(responses.items()))
 
+    def declared_errors(self) -> tuple[Error, ...]:
+        """The errors the view declares for this operation (its action's, or its method's on a plain view)."""
+        declared = getattr(self.view, "error_responses", {})
+        key = getattr(self.view, "action", None) or self.method.lower()
+        if key not in declared:
+            warn(f"{type(self.view).__name__} declares no error_responses for {key!r}")
+        return declared.get(key, ())
+
     def error_reasons(self) -> dict[str, list[str]]:
-        """Each 4xx status code this operation can answer, with why."""
+        """Each error status code this operation can answer, with why."""
         view, method = self.view, self.method
+        declared = list(self.declared_errors())
+        if PAGED in declared:  # a paged list: the page size's 400 too, or neither where the view pages nothing
+            paginator = self._get_paginator()
+            declared += [page_size_error(paginator)] if paginator else []
+            declared = declared if paginator else [error for error in declared if error != PAGED]
+        errors = [*declared, *auth_errors(view, method), *format_errors(view, method), *throttle_errors(view), OUTAGE]
         reasons: dict[str, list[str]] = {}
-
-        def add(code: str, reason: str) -> None:
-            reasons.setdefault(code, []).append(reason)
-
-        detail = "{" in self.path
-        listing = method == "GET" and not detail and self._is_list_view()
-        paginator = self._get_paginator() if listing else None
-        # Lists and detail routes look their records up through the filter backends (get_object filters too).
-        filtered = bool(getattr(view, "filter_backends", None)) and (listing or detail)
-        query = any(  # query parameters declared one by one, or as a serializer of them
-            (isinstance(parameter, OpenApiParameter) and parameter.location == OpenApiParameter.QUERY)
-            or isinstance(parameter, Serializer) or (isinstance(parameter, type) and issubclass(parameter, Serializer))
-            for parameter in self.get_override_parameters()
-        )
-        authenticators = view.get_authenticators() if hasattr(view, "get_authenticators") else []
-        permissions = view.get_permissions() if hasattr(view, "get_permissions") else []
-        open_to_all = all(isinstance(permission, AllowAny) for permission in permissions)
-
-        if method in WRITE_METHODS:
-            add("400", "The body is invalid (each field with its messages) or cannot be parsed (`detail`).")
-        if filtered:
-            add("400", "A query parameter is unknown, or a filter has an invalid value.")
-        if paginator is not None and getattr(paginator, "page_size_query_param", None):
-            add("400", f"`{paginator.page_size_query_param}` is not a whole number from 1 to "
-                       f"{paginator.max_page_size}.")
-        if query and not filtered:
-            add("400", "A query parameter has an invalid value.")
-
-        if authenticators:
-            challenge = authenticators[0].authenticate_header(view.request)
-            code = "401" if challenge else "403"
-            if open_to_all:
-                add(code, "The credentials sent are invalid (the endpoint itself needs none).")
-            else:
-                add(code, "No credentials were sent, or they are invalid.")
-        if method not in SAFE_METHODS:
-            # Reading is every signed-in user's right (what they may not see is a 404); writing is the roles'.
-            if not open_to_all:
-                add("403", "Your roles do not allow this action on this kind of record, or on this record.")
-            if any(isinstance(authenticator, SessionAuthentication) for authenticator in authenticators):
-                add("403", "A request signed in by session cookie lacks a valid CSRF token.")
-
-        if detail:
-            add("404", "No such record, or it is outside what you may see.")
-        if paginator is not None:
-            add("404", "No such page (past the last, or not a whole number from 1).")
-        formats = sorted({renderer.format for renderer in getattr(view, "renderer_classes", [])})
-        if method == "GET" and len(formats) > 1:
-            add("404", f"The `format` asked for is none of {', '.join(formats)}.")
-        if method == "DELETE":
-            add("409", "Other records depend on this one (a protected relation).")
-        if method in WRITE_METHODS:
-            add("415", "The body's media type is not one of those listed for the request body.")
-
-        for throttle in view.get_throttles() if hasattr(view, "get_throttles") else []:
-            if isinstance(throttle, ScopedRateThrottle):
-                scope = getattr(view, throttle.scope_attr, None)
-                if scope:
-                    add("429", f"Too many requests (the `{scope}` rate); Retry-After gives the seconds to wait.")
-            elif isinstance(throttle, AnonRateThrottle):
-                add("429", "Too many requests from anonymous clients; Retry-After gives the seconds to wait.")
-            elif getattr(throttle, "scope", None):
-                add("429", f"Too many requests (the `{throttle.scope}` rate); Retry-After gives the seconds to wait.")
-            else:
-                add("429", "Too many requests; Retry-After gives the seconds to wait.")
+        for error in sorted(errors, key=lambda error: error.code):
+            reasons.setdefault(error.code, []).append(error.reason)
         return reasons
 
     def _error_response(self, code: str, reasons: list[str]) -> dict:
@@ -147,7 +191,7 @@ class AutoSchema(SpectacularAutoSchema):
                 "schema": _TEXT,
                 "description": "The authentication scheme to use (`Token`: `Authorization: Token <key>`).",
             }}
-        elif code == "429":
+        elif code in {"429", "503"}:
             response["headers"] = {"Retry-After": {
                 "schema": build_basic_type(OpenApiTypes.INT), "description": "Seconds to wait before trying again.",
             }}

@@ -10,8 +10,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from access.scoping import user_scope
 from config.forms import normalise_newlines
-from parks.scoping import user_scope
 
 from ..rules import BUREAU_ONLY, bureau_only
 from .exceptions import as_drf_validation_error

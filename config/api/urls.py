@@ -12,11 +12,12 @@ from rest_framework.response import Response
 from rest_framework.routers import APIRootView, DefaultRouter
 from rest_framework.views import APIView
 
+from access.scoping import VIEW
+from config.api.schema import POST_ERRORS
 from config.auth import token_expires, token_issue, token_revoke
 from config.throttling import ScopedThrottle
 from enterprises.api import urls as enterprises_urls
 from parks.api import urls as parks_urls
-from parks.scoping import VIEW
 from registry.api import urls as registry_urls
 
 APPS = (parks_urls, enterprises_urls, registry_urls)
@@ -47,6 +48,8 @@ class TokenView(ObtainAuthToken):
     Refusals are answered, not raised, so that the request's transaction commits the failed attempt django-axes
     recorded (an exception would roll it back)."""
 
+    error_responses = POST_ERRORS
+
     throttle_classes = [ScopedThrottle]
     throttle_scope = "auth"
 
@@ -66,6 +69,8 @@ class TokenView(ObtainAuthToken):
 
 class LogoutView(APIView):
     """End your API token at once (sign-out for scripts); obtain a new one at auth/token/."""
+
+    error_responses = POST_ERRORS
 
     permission_classes = [IsAuthenticated]
     throttle_classes = []

@@ -1,5 +1,6 @@
 """Base viewset of every registry resource: scoping by role, post-write scope check, and record history."""
 
+from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
@@ -7,12 +8,13 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from access.scoping import ADD, CHANGE, DELETE, VIEW
 from config.throttling import AnonThrottle
-from parks.scoping import ADD, CHANGE, DELETE, VIEW
 
 from ..rules import OUTSIDE_SCOPE
 from .history import HistoryRecordSerializer, history_of
 from .permissions import ScopedPermission
+from .schema import MODEL_ERRORS, READ_ERRORS
 
 ACTIONS = {"create": ADD, "update": CHANGE, "partial_update": CHANGE, "destroy": DELETE}
 
@@ -28,8 +30,10 @@ class ScopedViewMixin:
         return super().get_queryset().restrict(self.request.user, self.read_action)
 
 
-class RegistryViewSet(ScopedViewMixin, viewsets.ModelViewSet):
+class ScopedModelViewSet(ScopedViewMixin, viewsets.ModelViewSet):
     """CRUD over a model, scoped by `restrict(user, action)`; subclasses name queryset, serializer, filters."""
+
+    error_responses = MODEL_ERRORS  # config.api.schema
 
     # Scope action of each extra action of a subclass (e.g. {"approve": REVIEW}); view if not named.
     extra_scope_actions: dict[str, str] = {}
@@ -40,18 +44,22 @@ class RegistryViewSet(ScopedViewMixin, viewsets.ModelViewSet):
         return ACTIONS.get(self.action) or self.extra_scope_actions.get(self.action, VIEW)
 
     def perform_create(self, serializer):
-        self._check_scope(serializer.save(), ADD)
+        self._save_in_scope(serializer, ADD)
         serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)  # with the queryset's annotations
 
     def perform_update(self, serializer):
-        self._check_scope(serializer.save(), CHANGE)
+        self._save_in_scope(serializer, CHANGE)
         serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
 
-    def _check_scope(self, instance, scope_action: str) -> None:
-        """Refuse (and so roll back) a write that leaves the record outside the writer's scope."""
-        model = type(instance)
-        if not model.objects.restrict(self.request.user, scope_action).filter(pk=instance.pk).exists():
-            raise PermissionDenied(OUTSIDE_SCOPE)
+    def _save_in_scope(self, serializer, scope_action: str) -> None:
+        """Save, and refuse a write that leaves the record outside the writer's scope: the save and the re-check are
+        one transaction of their own, rolled back on refusal whether or not the request is atomic (within a request's
+        transaction no savepoint is added: the refusal rolls the request back)."""
+        with transaction.atomic(savepoint=False):
+            instance = serializer.save()
+            model = type(instance)
+            if not model.objects.restrict(self.request.user, scope_action).filter(pk=instance.pk).exists():
+                raise PermissionDenied(OUTSIDE_SCOPE)
 
     @extend_schema(responses=HistoryRecordSerializer(many=True), filters=False)
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
@@ -62,6 +70,8 @@ class RegistryViewSet(ScopedViewMixin, viewsets.ModelViewSet):
 
 class DirectoryViewSet(viewsets.ReadOnlyModelViewSet):
     """The public directory: read-only public fields of every record, open to anyone (throttled)."""
+
+    error_responses = READ_ERRORS
 
     permission_classes = [AllowAny]
     throttle_classes = [AnonThrottle]

@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "access",
+    "config.versioning",  # the data version (config.data_version): its table and triggers
     "parks",
     "enterprises",
     "registry",
@@ -273,7 +275,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Fails report runs and file jobs stuck or lost, re-sends lost messages; deletes the files of file jobs past
     # FILE_JOB_RETENTION_DAYS.
-    "sweep-report-runs": {"task": "registry.sweep_report_runs", "schedule": 60},
+    "sweep-jobs": {"task": "registry.sweep_jobs", "schedule": 60},
 }
 
 REST_FRAMEWORK = {

@@ -7,9 +7,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from access.scoping import VIEW
 from config.admin import ScopedAdmin, ScopedInline
 from parks.admin import MembershipAdmin
-from parks.scoping import VIEW
 
 from ..models import AnnualFiling, Enterprise, EnterpriseMembership, Tenancy, overlap_named
 from ..models.enterprise import OVERLAP_CODE

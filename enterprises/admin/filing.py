@@ -9,8 +9,8 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from access.scoping import REVIEW, grants
 from config.admin import ScopedAdmin
-from parks.scoping import REVIEW, grants
 
 from ..choices import FilingStatus
 from ..models import AnnualFiling

@@ -7,7 +7,7 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from parks.scoping import VIEW
+from access.scoping import VIEW
 
 from ..choices import FILED_STATUSES, DesignationStatus, FilingStatus, Tier
 from ..models import AnnualFiling, TierDesignation

@@ -1,7 +1,9 @@
 """The park list with its occupancy today.
 
 The parks app knows nothing of tenancies (it is the base layer), so its park page gains the occupancy
-column here, where tenancies are defined: this app re-registers the parks app's page as a subclass.
+column here, where tenancies are defined: this app re-registers the parks app's page as a subclass. It stays so
+(docs/design-declared.md): Django's admin has one page per model and no way to add a column from another app
+but re-registering, and the parks app registering it would have to import enterprises, against the layering.
 """
 
 from django.contrib import admin

@@ -14,12 +14,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from access.scoping import VIEW, user_scope, users_in_scope
 from config.forms import RoundTripModelForm
 from config.usernames import username_normalise, username_validate
-from parks.scoping import user_scope
 
 from ..account_forms import may_invite
-from ..accounts import users_visible_to
 
 User = get_user_model()
 
@@ -65,8 +64,8 @@ class UserAdmin(DjangoUserAdmin):
         return user_scope(request.user).bureau
 
     def get_queryset(self, request):
-        """The accounts the user may see (users_visible_to)."""
-        return users_visible_to(user=request.user).order_by(*self.ordering)
+        """The accounts the user may see (users_in_scope for VIEW)."""
+        return users_in_scope(user=request.user, action=VIEW).order_by(*self.ordering)
 
     def has_module_permission(self, request):
         return request.user.is_active and request.user.is_staff and (self._bureau(request) or may_invite(request.user))
@@ -76,7 +75,7 @@ class UserAdmin(DjangoUserAdmin):
             return True
         if not (request.user.is_staff and may_invite(request.user)):
             return False
-        return obj is None or users_visible_to(user=request.user).filter(pk=obj.pk).exists()
+        return obj is None or users_in_scope(user=request.user, action=VIEW).filter(pk=obj.pk).exists()
 
     def has_add_permission(self, request):
         return self._bureau(request)

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from access.scoping import PUBLIC, full_view
 from config.api.basis import ReportBasisSerializer
 from config.api.decimals import DecimalField
 from config.api.fields import (
@@ -29,7 +30,6 @@ from enterprises.services import NO_SUCH_CREDIT_CODE, filing_create, filing_upda
 from enterprises.tiers import RULE_SETS
 from parks.api.serializers import BriefDistrictSerializer, BriefParkSerializer, BriefUnitSerializer
 from parks.models import District, Park, Unit
-from parks.scoping import PUBLIC, full_view
 
 from .fields import CreditCodeField
 
@@ -104,6 +104,7 @@ class TenancySerializer(ValidatedModelSerializer):
     def validate(self, attrs):
         """One tenant, by id or by credit code; the model is validated once, by tenancy_save (which also catches
         the concurrent overlap)."""
+        # Not super().validate(): its full_clean() would run the overlap query again before tenancy_save's own.
         by_code = attrs.pop("enterprise_credit_code", None)
         if by_code is not None:
             if "enterprise" in attrs and attrs["enterprise"] != by_code:
@@ -217,6 +218,7 @@ class AnnualFilingSerializer(ValidatedModelSerializer):
 
     def validate(self, attrs):
         """The enterprise and year are fixed once filed; the figures are validated by the filing services."""
+        # Not super().validate(): filing_create and filing_update run full_clean() on the filing they build.
         if self.instance is not None:
             for name in ("enterprise", "year"):
                 if name in attrs and attrs[name] != getattr(self.instance, name):

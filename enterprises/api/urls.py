@@ -25,6 +25,8 @@ router.register("tier-designations", TierDesignationViewSet)
 router.register("filing-seasons", FilingSeasonViewSet)
 router.register("directory/enterprises", PublicEnterpriseViewSet, basename="public-enterprise")
 extra_urlpatterns = [
+    # Under parks/ and districts/ but routed here: occupancy is computed from tenancies, which the parks app (below
+    # this one) may not import (docs/design-declared.md).
     path("parks/<int:pk>/occupancy/", ParkOccupancyView.as_view(), name="park-occupancy"),
     path("districts/<int:pk>/occupancy/", DistrictOccupancyView.as_view(), name="district-occupancy"),
     path("invitations/", InvitationView.as_view(), name="invitation"),

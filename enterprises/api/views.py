@@ -13,8 +13,11 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from access.scoping import ADD, CHANGE, FULL_VIEW, PUBLIC, REVIEW, VIEW
 from config.api.fields import AsOfQuery, ReportDateField
-from config.api.viewsets import DirectoryViewSet, RegistryViewSet, ScopedViewMixin
+from config.api.schema import ACTION_ON_RECORD, MODEL_ERRORS, NO_RECORD, POST_ERRORS, QUERY
+from config.api.viewsets import DirectoryViewSet, ScopedModelViewSet, ScopedViewMixin
+from enterprises.basis import report_basis
 from enterprises.filtersets import (
     AnnualFilingFilterSet,
     EnterpriseFilterSet,
@@ -41,8 +44,6 @@ from enterprises.services import filing_approve, filing_delete, filing_return, f
 from enterprises.tiers import get_rule_set
 from parks.api.views import MembershipViewSet
 from parks.models import District, Park, Unit
-from parks.scoping import ADD, CHANGE, FULL_VIEW, PUBLIC, REVIEW, VIEW
-from registry.selectors.basis import report_basis
 
 from .serializers import (
     AnnualFilingSerializer,
@@ -61,8 +62,10 @@ from .serializers import (
 )
 
 
-class EnterpriseViewSet(RegistryViewSet):
+class EnterpriseViewSet(ScopedModelViewSet):
     """Digital-human enterprises registered in Beijing."""
+
+    error_responses = {**MODEL_ERRORS, "assessment": (QUERY, NO_RECORD)}
 
     queryset = Enterprise.objects.select_related("district", "park")
     serializer_class = EnterpriseSerializer
@@ -110,7 +113,7 @@ class PublicEnterpriseViewSet(DirectoryViewSet):
     ordering_fields = ["name", "credit_code", "founded", "district__code"]
 
 
-class TenancyViewSet(RegistryViewSet):
+class TenancyViewSet(ScopedModelViewSet):
     """Tenancies of park units by enterprises; a unit is never let twice over overlapping dates."""
 
     queryset = Tenancy.objects.select_related("unit__park", "park", "enterprise")
@@ -140,6 +143,8 @@ class InvitationView(GenericAPIView):
     """Invite a user into a park or enterprise membership in your scope. A new account gets a link by mail, to the
     invited address only, to set its password; an existing account only gains the membership."""
 
+    error_responses = POST_ERRORS
+
     serializer_class = InvitationSerializer
     permission_classes = [IsAuthenticated]
     throttle_scope = "invitations"
@@ -168,6 +173,8 @@ DATE_PARAMETER = OpenApiParameter("as_of", datetime.date, description="Date of t
 
 class OccupancyView(ScopedViewMixin, GenericAPIView):
     """Base of the occupancy endpoints: let and leasable area of a place on a date, over the units one may see."""
+
+    error_responses = {"get": (QUERY, NO_RECORD)}
 
     serializer_class = OccupancySerializer
     pagination_class = None
@@ -208,8 +215,11 @@ class DistrictOccupancyView(OccupancyView):
         return Response(OccupancySerializer(occ).data)
 
 
-class AnnualFilingViewSet(RegistryViewSet):
+class AnnualFilingViewSet(ScopedModelViewSet):
     """Annual filings: the enterprise drafts and submits; its park (the bureau everywhere) approves or returns."""
+
+    error_responses = {**MODEL_ERRORS, **dict.fromkeys(("submit", "approve", "return_filing", "revise"),
+                                                       ACTION_ON_RECORD)}
 
     queryset = AnnualFiling.objects.select_related(
         "enterprise", "park", "district", "submitted_by", "reviewed_by",
@@ -256,7 +266,7 @@ class AnnualFilingViewSet(RegistryViewSet):
         return self._answer(filing_revise(filing=self.get_object()), status.HTTP_201_CREATED)
 
 
-class TierDesignationViewSet(RegistryViewSet):
+class TierDesignationViewSet(ScopedModelViewSet):
     """Official tier designations, recorded by bureau staff; status follows from the dates."""
 
     queryset = TierDesignation.objects.with_status().select_related("enterprise")
@@ -266,7 +276,7 @@ class TierDesignationViewSet(RegistryViewSet):
     ordering = ["-granted_on"]
 
 
-class FilingSeasonViewSet(RegistryViewSet):
+class FilingSeasonViewSet(ScopedModelViewSet):
     """Filing seasons: when the filing of a year's figures opens and closes (a year without one has the default
     season); the bureau sets them, every signed-in user reads them. They decide the reports' default year."""
 

@@ -25,9 +25,9 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from access.scoping import ADD, CHANGE, grants, user_scope
 from config.history import history_stamp
 from config.rules import OUTSIDE_SCOPE
-from parks.scoping import ADD, CHANGE, grants, user_scope
 
 from .columns import CellError, read_cell
 from .reading import Table

@@ -107,7 +107,7 @@ def _check_gb18030(text: str) -> None:
     if count > TELLTALE_SHARE * non_ascii:
         raise refusal(_("read as GB18030, %(percent)d%% of its non-ASCII characters are rare characters or "
                         "symbols that betray another encoding (such as Big5), from line %(line)d on.") % {
-            "percent": round(100 * count / non_ascii), "line": _line(text, first.start())})
+            "percent": 100 * count // non_ascii, "line": _line(text, first.start())})
 
 
 def csv_text(content: bytes) -> str:

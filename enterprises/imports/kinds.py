@@ -8,6 +8,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from access.scoping import CHANGE, VIEW, input_choices
 from config.rules import BUREAU_ONLY, bureau_only
 from enterprises.choices import EDITABLE_FILING_STATUSES, FilingStatus
 from enterprises.models import AnnualFiling, Enterprise, Tenancy, overlap_message
@@ -22,7 +23,6 @@ from enterprises.services import (
     tenancy_open_unit,
 )
 from parks.models import District, Park, Unit
-from parks.scoping import CHANGE, VIEW, input_choices
 
 from .base import Change, Importer, Row
 from .columns import FILING_FIGURES, fold

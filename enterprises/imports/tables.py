@@ -13,10 +13,10 @@ from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font
 
+from access.scoping import VIEW
 from config.tables import write_csv, xlsx_append
 from enterprises.choices import FilingStatus
 from enterprises.models import AnnualFiling, Enterprise, Tenancy
-from parks.scoping import VIEW
 
 from .columns import CHOICE, CHOICES, COLUMNS, Column, choice_labels, write_cell
 from .reading import COMMENT

@@ -10,10 +10,10 @@ from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from access.scoping import RestrictedQuerySet, Rule
 from config.as_of import Dated, as_of
 from config.history import audit_history
 from config.years import FIRST_YEAR
-from parks.scoping import RestrictedQuerySet, Rule
 
 from ..choices import DesignationStatus, Tier
 from .enterprise import Enterprise

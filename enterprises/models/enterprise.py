@@ -13,10 +13,10 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Upper
 from django.utils.translation import gettext_lazy as _
 
+from access.scoping import ADD, ALL_ACTIONS, CHANGE, DELETE, VIEW, RestrictedQuerySet, Rule, in_scope
 from config.as_of import Dated, DatedModel, gaps_field
 from config.history import audit_history
 from parks.models import District, Park, Unit
-from parks.scoping import ADD, ALL_ACTIONS, CHANGE, DELETE, VIEW, RestrictedQuerySet, Rule, in_scope
 
 from ..choices import ChainPosition, EnterpriseStatus, Segment
 from ..fields import Bigrams, CreditCodeField, CreditCodeIsValid
@@ -219,6 +219,18 @@ class Tenancy(models.Model):
         if self.end is not None:
             query = query.filter(start__lt=self.end)
         return query.select_related("enterprise")
+
+
+def unit_tenancies_check(unit: Unit, *, stored_park_id: int | None) -> None:
+    """A unit's rules about its tenancies, run by `Unit.clean` (registered in enterprises/scopes.py): a unit with
+    tenancies stays in its park, and closes only after its last tenancy ends."""
+    if unit.pk is None:
+        return
+    if stored_park_id is not None and unit.park_id is not None and stored_park_id != unit.park_id \
+            and unit.tenancies.exists():
+        raise ValidationError({"park": _("A unit with tenancies cannot move to another park.")})
+    if unit.closed_on is not None and unit.tenancies.filter(Q(end__isnull=True) | Q(end__gt=unit.closed_on)).exists():
+        raise ValidationError({"closed_on": _("A tenancy of this unit runs past this date: end it first.")})
 
 
 OVERLAP_CODE = "tenancy_overlap"

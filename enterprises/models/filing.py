@@ -8,10 +8,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from access.scoping import ADD, CHANGE, DELETE, REVIEW, VIEW, RestrictedQuerySet, Rule
 from config.history import audit_history
 from config.years import FIRST_YEAR, LAST_YEAR
 from parks.models import District, Park
-from parks.scoping import ADD, CHANGE, DELETE, REVIEW, VIEW, RestrictedQuerySet, Rule
 
 from ..choices import FROZEN_FILING_STATUSES, OPEN_FILING_STATUSES, FilingStatus, ProductField, RdInstitution, SmeSector
 from .enterprise import Enterprise

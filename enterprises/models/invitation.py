@@ -8,8 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from access.scoping import VIEW, RestrictedQuerySet, Rule
 from parks.models import Park
-from parks.scoping import VIEW, RestrictedQuerySet, Rule
 
 from .enterprise import Enterprise
 

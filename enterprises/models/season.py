@@ -10,9 +10,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from access.scoping import VIEW, RestrictedQuerySet, Rule
 from config.history import audit_history
 from config.years import FIRST_YEAR, LAST_YEAR, YEAR_RANGE_MESSAGE
-from parks.scoping import VIEW, RestrictedQuerySet, Rule
 
 
 def month_day(setting: str) -> tuple[int, int]:

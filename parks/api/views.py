@@ -1,9 +1,9 @@
 """Endpoints of the parks API."""
 
-from config.api.viewsets import DirectoryViewSet, RegistryViewSet
+from access.scoping import membership_grant_check
+from config.api.viewsets import DirectoryViewSet, ScopedModelViewSet
 from parks.filtersets import DistrictFilterSet, ParkFilterSet, UnitFilterSet
 from parks.models import District, ParkMembership, Unit
-from parks.scoping import membership_grant_check
 from parks.selectors import park_list
 
 from .serializers import (
@@ -15,7 +15,7 @@ from .serializers import (
 )
 
 
-class DistrictViewSet(RegistryViewSet):
+class DistrictViewSet(ScopedModelViewSet):
     """Beijing districts and 经开区, with their division codes and roles in the plan."""
 
     queryset = District.objects.all()
@@ -24,7 +24,7 @@ class DistrictViewSet(RegistryViewSet):
     ordering_fields = ["code", "name"]
 
 
-class ParkViewSet(RegistryViewSet):
+class ParkViewSet(ScopedModelViewSet):
     """Digital-human parks, bases and incubators, with leasable area."""
 
     queryset = park_list()
@@ -33,7 +33,7 @@ class ParkViewSet(RegistryViewSet):
     ordering_fields = ["name", "district__code", "leasable_area", "unit_count"]
 
 
-class UnitViewSet(RegistryViewSet):
+class UnitViewSet(ScopedModelViewSet):
     """Leasable units of the parks."""
 
     queryset = Unit.objects.select_related("park")
@@ -42,7 +42,7 @@ class UnitViewSet(RegistryViewSet):
     ordering_fields = ["park__name", "building", "floor", "room", "area"]
 
 
-class MembershipViewSet(RegistryViewSet):
+class MembershipViewSet(ScopedModelViewSet):
     """Base of the membership endpoints: nobody but the bureau gives a membership to themselves."""
 
     def perform_create(self, serializer):

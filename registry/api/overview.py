@@ -15,13 +15,14 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from access.scoping import VIEW
 from config.api.decimals import DecimalField, ExactDecimalField
 from config.api.fields import AsOfQuery, ReportDateField, ReportYearField
 from config.api.filters import COMMON_PARAMETERS
 from config.api.permissions import ScopedPermission
 from config.api.renderers import REPORT_RENDERERS
+from config.api.schema import NO_RECORD, QUERY
 from enterprises.selectors import reporting_year, tier_reference_date
-from parks.scoping import VIEW
 from registry.choices import TargetUnit
 from registry.models import PlanTarget
 from registry.selectors import district_overview, park_report, plan_progress, report_basis, target_records
@@ -97,7 +98,9 @@ class ParkReportQuery(ReportQuery):
 class ComputedReportView(APIView):
     """Base of the reports computed per request: query parameters validated by `query_serializer`, rows from
     `rows(user, **query)`, answered as {basis, <query>, count, results} in JSON, or the rows as CSV or XLSX under
-    a header block of the basis (registry.selectors.basis)."""
+    a header block of the basis (enterprises.basis)."""
+
+    error_responses = {"get": (QUERY,)}
 
     permission_classes = [ScopedPermission]
     scope_action = VIEW
@@ -230,6 +233,8 @@ class TargetRecordSerializer(RecordSerializer):
 
 class PlanTargetRecordsView(ReportView):
     """Every record behind a plan target's figure for a year and date (the drill-down of plan progress)."""
+
+    error_responses = {"get": (QUERY, NO_RECORD)}
 
     serializer_class = TargetRecordSerializer
     filter_backends = []

@@ -23,9 +23,9 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from rest_framework.settings import api_settings
 
+from access.scoping import user_scope
 from config.data_version import data_version
 from config.db import DEFAULT, report_snapshot_read
-from parks.scoping import user_scope
 
 # The headers a cached answer keeps (the view adds Allow and Vary to every answer).
 CONTENT_HEADERS = ("Content-Type", "Content-Disposition")

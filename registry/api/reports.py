@@ -10,15 +10,16 @@ from rest_framework.exceptions import APIException, NotFound
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 
+from access.scoping import VIEW
 from config.api.basis import ReportBasisSerializer  # noqa: F401 (the reports' basis, named here too)
 from config.api.fields import ReportYearField
 from config.api.pagination import Pagination
 from config.api.renderers import REPORT_RENDERERS
+from config.api.schema import CREATE_ERRORS, FILTER, PAGED, READ_ERRORS
 from config.api.viewsets import ACTIONS, ScopedViewMixin
 from enterprises.choices import LADDER
 from enterprises.models import Enterprise
 from enterprises.selectors import reporting_year, tier_candidates, tier_reference_date
-from parks.scoping import VIEW
 from registry.filtersets import TierCandidateFilterSet, TierSummaryFilterSet
 from registry.models import ReportRun, TierSummary
 from registry.selectors import hide_small_cells, report_basis, tier_summary_latest
@@ -51,6 +52,8 @@ class RunConflictError(APIException):
 class ReportRunViewSet(ScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                        viewsets.GenericViewSet):
     """Runs of the tier-summary job: bureau staff start one for a year (202 with its address) and poll it."""
+
+    error_responses = {**READ_ERRORS, **CREATE_ERRORS}
 
     queryset = ReportRun.objects.select_related("started_by")
     serializer_class = ReportRunSerializer
@@ -112,6 +115,8 @@ BASIS_SCHEMA = {
 class ReportView(ScopedViewMixin, ListAPIView):
     """Base of the reports: JSON by default, `?format=csv` or `?format=xlsx` for the same rows as a table; every
     answer carries its `basis` (set by `get_queryset`)."""
+
+    error_responses = {"get": (FILTER, PAGED)}
 
     renderer_classes = REPORT_RENDERERS
     pagination_class = ReportPagination

@@ -25,8 +25,10 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from access.scoping import VIEW
 from config.api.fields import RecordUrlField
 from config.api.renderers import FILE_RENDERERS, CSVFileRenderer
+from config.api.schema import CREATE_ERRORS, NO_RECORD, NO_SUCH_KIND, QUERY, READ_ERRORS
 from config.api.serializers import BriefUserSerializer
 from config.api.viewsets import ACTIONS, ScopedViewMixin
 from config.tables import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, csv_stream
@@ -41,7 +43,6 @@ from enterprises.imports import (
     table_import,
     template,
 )
-from parks.scoping import VIEW
 from registry.choices import FileFormat, FileJobKind, FileSubject, RunStatus
 from registry.models import FileJob
 from registry.services import BrokerUnavailable, TooManyActiveJobs, file_job_start
@@ -179,6 +180,8 @@ class ExportStartSerializer(serializers.Serializer):
 class FileJobViewSet(ScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Base of the import and export jobs: each user lists and polls the jobs they started."""
 
+    error_responses = READ_ERRORS
+
     filterset_fields = ["subject", "status"]
     ordering_fields = ["created"]
     lookup_value_regex = r"\d+"
@@ -206,6 +209,8 @@ REFUSED = {"anyOf": [{"$ref": "#/components/schemas/ImportReport"}, {"$ref": "#/
 class ImportViewSet(mixins.CreateModelMixin, FileJobViewSet):
     """Imports of enterprises, tenancies and annual filings from XLSX or CSV files (templates under
     templates/{kind}/); a file's rows are all imported or none."""
+
+    error_responses = {**READ_ERRORS, **CREATE_ERRORS}
 
     queryset = FileJob.objects.filter(kind=FileJobKind.IMPORT)
     serializer_class = ImportJobSerializer
@@ -241,6 +246,8 @@ class ImportViewSet(mixins.CreateModelMixin, FileJobViewSet):
 class ImportTemplateView(GenericAPIView):
     """The blank table of a kind of import: the Chinese header row, a notes row (skipped on import) giving each
     column's rule and unit (money in 万元); an XLSX also explains every column on a second sheet."""
+
+    error_responses = {"get": (QUERY, NO_SUCH_KIND)}
 
     permission_classes = [IsAuthenticated]
     renderer_classes = FILE_RENDERERS
@@ -279,6 +286,8 @@ class FileExpired(APIException):
 class ExportViewSet(mixins.CreateModelMixin, FileJobViewSet):
     """Exports of a whole register (the records you may see) to an XLSX or CSV file, run as file jobs."""
 
+    error_responses = {**READ_ERRORS, **CREATE_ERRORS, "file": (NO_RECORD,)}
+
     queryset = FileJob.objects.filter(kind=FileJobKind.EXPORT)
     serializer_class = ExportJobSerializer
     job_kind = FileJobKind.EXPORT
@@ -314,6 +323,8 @@ class ExportViewSet(mixins.CreateModelMixin, FileJobViewSet):
 class ExportStreamView(ScopedViewMixin, GenericAPIView):
     """A whole register (the records you may see) as CSV, streamed as it is read: UTF-8 with a byte-order mark,
     Chinese headers, amounts in their unit (万元), the import's columns (the file imports back unchanged)."""
+
+    error_responses = {"get": (NO_SUCH_KIND,)}
 
     queryset = FileJob.objects.none()  # the permission's model; the rows come from export_queryset
     renderer_classes = [CSVFileRenderer, JSONRenderer]

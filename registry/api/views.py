@@ -1,6 +1,6 @@
 """Endpoints of the registry API."""
 
-from config.api.viewsets import DirectoryViewSet, RegistryViewSet
+from config.api.viewsets import DirectoryViewSet, ScopedModelViewSet
 from registry.filtersets import BenchmarkProjectFilterSet, LabFilterSet, PlanTargetFilterSet, PlatformFilterSet
 from registry.models import BenchmarkProject, Lab, PlanTarget, Platform
 
@@ -14,7 +14,7 @@ from .serializers import (
 )
 
 
-class LabViewSet(RegistryViewSet):
+class LabViewSet(ScopedModelViewSet):
     """University-enterprise joint labs and enterprise technology innovation centres."""
 
     queryset = Lab.objects.select_related("host", "park")
@@ -23,7 +23,7 @@ class LabViewSet(RegistryViewSet):
     ordering_fields = ["name", "established", "park__name"]
 
 
-class PlatformViewSet(RegistryViewSet):
+class PlatformViewSet(ScopedModelViewSet):
     """Common technology platforms in the plan's five domains."""
 
     queryset = Platform.objects.select_related("operator", "park")
@@ -32,7 +32,7 @@ class PlatformViewSet(RegistryViewSet):
     ordering_fields = ["name", "domain", "launched", "park__name"]
 
 
-class BenchmarkProjectViewSet(RegistryViewSet):
+class BenchmarkProjectViewSet(ScopedModelViewSet):
     """Benchmark application projects by field."""
 
     queryset = BenchmarkProject.objects.select_related("lead", "park").prefetch_related("partners")
@@ -41,7 +41,7 @@ class BenchmarkProjectViewSet(RegistryViewSet):
     ordering_fields = ["name", "year", "field", "park__name"]
 
 
-class PlanTargetViewSet(RegistryViewSet):
+class PlanTargetViewSet(ScopedModelViewSet):
     """The plan's targets, kept as data."""
 
     queryset = PlanTarget.objects.all()

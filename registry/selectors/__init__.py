@@ -1,6 +1,7 @@
 """Reads of the registry: tier summaries, plan progress, the district overview and the park report."""
 
-from .basis import report_basis
+from enterprises.basis import report_basis
+
 from .cells import hide_small_cells
 from .places import district_overview, park_report
 from .plan_progress import plan_progress, target_records

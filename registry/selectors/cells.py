@@ -2,7 +2,7 @@
 
 from django.conf import settings
 
-from parks.scoping import user_scope
+from access.scoping import user_scope
 
 
 def hide_small_cells(*, rows, user, count: str, money: tuple[str, ...]):

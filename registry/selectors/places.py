@@ -10,15 +10,16 @@ from django.db.models import Count, DecimalField, ExpressionWrapper, F, IntegerF
 from django.db.models.expressions import Exists, RawSQL
 from django.db.models.functions import Coalesce
 
+from access.scoping import VIEW
 from config.as_of import as_of, recorded
 from enterprises.choices import FILED_STATUSES, EnterpriseStatus, Tier
 from enterprises.models import AnnualFiling, Enterprise, Tenancy, TierDesignation
 from enterprises.selectors import percent, tenancies_on
 from parks.models import District, Park, Unit
-from parks.scoping import VIEW
 
 from .cells import hide_small_cells
 from .plan_progress import benchmark_projects_selected, labs_in_operation, platforms_in_operation
+from .sql import column
 
 ENDING_WINDOWS = (30, 60, 90)  # days ahead in which the park report lists tenancies ending
 DISTRICT_MONEY = ("revenue", "digital_human_revenue")
@@ -107,15 +108,16 @@ def district_overview(*, user, year: int, on: datetime.date) -> list[dict]:
 
 def _overlap_days(start: datetime.date, stop: datetime.date) -> RawSQL:
     """SQL: the days a tenancy (the query's base table) holds its unit within [start, stop)."""
-    return RawSQL('GREATEST(0, LEAST(COALESCE("enterprises_tenancy"."end", %s), %s) '
-                  '- GREATEST("enterprises_tenancy"."start", %s))', (stop, stop, start), output_field=IntegerField())
+    end, begin = column(Tenancy, "end"), column(Tenancy, "start")
+    return RawSQL(f"GREATEST(0, LEAST(COALESCE({end}, %s), %s) - GREATEST({begin}, %s))", (stop, stop, start),
+                  output_field=IntegerField())
 
 
 def _open_days(start: datetime.date, stop: datetime.date) -> RawSQL:
     """SQL: the days a unit (the query's base table) is leasable within [start, stop)."""
-    return RawSQL('GREATEST(0, LEAST(COALESCE("parks_unit"."closed_on", %s), %s) '
-                  '- GREATEST(COALESCE("parks_unit"."opened_on", %s), %s))', (stop, stop, start, start),
-                  output_field=IntegerField())
+    closed, opened = column(Unit, "closed_on"), column(Unit, "opened_on")
+    return RawSQL(f"GREATEST(0, LEAST(COALESCE({closed}, %s), %s) - GREATEST(COALESCE({opened}, %s), %s))",
+                  (stop, stop, start, start), output_field=IntegerField())
 
 
 def not_filed_rows(*, user, parks, year: int) -> list[tuple[int, int, str]]:

@@ -24,11 +24,11 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import Count, Sum
 
+from access.scoping import VIEW
 from config.as_of import as_of
 from enterprises.models import AnnualFiling
 from enterprises.selectors import percent
 from parks.models import Park
-from parks.scoping import VIEW
 
 from ..choices import LabKind, PlatformDomain, ProjectField, TargetMetric
 from ..models import BenchmarkProject, Lab, PlanTarget, Platform

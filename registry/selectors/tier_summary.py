@@ -5,62 +5,71 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import F
 
 from enterprises.choices import LADDER, Tier
-from enterprises.selectors import percent, reporting_year, tier_population
+from enterprises.selectors import percent, population_filing, reporting_year, tier_population
 from parks.models import Park
 
 from ..choices import ALL_TIERS, RunStatus, SummaryLevel
 from ..models import ReportRun, TierSummary
+from .sql import quoted
 
-MONEY = ("revenue", "digital_human_revenue", "rd_expense")  # summed from the year's approved filings (`f`)
+MONEY = ("revenue", "digital_human_revenue", "rd_expense")  # summed from the year's approved filings
+PLACE = ("place_district", "place_park")  # the columns a place is grouped by
 SUMMARY_TIERS = (ALL_TIERS, *Tier.values)
 
 
-def _any(columns) -> str:
-    """SQL: any of the boolean columns holds."""
-    return "(" + " OR ".join(f'"{column}"' for column in columns) + ")"
+def aggregate(function: str, column: str | None = None, *, when: tuple[str, ...] = ()) -> str:
+    """One aggregate over the population's columns as SQL: `function` of the column (of every row for None),
+    counting only the rows where any of the boolean columns `when` holds, if any are given."""
+    sql = f"{function}({'*' if column is None else quoted(column)})"
+    if when:
+        sql += f" FILTER (WHERE {' OR '.join(quoted(flag) for flag in when)})"
+    return sql
 
 
 def _aggregates() -> dict[str, str]:
     """Aggregates per place as SQL over the population's columns: for every tier, designated, candidates, due and
     the money sums (a FILTER on flags computed once per enterprise)."""
-    held = {ALL_TIERS: _any(f"held_{t}" for t in Tier.values), **{t: f'"held_{t}"' for t in Tier.values}}
-    due = {ALL_TIERS: _any(f"due_{t}" for t in Tier.values), **{t: f'"due_{t}"' for t in Tier.values}}
-    candidates = {ALL_TIERS: _any(f"candidate_{t}" for t in LADDER), **{t: f'"candidate_{t}"' for t in LADDER}}
-    aggregates = {"enterprises": "COUNT(*)", "filed": 'COUNT("filing_id")',
-                  f"reporting_{ALL_TIERS}": 'COUNT("filing_id")'}
+    held = {ALL_TIERS: tuple(f"held_{t}" for t in Tier.values), **{t: (f"held_{t}",) for t in Tier.values}}
+    due = {ALL_TIERS: tuple(f"due_{t}" for t in Tier.values), **{t: (f"due_{t}",) for t in Tier.values}}
+    candidates = {ALL_TIERS: tuple(f"candidate_{t}" for t in LADDER), **{t: (f"candidate_{t}",) for t in LADDER}}
+    aggregates = {"enterprises": aggregate("COUNT"), "filed": aggregate("COUNT", "filing_id"),
+                  f"reporting_{ALL_TIERS}": aggregate("COUNT", "filing_id")}
     for money in MONEY:
-        aggregates[f"{money}_{ALL_TIERS}"] = f'SUM("{money}")'
+        aggregates[f"{money}_{ALL_TIERS}"] = aggregate("SUM", money)
     for tier in SUMMARY_TIERS:
-        aggregates[f"designated_{tier}"] = f"COUNT(*) FILTER (WHERE {held[tier]})"
-        aggregates[f"due_for_review_{tier}"] = f"COUNT(*) FILTER (WHERE {due[tier]})"
+        aggregates[f"designated_{tier}"] = aggregate("COUNT", when=held[tier])
+        aggregates[f"due_for_review_{tier}"] = aggregate("COUNT", when=due[tier])
         if tier in candidates:
-            aggregates[f"candidates_{tier}"] = f"COUNT(*) FILTER (WHERE {candidates[tier]})"
+            aggregates[f"candidates_{tier}"] = aggregate("COUNT", when=candidates[tier])
         if tier != ALL_TIERS:
-            aggregates[f"reporting_{tier}"] = f'COUNT("filing_id") FILTER (WHERE {held[tier]})'
+            aggregates[f"reporting_{tier}"] = aggregate("COUNT", "filing_id", when=held[tier])
             for money in MONEY:
-                aggregates[f"{money}_{tier}"] = f'SUM("{money}") FILTER (WHERE {held[tier]})'
+                aggregates[f"{money}_{tier}"] = aggregate("SUM", money, when=held[tier])
     return aggregates
 
 
-def tier_summary_sql(*, year: int, rule_set, on: datetime.date) -> tuple[str, tuple]:
-    """SQL and parameters of the population aggregated per (district, park) place.
+def grouped(*, inner: str, keys: tuple[str, ...], aggregates: dict[str, str]) -> str:
+    """SQL: the aggregates (name -> SQL) of the rows of a subquery, per value of its key columns.
 
-    The population's flags are columns of a fenced subquery (OFFSET 0 keeps PostgreSQL from inlining it), so
-    each enterprise's criteria are evaluated once, not once per aggregate that reads them.
-    """
+    The subquery ends with OFFSET 0, a fence PostgreSQL never pulls up into the outer query, so each row's columns
+    (the population's EXISTS flags) are computed once per row, not once per aggregate that reads them."""
+    key_list = ", ".join(quoted(key) for key in keys)
+    columns = ", ".join(f"{sql} AS {quoted(name)}" for name, sql in aggregates.items())
+    return f"SELECT {key_list}, {columns} FROM ({inner} OFFSET 0) AS population GROUP BY {key_list}"  # noqa: S608
+
+
+def tier_summary_sql(*, year: int, rule_set, on: datetime.date) -> tuple[str, tuple]:
+    """SQL and parameters of the population (enterprises.selectors.tier_population: one row per enterprise, with
+    its place, its tier flags and its approved filing of the year) aggregated per (district, park) place."""
     population = tier_population(year=year, rule_set=rule_set, on=on)
     flags = [f"{kind}_{t}" for kind in ("held", "due") for t in Tier.values] + [f"candidate_{t}" for t in LADDER]
     inner = population.values(
-        "place_district", "place_park", *flags, filing_id=F("f__id"), **{m: F(f"f__{m}") for m in MONEY},
+        *PLACE, *flags, filing_id=population_filing("id"), **{m: population_filing(m) for m in MONEY},
     ).order_by()
     inner_sql, params = inner.query.sql_with_params()
-    columns = ", ".join(f'{sql} AS "{name}"' for name, sql in _aggregates().items())
-    sql = (f'SELECT "place_district", "place_park", {columns} FROM ({inner_sql} OFFSET 0) AS population '
-           f'GROUP BY "place_district", "place_park"')
-    return sql, params
+    return grouped(inner=inner_sql, keys=PLACE, aggregates=_aggregates()), params
 
 
 def tier_summary_groups(*, year: int, rule_set, on: datetime.date) -> list[dict]:
@@ -92,7 +101,7 @@ def tier_summary_compute(*, year: int, rule_set, on: datetime.date) -> list[Tier
         for place in places:
             bucket = totals[place]
             for key, value in group.items():
-                if key not in ("place_district", "place_park"):
+                if key not in PLACE:
                     bucket[key] += value or 0
     park_districts = dict(Park.objects.filter(pk__in=[park for _, _, park in totals if park]).values_list(
         "pk", "district_id"))

@@ -30,7 +30,7 @@ from registry.services import (
     report_run_execute,
     report_run_start,
 )
-from registry.tasks import sweep_report_runs
+from registry.tasks import sweep_jobs
 from tests.factories import approved_filing, bureau_user
 from tests.test_tier_summary import REPORT, YEAR, build_world, wait_for
 
@@ -172,19 +172,19 @@ def test_a_run_whose_message_was_lost_is_sent_again_once_then_failed(bureau_clie
     run = ReportRun.objects.get(pk=started.data["id"])
     assert run.task_id in queued()
     ReportRun.objects.filter(pk=run.pk).update(created=timezone.now() - bound)
-    assert sweep_report_runs() == 0  # pending past the bound but waiting its turn in the queue: left alone
+    assert sweep_jobs() == 0  # pending past the bound but waiting its turn in the queue: left alone
 
     broker.delete(settings.CELERY_LONG_QUEUE)  # Redis lost its data
     assert run.task_id not in queued()
-    assert sweep_report_runs() == 1
+    assert sweep_jobs() == 1
     first_id, run = run.task_id, ReportRun.objects.get(pk=run.pk)
     assert run.status == RunStatus.PENDING and run.resent and run.task_id != first_id and run.task_id in queued()
-    assert sweep_report_runs() == 0
+    assert sweep_jobs() == 0
 
     broker.delete(settings.CELERY_LONG_QUEUE)  # lost again
-    assert sweep_report_runs() == 0  # sent again just now
+    assert sweep_jobs() == 0  # sent again just now
     ReportRun.objects.filter(pk=run.pk).update(resent=timezone.now() - bound)
-    assert sweep_report_runs() == 1
+    assert sweep_jobs() == 1
     run.refresh_from_db()
     assert run.status == RunStatus.FAILED and run.error == MESSAGE_LOST and run.finished
 

@@ -19,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.db import connections
 from django.test import override_settings
 
+from access.scoping import user_scope
 from config.db import (
     DEFAULT,
     REPLICA,
@@ -29,7 +30,6 @@ from config.db import (
     restore_replica_health,
 )
 from parks.models import ParkMembership
-from parks.scoping import user_scope
 from registry.models import ReportRun
 from registry.services import report_run_execute
 

@@ -22,7 +22,7 @@ from enterprises.models import Enterprise
 from registry.models import FileJob
 from registry.seeding import DEMO_ACCOUNTS
 from registry.services import file_job_execute
-from registry.tasks import sweep_report_runs
+from registry.tasks import sweep_jobs
 
 from ..conftest import token_client
 from ..factories import EnterpriseFactory, UserFactory, bureau_user
@@ -66,8 +66,8 @@ def test_the_sweep_deletes_files_past_their_retention_and_the_download_answers_4
     finished_ago(old_import, days + 1)
     finished_ago(FileJob.objects.get(pk=job["id"]), days + 0.01)
 
-    assert sweep_report_runs() == 2  # the existing periodic sweep
-    assert sweep_report_runs() == 0  # once
+    assert sweep_jobs() == 2  # the existing periodic sweep
+    assert sweep_jobs() == 0  # once
     rows = {j.pk: j for j in FileJob.objects.all()}
     assert len(rows) == 4  # the rows stay
     assert rows[job["id"]].data is None and rows[job["id"]].expired is not None

@@ -29,13 +29,13 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from access.scoping import CHANGE
 from config.api.urls import router
 from enterprises import forms as enterprise_forms
 from enterprises.choices import ChainPosition, EnterpriseStatus, ProductField, RdInstitution, Segment, SmeSector, Tier
 from enterprises.models import AnnualFiling, Enterprise, EnterpriseMembership, FilingSeason, Tenancy, TierDesignation
 from parks.choices import DistrictKind, ParkKind
 from parks.models import District, Park, ParkMembership, Unit
-from parks.scoping import CHANGE
 from registry.choices import (
     DigitalHumanKind,
     LabKind,

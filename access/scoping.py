@@ -15,12 +15,13 @@ only its past tenancies. Related inputs of every serializer, admin form and impo
 `input_choices` gives (the rest do not exist for the user), and memberships are given only as
 `membership_grant_check` and `users_in_scope` allow.
 
-This module is the base layer: the enterprises app registers its membership (`register_membership`) when it
-loads, so parks never imports it.
+This module is the base layer (docs/design-layers.md): it imports no domain app. Each app registers, from its own
+code when it loads, its membership role (`register_membership`) and the scope paths its relations add to another
+app's models (`register_paths`): the parks app never names the enterprises app.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
@@ -74,6 +75,10 @@ class Rule:
     tenancies: tuple[str, ...] = ()
 
 
+# Model -> its declared rule with the paths other apps added to it (their reverse relations to the model).
+_extended: dict[type[models.Model], Rule] = {}
+
+
 @dataclass(frozen=True)
 class UserScope:
     """What a user holds: the bureau role, and the ids of the parks and enterprises they are members of."""
@@ -103,9 +108,22 @@ def user_scope(user) -> UserScope:
     return cached
 
 
+def register_paths(model, *, park: tuple[str, ...] = (), enterprise: tuple[str, ...] = (),
+                   tenancies: tuple[str, ...] = ()) -> None:
+    """Add paths to a model's declared rule from the app that owns them (its reverse relations to the model), so the
+    model's own app need not name that app: e.g. the enterprises app adds a park's path to the enterprises
+    registered with it. Registering the same paths twice adds them once."""
+    rule = rule_of(model)
+    _extended[model] = replace(rule, **{name: getattr(rule, name) + tuple(p for p in paths if p not in
+                                                                          getattr(rule, name))
+                                        for name, paths in (("park", park), ("enterprise", enterprise),
+                                                            ("tenancies", tenancies))})
+
+
 def rule_of(model) -> Rule:
-    """The scope rule a model declares."""
-    return model.scope_rule
+    """The scope rule of a model: the one it declares, with the paths other apps registered for it."""
+    extended = _extended.get(model)
+    return model.scope_rule if extended is None else extended
 
 
 def grants(*, user, model, action: str) -> bool:
@@ -195,11 +213,12 @@ def full_view(*, user, record) -> bool:
     return in_scope(user=user, record=record, action=VIEW) if flag is None else bool(flag)
 
 
-def users_in_scope(user):
-    """The accounts a user may name in a membership: the bureau, every account; anyone else, the accounts holding
-    a membership they may give (a park administrator: the users of the enterprises registered with their park;
-    not their fellow administrators, who could then file what they approve), never bureau staff, superusers or
-    themselves."""
+def users_in_scope(*, user, action: str = ADD):
+    """The accounts a user may see (VIEW) or name in a membership (ADD): the bureau, every account; anyone else, the
+    accounts holding a membership they may take the action on (a park administrator: the members of their park and
+    of the enterprises registered with it; to give a membership, the users of those enterprises, not their fellow
+    administrators, who could then file what they approve), never bureau staff or superusers, and never themselves
+    but to see."""
     accounts = get_user_model()._default_manager.all()
     scope = user_scope(user)
     if scope.bureau:
@@ -208,15 +227,17 @@ def users_in_scope(user):
         return accounts.none()
     held = Q(pk__in=[])
     for model in _membership_models.values():
-        held |= Q(pk__in=model.objects.restrict(user, ADD).values("user"))
-    return accounts.filter(held, is_superuser=False).exclude(groups__name=BUREAU_GROUP).exclude(pk=user.pk)
+        held |= Q(pk__in=model.objects.restrict(user, action).values("user"))
+    bureau = Q(is_superuser=True) | Q(pk__in=accounts.filter(groups__name=BUREAU_GROUP).values("pk"))
+    found = accounts.filter(held).exclude(bureau)
+    return found if action == VIEW else found.exclude(pk=user.pk)
 
 
 def input_choices(*, user, queryset, action: str = VIEW):
     """The records of a queryset a user may name in an input (a related field of a serializer, an admin form or
     an import): those in their scope for the action (accounts: `users_in_scope`); the rest do not exist for them."""
     if queryset.model is get_user_model():
-        return queryset.filter(pk__in=users_in_scope(user).values("pk"))
+        return queryset.filter(pk__in=users_in_scope(user=user).values("pk"))
     if hasattr(queryset, "restrict"):
         return queryset.restrict(user, action)
     return queryset
