@@ -16,14 +16,6 @@ pytestmark = pytest.mark.faults
 TIMEOUT = base.CACHES["default"]["OPTIONS"]["socket_timeout"]
 
 
-@pytest.fixture
-def redis_server():
-    """A redis-server of this test's own, stopped at the end."""
-    server = RedisServer()
-    server.start()
-    yield server
-    server.stop()
-
 
 def backend(server: RedisServer, retry_after: float) -> ResilientRedisCache:
     """A backend with production's options on the test's Redis, trying it again `retry_after` s after an error."""

@@ -30,14 +30,6 @@ SLOW = 1.0  # seconds: no request may take longer while Redis is down or hung
 CACHE_DB, BROKER_DB = 0, 1
 
 
-@pytest.fixture
-def redis_server():
-    """A redis-server of this test's own, stopped (and resumed first, if paused) at the end."""
-    server = RedisServer()
-    server.start()
-    yield server
-    server.stop()
-
 
 @pytest.fixture
 def on_redis(redis_server):
