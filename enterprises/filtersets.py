@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Value
 from django.db.models.functions import Upper
 
-from config.api.filters import YearFilter
+from config.filters import YearFilter
 from parks.models import District, Park, Unit
 
 from .choices import ChainPosition, DesignationStatus, EnterpriseStatus, FilingStatus, Segment, Tier

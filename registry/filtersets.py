@@ -3,7 +3,7 @@
 import django_filters
 from django.db.models import Q
 
-from config.api.filters import YearFilter
+from config.filters import YearFilter
 from enterprises.choices import LADDER, Tier
 from enterprises.models import Enterprise
 from parks.models import District, Park

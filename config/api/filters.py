@@ -1,8 +1,6 @@
 """Filter backends of every list: django-filter's, answering 400 for a query parameter no filter, pagination or
 ordering knows and keeping DISTINCT for the filters that need it; and DRF's ordering, ended by the primary key."""
 
-import django_filters
-from django import forms
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -11,21 +9,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 from rest_framework.settings import api_settings
 
-from config.years import FIRST_YEAR, LAST_YEAR
-
 # Query parameters every list takes besides its filters.
 COMMON_PARAMETERS = frozenset({"page", "page_size", api_settings.ORDERING_PARAM, "format"})
-
-
-class YearFilter(django_filters.NumberFilter):
-    """A year filter: a whole year within FIRST_YEAR..LAST_YEAR, else a 400 naming the parameter."""
-
-    field_class = forms.IntegerField
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", FIRST_YEAR)
-        kwargs.setdefault("max_value", LAST_YEAR)
-        super().__init__(*args, **kwargs)
 
 
 class StrictFilterBackend(DjangoFilterBackend):
