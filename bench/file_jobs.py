@@ -27,7 +27,7 @@ def import_file(rows: int) -> bytes:
     """An enterprise import of `rows` rows: the first half of the register (by credit code) with a changed short
     name, and as many new enterprises with valid codes, as XLSX."""
     from config.tables import write_xlsx
-    from enterprises.credit_code import complete
+    from enterprises.credit_code import credit_code_make
     from enterprises.imports.tables import SHEET, export_rows, headers
     from enterprises.models import Enterprise
 
@@ -35,7 +35,7 @@ def import_file(rows: int) -> bytes:
     table = []
     for index, row in enumerate(export_rows(kind="enterprises", queryset=queryset)):
         if index % 2:
-            row[0] = complete(f"91110108{NEW_CODE_BASE + index:08d}")
+            row[0] = credit_code_make(serial=NEW_CODE_BASE + index, division="110108")
             row[1] = f"导入基准新企业{index:05d}有限公司"
         else:
             row[2] = f"{row[2] or ''}新"[:64]

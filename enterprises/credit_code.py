@@ -126,3 +126,34 @@ def complete(first16: str) -> str:
     """Return a full valid code from its first 16 characters, adding both check characters (for seeds and tests)."""
     first17 = first16 + org_check_character(first16[8:16])
     return first17 + check_character(first17)
+
+
+# Defaults of credit_code_make: an enterprise (registered by the market regulator, 9 + company 1) in Chaoyang.
+ENTERPRISE_KIND = "91"
+DEFAULT_DIVISION = "110105"
+SERIAL_LIMIT = 10**8  # positions 9-16 hold a serial as eight digits
+
+
+def credit_code_make(
+    *, serial: int | None = None, organisation: str | None = None, division: str = DEFAULT_DIVISION,
+    kind: str = ENTERPRISE_KIND,
+) -> str:
+    """Return a valid credit code for fake records (tests, demo seeds, the city generator): one maker for all.
+
+    Positions 1-2 are ``kind``, 3-8 the ``division`` (six digits), 9-16 either ``serial`` written as eight
+    digits or ``organisation`` (eight symbols); both check characters are added, so the code passes either
+    setting of CREDIT_CODE_CHECK_ORGANISATION_CODE. The same arguments always give the same code.
+    """
+    if (serial is None) == (organisation is None):
+        raise ValueError("give exactly one of serial and organisation")
+    if serial is not None:
+        if not 0 <= serial < SERIAL_LIMIT:
+            raise ValueError(f"serial must be in 0..{SERIAL_LIMIT - 1}, not {serial}")
+        organisation = f"{serial:08d}"
+    if len(kind) != 2 or any(c not in SYMBOLS for c in kind):
+        raise ValueError(f"kind must be two code symbols, not {kind!r}")
+    if len(division) != 6 or any(c not in DIGITS for c in division):
+        raise ValueError(f"division must be six digits, not {division!r}")
+    if len(organisation) != 8 or any(c not in SYMBOLS for c in organisation):
+        raise ValueError(f"organisation must be eight code symbols, not {organisation!r}")
+    return complete(kind + division + organisation)

@@ -28,7 +28,7 @@ import django  # noqa: E402
 django.setup()
 
 from enterprises.choices import ChainPosition, EnterpriseStatus, Segment  # noqa: E402
-from enterprises.credit_code import SYMBOLS, complete, faults  # noqa: E402
+from enterprises.credit_code import SYMBOLS, credit_code_make, faults  # noqa: E402
 from parks.choices import ParkKind  # noqa: E402
 from registry.choices import (  # noqa: E402
     DigitalHumanKind,
@@ -137,7 +137,7 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 def credit_code(rng: random.Random, division: str, taken: set[str]) -> str:
     """Return a new valid enterprise credit code (9 1 + division + 8 random symbols + both check characters)."""
     while True:
-        code = complete("91" + division + "".join(rng.choice(SYMBOLS) for _ in range(8)))
+        code = credit_code_make(division=division, organisation="".join(rng.choice(SYMBOLS) for _ in range(8)))
         if code not in taken:
             assert faults(code) == [], (code, faults(code))
             taken.add(code)

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from access.scoping import BUREAU_GROUP
 from enterprises.choices import ChainPosition, FilingStatus, Segment, Tier
-from enterprises.credit_code import complete
+from enterprises.credit_code import credit_code_make
 from enterprises.models import AnnualFiling, Enterprise, EnterpriseMembership, Tenancy, TierDesignation
 from parks.models import District, Park, ParkMembership, Unit
 from registry.choices import (
@@ -87,7 +87,7 @@ class UnitFactory(factory.django.DjangoModelFactory):
 
 def credit_code(n: int) -> str:
     """A valid credit code, different for every n."""
-    return complete(f"91110105{n:08d}")
+    return credit_code_make(serial=n)
 
 
 class EnterpriseFactory(factory.django.DjangoModelFactory):

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 
 from config.celery import app
 from enterprises.choices import ChainPosition, FilingStatus, Segment
-from enterprises.credit_code import complete
+from enterprises.credit_code import credit_code_make
 from enterprises.models import Enterprise
 from registry.models import FileJob
 from registry.services import file_job_execute, file_job_sweep
@@ -149,7 +149,7 @@ def test_the_stream_keeps_memory_bounded(bureau_client):
 
     def add(numbers):
         Enterprise.objects.bulk_create(
-            Enterprise(credit_code=complete(f"91110105{n:08d}"), name=f"规模测试数字人科技有限公司{n}",
+            Enterprise(credit_code=credit_code_make(serial=n), name=f"规模测试数字人科技有限公司{n}",
                        district=district, chain_position=ChainPosition.APPLICATION, segments=[Segment.MODELLING],
                        profile="数字人" * 40) for n in numbers)
 

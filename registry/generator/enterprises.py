@@ -10,7 +10,7 @@ import math
 import random
 
 from enterprises.choices import FilingStatus, ProductField, RdInstitution, Segment, SmeSector
-from enterprises.credit_code import complete
+from enterprises.credit_code import credit_code_make
 from enterprises.models.designation import default_valid_until
 
 from .copying import clamp, weighted
@@ -60,7 +60,7 @@ def enterprise_rows(n: int, rng: random.Random, districts: dict, parks: list, pr
         profiles.append((pk, quality, founded.year, district_id, park_id, status))
         core = rng.choice(NAME_CORES)
         yield (
-            pk, complete(f"91{codes[district_id]}{pk:08d}"),
+            pk, credit_code_make(serial=pk, division=codes[district_id]),
             f"{rng.choice(NAME_PLACES)}{core}{rng.choice(NAME_KINDS)}有限公司", core, founded, district_id, park_id,
             weighted(rng, CHAIN_WEIGHTS), rng.sample(segments, rng.randint(1, 3)), status, now, now,
         )
