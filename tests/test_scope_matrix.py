@@ -18,7 +18,6 @@ from enterprises.models import Enterprise
 from .conftest import token_client
 from .factories import (
     EnterpriseFactory,
-    EnterpriseMembershipFactory,
     ParkFactory,
     ParkMembershipFactory,
     TenancyFactory,
@@ -28,6 +27,7 @@ from .factories import (
     approved_filing,
     bureau_user,
 )
+from .worlds import build_world
 
 pytestmark = pytest.mark.django_db
 PUBLIC_KEYS = {"id", "url", *Enterprise.public_fields}
@@ -49,7 +49,10 @@ EXPECTED = {
 @pytest.fixture
 def city():
     """P1 and P2, their administrators, and one enterprise of each kind with a designation, a filing and a user."""
-    p1, p2 = ParkFactory(), ParkFactory()
+    # KINDS[0] (home) is registered with P1, the other four with P2.
+    world = build_world(admins=1, enterprises=(1, 4), users=1,
+                        enterprise_kwargs=lambda p, n: {"contact_name": f"{KINDS[p + n]}-contact"})
+    p1, p2 = world.parks
     today = timezone.localdate()
     spans = {
         "home": (today - datetime.timedelta(days=400), None),
@@ -59,17 +62,16 @@ def city():
         "ended_today": (today - datetime.timedelta(days=400), today),
     }
     records = {}
-    for kind, (start, end) in spans.items():
-        enterprise = EnterpriseFactory(park=p1 if kind == "home" else p2, contact_name=f"{kind}-contact")
+    for kind, enterprise in zip(KINDS, [*world.enterprises[0], *world.enterprises[1]], strict=True):
+        start, end = spans[kind]
         records[kind] = {
             "enterprise": enterprise,
-            "tenancy": TenancyFactory(unit=UnitFactory(park=p1), enterprise=enterprise, start=start, end=end),
+            "tenancy": world.let(enterprise=enterprise, park=0, start=start, end=end),
             "designation": TierDesignationFactory(enterprise=enterprise),
             "filing": approved_filing(enterprise=enterprise, year=2024),
-            "member": EnterpriseMembershipFactory(enterprise=enterprise),
+            "member": world.members_of(enterprise)[0],
         }
-    pa = ParkMembershipFactory(park=p1).user
-    return {"p1": p1, "p2": p2, "pa": pa, "pa2": ParkMembershipFactory(park=p2).user, "records": records,
+    return {"p1": p1, "p2": p2, "pa": world.admin(0), "pa2": world.admin(1), "records": records,
             # an account in P1's scope (a user of the registered enterprise), to be added as a user elsewhere
             "colleague": records["home"]["member"].user}
 

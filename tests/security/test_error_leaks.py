@@ -15,12 +15,12 @@ from enterprises.models import Tenancy, overlap_message
 from ..conftest import token_client
 from ..factories import (
     EnterpriseFactory,
-    ParkFactory,
     ParkMembershipFactory,
     TenancyFactory,
     UnitFactory,
     bureau_user,
 )
+from ..worlds import build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -28,13 +28,13 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def p2_let():
     """P2's unit let to its tenant, and P1's administrator with an enterprise of P1."""
-    p1, p2 = ParkFactory(), ParkFactory()
+    world = build_world(admins=(1, 0), enterprises=(1, 0))
+    (p1, p2), admin = world.parks, world.admin(0)
     unit = UnitFactory(park=p2, building="B", floor="3", room="301")
     tenant = EnterpriseFactory(park=p2, name="乙园区机密租户有限公司", short_name="机密租户")
     held = TenancyFactory(unit=unit, enterprise=tenant, start=datetime.date(2024, 1, 1))
-    admin = ParkMembershipFactory(park=p1).user
     return {"p1": p1, "p2": p2, "unit": unit, "tenant": tenant, "held": held, "admin": admin,
-            "client": token_client(admin), "mine": EnterpriseFactory(park=p1)}
+            "client": token_client(admin), "mine": world.enterprise(0)}
 
 
 def names_nothing(text: str, p2_let) -> None:

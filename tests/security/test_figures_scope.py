@@ -13,15 +13,8 @@ import pytest
 from django.urls import reverse
 
 from ..conftest import token_client
-from ..factories import (
-    EnterpriseFactory,
-    ParkFactory,
-    ParkMembershipFactory,
-    TenancyFactory,
-    UnitFactory,
-    approved_filing,
-    bureau_user,
-)
+from ..factories import approved_filing, bureau_user
+from ..worlds import build_world
 
 pytestmark = pytest.mark.django_db
 REVENUE, RD = Decimal("12345.67"), Decimal("765.43")
@@ -30,12 +23,12 @@ REVENUE, RD = Decimal("12345.67"), Decimal("765.43")
 @pytest.fixture
 def moved():
     """An enterprise registered with P1 whose approved 2024 filing was submitted in P2, and P1's administrator."""
-    p1, p2 = ParkFactory(), ParkFactory()
-    enterprise = EnterpriseFactory(park=p2)
+    world = build_world(admins=(1, 0), enterprises=(0, 1))
+    enterprise = world.enterprise(1)
     filing = approved_filing(enterprise=enterprise, year=2024, revenue=REVENUE, rd_expense=RD)
-    enterprise.park = p1
+    enterprise.park = world.parks[0]
     enterprise.save()
-    return {"enterprise": enterprise, "filing": filing, "client": token_client(ParkMembershipFactory(park=p1).user)}
+    return {"enterprise": enterprise, "filing": filing, "client": token_client(world.admin(0))}
 
 
 def test_the_filing_itself_is_out_of_scope(moved):
@@ -68,13 +61,14 @@ def test_the_tier_candidates_do_not_read_a_filing_out_of_scope(moved):
 
 def test_the_park_report_does_not_tell_which_outside_tenants_filed():
     """Two tenants of P1 registered with P2, one of which filed there: P1's report names neither as not filed."""
-    p1, p2 = ParkFactory(), ParkFactory()
+    world = build_world(admins=(1, 0), enterprises=(0, 2))
+    p1 = world.parks[0]
     today = datetime.date.today()
-    filer, idler = EnterpriseFactory(park=p2), EnterpriseFactory(park=p2)
+    filer, idler = world.enterprises[1]
     approved_filing(enterprise=filer, year=today.year - 1)
     for tenant in (filer, idler):
-        TenancyFactory(unit=UnitFactory(park=p1), enterprise=tenant, start=today - datetime.timedelta(days=30))
-    client = token_client(ParkMembershipFactory(park=p1).user)
+        world.let(enterprise=tenant, park=0, start=today - datetime.timedelta(days=30))
+    client = token_client(world.admin(0))
     rows = client.get(reverse("api:report-parks"), {"as_of": today.isoformat()}).json()
     rows = rows.get("results", rows) if isinstance(rows, dict) else rows
     row = next(row for row in rows if row["park_id"] == p1.pk)

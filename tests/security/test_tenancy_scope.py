@@ -16,16 +16,13 @@ from enterprises.models import Enterprise, EnterpriseMembership, Tenancy
 
 from ..conftest import token_client
 from ..factories import (
-    EnterpriseFactory,
-    EnterpriseMembershipFactory,
-    ParkFactory,
-    ParkMembershipFactory,
     TenancyFactory,
     TierDesignationFactory,
     UnitFactory,
     UserFactory,
     approved_filing,
 )
+from ..worlds import build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -36,13 +33,12 @@ PRIVATE_FIELDS = ("contact_name", "contact_phone", "contact_email", "created", "
 def city():
     """P1 with its administrator and a unit made for the purpose; E2 registered with P2, with a contact, a
     designation with its certificate number, an approved filing and a user."""
-    p1, p2 = ParkFactory(), ParkFactory()
-    admin = ParkMembershipFactory(park=p1).user
-    e2 = EnterpriseFactory(park=p2, contact_name="王经理", contact_phone="13800000000",
-                           contact_email="wang@example.com")
+    world = build_world(admins=(1, 0), enterprises=(0, 1), users=1, enterprise_kwargs={
+        "contact_name": "王经理", "contact_phone": "13800000000", "contact_email": "wang@example.com"})
+    (p1, p2), admin, e2 = world.parks, world.admin(0), world.enterprise(1)
     designation = TierDesignationFactory(enterprise=e2, certificate_number="BJ-2024-0001")
     filing = approved_filing(enterprise=e2, year=2024)
-    member = EnterpriseMembershipFactory(enterprise=e2)
+    (member,) = world.members_of(e2)
     return {"p1": p1, "p2": p2, "admin": admin, "client": token_client(admin), "unit": UnitFactory(park=p1),
             "e2": e2, "designation": designation, "filing": filing, "member": member}
 

@@ -1,0 +1,58 @@
+"""The test world builder (tests/worlds.py): it makes the parks, administrators, registered enterprises and users
+it is asked for, and nothing else, and the scope rules see them as a park's own."""
+
+import datetime
+
+import pytest
+
+from access.scoping import full_view
+from enterprises.models import Enterprise, EnterpriseMembership, Tenancy
+from parks.models import Park, ParkMembership
+
+from .factories import DistrictFactory
+from .worlds import build_world
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_makes_what_it_is_asked_for_and_nothing_else():
+    world = build_world(parks=3, admins=(2, 0, 1), enterprises=(1, 3, 0), users=2, staff=True)
+    assert Park.objects.count() == 3 and [len(a) for a in world.admins] == [2, 0, 1]
+    for park, admins in zip(world.parks, world.admins, strict=True):
+        assert set(ParkMembership.objects.filter(park=park).values_list("user", flat=True)) == {a.pk for a in admins}
+        assert all(a.is_staff for a in admins)
+    assert Enterprise.objects.count() == 4
+    for park, registered in zip(world.parks, world.enterprises, strict=True):
+        assert {e.park_id for e in registered} <= {park.pk}
+        assert set(Enterprise.objects.filter(park=park)) == set(registered)
+    assert EnterpriseMembership.objects.count() == 8 == len(world.members)
+    assert [len(world.members_of(e)) for e in world.enterprises[1]] == [2, 2, 2]
+    assert not Tenancy.objects.exists()
+
+
+def test_counts_per_park_must_match_the_parks():
+    with pytest.raises(ValueError):
+        build_world(parks=2, admins=(1, 1, 1))
+
+
+def test_district_and_enterprise_arguments_reach_the_records():
+    district = DistrictFactory()
+    world = build_world(parks=2, enterprises=2, district=district,
+                        enterprise_kwargs=lambda p, n: {"short_name": f"园{p}企{n}"})
+    assert {p.district_id for p in world.parks} == {district.pk}
+    assert [[e.short_name for e in r] for r in world.enterprises] == [["园0企0", "园0企1"], ["园1企0", "园1企1"]]
+
+
+def test_a_let_enterprise_of_another_park_stays_registered_there():
+    world = build_world(admins=(1, 0), enterprises=(0, 1))
+    tenant = world.enterprise(1)
+    tenancy = world.let(enterprise=tenant, park=0, start=datetime.date(2024, 1, 1))
+    assert tenancy.unit.park == world.parks[0] and tenancy.enterprise.park == world.parks[1]
+    assert Enterprise.objects.get(pk=tenant.pk).park_id == world.parks[1].pk
+    assert not full_view(user=world.admin(0), record=tenant)  # a tenant shows P1's administrator its public face
+
+
+def test_an_administrator_sees_the_parks_registered_enterprises_whole():
+    world = build_world(admins=1, enterprises=1)
+    assert full_view(user=world.admin(0), record=world.enterprise(0))
+    assert not full_view(user=world.admin(0), record=world.enterprise(1))
