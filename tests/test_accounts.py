@@ -16,6 +16,7 @@ from .conftest import token_client
 from .factories import EnterpriseFactory, ParkFactory, TenancyFactory, UserFactory, bureau_user, home_tenancy
 from .mail import free_port, link_in
 from .settings_probe import settings_of
+from .worlds import build_world
 
 pytestmark = pytest.mark.django_db
 GOOD = "Ein-gutes-Passwort-2025"
@@ -198,15 +199,13 @@ def test_mail_settings_follow_the_environment():
 def people():
     """A park with its administrator, a co-administrator and a tenant's user; another park's administrator and
     tenant's user; a bureau account; an account with no role."""
-    park, other = ParkFactory(), ParkFactory()
-    tenant, foreign = EnterpriseFactory(park=park), EnterpriseFactory(park=other)
-    accounts = {}
-    for key, where in (("admin", park), ("co_admin", park), ("other_admin", other)):
-        accounts[key] = UserFactory(username=key, is_staff=True)
-        ParkMembership.objects.create(user=accounts[key], park=where)
-    for key, enterprise in (("tenant_user", tenant), ("foreign_user", foreign)):
-        accounts[key] = UserFactory(username=key)
-        EnterpriseMembership.objects.create(user=accounts[key], enterprise=enterprise)
+    world = build_world(admins=(2, 1), enterprises=1, users=1, staff=True)
+    (tenant_user,), (foreign_user,) = (world.members_of(world.enterprise(p)) for p in (0, 1))
+    accounts = {"admin": world.admins[0][0], "co_admin": world.admins[0][1], "other_admin": world.admin(1),
+                "tenant_user": tenant_user.user, "foreign_user": foreign_user.user}
+    for key, account in accounts.items():
+        account.username = key
+        account.save(update_fields=["username"])
     accounts["bureau"] = bureau_user(username="bureau", is_staff=True)
     accounts["nobody"] = UserFactory(username="nobody")
     return accounts

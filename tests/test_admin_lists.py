@@ -44,6 +44,7 @@ from .factories import (
     approved_filing,
     bureau_user,
 )
+from .worlds import build_world
 
 pytestmark = pytest.mark.django_db
 APPS = {"parks", "enterprises", "registry"}
@@ -101,10 +102,10 @@ def filter_choices(response, parameter: str) -> list[str] | None:
 @pytest.fixture
 def world():
     """Two parks, each with an administrator, enterprises, tenancies, filings and designations."""
-    mine, theirs = ParkFactory(name="我的园区"), ParkFactory(name="别人的园区")
-    star = EnterpriseFactory(park=mine, short_name="星辰数字人")
-    plain = EnterpriseFactory(park=mine, short_name="普通数字人")
-    other = EnterpriseFactory(park=theirs, short_name="别家数字人")
+    names, short_names = ["我的园区", "别人的园区"], [["星辰数字人", "普通数字人"], ["别家数字人"]]
+    world = build_world(admins=(0, 1), enterprises=(2, 1), park_kwargs=lambda p: {"name": names[p]},
+                        enterprise_kwargs=lambda p, n: {"short_name": short_names[p][n]})
+    (mine, theirs), ((star, plain), (other,)) = world.parks, world.enterprises
     # star holds 创新型 and 小巨人 today, and an expired 专精特新; plain and other hold nothing.
     TierDesignationFactory(enterprise=star, tier=Tier.INNOVATIVE, granted_on=TODAY - 400 * DAY, year=TODAY.year - 1)
     TierDesignationFactory(enterprise=star, tier=Tier.LITTLE_GIANT, granted_on=TODAY - 30 * DAY, year=TODAY.year)
@@ -128,7 +129,6 @@ def world():
     elsewhere = TenancyFactory(unit=UnitFactory(park=theirs), enterprise=other, start=TODAY - 10 * DAY,
                                end=TODAY + 45 * DAY)
     park_admin = ParkMembershipFactory(park=mine, user=UserFactory(is_staff=True, username="parkadmin")).user
-    ParkMembershipFactory(park=theirs)
     return {
         "mine": mine, "theirs": theirs, "star": star, "plain": plain, "other": other, "soon": soon,
         "open": open_ended, "ended": ended, "later": later, "elsewhere": elsewhere, "park_admin": park_admin,

@@ -37,9 +37,10 @@ def test_counts_per_park_must_match_the_parks():
 
 def test_district_and_enterprise_arguments_reach_the_records():
     district = DistrictFactory()
-    world = build_world(parks=2, enterprises=2, district=district,
+    world = build_world(parks=2, enterprises=2, district=district, park_kwargs=lambda p: {"name": f"园区{p}"},
                         enterprise_kwargs=lambda p, n: {"short_name": f"园{p}企{n}"})
     assert {p.district_id for p in world.parks} == {district.pk}
+    assert [p.name for p in Park.objects.order_by("pk")] == ["园区0", "园区1"]
     assert [[e.short_name for e in r] for r in world.enterprises] == [["园0企0", "园0企1"], ["园1企0", "园1企1"]]
 
 

@@ -65,21 +65,28 @@ def per_park(count: int | Sequence[int], parks: int, name: str) -> list[int]:
 
 def build_world(
     *, parks: int = 2, admins: int | Sequence[int] = 1, enterprises: int | Sequence[int] = 0, users: int = 0,
-    staff: bool = False, district: District | None = None,
+    staff: bool = False, district: District | None = None, park_kwargs: Callable[[int], dict] | None = None,
     enterprise_kwargs: dict | Callable[[int, int], dict] | None = None,
 ) -> World:
     """Make `parks` parks (in `district` if given), `admins` administrators and `enterprises` registered enterprises
-    per park, and `users` users of every enterprise; administrators are staff when `staff`. `enterprise_kwargs` are
-    factory arguments of every enterprise, or a function of (park index, index in the park) returning them."""
-    made = World(parks=[ParkFactory(**({"district": district} if district else {})) for _ in range(parks)])
+    per park, and `users` users of every enterprise; administrators are staff when `staff`.
+
+    `park_kwargs(index)` returns a park's factory arguments; `enterprise_kwargs` are every enterprise's, or a
+    function of (park index, index in the park) returning them.
+    """
+
+    def park_extra(p: int) -> dict:
+        return {**({"district": district} if district else {}), **(park_kwargs(p) if park_kwargs else {})}
+
+    def enterprise_extra(p: int, n: int) -> dict:
+        return enterprise_kwargs(p, n) if callable(enterprise_kwargs) else enterprise_kwargs or {}
+
+    made = World(parks=[ParkFactory(**park_extra(p)) for p in range(parks)])
     for park, count in zip(made.parks, per_park(admins, parks, "admins"), strict=True):
         made.admins.append([ParkMembershipFactory(park=park, user=UserFactory(is_staff=staff)).user
                             for _ in range(count)])
-    def extra(p: int, n: int) -> dict:
-        return enterprise_kwargs(p, n) if callable(enterprise_kwargs) else enterprise_kwargs or {}
-
     for p, (park, count) in enumerate(zip(made.parks, per_park(enterprises, parks, "enterprises"), strict=True)):
-        made.enterprises.append([EnterpriseFactory(park=park, **extra(p, n)) for n in range(count)])
+        made.enterprises.append([EnterpriseFactory(park=park, **enterprise_extra(p, n)) for n in range(count)])
     for enterprise in (e for registered in made.enterprises for e in registered):
         made.members.extend(EnterpriseMembershipFactory(enterprise=enterprise) for _ in range(users))
     return made
