@@ -36,17 +36,14 @@ from registry.choices import DigitalHumanKind, LabKind, PlatformDomain, ProjectF
 from registry.models import FileJob, ReportRun
 from registry.services import report_run_execute
 
+from . import worlds
 from .conftest import token_client
 from .endpoints import api_endpoints
 from .factories import (
     AnnualFilingFactory,
     BenchmarkProjectFactory,
     DistrictFactory,
-    EnterpriseFactory,
-    EnterpriseMembershipFactory,
     LabFactory,
-    ParkFactory,
-    ParkMembershipFactory,
     PlanTargetFactory,
     PlatformFactory,
     TenancyFactory,
@@ -427,12 +424,15 @@ def build_world() -> World:
     """Two parks in two districts, each with its records; one account per role, a newcomer and a pending one."""
     d1 = DistrictFactory(code="110105", name="朝阳区")
     d2 = DistrictFactory(code="110112", name="通州区")
-    p1, p2 = ParkFactory(name="朝阳数字人基地", district=d1), ParkFactory(name="通州数字人园区", district=d2)
+    places = [(d1, "朝阳数字人基地", "甲", ChainPosition.APPLICATION),
+              (d2, "通州数字人园区", "乙", ChainPosition.PLATFORM)]
+    made = worlds.build_world(
+        admins=1, enterprises=1, users=1, park_kwargs=lambda p: {"district": places[p][0], "name": places[p][1]},
+        enterprise_kwargs=lambda p, n: {"district": places[p][0], "short_name": places[p][2],
+                                        "chain_position": places[p][3]})
+    (p1, p2), ((pm1,), (pm2,)), (em1, em2) = made.parks, made.park_memberships, made.members
+    e1, e2 = made.enterprise(0), made.enterprise(1)
     u1, u2 = UnitFactory(park=p1, room="101"), UnitFactory(park=p2, room="201")
-    e1 = EnterpriseFactory(district=d1, park=p1, short_name="甲", chain_position=ChainPosition.APPLICATION)
-    e2 = EnterpriseFactory(district=d2, park=p2, short_name="乙", chain_position=ChainPosition.PLATFORM)
-    pm1, pm2 = ParkMembershipFactory(park=p1), ParkMembershipFactory(park=p2)
-    em1, em2 = EnterpriseMembershipFactory(enterprise=e1), EnterpriseMembershipFactory(enterprise=e2)
     pending = UserFactory()
     pending.set_unusable_password()
     pending.save()

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from enterprises.models import Enterprise, EnterpriseMembership, Tenancy
-from parks.models import District, Park
+from parks.models import District, Park, ParkMembership
 
 from .factories import (
     EnterpriseFactory,
@@ -31,9 +31,14 @@ class World:
     enterprise users (memberships) in the order made."""
 
     parks: list[Park]
-    admins: list[list] = field(default_factory=list)  # per park: its administrators (users)
+    park_memberships: list[list[ParkMembership]] = field(default_factory=list)  # per park: its administrators'
     enterprises: list[list[Enterprise]] = field(default_factory=list)  # per park: enterprises registered with it
     members: list[EnterpriseMembership] = field(default_factory=list)
+
+    @property
+    def admins(self) -> list[list]:
+        """Per park: its administrators (users)."""
+        return [[m.user for m in memberships] for memberships in self.park_memberships]
 
     def admin(self, park: int = 0):
         """The first administrator of the park at index `park`."""
@@ -83,8 +88,8 @@ def build_world(
 
     made = World(parks=[ParkFactory(**park_extra(p)) for p in range(parks)])
     for park, count in zip(made.parks, per_park(admins, parks, "admins"), strict=True):
-        made.admins.append([ParkMembershipFactory(park=park, user=UserFactory(is_staff=staff)).user
-                            for _ in range(count)])
+        made.park_memberships.append([ParkMembershipFactory(park=park, user=UserFactory(is_staff=staff))
+                                      for _ in range(count)])
     for p, (park, count) in enumerate(zip(made.parks, per_park(enterprises, parks, "enterprises"), strict=True)):
         made.enterprises.append([EnterpriseFactory(park=park, **enterprise_extra(p, n)) for n in range(count)])
     for enterprise in (e for registered in made.enterprises for e in registered):
