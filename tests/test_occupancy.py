@@ -11,6 +11,7 @@ from parks.models import Unit
 
 from .conftest import park_admin_client
 from .factories import DistrictFactory, ParkFactory, TenancyFactory, UnitFactory
+from .worlds import build_world
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -20,7 +21,7 @@ D = datetime.date
 def district():
     """A district with two parks: park A 300 m² in two units, park B 100 m² in one."""
     district = DistrictFactory()
-    a, b = ParkFactory(district=district), ParkFactory(district=district)
+    a, b = build_world(admins=0, district=district).parks
     u1, u2 = UnitFactory(park=a, area=Decimal("200")), UnitFactory(park=a, area=Decimal("100"))
     u3 = UnitFactory(park=b, area=Decimal("100"))
     TenancyFactory(unit=u1, start=D(2024, 1, 1), end=D(2025, 1, 1))
