@@ -215,10 +215,13 @@ class Heartbeat:
         self.thread.join(timeout=settings.JOB_HEARTBEAT_INTERVAL + 5)
 
     def _beat(self) -> None:
-        table = connection.ops.quote_name(type(self.job)._meta.db_table)
+        meta, quote = type(self.job)._meta, connection.ops.quote_name
+        table, pk = quote(meta.db_table), quote(meta.pk.column)
+        heartbeat, status, worker = (quote(meta.get_field(name).column)
+                                     for name in ("heartbeat_at", "status", "worker"))
         # Never waits on the job's row: locked by the job's own end (its commit is near), the beat is skipped.
-        sql = (f"UPDATE {table} SET heartbeat_at = %s WHERE id = (SELECT id FROM {table} "  # noqa: S608
-               "WHERE id = %s AND status = %s AND worker = %s FOR UPDATE SKIP LOCKED)")
+        sql = (f"UPDATE {table} SET {heartbeat} = %s WHERE {pk} = (SELECT {pk} FROM {table} "  # noqa: S608
+               f"WHERE {pk} = %s AND {status} = %s AND {worker} = %s FOR UPDATE SKIP LOCKED)")
         own = None
         try:
             while not self.stopped.wait(settings.JOB_HEARTBEAT_INTERVAL):
@@ -420,9 +423,10 @@ class Progress:
         """Record the rows processed so far."""
         if self.connection is None:
             self.connection = connections.create_connection(DEFAULT_DB_ALIAS)
-        table = self.connection.ops.quote_name(FileJob._meta.db_table)
+        meta, quote = FileJob._meta, self.connection.ops.quote_name
+        table, pk, column = quote(meta.db_table), quote(meta.pk.column), quote(meta.get_field("processed").column)
         with self.connection.cursor() as cursor:
-            cursor.execute(f"UPDATE {table} SET processed = %s WHERE id = %s", [processed, self.job.pk])  # noqa: S608
+            cursor.execute(f"UPDATE {table} SET {column} = %s WHERE {pk} = %s", [processed, self.job.pk])  # noqa: S608
 
     def close(self) -> None:
         """Close the progress connection."""
