@@ -79,6 +79,10 @@ class Rule:
 _extended: dict[type[models.Model], Rule] = {}
 
 
+# Reference data (districts, filing seasons, plan targets): every signed-in user reads it, only the bureau writes it.
+REFERENCE_DATA = Rule(authenticated=frozenset({VIEW}), park_admin=frozenset(), enterprise_user=frozenset())
+
+
 @dataclass(frozen=True)
 class UserScope:
     """What a user holds: the bureau role, and the ids of the parks and enterprises they are members of."""

@@ -12,7 +12,7 @@ from django.db.models.deletion import Collector
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from access.scoping import ALL_ACTIONS, CHANGE, VIEW, RestrictedQuerySet, Rule
+from access.scoping import ALL_ACTIONS, CHANGE, REFERENCE_DATA, VIEW, RestrictedQuerySet, Rule
 from config.as_of import Dated, DatedModel, opened_on_field
 from config.history import audit_history
 
@@ -44,7 +44,7 @@ class District(models.Model):
     history = audit_history()
 
     objects = RestrictedQuerySet.as_manager()
-    scope_rule = Rule(authenticated=frozenset({VIEW}), park_admin=frozenset(), enterprise_user=frozenset())
+    scope_rule = REFERENCE_DATA
 
     class Meta:
         ordering = ["code"]

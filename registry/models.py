@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from access.scoping import ADD, VIEW, RestrictedQuerySet, Rule
+from access.scoping import ADD, REFERENCE_DATA, VIEW, RestrictedQuerySet, Rule
 from config.as_of import Dated, DatedModel, gaps_field
 from config.history import audit_history
 from config.years import FIRST_YEAR, LAST_YEAR, YEAR_RANGE_MESSAGE
@@ -34,8 +34,6 @@ from .choices import (
     TargetUnit,
 )
 
-# Reference data: every signed-in user reads it, only the bureau writes it.
-REFERENCE = Rule(authenticated=frozenset({VIEW}), park_admin=frozenset(), enterprise_user=frozenset())
 
 def closed_after_start(start: str, name: str) -> models.CheckConstraint:
     """Database rule: a closing date comes after the day of opening (when both are known)."""
@@ -218,7 +216,7 @@ class PlanTarget(models.Model):
     history = audit_history()
 
     objects = RestrictedQuerySet.as_manager()
-    scope_rule = REFERENCE
+    scope_rule = REFERENCE_DATA
 
     class Meta:
         ordering = ["plan", "position", "code"]

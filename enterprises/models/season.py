@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from access.scoping import VIEW, RestrictedQuerySet, Rule
+from access.scoping import REFERENCE_DATA, RestrictedQuerySet
 from config.history import audit_history
 from config.years import FIRST_YEAR, LAST_YEAR, YEAR_RANGE_MESSAGE
 
@@ -49,8 +49,7 @@ class FilingSeason(models.Model):
     history = audit_history()
 
     objects = RestrictedQuerySet.as_manager()
-    # Reference data: every signed-in user reads it, only the bureau writes it.
-    scope_rule = Rule(authenticated=frozenset({VIEW}), park_admin=frozenset(), enterprise_user=frozenset())
+    scope_rule = REFERENCE_DATA
 
     class Meta:
         ordering = ["-year"]
