@@ -1,6 +1,6 @@
 """The unified social credit code (统一社会信用代码, GB 32100-2015): normalising and checking it.
 
-Rules and sources: docs/domain.md 3. One rule set, the same here and in PostgreSQL's ``credit_code_is_valid``
+Rules and sources: docs/domain-rules.md 3. One rule set, the same here and in PostgreSQL's ``credit_code_is_valid``
 (migration enterprises 0009), so no row can hold a code the application refuses:
 - 18 characters of ``SYMBOLS`` (no I, O, S, V, Z);
 - positions 3-8, the registering authority's division code (GB/T 2260), are digits (never checked against

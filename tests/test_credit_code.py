@@ -1,4 +1,4 @@
-"""The credit code: the real codes of docs/domain.md 3 pass; every kind of fault is named; PostgreSQL refuses
+"""The credit code: the real codes of docs/domain-rules.md 3 pass; every kind of fault is named; PostgreSQL refuses
 bad codes."""
 
 import pytest

@@ -1,4 +1,4 @@
-"""The 2026 revision (docs/domain.md 4.6) in Python: every threshold edge, the renamed base tier,
+"""The 2026 revision (docs/domain-rules.md 4.6) in Python: every threshold edge, the renamed base tier,
 the development scores, and the rule set chosen for filing years from 2025."""
 
 from decimal import Decimal as D

@@ -336,19 +336,19 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Tier rule set of a filing year (docs/domain.md 4.6): rule set code -> first filing year it applies to. The 2026
+# Tier rule set of a filing year (docs/domain-rules.md 4.6): rule set code -> first filing year it applies to. The 2026
 # measures
 # (in force 2026-04-01) assess figures of 2025 on; set e.g. TIER_RULE_SET_2026_FROM=2026 to keep 2022 rules longer.
 TIER_RULE_SET_FIRST_YEARS = {"2022": FIRST_YEAR, "2026": env.int("TIER_RULE_SET_2026_FROM", default=2025)}
 
-# Reading of 以下 at the SME size limits of 《中小企业划型标准规定》 (docs/domain.md 4.4
+# Reading of 以下 at the SME size limits of 《中小企业划型标准规定》 (docs/domain-rules.md 4.4
 # and 4.5): True
 # (民法典 art. 1259: 以下 includes the figure itself) makes an enterprise of exactly 300 staff and 10000万元 an SME;
 # False reads the limits as the statistics bureau's size tables do (the limit itself is no longer small).
 # Every assessment answer states it (sme_limits_include_boundary).
 SME_LIMITS_INCLUDE_BOUNDARY = env.bool("SME_LIMITS_INCLUDE_BOUNDARY", default=True)
 
-# [U] docs/domain.md 3: whether every issued code passes the position-17 organisation-code check is
+# [U] docs/domain-rules.md 3: whether every issued code passes the position-17 organisation-code check is
 # unconfirmed. True refuses such codes; False accepts them. Read by the Python validator and by PostgreSQL's
 # credit_code_is_valid (the database setting dh.credit_code_check_org, written from this one by every migrate
 # and sent by every connection of the application: enterprises/credit_code.py).

@@ -1,4 +1,4 @@
-"""One credit-code rule set in PostgreSQL, the same as enterprises/credit_code.py (docs/domain.md 3).
+"""One credit-code rule set in PostgreSQL, the same as enterprises/credit_code.py (docs/domain-rules.md 3).
 
 credit_code_is_valid(code, check_org) checks the symbols, positions 3-8 as digits, position 17 when check_org,
 and position 18; credit_code_is_valid(code), which the enterprise_credit_code_valid constraint calls, reads
@@ -96,7 +96,7 @@ def report_refused_codes(apps, schema_editor):
         )
         refused = cursor.fetchall()
     if refused:
-        print(f"\n  WARNING: {len(refused)} stored credit codes fail the credit-code rules (docs/domain.md 3); "
+        print(f"\n  WARNING: {len(refused)} stored credit codes fail the credit-code rules (docs/domain-rules.md 3); "
               "they are kept, and each enterprise must have its code corrected before it can be saved again:")
         for pk, code, name in refused:
             print(f"    enterprise {pk}: {code} {name}")

@@ -18,7 +18,7 @@ from config.years import FIRST_YEAR
 from ..choices import DesignationStatus, Tier
 from .enterprise import Enterprise
 
-VALIDITY_YEARS = 3  # a recognition is valid 3 years, then re-reviewed (docs/domain.md 4)
+VALIDITY_YEARS = 3  # a recognition is valid 3 years, then re-reviewed (docs/domain-rules.md 4)
 DUE_MONTHS = 6  # due for re-review within its last 6 months
 
 

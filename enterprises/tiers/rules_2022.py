@@ -1,4 +1,4 @@
-"""The 2022 rules: 《优质中小企业梯度培育管理暂行办法》(工信部企业〔2022〕63号), docs/domain.md 4.1-4.5.
+"""The 2022 rules: 《优质中小企业梯度培育管理暂行办法》(工信部企业〔2022〕63号), docs/domain-rules.md 4.1-4.5.
 
 Thresholds include their boundary (以上/以下/不低于/不高于, 民法典 art. 1259) unless said otherwise; amounts are
 in 万元 and percents 0-100, as on the filing. Each [U] / [S] choice is written next to its rule.
@@ -43,7 +43,7 @@ EQUITY_2Y = Field("equity_financing_2y")
 # industry: 软件和信息技术服务业 300 / 10000, 信息传输业 2000 / 100000, 工业 1000 / 40000. 以下 includes the figure
 # itself (民法典 art. 1259), so an enterprise is an SME when staff ≤ X OR revenue ≤ Y; the setting
 # SME_LIMITS_INCLUDE_BOUNDARY=False reads the limits as the statistics bureau's size tables do (staff < X OR
-# revenue < Y). Written positively, so that unknown figures never make an SME. docs/domain.md 4.4 and 4.5.
+# revenue < Y). Written positively, so that unknown figures never make an SME. docs/domain-rules.md 4.4 and 4.5.
 SME_LIMITS = {
     SmeSector.SOFTWARE_IT: (300, Decimal(10000)),
     SmeSector.TRANSMISSION: (2000, Decimal(100000)),
@@ -85,7 +85,7 @@ SME = Criterion(
 )
 RD_SHARE_LABEL = _("R&D share of revenue")
 
-# --- 创新型中小企业 (docs/domain.md 4.1) ---
+# --- 创新型中小企业 (docs/domain-rules.md 4.1) ---
 
 INNOVATIVE_DIRECT = (
     required_flag("st_award", _("National or provincial S&T award in the last 3 years"), "st_award"),
@@ -103,7 +103,7 @@ INNOVATIVE = TierRule(
     INNOVATIVE_DIRECT, INNOVATIVE_SCORE,
 )
 
-# --- 专精特新中小企业 (docs/domain.md 4.2) ---
+# --- 专精特新中小企业 (docs/domain-rules.md 4.2) ---
 
 SPECIALISED_DIRECT = (
     required_flag(
@@ -133,10 +133,10 @@ SPECIALISED = TierRule(Tier.SPECIALISED, (
     score_criterion("score", _("Specialised SME score"), SPECIALISED_SCORE, SPECIALISED_DIRECT),
 ), SPECIALISED_DIRECT, SPECIALISED_SCORE)
 
-# --- 专精特新"小巨人" (docs/domain.md 4.3) ---
+# --- 专精特新"小巨人" (docs/domain-rules.md 4.3) ---
 
 # 新, general conditions: the R&D requirement depends on last year's revenue band. A revenue of exactly 5000 or
-# 10000 belongs to the upper band [U] (docs/domain.md 4.4).
+# 10000 belongs to the upper band [U] (docs/domain-rules.md 4.4).
 # Below 5000 the R&D staff share is of all staff.
 LITTLE_GIANT_RD_UPPER_EDGE, LITTLE_GIANT_RD_LOWER_EDGE = 10000, 5000
 LITTLE_GIANT_RD_BANDS = any_of(

@@ -1,6 +1,6 @@
 """The 2026 revision: 《优质中小企业梯度培育管理办法》(工信部企业〔2026〕2号 as reported), in force 2026-04-01.
 
-Thresholds as docs/domain.md 4.6 gives them [S]. It applies from filing year 2025, whose figures
+Thresholds as docs/domain-rules.md 4.6 gives them [S]. It applies from filing year 2025, whose figures
 are assessed in 2026 (engine.rule_set_for; overridable by the TIER_RULE_SET_FIRST_YEARS setting).
 """
 

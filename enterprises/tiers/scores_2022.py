@@ -1,7 +1,7 @@
-"""The 2022 score tables (工信部企业〔2022〕63号, docs/domain.md 4.1 and 4.2): 创新型 and 专精特新.
+"""The 2022 score tables (工信部企业〔2022〕63号, docs/domain-rules.md 4.1 and 4.2): 创新型 and 专精特新.
 
 Band edges: 以上/以下/不低于/不高于 include the boundary, and a shared edge (3-5% and ≥5%) goes to the higher
-band (docs/domain.md 4.4), so every band is "figure ≥ its lower edge" (or "≤ its upper edge" for the debt ratio,
+band (docs/domain-rules.md 4.4), so every band is "figure ≥ its lower edge" (or "≤ its upper edge" for the debt ratio,
 where lower is better), tried from the best band down: the first that holds gives the points.
 """
 
@@ -35,7 +35,7 @@ IP_LABEL = _("IP related to the main product")
 MAIN_SHARE_LABEL = _("main-business share of revenue")
 DEBT_LABEL = _("debt-to-asset ratio")
 
-# --- 创新型中小企业 (docs/domain.md 4.1): ≥ 60 points with 创新能力 ≥ 20, 成长性 ≥ 15, 专业化 ≥ 15 ---
+# --- 创新型中小企业 (docs/domain-rules.md 4.1): ≥ 60 points with 创新能力 ≥ 20, 成长性 ≥ 15, 专业化 ≥ 15 ---
 
 INNOVATIVE_SCORE = ScoreTable("innovative_2022", (
     Block("innovation", _("Innovation capacity (创新能力)"), (
@@ -68,9 +68,9 @@ INNOVATIVE_SCORE = ScoreTable("innovative_2022", (
     ), minimum=15),
 ), pass_mark=60)
 
-# --- 专精特新中小企业 (docs/domain.md 4.2): ≥ 60 points ---
+# --- 专精特新中小企业 (docs/domain-rules.md 4.2): ≥ 60 points ---
 
-# "Two-year average main-business growth" (formula [U], docs/domain.md 4.4): the arithmetic mean of the two annual
+# "Two-year average main-business growth" (formula [U], docs/domain-rules.md 4.4): the arithmetic mean of the two annual
 # growth rates main_revenue_prev2 -> main_revenue_prev -> main_revenue, i.e.
 # ((main_revenue / main_revenue_prev - 1) + (main_revenue_prev / main_revenue_prev2 - 1)) / 2; no points unless
 # both earlier years had main-business revenue.

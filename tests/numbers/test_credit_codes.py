@@ -1,4 +1,4 @@
-"""One rule set for the credit code (docs/domain.md 3), the same in Python and in PostgreSQL.
+"""One rule set for the credit code (docs/domain-rules.md 3), the same in Python and in PostgreSQL.
 
 Positions 3-8 (the registering authority's division code) are digits; position 17 is the organisation code's check
 character when CREDIT_CODE_CHECK_ORGANISATION_CODE is on (PostgreSQL reads dh.credit_code_check_org); position 18

@@ -1,4 +1,4 @@
-"""The tier rule corrections (docs/domain.md, "SME tiers"), each at its edge, in Python and in SQL.
+"""The tier rule corrections (docs/domain-rules.md, "SME tiers"), each at its edge, in Python and in SQL.
 
 Two brand questions (专精特新's 拥有自主品牌, 小巨人's 具有竞争优势的自主品牌); 小巨人's key link read from field A
 only; 小巨人's class-I IP counted only when applied with economic benefit; niche time in months (2 and 3 years are
