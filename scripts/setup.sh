@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Create .venv and install the pinned requirements (runtime: requirements.txt; dev: requirements-dev.txt), and the
-# pinned front-end packages (package-lock.json, npm ci) whose one served file, ECharts' dist build, is copied to
+# pinned front-end packages (package-lock.json, npm ci) whose served files, ECharts' and htmx's dist builds, are copied to
 # vendor/ (served as static/vendor/...). Usage: scripts/setup.sh [runtime|dev]. Reinstalls only when the
 # requirement or lock files change.
 set -eu
@@ -34,4 +34,8 @@ fi
 mkdir -p vendor/echarts
 for f in dist/echarts.min.js LICENSE NOTICE; do
   cmp -s "node_modules/echarts/$f" "vendor/echarts/$(basename "$f")" || cp "node_modules/echarts/$f" vendor/echarts/
+done
+mkdir -p vendor/htmx
+for f in dist/htmx.min.js LICENSE; do
+  cmp -s "node_modules/htmx.org/$f" "vendor/htmx/$(basename "$f")" || cp "node_modules/htmx.org/$f" vendor/htmx/
 done

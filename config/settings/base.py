@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_htmx",
     "access",
     "config.versioning",  # the data version (config.data_version): its table and triggers
     "parks",
@@ -54,6 +55,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",  # request.htmx: a page answers its own partial updates
     "simple_history.middleware.HistoryRequestMiddleware",
     "config.history.HistorySourceMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -181,8 +183,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-# Front-end packages from npm (package-lock.json): scripts/setup.sh copies the one file served, ECharts' dist
-# build, from node_modules to vendor/ (both gitignored), served as static/vendor/echarts/echarts.min.js.
+# Front-end packages from npm (package-lock.json): scripts/setup.sh copies the files served, ECharts' and htmx's
+# dist builds, from node_modules to vendor/ (both gitignored), served as static/vendor/echarts/echarts.min.js and
+# static/vendor/htmx/htmx.min.js.
 STATICFILES_DIRS = [BASE_DIR / "config" / "static", ("vendor", BASE_DIR / "vendor")]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
