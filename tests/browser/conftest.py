@@ -100,6 +100,37 @@ def shot(page, name: str, *, full_page: bool = True) -> Path:
     return path
 
 
+WIDTHS = {"wide": (1440, 900), "narrow": (390, 844)}  # a desk screen and a phone
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+SERIOUS = {"serious", "critical"}
+
+
+def shots(page, name: str) -> list[Path]:
+    """Screenshots of the current step at 1440 px and at 390 px wide (the window is set back to 1440 after)."""
+    paths = []
+    for label, (width, height) in WIDTHS.items():
+        page.set_viewport_size({"width": width, "height": height})
+        paths.append(shot(page, f"{name}-{width}"))
+    page.set_viewport_size({"width": WIDTHS["wide"][0], "height": WIDTHS["wide"][1]})
+    return paths
+
+
+def axe_violations(page) -> list[str]:
+    """The serious and critical accessibility violations axe-core finds on the current page (its script is
+    evaluated through the browser's debugging protocol, which the page's CSP does not govern)."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text(encoding="utf-8"))
+    found = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+                          ".map(v => ({id: v.id, impact: v.impact, help: v.help,"
+                          " nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))")
+    return [f"{v['impact']}: {v['id']} ({v['help']}) at {v['nodes']}" for v in found if v["impact"] in SERIOUS]
+
+
+def assert_accessible(page) -> None:
+    """No serious or critical axe-core violation on the current page."""
+    assert axe_violations(page) == []
+
+
 def login(page, username: str, next_path: str = "/", password: str = PASSWORD) -> None:
     """Sign in through the sign-in page, as a person would."""
     page.goto(f"{page.live_url}/accounts/login/?next={next_path}")
