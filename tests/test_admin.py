@@ -103,3 +103,23 @@ def test_a_park_administrator_sees_and_keeps_only_their_park(client):
     page = client.get(reverse("admin:parks_park_change", args=[mine.park_id])).content.decode()
     assert 'name="district"' not in page and 'name="address"' in page
     assert client.get(reverse("admin:registry_plantarget_add")).status_code == 403  # reference data: read only
+
+
+@pytest.mark.parametrize("model", [ReportRun, FileJob])
+def test_jobs_listed_on_the_admin_index_and_never_deleted(client, model):
+    """Bureau staff (not superusers) find report runs and file jobs on the admin index; a job is the record of
+    what ran and what it read, so neither its page nor its list offers deletion, and the delete page is refused."""
+    from .factories import bureau_user
+
+    client.force_login(bureau_user(is_staff=True))
+    job = model.objects.create(year=2024) if model is ReportRun else model.objects.create(kind="export", subject="enterprises", file_format="csv", started_by=None)
+    index = client.get(reverse("admin:index"))
+    assert reverse(f"admin:registry_{model._meta.model_name}_changelist") in index.content.decode()
+    page = client.get(reverse(f"admin:registry_{model._meta.model_name}_change", args=[job.pk]))
+    assert page.status_code == 200
+    assert reverse(f"admin:registry_{model._meta.model_name}_delete", args=[job.pk]) not in page.content.decode()
+    listing = client.get(reverse(f"admin:registry_{model._meta.model_name}_changelist"))
+    assert 'value="delete_selected"' not in listing.content.decode()
+    assert client.post(reverse(f"admin:registry_{model._meta.model_name}_delete", args=[job.pk]),
+                       {"post": "yes"}).status_code == 403
+    assert model.objects.filter(pk=job.pk).exists()
