@@ -7,11 +7,13 @@ from django.contrib import admin
 from django.urls import reverse
 
 from enterprises.models import FilingSeason, Tenancy
+from parks.models import DistrictMembership
 from registry.models import FileJob, ReportRun
 
 from .factories import (
     AnnualFilingFactory,
     BenchmarkProjectFactory,
+    DistrictFactory,
     EnterpriseFactory,
     EnterpriseMembershipFactory,
     LabFactory,
@@ -40,12 +42,13 @@ def test_every_record_has_admin_pages_in_chinese(admin_client):
     TenancyFactory()
     LabFactory(), PlatformFactory(), BenchmarkProjectFactory(), PlanTargetFactory()
     ParkMembershipFactory(), EnterpriseMembershipFactory(), AnnualFilingFactory(), TierDesignationFactory()
+    DistrictMembership.objects.create(user=UserFactory(), district=DistrictFactory())
     ReportRun.objects.create(year=2024)
     FileJob.objects.create(kind="export", subject="enterprises", file_format="xlsx")
     FilingSeason.objects.create(year=2024, opens=datetime.date(2025, 1, 1), closes=datetime.date(2025, 5, 31))
     models = [m for m in admin.site._registry if m._meta.app_label in APPS]
     assert {m.__name__ for m in models} >= {"District", "Park", "Unit", "Enterprise", "Tenancy", "Lab", "Platform",
-                                            "BenchmarkProject", "PlanTarget", "ParkMembership",
+                                            "BenchmarkProject", "PlanTarget", "ParkMembership", "DistrictMembership",
                                             "EnterpriseMembership", "AnnualFiling", "TierDesignation", "ReportRun",
                                             "FilingSeason"}
     for model in models:
@@ -112,7 +115,8 @@ def test_jobs_listed_on_the_admin_index_and_never_deleted(client, model):
     from .factories import bureau_user
 
     client.force_login(bureau_user(is_staff=True))
-    job = model.objects.create(year=2024) if model is ReportRun else model.objects.create(kind="export", subject="enterprises", file_format="csv", started_by=None)
+    job = model.objects.create(year=2024) if model is ReportRun else model.objects.create(
+        kind="export", subject="enterprises", file_format="csv")
     index = client.get(reverse("admin:index"))
     assert reverse(f"admin:registry_{model._meta.model_name}_changelist") in index.content.decode()
     page = client.get(reverse(f"admin:registry_{model._meta.model_name}_change", args=[job.pk]))

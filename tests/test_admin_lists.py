@@ -22,7 +22,7 @@ from enterprises.choices import TIER_SHORT_NAMES as TIER_SHORT
 from enterprises.choices import DesignationStatus, FilingStatus, Tier
 from enterprises.models import AnnualFiling, Enterprise, FilingSeason, Tenancy
 from enterprises.selectors import occupancy
-from parks.models import Park
+from parks.models import DistrictMembership, Park
 from registry.choices import RunStatus
 from registry.models import FileJob, ReportRun
 
@@ -413,6 +413,7 @@ def make_one_of_each(park, enterprise):
     LabFactory(park=park, host=enterprise), PlatformFactory(park=park, operator=enterprise)
     BenchmarkProjectFactory(park=park, lead=enterprise), PlanTargetFactory()
     EnterpriseMembershipFactory(enterprise=enterprise)
+    DistrictMembership.objects.create(user=UserFactory(), district=park.district)
     year = 2000 + FilingSeason.objects.count()
     FilingSeason.objects.create(year=year, opens=datetime.date(year + 1, 1, 1), closes=datetime.date(year + 1, 5, 31))
 

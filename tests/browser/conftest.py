@@ -108,7 +108,7 @@ SERIOUS = {"serious", "critical"}
 def shots(page, name: str) -> list[Path]:
     """Screenshots of the current step at 1440 px and at 390 px wide (the window is set back to 1440 after)."""
     paths = []
-    for label, (width, height) in WIDTHS.items():
+    for width, height in WIDTHS.values():
         page.set_viewport_size({"width": width, "height": height})
         paths.append(shot(page, f"{name}-{width}"))
     page.set_viewport_size({"width": WIDTHS["wide"][0], "height": WIDTHS["wide"][1]})
