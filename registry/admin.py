@@ -55,7 +55,8 @@ class PlanTargetAdmin(ScopedAdmin):
 class JobAdmin(ExportActionsMixin, ScopedPermissionsMixin, admin.ModelAdmin):
     """The read-only admin of a Celery job (report runs and file jobs): started elsewhere, never added, changed or
     deleted here (a job is the record of what ran and what it read), listed as `restrict` lets the user see them
-    (exported like every list), with the worker that took each and its heartbeat; the traceback of an unexpected error is the bureau's alone."""
+    (exported like every list), with the worker that took each and its heartbeat; the traceback of an unexpected
+    error is the bureau's alone."""
 
     list_select_related = ["started_by"]
     deferred: tuple[str, ...] = ()  # columns the pages never read (a file job's file)
