@@ -280,6 +280,8 @@ CELERY_BEAT_SCHEDULE = {
     # Fails report runs and file jobs stuck or lost, re-sends lost messages; deletes the files of file jobs past
     # FILE_JOB_RETENTION_DAYS.
     "sweep-jobs": {"task": "registry.sweep_jobs", "schedule": 60},
+    # Opens re-review declarations of designations due (in their tier's open round), revokes the lapsed ones.
+    "designations-re-review": {"task": "enterprises.designations_re_review", "schedule": crontab(hour=3, minute=0)},
 }
 
 REST_FRAMEWORK = {
