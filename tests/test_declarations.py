@@ -166,7 +166,8 @@ def test_a_return_needs_its_reason_and_the_enterprise_submits_again(actors):
     services.declaration_sign(user=actors["user"], declaration=declaration)
     declaration = services.declaration_submit(user=actors["user"], declaration=declaration)
     assert declaration.status == S.DISTRICT_REVIEW
-    assert list(declaration.steps.values_list("action", "reason"))[1] == (DeclarationAction.RETURN, "请补充研发投入说明")
+    returned = list(declaration.steps.values_list("action", "reason"))[1]
+    assert returned == (DeclarationAction.RETURN, "请补充研发投入说明")
 
 
 def test_the_designation_is_written_all_or_nothing(actors):

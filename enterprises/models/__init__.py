@@ -9,6 +9,7 @@ from .invitation import Invitation
 from .season import FilingSeason, default_season
 
 __all__ = [
-    "AnnualFiling", "DateRange", "Declaration", "DeclarationRound", "DeclarationStep", "Enterprise", "EnterpriseMembership", "FilingSeason", "Invitation", "Objection", "Tenancy",
+    "AnnualFiling", "DateRange", "Declaration", "DeclarationRound", "DeclarationStep", "Enterprise",
+    "EnterpriseMembership", "FilingSeason", "Invitation", "Objection", "Tenancy",
     "TierDesignation", "default_season", "overlap_message", "overlap_named",
 ]
