@@ -339,6 +339,7 @@ SPECTACULAR_SETTINGS = {
         "RunStatusEnum": "registry.choices.RunStatus",
         "FileJobKindEnum": "registry.choices.FileJobKind",
         "FileSubjectEnum": "registry.choices.FileSubject",
+        "DeclarationStatusEnum": "enterprises.choices.DeclarationStatus",
     },
 }
 
