@@ -3,6 +3,7 @@ names what is not, and the three makers that use it (the demo seeds, the city ge
 only plausible filings, tenancies and unit labels."""
 
 import datetime
+import itertools
 import json
 import random
 from collections import defaultdict
@@ -109,7 +110,7 @@ def test_the_demo_seeds_are_plausible():
         lets[tuple(tenancy["unit"].values())].append((start, end))
     for periods in lets.values():
         periods.sort()
-        assert all(earlier[1] is not None and earlier[1] <= later[0] for earlier, later in zip(periods, periods[1:]))
+        assert all(earlier[1] is not None and earlier[1] <= later[0] for earlier, later in itertools.pairwise(periods))
 
 
 def test_the_city_generators_filings_are_plausible():
