@@ -73,7 +73,8 @@ def per_park(count: int | Sequence[int], parks: int, name: str) -> list[int]:
 
 
 def build_world(
-    *, parks: int = 2, admins: int | Sequence[int] = 1, enterprises: int | Sequence[int] = 0, users: int = 0,
+    *, parks: int = 2, admins: int | Sequence[int] = 1, enterprises: int | Sequence[int] = 0,
+    users: int | Sequence[int] = 0,
     staff: bool = False, district: District | None = None, districts: int = 0, local: bool = False,
     park_kwargs: Callable[[int], dict] | None = None,
     enterprise_kwargs: dict | Callable[[int, int], dict] | None = None,
@@ -81,7 +82,8 @@ def build_world(
 ) -> World:
     """Make `parks` parks (in `district` if given, or spread over `districts` new districts in turn),
     `admins` administrators and `enterprises` registered enterprises per park (in their park's district when
-    `local`), and `users` users of every enterprise; administrators are staff when `staff`.
+    `local`), and `users` users of every enterprise (or per park: of every enterprise of that park);
+    administrators are staff when `staff`.
 
     `park_kwargs(index)` returns a park's factory arguments; `enterprise_kwargs` are every enterprise's, or a
     function of (park index, index in the park) returning them; `admin_kwargs(park index, index)` an
@@ -107,6 +109,7 @@ def build_world(
             for n in range(count)])
     for p, (park, count) in enumerate(zip(made.parks, per_park(enterprises, parks, "enterprises"), strict=True)):
         made.enterprises.append([EnterpriseFactory(park=park, **enterprise_extra(park, p, n)) for n in range(count)])
-    for enterprise in (e for registered in made.enterprises for e in registered):
-        made.members.extend(EnterpriseMembershipFactory(enterprise=enterprise) for _ in range(users))
+    for registered, count in zip(made.enterprises, per_park(users, parks, "users"), strict=True):
+        for enterprise in registered:
+            made.members.extend(EnterpriseMembershipFactory(enterprise=enterprise) for _ in range(count))
     return made
