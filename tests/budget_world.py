@@ -9,7 +9,8 @@ members in every cluster (the park administrator of each featured park, the ente
 enterprise and of a partner, a tier candidate), so what they see grows with the scale as the rest does (the
 enterprise user is also a user of the first sparse enterprise: the /me/ pages are measured on it and the rich). The
 plan's seven targets, a spare district, park and enterprise (deletable: nothing refers to them), a newcomer, an
-invited account and a computed tier summary are made once."""
+invited account and a computed tier summary are made once. A cluster's district, parks and registered enterprises
+come from tests/worlds.py; the rest is made here, as the budgets are measured on exactly these rows."""
 
 import datetime
 from dataclasses import dataclass, field
