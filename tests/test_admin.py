@@ -6,7 +6,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from enterprises.models import FilingSeason, Tenancy
+from enterprises.models import Declaration, DeclarationRound, DeclarationStep, FilingSeason, Objection, Tenancy
 from parks.models import DistrictMembership
 from registry.models import FileJob, ReportRun
 
@@ -31,6 +31,21 @@ pytestmark = pytest.mark.django_db
 APPS = {"parks", "enterprises", "registry"}
 
 
+def declaration_in_publicity():
+    """A round, a declaration in publicity with its steps, and an objection to it (straight to the rows)."""
+    enterprise = EnterpriseFactory()
+    declaration_round = DeclarationRound.objects.create(
+        name="2025年第一季度", tier="innovative", rule_set="2026", cadence="quarterly", opens=datetime.date(2025, 1, 1),
+        closes=datetime.date(2025, 3, 31), review_starts=datetime.date(2025, 4, 1),
+        publicity_starts=datetime.date(2025, 4, 22), publicity_ends=datetime.date(2025, 4, 26))
+    declaration = Declaration.objects.create(round=declaration_round, enterprise=enterprise,
+                                             district=enterprise.district, status="publicity")
+    DeclarationStep.objects.create(declaration=declaration, action="approve", from_status="city_review",
+                                   to_status="publicity")
+    Objection.objects.create(declaration=declaration, received_on=datetime.date(2025, 4, 23), objector="张某",
+                             text="测试异议")
+
+
 @pytest.fixture
 def admin_client(client):
     """A logged-in superuser."""
@@ -43,6 +58,7 @@ def test_every_record_has_admin_pages_in_chinese(admin_client):
     LabFactory(), PlatformFactory(), BenchmarkProjectFactory(), PlanTargetFactory()
     ParkMembershipFactory(), EnterpriseMembershipFactory(), AnnualFilingFactory(), TierDesignationFactory()
     DistrictMembership.objects.create(user=UserFactory(), district=DistrictFactory())
+    declaration_in_publicity()
     ReportRun.objects.create(year=2024)
     FileJob.objects.create(kind="export", subject="enterprises", file_format="xlsx")
     FilingSeason.objects.create(year=2024, opens=datetime.date(2025, 1, 1), closes=datetime.date(2025, 5, 31))
