@@ -18,6 +18,7 @@ from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import resolve, reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -330,6 +331,8 @@ def tier_summary_page(request, *, run_message: str = "", run_status: int = 200):
         names = [f"{row[place] or _('Beijing')} · {row['tier_name']}" for row in rows]
         context["chart"] = chart("bar", names, [(_("designated"), [row["designated"] for row in rows]),
                                                 (_("candidates"), [row["candidates"] for row in rows])])
+    if context["data"] and context["data"].get("run"):
+        context["computed"] = parse_datetime(context["data"]["run"]["finished"] or "")
     if scope.bureau:
         context.update(run_panel_context(request, message=run_message))
     return render(request, "registry/reports/tier_summary.html", context,
@@ -365,6 +368,7 @@ class PlaceEnterprisesForm(forms.Form):
     as_of = forms.DateField()
 
     def clean(self):
+        """A district or a park must be named."""
         cleaned = super().clean()
         if not cleaned.get("district") and not cleaned.get("park"):
             raise ValidationError({"district": _("Name a district or a park.")})
