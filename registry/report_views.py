@@ -296,6 +296,14 @@ def plan_records(request, code: str):
     return show(request, "registry/reports/plan_records.html", context)
 
 
+def park_in_scope(request, params: dict) -> None:
+    """A park named in the filters must be one the user may name (input_choices); another park's id is 404."""
+    park = params.get("park", "")
+    if park and not (park.isdigit() and input_choices(user=request.user, queryset=Park.objects.all()).filter(
+            pk=park).exists()):
+        raise Http404
+
+
 def place_choices(user) -> dict:
     """The districts and the parks a filter may name (the parks within the user's scope)."""
     return {"districts": District.objects.order_by("code"),
@@ -315,6 +323,7 @@ def tier_summary_page(request, *, run_message: str = "", run_status: int = 200):
     report = REPORTS["tier-summary"]
     scope = allowed_scope(request.user, report)
     params = asked(request, report)
+    park_in_scope(request, params)
     params.setdefault("level", SummaryLevel.DISTRICT if scope.bureau else SummaryLevel.PARK)
     params.setdefault("tier", ALL_TIERS)
     status, data = api_answer(request, report.api, {**params, "page_size": "1000"})
@@ -346,6 +355,7 @@ def tier_candidates_report(request):
     report = REPORTS["tier-candidates"]
     allowed_scope(request.user, report)
     params = asked(request, report)
+    park_in_scope(request, params)
     status, data = api_answer(request, report.api, {**params, "page_size": "1000"})
     context = report_context(request, report, params=params, status=status, data=data, **place_choices(
         request.user), tier_choices=[(tier.value, tier.label) for tier in LADDER])
@@ -381,12 +391,9 @@ def place_enterprises_page(request):
     """The enterprises behind a district's or a park's count (registered, or tenants on the date); a park outside
     the user's scope is 404."""
     allowed_scope(request.user)
-    parks = input_choices(user=request.user, queryset=Park.objects.all())
-    park_id = request.GET.get("park", "")
-    if park_id and (not park_id.isdigit() or not parks.filter(pk=park_id).exists()):
-        raise Http404
+    park_in_scope(request, {"park": request.GET.get("park", "")})
     form = PlaceEnterprisesForm(request.GET)
-    form.fields["park"].queryset = parks
+    form.fields["park"].queryset = input_choices(user=request.user, queryset=Park.objects.all())
     if not form.is_valid():
         return render(request, "registry/reports/enterprises.html", {"form": form, "rows": None}, status=400)
     data = form.cleaned_data

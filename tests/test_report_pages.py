@@ -136,6 +136,9 @@ def test_drill_down_is_scoped(client, world):
     theirs = client.get(reverse("report-enterprises"), {"kind": "tenants", "park": world.parks[1].pk,
                                                         "as_of": "2024-06-01"})
     assert theirs.status_code == 404
+    for name in ("report-tier-summary", "report-tier-candidates"):  # another park named in a filter: 404
+        assert client.get(reverse(name), {"year": YEAR, "park": world.parks[1].pk}).status_code == 404, name
+        assert client.get(reverse(name), {"year": YEAR, "park": world.parks[0].pk}).status_code == 200, name
     client.force_login(bureau_user())
     enterprise = world.enterprise(1, 1)
     registered = client.get(reverse("report-enterprises"), {"kind": "registered", "district": enterprise.district_id,

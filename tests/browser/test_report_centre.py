@@ -9,7 +9,7 @@ import openpyxl
 from registry.models import ReportRun
 from registry.services import report_run_execute
 
-from .conftest import PLAN_YEAR, SUMMARY_YEAR, assert_accessible, login, shots
+from .conftest import PLAN_YEAR, SUMMARY_YEAR, assert_accessible, login, shot, shots
 
 REPORT_PAGES = [("districts", "/reports/districts/"), ("parks", "/reports/parks/"),
                 ("plan", "/reports/plan-progress/"), ("tier-summary", "/reports/tier-summary/"),
@@ -72,6 +72,14 @@ def test_bureau_runs_the_summary_and_reads_every_report(page, world, tmp_path):
     assert f"year={SUMMARY_YEAR}" in page.url
     assert page.inner_text('[data-basis="year"]').startswith(str(SUMMARY_YEAR))
     shots(page, "report-centre-06-districts-year")
+    # Printed: no navigation, filters or buttons; the title, year and as-of date as the header line.
+    page.emulate_media(media="print")
+    assert page.is_visible(".print-header") and not page.is_visible("header nav")
+    assert not page.is_visible("#report-filters") and not page.is_visible("#download-xlsx")
+    header = page.inner_text(".print-header")
+    assert str(SUMMARY_YEAR) in header and f"{SUMMARY_YEAR}-12-31" in header
+    shot(page, "report-centre-06-districts-print")
+    page.emulate_media(media="screen")
 
     # Drill from 朝阳's count of tenants to the enterprises behind it.
     page.click('tr[data-district="110105"] a[data-drill="tenants"]')
