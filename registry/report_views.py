@@ -14,6 +14,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import resolve, reverse
@@ -207,6 +208,7 @@ def report_index(request):
     })
 
 
+@transaction.non_atomic_requests  # the API's view reads in a snapshot of its own
 @login_required
 @require_GET
 def district_report(request):
@@ -229,6 +231,7 @@ def district_report(request):
     return show(request, "registry/reports/districts.html", context)
 
 
+@transaction.non_atomic_requests
 @login_required
 @require_GET
 def park_report_page(request):
@@ -252,6 +255,7 @@ def park_report_page(request):
     return show(request, "registry/reports/parks.html", context)
 
 
+@transaction.non_atomic_requests
 @login_required
 @require_GET
 def plan_report(request):
@@ -273,6 +277,7 @@ def plan_report(request):
     return show(request, "registry/reports/plan.html", context)
 
 
+@transaction.non_atomic_requests
 @login_required
 @require_GET
 def plan_records(request, code: str):
@@ -310,6 +315,7 @@ def place_choices(user) -> dict:
             "parks": input_choices(user=user, queryset=Park.objects.order_by("name"))}
 
 
+@transaction.non_atomic_requests
 @login_required
 @require_GET
 def tier_summary_report(request):
@@ -348,6 +354,7 @@ def tier_summary_page(request, *, run_message: str = "", run_status: int = 200):
                   status=run_status if run_status != 200 else (status if status in (400, 404) else 200))
 
 
+@transaction.non_atomic_requests
 @login_required
 @require_GET
 def tier_candidates_report(request):

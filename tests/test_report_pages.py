@@ -216,3 +216,12 @@ def test_run_button_refuses_bad_years_and_other_roles(client, world):
     assert client.post(reverse("report-run-start"), {"year": 2023}).status_code == 403
     assert not ReportRun.objects.filter(year=2023).exists()
     assert ReportRun.objects.filter(status=RunStatus.SUCCEEDED).count() == 1
+
+
+def test_figures_carry_their_units():
+    from registry.templatetags.report_figures import figure, money, percent
+
+    assert money("9999.99") == "9,999.99 万元" and money("10000") == "1.00 亿元"
+    assert money(Decimal("123456.78")) == "12.35 亿元" and money(None) == "—"
+    assert percent("50.5") == "50.50%" and percent(None) == "—"
+    assert figure(1234) == "1,234" and figure("2.00", 0) == "2" and figure("") == "—"
