@@ -191,9 +191,10 @@ def visible_reports(scope) -> list[Report]:
 
 
 def show(request, template: str, context: dict):
-    """Render a report page with the API's status (a 400's field messages shown on the page, with the 400)."""
+    """Render a report page with the API's status (a 400's field messages shown on the page, with the 400; a 404's
+    or a 503's message)."""
     status = context["status"]
-    return render(request, template, context, status=status if status in (400, 404) else 200)
+    return render(request, template, context, status=status if status in (400, 404, 503) else 200)
 
 
 # --- the pages -------------------------------------------------------------------------------------------------
@@ -351,7 +352,7 @@ def tier_summary_page(request, *, run_message: str = "", run_status: int = 200):
     if scope.bureau:
         context.update(run_panel_context(request, message=run_message))
     return render(request, "registry/reports/tier_summary.html", context,
-                  status=run_status if run_status != 200 else (status if status in (400, 404) else 200))
+                  status=run_status if run_status != 200 else (status if status in (400, 404, 503) else 200))
 
 
 @transaction.non_atomic_requests
