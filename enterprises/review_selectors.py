@@ -74,6 +74,7 @@ class Comparison:
     change: str = ""
     change_percent: str = ""
     direction: str = ""  # "up", "down" or "" (none, or not a number)
+    numeric: bool = True  # a number (compared) rather than a yes/no or a choice
 
 
 def _signed(value: Decimal, unit: str = "") -> str:
@@ -121,12 +122,13 @@ def figure_comparison(*, filing: AnnualFiling, previous: AnnualFiling | None) ->
         field = AnnualFiling._meta.get_field(name)
         current, before = getattr(filing, name), getattr(previous, name) if previous else None
         change = ("", "", "")
-        if isinstance(field, NUMBER_FIELDS) and not field.choices and previous is not None:
+        numeric = isinstance(field, NUMBER_FIELDS) and not field.choices
+        if numeric and previous is not None:
             money = isinstance(field, DecimalField) and field.max_digits == 14
             change = _compare_numbers(current, before, money=money,
                                       points=isinstance(field, DecimalField) and not money)
         rows.append(Comparison(name, str(field.verbose_name), _shown(field, current),
-                               _shown(field, before) if previous else "—", *change))
+                               _shown(field, before) if previous else "—", *change, numeric=numeric))
     return rows
 
 

@@ -64,6 +64,7 @@ def _review_context(request, filing, **forms) -> dict:
         "filing": filing,
         "enterprise": filing.enterprise,
         "previous": previous,
+        "previous_label": str(previous.year) if previous else _("Previous year"),
         "figures": figure_comparison(filing=filing, previous=previous),
         "ratios": ratio_comparison(filing=filing, previous=previous, rule_set=rule_set),
         "assessment": assessment,
