@@ -94,6 +94,8 @@ def review_approve_page(request, pk):
     """Approve a filing after confirming it (the page is the confirmation without JavaScript; the review page's
     dialog posts here with the confirmation ticked); unconfirmed, nothing happens."""
     filing = _filing(request, pk)
+    if request.method == "GET" and filing.status != FilingStatus.SUBMITTED:
+        return redirect("review-filing", pk=filing.pk)  # reviewed meanwhile: its page says so
     form = ApproveForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -153,6 +153,7 @@ def test_a_filing_reviewed_meanwhile_shows_the_services_message(client, world):
     html = response.content.decode()
     assert "Only a submitted filing can be returned." in html and 'id="review-closed"' in html
     assert 'id="approve-button"' not in html
+    assert client.get(reverse("review-approve", args=[filing.pk])).url == reverse("review-filing", args=[filing.pk])
     approve = client.post(reverse("review-approve", args=[filing.pk]), {"confirmed": "on"}, follow=True,
                           HTTP_ACCEPT_LANGUAGE="en")
     assert "Only a submitted filing can be approved." in approve.content.decode()
