@@ -74,6 +74,7 @@ def test_a_park_administrator_reviews_the_queue_and_the_enterprise_reads_the_ret
     assert first.status == FilingStatus.APPROVED
     assert page.locator("#nav-review-count").inner_text() == "1"
     shots(page, "review-04-approved")
+    assert_accessible(page)
 
     # Return the other with a reason (without one the page answers 400 with the field's message: tests/test_review.py;
     # the browser walk fails on any 4xx, so it is not walked here), then back to the queue.
@@ -82,12 +83,22 @@ def test_a_park_administrator_reviews_the_queue_and_the_enterprise_reads_the_ret
     assert page.locator("#previous-filing").inner_text().startswith("对比2024年度")
     shots(page, "review-05-second-filing")
     assert_accessible(page)
+    # Without JavaScript the approve link is the confirmation page: shown, then left by Cancel, nothing approved.
+    page.goto(f"{page.live_url}/review/filings/{second.pk}/approve/")
+    assert "冻结" in page.locator("main").inner_text() and page.locator("#approve-form input[type=checkbox]").count()
+    shots(page, "review-05b-confirmation-page")
+    assert_accessible(page)
+    page.click("#approve-form a")
+    page.wait_for_load_state()
+    second.refresh_from_db()
+    assert second.status == FilingStatus.SUBMITTED and page.url.endswith(f"/review/filings/{second.pk}/")
     page.fill("#id_reason", "研发人员数与上年相比变化较大，请核对后重新提交。")
     with page.expect_navigation():
         page.click("#return-button")
     assert page.url.endswith("/review/") and "已退回" in page.locator(".messages").inner_text()
     assert "没有待您审核的年报" in page.locator("#review-queue").inner_text()
     shots(page, "review-06-returned")
+    assert_accessible(page)
     second.refresh_from_db()
     assert second.status == FilingStatus.RETURNED
 
