@@ -55,8 +55,8 @@ def review_queue_page(request):
     return render(request, "enterprises/review/queue.html", context, status=200 if valid else 400)
 
 
-def _review_context(request, filing, **forms) -> dict:
-    """What the review page shows of a filing: figures, the previous year's, ratios, assessment, the step forms."""
+def _review_context(request, filing, *, return_form=None) -> dict:
+    """What the review page shows of a filing: figures, the previous year's, ratios, assessment, the return form."""
     previous = previous_approved(filing=filing, user=request.user)
     rule_set = rule_set_for(filing.year)
     assessment = filing_assessment(filing=filing, user=request.user)
@@ -70,8 +70,7 @@ def _review_context(request, filing, **forms) -> dict:
         "assessment": assessment,
         "tiers": assessment_rows(assessment),
         "reviewable": filing.status == FilingStatus.SUBMITTED,
-        "approve_form": forms.get("approve_form") or ApproveForm(),
-        "return_form": forms.get("return_form") or ReturnForm(),
+        "return_form": return_form or ReturnForm(),
     }
 
 
