@@ -54,6 +54,10 @@ class AnnualFilingAdmin(ScopedAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def export_columns(self, request) -> list[str]:
+        """The changelist's columns, then every figure of the filing (the export carries the figures)."""
+        return [*super().export_columns(request), *AnnualFiling.figure_names()]
+
     def has_review_permission(self, request):
         """Whether the user reviews some filings (the bureau, a park's administrators)."""
         return grants(user=request.user, model=AnnualFiling, action=REVIEW)

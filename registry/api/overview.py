@@ -109,6 +109,7 @@ class ComputedReportView(APIView):
     row_serializer: type[serializers.Serializer]
     report_columns: list[tuple[str, str, str]] = []
     report_name = "report"
+    report_title = "报表"  # the Chinese name of the sheet and the file
 
     def rows(self, *, user, **query) -> list:
         """The report's rows for the user and the validated query."""
@@ -205,6 +206,7 @@ class PlanProgressReportView(ComputedReportView):
     query_serializer = PlanProgressQuery
     row_serializer = PlanProgressRowSerializer
     report_name = "plan-progress"
+    report_title = "规划进度"
     report_columns = [
         ("code", "目标编码", "text"), ("title", "目标", "text"), ("metric_name", "指标", "text"),
         ("deadline", "目标年份", "int"), ("goal", "目标值", "decimal"), ("goal_upper", "目标上限", "decimal"),
@@ -239,6 +241,7 @@ class PlanTargetRecordsView(ReportView):
     serializer_class = TargetRecordSerializer
     filter_backends = []
     report_name = "plan-target-records"
+    report_title = "规划指标依据记录"
     report_columns = [("kind", "类型", "text"), ("id", "编号", "int"), ("name", "名称", "text"),
                       ("value", "数值（万元）", "decimal")]
 
@@ -292,6 +295,7 @@ class DistrictOverviewReportView(ComputedReportView):
     query_serializer = DistrictOverviewQuery
     row_serializer = DistrictRowSerializer
     report_name = "district-overview"
+    report_title = "区县概览"
     report_columns = [
         ("district_code", "区划代码", "text"), ("district_name", "区", "text"), ("parks", "园区数", "int"),
         ("enterprises", "企业数", "int"), ("tenants", "入驻企业数", "int"), ("filed", "已审核年报企业数", "int"),
@@ -362,6 +366,7 @@ class ParkReportView(ComputedReportView):
     query_serializer = ParkReportQuery
     row_serializer = ParkRowSerializer
     report_name = "park-report"
+    report_title = "园区报表"
     report_columns = [
         ("park_name", "园区", "text"), ("district_name", "区", "text"), ("units", "单元数", "int"),
         ("leasable_area", "可租面积（平方米）", "decimal"), ("let_area", "已租面积（平方米）", "decimal"),
