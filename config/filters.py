@@ -26,6 +26,7 @@ class DivisionCodeField(forms.CharField):
     """One or more 6-digit administrative division codes, separated by commas: the list of codes."""
 
     def clean(self, value):
+        """The codes, each checked; None when the parameter is empty."""
         value = super().clean(value)
         if not value:
             return None

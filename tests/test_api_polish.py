@@ -110,6 +110,15 @@ def test_an_unknown_ordering_is_a_400_naming_the_allowed_fields(districts, burea
 def test_an_unknown_ordering_of_a_report_is_a_400_too(bureau_client):
     answer = bureau_client.get(reverse("api:report-tier-candidates"), {"ordering": "password"})
     assert answer.status_code == 400 and "revenue" in answer.json()["ordering"][0]
+    assert bureau_client.get(reverse("api:report-tier-candidates"), {"ordering": "-revenue"}).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["report-districts", "report-parks", "report-plan-progress"])
+def test_a_computed_report_in_its_own_order_refuses_any_ordering(bureau_client, name):
+    for language, words in (("zh-hans", "未知的查询参数"), ("en", "Unknown query parameter")):
+        answer = bureau_client.get(reverse(f"api:{name}"), {"ordering": "name"}, HTTP_ACCEPT_LANGUAGE=language)
+        assert answer.status_code == 400 and answer.json() == {"ordering": [answer.json()["ordering"][0]]}
+        assert words in answer.json()["ordering"][0]
 
 
 @pytest.mark.parametrize("url,formats", [

@@ -13,6 +13,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from access.scoping import VIEW
@@ -37,12 +38,13 @@ TIER_HEADERS = [("innovative", "创新型中小企业"), ("specialised", "专精
 
 class ReportQuery(AsOfQuery):
     """Base of a report's query parameters: the date named `as_of` (`on`, its name before, still read), unknown
-    parameters refused with a message each."""
+    parameters refused with a message each (`ordering` too: a computed report has its own order)."""
 
     deprecated_date = "on"
 
     def validate(self, attrs):
-        unknown = sorted(set(self.initial_data) - set(self.fields) - COMMON_PARAMETERS - {self.deprecated_date})
+        known = set(self.fields) | (COMMON_PARAMETERS - {api_settings.ORDERING_PARAM}) | {self.deprecated_date}
+        unknown = sorted(set(self.initial_data) - known)
         if unknown:
             raise ValidationError({name: [_("Unknown query parameter.")] for name in unknown})
         return attrs
