@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from drf_spectacular.generators import SchemaGenerator
 
-from config.api.tags import RESOURCE_TAGS
+from config.api_tags import RESOURCE_TAGS
 
 from .conftest import park_admin_client, token_client
 from .factories import DistrictFactory, EnterpriseFactory, ParkFactory, UserFactory, bureau_user

@@ -8,7 +8,7 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from config.api.tags import TAGS as API_TAGS
+from config.api_tags import TAGS as API_TAGS
 from config.db import database, replica, reuse_connections, session_setting
 from config.queues import task_queues, task_routes
 from config.years import FIRST_YEAR, LAST_YEAR

@@ -1,7 +1,8 @@
 """The OpenAPI tags: one per resource (the path's first segment under /api/v1/), each described in Chinese and in
 English; config.api.schema.AutoSchema tags every operation by its path (or by its view's `schema_tags`).
 
-Plain data (no Django import): the settings read it for SPECTACULAR_SETTINGS["TAGS"]."""
+Plain data (no import at all), beside the API rather than in it: the settings read it for
+SPECTACULAR_SETTINGS["TAGS"], and nothing below the API imports the API."""
 
 # tag -> (Chinese, English) description, in the order the docs list them.
 RESOURCE_TAGS = {
