@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from django.test import Client
 from django.utils import timezone
 
-from enterprises.choices import FilingStatus
-from enterprises.models import FilingSeason
+from enterprises.choices import DeclarationStatus, FilingStatus
+from enterprises.models import Declaration, DeclarationRound, DeclarationStep, FilingSeason, Objection
 from registry.models import FileJob, PlanTarget, ReportRun
 from registry.services import report_run_execute
 
@@ -56,6 +56,8 @@ class BudgetWorld:
     pairs: dict = field(default_factory=dict)  # basename -> (sparse record, rich record) of the first cluster
     spare: dict = field(default_factory=dict)  # basename -> a record nothing refers to (a DELETE's target)
     filings: dict = field(default_factory=dict)  # the first sparse enterprise's draft, submitted and approved filing
+    rounds: dict = field(default_factory=dict)  # declaration rounds: open, past (publicity ended), public (today)
+    declarations: dict = field(default_factory=dict)  # the first cluster's, by the state a step starts from
     users: dict = field(default_factory=dict)
     clients: dict = field(default_factory=dict)  # role -> token-authenticated API client
     pages: dict = field(default_factory=dict)  # role -> signed-in client of the web pages
@@ -68,7 +70,50 @@ def changed(obj, name: str, values) -> None:
         obj.save()
 
 
-def build_cluster(users: dict, now: datetime.datetime) -> dict:
+def build_rounds(today: datetime.date) -> dict:
+    """Three declaration rounds: one open today, one whose publicity ended yesterday, one in publicity today."""
+    day = datetime.timedelta(days=1)
+    dates = {
+        "open": (today - day, today + 20 * day, today + 21 * day, None, None),
+        "past": (today - 60 * day, today - 40 * day, today - 39 * day, today - 10 * day, today - day),
+        "public": (today - 60 * day, today - 40 * day, today - 39 * day, today - day, today + 3 * day),
+    }
+    return {name: DeclarationRound.objects.create(
+        name=f"预算测试批次{name}", tier="innovative", rule_set="2026", cadence="monthly", opens=opens, closes=closes,
+        review_starts=review, publicity_starts=starts, publicity_ends=ends)
+        for name, (opens, closes, review, starts, ends) in dates.items()}
+
+
+def build_declarations(rounds: dict, enterprises: list, users: dict, now: datetime.datetime) -> dict:
+    """A cluster's declarations, one per state a step starts from: the sparse enterprise's draft (answered and
+    signed), the rich one's in city review with RICH steps, one in district review, one in publicity after it
+    ended and one in publicity today with two objections."""
+    sparse, rich, review, ended, public = enterprises
+    answers = {"main_product": "数字人引擎", "market_position": "细分前三", "innovation": "自研"}
+
+    def declared(enterprise, round_name, status, steps=0):
+        declaration = Declaration.objects.create(
+            round=rounds[round_name], enterprise=enterprise, district=enterprise.district, status=status,
+            filing=enterprise.filings.filter(status=FilingStatus.APPROVED).first(), answers=answers,
+            commitment_signed_at=now, submitted_at=None if status == DeclarationStatus.DRAFT else now)
+        for _ in range(steps):
+            DeclarationStep.objects.create(declaration=declaration, action="submit", from_status="draft",
+                                           to_status=status, actor=users["bureau"])
+        return declaration
+
+    made = {
+        "declaration": (declared(sparse, "open", DeclarationStatus.DRAFT),
+                        declared(rich, "open", DeclarationStatus.CITY_REVIEW, steps=RICH)),
+        "review": declared(review, "open", DeclarationStatus.DISTRICT_REVIEW, steps=1),
+        "ended": declared(ended, "past", DeclarationStatus.PUBLICITY, steps=1),
+    }
+    in_publicity = declared(public, "public", DeclarationStatus.PUBLICITY, steps=1)
+    made["objection"] = tuple(Objection.objects.create(declaration=in_publicity, received_on=now.date(),
+                                                       objector=f"异议人{k}", text="测试异议") for k in (1, 2))
+    return made
+
+
+def build_cluster(users: dict, now: datetime.datetime, rounds: dict) -> dict:
     """One cluster of records (see the module's description): its records by basename, (sparse, rich) pairs."""
     # The featured park, its neighbour (outside the park administrator's scope) and the enterprises registered
     # with the first: the rich, the sparse and the other partners (tests/worlds.py).
@@ -119,6 +164,8 @@ def build_cluster(users: dict, now: datetime.datetime) -> dict:
                                  EnterpriseMembershipFactory(enterprise=rich, user=users["enterprise_user"])),
         "import": tuple(jobs["import"][:2]), "export": tuple(jobs["export"][:2]), "reportrun": failed_run,
         "filings": filings,
+        **build_declarations(rounds, [sparse, rich, *partners[1:4]], users, now),
+        "declarable": partners[4],  # an approved filing and no declaration: a POST declares it
     }
     versions = [f"第{k}版" for k in range(1, RICH)]
     for record, name, values in (  # the rich records' history rows
@@ -141,13 +188,19 @@ def build_budget_world(scale: int) -> BudgetWorld:
     world.users["pending"].set_unusable_password()
     world.users["pending"].save()
     plan_targets()
-    first = [build_cluster(world.users, now) for _ in range(scale)][0]
+    world.rounds = build_rounds(now.date())
+    first = [build_cluster(world.users, now, world.rounds) for _ in range(scale)][0]
     world.spare = {"district": DistrictFactory(),
                    "park": build_world(parks=1, admins=0, district=first["district"]).parks[0],
                    "enterprise": EnterpriseFactory()}
     world.pairs = {name: first[name] for name in ("unit", "enterprise", "tenancy", "annualfiling", "tierdesignation",
                                                    "lab", "platform", "benchmarkproject", "parkmembership",
-                                                   "enterprisemembership", "import", "export")}
+                                                   "enterprisemembership", "import", "export",
+                                                   "declaration", "objection")}
+    world.pairs["declarationround"] = (world.rounds["past"], world.rounds["open"])
+    in_publicity = first["objection"][0].declaration
+    world.pairs["publicity"] = (in_publicity, in_publicity)  # one per cluster is in publicity today
+    world.declarations = {"review": first["review"], "ended": first["ended"], "declarable": first["declarable"]}
     world.pairs["district"] = (world.spare["district"], first["district"])
     world.pairs["park"] = (world.spare["park"], first["park"])
     world.filings = first["filings"]

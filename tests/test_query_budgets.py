@@ -150,6 +150,13 @@ def create_body(w, basename: str) -> dict:
             "统一社会信用代码,园区,楼栋,楼层,房间号,起租日期\n"
             f"{sparse.credit_code},{park.name},{unit.building},{unit.floor},{unit.room},2025-01-01\n").encode())},
         "export": lambda: {"subject": "enterprises", "file_format": "xlsx"},
+        "declarationround": lambda: {"name": "新批次", "tier": "innovative", "rule_set": "2026", "cadence": "monthly",
+                                     "opens": "2030-01-01", "closes": "2030-01-31", "review_starts": "2030-02-01"},
+        "declaration": lambda: {"round": w.rounds["open"].pk, "enterprise": w.declarations["declarable"].pk,
+                                "filing": w.declarations["declarable"].filings.get().pk,
+                                "answers": {"main_product": "数字人引擎"}},
+        "objection": lambda: {"declaration": w.pairs["objection"][0].declaration_id, "received_on": "2026-01-05",
+                              "objector": "异议人", "text": "测试异议"},
     }[basename]()
 
 
@@ -159,8 +166,20 @@ PATCHES = {
     "enterprise": {"short_name": "甲新"}, "tenancy": {"end": "2026-01-01"}, "lab": {"focus": "数字人驱动"},
     "platform": {"services": "云端渲染服务"}, "benchmarkproject": {"summary": "金融服务数字人"},
     "plantarget": {"goal": "12"}, "annualfiling": {"revenue": "11000.00"}, "tierdesignation": {"batch": "2024年第二批"},
-    "filingseason": {"closes": "2021-06-30"},
+    "filingseason": {"closes": "2021-06-30"}, "declarationround": {"name": "改名的批次"},
+    "declaration": {"answers": {"innovation": "自研驱动算法"}},
 }
+# Each declaration step's declaration (the first cluster's in the state it starts from) and body; the
+# enterprise's own steps are measured as its user (the bureau signs no commitment).
+DECLARATION_STEPS = {
+    "sign": (lambda w: w.pairs["declaration"][0], None), "submit": (lambda w: w.pairs["declaration"][0], None),
+    "recommend": (lambda w: w.declarations["review"], None),
+    "return": (lambda w: w.declarations["review"], {"reason": "请补充"}),
+    "reject": (lambda w: w.declarations["review"], {"reason": "不符合"}),
+    "approve": (lambda w: w.pairs["declaration"][1], {"score": "88.00", "opinion": "同意"}),
+    "designate": (lambda w: w.declarations["ended"], {"certificate_number": "预算-1"}),
+}
+WRITER = {"declaration-sign": "enterprise_user"}
 
 
 def write_request(w, name: str, method: str) -> tuple[str, dict | None, str]:
@@ -175,6 +194,13 @@ def write_request(w, name: str, method: str) -> tuple[str, dict | None, str]:
         return reverse("api:token"), {"username": w.users["bureau"].username, "password": "pw"}, "json"
     if kind == "list":
         return reverse(f"api:{name}"), create_body(w, basename), "multipart" if basename == "import" else "json"
+    if basename == "declaration" and kind in DECLARATION_STEPS:
+        declaration, body = DECLARATION_STEPS[kind]
+        return reverse(f"api:{name}", args=[declaration(w).pk]), body, "json"
+    if name == "declarationround-close":
+        return reverse(f"api:{name}", args=[w.rounds["open"].pk]), None, "json"
+    if name == "objection-decide":
+        return reverse(f"api:{name}", args=[w.pairs["objection"][0].pk]), {"upheld": False, "reason": "不成立"}, "json"
     if basename == "annualfiling" and kind in FILING_OF:  # a filing action, on its filing
         body = {"reason": "数据有误"} if kind == "return" else None
         return reverse(f"api:{name}", args=[w.filings[FILING_OF[kind]].pk]), body, "json"
@@ -185,6 +211,9 @@ def write_request(w, name: str, method: str) -> tuple[str, dict | None, str]:
     change = {"user": w.users["newcomer"].pk} if basename.endswith("membership") else PATCHES[basename]
     if method == "put":  # the whole record as read, written back with the PATCH's change (unchanged, it saves nothing)
         record = w.clients["bureau"].get(path).data
+        if basename == "declaration":  # its answers are a JSON object, its steps read-only
+            record = {name: record[name] for name in ("round", "enterprise", "filing")}
+            return path, {**{key: as_written(value) for key, value in record.items()}, **change}, "json"
         return path, {**{key: as_written(value) for key, value in record.items()}, **change}, "json"
     return path, change, "json"
 
@@ -229,7 +258,7 @@ def test_get_of_record(w, name):
 def test_write(w, name, method):
     """Valid writes: the same count in both worlds."""
     path, body, fmt = write_request(w, name, method)
-    client = w.clients["bureau"]
+    client = w.clients[WRITER.get(name, "bureau")]
     response, queries = measure(getattr(client, method), path, body, format=fmt)
     check(response, queries, BUDGETS[name][method], f"{method.upper()} {path} {body}, scale {w.scale}")
 

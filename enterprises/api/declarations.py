@@ -1,6 +1,7 @@
 """Endpoints of the declaration process: rounds (the bureau's), declarations with a POST action per step, the
 confidential objections, and the public publicity list (拟认定名单). Every write calls enterprises.declarations."""
 
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -157,16 +158,17 @@ class PublicityEntrySerializer(serializers.ModelSerializer):
         fields = ["id", "round", "tier", "enterprise", "district", "publicity_starts", "publicity_ends"]
 
 
-class DeclarationRoundViewSet(ScopedViewMixin, viewsets.ModelViewSet):
+class DeclarationRoundViewSet(ScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                              mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """Declaration rounds: every signed-in user reads them; the bureau opens, changes and closes them."""
 
-    error_responses = {**MODEL_ERRORS, "close": ACTION_ON_RECORD}
+    error_responses = {**{name: errors for name, errors in MODEL_ERRORS.items() if name != "destroy"},
+                       "close": ACTION_ON_RECORD}
     queryset = DeclarationRound.objects.all()
     serializer_class = DeclarationRoundSerializer
     filterset_fields = ["tier", "cadence"]
     ordering_fields = ["opens", "name"]
     ordering = ["-opens"]
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     @property
     def scope_action(self) -> str:
@@ -190,7 +192,7 @@ class DeclarationViewSet(ScopedViewMixin, mixins.ListModelMixin, mixins.Retrieve
     error_responses = {**READ_ERRORS, **CREATE_ERRORS, "update": MODEL_ERRORS["update"],
                        "partial_update": MODEL_ERRORS["partial_update"], **dict.fromkeys(steps, ACTION_ON_RECORD)}
     queryset = Declaration.objects.select_related("round", "enterprise", "district", "commitment_signed_by") \
-        .prefetch_related("steps__actor")
+        .prefetch_related(Prefetch("steps", DeclarationStep.objects.select_related("actor")))
     serializer_class = DeclarationSerializer
     filterset_fields = ["round", "status", "district", "enterprise", "kind"]
     ordering_fields = ["submitted_at", "status", "enterprise__name"]
