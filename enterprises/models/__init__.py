@@ -1,12 +1,21 @@
 """Models of the enterprises app: enterprises and tenancies, annual filings, tier designations, invitations."""
 
 from .designation import TierDesignation
-from .enterprise import DateRange, Enterprise, EnterpriseMembership, Tenancy, overlap_message, overlap_named
+from .enterprise import (
+    DateRange,
+    Enterprise,
+    EnterpriseMembership,
+    Tenancy,
+    end_after,
+    last_day_of,
+    overlap_message,
+    overlap_named,
+)
 from .filing import AnnualFiling
 from .invitation import Invitation
 from .season import FilingSeason, default_season
 
 __all__ = [
     "AnnualFiling", "DateRange", "Enterprise", "EnterpriseMembership", "FilingSeason", "Invitation", "Tenancy",
-    "TierDesignation", "default_season", "overlap_message", "overlap_named",
+    "TierDesignation", "default_season", "end_after", "last_day_of", "overlap_message", "overlap_named",
 ]
