@@ -130,7 +130,7 @@ PAGE_BUDGETS: dict[str, dict[str, int]] = {
     # +3 for the report screens (the filing seasons, the years with figures, the years with a tier summary); +1 for
     # an enterprise user's (the filing seasons: the tier summary's default year)
     "dashboard": {"bureau": 13, "park_admin": 13, "enterprise_user": 13},
-    "my-enterprises": {"enterprise_user": 5},
+    "my-enterprises": {"enterprise_user": 8},  # +3: the user's roles (scope), read for the navigation's 租控表 link
     "enterprise-profile": {"enterprise_user": 18},  # +2: the filing seasons and the years of the year picker
     "filing-create": {"enterprise_user": 8},
     "filing-edit": {"enterprise_user": 9},

@@ -314,3 +314,19 @@ def test_admin_tenancy_form_takes_the_last_day_and_the_list_shows_it(admin_clien
     listing = admin_client.get(reverse("admin:enterprises_tenancy_changelist"), HTTP_ACCEPT_LANGUAGE="zh-hans")
     page = listing.content.decode()
     assert "剩余天数" in page and "租金" in page and "租期至" in page and "2026-12-31" in page
+
+
+def test_the_board_reads_the_same_queries_whatever_the_number_of_units(world, django_assert_num_queries):
+    park, admin = world.parks[0], world.admin(0)
+    lease_board(user=admin, park=park, on=TODAY)
+    for floor in range(3):
+        world.let(enterprise=world.enterprise(0), start=TODAY - 10 * DAY, end=TODAY + (floor * 40 + 5) * DAY)
+        UnitFactory(park=park, floor=str(floor))
+    with django_assert_num_queries(3):  # buildings, units, tenancies (the user's roles read once before)
+        small = lease_board(user=admin, park=park, on=TODAY)
+    for floor in range(12):
+        world.let(enterprise=world.enterprise(0), start=TODAY - 10 * DAY)
+        UnitFactory(park=park, floor=str(floor))
+    with django_assert_num_queries(3):
+        large = lease_board(user=admin, park=park, on=TODAY)
+    assert (small.shown, large.shown) == (6, 30)
