@@ -24,7 +24,7 @@ from config.rules import OUTSIDE_SCOPE
 from parks.models import Unit
 
 from .choices import LeaseStatus
-from .forms import TENANCY_TERMS, TenancyLetForm
+from .forms import LET_TERMS, TenancyLetForm
 from .imports import read_table, table_import
 from .models import Tenancy, end_after
 from .selectors import board_parks, lease_board
@@ -92,7 +92,7 @@ def unit_let(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         tenancy = Tenancy(unit=unit, enterprise=data["enterprise"], start=data["start"],
-                          end=end_after(data["last_day"]), **{name: data[name] for name in TENANCY_TERMS})
+                          end=end_after(data["last_day"]), **{name: data[name] for name in LET_TERMS})
         try:
             with transaction.atomic():
                 tenancy = tenancy_save(tenancy=tenancy, user=request.user)

@@ -108,7 +108,7 @@ def check_last_day(form: forms.Form, cleaned: dict) -> None:
 
 
 # What a tenancy's letting form asks besides its tenant and dates: rent and the contract's terms.
-TENANCY_TERMS = ("rent", "contract_number", "deposit", "rent_free_months")
+LET_TERMS = ("rent", "contract_number", "deposit", "rent_free_months")
 
 
 class TenancyLetForm(forms.Form):
@@ -124,7 +124,7 @@ class TenancyLetForm(forms.Form):
         self.fields["enterprise"].label_from_instance = lambda enterprise: enterprise.name  # the legal name
         self.fields["start"] = forms.DateField(label=Tenancy._meta.get_field("start").verbose_name, widget=DateInput())
         self.fields["last_day"] = last_day_field()
-        for name in TENANCY_TERMS:  # the model's validators too (a negative deposit is refused on the form)
+        for name in LET_TERMS:  # the model's validators too (a negative deposit is refused on the form)
             model_field = Tenancy._meta.get_field(name)
             self.fields[name] = model_field.formfield(validators=model_field.validators)
 

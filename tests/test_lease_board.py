@@ -330,3 +330,11 @@ def test_the_board_reads_the_same_queries_whatever_the_number_of_units(world, dj
     with django_assert_num_queries(3):
         large = lease_board(user=admin, park=park, on=TODAY)
     assert (small.shown, large.shown) == (6, 30)
+
+
+def test_the_board_in_english(as_admin, world):
+    UnitFactory(park=world.parks[0], building="C座", floor="5", room="501")
+    page = as_admin.get(BOARD, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Lease board" in page and "ending within 30 days" in page and ">Let<" in page and "Floor 5" in page
+    page = as_admin.get(IMPORT, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Check only (dry run)" in page and "Download the tenancy template (XLSX)" in page
