@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicaltenancy',
             name='rent_free_months',
-            field=models.PositiveSmallIntegerField(blank=True, help_text='Whole months from the start date in which no rent is due (docs/screens-board.md).', null=True, validators=[django.core.validators.MaxValueValidator(120)], verbose_name='rent-free period (months)'),
+            field=models.PositiveSmallIntegerField(blank=True, help_text='Whole months from the start date in which no rent is due.', null=True, validators=[django.core.validators.MaxValueValidator(120)], verbose_name='rent-free period (months)'),
         ),
         migrations.AddField(
             model_name='tenancy',
@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='tenancy',
             name='rent_free_months',
-            field=models.PositiveSmallIntegerField(blank=True, help_text='Whole months from the start date in which no rent is due (docs/screens-board.md).', null=True, validators=[django.core.validators.MaxValueValidator(120)], verbose_name='rent-free period (months)'),
+            field=models.PositiveSmallIntegerField(blank=True, help_text='Whole months from the start date in which no rent is due.', null=True, validators=[django.core.validators.MaxValueValidator(120)], verbose_name='rent-free period (months)'),
         ),
         migrations.AddConstraint(
             model_name='tenancy',
