@@ -7,9 +7,12 @@ calls: `tenancy_save` for a letting, `read_table` and `table_import` for an impo
 again with each message on its field (200, as the self-service pages answer; the API answers 400).
 """
 
+import secrets
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
@@ -108,24 +111,39 @@ def unit_let(request, pk):
     return render(request, "enterprises/board/let.html", {"unit": unit, "form": form})
 
 
+CHECKED_KEY = "board-import:{user}:{token}"  # a file that passed its check, held for its import
+CHECKED_SECONDS = 15 * 60
+
+
+def _uploaded(request) -> tuple[str, bytes]:
+    """The file to import: the one uploaded, or the one a check passed (`checked`, held for this user only)."""
+    upload = request.FILES.get("file")
+    if upload is not None:
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            raise ValidationError({"file": [_("The file is larger than %(size)d MB; split it.") % {
+                "size": settings.IMPORT_MAX_BYTES // (1024 * 1024)}]})
+        return upload.name, upload.read()
+    token = request.POST.get("checked", "")
+    held = cache.get(CHECKED_KEY.format(user=request.user.pk, token=token)) if token else None
+    if held is None:
+        raise ValidationError({"file": [_("Choose a file to import.")]})
+    return held["name"], held["content"]
+
+
 @login_required
 def tenancy_import(request):
     """The tenancy import as an upload form: the template to download, a dry run (every row checked, nothing
     written) showing each refused row's number, column and message, and the real run, all or nothing, through
-    the import the API runs (`read_table`, `table_import`). A file past IMPORT_SYNC_MAX_ROWS rows goes through the
-    API's import job (docs/screens-board.md)."""
+    the import the API runs (`read_table`, `table_import`); a file whose check passed is held a while so that it is
+    imported without being chosen again. A file past IMPORT_SYNC_MAX_ROWS rows goes through the API's import job
+    (docs/screens-board.md)."""
     _keeper(request)
-    report, file_errors = None, []
+    report, file_errors, checked = None, [], ""
     if request.method == "POST":
-        upload = request.FILES.get("file")
         dry_run = "dry_run" in request.POST
         try:
-            if upload is None:
-                raise ValidationError({"file": [_("Choose a file to import.")]})
-            if upload.size > settings.IMPORT_MAX_BYTES:
-                raise ValidationError({"file": [_("The file is larger than %(size)d MB; split it.") % {
-                    "size": settings.IMPORT_MAX_BYTES // (1024 * 1024)}]})
-            table = read_table(kind=IMPORT_KIND, content=upload.read(), file_name=upload.name)
+            name, content = _uploaded(request)
+            table = read_table(kind=IMPORT_KIND, content=content, file_name=name)
             if len(table.rows) > settings.IMPORT_SYNC_MAX_ROWS:
                 raise ValidationError({"file": [_(
                     "The file has more than %(limit)d rows: import it through the API's import job, or split it.")
@@ -134,6 +152,13 @@ def tenancy_import(request):
         except ValidationError as error:
             file_errors = error.message_dict.get("file", error.messages) if hasattr(error, "error_dict") \
                 else error.messages
-    context = {"report": report, "file_errors": file_errors, "kind": IMPORT_KIND,
+        else:
+            if dry_run and not report.errors:
+                checked = secrets.token_urlsafe(16)
+                cache.set(CHECKED_KEY.format(user=request.user.pk, token=checked), {"name": name, "content": content},
+                          CHECKED_SECONDS)
+            elif not dry_run and request.POST.get("checked"):
+                cache.delete(CHECKED_KEY.format(user=request.user.pk, token=request.POST["checked"]))
+    context = {"report": report, "file_errors": file_errors, "kind": IMPORT_KIND, "checked": checked,
                "sync_limit": settings.IMPORT_SYNC_MAX_ROWS}
     return render(request, "enterprises/board/import.html", context)

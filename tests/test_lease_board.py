@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -163,7 +164,6 @@ def test_units_are_found_by_their_own_label_in_the_api_admin_and_board(world):
         found = api.get(reverse("api:unit-list"), {"q": text}).json()["results"]
         assert [u["id"] for u in found] == [wanted.pk], text
     tenancy = TenancyFactory(unit=wanted, enterprise=world.enterprise(0))
-    from django.test import Client
     client = Client()
     client.force_login(admin)
     units = client.get(reverse("admin:parks_unit_changelist"), {"q": "C座-5-501"})
@@ -280,9 +280,16 @@ def test_import_dry_run_shows_row_errors_and_writes_nothing_then_imports(as_admi
     good = bad[:2]
     response = as_admin.post(IMPORT, {"file": csv_file(good), "dry_run": "1"})
     assert response.status_code == 200 and response.context["report"].created == 1 and not Tenancy.objects.exists()
-    response = as_admin.post(IMPORT, {"file": csv_file(good)})
+    checked = response.context["checked"]
+    assert checked and f'value="{checked}"' in response.content.decode()
+    client_of_the_other_park = Client()
+    client_of_the_other_park.force_login(world.admin(1))
+    response = client_of_the_other_park.post(IMPORT, {"checked": checked, "run": "1"})  # held for its checker only
+    assert response.context["report"] is None and response.context["file_errors"] and not Tenancy.objects.exists()
+    response = as_admin.post(IMPORT, {"checked": checked, "run": "1"})  # the checked file, not uploaded again
     assert response.status_code == 200 and response.context["report"].written
     assert Tenancy.objects.get().last_day == datetime.date(2026, 12, 31)
+    assert as_admin.post(IMPORT, {"checked": checked, "run": "1"}).context["report"] is None  # imported: let go
 
 
 def test_import_of_another_parks_unit_is_refused_and_a_bad_file_is_a_field_error(as_admin, world):

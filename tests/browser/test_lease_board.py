@@ -94,12 +94,12 @@ def test_park_administrator_lets_a_unit_and_imports_tenancies_from_the_board(pag
     page.click("#import-form button[name=dry_run]")
     page.wait_for_selector("#import-report[data-dry-run=true]")
     assert page.locator("#row-errors").count() == 0 and not Tenancy.objects.filter(unit__room="501").exists()
-    page.set_input_files("#import-file", csv_upload([HEADER, good]))
-    page.click("#import-form button[name=run]")
+    shots(page, "lease-board-06-import-checked")
+    page.click("#import-checked button[name=run]")  # the checked file, not chosen again
     page.wait_for_selector("#import-report[data-written=true]")
     assert page.locator("#report-title").inner_text() == "已导入"
     assert_accessible(page)
-    shots(page, "lease-board-06-imported")
+    shots(page, "lease-board-07-imported")
 
     # The imported tenancy on the board, found by the unit's own label.
     page.click("main >> text=租控表")
@@ -111,7 +111,7 @@ def test_park_administrator_lets_a_unit_and_imports_tenancies_from_the_board(pag
     found = card(page, "C座-5-501").inner_text()
     assert "星河虚拟人" in found and "2027-02-28" in found  # 租期至: the last day, as the file gave it
     assert_accessible(page)
-    shots(page, "lease-board-07-search-label")
+    shots(page, "lease-board-08-search-label")
 
     # The admin's tenancy list: 剩余天数 and 租金 in view at 1440 px.
     page.set_viewport_size({"width": 1440, "height": 900})
@@ -119,4 +119,4 @@ def test_park_administrator_lets_a_unit_and_imports_tenancies_from_the_board(pag
     for header in ("剩余天数", "租金", "租期至"):
         box = page.locator("#result_list thead th", has_text=header).first.bounding_box()
         assert box is not None and box["x"] + box["width"] <= 1440, header
-    shots(page, "lease-board-08-admin-tenancies")
+    shots(page, "lease-board-09-admin-tenancies")
