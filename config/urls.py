@@ -1,6 +1,6 @@
 """URL map: the admin, the REST API under /api/v1/, the OpenAPI schema and its interactive docs, the dashboard,
-the self-service pages, the filing review screen and the account pages (sign-in, invitations, password reset and
-change)."""
+the self-service pages, the filing review screen, the lease board and the account pages (sign-in, invitations,
+password reset and change)."""
 
 from csp.decorators import csp_update
 from django.conf import settings
@@ -63,6 +63,7 @@ urlpatterns = [
         template_name="registration/password_change_complete.html"), name="password_change_done"),
     path("me/", include("enterprises.urls")),
     path("review/", include("enterprises.review_urls")),
+    path("board/", include("enterprises.board_urls")),
     path("", include("registry.urls")),
     path("", RedirectView.as_view(pattern_name="dashboard"), name="home"),
 ]

@@ -158,3 +158,17 @@ class DeclarationAction(models.TextChoices):
     APPROVE = "approve", _("Approved by the city, to publicity")
     OBJECTION_UPHELD = "objection_upheld", _("Objection upheld, withdrawn")
     DESIGNATE = "designate", _("Designated")
+
+
+class LeaseStatus(models.TextChoices):
+    """A unit on the lease board today: vacant, let, or let with its last day within 30, 60 or 90 days."""
+
+    VACANT = "vacant", _("vacant")
+    ENDING_30 = "ending_30", _("ending within 30 days")
+    ENDING_60 = "ending_60", _("ending within 60 days")
+    ENDING_90 = "ending_90", _("ending within 90 days")
+    LET = "let", _("let")
+
+
+# The ending windows, nearest first: a lease with this many days left or fewer (today counted) is ending.
+ENDING_WINDOWS = ((30, LeaseStatus.ENDING_30), (60, LeaseStatus.ENDING_60), (90, LeaseStatus.ENDING_90))

@@ -5,11 +5,16 @@ from django.db import models
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import RoundTripModelForm
+from access.scoping import PUBLIC, input_choices
+from config.forms import DateInput, RoundTripModelForm
 from config.years import FIRST_YEAR, LAST_YEAR
 
 from .choices import Segment
-from .models import AnnualFiling, Enterprise
+from .models import AnnualFiling, Enterprise, Tenancy
+
+LAST_DAY_LABEL = _("lease to (last day)")  # 租期至
+LAST_DAY_HELP = _("The last day let, inclusive; empty if open-ended.")
+LAST_DAY_BEFORE_START = _("The last day cannot be before the start date.")
 
 MONEY_HELP = _("In 万元 (10,000 CNY).")
 
@@ -88,3 +93,43 @@ class AnnualFilingForm(RoundTripModelForm):
     def figures(self) -> dict:
         """The cleaned figures, for the filing services."""
         return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+
+def last_day_field() -> forms.DateField:
+    """The form field of 租期至: a tenancy's last day, inclusive (stored as the exclusive end, the day after)."""
+    return forms.DateField(label=LAST_DAY_LABEL, help_text=LAST_DAY_HELP, required=False, widget=DateInput())
+
+
+def check_last_day(form: forms.Form, cleaned: dict) -> None:
+    """Refuse (on `last_day`) a last day before the start date."""
+    start, last_day = cleaned.get("start"), cleaned.get("last_day")
+    if start and last_day and last_day < start:
+        form.add_error("last_day", LAST_DAY_BEFORE_START)
+
+
+# What a tenancy's letting form asks besides its tenant and dates: rent and the contract's terms.
+LET_TERMS = ("rent", "contract_number", "deposit", "rent_free_months")
+
+
+class TenancyLetForm(forms.Form):
+    """A vacant unit let from the lease board: the tenant among those the user may name (`input_choices`, as the
+    API's tenancy form), the start, 租期至 (the last day, inclusive), the rent and the contract's terms. The
+    tenancy is written by the same service as the API's (`tenancy_save`), not by the form."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        tenants = input_choices(user=user, queryset=Enterprise.objects.all(), action=PUBLIC).order_by("name", "id")
+        self.fields["enterprise"] = forms.ModelChoiceField(
+            queryset=tenants, label=Tenancy._meta.get_field("enterprise").verbose_name)
+        self.fields["enterprise"].label_from_instance = lambda enterprise: enterprise.name  # the legal name
+        self.fields["start"] = forms.DateField(label=Tenancy._meta.get_field("start").verbose_name, widget=DateInput())
+        self.fields["last_day"] = last_day_field()
+        for name in LET_TERMS:  # the model's validators too (a negative deposit is refused on the form)
+            model_field = Tenancy._meta.get_field(name)
+            self.fields[name] = model_field.formfield(validators=model_field.validators)
+
+    def clean(self):
+        """The last day is not before the start."""
+        cleaned = super().clean()
+        check_last_day(self, cleaned)
+        return cleaned

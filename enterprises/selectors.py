@@ -1,6 +1,8 @@
-"""Reads of the enterprises app: occupancy of parks and districts on a date, and the tier population of a year."""
+"""Reads of the enterprises app: occupancy of parks and districts on a date, the tier population of a year, and a
+park's lease board (租控表)."""
 
 import datetime
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -23,13 +25,14 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from access.scoping import VIEW, scope_filter
+from access.scoping import VIEW, scope_filter, user_scope
 from config.as_of import as_of, recorded
 from config.rounding import half_up
 from config.years import FIRST_YEAR
 from parks.models import Park, Unit
+from parks.selectors import unit_search
 
-from .choices import FILED_STATUSES, LADDER, FilingStatus, Tier
+from .choices import ENDING_WINDOWS, FILED_STATUSES, LADDER, FilingStatus, LeaseStatus, Tier
 from .models import AnnualFiling, Enterprise, FilingSeason, Tenancy, TierDesignation, default_season
 from .tiers import assess, rule_set_for
 
@@ -272,3 +275,102 @@ def report_years(*, user, reporting: int) -> list[int]:
     years = set(AnnualFiling.objects.current().restrict(user, VIEW).order_by().values_list("year", flat=True)
                 .distinct())
     return sorted(years | {reporting}, reverse=True)
+
+
+# --- the lease board (租控表) -----------------------------------------------------------------------------------
+def days_left(*, end: datetime.date | None, on: datetime.date) -> int | None:
+    """Days a tenancy still runs from a date, that day and its last day (租期至) counted: `end - on`, 0 once ended,
+    None while open-ended. A lease whose last day is today has 1 day left (docs/screens-board.md)."""
+    return None if end is None else max((end - on).days, 0)
+
+
+def lease_status(*, tenancy: Tenancy | None, on: datetime.date) -> str:
+    """A unit's status on a date from the tenancy holding it then: vacant, ending within 30/60/90 days, or let."""
+    if tenancy is None:
+        return LeaseStatus.VACANT
+    left = days_left(end=tenancy.end, on=on)
+    for days, status in ENDING_WINDOWS:
+        if left is not None and left <= days:
+            return status
+    return LeaseStatus.LET
+
+
+def board_parks(*, user):
+    """The parks whose lease board the user keeps: every park for the bureau, else the parks they administer."""
+    parks = Park.objects.restrict(user, VIEW).order_by("name", "id")
+    scope = user_scope(user)
+    return parks if scope.bureau else parks.filter(pk__in=scope.parks)
+
+
+@dataclass(frozen=True)
+class BoardUnit:
+    """A unit on the board: its tenancy today (None: vacant), its status and days left, and the next tenancy
+    starting after today, if any."""
+
+    unit: Unit
+    tenancy: Tenancy | None
+    status: str
+    days_left: int | None
+    upcoming: Tenancy | None
+
+    @property
+    def status_label(self) -> str:
+        """The status's name in the user's language."""
+        return LeaseStatus(self.status).label
+
+
+@dataclass
+class LeaseBoard:
+    """A park's board on a date: its units by building and floor (after the filters), the count of each status
+    (before the status filter) and the park's buildings."""
+
+    park: Park
+    on: datetime.date
+    buildings: list[tuple[str, list[tuple[str, list[BoardUnit]]]]]
+    counts: dict[str, int]
+    building_names: list[str]
+
+    @property
+    def status_counts(self) -> list[tuple[str, str, int]]:
+        """(status, its name, how many units have it), in the order of LeaseStatus."""
+        return [(value, label, self.counts[value]) for value, label in LeaseStatus.choices]
+
+    @property
+    def shown(self) -> int:
+        """How many units the board shows."""
+        return sum(len(units) for _building, floors in self.buildings for _floor, units in floors)
+
+
+def _natural(text: str) -> tuple:
+    """A sort key putting 2 before 10 (floors and rooms are numbers written as text)."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", text) if part)
+
+
+def lease_board(*, user, park: Park, on: datetime.date, building: str = "", status: str = "",
+                q: str = "") -> LeaseBoard:
+    """A park's lease board on a date: its units leasable then that the user may see, each with the tenancy holding
+    it, its status (`lease_status`) and the next tenancy; filtered by building, status and the unit's text
+    (`unit_search`: building, room or its label 「C座-5-501」). Three queries whatever the number of units."""
+    units = as_of(Unit.objects.restrict(user, VIEW).filter(park=park), on=on)
+    building_names = sorted(set(units.values_list("building", flat=True)), key=_natural)
+    if building:
+        units = units.filter(building=building)
+    if q.strip():
+        units = units.filter(unit_search(q))
+    units = list(units)
+    held, upcoming = {}, {}
+    tenancies = Tenancy.objects.restrict(user, VIEW).filter(unit__in=[u.pk for u in units]).filter(
+        held_on(on=on) | Q(start__gt=on)).select_related("enterprise").order_by("start")
+    for tenancy in tenancies:
+        (held if tenancy.start <= on else upcoming).setdefault(tenancy.unit_id, tenancy)
+    counts = dict.fromkeys(LeaseStatus.values, 0)
+    grouped: dict[str, dict[str, list[BoardUnit]]] = {}
+    for unit in sorted(units, key=lambda u: (_natural(u.building), _natural(u.floor), _natural(u.room))):
+        tenancy = held.get(unit.pk)
+        row = BoardUnit(unit, tenancy, lease_status(tenancy=tenancy, on=on),
+                        days_left(end=tenancy.end, on=on) if tenancy else None, upcoming.get(unit.pk))
+        counts[row.status] += 1
+        if not status or row.status == status:
+            grouped.setdefault(unit.building, {}).setdefault(unit.floor, []).append(row)
+    buildings = [(name, list(floors.items())) for name, floors in grouped.items()]
+    return LeaseBoard(park=park, on=on, buildings=buildings, counts=counts, building_names=building_names)

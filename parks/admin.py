@@ -7,7 +7,7 @@ from access.scoping import VIEW, membership_grant_check
 from config.admin import ScopedAdmin, ScopedInline
 
 from .models import District, DistrictMembership, Park, ParkMembership, Unit
-from .selectors import park_list
+from .selectors import park_list, unit_search
 
 
 @admin.register(District)
@@ -61,6 +61,13 @@ class UnitAdmin(ScopedAdmin):
     search_fields = ["park__name", "building", "room"]
     list_select_related = ["park"]
     autocomplete_fields = ["park"]
+
+    def get_search_results(self, request, queryset, search_term):
+        """The admin's search, and the units whose own label building-floor-room holds the text (「C座-5-501」)."""
+        found, duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term.strip():
+            found = found | queryset.filter(unit_search(search_term))
+        return found, duplicates
 
     def has_delete_permission(self, request, obj=None):
         """A unit leasable before today is closed (its closing date), not deleted: earlier reports count it."""

@@ -7,6 +7,7 @@ from config.filters import DivisionCodeFilter
 
 from .choices import DistrictKind, ParkKind
 from .models import District, Park, Unit
+from .selectors import unit_search
 
 
 class DistrictFilterSet(django_filters.FilterSet):
@@ -49,7 +50,7 @@ class ParkFilterSet(django_filters.FilterSet):
 class UnitFilterSet(django_filters.FilterSet):
     """Filter units by park, district and building."""
 
-    q = django_filters.CharFilter(method="search", label="Search building or room")
+    q = django_filters.CharFilter(method="search", label="Search building, room or label (C座-5-501)")
     park = django_filters.ModelMultipleChoiceFilter(queryset=Park.objects.all())
     district = django_filters.ModelMultipleChoiceFilter(field_name="park__district", queryset=District.objects.all())
 
@@ -58,4 +59,5 @@ class UnitFilterSet(django_filters.FilterSet):
         fields = ["building"]
 
     def search(self, queryset, name, value):
-        return queryset.filter(Q(building__icontains=value) | Q(room__icontains=value))
+        """Units whose building or room holds the text, or whose label building-floor-room does."""
+        return queryset.filter(unit_search(value))

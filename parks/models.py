@@ -7,8 +7,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models, router
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
 from django.db.models.deletion import Collector
+from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -102,6 +103,12 @@ class Park(DatedModel):
         return self.name
 
 
+def unit_label(*, prefix: str = ""):
+    """A unit's own label, building-floor-room (「C座-5-501」), as a database expression (units under `prefix`)."""
+    return Concat(F(f"{prefix}building"), Value("-"), F(f"{prefix}floor"), Value("-"), F(f"{prefix}room"),
+                  output_field=models.CharField())
+
+
 class Unit(models.Model):
     """A leasable space in a park: building, floor, room and its area in m²."""
 
@@ -149,7 +156,12 @@ class Unit(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.park} {self.building}-{self.floor}-{self.room}"
+        return f"{self.park} {self.label}"
+
+    @property
+    def label(self) -> str:
+        """The unit's own label, building-floor-room (「C座-5-501」), as people name it and search for it."""
+        return f"{self.building}-{self.floor}-{self.room}"
 
     def clean(self):
         """A unit leasable before today stays in its park (the park's past figures would move with it: close it and

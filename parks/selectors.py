@@ -1,12 +1,14 @@
 """Reads of the parks app."""
 
+import re
 from decimal import Decimal
 
 from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import IContains
 from django.utils import timezone
 
-from .models import Park
+from .models import Park, unit_label
 
 ZERO_AREA = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
 
@@ -20,3 +22,16 @@ def park_list() -> QuerySet[Park]:
         leasable_area=Coalesce(Sum("units__area", filter=leasable), ZERO_AREA),
         unit_count=Count("units", filter=leasable),
     ).order_by("name")
+
+
+# Dashes and spaces people type between a unit's building, floor and room (full-width, en and em dashes).
+LABEL_SEPARATORS = re.compile(r"[\s\-－—–_/]+")
+
+
+def unit_search(text: str, *, prefix: str = "") -> Q:
+    """Condition on units (under `prefix`, e.g. "unit__") matching a searched text: its building or room, or its
+    own label building-floor-room (「C座-5-501」, any dash or spaces between the parts), in any case."""
+    text = text.strip()
+    label = LABEL_SEPARATORS.sub("-", text).strip("-")
+    return (Q(**{f"{prefix}building__icontains": text}) | Q(**{f"{prefix}room__icontains": text})
+            | Q(IContains(unit_label(prefix=prefix), label)))

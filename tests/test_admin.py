@@ -83,7 +83,7 @@ def test_every_record_has_admin_pages_in_chinese(admin_client):
 def test_admin_refuses_an_overlapping_tenancy(admin_client):
     held = TenancyFactory()
     response = admin_client.post(reverse("admin:enterprises_tenancy_add"), {
-        "unit": held.unit_id, "enterprise": EnterpriseFactory().pk, "start": "2026-01-01", "end": "",
+        "unit": held.unit_id, "enterprise": EnterpriseFactory().pk, "start": "2026-01-01", "last_day": "",
     }, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200  # the form again, with the error
     assert f"(tenancy {held.pk})" in response.content.decode()
@@ -93,10 +93,11 @@ def test_admin_refuses_an_overlapping_tenancy(admin_client):
 def test_admin_adds_a_tenancy_with_the_units_park(admin_client):
     unit = UnitFactory()
     response = admin_client.post(reverse("admin:enterprises_tenancy_add"), {
-        "unit": unit.pk, "enterprise": EnterpriseFactory().pk, "start": "2026-01-01", "end": "2027-01-01",
+        "unit": unit.pk, "enterprise": EnterpriseFactory().pk, "start": "2026-01-01", "last_day": "2026-12-31",
     })
     assert response.status_code == 302
     assert Tenancy.objects.get().park_id == unit.park_id
+    assert Tenancy.objects.get().end == datetime.date(2027, 1, 1)  # 租期至 2026-12-31: the exclusive end after it
 
 
 def test_a_park_administrator_sees_and_keeps_only_their_park(client):
@@ -110,12 +111,12 @@ def test_a_park_administrator_sees_and_keeps_only_their_park(client):
     assert client.get(reverse("admin:enterprises_tenancy_history", args=[theirs.pk])).status_code == 404
     # A unit of another park is not offered, and choosing it anyway is refused by the form.
     response = client.post(reverse("admin:enterprises_tenancy_add"), {
-        "unit": theirs.unit_id, "enterprise": mine.enterprise_id, "start": "2030-01-01", "end": "",
+        "unit": theirs.unit_id, "enterprise": mine.enterprise_id, "start": "2030-01-01", "last_day": "",
     })
     assert response.status_code == 200 and Tenancy.objects.count() == 2
     free = UnitFactory(park=mine.park)
     response = client.post(reverse("admin:enterprises_tenancy_add"), {
-        "unit": free.pk, "enterprise": mine.enterprise_id, "start": "2030-01-01", "end": "",
+        "unit": free.pk, "enterprise": mine.enterprise_id, "start": "2030-01-01", "last_day": "",
     })
     assert response.status_code == 302 and Tenancy.objects.filter(unit=free).exists()
     # The park's bureau-owned fields are read-only; the district is not changed by a post.

@@ -91,10 +91,11 @@ class TestTenancyAPI(APIResourceTests):
 
     def create_payload(self):
         return {"unit": UnitFactory().pk, "enterprise": EnterpriseFactory().pk, "start": "2025-03-01",
-                "end": "2027-03-01", "rent": "4.50"}
+                "end": "2027-03-01", "rent": "4.50", "contract_number": "HT-2025-001", "deposit": "27000.00",
+                "rent_free_months": 3}
 
     def update_payload(self, obj):
-        return {"end": "2030-01-01", "rent": "5.00"}
+        return {"end": "2030-01-01", "rent": "5.00", "deposit": "30000.00"}
 
     def invalid_payload(self):
         return {"unit": UnitFactory().pk, "enterprise": EnterpriseFactory().pk, "start": "2025-03-01",

@@ -104,9 +104,10 @@ def test_the_streamed_csv_holds_the_json_list(bureau_client):
         assert row["成立日期"] == record["founded"] and row["联系电话"] == record["contact_phone"]
 
     tenancies = read_csv(bureau_client.get(csv_url("tenancies")))
-    expected = {(t["enterprise"]["credit_code"], t["unit"]["room"], t["start"], t["end"] or "", t["rent"] or "")
+    # 租期至 is the API's last_day (the inclusive last day), not its exclusive end.
+    expected = {(t["enterprise"]["credit_code"], t["unit"]["room"], t["start"], t["last_day"] or "", t["rent"] or "")
                 for t in json_list(bureau_client, "tenancy")}
-    assert {(r["统一社会信用代码"], r["房间号"], r["起租日期"], r["退租日期"], r["租金（元/m²/天）"])
+    assert {(r["统一社会信用代码"], r["房间号"], r["起租日期"], r["租期至"], r["租金（元/m²/天）"])
             for r in tenancies} == expected and len(tenancies) == 4
 
     filings = read_csv(bureau_client.get(csv_url("filings")))

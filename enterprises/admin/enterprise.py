@@ -10,20 +10,68 @@ from django.utils.translation import gettext_lazy as _
 from access.scoping import VIEW
 from config.admin import ScopedAdmin, ScopedInline
 from parks.admin import MembershipAdmin
+from parks.selectors import unit_search
 
-from ..models import AnnualFiling, Enterprise, EnterpriseMembership, Tenancy, overlap_named
+from ..forms import LAST_DAY_LABEL, check_last_day, last_day_field
+from ..models import AnnualFiling, Enterprise, EnterpriseMembership, Tenancy, end_after, overlap_named
 from ..models.enterprise import OVERLAP_CODE
 from ..selectors import enterprise_overview, held_tiers
 from .display import filing_status_badge, tier_badges
 from .filters import LastYearFilingFilter, TenancyEndFilter, TierHeldFilter
 
 
+class TenancyForm(forms.ModelForm):
+    """A tenancy's form: 租期至 (`last_day`, the last day let, inclusive) for the stored exclusive end; a unit already
+    let over its dates names the tenancy in the way only to a user who may see it (`overlap_message`)."""
+
+    scope_user = None  # set per request by TenancyAdmin.get_form
+    last_day = last_day_field()
+
+    class Meta:
+        model = Tenancy
+        fields = ["unit", "enterprise", "start", "rent", "contract_number", "deposit", "rent_free_months"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.initial.setdefault("last_day", self.instance.last_day)
+
+    def clean(self):
+        """The last day is not before the start; the record's end is the day after it."""
+        cleaned = super().clean()
+        check_last_day(self, cleaned)
+        if "last_day" in cleaned:
+            self.instance.end = end_after(cleaned["last_day"])
+        return cleaned
+
+    def _get_validation_exclusions(self):
+        """The end is validated with the record (the overlap and the dates' order), though the form shows 租期至."""
+        exclusions = super()._get_validation_exclusions()
+        exclusions.discard("end")
+        return exclusions
+
+    def _update_errors(self, errors):
+        """The record's errors on its end shown on 租期至."""
+        if hasattr(errors, "error_dict") and "end" in errors.error_dict:
+            errors.error_dict.setdefault("last_day", []).extend(errors.error_dict.pop("end"))
+        super()._update_errors(errors)
+
+    def _post_clean(self):
+        super()._post_clean()
+        start = self._errors.get("start") if self._errors else None
+        if start and any(error.code == OVERLAP_CODE for error in start.as_data()):
+            named = overlap_named(ValidationError({"start": start.as_data()}), tenancy=self.instance,
+                                  user=self.scope_user)
+            self._errors["start"] = self.error_class(named.error_dict["start"], renderer=self.renderer)
+
+
 class TenancyInline(ScopedInline):
-    """An enterprise's tenancies, read on its page."""
+    """An enterprise's tenancies, read on its page (租期至: the last day, inclusive)."""
 
     model = Tenancy
+    form = TenancyForm
     extra = 0
-    fields = ["unit", "start", "end", "rent"]
+    fields = ["unit", "start", "last_day", "rent", "contract_number", "deposit", "rent_free_months"]
     autocomplete_fields = ["unit"]
 
 
@@ -66,33 +114,33 @@ class EnterpriseAdmin(ScopedAdmin):
         return obj.next_tenancy_end
 
 
-class TenancyForm(forms.ModelForm):
-    """A tenancy's form: a unit already let over its dates names the tenancy in the way only to a user who may see
-    it (`overlap_message`)."""
-
-    scope_user = None  # set per request by TenancyAdmin.get_form
-
-    def _post_clean(self):
-        super()._post_clean()
-        start = self._errors.get("start") if self._errors else None
-        if start and any(error.code == OVERLAP_CODE for error in start.as_data()):
-            named = overlap_named(ValidationError({"start": start.as_data()}), tenancy=self.instance,
-                                  user=self.scope_user)
-            self._errors["start"] = self.error_class(named.error_dict["start"], renderer=self.renderer)
-
-
 @admin.register(Tenancy)
 class TenancyAdmin(ScopedAdmin):
     """Tenancies; the model refuses overlapping dates on a unit, named to whoever may see the tenancy in the way."""
 
     form = TenancyForm
 
-    list_display = ["enterprise", "unit", "park", "start", "end", "days_left", "rent"]
+    # 租期至 (the last day) rather than the stored exclusive end; the park is in the unit's name (docs/screens-board.md)
+    list_display = ["enterprise", "unit", "start", "last_day", "days_left", "rent", "contract_number"]
     list_filter = [TenancyEndFilter, "park__district", "park"]
-    search_fields = ["enterprise__name", "enterprise__credit_code", "unit__building", "unit__room"]
+    search_fields = ["enterprise__name", "enterprise__credit_code", "unit__building", "unit__room",
+                     "contract_number"]
     list_select_related = ["enterprise", "unit__park", "park"]
     autocomplete_fields = ["enterprise", "unit"]
     date_hierarchy = "start"
+    fields = ["unit", "enterprise", "start", "last_day", "rent", "contract_number", "deposit", "rent_free_months"]
+
+    def get_search_results(self, request, queryset, search_term):
+        """The admin's search, and the tenancies of units whose own label holds the text (「C座-5-501」)."""
+        found, duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term.strip():
+            found = found | queryset.filter(unit_search(search_term, prefix="unit__"))
+        return found, duplicates
+
+    @admin.display(description=LAST_DAY_LABEL, ordering="end")
+    def last_day(self, obj):
+        """租期至: the last day let, inclusive (empty while open-ended)."""
+        return obj.last_day
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         """The tenancy form, naming an overlap as the request's user may be told it."""

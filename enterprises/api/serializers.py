@@ -73,7 +73,8 @@ class EnterpriseSerializer(ValidatedModelSerializer):
 
 
 class TenancySerializer(ValidatedModelSerializer):
-    """An enterprise's tenancy of a unit over [start, end); the park follows from the unit.
+    """An enterprise's tenancy of a unit over [start, end): `end` is exclusive, `last_day` (租期至) the inclusive
+    last day the screens and files show; the park follows from the unit.
 
     The tenant is named by its id among the enterprises the user sees (registered with their park, or already a
     current or future tenant of it), or, for any enterprise of the city, by its exact credit code
@@ -89,10 +90,14 @@ class TenancySerializer(ValidatedModelSerializer):
         write_only=True, required=False,
         help_text="The tenant by its exact unified social credit code, instead of `enterprise` (any enterprise).",
     )
+    last_day = serializers.DateField(read_only=True, allow_null=True, help_text=(
+        "租期至: the last day let, inclusive (`end` minus one day); null while open-ended. Read-only: write `end`."))
 
     class Meta:
         model = Tenancy
-        fields = ["id", "url", "unit", "park", "enterprise", "enterprise_credit_code", "start", "end", "rent"]
+        fields = ["id", "url", "unit", "park", "enterprise", "enterprise_credit_code", "start", "end", "last_day",
+                  "rent", "contract_number", "deposit", "rent_free_months"]
+        extra_kwargs = {"end": {"help_text": "The first day no longer let (exclusive); null while open-ended."}}
 
     def validate_enterprise_credit_code(self, value):
         """The enterprise with exactly this credit code (whether other codes exist is nobody's business)."""

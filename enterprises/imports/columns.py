@@ -25,10 +25,12 @@ from enterprises.choices import (
     SmeSector,
 )
 from enterprises.credit_code import normalise
-from enterprises.models import AnnualFiling
+from enterprises.models import AnnualFiling, end_after, last_day_of
 
 TEXT, CODE, DATE, DECIMAL, INT, BOOL, CHOICE, CHOICES, REF = (
     "text", "code", "date", "decimal", "int", "bool", "choice", "choices", "ref")
+# A tenancy's last day (租期至, inclusive) in the file, its exclusive end (the day after) in the record.
+LAST_DAY = "last_day"
 YES, NO = "是", "否"
 LIST_SEPARATORS = re.compile(r"[、,，;；/|]")
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
@@ -54,6 +56,7 @@ class Column:
     choices: type[models.TextChoices] | None = None
     path: str = ""
     imported: bool = True
+    aliases: tuple[str, ...] = ()  # other headers read as this column
 
     @property
     def source(self) -> str:
@@ -150,6 +153,8 @@ def read_cell(column: Column, value):
         return normalise(_text(value))
     if column.kind == DATE:
         return _date(value)
+    if column.kind == LAST_DAY:
+        return end_after(_date(value))
     if column.kind == DECIMAL:
         return _decimal(value)
     if column.kind == INT:
@@ -186,6 +191,8 @@ def write_cell(column: Column, value):
         return "、".join(_label_of(column.choices).get(item, item) for item in value)
     if column.kind == BOOL:
         return YES if value else NO
+    if column.kind == LAST_DAY:
+        return last_day_of(value)
     return value
 
 
@@ -226,9 +233,17 @@ TENANCY_COLUMNS = [
     Column("room", "房间号", REF, required=True, path="unit__room", note="必填"),
     Column("area", "面积（m²）", DECIMAL, path="unit__area", imported=False, note="导入时不读取"),
     Column("start", "起租日期", DATE, required=True, note="必填；YYYY-MM-DD"),
-    Column("end", "退租日期", DATE, note="不再租用的第一天；空：未定"),
+    Column("end", "租期至", LAST_DAY, aliases=("last_day",), note="YYYY-MM-DD；租期最后一天（含当天）；空：未定"),
     Column("rent", "租金（元/m²/天）", DECIMAL, note="元/平方米·天"),
+    Column("contract_number", "合同编号"),
+    Column("deposit", "押金（元）", DECIMAL, note="元"),
+    Column("rent_free_months", "免租期（月）", INT, note="整月数，自起租日期起算；空：无"),
 ]
+# Headers of earlier templates still read on import (never written): 退租日期, the first day no longer let (the
+# record's exclusive end), before 租期至 replaced it. Its API name `end` is read so too (docs/screens-board.md).
+LEGACY_COLUMNS = {
+    "tenancies": [Column("end", "退租日期", DATE, note="不再租用的第一天")],
+}
 
 # Chinese headers of the filing figures, with their units (money in 万元).
 FILING_HEADERS = {

@@ -101,10 +101,16 @@ class EnterpriseImporter(Importer):
         return Change(row, obj, [*changed, "updated"])
 
 
+# What a tenancy row sets besides its key (a matched tenancy's are updated): 租期至 (read as the exclusive end), the
+# rent and the contract's number, deposit and rent-free months.
+TENANCY_TERMS = ("end", "rent", "contract_number", "deposit", "rent_free_months")
+
+
 class TenancyImporter(Importer):
     """Tenancies, matched on the enterprise (credit code), the unit (park, building, floor, room) and the start
-    date: new ones are added, the end date and rent of known ones updated. Overlaps are checked against the
-    unit's tenancies and the file's other rows before the database's exclusion constraint has its say."""
+    date: new ones are added, the end (read from 租期至), rent and contract terms of known ones updated. Overlaps
+    are checked against the unit's tenancies and the file's other rows before the database's exclusion constraint
+    has its say."""
 
     model = Tenancy
     resolved_fields = ("unit", "park", "enterprise")
@@ -154,7 +160,7 @@ class TenancyImporter(Importer):
             self.error(row, "enterprise", NO_SUCH_CREDIT_CODE)
         unit, start = self.unit_of(row), self.required(row, "start")
         if enterprise is None or unit is None or start is None:
-            self.probe(row, Tenancy(start=start), ("end", "rent"))
+            self.probe(row, Tenancy(start=start), TENANCY_TERMS)
             return None
         key = (enterprise.pk, unit.pk, start)
         if not self.first_seen(row, key, "start"):
@@ -166,14 +172,14 @@ class TenancyImporter(Importer):
             if not self.addable(row):
                 return None
             obj = Tenancy(unit=unit, park_id=unit.park_id, enterprise=enterprise, start=start)
-            self.assign(row, obj, ("end", "rent"))
+            self.assign(row, obj, TENANCY_TERMS)
             self.validate(row, obj)
             change = Change(row, obj)
         else:
             obj = self.updatable(row, existing, self.changeable)
             if obj is None:
                 return None
-            changed = self.assign(row, obj, ("end", "rent"))
+            changed = self.assign(row, obj, TENANCY_TERMS)
             self.validate(row, obj, changed)
             if not changed:
                 self.report.unchanged += not row.failed
@@ -204,7 +210,7 @@ class TenancyImporter(Importer):
             if obj.start < (other.end or far) and other.start < (obj.end or far):
                 if id(other) in self.row_of:
                     message = _("The unit is already let from %(start)s to %(end)s by row %(row)d.") % {
-                        "start": other.start, "end": other.end or _("open end"), "row": self.row_of[id(other)]}
+                        "start": other.start, "end": other.last_day or _("open end"), "row": self.row_of[id(other)]}
                 else:
                     message = overlap_message(other, user=self.user)
                 self.error(row, "start", message)

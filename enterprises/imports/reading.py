@@ -34,7 +34,7 @@ from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from config.tables import unescape
 
-from .columns import COLUMNS, KEY_COLUMNS, Column, fold
+from .columns import COLUMNS, KEY_COLUMNS, LEGACY_COLUMNS, Column, fold
 from .encodings import csv_text
 
 FORMATS = ("xlsx", "csv")
@@ -181,8 +181,9 @@ def _skipped(cells) -> bool:
 def _columns(kind: str, headers) -> list[Column | None]:
     """The column of each header; a ValidationError naming unknown, repeated and missing key columns."""
     known = {}
-    for column in COLUMNS[kind]:
-        known[fold(column.header)] = known[fold(column.key)] = column
+    for column in [*COLUMNS[kind], *LEGACY_COLUMNS.get(kind, ())]:  # a legacy column's key wins: `end` is exclusive
+        for header in (column.header, column.key, *column.aliases):
+            known[fold(header)] = column
     columns, errors, seen = [], [], set()
     for header in headers:
         if header is None or not str(header).strip():

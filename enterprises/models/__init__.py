@@ -3,13 +3,22 @@ invitations."""
 
 from .declaration import Declaration, DeclarationRound, DeclarationStep, Objection
 from .designation import TierDesignation
-from .enterprise import DateRange, Enterprise, EnterpriseMembership, Tenancy, overlap_message, overlap_named
+from .enterprise import (
+    DateRange,
+    Enterprise,
+    EnterpriseMembership,
+    Tenancy,
+    end_after,
+    last_day_of,
+    overlap_message,
+    overlap_named,
+)
 from .filing import AnnualFiling
 from .invitation import Invitation
 from .season import FilingSeason, default_season
 
 __all__ = [
     "AnnualFiling", "DateRange", "Declaration", "DeclarationRound", "DeclarationStep", "Enterprise",
-    "EnterpriseMembership", "FilingSeason", "Invitation", "Objection", "Tenancy",
-    "TierDesignation", "default_season", "overlap_message", "overlap_named",
+    "EnterpriseMembership", "FilingSeason", "Invitation", "Objection", "Tenancy", "TierDesignation", "default_season",
+    "end_after", "last_day_of", "overlap_message", "overlap_named",
 ]

@@ -1,5 +1,6 @@
 """Enterprises and their tenancies of park units."""
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -7,7 +8,7 @@ from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, DateRangeField, RangeOperators
 from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Upper
@@ -22,6 +23,19 @@ from ..choices import ChainPosition, EnterpriseStatus, Segment
 from ..fields import Bigrams, CreditCodeField, CreditCodeIsValid
 
 POSITIVE = MinValueValidator(Decimal("0.01"))
+NOT_NEGATIVE = MinValueValidator(Decimal("0"))
+RENT_FREE_MAX_MONTHS = 120
+ONE_DAY = datetime.timedelta(days=1)
+
+
+def last_day_of(end: datetime.date | None) -> datetime.date | None:
+    """The last day of a tenancy (租期至, inclusive) from its stored exclusive end; None for an open end."""
+    return None if end is None else end - ONE_DAY
+
+
+def end_after(last_day: datetime.date | None) -> datetime.date | None:
+    """The stored exclusive end of a tenancy whose last day (租期至, inclusive) is given; None for an open end."""
+    return None if last_day is None else last_day + ONE_DAY
 
 # What the list's text search reads: Chinese, short and English name and credit code, upper-cased, in one text,
 # parted by a character nobody types (so that a search never matches across two of them).
@@ -152,6 +166,15 @@ class Tenancy(models.Model):
     rent = models.DecimalField(
         _("rent (yuan per m² per day)"), max_digits=8, decimal_places=2, null=True, blank=True, validators=[POSITIVE],
     )
+    # db_default: rows bulk-copied without it (registry/generator) get an empty number, as the form does
+    contract_number = models.CharField(_("contract number"), max_length=64, blank=True, default="", db_default="")
+    deposit = models.DecimalField(
+        _("deposit (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True, validators=[NOT_NEGATIVE],
+    )
+    rent_free_months = models.PositiveSmallIntegerField(
+        _("rent-free period (months)"), null=True, blank=True, validators=[MaxValueValidator(RENT_FREE_MAX_MONTHS)],
+        help_text=_("Whole months from the start date in which no rent is due."),
+    )
     history = audit_history()
 
     objects = RestrictedQuerySet.as_manager()
@@ -172,6 +195,10 @@ class Tenancy(models.Model):
                 condition=Q(rent__isnull=True) | Q(rent__gt=0), name="tenancy_rent_positive",
                 violation_error_message=_("The rent must be positive."),
             ),
+            models.CheckConstraint(
+                condition=Q(deposit__isnull=True) | Q(deposit__gte=0), name="tenancy_deposit_not_negative",
+                violation_error_message=_("The deposit cannot be negative."),
+            ),
             ExclusionConstraint(
                 name="tenancy_unit_no_overlap",
                 expressions=[(F("unit"), RangeOperators.EQUAL), (DateRange("start", "end"), RangeOperators.OVERLAPS)],
@@ -181,7 +208,7 @@ class Tenancy(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.enterprise} @ {self.unit} [{self.start}, {self.end or '…'})"
+        return f"{self.enterprise} @ {self.unit} {self.start}–{self.last_day or '…'}"  # 租期至 inclusive
 
     def save(self, *args, **kwargs):
         """Save with the park set to the unit's park (the database refuses any other)."""
@@ -195,6 +222,12 @@ class Tenancy(models.Model):
             self.park_id = self.unit.park_id
         if self.start and self.end and self.end <= self.start:
             raise ValidationError({"end": _("The end date must be after the start date.")}, code="end_before_start")
+
+    def get_constraints(self):
+        """The constraints validation runs: all but the deposit's sign, which its field's validator checks without a
+        query (the database's check stays for writes that skip validation)."""
+        return [(model, [c for c in constraints if c.name != "tenancy_deposit_not_negative"])
+                for model, constraints in super().get_constraints()]
 
     def validate_constraints(self, exclude=None):
         """Report a unit already let over these dates on the start date, under the code `tenancy_overlap`, naming
@@ -212,6 +245,11 @@ class Tenancy(models.Model):
             }
             errors.setdefault("start", []).append(ValidationError(OVERLAP_UNNAMED, code=OVERLAP_CODE))
             raise ValidationError({field: messages for field, messages in errors.items() if messages}) from error
+
+    @property
+    def last_day(self) -> datetime.date | None:
+        """租期至: the last day let, inclusive (the stored end is the first day no longer let); None while open."""
+        return last_day_of(self.end)
 
     def overlapping(self):
         """Other tenancies of the same unit whose dates overlap this one's."""
@@ -244,7 +282,7 @@ def overlap_message(clash: Tenancy | None, *, user) -> str:
     if clash is None or not in_scope(user=user, record=clash, action=VIEW):
         return str(OVERLAP_UNNAMED)
     return _("The unit is already let to %(enterprise)s from %(start)s to %(end)s (tenancy %(id)s).") % {
-        "enterprise": clash.enterprise, "start": clash.start, "end": clash.end or _("open end"), "id": clash.pk,
+        "enterprise": clash.enterprise, "start": clash.start, "end": clash.last_day or _("open end"), "id": clash.pk,
     }
 
 

@@ -105,7 +105,8 @@ def full_world() -> dict:
     )
     partner = EnterpriseFactory(district=district, park=park)
     tenancy = Tenancy.objects.create(unit=unit, enterprise=enterprise, start=datetime.date(2024, 1, 1),
-                                     end=datetime.date(2026, 6, 30), rent=Decimal("3.75"))
+                                     end=datetime.date(2026, 6, 30), rent=Decimal("3.75"),
+                                     contract_number="HT-2024-001", deposit=Decimal("13500.50"), rent_free_months=3)
     figures = {name: Decimal("1234.56") for name in (
         "revenue", "revenue_prev", "revenue_prev2", "main_revenue", "main_revenue_prev", "main_revenue_prev2",
         "rd_expense", "rd_expense_prev", "equity_financing_2y", "equity_financing_3y")}
