@@ -1,6 +1,6 @@
 """Plan targets' arithmetic: amounts converted between 万元 and 亿元 (the one place that does), whether an actual
-figure meets a goal (on exact values, under the target's comparison), and the comparison a target's wording
-states."""
+figure meets a goal (on exact values, under the target's comparison), whether a target is met (`target_met`: the
+one status rule the report, its export and the dashboard read), and the comparison a target's wording states."""
 
 import re
 from decimal import Decimal
@@ -25,6 +25,14 @@ def goal_met(*, actual: Decimal, goal: Decimal, comparison: str) -> bool:
     if comparison == Comparison.GREATER:
         return actual > goal
     return actual >= goal
+
+
+def target_met(*, actual: Decimal | None, goal: Decimal, comparison: str, missing=()) -> bool | None:
+    """Whether a target is met: its exact actual meets the goal and no category it requires is missing (the
+    platforms target needs a platform in each of the plan's five domains); None where the actual is hidden."""
+    if actual is None:
+        return None
+    return goal_met(actual=actual, goal=goal, comparison=comparison) and not missing
 
 
 def comparison_from_wording(*, title: str, metric: str) -> str:

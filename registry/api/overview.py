@@ -187,6 +187,9 @@ class PlanProgressRowSerializer(serializers.Serializer):
     met = serializers.BooleanField(allow_null=True)
     counted = serializers.IntegerField()
     missing = serializers.ListField(child=serializers.CharField())
+    missing_required = serializers.ListField(
+        source="required_missing", child=serializers.CharField(),
+        help_text="Categories without a record that the target requires: it is not met while any is missing.")
     breakdown = BreakdownSerializer(many=True)
     records = RecordSerializer(many=True)
     records_url = serializers.SerializerMethodField()
@@ -211,6 +214,7 @@ class PlanProgressReportView(ComputedReportView):
         ("unit_name", "单位", "text"), ("comparison_name", "比较方式", "text"), ("actual", "实际值", "decimal"),
         ("actual_exact", "实际值（未修约）", "decimal"), ("share", "完成比例（%）", "decimal"),
         ("met", "是否达成", "bool"), ("counted", "依据记录数", "int"), ("missing", "尚缺领域", "text"),
+        ("missing_required", "尚缺的必需领域", "text"),
         ("breakdown", "分布", "text"), ("records", "依据记录（前50条）", "text"),
         ("records_url", "全部依据记录", "text"),
     ]
