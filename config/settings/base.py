@@ -80,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "access.context.scope",
             ],
+            "libraries": {"amounts": "config.templatetags.amounts"},  # the money filter (config/amounts.py)
         },
     },
 ]
