@@ -144,3 +144,31 @@ class ScopedInline(RoundTripFieldsMixin, ScopedChoicesMixin, ScopedPermissionsMi
 
     def get_queryset(self, request):
         return super().get_queryset(request).restrict(request.user, VIEW)
+
+
+class ScopedReadOnlyInline(ScopedInline):
+    """A read-only inline summary of a record's related rows (those the user may see), each linked to its own page:
+    what a clerk needs to see on the record, changed only on each row's page."""
+
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = True
+
+    def get_readonly_fields(self, request, obj=None):
+        """Every field shown is read-only."""
+        return list(self.get_fields(request, obj))
+
+    def has_view_permission(self, request, obj=None):
+        """Whether the user's role sees rows of this model at all (`obj` is the parent record, not a row: the rows
+        shown are those get_queryset's restrict(user, VIEW) leaves)."""
+        return may(request, self.model, VIEW)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -8,10 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from access.scoping import VIEW
-from config.admin import ScopedAdmin, ScopedInline
+from config.admin import ScopedAdmin, ScopedInline, ScopedReadOnlyInline
 from parks.admin import MembershipAdmin
 
-from ..models import AnnualFiling, Enterprise, EnterpriseMembership, Tenancy, overlap_named
+from ..models import AnnualFiling, Enterprise, EnterpriseMembership, Tenancy, TierDesignation, overlap_named
 from ..models.enterprise import OVERLAP_CODE
 from ..selectors import enterprise_overview, held_tiers
 from .display import filing_status_badge, tier_badges
@@ -27,6 +27,30 @@ class TenancyInline(ScopedInline):
     autocomplete_fields = ["unit"]
 
 
+class FilingSummaryInline(ScopedReadOnlyInline):
+    """The enterprise's annual filings the user may see, newest first, each linked to its page."""
+
+    model = AnnualFiling
+    fields = ["year", "revision", "status", "submitted_at", "reviewed_at"]
+    ordering = ["-year", "-revision"]
+
+
+class DesignationSummaryInline(ScopedReadOnlyInline):
+    """The enterprise's tier designations the user may see, newest first."""
+
+    model = TierDesignation
+    fields = ["tier", "year", "batch", "granted_on", "revoked_on"]
+    ordering = ["-year", "tier"]
+
+
+class MembershipSummaryInline(ScopedReadOnlyInline):
+    """The enterprise's users (memberships) the user may see."""
+
+    model = EnterpriseMembership
+    fields = ["user", "created"]
+    ordering = ["user__username"]
+
+
 @admin.register(Enterprise)
 class EnterpriseAdmin(ScopedAdmin):
     """Enterprises, searchable by names and credit code, with the tiers they hold, their latest filing and the
@@ -39,7 +63,7 @@ class EnterpriseAdmin(ScopedAdmin):
     list_select_related = ["district", "park"]
     autocomplete_fields = ["park"]
     date_hierarchy = "founded"
-    inlines = [TenancyInline]
+    inlines = [TenancyInline, FilingSummaryInline, DesignationSummaryInline, MembershipSummaryInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request):
