@@ -6,11 +6,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from access.scoping import VIEW
 from config.admin import ScopedAdmin, ScopedInline, ScopedReadOnlyInline
 from parks.admin import MembershipAdmin
 
+from ..choices import Segment
 from ..models import AnnualFiling, Enterprise, EnterpriseMembership, Tenancy, TierDesignation, overlap_named
 from ..models.enterprise import OVERLAP_CODE
 from ..selectors import enterprise_overview, held_tiers
@@ -73,6 +75,26 @@ class EnterpriseAdmin(ScopedAdmin):
             filings=AnnualFiling.objects.restrict(request.user, VIEW),
             tenancies=Tenancy.objects.restrict(request.user, VIEW),
         )
+
+    def get_fields(self, request, obj=None):
+        """The fields; to a reader who may not change the enterprise, its segments by their names."""
+        fields = super().get_fields(request, obj)
+        if self._reads_only(request, obj):
+            return ["segment_names" if name == "segments" else name for name in fields]
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        """The read-only fields, with the segments' names where the reader may not change the enterprise."""
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, "segment_names"] if self._reads_only(request, obj) else fields
+
+    def _reads_only(self, request, obj) -> bool:
+        return obj is not None and not self.has_change_permission(request, obj)
+
+    @admin.display(description=_("segments"))
+    def segment_names(self, obj):
+        """The business segments by their names in the page's language."""
+        return pgettext("list separator", ", ").join(str(Segment(code).label) for code in obj.segments) or "—"
 
     @admin.display(description=_("tiers held"))
     def tiers(self, obj):
