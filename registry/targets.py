@@ -5,10 +5,20 @@ one status rule the report, its export and the dashboard read), and the comparis
 import re
 from decimal import Decimal
 
+from django.utils.translation import pgettext_lazy
+
 from .choices import Comparison, TargetMetric, TargetUnit
 
 RECORD_UNIT = TargetUnit.YUAN_10K  # the registry's money (filings' figures) is in 万元
 IN_10K = {TargetUnit.YUAN_10K: Decimal(1), TargetUnit.YUAN_100M: Decimal(10000)}  # 万元 in one unit
+
+# The measure word of a counted target, as the plan words it (docs/screens-copy.md): 家 for enterprises and for labs
+# and innovation centres (校企联合实验室和企业技术创新中心10家), 个 for platforms, projects and parks.
+MEASURE_WORDS = {
+    TargetMetric.ENTERPRISES_OVER_REVENUE: pgettext_lazy("measure word", "enterprises"),
+    TargetMetric.LABS: pgettext_lazy("measure word", "labs and centres"),
+}
+ITEMS = pgettext_lazy("measure word", "items")
 
 GREATER_WORDS = re.compile(r"超过|突破|更多|多于|高于|大于")
 
@@ -18,6 +28,14 @@ def amount_convert(amount: Decimal, *, source: str = RECORD_UNIT, target: str) -
     if source == target or target not in IN_10K:
         return Decimal(amount)
     return Decimal(amount) * IN_10K[source] / IN_10K[target]
+
+
+def unit_name(*, unit: str, metric: str) -> str:
+    """The name of a target's unit as pages and reports show it: the money unit (亿元, 万元), or for a count the
+    measure word the plan uses for what is counted (家 or 个)."""
+    if unit == TargetUnit.COUNT:
+        return str(MEASURE_WORDS.get(metric, ITEMS))
+    return str(TargetUnit(unit).label)
 
 
 def goal_met(*, actual: Decimal, goal: Decimal, comparison: str) -> bool:

@@ -156,7 +156,7 @@ LITTLE_GIANT_RD_BANDS = any_of(
 LITTLE_GIANT_NEW_PARTS = (
     Criterion(
         "rd_by_revenue", _("R&D by last year's revenue band"), LITTLE_GIANT_RD_BANDS,
-        _("R&D share ≥ 3% in each of the two years (revenue ≥ 10000万元), ≥ 6% (5000-10000万元); below 5000万元: "
+        _("R&D share ≥ 3% in each of the two years (revenue ≥ 1亿元), ≥ 6% (5000万元 to 1亿元); below 5000万元: "
           "equity financing in 2 years ≥ 8000万元, R&D in 2 years ≥ 3000万元 and R&D staff ≥ 50%"),
         Ratio(RD, REVENUE), PERCENT,
     ),

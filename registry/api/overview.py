@@ -27,6 +27,7 @@ from registry.choices import TargetUnit
 from registry.models import PlanTarget
 from registry.selectors import district_overview, park_report, plan_progress, report_basis, target_records
 from registry.selectors.plan_progress import METRICS, record_row
+from registry.targets import unit_name
 
 from .report_responses import report_dispatch, report_response
 from .reports import ReportBasisSerializer, ReportView
@@ -174,7 +175,7 @@ class PlanProgressRowSerializer(serializers.Serializer):
     metric = serializers.CharField(source="target.metric")
     metric_name = serializers.CharField(source="target.get_metric_display")
     unit = serializers.CharField(source="target.unit")
-    unit_name = serializers.CharField(source="target.get_unit_display")
+    unit_name = serializers.SerializerMethodField()
     comparison = serializers.CharField(source="target.comparison")
     comparison_name = serializers.CharField(source="target.get_comparison_display")
     deadline = serializers.IntegerField(source="target.year")
@@ -193,6 +194,10 @@ class PlanProgressRowSerializer(serializers.Serializer):
     breakdown = BreakdownSerializer(many=True)
     records = RecordSerializer(many=True)
     records_url = serializers.SerializerMethodField()
+
+    def get_unit_name(self, row) -> str:
+        """The unit's name: 亿元 or 万元, or the plan's measure word of what is counted (家, 个)."""
+        return unit_name(unit=row.target.unit, metric=row.target.metric)
 
     def get_records_url(self, row) -> str:
         """Address of every record behind the figure (the drill-down)."""

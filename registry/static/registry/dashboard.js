@@ -173,7 +173,9 @@
       rows.map(function (r) {
         const goal = show(r.goal) + (r.goal_upper ? "–" + show(r.goal_upper) : "");
         const met = r.met === null || r.met === undefined ? "—" : (r.met ? t.met : t.notMet);
-        const unit = r.unit === "count" ? "" : " " + (r.unit_name || "");  // a count needs no unit
+        // The unit as the report names it (亿元, 家, 个): straight after the figure in Chinese, after a space else.
+        const name = r.unit_name || "";
+        const unit = /^[\u3400-\u9fff]/.test(name) ? name : (name ? " " + name : "");
         const missing = (r.missing_required || []).join(t.listSeparator) || "—";
         const breakdown = (r.breakdown || []).map(function (b) { return b.name + " " + b.count; })
           .join(t.listSeparator) || "—";
