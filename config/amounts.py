@@ -14,14 +14,18 @@ YI_IN_10K = Decimal(10000)  # 万元 in one 亿元
 MONEY_DISPLAY = {"threshold": int(YI_IN_10K), "places": PLACES}  # what the dashboard's script needs of the rule
 
 
-def money_display(amount_10k, *, places: int = PLACES) -> str:
+def money_display(amount_10k, *, places: int = PLACES, trim: bool = False) -> str:
     """An amount in 万元 as a page shows it: "1.20亿元" from 1亿元 up (in absolute value), else "9,999.50万元";
-    empty for no amount."""
+    with `trim`, without trailing zeros (a threshold: "4亿元", "5000万元"); empty for no amount."""
     if amount_10k is None or amount_10k == "":
         return ""
     amount = Decimal(amount_10k)
-    if abs(amount) >= YI_IN_10K:
-        shown = number_format(half_up(amount / YI_IN_10K, places), places, force_grouping=True)
+    large = abs(half_up(amount, places)) >= YI_IN_10K  # 9999.995万元 shows as 10000.00万元: that is 1.00亿元
+    rounded = half_up(amount / YI_IN_10K if large else amount, places)
+    if trim:
+        rounded = rounded.normalize()
+        rounded = rounded.quantize(Decimal(1)) if rounded == rounded.to_integral() else rounded
+    shown = number_format(rounded, None if trim else places, force_grouping=True)
+    if large:
         return _("%(amount)s hundred million yuan") % {"amount": shown}
-    shown = number_format(half_up(amount, places), places, force_grouping=True)
     return _("%(amount)s ten thousand yuan") % {"amount": shown}

@@ -11,6 +11,7 @@ from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from config.amounts import money_display
 from config.years import FIRST_YEAR
 
 from ..choices import ProductField, RdInstitution, SmeSector, Tier
@@ -68,11 +69,11 @@ def _sme_within(compare) -> Condition:
 def _sme_threshold() -> str:
     """The SME gate as text, in the reading the setting chooses."""
     template = (
-        _("staff ≤ {staff} or revenue ≤ {revenue}万元 ({sector})") if sme_limits_include_boundary()
-        else _("staff < {staff} or revenue < {revenue}万元 ({sector})")
+        _("staff ≤ {staff} or revenue ≤ {revenue} ({sector})") if sme_limits_include_boundary()
+        else _("staff < {staff} or revenue < {revenue} ({sector})")
     )
-    return "; ".join(
-        str(template).format(staff=staff, revenue=revenue, sector=SmeSector(sector).label)
+    return str(_("; ")).join(  # revenue limits by the money rule (config.amounts): 1亿元, not 10000万元
+        str(template).format(staff=staff, revenue=money_display(revenue, trim=True), sector=SmeSector(sector).label)
         for sector, (staff, revenue) in SME_LIMITS.items()
     )
 
