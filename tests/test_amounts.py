@@ -39,3 +39,14 @@ def test_the_sme_limits_read_in_亿元():
     with translation.override("zh-hans"):
         text = _sme_threshold()
     assert "营业收入 ≤ 1亿元（软件和信息技术服务业）" in text and "10000" not in text and "4亿元" in text
+
+
+def test_a_chinese_unit_follows_its_figure_without_a_space():
+    from enterprises.tiers.results import show
+    from enterprises.tiers.rules import ITEMS, YEARS
+
+    figure = show(4, YEARS)  # lazy: the language is the one active when it is shown
+    with translation.override("zh-hans"):
+        assert (str(figure), str(show(2, ITEMS)), str(show(3, "%"))) == ("4年", "2项", "3%")
+    with translation.override("en"):
+        assert str(figure) == "4 years"
