@@ -35,6 +35,8 @@ def _strings() -> dict[str, str]:
         "loadError": _("The figures could not be loaded."),
         "share": _("Share of the goal met (%)"),
         "goal": _("Goal"),
+        "goalValue": _("Goal value"),
+        "metOrNot": _("Met or not"),
         "actual": _("Actual"),
         "met": _("Met"),
         "notMet": _("Not met"),

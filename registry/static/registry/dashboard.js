@@ -142,18 +142,18 @@
     const rows = rowsOf(data);
     if (!rows.length) return note(el, t.noData, "empty");
     const shares = rows.map(function (r) { return number(r.share); });
-    // On a phone the titles wrap over a narrower column instead of being cut to a few characters.
-    const narrow = el.clientWidth < 600;
+    // The titles wrap to the chart's width at the time it is laid out (a phone, or a window resized later): about
+    // a third of the width, between 6 and 20 characters a line.
+    function titleLines(title) {
+      return wrapped(title, Math.min(20, Math.max(6, Math.floor(el.clientWidth * 0.3 / 12))));
+    }
     draw(el, {
       tooltip: TOOLTIP,
       grid: {left: 8, right: 56, top: 28, bottom: 24, containLabel: true},
-      xAxis: {type: "value", name: t.share, nameLocation: "middle", nameGap: 28,
+      xAxis: {type: "value", name: t.share, nameLocation: "middle", nameGap: 28, axisLabel: {hideOverlap: true},
               max: function (v) { return Math.max(100, Math.ceil(v.max / 10) * 10); }},
       yAxis: {type: "category", inverse: true, data: rows.map(function (r) { return r.title; }),
-              axisLabel: narrow ? {fontSize: 11, lineHeight: 14, formatter: function (title) {
-                                   return wrapped(title, Math.max(6, Math.floor(el.clientWidth * 0.38 / 11)));
-                                 }}
-                                : {width: 240, overflow: "break", lineHeight: 15}},
+              axisLabel: {fontSize: 12, lineHeight: 15, formatter: titleLines}},
       series: [{
         type: "bar", name: t.share, barMaxWidth: 26,
         data: rows.map(function (r, i) {
@@ -169,7 +169,7 @@
     // The status is the report's (registry.targets.target_met); a target held back by a required category says
     // which ones it still lacks, and every target with categories shows how its records fall into them.
     table(tableEl, data.year ? t.yearOf.replace("%(year)s", data.year) : "",
-      [t.target, t.goal, t.actual, t.share, t.met, t.missing, t.breakdown],
+      [t.target, t.goalValue, t.actual, t.share, t.metOrNot, t.missing, t.breakdown],
       rows.map(function (r) {
         const goal = show(r.goal) + (r.goal_upper ? "–" + show(r.goal_upper) : "");
         const met = r.met === null || r.met === undefined ? "—" : (r.met ? t.met : t.notMet);
