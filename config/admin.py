@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import NotRelationField, get_fields_from_path, unquote
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from access.scoping import ADD, CHANGE, DELETE, VIEW, grants, input_choices, user_scope
@@ -141,6 +142,27 @@ class ScopedInline(RoundTripFieldsMixin, ScopedChoicesMixin, ScopedPermissionsMi
     """An inline whose rows follow the same scope rules."""
 
     form = RoundTripModelForm
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        """A tabular row's inputs have no <label> of their own (the column head names them): each is named for
+        assistive technology by its field's name (aria-label)."""
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and getattr(db_field, "verbose_name", None):
+            formfield.widget.attrs.setdefault("aria-label", str(db_field.verbose_name))
+        return formfield
+
+    def get_formset(self, request, obj=None, **kwargs):
+        """The rows' formset, whose delete boxes are named for assistive technology too."""
+        formset = super().get_formset(request, obj, **kwargs)
+
+        class LabelledFormSet(formset):
+            def add_fields(self, form, index):
+                super().add_fields(form, index)
+                if "DELETE" in form.fields:
+                    form.fields["DELETE"].widget.attrs.setdefault("aria-label", gettext("Delete"))
+
+        LabelledFormSet.__name__ = formset.__name__
+        return LabelledFormSet
 
     def get_queryset(self, request):
         return super().get_queryset(request).restrict(request.user, VIEW)
