@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import NotRelationField, get_fields_from_path, unquote
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from access.scoping import ADD, CHANGE, DELETE, VIEW, grants, input_choices, user_scope
@@ -143,5 +144,54 @@ class ScopedInline(RoundTripFieldsMixin, ScopedChoicesMixin, ScopedPermissionsMi
 
     form = RoundTripModelForm
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        """A tabular row's inputs have no <label> of their own (the column head names them): each is named for
+        assistive technology by its field's name (aria-label)."""
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and getattr(db_field, "verbose_name", None):
+            formfield.widget.attrs.setdefault("aria-label", str(db_field.verbose_name))
+        return formfield
+
+    def get_formset(self, request, obj=None, **kwargs):
+        """The rows' formset, whose delete boxes are named for assistive technology too."""
+        formset = super().get_formset(request, obj, **kwargs)
+
+        class LabelledFormSet(formset):
+            def add_fields(self, form, index):
+                super().add_fields(form, index)
+                if "DELETE" in form.fields:
+                    form.fields["DELETE"].widget.attrs.setdefault("aria-label", gettext("Delete"))
+
+        LabelledFormSet.__name__ = formset.__name__
+        return LabelledFormSet
+
     def get_queryset(self, request):
         return super().get_queryset(request).restrict(request.user, VIEW)
+
+
+class ScopedReadOnlyInline(ScopedInline):
+    """A read-only inline summary of a record's related rows (those the user may see), each linked to its own page:
+    what a clerk needs to see on the record, changed only on each row's page."""
+
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = True
+
+    def get_readonly_fields(self, request, obj=None):
+        """Every field shown is read-only."""
+        return list(self.get_fields(request, obj))
+
+    def has_view_permission(self, request, obj=None):
+        """Whether the user's role sees rows of this model at all (`obj` is the parent record, not a row: the rows
+        shown are those get_queryset's restrict(user, VIEW) leaves)."""
+        return may(request, self.model, VIEW)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -9,6 +9,7 @@ change forms and inlines, the self-service pages) is the record it was.
 """
 
 from django import forms
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
 ISO_DATE = "%Y-%m-%d"
@@ -43,10 +44,25 @@ class MultilineField(forms.CharField):
         return super().has_changed(self.to_python(initial), data)
 
 
+class ChoiceArrayField(forms.TypedMultipleChoiceField):
+    """A list of choices (an ArrayField of a field with choices) as checkboxes labelled in the page's language,
+    instead of a comma-separated list of codes a clerk would have to know (建模、渲染 are ticked, not typed)."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, *, base_field=None, max_length=None, **kwargs):  # ArrayField's SimpleArrayField arguments
+        kwargs.setdefault("coerce", str)
+        super().__init__(**kwargs)
+
+
 def formfield_kwargs(db_field, kwargs: dict) -> dict:
-    """The keyword arguments of a model field's form field: long text through MultilineField."""
+    """The keyword arguments of a model field's form field: long text through MultilineField, a list of choices as
+    checkboxes (ChoiceArrayField)."""
     if isinstance(db_field, models.TextField) and not db_field.choices:
         kwargs.setdefault("form_class", MultilineField)
+    if isinstance(db_field, ArrayField) and db_field.base_field.choices:
+        kwargs.setdefault("form_class", ChoiceArrayField)
+        kwargs.setdefault("choices", db_field.base_field.choices)
     return kwargs
 
 

@@ -3,9 +3,14 @@ delete an attempt to lift its lock); nobody adds or changes them."""
 
 from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.apps import apps
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from access.scoping import user_scope
+
+# django-axes names its app "Axes" (no verbose name): the admin's index shows it in the page's language instead.
+apps.get_app_config("axes").verbose_name = _("Sign-in lockout")
 
 
 class BureauOnlyMixin:

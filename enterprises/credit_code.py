@@ -82,16 +82,16 @@ def faults(code: str) -> list[Fault]:
             ) % {"pos": position, "char": char}))
             break
     if settings.CREDIT_CODE_CHECK_ORGANISATION_CODE:
-        expected_org = org_check_character(code[8:16])
-        if code[16] != expected_org:
+        # The messages never say which character was expected: that would turn the check into a code maker for
+        # whoever types at the form (docs/screens-copy.md, "Credit codes").
+        if code[16] != org_check_character(code[8:16]):
             found.append(Fault("org_check", _(
-                "Position 17: the organisation-code check character should be %(expected)s, not %(found)s."
-            ) % {"expected": expected_org, "found": code[16]}))
-    expected = check_character(code[:17])
-    if code[17] != expected:
+                "Position 17: the organisation-code check character does not match positions 9-16."
+            )))
+    if code[17] != check_character(code[:17]):
         found.append(Fault("check", _(
-            "Position 18: the check character should be %(expected)s, not %(found)s."
-        ) % {"expected": expected, "found": code[17]}))
+            "Position 18: the check character does not match the first 17 characters."
+        )))
     return found
 
 

@@ -1,6 +1,7 @@
 """Admin pages of the registry app."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from access.scoping import user_scope
 from config import lockout_admin  # noqa: F401 - registers the sign-in lockout's pages
@@ -8,6 +9,7 @@ from config.admin import ScopedAdmin, ScopedPermissionsMixin
 from config.admin_export import ExportActionsMixin
 
 from .models import BenchmarkProject, FileJob, Lab, PlanTarget, Platform, ReportRun
+from .targets import unit_name
 
 
 @admin.register(Lab)
@@ -47,9 +49,14 @@ class BenchmarkProjectAdmin(ScopedAdmin):
 class PlanTargetAdmin(ScopedAdmin):
     """The plan's targets as data."""
 
-    list_display = ["title", "plan", "metric", "comparison", "goal", "goal_upper", "unit", "year", "position"]
+    list_display = ["title", "plan", "metric", "comparison", "goal", "goal_upper", "unit_shown", "year", "position"]
     list_filter = ["plan", "metric", "comparison", "year"]
     search_fields = ["title", "code"]
+
+    @admin.display(description=_("unit of measure"), ordering="unit")
+    def unit_shown(self, obj):
+        """The unit as the plan words it: 亿元, or 家 / 个 for what is counted (registry.targets.unit_name)."""
+        return unit_name(unit=obj.unit, metric=obj.metric)
 
 
 class JobAdmin(ExportActionsMixin, ScopedPermissionsMixin, admin.ModelAdmin):

@@ -6,8 +6,10 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from access.scoping import CHANGE, VIEW, user_scope
+from config.amounts import MONEY_DISPLAY
 from enterprises.choices import EDITABLE_FILING_STATUSES, TIER_SHORT_NAMES, Tier
 from enterprises.models import AnnualFiling, Enterprise
 from enterprises.selectors import report_years, reporting_year
@@ -33,6 +35,8 @@ def _strings() -> dict[str, str]:
         "loadError": _("The figures could not be loaded."),
         "share": _("Share of the goal met (%)"),
         "goal": _("Goal"),
+        "goalValue": _("Goal value"),
+        "metOrNot": _("Met or not"),
         "actual": _("Actual"),
         "met": _("Met"),
         "notMet": _("Not met"),
@@ -49,15 +53,18 @@ def _strings() -> dict[str, str]:
         "notFiled": _("Tenants not filed"),
         "on": _("on"),
         "enterprises": _("Enterprises"),
-        "revenue": _("Revenue (万元)"),
-        "dhRevenue": _("Digital-human revenue (万元)"),
-        "year": _("year"),
+        "revenue": _("Revenue"),
+        "dhRevenue": _("Digital-human revenue"),
+        "missing": _("Required domains still missing"),
+        "breakdown": _("By category"),
+        "listSeparator": pgettext("list separator", ", "),
         "tier": _("Tier"),
         "criteriaMet": _("Criteria met"),
         "criteriaFailed": _("Criteria not met"),
         "gaps": _("To reach the next tier:"),
         "held": _("held"),
-        "basisYear": _("Year"),
+        "yearOf": _("year %(year)s"),
+        "yearChosen": _("Year %(year)s (%(how)s)"),
         "asOf": _("as of"),
         "ruleSet": _("tier rule set"),
         "moneyUnit": _("money in"),
@@ -109,6 +116,9 @@ def dashboard(request):
             for e in enterprises
         ],
         "strings": _strings(),
+        # The money rule of config.amounts, for the script: 亿元 from the threshold (in 万元) up.
+        "money": {**MONEY_DISPLAY, "large": _("%(amount)s hundred million yuan"),
+                  "small": _("%(amount)s ten thousand yuan")},
     }
     context = {
         "bureau": scope.bureau,

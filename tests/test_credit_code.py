@@ -63,15 +63,18 @@ def test_punctuation_is_named_with_its_position():
     assert kind == "charset" and message.startswith("Position 18:")
 
 
-def test_wrong_check_character_names_the_expected_one():
-    assert messages("91110000802100433A") == [("check", "Position 18: the check character should be B, not A.")]
+def test_wrong_check_character_is_refused_without_naming_the_expected_one():
+    # The expected character (B) is never told: the form would otherwise complete any code typed at it.
+    assert messages("91110000802100433A") == [
+        ("check", "Position 18: the check character does not match the first 17 characters.")]
 
 
 def test_wrong_organisation_check_is_named_and_configurable():
     # Position 17 changed from 3 to 2; position 18 recomputed so that only the organisation check fails.
     code = "9111000080210042" + "2"
     code += cc.check_character(code)
-    assert [k for k, _ in messages(code)] == ["org_check"]
+    assert messages(code) == [
+        ("org_check", "Position 17: the organisation-code check character does not match positions 9-16.")]
     with override_settings(CREDIT_CODE_CHECK_ORGANISATION_CODE=False):
         assert cc.faults(code) == []
 
@@ -79,7 +82,7 @@ def test_wrong_organisation_check_is_named_and_configurable():
 def test_messages_are_chinese_by_default():
     with translation.override("zh-hans"):
         (fault,) = cc.faults("91110000802100433A")
-        assert "第18位" in str(fault.message)
+        assert str(fault.message) == "第18位：校验码与前17位不符。"
 
 
 @given(st.text(alphabet=cc.SYMBOLS, min_size=2, max_size=2), st.text(alphabet="0123456789", min_size=6, max_size=6),

@@ -192,6 +192,9 @@ def test_plan_progress_figures_equal_independent_counts(world, role):
         assert counted[domain] == sum(1 for p in Platform.objects.filter(pk__in=platform_ids) if p.domain == domain)
     assert PlatformDomain.DATA_OPENING.label in platforms["missing"]  # the world never has the last two domains
     assert len(platforms["missing"]) == sum(1 for n in counted.values() if n == 0)
+    # Only the platforms target requires every category: its missing domains are the ones keeping it unmet.
+    assert platforms["missing_required"] == platforms["missing"] and platforms["met"] in (False, None)
+    assert all(row["missing_required"] == [] for row in body["results"] if row["code"] != "platforms")
 
 
 def test_plan_progress_as_of_moves_dated_figures_only(world, bureau_client):

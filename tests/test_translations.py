@@ -11,10 +11,10 @@ PO = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po
 
 def catalogue() -> dict[str, tuple[str, str | None]]:
     """msgid -> (msgstr, msgid_plural) of the project's zh_Hans .po file (the header left out; msgstr[0] for
-    plurals, Chinese having one form)."""
+    plurals, Chinese having one form); an entry with a context is keyed "context\x04msgid", as gettext keys it."""
     entries, key, current = {}, None, {}
     for line in PO.read_text(encoding="utf-8").splitlines() + [""]:
-        if line.startswith(("msgid ", "msgid_plural ", "msgstr ", "msgstr[0] ")):
+        if line.startswith(("msgctxt ", "msgid ", "msgid_plural ", "msgstr ", "msgstr[0] ")):
             key, text = line.split(" ", 1)
             key = "msgstr" if key == "msgstr[0]" else key
             current[key] = ast.literal_eval(text)
@@ -22,7 +22,9 @@ def catalogue() -> dict[str, tuple[str, str | None]]:
             current[key] += ast.literal_eval(line)
         elif not line.strip() and current:
             if current.get("msgid"):
-                entries[current["msgid"]] = (current.get("msgstr", ""), current.get("msgid_plural"))
+                context = current.get("msgctxt")
+                msgid = f"{context}\x04{current['msgid']}" if context is not None else current["msgid"]
+                entries[msgid] = (current.get("msgstr", ""), current.get("msgid_plural"))
             key, current = None, {}
     return entries
 
@@ -34,7 +36,11 @@ def test_every_string_is_translated_and_compiled():
     with translation.override("zh-hans"):
         for msgid, (msgstr, plural) in entries.items():
             assert msgstr, f"untranslated: {msgid}"
-            compiled = translation.ngettext(msgid, plural, 1) if plural else translation.gettext(msgid)
+            context, _, bare = msgid.rpartition("\x04")
+            if context:
+                compiled = translation.pgettext(context, bare)
+            else:
+                compiled = translation.ngettext(msgid, plural, 1) if plural else translation.gettext(msgid)
             assert compiled == msgstr, f"django.mo is stale for: {msgid}"
 
 

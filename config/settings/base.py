@@ -82,6 +82,7 @@ TEMPLATES = [
                 "access.context.scope",
                 "enterprises.review_context.review",
             ],
+            "libraries": {"amounts": "config.templatetags.amounts"},  # the money filter (config/amounts.py)
         },
     },
 ]

@@ -6,14 +6,24 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from access.scoping import VIEW
-from config.admin import ScopedAdmin, ScopedInline
+from config.admin import ScopedAdmin, ScopedInline, ScopedReadOnlyInline
 from parks.admin import MembershipAdmin
 from parks.selectors import unit_search
 
+from ..choices import Segment
 from ..forms import LAST_DAY_LABEL, check_last_day, last_day_field
-from ..models import AnnualFiling, Enterprise, EnterpriseMembership, Tenancy, end_after, overlap_named
+from ..models import (
+    AnnualFiling,
+    Enterprise,
+    EnterpriseMembership,
+    Tenancy,
+    TierDesignation,
+    end_after,
+    overlap_named,
+)
 from ..models.enterprise import OVERLAP_CODE
 from ..selectors import enterprise_overview, held_tiers
 from .display import filing_status_badge, tier_badges
@@ -75,6 +85,30 @@ class TenancyInline(ScopedInline):
     autocomplete_fields = ["unit"]
 
 
+class FilingSummaryInline(ScopedReadOnlyInline):
+    """The enterprise's annual filings the user may see, newest first, each linked to its page."""
+
+    model = AnnualFiling
+    fields = ["year", "revision", "status", "submitted_at", "reviewed_at"]
+    ordering = ["-year", "-revision"]
+
+
+class DesignationSummaryInline(ScopedReadOnlyInline):
+    """The enterprise's tier designations the user may see, newest first."""
+
+    model = TierDesignation
+    fields = ["tier", "year", "batch", "granted_on", "revoked_on"]
+    ordering = ["-year", "tier"]
+
+
+class MembershipSummaryInline(ScopedReadOnlyInline):
+    """The enterprise's users (memberships) the user may see."""
+
+    model = EnterpriseMembership
+    fields = ["user", "created"]
+    ordering = ["user__username"]
+
+
 @admin.register(Enterprise)
 class EnterpriseAdmin(ScopedAdmin):
     """Enterprises, searchable by names and credit code, with the tiers they hold, their latest filing and the
@@ -87,7 +121,7 @@ class EnterpriseAdmin(ScopedAdmin):
     list_select_related = ["district", "park"]
     autocomplete_fields = ["park"]
     date_hierarchy = "founded"
-    inlines = [TenancyInline]
+    inlines = [TenancyInline, FilingSummaryInline, DesignationSummaryInline, MembershipSummaryInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request):
@@ -97,6 +131,26 @@ class EnterpriseAdmin(ScopedAdmin):
             filings=AnnualFiling.objects.restrict(request.user, VIEW),
             tenancies=Tenancy.objects.restrict(request.user, VIEW),
         )
+
+    def get_fields(self, request, obj=None):
+        """The fields; to a reader who may not change the enterprise, its segments by their names."""
+        fields = super().get_fields(request, obj)
+        if self._reads_only(request, obj):
+            return ["segment_names" if name == "segments" else name for name in fields]
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        """The read-only fields, with the segments' names where the reader may not change the enterprise."""
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, "segment_names"] if self._reads_only(request, obj) else fields
+
+    def _reads_only(self, request, obj) -> bool:
+        return obj is not None and not self.has_change_permission(request, obj)
+
+    @admin.display(description=_("segments"))
+    def segment_names(self, obj):
+        """The business segments by their names in the page's language."""
+        return pgettext("list separator", ", ").join(str(Segment(code).label) for code in obj.segments) or "—"
 
     @admin.display(description=_("tiers held"))
     def tiers(self, obj):

@@ -14,8 +14,18 @@ from django.utils.translation import gettext_lazy as _
 from ..choices import Tier
 
 Text = str | Promise
-# Units written right after the number ("3%", "1000万元"); other units follow a space ("4 years").
+# Units written right after the number ("3%", "1000万元", and any Chinese unit: "420人", "4年"); other units follow
+# a space ("4 years"). Decided when the text is shown, in the language then active (docs/screens-copy.md).
 TIGHT_UNITS = ("", "%", "万元")
+
+
+def _with_unit(value, unit) -> str:
+    unit = str(unit)
+    tight = unit in TIGHT_UNITS or "\u3400" <= unit[:1] <= "\u9fff"
+    return f"{value}{unit}" if tight else f"{value} {unit}"
+
+
+with_unit = lazy(_with_unit, str)
 
 
 def _plain(value):
@@ -47,9 +57,7 @@ def show(value, unit: Text = "") -> Text:
         return _("unknown")
     if isinstance(value, bool):
         return _("yes") if value else _("no")
-    if unit in TIGHT_UNITS:
-        return format_lazy("{}{}", value, unit)
-    return format_lazy("{} {}", value, unit)
+    return with_unit(value, unit)
 
 
 def at_least(value, unit: Text = "") -> Text:

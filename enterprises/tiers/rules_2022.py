@@ -11,6 +11,7 @@ from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from config.amounts import money_display
 from config.years import FIRST_YEAR
 
 from ..choices import ProductField, RdInstitution, SmeSector, Tier
@@ -68,11 +69,11 @@ def _sme_within(compare) -> Condition:
 def _sme_threshold() -> str:
     """The SME gate as text, in the reading the setting chooses."""
     template = (
-        _("staff ≤ {staff} or revenue ≤ {revenue}万元 ({sector})") if sme_limits_include_boundary()
-        else _("staff < {staff} or revenue < {revenue}万元 ({sector})")
+        _("staff ≤ {staff} or revenue ≤ {revenue} ({sector})") if sme_limits_include_boundary()
+        else _("staff < {staff} or revenue < {revenue} ({sector})")
     )
-    return "; ".join(
-        str(template).format(staff=staff, revenue=revenue, sector=SmeSector(sector).label)
+    return str(_("; ")).join(  # revenue limits by the money rule (config.amounts): 1亿元, not 10000万元
+        str(template).format(staff=staff, revenue=money_display(revenue, trim=True), sector=SmeSector(sector).label)
         for sector, (staff, revenue) in SME_LIMITS.items()
     )
 
@@ -156,7 +157,7 @@ LITTLE_GIANT_RD_BANDS = any_of(
 LITTLE_GIANT_NEW_PARTS = (
     Criterion(
         "rd_by_revenue", _("R&D by last year's revenue band"), LITTLE_GIANT_RD_BANDS,
-        _("R&D share ≥ 3% in each of the two years (revenue ≥ 10000万元), ≥ 6% (5000-10000万元); below 5000万元: "
+        _("R&D share ≥ 3% in each of the two years (revenue ≥ 1亿元), ≥ 6% (5000万元 to 1亿元); below 5000万元: "
           "equity financing in 2 years ≥ 8000万元, R&D in 2 years ≥ 3000万元 and R&D staff ≥ 50%"),
         Ratio(RD, REVENUE), PERCENT,
     ),

@@ -28,6 +28,7 @@ from registry.choices import TargetUnit
 from registry.models import PlanTarget
 from registry.selectors import district_overview, park_report, plan_progress, report_basis, target_records
 from registry.selectors.plan_progress import METRICS, record_row
+from registry.targets import unit_name
 
 from .report_responses import report_dispatch, report_response
 from .reports import ReportBasisSerializer, ReportView
@@ -177,7 +178,7 @@ class PlanProgressRowSerializer(serializers.Serializer):
     metric = serializers.CharField(source="target.metric")
     metric_name = serializers.CharField(source="target.get_metric_display")
     unit = serializers.CharField(source="target.unit")
-    unit_name = serializers.CharField(source="target.get_unit_display")
+    unit_name = serializers.SerializerMethodField()
     comparison = serializers.CharField(source="target.comparison")
     comparison_name = serializers.CharField(source="target.get_comparison_display")
     deadline = serializers.IntegerField(source="target.year")
@@ -190,9 +191,16 @@ class PlanProgressRowSerializer(serializers.Serializer):
     met = serializers.BooleanField(allow_null=True)
     counted = serializers.IntegerField()
     missing = serializers.ListField(child=serializers.CharField())
+    missing_required = serializers.ListField(
+        source="required_missing", child=serializers.CharField(),
+        help_text="Categories without a record that the target requires: it is not met while any is missing.")
     breakdown = BreakdownSerializer(many=True)
     records = RecordSerializer(many=True)
     records_url = serializers.SerializerMethodField()
+
+    def get_unit_name(self, row) -> str:
+        """The unit's name: 亿元 or 万元, or the plan's measure word of what is counted (家, 个)."""
+        return unit_name(unit=row.target.unit, metric=row.target.metric)
 
     def get_records_url(self, row) -> str:
         """Address of every record behind the figure (the drill-down)."""
@@ -215,6 +223,7 @@ class PlanProgressReportView(ComputedReportView):
         ("unit_name", "单位", "text"), ("comparison_name", "比较方式", "text"), ("actual", "实际值", "decimal"),
         ("actual_exact", "实际值（未修约）", "decimal"), ("share", "完成比例（%）", "decimal"),
         ("met", "是否达成", "bool"), ("counted", "依据记录数", "int"), ("missing", "尚缺领域", "text"),
+        ("missing_required", "尚缺的必需领域", "text"),
         ("breakdown", "分布", "text"), ("records", "依据记录（前50条）", "text"),
         ("records_url", "全部依据记录", "text"),
     ]

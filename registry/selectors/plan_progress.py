@@ -32,7 +32,7 @@ from parks.models import Park
 
 from ..choices import LabKind, PlatformDomain, ProjectField, TargetMetric
 from ..models import BenchmarkProject, Lab, PlanTarget, Platform
-from ..targets import RECORD_UNIT, amount_convert, goal_met
+from ..targets import RECORD_UNIT, amount_convert, target_met
 from .cells import hide_small_cells
 
 INLINE_RECORDS = 50  # records listed in the report row; the drill-down lists all of them
@@ -123,12 +123,15 @@ class Progress:
 
     @property
     def met(self) -> bool | None:
-        """Whether the exact actual meets the goal (its lower end for a range) under the target's comparison, and,
-        where the metric asks it, every category has a record (None where the actual is hidden)."""
-        if self.actual is None:
-            return None
-        return goal_met(actual=self.actual, goal=self.target.goal, comparison=self.target.comparison) and not (
-            METRICS[self.target.metric].every_category and self.missing)
+        """Whether the target is met (`registry.targets.target_met`: the goal's lower end reached under the
+        target's comparison, and no required category missing); None where the actual is hidden."""
+        return target_met(actual=self.actual, goal=self.target.goal, comparison=self.target.comparison,
+                          missing=self.required_missing)
+
+    @property
+    def required_missing(self) -> list[str]:
+        """The categories without a record that the target requires (empty unless its metric needs every one)."""
+        return self.missing if METRICS[self.target.metric].every_category else []
 
 
 def target_records(*, target: PlanTarget, year: int, on: datetime.date, user) -> models.QuerySet:

@@ -42,7 +42,27 @@
     return Array.isArray(data) ? data : (data.results || []);
   }
 
-  function table(container, caption, headers, rows, numeric) {
+  // An amount in 万元 as config.amounts.money_display shows it: in 亿元 from 1亿元 up, else in 万元 (the rule and
+  // its words come from the page).
+  function money(value) {
+    const n = number(value);
+    if (n === null || Number.isNaN(n)) return "—";
+    const m = config.money;
+    const large = Math.abs(n) >= m.threshold;
+    const amount = show(large ? n / m.threshold : n, m.places);
+    return (large ? m.large : m.small).replace("%(amount)s", amount);
+  }
+
+  // A title cut into lines of at most `chars` characters (a Chinese title has no spaces to break at).
+  function wrapped(text, chars) {
+    const lines = [];
+    for (let i = 0; i < text.length; i += chars) lines.push(text.slice(i, i + chars));
+    return lines.join("\n");
+  }
+
+  // A table of figures; every cell carries its column's name (data-label), which narrow screens show beside it.
+  // `wrap` marks the columns whose text may wrap (long lists).
+  function table(container, caption, headers, rows, numeric, wrap) {
     const el = document.createElement("table");
     const cap = el.createCaption();
     cap.textContent = caption;
@@ -60,7 +80,9 @@
       cells.forEach(function (text, i) {
         const td = tr.insertCell();
         td.textContent = text;
+        td.dataset.label = headers[i];
         if (numeric && numeric[i]) td.className = "num";
+        if (wrap && wrap[i]) td.classList.add("wrap");
       });
     });
     container.replaceChildren(el);
@@ -81,12 +103,13 @@
     if (!el) return;
     const b = data && data.basis;
     if (!b) {
-      el.textContent = t.basisYear + " " + year;
+      el.textContent = t.yearOf.replace("%(year)s", year);
       el.dataset.year = String(year);
       return;
     }
-    el.textContent = t.basisYear + " " + b.year + " (" + (b.year_chosen === "default" ? t.defaultYear : t.askedYear) +
-      ") · " + t.asOf + " " + b.as_of + " · " + t.ruleSet + " " + b.rule_set_name + " · " + t.moneyUnit + " " + b.money_unit;
+    el.textContent = t.yearChosen.replace("%(year)s", b.year)
+      .replace("%(how)s", b.year_chosen === "default" ? t.defaultYear : t.askedYear) +
+      " · " + t.asOf + " " + b.as_of + " · " + t.ruleSet + " " + b.rule_set_name + " · " + t.moneyUnit + " " + b.money_unit;
     el.dataset.year = String(b.year);
   }
 
@@ -119,13 +142,18 @@
     const rows = rowsOf(data);
     if (!rows.length) return note(el, t.noData, "empty");
     const shares = rows.map(function (r) { return number(r.share); });
+    // The titles wrap to the chart's width at the time it is laid out (a phone, or a window resized later): about
+    // a third of the width, between 6 and 20 characters a line.
+    function titleLines(title) {
+      return wrapped(title, Math.min(20, Math.max(6, Math.floor(el.clientWidth * 0.3 / 12))));
+    }
     draw(el, {
       tooltip: TOOLTIP,
       grid: {left: 8, right: 56, top: 28, bottom: 24, containLabel: true},
-      xAxis: {type: "value", name: t.share, nameLocation: "middle", nameGap: 28,
+      xAxis: {type: "value", name: t.share, nameLocation: "middle", nameGap: 28, axisLabel: {hideOverlap: true},
               max: function (v) { return Math.max(100, Math.ceil(v.max / 10) * 10); }},
       yAxis: {type: "category", inverse: true, data: rows.map(function (r) { return r.title; }),
-              axisLabel: {width: 240, overflow: "truncate"}},
+              axisLabel: {fontSize: 12, lineHeight: 15, formatter: titleLines}},
       series: [{
         type: "bar", name: t.share, barMaxWidth: 26,
         data: rows.map(function (r, i) {
@@ -138,13 +166,24 @@
                    label: {formatter: t.goal, position: "start", color: "#c0392b"}},  // the top (the axis is inverted)
       }],
     });
-    table(tableEl, data.year ? t.year + " " + data.year : "", [t.target, t.goal, t.actual, t.share, t.met],
+    // The status is the report's (registry.targets.target_met); a target held back by a required category says
+    // which ones it still lacks, and every target with categories shows how its records fall into them.
+    table(tableEl, data.year ? t.yearOf.replace("%(year)s", data.year) : "",
+      [t.target, t.goalValue, t.actual, t.share, t.metOrNot, t.missing, t.breakdown],
       rows.map(function (r) {
         const goal = show(r.goal) + (r.goal_upper ? "–" + show(r.goal_upper) : "");
         const met = r.met === null || r.met === undefined ? "—" : (r.met ? t.met : t.notMet);
-        const unit = r.unit === "count" ? "" : " " + (r.unit_name || "");  // a count needs no unit
-        return [r.title, goal + unit, show(r.actual), show(r.share, 2), met];
-      }), [false, true, true, true, false]);
+        // The unit as the report names it (亿元, 家, 个): straight after the figure in Chinese, after a space else.
+        const name = r.unit_name || "";
+        const unit = /^[\u3400-\u9fff]/.test(name) ? name : (name ? " " + name : "");
+        const missing = (r.missing_required || []).join(t.listSeparator) || "—";
+        const breakdown = (r.breakdown || []).map(function (b) { return b.name + " " + b.count; })
+          .join(t.listSeparator) || "—";
+        return [r.title, goal + unit, show(r.actual), show(r.share, 2), met, missing, breakdown];
+      }), [false, true, true, true, false, false, false], [true, false, false, false, false, true, true]);
+    tableEl.querySelectorAll("tbody tr").forEach(function (tr, i) {
+      if ((rows[i].missing_required || []).length) tr.cells[5].classList.add("missing");
+    });
   }
 
   async function tierChart(el, tableEl) {
@@ -194,7 +233,7 @@
       yAxis: {type: "value", minInterval: 1},
       series: series,
     });
-    table(tableEl, data.year ? t.year + " " + data.year : "", [byPark ? t.park : t.district, t.tier, t.designated, t.candidates],
+    table(tableEl, data.year ? t.yearOf.replace("%(year)s", data.year) : "", [byPark ? t.park : t.district, t.tier, t.designated, t.candidates],
       rows.map(function (r) {
         return [(byPark ? r.park_name : r.district_name) || "—", config.tiers[r.tier], String(r.designated), String(r.candidates)];
       }), [false, false, true, true]);
@@ -246,9 +285,9 @@
          data: rows.map(function (r) { return number(r.tenants) || 0; })},
       ],
     });
-    table(tableEl, data.year ? t.year + " " + data.year : "", [t.district, t.enterprises, t.tenants, t.revenue, t.dhRevenue, t.occupancy],
+    table(tableEl, data.year ? t.yearOf.replace("%(year)s", data.year) : "", [t.district, t.enterprises, t.tenants, t.revenue, t.dhRevenue, t.occupancy],
       rows.map(function (r) {
-        return [r.district_name, show(r.enterprises), show(r.tenants), show(r.revenue), show(r.digital_human_revenue),
+        return [r.district_name, show(r.enterprises), show(r.tenants), money(r.revenue), money(r.digital_human_revenue),
                 show(number(r.occupancy), 2)];
       }), [false, true, true, true, true, true]);
   }
@@ -274,7 +313,7 @@
          label: {show: true, formatter: function (p) { return p.value ? String(p.value) : ""; }}},
       ],
     });
-    table(tableEl, data.rule_set_name + (data.year ? " · " + data.year : ""),
+    table(tableEl, data.rule_set_name + (data.year ? " · " + t.yearOf.replace("%(year)s", data.year) : ""),
       [t.tier, t.met, t.criteriaMet, t.criteriaFailed],
       tiers.map(function (r, i) {
         const state = (data.held || []).indexOf(r.tier) >= 0 ? t.held : (r.met ? t.met : t.notMet);

@@ -1,0 +1,1 @@
+"""Template tags of the project (loaded through TEMPLATES' libraries in the settings)."""
