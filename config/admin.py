@@ -126,6 +126,20 @@ class ScopedAdmin(RoundTripFieldsMixin, ExportActionsMixin, ScopedChoicesMixin, 
         if not may(request, type(obj), CHANGE if change else ADD, obj):
             raise PermissionDenied(OUTSIDE_SCOPE)
 
+    def save_formset(self, request, form, formset, change):
+        """Save an inline's rows, refusing (rolling back the admin's transaction) a row deleted that the user may not
+        delete, or a row saved that is left outside what the user may add or change."""
+        for row in formset.deleted_forms:
+            if row.instance.pk is not None and not may(request, type(row.instance), DELETE, row.instance):
+                raise PermissionDenied(OUTSIDE_SCOPE)
+        super().save_formset(request, form, formset, change)
+        for row in formset.new_objects:
+            if not may(request, type(row), ADD, row):
+                raise PermissionDenied(OUTSIDE_SCOPE)
+        for row, _fields in formset.changed_objects:
+            if not may(request, type(row), CHANGE, row):
+                raise PermissionDenied(OUTSIDE_SCOPE)
+
     def log_change(self, request, obj, message):
         """Log a change in the admin's log, unless nothing changed (the form and its inlines saved unchanged)."""
         if message:
@@ -168,6 +182,21 @@ class ScopedInline(RoundTripFieldsMixin, ScopedChoicesMixin, ScopedPermissionsMi
     def get_queryset(self, request):
         return super().get_queryset(request).restrict(request.user, VIEW)
 
+    # Django hands an inline's permission checks the PARENT record, never a row: the role decides whether rows may be
+    # viewed, added, changed or deleted at all (`may` without a record); the rows shown are those restrict(user, VIEW)
+    # leaves, and each row saved or deleted is checked against the scope by ScopedAdmin.save_formset.
+    def has_view_permission(self, request, obj=None):
+        return may(request, self.model, VIEW)
+
+    def has_add_permission(self, request, obj=None):
+        return may(request, self.model, ADD)
+
+    def has_change_permission(self, request, obj=None):
+        return may(request, self.model, CHANGE)
+
+    def has_delete_permission(self, request, obj=None):
+        return may(request, self.model, DELETE)
+
 
 class ScopedReadOnlyInline(ScopedInline):
     """A read-only inline summary of a record's related rows (those the user may see), each linked to its own page:
@@ -181,11 +210,6 @@ class ScopedReadOnlyInline(ScopedInline):
     def get_readonly_fields(self, request, obj=None):
         """Every field shown is read-only."""
         return list(self.get_fields(request, obj))
-
-    def has_view_permission(self, request, obj=None):
-        """Whether the user's role sees rows of this model at all (`obj` is the parent record, not a row: the rows
-        shown are those get_queryset's restrict(user, VIEW) leaves)."""
-        return may(request, self.model, VIEW)
 
     def has_add_permission(self, request, obj=None):
         return False

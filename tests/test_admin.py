@@ -144,3 +144,26 @@ def test_jobs_listed_on_the_admin_index_and_never_deleted(client, model):
     assert client.post(reverse(f"admin:registry_{model._meta.model_name}_delete", args=[job.pk]),
                        {"post": "yes"}).status_code == 403
     assert model.objects.filter(pk=job.pk).exists()
+
+
+def test_an_inlines_rows_follow_the_role_not_the_parents_id(rf):
+    """Django asks an inline's permissions with the parent record: a park administrator's tenancy rows on the page
+    of an enterprise of their park are editable whatever the enterprise's id (once, they were editable only when a
+    tenancy in their scope had the enterprise's id), and a tenant's user, who changes no tenancy, gets them read."""
+    from django.contrib.admin import site
+
+    from access.scoping import CHANGE
+    from enterprises.admin.enterprise import TenancyInline
+    from enterprises.models import Enterprise
+
+    tenancy = home_tenancy()
+    EnterpriseFactory.create_batch(5)  # ids ahead of the tenancies'
+    enterprise = EnterpriseFactory(park=tenancy.unit.park)
+    TenancyFactory(unit=UnitFactory(park=tenancy.unit.park), enterprise=enterprise)
+    admin_user = ParkMembershipFactory(park=tenancy.unit.park, user=UserFactory(is_staff=True)).user
+    assert not Tenancy.objects.restrict(admin_user, CHANGE).filter(pk=enterprise.pk).exists()
+    inline, request = TenancyInline(Enterprise, site), rf.get("/")
+    request.user = admin_user
+    assert inline.has_change_permission(request, enterprise) and inline.has_add_permission(request, enterprise)
+    request.user = EnterpriseMembershipFactory(enterprise=enterprise, user=UserFactory(is_staff=True)).user
+    assert not inline.has_change_permission(request, enterprise)
