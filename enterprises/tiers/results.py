@@ -5,7 +5,7 @@ Texts stay lazy until then, so they come out in the language active when they ar
 """
 
 from dataclasses import dataclass, fields, is_dataclass
-from decimal import Decimal
+from decimal import ROUND_DOWN, ROUND_UP, Decimal
 
 from django.utils.functional import Promise, lazy
 from django.utils.text import format_lazy
@@ -16,6 +16,8 @@ from ..choices import Tier
 Text = str | Promise
 # Units written right after the number ("3%", "1000万元"); other units follow a space ("4 years").
 TIGHT_UNITS = ("", "%", "万元")
+PERCENT_POINTS = _("percentage points")  # a margin of a criterion in %
+WAN_PER_YI = 10000  # 1亿元 = 10000万元: a figure in 万元 from 1亿元 up is shown in 亿元
 
 
 def _plain(value):
@@ -52,6 +54,55 @@ def show(value, unit: Text = "") -> Text:
     return format_lazy("{} {}", value, unit)
 
 
+def show_amount(value, unit: Text = "") -> Text:
+    """A figure for people, as `show`, with an amount in 万元 of 1亿元 or more shown in 亿元 ("1.20亿元")."""
+    if unit == "万元" and isinstance(value, int | Decimal) and not isinstance(value, bool) \
+            and abs(value) >= WAN_PER_YI:
+        return format_lazy("{}亿元", (Decimal(value) / WAN_PER_YI).quantize(Decimal("0.01")))
+    return show(value, unit)
+
+
+def margin_of(figure, limit, *, upper: bool, passed: bool):
+    """How far a figure is from its threshold: positive when it clears it, negative when it falls short (None when
+    either is unknown). An upper limit (≤) counts the other way. Rounded to two decimals so that it never reads
+    better than it is: a shortfall away from zero (a hair short never shows as 0), a clearance towards zero. The
+    rule's exact comparison (`passed`) decides the sign: a refused figure never shows 0 or more, a passed one never
+    less than 0."""
+    if figure is None or limit is None or isinstance(figure, bool):
+        return None
+    margin = (limit - figure) if upper else (figure - limit)
+    if isinstance(margin, int):
+        return margin
+    margin = Decimal(margin)
+    if margin < 0:
+        margin = margin.quantize(Decimal("0.01"), rounding=ROUND_UP)
+    else:
+        margin = margin.quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+    if not passed and margin >= 0:
+        margin = Decimal("-0.01")
+    if passed and margin < 0:  # a display figure inexact at the edge (a root); the exact rule passed it
+        margin = Decimal("0.00")
+    return margin
+
+
+def margin_unit_of(unit: Text) -> Text:
+    """The unit of a margin: percentage points for a criterion in %, else the criterion's unit."""
+    return PERCENT_POINTS if unit == "%" else unit
+
+
+def margin_message(margin, unit: Text, *, upper: bool) -> Text:
+    """A margin in words: "0.60 percentage points short", "300万元 above the threshold", "2 points over the limit"."""
+    if margin is None:
+        return ""
+    if margin == 0:
+        return _("exactly at the threshold")
+    amount = show_amount(abs(margin), unit)
+    if upper:
+        return format_lazy(_("{amount} under the limit") if margin > 0 else _("{amount} over the limit"),
+                           amount=amount)
+    return format_lazy(_("{amount} above the threshold") if margin > 0 else _("{amount} short"), amount=amount)
+
+
 def at_least(value, unit: Text = "") -> Text:
     """A threshold "≥ value unit"."""
     return format_lazy("≥ {}", show(value, unit))
@@ -86,7 +137,12 @@ def gap_message(label: Text, figure, unit: Text, threshold: Text, *, has_figure:
 
 @dataclass(frozen=True)
 class CriterionResult(_Result):
-    """One condition of a tier on the figures: the figure, the threshold, pass or fail, and the gap if failed."""
+    """One condition of a tier on the figures: the figure, the threshold, pass or fail, and the gap if failed.
+
+    Where the criterion is one figure against one number (`limit`), also the margin: how far the figure clears
+    (positive) or misses (negative) it, in `margin_unit`, and the same in words (`margin_text`). A criterion of
+    alternatives (revenue or financing), of a choice or a yes/no has no margin (None, "").
+    """
 
     code: str
     label: Text
@@ -96,6 +152,16 @@ class CriterionResult(_Result):
     passed: bool
     gap: Text
     parts: tuple["CriterionResult", ...] = ()
+    limit: Decimal | int | None = None
+    upper: bool = False
+    margin: Decimal | int | None = None
+    margin_unit: Text = ""
+    margin_text: Text = ""
+
+    @property
+    def figure_text(self) -> Text:
+        """The figure for people, with its unit (amounts of 1亿元 or more in 亿元)."""
+        return show_amount(self.figure, self.unit)
 
 
 @dataclass(frozen=True)
