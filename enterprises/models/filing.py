@@ -150,7 +150,8 @@ class AnnualFiling(models.Model):
     quality_award = flag(_("provincial quality award"))
     management_certification = flag(_("management-system certification (ISO 9001 or similar)"))
     product_certification = flag(_("product certification for developed markets"))
-    own_brand = flag(_("own brand (拥有自主品牌)"), _("Any brand of the enterprise's own (专精特新 quality item)."))
+    own_brand = flag(_("own brand (拥有自主品牌)"),
+                     _("Any brand of the enterprise's own (a quality item of the 专精特新中小企业 score)."))
     competitive_brand = flag(
         _("own brand with a competitive advantage (具有竞争优势的自主品牌)"),
         _("An own brand that gives the enterprise a competitive advantage in its niche market (专精特新“小巨人”企业)."),
