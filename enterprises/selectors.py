@@ -31,7 +31,7 @@ from parks.models import Park, Unit
 
 from .choices import FILED_STATUSES, LADDER, DesignationStatus, FilingStatus, Tier
 from .models import AnnualFiling, Enterprise, FilingSeason, Tenancy, TierDesignation, default_season
-from .tiers import assess, rule_set_for
+from .tiers import Assessment, TierResult, assess, rule_set_for
 
 
 @dataclass(frozen=True)
@@ -174,7 +174,7 @@ def _held(enterprise, user, on: datetime.date) -> set[str]:
                .values_list("tier", flat=True))
 
 
-def draft_assessment(*, filing: AnnualFiling, figures: dict, user):
+def draft_assessment(*, filing: AnnualFiling, figures: dict, user) -> Assessment:
     """A filing's figures as they stand on its form (unsaved) tried against the rules of its year: the assessment
     its approval would give, with the tiers held on the year's reference date. Reads only; writes nothing."""
     held = _held(filing.enterprise, user, tier_reference_date(filing.year))
@@ -186,10 +186,11 @@ class TierStanding:
     """A tier on the enterprise's page: what the assessment reads from the figures and what the designations
     (made by the authorities, recorded by the bureau) say, apart, and whether the two disagree."""
 
-    result: object  # the tier's TierResult
-    designations: tuple  # this tier's designations the user sees, newest first, each with `status` on the date
-    held: object | None  # the designation in force on the date (None: the tier is not held)
+    result: TierResult
+    designations: tuple[TierDesignation, ...]  # the user sees them; newest first, each with `status` on the date
+    held: TierDesignation | None  # the designation in force on the date (None: the tier is not held)
     filed: bool  # whether there is an approved filing to read
+    higher_held: bool = False  # a higher rung of the ladder is held (which counts as holding this one)
 
     @property
     def disagreement(self) -> str:
@@ -199,7 +200,7 @@ class TierStanding:
             return "held_unfiled"
         if self.held is not None and not self.result.met:
             return "held_unmet"
-        if self.held is None and self.result.met:
+        if self.held is None and self.result.met and not self.higher_held:
             return "met_unheld"
         return ""
 
@@ -209,24 +210,31 @@ class TierStanding:
         return len(self.result.failing)
 
 
-def tier_standings(*, enterprise: Enterprise, user, assessment, filed: bool, on: datetime.date) -> list[TierStanding]:
-    """Each assessed tier of an enterprise with its designations beside it (one query for the designations)."""
-    designations = list(TierDesignation.objects.filter(enterprise=enterprise).restrict(user, VIEW)
-                        .with_status(on).order_by("-granted_on"))
+def designations_on(*, enterprise: Enterprise, user, on: datetime.date) -> list[TierDesignation]:
+    """All of an enterprise's designations the user may see, newest first, each with its `status` on a date."""
+    return list(TierDesignation.objects.filter(enterprise=enterprise).restrict(user, VIEW).with_status(on)
+                .order_by("-granted_on"))
+
+
+def tier_standings(*, assessment: Assessment, designations: list[TierDesignation],
+                   filed: bool) -> list[TierStanding]:
+    """Each assessed tier with its designations (of `designations_on`) beside it."""
     in_force = (DesignationStatus.VALID, DesignationStatus.DUE)
+    held_tiers = {d.tier for d in designations if d.status in in_force}
     standings = []
     for result in assessment.tiers:
         own = tuple(d for d in designations if d.tier == result.tier)
         held = next((d for d in own if d.status in in_force), None)
-        standings.append(TierStanding(result, own, held, filed))
+        higher = result.tier in LADDER and bool(held_tiers & set(LADDER[LADDER.index(result.tier) + 1:]))
+        standings.append(TierStanding(result, own, held, filed, higher))
     return standings
 
 
-def designations_not_assessed(*, enterprise: Enterprise, user, assessment, on: datetime.date):
-    """The enterprise's designations of tiers the rule set does not assess (单项冠军), with their status on a date."""
-    assessed = [result.tier for result in assessment.tiers]
-    return (TierDesignation.objects.filter(enterprise=enterprise).exclude(tier__in=assessed).restrict(user, VIEW)
-            .with_status(on).order_by("-granted_on"))
+def designations_not_assessed(*, assessment: Assessment,
+                              designations: list[TierDesignation]) -> list[TierDesignation]:
+    """The designations (of `designations_on`) of tiers the rule set does not assess (单项冠军)."""
+    assessed = {result.tier for result in assessment.tiers}
+    return [d for d in designations if d.tier not in assessed]
 
 
 def assessment_years(*, enterprise: Enterprise, user, reporting: int) -> list[int]:

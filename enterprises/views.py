@@ -1,14 +1,15 @@
-"""Self-service pages of enterprise users: their enterprise's profile, its annual filings (start, fill in, submit),
-and its other records read-only. Writes go through the services; every record is found through `restrict()`."""
+"""Self-service pages of enterprise users: their enterprise's profile with its tier self-assessment explained, its
+annual filings (start, fill in, try against the rules, submit), and its other records read-only. Writes go through
+the services; every record is found through `restrict()`."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from access.scoping import CHANGE, VIEW
 from enterprises.basis import report_basis
@@ -19,6 +20,7 @@ from .models import AnnualFiling, Enterprise
 from .selectors import (
     assessment_years,
     designations_not_assessed,
+    designations_on,
     draft_assessment,
     enterprise_assessment,
     reporting_year,
@@ -61,15 +63,13 @@ def enterprise_profile(request, pk):
     asked = request.GET.get("year", "")
     year = int(asked) if asked.isdigit() and int(asked) in years else reporting
     assessment, filing = enterprise_assessment(enterprise=enterprise, user=request.user, year=year)
-    on = tier_reference_date(year)
+    designations = designations_on(enterprise=enterprise, user=request.user, on=tier_reference_date(year))
     context = {
         "enterprise": enterprise,
         "assessment": assessment,
         "assessed_filing": filing,
-        "standings": tier_standings(enterprise=enterprise, user=request.user, assessment=assessment,
-                                    filed=filing is not None, on=on),
-        "other_designations": designations_not_assessed(enterprise=enterprise, user=request.user,
-                                                        assessment=assessment, on=on),
+        "standings": tier_standings(assessment=assessment, designations=designations, filed=filing is not None),
+        "other_designations": designations_not_assessed(assessment=assessment, designations=designations),
         "basis": report_basis(year=year, as_of=tier_reference_date(year), default=year == reporting and not asked,
                               rule_set=assessment.rule_set),
         "years": years,
@@ -142,11 +142,10 @@ def filing_edit(request, pk):
 
 
 @login_required
+@require_POST
 def filing_preview(request, pk):
     """"按规则试算": the filing form's current, unsaved values tried against the rules of the filing's year, as a
     partial for the form's page (htmx); the form's errors instead where a value is invalid. Saves nothing."""
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     filing = get_object_or_404(AnnualFiling.objects.restrict(request.user, CHANGE).select_related("enterprise"),
                                pk=pk, status__in=EDITABLE_FILING_STATUSES)
     form = AnnualFilingForm(request.POST, instance=filing)

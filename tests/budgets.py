@@ -131,7 +131,8 @@ PAGE_BUDGETS: dict[str, dict[str, int]] = {
     # an enterprise user's (the filing seasons: the tier summary's default year)
     "dashboard": {"bureau": 13, "park_admin": 13, "enterprise_user": 13},
     "my-enterprises": {"enterprise_user": 5},
-    "enterprise-profile": {"enterprise_user": 18},  # +2: the filing seasons and the years of the year picker
+    # +2: the filing seasons and the years of the year picker; +1: the designations, stated apart from the assessment
+    "enterprise-profile": {"enterprise_user": 19},
     "filing-create": {"enterprise_user": 8},
     "filing-edit": {"enterprise_user": 9},
 }

@@ -60,11 +60,13 @@ def test_a_share_a_hair_below_shows_a_shortfall_never_zero_though_its_figure_rou
         assert str(result.margin_text) == "差 0.01 个百分点"
 
 
-def test_a_clearance_is_rounded_towards_zero_and_a_shortfall_away_from_it():
-    above = criterion(code="rd_share", rd_expense=Decimal("180.59"))  # 3.00983%: 0.00983 above
-    assert above.passed and above.margin == Decimal("0.00")
+def test_a_margin_rounds_half_up_from_the_unrounded_figure():
+    above = criterion(code="rd_share", rd_expense=Decimal("180.30"))  # 3.005%: 0.005 above
+    assert above.passed and above.figure == Decimal("3.01") and above.margin == Decimal("0.01")
     below = criterion(code="rd_share", rd_expense=Decimal("120.01"))  # 2.000166%: 0.999833 short
     assert not below.passed and below.margin == Decimal("-1.00")
+    just = criterion(code="rd_share", rd_expense=Decimal("180.01"))  # 3.000166%: 0.000166 above
+    assert just.passed and just.margin == Decimal("0.00")
 
 
 @pytest.mark.parametrize(("debt", "passed", "margin", "text"), [
@@ -156,10 +158,21 @@ def test_the_page_states_each_failing_criterion_and_the_designation_apart(client
 
 def test_the_page_says_when_the_figures_meet_a_tier_not_held(client, firm):
     world, enterprise = firm
+    enterprise.designations.all().delete()  # no higher tier held either (that would count as holding it)
     client.force_login(world.members_of(enterprise)[0].user)
     html = page_of(client, reverse("enterprise-profile", args=[enterprise.pk]))
     card = html[html.index('id="tier-innovative"'):html.index('id="tier-specialised"')]
     assert 'data-disagreement="met_unheld"' in card and "但您尚未获得该梯度" in card
+
+
+def test_a_higher_tier_held_counts_as_holding_the_lower_one(client, firm):
+    world, enterprise = firm
+    TierDesignationFactory(enterprise=enterprise, tier=Tier.LITTLE_GIANT, year=reporting_year(),
+                           granted_on=datetime.date(reporting_year(), 7, 1))
+    client.force_login(world.members_of(enterprise)[0].user)
+    html = page_of(client, reverse("enterprise-profile", args=[enterprise.pk]))
+    card = html[html.index('id="tier-innovative"'):html.index('id="tier-specialised"')]
+    assert 'data-disagreement=""' in card and "更高梯度" in card and "但您尚未获得该梯度" not in card
 
 
 def test_another_parks_administrator_and_another_enterprises_user_get_404_for_the_page(client, firm):

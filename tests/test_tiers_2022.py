@@ -1,5 +1,5 @@
-"""The 2022 tier rules (docs/domain-rules.md 4.1-4.5) in Python: every threshold and band edge, the direct qualifications,
-the SME gate, the ladder (obtainable, next tier, gaps), the no-filing case, and the engine's registry.
+"""The 2022 tier rules (docs/domain-rules.md 4.1-4.5) in Python: every threshold and band edge, the direct
+qualifications, the SME gate, the ladder (obtainable, next tier, gaps), the no-filing case, and the engine's registry.
 
 Each edge case starts from BASE (which meets every tier of both rule sets) and changes a few figures: exactly on
 the edge passes, 0.01 万元 / 0.01 % / one unit below fails.

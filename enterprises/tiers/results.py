@@ -5,11 +5,13 @@ Texts stay lazy until then, so they come out in the language active when they ar
 """
 
 from dataclasses import dataclass, fields, is_dataclass
-from decimal import ROUND_DOWN, ROUND_UP, Decimal
+from decimal import Decimal
 
 from django.utils.functional import Promise, lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+
+from config.rounding import half_up
 
 from ..choices import Tier
 
@@ -18,6 +20,7 @@ Text = str | Promise
 TIGHT_UNITS = ("", "%", "万元")
 PERCENT_POINTS = _("percentage points")  # a margin of a criterion in %
 WAN_PER_YI = 10000  # 1亿元 = 10000万元: a figure in 万元 from 1亿元 up is shown in 亿元
+SMALLEST = Decimal("0.01")  # the least shortfall a margin shows
 
 
 def _plain(value):
@@ -58,28 +61,23 @@ def show_amount(value, unit: Text = "") -> Text:
     """A figure for people, as `show`, with an amount in 万元 of 1亿元 or more shown in 亿元 ("1.20亿元")."""
     if unit == "万元" and isinstance(value, int | Decimal) and not isinstance(value, bool) \
             and abs(value) >= WAN_PER_YI:
-        return format_lazy("{}亿元", (Decimal(value) / WAN_PER_YI).quantize(Decimal("0.01")))
+        return format_lazy("{}亿元", half_up(Decimal(value) / WAN_PER_YI))
     return show(value, unit)
 
 
 def margin_of(figure, limit, *, upper: bool, passed: bool):
     """How far a figure is from its threshold: positive when it clears it, negative when it falls short (None when
-    either is unknown). An upper limit (≤) counts the other way. Rounded to two decimals so that it never reads
-    better than it is: a shortfall away from zero (a hair short never shows as 0), a clearance towards zero. The
-    rule's exact comparison (`passed`) decides the sign: a refused figure never shows 0 or more, a passed one never
-    less than 0."""
+    either is unknown). An upper limit (≤) counts the other way. Worked out from the unrounded figure and rounded half
+    up to two decimals as every figure shown (config.rounding); the rule's exact comparison (`passed`) decides the
+    sign: a refused figure never shows a margin of 0 or more (a hair short is -0.01), a passed one never less than 0."""
     if figure is None or limit is None or isinstance(figure, bool):
         return None
     margin = (limit - figure) if upper else (figure - limit)
     if isinstance(margin, int):
         return margin
-    margin = Decimal(margin)
-    if margin < 0:
-        margin = margin.quantize(Decimal("0.01"), rounding=ROUND_UP)
-    else:
-        margin = margin.quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+    margin = half_up(margin)
     if not passed and margin >= 0:
-        margin = Decimal("-0.01")
+        margin = -SMALLEST
     if passed and margin < 0:  # a display figure inexact at the edge (a root); the exact rule passed it
         margin = Decimal("0.00")
     return margin
