@@ -134,3 +134,15 @@ def test_the_english_screens_have_no_second_name_either(client, scene):
         for screen in ("profile", "profile 2024", "filing", "preview", "api assessment"):
             assert second_names(texts[screen], "en") == [], screen
         assert str(Tier.INNOVATIVE.label) in texts["profile"]
+
+
+def test_the_import_and_export_columns_name_tiers_by_their_one_name_and_read_the_former_header():
+    from enterprises.imports.columns import COLUMNS
+    from enterprises.imports.reading import _columns
+
+    text = " ".join(f"{column.header} {column.note}" for columns in COLUMNS.values() for column in columns)
+    assert second_names(text) == []
+    # a file written before, with the header that named 小巨人 by its short name, still imports
+    old, new = _columns("filings", ["统一社会信用代码", "年度", "满足小巨人创新直通条件"]), \
+        _columns("filings", ["统一社会信用代码", "年度", "满足专精特新“小巨人”企业创新直通条件"])
+    assert old[2].key == new[2].key == "innovation_fast_track"

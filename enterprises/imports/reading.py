@@ -177,6 +177,7 @@ def _columns(kind: str, headers) -> list[Column | None]:
     known = {}
     for column in COLUMNS[kind]:
         known[fold(column.header)] = known[fold(column.key)] = column
+        known.update({fold(header): column for header in column.former})
     columns, errors, seen = [], [], set()
     for header in headers:
         if header is None or not str(header).strip():
