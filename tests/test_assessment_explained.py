@@ -175,6 +175,16 @@ def test_a_higher_tier_held_counts_as_holding_the_lower_one(client, firm):
     assert 'data-disagreement=""' in card and "更高梯度" in card and "但您尚未获得该梯度" not in card
 
 
+def test_a_tier_held_without_an_approved_filing_says_there_are_no_figures(client):
+    world = build_world(parks=1, enterprises=1, users=1)
+    enterprise = world.enterprise()
+    TierDesignationFactory(enterprise=enterprise)  # 科技和创新型中小企业, in force on the reporting year's last day
+    client.force_login(world.members_of(enterprise)[0].user)
+    html = page_of(client, reverse("enterprise-profile", args=[enterprise.pk]))
+    card = html[html.index('id="tier-innovative"'):html.index('id="tier-specialised"')]
+    assert 'data-disagreement="held_unfiled"' in card and "自评无数据可读" in card and "无可读取的数据" in card
+
+
 def test_another_parks_administrator_and_another_enterprises_user_get_404_for_the_page(client, firm):
     world, enterprise = firm
     client.force_login(world.admin(1))
