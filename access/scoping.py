@@ -1,11 +1,11 @@
 """Roles and scopes: the one mechanism that says which records a user may see and what they may do with them.
 
-Roles are data: bureau staff are the members of the `bureau` group (or superusers); park administrators and
-enterprise users are memberships (user x park, user x enterprise), an account holding any number of them.
-Each scoped model declares a `scope_rule` (a `Rule`): its paths to a park and to an enterprise, and the
-actions each membership role may take on records reached through them. `restrict(user, action)` on the
-model's queryset is the entry point every API view, admin page and report uses; a record outside it does
-not exist for that user (404, absent from lists and counts).
+Roles are data: bureau staff are the members of the `bureau` group (or superusers); district staff, park
+administrators and enterprise users are memberships (user x district, user x park, user x enterprise), an account
+holding any number of them. Each scoped model declares a `scope_rule` (a `Rule`): its paths to a district, a park
+and an enterprise, and the actions each membership role may take on records reached through them.
+`restrict(user, action)` on the model's queryset is the entry point every API view, admin page and report uses; a
+record outside it does not exist for that user (404, absent from lists and counts).
 
 What a tenancy grants is decided here once: nothing of the tenant's own record. A park administrator sees an
 enterprise (its profile, filings, figures, designations, users, history) only when it is registered with their
@@ -36,13 +36,13 @@ ALL_ACTIONS = frozenset({VIEW, ADD, CHANGE, DELETE})
 REVIEW = "review"  # approve or return a filing: not implied by change
 # See a record's public face (the directory's fields) in the scoped API: what a park grants its tenants.
 PUBLIC = "public"
-PARK_ROLE, ENTERPRISE_ROLE = "parks", "enterprises"
+DISTRICT_ROLE, PARK_ROLE, ENTERPRISE_ROLE = "districts", "parks", "enterprises"
 # The annotation `restrict(user, PUBLIC)` puts on each record: whether the user sees all of it (VIEW).
 FULL_VIEW = "scope_full_view"
 
-# Role name -> function giving the ids a user holds memberships of (parks, enterprises).
+# Role name -> function giving the ids a user holds memberships of (districts, parks, enterprises).
 _memberships: dict[str, Callable[[object], frozenset[int]]] = {}
-# Role name -> the membership model (user x park, user x enterprise).
+# Role name -> the membership model (user x district, user x park, user x enterprise).
 _membership_models: dict[str, type[models.Model]] = {}
 
 
@@ -56,7 +56,7 @@ def register_membership(role: str, ids_of: Callable[[object], frozenset[int]], *
 
 @dataclass(frozen=True)
 class Rule:
-    """How one model is scoped: paths from it to a park and to an enterprise, and each role's actions.
+    """How one model is scoped: paths from it to a district, a park and an enterprise, and each role's actions.
 
     `authenticated` lists what every signed-in user may do on every record (reference data: view);
     `owner_actions` what every signed-in user may do on the records their `owner` path leads to (their own jobs).
@@ -67,6 +67,8 @@ class Rule:
 
     park: tuple[str, ...] = ()
     enterprise: tuple[str, ...] = ()
+    district: tuple[str, ...] = ()
+    district_staff: frozenset[str] = frozenset({VIEW})
     park_admin: frozenset[str] = frozenset({VIEW})
     enterprise_user: frozenset[str] = frozenset({VIEW})
     authenticated: frozenset[str] = frozenset()
@@ -85,15 +87,16 @@ REFERENCE_DATA = Rule(authenticated=frozenset({VIEW}), park_admin=frozenset(), e
 
 @dataclass(frozen=True)
 class UserScope:
-    """What a user holds: the bureau role, and the ids of the parks and enterprises they are members of."""
+    """What a user holds: the bureau role, and the ids of the districts, parks and enterprises they are members of."""
 
     bureau: bool
     parks: frozenset[int] = field(default_factory=frozenset)
     enterprises: frozenset[int] = field(default_factory=frozenset)
+    districts: frozenset[int] = field(default_factory=frozenset)
 
     def ids(self, role: str) -> frozenset[int]:
         """The ids held in a membership role."""
-        return self.parks if role == PARK_ROLE else self.enterprises
+        return {PARK_ROLE: self.parks, ENTERPRISE_ROLE: self.enterprises, DISTRICT_ROLE: self.districts}[role]
 
 
 NOBODY = UserScope(bureau=False)
@@ -107,13 +110,14 @@ def user_scope(user) -> UserScope:
     if cached is None:
         bureau = user.is_superuser or user.groups.filter(name=BUREAU_GROUP).exists()
         held = {} if bureau else {role: ids_of(user) for role, ids_of in _memberships.items()}
-        cached = UserScope(bureau, held.get(PARK_ROLE, frozenset()), held.get(ENTERPRISE_ROLE, frozenset()))
+        cached = UserScope(bureau, held.get(PARK_ROLE, frozenset()), held.get(ENTERPRISE_ROLE, frozenset()),
+                           held.get(DISTRICT_ROLE, frozenset()))
         user._scope = cached
     return cached
 
 
 def register_paths(model, *, park: tuple[str, ...] = (), enterprise: tuple[str, ...] = (),
-                   tenancies: tuple[str, ...] = ()) -> None:
+                   district: tuple[str, ...] = (), tenancies: tuple[str, ...] = ()) -> None:
     """Add paths to a model's declared rule from the app that owns them (its reverse relations to the model), so the
     model's own app need not name that app: e.g. the enterprises app adds a park's path to the enterprises
     registered with it. Registering the same paths twice adds them once."""
@@ -121,7 +125,7 @@ def register_paths(model, *, park: tuple[str, ...] = (), enterprise: tuple[str, 
     _extended[model] = replace(rule, **{name: getattr(rule, name) + tuple(p for p in paths if p not in
                                                                           getattr(rule, name))
                                         for name, paths in (("park", park), ("enterprise", enterprise),
-                                                            ("tenancies", tenancies))})
+                                                            ("district", district), ("tenancies", tenancies))})
 
 
 def rule_of(model) -> Rule:
@@ -144,6 +148,7 @@ def grants(*, user, model, action: str) -> bool:
         or (action in rule.owner_actions and bool(rule.owner))
         or (action in rule.park_admin and bool(scope.parks) and bool(rule.park))
         or (action in rule.enterprise_user and bool(scope.enterprises) and bool(rule.enterprise))
+        or (action in rule.district_staff and bool(scope.districts) and bool(rule.district))
     )
 
 
@@ -173,7 +178,8 @@ def scope_filter(*, user, model, action: str, prefix: str = "") -> Q | None:
                 condition |= tenant_condition(path=f"{prefix}{path}", parks=scope.parks)
         return condition
     for role, actions, paths in ((PARK_ROLE, rule.park_admin, rule.park),
-                                 (ENTERPRISE_ROLE, rule.enterprise_user, rule.enterprise)):
+                                 (ENTERPRISE_ROLE, rule.enterprise_user, rule.enterprise),
+                                 (DISTRICT_ROLE, rule.district_staff, rule.district)):
         ids = scope.ids(role)
         if action in actions and ids:
             for path in paths:

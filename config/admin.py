@@ -29,6 +29,10 @@ def may(request, model, action: str, obj=None) -> bool:
 class ScopedPermissionsMixin:
     """has_*_permission from the user's roles instead of Django's per-model permissions."""
 
+    def has_module_permission(self, request):
+        """The model is on the admin index for staff whose roles let them see any of it."""
+        return request.user.is_active and request.user.is_staff and may(request, self.model, VIEW)
+
     def has_view_permission(self, request, obj=None):
         return may(request, self.model, VIEW, obj)
 
@@ -102,9 +106,6 @@ class ScopedAdmin(RoundTripFieldsMixin, ExportActionsMixin, ScopedChoicesMixin, 
             (item, ScopedRelatedFilter) if isinstance(item, str) and _scoped_relation(self.model, item) else item
             for item in super().get_list_filter(request)
         ]
-
-    def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_staff and may(request, self.model, VIEW)
 
     def get_queryset(self, request):
         return super().get_queryset(request).restrict(request.user, VIEW)

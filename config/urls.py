@@ -1,5 +1,6 @@
 """URL map: the admin, the REST API under /api/v1/, the OpenAPI schema and its interactive docs, the dashboard,
-the self-service pages and the account pages (sign-in, invitations, password reset and change)."""
+the self-service pages, the filing review screen and the account pages (sign-in, invitations, password reset and
+change)."""
 
 from csp.decorators import csp_update
 from django.conf import settings
@@ -61,6 +62,7 @@ urlpatterns = [
     path("accounts/password_change/done/", auth_views.PasswordChangeDoneView.as_view(
         template_name="registration/password_change_complete.html"), name="password_change_done"),
     path("me/", include("enterprises.urls")),
+    path("review/", include("enterprises.review_urls")),
     path("", include("registry.urls")),
     path("", RedirectView.as_view(pattern_name="dashboard"), name="home"),
 ]

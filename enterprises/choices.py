@@ -114,3 +114,49 @@ class DesignationStatus(models.TextChoices):
     DUE = "due", _("Due for re-review")
     EXPIRED = "expired", _("Expired")
     REVOKED = "revoked", _("Revoked")
+
+
+class RoundCadence(models.TextChoices):
+    """How often the bureau opens declaration rounds: each calendar month, or each quarter."""
+
+    MONTHLY = "monthly", _("Monthly")
+    QUARTERLY = "quarterly", _("Quarterly")
+
+
+class DeclarationKind(models.TextChoices):
+    """A first declaration of a tier, or the re-review of a designation reaching its expiry."""
+
+    NEW = "new", _("New declaration")
+    RE_REVIEW = "re_review", _("Re-review")
+
+
+class DeclarationStatus(models.TextChoices):
+    """Where a declaration stands: drafted and signed by the enterprise, reviewed by its district, then by the city,
+    published for objections, and designated — or returned, rejected or withdrawn on the way."""
+
+    DRAFT = "draft", _("Draft")
+    DISTRICT_REVIEW = "district_review", _("In district review")
+    CITY_REVIEW = "city_review", _("In city review")
+    PUBLICITY = "publicity", _("In publicity")
+    DESIGNATED = "designated", _("Designated")
+    RETURNED = "returned", _("Returned for changes")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn after an objection")
+
+
+# The statuses in which the enterprise may still change its declaration.
+EDITABLE_DECLARATION_STATUSES = (DeclarationStatus.DRAFT, DeclarationStatus.RETURNED)
+# The statuses a declaration no longer leaves.
+FINAL_DECLARATION_STATUSES = (DeclarationStatus.DESIGNATED, DeclarationStatus.REJECTED, DeclarationStatus.WITHDRAWN)
+
+
+class DeclarationAction(models.TextChoices):
+    """A step of the declaration process, as recorded in its steps."""
+
+    SUBMIT = "submit", _("Submitted")
+    RECOMMEND = "recommend", _("Recommended by the district")
+    RETURN = "return", _("Returned")
+    REJECT = "reject", _("Rejected")
+    APPROVE = "approve", _("Approved by the city, to publicity")
+    OBJECTION_UPHELD = "objection_upheld", _("Objection upheld, withdrawn")
+    DESIGNATE = "designate", _("Designated")

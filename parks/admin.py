@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from access.scoping import VIEW, membership_grant_check
 from config.admin import ScopedAdmin, ScopedInline
 
-from .models import District, Park, ParkMembership, Unit
+from .models import District, DistrictMembership, Park, ParkMembership, Unit
 from .selectors import park_list
 
 
@@ -96,3 +96,13 @@ class ParkMembershipAdmin(MembershipAdmin):
     search_fields = ["user__username", "park__name"]
     list_select_related = ["user", "park"]
     autocomplete_fields = ["park"]
+
+
+@admin.register(DistrictMembership)
+class DistrictMembershipAdmin(MembershipAdmin):
+    """District staff: who works for which district's SME department (given by the bureau)."""
+
+    list_display = ["user", "district", "created"]
+    list_filter = ["district"]
+    search_fields = ["user__username", "district__name", "district__code"]
+    list_select_related = ["user", "district"]

@@ -11,10 +11,11 @@ class ParksConfig(AppConfig):
     verbose_name = _("Parks")
 
     # The models whose writes move the data version on (config.data_version.versioned_tables).
-    versioned_models = ("parks.District", "parks.Park", "parks.Unit", "parks.ParkMembership")
+    versioned_models = ("parks.District", "parks.Park", "parks.Unit", "parks.ParkMembership",
+                       "parks.DistrictMembership")
 
     def ready(self):
-        """Register the park-administrator membership as a role (parks/scopes.py)."""
+        """Register the district-staff and park-administrator memberships as roles (parks/scopes.py)."""
         from . import scopes
 
         scopes.register()

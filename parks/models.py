@@ -79,7 +79,7 @@ class Park(DatedModel):
 
     objects = RestrictedQuerySet.as_manager()
     # The enterprises app adds the paths to the enterprises registered with a park and to its tenants.
-    scope_rule = Rule(park=("pk",), park_admin=frozenset({VIEW, CHANGE}))
+    scope_rule = Rule(park=("pk",), district=("district",), park_admin=frozenset({VIEW, CHANGE}))
     # Fields only the bureau sets: a park's administrators keep the rest of its profile.
     bureau_fields = ("name", "district", "featured", "featured_on", "opened_on")
     # Featured on a date: featured, recognised by then (or with no date recorded).
@@ -121,7 +121,7 @@ class Unit(models.Model):
 
     objects = RestrictedQuerySet.as_manager()
     # The enterprises app adds the path to the unit's tenants.
-    scope_rule = Rule(park=("park",), park_admin=ALL_ACTIONS)
+    scope_rule = Rule(park=("park",), district=("park__district",), park_admin=ALL_ACTIONS)
     # Leasable on a date: opened by then (or with no date recorded) and not closed by then; its area on a date is
     # the one recorded by then (config.as_of.recorded).
     dated = Dated(start="opened_on", end="closed_on", open_start=True)
@@ -200,7 +200,7 @@ class ParkMembership(models.Model):
     history = audit_history()
 
     objects = RestrictedQuerySet.as_manager()
-    scope_rule = Rule(park=("park",), enterprise_user=frozenset())
+    scope_rule = Rule(park=("park",), district=("park__district",), enterprise_user=frozenset())
 
     class Meta:
         ordering = ["park", "user"]
@@ -213,3 +213,30 @@ class ParkMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.park}"
+
+
+class DistrictMembership(models.Model):
+    """District staff: a user of a district's SME department, who sees the district's parks, enterprises and their
+    records, and reviews the district's declarations. Given by the bureau only."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="district_memberships", verbose_name=_("user"),
+    )
+    district = models.ForeignKey(District, models.CASCADE, related_name="memberships", verbose_name=_("district"))
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    history = audit_history()
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_rule = Rule(district=("district",), park_admin=frozenset(), enterprise_user=frozenset())
+
+    class Meta:
+        ordering = ["district", "user"]
+        verbose_name = _("district staff member")
+        verbose_name_plural = _("district staff")
+        constraints = [models.UniqueConstraint(
+            fields=["user", "district"], name="district_membership_unique",
+            violation_error_message=_("This user already works for this district."),
+        )]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.district}"

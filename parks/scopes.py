@@ -1,8 +1,9 @@
-"""What the parks app registers with the access layer when it loads: the park-administrator membership role."""
+"""What the parks app registers with the access layer when it loads: the district-staff and park-administrator
+membership roles."""
 
-from access.scoping import PARK_ROLE, register_membership
+from access.scoping import DISTRICT_ROLE, PARK_ROLE, register_membership
 
-from .models import ParkMembership
+from .models import DistrictMembership, ParkMembership
 
 
 def parks_of(user) -> frozenset[int]:
@@ -10,6 +11,12 @@ def parks_of(user) -> frozenset[int]:
     return frozenset(ParkMembership.objects.filter(user=user).values_list("park_id", flat=True))
 
 
+def districts_of(user) -> frozenset[int]:
+    """The ids of the districts a user works for."""
+    return frozenset(DistrictMembership.objects.filter(user=user).values_list("district_id", flat=True))
+
+
 def register() -> None:
-    """Register the park-administrator role (ParksConfig.ready)."""
+    """Register the district-staff and park-administrator roles (ParksConfig.ready)."""
+    register_membership(DISTRICT_ROLE, districts_of, model=DistrictMembership)
     register_membership(PARK_ROLE, parks_of, model=ParkMembership)

@@ -53,9 +53,10 @@ class PlanTargetAdmin(ScopedAdmin):
 
 
 class JobAdmin(ExportActionsMixin, ScopedPermissionsMixin, admin.ModelAdmin):
-    """The read-only admin of a Celery job (report runs and file jobs): started elsewhere, never added or changed
-    here, listed as `restrict` lets the user see them (exported like every list), with the worker that took each
-    and its heartbeat; the traceback of an unexpected error is the bureau's alone."""
+    """The read-only admin of a Celery job (report runs and file jobs): started elsewhere, never added, changed or
+    deleted here (a job is the record of what ran and what it read), listed as `restrict` lets the user see them
+    (exported like every list), with the worker that took each and its heartbeat; the traceback of an unexpected
+    error is the bureau's alone."""
 
     list_select_related = ["started_by"]
     deferred: tuple[str, ...] = ()  # columns the pages never read (a file job's file)
@@ -68,6 +69,9 @@ class JobAdmin(ExportActionsMixin, ScopedPermissionsMixin, admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
     def get_queryset(self, request):

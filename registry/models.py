@@ -82,7 +82,7 @@ class Lab(DatedModel):
     history = audit_history()
 
     objects = RestrictedQuerySet.as_manager()
-    scope_rule = Rule(park=("park",), enterprise=("host",))
+    scope_rule = Rule(park=("park",), enterprise=("host",), district=("park__district", "host__district"))
     dated = Dated(start="established", **IN_OPERATION)
     dated_checks = ("lab_closed_on_when_closed", "lab_closed_after_established")
 
@@ -118,7 +118,7 @@ class Platform(DatedModel):
     history = audit_history()
 
     objects = RestrictedQuerySet.as_manager()
-    scope_rule = Rule(park=("park",), enterprise=("operator",))
+    scope_rule = Rule(park=("park",), enterprise=("operator",), district=("park__district", "operator__district"))
     dated = Dated(start="launched", **IN_OPERATION)
     dated_checks = ("platform_closed_on_when_closed", "platform_closed_after_launched")
 
@@ -160,7 +160,7 @@ class BenchmarkProject(DatedModel):
     history = audit_history(m2m_fields=[partners])
 
     objects = RestrictedQuerySet.as_manager()
-    scope_rule = Rule(park=("park",), enterprise=("lead", "partners"))
+    scope_rule = Rule(park=("park",), enterprise=("lead", "partners"), district=("park__district", "lead__district"))
     # Counted on a date: selected or accepted, selected by then (or with no date recorded).
     dated = Dated(start="selected_on", status="status", current=(ProjectStatus.SELECTED, ProjectStatus.ACCEPTED),
                   open_start=True, stamp_start=True, start_of_status=True)
@@ -393,7 +393,7 @@ class TierSummary(models.Model):
     rd_intensity = models.DecimalField(_("R&D intensity (%)"), max_digits=7, decimal_places=2, null=True)
 
     objects = RestrictedQuerySet.as_manager()
-    scope_rule = Rule(park=("park",))  # park administrators read their parks' rows
+    scope_rule = Rule(park=("park",), district=("district", "park__district"))  # their parks', their district's rows
 
     class Meta:
         ordering = ["year", "level", "district__code", "park__name", "tier"]

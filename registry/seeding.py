@@ -19,6 +19,7 @@ from django.db import models
 
 from access.scoping import BUREAU_GROUP
 from enterprises.choices import FilingStatus
+from enterprises.fakes import filing_review
 from enterprises.models import AnnualFiling, Enterprise, EnterpriseMembership, Tenancy, TierDesignation
 from enterprises.selectors import reporting_year
 from enterprises.services import tenancy_save
@@ -242,13 +243,10 @@ def load_filings(*, rows: list[dict], enterprises: dict, tally: Tally) -> None:
             tally[AnnualFiling.__name__][UNCHANGED] += 1
             continue
         enterprise = one(enterprises, row["enterprise"])
-        review = {}
         # Reviewed in the spring after the year (not after now: the newest year's filings are still under review).
         reviewed = min(datetime.datetime(row["year"] + 1, 3, 31, 10, 0, tzinfo=datetime.UTC), now)
-        if row["status"] != FilingStatus.DRAFT:
-            review = {"park": enterprise.park, "district": enterprise.district, "submitted_at": reviewed}
-        if row["status"] == FilingStatus.APPROVED:
-            review["reviewed_at"] = reviewed
+        review = filing_review(status=row["status"], park=enterprise.park, district=enterprise.district,
+                               submitted_at=reviewed, reviewed_at=reviewed)
         loaded.append({**row, **review, "enterprise": enterprise, "revision": 1})
     upsert_rows(model=AnnualFiling, keys=("enterprise", "year", "revision"), tally=tally, rows=loaded)
 

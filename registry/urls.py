@@ -1,9 +1,20 @@
-"""Routes of the bureau's pages: the dashboard."""
+"""Routes of the bureau's pages: the dashboard and the report centre."""
 
 from django.urls import path
 
-from . import views
+from . import report_views, views
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
+    # The report centre (registry/report_views.py).
+    path("reports/", report_views.report_index, name="report-index"),
+    path("reports/districts/", report_views.district_report, name="report-districts"),
+    path("reports/parks/", report_views.park_report_page, name="report-parks"),
+    path("reports/plan-progress/", report_views.plan_report, name="report-plan"),
+    path("reports/plan-progress/<slug:code>/", report_views.plan_records, name="report-plan-records"),
+    path("reports/tier-summary/", report_views.tier_summary_report, name="report-tier-summary"),
+    path("reports/tier-summary/runs/", report_views.run_start, name="report-run-start"),
+    path("reports/tier-summary/runs/<int:pk>/", report_views.run_panel, name="report-run-panel"),
+    path("reports/tier-candidates/", report_views.tier_candidates_report, name="report-tier-candidates"),
+    path("reports/enterprises/", report_views.place_enterprises_page, name="report-enterprises"),
 ]

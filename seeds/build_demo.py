@@ -29,6 +29,15 @@ django.setup()
 
 from enterprises.choices import ChainPosition, EnterpriseStatus, Segment  # noqa: E402
 from enterprises.credit_code import SYMBOLS, credit_code_make, faults  # noqa: E402
+from enterprises.fakes import (  # noqa: E402
+    add_months,
+    filing_figures,
+    ip_figures,
+    money,
+    revenue_years,
+    tenancy_period,
+    unit_labels,
+)
 from parks.choices import ParkKind  # noqa: E402
 from registry.choices import (  # noqa: E402
     DigitalHumanKind,
@@ -128,12 +137,6 @@ def month_start(rng: random.Random, first_year: int, last_year: int) -> datetime
     return datetime.date(rng.randint(first_year, last_year), rng.randint(1, 12), 1)
 
 
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """Return the same day of the month a number of months later."""
-    index = day.year * 12 + day.month - 1 + months
-    return day.replace(year=index // 12, month=index % 12 + 1)
-
-
 def credit_code(rng: random.Random, division: str, taken: set[str]) -> str:
     """Return a new valid enterprise credit code (9 1 + division + 8 random symbols + both check characters)."""
     while True:
@@ -165,10 +168,8 @@ def build_units(rng: random.Random, parks: list[dict]) -> list[dict]:
             for floor in range(1, rng.randint(2, 4) + 1):
                 for room in range(1, rng.randint(1, 2) + 1):
                     area = rng.randrange(120, 1600) / 2  # 60.0 to 799.5 m², in half square metres
-                    units.append({
-                        "park": park["name"], "building": building, "floor": str(floor),
-                        "room": f"{floor}{room:02d}", "area": f"{area:.2f}",
-                    })
+                    labels = dict(zip(("building", "floor", "room"), unit_labels(building, floor, room), strict=True))
+                    units.append({"park": park["name"], **labels, "area": f"{area:.2f}"})
     return units
 
 
@@ -244,15 +245,14 @@ def build_tenancies(rng: random.Random, units: list[dict], enterprises: list[dic
         leavers = former.get(unit["park"], []) + tenants
         day = None
         if rng.random() < 0.45:
-            start = month_start(rng, 2019, 2021)
-            day = add_months(start, rng.choice([12, 24, 36]))
+            start, day = tenancy_period(month_start(rng, 2019, 2021), months=rng.choice([12, 24, 36]))
             tenancies.append({
                 "unit": place, "enterprise": rng.choice(leavers), "start": iso(start), "end": iso(day),
                 "rent": f"{rng.randint(300, 900) / 100:.2f}",
             })
         if rng.random() < 0.75:
             start = add_months(day, rng.choice([0, 0, 2, 5])) if day else month_start(rng, 2020, 2025)
-            end = rng.choice([None, None, add_months(start, 36), add_months(start, 60)])
+            start, end = tenancy_period(start, months=rng.choice([None, None, 36, 60]))
             own = active.get(unit["park"], [])
             tenancies.append({
                 "unit": place, "enterprise": rng.choice(own if own and rng.random() < 0.9 else tenants),
@@ -334,30 +334,25 @@ def build_filings(rng: random.Random, enterprises: list[dict]) -> list[dict]:
         growth = Decimal(rng.choice(["0.97", "1.06", "1.12", "1.25"]))
         for year in (2023, 2024, 2025):
             scale = growth ** (year - 2023)
-            revenue = (base * scale).quantize(Decimal("0.01"))
+            revenue = money(base * scale)
             if year == 2025 and index % 3:
                 continue
             status = "approved" if year < 2025 else "submitted"
             rd_share = Decimal(rng.choice(["0.012", "0.028", "0.045", "0.07", "0.11"]))
             staff = rng.choice([25, 60, 140, 280, 420])
+            dh_share = Decimal(rng.choice(["0.3", "0.6", "0.9"]))
+            margin = Decimal(rng.choice(["-0.05", "0.03", "0.09", "0.15"]))
+            figures = filing_figures(
+                revenue=revenue_years(revenue, growth), main_share=Decimal("0.85"), dh_share=dh_share,
+                rd_share=rd_share, margin=margin, staff=staff, rd_staff_share=rng.choice([10, 25, 45]) / 100)
+            debt_ratio = str(rng.choice([28, 45, 58, 72])) + ".00"
+            ip = rng.choice([0, 1, 2, 5])
+            ips = ip_figures(ip_class1=ip, self_developed=1, high_value=rng.choice([0, 0, 1]), applied=3,
+                             ip_class2=rng.choice([0, 3, 12]))
             filings.append({
                 "enterprise": enterprise["credit_code"], "year": year, "status": status,
-                "revenue": str(revenue), "revenue_prev": str((revenue / growth).quantize(Decimal("0.01"))),
-                "revenue_prev2": str((revenue / growth / growth).quantize(Decimal("0.01"))),
-                "digital_human_revenue": str((revenue * Decimal(rng.choice(["0.3", "0.6", "0.9"]))).quantize(
-                    Decimal("0.01"))),
-                "main_revenue": str((revenue * Decimal("0.85")).quantize(Decimal("0.01"))),
-                "main_revenue_prev": str((revenue * Decimal("0.85") / growth).quantize(Decimal("0.01"))),
-                "main_revenue_prev2": str((revenue * Decimal("0.85") / growth / growth).quantize(Decimal("0.01"))),
-                "rd_expense": str((revenue * rd_share).quantize(Decimal("0.01"))),
-                "rd_expense_prev": str((revenue * rd_share / growth).quantize(Decimal("0.01"))),
-                "net_profit": str((revenue * Decimal(rng.choice(["-0.05", "0.03", "0.09", "0.15"]))).quantize(
-                    Decimal("0.01"))),
-                "staff": staff, "rd_staff": staff * rng.choice([10, 25, 45]) // 100,
-                "debt_ratio": str(rng.choice([28, 45, 58, 72])) + ".00",
-                "ip_class1": (ip := rng.choice([0, 1, 2, 5])), "ip_class1_self_developed": min(ip, 1),
-                "ip_class1_high_value": min(ip, rng.choice([0, 0, 1])), "ip_class1_applied": min(ip, 3),
-                "ip_class2": rng.choice([0, 3, 12]),
+                **{name: value if isinstance(value, int) else str(value) for name, value in figures.items()},
+                "debt_ratio": debt_ratio, **ips,
                 "niche_months": rng.choice([1, 2, 4, 7]) * 12 + (ip % 3) * 5,
                 "market_share": str(rng.choice([2, 6, 11, 18])) + ".00",
                 "strategic_emerging": rng.random() < 0.7,

@@ -9,7 +9,8 @@ members in every cluster (the park administrator of each featured park, the ente
 enterprise and of a partner, a tier candidate), so what they see grows with the scale as the rest does (the
 enterprise user is also a user of the first sparse enterprise: the /me/ pages are measured on it and the rich). The
 plan's seven targets, a spare district, park and enterprise (deletable: nothing refers to them), a newcomer, an
-invited account and a computed tier summary are made once."""
+invited account and a computed tier summary are made once. A cluster's district, parks and registered enterprises
+come from tests/worlds.py; the rest is made here, as the budgets are measured on exactly these rows."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -30,7 +31,6 @@ from .factories import (
     EnterpriseFactory,
     EnterpriseMembershipFactory,
     LabFactory,
-    ParkFactory,
     ParkMembershipFactory,
     PlatformFactory,
     TenancyFactory,
@@ -41,6 +41,7 @@ from .factories import (
     bureau_user,
     plan_targets,
 )
+from .worlds import build_world
 
 YEAR = 2024  # the year of the approved filings the reports read
 RICH = 6  # related rows of a rich record (a sparse one has one)
@@ -69,13 +70,15 @@ def changed(obj, name: str, values) -> None:
 
 def build_cluster(users: dict, now: datetime.datetime) -> dict:
     """One cluster of records (see the module's description): its records by basename, (sparse, rich) pairs."""
-    district = DistrictFactory()
-    park = ParkFactory(district=district, featured=True)
-    ParkFactory(district=district)  # a neighbour, outside the park administrator's scope
+    # The featured park, its neighbour (outside the park administrator's scope) and the enterprises registered
+    # with the first: the rich, the sparse and the other partners (tests/worlds.py).
+    base = build_world(parks=2, admins=0, districts=1, enterprises=(RICH + 1, 0), local=True,
+                       park_kwargs=lambda p: {"featured": p == 0})
+    district, park = base.districts[0], base.parks[0]
+    rich, sparse, *others = base.enterprises[0]
+    partners = [sparse, *others]
     units = UnitFactory.create_batch(RICH + 1, park=park)
     free_unit = UnitFactory(park=park, opened_on=now.date())  # added today: a write may delete it
-    rich, sparse = (EnterpriseFactory(district=district, park=park) for _ in range(2))
-    partners = [sparse, *EnterpriseFactory.create_batch(RICH - 1, district=district, park=park)]
     tenancies = [TenancyFactory(unit=unit, enterprise=rich) for unit in units[:RICH]]
     for k in range(RICH):
         approved_filing(enterprise=rich, year=YEAR - k)
@@ -139,7 +142,8 @@ def build_budget_world(scale: int) -> BudgetWorld:
     world.users["pending"].save()
     plan_targets()
     first = [build_cluster(world.users, now) for _ in range(scale)][0]
-    world.spare = {"district": DistrictFactory(), "park": ParkFactory(district=first["district"]),
+    world.spare = {"district": DistrictFactory(),
+                   "park": build_world(parks=1, admins=0, district=first["district"]).parks[0],
                    "enterprise": EnterpriseFactory()}
     world.pairs = {name: first[name] for name in ("unit", "enterprise", "tenancy", "annualfiling", "tierdesignation",
                                                    "lab", "platform", "benchmarkproject", "parkmembership",

@@ -129,8 +129,12 @@ SCOPED_BUDGETS: dict[str, tuple[int, int]] = {
 PAGE_BUDGETS: dict[str, dict[str, int]] = {
     # +3 for the report screens (the filing seasons, the years with figures, the years with a tier summary); +1 for
     # an enterprise user's (the filing seasons: the tier summary's default year)
-    "dashboard": {"bureau": 13, "park_admin": 13, "enterprise_user": 13},
-    "my-enterprises": {"enterprise_user": 5},
+    # +1 for reviewers: the navigation's count of filings awaiting their review (branch review)
+    "dashboard": {"bureau": 14, "park_admin": 14, "enterprise_user": 13},
+    # +3: the navigation reads the user's roles (user_scope: bureau group, park and enterprise memberships)
+    "my-enterprises": {"enterprise_user": 8},
+    # the queue and the navigation's count, whatever the number of filings waiting
+    "review-queue": {"bureau": 9, "park_admin": 11},
     # +2: the filing seasons and the years of the year picker; +1: the designations, stated apart from the assessment
     "enterprise-profile": {"enterprise_user": 19},
     "filing-create": {"enterprise_user": 8},

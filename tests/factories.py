@@ -11,6 +11,7 @@ from django.utils import timezone
 from access.scoping import BUREAU_GROUP
 from enterprises.choices import ChainPosition, FilingStatus, Segment, Tier
 from enterprises.credit_code import credit_code_make
+from enterprises.fakes import filing_figures, filing_review, ip_figures, tenancy_period, unit_labels
 from enterprises.models import AnnualFiling, Enterprise, EnterpriseMembership, Tenancy, TierDesignation
 from parks.models import District, Park, ParkMembership, Unit
 from registry.choices import (
@@ -80,7 +81,7 @@ class UnitFactory(factory.django.DjangoModelFactory):
     park = factory.SubFactory(ParkFactory)
     building = "A"
     floor = "1"
-    room = factory.Sequence(lambda n: f"{100 + n}")
+    room = factory.Sequence(lambda n: unit_labels("A", 1, n)[2])  # "100", "101", …
     area = Decimal("100.00")
     opened_on = None  # of long standing: counted from the beginning
 
@@ -114,8 +115,17 @@ class TenancyFactory(factory.django.DjangoModelFactory):
 
     unit = factory.SubFactory(UnitFactory)
     enterprise = factory.SubFactory(EnterpriseFactory)
-    start = datetime.date(2024, 1, 1)
-    end = None
+    start, end = tenancy_period(datetime.date(2024, 1, 1))
+
+
+# The factories' filing (enterprises.fakes): revenue of 10,000, 9,000 and 8,000 万元 over three years, main
+# business 1,000 万元 below it each year, 60% digital-human, 5% R&D, an 8% margin; 120 staff, a third in R&D.
+FILING_FIGURES = {
+    **filing_figures(revenue=(Decimal("10000"), Decimal("9000"), Decimal("8000")),
+                     main_share=(Decimal("0.9"), Decimal(8) / 9, Decimal(7) / 8), dh_share=Decimal("0.6"),
+                     rd_share=Decimal("0.05"), margin=Decimal("0.08"), staff=120, rd_staff_share=Decimal(1) / 3),
+    **ip_figures(ip_class1=2, self_developed=0, high_value=0, applied=0, ip_class2=0),
+}
 
 
 class AnnualFilingFactory(factory.django.DjangoModelFactory):
@@ -126,31 +136,22 @@ class AnnualFilingFactory(factory.django.DjangoModelFactory):
 
     enterprise = factory.SubFactory(EnterpriseFactory)
     year = 2024
-    revenue = Decimal("10000")
-    revenue_prev = Decimal("9000")
-    revenue_prev2 = Decimal("8000")
-    digital_human_revenue = Decimal("6000")
-    main_revenue = Decimal("9000")
-    main_revenue_prev = Decimal("8000")
-    main_revenue_prev2 = Decimal("7000")
-    rd_expense = Decimal("500")
-    rd_expense_prev = Decimal("450")
-    net_profit = Decimal("800")
-    staff = 120
-    rd_staff = 40
     debt_ratio = Decimal("45")
     niche_months = 48
-    ip_class1 = 2
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        """FILING_FIGURES, unless the caller gives a figure."""
+        return {**FILING_FIGURES, **kwargs}
 
 
 def approved_filing(*, enterprise=None, **kwargs) -> AnnualFiling:
     """An approved filing (as if submitted and reviewed), with the enterprise's park and district on it."""
     enterprise = enterprise or EnterpriseFactory()
     now = timezone.now()
-    return AnnualFilingFactory(
-        enterprise=enterprise, status=FilingStatus.APPROVED, park=enterprise.park, district=enterprise.district,
-        submitted_at=now, reviewed_at=now, **kwargs,
-    )
+    return AnnualFilingFactory(enterprise=enterprise, status=FilingStatus.APPROVED, **filing_review(
+        status=FilingStatus.APPROVED, park=enterprise.park, district=enterprise.district, submitted_at=now,
+        reviewed_at=now), **kwargs)
 
 
 class TierDesignationFactory(factory.django.DjangoModelFactory):

@@ -6,12 +6,14 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from enterprises.models import FilingSeason, Tenancy
+from enterprises.models import Declaration, DeclarationRound, DeclarationStep, FilingSeason, Objection, Tenancy
+from parks.models import DistrictMembership
 from registry.models import FileJob, ReportRun
 
 from .factories import (
     AnnualFilingFactory,
     BenchmarkProjectFactory,
+    DistrictFactory,
     EnterpriseFactory,
     EnterpriseMembershipFactory,
     LabFactory,
@@ -29,6 +31,21 @@ pytestmark = pytest.mark.django_db
 APPS = {"parks", "enterprises", "registry"}
 
 
+def declaration_in_publicity():
+    """A round, a declaration in publicity with its steps, and an objection to it (straight to the rows)."""
+    enterprise = EnterpriseFactory()
+    declaration_round = DeclarationRound.objects.create(
+        name="2025年第一季度", tier="innovative", rule_set="2026", cadence="quarterly", opens=datetime.date(2025, 1, 1),
+        closes=datetime.date(2025, 3, 31), review_starts=datetime.date(2025, 4, 1),
+        publicity_starts=datetime.date(2025, 4, 22), publicity_ends=datetime.date(2025, 4, 26))
+    declaration = Declaration.objects.create(round=declaration_round, enterprise=enterprise,
+                                             district=enterprise.district, status="publicity")
+    DeclarationStep.objects.create(declaration=declaration, action="approve", from_status="city_review",
+                                   to_status="publicity")
+    Objection.objects.create(declaration=declaration, received_on=datetime.date(2025, 4, 23), objector="张某",
+                             text="测试异议")
+
+
 @pytest.fixture
 def admin_client(client):
     """A logged-in superuser."""
@@ -40,12 +57,14 @@ def test_every_record_has_admin_pages_in_chinese(admin_client):
     TenancyFactory()
     LabFactory(), PlatformFactory(), BenchmarkProjectFactory(), PlanTargetFactory()
     ParkMembershipFactory(), EnterpriseMembershipFactory(), AnnualFilingFactory(), TierDesignationFactory()
+    DistrictMembership.objects.create(user=UserFactory(), district=DistrictFactory())
+    declaration_in_publicity()
     ReportRun.objects.create(year=2024)
     FileJob.objects.create(kind="export", subject="enterprises", file_format="xlsx")
     FilingSeason.objects.create(year=2024, opens=datetime.date(2025, 1, 1), closes=datetime.date(2025, 5, 31))
     models = [m for m in admin.site._registry if m._meta.app_label in APPS]
     assert {m.__name__ for m in models} >= {"District", "Park", "Unit", "Enterprise", "Tenancy", "Lab", "Platform",
-                                            "BenchmarkProject", "PlanTarget", "ParkMembership",
+                                            "BenchmarkProject", "PlanTarget", "ParkMembership", "DistrictMembership",
                                             "EnterpriseMembership", "AnnualFiling", "TierDesignation", "ReportRun",
                                             "FilingSeason"}
     for model in models:
@@ -103,3 +122,24 @@ def test_a_park_administrator_sees_and_keeps_only_their_park(client):
     page = client.get(reverse("admin:parks_park_change", args=[mine.park_id])).content.decode()
     assert 'name="district"' not in page and 'name="address"' in page
     assert client.get(reverse("admin:registry_plantarget_add")).status_code == 403  # reference data: read only
+
+
+@pytest.mark.parametrize("model", [ReportRun, FileJob])
+def test_jobs_listed_on_the_admin_index_and_never_deleted(client, model):
+    """Bureau staff (not superusers) find report runs and file jobs on the admin index; a job is the record of
+    what ran and what it read, so neither its page nor its list offers deletion, and the delete page is refused."""
+    from .factories import bureau_user
+
+    client.force_login(bureau_user(is_staff=True))
+    job = model.objects.create(year=2024) if model is ReportRun else model.objects.create(
+        kind="export", subject="enterprises", file_format="csv")
+    index = client.get(reverse("admin:index"))
+    assert reverse(f"admin:registry_{model._meta.model_name}_changelist") in index.content.decode()
+    page = client.get(reverse(f"admin:registry_{model._meta.model_name}_change", args=[job.pk]))
+    assert page.status_code == 200
+    assert reverse(f"admin:registry_{model._meta.model_name}_delete", args=[job.pk]) not in page.content.decode()
+    listing = client.get(reverse(f"admin:registry_{model._meta.model_name}_changelist"))
+    assert 'value="delete_selected"' not in listing.content.decode()
+    assert client.post(reverse(f"admin:registry_{model._meta.model_name}_delete", args=[job.pk]),
+                       {"post": "yes"}).status_code == 403
+    assert model.objects.filter(pk=job.pk).exists()

@@ -20,9 +20,9 @@ from openpyxl import load_workbook
 
 from enterprises.choices import TIER_NAMES as TIER_SHORT
 from enterprises.choices import DesignationStatus, FilingStatus, Tier
-from enterprises.models import AnnualFiling, Enterprise, FilingSeason, Tenancy
+from enterprises.models import AnnualFiling, Declaration, DeclarationRound, Enterprise, FilingSeason, Objection, Tenancy
 from enterprises.selectors import occupancy
-from parks.models import Park
+from parks.models import DistrictMembership, Park
 from registry.choices import RunStatus
 from registry.models import FileJob, ReportRun
 
@@ -413,6 +413,13 @@ def make_one_of_each(park, enterprise):
     LabFactory(park=park, host=enterprise), PlatformFactory(park=park, operator=enterprise)
     BenchmarkProjectFactory(park=park, lead=enterprise), PlanTargetFactory()
     EnterpriseMembershipFactory(enterprise=enterprise)
+    DistrictMembership.objects.create(user=UserFactory(), district=park.district)
+    declaration_round = DeclarationRound.objects.create(
+        name=f"第{DeclarationRound.objects.count() + 1}轮", tier="innovative", rule_set="2026", cadence="monthly",
+        opens=TODAY, closes=TODAY, review_starts=TODAY + DAY)
+    declaration = Declaration.objects.create(round=declaration_round, enterprise=enterprise,
+                                             district=enterprise.district, status="publicity")
+    Objection.objects.create(declaration=declaration, received_on=TODAY, objector="张某", text="测试异议")
     year = 2000 + FilingSeason.objects.count()
     FilingSeason.objects.create(year=year, opens=datetime.date(year + 1, 1, 1), closes=datetime.date(year + 1, 5, 31))
 

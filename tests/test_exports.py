@@ -28,11 +28,11 @@ from .factories import (
     AnnualFilingFactory,
     DistrictFactory,
     EnterpriseFactory,
-    ParkFactory,
     TenancyFactory,
     UnitFactory,
     approved_filing,
 )
+from .worlds import build_world
 
 EXPORTS = reverse("api:export-list")
 
@@ -59,11 +59,15 @@ def label(choices, value) -> str:
         return str(choices(value).label)
 
 
-def build_world():
+def export_world():
     """Two parks with enterprises (one in no park), tenancies and filings (one approved year with an open
-    revision, so a superseded revision is left out of the export)."""
+    revision, so a superseded revision is left out of the export).
+
+    The parks come from tests/worlds.py; the enterprises are made here, each with the fields an export column
+    is checked on (one registered with no park, the parks taken in turn)."""
     district = DistrictFactory(code="110105", name="朝阳区")
-    parks = [ParkFactory(name="朝阳数字人基地", district=district), ParkFactory(name="通州数字人园区")]
+    parks = build_world(parks=2, admins=0, park_kwargs=lambda p: (
+        {"name": "朝阳数字人基地", "district": district}, {"name": "通州数字人园区"})[p]).parks
     enterprises = []
     for n in range(6):
         park = parks[n % 2] if n < 5 else None
@@ -86,7 +90,7 @@ def build_world():
 
 @pytest.mark.django_db
 def test_the_streamed_csv_holds_the_json_list(bureau_client):
-    parks, _ = build_world()
+    parks, _ = export_world()
     rows = read_csv(bureau_client.get(csv_url("enterprises")))
     listed = sorted(json_list(bureau_client, "enterprise"), key=lambda record: record["credit_code"])
     assert [row["统一社会信用代码"] for row in rows] == [record["credit_code"] for record in listed]
@@ -121,7 +125,7 @@ def test_the_streamed_csv_holds_the_json_list(bureau_client):
 
 @pytest.mark.django_db
 def test_an_exported_csv_imports_back_unchanged(bureau_client):
-    build_world()
+    export_world()
     for subject in ("enterprises", "tenancies", "filings"):
         content = b"".join(bureau_client.get(csv_url(subject)).streaming_content)
         upload = SimpleUploadedFile(f"{subject}.csv", content)
@@ -163,7 +167,7 @@ def test_the_stream_keeps_memory_bounded(bureau_client):
 
 @pytest.mark.django_db(transaction=True)
 def test_an_xlsx_export_job_on_a_real_worker(bureau_client):
-    parks, _ = build_world()
+    parks, _ = export_world()
     started = bureau_client.post(EXPORTS, {"subject": "enterprises"}, format="json")
     assert started.status_code == 202, started.data
     assert started["Location"] == started.data["url"] and started.data["file"] is None

@@ -24,6 +24,7 @@ number of examples for a deeper run (15: 5,715 requests, no server error); the d
 of CPU time.
 """
 
+import datetime
 import functools
 import os
 from collections import Counter
@@ -48,16 +49,13 @@ from parks.models import District, Park, Unit
 
 from .factories import (
     BenchmarkProjectFactory,
-    EnterpriseMembershipFactory,
     LabFactory,
-    ParkFactory,
-    ParkMembershipFactory,
     PlanTargetFactory,
     PlatformFactory,
-    TenancyFactory,
     UnitFactory,
     bureau_user,
 )
+from .worlds import build_world
 
 MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "5"))  # generated examples per operation and role
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
@@ -172,13 +170,14 @@ def seeded(django_db_setup, django_db_blocker) -> dict:
 
 
 def _seed() -> dict:
-    """Parks, units, tenants with their labs, platforms and projects, plan targets, and a user of each role."""
-    parks = [ParkFactory(), ParkFactory()]
-    parks.append(ParkFactory(district=parks[0].district))
-    units = [UnitFactory(park=park) for park in parks for _ in range(2)]
-    tenancies = [TenancyFactory(unit=unit, enterprise__park=unit.park, enterprise__district=unit.park.district)
-                 for unit in units[::2]]
-    enterprises = [tenancy.enterprise for tenancy in tenancies]
+    """Parks (the third in the first's district), a let and a free unit in each, its tenant registered with it
+    with their labs, platforms and projects, plan targets, and a user of each role (tests/worlds.py)."""
+    world = build_world(parks=3, admins=(1, 0, 0), staff=True, districts=2, enterprises=1, local=True,
+                        users=(1, 0, 0))
+    parks, enterprises = world.parks, [registered[0] for registered in world.enterprises]
+    for index, (park, enterprise) in enumerate(zip(parks, enterprises, strict=True)):
+        world.let(enterprise=enterprise, park=index, start=datetime.date(2024, 1, 1))
+        UnitFactory(park=park)
     for park, enterprise in zip(parks, enterprises, strict=True):
         LabFactory(host=enterprise, park=park)
         PlatformFactory(operator=enterprise, park=park)
@@ -187,8 +186,8 @@ def _seed() -> dict:
     PlanTargetFactory(year=2027)
     users = {
         "bureau": bureau_user(),
-        "park_admin": ParkMembershipFactory(park=parks[0], user__is_staff=True).user,
-        "enterprise": EnterpriseMembershipFactory(enterprise=enterprises[0]).user,
+        "park_admin": world.admin(0),
+        "enterprise": world.members[0].user,
     }
     SEEDED.clear()
     SEEDED.update({

@@ -9,6 +9,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from enterprises.credit_code import faults
+from enterprises.fakes import FIGURE_FIELDS, IP_FIELDS, figures_faults, unit_labels
 from enterprises.models import AnnualFiling, Enterprise, Tenancy, TierDesignation
 from parks.models import Park, Unit
 from registry.models import BenchmarkProject, Lab, Platform
@@ -64,3 +65,12 @@ def test_refuses_to_replace_without_asking(city):
     with pytest.raises(CommandError, match="--replace"):
         call_command("generate_city", enterprises=N, stdout=StringIO())
     assert Enterprise.objects.count() == N
+
+
+def test_units_and_filings_follow_the_shared_fake_rules(city):
+    """The generated rows are made by enterprises.fakes: plausible figures (tests/test_fakes.py) and unit labels."""
+    fields = FIGURE_FIELDS + IP_FIELDS
+    for figures in AnnualFiling.objects.order_by("pk").values(*fields)[:600]:
+        assert figures_faults(figures) == [], figures
+    for building, floor, room in Unit.objects.values_list("building", "floor", "room"):
+        assert unit_labels(building, int(floor), int(room[len(floor):])) == (building, floor, room)

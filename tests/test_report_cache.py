@@ -18,7 +18,7 @@ from registry.services import report_run_execute
 
 from .conftest import park_admin_client, token_client
 from .factories import AnnualFilingFactory, EnterpriseFactory, UserFactory, approved_filing, bureau_user
-from .test_reports import YEAR, build_world
+from .test_reports import YEAR, report_world
 
 DISTRICTS = "/api/v1/reports/districts/"
 REPORTS = [
@@ -46,7 +46,7 @@ def district_revenue(client, district_id: int) -> Decimal:
 
 @pytest.fixture
 def world(db):
-    return build_world(seed=3, enterprises=12)
+    return report_world(seed=3, enterprises=12)
 
 
 @pytest.mark.parametrize("url,params", REPORTS)
@@ -197,7 +197,7 @@ def test_an_answer_computed_while_a_write_commits_is_never_kept_under_its_versio
     """The version moves when the write commits, not when its statement runs: a report read while another
     transaction has written but not committed is cached under the old version, and the next read after the
     commit computes the answer again, with the write."""
-    parks = build_world(seed=3, enterprises=12)
+    parks = report_world(seed=3, enterprises=12)
     client = token_client(bureau_user())
     firm = EnterpriseFactory(district=parks[0].district)
 

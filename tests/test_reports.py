@@ -32,10 +32,8 @@ from .conftest import park_admin_client, token_client
 from .factories import (
     AnnualFilingFactory,
     BenchmarkProjectFactory,
-    DistrictFactory,
     EnterpriseFactory,
     LabFactory,
-    ParkFactory,
     PlanTargetFactory,
     PlatformFactory,
     TenancyFactory,
@@ -46,6 +44,7 @@ from .factories import (
     plan_targets,
 )
 from .report_tables import split_report
+from .worlds import build_world
 
 YEAR = 2024
 ON = datetime.date(2024, 12, 31)
@@ -56,12 +55,15 @@ def percent(part, whole):
     return None if not whole else (Decimal(part) * 100 / Decimal(whole)).quantize(Q2)
 
 
-def build_world(seed: int = 7, enterprises: int = 24, targets: bool = True):
+def report_world(seed: int = 7, enterprises: int = 24, targets: bool = True):
     """Three districts, four parks (one featured), units, enterprises with tenancies of many dates, filings of
-    every status, designations, labs, platforms and projects of every status, and the plan's seven targets."""
+    every status, designations, labs, platforms and projects of every status, and the plan's seven targets.
+
+    The districts and parks come from tests/worlds.py; the enterprises stay drawn here, as they are what the
+    reports are checked on: registered in any district, with any park or none, renting anywhere."""
     rng = random.Random(seed)
-    districts = [DistrictFactory() for _ in range(3)]
-    parks = [ParkFactory(district=districts[i % 3], featured=i == 0) for i in range(4)]
+    base = build_world(parks=4, admins=0, districts=3, park_kwargs=lambda p: {"featured": p == 0})
+    districts, parks = base.districts, base.parks
     units = [UnitFactory(park=parks[i % 4], area=Decimal(rng.randrange(50, 500))) for i in range(16)]
     firms = [EnterpriseFactory(district=rng.choice(districts), park=rng.choice(parks + [None]))
              for _ in range(enterprises)]
@@ -149,7 +151,7 @@ def expected_progress(user, year, on):
 
 @pytest.fixture
 def world(db):
-    return build_world()
+    return report_world()
 
 
 def closed_year(on: datetime.date) -> int:

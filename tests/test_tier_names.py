@@ -11,9 +11,9 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
-from enterprises.choices import TIER_NAMES, Tier
+from enterprises.choices import TIER_NAMES, FilingStatus, Tier
 from enterprises.forms import AnnualFilingForm
 from enterprises.selectors import reporting_year
 from registry.api.overview import TIER_HEADERS
@@ -61,7 +61,7 @@ def test_the_one_names_are_the_2026_measures_and_the_export_headers_use_them():
 @pytest.fixture
 def scene():
     """An enterprise holding a designation of every tier, with approved filings of the reporting year and 2024 (one
-    under each rule set) and a draft, its user, and the bureau; a tier summary of 2024 computed."""
+    under each rule set), a draft and a submitted filing, its user; a tier summary of 2024 computed."""
     world = build_world(parks=1, enterprises=1, users=1)
     enterprise = world.enterprise()
     year = reporting_year()
@@ -70,11 +70,13 @@ def scene():
     approved_filing(enterprise=enterprise, year=year)
     approved_filing(enterprise=enterprise, year=2024, revenue=Decimal("30000"), rd_expense=Decimal("1500"))
     draft = AnnualFilingFactory(enterprise=enterprise, year=2023)
+    submitted = AnnualFilingFactory(enterprise=enterprise, year=2022, status=FilingStatus.SUBMITTED,
+                                    park=enterprise.park, district=enterprise.district, submitted_at=timezone.now())
     report_run_execute(run_id=ReportRun.objects.create(year=2024).pk)
-    return world, enterprise, draft
+    return world, enterprise, draft, submitted
 
 
-def pages(client, world, enterprise, draft) -> dict[str, str]:
+def pages(client, world, enterprise, draft, submitted) -> dict[str, str]:
     """Every screen that names tiers, as the enterprise user and the bureau see them."""
     texts = {}
     client.force_login(world.members_of(enterprise)[0].user)
@@ -107,13 +109,19 @@ def pages(client, world, enterprise, draft) -> dict[str, str]:
     texts["tier summary API"] = json.dumps(summary.json(), ensure_ascii=False)
     summary_csv = client.get(reverse("api:report-tier-summary"), {"year": 2024, "format": "csv"})
     texts["tier summary CSV"] = summary_csv.content.decode("utf-8-sig")
+    for name in ("report-tier-summary", "report-tier-candidates", "report-districts", "review-queue"):
+        response = client.get(reverse(name), {"year": 2024} if name.startswith("report") else {})
+        assert response.status_code == 200, name
+        texts[f"page {name}"] = response.content.decode()
+    review = client.get(reverse("review-filing", args=[submitted.pk]))
+    assert review.status_code == 200
+    texts["review filing"] = review.content.decode()
     return texts
 
 
 def test_every_screen_names_each_tier_by_its_one_name(client, scene):
-    world, enterprise, draft = scene
     with translation.override("zh-hans"):
-        texts = pages(client, world, enterprise, draft)
+        texts = pages(client, *scene)
     for screen, text in texts.items():
         assert second_names(text) == [], screen
     # and the names are there to be found: every tier by its one name on the enterprise's page and in the admin
@@ -127,10 +135,9 @@ def test_every_screen_names_each_tier_by_its_one_name(client, scene):
 
 
 def test_the_english_screens_have_no_second_name_either(client, scene):
-    world, enterprise, draft = scene
     client.cookies["django_language"] = "en"
     with translation.override("en"):
-        texts = pages(client, world, enterprise, draft)
+        texts = pages(client, *scene)
         for screen in ("profile", "profile 2024", "filing", "preview", "api assessment"):
             assert second_names(texts[screen], "en") == [], screen
         assert str(Tier.INNOVATIVE.label) in texts["profile"]

@@ -31,27 +31,31 @@ from registry.services import (
     report_run_start,
 )
 
-from .conftest import park_admin_client
+from .conftest import park_admin_client, token_client
 from .factories import (
     DistrictFactory,
     EnterpriseFactory,
-    ParkFactory,
     TierDesignationFactory,
     UserFactory,
     approved_filing,
 )
 from .report_tables import split_report
+from .worlds import build_world
 
 YEAR = 2024
 ON = datetime.date(2024, 12, 31)
 REPORT = reverse("api:report-tier-summary")
 
 
-def build_world():
-    """Two districts, three parks, enterprises with varied 2024 figures, designations in every status."""
+def tier_world():
+    """Two districts, three parks, enterprises with varied 2024 figures, designations in every status.
+
+    The parks come from tests/worlds.py (two in the first district, one in the second); the enterprises are made
+    here, every one with the figures and designation its tier case needs, a third of them with no park."""
     rng = random.Random(2024)
     district_a, district_b = DistrictFactory(), DistrictFactory()
-    parks = [ParkFactory(district=district_a), ParkFactory(district=district_a), ParkFactory(district=district_b)]
+    parks = build_world(parks=3, admins=0, park_kwargs=lambda p: {"district": (district_a, district_a,
+                                                                              district_b)[p]}).parks
     enterprises = []
     for n in range(18):
         park = parks[n % 3] if n % 6 else None
@@ -142,7 +146,7 @@ def wait_for(predicate, timeout=30.0):
 
 @pytest.mark.django_db(transaction=True)
 def test_summary_by_a_real_worker_matches_an_independent_count(bureau_client):
-    build_world()
+    tier_world()
     started = bureau_client.post(reverse("api:reportrun-list"), {"year": YEAR}, format="json")
     assert started.status_code == 202, started.data
     assert started["Location"] == started.data["url"] and started.data["status"] == "pending"
@@ -175,7 +179,7 @@ def test_summary_by_a_real_worker_matches_an_independent_count(bureau_client):
 
 @pytest.mark.django_db
 def test_reports_in_csv_and_xlsx_hold_the_same_figures(bureau_client):
-    parks = build_world()
+    parks = tier_world()
     run = ReportRun.objects.create(year=YEAR)
     report_run_execute(run_id=run.pk)
     json_rows = bureau_client.get(REPORT, {"year": YEAR, "level": "park"}).data["results"]
@@ -205,7 +209,7 @@ def test_reports_in_csv_and_xlsx_hold_the_same_figures(bureau_client):
 
 @pytest.mark.django_db
 def test_a_failed_run_leaves_the_last_good_snapshot():
-    build_world()
+    tier_world()
     good = ReportRun.objects.create(year=YEAR)
     report_run_execute(run_id=good.pk)
     before = list(TierSummary.objects.order_by("pk").values_list("pk", "run_id", "revenue"))
@@ -220,7 +224,7 @@ def test_a_failed_run_leaves_the_last_good_snapshot():
 
 @pytest.mark.django_db(transaction=True)
 def test_broker_down_answers_503_and_reads_keep_working(bureau_client):
-    build_world()
+    tier_world()
     report_run_execute(run_id=ReportRun.objects.create(year=YEAR).pk)
     app.conf.broker_write_url = "redis://127.0.0.1:1/0"  # nothing listens there
     try:
@@ -253,8 +257,8 @@ def test_one_active_run_per_year(bureau_client):
 
 @pytest.mark.django_db(transaction=True)  # the start endpoint runs outside the request transaction
 def test_only_the_bureau_starts_runs_and_a_future_year_is_refused(bureau_client):
-    park = ParkFactory()
-    assert park_admin_client(park).post(reverse("api:reportrun-list"), {"year": YEAR}).status_code == 403
+    park_admin = token_client(build_world(parks=1).admin(0))
+    assert park_admin.post(reverse("api:reportrun-list"), {"year": YEAR}).status_code == 403
     future = bureau_client.post(reverse("api:reportrun-list"), {"year": timezone.localdate().year + 1},
                                 format="json")
     assert future.status_code == 400 and "year" in future.data
@@ -283,7 +287,7 @@ def test_nightly_job_starts_the_reporting_year_and_the_one_before_attributed_to_
 
 @pytest.mark.django_db
 def test_candidate_report_filters_by_place_and_tier(bureau_client):
-    parks = build_world()
+    parks = tier_world()
     url = reverse("api:report-tier-candidates")
     everyone = bureau_client.get(url, {"year": YEAR, "page_size": 1000}).data
     assert everyone["count"] > 0

@@ -7,7 +7,7 @@ import pytest
 
 from access.scoping import full_view
 from enterprises.models import Enterprise, EnterpriseMembership, Tenancy
-from parks.models import Park, ParkMembership
+from parks.models import District, Park, ParkMembership
 
 from .factories import DistrictFactory
 from .worlds import build_world
@@ -57,3 +57,32 @@ def test_an_administrator_sees_the_parks_registered_enterprises_whole():
     world = build_world(admins=1, enterprises=1)
     assert full_view(user=world.admin(0), record=world.enterprise(0))
     assert not full_view(user=world.admin(0), record=world.enterprise(1))
+
+
+def test_parks_spread_over_new_districts_in_turn():
+    world = build_world(parks=3, admins=0, districts=2)
+    assert len(world.districts) == 2 and District.objects.count() == 2
+    assert [p.district for p in world.parks] == [world.districts[0], world.districts[1], world.districts[0]]
+    assert build_world(parks=1, admins=0).districts == []
+    with pytest.raises(ValueError, match="district or districts"):
+        build_world(parks=1, district=world.districts[0], districts=1)
+
+
+def test_local_enterprises_are_registered_in_their_parks_district():
+    world = build_world(parks=2, admins=0, districts=2, enterprises=(2, 1), local=True,
+                        enterprise_kwargs=lambda p, n: {"short_name": f"园{p}企{n}"})
+    for park, registered in zip(world.parks, world.enterprises, strict=True):
+        assert {(e.park_id, e.district_id) for e in registered} == {(park.pk, park.district_id)}
+    assert world.enterprise(0, 1).short_name == "园0企1"
+    elsewhere = build_world(parks=1, admins=0, enterprises=1).enterprise(0)
+    assert elsewhere.district_id != elsewhere.park.district_id  # not local: a district of its own
+
+
+def test_admin_arguments_and_users_per_park():
+    world = build_world(parks=2, admins=(2, 1), enterprises=2, users=(1, 0),
+                        admin_kwargs=lambda p, n: {"username": f"admin-{p}-{n}"})
+    assert [[a.username for a in admins] for admins in world.admins] == [["admin-0-0", "admin-0-1"], ["admin-1-0"]]
+    assert [len(world.members_of(e)) for registered in world.enterprises for e in registered] == [1, 1, 0, 0]
+    assert EnterpriseMembership.objects.count() == 2
+    with pytest.raises(ValueError, match="users"):
+        build_world(parks=2, users=(1, 1, 1))

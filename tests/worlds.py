@@ -3,8 +3,10 @@ users, made from the factories (tests/factories.py) in one call.
 
 `build_world(parks=2, admins=(1, 0), enterprises=(0, 1), users=1)` makes two parks, an administrator of the first,
 an enterprise registered with the second and a user of it. A count given as an int holds for every park; a
-sequence gives one count per park. A module adds what is particular to its cases (tenancies, filings,
-designations) on top, with `World.let` for a tenancy of a new unit.
+sequence gives one count per park. `districts=3` spreads the parks over three new districts in turn (the fourth park
+joins the first's); `local=True` registers each enterprise in its park's district (else in a district of its own).
+A module adds what is particular to its cases (tenancies, filings, designations) on top, with `World.let` for a
+tenancy of a new unit.
 """
 
 import datetime
@@ -15,6 +17,7 @@ from enterprises.models import Enterprise, EnterpriseMembership, Tenancy
 from parks.models import District, Park, ParkMembership
 
 from .factories import (
+    DistrictFactory,
     EnterpriseFactory,
     EnterpriseMembershipFactory,
     ParkFactory,
@@ -31,6 +34,7 @@ class World:
     enterprise users (memberships) in the order made."""
 
     parks: list[Park]
+    districts: list[District] = field(default_factory=list)  # the districts made for the parks (`districts=`)
     park_memberships: list[list[ParkMembership]] = field(default_factory=list)  # per park: its administrators'
     enterprises: list[list[Enterprise]] = field(default_factory=list)  # per park: enterprises registered with it
     members: list[EnterpriseMembership] = field(default_factory=list)
@@ -69,29 +73,43 @@ def per_park(count: int | Sequence[int], parks: int, name: str) -> list[int]:
 
 
 def build_world(
-    *, parks: int = 2, admins: int | Sequence[int] = 1, enterprises: int | Sequence[int] = 0, users: int = 0,
-    staff: bool = False, district: District | None = None, park_kwargs: Callable[[int], dict] | None = None,
+    *, parks: int = 2, admins: int | Sequence[int] = 1, enterprises: int | Sequence[int] = 0,
+    users: int | Sequence[int] = 0,
+    staff: bool = False, district: District | None = None, districts: int = 0, local: bool = False,
+    park_kwargs: Callable[[int], dict] | None = None,
     enterprise_kwargs: dict | Callable[[int, int], dict] | None = None,
+    admin_kwargs: Callable[[int, int], dict] | None = None,
 ) -> World:
-    """Make `parks` parks (in `district` if given), `admins` administrators and `enterprises` registered enterprises
-    per park, and `users` users of every enterprise; administrators are staff when `staff`.
+    """Make `parks` parks (in `district` if given, or spread over `districts` new districts in turn),
+    `admins` administrators and `enterprises` registered enterprises per park (in their park's district when
+    `local`), and `users` users of every enterprise (or per park: of every enterprise of that park);
+    administrators are staff when `staff`.
 
     `park_kwargs(index)` returns a park's factory arguments; `enterprise_kwargs` are every enterprise's, or a
-    function of (park index, index in the park) returning them.
+    function of (park index, index in the park) returning them; `admin_kwargs(park index, index)` an
+    administrator's user arguments.
     """
+    if district and districts:
+        raise ValueError("give district or districts, not both")
+    made = World(parks=[], districts=[DistrictFactory() for _ in range(districts)])
 
     def park_extra(p: int) -> dict:
-        return {**({"district": district} if district else {}), **(park_kwargs(p) if park_kwargs else {})}
+        place = {"district": district} if district else {"district": made.districts[p % districts]} if districts else {}
+        return {**place, **(park_kwargs(p) if park_kwargs else {})}
 
-    def enterprise_extra(p: int, n: int) -> dict:
-        return enterprise_kwargs(p, n) if callable(enterprise_kwargs) else enterprise_kwargs or {}
+    def enterprise_extra(park: Park, p: int, n: int) -> dict:
+        given = enterprise_kwargs(p, n) if callable(enterprise_kwargs) else enterprise_kwargs or {}
+        return {**({"district": park.district} if local else {}), **given}
 
-    made = World(parks=[ParkFactory(**park_extra(p)) for p in range(parks)])
-    for park, count in zip(made.parks, per_park(admins, parks, "admins"), strict=True):
-        made.park_memberships.append([ParkMembershipFactory(park=park, user=UserFactory(is_staff=staff))
-                                      for _ in range(count)])
+    made.parks = [ParkFactory(**park_extra(p)) for p in range(parks)]
+    for p, (park, count) in enumerate(zip(made.parks, per_park(admins, parks, "admins"), strict=True)):
+        made.park_memberships.append([
+            ParkMembershipFactory(park=park, user=UserFactory(**{"is_staff": staff,
+                                                                **(admin_kwargs(p, n) if admin_kwargs else {})}))
+            for n in range(count)])
     for p, (park, count) in enumerate(zip(made.parks, per_park(enterprises, parks, "enterprises"), strict=True)):
-        made.enterprises.append([EnterpriseFactory(park=park, **enterprise_extra(p, n)) for n in range(count)])
-    for enterprise in (e for registered in made.enterprises for e in registered):
-        made.members.extend(EnterpriseMembershipFactory(enterprise=enterprise) for _ in range(users))
+        made.enterprises.append([EnterpriseFactory(park=park, **enterprise_extra(park, p, n)) for n in range(count)])
+    for registered, count in zip(made.enterprises, per_park(users, parks, "users"), strict=True):
+        for enterprise in registered:
+            made.members.extend(EnterpriseMembershipFactory(enterprise=enterprise) for _ in range(count))
     return made

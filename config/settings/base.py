@@ -79,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "access.context.scope",
+                "enterprises.review_context.review",
             ],
         },
     },
@@ -280,6 +281,8 @@ CELERY_BEAT_SCHEDULE = {
     # Fails report runs and file jobs stuck or lost, re-sends lost messages; deletes the files of file jobs past
     # FILE_JOB_RETENTION_DAYS.
     "sweep-jobs": {"task": "registry.sweep_jobs", "schedule": 60},
+    # Opens re-review declarations of designations due (in their tier's open round), revokes the lapsed ones.
+    "designations-re-review": {"task": "enterprises.designations_re_review", "schedule": crontab(hour=3, minute=0)},
 }
 
 REST_FRAMEWORK = {
@@ -337,6 +340,7 @@ SPECTACULAR_SETTINGS = {
         "RunStatusEnum": "registry.choices.RunStatus",
         "FileJobKindEnum": "registry.choices.FileJobKind",
         "FileSubjectEnum": "registry.choices.FileSubject",
+        "DeclarationStatusEnum": "enterprises.choices.DeclarationStatus",
     },
 }
 

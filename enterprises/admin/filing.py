@@ -6,6 +6,7 @@ from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -53,6 +54,14 @@ class AnnualFilingAdmin(ScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The filing's page, with a button to the review screen while it is submitted and the user reviews it."""
+        reviewable = self.reviewable(request, AnnualFiling.objects.filter(pk=object_id)).exists() \
+            if str(object_id).isdigit() else False
+        extra = {**(extra_context or {}),
+                 "review_url": reverse("review-filing", args=[object_id]) if reviewable else None}
+        return super().change_view(request, object_id, form_url, extra)
 
     def has_review_permission(self, request):
         """Whether the user reviews some filings (the bureau, a park's administrators)."""

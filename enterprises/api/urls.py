@@ -3,6 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from .declarations import DeclarationRoundViewSet, DeclarationViewSet, ObjectionViewSet, PublicityViewSet
 from .views import (
     AnnualFilingViewSet,
     DistrictOccupancyView,
@@ -24,6 +25,10 @@ router.register("filings", AnnualFilingViewSet)
 router.register("tier-designations", TierDesignationViewSet)
 router.register("filing-seasons", FilingSeasonViewSet)
 router.register("directory/enterprises", PublicEnterpriseViewSet, basename="public-enterprise")
+router.register("declaration-rounds", DeclarationRoundViewSet)
+router.register("declarations", DeclarationViewSet)
+router.register("objections", ObjectionViewSet)
+router.register("directory/publicity", PublicityViewSet, basename="publicity")
 extra_urlpatterns = [
     # Under parks/ and districts/ but routed here: occupancy is computed from tenancies, which the parks app (below
     # this one) may not import (docs/design-declared.md).

@@ -1,5 +1,7 @@
-"""Models of the enterprises app: enterprises and tenancies, annual filings, tier designations, invitations."""
+"""Models of the enterprises app: enterprises and tenancies, annual filings, tier designations and declarations,
+invitations."""
 
+from .declaration import Declaration, DeclarationRound, DeclarationStep, Objection
 from .designation import TierDesignation
 from .enterprise import DateRange, Enterprise, EnterpriseMembership, Tenancy, overlap_message, overlap_named
 from .filing import AnnualFiling
@@ -7,6 +9,7 @@ from .invitation import Invitation
 from .season import FilingSeason, default_season
 
 __all__ = [
-    "AnnualFiling", "DateRange", "Enterprise", "EnterpriseMembership", "FilingSeason", "Invitation", "Tenancy",
+    "AnnualFiling", "DateRange", "Declaration", "DeclarationRound", "DeclarationStep", "Enterprise",
+    "EnterpriseMembership", "FilingSeason", "Invitation", "Objection", "Tenancy",
     "TierDesignation", "default_season", "overlap_message", "overlap_named",
 ]

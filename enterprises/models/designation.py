@@ -105,7 +105,7 @@ class TierDesignation(models.Model):
     dated = Dated(start="granted_on", last="valid_until", end="revoked_on")
     # Entered by bureau staff only; the enterprise and the park it is registered with read them (not a park it only
     # rents in: the certificate numbers are not a tenant's public face).
-    scope_rule = Rule(park=("enterprise__park",), enterprise=("enterprise",))
+    scope_rule = Rule(park=("enterprise__park",), enterprise=("enterprise",), district=("enterprise__district",))
 
     class Meta:
         ordering = ["enterprise", "-granted_on"]

@@ -77,8 +77,8 @@ class Enterprise(DatedModel):
     objects = RestrictedQuerySet.as_manager()
     # Park administrators see the enterprises registered with their park; of a current or future tenant registered
     # elsewhere, only its public face (PUBLIC: the public fields); of a former tenant, nothing.
-    scope_rule = Rule(park=("park",), enterprise=("pk",), enterprise_user=frozenset({VIEW, CHANGE}),
-                      tenancies=("tenancies",))
+    scope_rule = Rule(park=("park",), enterprise=("pk",), district=("district",),
+                      enterprise_user=frozenset({VIEW, CHANGE}), tenancies=("tenancies",))
     # Active on a date: founded by then (or with no date recorded), and active, or left after that date, and not in
     # an earlier absence (gaps); its district on a date is the one recorded by then (config.as_of.recorded).
     dated = Dated(start="founded", open_start=True, status="status", current=(EnterpriseStatus.ACTIVE,),
@@ -155,7 +155,8 @@ class Tenancy(models.Model):
     history = audit_history()
 
     objects = RestrictedQuerySet.as_manager()
-    scope_rule = Rule(park=("park",), enterprise=("enterprise",), park_admin=ALL_ACTIONS)
+    scope_rule = Rule(park=("park",), enterprise=("enterprise",), district=("park__district",),
+                      park_admin=ALL_ACTIONS)
     dated = Dated(start="start", end="end")  # holds its unit on a date: started by then, not ended by then
 
     class Meta:
@@ -274,7 +275,7 @@ class EnterpriseMembership(models.Model):
     # Park administrators invite and remove the users of the enterprises registered with their park (not of tenants
     # registered elsewhere).
     scope_rule = Rule(
-        park=("enterprise__park",), enterprise=("enterprise",),
+        park=("enterprise__park",), enterprise=("enterprise",), district=("enterprise__district",),
         park_admin=frozenset({VIEW, ADD, DELETE}),
     )
 

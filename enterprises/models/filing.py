@@ -173,7 +173,7 @@ class AnnualFiling(models.Model):
     objects = AnnualFilingQuerySet.as_manager()
     # The enterprise drafts, submits and corrects; the park it submitted in reviews (the bureau everywhere).
     scope_rule = Rule(
-        park=("park",), enterprise=("enterprise",),
+        park=("park",), enterprise=("enterprise",), district=("enterprise__district",),
         park_admin=frozenset({VIEW, REVIEW}), enterprise_user=frozenset({VIEW, ADD, CHANGE, DELETE}),
     )
     required_on_submit = REQUIRED_ON_SUBMIT

@@ -49,7 +49,8 @@ class Invitation(models.Model):
 
     objects = RestrictedQuerySet.as_manager()
     # Seen by the bureau, and by the administrators of the park it is for or of the enterprise's park.
-    scope_rule = Rule(park=("park", "enterprise__park"), park_admin=frozenset({VIEW}), enterprise_user=frozenset())
+    scope_rule = Rule(park=("park", "enterprise__park"), park_admin=frozenset({VIEW}), enterprise_user=frozenset(),
+                      district_staff=frozenset())
 
     class Meta:
         ordering = ["-created"]

@@ -37,7 +37,8 @@ def report_cache_key(*, name: str, request, version: int) -> str:
     # Parameters in any order, each one's values in theirs (a repeated parameter's last value can be the one read).
     query = sorted((key, values) for key, values in request.query_params.lists()
                    if key != api_settings.URL_FORMAT_OVERRIDE)
-    identity = [request.build_absolute_uri(request.path), query, sorted(scope.parks), sorted(scope.enterprises)]
+    identity = [request.build_absolute_uri(request.path), query, sorted(scope.parks), sorted(scope.enterprises),
+                sorted(scope.districts)]
     digest = hashlib.sha256(json.dumps(identity).encode()).hexdigest()
     role = "bureau" if scope.bureau else "member"
     return (f"report:{name}:v{version}:u{request.user.pk}:{role}:{get_language()}:{request.accepted_renderer.format}"

@@ -49,6 +49,14 @@ class RunConflictError(APIException):
     default_code = "run_active"
 
 
+def run_conflict_detail(*, run: ReportRun, request) -> dict:
+    """The answer to a run started while one of its year is pending or running (the API's 409, the report centre's
+    message): what it says, and the active run's address."""
+    address = request.build_absolute_uri(reverse("api:reportrun-detail", args=[run.pk]))
+    return {"detail": _("A run of this year is already %(status)s: %(url)s") % {
+        "status": run.get_status_display(), "url": address}, "run": address}
+
+
 class ReportRunViewSet(ScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                        viewsets.GenericViewSet):
     """Runs of the tier-summary job: bureau staff start one for a year (202 with its address) and poll it."""
@@ -77,9 +85,7 @@ class ReportRunViewSet(ScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveMo
         try:
             run = report_run_start(user=request.user, **body.validated_data)
         except RunConflict as conflict:
-            address = request.build_absolute_uri(reverse("api:reportrun-detail", args=[conflict.run.pk]))
-            raise RunConflictError({"detail": _("A run of this year is already %(status)s: %(url)s") % {
-                "status": conflict.run.get_status_display(), "url": address}, "run": address}) from None
+            raise RunConflictError(run_conflict_detail(run=conflict.run, request=request)) from None
         except BrokerUnavailable:
             raise ServiceUnavailable() from None
         data = self.get_serializer(run).data

@@ -7,10 +7,12 @@ the figures stay consistent from year to year and with every CHECK constraint of
 import datetime
 import itertools
 import math
+import operator
 import random
 
 from enterprises.choices import FilingStatus, ProductField, RdInstitution, Segment, SmeSector
 from enterprises.credit_code import credit_code_make
+from enterprises.fakes import IP_FIELDS, cents, filing_figures, ip_figures
 from enterprises.models.designation import default_valid_until
 
 from .copying import clamp, weighted
@@ -82,6 +84,8 @@ FILING_COLUMNS = (
     "st_award", "st_award_ranked", "honour", "maker_contest", "innovation_fast_track", "local_score", "created",
     "updated",
 )
+# Revenue to net profit and the IP counts, read off filing_figures and ip_figures in the columns' order.
+money_of, ip_of = operator.itemgetter(*FILING_COLUMNS[8:18]), operator.itemgetter(*IP_FIELDS)
 # Yes/no inputs: probability = base + slope * quality; kept from year to year, redrawn with REDRAW probability.
 FLAGS = {
     "strategic_emerging": (0.15, 0.45), "key_field_product": (0.05, 0.4), "information_system": (0.35, 0.6),
@@ -116,8 +120,8 @@ def filing_rows(profiles: list, years: list[int], rng: random.Random):
         main_base = rng.uniform(0.88, 1.0) if champion else clamp(rng.gauss(0.5 + 0.4 * q, 0.15), 0.2, 1.0)
         rd_base = rng.uniform(0.05, 0.13) if champion else clamp(rng.gauss(0.005 + 0.1 * q, 0.025), 0.0, 0.15)
         dh_base = rng.uniform(0.15, 1.0)
-        main = [min(r, round(r * clamp(main_base + rng.gauss(0, 0.02), 0.2, 1.0), 2)) for r in revenue]
-        rd = [round(r * clamp(rd_base + rng.gauss(0, 0.006), 0.0, 0.15), 2) for r in revenue]
+        main = [clamp(main_base + rng.gauss(0, 0.02), 0.2, 1.0) for _ in revenue]  # shares of revenue, per year
+        rd = [clamp(rd_base + rng.gauss(0, 0.006), 0.0, 0.15) for _ in revenue]
         financed = rng.random() < 0.03 + 0.15 * q
         rounds = [round(rng.lognormvariate(math.log(1500), 1.0), 2) if financed and rng.random() < 0.35 else 0.0
                   for _ in range(span)]
@@ -150,18 +154,23 @@ def filing_rows(profiles: list, years: list[int], rng: random.Random):
                     if rng.random() < REDRAW:
                         flags[name] = rng.random() < base + slope * q
             staff = max(3, int(revenue[i] / per_head) + rng.randint(0, 5))
-            rd_staff = min(staff, max(1, round(staff * rd_staff_share)))
-            dh = min(revenue[i], round(revenue[i] * clamp(dh_base + rng.gauss(0, 0.05), 0.0, 1.0), 2))
+            dh_share = clamp(dh_base + rng.gauss(0, 0.05), 0.0, 1.0)
             submitted = datetime.datetime(year + 1, 3, 1, 9, tzinfo=UTC) + datetime.timedelta(
                 days=rng.randint(0, 80), seconds=rng.randint(0, 28800))
             reviewed = submitted + datetime.timedelta(days=rng.randint(1, 20), seconds=rng.randint(0, 28800))
+            f = filing_figures(
+                revenue=(revenue[i], revenue[i - 1], revenue[i - 2]), main_share=(main[i], main[i - 1], main[i - 2]),
+                dh_share=dh_share, rd_share=(rd[i], rd[i - 1]),
+                margin=clamp(margin_base + rng.gauss(0, 0.03), -0.6, 0.4), staff=staff,
+                rd_staff_share=rd_staff_share, rounding=cents)
+            ip = ip_figures(ip_class1=ip1, self_developed=round(ip1 * self_share),
+                            high_value=round(ip1 * high_share), applied=round(ip1 * self_share), ip_class2=ip2)
             yield (
                 pk, year, 1, approved, park_id, district_id, submitted, reviewed,
-                revenue[i], revenue[i - 1], revenue[i - 2], dh, main[i], main[i - 1], main[i - 2], rd[i], rd[i - 1],
-                round(revenue[i] * clamp(margin_base + rng.gauss(0, 0.03), -0.6, 0.4), 2),
+                *money_of(f),
                 round(rounds[i] + rounds[i - 1], 2), round(rounds[i] + rounds[i - 1] + rounds[i - 2], 2),
-                staff, rd_staff, ip1, min(ip1, round(ip1 * self_share)), min(ip1, round(ip1 * high_share)),
-                min(ip1, round(ip1 * self_share)), ip2, max(0, year - founded_year - niche_offset) * 12,
+                f["staff"], f["rd_staff"], *ip_of(ip),
+                max(0, year - founded_year - niche_offset) * 12,
                 round(clamp(debt_base + rng.gauss(0, 3), 0, 100), 2),
                 round(clamp(share_base + rng.gauss(0, 1), 0, 100), 2), rank, sector,
                 flags["strategic_emerging"], product, flags["key_field_product"], institution, digitalisation,

@@ -11,6 +11,7 @@ import random
 from collections import defaultdict
 from decimal import Decimal
 
+from enterprises.fakes import tenancy_period, unit_labels
 from parks.choices import ParkKind
 
 from .copying import weighted
@@ -64,11 +65,12 @@ def unit_and_tenancy_rows(profiles: list, rng: random.Random, today: datetime.da
         building = index // (ROOMS_PER_FLOOR * FLOORS) + 1
         pk = len(units) + 1
         area = Decimal(round(rng.lognormvariate(5.3, 0.6), 2)).quantize(Decimal("0.01")) + Decimal("10")
-        units.append((pk, park_id, f"{building}号楼", f"{floor}F", f"{floor}{index % ROOMS_PER_FLOOR + 1:02d}", area))
+        units.append((pk, park_id, *unit_labels(f"{building}号楼", floor, index % ROOMS_PER_FLOOR + 1), area))
         park_units[park_id].append(pk)
         return pk
 
     def tenancy(unit_id, park_id, enterprise_id, start, end):
+        start, end = tenancy_period(start, end=end)
         rent = Decimal(round(rng.uniform(3, 12), 2)).quantize(Decimal("0.01"))
         tenancies.append((len(tenancies) + 1, unit_id, park_id, enterprise_id, start, end, rent))
 

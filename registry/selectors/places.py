@@ -196,3 +196,20 @@ def park_report(*, user, on: datetime.date, start: datetime.date, end: datetime.
             "not_filed": not_filed[park.pk],
         })
     return rows
+
+
+def place_enterprises(*, user, on: datetime.date, kind: str, district: int | None = None,
+                      park: int | None = None) -> list[dict]:
+    """The enterprises behind a count of the district overview or the park report (the report centre's drill-down),
+    read with the same expressions the counts use: `registered` (active on the date and registered in the district
+    as recorded then) or `tenants` (holding a unit on the date in the district's parks, or in the park), each
+    {id, name}, by name."""
+    if kind == "registered":
+        found = as_of(Enterprise.objects.restrict(user, VIEW), on=on).annotate(place=enterprise_district_then(on=on))
+        found = found.filter(place=district) if district else found.filter(park=park)
+        return list(found.order_by("name", "pk").values("id", "name"))
+    tenancies = tenancies_on(on=on).restrict(user, VIEW).annotate(place=park_district_then(on=on))
+    tenancies = tenancies.filter(place=district) if district else tenancies.filter(park=park)
+    rows = tenancies.order_by().values("enterprise", "enterprise__name").distinct()
+    return sorted(({"id": row["enterprise"], "name": row["enterprise__name"]} for row in rows),
+                  key=lambda row: (row["name"], row["id"]))

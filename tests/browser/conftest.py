@@ -17,14 +17,12 @@ from django.conf import settings
 from django.utils import timezone
 
 from enterprises.models import EnterpriseMembership
-from parks.models import District, ParkMembership
+from parks.models import District
 from registry import seeding
 from registry.models import ReportRun
 from registry.services import report_run_execute
 from tests.factories import (
-    EnterpriseFactory,
     LabFactory,
-    ParkFactory,
     PlatformFactory,
     TenancyFactory,
     TierDesignationFactory,
@@ -33,6 +31,7 @@ from tests.factories import (
     approved_filing,
     bureau_user,
 )
+from tests.worlds import build_world
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -108,7 +107,7 @@ SERIOUS = {"serious", "critical"}
 def shots(page, name: str) -> list[Path]:
     """Screenshots of the current step at 1440 px and at 390 px wide (the window is set back to 1440 after)."""
     paths = []
-    for label, (width, height) in WIDTHS.items():
+    for width, height in WIDTHS.values():
         page.set_viewport_size({"width": width, "height": height})
         paths.append(shot(page, f"{name}-{width}"))
     page.set_viewport_size({"width": WIDTHS["wide"][0], "height": WIDTHS["wide"][1]})
@@ -193,6 +192,13 @@ def assert_drawn(page, name: str, **attrs) -> None:
 
 
 # --- the world the tests look at -----------------------------------------------------------------------------------
+# Per park of the world: its registered enterprises' (name, short name).
+ENTERPRISE_NAMES = (
+    (("光境数字科技有限公司", "光境数字"), ("星河虚拟人有限公司", "星河虚拟人"), ("新来数字人有限公司", "新来数字人")),
+    (("运河智能有限公司", "运河智能"),),
+)
+
+
 @pytest.fixture
 def world(live_server):
     """Beijing's districts and the plan's targets (the seed's), two parks in two districts with units and tenants,
@@ -200,14 +206,18 @@ def world(live_server):
     seeding.load_districts(tally=seeding.new_tally())
     seeding.load_plan_targets(tally=seeding.new_tally())
     chaoyang, tongzhou = District.objects.get(code="110105"), District.objects.get(code="110112")
-    park = ParkFactory(name="朝阳数字人基地", district=chaoyang, featured=True)
-    other_park = ParkFactory(name="通州数字人产业园", district=tongzhou)
+    # The parks, their registered enterprises and the park administrator from tests/worlds.py.
+    base = build_world(
+        parks=2, admins=(1, 0), staff=True, enterprises=(3, 1), local=True,
+        park_kwargs=lambda p: ({"name": "朝阳数字人基地", "district": chaoyang, "featured": True},
+                               {"name": "通州数字人产业园", "district": tongzhou})[p],
+        enterprise_kwargs=lambda p, n: dict(zip(("name", "short_name"), ENTERPRISE_NAMES[p][n], strict=True)),
+        admin_kwargs=lambda p, n: {"username": "park_admin"},
+    )
+    park, other_park = base.parks
+    (ours, neighbour, newcomer), (theirs,) = base.enterprises
     units = [UnitFactory(park=park, room=f"10{i}", area=Decimal(area)) for i, area in enumerate(("300", "200", "500"))]
     other_unit = UnitFactory(park=other_park, room="201", area=Decimal("400"))
-    ours = EnterpriseFactory(name="光境数字科技有限公司", short_name="光境数字", district=chaoyang, park=park)
-    neighbour = EnterpriseFactory(name="星河虚拟人有限公司", short_name="星河虚拟人", district=chaoyang, park=park)
-    newcomer = EnterpriseFactory(name="新来数字人有限公司", short_name="新来数字人", district=chaoyang, park=park)
-    theirs = EnterpriseFactory(name="运河智能有限公司", short_name="运河智能", district=tongzhou, park=other_park)
     TenancyFactory(unit=units[0], enterprise=ours, start=datetime.date(2024, 1, 1))
     TenancyFactory(unit=units[1], enterprise=neighbour, start=datetime.date(2024, 1, 1))
     TenancyFactory(unit=other_unit, enterprise=theirs, start=datetime.date(2024, 1, 1))
@@ -227,8 +237,7 @@ def world(live_server):
     report_run_execute(run_id=ReportRun.objects.create(year=PLAN_YEAR).pk)
 
     bureau = bureau_user(username="bureau")
-    park_admin = UserFactory(username="park_admin", is_staff=True)
-    ParkMembership.objects.create(user=park_admin, park=park)
+    park_admin = base.admin(0)
     enterprise_user = UserFactory(username="enterprise_user")
     EnterpriseMembership.objects.create(user=enterprise_user, enterprise=ours)
     return SimpleNamespace(

@@ -35,7 +35,7 @@ from registry.services import report_run_execute
 
 from ..conftest import park_admin_client, token_client
 from ..factories import bureau_user
-from ..test_reports import ON, YEAR, build_world
+from ..test_reports import ON, YEAR, report_world
 
 pytestmark = pytest.mark.faults
 
@@ -166,7 +166,7 @@ def world(clusters):
     """The reports' world on the primary, a tier-summary run of it, the bureau's client and a park administrator's
     client, all replayed by the standby."""
     primary, standby = clusters
-    parks = build_world(enterprises=12)
+    parks = report_world(enterprises=12)
     report_run_execute(run_id=ReportRun.objects.create(year=YEAR).pk)
     bureau, admin = token_client(bureau_user()), park_admin_client(parks[0])
     caught_up(primary, standby)

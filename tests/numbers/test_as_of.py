@@ -31,10 +31,8 @@ from registry.services import report_run_execute
 from ..conftest import token_client
 from ..factories import (
     BenchmarkProjectFactory,
-    DistrictFactory,
     EnterpriseFactory,
     LabFactory,
-    ParkFactory,
     PlanTargetFactory,
     PlatformFactory,
     TierDesignationFactory,
@@ -42,6 +40,7 @@ from ..factories import (
     bureau_user,
 )
 from ..report_tables import figures
+from ..worlds import build_world
 
 YEAR = 2024
 ON = datetime.date(2024, 12, 31)
@@ -49,12 +48,14 @@ PROGRESS = reverse("api:report-plan-progress")
 DISTRICTS = reverse("api:report-districts")
 
 
-def build_world():
+def dated_world():
     """Two districts, a park in each (one featured), enterprises that filed for the year, and labs, platforms
-    and projects in operation, planned, selected and applied; one target per counted metric."""
-    districts = [DistrictFactory(), DistrictFactory()]
-    parks = [ParkFactory(district=districts[0], featured=True), ParkFactory(district=districts[1])]
-    firms = [EnterpriseFactory(district=districts[i % 2], park=parks[i % 2]) for i in range(6)]
+    and projects in operation, planned, selected and applied; one target per counted metric. The districts, parks
+    and enterprises come from tests/worlds.py; the dated records on top are what the cases turn on."""
+    base = build_world(parks=2, admins=0, districts=2, enterprises=3, local=True,
+                       park_kwargs=lambda p: {"featured": p == 0})
+    parks = base.parks
+    firms = [base.enterprise(i % 2, i // 2) for i in range(6)]  # the parks' enterprises in turn
     for index, firm in enumerate(firms):
         approved_filing(enterprise=firm, year=YEAR, revenue=Decimal(120000 + index),
                         digital_human_revenue=Decimal(50000), main_revenue=Decimal(100000))
@@ -114,7 +115,7 @@ CHANGES = {
 
 @pytest.mark.parametrize("change", CHANGES)
 def test_a_status_changed_today_leaves_last_years_reports_unchanged(db, change):
-    world = build_world()
+    world = dated_world()
     client = token_client(bureau_user())
     before = reports(client)
     assert before["progress"]["results"] and before["districts"]["results"]
@@ -125,7 +126,7 @@ def test_a_status_changed_today_leaves_last_years_reports_unchanged(db, change):
 
 def test_a_status_changed_today_counts_from_today(db):
     """The change is not lost: it is dated today, and a report as of today counts it."""
-    world = build_world()
+    world = dated_world()
     client = token_client(bureau_user())
     today = datetime.date.today()
 
@@ -204,7 +205,7 @@ DROP FUNCTION IF EXISTS test_refuse_summary_rows();
 def test_a_run_failing_after_the_delete_leaves_the_last_good_snapshot():
     """The database refuses the new rows (a trigger), after the job deleted the year's old ones: the failed run
     leaves the last good snapshot whole, committed work and all."""
-    build_world()
+    dated_world()
     good = ReportRun.objects.create(year=YEAR)
     report_run_execute(run_id=good.pk)
     before = list(TierSummary.objects.order_by("pk").values_list("pk", "run_id", "revenue", "enterprises"))

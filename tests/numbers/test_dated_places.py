@@ -22,28 +22,28 @@ from ..factories import (
     DistrictFactory,
     EnterpriseFactory,
     LabFactory,
-    ParkFactory,
     TenancyFactory,
     TierDesignationFactory,
     UnitFactory,
     bureau_user,
 )
 from ..report_tables import figures
+from ..worlds import build_world
 
 YEAR = 2024
 ON = datetime.date(2024, 12, 31)
 DATE = "as_of"  # the reports' date parameter
 
 
-def build_world():
+def places_world():
     """Two districts with a park each; three units (two let), two enterprises, a designation and a lab outside any
-    park (counted in its host's district)."""
-    districts = [DistrictFactory(), DistrictFactory(), DistrictFactory()]
-    parks = [ParkFactory(district=districts[0]), ParkFactory(district=districts[1])]
+    park (counted in its host's district); a third district, empty. The districts, parks and enterprises come from
+    tests/worlds.py; the units, tenancies and dates on top are what the cases turn on."""
+    base = build_world(parks=2, admins=0, districts=2, enterprises=1, local=True)
+    districts, parks = [*base.districts, DistrictFactory()], base.parks
     units = [UnitFactory(park=parks[0], area=Decimal("100.00")), UnitFactory(park=parks[0], area=Decimal("50.00")),
              UnitFactory(park=parks[1], area=Decimal("80.00"))]
-    firms = [EnterpriseFactory(district=districts[0], park=parks[0]),
-             EnterpriseFactory(district=districts[1], park=parks[1])]
+    firms = [base.enterprise(0), base.enterprise(1)]
     TenancyFactory(unit=units[0], enterprise=firms[0], start=datetime.date(2024, 1, 1), end=None)
     TenancyFactory(unit=units[2], enterprise=firms[1], start=datetime.date(2023, 6, 1),
                    end=datetime.date(2025, 3, 1))
@@ -103,7 +103,7 @@ CHANGES = {
 
 @pytest.mark.parametrize("change", CHANGES)
 def test_a_place_changed_today_leaves_last_years_reports_unchanged(db, change):
-    world = build_world()
+    world = places_world()
     client = token_client(bureau_user())
     before = answers(client, world)
     first = district_row(before, world["districts"][0])
@@ -115,7 +115,7 @@ def test_a_place_changed_today_leaves_last_years_reports_unchanged(db, change):
 
 def test_a_place_changed_today_counts_from_today(db):
     """The changes are not lost: a report of today shows them."""
-    world = build_world()
+    world = places_world()
     client = token_client(bureau_user())
     for change in ("unit added", "unit re-sized", "unit closed", "park created", "enterprise moves district"):
         CHANGES[change](client, world)
@@ -128,7 +128,7 @@ def test_a_place_changed_today_counts_from_today(db):
 
 
 def test_a_unit_counted_in_earlier_reports_is_closed_not_deleted(db):
-    world = build_world()
+    world = places_world()
     client = token_client(bureau_user())
     unit = world["units"][1]
     body = send(client, "delete", reverse("api:unit-detail", args=[unit.pk]), status=400)
@@ -141,7 +141,7 @@ def test_a_unit_counted_in_earlier_reports_is_closed_not_deleted(db):
 
 
 def test_a_unit_closes_only_after_its_tenancies(db):
-    world = build_world()
+    world = places_world()
     client = token_client(bureau_user())
     body = send(client, "patch", reverse("api:unit-detail", args=[world["units"][0].pk]),
                 {"closed_on": "2025-01-01"}, status=400)
@@ -150,7 +150,7 @@ def test_a_unit_closes_only_after_its_tenancies(db):
 
 def test_a_tenancy_before_a_units_opening_dates_the_unit_back(db):
     """A unit added today and let from an earlier day was leasable then: it and its park count from that day."""
-    world = build_world()
+    world = places_world()
     client = token_client(bureau_user())
     park = send(client, "post", reverse("api:park-list"), {"name": "后补园区", "district": world["districts"][2].pk},
                 201)
@@ -167,7 +167,7 @@ def test_a_tenancy_before_a_units_opening_dates_the_unit_back(db):
 # --- one name for the date ------------------------------------------------------------------------------------------
 def test_every_dated_report_names_its_date_as_of(db):
     """as_of in every report with a date (the basis names it so); the old names still read, never both at once."""
-    world = build_world()
+    world = places_world()
     client = token_client(bureau_user())
     day = "2024-06-30"
     firm, park, district = world["firms"][0], world["parks"][0], world["districts"][0]
@@ -194,7 +194,7 @@ GAP_DAY = datetime.date(2023, 6, 30)  # inside the earlier closure
 
 
 def test_a_reopened_lab_is_not_in_operation_inside_its_earlier_closure(db):
-    world = build_world()
+    world = places_world()
     lab = LabFactory(host=world["firms"][0], status=OperatingStatus.CLOSED, established=datetime.date(2022, 1, 1),
                      closed_on=datetime.date(2023, 1, 1))
     client = token_client(bureau_user())

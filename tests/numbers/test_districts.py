@@ -8,8 +8,9 @@ import pytest
 
 from parks.models import District
 
-from ..conftest import park_admin_client, token_client
-from ..factories import DistrictFactory, EnterpriseFactory, ParkFactory, UnitFactory, approved_filing, bureau_user
+from ..conftest import token_client
+from ..factories import DistrictFactory, UnitFactory, approved_filing, bureau_user
+from ..worlds import build_world
 
 ZERO_FIGURES = ("parks", "enterprises", "tenants", "filed", "labs", "platforms", "projects", "designated_innovative",
                 "designated_specialised", "designated_little_giant", "designated_single_champion")
@@ -19,13 +20,13 @@ ZERO_FIGURES = ("parks", "enterprises", "tenants", "filed", "labs", "platforms",
 @pytest.mark.parametrize("role", ["bureau", "park_admin"])
 def test_every_district_is_listed_with_zeros(role):
     busy, *quiet = [DistrictFactory() for _ in range(7)]  # six districts without any record
-    park = ParkFactory(district=busy)
+    world = build_world(parks=1, district=busy, enterprises=3, local=True)
+    park = world.parks[0]
     UnitFactory(park=park, area=Decimal("100.00"))
-    for _ in range(3):
-        approved_filing(enterprise=EnterpriseFactory(park=park, district=busy), year=2024,
-                        revenue=Decimal("100.00"), main_revenue=Decimal("100.00"),
+    for enterprise in world.enterprises[0]:
+        approved_filing(enterprise=enterprise, year=2024, revenue=Decimal("100.00"), main_revenue=Decimal("100.00"),
                         digital_human_revenue=Decimal("10.00"))
-    client = token_client(bureau_user()) if role == "bureau" else park_admin_client(park)
+    client = token_client(bureau_user()) if role == "bureau" else token_client(world.admin(0))
     body = client.get("/api/v1/reports/districts/", {"year": 2024, "as_of": datetime.date(2024, 12, 31)}).json()
     rows = {row["district"]: row for row in body["results"]}
     assert list(rows) == list(District.objects.order_by("code").values_list("pk", flat=True))

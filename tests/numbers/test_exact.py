@@ -12,17 +12,16 @@ from registry.choices import Comparison, TargetMetric, TargetUnit
 from registry.models import PlanTarget
 from registry.seeding import load_plan_targets, new_tally
 
-from ..conftest import park_admin_client, token_client
+from ..conftest import token_client
 from ..factories import (
-    EnterpriseFactory,
     LabFactory,
-    ParkFactory,
     PlanTargetFactory,
     TenancyFactory,
     UnitFactory,
     approved_filing,
     bureau_user,
 )
+from ..worlds import build_world
 
 pytestmark = pytest.mark.django_db  # the session fixtures read the database
 
@@ -141,12 +140,12 @@ def test_a_half_is_rounded_up_in_the_plan_progress():
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ["bureau", "park_admin"])
 def test_a_half_is_rounded_up_in_the_park_and_district_reports(role):
-    park = ParkFactory()
+    world = build_world(parks=1, enterprises=1, local=True)
+    park = world.parks[0]
     let, vacant = UnitFactory(park=park, area=Decimal("1.00")), UnitFactory(park=park, area=Decimal("799.00"))
-    TenancyFactory(unit=let, enterprise=EnterpriseFactory(park=park, district=park.district),
-                   start=datetime.date(2024, 1, 1), end=None)
+    TenancyFactory(unit=let, enterprise=world.enterprise(0), start=datetime.date(2024, 1, 1), end=None)
     assert vacant.pk
-    client = token_client(bureau_user()) if role == "bureau" else park_admin_client(park)
+    client = token_client(bureau_user()) if role == "bureau" else token_client(world.admin(0))
     parks = client.get("/api/v1/reports/parks/", {"as_of": "2024-06-30", "start": "2024-01-01",
                                                   "end": "2024-06-30"}).json()["results"]
     row = next(row for row in parks if row["park_id"] == park.pk)

@@ -7,8 +7,9 @@ import pytest
 
 from registry.choices import LabKind, OperatingStatus, TargetMetric
 
-from ..conftest import park_admin_client, token_client
-from ..factories import DistrictFactory, LabFactory, ParkFactory, PlanTargetFactory, bureau_user
+from ..conftest import token_client
+from ..factories import LabFactory, PlanTargetFactory, bureau_user
+from ..worlds import build_world
 
 ON = datetime.date(2024, 12, 31)
 
@@ -16,8 +17,8 @@ ON = datetime.date(2024, 12, 31)
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ["bureau", "park_admin"])
 def test_labs_in_operation_are_counted(role):
-    district = DistrictFactory()
-    park = ParkFactory(district=district)
+    world = build_world(parks=1)
+    park = world.parks[0]
     counted = [
         LabFactory(park=park, kind=LabKind.JOINT_LAB, established=datetime.date(2023, 5, 1)),
         LabFactory(park=park, kind=LabKind.INNOVATION_CENTRE, established=None),
@@ -27,12 +28,12 @@ def test_labs_in_operation_are_counted(role):
     LabFactory(park=park, status=OperatingStatus.CLOSED, established=datetime.date(2023, 5, 1))
     LabFactory(park=park, status=OperatingStatus.PLANNED, established=None)
     PlanTargetFactory(code="labs", metric=TargetMetric.LABS, goal=3)
-    client = token_client(bureau_user()) if role == "bureau" else park_admin_client(park)
+    client = token_client(bureau_user()) if role == "bureau" else token_client(world.admin(0))
     row = client.get("/api/v1/reports/plan-progress/", {"year": 2024, "as_of": ON.isoformat()}).json()["results"][0]
     assert (row["actual"], row["counted"], row["met"]) == ("3.00", 3, True)
     assert {record["id"] for record in row["records"]} == {lab.pk for lab in counted}
     assert {item["key"]: item["count"] for item in row["breakdown"]} == {"joint_lab": 2, "innovation_centre": 1}
     districts = client.get("/api/v1/reports/districts/", {"year": 2024, "as_of": ON.isoformat()}).json()["results"]
-    assert next(row["labs"] for row in districts if row["district"] == district.pk) == 3
+    assert next(row["labs"] for row in districts if row["district"] == park.district_id) == 3
     before = client.get("/api/v1/reports/plan-progress/", {"year": 2024, "as_of": "2023-12-31"}).json()
     assert before["results"][0]["actual"] == "2.00"  # established in 2023, and the one with no date recorded

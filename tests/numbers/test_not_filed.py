@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from enterprises.choices import FilingStatus
 
-from ..conftest import park_admin_client, token_client
-from ..factories import AnnualFilingFactory, EnterpriseFactory, ParkFactory, TenancyFactory, UnitFactory, bureau_user
+from ..conftest import token_client
+from ..factories import AnnualFilingFactory, EnterpriseFactory, TenancyFactory, UnitFactory, bureau_user
+from ..worlds import build_world
 
 ON = datetime.date(2025, 3, 1)
 
@@ -27,8 +28,9 @@ def not_filed(client, park) -> tuple[int, set[str]]:
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ["bureau", "park_admin"])
 def test_not_filed_is_every_enterprise_of_the_park_during_the_year(role):
-    park, elsewhere = ParkFactory(), ParkFactory()
-    client = token_client(bureau_user()) if role == "bureau" else park_admin_client(park)
+    world = build_world(parks=2, admins=(1, 0))
+    park, elsewhere = world.parks
+    client = token_client(bureau_user()) if role == "bureau" else token_client(world.admin(0))
     year, listed = not_filed(client, park)
     assert listed == set()
 

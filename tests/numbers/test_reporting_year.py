@@ -22,12 +22,12 @@ from registry.services import report_run_execute, tier_summaries_nightly
 from tests.conftest import park_admin_client, token_client
 from tests.factories import (
     EnterpriseFactory,
-    ParkFactory,
     approved_filing,
     bureau_user,
     plan_targets,
 )
 from tests.report_tables import split_report
+from tests.worlds import build_world
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -46,11 +46,12 @@ def figures():
     """Approved filings of the two years before the latest closed one (none of it: that year's season has closed
     with no approval yet), a plan, and a tier summary of each year."""
     plan_targets()
-    park = ParkFactory()
+    world = build_world(parks=1, admins=0, enterprises=11, local=True)
+    enterprises = iter(world.enterprises[0])
     for year in (CLOSED - 2, CLOSED - 1, CLOSED):
         for n in range(4 if year < CLOSED else 3):
-            approved_filing(enterprise=EnterpriseFactory(park=park, district=park.district), year=year,
-                            revenue=10000 * (n + 1))
+            approved_filing(enterprise=next(enterprises), year=year, revenue=10000 * (n + 1))
+    park = world.parks[0]
     for year in (CLOSED - 1, CLOSED):
         report_run_execute(run_id=ReportRun.objects.create(year=year).pk)
     return park

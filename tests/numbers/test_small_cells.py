@@ -13,29 +13,27 @@ from registry.services import report_run_execute
 
 from ..conftest import park_admin_client, token_client
 from ..factories import (
-    DistrictFactory,
-    EnterpriseFactory,
-    ParkFactory,
     ParkMembershipFactory,
     PlanTargetFactory,
     approved_filing,
     bureau_user,
 )
+from ..worlds import build_world
 
 YEAR = 2024
 
 
 def world(per_park: dict) -> dict:
-    """Parks (in their own districts) each with the given number of approved filings of the year."""
-    parks = {}
-    for name, count in per_park.items():
-        park = parks[name] = ParkFactory(district=DistrictFactory())
-        for _ in range(count):
-            approved_filing(enterprise=EnterpriseFactory(park=park, district=park.district), year=YEAR,
-                            revenue=Decimal("1000.00"), main_revenue=Decimal("1000.00"),
-                            digital_human_revenue=Decimal("100.00"),
+    """Parks (in their own districts) each with the given number of approved filings of the year (its
+    enterprises from tests/worlds.py)."""
+    made = build_world(parks=len(per_park), admins=0, districts=len(per_park), enterprises=list(per_park.values()),
+                       local=True)
+    for registered in made.enterprises:
+        for enterprise in registered:
+            approved_filing(enterprise=enterprise, year=YEAR, revenue=Decimal("1000.00"),
+                            main_revenue=Decimal("1000.00"), digital_human_revenue=Decimal("100.00"),
                             rd_expense=Decimal("50.00"))
-    return parks
+    return dict(zip(per_park, made.parks, strict=True))
 
 
 @pytest.mark.django_db

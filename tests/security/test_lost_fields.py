@@ -53,13 +53,13 @@ from ..factories import (
     DistrictFactory,
     EnterpriseFactory,
     EnterpriseMembershipFactory,
-    ParkFactory,
     UnitFactory,
     UserFactory,
     bureau_user,
     credit_code,
 )
 from ..html_forms import post_back
+from ..worlds import build_world
 
 pytestmark = pytest.mark.django_db
 FORM = "application/x-www-form-urlencoded"
@@ -82,13 +82,17 @@ def test_profile_saved_unchanged_keeps_the_founding_date(client):
 
 
 # --- the worlds ------------------------------------------------------------------------------------------------
+# Worlds of their own: every record is set field by field (all filled, or all empty), which is what the round trip
+# is about and what the factories' defaults would blur; their park and its administrator come from
+# tests/worlds.py.
 def full_world() -> dict:
     """One record of every model, every optional field filled, choices off their defaults, text on several lines,
     decimals with cents, datetimes with seconds and microseconds."""
     district = DistrictFactory(name_en="Round Trip", kind=DistrictKind.DEVELOPMENT_ZONE, plan_role=TEXT)
-    park = ParkFactory(district=district, kind=ParkKind.INCUBATOR, featured=True, address="北京市海淀区 1 号",
-                       focus=TEXT, operator="运营公司", featured_on=datetime.date(2023, 11, 20),
-                       opened_on=datetime.date(2020, 5, 1))
+    world = build_world(parks=1, district=district, staff=True, park_kwargs=lambda p: {
+        "kind": ParkKind.INCUBATOR, "featured": True, "address": "北京市海淀区 1 号", "focus": TEXT,
+        "operator": "运营公司", "featured_on": datetime.date(2023, 11, 20), "opened_on": datetime.date(2020, 5, 1)})
+    park = world.parks[0]
     unit = UnitFactory(park=park, building="B座", floor="-1", room="0101", area=Decimal("123.45"),
                        opened_on=datetime.date(2021, 1, 1), closed_on=datetime.date(2026, 7, 1))
     enterprise = Enterprise.objects.create(
@@ -144,7 +148,7 @@ def full_world() -> dict:
                          last_login=moment, date_joined=moment)
     person.groups.set([group])
     person.user_permissions.set(Permission.objects.filter(codename="view_lab"))
-    return _roles(park, enterprise, {
+    return _roles(world, enterprise, {
         District: district, Park: park, Unit: unit, Enterprise: enterprise, Tenancy: tenancy, AnnualFiling: filing,
         TierDesignation: designation, Lab: lab, Platform: platform, BenchmarkProject: project, PlanTarget: target,
         FilingSeason: FilingSeason.objects.create(year=2023, opens=datetime.date(2024, 2, 1),
@@ -158,12 +162,13 @@ def full_world() -> dict:
 def sparse_world() -> dict:
     """One record of every model, every optional field empty (blank text, null numbers and dates, no m2m)."""
     district = District.objects.create(code="118999", name="空区")
-    park = Park.objects.create(name="空园区", district=district, opened_on=None)
+    world = build_world(parks=1, district=district, staff=True, park_kwargs=lambda p: {"name": "空园区"})
+    park = world.parks[0]  # a name, a district, no opening day: nothing optional set
     unit = Unit.objects.create(park=park, building="A", floor="1", room="1", area=Decimal("1"), opened_on=None)
     enterprise = Enterprise.objects.create(credit_code=credit_code(9002), name="空测试公司", district=district,
                                            park=park, chain_position=ChainPosition.APPLICATION)
     person = UserFactory()
-    return _roles(park, enterprise, {
+    return _roles(world, enterprise, {
         District: district, Park: park, Unit: unit, Enterprise: enterprise,
         Tenancy: Tenancy.objects.create(unit=unit, enterprise=enterprise, start=datetime.date(2024, 1, 1)),
         AnnualFiling: AnnualFiling.objects.create(enterprise=enterprise, year=2024),
@@ -184,13 +189,11 @@ def sparse_world() -> dict:
     })
 
 
-def _roles(park, enterprise, records: dict) -> dict:
-    """The records, and a user of each role: bureau staff, the park's administrator, the enterprise's user, and a
-    superuser (Django's own pages: users, groups, tokens)."""
-    park_admin = UserFactory(is_staff=True)
-    ParkMembership.objects.create(user=park_admin, park=park)
+def _roles(world, enterprise, records: dict) -> dict:
+    """The records, and a user of each role: bureau staff, the park's administrator (the world's), the
+    enterprise's user, and a superuser (Django's own pages: users, groups, tokens)."""
     users = {
-        "bureau": bureau_user(is_staff=True), "park_admin": park_admin,
+        "bureau": bureau_user(is_staff=True), "park_admin": world.admin(0),
         "enterprise": EnterpriseMembershipFactory(enterprise=enterprise).user,
         "superuser": UserFactory(is_staff=True, is_superuser=True),
     }

@@ -1,0 +1,469 @@
+"""The report centre (/reports/): the report pages of the bureau and the park administrators, server-rendered.
+
+A page computes nothing itself: it asks the report API's own view, in-process, for its JSON answer to the page's
+user (the same query validation, selectors, serializers, scope, cache and snapshot as /api/v1/reports/), and shows
+it as a table with a totals row, the answer's basis, a chart and CSV / XLSX links to the same address
+(docs/screens-reports.md)."""
+
+import copy
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import resolve, reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from access.scoping import VIEW, input_choices, user_scope
+from config.years import FIRST_YEAR
+from enterprises.choices import LADDER, Tier
+from enterprises.selectors import report_years, reporting_year
+from parks.models import District, Park
+
+from .api.reports import run_conflict_detail
+from .choices import ACTIVE_RUN_STATUSES, ALL_TIERS, SummaryLevel
+from .models import PlanTarget, ReportRun
+from .selectors import place_enterprises
+from .services import BrokerUnavailable, RunConflict, report_run_start
+
+RUN_HISTORY = 10  # runs listed under the tier summary's button
+RECORD_KINDS = {"filing": gettext_lazy("Annual filing"), "lab": gettext_lazy("Lab"),
+                "platform": gettext_lazy("Platform"), "benchmark_project": gettext_lazy("Benchmark project"),
+                "park": gettext_lazy("Park")}  # the kinds of record behind a plan target's figure
+
+
+@dataclass(frozen=True)
+class Report:
+    """A page of the report centre: its title, the API route it shows, its query parameters, who may open it."""
+
+    slug: str
+    title: str
+    api: str
+    params: tuple[str, ...]
+    bureau_only: bool = False
+    description: str = ""
+
+    @property
+    def url(self) -> str:
+        """The page's address."""
+        return reverse(f"report-{self.slug}")
+
+
+REPORTS = {report.slug: report for report in (
+    Report("districts", gettext_lazy("District overview"), "api:report-districts", ("year", "as_of"), True,
+           gettext_lazy("Per district: parks, enterprises, tenants, revenue, tiers held, labs, platforms, projects "
+                        "and occupancy.")),
+    Report("parks", gettext_lazy("Park report"), "api:report-parks", ("as_of", "start", "end", "year"), False,
+           gettext_lazy("Per park: units, occupancy on a date and over a period, tenancies ending, tenants not "
+                        "filed.")),
+    Report("plan", gettext_lazy("Plan progress"), "api:report-plan-progress", ("year", "as_of", "plan"), True,
+           gettext_lazy("Each target of the action plan: goal, actual, share met and the records behind it.")),
+    Report("tier-summary", gettext_lazy("Tier summary"), "api:report-tier-summary",
+           ("year", "level", "district", "park", "tier"), False,
+           gettext_lazy("The latest computed tier summary of a year, per city, district and park.")),
+    Report("tier-candidates", gettext_lazy("Tier candidates"), "api:report-tier-candidates",
+           ("year", "district", "park", "tier"), False,
+           gettext_lazy("Enterprises whose approved figures meet a tier they do not hold yet.")),
+)}
+
+
+# --- who may open what -----------------------------------------------------------------------------------------
+def allowed_scope(user, report: Report | None = None):
+    """The user's scope when they may open the report centre (or the report): bureau staff everything, park
+    administrators the reports of their parks; anyone else 403."""
+    scope = user_scope(user)
+    if not (scope.bureau or scope.parks) or (report is not None and report.bureau_only and not scope.bureau):
+        raise PermissionDenied
+    return scope
+
+
+def bureau_scope(user):
+    """The user's scope when they are bureau staff (the report runs are the bureau's), else 403."""
+    scope = user_scope(user)
+    if not scope.bureau:
+        raise PermissionDenied
+    return scope
+
+
+# --- the API's answer, in-process ------------------------------------------------------------------------------
+def api_answer(request, name: str, params: dict, **kwargs) -> tuple[int, dict]:
+    """The report API's JSON answer (status, data) to this page's user for these query parameters: the API's own
+    view called with a GET of its own address, so the figures are the API's (and share its cache)."""
+    path = reverse(name, kwargs=kwargs or None)
+    query = QueryDict(mutable=True)
+    for key, value in params.items():
+        query.setlist(key, value if isinstance(value, list) else [value])
+    sub = copy.copy(request)
+    sub.method, sub.path, sub.path_info, sub.GET = "GET", path, path, query
+    sub.META = {**request.META, "REQUEST_METHOD": "GET", "HTTP_ACCEPT": "application/json",
+                "QUERY_STRING": query.urlencode(), "PATH_INFO": path}
+    match = resolve(path)
+    response = match.func(sub, *match.args, **match.kwargs)
+    if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+        response.render()
+    return response.status_code, json.loads(response.content or b"null")
+
+
+def asked(request, report: Report) -> dict:
+    """The report's query parameters the page was asked with (empty ones left out), as the API takes them."""
+    found = {}
+    for name in report.params:
+        values = [value for value in request.GET.getlist(name) if value.strip()]
+        if values:
+            found[name] = values[-1]
+    return found
+
+
+def links(report: Report, params: dict, **kwargs) -> dict:
+    """The addresses of the report's CSV and XLSX with the page's filters."""
+    path = reverse(report.api, kwargs=kwargs or None)
+    return {fmt: _address(path, {**params, "format": fmt}) for fmt in ("csv", "xlsx")}
+
+
+def _address(path: str, params: dict) -> str:
+    """A path with a query."""
+    query = QueryDict(mutable=True)
+    for key, value in params.items():
+        query[key] = str(value)
+    return f"{path}?{query.urlencode()}" if query else path
+
+
+def number(value) -> Decimal | None:
+    """A figure of the API's answer (a string or a number), None where hidden or absent."""
+    return None if value in (None, "") else Decimal(str(value))
+
+
+def total(rows: list[dict], key: str) -> Decimal | None:
+    """The sum of a column over the rows, None when any row's figure is hidden (the sum would mislead)."""
+    values = [number(row.get(key)) for row in rows]
+    return None if any(value is None for value in values) else sum(values, Decimal(0))
+
+
+def share(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
+    """part / whole in %, rounded to two decimals; None when the whole is nothing."""
+    if part is None or not whole:
+        return None
+    return (part * 100 / whole).quantize(Decimal("0.01"))
+
+
+def chart(kind: str, categories: list, series: list[tuple[str, list]], unit: str = "") -> dict:
+    """A chart's data for registry/static/registry/reports.js: a bar chart of categories, each series named."""
+    return {"kind": kind, "categories": [str(c) for c in categories], "unit": unit,
+            "series": [{"name": str(name), "data": [float(v) if v is not None else None for v in data]}
+                       for name, data in series]}
+
+
+def report_context(request, report: Report, *, params: dict, status: int, data: dict, **extra) -> dict:
+    """What every report page shows: its title, filters and their errors, basis, rows, downloads and the menu."""
+    scope = user_scope(request.user)
+    ok = status == 200
+    errors = data if status == 400 and isinstance(data, dict) else {}
+    message = data.get("detail") if not ok and isinstance(data, dict) and "detail" in data else ""
+    default_year = reporting_year()
+    years = report_years(user=request.user, reporting=default_year)
+    basis = data.get("basis") if ok else None
+    year = int(basis["year"]) if basis else (int(params["year"]) if str(params.get("year", "")).isdigit() else
+                                              default_year)
+    if year not in years:
+        years = sorted({*years, year}, reverse=True)
+    return {
+        "report": report, "reports": visible_reports(scope), "params": params, "errors": errors,
+        "message": message, "status": status, "data": data if ok else None, "basis": basis,
+        "rows": data.get("results", []) if ok else [], "years": years, "year": year,
+        "reporting_year": default_year, "downloads": links(report, params, **extra.pop("api_kwargs", {})),
+        "bureau": scope.bureau, **extra,
+    }
+
+
+def visible_reports(scope) -> list[Report]:
+    """The reports this scope may open."""
+    return [report for report in REPORTS.values() if scope.bureau or not report.bureau_only]
+
+
+def show(request, template: str, context: dict):
+    """Render a report page with the API's status (a 400's field messages shown on the page, with the 400; a 404's
+    or a 503's message)."""
+    status = context["status"]
+    return render(request, template, context, status=status if status in (400, 404, 503) else 200)
+
+
+# --- the pages -------------------------------------------------------------------------------------------------
+@login_required
+@require_GET
+def report_index(request):
+    """The report centre's index: the reports of the user's role, each with what it shows."""
+    scope = allowed_scope(request.user)
+    return render(request, "registry/reports/index.html", {
+        "reports": visible_reports(scope), "bureau": scope.bureau, "reporting_year": reporting_year(),
+        "parks": Park.objects.restrict(request.user, VIEW).filter(memberships__user=request.user).order_by("name"),
+    })
+
+
+@transaction.non_atomic_requests  # the API's view reads in a snapshot of its own
+@login_required
+@require_GET
+def district_report(request):
+    """The district overview: per district its counts, revenue, tiers and occupancy, with totals and drill-downs."""
+    report = REPORTS["districts"]
+    allowed_scope(request.user, report)
+    params = asked(request, report)
+    status, data = api_answer(request, report.api, params)
+    context = report_context(request, report, params=params, status=status, data=data)
+    rows = context["rows"]
+    if rows:
+        keys = ["parks", "enterprises", "tenants", "filed", "revenue", "digital_human_revenue", "labs", "platforms",
+                "projects", "leasable_area", "let_area", *[f"designated_{tier}" for tier in Tier.values]]
+        totals = {key: total(rows, key) for key in keys}
+        totals["occupancy"] = share(totals["let_area"], totals["leasable_area"])
+        context["totals"] = totals
+        context["chart"] = chart("bar", [row["district_name"] for row in rows], [
+            (_("Enterprises"), [row["enterprises"] for row in rows]), (_("Tenants"), [row["tenants"] for row in rows])])
+        context["tiers"] = [(tier.value, tier.label) for tier in Tier]
+    return show(request, "registry/reports/districts.html", context)
+
+
+@transaction.non_atomic_requests
+@login_required
+@require_GET
+def park_report_page(request):
+    """The park report: occupancy on a date and over a period, tenancies ending and tenants not filed, by name."""
+    report = REPORTS["parks"]
+    allowed_scope(request.user, report)
+    params = asked(request, report)
+    status, data = api_answer(request, report.api, params)
+    context = report_context(request, report, params=params, status=status, data=data)
+    rows = context["rows"]
+    if rows:
+        keys = ["units", "leasable_area", "let_area", "tenants", "area_days", "leasable_area_days", "ending_30",
+                "ending_60", "ending_90", "not_filed_count"]
+        totals = {key: total(rows, key) for key in keys}
+        totals["occupancy"] = share(totals["let_area"], totals["leasable_area"])
+        totals["period_occupancy"] = share(totals["area_days"], totals["leasable_area_days"])
+        context["totals"] = totals
+        context["chart"] = chart("bar", [row["park_name"] for row in rows], [
+            (_("Occupancy (%)"), [row["occupancy"] for row in rows]),
+            (_("Occupancy over the period (%)"), [row["period_occupancy"] for row in rows])], unit="%")
+    return show(request, "registry/reports/parks.html", context)
+
+
+@transaction.non_atomic_requests
+@login_required
+@require_GET
+def plan_report(request):
+    """Plan progress: each target's goal, actual, share met, and the records behind its figure one click away."""
+    report = REPORTS["plan"]
+    allowed_scope(request.user, report)
+    params = asked(request, report)
+    status, data = api_answer(request, report.api, params)
+    plans = (PlanTarget.objects.restrict(request.user, VIEW).order_by("plan").values_list("plan", flat=True)
+             .distinct())
+    context = report_context(request, report, params=params, status=status, data=data, plans=list(plans))
+    rows = context["rows"]
+    if rows:
+        context["met"] = sum(1 for row in rows if row["met"])
+        context["counted"] = sum(row["counted"] for row in rows)
+        context["chart"] = chart("bar", [row["title"] for row in rows],
+                                 [(_("Share of the goal met (%)"), [row["share"] for row in rows])], unit="%")
+        context["records_query"] = {"year": data["year"], "as_of": data["as_of"]}
+    return show(request, "registry/reports/plan.html", context)
+
+
+@transaction.non_atomic_requests
+@login_required
+@require_GET
+def plan_records(request, code: str):
+    """Every record behind one plan target's figure (the drill-down of plan progress)."""
+    report = REPORTS["plan"]
+    allowed_scope(request.user, report)
+    target = get_object_or_404(PlanTarget.objects.restrict(request.user, VIEW), code=code)
+    params = {**asked(request, report), "page_size": "1000"}
+    params.pop("plan", None)
+    status, data = api_answer(request, "api:report-plan-progress-records", params, code=code)
+    if status == 404:
+        raise Http404
+    records = Report(report.slug, report.title, "api:report-plan-progress-records", ("year", "as_of"), True)
+    params.pop("page_size")
+    context = report_context(request, records, params=params, status=status, data=data, target=target,
+                             api_kwargs={"code": code})
+    for row in context["rows"]:
+        row["kind_name"] = RECORD_KINDS.get(row["kind"], row["kind"])
+    if context["rows"]:
+        context["value_total"] = total([row for row in context["rows"] if row["value"] is not None], "value")
+    return show(request, "registry/reports/plan_records.html", context)
+
+
+def park_in_scope(request, params: dict) -> None:
+    """A park named in the filters must be one the user may name (input_choices); another park's id is 404."""
+    park = params.get("park", "")
+    if park and not (park.isdigit() and input_choices(user=request.user, queryset=Park.objects.all()).filter(
+            pk=park).exists()):
+        raise Http404
+
+
+def place_choices(user) -> dict:
+    """The districts and the parks a filter may name (the parks within the user's scope)."""
+    return {"districts": District.objects.order_by("code"),
+            "parks": input_choices(user=user, queryset=Park.objects.order_by("name"))}
+
+
+@transaction.non_atomic_requests
+@login_required
+@require_GET
+def tier_summary_report(request):
+    """The tier summary of a year from its latest snapshot, and for the bureau the button that computes it anew
+    with the run's progress and the run history."""
+    return tier_summary_page(request)
+
+
+def tier_summary_page(request, *, run_message: str = "", run_status: int = 200):
+    """The tier summary page, with the message (and status) of a refused run start if any."""
+    report = REPORTS["tier-summary"]
+    scope = allowed_scope(request.user, report)
+    params = asked(request, report)
+    park_in_scope(request, params)
+    params.setdefault("level", SummaryLevel.DISTRICT if scope.bureau else SummaryLevel.PARK)
+    params.setdefault("tier", ALL_TIERS)
+    status, data = api_answer(request, report.api, {**params, "page_size": "1000"})
+    context = report_context(request, report, params=params, status=status, data=data, **place_choices(
+        request.user), levels=SummaryLevel.choices, tier_choices=[(ALL_TIERS, _("All enterprises")), *Tier.choices])
+    rows = context["rows"]
+    if rows:
+        keys = ["enterprises", "filed", "designated", "candidates", "due_for_review", "reporting", "revenue",
+                "digital_human_revenue", "rd_expense"]
+        totals = {key: total(rows, key) for key in keys}
+        totals["rd_intensity"] = share(totals["rd_expense"], totals["revenue"])
+        context["totals"] = totals
+        place = "park_name" if params["level"] == SummaryLevel.PARK else "district_name"
+        names = [f"{row[place] or _('Beijing')} · {row['tier_name']}" for row in rows]
+        context["chart"] = chart("bar", names, [(_("designated"), [row["designated"] for row in rows]),
+                                                (_("candidates"), [row["candidates"] for row in rows])])
+    if context["data"] and context["data"].get("run"):
+        context["computed"] = parse_datetime(context["data"]["run"]["finished"] or "")
+    if scope.bureau:
+        context.update(run_panel_context(request, message=run_message))
+    return render(request, "registry/reports/tier_summary.html", context,
+                  status=run_status if run_status != 200 else (status if status in (400, 404, 503) else 200))
+
+
+@transaction.non_atomic_requests
+@login_required
+@require_GET
+def tier_candidates_report(request):
+    """The enterprises that meet a tier's criteria without holding it, live from the records."""
+    report = REPORTS["tier-candidates"]
+    allowed_scope(request.user, report)
+    params = asked(request, report)
+    park_in_scope(request, params)
+    status, data = api_answer(request, report.api, {**params, "page_size": "1000"})
+    context = report_context(request, report, params=params, status=status, data=data, **place_choices(
+        request.user), tier_choices=[(tier.value, tier.label) for tier in LADDER])
+    rows = context["rows"]
+    if rows:
+        context["totals"] = {"revenue": total(rows, "revenue"), "rd_expense": total(rows, "rd_expense")}
+        context["totals"]["rd_intensity"] = share(context["totals"]["rd_expense"], context["totals"]["revenue"])
+        counts = {str(tier.label): sum(1 for row in rows if tier.value in row["candidate_tiers"]) for tier in LADDER}
+        context["chart"] = chart("bar", list(counts), [(_("Candidates"), list(counts.values()))])
+    return show(request, "registry/reports/tier_candidates.html", context)
+
+
+class PlaceEnterprisesForm(forms.Form):
+    """What the enterprises behind a count are asked by: which count, the district or park, the date."""
+
+    kind = forms.ChoiceField(choices=[("registered", gettext_lazy("Registered")),
+                                      ("tenants", gettext_lazy("Tenants"))])
+    district = forms.ModelChoiceField(queryset=District.objects.all(), required=False)
+    park = forms.ModelChoiceField(queryset=Park.objects.none(), required=False)
+    as_of = forms.DateField()
+
+    def clean(self):
+        """A district or a park must be named."""
+        cleaned = super().clean()
+        if not cleaned.get("district") and not cleaned.get("park"):
+            raise ValidationError({"district": _("Name a district or a park.")})
+        return cleaned
+
+
+@login_required
+@require_GET
+def place_enterprises_page(request):
+    """The enterprises behind a district's or a park's count (registered, or tenants on the date); a park outside
+    the user's scope is 404."""
+    allowed_scope(request.user)
+    park_in_scope(request, {"park": request.GET.get("park", "")})
+    form = PlaceEnterprisesForm(request.GET)
+    form.fields["park"].queryset = input_choices(user=request.user, queryset=Park.objects.all())
+    if not form.is_valid():
+        return render(request, "registry/reports/enterprises.html", {"form": form, "rows": None}, status=400)
+    data = form.cleaned_data
+    rows = place_enterprises(user=request.user, on=data["as_of"], kind=data["kind"],
+                             district=data["district"].pk if data["district"] else None,
+                             park=data["park"].pk if data["park"] else None)
+    return render(request, "registry/reports/enterprises.html", {
+        "form": form, "rows": rows, "place": data["park"] or data["district"], "kind": data["kind"],
+        "as_of": data["as_of"]})
+
+
+# --- the tier-summary runs (the bureau's) ----------------------------------------------------------------------
+def run_panel_context(request, *, message: str = "", run: ReportRun | None = None) -> dict:
+    """The run panel: the years a run may be started for, the run being watched (the latest active one when none
+    is named), the latest runs and any message of a refused start."""
+    runs = ReportRun.objects.restrict(request.user, VIEW).select_related("started_by").order_by("-created")
+    if run is None:
+        run = runs.filter(status__in=ACTIVE_RUN_STATUSES).first()
+    this_year = timezone.localdate().year
+    return {"run": run, "runs": runs[:RUN_HISTORY], "run_message": message,
+            "run_years": list(range(this_year, FIRST_YEAR - 1, -1)), "run_active": bool(run) and (
+                run.status in ACTIVE_RUN_STATUSES)}
+
+
+@login_required
+@require_POST
+def run_start(request):
+    """Start the tier summary of a year (the API's service, report_run_start); a run of the year already under way
+    answers the API's message (409), a bad year its field message (400), in the run panel."""
+    bureau_scope(request.user)
+    year = request.POST.get("year", "")
+    message, status, run = "", 202, None
+    if not year.isdigit():
+        message, status = _("Choose a year."), 400
+    else:
+        try:
+            run = report_run_start(user=request.user, year=int(year))
+        except RunConflict as conflict:
+            message, status = run_conflict_detail(run=conflict.run, request=request)["detail"], 409
+        except ValidationError as error:
+            message, status = " ".join(error.message_dict.get("year", error.messages)), 400
+        except BrokerUnavailable:
+            message, status = _("The job queue is unavailable; the run was not started. Reports still answer; "
+                                "try again later."), 503
+    if request.htmx:
+        chosen = int(year) if year.isdigit() else reporting_year()
+        context = {**run_panel_context(request, message=message, run=run), "bureau": True, "year": chosen,
+                   "run_refused": status if message else None}
+        # htmx swaps only a 2xx answer (and the browser logs any 4xx as an error): a refused start is the panel
+        # with the message and its status in data-refused; without htmx the page answers with the status itself.
+        return render(request, "registry/reports/_run_panel.html", context, status=200 if message else status)
+    if status == 202:
+        messages.success(request, _("The tier summary of %(year)s was started.") % {"year": year})
+        return redirect(f"{reverse('report-tier-summary')}?year={year}")
+    return tier_summary_page(request, run_message=message, run_status=status)
+
+
+@login_required
+@require_GET
+def run_panel(request, pk: int):
+    """The run panel watching one run (polled every 2 s by htmx while the run is pending or running)."""
+    bureau_scope(request.user)
+    run = get_object_or_404(ReportRun.objects.restrict(request.user, VIEW), pk=pk)
+    return render(request, "registry/reports/_run_panel.html", {**run_panel_context(request, run=run),
+                                                                 "bureau": True, "year": run.year})
