@@ -20,7 +20,6 @@ code when it loads, its membership role (`register_membership`) and the scope pa
 app's models (`register_paths`): the parks app never names the enterprises app.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from django.contrib.auth import get_user_model
@@ -40,18 +39,15 @@ DISTRICT_ROLE, PARK_ROLE, ENTERPRISE_ROLE = "districts", "parks", "enterprises"
 # The annotation `restrict(user, PUBLIC)` puts on each record: whether the user sees all of it (VIEW).
 FULL_VIEW = "scope_full_view"
 
-# Role name -> function giving the ids a user holds memberships of (districts, parks, enterprises).
-_memberships: dict[str, Callable[[object], frozenset[int]]] = {}
-# Role name -> the membership model (user x district, user x park, user x enterprise).
-_membership_models: dict[str, type[models.Model]] = {}
+# Role name -> the membership model (user x district, user x park, user x enterprise) and its field naming what the
+# user is a member of.
+_membership_models: dict[str, tuple[type[models.Model], str]] = {}
 
 
-def register_membership(role: str, ids_of: Callable[[object], frozenset[int]], *, model=None) -> None:
-    """Register a membership role: a function from a user to the ids of the records they are a member of, and
-    the membership model (whose users `users_in_scope` offers)."""
-    _memberships[role] = ids_of
-    if model is not None:
-        _membership_models[role] = model
+def register_membership(role: str, *, model, field: str) -> None:
+    """Register a membership role: the membership model (whose users `users_in_scope` offers) and the name of its
+    foreign key to what its users are members of (a park, a district, an enterprise)."""
+    _membership_models[role] = (model, field)
 
 
 @dataclass(frozen=True)
@@ -108,12 +104,26 @@ def user_scope(user) -> UserScope:
         return NOBODY
     cached = getattr(user, "_scope", None)
     if cached is None:
-        bureau = user.is_superuser or user.groups.filter(name=BUREAU_GROUP).exists()
-        held = {} if bureau else {role: ids_of(user) for role, ids_of in _memberships.items()}
-        cached = UserScope(bureau, held.get(PARK_ROLE, frozenset()), held.get(ENTERPRISE_ROLE, frozenset()),
-                           held.get(DISTRICT_ROLE, frozenset()))
+        held = {} if user.is_superuser else _held(user)
+        bureau = user.is_superuser or BUREAU_GROUP in held
+        cached = UserScope(bureau, *(frozenset() if bureau else held.get(role, frozenset())
+                                     for role in (PARK_ROLE, ENTERPRISE_ROLE, DISTRICT_ROLE)))
         user._scope = cached
     return cached
+
+
+def _held(user) -> dict[str, frozenset[int]]:
+    """What a user holds, in one query: the bureau group (as BUREAU_GROUP) and the ids of each membership role."""
+    role = models.CharField()
+    groups = get_user_model().groups.through._default_manager.filter(user_id=user.pk, group__name=BUREAU_GROUP)
+    parts = [groups.order_by().annotate(role=Value(BUREAU_GROUP, output_field=role)).values_list("group_id", "role")]
+    for name, (model, to) in _membership_models.items():
+        parts.append(model._default_manager.filter(user_id=user.pk).order_by()
+                     .annotate(role=Value(name, output_field=role)).values_list(f"{to}_id", "role"))
+    held: dict[str, set[int]] = {}
+    for pk, name in parts[0].union(*parts[1:], all=True):
+        held.setdefault(name, set()).add(pk)
+    return {name: frozenset(ids) for name, ids in held.items()}
 
 
 def register_paths(model, *, park: tuple[str, ...] = (), enterprise: tuple[str, ...] = (),
@@ -236,7 +246,7 @@ def users_in_scope(*, user, action: str = ADD):
     if scope is NOBODY:
         return accounts.none()
     held = Q(pk__in=[])
-    for model in _membership_models.values():
+    for model, _field in _membership_models.values():
         held |= Q(pk__in=model.objects.restrict(user, action).values("user"))
     bureau = Q(is_superuser=True) | Q(pk__in=accounts.filter(groups__name=BUREAU_GROUP).values("pk"))
     found = accounts.filter(held).exclude(bureau)

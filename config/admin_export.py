@@ -17,9 +17,17 @@ from django.utils import timezone
 from django.utils.html import format_html_join, strip_tags
 from django.utils.safestring import SafeData, SafeString
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, override
 
-from .tables import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, write_csv, write_xlsx
+from .tables import (
+    CSV_CONTENT_TYPE,
+    XLSX_MEDIA_TYPE,
+    content_disposition,
+    file_name,
+    title_block,
+    write_csv,
+    write_xlsx,
+)
 
 
 class Badges(SafeString):
@@ -93,16 +101,26 @@ class ExportActionsMixin:
             table.append([export_cell(*lookup_field(name, obj, self)[::2]) for name in columns])
         return table
 
+    def export_title(self) -> str:
+        """The Chinese name of the export (its sheet's, its title's and its file's): the model's plural name."""
+        with override("zh-hans"):
+            return str(self.model._meta.verbose_name_plural)
+
     def export_response(self, request, queryset, extension: str) -> HttpResponse:
-        """The export as a download named after the model and today's date."""
+        """The export as a download named (in Chinese) after the model and today's date; a workbook has a title
+        block (the name, the day, who exported it and when), a frozen, filtered header and formatted numbers."""
         table = self.export_table(request, queryset)
+        title, when = self.export_title(), timezone.localtime().replace(tzinfo=None, microsecond=0)
         if extension == "xlsx":
-            content, media_type = write_xlsx(table, sheet=self.model._meta.model_name), XLSX_MEDIA_TYPE
+            block = title_block(title=title, rows=[["数据截止日期", when.date().isoformat()]], user=request.user,
+                                when=when)
+            content, media_type = write_xlsx(table, sheet=title, title=block), XLSX_MEDIA_TYPE
         else:
-            content, media_type = write_csv(table), f"{CSV_MEDIA_TYPE}; charset=utf-8"
+            content, media_type = write_csv(table), CSV_CONTENT_TYPE
         response = HttpResponse(content, content_type=media_type)
-        filename = f"{self.model._meta.model_name}-{timezone.localdate():%Y%m%d}.{extension}"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["Content-Disposition"] = content_disposition(
+            file_name(title, extension, day=when.date()),
+            fallback=f"{self.model._meta.model_name}-{when:%Y%m%d}.{extension}")
         return response
 
     @admin.action(description=gettext_lazy("Export selected to Excel (XLSX)"))

@@ -26,12 +26,17 @@ import decimal
 import io
 import itertools
 import re
+import unicodedata
+from urllib.parse import quote
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 CSV_MEDIA_TYPE = "text/csv"
+CSV_CONTENT_TYPE = f"{CSV_MEDIA_TYPE}; charset=utf-8"
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
@@ -113,14 +118,160 @@ def xlsx_append(sheet, row) -> None:
             cell.data_type = "s"
 
 
-def write_xlsx(table, sheet: str = "report", *, preamble=()) -> bytes:
-    """A table (any iterable of rows, written as it comes) as an Excel workbook with one sheet: numbers and dates
-    stay typed (datetimes must be naive), text is written as strings. The preamble's rows (a report's header
-    block) come first, then an empty row."""
+# --- the look of a workbook: sheet name, title block, number formats, widths --------------------------------------
+SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+SHEET_MAX = 31
+AMOUNT_FORMAT = "#,##0.00"  # 万元, two decimals, thousands separated
+PERCENT_FORMAT = '0.0"%"'  # the value is in percent points (12.5 for 12.5%), as in the API's answer
+INTEGER_FORMAT = "#,##0"
+PLAIN_FORMAT = "0"  # years, numbers of records: no thousands separator
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
+PLAIN_HEADERS = ("年度", "年份", "编号", "版本", "year", "id", "revision")
+WIDTH_SAMPLE = 1000  # rows read ahead to fit the widths (a write-only sheet writes its widths before its rows)
+WIDTH_MIN, WIDTH_MAX = 8, 60
+TITLE_FONT, LABEL_FONT, HEADER_FONT = Font(bold=True, size=14), Font(bold=True, color="555555"), Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="E8EEF7")
+
+
+def sheet_name(name: str) -> str:
+    """A name as a sheet's title: without the characters Excel refuses ([]:*?/\\), at most 31 characters."""
+    name = SHEET_FORBIDDEN.sub("", str(name)).strip("' ")[:SHEET_MAX]
+    return name or "Sheet"
+
+
+def file_name(name: str, extension: str, *, year=None, day: datetime.date | None = None) -> str:
+    """A file's name: its subject's (Chinese) name, the year (or the day), the extension: 区县概览-2025.xlsx."""
+    tail = str(year) if year else (day.isoformat() if day else "")
+    stem = re.sub(r'[\\/:*?"<>|\r\n]', "", f"{name}-{tail}" if tail else str(name))
+    return f"{stem}.{extension}"
+
+
+def content_disposition(name: str, *, fallback: str = "") -> str:
+    """A download's Content-Disposition: an ASCII fallback name (`fallback`, else the name's ASCII) and the real
+    one in RFC 5987's filename*."""
+    stem, _dot, extension = name.rpartition(".")
+    if fallback:
+        stem = fallback.rpartition(".")[0] or fallback
+    ascii_stem = re.sub(r"[^A-Za-z0-9._-]+", "-", stem.encode("ascii", "ignore").decode()).strip("-._")
+    fallback = f"{ascii_stem or 'download'}.{extension}" if extension else ascii_stem or "download"
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+def title_block(*, title: str, basis=None, rows=(), user=None, when: datetime.datetime | None = None,
+                prefix: str = "") -> list[list]:
+    """The rows above a table: its title, the basis (a report's), any further label-value rows, who pulled the
+    file and when. `prefix` ("#") starts each label of a table that is imported back, whose reader skips them."""
+    block = [[prefix + title]]
+    block += [[prefix + label, value] for label, value in [*basis_rows(basis), *rows]]
+    if user is not None:
+        block.append([prefix + "导出人", user_label(user)])
+    if when is not None:
+        block.append([prefix + "生成时间", when.strftime("%Y-%m-%d %H:%M:%S")])
+    return block
+
+
+def user_label(user) -> str:
+    """Who pulled a file, as its title block names them: full name and user name, or the user name."""
+    full = (getattr(user, "get_full_name", lambda: "")() or "").strip()
+    username = str(getattr(user, "username", "") or "")
+    return f"{full}（{username}）" if full and full != username else username or "—"
+
+
+def number_format(header, value) -> str | None:
+    """The number format of a cell under a header: amounts (万元) with two decimals and thousands separators,
+    percentages with one decimal, integers with separators (years and numbers plain), dates as yyyy-mm-dd."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, datetime.datetime):
+        return DATETIME_FORMAT
+    if isinstance(value, datetime.date):
+        return DATE_FORMAT
+    if not isinstance(value, int | float | decimal.Decimal):
+        return None
+    header = str(header or "")
+    if "万元" in header:
+        return AMOUNT_FORMAT
+    if "%" in header or "％" in header:
+        return PERCENT_FORMAT
+    if isinstance(value, int):
+        lowered = header.lower()
+        return PLAIN_FORMAT if any(word in lowered for word in PLAIN_HEADERS) else INTEGER_FORMAT
+    return AMOUNT_FORMAT
+
+
+def text_width(value) -> int:
+    """How wide a cell's text shows, in Excel's character units: a CJK (wide) character counts two."""
+    if value is None:
+        return 0
+    if isinstance(value, datetime.datetime):
+        return 19
+    if isinstance(value, datetime.date):
+        return 10
+    if isinstance(value, int | float | decimal.Decimal) and not isinstance(value, bool):
+        return len(f"{value:,.2f}")
+    return max((sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+                for line in str(value).splitlines()), default=0)
+
+
+def column_widths(rows) -> list[float]:
+    """The width of each column fitting its widest cell among the rows (within WIDTH_MIN and WIDTH_MAX)."""
+    widths: list[int] = []
+    for row in rows:
+        for index, value in enumerate(row):
+            if index >= len(widths):
+                widths.append(0)
+            widths[index] = max(widths[index], text_width(value))
+    return [min(WIDTH_MAX, max(WIDTH_MIN, width + 2)) for width in widths]
+
+
+def _styled(sheet, value, *, font=None, fill=None, number_format=None):
+    """A write-only cell with its style (the value neutralised first)."""
+    value = safe_cell(value)
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    if font is not None:
+        cell.font = font
+    if fill is not None:
+        cell.fill = fill
+    if number_format:
+        cell.number_format = number_format
+    return cell
+
+
+def write_xlsx(table, sheet: str = "报表", *, preamble=(), title=()) -> bytes:
+    """A table (any iterable of rows, the header row first, written as it comes) as an Excel workbook with one sheet
+    named `sheet` (Chinese; made a valid sheet title): the title block (`title_block`: a title row, label-value
+    rows) and the `preamble`'s rows, an empty row, then the header row, frozen and filtered, the columns fitted to
+    the first WIDTH_SAMPLE rows, numbers and dates typed and formatted by their header (`number_format`); text is
+    written as strings, datetimes must be naive. Write-only: the rows stream, memory stays bounded."""
+    block = [list(row) for row in title] + [list(row) for row in preamble]
+    rows = iter(table)
+    header = list(next(rows, []))
+    sample = list(itertools.islice(rows, WIDTH_SAMPLE))
     workbook = Workbook(write_only=True)
-    worksheet = workbook.create_sheet(sheet[:31])
-    for row in with_preamble(table, preamble):
-        worksheet.append(xlsx_row(worksheet, row))
+    worksheet = workbook.create_sheet(sheet_name(sheet))
+    for index, width in enumerate(column_widths([header, *sample]), start=1):
+        worksheet.column_dimensions[get_column_letter(index)].width = width
+    header_row = len(block) + 2 if block else 1
+    worksheet.freeze_panes = f"A{header_row + 1}"
+    for number, row in enumerate(block):
+        if number == 0 and title:
+            worksheet.append([_styled(worksheet, row[0], font=TITLE_FONT), *xlsx_row(worksheet, row[1:])])
+        else:
+            worksheet.append([_styled(worksheet, row[0], font=LABEL_FONT), *xlsx_row(worksheet, row[1:])] if row
+                             else [])
+    if block:
+        worksheet.append([])
+    worksheet.append([_styled(worksheet, value, font=HEADER_FONT, fill=HEADER_FILL) for value in header])
+    last = header_row
+    for row in itertools.chain(sample, rows):
+        worksheet.append([_styled(worksheet, value, number_format=number_format(
+            header[index] if index < len(header) else "", value)) for index, value in enumerate(row)])
+        last += 1
+    if header:
+        worksheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(header))}{last}"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Value
 from django.db.models.functions import Upper
 
-from config.filters import YearFilter
+from config.filters import DivisionCodeFilter, YearFilter
 from parks.models import District, Park, Unit
 
 from .choices import ChainPosition, DesignationStatus, EnterpriseStatus, FilingStatus, Segment, Tier
@@ -19,7 +19,7 @@ class EnterpriseFilterSet(django_filters.FilterSet):
 
     q = django_filters.CharFilter(method="search", label="Search names or credit code")
     district = django_filters.ModelMultipleChoiceFilter(queryset=District.objects.all())
-    district_code = django_filters.CharFilter(field_name="district__code")
+    district_code = DivisionCodeFilter(field_name="district__code")
     park = django_filters.ModelMultipleChoiceFilter(queryset=Park.objects.all())
     chain_position = django_filters.MultipleChoiceFilter(choices=ChainPosition.choices)
     segment = django_filters.ChoiceFilter(choices=Segment.choices, method="filter_segment")

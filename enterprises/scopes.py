@@ -9,15 +9,10 @@ from .models import EnterpriseMembership
 from .models.enterprise import unit_tenancies_check
 
 
-def enterprises_of(user) -> frozenset[int]:
-    """The ids of the enterprises a user is a member of."""
-    return frozenset(EnterpriseMembership.objects.filter(user=user).values_list("enterprise_id", flat=True))
-
-
 def register() -> None:
     """Register the enterprise role, the paths from parks and units to their enterprises, and the unit check
     (EnterprisesConfig.ready)."""
-    register_membership(ENTERPRISE_ROLE, enterprises_of, model=EnterpriseMembership)
+    register_membership(ENTERPRISE_ROLE, model=EnterpriseMembership, field="enterprise")
     register_paths(Park, enterprise=("enterprises", "tenancies__enterprise"))
     register_paths(Unit, enterprise=("tenancies__enterprise",))
     register_unit_check(unit_tenancies_check)

@@ -3,20 +3,23 @@
 import django_filters
 from django.db.models import Q
 
+from config.filters import DivisionCodeFilter
+
 from .choices import DistrictKind, ParkKind
 from .models import District, Park, Unit
 
 
 class DistrictFilterSet(django_filters.FilterSet):
-    """Filter districts by kind, whether the plan gives them a role, and text."""
+    """Filter districts by division code (one or several), kind, whether the plan gives them a role, and text."""
 
     q = django_filters.CharFilter(method="search", label="Search name or code")
+    code = DivisionCodeFilter(field_name="code")
     kind = django_filters.ChoiceFilter(choices=DistrictKind.choices)
     in_plan = django_filters.BooleanFilter(method="filter_in_plan", label="Has a role in the plan")
 
     class Meta:
         model = District
-        fields = ["code"]
+        fields = []
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(name_en__icontains=value) | Q(code__startswith=value))
@@ -26,11 +29,11 @@ class DistrictFilterSet(django_filters.FilterSet):
 
 
 class ParkFilterSet(django_filters.FilterSet):
-    """Filter parks by district, kind, featured flag and text."""
+    """Filter parks by district (or its division codes), kind, featured flag and text."""
 
     q = django_filters.CharFilter(method="search", label="Search name, address or operator")
     district = django_filters.ModelMultipleChoiceFilter(queryset=District.objects.all())
-    district_code = django_filters.CharFilter(field_name="district__code")
+    district_code = DivisionCodeFilter(field_name="district__code")
     kind = django_filters.MultipleChoiceFilter(choices=ParkKind.choices)
 
     class Meta:

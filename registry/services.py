@@ -22,9 +22,18 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from config.celery import app, task_ids_in_broker
 from config.history import Source, change_source
-from config.tables import write_csv, write_xlsx
+from config.tables import file_name as table_file_name
+from config.tables import write_csv
 from config.years import FIRST_YEAR
-from enterprises.imports import SHEET, export_queryset, export_rows, headers, read_table, table_import
+from enterprises.imports import (
+    SUBJECT_TITLES,
+    export_queryset,
+    export_rows,
+    export_xlsx,
+    headers,
+    read_table,
+    table_import,
+)
 from enterprises.selectors import reporting_year, tier_reference_date
 from enterprises.tiers import get_rule_set, rule_set_for
 
@@ -481,9 +490,12 @@ def _file_job_export(job: FileJob, progress: Progress) -> None:
     total = queryset.count()
     FileJob.objects.filter(pk=job.pk).update(total=total)
     rows = export_rows(kind=job.subject, queryset=queryset, on_progress=progress)
-    table = itertools.chain([headers(job.subject)], rows)
-    data = write_xlsx(table, sheet=SHEET) if job.file_format == FileFormat.XLSX else write_csv(table)
-    name = f"{job.subject}-{timezone.localdate():%Y%m%d}.{job.file_format}"
+    when = timezone.localtime().replace(tzinfo=None, microsecond=0)
+    if job.file_format == FileFormat.XLSX:
+        data = export_xlsx(kind=job.subject, rows=rows, user=job.started_by, when=when)
+    else:
+        data = write_csv(itertools.chain([headers(job.subject)], rows))
+    name = table_file_name(SUBJECT_TITLES[job.subject], job.file_format, day=when.date())
     _finish(job, RunStatus.SUCCEEDED, data=data, file_name=name, total=total, processed=total,
                      report={"rows": total})
 

@@ -44,6 +44,7 @@ from .factories import (
     approved_filing,
     bureau_user,
 )
+from .report_tables import split_report
 from .worlds import build_world
 
 pytestmark = pytest.mark.django_db
@@ -346,13 +347,14 @@ def test_exports_write_the_rows_the_user_may_see(as_park_admin, world, model):
     xlsx = post_action(as_park_admin, model, "export_xlsx", visible + hidden)
     assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
-    table = [list(row) for row in sheet.iter_rows(values_only=True)]
+    block, table = split_report([list(row) for row in sheet.iter_rows(values_only=True)])
+    assert "导出人" in block and sheet.freeze_panes == "A" + str(len(block) + 3)
     written_csv = post_action(as_park_admin, model, "export_csv", visible + hidden)
     assert written_csv["Content-Type"].startswith("text/csv")
     csv_table = list(csv.reader(io.StringIO(written_csv.content.decode("utf-8-sig"))))
     model_admin = admin.site._registry[model]
     headers = [zh(admin.utils.label_for_field(name, model, model_admin)) for name in
-               model_admin.list_display]
+               model_admin.export_columns(None)]
     assert table[0] == headers and csv_table[0] == headers
     assert len(table) == len(csv_table) == len(visible) + 1
     expected = expected_table(as_park_admin, model, visible)

@@ -7,6 +7,7 @@ import io
 import time
 import tracemalloc
 from decimal import Decimal
+from urllib.parse import quote
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -183,9 +184,11 @@ def test_an_xlsx_export_job_on_a_real_worker(bureau_client):
     assert job["status"] == "succeeded" and job["total"] == job["processed"] == 6 and job["progress"] == 100
     response = bureau_client.get(job["file"])
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats")
-    assert job["file_name"] in response["Content-Disposition"]
+    assert quote(job["file_name"]) in response["Content-Disposition"] and job["file_name"].startswith("企业名录-")
     sheet = load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0]
-    cells = [list(row) for row in sheet.iter_rows(values_only=True)]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert rows[0][0] == "# 企业名录" and sheet.title == "企业名录"  # the title block, skipped on import
+    cells = rows[next(i for i, row in enumerate(rows) if not any(row)) + 1:]
     streamed = read_csv(bureau_client.get(csv_url("enterprises")))
     assert cells[0] == list(streamed[0])
     assert len(cells) == len(streamed) + 1

@@ -10,7 +10,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from config.api.renderers import CSVRenderer, XLSXRenderer
-from config.tables import basis_rows, report_table, write_csv, write_xlsx
+from config.tables import basis_rows, report_table, title_block, write_csv, write_xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ("config", "parks", "enterprises", "registry")
@@ -70,6 +70,9 @@ def test_a_report_renders_as_the_neutral_writer_writes_it():
     xlsx = XLSXRenderer().render(data, renderer_context=context)
     sheet = load_workbook(io.BytesIO(xlsx)).active
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    assert rows[len(preamble) + 2][:4] == ["'=1+1", 3, 1.5, "是"]  # neutralised, typed
-    expected = load_workbook(io.BytesIO(write_xlsx(table, preamble=preamble))).active
-    assert rows == [list(row) for row in expected.iter_rows(values_only=True)]
+    heading = title_block(title="probe（2025年度）", when=datetime.datetime(2026, 1, 2, 3, 4, 5))
+    assert rows[len(heading) + len(preamble) + 2][:4] == ["'=1+1", 3, 1.5, "是"]  # neutralised, typed
+    expected = load_workbook(io.BytesIO(write_xlsx(table, preamble=preamble, title=heading))).active
+    when = rows[len(heading) - 1]  # the time it was written differs; the rest is the same
+    assert when[0] == "生成时间" and rows[:len(heading) - 1] + rows[len(heading):] == [
+        list(row) for i, row in enumerate(expected.iter_rows(values_only=True)) if i != len(heading) - 1]

@@ -9,6 +9,9 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 from rest_framework.settings import api_settings
 
+ORDERING_UNKNOWN = _("Cannot order by %(terms)s; order by one of: %(allowed)s (with a leading “-” for descending).")
+FORMAT_UNKNOWN = _("Unknown format %(format)s; the formats are: %(formats)s.")
+
 # Query parameters every list takes besides its filters.
 COMMON_PARAMETERS = frozenset({"page", "page_size", api_settings.ORDERING_PARAM, "format"})
 
@@ -54,9 +57,23 @@ def spans_to_many(model, path: str) -> bool:
 class StableOrderingFilter(OrderingFilter):
     """DRF's ordering (`?ordering=`, else the view's or the model's), ended by the primary key: ordered by a column
     with repeated values (names, dates) alone, PostgreSQL may return equal rows in any order, so that pages overlap
-    and skip records. Rows of a values() query (grouped figures) have no primary key and keep their ordering."""
+    and skip records. Rows of a values() query (grouped figures) have no primary key and keep their ordering.
+    An `ordering` naming a field the list is not ordered by is a 400 naming the allowed ones (DRF ignores it)."""
+
+    def check_ordering(self, request, queryset, view) -> None:
+        """Refuse (400 on `ordering`) the terms of `?ordering=` that are no allowed field, naming the allowed ones."""
+        param = request.query_params.get(self.ordering_param)
+        if not param:
+            return
+        terms = [term.strip() for term in param.split(",") if term.strip()]
+        allowed = [name for name, _label in self.get_valid_fields(queryset, view, {"request": request})]
+        unknown = [term for term in terms if term.lstrip("-") not in allowed]
+        if unknown:
+            raise ValidationError({self.ordering_param: [ORDERING_UNKNOWN % {
+                "terms": ", ".join(unknown), "allowed": ", ".join(allowed) or "—"}]})
 
     def filter_queryset(self, request, queryset, view):
+        self.check_ordering(request, queryset, view)
         queryset = super().filter_queryset(request, queryset, view)
         if not isinstance(queryset, QuerySet) or queryset.query.values_select:
             return queryset

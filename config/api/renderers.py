@@ -7,10 +7,26 @@ label-value rows above the table, then an empty row (config.tables.basis_rows). 
 whatever format was asked for.
 """
 
+from django.utils import timezone
 from rest_framework import renderers
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
-from config.tables import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, basis_rows, report_table, write_csv, write_xlsx
+from config.tables import (
+    CSV_MEDIA_TYPE,
+    XLSX_MEDIA_TYPE,
+    basis_rows,
+    content_disposition,
+    file_name,
+    report_table,
+    title_block,
+    write_csv,
+    write_xlsx,
+)
+
+
+def report_title(view) -> str:
+    """A report's Chinese name (its sheet's and its file's): the view's `report_title`, else its `report_name`."""
+    return str(getattr(view, "report_title", "") or getattr(view, "report_name", "") or "报表")
 
 
 class ReportRenderer(BaseRenderer):
@@ -23,13 +39,21 @@ class ReportRenderer(BaseRenderer):
             response["Content-Type"] = "application/json"
             return JSONRenderer().render(data, renderer_context=renderer_context)
         rows = data["results"] if isinstance(data, dict) else data
+        basis = data.get("basis") if isinstance(data, dict) else None
         table = report_table(view.report_columns, rows)
+        title, year = report_title(view), (basis or {}).get("year")
         if response is not None:
-            response["Content-Disposition"] = f'attachment; filename="{view.report_name}.{self.format}"'
-        return self.write(table, preamble=basis_rows(data.get("basis") if isinstance(data, dict) else None))
+            response["Content-Disposition"] = content_disposition(
+                file_name(title, self.format, year=year),
+                fallback=file_name(getattr(view, "report_name", "report"), self.format, year=year))
+        request = renderer_context.get("request")
+        user = getattr(request, "user", None)
+        heading = title_block(title=f"{title}（{year}年度）" if year else title, user=user if user and
+                              user.is_authenticated else None, when=timezone.localtime().replace(tzinfo=None))
+        return self.write(table, preamble=basis_rows(basis), title=heading, sheet=title)
 
-    def write(self, table: list[list], *, preamble=()) -> bytes:
-        """The table, under the preamble's rows, as this format's bytes."""
+    def write(self, table: list[list], *, preamble=(), title=(), sheet="") -> bytes:
+        """The table, under the preamble's rows (and, in a workbook, the title block), as this format's bytes."""
         raise NotImplementedError
 
 
@@ -38,9 +62,10 @@ class CSVRenderer(ReportRenderer):
 
     media_type = CSV_MEDIA_TYPE
     format = "csv"
-    charset = "utf-8"
+    charset = "utf-8"  # the answer's type: text/csv; charset=utf-8
 
-    def write(self, table, *, preamble=()):
+    def write(self, table, *, preamble=(), title=(), sheet=""):
+        """The basis's rows, an empty row, then the table (CSV has no title block)."""
         return write_csv(table, preamble=preamble)
 
 
@@ -52,8 +77,9 @@ class XLSXRenderer(ReportRenderer):
     charset = None
     render_style = "binary"
 
-    def write(self, table, *, preamble=()):
-        return write_xlsx(table, preamble=preamble)
+    def write(self, table, *, preamble=(), title=(), sheet=""):
+        """The title block and the basis above the formatted table, on a sheet named after the report."""
+        return write_xlsx(table, sheet=sheet, preamble=preamble, title=title)
 
 
 REPORT_RENDERERS = [JSONRenderer, CSVRenderer, XLSXRenderer]

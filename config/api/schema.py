@@ -118,10 +118,10 @@ def page_size_error(paginator) -> Error:
 
 
 def format_errors(view, method: str) -> list[Error]:
-    """A read with a choice of formats (its renderers): 404 for a `format` none of them is."""
+    """A read with a choice of formats (its renderers): 400 for a `format` none of them is, naming them."""
     formats = sorted({renderer.format for renderer in view.renderer_classes})
     if method == "GET" and len(formats) > 1:
-        return [Error("404", f"The `format` asked for is none of {', '.join(formats)}.")]
+        return [Error("400", f"The `format` asked for is none of {', '.join(formats)} (`format` names them).")]
     return []
 
 
@@ -149,6 +149,14 @@ OUTAGE = Error("503", "PostgreSQL, the job queue (broker) or Redis cannot be rea
 class AutoSchema(SpectacularAutoSchema):
     """drf-spectacular's AutoSchema with each operation's error responses: those its view declares, and those of
     what the view is built of (authenticators, permissions, paginator, renderers, throttles, outages)."""
+
+    def get_tags(self) -> list[str]:
+        """The operation's tags: its view's `schema_tags`, else its resource (the path's first segment under
+        /api/v1/, each described in SPECTACULAR_SETTINGS["TAGS"])."""
+        declared = getattr(self.view, "schema_tags", None)
+        if declared:
+            return list(declared)
+        return super().get_tags()
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)

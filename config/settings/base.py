@@ -8,6 +8,7 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from config.api_tags import TAGS as API_TAGS
 from config.db import database, replica, reuse_connections, session_setting
 from config.queues import task_queues, task_routes
 from config.years import FIRST_YEAR, LAST_YEAR
@@ -297,6 +298,8 @@ REST_FRAMEWORK = {
         "config.api.filters.StrictFilterBackend",
         "config.api.filters.StableOrderingFilter",
     ],
+    # An unknown ?format= is a 400 naming the view's formats (DRF's own negotiation answers 404).
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "config.api.negotiation.StrictContentNegotiation",
     "DEFAULT_PAGINATION_CLASS": "config.api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "config.api.schema.AutoSchema",
@@ -324,6 +327,9 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # One tag per resource (the path's first segment under /api/v1/), described in Chinese and English.
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "TAGS": API_TAGS,
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -63,6 +63,10 @@ class AnnualFilingAdmin(ScopedAdmin):
                  "review_url": reverse("review-filing", args=[object_id]) if reviewable else None}
         return super().change_view(request, object_id, form_url, extra)
 
+    def export_columns(self, request) -> list[str]:
+        """The changelist's columns, then every figure of the filing (the export carries the figures)."""
+        return [*super().export_columns(request), *AnnualFiling.figure_names()]
+
     def has_review_permission(self, request):
         """Whether the user reviews some filings (the bureau, a park's administrators)."""
         return grants(user=request.user, model=AnnualFiling, action=REVIEW)

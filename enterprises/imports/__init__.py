@@ -12,13 +12,13 @@ from .base import ImportReport, RowError
 from .columns import COLUMNS
 from .kinds import IMPORTERS
 from .reading import FORMATS, Table, file_format, read_table
-from .tables import SHEET, export_queryset, export_rows, headers, template
+from .tables import SHEET, SUBJECT_TITLES, export_queryset, export_rows, export_xlsx, headers, template
 
 KINDS = tuple(COLUMNS)
 
 __all__ = [
-    "FORMATS", "KINDS", "SHEET", "ImportReport", "RowError", "Table", "export_queryset", "export_rows", "file_format",
-    "headers", "read_table", "table_import", "template",
+    "FORMATS", "KINDS", "SHEET", "SUBJECT_TITLES", "ImportReport", "RowError", "Table", "export_queryset",
+    "export_rows", "export_xlsx", "file_format", "headers", "read_table", "table_import", "template",
 ]
 
 

@@ -3,8 +3,9 @@
 The first sheet of a workbook is read (openpyxl read_only: the rows stream, the workbook is never held whole);
 a CSV is read as UTF-8 (with or without a byte-order mark) or, failing that, as GB18030, the encoding Excel
 uses for CSV on Chinese Windows; text that is neither cleanly (Big5, mojibake, replacement characters) is refused
-(encodings.py). The first row holds the headers; empty rows and rows whose first cell starts
-with "#" (the template's notes row) are skipped.
+(encodings.py). The first row that is neither empty nor starts with "#" holds the headers (the rows above it are
+the exports' and templates' title block, whose labels start with "#"); below it, empty rows and rows whose first
+cell starts with "#" (the template's notes row) are skipped.
 
 What a file may make the server read is bounded before it is read and while it is read (the IMPORT_* settings):
 its size; an XLSX's zip members (their count, unzipped size and ratio, from the zip's directory, before openpyxl
@@ -165,11 +166,16 @@ def _bounded(rows, width: int):
                     raise ValidationError({"file": formulas})
             elif isinstance(cell, str):
                 cells[index] = unescape(cell)
-        if number == 1:
+        if not headers and not _skipped(cells):
             headers = cells
         yield number, tuple(cells)
     if formulas:
         raise ValidationError({"file": formulas})
+
+
+def _skipped(cells) -> bool:
+    """Whether a row is skipped: empty, or a note (its first cell starting with "#")."""
+    return all(_is_empty(cell) for cell in cells) or str(cells[0] or "").lstrip().startswith(COMMENT)
 
 
 def _columns(kind: str, headers) -> list[Column | None]:
@@ -207,16 +213,14 @@ def read_table(*, kind: str, content: bytes, file_name: str) -> Table:
             "size": settings.IMPORT_MAX_BYTES // (1024 * 1024)})
     width = len(COLUMNS[kind]) + settings.IMPORT_EXTRA_COLUMNS
     rows = _bounded(_xlsx_rows(content, width) if fmt == "xlsx" else _csv_rows(content), width)
-    _number, headers = next(rows, (None, None))
+    _number, headers = next(((n, cells) for n, cells in rows if not _skipped(cells)), (None, None))
     if headers is None:
         raise ValidationError({"file": [_("The file is empty.")]})
     columns = _columns(kind, headers)
     table = Table(kind=kind, columns=columns, rows=[])
     limit = settings.IMPORT_MAX_ROWS
     for number, cells in rows:
-        if not any(not _is_empty(cell) for cell in cells):
-            continue
-        if str(cells[0] or "").lstrip().startswith(COMMENT):
+        if _skipped(cells):
             continue
         if len(table.rows) >= limit:
             raise ValidationError({"file": [_("The file has more than %(limit)d rows; split it.") % {

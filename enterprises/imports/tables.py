@@ -6,15 +6,28 @@ neutralised), so memory stays bounded whatever the register's size. Exported tab
 an export imports back unchanged.
 """
 
+import datetime
 import io
+import itertools
 
 from django.db.models import QuerySet
 from openpyxl import Workbook
 from openpyxl.comments import Comment
-from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from access.scoping import VIEW
-from config.tables import write_csv, xlsx_append
+from config.tables import (
+    HEADER_FILL,
+    HEADER_FONT,
+    LABEL_FONT,
+    TITLE_FONT,
+    column_widths,
+    sheet_name,
+    title_block,
+    write_csv,
+    write_xlsx,
+    xlsx_append,
+)
 from enterprises.choices import FilingStatus
 from enterprises.models import AnnualFiling, Enterprise, Tenancy
 
@@ -24,6 +37,9 @@ from .reading import COMMENT
 EXPORT_CHUNK = 2000  # rows fetched per round trip of the server-side cursor
 SHEET = "数据"
 NOTES_SHEET = "填写说明"
+# The Chinese name of each register: its workbook's sheet and title, its files' names.
+SUBJECT_TITLES = {"enterprises": "企业名录", "tenancies": "租约", "filings": "年报"}
+TEMPLATE_SUFFIX = "导入模板"
 
 
 def export_queryset(*, kind: str, user) -> QuerySet:
@@ -55,6 +71,20 @@ def headers(kind: str) -> list[str]:
     return [column.header for column in COLUMNS[kind]]
 
 
+def register_title(*, kind: str, user=None, when: datetime.datetime | None = None, template: bool = False) -> list:
+    """The title block of a register's (or its template's) workbook: the register's name, the day, who pulled it
+    and when; each label starts with "#", so the import skips these rows and the file still imports back."""
+    title = SUBJECT_TITLES[kind] + (TEMPLATE_SUFFIX if template else "")
+    rows = [["数据截止日期", when.date().isoformat()]] if when is not None and not template else []
+    return title_block(title=title, rows=rows, user=user, when=when, prefix=COMMENT + " ")
+
+
+def export_xlsx(*, kind: str, rows, user=None, when: datetime.datetime | None = None) -> bytes:
+    """A register as a workbook: its title block, then the header row (frozen, filtered) and the rows, streamed."""
+    table = itertools.chain([headers(kind)], rows)
+    return write_xlsx(table, sheet=SUBJECT_TITLES[kind], title=register_title(kind=kind, user=user, when=when))
+
+
 def _note(column: Column) -> str:
     """What a column's notes cell says: required or not, the format or unit, the allowed values."""
     note = column.note
@@ -63,9 +93,10 @@ def _note(column: Column) -> str:
     return note
 
 
-def template(*, kind: str, fmt: str) -> bytes:
+def template(*, kind: str, fmt: str, user=None, when: datetime.datetime | None = None) -> bytes:
     """The blank table of a kind: the header row, then a notes row (first cell starting with "#", skipped on
-    import) giving each column's rule and unit; an XLSX also holds a sheet explaining every column."""
+    import) giving each column's rule and unit; an XLSX also holds a title block above (its labels starting with
+    "#"), the header frozen and filtered, and a sheet explaining every column."""
     columns = [c for c in COLUMNS[kind] if c.imported]
     header = [c.header for c in columns]
     notes_row = [_note(c) for c in columns]
@@ -74,15 +105,29 @@ def template(*, kind: str, fmt: str) -> bytes:
         return write_csv([header, notes_row])
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = SHEET
+    sheet.title = sheet_name(SUBJECT_TITLES[kind] + TEMPLATE_SUFFIX)
+    block = register_title(kind=kind, user=user, when=when, template=True)
+    for number, row in enumerate(block):
+        xlsx_append(sheet, row)
+        sheet.cell(sheet.max_row, 1).font = TITLE_FONT if number == 0 else LABEL_FONT
+    sheet.append([])
+    header_row = len(block) + 2
     xlsx_append(sheet, header)
     xlsx_append(sheet, notes_row)
-    for cell, column in zip(sheet[1], columns, strict=True):
-        cell.font = Font(bold=True)
+    for cell, column in zip(sheet[header_row], columns, strict=True):
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         cell.comment = Comment(f"{column.key}: {_note(column)}", "registry")
-        sheet.column_dimensions[cell.column_letter].width = max(12, len(column.header) * 2 + 2)
+    for index, width in enumerate(column_widths([header]), start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = max(12, width)
+    sheet.freeze_panes = f"A{header_row + 1}"
+    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(header))}{header_row + 1}"
     notes = workbook.create_sheet(NOTES_SHEET)
     xlsx_append(notes, ["列名", "字段", "必填", "说明"])
+    for cell in notes[1]:
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+    notes.freeze_panes = "A2"
+    for letter, width in zip("ABCD", (28, 24, 8, 60), strict=True):
+        notes.column_dimensions[letter].width = width
     for column in columns:
         xlsx_append(notes, [column.header, column.key, "是" if column.required else "否", _note(column)])
     xlsx_append(notes, [f"{COMMENT} 说明行（以 # 开头）和空行在导入时跳过；空单元格表示该字段为空或取默认值。"])

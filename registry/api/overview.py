@@ -13,6 +13,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from access.scoping import VIEW
@@ -38,12 +39,13 @@ TIER_HEADERS = [("innovative", "科技和创新型中小企业"), ("specialised"
 
 class ReportQuery(AsOfQuery):
     """Base of a report's query parameters: the date named `as_of` (`on`, its name before, still read), unknown
-    parameters refused with a message each."""
+    parameters refused with a message each (`ordering` too: a computed report has its own order)."""
 
     deprecated_date = "on"
 
     def validate(self, attrs):
-        unknown = sorted(set(self.initial_data) - set(self.fields) - COMMON_PARAMETERS - {self.deprecated_date})
+        known = set(self.fields) | (COMMON_PARAMETERS - {api_settings.ORDERING_PARAM}) | {self.deprecated_date}
+        unknown = sorted(set(self.initial_data) - known)
         if unknown:
             raise ValidationError({name: [_("Unknown query parameter.")] for name in unknown})
         return attrs
@@ -110,6 +112,7 @@ class ComputedReportView(APIView):
     row_serializer: type[serializers.Serializer]
     report_columns: list[tuple[str, str, str]] = []
     report_name = "report"
+    report_title = "报表"  # the Chinese name of the sheet and the file
 
     def rows(self, *, user, **query) -> list:
         """The report's rows for the user and the validated query."""
@@ -206,6 +209,7 @@ class PlanProgressReportView(ComputedReportView):
     query_serializer = PlanProgressQuery
     row_serializer = PlanProgressRowSerializer
     report_name = "plan-progress"
+    report_title = "规划进度"
     report_columns = [
         ("code", "目标编码", "text"), ("title", "目标", "text"), ("metric_name", "指标", "text"),
         ("deadline", "目标年份", "int"), ("goal", "目标值", "decimal"), ("goal_upper", "目标上限", "decimal"),
@@ -240,6 +244,7 @@ class PlanTargetRecordsView(ReportView):
     serializer_class = TargetRecordSerializer
     filter_backends = []
     report_name = "plan-target-records"
+    report_title = "规划指标依据记录"
     report_columns = [("kind", "类型", "text"), ("id", "编号", "int"), ("name", "名称", "text"),
                       ("value", "数值（万元）", "decimal")]
 
@@ -293,6 +298,7 @@ class DistrictOverviewReportView(ComputedReportView):
     query_serializer = DistrictOverviewQuery
     row_serializer = DistrictRowSerializer
     report_name = "district-overview"
+    report_title = "区县概览"
     report_columns = [
         ("district_code", "区划代码", "text"), ("district_name", "区", "text"), ("parks", "园区数", "int"),
         ("enterprises", "企业数", "int"), ("tenants", "入驻企业数", "int"), ("filed", "已审核年报企业数", "int"),
@@ -363,6 +369,7 @@ class ParkReportView(ComputedReportView):
     query_serializer = ParkReportQuery
     row_serializer = ParkRowSerializer
     report_name = "park-report"
+    report_title = "园区报表"
     report_columns = [
         ("park_name", "园区", "text"), ("district_name", "区", "text"), ("units", "单元数", "int"),
         ("leasable_area", "可租面积（平方米）", "decimal"), ("let_area", "已租面积（平方米）", "decimal"),

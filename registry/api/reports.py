@@ -128,6 +128,7 @@ class ReportView(ScopedViewMixin, ListAPIView):
     pagination_class = ReportPagination
     report_columns: list[tuple[str, str, str]] = []
     report_name = "report"
+    report_title = "报表"  # the Chinese name of the sheet and the file
     basis: dict
 
     def list(self, request, *args, **kwargs):
@@ -181,6 +182,7 @@ class TierSummaryReportView(ReportView):
     ordering_fields = ["level", "tier", "enterprises", "revenue"]
     report_columns = SUMMARY_COLUMNS
     report_name = "tier-summary"
+    report_title = "专精特新梯度汇总"
 
     def get_queryset(self):
         query = YearSerializer(data=self.request.query_params)
@@ -220,6 +222,7 @@ class TierCandidateReportView(ReportView):
     filterset_class = TierCandidateFilterSet
     report_columns = CANDIDATE_COLUMNS
     report_name = "tier-candidates"
+    report_title = "符合条件未认定企业"
     ordering_fields = ["name", "revenue"]
     ordering = ["name"]
 

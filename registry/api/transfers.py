@@ -31,10 +31,11 @@ from config.api.renderers import FILE_RENDERERS, CSVFileRenderer
 from config.api.schema import CREATE_ERRORS, NO_RECORD, NO_SUCH_KIND, QUERY, READ_ERRORS
 from config.api.serializers import BriefUserSerializer
 from config.api.viewsets import ACTIONS, ScopedViewMixin
-from config.tables import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, csv_stream
+from config.tables import CSV_CONTENT_TYPE, CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, content_disposition, csv_stream, file_name
 from config.throttling import FileJobThrottle
 from enterprises.imports import (
     KINDS,
+    SUBJECT_TITLES,
     export_queryset,
     export_rows,
     file_format,
@@ -49,7 +50,7 @@ from registry.services import BrokerUnavailable, TooManyActiveJobs, file_job_sta
 
 from .reports import ServiceUnavailable
 
-CONTENT_TYPES = {"xlsx": XLSX_MEDIA_TYPE, "csv": CSV_MEDIA_TYPE}
+CONTENT_TYPES = {"xlsx": XLSX_MEDIA_TYPE, "csv": CSV_CONTENT_TYPE}
 FILE_RESPONSES = {(200, XLSX_MEDIA_TYPE): OpenApiTypes.BINARY, (200, CSV_MEDIA_TYPE): OpenApiTypes.STR}
 BROKER_DOWN = OpenApiResponse(description="The job queue (broker) is unavailable; the job is not started.")
 TOO_MANY = OpenApiResponse(description=(
@@ -75,10 +76,11 @@ def file_job_started(**kwargs) -> FileJob:
         raise ServiceUnavailable() from None
 
 
-def attachment(content, *, fmt: str, name: str, streaming: bool = False):
-    """A file answer: the content with its type, offered for download under its name."""
+def attachment(content, *, fmt: str, name: str, fallback: str = "", streaming: bool = False):
+    """A file answer: the content with its type, offered for download under its (Chinese) name, with an ASCII
+    fallback name."""
     response = (StreamingHttpResponse if streaming else HttpResponse)(content, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = content_disposition(name, fallback=fallback)
     return response
 
 
@@ -266,7 +268,10 @@ class ImportTemplateView(GenericAPIView):
         if kind not in KINDS:
             raise NotFound()
         fmt = request.accepted_renderer.format
-        return attachment(template(kind=kind, fmt=fmt), fmt=fmt, name=f"{kind}-template.{fmt}")
+        when = timezone.localtime().replace(tzinfo=None, microsecond=0)
+        return attachment(template(kind=kind, fmt=fmt, user=request.user, when=when), fmt=fmt,
+                          name=file_name(SUBJECT_TITLES[kind] + "导入模板", fmt, year=when.year),
+                          fallback=f"{kind}-template.{fmt}")
 
 
 class FileNotReady(APIException):
@@ -317,7 +322,8 @@ class ExportViewSet(mixins.CreateModelMixin, FileJobViewSet):
             raise FileNotReady(_("The export is %(status)s; its file is not ready.") % {
                 "status": job.get_status_display()})
         data = FileJob.objects.values_list("data", flat=True).get(pk=job.pk)
-        return attachment(bytes(data), fmt=job.file_format, name=job.file_name)
+        return attachment(bytes(data), fmt=job.file_format, name=job.file_name,
+                          fallback=f"{job.subject}-{job.pk}.{job.file_format}")
 
 
 class ExportStreamView(ScopedViewMixin, GenericAPIView):
@@ -341,5 +347,6 @@ class ExportStreamView(ScopedViewMixin, GenericAPIView):
         if subject not in KINDS:
             raise NotFound()
         rows = export_rows(kind=subject, queryset=export_queryset(kind=subject, user=request.user))
-        name = f"{subject}-{timezone.localdate():%Y%m%d}.csv"
-        return attachment(csv_stream(itertools.chain([headers(subject)], rows)), fmt="csv", name=name, streaming=True)
+        day = timezone.localdate()
+        return attachment(csv_stream(itertools.chain([headers(subject)], rows)), fmt="csv", streaming=True,
+                          name=file_name(SUBJECT_TITLES[subject], "csv", day=day), fallback=f"{subject}-{day}.csv")

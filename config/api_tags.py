@@ -1,0 +1,53 @@
+"""The OpenAPI tags: one per resource (the path's first segment under /api/v1/), each described in Chinese and in
+English; config.api.schema.AutoSchema tags every operation by its path (or by its view's `schema_tags`).
+
+Plain data (no import at all), beside the API rather than in it: the settings read it for
+SPECTACULAR_SETTINGS["TAGS"], and nothing below the API imports the API."""
+
+# tag -> (Chinese, English) description, in the order the docs list them.
+RESOURCE_TAGS = {
+    "auth": ("登录令牌：用户名和密码换取 API 令牌，注销令牌。",
+             "API tokens: exchange a username and password for one, end it."),
+    "districts": ("区县（行政区划）：名称和 6 位区划代码。",
+                  "Districts: names and 6-digit division codes."),
+    "parks": ("园区：所属区县、运营情况和出租率。",
+              "Parks: their district, operation and occupancy."),
+    "units": ("园区单元：楼栋、楼层、房间和面积。",
+              "Park units: building, floor, room and area."),
+    "park-memberships": ("园区管理员：用户与园区的对应。",
+                         "Park administrators: which user administers which park."),
+    "enterprises": ("企业：登记信息、所在区县和园区、产业链层级。",
+                    "Enterprises: registration, district, park, chain position."),
+    "tenancies": ("租约：企业租用园区单元的期间和租金。",
+                  "Tenancies: which enterprise rents which unit, when, at what rent."),
+    "enterprise-memberships": ("企业用户：用户与企业的对应。",
+                               "Enterprise users: which user belongs to which enterprise."),
+    "filings": ("年报：企业每年申报的数据及其审核。",
+                "Annual filings: each enterprise's yearly figures and their review."),
+    "filing-seasons": ("年报申报期：每年的开始和截止日期。",
+                       "Filing seasons: when each year's filing opens and closes."),
+    "tier-designations": ("专精特新认定：企业获得的梯度及有效期。",
+                          "SME tier designations: the tiers enterprises hold, and until when."),
+    "invitations": ("邀请：园区和企业邀请新用户。",
+                    "Invitations: parks and enterprises inviting new users."),
+    "labs": ("实验室和创新中心。",
+             "Labs and innovation centres."),
+    "platforms": ("共性技术平台。",
+                  "Common technology platforms."),
+    "benchmark-projects": ("标杆项目。",
+                           "Benchmark projects."),
+    "plan-targets": ("行动计划目标：指标、目标值和年份。",
+                     "The action plan's targets: metric, goal and year."),
+    "reports": ("报表：区县概览、园区报表、规划进度、专精特新梯度汇总和候选企业（JSON、CSV 或 XLSX）。",
+                "Reports: districts, parks, plan progress, tier summary and candidates (JSON, CSV or XLSX)."),
+    "report-runs": ("报表计算任务：专精特新梯度汇总的快照。",
+                    "Report runs: the tier summary's snapshots."),
+    "imports": ("导入：企业、租约和年报的 XLSX 或 CSV 文件，以及空白模板。",
+                "Imports: XLSX or CSV files of enterprises, tenancies and filings, and their blank templates."),
+    "exports": ("导出：企业、租约和年报的 XLSX 或 CSV 文件（流式或后台任务）。",
+                "Exports: XLSX or CSV files of enterprises, tenancies and filings (streamed, or by a file job)."),
+    "directory": ("公开名录：无需登录的园区、企业、平台和标杆项目。",
+                  "The public directory: parks, enterprises, platforms and projects, open to all."),
+}
+
+TAGS = [{"name": name, "description": f"{zh} / {en}"} for name, (zh, en) in RESOURCE_TAGS.items()]
