@@ -84,25 +84,27 @@ class ProductField(models.TextChoices):
 
 
 class Tier(models.TextChoices):
-    """The SME gradient tiers, lowest first, and 单项冠军 (a separate honour, not a rung of the ladder)."""
+    """The SME gradient tiers, lowest first, and 单项冠军 (a separate honour, not a rung of the ladder).
 
-    INNOVATIVE = "innovative", _("Innovative SME (创新型中小企业)")
+    Each label is the tier's one name on every screen, in the admin, the exports and the API's display fields: the
+    official name as the 2026 measures give it (the base tier was 创新型中小企业 under the 2022 measures; the 2026
+    revision renamed it, docs/domain-rules.md 4.6), whatever rule set assessed a year (docs/screens-assessment.md).
+    """
+
+    INNOVATIVE = "innovative", _("Technology and innovation SME (科技和创新型中小企业)")
     SPECIALISED = "specialised", _("Specialised and sophisticated SME (专精特新中小企业)")
     LITTLE_GIANT = "little_giant", _("Little giant (专精特新“小巨人”)")
-    SINGLE_CHAMPION = "single_champion", _("Manufacturing single champion (单项冠军)")
+    SINGLE_CHAMPION = "single_champion", _("Manufacturing single champion enterprise (制造业单项冠军企业)")
 
 
 # The ladder: each rung needs the one below it held.
 LADDER = (Tier.INNOVATIVE, Tier.SPECIALISED, Tier.LITTLE_GIANT)
 
 
-# Short tier names, for badges and chart legends where the full names do not fit.
-TIER_SHORT_NAMES = {
-    Tier.INNOVATIVE: _("Innovative"),
-    Tier.SPECIALISED: _("Specialised"),
-    Tier.LITTLE_GIANT: _("Little giant"),
-    Tier.SINGLE_CHAMPION: _("Single champion"),
-}
+# The one name of each tier (its label), for badges and chart legends as for everything else: a tier has no short
+# name (docs/screens-assessment.md).
+TIER_NAMES = {tier: tier.label for tier in Tier}
+TIER_SHORT_NAMES = TIER_NAMES  # the former short names' mapping, kept for its importers: the same one names now
 
 
 class DesignationStatus(models.TextChoices):

@@ -32,9 +32,9 @@ from config.years import FIRST_YEAR
 from parks.models import Park, Unit
 from parks.selectors import unit_search
 
-from .choices import ENDING_WINDOWS, FILED_STATUSES, LADDER, FilingStatus, LeaseStatus, Tier
+from .choices import ENDING_WINDOWS, FILED_STATUSES, LADDER, DesignationStatus, FilingStatus, LeaseStatus, Tier
 from .models import AnnualFiling, Enterprise, FilingSeason, Tenancy, TierDesignation, default_season
-from .tiers import assess, rule_set_for
+from .tiers import Assessment, TierResult, assess, rule_set_for
 
 
 @dataclass(frozen=True)
@@ -166,11 +166,78 @@ def enterprise_assessment(*, enterprise: Enterprise, user, year: int | None = No
     year = year or reporting_year()
     on = on or tier_reference_date(year)
     filing = AnnualFiling.objects.current().filter(enterprise=enterprise, year=year).restrict(user, VIEW).first()
-    held = set(TierDesignation.objects.held_on(on).filter(enterprise=enterprise).restrict(user, VIEW)
-               .values_list("tier", flat=True))
-    assessment = assess(figures=filing.figures() if filing else None, held=held, year=year,
+    assessment = assess(figures=filing.figures() if filing else None, held=_held(enterprise, user, on), year=year,
                         rule_set=rule_set or rule_set_for(year))
     return assessment, filing
+
+
+def _held(enterprise, user, on: datetime.date) -> set[str]:
+    """The tiers an enterprise holds on a date, among the designations the user may see."""
+    return set(TierDesignation.objects.held_on(on).filter(enterprise=enterprise).restrict(user, VIEW)
+               .values_list("tier", flat=True))
+
+
+def draft_assessment(*, filing: AnnualFiling, figures: dict, user) -> Assessment:
+    """A filing's figures as they stand on its form (unsaved) tried against the rules of its year: the assessment
+    its approval would give, with the tiers held on the year's reference date. Reads only; writes nothing."""
+    held = _held(filing.enterprise, user, tier_reference_date(filing.year))
+    return assess(figures=figures, held=held, year=filing.year, rule_set=rule_set_for(filing.year))
+
+
+@dataclass(frozen=True)
+class TierStanding:
+    """A tier on the enterprise's page: what the assessment reads from the figures and what the designations
+    (made by the authorities, recorded by the bureau) say, apart, and whether the two disagree."""
+
+    result: TierResult
+    designations: tuple[TierDesignation, ...]  # the user sees them; newest first, each with `status` on the date
+    held: TierDesignation | None  # the designation in force on the date (None: the tier is not held)
+    filed: bool  # whether there is an approved filing to read
+    higher_held: bool = False  # a higher rung of the ladder is held (which counts as holding this one)
+
+    @property
+    def disagreement(self) -> str:
+        """"held_unmet" (held, but the figures do not meet it), "met_unheld" (met, not held), "held_unfiled" (held,
+        no figures to read), or "" when the two agree."""
+        if self.held is not None and not self.filed:
+            return "held_unfiled"
+        if self.held is not None and not self.result.met:
+            return "held_unmet"
+        if self.held is None and self.result.met and not self.higher_held:
+            return "met_unheld"
+        return ""
+
+    @property
+    def failing_count(self) -> int:
+        """How many of the tier's criteria its figures fail."""
+        return len(self.result.failing)
+
+
+def designations_on(*, enterprise: Enterprise, user, on: datetime.date) -> list[TierDesignation]:
+    """All of an enterprise's designations the user may see, newest first, each with its `status` on a date."""
+    return list(TierDesignation.objects.filter(enterprise=enterprise).restrict(user, VIEW).with_status(on)
+                .order_by("-granted_on"))
+
+
+def tier_standings(*, assessment: Assessment, designations: list[TierDesignation],
+                   filed: bool) -> list[TierStanding]:
+    """Each assessed tier with its designations (of `designations_on`) beside it."""
+    in_force = (DesignationStatus.VALID, DesignationStatus.DUE)
+    held_tiers = {d.tier for d in designations if d.status in in_force}
+    standings = []
+    for result in assessment.tiers:
+        own = tuple(d for d in designations if d.tier == result.tier)
+        held = next((d for d in own if d.status in in_force), None)
+        higher = result.tier in LADDER and bool(held_tiers & set(LADDER[LADDER.index(result.tier) + 1:]))
+        standings.append(TierStanding(result, own, held, filed, higher))
+    return standings
+
+
+def designations_not_assessed(*, assessment: Assessment,
+                              designations: list[TierDesignation]) -> list[TierDesignation]:
+    """The designations (of `designations_on`) of tiers the rule set does not assess (单项冠军)."""
+    assessed = {result.tier for result in assessment.tiers}
+    return [d for d in designations if d.tier not in assessed]
 
 
 def assessment_years(*, enterprise: Enterprise, user, reporting: int) -> list[int]:

@@ -9,4 +9,5 @@ urlpatterns = [
     path("enterprises/<int:pk>/", views.enterprise_profile, name="enterprise-profile"),
     path("enterprises/<int:pk>/filings/new/", views.filing_start, name="filing-create"),
     path("filings/<int:pk>/", views.filing_edit, name="filing-edit"),
+    path("filings/<int:pk>/preview/", views.filing_preview, name="filing-preview"),
 ]

@@ -1,5 +1,6 @@
-"""Self-service pages of enterprise users: their enterprise's profile, its annual filings (start, fill in, submit),
-and its other records read-only. Writes go through the services; every record is found through `restrict()`."""
+"""Self-service pages of enterprise users: their enterprise's profile with its tier self-assessment explained, its
+annual filings (start, fill in, try against the rules, submit), and its other records read-only. Writes go through
+the services; every record is found through `restrict()`."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,6 +9,7 @@ from django.forms import Form
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from access.scoping import CHANGE, VIEW
 from enterprises.basis import report_basis
@@ -15,7 +17,16 @@ from enterprises.basis import report_basis
 from .choices import EDITABLE_FILING_STATUSES
 from .forms import AnnualFilingForm, EnterpriseProfileForm, FilingStartForm
 from .models import AnnualFiling, Enterprise
-from .selectors import assessment_years, enterprise_assessment, reporting_year, tier_reference_date
+from .selectors import (
+    assessment_years,
+    designations_not_assessed,
+    designations_on,
+    draft_assessment,
+    enterprise_assessment,
+    reporting_year,
+    tier_reference_date,
+    tier_standings,
+)
 from .services import filing_create, filing_submit, filing_update
 
 
@@ -52,10 +63,13 @@ def enterprise_profile(request, pk):
     asked = request.GET.get("year", "")
     year = int(asked) if asked.isdigit() and int(asked) in years else reporting
     assessment, filing = enterprise_assessment(enterprise=enterprise, user=request.user, year=year)
+    designations = designations_on(enterprise=enterprise, user=request.user, on=tier_reference_date(year))
     context = {
         "enterprise": enterprise,
         "assessment": assessment,
         "assessed_filing": filing,
+        "standings": tier_standings(assessment=assessment, designations=designations, filed=filing is not None),
+        "other_designations": designations_not_assessed(assessment=assessment, designations=designations),
         "basis": report_basis(year=year, as_of=tier_reference_date(year), default=year == reporting and not asked,
                               rule_set=assessment.rule_set),
         "years": years,
@@ -125,3 +139,19 @@ def filing_edit(request, pk):
                 return redirect("filing-edit", pk=pk)
     context = {"filing": filing, "enterprise": filing.enterprise, "form": form, "editable": editable}
     return render(request, "enterprises/filing.html", context)
+
+
+@login_required
+@require_POST
+def filing_preview(request, pk):
+    """"按规则试算": the filing form's current, unsaved values tried against the rules of the filing's year, as a
+    partial for the form's page (htmx); the form's errors instead where a value is invalid. Saves nothing."""
+    filing = get_object_or_404(AnnualFiling.objects.restrict(request.user, CHANGE).select_related("enterprise"),
+                               pk=pk, status__in=EDITABLE_FILING_STATUSES)
+    form = AnnualFilingForm(request.POST, instance=filing)
+    context = {"filing": filing, "form": form}
+    if form.is_valid():
+        context["assessment"] = draft_assessment(filing=filing, figures=form.figures(), user=request.user)
+    # An invalid draft answers 200 with its errors field by field in the partial: htmx swaps only 2xx answers, and
+    # the page shows the errors where the result would be (docs/screens-assessment.md).
+    return render(request, "enterprises/filing_preview.html", context)

@@ -10,7 +10,7 @@ from django.utils.translation import pgettext
 
 from access.scoping import CHANGE, VIEW, user_scope
 from config.amounts import MONEY_DISPLAY
-from enterprises.choices import EDITABLE_FILING_STATUSES, TIER_SHORT_NAMES, Tier
+from enterprises.choices import EDITABLE_FILING_STATUSES, TIER_NAMES, Tier
 from enterprises.models import AnnualFiling, Enterprise
 from enterprises.selectors import report_years, reporting_year
 from parks.models import Park
@@ -110,7 +110,7 @@ def dashboard(request):
         "year": year,
         "summaryYears": summary_years,
         "tierLevel": "district" if scope.bureau else "park",
-        "tiers": {tier.value: str(TIER_SHORT_NAMES[tier]) for tier in Tier},
+        "tiers": {tier.value: str(TIER_NAMES[tier]) for tier in Tier},
         "enterprises": [
             {"id": e.pk, "name": e.name, "assessment": reverse("api:enterprise-assessment", args=[e.pk])}
             for e in enterprises

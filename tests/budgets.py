@@ -157,7 +157,8 @@ PAGE_BUDGETS: dict[str, dict[str, int]] = {
     "my-enterprises": {"enterprise_user": 6},
     # the queue and the navigation's count, whatever the number of filings waiting
     "review-queue": {"bureau": 9, "park_admin": 9},
-    "enterprise-profile": {"enterprise_user": 16},  # +2: the filing seasons and the years of the year picker
+    # +2: the filing seasons and the years of the year picker; +1: the designations, stated apart from the assessment
+    "enterprise-profile": {"enterprise_user": 17},
     "filing-create": {"enterprise_user": 6},
     "filing-edit": {"enterprise_user": 7},
 }

@@ -18,7 +18,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 
-from enterprises.choices import TIER_SHORT_NAMES as TIER_SHORT
+from enterprises.choices import TIER_NAMES as TIER_SHORT
 from enterprises.choices import DesignationStatus, FilingStatus, Tier
 from enterprises.models import AnnualFiling, Declaration, DeclarationRound, Enterprise, FilingSeason, Objection, Tenancy
 from enterprises.selectors import occupancy

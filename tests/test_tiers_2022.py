@@ -361,13 +361,14 @@ def ladder(figs, held, rule_set=R2022):
 
 
 @pytest.mark.parametrize(("held", "obtainable", "next_tier", "gaps"), [
-    ([], Tier.INNOVATIVE, Tier.SPECIALISED, ["Requires holding Innovative SME (创新型中小企业) first"]),
+    ([], Tier.INNOVATIVE, Tier.SPECIALISED,
+     ["Requires holding Technology and innovation SME (科技和创新型中小企业) first"]),
     ([Tier.INNOVATIVE], Tier.SPECIALISED, Tier.LITTLE_GIANT,
      ["Requires holding Specialised and sophisticated SME (专精特新中小企业) first"]),
     ([Tier.SPECIALISED], Tier.LITTLE_GIANT, None, []),  # a higher tier held counts as the lower one
     ([Tier.LITTLE_GIANT, Tier.SINGLE_CHAMPION], Tier.LITTLE_GIANT, None, []),
     ([Tier.SINGLE_CHAMPION], Tier.INNOVATIVE, Tier.SPECIALISED,
-     ["Requires holding Innovative SME (创新型中小企业) first"]),
+     ["Requires holding Technology and innovation SME (科技和创新型中小企业) first"]),
 ])
 def test_ladder_when_every_tier_is_met(held, obtainable, next_tier, gaps):
     assert ladder(BASE, held) == (Tier.LITTLE_GIANT, obtainable, next_tier, gaps)

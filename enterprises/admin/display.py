@@ -4,7 +4,7 @@ config/static/admin-registry.css)."""
 
 from config.admin_export import badge, badges
 
-from ..choices import TIER_SHORT_NAMES, DesignationStatus, FilingStatus, Tier
+from ..choices import TIER_NAMES, DesignationStatus, FilingStatus, Tier
 
 TIER_COLOURS = {
     Tier.INNOVATIVE: "blue", Tier.SPECIALISED: "green", Tier.LITTLE_GIANT: "orange", Tier.SINGLE_CHAMPION: "red",
@@ -21,7 +21,7 @@ DESIGNATION_COLOURS = {
 
 def tier_badges(tiers):
     """Badges of tiers (already in the order to show)."""
-    return badges((TIER_SHORT_NAMES[tier], TIER_COLOURS[tier]) for tier in tiers)
+    return badges((TIER_NAMES[tier], TIER_COLOURS[tier]) for tier in tiers)
 
 
 def filing_status_badge(status, prefix=""):

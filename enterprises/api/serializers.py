@@ -272,7 +272,8 @@ class FilingSeasonSerializer(ValidatedModelSerializer):
 
 
 class CriterionSerializer(serializers.Serializer):
-    """One criterion: the figure, the requirement, pass or fail, and the gap when it fails."""
+    """One criterion: the figure, the requirement, pass or fail, the gap when it fails, and the margin (how far the
+    figure clears or misses the threshold) where the criterion is one figure against one number."""
 
     code = serializers.CharField()
     label = serializers.CharField()
@@ -282,6 +283,16 @@ class CriterionSerializer(serializers.Serializer):
     passed = serializers.BooleanField()
     gap = serializers.CharField(allow_blank=True)
     parts = serializers.ListField(child=serializers.JSONField(), help_text="Sub-criteria, same shape.")
+    limit = serializers.JSONField(
+        allow_null=True, help_text="The number the figure is held against (null: a criterion of alternatives, a "
+                                   "choice or a yes/no).")
+    upper = serializers.BooleanField(help_text="Whether the limit is a maximum (the figure must not exceed it).")
+    margin = serializers.JSONField(
+        allow_null=True, help_text="How far the figure clears (positive) or misses (negative) the limit, in "
+                                   "margin_unit; rounded so it never reads better than it is (null: no limit or no "
+                                   "figure).")
+    margin_unit = serializers.CharField(allow_blank=True, help_text="Percentage points for a criterion in %.")
+    margin_text = serializers.CharField(allow_blank=True, help_text="The margin in words.")
 
 
 class IndicatorSerializer(serializers.Serializer):

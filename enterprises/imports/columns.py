@@ -56,7 +56,7 @@ class Column:
     choices: type[models.TextChoices] | None = None
     path: str = ""
     imported: bool = True
-    aliases: tuple[str, ...] = ()  # other headers read as this column
+    aliases: tuple[str, ...] = ()  # other headers read as this column (its headers before, still read on import)
 
     @property
     def source(self) -> str:
@@ -265,9 +265,12 @@ FILING_HEADERS = {
     "competitive_brand": "拥有具有竞争优势的自主品牌",
     "standard_drafting": "参与制修订标准", "st_award": "近三年获国家级或省级科技奖励",
     "st_award_ranked": "近三年科技奖励排名靠前", "honour": "拥有有效期内荣誉（高新技术企业等）",
-    "maker_contest": "近三年进入创客中国全国500强", "innovation_fast_track": "满足小巨人创新直通条件",
+    "maker_contest": "近三年进入创客中国全国500强", "innovation_fast_track": "满足专精特新“小巨人”企业创新直通条件",
     "local_score": "特色化指标得分（分）",
 }
+# Headers a filing column had before, still read on import: the tier by a name it no longer has (one name per tier,
+# docs/screens-assessment.md).
+FORMER_FILING_HEADERS = {"innovation_fast_track": ("满足小巨人创新直通条件",)}
 _FILING_CHOICES = {"sme_sector": SmeSector, "product_field": ProductField, "rd_institution": RdInstitution}
 
 
@@ -277,7 +280,8 @@ def _filing_column(name: str) -> Column:
         return Column(name, FILING_HEADERS[name], CHOICE, choices=_FILING_CHOICES[name],
                       note=_labels_note(_FILING_CHOICES[name]))
     if isinstance(field, models.BooleanField):
-        return Column(name, FILING_HEADERS[name], BOOL, note="是/否；空：否")
+        return Column(name, FILING_HEADERS[name], BOOL, note="是/否；空：否",
+                      aliases=FORMER_FILING_HEADERS.get(name, ()))
     if isinstance(field, models.DecimalField):
         note = "万元" if "万元" in FILING_HEADERS[name] else "%"
         if name in AnnualFiling.required_on_submit:

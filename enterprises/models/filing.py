@@ -118,7 +118,8 @@ class AnnualFiling(models.Model):
     ip_class1_high_value = count(_("of which high-value"))
     ip_class1_applied = count(
         _("of which applied with economic benefit"),
-        _("Class-I items actually applied and already bringing economic benefit (小巨人 counts only these)."),
+        _("Class-I items actually applied and already bringing economic benefit (专精特新“小巨人”企业 counts only "
+          "these)."),
     )
     ip_class2 = count(_("class-II IP items"), _("Software copyrights, utility-model and design patents."))
     niche_months = count(
@@ -149,17 +150,18 @@ class AnnualFiling(models.Model):
     quality_award = flag(_("provincial quality award"))
     management_certification = flag(_("management-system certification (ISO 9001 or similar)"))
     product_certification = flag(_("product certification for developed markets"))
-    own_brand = flag(_("own brand (拥有自主品牌)"), _("Any brand of the enterprise's own (专精特新 quality item)."))
+    own_brand = flag(_("own brand (拥有自主品牌)"),
+                     _("Any brand of the enterprise's own (a quality item of the 专精特新中小企业 score)."))
     competitive_brand = flag(
         _("own brand with a competitive advantage (具有竞争优势的自主品牌)"),
-        _("An own brand that gives the enterprise a competitive advantage in its niche market (小巨人)."),
+        _("An own brand that gives the enterprise a competitive advantage in its niche market (专精特新“小巨人”企业)."),
     )
     standard_drafting = flag(_("took part in drafting a standard"))
     st_award = flag(_("national or provincial S&T award in the last 3 years"))
     st_award_ranked = flag(_("S&T award ranked top 3 (provincial) or top 5 (national) in the last 3 years"))
     honour = flag(_("a valid honour such as 高新技术企业 or 知识产权示范/优势企业"))
     maker_contest = flag(_("national top 500 of the 创客中国 contest in the last 3 years"))
-    innovation_fast_track = flag(_("meets the innovation fast track of 小巨人 (新)"))
+    innovation_fast_track = flag(_("meets the innovation fast track of 专精特新“小巨人”企业 (新)"))
     local_score = models.PositiveSmallIntegerField(
         _("local indicators score (特色化)"), default=0, validators=[MaxValueValidator(15)],
         help_text=_("Points 0-15 from the province's own indicators."),

@@ -57,6 +57,10 @@ class Figure:
         """The value to display, None when unknown or not computable."""
         raise NotImplementedError
 
+    def precise(self, figures: Figures):
+        """The value before it is rounded for display (a criterion's margin is worked out from it)."""
+        return self.figure(figures)
+
 
 class Expr(Figure):
     """A numeric node: `evaluate` in Python (None when unknown), `compile` to an ORM expression."""

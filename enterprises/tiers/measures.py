@@ -53,6 +53,11 @@ def _quantized(value: Decimal) -> Decimal:
     return half_up(value)
 
 
+def _rounded(value: Decimal | None) -> Decimal | None:
+    """`_quantized`, None staying None."""
+    return None if value is None else _quantized(value)
+
+
 @dataclass(frozen=True)
 class Ratio(Figure):
     """part / whole in percent, two decimals (None unless whole > 0)."""
@@ -60,12 +65,16 @@ class Ratio(Figure):
     part: Expr
     whole: Expr
 
-    def figure(self, figures):
-        """part / whole in percent, or None unless whole > 0."""
+    def precise(self, figures):
+        """part / whole in percent, unrounded, or None unless whole > 0."""
         part, whole = self.part.evaluate(figures), self.whole.evaluate(figures)
         if part is None or whole is None or whole <= 0:
             return None
-        return _quantized(exact(part) * HUNDRED / exact(whole))
+        return exact(part) * HUNDRED / exact(whole)
+
+    def figure(self, figures):
+        """part / whole in percent, two decimals, or None unless whole > 0."""
+        return _rounded(self.precise(figures))
 
 
 @dataclass(frozen=True)
@@ -75,12 +84,16 @@ class Growth(Figure):
     current: Expr
     previous: Expr
 
-    def figure(self, figures):
-        """The growth in percent, or None unless previous > 0."""
+    def precise(self, figures):
+        """The growth in percent, unrounded, or None unless previous > 0."""
         current, previous = self.current.evaluate(figures), self.previous.evaluate(figures)
         if current is None or previous is None or previous <= 0:
             return None
-        return _quantized((exact(current) / exact(previous) - 1) * HUNDRED)
+        return (exact(current) / exact(previous) - 1) * HUNDRED
+
+    def figure(self, figures):
+        """The growth in percent, two decimals, or None unless previous > 0."""
+        return _rounded(self.precise(figures))
 
 
 @dataclass(frozen=True)
@@ -91,13 +104,17 @@ class MeanGrowth(Figure):
     m1: Expr
     m2: Expr
 
-    def figure(self, figures):
-        """The mean growth in percent, or None unless both earlier years are > 0."""
+    def precise(self, figures):
+        """The mean growth in percent, unrounded, or None unless both earlier years are > 0."""
         values = [self.m0.evaluate(figures), self.m1.evaluate(figures), self.m2.evaluate(figures)]
         if None in values or values[1] <= 0 or values[2] <= 0:
             return None
         m0, m1, m2 = map(exact, values)
-        return _quantized(((m0 / m1 - 1) + (m1 / m2 - 1)) / 2 * HUNDRED)
+        return ((m0 / m1 - 1) + (m1 / m2 - 1)) / 2 * HUNDRED
+
+    def figure(self, figures):
+        """The mean growth in percent, two decimals, or None unless both earlier years are > 0."""
+        return _rounded(self.precise(figures))
 
 
 @dataclass(frozen=True)
@@ -108,13 +125,17 @@ class CompoundGrowth(Figure):
     base: Expr
     years: int
 
-    def figure(self, figures):
-        """The compound growth in percent, or None unless base > 0."""
+    def precise(self, figures):
+        """The compound growth in percent, unrounded, or None unless base > 0."""
         current, base = self.current.evaluate(figures), self.base.evaluate(figures)
         if current is None or base is None or base <= 0 or current < 0:
             return None
         ratio = exact(current) / exact(base)
-        return _quantized((ratio ** (Decimal(1) / self.years) - 1) * HUNDRED)
+        return (ratio ** (Decimal(1) / self.years) - 1) * HUNDRED
+
+    def figure(self, figures):
+        """The compound growth in percent, two decimals, or None unless base > 0."""
+        return _rounded(self.precise(figures))
 
 
 @dataclass(frozen=True)
@@ -124,10 +145,14 @@ class Quotient(Figure):
     expr: Expr
     divisor: int
 
-    def figure(self, figures):
-        """The quotient, or None when unknown."""
+    def precise(self, figures):
+        """The quotient, unrounded, or None when unknown."""
         value = self.expr.evaluate(figures)
-        return None if value is None else _quantized(exact(value) / self.divisor)
+        return None if value is None else exact(value) / self.divisor
+
+    def figure(self, figures):
+        """The quotient, two decimals, or None when unknown."""
+        return _rounded(self.precise(figures))
 
 
 @dataclass(frozen=True)

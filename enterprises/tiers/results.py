@@ -11,12 +11,17 @@ from django.utils.functional import Promise, lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from config.rounding import half_up
+
 from ..choices import Tier
 
 Text = str | Promise
 # Units written right after the number ("3%", "1000万元", and any Chinese unit: "420人", "4年"); other units follow
 # a space ("4 years"). Decided when the text is shown, in the language then active (docs/screens-copy.md).
 TIGHT_UNITS = ("", "%", "万元")
+PERCENT_POINTS = _("percentage points")  # a margin of a criterion in %
+WAN_PER_YI = 10000  # 1亿元 = 10000万元: a figure in 万元 from 1亿元 up is shown in 亿元
+SMALLEST = Decimal("0.01")  # the least shortfall a margin shows
 
 
 def _with_unit(value, unit) -> str:
@@ -60,6 +65,50 @@ def show(value, unit: Text = "") -> Text:
     return with_unit(value, unit)
 
 
+def show_amount(value, unit: Text = "") -> Text:
+    """A figure for people, as `show`, with an amount in 万元 of 1亿元 or more shown in 亿元 ("1.20亿元")."""
+    if unit == "万元" and isinstance(value, int | Decimal) and not isinstance(value, bool) \
+            and abs(value) >= WAN_PER_YI:
+        return format_lazy("{}亿元", half_up(Decimal(value) / WAN_PER_YI))
+    return show(value, unit)
+
+
+def margin_of(figure, limit, *, upper: bool, passed: bool):
+    """How far a figure is from its threshold: positive when it clears it, negative when it falls short (None when
+    either is unknown). An upper limit (≤) counts the other way. Worked out from the unrounded figure and rounded half
+    up to two decimals as every figure shown (config.rounding); the rule's exact comparison (`passed`) decides the
+    sign: a refused figure never shows a margin of 0 or more (a hair short is -0.01), a passed one never less than 0."""
+    if figure is None or limit is None or isinstance(figure, bool):
+        return None
+    margin = (limit - figure) if upper else (figure - limit)
+    if isinstance(margin, int):
+        return margin
+    margin = half_up(margin)
+    if not passed and margin >= 0:
+        margin = -SMALLEST
+    if passed and margin < 0:  # a display figure inexact at the edge (a root); the exact rule passed it
+        margin = Decimal("0.00")
+    return margin
+
+
+def margin_unit_of(unit: Text) -> Text:
+    """The unit of a margin: percentage points for a criterion in %, else the criterion's unit."""
+    return PERCENT_POINTS if unit == "%" else unit
+
+
+def margin_message(margin, unit: Text, *, upper: bool) -> Text:
+    """A margin in words: "0.60 percentage points short", "300万元 above the threshold", "2 points over the limit"."""
+    if margin is None:
+        return ""
+    if margin == 0:
+        return _("exactly at the threshold")
+    amount = show_amount(abs(margin), unit)
+    if upper:
+        return format_lazy(_("{amount} under the limit") if margin > 0 else _("{amount} over the limit"),
+                           amount=amount)
+    return format_lazy(_("{amount} above the threshold") if margin > 0 else _("{amount} short"), amount=amount)
+
+
 def at_least(value, unit: Text = "") -> Text:
     """A threshold "≥ value unit"."""
     return format_lazy("≥ {}", show(value, unit))
@@ -94,7 +143,12 @@ def gap_message(label: Text, figure, unit: Text, threshold: Text, *, has_figure:
 
 @dataclass(frozen=True)
 class CriterionResult(_Result):
-    """One condition of a tier on the figures: the figure, the threshold, pass or fail, and the gap if failed."""
+    """One condition of a tier on the figures: the figure, the threshold, pass or fail, and the gap if failed.
+
+    Where the criterion is one figure against one number (`limit`), also the margin: how far the figure clears
+    (positive) or misses (negative) it, in `margin_unit`, and the same in words (`margin_text`). A criterion of
+    alternatives (revenue or financing), of a choice or a yes/no has no margin (None, "").
+    """
 
     code: str
     label: Text
@@ -104,6 +158,16 @@ class CriterionResult(_Result):
     passed: bool
     gap: Text
     parts: tuple["CriterionResult", ...] = ()
+    limit: Decimal | int | None = None
+    upper: bool = False
+    margin: Decimal | int | None = None
+    margin_unit: Text = ""
+    margin_text: Text = ""
+
+    @property
+    def figure_text(self) -> Text:
+        """The figure for people, with its unit (amounts of 1亿元 or more in 亿元)."""
+        return show_amount(self.figure, self.unit)
 
 
 @dataclass(frozen=True)

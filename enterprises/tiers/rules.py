@@ -6,6 +6,7 @@ the Python evaluation (with figures, thresholds and gaps) and the SQL expression
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Expression
 from django.utils.text import format_lazy
@@ -25,6 +26,9 @@ from .results import (
     at_least,
     at_most,
     gap_message,
+    margin_message,
+    margin_of,
+    margin_unit_of,
 )
 
 PERCENT = "%"
@@ -38,7 +42,11 @@ YES = _("yes")
 
 @dataclass(frozen=True)
 class Criterion:
-    """A condition a tier needs, with what to show: its figure, threshold text and unit, and its parts."""
+    """A condition a tier needs, with what to show: its figure, threshold text and unit, and its parts.
+
+    `limit`: where the condition is the figure against one number, that number (`upper`: the figure must not
+    exceed it), from which the result gives the margin; the condition alone decides pass or fail.
+    """
 
     code: str
     label: Text
@@ -47,32 +55,44 @@ class Criterion:
     figure: Figure | None = None
     unit: Text = ""
     parts: tuple["Criterion", ...] = ()
+    limit: Decimal | int | None = None
+    upper: bool = False
 
     def result(self, figures: Figures) -> CriterionResult:
-        """The criterion on the figures."""
+        """The criterion on the figures, with its margin where it has a limit."""
         passed = self.condition.evaluate(figures)
         value = self.figure.figure(figures) if self.figure is not None else None
         parts = tuple(part.result(figures) for part in self.parts)
         gap = "" if passed else gap_message(
             self.label, value, self.unit, self.threshold, has_figure=self.figure is not None, parts=parts,
         )
-        return CriterionResult(self.code, self.label, value, self.unit, self.threshold, passed, gap, parts)
+        margin, margin_unit = None, ""
+        if self.limit is not None and self.figure is not None:
+            margin = margin_of(self.figure.precise(figures), self.limit, upper=self.upper, passed=passed)
+            margin_unit = margin_unit_of(self.unit)
+        return CriterionResult(
+            self.code, self.label, value, self.unit, self.threshold, passed, gap, parts, self.limit, self.upper,
+            margin, margin_unit if margin is not None else "",
+            margin_message(margin, margin_unit, upper=self.upper),
+        )
 
 
 def minimum(code: str, label: Text, name: str, value, unit: Text = "") -> Criterion:
     """The figure `name` is at least `value`."""
-    return Criterion(code, label, ge(Field(name), value), at_least(value, unit), Field(name), unit)
+    return Criterion(code, label, ge(Field(name), value), at_least(value, unit), Field(name), unit, limit=value)
 
 
 def maximum(code: str, label: Text, name: str, value, unit: Text = "") -> Criterion:
     """The figure `name` is at most `value`."""
-    return Criterion(code, label, le(Field(name), value), at_most(value, unit), Field(name), unit)
+    return Criterion(code, label, le(Field(name), value), at_most(value, unit), Field(name), unit, limit=value,
+                     upper=True)
 
 
 def share_minimum(code: str, label: Text, part: str, whole: str, percent) -> Criterion:
     """part / whole is at least `percent` (by cross-multiplication; the figure is the ratio for display)."""
     condition = share_at_least(Field(part), Field(whole), percent)
-    return Criterion(code, label, condition, at_least(percent, PERCENT), Ratio(Field(part), Field(whole)), PERCENT)
+    return Criterion(code, label, condition, at_least(percent, PERCENT), Ratio(Field(part), Field(whole)), PERCENT,
+                     limit=percent)
 
 
 def niche_minimum(years: int) -> Criterion:
@@ -80,7 +100,7 @@ def niche_minimum(years: int) -> Criterion:
     months = years * 12
     threshold = format_lazy(_("≥ {months} months ({years} years)"), months=months, years=years)
     return Criterion("niche_months", _("Time in the niche market"), ge(Field("niche_months"), months), threshold,
-                     Field("niche_months"), MONTHS)
+                     Field("niche_months"), MONTHS, limit=months)
 
 
 def required_flag(code: str, label: Text, name: str) -> Criterion:
@@ -183,7 +203,10 @@ def score_criterion(code: str, label: Text, table: ScoreTable, direct: tuple[Cri
     if direct:
         threshold = format_lazy(_("{score}, or one direct qualification"), score=threshold)
         condition = condition | AnyOf(tuple(criterion.condition for criterion in direct))
-    return Criterion(code, label, condition, threshold, table.total, POINTS)
+    # A margin of points only where the pass mark alone decides (no block minimums, no direct qualification).
+    simple = not direct and not any(block.minimum for block in table.blocks)
+    return Criterion(code, label, condition, threshold, table.total, POINTS,
+                     limit=table.pass_mark if simple else None)
 
 
 @dataclass(frozen=True)
@@ -194,12 +217,11 @@ class TierRule:
     criteria: tuple[Criterion, ...]
     direct: tuple[Criterion, ...] = ()
     score: ScoreTable | None = None
-    label: Text | None = None
 
     @property
     def name(self) -> Text:
-        """The tier's name under this rule (a revision may rename it)."""
-        return self.label or Tier(self.tier).label
+        """The tier's one name (its label: the same under every rule set, docs/screens-assessment.md)."""
+        return Tier(self.tier).label
 
     @property
     def condition(self) -> Condition:

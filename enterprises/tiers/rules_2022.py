@@ -100,7 +100,7 @@ INNOVATIVE_DIRECT = (
 )
 INNOVATIVE = TierRule(
     Tier.INNOVATIVE,
-    (SME, score_criterion("score", _("Innovative SME score"), INNOVATIVE_SCORE, INNOVATIVE_DIRECT)),
+    (SME, score_criterion("score", _("Technology and innovation SME score"), INNOVATIVE_SCORE, INNOVATIVE_DIRECT)),
     INNOVATIVE_DIRECT, INNOVATIVE_SCORE,
 )
 
@@ -114,7 +114,7 @@ SPECIALISED_DIRECT = (
     # Two-year average R&D ≥ 1000 is compared as the two-year total ≥ 2000 (no division).
     Criterion(
         "rd_average_2y", _("Two-year average R&D expense"), ge(RD + RD_PREV, 2000), format_lazy("≥ 1000{}", WAN),
-        Quotient(RD + RD_PREV, 2), WAN,
+        Quotient(RD + RD_PREV, 2), WAN, limit=1000,
     ),
     minimum("equity_financing_2y", _("New equity financing in the last 2 years"), "equity_financing_2y", 6000, WAN),
     required_flag("maker_contest", _("National top 500 of the 创客中国 contest in the last 3 years"), "maker_contest"),

@@ -32,9 +32,9 @@ from .scores_2022 import SPECIALISED_SCORE
 REVENUE, REVENUE_PREV2 = Field("revenue"), Field("revenue_prev2")
 RD, RD_PREV = Field("rd_expense"), Field("rd_expense_prev")
 
-# --- 科技和创新型中小企业: the base tier is renamed; its new criteria are not in our sources [U], so the 2022
-# 创新型 rules apply unchanged. ---
-BASE = replace(INNOVATIVE, label=_("Technology and innovation SME (科技和创新型中小企业)"))
+# --- 科技和创新型中小企业: the base tier is renamed (the name every screen uses, Tier.INNOVATIVE's label); its new
+# criteria are not in our sources [U], so the 2022 rules apply unchanged. ---
+BASE = INNOVATIVE
 
 # The development scores: the revision's score tables are not in our sources [U]; the 2022 专精特新 table is
 # used, with the revision's pass marks (专精特新 50, 小巨人 60).
@@ -83,12 +83,12 @@ LITTLE_GIANT = TierRule(Tier.LITTLE_GIANT, (
     Criterion(
         "revenue_growth_2y", _("Two-year compound revenue growth"),
         compound_growth_at_least(REVENUE, REVENUE_PREV2, 5, years=2), format_lazy("≥ 5{}", PERCENT),
-        CompoundGrowth(REVENUE, REVENUE_PREV2, 2), PERCENT,
+        CompoundGrowth(REVENUE, REVENUE_PREV2, 2), PERCENT, limit=5,
     ),
     maximum("debt_ratio", _("Debt-to-asset ratio"), "debt_ratio", 75, PERCENT),
     Criterion(
         "rd_total_2y", _("R&D expense over the last 2 years"), ge(RD + RD_PREV, 1200), format_lazy("≥ 1200{}", WAN),
-        RD + RD_PREV, WAN,
+        RD + RD_PREV, WAN, limit=1200,
     ),
     *rd_share_each_year(3),
     minimum("ip_class1", _("Class-I IP items"), "ip_class1", 4, ITEMS),

@@ -33,7 +33,8 @@ from registry.targets import unit_name
 from .report_responses import report_dispatch, report_response
 from .reports import ReportBasisSerializer, ReportView
 
-TIER_HEADERS = [("innovative", "创新型中小企业"), ("specialised", "专精特新中小企业"),
+# The tiers' one names in Chinese (Tier's labels; tests/test_tier_names.py keeps them equal).
+TIER_HEADERS = [("innovative", "科技和创新型中小企业"), ("specialised", "专精特新中小企业"),
                 ("little_giant", "专精特新“小巨人”企业"), ("single_champion", "制造业单项冠军企业")]
 
 
