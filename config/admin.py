@@ -95,6 +95,19 @@ def _scoped_relation(model, path: str) -> bool:
     return bool(field.is_relation and field.related_model and hasattr(field.related_model.objects, "restrict"))
 
 
+class ReadOnlyAdminMixin:
+    """An admin page (or inline) that shows records and changes none of them: their services write them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ScopedAdmin(RoundTripFieldsMixin, ExportActionsMixin, ScopedChoicesMixin, ScopedPermissionsMixin,
                   SimpleHistoryAdmin):
     """A ModelAdmin showing only the records the user may see, with the history of each and exports of its rows."""
@@ -198,7 +211,7 @@ class ScopedInline(RoundTripFieldsMixin, ScopedChoicesMixin, ScopedPermissionsMi
         return may(request, self.model, DELETE)
 
 
-class ScopedReadOnlyInline(ScopedInline):
+class ScopedReadOnlyInline(ReadOnlyAdminMixin, ScopedInline):
     """A read-only inline summary of a record's related rows (those the user may see), each linked to its own page:
     what a clerk needs to see on the record, changed only on each row's page."""
 
@@ -210,12 +223,3 @@ class ScopedReadOnlyInline(ScopedInline):
     def get_readonly_fields(self, request, obj=None):
         """Every field shown is read-only."""
         return list(self.get_fields(request, obj))
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

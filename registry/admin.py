@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from access.scoping import user_scope
 from config import lockout_admin  # noqa: F401 - registers the sign-in lockout's pages
-from config.admin import ScopedAdmin, ScopedPermissionsMixin
+from config.admin import ReadOnlyAdminMixin, ScopedAdmin, ScopedPermissionsMixin
 from config.admin_export import ExportActionsMixin
 
 from .models import BenchmarkProject, FileJob, Lab, PlanTarget, Platform, ReportRun
@@ -59,7 +59,7 @@ class PlanTargetAdmin(ScopedAdmin):
         return unit_name(unit=obj.unit, metric=obj.metric)
 
 
-class JobAdmin(ExportActionsMixin, ScopedPermissionsMixin, admin.ModelAdmin):
+class JobAdmin(ReadOnlyAdminMixin, ExportActionsMixin, ScopedPermissionsMixin, admin.ModelAdmin):
     """The read-only admin of a Celery job (report runs and file jobs): started elsewhere, never added, changed or
     deleted here (a job is the record of what ran and what it read), listed as `restrict` lets the user see them
     (exported like every list), with the worker that took each and its heartbeat; the traceback of an unexpected
@@ -71,15 +71,6 @@ class JobAdmin(ExportActionsMixin, ScopedPermissionsMixin, admin.ModelAdmin):
     def get_exclude(self, request, obj=None):
         """The model's excluded fields, and for anyone but the bureau the traceback of an unexpected error."""
         return [*(self.exclude or ()), *([] if user_scope(request.user).bureau else ["error_detail"])]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer(*self.deferred).restrict(request.user)

@@ -198,6 +198,21 @@ def show(request, template: str, context: dict):
 
 
 # --- the pages -------------------------------------------------------------------------------------------------
+def report_page(view):
+    """A report page: signed in, GET only, outside the request's transaction (the API's view it asks reads in a
+    snapshot of its own)."""
+    return transaction.non_atomic_requests(login_required(require_GET(view)))
+
+
+def answered(request, name: str) -> tuple[Report, dict, dict]:
+    """The report's page context for this request: the user's scope checked, the filters read, the API answered."""
+    report = REPORTS[name]
+    allowed_scope(request.user, report)
+    params = asked(request, report)
+    status, data = api_answer(request, report.api, params)
+    return report, params, report_context(request, report, params=params, status=status, data=data)
+
+
 @login_required
 @require_GET
 def report_index(request):
@@ -209,16 +224,10 @@ def report_index(request):
     })
 
 
-@transaction.non_atomic_requests  # the API's view reads in a snapshot of its own
-@login_required
-@require_GET
+@report_page
 def district_report(request):
     """The district overview: per district its counts, revenue, tiers and occupancy, with totals and drill-downs."""
-    report = REPORTS["districts"]
-    allowed_scope(request.user, report)
-    params = asked(request, report)
-    status, data = api_answer(request, report.api, params)
-    context = report_context(request, report, params=params, status=status, data=data)
+    _report, _params, context = answered(request, "districts")
     rows = context["rows"]
     if rows:
         keys = ["parks", "enterprises", "tenants", "filed", "revenue", "digital_human_revenue", "labs", "platforms",
@@ -232,16 +241,10 @@ def district_report(request):
     return show(request, "registry/reports/districts.html", context)
 
 
-@transaction.non_atomic_requests
-@login_required
-@require_GET
+@report_page
 def park_report_page(request):
     """The park report: occupancy on a date and over a period, tenancies ending and tenants not filed, by name."""
-    report = REPORTS["parks"]
-    allowed_scope(request.user, report)
-    params = asked(request, report)
-    status, data = api_answer(request, report.api, params)
-    context = report_context(request, report, params=params, status=status, data=data)
+    _report, _params, context = answered(request, "parks")
     rows = context["rows"]
     if rows:
         keys = ["units", "leasable_area", "let_area", "tenants", "area_days", "leasable_area_days", "ending_30",
@@ -256,9 +259,7 @@ def park_report_page(request):
     return show(request, "registry/reports/parks.html", context)
 
 
-@transaction.non_atomic_requests
-@login_required
-@require_GET
+@report_page
 def plan_report(request):
     """Plan progress: each target's goal, actual, share met, and the records behind its figure one click away."""
     report = REPORTS["plan"]
@@ -278,9 +279,7 @@ def plan_report(request):
     return show(request, "registry/reports/plan.html", context)
 
 
-@transaction.non_atomic_requests
-@login_required
-@require_GET
+@report_page
 def plan_records(request, code: str):
     """Every record behind one plan target's figure (the drill-down of plan progress)."""
     report = REPORTS["plan"]
@@ -316,9 +315,7 @@ def place_choices(user) -> dict:
             "parks": input_choices(user=user, queryset=Park.objects.order_by("name"))}
 
 
-@transaction.non_atomic_requests
-@login_required
-@require_GET
+@report_page
 def tier_summary_report(request):
     """The tier summary of a year from its latest snapshot, and for the bureau the button that computes it anew
     with the run's progress and the run history."""
@@ -355,9 +352,7 @@ def tier_summary_page(request, *, run_message: str = "", run_status: int = 200):
                   status=run_status if run_status != 200 else (status if status in (400, 404, 503) else 200))
 
 
-@transaction.non_atomic_requests
-@login_required
-@require_GET
+@report_page
 def tier_candidates_report(request):
     """The enterprises that meet a tier's criteria without holding it, live from the records."""
     report = REPORTS["tier-candidates"]

@@ -3,7 +3,7 @@ here with every step, and move only through their services (the API's step actio
 
 from django.contrib import admin
 
-from config.admin import ScopedAdmin
+from config.admin import ReadOnlyAdminMixin, ScopedAdmin
 
 from ..models import Declaration, DeclarationRound, DeclarationStep, Objection
 
@@ -19,20 +19,7 @@ class DeclarationRoundAdmin(ScopedAdmin):
     date_hierarchy = "opens"
 
 
-class ReadOnlyMixin:
-    """A page that shows records and changes none of them (their services write them)."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class DeclarationStepInline(ReadOnlyMixin, admin.TabularInline):
+class DeclarationStepInline(ReadOnlyAdminMixin, admin.TabularInline):
     """The steps of a declaration, oldest first."""
 
     model = DeclarationStep
@@ -42,7 +29,7 @@ class DeclarationStepInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Declaration)
-class DeclarationAdmin(ReadOnlyMixin, ScopedAdmin):
+class DeclarationAdmin(ReadOnlyAdminMixin, ScopedAdmin):
     """Declarations with where each stands and every step taken (read-only: each step is a service's)."""
 
     list_display = ["enterprise", "round", "kind", "district", "status", "submitted_at", "city_score"]
@@ -53,7 +40,7 @@ class DeclarationAdmin(ReadOnlyMixin, ScopedAdmin):
 
 
 @admin.register(Objection)
-class ObjectionAdmin(ReadOnlyMixin, ScopedAdmin):
+class ObjectionAdmin(ReadOnlyAdminMixin, ScopedAdmin):
     """Objections received during publicity, and their decisions (confidential: the bureau and the district)."""
 
     list_display = ["declaration", "received_on", "objector", "upheld", "decided_at"]

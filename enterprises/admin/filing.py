@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from access.scoping import REVIEW, grants
-from config.admin import ScopedAdmin
+from config.admin import ReadOnlyAdminMixin, ScopedAdmin
 
 from ..choices import FilingStatus
 from ..models import AnnualFiling
@@ -34,7 +34,7 @@ class ReturnReasonForm(forms.Form):
 
 
 @admin.register(AnnualFiling)
-class AnnualFilingAdmin(ScopedAdmin):
+class AnnualFilingAdmin(ReadOnlyAdminMixin, ScopedAdmin):
     """Annual filings, read-only here: their reviewers approve submitted ones in bulk or return them with a
     reason; enterprises file through the API and their own pages."""
 
@@ -45,15 +45,6 @@ class AnnualFilingAdmin(ScopedAdmin):
     list_select_related = ["enterprise", "park", "reviewed_by"]
     actions = ["approve_selected", "return_selected"]
     return_template = "admin/enterprises/annualfiling/return_selected.html"
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         """The filing's page, with a button to the review screen while it is submitted and the user reviews it."""
