@@ -23,7 +23,7 @@ from enterprises.fakes import filing_review
 from enterprises.models import AnnualFiling, Enterprise, EnterpriseMembership, Tenancy, TierDesignation
 from enterprises.selectors import reporting_year
 from enterprises.services import tenancy_save
-from parks.models import District, Park, ParkMembership, Unit
+from parks.models import District, DistrictMembership, Park, ParkMembership, Unit
 
 from .models import BenchmarkProject, Lab, PlanTarget, Platform
 
@@ -31,13 +31,16 @@ SEEDS_DIR = Path(settings.BASE_DIR) / "seeds"
 CHANGE_REASON = "seed command"
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 # username, password (set only when the account is created), role, is_staff, bureau group?,
-# park (by name) it administers, enterprise (by credit code) it is a user of.
+# park (by name) it administers, enterprise (by credit code) it is a user of, district (by code) it works for.
 DEMO_ACCOUNTS = [
-    ("bureau", "bureau-demo-2025", "bureau staff (市经信局)", True, True, None, None),
+    ("bureau", "bureau-demo-2025", "bureau staff (市经信局)", True, True, None, None, None),
     ("park_admin", "park-demo-2025", "park administrator of 演示通州数字人产业园", True, False,
-     "演示通州数字人产业园", None),
+     "演示通州数字人产业园", None, None),
     ("enterprise_user", "enterprise-demo-2025", "enterprise user of 演示光境数字科技有限公司", False, False, None,
-     "91110112XMK560CP51"),
+     "91110112XMK560CP51", None),
+    # The district of the demo park (通州区): sees it whole in the admin and the API, reviews its declarations.
+    ("district_staff", "district-demo-2025", "district staff of 通州区 (the demo park's district)", True, False,
+     None, None, "110112"),
 ]
 
 Tally = defaultdict[str, Counter]
@@ -276,12 +279,13 @@ def demo_user_save(password: str) -> Callable[[models.Model], None]:
 
 
 def load_demo_accounts(*, tally: Tally) -> list[tuple[str, str, str]]:
-    """Create the bureau group, the demo accounts and their memberships; return (username, password, role)."""
+    """Create the bureau group, the demo accounts and their park, enterprise and district memberships; return
+    (username, password, role)."""
     user_model = get_user_model()
     bureau, outcome = record_upsert(model=Group, lookup={"name": BUREAU_GROUP}, values={})
     tally[Group.__name__][outcome] += 1
     table = []
-    for username, password, role, is_staff, in_bureau, park, enterprise in DEMO_ACCOUNTS:
+    for username, password, role, is_staff, in_bureau, park, enterprise, district in DEMO_ACCOUNTS:
         user, outcome = record_upsert(
             model=user_model, lookup={"username": username}, values={"is_staff": is_staff, "is_active": True},
             save=demo_user_save(password),
@@ -301,5 +305,11 @@ def load_demo_accounts(*, tally: Tally) -> list[tuple[str, str, str]]:
                 lookup={"user": user, "enterprise": Enterprise.objects.get(credit_code=enterprise)},
             )
             tally[EnterpriseMembership.__name__][done] += 1
+        if district:
+            _membership, done = record_upsert(
+                model=DistrictMembership, lookup={"user": user, "district": District.objects.get(code=district)},
+                values={},
+            )
+            tally[DistrictMembership.__name__][done] += 1
         table.append((username, password, role))
     return table
