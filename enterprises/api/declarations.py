@@ -8,7 +8,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from access.scoping import CHANGE, REVIEW, VIEW
+from access.scoping import ADD, CHANGE, REVIEW, VIEW
 from config.api.fields import BriefRelatedField, RecordUrlField, ScopedPrimaryKeyRelatedField
 from config.api.schema import ACTION_ON_RECORD, CREATE_ERRORS, MODEL_ERRORS, READ_ERRORS
 from config.api.serializers import BriefUserSerializer
@@ -20,6 +20,9 @@ from parks.api.serializers import BriefDistrictSerializer
 
 from .serializers import BriefEnterpriseSerializer
 
+# The scope action of the bureau's own steps (approve, designate): no membership role holds it, so only the bureau
+# passes ScopedPermission; anyone else is refused (403) whether or not they see the declaration.
+BUREAU_STEP = "bureau_step"
 ROUND_FIELDS = ["name", "tier", "rule_set", "cadence", "opens", "closes", "review_starts", "publicity_starts",
                 "publicity_ends"]
 
@@ -157,7 +160,8 @@ class PublicityEntrySerializer(serializers.ModelSerializer):
         fields = ["id", "round", "tier", "enterprise", "district", "publicity_starts", "publicity_ends"]
 
 
-class DeclarationRoundViewSet(ScopedViewMixin, viewsets.ModelViewSet):
+class DeclarationRoundViewSet(ScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                              mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """Declaration rounds: every signed-in user reads them; the bureau opens, changes and closes them."""
 
     error_responses = {**MODEL_ERRORS, "close": ACTION_ON_RECORD}
@@ -166,7 +170,6 @@ class DeclarationRoundViewSet(ScopedViewMixin, viewsets.ModelViewSet):
     filterset_fields = ["tier", "cadence"]
     ordering_fields = ["opens", "name"]
     ordering = ["-opens"]
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     @property
     def scope_action(self) -> str:
@@ -199,10 +202,11 @@ class DeclarationViewSet(ScopedViewMixin, mixins.ListModelMixin, mixins.Retrieve
     @property
     def scope_action(self) -> str:
         """The scope each request takes: reading VIEW, drafting ADD/CHANGE, a review step REVIEW (the service
-        checks whose step it is)."""
-        return {"create": "add", "update": CHANGE, "partial_update": CHANGE, "sign": CHANGE, "submit": CHANGE,
-                "recommend": REVIEW, "return_declaration": VIEW, "reject": VIEW, "approve": VIEW,
-                "designate": VIEW}.get(self.action, VIEW)
+        checks whose review it is), the bureau's own steps BUREAU_STEP; a role granting none of it is refused (403)
+        before the record is looked up."""
+        return {"create": ADD, "update": CHANGE, "partial_update": CHANGE, "sign": CHANGE, "submit": CHANGE,
+                "recommend": REVIEW, "return_declaration": REVIEW, "reject": REVIEW, "approve": BUREAU_STEP,
+                "designate": BUREAU_STEP}.get(self.action, VIEW)
 
     def _answer(self, declaration):
         return Response(self.get_serializer(self.get_queryset().get(pk=declaration.pk)).data)
