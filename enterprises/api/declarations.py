@@ -55,7 +55,7 @@ class DeclarationRoundSerializer(serializers.ModelSerializer):
 class DeclarationStepSerializer(serializers.ModelSerializer):
     """A step of a declaration's review: the action, the statuses, who and when, and why."""
 
-    actor = BriefUserSerializer(read_only=True)
+    actor = BriefUserSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = DeclarationStep
@@ -71,7 +71,7 @@ class DeclarationSerializer(serializers.ModelSerializer):
     enterprise = BriefRelatedField(BriefEnterpriseSerializer, queryset=Enterprise.objects.all())
     filing = ScopedPrimaryKeyRelatedField(queryset=AnnualFiling.objects.all(), required=False, allow_null=True)
     district = BriefDistrictSerializer(read_only=True)
-    commitment_signed_by = BriefUserSerializer(read_only=True)
+    commitment_signed_by = BriefUserSerializer(read_only=True, allow_null=True)
     steps = DeclarationStepSerializer(many=True, read_only=True)
 
     class Meta:
@@ -126,7 +126,7 @@ class ObjectionSerializer(serializers.ModelSerializer):
     """A written, signed objection to a declaration in publicity, and the bureau's decision on it."""
 
     declaration = ScopedPrimaryKeyRelatedField(queryset=Declaration.objects.all())
-    decided_by = BriefUserSerializer(read_only=True)
+    decided_by = BriefUserSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Objection
