@@ -16,11 +16,20 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import models
+from django.utils import timezone
 
 from access.scoping import BUREAU_GROUP
-from enterprises.choices import FilingStatus
+from enterprises.choices import DeclarationStatus, FilingStatus, RoundCadence, Tier
 from enterprises.fakes import filing_review
-from enterprises.models import AnnualFiling, Enterprise, EnterpriseMembership, Tenancy, TierDesignation
+from enterprises.models import (
+    AnnualFiling,
+    Declaration,
+    DeclarationRound,
+    Enterprise,
+    EnterpriseMembership,
+    Tenancy,
+    TierDesignation,
+)
 from enterprises.selectors import reporting_year
 from enterprises.services import tenancy_save
 from parks.models import District, DistrictMembership, Park, ParkMembership, Unit
@@ -210,6 +219,48 @@ def load_demo(*, tally: Tally) -> None:
         rows=({**row, **shifted_designation(row, shift), "enterprise": one(enterprises, row["enterprise"])}
               for row in data["designations"]),
     )
+    load_declarations(rows=data["declarations"], enterprises=enterprises, tally=tally)
+
+
+def demo_rounds(today: datetime.date) -> dict[str, dict]:
+    """The demo's two declaration rounds of the innovative tier, dated from `today`: this month's ("current", open
+    all month) and last month's ("previous", past its window, its list in publicity all this month)."""
+    first = today.replace(day=1)
+    last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+    before = (first - datetime.timedelta(days=1)).replace(day=1)
+    common = {"tier": Tier.INNOVATIVE, "rule_set": "2026", "cadence": RoundCadence.MONTHLY}
+    return {
+        "current": {**common, "name": f"演示{first.year}年{first.month}月创新型中小企业", "opens": first,
+                    "closes": last, "review_starts": last + datetime.timedelta(days=1)},
+        "previous": {**common, "name": f"演示{before.year}年{before.month}月创新型中小企业", "opens": before,
+                     "closes": first - datetime.timedelta(days=1), "review_starts": first,
+                     "publicity_starts": first, "publicity_ends": last},
+    }
+
+
+def load_declarations(*, rows: list[dict], enterprises: dict, tally: Tally) -> None:
+    """Load the demo's declaration rounds, and its declarations that are not there yet, at their stage: on the
+    enterprise's latest approved filing, submitted and signed unless a draft. A declaration already there is left
+    alone: its review may have moved on since (the demo's steps are not replayed)."""
+    rounds = upsert_rows(model=DeclarationRound, keys=("name",), tally=tally,
+                         rows=demo_rounds(timezone.localdate()).values())
+    rounds = {key: rounds[(row["name"],)] for key, row in demo_rounds(timezone.localdate()).items()}
+    now = timezone.now()
+    for row in rows:
+        declaration_round, enterprise = rounds[row["round"]], one(enterprises, row["enterprise"])
+        if Declaration.objects.filter(round=declaration_round, enterprise=enterprise).exists():
+            tally[Declaration.__name__][UNCHANGED] += 1
+            continue
+        submitted = now if row["status"] != DeclarationStatus.DRAFT else None
+        declaration = Declaration(
+            round=declaration_round, enterprise=enterprise, district_id=enterprise.district_id,
+            filing=AnnualFiling.objects.filter(enterprise=enterprise, status=FilingStatus.APPROVED)
+            .order_by("-year", "-revision").first(),
+            answers=row["answers"], status=row["status"], submitted_at=submitted, commitment_signed_at=submitted,
+            city_score=80 if row["status"] == DeclarationStatus.PUBLICITY else None)
+        declaration._change_reason = CHANGE_REASON
+        validated_save(declaration)
+        tally[Declaration.__name__][CREATED] += 1
 
 
 def demo_years_shift(filings: list[dict]) -> int:

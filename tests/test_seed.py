@@ -10,7 +10,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from enterprises.credit_code import faults
-from enterprises.models import AnnualFiling, Enterprise, Tenancy, TierDesignation
+from enterprises.models import AnnualFiling, Declaration, DeclarationRound, Enterprise, Tenancy, TierDesignation
 from enterprises.selectors import reporting_year
 from parks.models import District, DistrictMembership, Park
 from registry.choices import PlatformDomain, ProjectField, TargetMetric
@@ -19,7 +19,7 @@ from registry.models import BenchmarkProject, Lab, PlanTarget, Platform
 pytestmark = pytest.mark.django_db(transaction=True)
 SEEDED = [
     District, DistrictMembership, Park, Enterprise, Tenancy, Lab, Platform, BenchmarkProject, PlanTarget,
-    AnnualFiling, TierDesignation,
+    AnnualFiling, TierDesignation, DeclarationRound, Declaration,
 ]
 PLAN_DISTRICTS = {"110112": "通州区", "110115": "大兴区", "110107": "石景山区", "110105": "朝阳区", "110106": "丰台区"}
 
@@ -61,6 +61,19 @@ def test_seed_loads_valid_data_and_is_idempotent(capsys):
     assert AnnualFiling.objects.get(enterprise__credit_code="91110112XMK560CP51", year=year + 1).status == "draft"
     assert set(TierDesignation.objects.values_list("tier", flat=True)) >= {"innovative", "specialised",
                                                                            "little_giant"}
+    # The declaration pipeline: this month's round open, the demo enterprise's draft in it (on an approved filing),
+    # one in district review in 通州 (the demo district staff's), one in city review, one on the publicity list.
+    assert [r.name for r in DeclarationRound.objects.all() if r.is_open()] == [
+        f"演示{datetime.date.today().year}年{datetime.date.today().month}月创新型中小企业"]
+    demo = Declaration.objects.get(enterprise__credit_code="91110112XMK560CP51")
+    assert demo.status == "draft" and demo.round.is_open() and demo.filing.status == "approved"
+    stages = list(Declaration.objects.values_list("status", "district__code"))
+    assert ("district_review", "110112") in stages and ("city_review", "110112") in stages
+    assert {status for status, _code in stages} == {"draft", "district_review", "city_review", "publicity"}
+    assert all(d.filing and d.filing.enterprise_id == d.enterprise_id for d in Declaration.objects.exclude(
+        status="draft"))
+    public = APIClient().get(reverse("api:publicity-list")).json()
+    assert public["count"] == 1 and public["results"][0]["tier"]
 
 
 def test_seed_without_demo_loads_reference_data_only():
