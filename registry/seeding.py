@@ -16,14 +16,23 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import models
+from django.utils import timezone
 
 from access.scoping import BUREAU_GROUP
-from enterprises.choices import FilingStatus
+from enterprises.choices import DeclarationStatus, FilingStatus, RoundCadence, Tier
 from enterprises.fakes import filing_review
-from enterprises.models import AnnualFiling, Enterprise, EnterpriseMembership, Tenancy, TierDesignation
+from enterprises.models import (
+    AnnualFiling,
+    Declaration,
+    DeclarationRound,
+    Enterprise,
+    EnterpriseMembership,
+    Tenancy,
+    TierDesignation,
+)
 from enterprises.selectors import reporting_year
 from enterprises.services import tenancy_save
-from parks.models import District, Park, ParkMembership, Unit
+from parks.models import District, DistrictMembership, Park, ParkMembership, Unit
 
 from .models import BenchmarkProject, Lab, PlanTarget, Platform
 
@@ -31,13 +40,16 @@ SEEDS_DIR = Path(settings.BASE_DIR) / "seeds"
 CHANGE_REASON = "seed command"
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 # username, password (set only when the account is created), role, is_staff, bureau group?,
-# park (by name) it administers, enterprise (by credit code) it is a user of.
+# park (by name) it administers, enterprise (by credit code) it is a user of, district (by code) it works for.
 DEMO_ACCOUNTS = [
-    ("bureau", "bureau-demo-2025", "bureau staff (市经信局)", True, True, None, None),
+    ("bureau", "bureau-demo-2025", "bureau staff (市经信局)", True, True, None, None, None),
     ("park_admin", "park-demo-2025", "park administrator of 演示通州数字人产业园", True, False,
-     "演示通州数字人产业园", None),
+     "演示通州数字人产业园", None, None),
     ("enterprise_user", "enterprise-demo-2025", "enterprise user of 演示光境数字科技有限公司", False, False, None,
-     "91110112XMK560CP51"),
+     "91110112XMK560CP51", None),
+    # The district of the demo park (通州区): sees it whole in the admin and the API, reviews its declarations.
+    ("district_staff", "district-demo-2025", "district staff of 通州区 (the demo park's district)", True, False,
+     None, None, "110112"),
 ]
 
 Tally = defaultdict[str, Counter]
@@ -207,6 +219,48 @@ def load_demo(*, tally: Tally) -> None:
         rows=({**row, **shifted_designation(row, shift), "enterprise": one(enterprises, row["enterprise"])}
               for row in data["designations"]),
     )
+    load_declarations(rows=data["declarations"], enterprises=enterprises, tally=tally)
+
+
+def demo_rounds(today: datetime.date) -> dict[str, dict]:
+    """The demo's two declaration rounds of the innovative tier, dated from `today`: this month's ("current", open
+    all month) and last month's ("previous", past its window, its list in publicity all this month)."""
+    first = today.replace(day=1)
+    last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+    before = (first - datetime.timedelta(days=1)).replace(day=1)
+    common = {"tier": Tier.INNOVATIVE, "rule_set": "2026", "cadence": RoundCadence.MONTHLY}
+    return {
+        "current": {**common, "name": f"演示{first.year}年{first.month}月创新型中小企业", "opens": first,
+                    "closes": last, "review_starts": last + datetime.timedelta(days=1)},
+        "previous": {**common, "name": f"演示{before.year}年{before.month}月创新型中小企业", "opens": before,
+                     "closes": first - datetime.timedelta(days=1), "review_starts": first,
+                     "publicity_starts": first, "publicity_ends": last},
+    }
+
+
+def load_declarations(*, rows: list[dict], enterprises: dict, tally: Tally) -> None:
+    """Load the demo's declaration rounds, and its declarations that are not there yet, at their stage: on the
+    enterprise's latest approved filing, submitted and signed unless a draft. A declaration already there is left
+    alone: its review may have moved on since (the demo's steps are not replayed)."""
+    rounds = upsert_rows(model=DeclarationRound, keys=("name",), tally=tally,
+                         rows=demo_rounds(timezone.localdate()).values())
+    rounds = {key: rounds[(row["name"],)] for key, row in demo_rounds(timezone.localdate()).items()}
+    now = timezone.now()
+    for row in rows:
+        declaration_round, enterprise = rounds[row["round"]], one(enterprises, row["enterprise"])
+        if Declaration.objects.filter(round=declaration_round, enterprise=enterprise).exists():
+            tally[Declaration.__name__][UNCHANGED] += 1
+            continue
+        submitted = now if row["status"] != DeclarationStatus.DRAFT else None
+        declaration = Declaration(
+            round=declaration_round, enterprise=enterprise, district_id=enterprise.district_id,
+            filing=AnnualFiling.objects.filter(enterprise=enterprise, status=FilingStatus.APPROVED)
+            .order_by("-year", "-revision").first(),
+            answers=row["answers"], status=row["status"], submitted_at=submitted, commitment_signed_at=submitted,
+            city_score=80 if row["status"] == DeclarationStatus.PUBLICITY else None)
+        declaration._change_reason = CHANGE_REASON
+        validated_save(declaration)
+        tally[Declaration.__name__][CREATED] += 1
 
 
 def demo_years_shift(filings: list[dict]) -> int:
@@ -276,12 +330,13 @@ def demo_user_save(password: str) -> Callable[[models.Model], None]:
 
 
 def load_demo_accounts(*, tally: Tally) -> list[tuple[str, str, str]]:
-    """Create the bureau group, the demo accounts and their memberships; return (username, password, role)."""
+    """Create the bureau group, the demo accounts and their park, enterprise and district memberships; return
+    (username, password, role)."""
     user_model = get_user_model()
     bureau, outcome = record_upsert(model=Group, lookup={"name": BUREAU_GROUP}, values={})
     tally[Group.__name__][outcome] += 1
     table = []
-    for username, password, role, is_staff, in_bureau, park, enterprise in DEMO_ACCOUNTS:
+    for username, password, role, is_staff, in_bureau, park, enterprise, district in DEMO_ACCOUNTS:
         user, outcome = record_upsert(
             model=user_model, lookup={"username": username}, values={"is_staff": is_staff, "is_active": True},
             save=demo_user_save(password),
@@ -301,5 +356,11 @@ def load_demo_accounts(*, tally: Tally) -> list[tuple[str, str, str]]:
                 lookup={"user": user, "enterprise": Enterprise.objects.get(credit_code=enterprise)},
             )
             tally[EnterpriseMembership.__name__][done] += 1
+        if district:
+            _membership, done = record_upsert(
+                model=DistrictMembership, lookup={"user": user, "district": District.objects.get(code=district)},
+                values={},
+            )
+            tally[DistrictMembership.__name__][done] += 1
         table.append((username, password, role))
     return table

@@ -387,12 +387,36 @@ def build_designations(rng: random.Random, enterprises: list[dict]) -> list[dict
     return designations
 
 
+# The declaration pipeline of the demo: (round, status) of each declaration, in order. The seed dates the rounds
+# from the day it runs: "current" is this month's round (open), "previous" last month's (in review, its list in
+# publicity this month); so `make run` always shows an open round and each stage of review.
+DECLARATION_STAGES = [("current", "draft"), ("current", "district_review"), ("current", "district_review"),
+                      ("previous", "city_review"), ("previous", "publicity")]
+ANSWERS = {"main_product": "演示数字人产品", "market_position": "演示细分市场前列", "innovation": "演示自研技术"}
+
+
+def build_declarations(enterprises: list[dict], filings: list[dict]) -> list[dict]:
+    """Return the demo's declarations: the demo enterprise's draft, and four active enterprises with approved
+    filings at the later stages, the first two in district review in 通州区 (the demo district staff's) and
+    elsewhere."""
+    approved = {row["enterprise"] for row in filings if row["status"] == "approved"}
+    active = [e for e in enterprises if e["status"] == EnterpriseStatus.ACTIVE and e["credit_code"] in approved
+              and e["credit_code"] != DEMO_ENTERPRISE]
+    tongzhou = [e for e in active if e["district"] == "110112"]
+    others = [e for e in active if e["district"] != "110112"]
+    chosen = [DEMO_ENTERPRISE, tongzhou[0]["credit_code"], others[0]["credit_code"], tongzhou[1]["credit_code"],
+              others[1]["credit_code"]]
+    return [{"round": round_key, "enterprise": code, "status": status, "answers": ANSWERS}
+            for (round_key, status), code in zip(DECLARATION_STAGES, chosen, strict=True)]
+
+
 def build(seed: int = SEED) -> dict:
     """Return the whole demo data set for a seed."""
     rng = random.Random(seed)
     parks = build_parks(rng)
     units = build_units(rng, parks)
     enterprises = build_enterprises(rng, parks)
+    filings = build_filings(random.Random(seed + 1), enterprises)
     return {
         "parks": parks,
         "units": units,
@@ -401,8 +425,9 @@ def build(seed: int = SEED) -> dict:
         "labs": build_labs(rng, enterprises),
         "platforms": build_platforms(rng, enterprises),
         "benchmark_projects": build_projects(rng, enterprises),
-        "filings": build_filings(random.Random(seed + 1), enterprises),
+        "filings": filings,
         "designations": build_designations(random.Random(seed + 2), enterprises),
+        "declarations": build_declarations(enterprises, filings),
     }
 
 

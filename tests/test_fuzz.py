@@ -1,5 +1,5 @@
 """Fuzzing of the whole API from its own OpenAPI schema: schemathesis through WSGI, as bureau staff, as a park
-administrator and as an enterprise user, on a small seeded world.
+administrator, as an enterprise user and as district staff, on a small seeded world.
 
 Every operation of /api/schema/ gets MAX_EXAMPLES generated requests in each role (schema-valid and
 schema-breaking ones; schemathesis' coverage phase is left out, as its number of cases is not bounded by
@@ -37,6 +37,7 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections, connection, transaction
 from django.urls import resolve
+from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from rest_framework.authtoken.models import Token
@@ -44,8 +45,9 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
 from config.api.urls import router
-from enterprises.models import Enterprise
-from parks.models import District, Park, Unit
+from enterprises.choices import DeclarationStatus, Tier
+from enterprises.models import Declaration, DeclarationRound, Enterprise
+from parks.models import District, DistrictMembership, Park, Unit
 
 from .factories import (
     BenchmarkProjectFactory,
@@ -53,13 +55,14 @@ from .factories import (
     PlanTargetFactory,
     PlatformFactory,
     UnitFactory,
+    UserFactory,
     bureau_user,
 )
 from .worlds import build_world
 
 MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "5"))  # generated examples per operation and role
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
-ROLES = ("bureau", "park_admin", "enterprise")
+ROLES = ("bureau", "park_admin", "enterprise", "district_staff")
 
 # Ids of the seeded world, by model, for the generation hooks (set by the `world` fixture of the running test).
 SEEDED: dict[type, list[int]] = {}
@@ -70,7 +73,7 @@ SENT: Counter = Counter()
 REFERENCES = {
     "district": District, "park": Park, "unit": Unit, "user": get_user_model(),
     "enterprise": Enterprise, "host": Enterprise, "operator": Enterprise, "lead": Enterprise,
-    "partners": Enterprise,
+    "partners": Enterprise, "round": DeclarationRound, "declaration": Declaration,
 }
 
 
@@ -157,7 +160,8 @@ def role(request) -> str:
 def seeded(django_db_setup, django_db_blocker) -> dict:
     """The seeded records, built once for the module inside a transaction rolled back after it (each test runs in a
     savepoint of it, as Django's setUpTestData does), and the token of each role's user: bureau staff, an
-    administrator of the first park, a user of the first park's registered tenant."""
+    administrator of the first park, a user of the first park's registered tenant, a staff member of the first
+    park's district."""
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
@@ -171,7 +175,8 @@ def seeded(django_db_setup, django_db_blocker) -> dict:
 
 def _seed() -> dict:
     """Parks (the third in the first's district), a let and a free unit in each, its tenant registered with it
-    with their labs, platforms and projects, plan targets, and a user of each role (tests/worlds.py)."""
+    with their labs, platforms and projects, plan targets, an open declaration round with the first enterprise's
+    declaration in district review, and a user of each role (tests/worlds.py)."""
     world = build_world(parks=3, admins=(1, 0, 0), staff=True, districts=2, enterprises=1, local=True,
                         users=(1, 0, 0))
     parks, enterprises = world.parks, [registered[0] for registered in world.enterprises]
@@ -184,10 +189,20 @@ def _seed() -> dict:
         BenchmarkProjectFactory(lead=enterprise, park=park).partners.add(*enterprises[:2])
     PlanTargetFactory()
     PlanTargetFactory(year=2027)
+    today = timezone.localdate()
+    declaration_round = DeclarationRound.objects.create(
+        name="模糊测试轮次", tier=Tier.INNOVATIVE, rule_set="2026", cadence="monthly",
+        opens=today - datetime.timedelta(days=5), closes=today + datetime.timedelta(days=20),
+        review_starts=today + datetime.timedelta(days=21))
+    Declaration.objects.create(round=declaration_round, enterprise=enterprises[0],
+                               district_id=enterprises[0].district_id, status=DeclarationStatus.DISTRICT_REVIEW)
+    staff = UserFactory()
+    DistrictMembership.objects.create(user=staff, district=parks[0].district)
     users = {
         "bureau": bureau_user(),
         "park_admin": world.admin(0),
         "enterprise": world.members[0].user,
+        "district_staff": staff,
     }
     SEEDED.clear()
     SEEDED.update({

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from enterprises.choices import EnterpriseStatus
 from enterprises.models import AnnualFiling, Enterprise, EnterpriseMembership
-from parks.models import Park, ParkMembership
+from parks.models import DistrictMembership, Park, ParkMembership
 from registry.seeding import DEMO_ACCOUNTS
 
 from .conftest import token_client
@@ -36,6 +36,7 @@ def test_generate_city_replace_keeps_the_demo_accounts_working():
     users = {user.username: user for user in get_user_model().objects.filter(username__in=PASSWORDS)}
     park_before = ParkMembership.objects.get(user=users["park_admin"]).park
     firm_before = EnterpriseMembership.objects.get(user=users["enterprise_user"]).enterprise
+    district_before = DistrictMembership.objects.get(user=users["district_staff"]).district
     demo_names = (park_before.name, firm_before.name)
 
     call_command("generate_city", enterprises=N, years=YEARS, seed=11, replace=True, stdout=StringIO())
@@ -60,6 +61,12 @@ def test_generate_city_replace_keeps_the_demo_accounts_working():
     assert [e["credit_code"] for e in member.get("/api/v1/enterprises/").json()["results"]] == [firm.credit_code]
     assert member.get("/api/v1/filings/").json()["count"] == AnnualFiling.objects.filter(enterprise=firm).count()
     assert AnnualFiling.objects.filter(enterprise=firm).count() == YEARS
+
+    # District staff keep their district (reference data, never replaced) and see the generated city's part of it.
+    assert DistrictMembership.objects.get(user=users["district_staff"]).district == district_before
+    staff = token_client(users["district_staff"])
+    generated_here = Enterprise.objects.filter(district=district_before).count()
+    assert staff.get("/api/v1/enterprises/").json()["count"] == generated_here > 0
 
     for username in PASSWORDS:
         page = signed_in(username).get(reverse("dashboard"))

@@ -9,9 +9,19 @@ of the user grants the action or where a write would leave the writer's scope (p
 
 Each cell runs against a fresh world (`world`, built once per module; every cell's changes are rolled back):
 two parks in two districts, each with its units, an enterprise registered with it and renting one of its
-units, a lab, a platform, a benchmark project, a park administrator and an enterprise user, plus a plan target.
-Targets of retrieve, update, delete and history are always the P1 / E1 side; create bodies are valid bodies
-for P1 / E1. A refused write must leave every table as it was.
+units, a lab, a platform, a benchmark project, a park administrator, an enterprise user and a district staff
+member, plus a plan target. Declarations: an open round, and E1's declarations at each stage in rounds of their
+own (in district review, in city review, returned, in publicity with an objection, publicity ended), and E2's in
+district review. Targets of retrieve, update, delete, history and each step are always the P1 / E1 / D1 side;
+create bodies are valid bodies for P1 / E1. A refused write must leave every table as it was.
+
+District staff (docs/design.md, "The roles") see their district whole and change nothing: D1's staff read every
+P1 / E1 record (200), D2's get 404 for them; every write is a 403 (no role of theirs grants it), but a related
+record they do not see named in a body is a 400 like for anyone. Declarations (enterprises.declarations): the
+enterprise's users draft, sign and submit their own; its district's staff recommend, return and reject while it is
+in district review (REVIEW); the bureau takes every step but signing the enterprise's commitment, and alone
+approves, designates, keeps the rounds and records and decides objections. Objections are confidential: the
+bureau and the declaration's district staff read them, nobody else (404). The publicity list is public.
 
 A cell whose real status disagrees with the rules stays as the rules say, listed in SUSPECTED (strict xfail).
 """
@@ -29,9 +39,10 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from enterprises.choices import ChainPosition, FilingStatus
-from enterprises.models import FilingSeason
+from enterprises.choices import ChainPosition, DeclarationStatus, FilingStatus, Tier
+from enterprises.models import Declaration, DeclarationRound, FilingSeason, Objection
 from enterprises.selectors import reporting_year
+from parks.models import DistrictMembership
 from registry.choices import DigitalHumanKind, LabKind, PlatformDomain, ProjectField, TargetMetric
 from registry.models import FileJob, ReportRun
 from registry.services import report_run_execute
@@ -57,322 +68,388 @@ from .factories import (
 
 # --- the matrix ---------------------------------------------------------------------------------------------
 # Column order of every row. park_admin keeps P1, park_admin_other P2; enterprise_user is a user of E1
-# (registered with P1, tenant of a P1 unit), enterprise_user_other of E2 (P2); no_role is signed in with no role.
+# (registered with P1, tenant of a P1 unit), enterprise_user_other of E2 (P2); district_staff work for D1 (the
+# district of P1 and E1), district_staff_other for D2; no_role is signed in with no role.
 ROLES = ("anonymous", "bureau", "park_admin", "park_admin_other", "enterprise_user", "enterprise_user_other",
-         "no_role")
+         "district_staff", "district_staff_other", "no_role")
 
 # URL name in the `api` namespace -> action -> status per role, in ROLES order.
 MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
-    #                                anon  bur   pa    pa2   eu    eu2   none
+    #                                anon  bur   pa    pa2   eu    eu2   ds    ds2   none
     # Districts: reference data, every signed-in user reads them, the bureau alone writes them.
     "district-list": {
-        "list":                     (401, 200, 200, 200, 200, 200, 200),
-        "create":                   (401, 201, 403, 403, 403, 403, 403),
+        "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),
+        "create":                   (401, 201, 403, 403, 403, 403, 403, 403, 403),
     },
     "district-detail": {
-        "retrieve":                 (401, 200, 200, 200, 200, 200, 200),
-        "update":                   (401, 200, 403, 403, 403, 403, 403),
-        "delete":                   (401, 409, 403, 403, 403, 403, 403),  # parks and enterprises protect it
+        "retrieve":                 (401, 200, 200, 200, 200, 200, 200, 200, 200),
+        "update":                   (401, 200, 403, 403, 403, 403, 403, 403, 403),
+        "delete":                   (401, 409, 403, 403, 403, 403, 403, 403, 403),  # parks and enterprises protect it
     },
     "district-history": {
-        "history":                  (401, 200, 200, 200, 200, 200, 200),
+        "history":                  (401, 200, 200, 200, 200, 200, 200, 200, 200),
     },
     # Parks: the park's administrators keep its profile (not name, district, featured); its enterprises see it.
     "park-list": {
-        "list":                     (401, 200, 200, 200, 200, 200, 200),
-        "create":                   (401, 201, 403, 403, 403, 403, 403),
+        "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),
+        "create":                   (401, 201, 403, 403, 403, 403, 403, 403, 403),
     },
     "park-detail": {
-        "retrieve":                 (401, 200, 200, 404, 200, 404, 404),
-        "update":                   (401, 200, 200, 404, 403, 403, 403),  # focus
-        "update_bureau_field":      (401, 200, 400, 404, 403, 403, 403),  # featured
-        "delete":                   (401, 409, 403, 403, 403, 403, 403),  # units, enterprises... protect it
+        "retrieve":                 (401, 200, 200, 404, 200, 404, 200, 404, 404),
+        "update":                   (401, 200, 200, 404, 403, 403, 403, 403, 403),  # focus
+        "update_bureau_field":      (401, 200, 400, 404, 403, 403, 403, 403, 403),  # featured
+        "delete":                   (401, 409, 403, 403, 403, 403, 403, 403, 403),  # units, enterprises... protect it
     },
     "park-history": {
-        "history":                  (401, 200, 200, 404, 200, 404, 404),
+        "history":                  (401, 200, 200, 404, 200, 404, 200, 404, 404),
     },
     # Units: the park's administrators keep them; a tenant sees the units it rents.
     "unit-list": {
-        "list":                     (401, 200, 200, 200, 200, 200, 200),
-        "create":                   (401, 201, 201, 400, 403, 403, 403),  # pa2: P1 does not exist for them
+        "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),
+        "create":                   (401, 201, 201, 400, 403, 403, 403, 403, 403),  # pa2: P1 does not exist for them
     },
     "unit-detail": {
-        "retrieve":                 (401, 200, 200, 404, 200, 404, 404),
-        "update":                   (401, 200, 200, 404, 403, 403, 403),  # area
-        "update_move":              (401, 400, 400, 404, 403, 403, 403),  # to P2: U1 has a tenancy, so it stays
-        "delete":                   (401, 409, 409, 404, 403, 403, 403),  # its tenancy protects it
+        "retrieve":                 (401, 200, 200, 404, 200, 404, 200, 404, 404),
+        "update":                   (401, 200, 200, 404, 403, 403, 403, 403, 403),  # area
+        "update_move":              (401, 400, 400, 404, 403, 403, 403, 403, 403),  # to P2: U1 has a tenancy
+        "delete":                   (401, 409, 409, 404, 403, 403, 403, 403, 403),  # its tenancy protects it
     },
     "unit-history": {
-        "history":                  (401, 200, 200, 404, 200, 404, 404),
+        "history":                  (401, 200, 200, 404, 200, 404, 200, 404, 404),
     },
     # Park administrators: the bureau grants and removes them; a park's administrators see each other.
     "parkmembership-list": {
-        "list":                     (401, 200, 200, 200, 200, 200, 200),
-        "create":                   (401, 201, 403, 403, 403, 403, 403),
+        "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),
+        "create":                   (401, 201, 403, 403, 403, 403, 403, 403, 403),
     },
     "parkmembership-detail": {
-        "retrieve":                 (401, 200, 200, 404, 404, 404, 404),
-        "update":                   (401, 200, 403, 403, 403, 403, 403),
-        "delete":                   (401, 204, 403, 403, 403, 403, 403),
+        "retrieve":                 (401, 200, 200, 404, 404, 404, 200, 404, 404),
+        "update":                   (401, 200, 403, 403, 403, 403, 403, 403, 403),
+        "delete":                   (401, 204, 403, 403, 403, 403, 403, 403, 403),
     },
     "parkmembership-history": {
-        "history":                  (401, 200, 200, 404, 404, 404, 404),
+        "history":                  (401, 200, 200, 404, 404, 404, 200, 404, 404),
     },
     # Enterprises: the bureau registers them; their users keep the profile (not the bureau's fields);
     # the park they are registered with, or rent in, sees them.
     "enterprise-list": {
-        "list":                     (401, 200, 200, 200, 200, 200, 200),
-        "create":                   (401, 201, 403, 403, 403, 403, 403),
+        "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),
+        "create":                   (401, 201, 403, 403, 403, 403, 403, 403, 403),
     },
     "enterprise-detail": {
-        "retrieve":                 (401, 200, 200, 404, 200, 404, 404),
-        "update":                   (401, 200, 403, 403, 200, 404, 403),  # short_name
-        "update_bureau_field":      (401, 200, 403, 403, 400, 404, 403),  # credit_code
-        "delete":                   (401, 409, 403, 403, 403, 403, 403),  # tenancy, lab, platform... protect it
+        "retrieve":                 (401, 200, 200, 404, 200, 404, 200, 404, 404),
+        "update":                   (401, 200, 403, 403, 200, 404, 403, 403, 403),  # short_name
+        "update_bureau_field":      (401, 200, 403, 403, 400, 404, 403, 403, 403),  # credit_code
+        "delete":                   (401, 409, 403, 403, 403, 403, 403, 403, 403),  # tenancy, lab... protect it
     },
     "enterprise-history": {
-        "history":                  (401, 200, 200, 404, 200, 404, 404),
+        "history":                  (401, 200, 200, 404, 200, 404, 200, 404, 404),
     },
     # Tenancies: the park's administrators keep them; the tenant sees its own.
     "tenancy-list": {
-        "list":                     (401, 200, 200, 200, 200, 200, 200),
-        "create":                   (401, 201, 201, 400, 403, 403, 403),  # pa2: P1's unit does not exist for them
+        "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),
+        "create":                   (401, 201, 201, 400, 403, 403, 403, 403, 403),  # pa2: P1's unit: not theirs
     },
     "tenancy-detail": {
-        "retrieve":                 (401, 200, 200, 404, 200, 404, 404),
-        "update":                   (401, 200, 200, 404, 403, 403, 403),  # end (move-out)
-        "update_move":              (401, 200, 400, 404, 403, 403, 403),  # to a free P2 unit: not P1's to name
-        "delete":                   (401, 204, 204, 404, 403, 403, 403),
+        "retrieve":                 (401, 200, 200, 404, 200, 404, 200, 404, 404),
+        "update":                   (401, 200, 200, 404, 403, 403, 403, 403, 403),  # end (move-out)
+        "update_move":              (401, 200, 400, 404, 403, 403, 403, 403, 403),  # a free P2 unit: not pa's
+        "delete":                   (401, 204, 204, 404, 403, 403, 403, 403, 403),
     },
     "tenancy-history": {
-        "history":                  (401, 200, 200, 404, 200, 404, 404),
+        "history":                  (401, 200, 200, 404, 200, 404, 200, 404, 404),
     },
     # Enterprise users: the bureau, and park administrators for their park's enterprises, add and remove them.
     # The account named must be in the giver's scope (the newcomer holds no membership: the bureau's alone to
     # name; new accounts come by invitation), E1 in pa2's neither.
     "enterprisemembership-list": {
-        "list":                     (401, 200, 200, 200, 200, 200, 200),
-        "create":                   (401, 201, 400, 400, 403, 403, 403),
+        "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),
+        "create":                   (401, 201, 400, 400, 403, 403, 403, 403, 403),
     },
     "enterprisemembership-detail": {
-        "retrieve":                 (401, 200, 200, 404, 200, 404, 404),
-        "update":                   (401, 200, 403, 403, 403, 403, 403),
-        "delete":                   (401, 204, 204, 404, 403, 403, 403),
+        "retrieve":                 (401, 200, 200, 404, 200, 404, 200, 404, 404),
+        "update":                   (401, 200, 403, 403, 403, 403, 403, 403, 403),
+        "delete":                   (401, 204, 204, 404, 403, 403, 403, 403, 403),
     },
     "enterprisemembership-history": {
-        "history":                  (401, 200, 200, 404, 200, 404, 404),
+        "history":                  (401, 200, 200, 404, 200, 404, 200, 404, 404),
     },
     # Labs, platforms, benchmark projects: the bureau registers them; their park and enterprises see them.
     "lab-list": {
-        "list":                     (401, 200, 200, 200, 200, 200, 200),
-        "create":                   (401, 201, 403, 403, 403, 403, 403),
+        "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),
+        "create":                   (401, 201, 403, 403, 403, 403, 403, 403, 403),
     },
     "lab-detail": {
-        "retrieve":                 (401, 200, 200, 404, 200, 404, 404),
-        "update":                   (401, 200, 403, 403, 403, 403, 403),
-        "delete":                   (401, 204, 403, 403, 403, 403, 403),
+        "retrieve":                 (401, 200, 200, 404, 200, 404, 200, 404, 404),
+        "update":                   (401, 200, 403, 403, 403, 403, 403, 403, 403),
+        "delete":                   (401, 204, 403, 403, 403, 403, 403, 403, 403),
     },
     "lab-history": {
-        "history":                  (401, 200, 200, 404, 200, 404, 404),
+        "history":                  (401, 200, 200, 404, 200, 404, 200, 404, 404),
     },
     "platform-list": {
-        "list":                     (401, 200, 200, 200, 200, 200, 200),
-        "create":                   (401, 201, 403, 403, 403, 403, 403),
+        "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),
+        "create":                   (401, 201, 403, 403, 403, 403, 403, 403, 403),
     },
     "platform-detail": {
-        "retrieve":                 (401, 200, 200, 404, 200, 404, 404),
-        "update":                   (401, 200, 403, 403, 403, 403, 403),
-        "delete":                   (401, 204, 403, 403, 403, 403, 403),
+        "retrieve":                 (401, 200, 200, 404, 200, 404, 200, 404, 404),
+        "update":                   (401, 200, 403, 403, 403, 403, 403, 403, 403),
+        "delete":                   (401, 204, 403, 403, 403, 403, 403, 403, 403),
     },
     "platform-history": {
-        "history":                  (401, 200, 200, 404, 200, 404, 404),
+        "history":                  (401, 200, 200, 404, 200, 404, 200, 404, 404),
     },
     "benchmarkproject-list": {
-        "list":                     (401, 200, 200, 200, 200, 200, 200),
-        "create":                   (401, 201, 403, 403, 403, 403, 403),
+        "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),
+        "create":                   (401, 201, 403, 403, 403, 403, 403, 403, 403),
     },
     "benchmarkproject-detail": {
-        "retrieve":                 (401, 200, 200, 404, 200, 404, 404),
-        "update":                   (401, 200, 403, 403, 403, 403, 403),
-        "delete":                   (401, 204, 403, 403, 403, 403, 403),
+        "retrieve":                 (401, 200, 200, 404, 200, 404, 200, 404, 404),
+        "update":                   (401, 200, 403, 403, 403, 403, 403, 403, 403),
+        "delete":                   (401, 204, 403, 403, 403, 403, 403, 403, 403),
     },
     "benchmarkproject-history": {
-        "history":                  (401, 200, 200, 404, 200, 404, 404),
+        "history":                  (401, 200, 200, 404, 200, 404, 200, 404, 404),
     },
     # Plan targets: reference data, the bureau keeps them.
     "plantarget-list": {
-        "list":                     (401, 200, 200, 200, 200, 200, 200),
-        "create":                   (401, 201, 403, 403, 403, 403, 403),
+        "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),
+        "create":                   (401, 201, 403, 403, 403, 403, 403, 403, 403),
     },
     "plantarget-detail": {
-        "retrieve":                 (401, 200, 200, 200, 200, 200, 200),
-        "update":                   (401, 200, 403, 403, 403, 403, 403),
-        "delete":                   (401, 204, 403, 403, 403, 403, 403),
+        "retrieve":                 (401, 200, 200, 200, 200, 200, 200, 200, 200),
+        "update":                   (401, 200, 403, 403, 403, 403, 403, 403, 403),
+        "delete":                   (401, 204, 403, 403, 403, 403, 403, 403, 403),
     },
     "plantarget-history": {
-        "history":                  (401, 200, 200, 200, 200, 200, 200),
+        "history":                  (401, 200, 200, 200, 200, 200, 200, 200, 200),
     },
     # Filing seasons: reference data, the bureau sets them (they decide the reports' default year).
     "filingseason-list": {
-        "list":                     (401, 200, 200, 200, 200, 200, 200),
-        "create":                   (401, 201, 403, 403, 403, 403, 403),
+        "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),
+        "create":                   (401, 201, 403, 403, 403, 403, 403, 403, 403),
     },
     "filingseason-detail": {
-        "retrieve":                 (401, 200, 200, 200, 200, 200, 200),
-        "update":                   (401, 200, 403, 403, 403, 403, 403),
-        "delete":                   (401, 204, 403, 403, 403, 403, 403),
+        "retrieve":                 (401, 200, 200, 200, 200, 200, 200, 200, 200),
+        "update":                   (401, 200, 403, 403, 403, 403, 403, 403, 403),
+        "delete":                   (401, 204, 403, 403, 403, 403, 403, 403, 403),
     },
     "filingseason-history": {
-        "history":                  (401, 200, 200, 200, 200, 200, 200),
+        "history":                  (401, 200, 200, 200, 200, 200, 200, 200, 200),
     },
     # Annual filings: the enterprise drafts, submits, corrects (revise) and deletes drafts; the park it submitted
     # in reviews (approve, return); a draft is the enterprise's own. Another enterprise does not exist for an
     # enterprise user (400 naming the field on create). Targets: a draft, a submitted and an approved filing of E1.
     "annualfiling-list": {
-        "list":                     (401, 200, 200, 200, 200, 200, 200),
-        "create":                   (401, 201, 403, 403, 201, 400, 403),
+        "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),
+        "create":                   (401, 201, 403, 403, 201, 400, 403, 403, 403),
     },
     "annualfiling-detail": {
-        "retrieve":                 (401, 200, 200, 404, 200, 404, 404),  # submitted in P1
-        "update":                   (401, 200, 403, 403, 200, 404, 403),  # the draft
-        "delete":                   (401, 204, 403, 403, 204, 404, 403),  # the draft
+        "retrieve":                 (401, 200, 200, 404, 200, 404, 200, 404, 404),  # submitted in P1
+        "update":                   (401, 200, 403, 403, 200, 404, 403, 403, 403),  # the draft
+        "delete":                   (401, 204, 403, 403, 204, 404, 403, 403, 403),  # the draft
     },
     "annualfiling-history": {
-        "history":                  (401, 200, 200, 404, 200, 404, 404),
+        "history":                  (401, 200, 200, 404, 200, 404, 200, 404, 404),
     },
     "annualfiling-submit": {
-        "submit":                   (401, 200, 403, 403, 200, 404, 403),  # the draft
+        "submit":                   (401, 200, 403, 403, 200, 404, 403, 403, 403),  # the draft
     },
     "annualfiling-approve": {
-        "approve":                  (401, 200, 200, 404, 403, 403, 403),  # the submitted one
+        "approve":                  (401, 200, 200, 404, 403, 403, 403, 403, 403),  # the submitted one
     },
     "annualfiling-return": {
-        "return":                   (401, 200, 200, 404, 403, 403, 403),  # the submitted one
+        "return":                   (401, 200, 200, 404, 403, 403, 403, 403, 403),  # the submitted one
     },
     "annualfiling-revise": {
-        "revise":                   (401, 201, 403, 403, 201, 404, 403),  # the approved one
+        "revise":                   (401, 201, 403, 403, 201, 404, 403, 403, 403),  # the approved one
     },
     # Tier designations: the bureau records them; the enterprise and its park read them.
     "tierdesignation-list": {
-        "list":                     (401, 200, 200, 200, 200, 200, 200),
-        "create":                   (401, 201, 403, 403, 403, 403, 403),
+        "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),
+        "create":                   (401, 201, 403, 403, 403, 403, 403, 403, 403),
     },
     "tierdesignation-detail": {
-        "retrieve":                 (401, 200, 200, 404, 200, 404, 404),
-        "update":                   (401, 200, 403, 403, 403, 403, 403),
-        "delete":                   (401, 204, 403, 403, 403, 403, 403),
+        "retrieve":                 (401, 200, 200, 404, 200, 404, 200, 404, 404),
+        "update":                   (401, 200, 403, 403, 403, 403, 403, 403, 403),
+        "delete":                   (401, 204, 403, 403, 403, 403, 403, 403, 403),
     },
     "tierdesignation-history": {
-        "history":                  (401, 200, 200, 404, 200, 404, 404),
+        "history":                  (401, 200, 200, 404, 200, 404, 200, 404, 404),
     },
     # The tier self-assessment: whoever sees the enterprise.
     "enterprise-assessment": {
-        "retrieve":                 (401, 200, 200, 404, 200, 404, 404),
+        "retrieve":                 (401, 200, 200, 404, 200, 404, 200, 404, 404),
+    },
+    # Declaration rounds: reference data, every signed-in user reads them; the bureau opens, changes, closes them.
+    "declarationround-list": {
+        "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),
+        "create":                   (401, 201, 403, 403, 403, 403, 403, 403, 403),
+    },
+    "declarationround-detail": {
+        "retrieve":                 (401, 200, 200, 200, 200, 200, 200, 200, 200),
+        "update":                   (401, 200, 403, 403, 403, 403, 403, 403, 403),
+    },
+    "declarationround-close": {
+        "close":                    (401, 200, 403, 403, 403, 403, 403, 403, 403),  # the open round
+    },
+    # Declarations: seen by whoever sees the enterprise (its users, its park, its district's staff); the
+    # enterprise's users draft, sign and submit; the district's staff review in district review; the bureau the
+    # rest (every step but the enterprise's signature). The body of create names E1: E2's user does not see it.
+    "declaration-list": {
+        "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),
+        "create":                   (401, 201, 403, 403, 201, 400, 403, 403, 403),  # E1 in the open round
+    },
+    "declaration-detail": {
+        "retrieve":                 (401, 200, 200, 404, 200, 404, 200, 404, 404),  # in district review
+        "update":                   (401, 200, 403, 403, 200, 404, 403, 403, 403),  # the returned one
+    },
+    "declaration-sign": {
+        "sign":                     (401, 403, 403, 403, 200, 404, 403, 403, 403),  # the returned one
+    },
+    "declaration-submit": {
+        "submit":                   (401, 200, 403, 403, 200, 404, 403, 403, 403),  # the returned one
+    },
+    "declaration-recommend": {
+        "recommend":                (401, 200, 403, 403, 403, 403, 200, 404, 403),  # in district review
+    },
+    "declaration-return": {
+        "return":                   (401, 200, 403, 403, 403, 403, 200, 404, 403),  # in district review
+        "return_in_city_review":    (401, 200, 403, 403, 403, 403, 403, 404, 403),  # the bureau's review
+    },
+    "declaration-reject": {
+        "reject":                   (401, 200, 403, 403, 403, 403, 200, 404, 403),  # in district review
+        "reject_in_city_review":    (401, 200, 403, 403, 403, 403, 403, 404, 403),  # the bureau's review
+    },
+    "declaration-approve": {
+        "approve":                  (401, 200, 403, 403, 403, 403, 403, 403, 403),  # in city review
+    },
+    "declaration-designate": {
+        "designate":                (401, 200, 403, 403, 403, 403, 403, 403, 403),  # publicity ended
+    },
+    # Objections: confidential (the bureau and the declaration's district staff); the bureau records and decides.
+    "objection-list": {
+        "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),
+        "create":                   (401, 201, 403, 403, 403, 403, 403, 403, 403),  # on E1's in publicity
+    },
+    "objection-detail": {
+        "retrieve":                 (401, 200, 404, 404, 404, 404, 200, 404, 404),
+    },
+    "objection-decide": {
+        "decide":                   (401, 200, 403, 403, 403, 403, 403, 403, 403),
+    },
+    # The publicity list (拟认定名单): public, and only the declarations in publicity today.
+    "publicity-list": {
+        "list":                     (200, 200, 200, 200, 200, 200, 200, 200, 200),
+    },
+    "publicity-detail": {
+        "retrieve":                 (200, 200, 200, 200, 200, 200, 200, 200, 200),
+        "retrieve_not_in_publicity": (404, 404, 404, 404, 404, 404, 404, 404, 404),  # in district review
     },
     # Report runs: the bureau's (others see an empty list); reports are scoped row by row (a park
     # administrator reads their park's rows, the candidates among the enterprises they see).
     "reportrun-list": {
-        "list":                     (401, 200, 200, 200, 200, 200, 200),
-        "create":                   (401, 202, 403, 403, 403, 403, 403),
+        "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),
+        "create":                   (401, 202, 403, 403, 403, 403, 403, 403, 403),
     },
     "reportrun-detail": {
-        "retrieve":                 (401, 200, 404, 404, 404, 404, 404),
+        "retrieve":                 (401, 200, 404, 404, 404, 404, 404, 404, 404),
     },
     "report-tier-summary": {
-        "list":                     (401, 200, 200, 200, 200, 200, 200),
+        "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),
     },
     "report-tier-candidates": {
-        "list":                     (401, 200, 200, 200, 200, 200, 200),
+        "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),
     },
     # Plan progress, district overview and park report: every signed-in user, figures over what they see.
     "report-plan-progress": {
-        "list":                     (401, 200, 200, 200, 200, 200, 200),
+        "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),
     },
     "report-plan-progress-records": {
-        "list":                     (401, 200, 200, 200, 200, 200, 200),
+        "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),
     },
     "report-districts": {
-        "list":                     (401, 200, 200, 200, 200, 200, 200),
+        "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),
     },
     "report-parks": {
-        "list":                     (401, 200, 200, 200, 200, 200, 200),
+        "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),
     },
     # Imports: any signed-in user posts a file; each row is checked as the API would check it (a refused row is
     # a 400 naming it, nothing written). The body: a tenancy of E1 in P1's free unit (P1's administrators and the
     # bureau may add it; P2's would put it outside their scope; enterprise users may not add tenancies).
     # Jobs are their starter's (the target: P1's administrator's); templates are for everyone signed in.
     "import-list": {
-        "list":                     (401, 200, 200, 200, 200, 200, 200),
-        "create":                   (401, 200, 200, 400, 400, 400, 400),
+        "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),
+        "create":                   (401, 200, 200, 400, 400, 400, 400, 400, 400),
     },
     "import-detail": {
-        "retrieve":                 (401, 200, 200, 404, 404, 404, 404),
+        "retrieve":                 (401, 200, 200, 404, 404, 404, 404, 404, 404),
     },
     "import-template": {
-        "retrieve":                 (401, 200, 200, 200, 200, 200, 200),
+        "retrieve":                 (401, 200, 200, 200, 200, 200, 200, 200, 200),
     },
     # Exports: of the records one may see, by anyone signed in; a job and its file are their starter's.
     "export-list": {
-        "list":                     (401, 200, 200, 200, 200, 200, 200),
-        "create":                   (401, 202, 202, 202, 202, 202, 202),
+        "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),
+        "create":                   (401, 202, 202, 202, 202, 202, 202, 202, 202),
     },
     "export-detail": {
-        "retrieve":                 (401, 200, 200, 404, 404, 404, 404),
+        "retrieve":                 (401, 200, 200, 404, 404, 404, 404, 404, 404),
     },
     "export-file": {
-        "retrieve":                 (401, 200, 200, 404, 404, 404, 404),
+        "retrieve":                 (401, 200, 200, 404, 404, 404, 404, 404, 404),
     },
     "export-csv": {
-        "retrieve":                 (401, 200, 200, 200, 200, 200, 200),
+        "retrieve":                 (401, 200, 200, 200, 200, 200, 200, 200, 200),
     },
     # The public directory: read-only, open to anyone.
     "public-park-list": {
-        "list":                     (200, 200, 200, 200, 200, 200, 200),
+        "list":                     (200, 200, 200, 200, 200, 200, 200, 200, 200),
     },
     "public-park-detail": {
-        "retrieve":                 (200, 200, 200, 200, 200, 200, 200),
+        "retrieve":                 (200, 200, 200, 200, 200, 200, 200, 200, 200),
     },
     "public-enterprise-list": {
-        "list":                     (200, 200, 200, 200, 200, 200, 200),
+        "list":                     (200, 200, 200, 200, 200, 200, 200, 200, 200),
     },
     "public-enterprise-detail": {
-        "retrieve":                 (200, 200, 200, 200, 200, 200, 200),
+        "retrieve":                 (200, 200, 200, 200, 200, 200, 200, 200, 200),
     },
     "public-platform-list": {
-        "list":                     (200, 200, 200, 200, 200, 200, 200),
+        "list":                     (200, 200, 200, 200, 200, 200, 200, 200, 200),
     },
     "public-platform-detail": {
-        "retrieve":                 (200, 200, 200, 200, 200, 200, 200),
+        "retrieve":                 (200, 200, 200, 200, 200, 200, 200, 200, 200),
     },
     "public-benchmarkproject-list": {
-        "list":                     (200, 200, 200, 200, 200, 200, 200),
+        "list":                     (200, 200, 200, 200, 200, 200, 200, 200, 200),
     },
     "public-benchmarkproject-detail": {
-        "retrieve":                 (200, 200, 200, 200, 200, 200, 200),
+        "retrieve":                 (200, 200, 200, 200, 200, 200, 200, 200, 200),
     },
     # Occupancy: of a park one may see; of a district (reference data) over the units one may see.
     "park-occupancy": {
-        "retrieve":                 (401, 200, 200, 404, 200, 404, 404),
+        "retrieve":                 (401, 200, 200, 404, 200, 404, 200, 404, 404),
     },
     "district-occupancy": {
-        "retrieve":                 (401, 200, 200, 200, 200, 200, 200),
+        "retrieve":                 (401, 200, 200, 200, 200, 200, 200, 200, 200),
     },
     # Invitations: a membership the inviter's roles allow (park administrators: only the bureau; enterprise
     # users: the bureau and the park's administrators); a park or enterprise outside the inviter's scope does not
     # exist for them (400). The link goes by mail;
     # it is accepted on a web page.
     "invitation": {
-        "invite_park":              (401, 201, 403, 400, 403, 400, 400),  # to administer P1
-        "invite_enterprise":        (401, 201, 201, 400, 403, 400, 400),  # to be a user of E1
+        "invite_park":              (401, 201, 403, 400, 403, 400, 403, 400, 400),  # to administer P1
+        "invite_enterprise":        (401, 201, 201, 400, 403, 400, 403, 400, 400),  # to be a user of E1
     },
     # Signing out of the API ends one's own token: every signed-in user.
     "logout": {
-        "logout":                   (401, 204, 204, 204, 204, 204, 204),
+        "logout":                   (401, 204, 204, 204, 204, 204, 204, 204, 204),
     },
     # The token endpoint: anyone who knows the account's password (anonymous: the no-role account's).
     "token": {
-        "obtain":                   (200, 200, 200, 200, 200, 200, 200),
-        "obtain_bad_password":      (400, 400, 400, 400, 400, 400, 400),
+        "obtain":                   (200, 200, 200, 200, 200, 200, 200, 200, 200),
+        "obtain_bad_password":      (400, 400, 400, 400, 400, 400, 400, 400, 400),
     },
 }
 
@@ -385,6 +462,8 @@ METHODS = {
     "create": "post", "invite_park": "post", "invite_enterprise": "post", "logout": "post", "obtain": "post",
     "obtain_bad_password": "post",
     "submit": "post", "approve": "post", "return": "post", "revise": "post",
+    "close": "post", "sign": "post", "recommend": "post", "reject": "post", "designate": "post", "decide": "post",
+    "return_in_city_review": "post", "reject_in_city_review": "post", "retrieve_not_in_publicity": "get",
     "update": "patch", "update_bureau_field": "patch", "update_move": "patch",
     "delete": "delete",
 }
@@ -418,6 +497,47 @@ class World:
     pending: object = None
     import_job: object = None
     export_job: object = None
+    rounds: dict = field(default_factory=dict)
+    declarations: dict = field(default_factory=dict)
+    objection: object = None
+
+
+ANSWERS = {"main_product": "数字人驱动引擎", "market_position": "细分市场前三", "innovation": "自研驱动算法"}
+
+
+def build_declarations(*, e1, e2, signer, filing) -> tuple[dict, dict, Objection]:
+    """An open round, and rounds past their window holding E1's declarations at each stage (one a round: an
+    enterprise declares once a round) and E2's in district review; an objection on E1's in publicity."""
+    today, day = timezone.localdate(), datetime.timedelta(days=1)
+
+    def made_round(key, opens, closes, publicity=None):
+        starts, ends = publicity or (None, None)
+        return key, DeclarationRound.objects.create(
+            name=f"矩阵{key}", tier=Tier.INNOVATIVE, rule_set="2026", cadence="monthly", opens=today + opens * day,
+            closes=today + closes * day, review_starts=today + (closes + 1) * day,
+            publicity_starts=starts and today + starts * day, publicity_ends=ends and today + ends * day)
+
+    rounds = dict([made_round("open", -5, 20), made_round("review", -60, -40), made_round("city", -60, -40),
+                   made_round("returned", -60, -40), made_round("publicity", -60, -40, (-2, 3)),
+                   made_round("ended", -60, -40, (-10, -1))])
+    now, s = timezone.now(), DeclarationStatus
+
+    def declared(key, status, enterprise=e1, **kwargs):
+        return Declaration.objects.create(
+            round=rounds[key], enterprise=enterprise, district_id=enterprise.district_id, status=status,
+            filing=filing if enterprise == e1 else None, answers=ANSWERS, submitted_at=now, **kwargs)
+
+    declarations = {
+        "district_review": declared("review", s.DISTRICT_REVIEW),
+        "other_district_review": declared("review", s.DISTRICT_REVIEW, enterprise=e2),
+        "city_review": declared("city", s.CITY_REVIEW),
+        "returned": declared("returned", s.RETURNED, commitment_signed_by=signer, commitment_signed_at=now),
+        "publicity": declared("publicity", s.PUBLICITY, city_score=85),
+        "ended": declared("ended", s.PUBLICITY, city_score=80),
+    }
+    objection = Objection.objects.create(declaration=declarations["publicity"], received_on=today,
+                                         objector="李四", text="申报数据与年报不符")
+    return rounds, declarations, objection
 
 
 def build_world() -> World:
@@ -447,6 +567,10 @@ def build_world() -> World:
     report_run_execute(run_id=run.pk)
     # The reports answer the reporting year by default: its summary is there too.
     report_run_execute(run_id=ReportRun.objects.create(year=reporting_year()).pk)
+    rounds, declarations, objection = build_declarations(e1=e1, e2=e2, signer=em1.user, filing=filings["approved"])
+    staff = {"district_staff": UserFactory(), "district_staff_other": UserFactory()}
+    for district, user in zip((d1, d2), staff.values(), strict=True):
+        DistrictMembership.objects.create(user=user, district=district)
     now = timezone.now()
     import_job = FileJob.objects.create(kind="import", subject="tenancies", file_format="csv", data=b"x",
                                         file_name="tenancies.csv", started_by=pm1.user)
@@ -454,7 +578,7 @@ def build_world() -> World:
                                         data=b"\xef\xbb\xbfa\r\n", file_name="enterprises.csv", started=now,
                                         finished=now, started_by=pm1.user)
     return World(
-        import_job=import_job, export_job=export_job,
+        import_job=import_job, export_job=export_job, rounds=rounds, declarations=declarations, objection=objection,
         filings=filings, designations=designations, run=run,
         districts=(d1, d2), parks=(p1, p2), units=(u1, u2),
         free_units=(UnitFactory(park=p1, room="102"), UnitFactory(park=p2, room="202")), enterprises=(e1, e2),
@@ -467,7 +591,7 @@ def build_world() -> World:
                                                   closes=datetime.date(2020, 5, 31)),
         users={
             "bureau": bureau_user(), "park_admin": pm1.user, "park_admin_other": pm2.user,
-            "enterprise_user": em1.user, "enterprise_user_other": em2.user, "no_role": UserFactory(),
+            "enterprise_user": em1.user, "enterprise_user_other": em2.user, **staff, "no_role": UserFactory(),
         },
         newcomer=UserFactory(), pending=pending,
     )
@@ -509,7 +633,7 @@ FILING_OF_ACTION = {"retrieve": "submitted", "history": "submitted", "approve": 
 
 def create_body(w: World, basename: str) -> dict:
     """A valid body creating a P1 / E1-side record."""
-    p1, e1 = w.parks[0], w.enterprises[0]
+    p1, e1, today = w.parks[0], w.enterprises[0], timezone.localdate()
     return {
         "district": lambda: {"code": "110106", "name": "丰台区"},
         "park": lambda: {"name": "朝阳新园区", "district": w.districts[0].pk},
@@ -547,6 +671,15 @@ def create_body(w: World, basename: str) -> dict:
             "统一社会信用代码,园区,楼栋,楼层,房间号,起租日期\n"
             f"{e1.credit_code},{p1.name},A,1,{w.free_units[0].room},2025-01-01\n").encode())},
         "export": lambda: {"subject": "enterprises", "file_format": "xlsx"},
+        "declarationround": lambda: {
+            "name": "矩阵新一轮", "tier": Tier.SPECIALISED, "rule_set": "2026", "cadence": "quarterly",
+            "opens": str(today), "closes": str(today + datetime.timedelta(days=30)),
+            "review_starts": str(today + datetime.timedelta(days=31)),
+        },
+        "declaration": lambda: {"round": w.rounds["open"].pk, "enterprise": e1.pk, "filing": w.filings["approved"].pk,
+                                "answers": ANSWERS},
+        "objection": lambda: {"declaration": w.declarations["publicity"].pk, "received_on": str(today),
+                              "objector": "王五", "text": "该企业主营业务不属于数字人"},
     }[basename]()
 
 
@@ -571,13 +704,52 @@ def update_body(w: World, basename: str, action: str) -> dict:
         ("filingseason", "update"): lambda: {"closes": "2020-06-30"},
         ("annualfiling", "update"): lambda: {"revenue": "11000.00"},
         ("tierdesignation", "update"): lambda: {"batch": "2024年第二批"},
+        ("declarationround", "update"): lambda: {"cadence": "quarterly"},
+        ("declaration", "update"): lambda: {"answers": {"innovation": "自研驱动算法与渲染引擎"}},
     }[basename, action]()
+
+
+# The declaration each declaration action addresses (publicity-detail's retrieve: the one in publicity).
+DECLARATION_OF_ACTION = {
+    "retrieve": "district_review", "update": "returned", "sign": "returned", "submit": "returned",
+    "recommend": "district_review", "return": "district_review", "reject": "district_review",
+    "return_in_city_review": "city_review", "reject_in_city_review": "city_review", "approve": "city_review",
+    "designate": "ended", "retrieve_not_in_publicity": "district_review",
+}
+# The body of each declaration step that takes one.
+STEP_BODIES = {
+    "return": {"reason": "材料不全"},
+    "reject": {"reason": "不符合条件"},
+    "return_in_city_review": {"reason": "材料不全"},
+    "reject_in_city_review": {"reason": "不符合条件"},
+    "approve": {"score": "85.5", "opinion": "同意"},
+    "designate": {"certificate_number": "京2026-0001"},
+    "decide": {"upheld": False, "reason": "异议不成立"},
+}
+
+
+def declaration_request(w: World, name: str, action: str) -> tuple[str, str, dict | None]:
+    """The request of a declaration round, declaration, objection or publicity cell on a record."""
+    method = METHODS[action]
+    basename = name.rpartition("-")[0]
+    if basename == "declarationround":
+        record = w.rounds["open"]
+    elif basename == "objection":
+        record = w.objection
+    elif name == "publicity-detail" and action == "retrieve":
+        record = w.declarations["publicity"]
+    else:
+        record = w.declarations[DECLARATION_OF_ACTION[action]]
+    body = update_body(w, basename, action) if method == "patch" else STEP_BODIES.get(action)
+    return method, reverse(f"api:{name}", args=[record.pk]), body
 
 
 def build_request(w: World, name: str, action: str, role: str) -> tuple[str, str, dict | None]:
     """The cell's request: method, path and body."""
     method = METHODS[action]
     basename, _, kind = name.rpartition("-")
+    if basename in ("declarationround", "declaration", "objection", "publicity") and kind != "list":
+        return declaration_request(w, name, action)
     if kind == "list":
         body = create_body(w, basename) if action == "create" else None
         return method, reverse(f"api:{name}"), body
@@ -674,3 +846,23 @@ def test_world_is_as_described(world):
     assert [u.park for u in world.free_units] == [p1, p2]
     assert not any(u.tenancies.exists() for u in world.free_units)
     assert world.tenancies[0].start == datetime.date(2024, 1, 1) and world.tenancies[0].end is None
+
+
+def test_world_declarations_and_district_staff_are_as_described(world):
+    """District staff of D1 (P1's and E1's district) and of D2; the open round is open, the rest past their window;
+    E1's declarations stand where their cells need them, in D1; the objection is on the one in publicity today."""
+    (d1, d2), (e1, _e2) = world.districts, world.enterprises
+    assert (world.parks[0].district, e1.district) == (d1, d1)
+    assert [m.district for m in DistrictMembership.objects.filter(
+        user__in=[world.users["district_staff"], world.users["district_staff_other"]]).order_by("user")] == [d1, d2]
+    assert [key for key, r in world.rounds.items() if r.is_open()] == ["open"]
+    assert world.rounds["publicity"].in_publicity() and not world.rounds["ended"].in_publicity()
+    assert world.rounds["ended"].publicity_ends < timezone.localdate()
+    mine = {key: d for key, d in world.declarations.items() if d.enterprise == e1}
+    assert all(d.district == d1 for d in mine.values())
+    assert world.declarations["other_district_review"].district == d2
+    assert {key: d.status for key, d in mine.items()} == {
+        "district_review": "district_review", "city_review": "city_review", "returned": "returned",
+        "publicity": "publicity", "ended": "publicity"}
+    assert not Declaration.objects.filter(round=world.rounds["open"], enterprise=e1).exists()
+    assert world.objection.declaration == world.declarations["publicity"] and world.objection.upheld is None

@@ -5,6 +5,11 @@ enterprises registered with P2: a current tenant of P1, a future one, a former o
 today (the end is the first day no longer let: former); and one registered with P1 itself. A registered
 enterprise is seen whole; a current or future tenant shows its public fields only (and its tenancies); a former
 tenant shows its tenancies, nothing more. P2's administrator (`pa2`) and the tenant's own user see the tenant whole.
+
+District staff: every enterprise here is in a district of its own (not its park's). The staff of P1's district see
+P1's tenancies (by the park's district) and none of the enterprises, tenants or registered: the enterprise's own
+district decides, and a tenancy grants district staff nothing; the staff of an enterprise's district see it whole
+but not its tenancy in P1. Neither may add a user (403: district staff change nothing).
 """
 
 import datetime
@@ -14,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from enterprises.models import Enterprise
+from parks.models import DistrictMembership
 
 from .conftest import token_client
 from .factories import (
@@ -152,6 +158,44 @@ def test_a_tenant_is_let_by_credit_code_and_an_unknown_code_is_refused(city):
                                                         "start": "2031-01-01"}, format="json")
     assert renewal.status_code == 201
     assert set(client.get(reverse("api:enterprise-detail", args=[stranger.pk])).json()) == PUBLIC_KEYS
+
+
+# What district staff get, whatever the enterprise's kind: its detail ("full" or 404), history, assessment,
+# designation, filing and user (membership) details, its tenancy in P1, and adding a user.
+#                        detail   history assess desig filing member tenancy add_user
+DISTRICT_EXPECTED = {
+    "park_district":       (404,    404,    404,   404,  404,   404,   200,    403),
+    "enterprise_district": ("full", 200,    200,   200,  200,   200,   404,    403),
+}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("whose", DISTRICT_EXPECTED)
+def test_what_a_tenancy_grants_to_district_staff(city, kind, whose):
+    record = city["records"][kind]
+    enterprise = record["enterprise"]
+    assert enterprise.district_id != city["p1"].district_id
+    staff = UserFactory()
+    DistrictMembership.objects.create(user=staff, district=city["p1"].district if whose == "park_district"
+                                      else enterprise.district)
+    expected = dict(zip(("detail", "history", "assessment", "designation", "filing", "member", "tenancy", "add"),
+                        DISTRICT_EXPECTED[whose], strict=True))
+    client = token_client(staff)
+    detail = client.get(reverse("api:enterprise-detail", args=[enterprise.pk]))
+    listed = {row["id"] for row in client.get(reverse("api:enterprise-list"), {"page_size": 100}).json()["results"]}
+    if expected["detail"] == 404:
+        assert detail.status_code == 404 and enterprise.pk not in listed
+    else:
+        assert detail.status_code == 200 and set(detail.json()) == FULL_KEYS and enterprise.pk in listed
+    for name, key in (("enterprise-history", "history"), ("enterprise-assessment", "assessment")):
+        assert client.get(reverse(f"api:{name}", args=[enterprise.pk])).status_code == expected[key], name
+    for name, key in (("tierdesignation-detail", "designation"), ("annualfiling-detail", "filing"),
+                      ("enterprisemembership-detail", "member"), ("tenancy-detail", "tenancy")):
+        assert client.get(reverse(f"api:{name}", args=[record[key].pk])).status_code == expected[key], name
+    added = client.post(reverse("api:enterprisemembership-list"),
+                        {"user": city["colleague"].pk, "enterprise": enterprise.pk}, format="json")
+    assert added.status_code == expected["add"], added.content
+    assert client.delete(reverse("api:enterprisemembership-detail", args=[record["member"].pk])).status_code == 403
 
 
 # --- admin forms --------------------------------------------------------------------------------------------

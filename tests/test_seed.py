@@ -10,15 +10,16 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from enterprises.credit_code import faults
-from enterprises.models import AnnualFiling, Enterprise, Tenancy, TierDesignation
+from enterprises.models import AnnualFiling, Declaration, DeclarationRound, Enterprise, Tenancy, TierDesignation
 from enterprises.selectors import reporting_year
-from parks.models import District, Park
+from parks.models import District, DistrictMembership, Park
 from registry.choices import PlatformDomain, ProjectField, TargetMetric
 from registry.models import BenchmarkProject, Lab, PlanTarget, Platform
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SEEDED = [
-    District, Park, Enterprise, Tenancy, Lab, Platform, BenchmarkProject, PlanTarget, AnnualFiling, TierDesignation,
+    District, DistrictMembership, Park, Enterprise, Tenancy, Lab, Platform, BenchmarkProject, PlanTarget,
+    AnnualFiling, TierDesignation, DeclarationRound, Declaration,
 ]
 PLAN_DISTRICTS = {"110112": "通州区", "110115": "大兴区", "110107": "石景山区", "110105": "朝阳区", "110106": "丰台区"}
 
@@ -32,7 +33,7 @@ def test_seed_loads_valid_data_and_is_idempotent(capsys):
     call_command("seed", "--demo-accounts")
     first = snapshot()
     out = capsys.readouterr().out
-    for username in ("bureau", "park_admin", "enterprise_user"):
+    for username in ("bureau", "park_admin", "enterprise_user", "district_staff"):
         assert username in out
     call_command("seed", "--demo-accounts")
     assert snapshot() == first
@@ -60,6 +61,19 @@ def test_seed_loads_valid_data_and_is_idempotent(capsys):
     assert AnnualFiling.objects.get(enterprise__credit_code="91110112XMK560CP51", year=year + 1).status == "draft"
     assert set(TierDesignation.objects.values_list("tier", flat=True)) >= {"innovative", "specialised",
                                                                            "little_giant"}
+    # The declaration pipeline: this month's round open, the demo enterprise's draft in it (on an approved filing),
+    # one in district review in 通州 (the demo district staff's), one in city review, one on the publicity list.
+    assert [r.name for r in DeclarationRound.objects.all() if r.is_open()] == [
+        f"演示{datetime.date.today().year}年{datetime.date.today().month}月创新型中小企业"]
+    demo = Declaration.objects.get(enterprise__credit_code="91110112XMK560CP51")
+    assert demo.status == "draft" and demo.round.is_open() and demo.filing.status == "approved"
+    stages = list(Declaration.objects.values_list("status", "district__code"))
+    assert ("district_review", "110112") in stages and ("city_review", "110112") in stages
+    assert {status for status, _code in stages} == {"draft", "district_review", "city_review", "publicity"}
+    assert all(d.filing and d.filing.enterprise_id == d.enterprise_id for d in Declaration.objects.exclude(
+        status="draft"))
+    public = APIClient().get(reverse("api:publicity-list")).json()
+    assert public["count"] == 1 and public["results"][0]["tier"]
 
 
 def test_seed_without_demo_loads_reference_data_only():
@@ -80,6 +94,24 @@ def test_demo_accounts_keep_a_changed_password():
     park_admin = get_user_model().objects.get(username="park_admin")
     assert park_admin.park_memberships.get().park.name == "演示通州数字人产业园"
     assert get_user_model().objects.get(username="enterprise_user").enterprise_memberships.exists()
+    staff = get_user_model().objects.get(username="district_staff")
+    assert staff.district_memberships.get().district.code == "110112"  # the demo park's district, 通州区
+
+
+def test_the_demo_district_staff_see_their_district_and_change_nothing():
+    """The demo's district staff read 通州's enterprises (the demo enterprise among them), nothing of another
+    district, and may not change them."""
+    call_command("seed", "--demo-accounts")
+    client = APIClient()
+    client.force_authenticate(get_user_model().objects.get(username="district_staff"))
+    listed = client.get(reverse("api:enterprise-list"), {"page_size": 200}).json()
+    tongzhou = set(Enterprise.objects.filter(district__code="110112").values_list("pk", flat=True))
+    assert tongzhou and {row["id"] for row in listed["results"]} == tongzhou
+    demo = Enterprise.objects.get(credit_code="91110112XMK560CP51")
+    elsewhere = Enterprise.objects.exclude(district__code="110112").first()
+    assert client.get(reverse("api:enterprise-detail", args=[elsewhere.pk])).status_code == 404
+    assert client.patch(reverse("api:enterprise-detail", args=[demo.pk]), {"short_name": "改"},
+                        format="json").status_code == 403
 
 
 def test_seed_leaves_filings_whose_review_moved_on():

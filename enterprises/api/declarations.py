@@ -9,7 +9,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from access.scoping import CHANGE, REVIEW, VIEW
+from access.scoping import ADD, CHANGE, REVIEW, VIEW
 from config.api.fields import BriefRelatedField, RecordUrlField, ScopedPrimaryKeyRelatedField
 from config.api.schema import ACTION_ON_RECORD, CREATE_ERRORS, MODEL_ERRORS, READ_ERRORS
 from config.api.serializers import BriefUserSerializer
@@ -21,6 +21,9 @@ from parks.api.serializers import BriefDistrictSerializer
 
 from .serializers import BriefEnterpriseSerializer
 
+# The scope action of the bureau's own steps (approve, designate): no membership role holds it, so only the bureau
+# passes ScopedPermission; anyone else is refused (403) whether or not they see the declaration.
+BUREAU_STEP = "bureau_step"
 ROUND_FIELDS = ["name", "tier", "rule_set", "cadence", "opens", "closes", "review_starts", "publicity_starts",
                 "publicity_ends"]
 
@@ -53,7 +56,7 @@ class DeclarationRoundSerializer(serializers.ModelSerializer):
 class DeclarationStepSerializer(serializers.ModelSerializer):
     """A step of a declaration's review: the action, the statuses, who and when, and why."""
 
-    actor = BriefUserSerializer(read_only=True)
+    actor = BriefUserSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = DeclarationStep
@@ -69,7 +72,7 @@ class DeclarationSerializer(serializers.ModelSerializer):
     enterprise = BriefRelatedField(BriefEnterpriseSerializer, queryset=Enterprise.objects.all())
     filing = ScopedPrimaryKeyRelatedField(queryset=AnnualFiling.objects.all(), required=False, allow_null=True)
     district = BriefDistrictSerializer(read_only=True)
-    commitment_signed_by = BriefUserSerializer(read_only=True)
+    commitment_signed_by = BriefUserSerializer(read_only=True, allow_null=True)
     steps = DeclarationStepSerializer(many=True, read_only=True)
 
     class Meta:
@@ -124,7 +127,7 @@ class ObjectionSerializer(serializers.ModelSerializer):
     """A written, signed objection to a declaration in publicity, and the bureau's decision on it."""
 
     declaration = ScopedPrimaryKeyRelatedField(queryset=Declaration.objects.all())
-    decided_by = BriefUserSerializer(read_only=True)
+    decided_by = BriefUserSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Objection
@@ -201,10 +204,11 @@ class DeclarationViewSet(ScopedViewMixin, mixins.ListModelMixin, mixins.Retrieve
     @property
     def scope_action(self) -> str:
         """The scope each request takes: reading VIEW, drafting ADD/CHANGE, a review step REVIEW (the service
-        checks whose step it is)."""
-        return {"create": "add", "update": CHANGE, "partial_update": CHANGE, "sign": CHANGE, "submit": CHANGE,
-                "recommend": REVIEW, "return_declaration": VIEW, "reject": VIEW, "approve": VIEW,
-                "designate": VIEW}.get(self.action, VIEW)
+        checks whose review it is), the bureau's own steps BUREAU_STEP; a role granting none of it is refused (403)
+        before the record is looked up."""
+        return {"create": ADD, "update": CHANGE, "partial_update": CHANGE, "sign": CHANGE, "submit": CHANGE,
+                "recommend": REVIEW, "return_declaration": REVIEW, "reject": REVIEW, "approve": BUREAU_STEP,
+                "designate": BUREAU_STEP}.get(self.action, VIEW)
 
     def _answer(self, declaration):
         return Response(self.get_serializer(self.get_queryset().get(pk=declaration.pk)).data)

@@ -106,5 +106,7 @@ def test_createsuperuser_refuses_a_look_alike(monkeypatch):
 
 
 def test_the_seeds_demo_accounts_pass_the_username_rules():
+    assert [username for username, *_rest in DEMO_ACCOUNTS] == [
+        "bureau", "park_admin", "enterprise_user", "district_staff"]
     for username, *_rest in DEMO_ACCOUNTS:
         username_validate(username)
