@@ -84,18 +84,15 @@ def declaration_start(request):
     form = _start_form(request, request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        if data["filing"].enterprise_id != data["enterprise"].pk:
-            form.add_error("filing", _("Choose an approved filing of this enterprise."))
+        try:  # the service refuses another enterprise's filing, a closed round, a second declaration
+            declaration = declaration_create(user=request.user, declaration_round=data["round"],
+                                             enterprise=data["enterprise"], filing=data["filing"])
+        except ValidationError as error:
+            add_service_errors(form, error)
         else:
-            try:
-                declaration = declaration_create(user=request.user, declaration_round=data["round"],
-                                                 enterprise=data["enterprise"], filing=data["filing"])
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The declaration is started: answer the questions, check the "
-                                            "assessment, sign the commitment and submit."))
-                return redirect("my-declaration", pk=declaration.pk)
+            messages.success(request, _("The declaration is started: answer the questions, check the "
+                                        "assessment, sign the commitment and submit."))
+            return redirect("my-declaration", pk=declaration.pk)
     return _mine(request, start_form=form, status=400)
 
 

@@ -119,9 +119,22 @@ def test_unticked_commitment_is_a_field_error(client, w):
 
 def test_start_with_another_enterprises_filing_is_refused(client, w):
     as_user(client, w["users"][0])
-    response = client.post(reverse("declaration-start"), {"round": w["round"].pk, "enterprise": w["enterprises"][0].pk,
-                                                          "filing": w["filings"][1].pk})
+    data = {"round": w["round"].pk, "enterprise": w["enterprises"][0].pk, "filing": w["filings"][1].pk}
+    response = client.post(reverse("declaration-start"), data, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400 and not Declaration.objects.exists()
+    # the other enterprise's filing is no input choice of this user: the form refuses it as no valid choice
+    assert list(response.context["form"].errors) == ["filing"]
+
+
+def test_start_refused_by_the_service_is_a_field_error(client, w):
+    w["filings"].append(approved_filing(enterprise=w["enterprises"][0], year=TODAY.year - 2))
+    declared(w, submit=False)
+    as_user(client, w["users"][0])
+    data = {"round": w["round"].pk, "enterprise": w["enterprises"][0].pk, "filing": w["filings"][2].pk}
+    response = client.post(reverse("declaration-start"), data, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert "This enterprise has already declared in this round." in response.content.decode()
+    assert Declaration.objects.count() == 1
 
 
 def test_another_enterprises_declaration_is_404(client, w):
@@ -331,3 +344,26 @@ def test_nav_link_leads_to_the_page_of_the_role(client, w, who, target):
 def test_park_admin_has_no_declarations_link(client, w):
     as_user(client, w["admin"])
     assert client.get(reverse("declarations-home")).status_code == 403
+
+
+@pytest.mark.parametrize(("status_steps", "step"), [((), "recommend"), ((), "return"), ((), "reject"),
+                                                    (("recommend",), "approve")])
+def test_each_step_has_its_page_without_javascript(client, w, status_steps, step):
+    declaration = declared(w)
+    if status_steps:
+        services.declaration_recommend(user=w["staff"][0], declaration=declaration)
+    as_user(client, w["bureau"])
+    response = client.get(reverse("declaration-step", args=[declaration.pk, step]))
+    assert response.status_code == 200 and 'id="step-form"' in response.content.decode()
+    assert client.get(reverse("declaration-step", args=[declaration.pk, "unknown"])).status_code == 404
+
+
+def test_pages_read_in_english_too(client, w):
+    declaration = declared(w)
+    as_user(client, w["users"][0])
+    page = client.get(reverse("my-declaration", args=[declaration.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "In district review" in page and "Steps" in page and "区级审核中" not in page
+    page = client.get(reverse("publicity"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Anonymous objections are not accepted." in page
+    page = client.get(reverse("publicity")).content.decode()
+    assert "匿名异议不予受理" in page and "拟认定名单" in page
