@@ -3,14 +3,17 @@ enterprise declares from its approved filing, checks its assessment under the ro
 and submits; its district's staff return it with a reason, the enterprise changes and resubmits it, the district
 recommends; the bureau approves with an expert score and sets the publicity dates to include today; the public
 publicity page lists it; after publicity (its end moved to yesterday in the database) the bureau designates with a
-certificate number; the enterprise sees it designated. Screenshots at each step, axe on each page."""
+certificate number; the enterprise sees it designated. Then the bureau's objection pages and a step's page without
+JavaScript. Screenshots at each step, axe on each page."""
 
 import datetime
+from decimal import Decimal
 
 from django.utils import timezone
 
+from enterprises import declarations as services
 from enterprises.choices import DeclarationStatus, Tier
-from enterprises.models import Declaration, DeclarationRound
+from enterprises.models import Declaration, DeclarationRound, Objection
 from parks.models import DistrictMembership
 from tests.factories import UserFactory
 
@@ -209,3 +212,56 @@ def test_one_declaration_from_draft_to_designation(page, world):
     assert "京创新2026-0001" in page.locator("#designation").inner_text()
     assert page.locator('#declaration-steps tr[data-action="designate"]').count() == 1
     step(page, "19-enterprise-designated")
+
+
+def test_objection_recorded_and_decided_and_steps_without_javascript(page, world):
+    """The bureau's objection pages and a step's confirmation page (the way without JavaScript), each accessible."""
+    staff = UserFactory(username="district_staff")
+    DistrictMembership.objects.create(user=staff, district=world.ours.district)
+    bureau, user = world.bureau, world.enterprise_user
+    declaration_round = services.round_open(
+        user=bureau, name="2026年第四季度", tier=Tier.INNOVATIVE, rule_set="2026", cadence="quarterly",
+        opens=TODAY - 5 * DAY, closes=TODAY + 10 * DAY, review_starts=TODAY + 11 * DAY)
+    declaration = services.declaration_create(
+        user=user, declaration_round=declaration_round, enterprise=world.ours,
+        filing=world.ours.filings.get(year=2024),
+        answers={"main_product": "数字人引擎", "market_position": "前三", "innovation": "自研"})
+    services.declaration_sign(user=user, declaration=declaration)
+    services.declaration_submit(user=user, declaration=declaration)
+    services.declaration_recommend(user=staff, declaration=declaration)
+
+    # The approval's own page, as a browser without JavaScript reaches it from the review page's link.
+    login(page, "bureau", f"/declarations/review/{declaration.pk}/approve/")
+    page.goto(f"{page.live_url}/declarations/review/{declaration.pk}/approve/")
+    page.fill("#id_score", "91")
+    step(page, "21-bureau-approve-page")
+    submit_and_wait(page, "#step-confirm")
+    declaration.refresh_from_db()
+    assert declaration.status == S.PUBLICITY
+
+    # An objection recorded on its page, then decided (not upheld) on its page.
+    DeclarationRound.objects.filter(pk=declaration_round.pk).update(
+        opens=TODAY - 30 * DAY, closes=TODAY - 21 * DAY, review_starts=TODAY - 20 * DAY,
+        publicity_starts=TODAY - 2 * DAY, publicity_ends=TODAY + 2 * DAY)
+    page.goto(f"{page.live_url}/declarations/rounds/{declaration_round.pk}/publicity/")
+    page.click(f"#publicity-{declaration.pk} a.button")
+    page.wait_for_load_state()
+    page.fill("#id_received_on", TODAY.isoformat())
+    page.fill("#id_objector", "某科技有限公司（盖章）")
+    page.fill("#id_text", "该企业研发人员数量与实际不符")
+    step(page, "22-bureau-objection-form")
+    submit_and_wait(page, "#page-submit")
+    objection = Objection.objects.get(declaration=declaration)
+    assert "该企业研发人员数量与实际不符" in page.locator(f"#publicity-{declaration.pk}").inner_text()
+    step(page, "23-bureau-objection-recorded")
+    page.click(f'li[data-objection="{objection.pk}"] a')
+    page.wait_for_load_state()
+    page.select_option("#id_upheld", "no")
+    page.fill("#id_reason", "经核实，研发人员数量与社保记录一致")
+    step(page, "24-bureau-objection-decide")
+    submit_and_wait(page, "#page-submit")
+    objection.refresh_from_db()
+    declaration.refresh_from_db()
+    assert objection.upheld is False and declaration.status == S.PUBLICITY and declaration.city_score == Decimal(91)
+    assert "异议不成立" in page.locator(f"#publicity-{declaration.pk}").inner_text()
+    step(page, "25-bureau-objection-decided")
