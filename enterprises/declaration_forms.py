@@ -24,6 +24,7 @@ class FilingChoiceField(forms.ModelChoiceField):
     """An approved filing, shown by its year and revision."""
 
     def label_from_instance(self, obj):
+        """The filing as the choice shows it: its year and revision."""
         return _("%(year)s annual filing (revision %(revision)s)") % {"year": obj.year, "revision": obj.revision}
 
 
