@@ -19,6 +19,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from config.outages import server_error
 from config.throttling import throttled_login
 from enterprises.account_views import invitation_accept_page, invite
+from enterprises.declaration_review_views import publicity_page
 
 
 class SitePasswordResetView(auth_views.PasswordResetView):
@@ -64,6 +65,8 @@ urlpatterns = [
     path("me/", include("enterprises.urls")),
     path("review/", include("enterprises.review_urls")),
     path("board/", include("enterprises.board_urls")),
+    path("declarations/", include("enterprises.declaration_urls")),
+    path("publicity/", publicity_page, name="publicity"),
     path("", include("registry.urls")),
     path("", RedirectView.as_view(pattern_name="dashboard"), name="home"),
 ]
