@@ -1,6 +1,6 @@
 """URL map: the admin, the REST API under /api/v1/, the OpenAPI schema and its interactive docs, the dashboard,
-the self-service pages, the filing review screen, the lease board and the account pages (sign-in, invitations,
-password reset and change)."""
+the self-service pages, the filing review screen, the lease board, the declaration pages (with the public
+publicity list) and the account pages (sign-in, invitations, password reset and change)."""
 
 from csp.decorators import csp_update
 from django.conf import settings
