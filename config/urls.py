@@ -63,6 +63,7 @@ urlpatterns = [
         template_name="registration/password_change_complete.html"), name="password_change_done"),
     path("me/", include("enterprises.urls")),
     path("review/", include("enterprises.review_urls")),
+    path("inbox/", include("config.notifications.urls")),  # branch notify: the inbox and its settings
     path("", include("registry.urls")),
     path("", RedirectView.as_view(pattern_name="dashboard"), name="home"),
 ]
