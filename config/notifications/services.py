@@ -16,9 +16,9 @@ LANGUAGE, ENGLISH = "zh-hans", "en"
 
 
 def _rendered(text, language: str) -> str:
-    """A text (a string, or a lazy translation) in the language."""
+    """A text (a string, a lazy translation, or a function writing it with gettext) in the language."""
     with translation.override(language):
-        return str(text)
+        return str(text() if callable(text) else text)
 
 
 def _unique(users: Iterable) -> list:
@@ -32,7 +32,8 @@ def _unique(users: Iterable) -> list:
 
 
 def notify(*, users: Iterable, kind: str, subject, body="", link: str = "", mail: bool = True) -> list[Notification]:
-    """Put a notification in each user's inbox, in Chinese with its English kept too, and, once the transaction
+    """Put a notification in each user's inbox, in Chinese with its English kept too (`subject` and `body`: lazy
+    translations, or functions called once per language), and, once the transaction
     commits, mail it to those who want mail and have an address (unless `mail` is off). Mail failures are logged,
     never raised: the caller's write stands."""
     users = _unique(users)
