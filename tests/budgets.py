@@ -130,14 +130,17 @@ PAGE_BUDGETS: dict[str, dict[str, int]] = {
     # +3 for the report screens (the filing seasons, the years with figures, the years with a tier summary); +1 for
     # an enterprise user's (the filing seasons: the tier summary's default year)
     # +1 for reviewers: the navigation's count of filings awaiting their review (branch review)
-    "dashboard": {"bureau": 14, "park_admin": 14, "enterprise_user": 13},
+    # +1 on every page for a signed-in user: the header bell's unread count (branch notify, one COUNT)
+    "dashboard": {"bureau": 15, "park_admin": 15, "enterprise_user": 14},
     # +3: the navigation reads the user's roles (user_scope: bureau group, park and enterprise memberships)
-    "my-enterprises": {"enterprise_user": 8},
+    "my-enterprises": {"enterprise_user": 9},
     # the queue and the navigation's count, whatever the number of filings waiting
-    "review-queue": {"bureau": 9, "park_admin": 11},
-    "enterprise-profile": {"enterprise_user": 18},  # +2: the filing seasons and the years of the year picker
-    "filing-create": {"enterprise_user": 8},
-    "filing-edit": {"enterprise_user": 9},
+    "review-queue": {"bureau": 10, "park_admin": 12},
+    "enterprise-profile": {"enterprise_user": 19},  # +2: the filing seasons and the years of the year picker
+    "filing-create": {"enterprise_user": 9},
+    "filing-edit": {"enterprise_user": 10},
+    # the inbox: its page's count and rows, and the bell's count, whatever the number of notifications
+    "inbox": {"bureau": 8, "enterprise_user": 10},
 }
 
 # POST import-list of a file over IMPORT_SYNC_MAX_ROWS rows: started as a file job (202) instead of imported.
