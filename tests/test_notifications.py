@@ -324,3 +324,17 @@ def test_the_bell_costs_one_query_and_none_signed_out(place, client):
     with CaptureQueriesContext(connection) as queries:
         client.get(reverse("login"))
     assert not [q for q in queries.captured_queries if "notifications_notification" in q["sql"]]
+
+
+def test_the_api_list_costs_the_same_for_one_and_for_fifty(place):
+    user = users_of(place)[0]
+    client = token_client(user)
+    notify(users=[user], kind="filing", subject="一")
+    counts = []
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("api:notification-list")).status_code == 200
+        counts.append(len(queries.captured_queries))
+        for n in range(49):
+            notify(users=[user], kind="filing", subject=f"第{n}条")
+    assert counts[0] == counts[1]
