@@ -55,7 +55,8 @@ def users_of(w, park: int = 0) -> list:
 
 def submitted_filing(w, park: int = 0) -> AnnualFiling:
     """A filing of the park's enterprise, submitted by its first user."""
-    return filing_submit(filing=AnnualFilingFactory(enterprise=w.enterprise(park), year=2025), user=users_of(w, park)[0])
+    filing = AnnualFilingFactory(enterprise=w.enterprise(park), year=2025)
+    return filing_submit(filing=filing, user=users_of(w, park)[0])
 
 
 # --- events ------------------------------------------------------------------------------------------------------
@@ -117,7 +118,8 @@ def test_every_declaration_step_tells_the_enterprise_and_the_next_reviewer(place
     assert staff_mail.subject.strip() == f"有申报待本区审核：{place.enterprise(0).name}（2026年第四季度批次）"
     with django_capture_on_commit_callbacks(execute=True):
         declarations.declaration_recommend(user=place.staff, declaration=declaration)
-    assert smtp_server.wait_for(6) and smtp_server.to(place.bureau.email)[0].subject.strip().startswith("有申报待市级审核")
+    smtp_server.wait_for(6)
+    assert smtp_server.to(place.bureau.email)[0].subject.strip().startswith("有申报待市级审核")
     with django_capture_on_commit_callbacks(execute=True):
         declarations.declaration_return(user=place.bureau, declaration=declaration, reason="补充研发费用专项审计")
     returned = Notification.objects.filter(recipient=user, kind=NotificationKind.DECLARATION).first()
