@@ -21,6 +21,7 @@ from enterprises.invitations import invitation_create
 from enterprises.models import AnnualFiling
 from enterprises.reminders import reminders_send
 from enterprises.services import filing_approve, filing_return, filing_submit
+from enterprises.tasks import reminders
 from parks.models import DistrictMembership
 
 from .conftest import token_client
@@ -340,3 +341,10 @@ def test_the_api_list_costs_the_same_for_one_and_for_fifty(place):
         for n in range(49):
             notify(users=[user], kind="filing", subject=f"第{n}条")
     assert counts[0] == counts[1]
+
+
+def test_beat_runs_the_reminders_task_daily(place, settings):
+    assert settings.CELERY_BEAT_SCHEDULE["reminders"]["task"] == reminders.name == "enterprises.reminders"
+    place.let(enterprise=place.enterprise(0), start=TODAY - 300 * DAY, end=TODAY + 5 * DAY)
+    assert reminders.apply().get()["tenancies_ending"] == 1
+    assert reminders.apply().get()["tenancies_ending"] == 0

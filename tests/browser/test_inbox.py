@@ -2,9 +2,14 @@
 (another user's notification not in it), one marked read in place (htmx: the bell counts down without a reload),
 all marked read, a notification's link followed, and the choice of the inbox only; then in English."""
 
+import datetime
+
+from django.utils import timezone
+
 from config.notifications.models import Notification, NotificationPreference
 from config.notifications.services import notify
 from enterprises.models import AnnualFiling
+from enterprises.reminders import reminders_send
 from enterprises.services import filing_approve, filing_return, filing_submit
 from tests.factories import AnnualFilingFactory
 
@@ -93,3 +98,22 @@ def test_an_enterprise_user_reads_marks_and_sets_the_inbox(page, world):
     shots(page, "inbox-07-english")
     assert_accessible(page)
     assert Notification.objects.filter(recipient=world.enterprise_user, read_at__isnull=True).count() == 0
+
+
+def test_a_park_administrator_reads_a_reminder_and_opens_the_tenancy(page, world):
+    tenancy = world.ours.tenancies.get()
+    tenancy.end = timezone.localdate() + datetime.timedelta(days=10)
+    tenancy.save()
+    assert reminders_send()["tenancies_ending"] == 1
+
+    login(page, "park_admin", "/inbox/")
+    page.goto(f"{page.live_url}/inbox/")
+    item = page.locator("#notifications li.notification").first
+    assert "的租约将于" in item.inner_text() and world.ours.name in item.inner_text()
+    assert page.locator("#bell-count").inner_text().split()[0] == "1"
+    shots(page, "inbox-11-park-admin-reminder")
+    assert_accessible(page)
+    item.locator("strong a").click()
+    page.wait_for_load_state()
+    assert page.url.endswith(f"/admin/enterprises/tenancy/{tenancy.pk}/change/")
+    shots(page, "inbox-12-park-admin-tenancy")
