@@ -67,6 +67,7 @@ urlpatterns = [
     path("board/", include("enterprises.board_urls")),
     path("declarations/", include("enterprises.declaration_urls")),
     path("publicity/", publicity_page, name="publicity"),
+    path("inbox/", include("config.notifications.urls")),  # branch notify: the inbox and its settings
     path("", include("registry.urls")),
     path("", RedirectView.as_view(pattern_name="dashboard"), name="home"),
 ]

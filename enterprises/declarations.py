@@ -27,6 +27,7 @@ from .choices import (
     FilingStatus,
 )
 from .models import AnnualFiling, Declaration, DeclarationRound, DeclarationStep, Enterprise, Objection, TierDesignation
+from .notices import declaration_stepped, publicity_announced, round_announced
 
 ENTERPRISE, DISTRICT, BUREAU = "enterprise", "district", "bureau"
 # The questions a declaration answers beside its figures (the declaration form's own), all required to submit.
@@ -89,6 +90,7 @@ def _step(declaration: Declaration, *, action: str, target: str, user, reason: s
     declaration.status = target
     declaration.full_clean()
     declaration.save()
+    declaration_stepped(declaration, action=action, reason=reason)  # the enterprise; the next reviewer
     return declaration
 
 
@@ -110,6 +112,7 @@ def round_open(*, user, **fields) -> DeclarationRound:
     declaration_round = DeclarationRound(**fields)
     declaration_round.full_clean()
     declaration_round.save()
+    round_announced(declaration_round, opened=True)
     return declaration_round
 
 
@@ -122,6 +125,7 @@ def round_close(*, user, declaration_round: DeclarationRound) -> DeclarationRoun
         _refuse("closes", _("The round's window is not open."))
     declaration_round.closed_at = timezone.now()
     declaration_round.save()
+    round_announced(declaration_round, opened=False)
     return declaration_round
 
 
@@ -132,6 +136,7 @@ def round_set_publicity(*, user, declaration_round: DeclarationRound, starts: da
     declaration_round.publicity_starts, declaration_round.publicity_ends = starts, ends
     declaration_round.full_clean()
     declaration_round.save()
+    publicity_announced(declaration_round)  # the enterprises listed and their districts' staff
     return declaration_round
 
 

@@ -27,6 +27,7 @@ from parks.models import Park, ParkMembership
 
 from .models import Enterprise, EnterpriseMembership, Invitation
 from .models.invitation import token_hash
+from .notices import invitation_given
 
 MAIL_LANGUAGES = ("zh-hans", "en")  # each mail in Chinese, then in English
 
@@ -85,6 +86,8 @@ def invitation_create(*, inviter, username: str, email: str, park: Park | None =
             invitation.expires = invitation.created + settings.INVITATION_TTL
         invitation.save()
         invitation_mail(invitation=invitation, token=token)
+        if not created:
+            invitation_given(invitation)  # an inbox row too (the notice above is its mail)
     return invitation
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from .choices import EDITABLE_FILING_STATUSES, OPEN_FILING_STATUSES, FilingStatus
 from .models import AnnualFiling, Enterprise, Tenancy, overlap_message, overlap_named
 from .models.enterprise import OVERLAP_CODE
+from .notices import filing_reviewed
 
 OVERLAP_CONSTRAINT = "tenancy_unit_no_overlap"
 # A tenant named by a credit code no enterprise has.
@@ -171,7 +172,9 @@ def filing_approve(*, filing: AnnualFiling, user) -> AnnualFiling:
         previous.status = FilingStatus.SUPERSEDED
         previous.save(update_fields=["status", "updated"])
     filing.status, filing.reviewed_at, filing.reviewed_by = FilingStatus.APPROVED, timezone.now(), user
-    return _save(filing)
+    filing = _save(filing)
+    filing_reviewed(filing)  # the enterprise's users: inbox, and mail after the commit
+    return filing
 
 
 @transaction.atomic
@@ -184,7 +187,9 @@ def filing_return(*, filing: AnnualFiling, user, reason: str) -> AnnualFiling:
         _refuse("reason", _("State the reason for returning the filing."))
     filing.status, filing.reviewed_at, filing.reviewed_by = FilingStatus.RETURNED, timezone.now(), user
     filing.return_reason = reason.strip()
-    return _save(filing)
+    filing = _save(filing)
+    filing_reviewed(filing)  # the enterprise's users: inbox, and mail after the commit
+    return filing
 
 
 @transaction.atomic

@@ -152,15 +152,18 @@ PAGE_BUDGETS: dict[str, dict[str, int]] = {
     # +3 for the report screens (the filing seasons, the years with figures, the years with a tier summary); +1 for
     # an enterprise user's (the filing seasons: the tier summary's default year)
     # +1 for reviewers: the navigation's count of filings awaiting their review (branch review)
-    "dashboard": {"bureau": 14, "park_admin": 12, "enterprise_user": 11},
+    # +1 on every page for a signed-in user: the header bell's unread count (one COUNT)
+    "dashboard": {"bureau": 15, "park_admin": 13, "enterprise_user": 12},
     # +1: the navigation reads the user's roles (user_scope: the bureau group and every membership, one query)
-    "my-enterprises": {"enterprise_user": 6},
+    "my-enterprises": {"enterprise_user": 7},
     # the queue and the navigation's count, whatever the number of filings waiting
-    "review-queue": {"bureau": 9, "park_admin": 9},
+    "review-queue": {"bureau": 10, "park_admin": 10},
     # +2: the filing seasons and the years of the year picker; +1: the designations, stated apart from the assessment
-    "enterprise-profile": {"enterprise_user": 17},
-    "filing-create": {"enterprise_user": 6},
-    "filing-edit": {"enterprise_user": 7},
+    "enterprise-profile": {"enterprise_user": 18},
+    "filing-create": {"enterprise_user": 7},
+    "filing-edit": {"enterprise_user": 8},
+    # the inbox: its page's count and rows, and the bell's count, whatever the number of notifications
+    "inbox": {"bureau": 8, "enterprise_user": 8},
 }
 
 # POST import-list of a file over IMPORT_SYNC_MAX_ROWS rows: started as a file job (202) instead of imported.

@@ -15,12 +15,13 @@ from rest_framework.views import APIView
 from access.scoping import VIEW
 from config.api.schema import POST_ERRORS
 from config.auth import token_expires, token_issue, token_revoke
+from config.notifications import api as notifications_urls
 from config.throttling import ScopedThrottle
 from enterprises.api import urls as enterprises_urls
 from parks.api import urls as parks_urls
 from registry.api import urls as registry_urls
 
-APPS = (parks_urls, enterprises_urls, registry_urls)
+APPS = (parks_urls, enterprises_urls, registry_urls, notifications_urls)
 
 
 class ApiRootView(APIRootView):

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "access",
     "config.versioning",  # the data version (config.data_version): its table and triggers
+    "config.notifications",  # the inbox, e-mail of notifications, the reminders (docs/notifications.md)
     "parks",
     "enterprises",
     "registry",
@@ -81,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "access.context.scope",
                 "enterprises.review_context.review",
+                "config.notifications.context.unread",  # the header's bell: one query where shown
             ],
             "libraries": {"amounts": "config.templatetags.amounts"},  # the money filter (config/amounts.py)
         },
@@ -285,6 +287,8 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-jobs": {"task": "registry.sweep_jobs", "schedule": 60},
     # Opens re-review declarations of designations due (in their tier's open round), revokes the lapsed ones.
     "designations-re-review": {"task": "enterprises.designations_re_review", "schedule": crontab(hour=3, minute=0)},
+    # Reminders (docs/notifications.md): filing season, tenancies ending, re-reviews due; each sent once.
+    "reminders": {"task": "enterprises.reminders", "schedule": crontab(hour=8, minute=0)},
 }
 
 REST_FRAMEWORK = {

@@ -17,6 +17,7 @@ from config.api.viewsets import DirectoryViewSet, ScopedViewMixin
 from enterprises import declarations as services
 from enterprises.choices import DeclarationStatus
 from enterprises.models import AnnualFiling, Declaration, DeclarationRound, DeclarationStep, Enterprise, Objection
+from enterprises.notices import publicity_announced
 from parks.api.serializers import BriefDistrictSerializer
 
 from .serializers import BriefEnterpriseSerializer
@@ -50,6 +51,8 @@ class DeclarationRoundSerializer(serializers.ModelSerializer):
             setattr(instance, name, value)
         instance.full_clean()
         instance.save()
+        if {"publicity_starts", "publicity_ends"} & set(validated_data):  # branch notify: the list is out
+            publicity_announced(instance)
         return instance
 
 
