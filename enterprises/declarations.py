@@ -129,15 +129,25 @@ def round_close(*, user, declaration_round: DeclarationRound) -> DeclarationRoun
     return declaration_round
 
 
+def round_update(*, user, declaration_round: DeclarationRound, **fields) -> DeclarationRound:
+    """Change a round (bureau staff); when its publicity dates are set or moved, the list is announced to the
+    enterprises on it and their districts' staff (not again for dates unchanged)."""
+    _bureau_only(user)
+    before = (declaration_round.publicity_starts, declaration_round.publicity_ends)
+    for name, value in fields.items():
+        setattr(declaration_round, name, value)
+    declaration_round.full_clean()
+    declaration_round.save()
+    after = (declaration_round.publicity_starts, declaration_round.publicity_ends)
+    if after != before and None not in after:
+        publicity_announced(declaration_round)
+    return declaration_round
+
+
 def round_set_publicity(*, user, declaration_round: DeclarationRound, starts: datetime.date,
                         ends: datetime.date) -> DeclarationRound:
     """Set the publicity period of a round's list (bureau staff)."""
-    _bureau_only(user)
-    declaration_round.publicity_starts, declaration_round.publicity_ends = starts, ends
-    declaration_round.full_clean()
-    declaration_round.save()
-    publicity_announced(declaration_round)  # the enterprises listed and their districts' staff
-    return declaration_round
+    return round_update(user=user, declaration_round=declaration_round, publicity_starts=starts, publicity_ends=ends)
 
 
 # --- the enterprise's steps ------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from django.test import Client
 from django.utils import timezone
 
+from config.notifications.models import Notification
 from enterprises.choices import DeclarationStatus, FilingStatus
 from enterprises.models import Declaration, DeclarationRound, DeclarationStep, FilingSeason, Objection
 from registry.models import FileJob, PlanTarget, ReportRun
@@ -213,6 +214,8 @@ def build_budget_world(scale: int) -> BudgetWorld:
     world.pairs["filingseason"] = tuple(FilingSeason.objects.create(
         year=year, opens=datetime.date(year + 1, 1, 1), closes=datetime.date(year + 1, 5, 31)) for year in (2020, 2021))
     EnterpriseMembershipFactory(enterprise=world.pairs["enterprise"][0], user=world.users["enterprise_user"])
+    world.pairs["notification"] = tuple(Notification.objects.create(
+        recipient=world.users["bureau"], kind="filing", subject=f"通知{k}", body="测试", link="/") for k in (1, 2))
     world.clients = {role: token_client(world.users[role]) for role in ROLES}
     world.pages = {role: Client() for role in ROLES}
     for role, client in world.pages.items():

@@ -39,6 +39,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from config.notifications.models import Notification
 from enterprises.choices import ChainPosition, DeclarationStatus, FilingStatus, Tier
 from enterprises.models import Declaration, DeclarationRound, FilingSeason, Objection
 from enterprises.selectors import reporting_year
@@ -442,6 +443,19 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
         "invite_park":              (401, 201, 403, 400, 403, 400, 403, 400, 400),  # to administer P1
         "invite_enterprise":        (401, 201, 201, 400, 403, 400, 403, 400, 400),  # to be a user of E1
     },
+    # Notifications: each signed-in user reads and marks their own only (another's, the bureau's included: 404).
+    "notification-list": {
+        "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),
+    },
+    "notification-detail": {  # enterprise_user's notification
+        "retrieve":                 (401, 404, 404, 404, 200, 404, 404, 404, 404),
+    },
+    "notification-read": {
+        "read":                     (401, 404, 404, 404, 200, 404, 404, 404, 404),
+    },
+    "notification-read-all": {
+        "read_all":                 (401, 200, 200, 200, 200, 200, 200, 200, 200),
+    },
     # Signing out of the API ends one's own token: every signed-in user.
     "logout": {
         "logout":                   (401, 204, 204, 204, 204, 204, 204, 204, 204),
@@ -464,6 +478,7 @@ METHODS = {
     "submit": "post", "approve": "post", "return": "post", "revise": "post",
     "close": "post", "sign": "post", "recommend": "post", "reject": "post", "designate": "post", "decide": "post",
     "return_in_city_review": "post", "reject_in_city_review": "post", "retrieve_not_in_publicity": "get",
+    "read": "post", "read_all": "post",
     "update": "patch", "update_bureau_field": "patch", "update_move": "patch",
     "delete": "delete",
 }
@@ -492,6 +507,7 @@ class World:
     filings: dict = field(default_factory=dict)
     designations: tuple = ()
     run: object = None
+    notification: object = None  # the enterprise user's
     users: dict = field(default_factory=dict)
     newcomer: object = None
     pending: object = None
@@ -577,8 +593,11 @@ def build_world() -> World:
     export_job = FileJob.objects.create(kind="export", subject="enterprises", file_format="csv", status="succeeded",
                                         data=b"\xef\xbb\xbfa\r\n", file_name="enterprises.csv", started=now,
                                         finished=now, started_by=pm1.user)
+    notification = Notification.objects.create(recipient=em1.user, kind="filing", subject="年报被退回",
+                                               body="请修改后重新提交", link="/me/")
     return World(
-        import_job=import_job, export_job=export_job, rounds=rounds, declarations=declarations, objection=objection,
+        notification=notification, import_job=import_job, export_job=export_job, rounds=rounds,
+        declarations=declarations, objection=objection,
         filings=filings, designations=designations, run=run,
         districts=(d1, d2), parks=(p1, p2), units=(u1, u2),
         free_units=(UnitFactory(park=p1, room="102"), UnitFactory(park=p2, room="202")), enterprises=(e1, e2),
@@ -748,6 +767,9 @@ def build_request(w: World, name: str, action: str, role: str) -> tuple[str, str
     """The cell's request: method, path and body."""
     method = METHODS[action]
     basename, _, kind = name.rpartition("-")
+    if name.startswith("notification-") and name != "notification-list":
+        args = [] if name == "notification-read-all" else [w.notification.pk]
+        return method, reverse(f"api:{name}", args=args), None
     if basename in ("declarationround", "declaration", "objection", "publicity") and kind != "list":
         return declaration_request(w, name, action)
     if kind == "list":

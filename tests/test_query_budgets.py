@@ -197,6 +197,10 @@ def write_request(w, name: str, method: str) -> tuple[str, dict | None, str]:
     if basename == "declaration" and kind in DECLARATION_STEPS:
         declaration, body = DECLARATION_STEPS[kind]
         return reverse(f"api:{name}", args=[declaration(w).pk]), body, "json"
+    if name == "notification-read":
+        return reverse(f"api:{name}", args=[w.pairs["notification"][0].pk]), None, "json"
+    if name == "notification-read-all":
+        return reverse(f"api:{name}"), None, "json"
     if name == "declarationround-close":
         return reverse(f"api:{name}", args=[w.rounds["open"].pk]), None, "json"
     if name == "objection-decide":

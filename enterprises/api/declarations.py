@@ -17,7 +17,6 @@ from config.api.viewsets import DirectoryViewSet, ScopedViewMixin
 from enterprises import declarations as services
 from enterprises.choices import DeclarationStatus
 from enterprises.models import AnnualFiling, Declaration, DeclarationRound, DeclarationStep, Enterprise, Objection
-from enterprises.notices import publicity_announced
 from parks.api.serializers import BriefDistrictSerializer
 
 from .serializers import BriefEnterpriseSerializer
@@ -47,13 +46,8 @@ class DeclarationRoundSerializer(serializers.ModelSerializer):
         return services.round_open(user=self.context["request"].user, **validated_data)
 
     def update(self, instance, validated_data):
-        for name, value in validated_data.items():
-            setattr(instance, name, value)
-        instance.full_clean()
-        instance.save()
-        if {"publicity_starts", "publicity_ends"} & set(validated_data):  # branch notify: the list is out
-            publicity_announced(instance)
-        return instance
+        return services.round_update(user=self.context["request"].user, declaration_round=instance,
+                                     **validated_data)
 
 
 class DeclarationStepSerializer(serializers.ModelSerializer):
