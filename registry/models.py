@@ -360,7 +360,7 @@ class ReportRun(Job):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.year} #{self.pk} ({self.status})"
+        return f"{self.get_kind_display()} {self.year} #{self.pk} ({self.get_status_display()})"
 
 
 class TierSummary(models.Model):
@@ -457,4 +457,4 @@ class FileJob(Job):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.get_subject_display()} #{self.pk} ({self.status})"
+        return f"{self.get_kind_display()} {self.get_subject_display()} #{self.pk} ({self.get_status_display()})"

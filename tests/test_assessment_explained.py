@@ -57,7 +57,7 @@ def test_a_share_a_hair_below_shows_a_shortfall_never_zero_though_its_figure_rou
     with translation.override("en"):
         assert str(result.margin_text) == "0.01 percentage points short"
     with translation.override("zh-hans"):
-        assert str(result.margin_text) == "差 0.01 个百分点"
+        assert str(result.margin_text) == "差 0.01个百分点"
 
 
 def test_a_margin_rounds_half_up_from_the_unrounded_figure():
@@ -151,7 +151,7 @@ def test_the_page_states_each_failing_criterion_and_the_designation_apart(client
     assert 'data-criterion="rd_share" data-passed="false"' in card
     row = card[card.index('data-criterion="rd_share"'):]
     row = row[:row.index("</tr>")]
-    assert "2.50%" in row and "≥ 3%" in row and "差 0.50 个百分点" in row
+    assert "2.50%" in row and "≥ 3%" in row and "差 0.50个百分点" in row
     assert f"有效期至 {enterprise.designations.get().valid_until:%Y-%m-%d}" in card
     assert "认定由主管部门作出" in html  # the explanation of which is which
 
@@ -228,8 +228,8 @@ def test_the_draft_is_tried_with_the_forms_values_and_nothing_is_written(client,
     changed = client.post(url, form_data(filing, rd_expense="240"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     for html in (saved, changed):
         assert 'data-state="assessed"' in html and "未保存" in html
-    assert 'data-criterion="rd_share" data-passed="false"' in saved and "差 0.50 个百分点" in saved
-    assert 'data-criterion="rd_share" data-passed="true"' in changed and "超出 1.00 个百分点" in changed
+    assert 'data-criterion="rd_share" data-passed="false"' in saved and "差 0.50个百分点" in saved
+    assert 'data-criterion="rd_share" data-passed="true"' in changed and "超出 1.00个百分点" in changed
 
     assert model_to_dict(AnnualFiling.objects.get(pk=filing.pk)) == before
     assert filing.history.count() == history

@@ -54,8 +54,9 @@ ADMIN_ROLES = {"bureau", "park_admin"}  # the roles that open the admin
 # Words a Chinese page may hold: brand and format names, units, and the admin's own brand.
 # "English" is the language switcher's name of English, in English, as every switcher names a language; ISO is
 # a standard's name (ISO 9001); Control, Mac and Command are keys named in Django's own Chinese help text.
+# Celery and beat name the job system the help texts of the job pages speak of.
 ALLOWED = {"English", "ISO", "Control", "Mac", "Command", "Django", "Excel", "CSV", "XLSX", "API", "REST", "OpenAPI",
-           "ECharts", "ID", "IP", "AI", "JSON", "URL", "https", "http", "www"}
+           "ECharts", "ID", "IP", "AI", "JSON", "URL", "https", "http", "www", "Celery", "beat"}
 WORD = re.compile(r"(?<![A-Za-z0-9_@.])[A-Za-z]{2,}(?![A-Za-z0-9_@*])")  # a masked hash (ab****) is no word
 EMAIL = re.compile(r"[\w.+-]+@[\w.-]+")
 CODE = re.compile(r"\b[a-z0-9]+(?:-[a-z0-9]+)*-\d[a-z0-9-]*\b")  # codes like bj-dh-2025-industry-scale
@@ -111,6 +112,7 @@ def data_words() -> set[str]:
     values += [value for row in AccessLog.objects.values_list("user_agent", "path_info") for value in row]
     values += list(District.objects.values_list("name_en", flat=True))
     values += list(Enterprise.objects.values_list("name_en", flat=True))
+    values += [job.worker for model in (ReportRun, FileJob) for job in model.objects.exclude(worker="")]  # host:pid
     return {word for value in values if value for word in re.findall(r"[A-Za-z]+", value)}
 
 

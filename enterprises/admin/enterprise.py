@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
@@ -83,6 +84,12 @@ class TenancyInline(ScopedInline):
     extra = 0
     fields = ["unit", "start", "last_day", "rent", "contract_number", "deposit", "rent_free_months"]
     autocomplete_fields = ["unit"]
+
+    @admin.display(description=LAST_DAY_LABEL)
+    def last_day(self, obj):
+        """租期至 on a page the user reads only (the form's field where they change it): the last day, or the empty
+        mark while open-ended; and the column's name either way."""
+        return date_format(obj.last_day) if obj.last_day else self.get_empty_value_display()
 
 
 class FilingSummaryInline(ScopedReadOnlyInline):

@@ -67,7 +67,7 @@ def test_the_user_sees_why_and_tries_a_draft_without_saving_it(page, firm):
     assert rd_share.get_attribute("data-passed") == "false"
     assert rd_share.locator(".figure").inner_text() == "2.50%"
     assert rd_share.locator(".threshold").inner_text() == "≥ 3%"
-    assert rd_share.locator(".margin").inner_text() == "差 0.50 个百分点"
+    assert rd_share.locator(".margin").inner_text() == "差 0.50个百分点"
     niche = row(page, "#tier-specialised", "niche_months")
     assert niche.get_attribute("data-passed") == "false"
     assert (niche.locator(".figure").inner_text(), niche.locator(".margin").inner_text()) == ("30 个月", "差 6 个月")
@@ -102,7 +102,7 @@ def test_the_user_sees_why_and_tries_a_draft_without_saving_it(page, firm):
                            '[data-passed="true"]')
     rd_share = row(page, "#draft-result", "rd_share")
     assert (rd_share.locator(".figure").inner_text(), rd_share.locator(".margin").inner_text()) == (
-        "4.00%", "超出 1.00 个百分点")
+        "4.00%", "超出 1.00个百分点")
     assert row(page, "#draft-result", "niche_months").get_attribute("data-passed") == "true"
     shots(page, "assessment-explained-04-draft-changed")
     assert_accessible(page)

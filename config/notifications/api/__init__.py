@@ -10,9 +10,9 @@ from rest_framework.routers import SimpleRouter
 
 from config.api.schema import NO_RECORD, PAGED, Error
 
-from .models import Notification
-from .selectors import notifications_of
-from .services import notification_mark_read, notifications_mark_all_read
+from ..models import Notification
+from ..selectors import notifications_of
+from ..services import notification_mark_read, notifications_mark_all_read
 
 
 class NotificationSerializer(serializers.ModelSerializer):
