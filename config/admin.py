@@ -188,6 +188,9 @@ class ScopedInline(RoundTripFieldsMixin, ScopedChoicesMixin, ScopedPermissionsMi
                 super().add_fields(form, index)
                 if "DELETE" in form.fields:
                     form.fields["DELETE"].widget.attrs.setdefault("aria-label", gettext("Delete"))
+                for field in form.fields.values():  # a form's own fields (not the model's) too
+                    if field.label:
+                        field.widget.attrs.setdefault("aria-label", str(field.label))
 
         LabelledFormSet.__name__ = formset.__name__
         return LabelledFormSet

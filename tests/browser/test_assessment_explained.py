@@ -70,7 +70,7 @@ def test_the_user_sees_why_and_tries_a_draft_without_saving_it(page, firm):
     assert rd_share.locator(".margin").inner_text() == "差 0.50个百分点"
     niche = row(page, "#tier-specialised", "niche_months")
     assert niche.get_attribute("data-passed") == "false"
-    assert (niche.locator(".figure").inner_text(), niche.locator(".margin").inner_text()) == ("30 个月", "差 6 个月")
+    assert (niche.locator(".figure").inner_text(), niche.locator(".margin").inner_text()) == ("30个月", "差 6个月")
     failing = card.locator('tr.criterion:not(.part)[data-passed="false"]')
     codes = {failing.nth(i).get_attribute("data-criterion") for i in range(failing.count())}
     assert {"rd_share", "niche_months"} <= codes
