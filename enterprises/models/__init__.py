@@ -4,12 +4,13 @@ invitations."""
 from .declaration import Declaration, DeclarationRound, DeclarationStep, Objection
 from .designation import TierDesignation
 from .enterprise import DateRange, Enterprise, EnterpriseMembership, Tenancy, overlap_message, overlap_named
+from .evidence import EvidenceFile
 from .filing import AnnualFiling
 from .invitation import Invitation
 from .season import FilingSeason, default_season
 
 __all__ = [
     "AnnualFiling", "DateRange", "Declaration", "DeclarationRound", "DeclarationStep", "Enterprise",
-    "EnterpriseMembership", "FilingSeason", "Invitation", "Objection", "Tenancy",
+    "EnterpriseMembership", "EvidenceFile", "FilingSeason", "Invitation", "Objection", "Tenancy",
     "TierDesignation", "default_season", "overlap_message", "overlap_named",
 ]
