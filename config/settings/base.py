@@ -204,6 +204,7 @@ if env("AWS_STORAGE_BUCKET_NAME", default=""):
         "secret_key": env("AWS_SECRET_ACCESS_KEY", default=None),
         "region_name": env("AWS_S3_REGION_NAME", default=None),
         "location": env("AWS_LOCATION", default=""),
+        "addressing_style": env("AWS_S3_ADDRESSING_STYLE", default=None),
         "default_acl": "private",
         "file_overwrite": False,
     }}
