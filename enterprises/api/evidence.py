@@ -10,7 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 
 from config.api.fields import RecordUrlField, ScopedPrimaryKeyRelatedField
-from config.api.schema import CREATE_ERRORS, NO_RECORD, READ_ERRORS
+from config.api.schema import CREATE_ERRORS, NO_RECORD, READ_ERRORS, Error
 from config.api.serializers import BriefUserSerializer
 from config.api.viewsets import ScopedViewMixin
 from enterprises import evidence as services
@@ -18,6 +18,9 @@ from enterprises.choices import EvidenceKind
 from enterprises.evidence_selectors import evidence_file_response
 from enterprises.models import AnnualFiling, Declaration, EvidenceFile, Tenancy
 from enterprises.models.evidence import OWNERS
+
+# A removal the owner's status no longer allows (a declaration or filing past draft or returned): 400 on its field.
+OWNER_LOCKED = Error("400", "The owner no longer takes changes to its evidence (its field says why).")
 
 
 class EvidenceFileSerializer(serializers.ModelSerializer):
@@ -61,7 +64,8 @@ class EvidenceFileViewSet(ScopedViewMixin, mixins.ListModelMixin, mixins.Retriev
     whoever may change the owner (the enterprise's users, the park's administrators for a contract scan, the
     bureau), while a declaration or filing is a draft or returned; the download streams the file."""
 
-    error_responses = {**READ_ERRORS, **CREATE_ERRORS, "destroy": (NO_RECORD,), "download": (NO_RECORD,)}
+    error_responses = {**READ_ERRORS, **CREATE_ERRORS, "destroy": (NO_RECORD, OWNER_LOCKED),
+                       "download": (NO_RECORD,)}
     queryset = EvidenceFile.objects.select_related("uploaded_by")
     serializer_class = EvidenceFileSerializer
     parser_classes = [MultiPartParser, FormParser]
