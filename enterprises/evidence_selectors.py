@@ -44,9 +44,9 @@ def evidence_panel(*, user, owner_name: str, owner, errors: dict | None = None, 
     """What `enterprises/evidence/_list.html` shows for one owner: its files, whether they may be changed, the kinds
     it takes, and the errors of a refused upload."""
     kinds = [(str(k), EvidenceKind(k).label) for k in EVIDENCE_KINDS[owner_name]]
+    files = list(evidence_of(user=user, owner_name=owner_name, owner=owner))
     return {
-        "owner_name": owner_name, "owner": owner, "files": list(evidence_of(user=user, owner_name=owner_name,
-                                                                             owner=owner)),
+        "owner_name": owner_name, "owner": owner, "owner_label": type(owner)._meta.verbose_name, "files": files,
         "editable": evidence_editable(user=user, owner_name=owner_name, owner=owner), "kinds": kinds,
         "kind": kind or kinds[0][0], "errors": errors or {}, "dom_id": f"evidence-{owner_name}-{owner.pk}",
         "other_errors": [m for name, found in (errors or {}).items() if name not in ("kind", "file") for m in found],

@@ -18,12 +18,17 @@ from .models import EvidenceFile
 PANEL = "enterprises/evidence/_list.html"
 
 
+def _next(request) -> str:
+    """The page the form came from (`next`), if it is this site's; else empty."""
+    target = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure())
+    return target if safe else ""
+
+
 def _back(request, fallback: str):
     """Where a page without htmx returns after a write: `next` if it is this site's, else the fallback."""
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return redirect(target)
-    return redirect(fallback)
+    return redirect(_next(request) or fallback)
 
 
 def _answer(request, *, owner_name: str, owner, errors: dict | None = None, kind: str = "", notice: str = ""):
@@ -34,7 +39,7 @@ def _answer(request, *, owner_name: str, owner, errors: dict | None = None, kind
         # htmx swaps only 2xx answers: a refusal in place answers 200 with its errors; without htmx, 400.
         status = 400 if errors and not request.htmx else 200
         template = PANEL if request.htmx else "enterprises/evidence/panel_page.html"
-        context = {"panel": panel, "notice": notice, "next": request.POST.get("next", "")}
+        context = {"panel": panel, "notice": notice, "next": _next(request)}
         return render(request, template, context, status=status)
     if notice:
         messages.success(request, notice)
