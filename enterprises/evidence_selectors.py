@@ -40,14 +40,16 @@ def evidence_editable(*, user, owner_name: str, owner) -> bool:
     return type(owner).objects.restrict(user, CHANGE).filter(pk=owner.pk).exists()
 
 
-def evidence_panel(*, user, owner_name: str, owner, errors: dict | None = None, kind: str = "") -> dict:
-    """What `enterprises/evidence/_list.html` shows for one owner: its files, whether they may be changed, the kinds
-    it takes, and the errors of a refused upload."""
+def evidence_panel(*, user, owner_name: str, owner, errors: dict | None = None, kind: str = "",
+                   editable: bool | None = None) -> dict:
+    """What `enterprises/evidence/_list.html` shows for one owner: its files, whether they may be changed (`editable`
+    when the page already knows it), the kinds it takes, and the errors of a refused upload."""
     kinds = [(str(k), EvidenceKind(k).label) for k in EVIDENCE_KINDS[owner_name]]
     files = list(evidence_of(user=user, owner_name=owner_name, owner=owner))
     return {
         "owner_name": owner_name, "owner": owner, "owner_label": type(owner)._meta.verbose_name, "files": files,
-        "editable": evidence_editable(user=user, owner_name=owner_name, owner=owner), "kinds": kinds,
+        "editable": evidence_editable(user=user, owner_name=owner_name, owner=owner) if editable is None else editable,
+        "kinds": kinds,
         "kind": kind or kinds[0][0], "errors": errors or {}, "dom_id": f"evidence-{owner_name}-{owner.pk}",
         "other_errors": [m for name, found in (errors or {}).items() if name not in ("kind", "file") for m in found],
         "accept": ",".join(f".{extension}" for extension in SIGNATURES), "limit": settings.EVIDENCE_MAX_BYTES,

@@ -15,10 +15,12 @@ come from tests/worlds.py; the rest is made here, as the budgets are measured on
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
-from enterprises.choices import FilingStatus
+from enterprises.choices import EvidenceKind, FilingStatus
+from enterprises.evidence import evidence_add
 from enterprises.models import FilingSeason
 from registry.models import FileJob, PlanTarget, ReportRun
 from registry.services import report_run_execute
@@ -160,6 +162,11 @@ def build_budget_world(scale: int) -> BudgetWorld:
     world.pairs["filingseason"] = tuple(FilingSeason.objects.create(
         year=year, opens=datetime.date(year + 1, 1, 1), closes=datetime.date(year + 1, 5, 31)) for year in (2020, 2021))
     EnterpriseMembershipFactory(enterprise=world.pairs["enterprise"][0], user=world.users["enterprise_user"])
+    # branch evidence: a contract scan of each of the pair's tenancies, and a spare one (a DELETE's target)
+    scans = [evidence_add(user=world.users["bureau"], owner_name="tenancy", owner=tenancy,
+                          kind=EvidenceKind.CONTRACT_SCAN, upload=SimpleUploadedFile("合同.pdf", b"%PDF-1.4 scan"))
+             for tenancy in (*world.pairs["tenancy"], world.pairs["tenancy"][1])]
+    world.pairs["evidencefile"], world.spare["evidencefile"] = tuple(scans[:2]), scans[2]
     world.clients = {role: token_client(world.users[role]) for role in ROLES}
     world.pages = {role: Client() for role in ROLES}
     for role, client in world.pages.items():

@@ -32,6 +32,10 @@ BUDGETS: dict[str, dict[str, int]] = {
     "enterprisemembership-detail": {"get": 5, "put": 16, "patch": 15, "delete": 8},
     "enterprisemembership-history": {"get": 6},
     "enterprisemembership-list": {"get": 7, "post": 14},
+    # branch evidence: a contract scan's record, its download, and uploading one (multipart) or removing it
+    "evidencefile-detail": {"get": 5, "delete": 11},
+    "evidencefile-download": {"get": 5},
+    "evidencefile-list": {"get": 6, "post": 21},
     "export-csv": {"get": 5},
     "filingseason-detail": {"get": 5, "put": 21, "patch": 20, "delete": 8},
     "filingseason-history": {"get": 6},
@@ -94,6 +98,7 @@ BUDGETS: dict[str, dict[str, int]] = {
 
 # URL name -> (park administrator, enterprise user): queries of one GET of an endpoint without a record.
 SCOPED_BUDGETS: dict[str, tuple[int, int]] = {
+    "evidencefile-list": (8, 8),  # branch evidence; as every count here, before the district memberships query
     "annualfiling-list": (9, 9),
     "benchmarkproject-list": (10, 10),
     "district-list": (9, 9),
@@ -137,7 +142,7 @@ PAGE_BUDGETS: dict[str, dict[str, int]] = {
     "review-queue": {"bureau": 9, "park_admin": 11},
     "enterprise-profile": {"enterprise_user": 18},  # +2: the filing seasons and the years of the year picker
     "filing-create": {"enterprise_user": 8},
-    "filing-edit": {"enterprise_user": 9},
+    "filing-edit": {"enterprise_user": 10},  # +1: the evidence panel's files (branch evidence)
 }
 
 # POST import-list of a file over IMPORT_SYNC_MAX_ROWS rows: started as a file job (202) instead of imported.

@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from enterprises.choices import ChainPosition
+from enterprises.choices import ChainPosition, EvidenceKind
 from enterprises.imports import KINDS
 from registry.choices import DigitalHumanKind, LabKind, PlatformDomain, ProjectField, TargetMetric
 
@@ -150,6 +150,8 @@ def create_body(w, basename: str) -> dict:
             "统一社会信用代码,园区,楼栋,楼层,房间号,起租日期\n"
             f"{sparse.credit_code},{park.name},{unit.building},{unit.floor},{unit.room},2025-01-01\n").encode())},
         "export": lambda: {"subject": "enterprises", "file_format": "xlsx"},
+        "evidencefile": lambda: {"tenancy": w.pairs["tenancy"][0].pk, "kind": EvidenceKind.CONTRACT_SCAN,
+                                 "file": SimpleUploadedFile("合同.pdf", b"%PDF-1.4 scan")},
     }[basename]()
 
 
@@ -174,7 +176,8 @@ def write_request(w, name: str, method: str) -> tuple[str, dict | None, str]:
     if name == "token":
         return reverse("api:token"), {"username": w.users["bureau"].username, "password": "pw"}, "json"
     if kind == "list":
-        return reverse(f"api:{name}"), create_body(w, basename), "multipart" if basename == "import" else "json"
+        return reverse(f"api:{name}"), create_body(w, basename), "multipart" if basename in ("import", "evidencefile") \
+            else "json"
     if basename == "annualfiling" and kind in FILING_OF:  # a filing action, on its filing
         body = {"reason": "数据有误"} if kind == "return" else None
         return reverse(f"api:{name}", args=[w.filings[FILING_OF[kind]].pk]), body, "json"
