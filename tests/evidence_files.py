@@ -57,10 +57,12 @@ class EvidenceWorld:
 
     @property
     def enterprises(self) -> list[Enterprise]:
+        """E1 (of P1) and E2 (of P2)."""
         return [self.base.enterprise(p) for p in range(2)]
 
     @property
     def admins(self) -> list:
+        """The administrators of P1 and P2."""
         return [self.base.admin(p) for p in range(2)]
 
 

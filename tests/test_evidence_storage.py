@@ -31,6 +31,7 @@ KEYS = {"access_key": "testing", "secret_key": "testing", "region_name": "us-eas
 
 
 def free_port() -> int:
+    """A TCP port nothing listens on now."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
@@ -89,6 +90,7 @@ def storage(request, tmp_path):
 
 
 def client_of(user) -> APIClient:
+    """An API client of the user by their token (one token per user)."""
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
     return client

@@ -80,6 +80,7 @@ class EvidenceFileViewSet(ScopedViewMixin, mixins.ListModelMixin, mixins.Retriev
         return super().create(request, *args, **kwargs)
 
     def perform_destroy(self, instance):
+        """Remove through the service: the owner's CHANGE scope and status decide (403, 400)."""
         services.evidence_remove(user=self.request.user, evidence=instance)
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiResponse(
