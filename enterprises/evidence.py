@@ -67,6 +67,25 @@ def evidence_file_name(name: str) -> str:
     return neutralise(name)[:255]
 
 
+# Room in a request's body for the multipart framing and the other fields beside the file.
+BODY_ALLOWANCE = 64 * 1024
+
+
+def _too_large():
+    _refuse("file", _("The file is larger than %(limit)s.") % {"limit": filesizeformat(settings.EVIDENCE_MAX_BYTES)})
+
+
+def evidence_check_request_size(content_length) -> None:
+    """Refuse an upload request on `file` before its body is read when the body it declares cannot hold a file within
+    the limit (a client that sends more than it declares is cut at what it declared)."""
+    try:
+        declared = int(content_length or 0)
+    except (TypeError, ValueError):
+        declared = 0
+    if declared > settings.EVIDENCE_MAX_BYTES + BODY_ALLOWANCE:
+        _too_large()
+
+
 def evidence_check_file(upload) -> tuple[str, FileType]:
     """The accepted extension and type of an upload, or a refusal on `file`: not empty, within the size limit, an
     extension of `SIGNATURES` and content that starts as that type does (and an Office file that holds its
@@ -76,8 +95,7 @@ def evidence_check_file(upload) -> tuple[str, FileType]:
     if upload.size == 0:
         _refuse("file", _("The file is empty."))
     if upload.size > settings.EVIDENCE_MAX_BYTES:
-        _refuse("file", _("The file is larger than %(limit)s.") % {"limit": filesizeformat(
-            settings.EVIDENCE_MAX_BYTES)})
+        _too_large()
     extension = os.path.splitext(upload.name or "")[1].lower().lstrip(".")
     allowed = ", ".join(sorted(SIGNATURES))
     if extension not in SIGNATURES:

@@ -77,6 +77,7 @@ class EvidenceFileViewSet(ScopedViewMixin, mixins.ListModelMixin, mixins.Retriev
     @extend_schema(request={"multipart/form-data": EvidenceFileSerializer}, responses={201: EvidenceFileSerializer})
     def create(self, request, *args, **kwargs):
         """Upload an evidence file to a declaration, filing or tenancy (multipart: the owner, `kind`, `file`)."""
+        services.evidence_check_request_size(request.META.get("CONTENT_LENGTH"))  # before the body is read
         return super().create(request, *args, **kwargs)
 
     def perform_destroy(self, instance):
