@@ -2,7 +2,9 @@
 audit report) or a tenancy (the scanned lease contract), kept on the default storage under a random name and read
 only through a scope-checked download (docs/evidence.md)."""
 
+import operator
 import uuid
+from functools import reduce
 
 from django.conf import settings
 from django.db import models, transaction
@@ -33,17 +35,14 @@ def evidence_path(instance, filename: str) -> str:
 
 def _one_owner() -> Q:
     """Exactly one of the owner fields is set."""
-    sets = [Q(**{f"{name}__isnull": False}) & Q(**{f"{other}__isnull": True for other in OWNERS if other != name})
-            for name in OWNERS]
-    return sets[0] | sets[1] | sets[2]
+    return reduce(operator.or_, (Q(**{f"{name}__isnull": False}) & Q(**{f"{other}__isnull": True for other in OWNERS
+                                                                        if other != name}) for name in OWNERS))
 
 
 def _kind_fits_owner() -> Q:
     """The kind is one its owner takes (EVIDENCE_KINDS)."""
-    condition = Q(pk__in=[])
-    for owner, kinds in EVIDENCE_KINDS.items():
-        condition |= Q(**{f"{owner}__isnull": False, "kind__in": [str(k) for k in kinds]})
-    return condition
+    return reduce(operator.or_, (Q(**{f"{owner}__isnull": False, "kind__in": [str(k) for k in kinds]})
+                                 for owner, kinds in EVIDENCE_KINDS.items()))
 
 
 class EvidenceFile(models.Model):
