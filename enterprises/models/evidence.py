@@ -35,8 +35,10 @@ def evidence_path(instance, filename: str) -> str:
 
 def _one_owner() -> Q:
     """Exactly one of the owner fields is set."""
-    return reduce(operator.or_, (Q(**{f"{name}__isnull": False}) & Q(**{f"{other}__isnull": True for other in OWNERS
-                                                                        if other != name}) for name in OWNERS))
+    def only(name: str) -> Q:
+        return Q(**{f"{other}__isnull": other != name for other in OWNERS})
+
+    return reduce(operator.or_, map(only, OWNERS))
 
 
 def _kind_fits_owner() -> Q:
