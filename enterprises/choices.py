@@ -174,3 +174,27 @@ class LeaseStatus(models.TextChoices):
 
 # The ending windows, nearest first: a lease with this many days left or fewer (today counted) is ending.
 ENDING_WINDOWS = ((30, LeaseStatus.ENDING_30), (60, LeaseStatus.ENDING_60), (90, LeaseStatus.ENDING_90))
+
+
+class EvidenceKind(models.TextChoices):
+    """What an evidence file proves: a declaration's documents, a filing's audit report, a tenancy's contract."""
+
+    AUDITED_FINANCIALS = "audited_financials", _("Audited financial statements")
+    RD_AUDIT = "rd_audit", _("Special audit of R&D expenses")
+    IP_PROOF = "ip_proof", _("Proof of intellectual property")
+    RD_INSTITUTION = "rd_institution", _("Proof of an R&D institution")
+    QUALITY_CERTIFICATION = "quality_certification", _("Quality certification")
+    COMMITMENT = "commitment", _("Signed commitment (承诺书)")
+    OTHER = "other", _("Other evidence")
+    AUDIT_REPORT = "audit_report", _("Audit report")
+    CONTRACT_SCAN = "contract_scan", _("Scan of the lease contract")
+
+
+# The kinds each owner of evidence takes (enterprises.models.evidence: one owner per file).
+EVIDENCE_KINDS = {
+    "declaration": (EvidenceKind.AUDITED_FINANCIALS, EvidenceKind.RD_AUDIT, EvidenceKind.IP_PROOF,
+                    EvidenceKind.RD_INSTITUTION, EvidenceKind.QUALITY_CERTIFICATION, EvidenceKind.COMMITMENT,
+                    EvidenceKind.OTHER),
+    "filing": (EvidenceKind.AUDIT_REPORT,),
+    "tenancy": (EvidenceKind.CONTRACT_SCAN,),
+}

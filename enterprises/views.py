@@ -15,6 +15,7 @@ from access.scoping import CHANGE, VIEW
 from enterprises.basis import report_basis
 
 from .choices import EDITABLE_FILING_STATUSES
+from .evidence_selectors import evidence_panel
 from .forms import AnnualFilingForm, EnterpriseProfileForm, FilingStartForm
 from .models import AnnualFiling, Enterprise
 from .selectors import (
@@ -137,7 +138,10 @@ def filing_edit(request, pk):
             else:
                 messages.success(request, _("The filing is submitted for review."))
                 return redirect("filing-edit", pk=pk)
-    context = {"filing": filing, "enterprise": filing.enterprise, "form": form, "editable": editable}
+    context = {"filing": filing, "enterprise": filing.enterprise, "form": form, "editable": editable,
+               # the filing's evidence may change exactly when its figures may (enterprises.evidence)
+               "evidence_panel": evidence_panel(user=request.user, owner_name="filing", owner=filing,
+                                                editable=editable)}
     return render(request, "enterprises/filing.html", context)
 
 

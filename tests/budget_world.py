@@ -15,11 +15,13 @@ come from tests/worlds.py; the rest is made here, as the budgets are measured on
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
 from config.notifications.models import Notification
-from enterprises.choices import DeclarationStatus, FilingStatus
+from enterprises.choices import DeclarationStatus, EvidenceKind, FilingStatus
+from enterprises.evidence import evidence_add
 from enterprises.models import Declaration, DeclarationRound, DeclarationStep, FilingSeason, Objection
 from registry.models import FileJob, PlanTarget, ReportRun
 from registry.services import report_run_execute
@@ -216,6 +218,11 @@ def build_budget_world(scale: int) -> BudgetWorld:
     EnterpriseMembershipFactory(enterprise=world.pairs["enterprise"][0], user=world.users["enterprise_user"])
     world.pairs["notification"] = tuple(Notification.objects.create(
         recipient=world.users["bureau"], kind="filing", subject=f"通知{k}", body="测试", link="/") for k in (1, 2))
+    # branch evidence: a contract scan of each of the pair's tenancies, and a spare one (a DELETE's target)
+    scans = [evidence_add(user=world.users["bureau"], owner_name="tenancy", owner=tenancy,
+                          kind=EvidenceKind.CONTRACT_SCAN, upload=SimpleUploadedFile("合同.pdf", b"%PDF-1.4 scan"))
+             for tenancy in (*world.pairs["tenancy"], world.pairs["tenancy"][1])]
+    world.pairs["evidencefile"], world.spare["evidencefile"] = tuple(scans[:2]), scans[2]
     world.clients = {role: token_client(world.users[role]) for role in ROLES}
     world.pages = {role: Client() for role in ROLES}
     for role, client in world.pages.items():

@@ -56,6 +56,10 @@ BUDGETS: dict[str, dict[str, int]] = {
     "enterprisemembership-detail": {"get": 5, "put": 16, "patch": 15, "delete": 8},
     "enterprisemembership-history": {"get": 6},
     "enterprisemembership-list": {"get": 7, "post": 14},
+    # branch evidence: a contract scan's record, its download, and uploading one (multipart) or removing it
+    "evidencefile-detail": {"get": 5, "delete": 11},
+    "evidencefile-download": {"get": 5},
+    "evidencefile-list": {"get": 6, "post": 21},
     "export-csv": {"get": 5},
     "filingseason-detail": {"get": 5, "put": 21, "patch": 20, "delete": 8},
     "filingseason-history": {"get": 6},
@@ -118,6 +122,7 @@ BUDGETS: dict[str, dict[str, int]] = {
 
 # URL name -> (park administrator, enterprise user): queries of one GET of an endpoint without a record.
 SCOPED_BUDGETS: dict[str, tuple[int, int]] = {
+    "evidencefile-list": (7, 7),
     "annualfiling-list": (7, 7),
     "benchmarkproject-list": (8, 8),
     "declaration-list": (7, 7),
@@ -168,7 +173,7 @@ PAGE_BUDGETS: dict[str, dict[str, int]] = {
     # +2: the filing seasons and the years of the year picker; +1: the designations, stated apart from the assessment
     "enterprise-profile": {"enterprise_user": 18},
     "filing-create": {"enterprise_user": 7},
-    "filing-edit": {"enterprise_user": 8},
+    "filing-edit": {"enterprise_user": 9},  # +1: the evidence panel's files
     # the inbox: its page's count and rows, and the bell's count, whatever the number of notifications
     "inbox": {"bureau": 9, "enterprise_user": 7},
 }

@@ -40,7 +40,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from config.notifications.models import Notification
-from enterprises.choices import ChainPosition, DeclarationStatus, FilingStatus, Tier
+from enterprises.choices import ChainPosition, DeclarationStatus, EvidenceKind, FilingStatus, Tier
+from enterprises.evidence import evidence_add
 from enterprises.models import Declaration, DeclarationRound, FilingSeason, Objection
 from enterprises.selectors import reporting_year
 from parks.models import DistrictMembership
@@ -465,6 +466,20 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
         "obtain":                   (200, 200, 200, 200, 200, 200, 200, 200, 200),
         "obtain_bad_password":      (400, 400, 400, 400, 400, 400, 400, 400, 400),
     },
+    # branch evidence. Evidence files (docs/evidence.md), here a contract scan of E1's tenancy in P1: seen by whoever
+    # sees the tenancy, uploaded and removed by whoever may change it (P1's administrators, the bureau; the tenant
+    # reads it: 403); another park's tenancy named in an upload does not exist for the uploader (400).
+    "evidencefile-list": {
+        "list":                     (401, 200, 200, 200, 200, 200, 200),
+        "create":                   (401, 201, 201, 400, 403, 400, 400),
+    },
+    "evidencefile-detail": {
+        "retrieve":                 (401, 200, 200, 404, 200, 404, 404),
+        "delete":                   (401, 204, 204, 404, 403, 404, 404),
+    },
+    "evidencefile-download": {
+        "download":                 (401, 200, 200, 404, 200, 404, 404),
+    },
 }
 
 # Cells whose real status disagrees with the rules: (URL name, action, role) -> what is wrong.
@@ -481,6 +496,7 @@ METHODS = {
     "read": "post", "read_all": "post",
     "update": "patch", "update_bureau_field": "patch", "update_move": "patch",
     "delete": "delete",
+    "download": "get",
 }
 # Methods the table does not cover: PUT is the full-body twin of PATCH, HEAD and OPTIONS take no action.
 UNCOVERED_METHODS = {"put", "head", "options"}
@@ -511,6 +527,7 @@ class World:
     users: dict = field(default_factory=dict)
     newcomer: object = None
     pending: object = None
+    evidence: object = None
     import_job: object = None
     export_job: object = None
     rounds: dict = field(default_factory=dict)
@@ -593,15 +610,18 @@ def build_world() -> World:
     export_job = FileJob.objects.create(kind="export", subject="enterprises", file_format="csv", status="succeeded",
                                         data=b"\xef\xbb\xbfa\r\n", file_name="enterprises.csv", started=now,
                                         finished=now, started_by=pm1.user)
+    tenancies = (TenancyFactory(unit=u1, enterprise=e1), TenancyFactory(unit=u2, enterprise=e2))
+    evidence = evidence_add(user=pm1.user, owner_name="tenancy", owner=tenancies[0], kind=EvidenceKind.CONTRACT_SCAN,
+                            upload=SimpleUploadedFile("合同.pdf", b"%PDF-1.4 contract"))
     notification = Notification.objects.create(recipient=em1.user, kind="filing", subject="年报被退回",
                                                body="请修改后重新提交", link="/me/")
     return World(
-        notification=notification, import_job=import_job, export_job=export_job, rounds=rounds,
-        declarations=declarations, objection=objection,
+        evidence=evidence, notification=notification, rounds=rounds, declarations=declarations,
+        objection=objection, import_job=import_job, export_job=export_job,
         filings=filings, designations=designations, run=run,
         districts=(d1, d2), parks=(p1, p2), units=(u1, u2),
         free_units=(UnitFactory(park=p1, room="102"), UnitFactory(park=p2, room="202")), enterprises=(e1, e2),
-        tenancies=(TenancyFactory(unit=u1, enterprise=e1), TenancyFactory(unit=u2, enterprise=e2)),
+        tenancies=tenancies,
         labs=(LabFactory(host=e1, park=p1), LabFactory(host=e2, park=p2)),
         platforms=(PlatformFactory(operator=e1, park=p1), PlatformFactory(operator=e2, park=p2)),
         projects=(BenchmarkProjectFactory(lead=e1, park=p1), BenchmarkProjectFactory(lead=e2, park=p2)),
@@ -642,6 +662,7 @@ def target(w: World, basename: str):
         "public-park": w.parks[0], "public-enterprise": w.enterprises[0], "public-platform": w.platforms[0],
         "public-benchmarkproject": w.projects[0], "annualfiling": w.filings["draft"],
         "tierdesignation": w.designations[0], "reportrun": w.run, "import": w.import_job, "export": w.export_job,
+        "evidencefile": w.evidence,
     }[basename]
 
 
@@ -699,6 +720,8 @@ def create_body(w: World, basename: str) -> dict:
                                 "answers": ANSWERS},
         "objection": lambda: {"declaration": w.declarations["publicity"].pk, "received_on": str(today),
                               "objector": "王五", "text": "该企业主营业务不属于数字人"},
+        "evidencefile": lambda: {"tenancy": w.tenancies[0].pk, "kind": EvidenceKind.CONTRACT_SCAN,
+                                 "file": SimpleUploadedFile("合同.pdf", b"%PDF-1.4 contract")},
     }[basename]()
 
 
@@ -779,7 +802,7 @@ def build_request(w: World, name: str, action: str, role: str) -> tuple[str, str
         filing = w.filings[FILING_OF_ACTION.get(action, "draft")]
         body = update_body(w, basename, action) if method == "patch" else None
         return method, reverse(f"api:{name}", args=[filing.pk]), {"reason": "数据有误"} if action == "return" else body
-    if kind in ("detail", "history", "assessment"):
+    if kind in ("detail", "history", "assessment", "download"):
         path = reverse(f"api:{name}", args=[target(w, basename).pk])
         return method, path, update_body(w, basename, action) if method == "patch" else None
     if name == "report-plan-progress-records":
@@ -831,7 +854,7 @@ def test_cell(world, name, action, role, expected):
     client = APIClient() if role == "anonymous" else token_client(world.users[role])
     method, path, body = build_request(world, name, action, role)
     before = database_state() if method != "get" else None
-    fmt = "multipart" if name == "import-list" else "json"
+    fmt = "multipart" if name in ("import-list", "evidencefile-list") else "json"
     response = getattr(client, method)(path, body, format=fmt) if body is not None else getattr(client, method)(path)
     detail = getattr(response, "data", None)
     assert response.status_code == expected, f"{method.upper()} {path} {body} -> {response.status_code} {detail}"

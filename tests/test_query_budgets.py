@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from enterprises.choices import ChainPosition
+from enterprises.choices import ChainPosition, EvidenceKind
 from enterprises.imports import KINDS
 from registry.choices import DigitalHumanKind, LabKind, PlatformDomain, ProjectField, TargetMetric
 
@@ -157,6 +157,8 @@ def create_body(w, basename: str) -> dict:
                                 "answers": {"main_product": "数字人引擎"}},
         "objection": lambda: {"declaration": w.pairs["objection"][0].declaration_id, "received_on": "2026-01-05",
                               "objector": "异议人", "text": "测试异议"},
+        "evidencefile": lambda: {"tenancy": w.pairs["tenancy"][0].pk, "kind": EvidenceKind.CONTRACT_SCAN,
+                                 "file": SimpleUploadedFile("合同.pdf", b"%PDF-1.4 scan")},
     }[basename]()
 
 
@@ -193,7 +195,8 @@ def write_request(w, name: str, method: str) -> tuple[str, dict | None, str]:
     if name == "token":
         return reverse("api:token"), {"username": w.users["bureau"].username, "password": "pw"}, "json"
     if kind == "list":
-        return reverse(f"api:{name}"), create_body(w, basename), "multipart" if basename == "import" else "json"
+        return reverse(f"api:{name}"), create_body(w, basename), "multipart" if basename in ("import", "evidencefile") \
+            else "json"
     if basename == "declaration" and kind in DECLARATION_STEPS:
         declaration, body = DECLARATION_STEPS[kind]
         return reverse(f"api:{name}", args=[declaration(w).pk]), body, "json"

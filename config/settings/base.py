@@ -197,6 +197,22 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# Uploaded files (evidence: docs/evidence.md): local files under MEDIA_ROOT, never served as media (no MEDIA_URL
+# route), or S3-compatible object storage when a bucket is named; either way read only through scope-checked views.
+MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "media"))
+if env("AWS_STORAGE_BUCKET_NAME", default=""):
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
+        "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
+        "access_key": env("AWS_ACCESS_KEY_ID", default=None),
+        "secret_key": env("AWS_SECRET_ACCESS_KEY", default=None),
+        "region_name": env("AWS_S3_REGION_NAME", default=None),
+        "location": env("AWS_LOCATION", default=""),
+        "addressing_style": env("AWS_S3_ADDRESSING_STYLE", default=None),
+        "default_acl": "private",
+        "file_overwrite": False,
+    }}
+EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
 
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
 # Shared by every web process: throttling counters, report answers and list counts. An optimisation, never a

@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from .declarations import DeclarationRoundViewSet, DeclarationViewSet, ObjectionViewSet, PublicityViewSet
+from .evidence import EvidenceFileViewSet
 from .views import (
     AnnualFilingViewSet,
     DistrictOccupancyView,
@@ -29,6 +30,7 @@ router.register("declaration-rounds", DeclarationRoundViewSet)
 router.register("declarations", DeclarationViewSet)
 router.register("objections", ObjectionViewSet)
 router.register("directory/publicity", PublicityViewSet, basename="publicity")
+router.register("evidence", EvidenceFileViewSet)
 extra_urlpatterns = [
     # Under parks/ and districts/ but routed here: occupancy is computed from tenancies, which the parks app (below
     # this one) may not import (docs/design-declared.md).

@@ -13,12 +13,13 @@ from .enterprise import (
     overlap_message,
     overlap_named,
 )
+from .evidence import EvidenceFile
 from .filing import AnnualFiling
 from .invitation import Invitation
 from .season import FilingSeason, default_season
 
 __all__ = [
     "AnnualFiling", "DateRange", "Declaration", "DeclarationRound", "DeclarationStep", "Enterprise",
-    "EnterpriseMembership", "FilingSeason", "Invitation", "Objection", "Tenancy", "TierDesignation", "default_season",
-    "end_after", "last_day_of", "overlap_message", "overlap_named",
+    "EnterpriseMembership", "EvidenceFile", "FilingSeason", "Invitation", "Objection", "Tenancy", "TierDesignation",
+    "default_season", "end_after", "last_day_of", "overlap_message", "overlap_named",
 ]
