@@ -29,7 +29,7 @@ CONNECT_TIMEOUT = 5
 
 # Read on the primary whatever a report reads: who may read (app labels, and models as app_label.model).
 PRIMARY_APPS = frozenset({"auth", "authtoken", "sessions", "axes"})
-PRIMARY_MODELS = frozenset({"parks.parkmembership", "enterprises.enterprisemembership"})
+PRIMARY_MODELS = frozenset({"parks.districtmembership", "parks.parkmembership", "enterprises.enterprisemembership"})
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -32,7 +32,7 @@ from registry.services import (
 )
 from registry.tasks import sweep_jobs
 from tests.factories import approved_filing, bureau_user
-from tests.test_tier_summary import REPORT, YEAR, build_world, wait_for
+from tests.test_tier_summary import REPORT, YEAR, tier_world, wait_for
 
 pytestmark = pytest.mark.faults
 
@@ -92,7 +92,7 @@ def queued() -> set[str]:
 # --- a worker killed mid-run -------------------------------------------------------------------------------------
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_mid_run_lets_the_next_run_of_its_year_start_within_30_s(bureau_client, tmp_path):
-    build_world()
+    tier_world()
     good = ReportRun.objects.create(year=YEAR)
     report_run_execute(run_id=good.pk)
     before = snapshot()
@@ -208,7 +208,7 @@ def test_the_next_run_of_its_year_fails_a_run_whose_message_was_lost(bureau_clie
 @pytest.mark.django_db(transaction=True)
 def test_a_run_stopped_by_its_time_limit_tells_users_a_message_and_administrators_the_traceback(
         bureau_client, client, tmp_path):
-    build_world()
+    tier_world()
     with open(tmp_path / "limit.log", "w") as log:
         # A time limit of 32 s: the soft limit, 30 s before it, stops the run after 2 s (it waits on the year's lock).
         # The sender states the limits in the message, as every process of a deployment would from its settings.

@@ -20,7 +20,7 @@ from registry.models import ReportRun
 from registry.services import report_run_execute
 from tests.conftest import token_client
 from tests.factories import bureau_user
-from tests.test_reports import YEAR, build_world
+from tests.test_reports import YEAR, report_world
 
 from .redis_server import RedisServer
 
@@ -146,7 +146,7 @@ def assert_run_started(registry: Registry, server: RedisServer, year: int) -> No
 @pytest.mark.django_db(transaction=True)  # starting a run sends its task once the run is committed
 def test_reads_answer_through_a_redis_stopped_hung_and_back(on_redis, caplog):
     server = on_redis
-    build_world(seed=3, enterprises=12)
+    report_world(seed=3, enterprises=12)
     report_run_execute(run_id=ReportRun.objects.create(year=YEAR).pk)
     registry = Registry(bureau_user())
     caplog.set_level(logging.WARNING, logger="config.cache")

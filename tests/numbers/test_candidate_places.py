@@ -8,7 +8,7 @@ from enterprises.models import Enterprise
 
 from ..conftest import token_client
 from ..factories import bureau_user
-from ..test_tier_summary import YEAR, build_world
+from ..test_tier_summary import YEAR, tier_world
 
 URL = reverse("api:report-tier-candidates")
 
@@ -21,7 +21,7 @@ def ids(client, **params) -> set[int]:
 
 @pytest.mark.django_db
 def test_place_filters_return_the_candidates_placed_there():
-    parks = build_world()
+    parks = tier_world()
     client = token_client(bureau_user())
     everyone = ids(client)
     assert len(everyone) >= 4

@@ -8,7 +8,7 @@ import pytest
 
 from ..conftest import token_client
 from ..factories import bureau_user
-from ..test_reports import ON, YEAR, build_world
+from ..test_reports import ON, YEAR, report_world
 
 # Figures of each report, and the queries tests/test_reports.py checks them on.
 REPORTS = {
@@ -33,7 +33,7 @@ def nonzero(value) -> bool:
 @pytest.mark.django_db
 @pytest.mark.parametrize("url", list(REPORTS))
 def test_every_figure_is_non_zero_somewhere(url):
-    build_world()
+    report_world()
     client = token_client(bureau_user())
     queries, figures = REPORTS[url]
     rows = []
