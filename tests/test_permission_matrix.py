@@ -466,19 +466,20 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
         "obtain":                   (200, 200, 200, 200, 200, 200, 200, 200, 200),
         "obtain_bad_password":      (400, 400, 400, 400, 400, 400, 400, 400, 400),
     },
-    # branch evidence. Evidence files (docs/evidence.md), here a contract scan of E1's tenancy in P1: seen by whoever
-    # sees the tenancy, uploaded and removed by whoever may change it (P1's administrators, the bureau; the tenant
-    # reads it: 403); another park's tenancy named in an upload does not exist for the uploader (400).
+    # Evidence files (docs/evidence.md), here a contract scan of E1's tenancy in P1: seen by whoever sees the
+    # tenancy (D1's staff by the park's district), uploaded and removed by whoever may change it (P1's
+    # administrators, the bureau; the tenant reads it: 403); another park's tenancy named in an upload does not exist
+    # for the uploader (400); D1's staff see it and change nothing (403), to D2's it does not exist (400, 404).
     "evidencefile-list": {
-        "list":                     (401, 200, 200, 200, 200, 200, 200),
-        "create":                   (401, 201, 201, 400, 403, 400, 400),
+        "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),
+        "create":                   (401, 201, 201, 400, 403, 400, 403, 400, 400),
     },
     "evidencefile-detail": {
-        "retrieve":                 (401, 200, 200, 404, 200, 404, 404),
-        "delete":                   (401, 204, 204, 404, 403, 404, 404),
+        "retrieve":                 (401, 200, 200, 404, 200, 404, 200, 404, 404),
+        "delete":                   (401, 204, 204, 404, 403, 404, 403, 404, 404),
     },
     "evidencefile-download": {
-        "download":                 (401, 200, 200, 404, 200, 404, 404),
+        "download":                 (401, 200, 200, 404, 200, 404, 200, 404, 404),
     },
 }
 
