@@ -42,6 +42,7 @@ from .declaration_selectors import (
     round_publicity,
 )
 from .declarations import QUESTIONS
+from .evidence_selectors import evidence_panel
 from .models import Declaration, DeclarationRound, Objection
 
 S = DeclarationStatus
@@ -143,6 +144,8 @@ def review_page(request, pk):
         "tier_rows": declared_tier_rows(assessment, declaration.round.tier), "steps": declaration.steps.all(),
         "answers": [(DeclarationForm.base_fields[name].label, declaration.answers.get(name, "")) for name in QUESTIONS],
         "actions": _offered(request, declaration),
+        "evidence_panel": evidence_panel(user=request.user, owner_name="declaration", owner=declaration,
+                                         editable=False),  # the reviewer reads the evidence
     }
     return render(request, "enterprises/declarations/review.html", context)
 

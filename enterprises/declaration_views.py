@@ -26,6 +26,7 @@ from .declaration_selectors import (
     open_rounds,
 )
 from .declarations import QUESTIONS, declaration_create, declaration_sign, declaration_submit, declaration_update
+from .evidence_selectors import evidence_panel
 from .models import Declaration
 
 
@@ -121,6 +122,8 @@ def _page(request, declaration, *, form=None, sign_form=None, status=200):
         "steps": steps, "last_return": returns[-1] if returns and editable else None,
         "answers": [(form.fields[name].label, declaration.answers.get(name, "")) for name in QUESTIONS],
         "figures": filing_figures(declaration.filing),
+        # its evidence, changed while the declaration may be (enterprises.evidence decides)
+        "evidence_panel": evidence_panel(user=request.user, owner_name="declaration", owner=declaration),
     }
     return render(request, "enterprises/declarations/declaration.html", context, status=status)
 
