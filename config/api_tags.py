@@ -28,8 +28,18 @@ RESOURCE_TAGS = {
                        "Filing seasons: when each year's filing opens and closes."),
     "tier-designations": ("专精特新认定：企业获得的梯度及有效期。",
                           "SME tier designations: the tiers enterprises hold, and until when."),
+    "declaration-rounds": ("申报批次：市经信局开设的梯度申报批次、申报期、审核和公示日期。",
+                           "Declaration rounds: the tier, window, review and publicity dates the bureau sets."),
+    "declarations": ("梯度申报：企业的申报、承诺书，以及区县审核、市级审核、公示和认定各步骤。",
+                     "Tier declarations: an enterprise's declaration and commitment, and each step of its review, "
+                     "publicity and designation."),
+    "objections": ("异议：公示期间收到的书面异议及市经信局的处理决定（保密）。",
+                   "Objections: written objections received during publicity, and the bureau's decisions "
+                   "(confidential)."),
     "invitations": ("邀请：园区和企业邀请新用户。",
                     "Invitations: parks and enterprises inviting new users."),
+    "notifications": ("通知：用户的站内消息，标记已读。",
+                      "Notifications: the user's inbox, and marking messages read."),
     "labs": ("实验室和创新中心。",
              "Labs and innovation centres."),
     "platforms": ("共性技术平台。",
@@ -46,8 +56,9 @@ RESOURCE_TAGS = {
                 "Imports: XLSX or CSV files of enterprises, tenancies and filings, and their blank templates."),
     "exports": ("导出：企业、租约和年报的 XLSX 或 CSV 文件（流式或后台任务）。",
                 "Exports: XLSX or CSV files of enterprises, tenancies and filings (streamed, or by a file job)."),
-    "directory": ("公开名录：无需登录的园区、企业、平台和标杆项目。",
-                  "The public directory: parks, enterprises, platforms and projects, open to all."),
+    "directory": ("公开名录：无需登录的园区、企业、平台、标杆项目和拟认定名单公示。",
+                  "The public directory: parks, enterprises, platforms, projects and the publicity list of "
+                  "enterprises to be recognised, open to all."),
 }
 
 TAGS = [{"name": name, "description": f"{zh} / {en}"} for name, (zh, en) in RESOURCE_TAGS.items()]

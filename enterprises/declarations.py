@@ -133,6 +133,9 @@ def round_update(*, user, declaration_round: DeclarationRound, **fields) -> Decl
     """Change a round (bureau staff); when its publicity dates are set or moved, the list is announced to the
     enterprises on it and their districts' staff (not again for dates unchanged)."""
     _bureau_only(user)
+    fields = {name: value for name, value in fields.items() if getattr(declaration_round, name) != value}
+    if not fields:  # saved unchanged: nothing written, no history entry
+        return declaration_round
     before = (declaration_round.publicity_starts, declaration_round.publicity_ends)
     for name, value in fields.items():
         setattr(declaration_round, name, value)
@@ -185,9 +188,16 @@ def _answers(answers: dict) -> dict:
 @transaction.atomic
 def declaration_update(*, user, declaration: Declaration, filing: AnnualFiling | None = None,
                        answers: dict | None = None) -> Declaration:
-    """Change a draft or returned declaration's filing or answers; a change undoes the signed commitment."""
+    """Change a draft or returned declaration's filing or answers; a change undoes the signed commitment, and
+    values equal to the declaration's are no change (nothing written, no history entry, the signature kept)."""
     declaration = _locked(declaration)
     _may(user, declaration, ENTERPRISE)
+    if filing is not None and filing.pk == declaration.filing_id:
+        filing = None
+    if answers is not None and {**declaration.answers, **_answers(answers)} == declaration.answers:
+        answers = None
+    if filing is None and answers is None:
+        return declaration
     if declaration.status not in EDITABLE_DECLARATION_STATUSES:
         _refuse("status", _("Only a draft or returned declaration can be changed."))
     if filing is not None:

@@ -107,7 +107,9 @@ def test_submission_refused_by_the_service_shows_its_message_and_changes_nothing
 
 def test_unticked_commitment_is_a_field_error(client, w):
     declaration = declared(w, submit=False)
-    services.declaration_update(user=w["users"][0], declaration=declaration, answers=ANSWERS)  # unsigns
+    # a change unsigns (answers sent back as they were are no change, and keep the signature)
+    services.declaration_update(user=w["users"][0], declaration=declaration,
+                                answers={**ANSWERS, "innovation": "自研驱动算法（新版）"})
     as_user(client, w["users"][0])
     for language, message in (("en", "Tick the box to sign the commitment."), ("zh-hans", "请勾选确认后签署承诺书。")):
         response = client.post(reverse("my-declaration-sign", args=[declaration.pk]), {},

@@ -157,6 +157,19 @@ def test_a_submission_lacking_anything_is_refused_field_by_field(actors):
     assert Declaration.objects.get(pk=declaration.pk).status == S.DRAFT
 
 
+def test_an_update_to_the_same_filing_and_answers_changes_nothing(actors):
+    """Values sent back as they are (a PUT of a GET's body) are no change: the signature stays, nothing is written."""
+    declaration = services.declaration_create(user=actors["user"], declaration_round=actors["round"],
+                                              enterprise=actors["enterprise"], filing=actors["filing"],
+                                              answers=ANSWERS)
+    signed = services.declaration_sign(user=actors["user"], declaration=declaration)
+    services.declaration_update(user=actors["user"], declaration=declaration, filing=actors["filing"],
+                                answers=dict(ANSWERS))
+    kept = Declaration.objects.get(pk=declaration.pk)
+    assert (kept.commitment_signed_at, kept.updated) == (signed.commitment_signed_at, signed.updated)
+    assert kept.history.count() == signed.history.count()
+
+
 def test_a_return_needs_its_reason_and_the_enterprise_submits_again(actors):
     declaration = submitted(actors)
     with pytest.raises(ValidationError) as refused:

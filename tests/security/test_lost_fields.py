@@ -32,10 +32,30 @@ from rest_framework.authtoken.models import Token
 from access.scoping import CHANGE
 from config.api.urls import router
 from enterprises import forms as enterprise_forms
-from enterprises.choices import ChainPosition, EnterpriseStatus, ProductField, RdInstitution, Segment, SmeSector, Tier
-from enterprises.models import AnnualFiling, Enterprise, EnterpriseMembership, FilingSeason, Tenancy, TierDesignation
+from enterprises.choices import (
+    ChainPosition,
+    DeclarationKind,
+    DeclarationStatus,
+    EnterpriseStatus,
+    ProductField,
+    RdInstitution,
+    RoundCadence,
+    Segment,
+    SmeSector,
+    Tier,
+)
+from enterprises.models import (
+    AnnualFiling,
+    Declaration,
+    DeclarationRound,
+    Enterprise,
+    EnterpriseMembership,
+    FilingSeason,
+    Tenancy,
+    TierDesignation,
+)
 from parks.choices import DistrictKind, ParkKind
-from parks.models import District, Park, ParkMembership, Unit
+from parks.models import District, DistrictMembership, Park, ParkMembership, Unit
 from registry.choices import (
     DigitalHumanKind,
     LabKind,
@@ -149,6 +169,17 @@ def full_world() -> dict:
                          last_login=moment, date_joined=moment)
     person.groups.set([group])
     person.user_permissions.set(Permission.objects.filter(codename="view_lab"))
+    declaration_round = DeclarationRound.objects.create(
+        name="2023年第二批", tier=Tier.SPECIALISED, rule_set="2022", cadence=RoundCadence.QUARTERLY,
+        opens=datetime.date(2023, 1, 1), closes=datetime.date(2023, 1, 31), review_starts=datetime.date(2023, 2, 1),
+        publicity_starts=datetime.date(2023, 4, 1), publicity_ends=datetime.date(2023, 4, 7),
+        closed_at=timezone.make_aware(datetime.datetime(2023, 1, 20, 9, 10, 11, 654321)))
+    declaration = Declaration.objects.create(  # designated: the one status a designation goes with
+        round=declaration_round, enterprise=enterprise, kind=DeclarationKind.RE_REVIEW, district=district,
+        filing=filing, answers={"main_product": TEXT, "market_position": "第二", "innovation": "自研引擎"},
+        commitment_signed_by=person, commitment_signed_at=moment,
+        status=DeclarationStatus.DESIGNATED, submitted_at=moment, city_score=Decimal("87.65"), city_opinion=TEXT,
+        designation=designation)
     return _roles(world, enterprise, {
         District: district, Park: park, Unit: unit, Enterprise: enterprise, Tenancy: tenancy, AnnualFiling: filing,
         TierDesignation: designation, Lab: lab, Platform: platform, BenchmarkProject: project, PlanTarget: target,
@@ -157,6 +188,8 @@ def full_world() -> dict:
         Group: group, type(person): person, Token: Token.objects.create(user=person),
         ParkMembership: ParkMembership.objects.create(user=UserFactory(is_staff=True), park=park),
         EnterpriseMembership: EnterpriseMembership.objects.create(user=UserFactory(), enterprise=enterprise),
+        DeclarationRound: declaration_round, Declaration: declaration,
+        DistrictMembership: DistrictMembership.objects.create(user=UserFactory(is_staff=True), district=district),
     })
 
 
@@ -169,6 +202,9 @@ def sparse_world() -> dict:
     enterprise = Enterprise.objects.create(credit_code=credit_code(9002), name="空测试公司", district=district,
                                            park=park, chain_position=ChainPosition.APPLICATION)
     person = UserFactory()
+    declaration_round = DeclarationRound.objects.create(
+        name="空轮次", tier=Tier.INNOVATIVE, rule_set="2026", cadence=RoundCadence.MONTHLY,
+        opens=datetime.date(2024, 1, 1), closes=datetime.date(2024, 1, 31), review_starts=datetime.date(2024, 2, 1))
     return _roles(world, enterprise, {
         District: district, Park: park, Unit: unit, Enterprise: enterprise,
         Tenancy: Tenancy.objects.create(unit=unit, enterprise=enterprise, start=datetime.date(2024, 1, 1)),
@@ -187,6 +223,9 @@ def sparse_world() -> dict:
         Group: Group.objects.create(name="空组"), type(person): person, Token: Token.objects.create(user=person),
         ParkMembership: ParkMembership.objects.create(user=UserFactory(is_staff=True), park=park),
         EnterpriseMembership: EnterpriseMembership.objects.create(user=UserFactory(), enterprise=enterprise),
+        DeclarationRound: declaration_round,
+        Declaration: Declaration.objects.create(round=declaration_round, enterprise=enterprise, district=district),
+        DistrictMembership: DistrictMembership.objects.create(user=UserFactory(is_staff=True), district=district),
     })
 
 
