@@ -139,12 +139,15 @@ def declaration_page(request, pk):
     if form.is_valid():
         answers = {name: form.cleaned_data[name] for name in QUESTIONS}
         try:
-            declaration_update(user=request.user, declaration=declaration, filing=form.cleaned_data["filing"],
-                               answers=answers)
+            saved = declaration_update(user=request.user, declaration=declaration,
+                                       filing=form.cleaned_data["filing"], answers=answers)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("The declaration is saved. Sign the commitment again before submitting."))
+            if saved.commitment_signed_at is None:  # a change undoes the signature; nothing changed keeps it
+                messages.success(request, _("The declaration is saved. Sign the commitment again before submitting."))
+            else:
+                messages.info(request, _("Nothing changed; the signed commitment stands."))
             return redirect("my-declaration", pk=declaration.pk)
     return _page(request, declaration, form=form, status=400)
 

@@ -369,3 +369,18 @@ def test_pages_read_in_english_too(client, w):
     assert "Anonymous objections are not accepted." in page
     page = client.get(reverse("publicity")).content.decode()
     assert "匿名异议不予受理" in page and "拟认定名单" in page
+
+
+
+def test_saving_the_form_unchanged_keeps_the_signature_and_says_so(client, w):
+    """A save that changes nothing keeps the signed commitment and says so; a change asks for a new signature."""
+    declaration = declared(w, submit=False)
+    as_user(client, w["users"][0])
+    address = reverse("my-declaration", args=[declaration.pk])
+    kept = client.post(address, {"filing": w["filings"][0].pk, **ANSWERS}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    assert "Nothing changed; the signed commitment stands." in kept.content.decode()
+    assert Declaration.objects.get(pk=declaration.pk).commitment_signed_at is not None
+    changed = client.post(address, {"filing": w["filings"][0].pk, **ANSWERS, "innovation": "改"}, follow=True,
+                          HTTP_ACCEPT_LANGUAGE="en")
+    assert "Sign the commitment again before submitting." in changed.content.decode()
+    assert Declaration.objects.get(pk=declaration.pk).commitment_signed_at is None
