@@ -14,3 +14,28 @@
     header.classList.toggle("open", open);
   });
 })();
+
+/* Confirmation dialogs of every page (the filing review, the declaration steps): a link with data-dialog="<id>"
+ * opens that <dialog> instead of its confirmation page (which stays the way without JavaScript) and focuses its
+ * first input or its submit button; a button with data-close-dialog closes its dialog. */
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    const opener = event.target.closest("[data-dialog]");
+    if (opener) {
+      const dialog = document.getElementById(opener.dataset.dialog);
+      if (dialog && typeof dialog.showModal === "function") {
+        event.preventDefault();
+        dialog.showModal();
+        const first = dialog.querySelector("input:not([type=hidden]), textarea, select, button[type=submit]");
+        if (first) first.focus();
+      }
+      return;
+    }
+    const closer = event.target.closest("[data-close-dialog]");
+    if (closer) {
+      const dialog = closer.closest("dialog");
+      if (dialog) dialog.close();
+    }
+  });
+})();
