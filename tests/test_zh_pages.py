@@ -54,9 +54,11 @@ ADMIN_ROLES = {"bureau", "park_admin"}  # the roles that open the admin
 # Words a Chinese page may hold: brand and format names, units, and the admin's own brand.
 # "English" is the language switcher's name of English, in English, as every switcher names a language; ISO is
 # a standard's name (ISO 9001); Control, Mac and Command are keys named in Django's own Chinese help text.
-# Celery and beat name the job system the help texts of the job pages speak of.
+# Celery and beat name the job system the help texts of the job pages speak of; PDF, PNG, JPEG, Office, DOCX, DOC,
+# XLS and MB name the file formats and the size limit of an evidence upload.
 ALLOWED = {"English", "ISO", "Control", "Mac", "Command", "Django", "Excel", "CSV", "XLSX", "API", "REST", "OpenAPI",
-           "ECharts", "ID", "IP", "AI", "JSON", "URL", "https", "http", "www", "Celery", "beat"}
+           "ECharts", "ID", "IP", "AI", "JSON", "URL", "https", "http", "www", "Celery", "beat",
+           "PDF", "PNG", "JPEG", "Office", "DOCX", "DOC", "XLS", "MB"}
 WORD = re.compile(r"(?<![A-Za-z0-9_@.])[A-Za-z]{2,}(?![A-Za-z0-9_@*])")  # a masked hash (ab****) is no word
 EMAIL = re.compile(r"[\w.+-]+@[\w.-]+")
 CODE = re.compile(r"\b[a-z0-9]+(?:-[a-z0-9]+)*-\d[a-z0-9-]*\b")  # codes like bj-dh-2025-industry-scale
