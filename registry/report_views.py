@@ -348,8 +348,9 @@ def tier_summary_page(request, *, run_message: str = "", run_status: int = 200):
         context["computed"] = parse_datetime(context["data"]["run"]["finished"] or "")
     if scope.bureau:
         context.update(run_panel_context(request, message=run_message))
+    # No summary of the year yet is this page's news, not a missing page: it says so beside the run button (200).
     return render(request, "registry/reports/tier_summary.html", context,
-                  status=run_status if run_status != 200 else (status if status in (400, 404, 503) else 200))
+                  status=run_status if run_status != 200 else (status if status in (400, 503) else 200))
 
 
 @report_page
