@@ -30,6 +30,6 @@ pids+=($!)
 pids+=($!)
 
 echo
-echo "Registry running: http://127.0.0.1:$PORT/admin/  API http://127.0.0.1:$PORT/api/v1/" \
-     " docs http://127.0.0.1:$PORT/api/docs/  (Ctrl-C stops everything)"
+echo "Registry running: http://127.0.0.1:$PORT/ (sign in with a demo account)  admin /admin/  API /api/v1/" \
+     " docs /api/docs/  (Ctrl-C stops everything)"
 wait -n "${pids[@]}"
