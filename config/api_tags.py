@@ -38,6 +38,9 @@ RESOURCE_TAGS = {
                    "(confidential)."),
     "invitations": ("邀请：园区和企业邀请新用户。",
                     "Invitations: parks and enterprises inviting new users."),
+    "evidence": ("证明材料：申报、年报和租约的附件，上传、列出并经权限校验下载。",
+                 "Evidence: files of declarations, filings and tenancies, uploaded, listed and downloaded through the "
+                 "scope check."),
     "notifications": ("通知：用户的站内消息，标记已读。",
                       "Notifications: the user's inbox, and marking messages read."),
     "labs": ("实验室和创新中心。",

@@ -293,6 +293,7 @@ def _fail_if_lost(job, *, task: str, time_limit: int) -> bool:
     return not type(job).objects.filter(pk=job.pk, status__in=ACTIVE_RUN_STATUSES).exists()
 
 
+@translation.override(settings.LANGUAGE_CODE)  # its messages in the site's language, whatever ran before it
 def _sweep(queryset, *, task: str, time_limit: int, now: datetime.datetime | None) -> int:
     """Fail the jobs stuck past the time limit and its grace (running since, or pending since created) and the
     lost ones (their worker's heartbeat stopped; their message in no queue, after it was sent again once), and

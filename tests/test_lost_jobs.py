@@ -11,7 +11,7 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from config.celery import app
 from registry.choices import RunStatus
@@ -57,7 +57,8 @@ def test_the_sweep_fails_the_jobs_whose_heartbeat_stopped_and_leaves_the_live_on
     # The sweep runs at `now`, the instant the heartbeats above are dated from: however long the writes took (a
     # loaded run can stall them past JOB_LOST_AFTER, waiting on the data version's row), the live heartbeat is
     # current and the stopped ones are JOB_LOST_AFTER + 1 s old when swept.
-    with mock.patch.object(timezone, "now", return_value=now):
+    # And whatever language the process has active (a request in English before it): the messages are the site's.
+    with mock.patch.object(timezone, "now", return_value=now), translation.override("en"):
         assert sweep_jobs() == 3
         assert sweep_jobs() == 0
     status = {run.pk: (run.status, run.error) for run in ReportRun.objects.all()}
