@@ -105,6 +105,12 @@ def test_bureau_runs_the_summary_and_reads_every_report(page, world, tmp_path):
     sheet = openpyxl.load_workbook(io.BytesIO(path.read_bytes())).active
     cells = [str(cell) for row in sheet.iter_rows(values_only=True) for cell in row if cell is not None]
     assert world.park.name in cells and world.other_park.name in cells
+    # Formatted as every file is (docs/files.md): a title block above a frozen, filtered header, and number formats.
+    header_row = int(sheet.freeze_panes[1:]) - 1
+    assert header_row > 2 and "园区" in str(sheet["A1"].value) and sheet.title != "report"
+    assert sheet.auto_filter.ref.startswith(f"A{header_row}:")
+    formats = {cell.number_format for cell in sheet[header_row + 1]}
+    assert "#,##0.00" in formats or "#,##0" in formats, formats
 
 
 def test_park_admin_sees_their_parks_reports(page, world):
