@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from .choices import FilingStatus
+from .models.designation import add_months
 
 CENT = Decimal("0.01")
 # The figures filing_figures makes, in the filing's field names.
@@ -110,12 +111,6 @@ def figures_faults(figures: dict) -> list[str]:
         if figures.get(part) is not None and figures.get(whole) is not None and figures[part] > figures[whole]:
             faults.append(f"{part} exceeds {whole}")
     return faults
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day of the month a number of months later (a day that month has)."""
-    index = day.year * 12 + day.month - 1 + months
-    return day.replace(year=index // 12, month=index % 12 + 1)
 
 
 def tenancy_period(start: datetime.date, *, months: int | None = None, days: int | None = None,

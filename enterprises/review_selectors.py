@@ -12,6 +12,7 @@ from django.db.models import BooleanField, DecimalField, IntegerField, PositiveI
 from django.utils.translation import gettext_lazy as _
 
 from access.scoping import REVIEW, VIEW
+from config.amounts import YI_IN_10K
 from config.rounding import half_up
 
 from .choices import FilingStatus
@@ -21,7 +22,6 @@ from .tiers import assess, rule_set_for
 from .tiers.measures import CompoundGrowth, Growth, MeanGrowth, Ratio
 from .tiers.results import show
 
-WAN_PER_YI = Decimal(10000)  # 万元 in one 亿元: amounts from 1亿元 up are shown in 亿元
 # The display figures of the tier engine that are ratios or growth rates (in %), shown on the review screen.
 RATIO_FIGURES = (Ratio, Growth, MeanGrowth, CompoundGrowth)
 
@@ -54,12 +54,13 @@ def previous_approved(*, filing: AnnualFiling, user) -> AnnualFiling | None:
 
 
 def amount_text(value) -> str:
-    """An amount in 万元 for people: in 亿元 from 1亿元 up, else in 万元; two decimals, halves up."""
+    """An amount in 万元 for the reviewer's comparison: in 亿元 from 1亿元 up (config.amounts' threshold), else in 万元;
+    two decimals, halves up, thousands grouped in either language (columns of figures compared side by side)."""
     if value is None:
         return "—"
     value = Decimal(value)
-    if abs(value) >= WAN_PER_YI:
-        return f"{half_up(value / WAN_PER_YI):,}亿元"
+    if abs(value) >= YI_IN_10K:
+        return f"{half_up(value / YI_IN_10K):,}亿元"
     return f"{half_up(value):,}万元"
 
 

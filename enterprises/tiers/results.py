@@ -11,6 +11,7 @@ from django.utils.functional import Promise, lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from config.amounts import YI_IN_10K, money_display
 from config.rounding import half_up
 
 from ..choices import Tier
@@ -20,7 +21,6 @@ Text = str | Promise
 # a space ("4 years"). Decided when the text is shown, in the language then active (docs/screens-copy.md).
 TIGHT_UNITS = ("", "%", "万元")
 PERCENT_POINTS = _("percentage points")  # a margin of a criterion in %
-WAN_PER_YI = 10000  # 1亿元 = 10000万元: a figure in 万元 from 1亿元 up is shown in 亿元
 SMALLEST = Decimal("0.01")  # the least shortfall a margin shows
 
 
@@ -66,10 +66,11 @@ def show(value, unit: Text = "") -> Text:
 
 
 def show_amount(value, unit: Text = "") -> Text:
-    """A figure for people, as `show`, with an amount in 万元 of 1亿元 or more shown in 亿元 ("1.20亿元")."""
+    """A figure for people, as `show`, with an amount in 万元 of 1亿元 or more shown in 亿元 ("1.20亿元") by the one
+    money rule (config.amounts), in the language of the page that shows it."""
     if unit == "万元" and isinstance(value, int | Decimal) and not isinstance(value, bool) \
-            and abs(value) >= WAN_PER_YI:
-        return format_lazy("{}亿元", half_up(Decimal(value) / WAN_PER_YI))
+            and abs(value) >= YI_IN_10K:
+        return lazy(money_display, str)(value)
     return show(value, unit)
 
 
