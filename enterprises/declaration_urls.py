@@ -10,6 +10,7 @@ urlpatterns = [
     path("mine/", mine.my_declarations_page, name="my-declarations"),
     path("start/", mine.declaration_start, name="declaration-start"),
     path("<int:pk>/", mine.declaration_page, name="my-declaration"),
+    path("<int:pk>/pdf/", mine.declaration_pdf_page, name="declaration-pdf"),
     path("<int:pk>/assessment/", mine.declaration_assessment_part, name="my-declaration-assessment"),
     path("<int:pk>/sign/", mine.declaration_sign_page, name="my-declaration-sign"),
     path("<int:pk>/submit/", mine.declaration_submit_page, name="my-declaration-submit"),

@@ -24,7 +24,9 @@ from .declaration_selectors import (
     my_declaration,
     my_declarations,
     open_rounds,
+    printable_declaration,
 )
+from .declaration_print import declaration_pdf_response
 from .declarations import QUESTIONS, declaration_create, declaration_sign, declaration_submit, declaration_update
 from .evidence_selectors import evidence_panel
 from .models import Declaration
@@ -150,6 +152,18 @@ def declaration_page(request, pk):
                 messages.info(request, _("Nothing changed; the signed commitment stands."))
             return redirect("my-declaration", pk=declaration.pk)
     return _page(request, declaration, form=form, status=400)
+
+
+@login_required
+@require_GET
+def declaration_pdf_page(request, pk):
+    """The printable declaration (申报书) as a PDF: the enterprise's own, its district staff's, or any for the bureau
+    (the scopes of the declaration pages; 404 outside them)."""
+    try:
+        declaration = printable_declaration(user=request.user, pk=pk)
+    except Declaration.DoesNotExist:
+        raise Http404 from None
+    return declaration_pdf_response(user=request.user, declaration=declaration)
 
 
 @login_required

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Create .venv and install the pinned requirements (runtime: requirements.txt; dev: requirements-dev.txt), and the
+# Debian's Pango and WenQuanYi Micro Hei font when missing (the PDF of a declaration), and the
 # pinned front-end packages (package-lock.json, npm ci) whose served files, ECharts' and htmx's dist builds, are copied to
 # vendor/ (served as static/vendor/...). Usage: scripts/setup.sh [runtime|dev]. Reinstalls only when the
 # requirement or lock files change.
@@ -15,6 +16,13 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$sum" ]; then
   echo "Installing $file into .venv"
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$file" -c constraints.txt
   echo "$sum" > "$stamp"
+fi
+
+# The printable declaration (申报书, docs/declarations-pdf.md): WeasyPrint lays it out with Pango in WenQuanYi Micro Hei.
+if ! ldconfig -p | grep -q libpango-1.0 || [ ! -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; then
+  echo "Installing Pango and a Chinese font (Debian packages) for the printable declaration"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-wqy-microhei >/dev/null
 fi
 
 # Front-end packages: npm ci from the lock (exact versions and integrity hashes), no install scripts.

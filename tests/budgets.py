@@ -24,6 +24,8 @@ BUDGETS: dict[str, dict[str, int]] = {
     "declaration-designate": {"post": 40},
     "declaration-detail": {"get": 6, "put": 25, "patch": 22},
     "declaration-list": {"get": 7, "post": 20},
+    # branch pdf: the declaration with its filing and park, its steps, the held tiers, its evidence; any size
+    "declaration-pdf": {"get": 8},
     "declaration-recommend": {"post": 29},
     "declaration-reject": {"post": 26},
     "declaration-return": {"post": 26},

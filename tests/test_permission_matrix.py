@@ -306,6 +306,10 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
         "retrieve":                 (401, 200, 200, 404, 200, 404, 200, 404, 404),  # in district review
         "update":                   (401, 200, 403, 403, 200, 404, 403, 403, 403),  # the returned one
     },
+    # The printable declaration (申报书): in the detail's scope (branch pdf).
+    "declaration-pdf": {
+        "pdf":                      (401, 200, 200, 404, 200, 404, 200, 404, 404),  # in district review
+    },
     "declaration-sign": {
         "sign":                     (401, 403, 403, 403, 200, 404, 403, 403, 403),  # the returned one
     },
@@ -497,7 +501,7 @@ METHODS = {
     "read": "post", "read_all": "post",
     "update": "patch", "update_bureau_field": "patch", "update_move": "patch",
     "delete": "delete",
-    "download": "get",
+    "download": "get", "pdf": "get",
 }
 # Methods the table does not cover: PUT is the full-body twin of PATCH, HEAD and OPTIONS take no action.
 UNCOVERED_METHODS = {"put", "head", "options"}
@@ -757,7 +761,7 @@ DECLARATION_OF_ACTION = {
     "retrieve": "district_review", "update": "returned", "sign": "returned", "submit": "returned",
     "recommend": "district_review", "return": "district_review", "reject": "district_review",
     "return_in_city_review": "city_review", "reject_in_city_review": "city_review", "approve": "city_review",
-    "designate": "ended", "retrieve_not_in_publicity": "district_review",
+    "designate": "ended", "retrieve_not_in_publicity": "district_review", "pdf": "district_review",
 }
 # The body of each declaration step that takes one.
 STEP_BODIES = {

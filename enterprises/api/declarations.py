@@ -4,18 +4,20 @@ confidential objections, and the public publicity list (拟认定名单). Every 
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from access.scoping import ADD, CHANGE, REVIEW, VIEW
 from config.api.fields import BriefRelatedField, RecordUrlField, ScopedPrimaryKeyRelatedField
-from config.api.schema import ACTION_ON_RECORD, CREATE_ERRORS, MODEL_ERRORS, READ_ERRORS
+from config.api.schema import ACTION_ON_RECORD, CREATE_ERRORS, MODEL_ERRORS, NO_RECORD, READ_ERRORS
 from config.api.serializers import BriefUserSerializer
 from config.api.viewsets import DirectoryViewSet, ScopedViewMixin
 from enterprises import declarations as services
 from enterprises.choices import DeclarationStatus
+from enterprises.declaration_print import declaration_pdf_response
 from enterprises.models import AnnualFiling, Declaration, DeclarationRound, DeclarationStep, Enterprise, Objection
 from parks.api.serializers import BriefDistrictSerializer
 
@@ -190,7 +192,7 @@ class DeclarationViewSet(ScopedViewMixin, mixins.ListModelMixin, mixins.Retrieve
 
     steps = ("sign", "submit", "recommend", "return_declaration", "reject", "approve", "designate")
     error_responses = {**READ_ERRORS, **CREATE_ERRORS, "update": MODEL_ERRORS["update"],
-                       "partial_update": MODEL_ERRORS["partial_update"], **dict.fromkeys(steps, ACTION_ON_RECORD)}
+                       "partial_update": MODEL_ERRORS["partial_update"], **dict.fromkeys(steps, ACTION_ON_RECORD), "pdf": (NO_RECORD,)}
     queryset = Declaration.objects.select_related("round", "enterprise", "district", "commitment_signed_by") \
         .prefetch_related(Prefetch("steps", DeclarationStep.objects.select_related("actor")))
     serializer_class = DeclarationSerializer
@@ -207,6 +209,11 @@ class DeclarationViewSet(ScopedViewMixin, mixins.ListModelMixin, mixins.Retrieve
                 "recommend": REVIEW, "return_declaration": REVIEW, "reject": REVIEW, "approve": BUREAU_STEP,
                 "designate": BUREAU_STEP}.get(self.action, VIEW)
 
+    def get_queryset(self):
+        """The declarations in the request's scope; the printable one with its filing and park in the same query."""
+        queryset = super().get_queryset()
+        return queryset.select_related("filing", "enterprise__park") if self.action == "pdf" else queryset
+
     def _answer(self, declaration):
         return Response(self.get_serializer(self.get_queryset().get(pk=declaration.pk)).data)
 
@@ -214,6 +221,14 @@ class DeclarationViewSet(ScopedViewMixin, mixins.ListModelMixin, mixins.Retrieve
         body = serializer_class(data=self.request.data)
         body.is_valid(raise_exception=True)
         return body.validated_data
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(
+        OpenApiTypes.BINARY, description="The printable declaration (申报书), as an attachment under its Chinese name.")})
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def pdf(self, request, pk=None):
+        """The printable declaration (申报书) as a PDF: figures, criteria, answers, commitment, evidence, steps and
+        the signatures block (404 outside what you may see)."""
+        return declaration_pdf_response(user=request.user, declaration=self.get_object())
 
     @extend_schema(request=None, responses=DeclarationSerializer)
     @action(detail=True, methods=["post"], filter_backends=[])
