@@ -64,7 +64,7 @@ def declaration_pdf(*, user, declaration: Declaration) -> bytes:
 
 
 def pdf_filename(declaration: Declaration) -> str:
-    """The download's name: the title, the enterprise and the round, e.g. 北京市专精特新中小企业申报书-某公司-2026年第四季度.pdf."""
+    """The download's name: title, enterprise and round, e.g. 北京市专精特新中小企业申报书-某公司-2026年第四季度.pdf."""
     parts = (print_title(declaration), declaration.enterprise.name, declaration.round.name)
     return "-".join(UNSAFE_IN_NAME.sub("_", part).strip() for part in parts) + ".pdf"
 

@@ -15,6 +15,7 @@ from access.scoping import user_scope
 
 from .choices import EDITABLE_DECLARATION_STATUSES, DeclarationAction
 from .declaration_forms import DeclarationForm, SignForm, StartForm, add_service_errors
+from .declaration_print import declaration_pdf_response
 from .declaration_selectors import (
     approved_filings,
     declaration_assessment,
@@ -26,7 +27,6 @@ from .declaration_selectors import (
     open_rounds,
     printable_declaration,
 )
-from .declaration_print import declaration_pdf_response
 from .declarations import QUESTIONS, declaration_create, declaration_sign, declaration_submit, declaration_update
 from .evidence_selectors import evidence_panel
 from .models import Declaration

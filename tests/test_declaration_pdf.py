@@ -1,11 +1,10 @@
-"""The printable declaration (申报书, docs/declarations-pdf.md): a declaration with evidence and steps rendered to PDF by
-WeasyPrint, its text read back with pypdf (Chinese included) — title by the round's tier, the enterprise, the frozen
+"""The printable declaration (申报书, docs/declarations-pdf.md): a declaration with evidence and steps rendered to PDF
+by WeasyPrint, its text read back with pypdf (Chinese included) — title by the round's tier, the enterprise, the frozen
 figures as the review page shows them, each criterion met or not, answers, commitment, evidence, steps, the
 signatures block and the footer's page numbers and basis; an enterprise-typed name and answer printed as text; the
 scopes of the declaration pages (another enterprise's or district's declaration is 404) and of the API's detail."""
 
 import datetime
-import io
 import re
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import unquote
@@ -14,7 +13,6 @@ import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from pypdf import PdfReader
 
 from enterprises import declarations as services
 from enterprises.choices import EvidenceKind, Tier
@@ -27,6 +25,7 @@ from parks.models import DistrictMembership
 from .conftest import token_client
 from .evidence_files import PDF, PNG, upload
 from .factories import UserFactory, approved_filing, bureau_user
+from .pdf_text import flat, pdf_text
 from .worlds import build_world
 
 pytestmark = pytest.mark.django_db
@@ -70,17 +69,6 @@ def declared(w, i=0) -> Declaration:
         evidence_add(user=user, owner_name="declaration", owner=declaration, kind=kind, upload=upload(name, content))
     services.declaration_sign(user=user, declaration=declaration)
     return services.declaration_submit(user=user, declaration=declaration)
-
-
-def pdf_text(content: bytes) -> tuple[str, int]:
-    """The PDF's text (every page) and its number of pages."""
-    reader = PdfReader(io.BytesIO(content))
-    return "\n".join(page.extract_text() for page in reader.pages), len(reader.pages)
-
-
-def flat(text: str) -> str:
-    """The text without whitespace (a table cell may wrap a long value over lines)."""
-    return "".join(text.split())
 
 
 def amount(value: Decimal) -> str:

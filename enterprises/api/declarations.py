@@ -192,7 +192,8 @@ class DeclarationViewSet(ScopedViewMixin, mixins.ListModelMixin, mixins.Retrieve
 
     steps = ("sign", "submit", "recommend", "return_declaration", "reject", "approve", "designate")
     error_responses = {**READ_ERRORS, **CREATE_ERRORS, "update": MODEL_ERRORS["update"],
-                       "partial_update": MODEL_ERRORS["partial_update"], **dict.fromkeys(steps, ACTION_ON_RECORD), "pdf": (NO_RECORD,)}
+                       "partial_update": MODEL_ERRORS["partial_update"], **dict.fromkeys(steps, ACTION_ON_RECORD),
+                       "pdf": (NO_RECORD,)}
     queryset = Declaration.objects.select_related("round", "enterprise", "district", "commitment_signed_by") \
         .prefetch_related(Prefetch("steps", DeclarationStep.objects.select_related("actor")))
     serializer_class = DeclarationSerializer
@@ -223,7 +224,7 @@ class DeclarationViewSet(ScopedViewMixin, mixins.ListModelMixin, mixins.Retrieve
         return body.validated_data
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(
-        OpenApiTypes.BINARY, description="The printable declaration (申报书), as an attachment under its Chinese name.")})
+        OpenApiTypes.BINARY, description="The printable declaration (申报书), an attachment under its Chinese name.")})
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def pdf(self, request, pk=None):
         """The printable declaration (申报书) as a PDF: figures, criteria, answers, commitment, evidence, steps and

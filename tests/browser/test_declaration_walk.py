@@ -4,10 +4,12 @@ and submits; its district's staff return it with a reason, the enterprise change
 recommends; the bureau approves with an expert score and sets the publicity dates to include today; the public
 publicity page lists it; after publicity (its end moved to yesterday in the database) the bureau designates with a
 certificate number; the enterprise sees it designated. Then the bureau's objection pages and a step's page without
-JavaScript. Screenshots at each step, axe on each page."""
+JavaScript. The printable declaration (申报书) is downloaded by the district's staff and by the enterprise, and its
+text read back. Screenshots at each step, axe on each page."""
 
 import datetime
 from decimal import Decimal
+from pathlib import Path
 
 from django.utils import timezone
 
@@ -16,6 +18,7 @@ from enterprises.choices import DeclarationStatus, Tier
 from enterprises.models import Declaration, DeclarationRound, Objection
 from parks.models import DistrictMembership
 from tests.factories import UserFactory
+from tests.pdf_text import flat, pdf_text
 
 from .conftest import assert_accessible, login, shots
 
@@ -43,6 +46,16 @@ def sign_and_submit(page) -> None:
     submit_and_wait(page, "#sign-button")
     assert page.locator("#commitment-signed").is_visible()
     submit_and_wait(page, "#submit-button")
+
+
+def download_pdf(page) -> tuple[str, str]:
+    """Follow the page's 「打印申报书 (PDF)」 link: the file's suggested name and its text without whitespace."""
+    link = page.locator("#declaration-pdf")
+    assert link.inner_text() == "打印申报书 (PDF)"
+    with page.expect_download() as info:
+        link.click()
+    download = info.value
+    return download.suggested_filename, flat(pdf_text(Path(download.path()).read_bytes())[0])
 
 
 def test_one_declaration_from_draft_to_designation(page, world):
@@ -118,6 +131,11 @@ def test_one_declaration_from_draft_to_designation(page, world):
     assert page.locator('#declaration-figures tr[data-figure="revenue"]').count() == 1
     assert "数字人实时驱动引擎" in page.locator(".answers").inner_text()
     step(page, "07-district-declaration")
+    # the printable declaration (申报书): its name, the enterprise, the answers, the return's step and the signatures
+    name, text = download_pdf(page)
+    assert name.startswith("北京市科技和创新型中小企业申报书-") and name.endswith("2026年第四季度.pdf")
+    assert "北京市科技和创新型中小企业申报书" in text and flat(world.ours.name) in text
+    assert "数字人实时驱动引擎" in text and "法定代表人签字" in text and "区级中小企业主管部门推荐意见" in text
     page.click("#return-button")
     dialog = page.locator("#return-dialog")
     assert dialog.is_visible()
@@ -212,6 +230,9 @@ def test_one_declaration_from_draft_to_designation(page, world):
     assert "京创新2026-0001" in page.locator("#designation").inner_text()
     assert page.locator('#declaration-steps tr[data-action="designate"]').count() == 1
     step(page, "19-enterprise-designated")
+    # its printed declaration carries every step so far, the return's reason among them
+    _name, text = download_pdf(page)
+    assert "请补充发明专利的证明材料说明" in text and "页码1/" in text
 
 
 def test_objection_recorded_and_decided_and_steps_without_javascript(page, world):
