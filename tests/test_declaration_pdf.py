@@ -25,7 +25,7 @@ from parks.models import DistrictMembership
 from .conftest import token_client
 from .evidence_files import PDF, PNG, upload
 from .factories import UserFactory, approved_filing, bureau_user
-from .pdf_text import flat, pdf_text
+from .pdf_text import flat, pdf_fonts, pdf_text
 from .worlds import build_world
 
 pytestmark = pytest.mark.django_db
@@ -96,6 +96,10 @@ def test_the_declaration_prints_with_its_figures_criteria_evidence_steps_and_sig
     assert "2026年第四季度.pdf" in disposition and '"' not in disposition.split("filename*=")[-1]
     text, pages = pdf_text(response.content)
     compact = flat(text)
+
+    # in the Chinese font the stylesheet names, embedded
+    fonts = pdf_fonts(response.content)
+    assert fonts and all("WenQuanYi-Micro-Hei" in name for name in fonts), fonts
 
     # title by the round's tier; the round and the enterprise (its hostile name printed as text)
     assert "北京市专精特新中小企业申报书" in text and "2026年第四季度" in text
