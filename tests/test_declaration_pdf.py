@@ -176,11 +176,17 @@ def test_scope_is_the_declaration_pages_scope(client, w):
 def test_the_api_prints_it_in_the_details_scope(w):
     declaration = declared(w)
     path = reverse("api:declaration-pdf", args=[declaration.pk])
-    response = token_client(w["bureau"]).get(path)
+    bureau, other_user, other_staff = (token_client(w[k][i] if i is not None else w[k])
+                                       for k, i in (("bureau", None), ("users", 1), ("staff", 1)))
+    response = bureau.get(path)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert "北京市专精特新中小企业申报书" in pdf_text(response.content)[0]
-    assert token_client(w["users"][1]).get(path).status_code == 404
-    assert token_client(w["staff"][1]).get(path).status_code == 404
+    assert other_user.get(path).status_code == 404 and other_staff.get(path).status_code == 404
+    # a client asking for application/pdf gets it; outside its scope the 404 is still JSON
+    asked = bureau.get(path, HTTP_ACCEPT="application/pdf")
+    assert asked.status_code == 200 and asked.content.startswith(b"%PDF-")
+    refused = other_user.get(path, HTTP_ACCEPT="application/pdf")
+    assert refused.status_code == 404 and refused["Content-Type"] == "application/json" and "detail" in refused.json()
 
 
 def test_a_draft_without_a_filing_prints_what_it_lacks(client, w):

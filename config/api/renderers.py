@@ -115,6 +115,13 @@ class CSVFileRenderer(FileRenderer):
 FILE_RENDERERS = [XLSXFileRenderer, CSVFileRenderer]
 
 
+class PDFFileRenderer(FileRenderer):
+    """A PDF file (`Accept: application/pdf`, `?format=pdf`): the printable declaration."""
+
+    media_type = "application/pdf"
+    format = "pdf"
+
+
 class BrowsableAPIRenderer(renderers.BrowsableAPIRenderer):
     """DRF's browsable API (HTML pages of the API for a browser), whose templates carry inline styles (the code
     highlighting's, and a few style attributes): its pages alone allow inline styles; never an inline script.

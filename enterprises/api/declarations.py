@@ -8,10 +8,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from access.scoping import ADD, CHANGE, REVIEW, VIEW
 from config.api.fields import BriefRelatedField, RecordUrlField, ScopedPrimaryKeyRelatedField
+from config.api.renderers import PDFFileRenderer
 from config.api.schema import ACTION_ON_RECORD, CREATE_ERRORS, MODEL_ERRORS, NO_RECORD, READ_ERRORS
 from config.api.serializers import BriefUserSerializer
 from config.api.viewsets import DirectoryViewSet, ScopedViewMixin
@@ -225,7 +227,8 @@ class DeclarationViewSet(ScopedViewMixin, mixins.ListModelMixin, mixins.Retrieve
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(
         OpenApiTypes.BINARY, description="The printable declaration (申报书), an attachment under its Chinese name.")})
-    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None,
+            renderer_classes=[JSONRenderer, PDFFileRenderer])  # a client may ask for application/pdf; errors JSON
     def pdf(self, request, pk=None):
         """The printable declaration (申报书) as a PDF: figures, criteria, answers, commitment, evidence, steps and
         the signatures block (404 outside what you may see)."""
