@@ -14,6 +14,7 @@ from django.utils.http import urlencode
 
 from config.celery import app
 from config.notifications.models import Notification, NotificationKind, Reminder
+from config.notifications.services import notify
 from enterprises import declarations
 from enterprises.choices import Tier
 from enterprises.invitations import invitation_create
@@ -121,3 +122,22 @@ def test_round_notices_go_out_by_a_task_on_a_real_worker_once_however_often_it_r
                                    period_key="opened").count() == told
     assert set(Notification.objects.filter(recipient=staff).values_list("link", flat=True)) == {
         reverse("declaration-review-queue")}
+
+
+@pytest.mark.django_db
+def test_the_bells_dropdown_loads_the_newest_as_links_only_when_opened(place, client):  # noqa: F811
+    mine, theirs = users_of(place)[0], users_of(place, 1)[0]
+    for n in range(7):
+        notify(users=[mine], kind=NotificationKind.FILING, subject=f"第{n}条", link=f"/me/filings/{n}/")
+    notify(users=[mine], kind=NotificationKind.INVITATION, subject="邀请")  # no link: plain text
+    notify(users=[theirs], kind=NotificationKind.FILING, subject="别人的", link="/me/filings/99/")
+    client.force_login(mine)
+    page = client.get(reverse("inbox-preferences")).content.decode()
+    latest = reverse("inbox-latest")
+    assert f'hx-get="{latest}" hx-trigger="toggle once"' in page and "第6条" not in page  # loaded when opened
+    dropdown = client.get(latest, HTTP_HX_REQUEST="true").content.decode()
+    assert dropdown.count('class="bell-item') == 5  # the five newest
+    assert "邀请" in dropdown and 'href="/me/filings/6/">第6条</a>' in dropdown and "第2条" not in dropdown
+    assert "别人的" not in dropdown and f'href="{reverse("inbox")}"' in dropdown
+    client.logout()
+    assert client.get(latest).status_code == 302  # to sign in
