@@ -27,7 +27,7 @@ from .choices import (
     FilingStatus,
 )
 from .models import AnnualFiling, Declaration, DeclarationRound, DeclarationStep, Enterprise, Objection, TierDesignation
-from .notices import declaration_stepped, publicity_announced, round_announced
+from .notices import CLOSED, OPENED, declaration_stepped, publicity_event, round_notices_queue
 
 ENTERPRISE, DISTRICT, BUREAU = "enterprise", "district", "bureau"
 # The questions a declaration answers beside its figures (the declaration form's own), all required to submit.
@@ -112,7 +112,7 @@ def round_open(*, user, **fields) -> DeclarationRound:
     declaration_round = DeclarationRound(**fields)
     declaration_round.full_clean()
     declaration_round.save()
-    round_announced(declaration_round, opened=True)
+    round_notices_queue(declaration_round, event=OPENED)  # by a task, after the commit
     return declaration_round
 
 
@@ -125,7 +125,7 @@ def round_close(*, user, declaration_round: DeclarationRound) -> DeclarationRoun
         _refuse("closes", _("The round's window is not open."))
     declaration_round.closed_at = timezone.now()
     declaration_round.save()
-    round_announced(declaration_round, opened=False)
+    round_notices_queue(declaration_round, event=CLOSED)
     return declaration_round
 
 
@@ -142,8 +142,9 @@ def round_update(*, user, declaration_round: DeclarationRound, **fields) -> Decl
     declaration_round.full_clean()
     declaration_round.save()
     after = (declaration_round.publicity_starts, declaration_round.publicity_ends)
-    if after != before and None not in after:
-        publicity_announced(declaration_round)
+    if after != before and None not in after and declaration_round.declarations.filter(
+            status=DeclarationStatus.PUBLICITY).exists():
+        round_notices_queue(declaration_round, event=publicity_event(declaration_round))
     return declaration_round
 
 

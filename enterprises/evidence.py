@@ -71,8 +71,14 @@ def evidence_file_name(name: str) -> str:
 BODY_ALLOWANCE = 64 * 1024
 
 
+def evidence_size_error() -> ValidationError:
+    """The refusal on `file` of an upload larger than EVIDENCE_MAX_BYTES."""
+    return ValidationError({"file": [_("The file is larger than %(limit)s.") % {
+        "limit": filesizeformat(settings.EVIDENCE_MAX_BYTES)}]})
+
+
 def _too_large():
-    _refuse("file", _("The file is larger than %(limit)s.") % {"limit": filesizeformat(settings.EVIDENCE_MAX_BYTES)})
+    raise evidence_size_error()
 
 
 def evidence_check_request_size(content_length) -> None:

@@ -1,17 +1,20 @@
 """Evidence pages: the panel of one owner's files (list, upload, remove) that any page includes, and the download.
 Writes go through enterprises.evidence; every record is found through `restrict()` (docs/evidence.md)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from access.scoping import VIEW
+from config.uploads import LimitedUploadHandler
 
-from .evidence import evidence_add, evidence_remove
+from .evidence import BODY_ALLOWANCE, evidence_add, evidence_remove, evidence_size_error
 from .evidence_selectors import evidence_file_response, evidence_owner, evidence_panel
 from .models import EvidenceFile
 
@@ -46,10 +49,20 @@ def _answer(request, *, owner_name: str, owner, errors: dict | None = None, kind
     return _back(request, request.path)
 
 
+@csrf_exempt  # the token is checked below, once the size limit is among the upload handlers
 @login_required
 @require_http_methods(["GET", "POST"])
 def evidence_list(request, owner_name: str, pk: int):
-    """One owner's evidence panel (GET); upload a file to it (POST: `kind`, `file`)."""
+    """One owner's evidence panel (GET); upload a file to it (POST: `kind`, `file`), a file above the size limit
+    refused while its body is read (config.uploads)."""
+    limited = LimitedUploadHandler(request, limit=settings.EVIDENCE_MAX_BYTES, allowance=BODY_ALLOWANCE)
+    request.upload_handlers.insert(0, limited)
+    return _evidence_list(request, owner_name, pk, limited)
+
+
+@csrf_protect
+def _evidence_list(request, owner_name: str, pk: int, limited: LimitedUploadHandler):
+    """The panel, or the upload once the CSRF token is checked."""
     owner = evidence_owner(user=request.user, owner_name=owner_name, pk=pk)
     if request.method == "GET":
         panel = evidence_panel(user=request.user, owner_name=owner_name, owner=owner)
@@ -57,6 +70,8 @@ def evidence_list(request, owner_name: str, pk: int):
         return render(request, template, {"panel": panel})
     kind = request.POST.get("kind", "")
     try:
+        if limited.refused:
+            raise evidence_size_error()
         added = evidence_add(user=request.user, owner_name=owner_name, owner=owner, kind=kind,
                              upload=request.FILES.get("file"))
     except ValidationError as error:

@@ -1,17 +1,26 @@
 """What the enterprises app tells whom, through config.notifications: a filing returned or approved, each step of
 a declaration, a round opened or closed, a publicity list out, an invitation to an existing account. Each service
-calls one of these after its write (docs/notifications.md); the texts are written once per language."""
+calls one of these after its write (docs/notifications.md); the texts are written once per language. Each
+notification links to the page its recipient opens about it; a round's notices, which may reach thousands, are sent
+by a task after the commit, once per round, event and recipient."""
+
+import logging
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from access.scoping import BUREAU_GROUP
+from config.celery import app
 from config.notifications.models import NotificationKind as Kind
-from config.notifications.services import notify
+from config.notifications.services import notify, remind
 
 from .choices import DeclarationAction, DeclarationStatus, FilingStatus
+from .models import DeclarationRound
+
+logger = logging.getLogger(__name__)
 
 
 # --- who -------------------------------------------------------------------------------------------------------
@@ -54,10 +63,10 @@ def filing_reviewed(filing) -> None:
 
 # --- declarations ----------------------------------------------------------------------------------------------
 def declaration_stepped(declaration, *, action: str, reason: str = "") -> None:
-    """Tell the enterprise's users of a step of their declaration; on submit its district's staff too, on
-    recommend the bureau (the next reviewer)."""
+    """Tell the enterprise's users of a step of their declaration (linking to its page of theirs); on submit its
+    district's staff too, on recommend the bureau (the next reviewer, linking to its review page)."""
     names = {"enterprise": declaration.enterprise.name, "round": declaration.round.name}
-    link = reverse("api:declaration-detail", args=[declaration.pk])
+    reviewed = reverse("declaration-review", args=[declaration.pk])
 
     def subject():
         return _("%(enterprise)s, round %(round)s: %(step)s") % {**names, "step": DeclarationAction(action).label}
@@ -66,18 +75,60 @@ def declaration_stepped(declaration, *, action: str, reason: str = "") -> None:
         return (_("Reason: %(reason)s") % {"reason": reason}) if reason else ""
 
     notify(users=enterprise_users(declaration.enterprise_id), kind=Kind.DECLARATION, subject=subject, body=body,
-           link=link)
+           link=reverse("my-declaration", args=[declaration.pk]))
     if action == DeclarationAction.SUBMIT:
-        notify(users=district_staff(declaration.district_id), kind=Kind.DECLARATION, link=link,
+        notify(users=district_staff(declaration.district_id), kind=Kind.DECLARATION, link=reviewed,
                subject=lambda: _("A declaration awaits your district's review: %(enterprise)s, round %(round)s")
                % names)
     elif action == DeclarationAction.RECOMMEND:
-        notify(users=bureau_staff(), kind=Kind.DECLARATION, link=link,
+        notify(users=bureau_staff(), kind=Kind.DECLARATION, link=reviewed,
                subject=lambda: _("A declaration awaits the city's review: %(enterprise)s, round %(round)s") % names)
 
 
-def round_announced(declaration_round, *, opened: bool) -> None:
-    """Tell every enterprise user and the district staff that a round opened (its tier and window) or closed."""
+# --- rounds: sent by a task after the commit (enterprises.tasks.round_notices), once per round, event, recipient --
+OPENED, CLOSED, PUBLICITY = "opened", "closed", "publicity"
+ROUND_NOTICES_TASK = "enterprises.round_notices"
+
+
+def publicity_event(declaration_round) -> str:
+    """The event of a round's publicity list at its present dates ("publicity:<starts>:<ends>"): moved dates are a
+    new event, told again."""
+    return f"{PUBLICITY}:{declaration_round.publicity_starts}:{declaration_round.publicity_ends}"
+
+
+def round_notices_queue(declaration_round, *, event: str) -> None:
+    """Send the round's notices of the event (opened, closed, a publicity event) by the task once the caller's
+    transaction commits (a rolled-back write tells nobody); a broker that refuses is logged, the write stands."""
+    round_id = declaration_round.pk
+
+    def send():
+        try:
+            app.send_task(ROUND_NOTICES_TASK, args=[round_id, event])
+        except Exception:  # noqa: BLE001 (the broker is down: the round stands; the task may be sent again)
+            logger.exception("round notices of round %s (%s) not queued", round_id, event)
+
+    transaction.on_commit(send)
+
+
+def round_notices_send(*, round_id: int, event: str) -> int:
+    """The task's fan-out: tell a round's opening or closing to every enterprise user and district staff member, or
+    its publicity list to the listed enterprises and their districts' staff; each recipient once per round and event
+    (a Reminder row each, so a retried or repeated task sends nothing twice); how many were told now."""
+    declaration_round = DeclarationRound.objects.filter(pk=round_id).first()
+    if declaration_round is None:
+        return 0
+    if event in (OPENED, CLOSED):
+        return _round_announced(declaration_round, opened=event == OPENED)
+    if event.startswith(PUBLICITY + ":"):
+        if event != publicity_event(declaration_round):
+            return 0  # the dates moved since: the newer event's task tells them
+        return _publicity_announced(declaration_round, event=event)
+    raise ValueError(f"unknown round event {event!r}")
+
+
+def _round_announced(declaration_round, *, opened: bool) -> int:
+    """Opened (its tier and window) or closed: enterprise users get their declarations page, district staff their
+    review queue."""
     names = {"round": declaration_round.name, "opens": declaration_round.opens, "closes": declaration_round.closes}
     if opened:
         subject = lambda: _("Declaration round open: %(round)s") % names  # noqa: E731
@@ -86,25 +137,33 @@ def round_announced(declaration_round, *, opened: bool) -> None:
     else:
         subject = lambda: _("Declaration round closed: %(round)s") % names  # noqa: E731
         body = lambda: _("The round takes no more declarations.")  # noqa: E731
-    users = get_user_model().objects.filter(Q(enterprise_memberships__isnull=False)
-                                            | Q(district_memberships__isnull=False), is_active=True).distinct()
-    notify(users=users, kind=Kind.ROUND, subject=subject, body=body,
-           link=reverse("api:declarationround-detail", args=[declaration_round.pk]))
+    users = get_user_model().objects.filter(is_active=True).order_by("pk")
+    told = {"subject_key": f"round:{declaration_round.pk}", "period_key": OPENED if opened else CLOSED,
+            "kind": Kind.ROUND, "subject": subject, "body": body}
+    return (len(remind(users=users.filter(enterprise_memberships__isnull=False).distinct(),
+                       link=reverse("my-declarations"), **told))
+            + len(remind(users=users.filter(district_memberships__isnull=False).distinct(),
+                         link=reverse("declaration-review-queue"), **told)))
 
 
-def publicity_announced(declaration_round) -> None:
-    """Tell the enterprises on a round's publicity list, and their districts' staff, that the list is out."""
-    listed = list(declaration_round.declarations.filter(status=DeclarationStatus.PUBLICITY)
-                  .values_list("enterprise_id", "district_id"))
-    if not listed or declaration_round.publicity_starts is None:
-        return
+def _publicity_announced(declaration_round, *, event: str) -> int:
+    """The list is out: each listed enterprise's users get their declaration's page, the districts' staff the
+    public list."""
+    listed = list(declaration_round.declarations.filter(status=DeclarationStatus.PUBLICITY).order_by("pk")
+                  .values_list("pk", "enterprise_id", "district_id"))
     names = {"round": declaration_round.name, "starts": declaration_round.publicity_starts,
              "ends": declaration_round.publicity_ends}
-    users = [*enterprise_users(*{e for e, _d in listed}), *district_staff(*{d for _e, d in listed})]
-    notify(users=users, kind=Kind.PUBLICITY, link=reverse("api:publicity-list"),
-           subject=lambda: _("Publicity list out: round %(round)s") % names,
-           body=lambda: _("The list is published from %(starts)s to %(ends)s; written, signed objections are taken "
-                          "until then.") % names)
+    told = {"subject_key": f"round:{declaration_round.pk}", "period_key": event, "kind": Kind.PUBLICITY,
+            "subject": lambda: _("Publicity list out: round %(round)s") % names,
+            "body": lambda: _("The list is published from %(starts)s to %(ends)s; written, signed objections are "
+                              "taken until then.") % names}
+    sent = 0
+    for declaration_id, enterprise_id, _district in listed:
+        sent += len(remind(users=enterprise_users(enterprise_id), link=reverse("my-declaration", args=[declaration_id]),
+                           **told))
+    if listed:
+        sent += len(remind(users=district_staff(*{d for _p, _e, d in listed}), link=reverse("publicity"), **told))
+    return sent
 
 
 # --- invitations -----------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import datetime
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from config.notifications.models import NotificationKind as Kind
@@ -72,6 +73,11 @@ def filing_season_reminders(*, today: datetime.date) -> int:
     return sent
 
 
+def tenancy_board_link(tenancy) -> str:
+    """The lease board of the tenancy's park, searched for its unit (where a park administrator sees it)."""
+    return f"{reverse('board')}?{urlencode({'park': tenancy.park_id, 'q': tenancy.unit.label})}"
+
+
 def tenancy_end_reminders(*, today: datetime.date) -> int:
     """Each tenancy whose last day falls within the next 30 days, to its park's administrators (once per end)."""
     sent = 0
@@ -83,7 +89,7 @@ def tenancy_end_reminders(*, today: datetime.date) -> int:
                  "last": last_day}
         sent += len(remind(
             users=park_admins(tenancy.park_id), kind=Kind.TENANCY_REMINDER, subject_key=f"tenancy:{tenancy.pk}",
-            period_key=tenancy.end.isoformat(), link=reverse("admin:enterprises_tenancy_change", args=[tenancy.pk]),
+            period_key=tenancy.end.isoformat(), link=tenancy_board_link(tenancy),
             subject=lambda names=names: _("%(park)s: the tenancy of %(enterprise)s ends on %(last)s") % names,
             body=lambda names=names: _("Unit %(unit)s is let to %(enterprise)s through %(last)s.") % names))
     return sent

@@ -12,7 +12,7 @@ from django.db.models import BooleanField, DecimalField, IntegerField, PositiveI
 from django.utils.translation import gettext_lazy as _
 
 from access.scoping import REVIEW, VIEW
-from config.amounts import YI_IN_10K
+from config.amounts import money_display
 from config.rounding import half_up
 
 from .choices import FilingStatus
@@ -54,14 +54,9 @@ def previous_approved(*, filing: AnnualFiling, user) -> AnnualFiling | None:
 
 
 def amount_text(value) -> str:
-    """An amount in 万元 for the reviewer's comparison: in 亿元 from 1亿元 up (config.amounts' threshold), else in 万元;
-    two decimals, halves up, thousands grouped in either language (columns of figures compared side by side)."""
-    if value is None:
-        return "—"
-    value = Decimal(value)
-    if abs(value) >= YI_IN_10K:
-        return f"{half_up(value / YI_IN_10K):,}亿元"
-    return f"{half_up(value):,}万元"
+    """An amount in 万元 for the reviewer's comparison, by the one money rule (config.amounts, in the page's
+    language); a dash for none."""
+    return money_display(value) if value is not None else "—"
 
 
 @dataclass(frozen=True)

@@ -31,9 +31,11 @@ BUDGETS: dict[str, dict[str, int]] = {
     "declaration-return": {"post": 26},
     "declaration-sign": {"post": 15},
     "declaration-submit": {"post": 27},
-    "declarationround-close": {"post": 14},
+    # a round opened or closed reads and writes no recipients in the request: its notices are a task's, queued after
+    # the commit (-3, branch notes)
+    "declarationround-close": {"post": 11},
     "declarationround-detail": {"get": 5, "put": 19, "patch": 19},
-    "declarationround-list": {"get": 6, "post": 20},
+    "declarationround-list": {"get": 6, "post": 17},
     "notification-detail": {"get": 4},
     "notification-list": {"get": 5},  # a page of rows: its count and rows (an empty page: the count alone)
     "notification-read": {"post": 5},
@@ -178,6 +180,9 @@ PAGE_BUDGETS: dict[str, dict[str, int]] = {
     "filing-edit": {"enterprise_user": 9},  # +1: the evidence panel's files
     # the inbox: its page's count and rows, and the bell's count, whatever the number of notifications
     "inbox": {"bureau": 9, "enterprise_user": 7},
+    # the bell's dropdown (loaded when opened): one query for its newest notifications, whatever their number, beside
+    # the request's own (measured at both scales, branch notes)
+    "inbox-latest": {"bureau": 5, "enterprise_user": 5},
 }
 
 # POST import-list of a file over IMPORT_SYNC_MAX_ROWS rows: started as a file job (202) instead of imported.

@@ -3,17 +3,19 @@ parks in two districts, an enterprise of each with a user, a tenancy, a draft fi
 the upload call."""
 
 import datetime
+import hashlib
 import io
 import zipfile
 from dataclasses import dataclass
 
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from enterprises.choices import Tier
 from enterprises.declarations import declaration_create
-from enterprises.models import AnnualFiling, Declaration, DeclarationRound, Enterprise, Tenancy
+from enterprises.models import AnnualFiling, Declaration, DeclarationRound, Enterprise, EvidenceFile, Tenancy
 from parks.models import DistrictMembership
 
 from .factories import AnnualFilingFactory, UserFactory, approved_filing
@@ -87,6 +89,14 @@ def evidence_world() -> EvidenceWorld:
         staff.append(member)
     return EvidenceWorld(base=base, users=[m.user for m in base.members], staff=staff, tenancies=tenancies,
                          filings=filings, declarations=declarations)
+
+
+def evidence_row(*, kind: str = "other", name: str = "证明材料.pdf", content: bytes = PDF, **owner) -> EvidenceFile:
+    """An evidence file row of one owner (declaration=, filing= or tenancy=) with a stored PDF, made directly (for
+    pages that only read files; uploads go through enterprises.evidence)."""
+    return EvidenceFile.objects.create(**owner, kind=kind, file=ContentFile(content, name="upload.pdf"),
+                                       original_name=name, content_type="application/pdf", size=len(content),
+                                       sha256=hashlib.sha256(content).hexdigest())
 
 
 def add(client, *, owner: str, pk: int, kind: str, name: str, content: bytes, **extra):

@@ -10,6 +10,7 @@ from enterprises.models import Declaration, DeclarationRound, DeclarationStep, F
 from parks.models import DistrictMembership
 from registry.models import FileJob, ReportRun
 
+from .evidence_files import evidence_row
 from .factories import (
     AnnualFilingFactory,
     BenchmarkProjectFactory,
@@ -32,7 +33,8 @@ APPS = {"parks", "enterprises", "registry"}
 
 
 def declaration_in_publicity():
-    """A round, a declaration in publicity with its steps, and an objection to it (straight to the rows)."""
+    """A round, a declaration in publicity with its steps, and an objection to it (straight to the rows); the
+    declaration."""
     enterprise = EnterpriseFactory()
     declaration_round = DeclarationRound.objects.create(
         name="2025年第一季度", tier="innovative", rule_set="2026", cadence="quarterly", opens=datetime.date(2025, 1, 1),
@@ -44,6 +46,7 @@ def declaration_in_publicity():
                                    to_status="publicity")
     Objection.objects.create(declaration=declaration, received_on=datetime.date(2025, 4, 23), objector="张某",
                              text="测试异议")
+    return declaration
 
 
 @pytest.fixture
@@ -58,7 +61,7 @@ def test_every_record_has_admin_pages_in_chinese(admin_client):
     LabFactory(), PlatformFactory(), BenchmarkProjectFactory(), PlanTargetFactory()
     ParkMembershipFactory(), EnterpriseMembershipFactory(), AnnualFilingFactory(), TierDesignationFactory()
     DistrictMembership.objects.create(user=UserFactory(), district=DistrictFactory())
-    declaration_in_publicity()
+    evidence_row(declaration=declaration_in_publicity())
     ReportRun.objects.create(year=2024)
     FileJob.objects.create(kind="export", subject="enterprises", file_format="xlsx")
     FilingSeason.objects.create(year=2024, opens=datetime.date(2025, 1, 1), closes=datetime.date(2025, 5, 31))

@@ -26,6 +26,7 @@ from parks.models import DistrictMembership, Park
 from registry.choices import RunStatus
 from registry.models import FileJob, ReportRun
 
+from .evidence_files import evidence_row
 from .factories import (
     AnnualFilingFactory,
     BenchmarkProjectFactory,
@@ -422,6 +423,7 @@ def make_one_of_each(park, enterprise):
     declaration = Declaration.objects.create(round=declaration_round, enterprise=enterprise,
                                              district=enterprise.district, status="publicity")
     Objection.objects.create(declaration=declaration, received_on=TODAY, objector="张某", text="测试异议")
+    evidence_row(declaration=declaration)
     year = 2000 + FilingSeason.objects.count()
     FilingSeason.objects.create(year=year, opens=datetime.date(year + 1, 1, 1), closes=datetime.date(year + 1, 5, 31))
 

@@ -21,7 +21,7 @@ from enterprises.invitations import invitation_create
 from enterprises.models import AnnualFiling
 from enterprises.reminders import reminders_send
 from enterprises.services import filing_approve, filing_return, filing_submit
-from enterprises.tasks import reminders
+from enterprises.tasks import reminders, round_notices
 from parks.models import DistrictMembership
 
 from .conftest import token_client
@@ -94,10 +94,14 @@ def test_an_approved_filing_notifies_only_its_enterprise(place, smtp_server, dja
 def test_every_declaration_step_tells_the_enterprise_and_the_next_reviewer(place, smtp_server,
                                                                             django_capture_on_commit_callbacks):
     user = users_of(place)[0]
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks() as queued:
         declaration_round = declarations.round_open(
             user=place.bureau, name="2026年第四季度", tier=Tier.INNOVATIVE, rule_set="2026", cadence="quarterly",
             opens=TODAY - 10 * DAY, closes=TODAY + 10 * DAY, review_starts=TODAY + 11 * DAY)
+    # The request only queues the round's notices (one callback sending the task after the commit); the task tells.
+    assert len(queued) == 1 and not Notification.objects.filter(kind=NotificationKind.ROUND).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        round_notices.apply(args=[declaration_round.pk, "opened"])
     opened = Notification.objects.filter(kind=NotificationKind.ROUND)
     # Every enterprise user and the district staff; not the park administrators, not the bureau.
     assert set(opened.values_list("recipient", flat=True)) == {
@@ -146,6 +150,11 @@ def test_the_publicity_list_out_reaches_the_listed_enterprise_and_its_district(p
     declarations.declaration_approve(user=place.bureau, declaration=declaration, score=Decimal(88))
     declarations.round_set_publicity(user=place.bureau, declaration_round=declaration_round,
                                      starts=TODAY + 12 * DAY, ends=TODAY + 18 * DAY)
+    assert not Notification.objects.filter(kind=NotificationKind.PUBLICITY).exists()  # the task tells, not the request
+    event = f"publicity:{TODAY + 12 * DAY}:{TODAY + 18 * DAY}"
+    assert round_notices.apply(args=[declaration_round.pk, "publicity:2000-01-01:2000-01-02"]).get() == 0  # moved
+    assert round_notices.apply(args=[declaration_round.pk, event]).get() == 3
+    assert round_notices.apply(args=[declaration_round.pk, event]).get() == 0  # a retried task tells nobody again
     listed = Notification.objects.filter(kind=NotificationKind.PUBLICITY)
     assert set(listed.values_list("recipient", flat=True)) == {*(u.pk for u in users_of(place)), place.staff.pk}
     assert listed.first().subject == "公示名单已发布：2026年第三季度批次"

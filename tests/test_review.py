@@ -7,8 +7,9 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from config.amounts import money_display
 from enterprises.choices import FilingStatus
 from enterprises.models import AnnualFiling
 from enterprises.review_selectors import amount_text, rule_set_ratios
@@ -179,8 +180,10 @@ def test_the_filing_page_compares_with_the_previous_year_and_shows_ratios_and_as
     response = page(client, world.admin(0), "review-filing", filing.pk, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     rows = {row.name: row for row in response.context["figures"]}
-    assert (rows["revenue"].current, rows["revenue"].previous) == ("1.20亿元", "9,600.00万元")
-    assert (rows["revenue"].change, rows["revenue"].change_percent) == ("+2,400.00万元", "+25.00%")
+    # The amounts follow the page's language (config.amounts): English units under English.
+    assert (rows["revenue"].current, rows["revenue"].previous) == ("1.20 hundred million yuan",
+                                                                   "9,600.00 ten thousand yuan")
+    assert (rows["revenue"].change, rows["revenue"].change_percent) == ("+2,400.00 ten thousand yuan", "+25.00%")
     assert (rows["staff"].change, rows["staff"].change_percent) == ("0", "0.00%")
     ratios = {row.label: row for row in response.context["ratios"]}
     rd = ratios["R&D share of revenue"]
@@ -213,8 +216,15 @@ def test_the_admins_filing_page_links_to_the_review_screen_while_submitted(clien
     assert 'id="review-link"' not in html, html[html.find('review-link') - 300:][:600]
 
 
-def test_amounts_from_one_yi_up_are_shown_in_yi():
-    assert amount_text(Decimal("9999.99")) == "9,999.99万元"
-    assert amount_text(Decimal("10000")) == "1.00亿元"
-    assert amount_text(Decimal("-25000")) == "-2.50亿元"
-    assert amount_text(None) == "—"
+def test_amounts_from_one_yi_up_are_shown_in_yi_in_the_pages_language():
+    with translation.override("zh-hans"):
+        assert amount_text(Decimal("9999.99")) == "9999.99万元"
+        assert amount_text(Decimal("10000")) == "1.00亿元"
+        assert amount_text(Decimal("-25000")) == "-2.50亿元"
+        assert amount_text(None) == "—"
+    with translation.override("en"):
+        assert amount_text(Decimal("9999.99")) == "9,999.99 ten thousand yuan"
+        assert amount_text(Decimal("-25000")) == "-2.50 hundred million yuan"
+    # One rule: the review screen's amount is the one every other page shows.
+    for value in (Decimal("0.005"), Decimal("9999.995"), Decimal("123456.785")):
+        assert amount_text(value) == money_display(value)

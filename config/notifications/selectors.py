@@ -8,6 +8,11 @@ def notifications_of(user):
     return Notification.objects.filter(recipient=user)
 
 
+def latest_of(user, count: int = 5) -> list:
+    """The user's newest notifications (the bell's dropdown), one query."""
+    return list(Notification.objects.filter(recipient=user)[:count])
+
+
 def unread_count(user) -> int:
     """How many of the user's notifications are unread (one query)."""
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

@@ -1,18 +1,20 @@
-"""The inbox pages: the list of the user's own notifications, marking one or all read (htmx or plain POST), and
-the e-mail preference. A notification of another user is a 404 (docs/notifications.md)."""
+"""The inbox pages: the list of the user's own notifications, the bell's dropdown of the newest, marking one or all
+read (htmx or plain POST), and the e-mail preference. A notification of another user is a 404
+(docs/notifications.md)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .forms import EMAIL, INBOX, PreferenceForm
-from .selectors import notifications_of, unread_count, wants_mail
+from .selectors import latest_of, notifications_of, unread_count, wants_mail
 from .services import notification_mark_read, notifications_mark_all_read, preference_set
 
 PAGE_SIZE = 20
+LATEST = 5  # in the bell's dropdown
 
 
 @login_required
@@ -20,6 +22,13 @@ def inbox(request):
     """The user's notifications, newest first, 20 a page, unread ones marked."""
     page = Paginator(notifications_of(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "notifications/inbox.html", {"page": page, "notifications": page.object_list})
+
+
+@login_required
+@require_GET
+def inbox_latest(request):
+    """The bell's dropdown, loaded when it opens: the user's newest notifications, each linking where it is about."""
+    return render(request, "notifications/_latest.html", {"notifications": latest_of(request.user, LATEST)})
 
 
 @login_required

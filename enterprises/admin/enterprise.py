@@ -4,8 +4,10 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
@@ -189,7 +191,18 @@ class TenancyAdmin(ScopedAdmin):
     list_select_related = ["enterprise", "unit__park", "park"]
     autocomplete_fields = ["enterprise", "unit"]
     date_hierarchy = "start"
-    fields = ["unit", "enterprise", "start", "last_day", "rent", "contract_number", "deposit", "rent_free_months"]
+    fields = ["unit", "enterprise", "start", "last_day", "rent", "contract_number", "deposit", "rent_free_months",
+              "contract_scans"]
+    readonly_fields = ["contract_scans"]
+
+    @admin.display(description=_("contract scans"))
+    def contract_scans(self, obj):
+        """A link to the tenancy's evidence panel: its contract scans, downloaded there, and uploaded there by its
+        park's administrators."""
+        if obj is None or obj.pk is None:
+            return "—"
+        return format_html('<a id="contract-scans" href="{}">{}</a>',
+                           reverse("evidence-list", args=["tenancy", obj.pk]), _("Contract scans"))
 
     def get_search_results(self, request, queryset, search_term):
         """The admin's search, and the tenancies of units whose own label holds the text (「C座-5-501」)."""

@@ -5,6 +5,7 @@ all marked read, a notification's link followed, and the choice of the inbox onl
 import datetime
 
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from config.notifications.models import Notification, NotificationPreference
 from config.notifications.services import notify
@@ -34,6 +35,15 @@ def test_an_enterprise_user_reads_marks_and_sets_the_inbox(page, world):
     assert page.locator("#bell-count").inner_text().split()[0] == "2"
     shots(page, "inbox-01-bell")
     assert_accessible(page)
+
+    # The bell's dropdown loads the two when opened, each a link to its filing; closed again.
+    page.click("#bell-menu summary")
+    page.wait_for_selector("#bell-latest .bell-item a")
+    assert page.locator("#bell-latest .bell-item").count() == 2
+    assert page.locator("#bell-latest .bell-item a").first.get_attribute("href").startswith("/me/filings/")
+    shots(page, "inbox-01b-bell-dropdown")
+    assert_accessible(page)
+    page.click("#bell-menu summary")
 
     # The inbox: the two, newest first, unread; the administrator's not there.
     page.click("#nav-bell")
@@ -115,5 +125,9 @@ def test_a_park_administrator_reads_a_reminder_and_opens_the_tenancy(page, world
     assert_accessible(page)
     item.locator("strong a").click()
     page.wait_for_load_state()
-    assert page.url.endswith(f"/admin/enterprises/tenancy/{tenancy.pk}/change/")
+    # The reminder leads to the park's lease board, searched for the unit, with the tenancy's contract scans linked.
+    assert page.url.endswith(f"/board/?{urlencode({'park': tenancy.park_id, 'q': tenancy.unit.label})}")
+    card = page.locator(f'li.unit-card[data-unit="{tenancy.unit.label}"]')
+    assert card.count() == 1 and str(world.ours) in card.inner_text()
+    assert card.locator("a.contract-link").get_attribute("href") == f"/me/evidence/tenancy/{tenancy.pk}/"
     shots(page, "inbox-12-park-admin-tenancy")
