@@ -103,16 +103,18 @@ def re_review_reminders(*, today: datetime.date) -> int:
     for designation in due:
         enterprise = designation.enterprise
         names = {"enterprise": enterprise.name, "until": designation.valid_until}
-        sent += len(remind(
-            users=[*enterprise_users(enterprise.pk), *district_staff(enterprise.district_id)],
-            kind=Kind.RE_REVIEW_REMINDER, subject_key=f"designation:{designation.pk}",
-            period_key=designation.due_from.isoformat(),
-            link=reverse("api:tierdesignation-detail", args=[designation.pk]),
-            subject=lambda d=designation, names=names: _(
-                "%(enterprise)s: the %(tier)s designation is due for re-review") % {
-                **names, "tier": d.get_tier_display()},
-            body=lambda names=names: _("It is valid through %(until)s; declare its re-review in the open round of "
-                                       "its tier before then.") % names))
+        # The enterprise's users go to their declarations (where the re-review declaration is), district staff to
+        # their review queue: never the designation's API record.
+        for users, link in ((enterprise_users(enterprise.pk), reverse("my-declarations")),
+                            (district_staff(enterprise.district_id), reverse("declaration-review-queue"))):
+            sent += len(remind(
+                users=users, kind=Kind.RE_REVIEW_REMINDER, subject_key=f"designation:{designation.pk}",
+                period_key=designation.due_from.isoformat(), link=link,
+                subject=lambda d=designation, names=names: _(
+                    "%(enterprise)s: the %(tier)s designation is due for re-review") % {
+                    **names, "tier": d.get_tier_display()},
+                body=lambda names=names: _("It is valid through %(until)s; declare its re-review in the open round "
+                                           "of its tier before then.") % names))
     return sent
 
 

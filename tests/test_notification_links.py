@@ -23,7 +23,7 @@ from enterprises.services import filing_return
 from enterprises.tasks import round_notices
 from parks.models import DistrictMembership
 
-from .factories import UserFactory, approved_filing, bureau_user
+from .factories import TierDesignationFactory, UserFactory, approved_filing, bureau_user
 from .test_notifications import ANSWERS, DAY, TODAY, place, submitted_filing, users_of  # noqa: F401 (a fixture)
 from .worlds import build_world
 
@@ -53,6 +53,8 @@ def test_every_notification_links_to_a_page_its_recipient_opens(place, client, s
     round_notices.apply(args=[declaration_round.pk, f"publicity:{TODAY + 12 * DAY}:{TODAY + 18 * DAY}"])
     filing = filing_return(filing=submitted_filing(place, 1), user=place.admin(1), reason="请补充社保记录")
     tenancy = place.let(enterprise=place.enterprise(0), start=TODAY - 300 * DAY, end=TODAY + 20 * DAY)
+    TierDesignationFactory(enterprise=place.enterprise(0), granted_on=TODAY - 1000 * DAY,
+                           year=(TODAY - 1000 * DAY).year)  # due for re-review
     reminders_send(today=TODAY)
     invited = users_of(place, 1)[1]  # given a membership of the first enterprise: not the one checked below
     invitation_create(inviter=place.bureau, username=invited.username, email="x@example.com",
@@ -71,7 +73,9 @@ def test_every_notification_links_to_a_page_its_recipient_opens(place, client, s
             (other.pk, NotificationKind.FILING, reverse("filing-edit", args=[filing.pk])),
             (place.admin(0).pk, NotificationKind.TENANCY_REMINDER,
              f"{reverse('board')}?{urlencode({'park': place.parks[0].pk, 'q': tenancy.unit.label})}"),
-            (invited.pk, NotificationKind.INVITATION, "")} <= links
+            (invited.pk, NotificationKind.INVITATION, ""),
+            (place.staff.pk, NotificationKind.RE_REVIEW_REMINDER, reverse("declaration-review-queue"))} <= links
+    assert (user.pk, NotificationKind.RE_REVIEW_REMINDER, reverse("my-declarations")) in links
     # Nobody heard of a declaration outside their scope: the other enterprise's users were told of none.
     assert not Notification.objects.filter(recipient__in=users_of(place, 1), kind__in=[
         NotificationKind.DECLARATION, NotificationKind.PUBLICITY]).exists()
