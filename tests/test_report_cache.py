@@ -27,6 +27,7 @@ REPORTS = [
     (DISTRICTS, {"year": YEAR}),
     ("/api/v1/reports/parks/", {"as_of": "2024-10-15"}),
     ("/api/v1/reports/tier-candidates/", {"year": YEAR}),
+    ("/api/v1/reports/declarations/", {"year": YEAR}),
 ]
 
 
