@@ -131,6 +131,10 @@ def test_the_bureau_sees_every_round_and_district_of_the_year(pipeline):
     # district) and 3 in the specialised one.
     assert totals == {"declared": 17, "recommended": 8, "approved": 5, "published": 3, "designated": 1,
                       "in_review": 8, "returned": 4, "rejected": 2, "withdrawn": 2}
+    for row in rows.values():  # the stages reached never rise along the way; where they stand adds up
+        assert row["declared"] >= row["recommended"] >= row["approved"] >= row["published"] >= row["designated"]
+        assert row["declared"] == sum(row[name] for name in ("in_review", "returned", "rejected", "withdrawn",
+                                                             "designated"))
     last_year = answered(client, year=pipeline.year - 1)
     assert last_year == expected(year=pipeline.year - 1) and len(last_year) == 2
 
