@@ -23,8 +23,8 @@ STAGE_HEADERS = [
 
 
 class DeclarationPipelineQuery(ReportQuery):
-    """The year of the rounds (default this year: the rounds opening in it), and optionally one tier, round or
-    district; the counts are as the declarations stand today (no date is taken)."""
+    """The year of the rounds (default this year, or the round's year when a round is named), and optionally one
+    tier, round or district; the counts are as the declarations stand today (no date is taken)."""
 
     deprecated_date = ""
     year = ReportYearField(required=False)
@@ -35,9 +35,9 @@ class DeclarationPipelineQuery(ReportQuery):
     def validate(self, attrs):
         attrs = super().validate(attrs)
         today = timezone.localdate()
-        attrs.setdefault("year", today.year)
-        attrs["as_of"] = today
         declaration_round = attrs.get("round")
+        attrs.setdefault("year", declaration_round.opens.year if declaration_round else today.year)
+        attrs["as_of"] = today
         if declaration_round is not None and declaration_round.opens.year != attrs["year"]:
             raise serializers.ValidationError({"round": [_("This round does not open in the year asked for.")]})
         return attrs

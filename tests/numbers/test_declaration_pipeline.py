@@ -137,6 +137,7 @@ def test_the_bureau_sees_every_round_and_district_of_the_year(pipeline):
                                                              "designated"))
     last_year = answered(client, year=pipeline.year - 1)
     assert last_year == expected(year=pipeline.year - 1) and len(last_year) == 2
+    assert answered(client, round=pipeline.last_year.pk) == last_year  # a round named alone: its year
 
 
 def test_the_filters_keep_their_rows(pipeline):
@@ -158,9 +159,10 @@ def test_bad_filters_are_refused_with_a_field_message(pipeline):
         response = client.get(URL, params)
         assert response.status_code == 400, params
         assert field in response.json(), response.json()
-    chinese = client.get(URL, {"round": pipeline.last_year.pk}).json()
+    mismatched = {"year": pipeline.year, "round": pipeline.last_year.pk}
+    chinese = client.get(URL, mismatched).json()
     assert chinese["round"] == ["该申报批次不属于所选年度。"]
-    english = client.get(URL, {"round": pipeline.last_year.pk}, HTTP_ACCEPT_LANGUAGE="en").json()
+    english = client.get(URL, mismatched, HTTP_ACCEPT_LANGUAGE="en").json()
     assert english["round"] == ["This round does not open in the year asked for."]
 
 
