@@ -28,9 +28,15 @@ class DeclarationPipelineQuery(ReportQuery):
 
     deprecated_date = ""
     year = ReportYearField(required=False)
-    tier = serializers.ChoiceField(choices=[(tier.value, tier.label) for tier in LADDER], required=False)
+    tier = serializers.ChoiceField(choices=Tier.choices, required=False)  # the tiers' one enum in the schema
     round = serializers.PrimaryKeyRelatedField(queryset=DeclarationRound.objects.all(), required=False)
     district = serializers.PrimaryKeyRelatedField(queryset=District.objects.all(), required=False)
+
+    def validate_tier(self, value: str) -> str:
+        """A tier rounds are opened for (the ladder's; a single champion is not declared here)."""
+        if value not in LADDER:
+            raise serializers.ValidationError(_("No declaration round is opened for this tier."))
+        return value
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
