@@ -51,8 +51,9 @@ RESOURCE_TAGS = {
                            "Benchmark projects."),
     "plan-targets": ("行动计划目标：指标、目标值和年份。",
                      "The action plan's targets: metric, goal and year."),
-    "reports": ("报表：区县概览、园区报表、规划进度、专精特新梯度汇总和候选企业（JSON、CSV 或 XLSX）。",
-                "Reports: districts, parks, plan progress, tier summary and candidates (JSON, CSV or XLSX)."),
+    "reports": ("报表：区县概览、园区报表、规划进度、专精特新梯度汇总、候选企业和梯度申报进度（JSON、CSV 或 XLSX）。",
+                "Reports: districts, parks, plan progress, tier summary, candidates and the declaration pipeline "
+                "(JSON, CSV or XLSX)."),
     "report-runs": ("报表计算任务：专精特新梯度汇总的快照。",
                     "Report runs: the tier summary's snapshots."),
     "imports": ("导入：企业、租约和年报的 XLSX 或 CSV 文件，以及空白模板。",

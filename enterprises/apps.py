@@ -12,7 +12,8 @@ class EnterprisesConfig(AppConfig):
 
     # The models whose writes move the data version on (config.data_version.versioned_tables).
     versioned_models = ("enterprises.Enterprise", "enterprises.Tenancy", "enterprises.EnterpriseMembership",
-                        "enterprises.AnnualFiling", "enterprises.TierDesignation", "enterprises.FilingSeason")
+                        "enterprises.AnnualFiling", "enterprises.TierDesignation", "enterprises.FilingSeason",
+                        "enterprises.DeclarationRound", "enterprises.Declaration", "enterprises.DeclarationStep")
 
     def ready(self):
         """Register the enterprise role, the scope paths to enterprises and the unit check (enterprises/scopes.py);

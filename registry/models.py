@@ -387,6 +387,9 @@ class TierSummary(models.Model):
         _("enterprises in the money sums"), default=0,
         help_text=_("Enterprises whose approved figures make the sums (under 3: hidden outside the bureau)."),
     )
+    # Declarations (not enterprises) of the year's rounds; empty in a snapshot computed before they were counted.
+    declared = models.PositiveIntegerField(_("declarations submitted"), null=True, blank=True)
+    in_review = models.PositiveIntegerField(_("declarations in review"), null=True, blank=True)
     revenue = models.DecimalField(_("revenue (万元)"), max_digits=18, decimal_places=2)
     digital_human_revenue = models.DecimalField(_("digital-human revenue (万元)"), max_digits=18, decimal_places=2)
     rd_expense = models.DecimalField(_("R&D expense (万元)"), max_digits=18, decimal_places=2)

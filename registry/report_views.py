@@ -74,6 +74,10 @@ REPORTS = {report.slug: report for report in (
     Report("tier-candidates", gettext_lazy("Tier candidates"), "api:report-tier-candidates",
            ("year", "district", "park", "tier"), False,
            gettext_lazy("Enterprises whose approved figures meet a tier they do not hold yet.")),
+    Report("declarations", gettext_lazy("Declaration pipeline"), "api:report-declarations",
+           ("year", "tier", "round", "district"), False,
+           gettext_lazy("Per round and district: tier declarations submitted, recommended, approved, published, "
+                        "designated, and those returned, rejected or withdrawn.")),
 )}
 
 
@@ -335,7 +339,8 @@ def tier_summary_page(request, *, run_message: str = "", run_status: int = 200):
         request.user), levels=SummaryLevel.choices, tier_choices=[(ALL_TIERS, _("All enterprises")), *Tier.choices])
     rows = context["rows"]
     if rows:
-        keys = ["enterprises", "filed", "designated", "candidates", "due_for_review", "reporting", "revenue",
+        keys = ["enterprises", "filed", "designated", "candidates", "due_for_review", "declared", "in_review",
+                "reporting", "revenue",
                 "digital_human_revenue", "rd_expense"]
         totals = {key: total(rows, key) for key in keys}
         totals["rd_intensity"] = share(totals["rd_expense"], totals["revenue"])

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import report_views, views
+from . import declaration_report_views, report_views, views
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
@@ -17,4 +17,7 @@ urlpatterns = [
     path("reports/tier-summary/runs/<int:pk>/", report_views.run_panel, name="report-run-panel"),
     path("reports/tier-candidates/", report_views.tier_candidates_report, name="report-tier-candidates"),
     path("reports/enterprises/", report_views.place_enterprises_page, name="report-enterprises"),
+    path("reports/declarations/", declaration_report_views.declaration_pipeline_page, name="report-declarations"),
+    path("reports/declarations/enterprises/", declaration_report_views.pipeline_declarations_page,
+         name="report-declarations-enterprises"),
 ]

@@ -23,7 +23,7 @@ BUDGETS: dict[str, dict[str, int]] = {
     "declaration-approve": {"post": 26},
     "declaration-designate": {"post": 40},
     "declaration-detail": {"get": 6, "put": 25, "patch": 22},
-    "declaration-list": {"get": 7, "post": 20},
+    "declaration-list": {"get": 8, "post": 20},  # +1: the data version its count is cached under (branch pipeline)
     # branch pdf: the declaration with its filing and park, its steps, the held tiers, its evidence; any size
     "declaration-pdf": {"get": 8},
     "declaration-recommend": {"post": 29},
@@ -35,7 +35,7 @@ BUDGETS: dict[str, dict[str, int]] = {
     # the commit (-3, branch notes)
     "declarationround-close": {"post": 11},
     "declarationround-detail": {"get": 5, "put": 19, "patch": 19},
-    "declarationround-list": {"get": 6, "post": 17},
+    "declarationround-list": {"get": 7, "post": 17},  # get +1: the data version (as declaration-list)
     "notification-detail": {"get": 4},
     "notification-list": {"get": 5},  # a page of rows: its count and rows (an empty page: the count alone)
     "notification-read": {"post": 5},
@@ -44,7 +44,7 @@ BUDGETS: dict[str, dict[str, int]] = {
     "objection-detail": {"get": 5},
     "objection-list": {"get": 6, "post": 8},
     "publicity-detail": {"get": 4},
-    "publicity-list": {"get": 5},
+    "publicity-list": {"get": 6},  # +1: the data version (as declaration-list)
     "benchmarkproject-detail": {"get": 6, "put": 23, "patch": 19, "delete": 11},
     "benchmarkproject-history": {"get": 8},
     "benchmarkproject-list": {"get": 8, "post": 26},
@@ -103,6 +103,7 @@ BUDGETS: dict[str, dict[str, int]] = {
     "public-park-list": {"get": 6},
     "public-platform-detail": {"get": 4},
     "public-platform-list": {"get": 6},
+    "report-declarations": {"get": 7},
     "report-districts": {"get": 17},
     "report-parks": {"get": 13},  # +1: the filing seasons, for the default year of the tenants not filed
     "report-plan-progress": {"get": 24},  # 2 or 3 per target (the plan's seven): grows only with the plan
@@ -129,11 +130,11 @@ SCOPED_BUDGETS: dict[str, tuple[int, int]] = {
     "evidencefile-list": (6, 6),
     "annualfiling-list": (7, 7),
     "benchmarkproject-list": (8, 8),
-    "declaration-list": (7, 7),
-    "declarationround-list": (6, 6),
+    "declaration-list": (8, 8),
+    "declarationround-list": (7, 7),
     "notification-list": (4, 4),
     "objection-list": (4, 4),
-    "publicity-list": (5, 5),
+    "publicity-list": (6, 6),
     "district-list": (7, 7),
     "enterprise-list": (7, 7),
     "enterprisemembership-list": (7, 7),
@@ -151,6 +152,7 @@ SCOPED_BUDGETS: dict[str, tuple[int, int]] = {
     "public-enterprise-list": (6, 6),
     "public-park-list": (6, 6),
     "public-platform-list": (6, 6),
+    "report-declarations": (7, 7),
     "report-districts": (17, 17),
     "report-parks": (13, 13),
     "report-plan-progress": (24, 24),

@@ -113,7 +113,7 @@ def test_an_unknown_ordering_of_a_report_is_a_400_too(bureau_client):
     assert bureau_client.get(reverse("api:report-tier-candidates"), {"ordering": "-revenue"}).status_code == 200
 
 
-@pytest.mark.parametrize("name", ["report-districts", "report-parks", "report-plan-progress"])
+@pytest.mark.parametrize("name", ["report-districts", "report-parks", "report-plan-progress", "report-declarations"])
 def test_a_computed_report_in_its_own_order_refuses_any_ordering(bureau_client, name):
     for language, words in (("zh-hans", "未知的查询参数"), ("en", "Unknown query parameter")):
         answer = bureau_client.get(reverse(f"api:{name}"), {"ordering": "name"}, HTTP_ACCEPT_LANGUAGE=language)

@@ -367,6 +367,10 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
     "report-tier-candidates": {
         "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),
     },
+    # The declaration pipeline: every signed-in user, counted over the declarations they may see.
+    "report-declarations": {
+        "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),
+    },
     # Plan progress, district overview and park report: every signed-in user, figures over what they see.
     "report-plan-progress": {
         "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),

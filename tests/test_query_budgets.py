@@ -35,7 +35,8 @@ PAGE_RECORDS = {"enterprise-profile": "enterprise", "filing-create": "enterprise
 SCALES = (1, 3)
 PAGE_SIZES = (5, 50)
 # Endpoints computed over every row in scope, not paged; and paged reports (lists beside the `-list` names).
-COMPUTED = {"report-plan-progress", "report-districts", "report-parks", "import-template", "export-csv"}
+COMPUTED = {"report-plan-progress", "report-districts", "report-parks", "report-declarations", "import-template",
+            "export-csv"}
 PAGED_REPORTS = {"report-tier-summary", "report-tier-candidates", "report-plan-progress-records"}
 QUERY = {"report-plan-progress": {"year": YEAR}, "report-districts": {"year": YEAR}, "report-tier-summary":
          {"year": YEAR}, "report-tier-candidates": {"year": YEAR}, "report-plan-progress-records": {"year": YEAR},

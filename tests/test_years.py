@@ -17,7 +17,8 @@ from enterprises.models import FilingSeason
 from registry.api.serializers import ReportRunStartSerializer
 
 YEAR_LISTS = ["api:annualfiling-list", "api:tierdesignation-list", "api:benchmarkproject-list",
-              "api:plantarget-list", "api:report-tier-summary", "api:report-tier-candidates"]
+              "api:plantarget-list", "api:report-tier-summary", "api:report-tier-candidates",
+              "api:report-declarations"]
 
 
 @pytest.mark.parametrize("name", YEAR_LISTS)

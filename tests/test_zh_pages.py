@@ -18,7 +18,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.urls import NoReverseMatch, reverse
 
-from enterprises.models import Enterprise, FilingSeason
+from enterprises.models import Declaration, DeclarationRound, Enterprise, FilingSeason
 from parks.models import District
 from registry import seeding
 from registry.models import FileJob, ReportRun
@@ -42,8 +42,9 @@ NO_ARGS = lambda w: []  # noqa: E731
 ROLE_PAGES = {
     "anonymous": [("login", NO_ARGS), ("password_reset", NO_ARGS), ("password_reset_done", NO_ARGS)],
     "bureau": [("dashboard", NO_ARGS), ("password_change", NO_ARGS), ("password_change_done", NO_ARGS),
-               ("invite", NO_ARGS)],
-    "park_admin": [("dashboard", NO_ARGS), ("password_change", NO_ARGS), ("invite", NO_ARGS)],
+               ("invite", NO_ARGS), ("report-declarations", NO_ARGS)],
+    "park_admin": [("dashboard", NO_ARGS), ("password_change", NO_ARGS), ("invite", NO_ARGS),
+                   ("report-declarations", NO_ARGS)],
     "enterprise_user": [("dashboard", NO_ARGS), ("my-enterprises", NO_ARGS), ("password_change", NO_ARGS),
                         ("enterprise-profile", lambda w: [w.enterprise.pk]),
                         ("filing-create", lambda w: [w.enterprise.pk]),
@@ -134,6 +135,13 @@ def world():
     PlatformFactory(operator=enterprise, park=made.parks[0])
     BenchmarkProjectFactory(lead=enterprise, park=made.parks[0])
     report_run_execute(run_id=ReportRun.objects.create(year=2024).pk)
+    today = datetime.date.today()
+    declaration_round = DeclarationRound.objects.create(  # a submitted declaration: the pipeline's table shown
+        name="本年度创新型中小企业", tier="innovative", rule_set="2026", cadence="quarterly",
+        opens=datetime.date(today.year, 1, 1), closes=datetime.date(today.year, 1, 2),
+        review_starts=datetime.date(today.year, 1, 3))
+    Declaration.objects.create(round=declaration_round, enterprise=enterprise, district=enterprise.district,
+                               status="district_review")
     bureau = bureau_user(username="bureau", is_staff=True)
     FileJob.objects.create(kind="export", subject="enterprises", file_format="xlsx", started_by=bureau)
     FilingSeason.objects.create(year=2024, opens=datetime.date(2025, 1, 1), closes=datetime.date(2025, 5, 31))

@@ -130,9 +130,11 @@ class ComputedReportView(APIView):
         return Response({"basis": basis, **query.data, "count": len(results), "results": results})
 
 
-def envelope(name: str, query: type[ReportQuery], row: type[serializers.Serializer]) -> type[serializers.Serializer]:
-    """The schema of a computed report's answer: its basis, its query's values, the row count and the rows."""
-    fields = {field_name: type(field)(**{**field._kwargs, "required": field_name != "plan"})
+def envelope(name: str, query: type[ReportQuery], row: type[serializers.Serializer],
+             optional: tuple[str, ...] = ("plan",)) -> type[serializers.Serializer]:
+    """The schema of a computed report's answer: its basis, its query's values (those named `optional` only when
+    asked for), the row count and the rows."""
+    fields = {field_name: type(field)(**{**field._kwargs, "required": field_name not in optional})
               for field_name, field in query().fields.items()}
     return type(name, (serializers.Serializer,), {
         "basis": ReportBasisSerializer(), **fields, "count": serializers.IntegerField(), "results": row(many=True),

@@ -163,6 +163,7 @@ SUMMARY_COLUMNS = [
     ("district_name", "区", "text"), ("park_name", "园区", "text"), ("tier_name", "梯度", "text"),
     ("enterprises", "企业数", "int"), ("filed", "已审核年报企业数", "int"), ("designated", "已认定企业数", "int"),
     ("candidates", "符合条件未认定企业数", "int"), ("due_for_review", "待复核企业数", "int"),
+    ("declared", "本年度批次已申报（件）", "int"), ("in_review", "审核或公示中（件）", "int"),
     ("reporting", "金额合计涉及企业数", "int"),
     ("revenue", "营业收入（万元）", "decimal"), ("digital_human_revenue", "数字人业务收入（万元）", "decimal"),
     ("rd_expense", "研发费用（万元）", "decimal"), ("rd_intensity", "研发强度（%）", "decimal"),

@@ -143,7 +143,8 @@ class TierSummaryRowSerializer(serializers.ModelSerializer):
         model = TierSummary
         fields = [
             "year", "level", "district", "district_code", "district_name", "park", "park_name", "tier", "tier_name",
-            "enterprises", "filed", "designated", "candidates", "due_for_review", "reporting", "revenue",
+            "enterprises", "filed", "designated", "candidates", "due_for_review", "declared", "in_review", "reporting",
+            "revenue",
             "digital_human_revenue", "rd_expense", "rd_intensity",
         ]
 

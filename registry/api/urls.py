@@ -3,6 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from .declarations import DeclarationPipelineReportView
 from .overview import DistrictOverviewReportView, ParkReportView, PlanProgressReportView, PlanTargetRecordsView
 from .reports import ReportRunViewSet, TierCandidateReportView, TierSummaryReportView
 from .transfers import ExportStreamView, ExportViewSet, ImportTemplateView, ImportViewSet
@@ -32,6 +33,7 @@ extra_urlpatterns = [  # routes beyond the router's
     path("reports/plan-progress/<slug:code>/records/", PlanTargetRecordsView.as_view(),
          name="report-plan-progress-records"),
     path("reports/districts/", DistrictOverviewReportView.as_view(), name="report-districts"),
+    path("reports/declarations/", DeclarationPipelineReportView.as_view(), name="report-declarations"),
     path("reports/parks/", ParkReportView.as_view(), name="report-parks"),
     path("imports/templates/<str:kind>/", ImportTemplateView.as_view(), name="import-template"),
     path("exports/csv/<str:subject>/", ExportStreamView.as_view(), name="export-csv"),

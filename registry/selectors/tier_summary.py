@@ -12,6 +12,7 @@ from parks.models import Park
 
 from ..choices import ALL_TIERS, RunStatus, SummaryLevel
 from ..models import ReportRun, TierSummary
+from .declarations import declaration_counts
 from .sql import quoted
 
 MONEY = ("revenue", "digital_human_revenue", "rd_expense")  # summed from the year's approved filings
@@ -86,14 +87,30 @@ def rd_intensity(rd: Decimal, revenue: Decimal | None) -> Decimal | None:
     return percent(rd, revenue)
 
 
+def declaration_totals(*, totals: dict, year: int) -> None:
+    """Add the declarations of rounds opening in the year to the summary's places (one query): `declared_<tier>`
+    and `in_review_<tier>`, and their sums over the tiers, counted in the city, the declaration's district and the
+    declaring enterprise's park."""
+    for count in declaration_counts(year=year):
+        places = [(SummaryLevel.CITY, None, None), (SummaryLevel.DISTRICT, count["district_id"], None)]
+        if count["place_park"] is not None:
+            places.append((SummaryLevel.PARK, None, count["place_park"]))
+        for place in places:
+            for name in ("declared", "in_review"):
+                totals[place][f"{name}_{count['round_tier']}"] += count[name]
+                totals[place][f"{name}_{ALL_TIERS}"] += count[name]
+
+
 def tier_summary_compute(*, year: int, rule_set, on: datetime.date) -> list[TierSummary]:
-    """The tier summary of a year per city, district and park and per tier, as unsaved rows (two SQL queries).
+    """The tier summary of a year per city, district and park and per tier, as unsaved rows (three SQL queries).
 
     City and district rows count enterprises by where they were registered when they filed (else now); park
-    rows by the park they filed in (else their park now), under the park's own district.
+    rows by the park they filed in (else their park now), under the park's own district. Declarations of the
+    year's rounds count in their own district and their enterprise's park now (`declaration_totals`).
     """
     groups = tier_summary_groups(year=year, rule_set=rule_set, on=on)
     totals: dict[tuple, dict] = defaultdict(lambda: defaultdict(int))
+    declaration_totals(totals=totals, year=year)
     for group in groups:
         places = [(SummaryLevel.CITY, None, None), (SummaryLevel.DISTRICT, group["place_district"], None)]
         if group["place_park"] is not None:
@@ -114,7 +131,8 @@ def tier_summary_compute(*, year: int, rule_set, on: datetime.date) -> list[Tier
                 year=year, level=level, district_id=district, park_id=park, tier=tier,
                 enterprises=bucket["enterprises"], filed=bucket["filed"], designated=bucket[f"designated_{tier}"],
                 candidates=bucket[f"candidates_{tier}"], due_for_review=bucket[f"due_for_review_{tier}"],
-                reporting=bucket[f"reporting_{tier}"],
+                reporting=bucket[f"reporting_{tier}"], declared=bucket[f"declared_{tier}"],
+                in_review=bucket[f"in_review_{tier}"],
                 rd_intensity=rd_intensity(money["rd_expense"], money["revenue"]), **money,
             ))
     return rows

@@ -50,6 +50,7 @@ REPORTS = [  # every report, with a query each
     ("/api/v1/reports/parks/", {"on": ON.isoformat()}),
     (SUMMARY, {"year": YEAR, "level": "city"}),
     ("/api/v1/reports/tier-candidates/", {"year": YEAR}),
+    ("/api/v1/reports/declarations/", {"year": YEAR}),
 ]
 # Leave the replica past 1 s of lag, asked again on every report (the process's own state, no restart).
 BOUNDS = {"REPLICA_MAX_LAG": 1.0, "REPLICA_CHECK_INTERVAL": 0.0}

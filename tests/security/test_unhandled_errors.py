@@ -35,6 +35,7 @@ def reports() -> list[tuple[str, list[str], list[str]]]:
         (reverse("api:report-plan-progress-records", args=["labs"]), ["as_of"], ["year"]),
         (reverse("api:report-tier-summary"), [], ["year"]),
         (reverse("api:report-tier-candidates"), [], ["year"]),
+        (reverse("api:report-declarations"), [], ["year"]),
     ]
 
 
