@@ -74,11 +74,14 @@ class Pipeline:
         opens = datetime.date(self.year, 1, 1)
 
         def made_round(name, tier, opens, publicity):
+            # The shortest lawful round (closes the day it opens, review the day after), so that a publicity
+            # started yesterday is lawful on any day of the year but its first two (then it starts tomorrow).
+            starts = max(opens + day, today - day)
             return DeclarationRound.objects.create(
                 name=name, tier=tier, rule_set="2026", cadence="quarterly", opens=opens,
-                closes=opens + 10 * day, review_starts=opens + 11 * day,
-                publicity_starts=today - day if publicity else None,
-                publicity_ends=today + 3 * day if publicity else None)
+                closes=opens, review_starts=opens + day,
+                publicity_starts=starts if publicity else None,
+                publicity_ends=starts + 4 * day if publicity else None)
 
         self.innovative = made_round("甲批次", Tier.INNOVATIVE, opens, True)
         self.specialised = made_round("乙批次", Tier.SPECIALISED, opens + day, False)
