@@ -101,6 +101,11 @@ BUDGETS: dict[str, dict[str, int]] = {
     "public-platform-list": {"get": 6},
     "report-districts": {"get": 17},
     "report-parks": {"get": 13},  # +1: the filing seasons, for the default year of the tenants not filed
+    # a park's lists in the park report: token, roles, data version (twice: the cache's and the snapshot's), the
+    # filing seasons (the default year), the park (in the report on the date), the count and the page's rows (none
+    # read when the count is 0: tests/test_query_budgets.py counts one less)
+    "report-park-tenancies-ending": {"get": 10},
+    "report-park-tenants-not-filed": {"get": 10},
     "report-plan-progress": {"get": 24},  # 2 or 3 per target (the plan's seven): grows only with the plan
     "report-plan-progress-records": {"get": 9},
     "report-tier-candidates": {"get": 8},
