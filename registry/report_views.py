@@ -23,6 +23,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
+from rest_framework.settings import api_settings
 
 from access.scoping import VIEW, input_choices, user_scope
 from config.years import FIRST_YEAR
@@ -247,8 +248,14 @@ def district_report(request):
 
 @report_page
 def park_report_page(request):
-    """The park report: occupancy on a date and over a period, tenancies ending and tenants not filed, by name."""
-    _report, _params, context = answered(request, "parks")
+    """The park report, a page of parks at a time (the API's page): occupancy on a date and over a period,
+    tenancies ending and tenants not filed, each park's lists one click away."""
+    report = REPORTS["parks"]
+    allowed_scope(request.user, report)
+    params = asked(request, report)
+    page = request.GET.get("page", "").strip()
+    status, data = api_answer(request, report.api, {**params, **({"page": page} if page else {})})
+    context = report_context(request, report, params=params, status=status, data=data)
     rows = context["rows"]
     if rows:
         keys = ["units", "leasable_area", "let_area", "tenants", "area_days", "leasable_area_days", "ending_30",
@@ -260,7 +267,58 @@ def park_report_page(request):
         context["chart"] = chart("bar", [row["park_name"] for row in rows], [
             (_("Occupancy (%)"), [row["occupancy"] for row in rows]),
             (_("Occupancy over the period (%)"), [row["period_occupancy"] for row in rows])], unit="%")
+        context["lists_query"] = _address("", {"as_of": data["as_of"], "year": data["year"]})
+    if context["data"]:
+        context["pager"] = pager(request, data)
     return show(request, "registry/reports/parks.html", context)
+
+
+def pager(request, data: dict) -> dict | None:
+    """The page links of a paged answer of the API's page size (None when it has one page): the page's number, the
+    number of pages, and the addresses of the previous and next pages with the page's filters."""
+    if not (data.get("next") or data.get("previous")):
+        return None
+    raw = request.GET.get("page", "")
+    number = int(raw) if raw.isdigit() and int(raw) > 0 else 1
+    query = request.GET.copy()
+
+    def link(to: int) -> str:
+        query["page"] = str(to)
+        return f"?{query.urlencode()}"
+
+    return {"number": number, "pages": max(1, -(-(data.get("count") or 0) // api_settings.PAGE_SIZE)),
+            "previous": link(number - 1) if data.get("previous") else None,
+            "next": link(number + 1) if data.get("next") else None}
+
+
+PARK_LISTS = {  # a park's lists in the park report: the API route, the page's title and template
+    "tenancies-ending": ("api:report-park-tenancies-ending", gettext_lazy("Tenancies ending within 90 days")),
+    "tenants-not-filed": ("api:report-park-tenants-not-filed", gettext_lazy("Tenants not filed")),
+}
+
+
+@report_page
+def park_list_page(request, park: int, kind: str):
+    """One of a park's lists in the park report (its tenancies ending, its tenants not filed), a page at a time;
+    a park the user may not see is 404."""
+    report = REPORTS["parks"]
+    allowed_scope(request.user, report)
+    if kind not in PARK_LISTS:
+        raise Http404
+    api, title = PARK_LISTS[kind]
+    params = {name: request.GET[name].strip() for name in ("as_of", "year", "page")
+              if request.GET.get(name, "").strip()}
+    status, data = api_answer(request, api, params, park=park)
+    if status == 404:
+        raise Http404
+    params.pop("page", None)
+    listing = Report(report.slug, report.title, api, ("as_of", "year"))
+    context = report_context(request, listing, params=params, status=status, data=data, api_kwargs={"park": park},
+                             park=get_object_or_404(Park.objects.restrict(request.user, VIEW), pk=park), kind=kind,
+                             list_title=title)
+    if context["data"]:
+        context["pager"] = pager(request, data)
+    return show(request, "registry/reports/park_list.html", context)
 
 
 @report_page

@@ -10,6 +10,7 @@ urlpatterns = [
     path("reports/", report_views.report_index, name="report-index"),
     path("reports/districts/", report_views.district_report, name="report-districts"),
     path("reports/parks/", report_views.park_report_page, name="report-parks"),
+    path("reports/parks/<int:park>/<slug:kind>/", report_views.park_list_page, name="report-park-list"),
     path("reports/plan-progress/", report_views.plan_report, name="report-plan"),
     path("reports/plan-progress/<slug:code>/", report_views.plan_records, name="report-plan-records"),
     path("reports/tier-summary/", report_views.tier_summary_report, name="report-tier-summary"),

@@ -384,6 +384,13 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
     "report-parks": {
         "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),
     },
+    # A park's lists in the park report: of a park one may see (P1), as the park report's rows; another is 404.
+    "report-park-tenancies-ending": {
+        "list":                     (401, 200, 200, 404, 200, 404, 200, 404, 404),
+    },
+    "report-park-tenants-not-filed": {
+        "list":                     (401, 200, 200, 404, 200, 404, 200, 404, 404),
+    },
     # Imports: any signed-in user posts a file; each row is checked as the API would check it (a refused row is
     # a 400 naming it, nothing written). The body: a tenancy of E1 in P1's free unit (P1's administrators and the
     # bureau may add it; P2's would put it outside their scope; enterprise users may not add tenancies).
@@ -820,6 +827,8 @@ def build_request(w: World, name: str, action: str, role: str) -> tuple[str, str
         return method, reverse(f"api:{name}", args=[w.export_job.pk]), None
     if name in ("import-template", "export-csv"):
         return method, reverse(f"api:{name}", args=["enterprises"]), None
+    if name.startswith("report-park-"):
+        return method, reverse(f"api:{name}", args=[w.parks[0].pk]), None
     if name.startswith("report-"):
         return method, reverse(f"api:{name}"), None
     if name == "park-occupancy":

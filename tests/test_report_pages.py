@@ -17,6 +17,7 @@ from registry.services import report_run_execute
 
 from .factories import (
     LabFactory,
+    ParkFactory,
     TenancyFactory,
     UnitFactory,
     UserFactory,
@@ -108,7 +109,12 @@ def test_park_admin_sees_only_their_park(client, world):
         assert client.get(reverse(name)).status_code == 403
     html = client.get(reverse("report-parks")).content.decode()
     assert world.parks[0].name in html and world.parks[1].name not in html
-    assert world.enterprise(0, 0).name in html and world.enterprise(1, 0).name not in html  # not filed, by name
+    mine = reverse("report-park-list", args=[world.parks[0].pk, "tenants-not-filed"])
+    assert mine in html  # the park's list of tenants not filed, one click away
+    listed = client.get(mine).content.decode()
+    assert world.enterprise(0, 0).name in listed and world.enterprise(1, 0).name not in listed  # by name
+    theirs = reverse("report-park-list", args=[world.parks[1].pk, "tenants-not-filed"])
+    assert client.get(theirs).status_code == 404  # another park's list does not exist for them
     summary = client.get(reverse("report-tier-summary"), {"year": YEAR}).content.decode()
     assert world.parks[0].name in summary and world.parks[1].name not in summary
     assert 'id="run-panel"' not in summary  # the runs are the bureau's
@@ -121,10 +127,30 @@ def test_park_report_lists_names_of_tenancies_ending_and_tenants_not_filed(clien
     ending = world.let(enterprise=world.enterprise(0, 1), start=datetime.date(2024, 1, 1),
                        end=datetime.date(2025, 3, 1))
     html = client.get(reverse("report-parks"), {"as_of": "2025-01-15", "year": 2025}).content.decode()
-    section = html[html.index(f'id="park-{world.parks[0].pk}"'):]
-    assert f"{ending.enterprise.name} · " in section[:section.index("</section>")]
+    park = world.parks[0].pk
+    row = html[html.index(f'data-park="{park}"'):]
+    row = row[:row.index("</tr>")]
+    ending_list = f'{reverse("report-park-list", args=[park, "tenancies-ending"])}?as_of=2025-01-15&amp;year=2025'
+    not_filed_list = f'{reverse("report-park-list", args=[park, "tenants-not-filed"])}?as_of=2025-01-15&amp;year=2025'
+    assert ending_list in row and not_filed_list in row  # each park's lists, linked from its row
+    section = client.get(ending_list.replace("&amp;", "&")).content.decode()
+    assert ending.enterprise.name in section and "2025-03-01" in section
     # Nobody filed for 2025: every enterprise of the park is listed by name.
-    assert world.enterprise(0, 0).name in section[:section.index("</section>")]
+    assert world.enterprise(0, 0).name in client.get(not_filed_list.replace("&amp;", "&")).content.decode()
+    assert client.get(reverse("report-park-list", args=[park, "elsewhere"])).status_code == 404
+
+
+def test_park_report_pages_a_screen_of_parks_at_a_time(client, world):
+    from rest_framework.settings import api_settings
+
+    client.force_login(bureau_user())
+    parks = sorted(world.parks, key=lambda park: park.name)
+    extra = [ParkFactory(name=f"园区{index:03d}") for index in range(api_settings.PAGE_SIZE + 1 - len(parks))]
+    count = len(parks) + len(extra)
+    html = client.get(reverse("report-parks")).content.decode()
+    assert html.count("data-park=") == api_settings.PAGE_SIZE and 'rel="next"' in html and 'rel="prev"' not in html
+    last = client.get(reverse("report-parks"), {"page": 2}).content.decode()
+    assert last.count("data-park=") == count - api_settings.PAGE_SIZE and 'rel="prev"' in last
 
 
 def test_drill_down_is_scoped(client, world):

@@ -1,11 +1,9 @@
-"""Endpoints of the bureau's overview reports: plan progress (with the records behind each figure), the district
-overview and the park report, in JSON, CSV and XLSX with the same figures."""
+"""Endpoints of the bureau's overview reports: plan progress (with the records behind each figure) and the district
+overview, in JSON, CSV and XLSX with the same figures (the park report: registry.api.park_report)."""
 
-import datetime
 
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +24,7 @@ from config.api.schema import NO_RECORD, QUERY
 from enterprises.selectors import reporting_year, tier_reference_date
 from registry.choices import TargetUnit
 from registry.models import PlanTarget
-from registry.selectors import district_overview, park_report, plan_progress, report_basis, target_records
+from registry.selectors import district_overview, plan_progress, report_basis, target_records
 from registry.selectors.plan_progress import METRICS, record_row
 from registry.targets import unit_name
 
@@ -75,27 +73,6 @@ class PlanProgressQuery(YearQuery):
 
 class DistrictOverviewQuery(YearQuery):
     """The district overview of a year, with tenancies, tiers and occupancy as of a date."""
-
-
-class ParkReportQuery(ReportQuery):
-    """The date of occupancy and the ending windows (default today), the period of the area-days (default the
-    date's year up to the date, both ends included) and the filing year of the tenants not filed (default the
-    reporting year on the date: the latest year whose filing season had closed by then)."""
-
-    as_of = ReportDateField(required=False)
-    start = ReportDateField(required=False)
-    end = ReportDateField(required=False)
-    year = ReportYearField(required=False)
-
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        on = attrs.setdefault("as_of", timezone.localdate())
-        attrs.setdefault("year", reporting_year(on=on))
-        attrs.setdefault("start", datetime.date(on.year, 1, 1))
-        attrs.setdefault("end", on)
-        if attrs["end"] < attrs["start"]:
-            raise ValidationError({"end": [_("The end of the period cannot be before its start.")]})
-        return attrs
 
 
 @method_decorator(report_dispatch, name="dispatch")  # reads in a snapshot of its own, not the request transaction
@@ -326,76 +303,5 @@ class DistrictOverviewReportView(ComputedReportView):
 
     @extend_schema(parameters=[DistrictOverviewQuery], responses=envelope("DistrictOverviewReport",
                                                                           DistrictOverviewQuery, DistrictRowSerializer))
-    def get(self, request):
-        return super().get(request)
-
-
-class EndingTenancySerializer(serializers.Serializer):
-    """A tenancy ending within 90 days of the report's date."""
-
-    tenancy = serializers.IntegerField()
-    enterprise = serializers.IntegerField()
-    name = serializers.CharField()
-    unit = serializers.CharField()
-    end = serializers.DateField()
-    days = serializers.IntegerField()
-    label = serializers.CharField()
-
-
-class NotFiledSerializer(serializers.Serializer):
-    """A tenant that has not filed for the year."""
-
-    enterprise = serializers.IntegerField()
-    name = serializers.CharField()
-
-
-class ParkRowSerializer(serializers.Serializer):
-    """One park: units, leasable and let area (m²), occupancy (%) and tenants on the date; let area-days and
-    occupancy over the period; tenancies ending within 30 / 60 / 90 days; tenants that have not filed."""
-
-    park_id = serializers.IntegerField()
-    park_name = serializers.CharField()
-    district_name = serializers.CharField()
-    units = serializers.IntegerField()
-    leasable_area = DecimalField(max_digits=16, decimal_places=2)
-    let_area = DecimalField(max_digits=16, decimal_places=2)
-    occupancy = DecimalField(max_digits=7, decimal_places=2, allow_null=True)
-    tenants = serializers.IntegerField()
-    area_days = DecimalField(max_digits=22, decimal_places=2)
-    leasable_area_days = DecimalField(max_digits=22, decimal_places=2)
-    period_occupancy = DecimalField(max_digits=7, decimal_places=2, allow_null=True)
-    ending_30 = serializers.IntegerField()
-    ending_60 = serializers.IntegerField()
-    ending_90 = serializers.IntegerField()
-    ending = EndingTenancySerializer(many=True)
-    not_filed_year = serializers.IntegerField()
-    not_filed_count = serializers.IntegerField()
-    not_filed = NotFiledSerializer(many=True)
-
-
-class ParkReportView(ComputedReportView):
-    """The park report: units, tenants and occupancy on a date and over a period (area-days), tenancies ending in
-    the next 30 / 60 / 90 days, and tenants that have not filed for the year (default the reporting year)."""
-
-    query_serializer = ParkReportQuery
-    row_serializer = ParkRowSerializer
-    report_name = "park-report"
-    report_title = "园区报表"
-    report_columns = [
-        ("park_name", "园区", "text"), ("district_name", "区", "text"), ("units", "单元数", "int"),
-        ("leasable_area", "可租面积（平方米）", "decimal"), ("let_area", "已租面积（平方米）", "decimal"),
-        ("occupancy", "出租率（%）", "decimal"), ("tenants", "入驻企业数", "int"),
-        ("area_days", "期间已租面积天数（平方米·天）", "decimal"),
-        ("leasable_area_days", "期间可租面积天数（平方米·天）", "decimal"),
-        ("period_occupancy", "期间出租率（%）", "decimal"), ("ending_30", "30天内到期租约数", "int"),
-        ("ending_60", "60天内到期租约数", "int"), ("ending_90", "90天内到期租约数", "int"),
-        ("ending", "90天内到期租约", "text"), ("not_filed_year", "年报年度", "int"),
-        ("not_filed_count", "未报年报入驻企业数", "int"), ("not_filed", "未报年报入驻企业", "text"),
-    ]
-
-    def rows(self, *, user, as_of, start, end, year):
-        return park_report(user=user, on=as_of, start=start, end=end, year=year)
-
-    @extend_schema(parameters=[ParkReportQuery], responses=envelope("ParkReport", ParkReportQuery, ParkRowSerializer))
     def get(self, request):
         return super().get(request)

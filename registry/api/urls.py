@@ -4,7 +4,8 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from .declarations import DeclarationPipelineReportView
-from .overview import DistrictOverviewReportView, ParkReportView, PlanProgressReportView, PlanTargetRecordsView
+from .overview import DistrictOverviewReportView, PlanProgressReportView, PlanTargetRecordsView
+from .park_report import ParkReportView, ParkTenanciesEndingView, ParkTenantsNotFiledView
 from .reports import ReportRunViewSet, TierCandidateReportView, TierSummaryReportView
 from .transfers import ExportStreamView, ExportViewSet, ImportTemplateView, ImportViewSet
 from .views import (
@@ -35,6 +36,10 @@ extra_urlpatterns = [  # routes beyond the router's
     path("reports/districts/", DistrictOverviewReportView.as_view(), name="report-districts"),
     path("reports/declarations/", DeclarationPipelineReportView.as_view(), name="report-declarations"),
     path("reports/parks/", ParkReportView.as_view(), name="report-parks"),
+    path("reports/parks/<int:park>/tenancies-ending/", ParkTenanciesEndingView.as_view(),
+         name="report-park-tenancies-ending"),
+    path("reports/parks/<int:park>/tenants-not-filed/", ParkTenantsNotFiledView.as_view(),
+         name="report-park-tenants-not-filed"),
     path("imports/templates/<str:kind>/", ImportTemplateView.as_view(), name="import-template"),
     path("exports/csv/<str:subject>/", ExportStreamView.as_view(), name="export-csv"),
 ]

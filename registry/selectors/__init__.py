@@ -3,7 +3,8 @@
 from enterprises.basis import report_basis
 
 from .cells import hide_small_cells
-from .places import district_overview, park_report, place_enterprises
+from .parks import park_figures, park_report, report_parks, tenancies_ending, tenants_not_filed
+from .places import district_overview, place_enterprises
 from .plan_progress import plan_progress, target_records
 from .tier_summary import (
     rd_intensity,
@@ -14,7 +15,8 @@ from .tier_summary import (
 )
 
 __all__ = [
-    "district_overview", "hide_small_cells", "park_report", "place_enterprises", "plan_progress", "rd_intensity",
+    "district_overview", "hide_small_cells", "park_figures", "park_report", "report_parks", "tenancies_ending",
+    "tenants_not_filed", "place_enterprises", "plan_progress", "rd_intensity",
     "report_basis",
     "target_records",
     "tier_summary_compute", "tier_summary_groups", "tier_summary_latest", "tier_summary_sql",

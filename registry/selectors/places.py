@@ -1,27 +1,25 @@
-"""The district overview and the park report: figures per place, each an aggregate over the records the user
-may see (a park administrator's cover their parks), a few queries whatever the number of places. A tenant
-registered elsewhere counts in its park's occupancy and tenants, never with its filings or designations."""
+"""The district overview (and the dated reads the park report shares with it): figures per place, each an
+aggregate over the records the user may see (a park administrator's cover their parks), a few queries whatever
+the number of places. A tenant registered elsewhere counts in its park's occupancy and tenants, never with its
+filings or designations."""
 
 import datetime
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, IntegerField, OuterRef, Subquery, Sum
-from django.db.models.expressions import Exists, RawSQL
+from django.db.models import Count, F, Sum
 from django.db.models.functions import Coalesce
 
 from access.scoping import VIEW
 from config.as_of import as_of, recorded
-from enterprises.choices import FILED_STATUSES, EnterpriseStatus, Tier
-from enterprises.models import AnnualFiling, Enterprise, Tenancy, TierDesignation
+from enterprises.choices import Tier
+from enterprises.models import AnnualFiling, Enterprise, TierDesignation
 from enterprises.selectors import percent, tenancies_on
 from parks.models import District, Park, Unit
 
 from .cells import hide_small_cells
 from .plan_progress import benchmark_projects_selected, labs_in_operation, platforms_in_operation
-from .sql import column
 
-ENDING_WINDOWS = (30, 60, 90)  # days ahead in which the park report lists tenancies ending
 DISTRICT_MONEY = ("revenue", "digital_human_revenue")
 
 
@@ -104,98 +102,6 @@ def district_overview(*, user, year: int, on: datetime.date) -> list[dict]:
             "leasable_area": leasable, "let_area": let, "occupancy": percent(let, leasable),
         })
     return hide_small_cells(rows=rows, user=user, count="filed", money=DISTRICT_MONEY)
-
-
-def _overlap_days(start: datetime.date, stop: datetime.date) -> RawSQL:
-    """SQL: the days a tenancy (the query's base table) holds its unit within [start, stop)."""
-    end, begin = column(Tenancy, "end"), column(Tenancy, "start")
-    return RawSQL(f"GREATEST(0, LEAST(COALESCE({end}, %s), %s) - GREATEST({begin}, %s))", (stop, stop, start),
-                  output_field=IntegerField())
-
-
-def _open_days(start: datetime.date, stop: datetime.date) -> RawSQL:
-    """SQL: the days a unit (the query's base table) is leasable within [start, stop)."""
-    closed, opened = column(Unit, "closed_on"), column(Unit, "opened_on")
-    return RawSQL(f"GREATEST(0, LEAST(COALESCE({closed}, %s), %s) - GREATEST(COALESCE({opened}, %s), %s))",
-                  (stop, stop, start, start), output_field=IntegerField())
-
-
-def not_filed_rows(*, user, parks, year: int) -> list[tuple[int, int, str]]:
-    """(park, enterprise, name) of the enterprises of each park that have not filed for a year: registered with the
-    park (and active), or renting in it at any time during the year, without a filing of the year submitted to
-    the bureau (submitted, returned or approved) among those the user may see. Only the enterprises the user sees
-    whole count (a park administrator: those registered with their park): whether a tenant registered elsewhere
-    filed is not its letting park's business. One query (a UNION)."""
-    filed = AnnualFiling.objects.restrict(user, VIEW).filter(enterprise=OuterRef("pk"), year=year,
-                                                             status__in=FILED_STATUSES)
-    owing = Enterprise.objects.restrict(user, VIEW).filter(~Exists(filed))
-    registered = owing.filter(status=EnterpriseStatus.ACTIVE, park__in=parks.values("pk")).values_list(
-        "park", "pk", "name")
-    renting = (Tenancy.objects.restrict(user, VIEW)
-               .filter(start__lt=datetime.date(year + 1, 1, 1), enterprise__in=owing)
-               .exclude(end__lte=datetime.date(year, 1, 1))
-               .values_list("park", "enterprise", "enterprise__name"))
-    return list(registered.order_by().union(renting.order_by()))
-
-
-def park_report(*, user, on: datetime.date, start: datetime.date, end: datetime.date, year: int) -> list[dict]:
-    """Per park: units and leasable area, let area, occupancy and tenants on a date; let area-days and occupancy
-    over the period start..end (both days included); tenancies ending in the next 30 / 60 / 90 days; the
-    enterprises of the park that have not filed for the year (not_filed_rows). Parks existing and units leasable on
-    the date, with their district and area as recorded by then (`config.as_of`); over the period, each unit counts
-    the days it was leasable, at its area recorded by the period's end."""
-    stop = end + datetime.timedelta(days=1)
-    parks = parks_on(Park.objects.restrict(user, VIEW), on=on).annotate(
-        district_then=park_district_then(on=on, ref="pk")).annotate(district_name_then=Subquery(
-            District.objects.filter(pk=OuterRef("district_then")).values("name")[:1])).order_by("name")
-    money = DecimalField(max_digits=20, decimal_places=2)
-    leasable_then = Unit.dated.condition(on)
-    units = _by(  # on the date, and over the period (each unit the days it was leasable, at its area by the end)
-        Unit.objects.restrict(user, VIEW).annotate(
-            area_then=recorded(Unit, "area", on=on),
-            area_days=ExpressionWrapper(recorded(Unit, "area", on=end) * _open_days(start, stop), output_field=money)),
-        "park", n=Count("pk", filter=leasable_then), area=Sum("area_then", filter=leasable_then),
-        period_area_days=Sum("area_days"))
-    tenancies = tenancies_on(on=on).restrict(user, VIEW)
-    let = _by(tenancies, "park", area=Sum(let_area_then(on=on)), tenants=Count("enterprise", distinct=True))
-    area_days = _by(
-        tenancies.model.objects.restrict(user, VIEW).filter(start__lt=stop).exclude(end__lte=start), "park",
-        area_days=Sum(ExpressionWrapper(let_area_then(on=end) * _overlap_days(start, stop), output_field=money)),
-    )
-    ending = defaultdict(list)
-    horizon = on + datetime.timedelta(days=max(ENDING_WINDOWS))
-    for tenancy in tenancies.filter(end__gt=on, end__lte=horizon).select_related("enterprise", "unit").order_by(
-            "end", "pk"):
-        days = (tenancy.end - on).days
-        ending[tenancy.park_id].append({
-            "tenancy": tenancy.pk, "enterprise": tenancy.enterprise_id, "name": tenancy.enterprise.name,
-            "unit": f"{tenancy.unit.building}-{tenancy.unit.floor}-{tenancy.unit.room}", "end": tenancy.end,
-            "days": days, "label": f"{tenancy.enterprise.name} {tenancy.end.isoformat()}",
-        })
-    filed_year = year
-    not_filed = defaultdict(list)
-    for park_id, enterprise_id, name in sorted(not_filed_rows(user=user, parks=parks, year=filed_year),
-                                               key=lambda row: (row[0], row[2], row[1])):
-        not_filed[park_id].append({"enterprise": enterprise_id, "name": name, "label": name})
-    rows = []
-    for park in parks:
-        leasable = Decimal(units.get(park.pk, {}).get("area") or 0)
-        let_area = Decimal(let.get(park.pk, {}).get("area") or 0)
-        used = Decimal(area_days.get(park.pk, {}).get("area_days") or 0)
-        leasable_days_of = Decimal(units.get(park.pk, {}).get("period_area_days") or 0)
-        park_ending = ending[park.pk]
-        rows.append({
-            "park_id": park.pk, "park_name": park.name, "district_name": park.district_name_then,
-            "units": units.get(park.pk, {}).get("n", 0), "leasable_area": leasable, "let_area": let_area,
-            "occupancy": percent(let_area, leasable), "tenants": let.get(park.pk, {}).get("tenants", 0),
-            "area_days": used, "leasable_area_days": leasable_days_of,
-            "period_occupancy": percent(used, leasable_days_of),
-            **{f"ending_{window}": sum(1 for item in park_ending if item["days"] <= window)
-               for window in ENDING_WINDOWS},
-            "ending": park_ending, "not_filed_year": filed_year, "not_filed_count": len(not_filed[park.pk]),
-            "not_filed": not_filed[park.pk],
-        })
-    return rows
 
 
 def place_enterprises(*, user, on: datetime.date, kind: str, district: int | None = None,

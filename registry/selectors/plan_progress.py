@@ -153,7 +153,12 @@ def record_row(*, metric: Metric, record) -> dict:
 def _progress(*, target: PlanTarget, year: int, on: datetime.date, user) -> Progress:
     metric = METRICS[target.metric]
     records = target_records(target=target, year=year, on=on, user=user)
-    totals = records.aggregate(counted=Count("pk"), **({"summed": Sum(metric.summed)} if metric.summed else {}))
+    counts = None
+    if metric.breakdown and not metric.summed:  # one scan: the records per category, which add up to the count
+        counts = dict(records.order_by().values_list(metric.breakdown).annotate(n=Count("pk")))
+        totals = {"counted": sum(counts.values())}
+    else:
+        totals = records.aggregate(counted=Count("pk"), **({"summed": Sum(metric.summed)} if metric.summed else {}))
     if metric.summed:
         actual = amount_convert(totals["summed"] or Decimal(0), source=RECORD_UNIT, target=target.unit)
     else:
@@ -161,7 +166,8 @@ def _progress(*, target: PlanTarget, year: int, on: datetime.date, user) -> Prog
     progress = Progress(target=target, actual=actual, counted=totals["counted"])
     progress.records = [record_row(metric=metric, record=record) for record in records[:INLINE_RECORDS]]
     if metric.breakdown:
-        counts = dict(records.order_by().values_list(metric.breakdown).annotate(n=Count("pk")))
+        if counts is None:
+            counts = dict(records.order_by().values_list(metric.breakdown).annotate(n=Count("pk")))
         progress.breakdown = [{"key": key, "name": str(label), "count": counts.get(key, 0)}
                               for key, label in metric.choices.choices]
         progress.missing = [item["name"] for item in progress.breakdown if not item["count"]]

@@ -21,8 +21,13 @@ def not_filed(client, park) -> tuple[int, set[str]]:
     response = client.get("/api/v1/reports/parks/", {"as_of": ON.isoformat()})
     assert response.status_code == 200, response.content[:300]
     row = next(row for row in response.json()["results"] if row["park_id"] == park.pk)
-    assert row["not_filed_count"] == len(row["not_filed"])
-    return row["not_filed_year"], {item["name"] for item in row["not_filed"]}
+    listed = client.get(row["not_filed_url"])  # the park's list, behind its own paged endpoint
+    assert listed.status_code == 200 and listed.json()["basis"]["year"] == row["not_filed_year"]
+    names = [item["name"] for item in listed.json()["results"]]
+    assert row["not_filed_count"] == listed.json()["count"] == len(names) == len(set(names))
+    table = client.get("/api/v1/reports/parks/", {"as_of": ON.isoformat(), "format": "csv"})
+    assert all(name in table.content.decode("utf-8-sig") for name in names)  # the download lists them too
+    return row["not_filed_year"], set(names)
 
 
 @pytest.mark.django_db

@@ -1,0 +1,166 @@
+"""The park report: per park, units, occupancy and tenants on a date and over a period, tenancies ending and tenants
+not filed. The figures are computed for the parks asked for only (a page of them, or every park for a download),
+in a few queries whatever their number; each park's lists are read one park at a time (their own paged
+endpoints), or for every park at once for a download."""
+
+import datetime
+from collections import Counter, defaultdict
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, ExpressionWrapper, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models.expressions import Exists, RawSQL
+
+from access.scoping import VIEW
+from config.as_of import recorded
+from enterprises.choices import FILED_STATUSES, EnterpriseStatus
+from enterprises.models import AnnualFiling, Enterprise, Tenancy
+from enterprises.selectors import percent, tenancies_on
+from parks.models import District, Park, Unit
+
+from .places import _by, let_area_then, park_district_then, parks_on
+from .sql import column
+
+ENDING_WINDOWS = (30, 60, 90)  # days ahead in which the park report counts and lists tenancies ending
+MONEY = DecimalField(max_digits=20, decimal_places=2)
+
+
+def _overlap_days(start: datetime.date, stop: datetime.date) -> RawSQL:
+    """SQL: the days a tenancy (the query's base table) holds its unit within [start, stop)."""
+    end, begin = column(Tenancy, "end"), column(Tenancy, "start")
+    return RawSQL(f"GREATEST(0, LEAST(COALESCE({end}, %s), %s) - GREATEST({begin}, %s))", (stop, stop, start),
+                  output_field=IntegerField())
+
+
+def _open_days(start: datetime.date, stop: datetime.date) -> RawSQL:
+    """SQL: the days a unit (the query's base table) is leasable within [start, stop)."""
+    closed, opened = column(Unit, "closed_on"), column(Unit, "opened_on")
+    return RawSQL(f"GREATEST(0, LEAST(COALESCE({closed}, %s), %s) - GREATEST(COALESCE({opened}, %s), %s))",
+                  (stop, stop, start, start), output_field=IntegerField())
+
+
+def report_parks(*, user, on: datetime.date):
+    """The parks of the park report: those the user may see that existed on the date, each with its district's
+    name as recorded by then (`district_name_then`), by name."""
+    return parks_on(Park.objects.restrict(user, VIEW), on=on).annotate(
+        district_then=park_district_then(on=on, ref="pk")).annotate(district_name_then=Subquery(
+            District.objects.filter(pk=OuterRef("district_then")).values("name")[:1])).order_by("name", "pk")
+
+
+def _owing(*, user, year: int):
+    """The enterprises the user sees without a filing of the year submitted to the bureau among the filings the user
+    may see (submitted, returned or approved)."""
+    filed = AnnualFiling.objects.restrict(user, VIEW).filter(enterprise=OuterRef("pk"), year=year,
+                                                             status__in=FILED_STATUSES)
+    return Enterprise.objects.restrict(user, VIEW).filter(~Exists(filed))
+
+
+def _renting_in_year(*, user, year: int):
+    """The tenancies the user sees that held their unit at any time during the year."""
+    return (Tenancy.objects.restrict(user, VIEW).filter(start__lt=datetime.date(year + 1, 1, 1))
+            .exclude(end__lte=datetime.date(year, 1, 1)))
+
+
+def not_filed_rows(*, user, parks: list[int], year: int) -> list[tuple[int, int, str]]:
+    """(park, enterprise, name) of the enterprises of each of the parks that have not filed for a year: registered
+    with the park (and active), or renting in it at any time during the year, without a filing of the year
+    submitted to the bureau (submitted, returned or approved) among those the user may see. Only the enterprises
+    the user sees whole count (a park administrator: those registered with their park): whether a tenant
+    registered elsewhere filed is not its letting park's business. One query (a UNION)."""
+    owing = _owing(user=user, year=year)
+    registered = owing.filter(status=EnterpriseStatus.ACTIVE, park__in=parks).values_list("park", "pk", "name")
+    renting = (_renting_in_year(user=user, year=year).filter(park__in=parks, enterprise__in=owing)
+               .values_list("park", "enterprise", "enterprise__name"))
+    return list(registered.order_by().union(renting.order_by()))
+
+
+def tenants_not_filed(*, user, park: Park, year: int):
+    """The enterprises of one park that have not filed for a year (the rows of `not_filed_rows` of that park), by
+    name: a queryset to page. The park's enterprises are found by its indexes (registered with it, renting in it),
+    then kept where they owe the filing."""
+    registered = Enterprise.objects.filter(status=EnterpriseStatus.ACTIVE, park=park).order_by().values("pk")
+    renting = _renting_in_year(user=user, year=year).filter(park=park).order_by().values("enterprise")
+    return _owing(user=user, year=year).filter(pk__in=registered.union(renting)).order_by("name", "pk")
+
+
+def tenancies_ending(*, user, park: Park | None = None, on: datetime.date):
+    """The tenancies holding their unit on the date that end within the longest window (90 days), soonest first,
+    with their enterprise and unit: of one park (a queryset to page), or of every park the user sees."""
+    horizon = on + datetime.timedelta(days=max(ENDING_WINDOWS))
+    tenancies = tenancies_on(on=on).restrict(user, VIEW).filter(end__gt=on, end__lte=horizon)
+    if park is not None:
+        tenancies = tenancies.filter(park=park)
+    return tenancies.select_related("enterprise", "unit").order_by("end", "pk")
+
+
+def ending_row(tenancy: Tenancy, *, on: datetime.date) -> dict:
+    """A tenancy ending as a report row: tenancy, enterprise, its name, the unit's label, the end and the days left."""
+    return {"tenancy": tenancy.pk, "enterprise": tenancy.enterprise_id, "name": tenancy.enterprise.name,
+            "unit": f"{tenancy.unit.building}-{tenancy.unit.floor}-{tenancy.unit.room}", "end": tenancy.end,
+            "days": (tenancy.end - on).days, "label": f"{tenancy.enterprise.name} {tenancy.end.isoformat()}"}
+
+
+def park_figures(*, user, parks: list[Park], on: datetime.date, start: datetime.date, end: datetime.date,
+                 year: int, lists: bool = False) -> list[dict]:
+    """Per park of `parks` (rows of `report_parks`, in their order): units and leasable area, let area, occupancy
+    and tenants on a date; let area-days and occupancy over the period start..end (both days included); tenancies
+    ending in the next 30 / 60 / 90 days; the enterprises of the park that have not filed for the year
+    (not_filed_rows). Units leasable on the date, with their area as recorded by then (`config.as_of`); over the
+    period, each unit counts the days it was leasable, at its area recorded by the period's end. Only the parks
+    given are read. With `lists`, each row also lists its tenancies ending (`ending`) and tenants not filed
+    (`not_filed`)."""
+    ids = [park.pk for park in parks]
+    if not ids:
+        return []
+    stop = end + datetime.timedelta(days=1)
+    leasable_then = Unit.dated.condition(on)
+    units = _by(  # on the date, and over the period (each unit the days it was leasable, at its area by the end)
+        Unit.objects.restrict(user, VIEW).filter(park__in=ids).annotate(
+            area_then=recorded(Unit, "area", on=on),
+            area_days=ExpressionWrapper(recorded(Unit, "area", on=end) * _open_days(start, stop), output_field=MONEY)),
+        "park", n=Count("pk", filter=leasable_then), area=Sum("area_then", filter=leasable_then),
+        period_area_days=Sum("area_days"))
+    # A tenancy's park is its unit's (a composite key): naming both lets the planner read only these parks' units.
+    tenancies = tenancies_on(on=on).restrict(user, VIEW).filter(park__in=ids, unit__park__in=ids)
+    ending = {f"ending_{window}": Count("pk", filter=Q(end__gt=on, end__lte=on + datetime.timedelta(days=window)))
+              for window in ENDING_WINDOWS}
+    let = _by(tenancies, "park", area=Sum(let_area_then(on=on)), tenants=Count("enterprise", distinct=True), **ending)
+    area_days = _by(
+        Tenancy.objects.restrict(user, VIEW).filter(park__in=ids, unit__park__in=ids, start__lt=stop)
+        .exclude(end__lte=start), "park",
+        area_days=Sum(ExpressionWrapper(let_area_then(on=end) * _overlap_days(start, stop), output_field=MONEY)),
+    )
+    not_filed = defaultdict(list)
+    for park_id, enterprise_id, name in sorted(not_filed_rows(user=user, parks=ids, year=year),
+                                               key=lambda row: (row[0], row[2], row[1])):
+        not_filed[park_id].append({"enterprise": enterprise_id, "name": name, "label": name})
+    ending_lists = defaultdict(list)
+    if lists:
+        for tenancy in tenancies_ending(user=user, on=on).filter(park__in=ids):
+            ending_lists[tenancy.park_id].append(ending_row(tenancy, on=on))
+    not_filed_count = Counter({park: len(rows) for park, rows in not_filed.items()})
+    rows = []
+    for park in parks:
+        leasable = Decimal(units.get(park.pk, {}).get("area") or 0)
+        held = let.get(park.pk, {})
+        let_area = Decimal(held.get("area") or 0)
+        used = Decimal(area_days.get(park.pk, {}).get("area_days") or 0)
+        leasable_days_of = Decimal(units.get(park.pk, {}).get("period_area_days") or 0)
+        row = {
+            "park_id": park.pk, "park_name": park.name, "district_name": park.district_name_then,
+            "units": units.get(park.pk, {}).get("n", 0), "leasable_area": leasable, "let_area": let_area,
+            "occupancy": percent(let_area, leasable), "tenants": held.get("tenants", 0),
+            "area_days": used, "leasable_area_days": leasable_days_of,
+            "period_occupancy": percent(used, leasable_days_of),
+            **{f"ending_{window}": held.get(f"ending_{window}", 0) for window in ENDING_WINDOWS},
+            "not_filed_year": year, "not_filed_count": not_filed_count[park.pk],
+        }
+        if lists:
+            row |= {"ending": ending_lists[park.pk], "not_filed": not_filed[park.pk]}
+        rows.append(row)
+    return rows
+
+
+def park_report(*, user, on: datetime.date, start: datetime.date, end: datetime.date, year: int) -> list[dict]:
+    """The park report of every park the user sees (`park_figures` with the lists): what a download holds."""
+    return park_figures(user=user, parks=list(report_parks(user=user, on=on)), on=on, start=start, end=end,
+                        year=year, lists=True)
