@@ -85,9 +85,10 @@ REPORTS = {report.slug: report for report in (
 # --- who may open what -----------------------------------------------------------------------------------------
 def allowed_scope(user, report: Report | None = None):
     """The user's scope when they may open the report centre (or the report): bureau staff everything, park
-    administrators the reports of their parks; anyone else 403."""
+    administrators the reports of their parks, district staff those of their districts; anyone else 403."""
     scope = user_scope(user)
-    if not (scope.bureau or scope.parks) or (report is not None and report.bureau_only and not scope.bureau):
+    reports_held = scope.bureau or scope.parks or scope.districts
+    if not reports_held or (report is not None and report.bureau_only and not scope.bureau):
         raise PermissionDenied
     return scope
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 from rest_framework.test import APIClient
 
+from parks.models import DistrictMembership
 from registry.choices import RunStatus
 from registry.models import ReportRun
 from registry.services import report_run_execute
@@ -251,3 +252,27 @@ def test_figures_carry_their_units():
     assert money(Decimal("123456.78")) == "12.35 亿元" and money(None) == "—"
     assert percent("50.5") == "50.50%" and percent(None) == "—"
     assert figure(1234) == "1,234" and figure("2.00", 0) == "2" and figure("") == "—"
+
+
+def test_district_staff_see_their_districts_reports_only(client):
+    """District staff open the report centre: the parks and enterprises of their district, never another's; the
+    bureau's own reports stay 403 (a district membership gave 403 on every page before)."""
+    made = build_world(parks=2, districts=2, local=True, admins=1, enterprises=2, users=1)
+    for p in range(2):
+        for enterprise in made.enterprises[p]:
+            approved_filing(enterprise=enterprise, year=YEAR, revenue=Decimal("30000"), rd_expense=Decimal("2000"))
+    report_run_execute(run_id=ReportRun.objects.create(year=YEAR).pk)
+    staff = UserFactory()
+    DistrictMembership.objects.create(user=staff, district=made.districts[0])
+    client.force_login(staff)
+    assert 'href="/reports/"' in client.get(reverse("dashboard")).content.decode()  # the centre is in the menu
+    assert client.get(reverse("report-index")).status_code == 200
+    for name in BUREAU_ONLY:
+        assert client.get(reverse(name)).status_code == 403
+    parks = client.get(reverse("report-parks")).content.decode()
+    assert made.parks[0].name in parks and made.parks[1].name not in parks
+    summary = client.get(reverse("report-tier-summary"), {"year": YEAR}).content.decode()
+    assert made.parks[0].name in summary and made.parks[1].name not in summary
+    candidates = client.get(reverse("report-tier-candidates"), {"year": YEAR}).content.decode()
+    assert not {e.name for e in made.enterprises[1]} & set(re.findall(r">([^<>]+)<", candidates))
+    assert client.get(reverse("report-declarations")).status_code == 200
