@@ -1,0 +1,335 @@
+"""The write-mix scenario: the production server read by wrk (reports and lists, caches on) while a second client
+writes ten times a second through the API, and every write is checked in the answer it affects.
+
+    .venv/bin/python -m bench.write_mix --reuse --enterprises 10000 [--duration 20] [--port 8774]
+
+The writes go round three kinds, one every 100 ms, each as the user who may make it:
+- a tenancy created (a park administrator of the bench's parks lets a free unit from today for 10 days);
+- a filing approved (the same park administrator approves a submitted revision of a tenant registered with one of
+  their parks);
+- a profile edited (an enterprise user moves one of their enterprises to the foundation layer of the chain).
+
+Each kind has a thread of its own, and after each write the thread reads the answer the write must change, as the
+writer sees it, through the same server and caches: the park report's tenancies ending within 30 days in the park,
+the count of the filings waiting for review, the count of the user's enterprises on the foundation layer. Only
+that thread changes that figure, so after its k-th write the answer must be the figure before the run moved by
+exactly k: less is an answer older than the last committed write (stale), more an answer from nowhere.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from .common import DEFAULT_DATABASE_URL, check_database_url, log, setup_django
+
+PARK_ADMIN, ENTERPRISE_USER = "bench_park_admin", "bench_enterprise_user"
+PARKS = 10  # the park administrator's parks
+TENANCY_DAYS = 10  # a tenancy written runs from today for this many days (within the report's 30-day window)
+WRITES_PER_SECOND = 10
+KINDS = ("tenancy", "approval", "profile")
+READ_P95_MS = 150  # the target: reads' p95 while the writes go on
+LAYER = "foundation"  # the chain position the profile edits set
+
+
+def pool_size(duration: int, groups: int) -> int:
+    """Writes of one kind the run may make: its share of WRITES_PER_SECOND over every group, with a margin."""
+    return int(duration * groups * WRITES_PER_SECOND / len(KINDS) * 1.5) + 20
+
+
+def prepare_writers(*, size: int) -> dict:
+    """The writers' accounts and tokens, and the records their writes take: free units, submitted revisions and
+    enterprises to edit, `size` of each (made directly, before the server starts; none is counted)."""
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+    from django.db.models import Count, Exists, OuterRef, Q
+    from django.utils import timezone
+    from rest_framework.authtoken.models import Token
+
+    from enterprises.choices import FilingStatus
+    from enterprises.models import AnnualFiling, Enterprise, EnterpriseMembership, Tenancy
+    from enterprises.services import filing_revise, filing_submit
+    from parks.models import Park, ParkMembership, Unit
+
+    today = timezone.localdate()
+    stop = today + datetime.timedelta(days=TENANCY_DAYS)
+    users = {name: get_user_model().objects.get_or_create(username=name)[0] for name in (PARK_ADMIN, ENTERPRISE_USER)}
+    busy = Tenancy.objects.filter(unit=OuterRef("pk"), start__lt=stop).filter(Q(end__isnull=True) | Q(end__gt=today))
+    free = (Unit.objects.filter(Q(closed_on__isnull=True) | Q(closed_on__gte=stop)).exclude(Exists(busy))
+            .order_by("pk"))
+    parks = list(Park.objects.annotate(free=Count("units", filter=Q(units__in=free)))
+                 .filter(enterprises__isnull=False).distinct().order_by("-free", "pk")[:PARKS])
+    units = list(free.filter(park__in=parks).values_list("pk", "park_id")[:size])
+    year = AnnualFiling.objects.filter(status=FilingStatus.APPROVED).order_by("-year").values_list("year", flat=True)[0]
+    members = EnterpriseMembership.objects.filter(enterprise=OuterRef("pk"))
+    tenants = {park.pk: Enterprise.objects.filter(park=park).exclude(Exists(members)).order_by("pk")
+               .values_list("pk", flat=True)[0] for park in parks}
+    with transaction.atomic():
+        for park in parks:
+            ParkMembership.objects.get_or_create(user=users[PARK_ADMIN], park=park)
+        open_revision = AnnualFiling.objects.filter(enterprise=OuterRef("enterprise"), year=year,
+                                                    status__in=(FilingStatus.DRAFT, FilingStatus.SUBMITTED,
+                                                                FilingStatus.RETURNED))
+        waiting = AnnualFiling.objects.filter(park__in=parks, status=FilingStatus.SUBMITTED).count()
+        approved = (AnnualFiling.objects.filter(enterprise__park__in=parks, year=year, status=FilingStatus.APPROVED)
+                    .exclude(Exists(open_revision)).exclude(enterprise__in=tenants.values())
+                    .exclude(Exists(EnterpriseMembership.objects.filter(enterprise=OuterRef("enterprise"))))
+                    .order_by("pk")[:max(0, size - waiting)])
+        for filing in approved:
+            filing_submit(filing=filing_revise(filing=filing), user=users[PARK_ADMIN])
+        editable = list(Enterprise.objects.exclude(chain_position=LAYER).exclude(park__in=parks)
+                        .exclude(Exists(members)).order_by("pk").values_list("pk", flat=True)[:size])
+        EnterpriseMembership.objects.bulk_create(
+            [EnterpriseMembership(user=users[ENTERPRISE_USER], enterprise_id=pk) for pk in editable])
+    editable += list(EnterpriseMembership.objects.filter(user=users[ENTERPRISE_USER])
+                     .exclude(enterprise__chain_position=LAYER).exclude(enterprise_id__in=editable)
+                     .values_list("enterprise_id", flat=True))
+    filings = list(AnnualFiling.objects.filter(park__in=parks, status=FilingStatus.SUBMITTED).order_by("pk")
+                   .values_list("pk", flat=True))
+    log(f"write mix: {len(parks)} parks, {len(units)} free units, {len(filings)} filings waiting, "
+        f"{len(editable)} enterprises to edit")
+    return {"tokens": {name: Token.objects.get_or_create(user=user)[0].key for name, user in users.items()},
+            "units": units, "tenants": tenants, "filings": filings, "enterprises": editable,
+            "today": today.isoformat(), "stop": stop.isoformat()}
+
+
+def call(port: int, token: str, method: str, path: str, body: dict | None = None) -> tuple[int, dict, float]:
+    """One API request: its status, its JSON answer and its milliseconds."""
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, method=method, headers={
+        "Authorization": f"Token {token}", "Content-Type": "application/json", "Accept": "application/json",
+        "Accept-Language": "zh-hans"})
+    start = time.perf_counter()
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            status, content = response.status, response.read()
+    except urllib.error.HTTPError as error:
+        status, content = error.code, error.read()
+    milliseconds = (time.perf_counter() - start) * 1000
+    try:
+        answer = json.loads(content) if content else {}
+    except ValueError:
+        answer = {"raw": content[:200].decode(errors="replace")}
+    return status, answer, milliseconds
+
+
+class Writer:
+    """The three kinds of write with, for each, the figure it moves as its writer reads it back."""
+
+    def __init__(self, port: int, pools: dict):
+        self.port, self.pools = port, pools
+        self.tokens = pools["tokens"]
+        self.next = dict.fromkeys(KINDS, 0)
+        self.parks = sorted(set(self.pools["tenants"]))
+        self.base: dict = {}
+        self.written = {kind: {} for kind in KINDS}  # kind -> key -> writes so far
+
+    def figure(self, kind: str, key) -> tuple[int, float]:
+        """The figure a write of `kind` moves (for a tenancy, in park `key`), read through the API: (value, ms)."""
+        if kind == "tenancy":
+            status, answer, ms = call(self.port, self.tokens[PARK_ADMIN], "GET", "/api/v1/reports/parks/")
+            rows = {row["park_id"]: row for row in answer.get("results", [])}
+            return (rows[key]["ending_30"] if status == 200 and key in rows else -1), ms
+        if kind == "approval":
+            path = "/api/v1/filings/?status=submitted&page_size=1"
+            status, answer, ms = call(self.port, self.tokens[PARK_ADMIN], "GET", path)
+        else:
+            path = f"/api/v1/enterprises/?chain_position={LAYER}&page_size=1"
+            status, answer, ms = call(self.port, self.tokens[ENTERPRISE_USER], "GET", path)
+        return (answer["count"] if status == 200 else -1), ms
+
+    def read_bases(self) -> None:
+        """The figures before any write."""
+        self.base = {("tenancy", park): self.figure("tenancy", park)[0] for park in self.parks}
+        self.base["approval", None] = self.figure("approval", None)[0]
+        self.base["profile", None] = self.figure("profile", None)[0]
+        log(f"write mix: figures before the writes {self.base}")
+
+    def write(self, kind: str) -> tuple[int, object, float]:
+        """The next write of `kind` through the API: (status, the key of the figure it moves, ms)."""
+        index = self.next[kind]
+        self.next[kind] += 1
+        if kind == "tenancy":
+            unit, park = self.pools["units"][index]
+            body = {"unit": unit, "enterprise": self.pools["tenants"][park], "start": self.pools["today"],
+                    "end": self.pools["stop"]}
+            status, answer, ms = call(self.port, self.tokens[PARK_ADMIN], "POST", "/api/v1/tenancies/", body)
+            return status, park, ms
+        if kind == "approval":
+            path = f"/api/v1/filings/{self.pools['filings'][index]}/approve/"
+            status, answer, ms = call(self.port, self.tokens[PARK_ADMIN], "POST", path, {})
+            return status, None, ms
+        path = f"/api/v1/enterprises/{self.pools['enterprises'][index]}/"
+        status, answer, ms = call(self.port, self.tokens[ENTERPRISE_USER], "PATCH", path, {"chain_position": LAYER})
+        return status, None, ms
+
+    def expected(self, kind: str, key) -> int:
+        """The figure after the writes of `kind` made so far (approvals take filings off the waiting list)."""
+        moved = self.written[kind].get(key, 0)
+        return self.base[kind, key] + (-moved if kind == "approval" else moved)
+
+    def run_kind(self, kind: str, offset: float, until: float, outcome: dict) -> None:
+        """Write `kind` every len(KINDS) / WRITES_PER_SECOND s from `offset` until `until`, checking each write's
+        figure straight after it; late writes catch up at once (the rate achieved is reported)."""
+        interval = len(KINDS) / WRITES_PER_SECOND
+        due = time.monotonic() + offset
+        while due < until and time.monotonic() < until:
+            time.sleep(max(0.0, due - time.monotonic()))
+            status, key, write_ms = self.write(kind)
+            outcome["write_ms"].append(write_ms)
+            if status not in (200, 201):
+                outcome["failed"].append(f"{kind}: {status}")
+            else:
+                self.written[kind][key] = self.written[kind].get(key, 0) + 1
+                value, read_ms = self.figure(kind, key)
+                outcome["check_ms"].append(read_ms)
+                want = self.expected(kind, key)
+                outcome["checked"] += 1
+                behind = value > want if kind == "approval" else value < want  # the write not seen
+                if behind:
+                    outcome["stale"].append(f"{kind} {key}: {value}, expected {want}")
+                elif value != want:
+                    outcome["wrong"].append(f"{kind} {key}: {value}, expected {want}")
+            due += interval
+
+    def run(self, seconds: float) -> dict:
+        """Write for `seconds` from three threads (one per kind, 100 ms apart): the writes and checks' figures."""
+        outcome = {"write_ms": [], "check_ms": [], "failed": [], "stale": [], "wrong": [], "checked": 0}
+        start = time.monotonic()
+        until = start + seconds
+        threads = [threading.Thread(target=self.run_kind, args=(kind, i / WRITES_PER_SECOND, until, outcome))
+                   for i, kind in enumerate(KINDS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        outcome["seconds"] = time.monotonic() - start
+        return outcome
+
+
+def read_paths(year: int, all_paths: dict) -> dict[str, list[str]]:
+    """The reads wrk cycles through, by group: the bureau's reports, and the lists (enterprises with filters,
+    tenancies by park, filings waiting)."""
+    from parks.models import Park
+
+    parks = list(Park.objects.order_by("pk").values_list("pk", flat=True))
+    reports = [f"/api/v1/reports/tier-summary/?year={year}", "/api/v1/reports/plan-progress/",
+               "/api/v1/reports/parks/", "/api/v1/reports/districts/"]
+    lists = [*all_paths["enterprise list"], *[f"/api/v1/tenancies/?park={pk}" for pk in parks[:100]],
+             "/api/v1/filings/?status=submitted"]
+    mixed = [path for pair in zip(reports * (len(lists) // len(reports) + 1), lists, strict=False) for path in pair]
+    return {"reads": mixed, "reports": reports, "lists": lists}
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The nearest-rank percentile of `values` (0 when there are none)."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))]
+
+
+def scenario(args, *, token: str, pools: dict, year: int, all_paths: dict, folder: Path,
+             groups: list[str]) -> list[dict]:
+    """For each group of reads: wrk for args.duration s while the writer writes and checks (inside server(), with
+    the pools prepare_writers made before it started)."""
+    from .run import check, load
+
+    writer = Writer(args.port, pools)
+    writer.read_bases()
+    paths = {"baseline": all_paths["baseline"], **read_paths(year, all_paths)}
+    results = []
+    for group in ["baseline", *groups]:
+        path_file = folder / f"write-mix-{group}.txt"
+        path_file.write_text("\n".join(paths[group]) + "\n")
+        check(args, paths[group][0], token)
+        load(args, path_file, token, args.connections, 2)
+        alone = load(args, path_file, token, args.connections, args.duration)
+        results.append({"group": group, "reads": alone, "writes": None})
+        log(f"write mix {group}, no writes: {alone['rps']:.0f}/s p50 {alone['p50']:.1f} p95 {alone['p95']:.1f} ms")
+        if group == "baseline":
+            continue
+        reads = {}
+
+        def read(path_file=path_file, reads=reads):
+            reads.update(load(args, path_file, token, args.connections, args.duration))
+
+        loader = threading.Thread(target=read)
+        loader.start()
+        time.sleep(0.5)  # wrk connected
+        writes = writer.run(args.duration - 1)
+        loader.join()
+        results.append({"group": group, "reads": reads, "writes": writes})
+        log(f"write mix {group}: reads {reads['rps']:.0f}/s p50 {reads['p50']:.1f} p95 {reads['p95']:.1f} "
+            f"p99 {reads['p99']:.1f} ms, {reads['errors']} errors; {len(writes['write_ms'])} writes in "
+            f"{writes['seconds']:.1f} s, {writes['checked']} checked, {len(writes['stale'])} stale, "
+            f"{len(writes['wrong'])} wrong, {len(writes['failed'])} failed {writes['failed'][:3]}")
+    return results
+
+
+def table(results: list[dict]) -> list[str]:
+    """The Markdown table of the scenario's figures beside the target: each group of reads alone, then with the
+    writes (the baseline: the bare DRF list of bench.run, alone)."""
+    lines = ["| reads | writes | req/s | share of baseline | p50 (ms) | p95 (ms) | p99 (ms) | writes/s | "
+             "write p50 / p95 (ms) | check read p50 / p95 (ms) | checked | stale | target | |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---|---|"]
+    base = next(result["reads"]["rps"] for result in results if result["group"] == "baseline")
+    for result in results:
+        reads, writes = result["reads"], result["writes"]
+        figures = (f"| {result['group']} | {'10 a second' if writes else 'none'} | {reads['rps']:.0f} | "
+                   f"{reads['rps'] / base:.0%} | {reads['p50']:.1f} | {reads['p95']:.1f} | {reads['p99']:.1f} |")
+        if writes is None:
+            lines.append(f"{figures} | | | | | {'the ceiling' if result['group'] == 'baseline' else ''} | |")
+            continue
+        problems = len(writes["stale"]) + len(writes["wrong"]) + len(writes["failed"]) + reads["errors"]
+        met = reads["p95"] < READ_P95_MS and not problems
+        lines.append(
+            f"{figures} {len(writes['write_ms']) / writes['seconds']:.1f} | "
+            f"{percentile(writes['write_ms'], 0.5):.0f} / {percentile(writes['write_ms'], 0.95):.0f} | "
+            f"{percentile(writes['check_ms'], 0.5):.0f} / {percentile(writes['check_ms'], 0.95):.0f} | "
+            f"{writes['checked']} | {len(writes['stale'])} | p95 < {READ_P95_MS} ms, 0 stale"
+            f"{'' if not problems else f'; {problems} stale, wrong, failed or errors'} | "
+            f"{'met' if met else '**missed**'} |")
+    return lines
+
+
+def main(argv=None) -> None:
+    """Run the write-mix scenario alone on a generated city (bench.run's prepare, then the server)."""
+    from . import run
+
+    parser = argparse.ArgumentParser(prog="python -m bench.write_mix", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--enterprises", type=int, default=100_000)
+    parser.add_argument("--duration", type=int, default=20, help="seconds of load per group of reads")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--groups", nargs="+", default=["reads", "reports", "lists"],
+                        choices=["reads", "reports", "lists"])
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--reuse", action="store_true")
+    parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
+    args = parser.parse_args(argv)
+    check_database_url(parser, args.database_url)
+    args.import_rows = 0
+    setup_django(args.database_url)
+    figures = run.prepare(args)
+    all_paths = run.paths(figures["year"])
+    pools = prepare_writers(size=pool_size(args.duration, len(args.groups)))
+    with tempfile.TemporaryDirectory() as folder, run.server(args):
+        results = scenario(args, token=figures["token"], pools=pools, year=figures["year"], all_paths=all_paths,
+                           folder=Path(folder), groups=args.groups)
+    print(f"\nWrite mix on a city of {args.enterprises:,} enterprises: wrk at {args.connections} connections "
+          f"(the bureau) for {args.duration} s per row, {WRITES_PER_SECOND} writes a second\n")
+    print("\n".join(table(results)))
+    for result in (result for result in results if result["writes"]):
+        for line in (result["writes"]["stale"] + result["writes"]["wrong"] + result["writes"]["failed"])[:10]:
+            print(f"- {result['group']}: {line}")
+
+
+if __name__ == "__main__":
+    main()
