@@ -9,25 +9,27 @@ The writes go round three kinds, one every 100 ms, each as the user who may make
   their parks);
 - a profile edited (an enterprise user moves one of their enterprises to the foundation layer of the chain).
 
-Each kind has a thread of its own, and after each write the thread reads the answer the write must change, as the
-writer sees it, through the same server and caches: the park report's tenancies ending within 30 days in the park,
-the count of the filings waiting for review, the count of the user's enterprises on the foundation layer. Only
-that thread changes that figure, so after its k-th write the answer must be the figure before the run moved by
-exactly k: less is an answer older than the last committed write (stale), more an answer from nowhere.
+After each write the writer reads the answer the write must change, as the writer sees it, through the same
+server and caches: the park report's tenancies ending within 30 days in the park, the count of the filings waiting
+for review, the count of the user's enterprises on the foundation layer. Only these writes change these figures, so
+an answer must have moved from the figure before the run by at least the writes committed before it was asked for:
+less is an answer older than the last committed write (stale; the target is none).
 """
 
 import argparse
 import datetime
 import json
+import math
 import os
 import tempfile
 import threading
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from .common import DEFAULT_DATABASE_URL, check_database_url, log, setup_django
+from .common import DEFAULT_DATABASE_URL, check_database_url, log, machine, setup_django
 
 PARK_ADMIN, ENTERPRISE_USER = "bench_park_admin", "bench_enterprise_user"
 PARKS = 10  # the park administrator's parks
@@ -36,6 +38,7 @@ WRITES_PER_SECOND = 10
 KINDS = ("tenancy", "approval", "profile")
 READ_P95_MS = 150  # the target: reads' p95 while the writes go on
 LAYER = "foundation"  # the chain position the profile edits set
+MAX_IN_FLIGHT = 32  # writes (each with its check) at once, at most
 
 
 def pool_size(duration: int, groups: int) -> int:
@@ -64,7 +67,7 @@ def prepare_writers(*, size: int) -> dict:
     free = (Unit.objects.filter(Q(closed_on__isnull=True) | Q(closed_on__gte=stop)).exclude(Exists(busy))
             .order_by("pk"))
     parks = list(Park.objects.annotate(free=Count("units", filter=Q(units__in=free)))
-                 .filter(enterprises__isnull=False).distinct().order_by("-free", "pk")[:PARKS])
+                 .filter(free__gt=0, enterprises__isnull=False).distinct().order_by("-free", "pk")[:PARKS])
     units = list(free.filter(park__in=parks).values_list("pk", "park_id")[:size])
     year = AnnualFiling.objects.filter(status=FilingStatus.APPROVED).order_by("-year").values_list("year", flat=True)[0]
     members = EnterpriseMembership.objects.filter(enterprise=OuterRef("pk"))
@@ -119,8 +122,20 @@ def call(port: int, token: str, method: str, path: str, body: dict | None = None
     return status, answer, milliseconds
 
 
+def new_outcome() -> dict:
+    """An empty record of writes and their checks."""
+    return {"write_ms": [], "check_ms": [], "failed": [], "stale": [], "wrong": [], "checked": 0, "late": 0}
+
+
 class Writer:
-    """The three kinds of write with, for each, the figure it moves as its writer reads it back."""
+    """The three kinds of write with, for each, the figure it moves as its writer reads it back.
+
+    Writes are made on a schedule whatever the server's pace (open loop: a slow answer does not slow the writes
+    down, up to MAX_IN_FLIGHT at once), so writes of one kind may be in flight together. Per kind (per park for
+    tenancies) the writer counts the writes started and those committed (answered 2xx: the request's transaction
+    commits before its answer is sent). A check after a write reads the figure; it must show at least every write
+    committed before the read began (fewer: stale, an answer older than the last committed write) and at most
+    every write started before the read ended (more: wrong)."""
 
     def __init__(self, port: int, pools: dict):
         self.port, self.pools = port, pools
@@ -128,7 +143,9 @@ class Writer:
         self.next = dict.fromkeys(KINDS, 0)
         self.parks = sorted(set(self.pools["tenants"]))
         self.base: dict = {}
-        self.written = {kind: {} for kind in KINDS}  # kind -> key -> writes so far
+        self.started: dict = {}  # (kind, key) -> writes started
+        self.committed: dict = {}  # (kind, key) -> writes answered 2xx
+        self.lock = threading.Lock()
 
     def figure(self, kind: str, key) -> tuple[int, float]:
         """The figure a write of `kind` moves (for a tenancy, in park `key`), read through the API: (value, ms)."""
@@ -151,64 +168,79 @@ class Writer:
         self.base["profile", None] = self.figure("profile", None)[0]
         log(f"write mix: figures before the writes {self.base}")
 
-    def write(self, kind: str) -> tuple[int, object, float]:
-        """The next write of `kind` through the API: (status, the key of the figure it moves, ms)."""
-        index = self.next[kind]
-        self.next[kind] += 1
+    def claim(self, kind: str) -> tuple[int, object]:
+        """The next record of the pool of `kind` and the key of the figure its write moves (counted as started)."""
+        with self.lock:
+            index = self.next[kind]
+            self.next[kind] += 1
+            key = self.pools["units"][index][1] if kind == "tenancy" else None
+            self.started[kind, key] = self.started.get((kind, key), 0) + 1
+        return index, key
+
+    def write(self, kind: str, index: int) -> int:
+        """Write the `index`-th record of the pool of `kind` through the API: (status, ms)."""
         if kind == "tenancy":
             unit, park = self.pools["units"][index]
             body = {"unit": unit, "enterprise": self.pools["tenants"][park], "start": self.pools["today"],
                     "end": self.pools["stop"]}
-            status, answer, ms = call(self.port, self.tokens[PARK_ADMIN], "POST", "/api/v1/tenancies/", body)
-            return status, park, ms
+            return call(self.port, self.tokens[PARK_ADMIN], "POST", "/api/v1/tenancies/", body)[::2]
         if kind == "approval":
             path = f"/api/v1/filings/{self.pools['filings'][index]}/approve/"
-            status, answer, ms = call(self.port, self.tokens[PARK_ADMIN], "POST", path, {})
-            return status, None, ms
+            return call(self.port, self.tokens[PARK_ADMIN], "POST", path, {})[::2]
         path = f"/api/v1/enterprises/{self.pools['enterprises'][index]}/"
-        status, answer, ms = call(self.port, self.tokens[ENTERPRISE_USER], "PATCH", path, {"chain_position": LAYER})
-        return status, None, ms
+        return call(self.port, self.tokens[ENTERPRISE_USER], "PATCH", path, {"chain_position": LAYER})[::2]
 
-    def expected(self, kind: str, key) -> int:
-        """The figure after the writes of `kind` made so far (approvals take filings off the waiting list)."""
-        moved = self.written[kind].get(key, 0)
-        return self.base[kind, key] + (-moved if kind == "approval" else moved)
+    def seen(self, kind: str, key, value: int) -> int:
+        """How many writes of `kind` a figure shows: how far it moved from the figure before the run (approvals take
+        filings off the waiting list)."""
+        moved = value - self.base[kind, key]
+        return -moved if kind == "approval" else moved
 
-    def run_kind(self, kind: str, offset: float, until: float, outcome: dict) -> None:
-        """Write `kind` every len(KINDS) / WRITES_PER_SECOND s from `offset` until `until`, checking each write's
-        figure straight after it; late writes catch up at once (the rate achieved is reported)."""
-        interval = len(KINDS) / WRITES_PER_SECOND
-        due = time.monotonic() + offset
-        while due < until and time.monotonic() < until:
-            time.sleep(max(0.0, due - time.monotonic()))
-            status, key, write_ms = self.write(kind)
+    def write_and_check(self, kind: str, outcome: dict) -> None:
+        """The next write of `kind`, then its figure read back and judged (into `outcome`)."""
+        index, key = self.claim(kind)
+        status, write_ms = self.write(kind, index)
+        with self.lock:
             outcome["write_ms"].append(write_ms)
             if status not in (200, 201):
                 outcome["failed"].append(f"{kind}: {status}")
-            else:
-                self.written[kind][key] = self.written[kind].get(key, 0) + 1
-                value, read_ms = self.figure(kind, key)
-                outcome["check_ms"].append(read_ms)
-                want = self.expected(kind, key)
-                outcome["checked"] += 1
-                behind = value > want if kind == "approval" else value < want  # the write not seen
-                if behind:
-                    outcome["stale"].append(f"{kind} {key}: {value}, expected {want}")
-                elif value != want:
-                    outcome["wrong"].append(f"{kind} {key}: {value}, expected {want}")
-            due += interval
+                return
+            self.committed[kind, key] = self.committed.get((kind, key), 0) + 1
+        self.check(kind, key, outcome)
+
+    def check(self, kind: str, key, outcome: dict) -> None:
+        """Read the figure writes of `kind` move and judge it: stale if it shows fewer writes than were committed
+        before the read, wrong if more than were started by its end."""
+        with self.lock:
+            committed = self.committed.get((kind, key), 0)
+        value, read_ms = self.figure(kind, key)
+        seen = self.seen(kind, key, value)
+        with self.lock:
+            started = self.started.get((kind, key), 0)
+            outcome["check_ms"].append(read_ms)
+            outcome["checked"] += 1
+            if seen < committed:
+                outcome["stale"].append(f"{kind} {key}: {value} shows {seen} writes, {committed} committed")
+            elif seen > started:
+                outcome["wrong"].append(f"{kind} {key}: {value} shows {seen} writes, {started} started")
 
     def run(self, seconds: float) -> dict:
-        """Write for `seconds` from three threads (one per kind, 100 ms apart): the writes and checks' figures."""
-        outcome = {"write_ms": [], "check_ms": [], "failed": [], "stale": [], "wrong": [], "checked": 0}
+        """Start a write every 1 / WRITES_PER_SECOND s for `seconds`, the kinds in turn, each checked once written:
+        the writes' and checks' figures."""
+        outcome = new_outcome()
+        interval = 1 / WRITES_PER_SECOND
         start = time.monotonic()
-        until = start + seconds
-        threads = [threading.Thread(target=self.run_kind, args=(kind, i / WRITES_PER_SECOND, until, outcome))
-                   for i, kind in enumerate(KINDS)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        futures = []
+        with ThreadPoolExecutor(max_workers=MAX_IN_FLIGHT) as pool:
+            for n in range(int(seconds * WRITES_PER_SECOND)):
+                delay = start + n * interval - time.monotonic()
+                if delay > 0:
+                    time.sleep(delay)
+                elif delay < -interval:
+                    outcome["late"] += 1  # the pool was full: this write starts late
+                futures.append(pool.submit(self.write_and_check, KINDS[n % len(KINDS)], outcome))
+            for future in futures:
+                future.result()
         outcome["seconds"] = time.monotonic() - start
         return outcome
 
@@ -232,7 +264,7 @@ def percentile(values: list[float], share: float) -> float:
     if not values:
         return 0.0
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))]
+    return ordered[min(len(ordered), max(1, math.ceil(share * len(ordered)))) - 1]
 
 
 def scenario(args, *, token: str, pools: dict, year: int, all_paths: dict, folder: Path,
@@ -313,6 +345,8 @@ def main(argv=None) -> None:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--reuse", action="store_true")
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
+    parser.add_argument("--pg-setting", action="append", default=[], metavar="NAME=VALUE",
+                        help="a PostgreSQL session setting of the server's connections (repeatable)")
     args = parser.parse_args(argv)
     check_database_url(parser, args.database_url)
     args.import_rows = 0
@@ -326,6 +360,9 @@ def main(argv=None) -> None:
     print(f"\nWrite mix on a city of {args.enterprises:,} enterprises: wrk at {args.connections} connections "
           f"(the bureau) for {args.duration} s per row, {WRITES_PER_SECOND} writes a second\n")
     print("\n".join(table(results)))
+    print("\nMachine:")
+    for line in machine(args.pg_setting):
+        print(f"- {line}")
     for result in (result for result in results if result["writes"]):
         for line in (result["writes"]["stale"] + result["writes"]["wrong"] + result["writes"]["failed"])[:10]:
             print(f"- {result['group']}: {line}")
