@@ -291,6 +291,7 @@ def scenario(args, *, token: str, pools: dict, year: int, all_paths: dict, folde
         reads = {}
 
         def read(path_file=path_file, reads=reads):
+            """wrk's reads of the group, into `reads`."""
             reads.update(load(args, path_file, token, args.connections, args.duration))
 
         loader = threading.Thread(target=read)
