@@ -46,8 +46,16 @@ def best(function, repeat: int):
     return min(times), times, result
 
 
-def machine() -> list[str]:
-    """CPU, RAM, PostgreSQL version and the server settings that matter for one big aggregate."""
+# The PostgreSQL settings the benchmarks print, as the app's connections see them (their session options included):
+# memory, the planner's costs and parallelism, JIT, connections and the cost of a commit (docs/scaling.md).
+PG_SETTINGS = ("shared_buffers", "effective_cache_size", "work_mem", "maintenance_work_mem", "jit",
+               "max_parallel_workers_per_gather", "random_page_cost", "effective_io_concurrency", "max_connections",
+               "synchronous_commit", "wal_buffers", "checkpoint_timeout", "max_wal_size", "default_statistics_target")
+
+
+def machine(session_settings=()) -> list[str]:
+    """CPU, RAM, PostgreSQL version and the server settings that matter for the aggregates and the writes, as the
+    server's sessions had them (`session_settings`, "name=value", set on this session first, as on theirs)."""
     import django
     from django.db import connection
 
@@ -58,8 +66,11 @@ def machine() -> list[str]:
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         version = cursor.fetchone()[0]
+        for setting in session_settings:
+            name, value = setting.split("=", 1)
+            cursor.execute("SELECT set_config(%s, %s, false)", [name, value])
         settings = []
-        for name in ("shared_buffers", "work_mem", "jit", "max_parallel_workers_per_gather"):
+        for name in PG_SETTINGS:
             cursor.execute(f"SHOW {name}")
             settings.append(f"{name}={cursor.fetchone()[0]}")
     try:

@@ -12,7 +12,11 @@
    answers, list counts), every figure computed in the request.
 4. Time an XLSX export of every enterprise and an import of 10,000 rows, each in a process of its own
    (bench.file_jobs), with its peak memory.
-Prints a Markdown table of the figures beside the targets, and the machine.
+5. The browser timing (bench.browser_timing; --skip-browser leaves it out): the dashboard and each report page in
+   Chromium, from navigation start to the last chart drawn.
+6. The write-mix scenario (bench.write_mix; --skip-write-mix leaves it out): wrk reads the reports and lists while
+   ten writes a second go through the API, each checked in the answer it moves. Last, since it writes.
+Prints a Markdown table of the figures beside the targets, and the machine with the PostgreSQL settings it ran with.
 """
 
 import argparse
@@ -31,6 +35,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from .common import BASE_DIR, DEFAULT_DATABASE_URL, best, check_database_url, log, machine, setup_django
+from .write_mix import WRITES_PER_SECOND
 
 BENCH_USER = "bench_bureau"
 PAGE_SIZE = 50  # the API's default page
@@ -53,6 +58,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--reuse", action="store_true", help="keep the city if it already has --enterprises")
     parser.add_argument("--import-rows", type=int, default=10_000)
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
+    parser.add_argument("--pg-setting", action="append", default=[], metavar="NAME=VALUE",
+                        help="a PostgreSQL session setting of the server's connections (repeatable; docs/scaling.md)")
+    parser.add_argument("--skip-browser", action="store_true", help="leave out the browser timing")
+    parser.add_argument("--skip-write-mix", action="store_true", help="leave out the write-mix scenario")
+    parser.add_argument("--write-mix-duration", type=int, default=20,
+                        help="seconds of the write mix per group of reads (default 20)")
     args = parser.parse_args(argv)
     check_database_url(parser, args.database_url)
     if not shutil.which("wrk"):
@@ -137,7 +148,8 @@ UNCACHED = ("enterprise list", *REPORTS)
 def server(args, **env):
     """gunicorn on the benchmark database with the production settings (DEBUG off), until the block ends."""
     environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "DATABASE_URL": args.database_url,
-                   "SECRET_KEY": SECRET_KEY, "ALLOWED_HOSTS": "127.0.0.1", "LOG_LEVEL": "WARNING", **env}
+                   "SECRET_KEY": SECRET_KEY, "ALLOWED_HOSTS": "127.0.0.1", "LOG_LEVEL": "WARNING",
+                   "BENCH_PG_SETTINGS": " ".join(getattr(args, "pg_setting", [])), **env}
     command = [str(BASE_DIR / ".venv" / "bin" / "gunicorn"), "config.wsgi:application", "--workers",
                str(args.workers), "--bind", f"127.0.0.1:{args.port}", "--log-level", "warning"]
     process = subprocess.Popen(command, cwd=BASE_DIR, env=environment)
@@ -250,6 +262,26 @@ def table(args, figures: dict, http: dict, uncached: dict, export: dict, importe
     return lines
 
 
+def later_phases(args, figures: dict, endpoints: dict) -> tuple[list[str], list[str]]:
+    """The browser timing, then the write mix (which writes: last), unless skipped: their tables' lines."""
+    from . import browser_timing, write_mix
+
+    browser, mixed = [], []
+    groups = ["reads", "reports", "lists"]
+    pools = None if args.skip_write_mix else write_mix.prepare_writers(
+        size=write_mix.pool_size(args.write_mix_duration, len(groups)))
+    with tempfile.TemporaryDirectory() as folder, server(args):
+        if not args.skip_browser:
+            browser = browser_timing.run(args, username=BENCH_USER)
+        if pools is not None:
+            mix_args = argparse.Namespace(**{**vars(args), "duration": args.write_mix_duration,
+                                             "connections": args.connections[0]})
+            mixed = write_mix.table(write_mix.scenario(
+                mix_args, token=figures["token"], pools=pools, year=figures["year"], all_paths=endpoints,
+                folder=Path(folder), groups=groups))
+    return browser, mixed
+
+
 def main(argv=None) -> None:
     """Run the whole benchmark and print the table and the machine."""
     args = parse_args(argv)
@@ -264,11 +296,19 @@ def main(argv=None) -> None:
             uncached = measure(args, endpoints, token, Path(folder), UNCACHED, args.connections[:1])
     export = file_job(args, "export")
     imported = file_job(args, "import")
+    browser, mixed = later_phases(args, figures, endpoints)
     print(f"\nCity of {args.enterprises:,} enterprises x 5 years; gunicorn {args.workers} sync workers, "
           f"wrk {args.duration} s per row\n")
     print("\n".join(table(args, figures, http, uncached, export, imported)))
+    if browser:
+        print("\nBrowser timing (Chromium, signed in as the bureau; ms from navigation start):\n")
+        print("\n".join(browser))
+    if mixed:
+        print(f"\nWrite mix (wrk at {args.connections[0]} connections for {args.write_mix_duration} s per row, "
+              f"{WRITES_PER_SECOND} writes a second):\n")
+        print("\n".join(mixed))
     print("\nMachine:")
-    for line in machine():
+    for line in machine(args.pg_setting):
         print(f"- {line}")
 
 
