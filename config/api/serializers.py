@@ -2,6 +2,7 @@
 serializer's fields are built from the model once per class."""
 
 import copy
+import datetime
 from collections.abc import Mapping
 
 from django.contrib.auth import get_user_model
@@ -49,6 +50,25 @@ def _date(field):
     return lambda value: value.isoformat() if value and not isinstance(value, str) else (value or None)
 
 
+def _datetime(field):
+    """DateTimeField.to_representation in the ISO format, its time zone (the field's, else the active one) read once
+    per serializer instead of once a value; a naive or odd value goes through the field as before."""
+    if getattr(field, "format", api_settings.DATETIME_FORMAT) != api_settings.DATETIME_FORMAT or \
+            str(api_settings.DATETIME_FORMAT).lower() != ISO_8601:
+        return field.to_representation
+    zone = field.timezone if hasattr(field, "timezone") else field.default_timezone()
+    if zone is None:
+        return field.to_representation
+
+    def convert(value):
+        if not isinstance(value, datetime.datetime) or value.tzinfo is None or value.utcoffset() is None:
+            return field.to_representation(value)
+        text = value.astimezone(zone).isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+    return convert
+
+
 def _list_of(field):
     """ListField.to_representation over a child that has a plain converter."""
     child = _converter(field.child) if type(field.child).to_representation in _PLAIN else None
@@ -64,6 +84,7 @@ _PLAIN = {
     serializers.IntegerField.to_representation: lambda field: int,
     serializers.ChoiceField.to_representation: _choice,
     serializers.DateField.to_representation: _date,
+    serializers.DateTimeField.to_representation: _datetime,
     serializers.ListField.to_representation: _list_of,
 }
 
