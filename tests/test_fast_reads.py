@@ -133,3 +133,43 @@ def test_api_answers_are_drf_json(bureau_client):
         answer = bureau_client.get(url)
         assert answer.status_code == 200
         assert answer.content == drf_json(answer.data)
+
+
+def api_filtersets():
+    """(resource, filterset class) of every API resource whose list filters through StrictFilterBackend."""
+    from config.api.filters import StrictFilterBackend
+    from config.api.urls import router
+
+    found = []
+    for prefix, viewset, _basename in router.registry:
+        view = viewset()
+        view.action, view.request, view.kwargs, view.format_kwarg = "list", None, {}, None
+        if not any(issubclass(backend, StrictFilterBackend) for backend in view.filter_backends):
+            continue
+        queryset = viewset.queryset
+        filterset_class = StrictFilterBackend().get_filterset_class(view, queryset)
+        if filterset_class is not None:
+            found.append((prefix, filterset_class, queryset))
+    return found
+
+
+def test_no_query_parameter_filters_nothing(db):
+    """What lets StrictFilterBackend skip the filterset when a request has no query parameter: for every filterset of
+    the API, empty data is valid and leaves the queryset as it was (the same SQL)."""
+    from django.http import QueryDict
+
+    filtersets = api_filtersets()
+    assert len(filtersets) >= 10
+    for prefix, filterset_class, queryset in filtersets:
+        filterset = filterset_class(data=QueryDict(), queryset=queryset.all())
+        assert filterset.is_valid(), (prefix, filterset.errors)
+        assert str(filterset.qs.query) == str(queryset.all().query), prefix
+
+
+def test_record_with_a_filter_parameter_is_still_filtered(bureau_client):
+    """A record's GET with a filter that excludes it is still a 404, and an unknown parameter still a 400."""
+    record = EnterpriseFactory(park=ParkFactory())
+    url = reverse("api:enterprise-detail", args=[record.pk])
+    assert bureau_client.get(url).status_code == 200
+    assert bureau_client.get(url, {"park": ParkFactory().pk}).status_code == 404
+    assert bureau_client.get(url, {"nonsense": "1"}).status_code == 400
