@@ -313,8 +313,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["config.api.permissions.ScopedPermission"],
-    # The browsable API's pages allow inline styles (its templates carry some): config.api.renderers.
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "config.api.renderers.BrowsableAPIRenderer"],
+    # JSON written by orjson, the same as DRF's renderer writes it; the browsable API's pages allow inline styles (its
+    # templates carry some): config.api.renderers.
+    "DEFAULT_RENDERER_CLASSES": ["config.api.renderers.FastJSONRenderer", "config.api.renderers.BrowsableAPIRenderer"],
     "DEFAULT_FILTER_BACKENDS": [
         "config.api.filters.StrictFilterBackend",
         "config.api.filters.StableOrderingFilter",

@@ -15,7 +15,13 @@ from config.api.fields import (
     ReportYearField,
     ScopedPrimaryKeyRelatedField,
 )
-from config.api.serializers import BriefSerializer, BriefUserSerializer, ValidatedModelSerializer, changed_values
+from config.api.serializers import (
+    BriefSerializer,
+    BriefUserSerializer,
+    PlainReadMixin,
+    ValidatedModelSerializer,
+    changed_values,
+)
 from enterprises.choices import DesignationStatus, Segment, Tier
 from enterprises.models import (
     AnnualFiling,
@@ -44,7 +50,7 @@ class BriefEnterpriseSerializer(BriefSerializer):
         fields = ["id", "url", "display", "credit_code", "name"]
 
 
-class EnterpriseSerializer(ValidatedModelSerializer):
+class EnterpriseSerializer(PlainReadMixin, ValidatedModelSerializer):
     """An enterprise's full record."""
 
     url = RecordUrlField(view_name="api:enterprise-detail")

@@ -1,0 +1,175 @@
+"""The list's fast paths give what DRF gave: the plain-read serializer the same dict as DRF's per-field
+representation, and the orjson renderer the same bytes as DRF's JSON renderer."""
+
+import dataclasses
+import datetime
+import decimal
+import json
+import uuid
+import zoneinfo
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy
+from rest_framework import serializers
+from rest_framework.relations import Hyperlink
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.test import APIRequestFactory
+from rest_framework.utils.serializer_helpers import ReturnDict
+
+from access.scoping import PUBLIC
+from config.api.renderers import FastJSONRenderer
+from config.api.serializers import ValidatedModelSerializer
+from enterprises.api.serializers import EnterpriseSerializer
+from enterprises.choices import ChainPosition, EnterpriseStatus, Segment
+from enterprises.models import Enterprise
+
+from .conftest import park_admin_client
+from .factories import EnterpriseFactory, ParkFactory, TenancyFactory, UnitFactory, bureau_user
+
+
+class DRFEnterpriseSerializer(EnterpriseSerializer):
+    """The enterprise serializer as DRF represents it, field by field (what the plain read replaces)."""
+
+    def to_representation(self, instance):
+        return ValidatedModelSerializer.to_representation(self, instance)
+
+
+def drf_json(data) -> bytes:
+    """DRF's own JSON of the data, as the API wrote it before."""
+    return JSONRenderer().render(data)
+
+
+def test_plain_read_gives_drf_representation(db):
+    park = ParkFactory()
+    records = [
+        EnterpriseFactory(park=park, segments=[Segment.RENDERING, Segment.AI_DRIVING], short_name="甲",
+                          founded=datetime.date(2019, 3, 1), profile="第一行\n第二行 \u2028", website="https://a.cn/x"),
+        EnterpriseFactory(park=None, segments=[], founded=None, chain_position=ChainPosition.PLATFORM),
+        EnterpriseFactory(status=EnterpriseStatus.MOVED_OUT, left_on=datetime.date(2024, 6, 30)),
+    ]
+    user = bureau_user()
+    request = Request(APIRequestFactory().get("/api/v1/enterprises/"))
+    request.user = user
+    rows = list(Enterprise.objects.select_related("district", "park").restrict(user, PUBLIC).order_by("pk"))
+    assert len(rows) == len(records)
+    context = {"request": request}
+    fast = EnterpriseSerializer(rows, many=True, context=context).data
+    plain = DRFEnterpriseSerializer(rows, many=True, context=context).data
+    assert fast == plain
+    assert drf_json(fast) == drf_json(plain)
+    assert fast[1]["park"] is None and fast[0]["segments"] == ["rendering", "ai_driving"]
+    # A record read as created in the process (choices as enum members) is shown the same way too.
+    record = Enterprise.objects.select_related("district", "park").get(pk=records[2].pk)
+    record.chain_position, record.status = ChainPosition.APPLICATION, EnterpriseStatus.ACTIVE
+    assert EnterpriseSerializer(record, context=context).data == DRFEnterpriseSerializer(record, context=context).data
+
+
+def test_tenant_public_face_unchanged(db):
+    """A park administrator's page of its tenants registered elsewhere: the public face, as before."""
+    park = ParkFactory()
+    tenant = EnterpriseFactory(park=ParkFactory())
+    TenancyFactory(unit=UnitFactory(park=park), enterprise=tenant)
+    own = EnterpriseFactory(park=park)
+    answer = park_admin_client(park).get(reverse("api:enterprise-list"))
+    assert answer.status_code == 200
+    by_id = {row["id"]: row for row in answer.json()["results"]}
+    assert set(by_id) == {tenant.pk, own.pk}
+    assert "contact_phone" not in by_id[tenant.pk] and "contact_phone" in by_id[own.pk]
+
+
+class Kind(serializers.Serializer):
+    """A serializer whose data (a ReturnDict) is rendered."""
+
+    name = serializers.CharField()
+
+
+@dataclasses.dataclass
+class Point:
+    x: int
+
+
+def test_orjson_renderer_writes_drf_json():
+    shanghai = zoneinfo.ZoneInfo("Asia/Shanghai")
+    data = {
+        "text": "数字人 \u2028 \u2029 \"quoted\" \\ \n", "lazy": gettext_lazy("Unknown field."), "none": None,
+        "ints": [0, -1, 2**53], "floats": [0.1, 2.5, 100.0], "bool": [True, False],
+        "decimal": decimal.Decimal("12.50"), "date": datetime.date(2026, 12, 6),
+        "datetime_utc": datetime.datetime(2026, 12, 6, 4, 5, 6, 789123, tzinfo=datetime.UTC),
+        "datetime_cst": datetime.datetime(2026, 12, 6, 12, 5, 6, tzinfo=shanghai),
+        "naive": datetime.datetime(2026, 1, 2, 3, 4, 5, 6), "time": datetime.time(9, 30, 1, 250000),
+        "uuid": uuid.UUID("12345678-1234-5678-1234-567812345678"), "tuple": (1, "二"), "set": {3},
+        "keys": {1: "one", "二": 2}, "link": Hyperlink("https://x.cn/api/v1/enterprises/1/", None),
+        "choice": Segment.RENDERING, "nested": [{"a": [{"b": {}}]}, []],
+        "returned": Kind({"name": "名"}).data, "plain_dict": ReturnDict({"k": "v"}, serializer=None),
+    }
+    assert FastJSONRenderer().render(data) == drf_json(data)
+    assert json.loads(FastJSONRenderer().render(data))["datetime_utc"].endswith("Z")  # DRF's, not orjson's +00:00
+    assert FastJSONRenderer().render(None) == b""
+    # What orjson refuses (an integer beyond 64 bits) or DRF's encoder must judge (a dataclass) is DRF's to write.
+    assert FastJSONRenderer().render({"big": 2**70}) == drf_json({"big": 2**70})
+    assert FastJSONRenderer().render([1], "application/json; indent=4") == JSONRenderer().render(
+        [1], "application/json; indent=4")
+    try:
+        drf_json({"point": Point(1)})
+    except TypeError:
+        refused = True
+    else:
+        refused = False
+    try:
+        FastJSONRenderer().render({"point": Point(1)})
+    except TypeError:
+        assert refused
+    else:
+        assert not refused
+
+
+def test_api_answers_are_drf_json(bureau_client):
+    """Whole answers of the list and a record, written by the renderer the API uses, as DRF's renderer writes them."""
+    park = ParkFactory()
+    EnterpriseFactory.create_batch(3, park=park)
+    EnterpriseFactory(park=None)
+    for url in (reverse("api:enterprise-list"), reverse("api:enterprise-detail", args=[Enterprise.objects.first().pk])):
+        answer = bureau_client.get(url)
+        assert answer.status_code == 200
+        assert answer.content == drf_json(answer.data)
+
+
+def api_filtersets():
+    """(resource, filterset class) of every API resource whose list filters through StrictFilterBackend."""
+    from config.api.filters import StrictFilterBackend
+    from config.api.urls import router
+
+    found = []
+    for prefix, viewset, _basename in router.registry:
+        view = viewset()
+        view.action, view.request, view.kwargs, view.format_kwarg = "list", None, {}, None
+        if not any(issubclass(backend, StrictFilterBackend) for backend in view.filter_backends):
+            continue
+        queryset = viewset.queryset
+        filterset_class = StrictFilterBackend().get_filterset_class(view, queryset)
+        if filterset_class is not None:
+            found.append((prefix, filterset_class, queryset))
+    return found
+
+
+def test_no_query_parameter_filters_nothing(db):
+    """What lets StrictFilterBackend skip the filterset when a request has no query parameter: for every filterset of
+    the API, empty data is valid and leaves the queryset as it was (the same SQL)."""
+    from django.http import QueryDict
+
+    filtersets = api_filtersets()
+    assert len(filtersets) >= 10
+    for prefix, filterset_class, queryset in filtersets:
+        filterset = filterset_class(data=QueryDict(), queryset=queryset.all())
+        assert filterset.is_valid(), (prefix, filterset.errors)
+        assert str(filterset.qs.query) == str(queryset.all().query), prefix
+
+
+def test_record_with_a_filter_parameter_is_still_filtered(bureau_client):
+    """A record's GET with a filter that excludes it is still a 404, and an unknown parameter still a 400."""
+    record = EnterpriseFactory(park=ParkFactory())
+    url = reverse("api:enterprise-detail", args=[record.pk])
+    assert bureau_client.get(url).status_code == 200
+    assert bureau_client.get(url, {"park": ParkFactory().pk}).status_code == 404
+    assert bureau_client.get(url, {"nonsense": "1"}).status_code == 400
