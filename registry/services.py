@@ -37,6 +37,7 @@ from enterprises.imports import (
 from enterprises.selectors import reporting_year, tier_reference_date
 from enterprises.tiers import get_rule_set, rule_set_for
 
+from .bulk import copy_instances
 from .choices import ACTIVE_RUN_STATUSES, FileFormat, FileJobKind, RunKind, RunStatus
 from .models import FileJob, ReportRun, TierSummary
 from .selectors import tier_summary_compute
@@ -367,7 +368,7 @@ def tier_summary_replace(*, run: ReportRun) -> int | None:
     for row in rows:
         row.run = run
     TierSummary.objects.filter(year=run.year).delete()
-    TierSummary.objects.bulk_create(rows)
+    copy_instances(TierSummary, rows)
     _finish(run, RunStatus.SUCCEEDED, rows=len(rows), applied_rule_set=rule_set.code, as_of=as_of)
     return len(rows)
 
