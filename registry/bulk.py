@@ -1,6 +1,7 @@
 """Bulk writes of many rows in one statement: model instances written with PostgreSQL COPY (psycopg 3)."""
 
 from django.db import connection
+from django.db.models import BinaryField, F, Func, Value
 
 
 def copy_instances(model, instances) -> int:
@@ -19,3 +20,18 @@ def copy_instances(model, instances) -> int:
             copy.write_row([field.pre_save(instance, True) for field in fields])
             count += 1
     return count
+
+
+FILE_CHUNK = 8 * 1024 * 1024  # bytes of a file appended to its row per statement
+
+
+def store_file(queryset, file, *, field: str = "data") -> int:
+    """Store a binary file object's content in the binary field of the rows of `queryset` (one row), a chunk of
+    FILE_CHUNK bytes per UPDATE (`field = field || chunk`), so only a chunk is ever in memory; the bytes stored.
+    The field must hold b"" (not NULL) before; call it inside the transaction that marks the file done."""
+    size = 0
+    while chunk := file.read(FILE_CHUNK):
+        queryset.update(**{field: Func(F(field), Value(chunk, output_field=BinaryField()), template="%(expressions)s",
+                                       arg_joiner=" || ", output_field=BinaryField())})
+        size += len(chunk)
+    return size
