@@ -25,12 +25,13 @@ def copy_instances(model, instances) -> int:
 FILE_CHUNK = 8 * 1024 * 1024  # bytes of a file appended to its row per statement
 
 
-def store_file(queryset, file, *, field: str = "data") -> int:
+def store_file(queryset, file, *, field: str = "data", chunk_size: int | None = None) -> int:
     """Store a binary file object's content in the binary field of the rows of `queryset` (one row), a chunk of
-    FILE_CHUNK bytes per UPDATE (`field = field || chunk`), so only a chunk is ever in memory; the bytes stored.
-    The field must hold b"" (not NULL) before; call it inside the transaction that marks the file done."""
+    `chunk_size` (default FILE_CHUNK) bytes per UPDATE (`field = field || chunk`), so only a chunk is ever in
+    memory; the bytes stored. The field must hold b"" (not NULL) before; call it inside the transaction that
+    marks the file done."""
     size = 0
-    while chunk := file.read(FILE_CHUNK):
+    while chunk := file.read(chunk_size or FILE_CHUNK):
         queryset.update(**{field: Func(F(field), Value(chunk, output_field=BinaryField()), template="%(expressions)s",
                                        arg_joiner=" || ", output_field=BinaryField())})
         size += len(chunk)
