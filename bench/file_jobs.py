@@ -54,6 +54,7 @@ def main(argv=None) -> None:
     check_database_url(parser, args.database_url)
     setup_django(args.database_url)
     from django.contrib.auth import get_user_model
+    from django.db.models import F, Func
 
     from registry.choices import FileFormat, FileJobKind, FileSubject
     from registry.models import FileJob
@@ -68,12 +69,13 @@ def main(argv=None) -> None:
     start = time.perf_counter()
     file_job_execute(job_id=job.pk)
     seconds = time.perf_counter() - start
-    job.refresh_from_db()
+    peak = peak_rss_mb()  # before the file is read back (below, only its size is)
+    job = FileJob.objects.defer("data").annotate(size=Func(F("data"), function="octet_length")).get(pk=job.pk)
     print("FILEJOB " + json.dumps({
         "kind": args.kind, "status": job.status, "error": job.error[:300], "seconds": round(seconds, 2),
         "rows": job.total, "report": {k: v for k, v in job.report.items() if k != "errors"},
-        "bytes": len(job.data or b"") if args.kind == "export" else len(data),
-        "peak_rss_mb": round(peak_rss_mb(), 1), "rss_before_job_mb": round(before, 1),
+        "bytes": (job.size or 0) if args.kind == "export" else len(data),
+        "peak_rss_mb": round(peak, 1), "rss_before_job_mb": round(before, 1),
     }), flush=True)
 
 

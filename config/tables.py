@@ -240,12 +240,13 @@ def _styled(sheet, value, *, font=None, fill=None, number_format=None):
     return cell
 
 
-def write_xlsx(table, sheet: str = "报表", *, preamble=(), title=()) -> bytes:
+def write_xlsx(table, sheet: str = "报表", *, preamble=(), title=(), file=None) -> bytes | None:
     """A table (any iterable of rows, the header row first, written as it comes) as an Excel workbook with one sheet
     named `sheet` (Chinese; made a valid sheet title): the title block (`title_block`: a title row, label-value
     rows) and the `preamble`'s rows, an empty row, then the header row, frozen and filtered, the columns fitted to
     the first WIDTH_SAMPLE rows, numbers and dates typed and formatted by their header (`number_format`); text is
-    written as strings, datetimes must be naive. Write-only: the rows stream, memory stays bounded."""
+    written as strings, datetimes must be naive. Write-only: the rows stream, memory stays bounded. Into `file` (a
+    binary file object; then None is returned) when one is given, else as bytes."""
     block = [list(row) for row in title] + [list(row) for row in preamble]
     rows = iter(table)
     header = list(next(rows, []))
@@ -272,6 +273,9 @@ def write_xlsx(table, sheet: str = "报表", *, preamble=(), title=()) -> bytes:
         last += 1
     if header:
         worksheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(header))}{last}"
+    if file is not None:
+        workbook.save(file)
+        return None
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

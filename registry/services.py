@@ -6,6 +6,7 @@ import itertools
 import logging
 import os
 import socket
+import tempfile
 import threading
 import time
 import traceback
@@ -22,8 +23,8 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from config.celery import app, task_ids_in_broker
 from config.history import Source, change_source
+from config.tables import csv_stream
 from config.tables import file_name as table_file_name
-from config.tables import write_csv
 from config.years import FIRST_YEAR
 from enterprises.imports import (
     SUBJECT_TITLES,
@@ -37,6 +38,7 @@ from enterprises.imports import (
 from enterprises.selectors import reporting_year, tier_reference_date
 from enterprises.tiers import get_rule_set, rule_set_for
 
+from .bulk import copy_instances, store_file
 from .choices import ACTIVE_RUN_STATUSES, FileFormat, FileJobKind, RunKind, RunStatus
 from .models import FileJob, ReportRun, TierSummary
 from .selectors import tier_summary_compute
@@ -367,7 +369,7 @@ def tier_summary_replace(*, run: ReportRun) -> int | None:
     for row in rows:
         row.run = run
     TierSummary.objects.filter(year=run.year).delete()
-    TierSummary.objects.bulk_create(rows)
+    copy_instances(TierSummary, rows)
     _finish(run, RunStatus.SUCCEEDED, rows=len(rows), applied_rule_set=rule_set.code, as_of=as_of)
     return len(rows)
 
@@ -486,19 +488,25 @@ def _file_job_import(job: FileJob, progress: Progress) -> None:
 
 
 def _file_job_export(job: FileJob, progress: Progress) -> None:
-    """Write the register the job's user may see to the job's file."""
+    """Write the register the job's user may see to the job's file: streamed into a temporary file, then stored
+    in the job's row a chunk at a time (`store_file`), so memory stays bounded whatever the register's size."""
     queryset = export_queryset(kind=job.subject, user=job.started_by)
     total = queryset.count()
     FileJob.objects.filter(pk=job.pk).update(total=total)
     rows = export_rows(kind=job.subject, queryset=queryset, on_progress=progress)
     when = timezone.localtime().replace(tzinfo=None, microsecond=0)
-    if job.file_format == FileFormat.XLSX:
-        data = export_xlsx(kind=job.subject, rows=rows, user=job.started_by, when=when)
-    else:
-        data = write_csv(itertools.chain([headers(job.subject)], rows))
     name = table_file_name(SUBJECT_TITLES[job.subject], job.file_format, day=when.date())
-    _finish(job, RunStatus.SUCCEEDED, data=data, file_name=name, total=total, processed=total,
-                     report={"rows": total})
+    with tempfile.TemporaryFile() as file:
+        if job.file_format == FileFormat.XLSX:
+            export_xlsx(kind=job.subject, rows=rows, user=job.started_by, when=when, file=file)
+        else:
+            for chunk in csv_stream(itertools.chain([headers(job.subject)], rows)):
+                file.write(chunk.encode("utf-8"))
+        file.seek(0)
+        with transaction.atomic():
+            _finish(job, RunStatus.SUCCEEDED, data=b"", file_name=name, total=total, processed=total,
+                    report={"rows": total})
+            store_file(FileJob.objects.filter(pk=job.pk), file)
 
 
 @transaction.atomic

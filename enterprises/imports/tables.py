@@ -79,10 +79,12 @@ def register_title(*, kind: str, user=None, when: datetime.datetime | None = Non
     return title_block(title=title, rows=rows, user=user, when=when, prefix=COMMENT + " ")
 
 
-def export_xlsx(*, kind: str, rows, user=None, when: datetime.datetime | None = None) -> bytes:
-    """A register as a workbook: its title block, then the header row (frozen, filtered) and the rows, streamed."""
+def export_xlsx(*, kind: str, rows, user=None, when: datetime.datetime | None = None, file=None) -> bytes | None:
+    """A register as a workbook: its title block, then the header row (frozen, filtered) and the rows, streamed
+    (into `file`, a binary file object, when one is given; else returned as bytes)."""
     table = itertools.chain([headers(kind)], rows)
-    return write_xlsx(table, sheet=SUBJECT_TITLES[kind], title=register_title(kind=kind, user=user, when=when))
+    return write_xlsx(table, sheet=SUBJECT_TITLES[kind], title=register_title(kind=kind, user=user, when=when),
+                      file=file)
 
 
 def _note(column: Column) -> str:

@@ -22,7 +22,8 @@ from ..models import BenchmarkProject, Lab, Platform, ReportRun, TierSummary
 from . import enterprises as firms
 from . import places, records
 from .accounts import memberships_note, memberships_restore
-from .copying import Table
+from .copying import Deferred, Table
+from .profiles import Profiles
 
 # Emptied before a city is generated (with their history); filled in this order.
 MODELS = (Park, Unit, Enterprise, Tenancy, AnnualFiling, TierDesignation, Lab, Platform, BenchmarkProject,
@@ -63,17 +64,19 @@ def city_generate(*, enterprises: int, years: int = 5, seed: int = 2025, log=Non
         seeding.load_plan_targets(tally=seeding.new_tally())
         memberships = memberships_note()
         city_truncate()
+        deferred = Deferred([model._meta.db_table for model in MODELS])
+        deferred.drop()
         districts = dict(District.objects.values_list("code", "id"))
         park_count = places.park_count(enterprises)
         load(Park, places.PARK_COLUMNS, places.park_rows(park_count, rng, districts, firms.DISTRICT_WEIGHTS))
         parks = list(Park.objects.order_by("pk").values_list("pk", "district_id"))
-        profiles = []
+        profiles = Profiles()
         load(Enterprise, firms.ENTERPRISE_COLUMNS,
              firms.enterprise_rows(enterprises, rng, districts, parks, profiles, now))
-        units, tenancies = places.unit_and_tenancy_rows(profiles, rng, today)
-        load(Unit, places.UNIT_COLUMNS, units)
-        load(Tenancy, places.TENANCY_COLUMNS, tenancies)
-        load(AnnualFiling, firms.FILING_COLUMNS, firms.filing_rows(profiles, filing_years, rng))
+        park_places = places.ParkPlaces(profiles, seed + enterprises, today)
+        load(Unit, places.UNIT_COLUMNS, park_places.units())
+        load(Tenancy, places.TENANCY_COLUMNS, park_places.tenancies())
+        load(AnnualFiling, firms.FILING_COLUMNS, firms.filing_rows_parallel(profiles, filing_years, seed + enterprises))
         load(TierDesignation, firms.DESIGNATION_COLUMNS,
              firms.designation_rows(profiles, tier_reference_date(filing_years[-1]), rng, now))
         hosts = records.host_sampler(profiles, rng)
@@ -85,6 +88,11 @@ def city_generate(*, enterprises: int, years: int = 5, seed: int = 2025, log=Non
         load(BenchmarkProject, records.PROJECT_COLUMNS, records.project_rows(
             hosts, round(enterprises * records.PROJECTS_PER_ENTERPRISE), rng, filing_years, partners))
         load(BenchmarkProject.partners.through, records.PARTNER_COLUMNS, partners)
+        mark = time.perf_counter()
+        deferred.restore()
+        seconds["indexes"] = time.perf_counter() - mark
+        if log:
+            log(f"indexes and constraints made again in {seconds['indexes']:.1f} s")
         with connection.cursor() as cursor:
             for model in MODELS:  # ids were copied: move each sequence past them
                 table = model._meta.db_table

@@ -57,3 +57,51 @@ def weighted(rng: random.Random, weights: dict):
 def clamp(value: float, low: float, high: float) -> float:
     """The value within [low, high]."""
     return low if value < low else high if value > high else value
+
+
+class Deferred:
+    """The secondary indexes, unique, exclusion and foreign-key constraints of the tables being loaded, dropped
+    (`drop`) before the COPYs and made again (`restore`) after them, inside the caller's transaction: a failure
+    rolls the drop back with the rest.
+
+    Loading into a table without them and building each index once, sorted, is several times faster than
+    maintaining every index and queueing a deferred foreign-key check per copied row; the constraints are
+    validated when they are added back, so every row still passes them. Primary keys and CHECK constraints stay.
+    """
+
+    CONSTRAINTS = """
+        SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), contype
+        FROM pg_constraint WHERE conrelid = ANY(%s::regclass[]) AND contype IN ('f', 'u', 'x')
+        ORDER BY contype DESC, conname
+    """  # unique and exclusion constraints before foreign keys (which may need a unique index)
+    INDEXES = """
+        SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+        FROM pg_index i WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisprimary
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid AND c.contype IN ('u', 'x'))
+        ORDER BY 1
+    """
+
+    def __init__(self, tables: list[str]):
+        self.tables = tables
+        self.constraints, self.indexes = [], []
+
+    def drop(self) -> None:
+        """Note the indexes and constraints, then drop them."""
+        with connection.cursor() as cursor:
+            cursor.execute(self.CONSTRAINTS, [self.tables])
+            self.constraints = cursor.fetchall()
+            cursor.execute(self.INDEXES, [self.tables])
+            self.indexes = cursor.fetchall()
+            for table, name, _definition, _kind in reversed(self.constraints):  # foreign keys first
+                cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+            for name, _definition in self.indexes:
+                cursor.execute(f"DROP INDEX {name}")
+
+    def restore(self) -> None:
+        """Build the indexes and add the constraints back (validating every row)."""
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            for _name, definition in self.indexes:
+                cursor.execute(definition)
+            for table, name, definition, _kind in self.constraints:
+                cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')

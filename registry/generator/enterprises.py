@@ -4,10 +4,14 @@ Each enterprise has a hidden "quality" (strength) that drives its figures, flags
 the figures stay consistent from year to year and with every CHECK constraint of the filing table.
 """
 
+import collections
 import datetime
+import heapq
 import itertools
 import math
+import multiprocessing
 import operator
+import os
 import random
 
 from enterprises.choices import FilingStatus, ProductField, RdInstitution, Segment, SmeSector
@@ -41,7 +45,7 @@ RENEWED_SHARE = 0.25  # holders with an earlier, expired designation of the same
 REVOKED_SHARE = 0.01  # holders whose designation was revoked
 
 
-def enterprise_rows(n: int, rng: random.Random, districts: dict, parks: list, profiles: list, now):
+def enterprise_rows(n: int, rng: random.Random, districts: dict, parks: list, profiles, now):
     """Enterprise rows with ids 1..n over `parks` [(id, district id)], the first the biggest; appends each one's
     profile (pk, quality, founding year, district, park, status) to `profiles`."""
     district_ids = {code: districts[code] for code in DISTRICT_WEIGHTS}
@@ -97,7 +101,38 @@ REDRAW = 0.1
 CHAMPION_QUALITY, CHAMPION_SHARE = 0.7, 0.6  # niche champions: this share of the firms above this quality
 
 
-def filing_rows(profiles: list, years: list[int], rng: random.Random):
+FILING_CHUNK = 2_000  # enterprises whose filings a worker process makes at a time
+_forked = None  # (profiles, years, seed): what the worker processes read, inherited when they are forked
+
+
+def _filing_chunk(start: int) -> list:
+    """The filings of the enterprises at positions start..start+FILING_CHUNK, from a generator seeded by both."""
+    profiles, years, seed = _forked
+    rng = random.Random(seed * 1_000_003 + start)
+    return list(filing_rows(profiles.rows(start, start + FILING_CHUNK), years, rng))
+
+
+def filing_rows_parallel(profiles, years: list[int], seed: int, processes: int | None = None):
+    """filing_rows of every profile (a `Profiles`), made by worker processes (one per core) a chunk of enterprises
+    each, yielded in enterprise order: the same rows whatever the number of processes. At most two chunks per
+    process wait in memory, so memory stays bounded while the COPY takes the rows."""
+    global _forked
+    _forked = (profiles, years, seed)
+    processes = processes or os.cpu_count() or 1
+    starts = iter(range(0, len(profiles), FILING_CHUNK))
+    with multiprocessing.get_context("fork").Pool(processes) as pool:
+        pending = collections.deque(pool.apply_async(_filing_chunk, (start,))
+                                    for start in itertools.islice(starts, 2 * processes))
+        while pending:
+            rows = pending.popleft().get()
+            start = next(starts, None)
+            if start is not None:
+                pending.append(pool.apply_async(_filing_chunk, (start,)))
+            yield from rows
+    _forked = None
+
+
+def filing_rows(profiles, years: list[int], rng: random.Random):
     """Five approved filings per enterprise, figures consistent from year to year and with every CHECK."""
     approved = FilingStatus.APPROVED
     span = len(years) + 2  # two years before the first filing, for its _prev and _prev2 figures
@@ -189,9 +224,11 @@ DESIGNATION_COLUMNS = (
 )  # due_from is a generated column
 
 
-def designation_rows(profiles: list, on: datetime.date, rng: random.Random, now):
-    """Designations for the strongest enterprises (with noise): in force (some due), lapsed, renewed, revoked."""
-    ranked = sorted(profiles, key=lambda profile: profile[1] + rng.gauss(0, 0.12), reverse=True)
+def designation_rows(profiles, on: datetime.date, rng: random.Random, now):
+    """Designations for the strongest enterprises (with noise): in force (some due), lapsed, renewed, revoked.
+    Only the strongest share of the ranking by strength is kept (heapq), not all the enterprises."""
+    top = max(1, round(len(profiles) * max(HOLDER_SHARES.values())))
+    ranked = heapq.nlargest(top, profiles, key=lambda profile: profile[1] + rng.gauss(0, 0.12))
     serial = 0
 
     def row(pk, tier, granted, revoked=None):
@@ -202,7 +239,7 @@ def designation_rows(profiles: list, on: datetime.date, rng: random.Random, now)
                 "核查发现申报材料不实" if revoked else "", now)
 
     for tier, share in HOLDER_SHARES.items():
-        for pk, *_ in ranked[:max(1, round(len(ranked) * share))]:
+        for pk, *_ in ranked[:max(1, round(len(profiles) * share))]:
             draw = rng.random()
             if draw < LAPSED_SHARE:  # expired, not renewed
                 yield row(pk, tier, on - datetime.timedelta(days=rng.randint(1100, 1800)))

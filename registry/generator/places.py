@@ -8,6 +8,7 @@ tenant left before the current one moved in, and about one unit in nine stands e
 
 import datetime
 import random
+from array import array
 from collections import defaultdict
 from decimal import Decimal
 
@@ -15,6 +16,7 @@ from enterprises.fakes import tenancy_period, unit_labels
 from parks.choices import ParkKind
 
 from .copying import weighted
+from .profiles import STATUSES
 
 ENTERPRISES_PER_PARK = 250
 MIN_PARKS = 5
@@ -48,49 +50,77 @@ def park_rows(count: int, rng: random.Random, districts: dict, district_weights:
                pk <= featured, f"北京市{pk}号", f"{name}园区运营有限公司")
 
 
-def unit_and_tenancy_rows(profiles: list, rng: random.Random, today: datetime.date) -> tuple[list, list]:
-    """(unit rows, tenancy rows) for the parks' tenants in `profiles` (pk, quality, year, district, park, status).
+class ParkPlaces:
+    """The units of the parks' tenants in `profiles` (a `Profiles`) and their tenancies, as two streams of rows
+    (`units`, then `tenancies`) for two COPYs: each park's are drawn from a generator seeded by the park, so the
+    second stream draws again exactly what the first drew, and neither is held in memory.
 
     Tenancies of a unit never overlap: an earlier tenant's ends on or before the current one's start.
     """
-    tenants = defaultdict(list)
-    for pk, _quality, _year, _district, park_id, status in profiles:
-        if park_id is not None:
-            tenants[park_id].append((pk, status))
-    units, tenancies = [], []
 
-    def unit(park_id: int) -> int:
-        index = len(park_units[park_id])
-        floor = index // ROOMS_PER_FLOOR % FLOORS + 1
-        building = index // (ROOMS_PER_FLOOR * FLOORS) + 1
-        pk = len(units) + 1
-        area = Decimal(round(rng.lognormvariate(5.3, 0.6), 2)).quantize(Decimal("0.01")) + Decimal("10")
-        units.append((pk, park_id, *unit_labels(f"{building}号楼", floor, index % ROOMS_PER_FLOOR + 1), area))
-        park_units[park_id].append(pk)
-        return pk
+    def __init__(self, profiles, seed: int, today: datetime.date):
+        self.seed, self.today = seed, today
+        self.tenants = defaultdict(lambda: (array("i"), array("B")))  # park -> (pks, statuses), compact
+        for index, park_id in enumerate(profiles.park):
+            if park_id:
+                pks, statuses = self.tenants[park_id]
+                pks.append(index + 1)
+                statuses.append(profiles.status[index])
 
-    def tenancy(unit_id, park_id, enterprise_id, start, end):
-        start, end = tenancy_period(start, end=end)
-        rent = Decimal(round(rng.uniform(3, 12), 2)).quantize(Decimal("0.01"))
-        tenancies.append((len(tenancies) + 1, unit_id, park_id, enterprise_id, start, end, rent))
+    def units(self):
+        """Unit rows (pk, park, building, floor, room, area)."""
+        for units, _tenancies in self._parks():
+            yield from units
 
-    park_units = defaultdict(list)
-    for park_id, members in sorted(tenants.items()):
-        for enterprise_id, status in members:
+    def tenancies(self):
+        """Tenancy rows (pk, unit, park, enterprise, start, end, rent)."""
+        for _units, tenancies in self._parks():
+            yield from tenancies
+
+    def _parks(self):
+        """(unit rows, tenancy rows) of each park in turn, numbered on from the parks before."""
+        unit_pk = tenancy_pk = 0
+        for park_id in sorted(self.tenants):
+            units, tenancies = self._park(park_id, unit_pk, tenancy_pk)
+            unit_pk += len(units)
+            tenancy_pk += len(tenancies)
+            yield units, tenancies
+
+    def _park(self, park_id: int, unit_pk: int, tenancy_pk: int) -> tuple[list, list]:
+        rng = random.Random(self.seed * 1_000_003 + park_id)
+        today = self.today
+        pks, statuses = self.tenants[park_id]
+        units, tenancies = [], []
+
+        def unit() -> int:
+            index = len(units)
+            floor = index // ROOMS_PER_FLOOR % FLOORS + 1
+            building = index // (ROOMS_PER_FLOOR * FLOORS) + 1
+            pk = unit_pk + index + 1
+            area = Decimal(round(rng.lognormvariate(5.3, 0.6), 2)).quantize(Decimal("0.01")) + Decimal("10")
+            units.append((pk, park_id, *unit_labels(f"{building}号楼", floor, index % ROOMS_PER_FLOOR + 1), area))
+            return pk
+
+        def tenancy(unit_id, enterprise_id, start, end):
+            start, end = tenancy_period(start, end=end)
+            rent = Decimal(round(rng.uniform(3, 12), 2)).quantize(Decimal("0.01"))
+            tenancies.append((tenancy_pk + len(tenancies) + 1, unit_id, park_id, enterprise_id, start, end, rent))
+
+        for enterprise_id, status in zip(pks, statuses, strict=True):
+            status = STATUSES[status]
             if status == "active" and rng.random() < RENTING_SHARE:
                 for _ in range(1 + (rng.random() < SECOND_UNIT_SHARE)):
-                    unit_id = unit(park_id)
+                    unit_id = unit()
                     start = today - datetime.timedelta(days=rng.randint(30, 5 * 365))
                     end = today + datetime.timedelta(days=rng.randint(1, 730)) if rng.random() < ENDING_SHARE else None
                     if rng.random() < PREVIOUS_TENANT_SHARE:
-                        earlier = rng.choice(members)[0]
-                        tenancy(unit_id, park_id, earlier, start - datetime.timedelta(days=rng.randint(365, 1500)),
+                        earlier = pks[rng.randrange(len(pks))]
+                        tenancy(unit_id, earlier, start - datetime.timedelta(days=rng.randint(365, 1500)),
                                 start - datetime.timedelta(days=rng.randint(0, 60)))
-                    tenancy(unit_id, park_id, enterprise_id, start, end)
+                    tenancy(unit_id, enterprise_id, start, end)
             elif status == "moved_out":  # left the park: a tenancy that ended
                 end = today - datetime.timedelta(days=rng.randint(30, 700))
-                tenancy(unit(park_id), park_id, enterprise_id, end - datetime.timedelta(days=rng.randint(200, 1500)),
-                        end)
-        for _ in range(round(len(park_units[park_id]) * VACANT_SHARE) + 1):
-            unit(park_id)
-    return units, tenancies
+                tenancy(unit(), enterprise_id, end - datetime.timedelta(days=rng.randint(200, 1500)), end)
+        for _ in range(round(len(units) * VACANT_SHARE) + 1):
+            unit()
+        return units, tenancies

@@ -5,8 +5,8 @@ enterprises host, operate and lead them, in their registered park when they have
 """
 
 import datetime
-import itertools
 import random
+from array import array
 
 from registry.choices import DigitalHumanKind, LabKind, OperatingStatus, PlatformDomain, ProjectField, ProjectStatus
 
@@ -33,13 +33,19 @@ PROJECT_COLUMNS = ("id", "name", "field", "dh_kind", "lead_id", "park_id", "year
 PARTNER_COLUMNS = ("benchmarkproject_id", "enterprise_id")
 
 
-def host_sampler(profiles: list, rng: random.Random):
-    """A function k -> k active enterprises (pk, park), drawn with replacement in proportion to strength squared."""
-    active = [(pk, park_id, quality) for pk, quality, _year, _district, park_id, status in profiles
-              if status == "active"]
-    population = [(pk, park_id) for pk, park_id, _ in active]
-    cumulative = list(itertools.accumulate(quality * quality for *_, quality in active))
-    return lambda k: rng.choices(population, cum_weights=cumulative, k=k)
+def host_sampler(profiles, rng: random.Random):
+    """A function k -> k active enterprises (pk, park), drawn with replacement in proportion to strength squared
+    (the active enterprises and their cumulative weights kept in compact arrays)."""
+    pks, parks, cumulative = array("i"), array("i"), array("d")
+    total = 0.0
+    for pk, quality, _year, _district, park_id, status in profiles:
+        if status == "active":
+            total += quality * quality
+            pks.append(pk)
+            parks.append(park_id or 0)
+            cumulative.append(total)
+    positions = range(len(pks))
+    return lambda k: [(pks[i], parks[i] or None) for i in rng.choices(positions, cum_weights=cumulative, k=k)]
 
 
 def _day(rng: random.Random, today: datetime.date, years: int) -> datetime.date:
