@@ -70,10 +70,13 @@ def test_who_opens_the_page(client, pipeline):
     assert f'data-district="{world.parks[1].district.code}"' not in mine
     staff = UserFactory()
     DistrictMembership.objects.create(user=staff, district=world.parks[0].district)
-    for user in (staff, UserFactory()):  # the report centre is the bureau's and the park administrators'
-        client.force_login(user)
-        assert client.get(PAGE).status_code == 403
-        assert client.get(DRILL, {"stage": "declared", "year": pipeline.year}).status_code == 403
+    client.force_login(staff)  # district staff: their district's rows only
+    theirs = client.get(PAGE).content.decode()
+    assert f'data-district="{world.parks[0].district.code}"' in theirs
+    assert f'data-district="{world.parks[1].district.code}"' not in theirs
+    client.force_login(UserFactory())  # no role: the report centre is not theirs
+    assert client.get(PAGE).status_code == 403
+    assert client.get(DRILL, {"stage": "declared", "year": pipeline.year}).status_code == 403
     client.logout()
     assert client.get(PAGE).status_code == 302
 
