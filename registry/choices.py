@@ -134,6 +134,28 @@ class SummaryLevel(models.TextChoices):
     PARK = "park", _("Park")
 
 
+class AwardStatus(models.TextChoices):
+    """Where a support-fund award stands: applied for, approved (an amount granted), paid, or cancelled."""
+
+    APPLIED = "applied", _("Applied")
+    APPROVED = "approved", _("Approved")
+    PAID = "paid", _("Paid")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# The statuses whose award counts in the support-fund figures (granted: approved or paid).
+GRANTED_AWARD_STATUSES = (AwardStatus.APPROVED, AwardStatus.PAID)
+
+
+class FundGrouping(models.TextChoices):
+    """What the support-fund report groups its awards by."""
+
+    POLICY = "policy", _("Policy")
+    DISTRICT = "district", _("District")
+    PARK = "park", _("Park")
+    TASK = "task", _("Plan task")
+
+
 ALL_TIERS = "all"  # the tier value of a summary row over every enterprise, whatever tier it holds
 
 

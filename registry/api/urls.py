@@ -4,15 +4,19 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from .overview import DistrictOverviewReportView, ParkReportView, PlanProgressReportView, PlanTargetRecordsView
+from .plan_board import PlanBoardReportView, SupportFundReportView
 from .reports import ReportRunViewSet, TierCandidateReportView, TierSummaryReportView
 from .transfers import ExportStreamView, ExportViewSet, ImportTemplateView, ImportViewSet
 from .views import (
     BenchmarkProjectViewSet,
     LabViewSet,
     PlanTargetViewSet,
+    PlanTaskViewSet,
     PlatformViewSet,
     PublicBenchmarkProjectViewSet,
     PublicPlatformViewSet,
+    SupportAwardViewSet,
+    SupportPolicyViewSet,
 )
 
 router = SimpleRouter()
@@ -20,6 +24,9 @@ router.register("labs", LabViewSet)
 router.register("platforms", PlatformViewSet)
 router.register("benchmark-projects", BenchmarkProjectViewSet)
 router.register("plan-targets", PlanTargetViewSet)
+router.register("plan-tasks", PlanTaskViewSet)
+router.register("support-policies", SupportPolicyViewSet)
+router.register("support-awards", SupportAwardViewSet)
 router.register("directory/platforms", PublicPlatformViewSet, basename="public-platform")
 router.register("directory/benchmark-projects", PublicBenchmarkProjectViewSet, basename="public-benchmarkproject")
 router.register("report-runs", ReportRunViewSet)
@@ -31,6 +38,8 @@ extra_urlpatterns = [  # routes beyond the router's
     path("reports/plan-progress/", PlanProgressReportView.as_view(), name="report-plan-progress"),
     path("reports/plan-progress/<slug:code>/records/", PlanTargetRecordsView.as_view(),
          name="report-plan-progress-records"),
+    path("reports/plan-board/", PlanBoardReportView.as_view(), name="report-plan-board"),
+    path("reports/support-funds/", SupportFundReportView.as_view(), name="report-support-funds"),
     path("reports/districts/", DistrictOverviewReportView.as_view(), name="report-districts"),
     path("reports/parks/", ParkReportView.as_view(), name="report-parks"),
     path("imports/templates/<str:kind>/", ImportTemplateView.as_view(), name="import-template"),
