@@ -83,8 +83,16 @@ class SupportPolicy(models.Model):
                                    violation_error_message=_("The budget cannot be negative.")),
         ]
 
+    # Checks the fields' validators already make: left to the database on a write (see SupportAward).
+    cleaned_checks = ("support_policy_year_range", "support_policy_budget_not_negative")
+
     def __str__(self) -> str:
         return self.name
+
+    def get_constraints(self):
+        """The constraints validation runs: all but `cleaned_checks`."""
+        return [(model, [c for c in constraints if c.name not in self.cleaned_checks])
+                for model, constraints in super().get_constraints()]
 
 
 class SupportAward(models.Model):
@@ -146,8 +154,20 @@ class SupportAward(models.Model):
                 violation_error_message=_("The payment cannot come before the approval.")),
         ]
 
+    # Checks that clean() and the fields' validators already make, field by field: left to the database on a write,
+    # not run again by validation (a query each).
+    cleaned_checks = ("support_award_approved_not_negative", "support_award_paid_not_negative",
+                      "support_award_paid_within_approved", "support_award_granted_with_amount",
+                      "support_award_paid_with_amount", "support_award_paid_on_when_paid",
+                      "support_award_paid_after_approved")
+
     def __str__(self) -> str:
         return f"{self.policy} · {self.enterprise}"
+
+    def get_constraints(self):
+        """The constraints validation runs: all but `cleaned_checks`."""
+        return [(model, [c for c in constraints if c.name not in self.cleaned_checks])
+                for model, constraints in super().get_constraints()]
 
     def clean(self):
         """Name the field at fault when the amounts, dates and status do not fit together."""
