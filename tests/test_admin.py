@@ -20,6 +20,7 @@ from .factories import (
     ParkMembershipFactory,
     PlanTargetFactory,
     PlatformFactory,
+    SupportAwardFactory,
     TenancyFactory,
     TierDesignationFactory,
     UnitFactory,
@@ -55,7 +56,7 @@ def admin_client(client):
 
 def test_every_record_has_admin_pages_in_chinese(admin_client):
     TenancyFactory()
-    LabFactory(), PlatformFactory(), BenchmarkProjectFactory(), PlanTargetFactory()
+    LabFactory(), PlatformFactory(), BenchmarkProjectFactory(), PlanTargetFactory(), SupportAwardFactory()
     ParkMembershipFactory(), EnterpriseMembershipFactory(), AnnualFilingFactory(), TierDesignationFactory()
     DistrictMembership.objects.create(user=UserFactory(), district=DistrictFactory())
     declaration_in_publicity()
