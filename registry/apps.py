@@ -18,5 +18,8 @@ class RegistryConfig(AppConfig):
                         "registry.SupportAward")
 
     def ready(self):
-        """Register the registry's own plan-board indicators (registry.plan_indicators)."""
-        from . import plan_indicators  # noqa: F401
+        """Register the registry's own plan-board indicators (registry.plan_indicators) and the support awards'
+        import (registry.fund_imports)."""
+        from . import fund_imports, plan_indicators  # noqa: F401
+
+        fund_imports.register()

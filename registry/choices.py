@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from enterprises.choices import Tier
 
@@ -137,10 +138,10 @@ class SummaryLevel(models.TextChoices):
 class AwardStatus(models.TextChoices):
     """Where a support-fund award stands: applied for, approved (an amount granted), paid, or cancelled."""
 
-    APPLIED = "applied", _("Applied")
-    APPROVED = "approved", _("Approved")
-    PAID = "paid", _("Paid")
-    CANCELLED = "cancelled", _("Cancelled")
+    APPLIED = "applied", pgettext_lazy("support award", "Applied")
+    APPROVED = "approved", pgettext_lazy("support award", "Approved")
+    PAID = "paid", pgettext_lazy("support award", "Paid")
+    CANCELLED = "cancelled", pgettext_lazy("support award", "Cancelled")
 
 
 # The statuses whose award counts in the support-fund figures (granted: approved or paid).

@@ -8,8 +8,9 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from enterprises.choices import Tier
 from parks.models import DistrictMembership
@@ -269,3 +270,56 @@ def test_award_writes_bureau_only_and_field_messages(world):
                                                format="json")
     assert refused.status_code == 403
     assert SupportAward.objects.filter(enterprise=e).count() == 1
+
+
+def awards_file(rows: list[list]) -> SimpleUploadedFile:
+    """An XLSX of awards under the template's Chinese headers."""
+    workbook = Workbook()
+    workbook.active.append(["统一社会信用代码", "政策名称", "状态", "核定金额（万元）", "核定日期", "拨付金额（万元）",
+                            "拨付日期", "备注"])
+    for row in rows:
+        workbook.active.append(row)
+    content = io.BytesIO()
+    workbook.save(content)
+    return SimpleUploadedFile("资金支持.xlsx", content.getvalue())
+
+
+def test_awards_import_dry_run_then_all_or_nothing(world):
+    a, b, _c = world["policies"]
+    e1, e2 = world["e1"], EnterpriseFactory()
+    bureau = token_client(bureau_user())
+    url = reverse("api:supportaward-import-file")
+    good = [[e2.credit_code, a.name, "已拨付", 30, "2024-05-01", 20, "2024-06-01", "首批"],
+            [e1.credit_code, b.name, "已核定", 12.5, "2024-07-01", None, None, ""]]  # E1's cancelled award under B
+    before = SupportAward.objects.count()
+    dry = bureau.post(url, {"file": awards_file(good), "dry_run": True}, format="multipart")
+    assert dry.status_code == 200, dry.content
+    assert (dry.json()["created"], dry.json()["updated"], dry.json()["written"]) == (1, 1, False)
+    assert SupportAward.objects.count() == before
+    bad = [*good, [e2.credit_code, "不存在的政策", "已核定", 5, "2024-07-01", 9, None, ""]]
+    refused = bureau.post(url, {"file": awards_file(bad)}, format="multipart")
+    assert refused.status_code == 400
+    assert {(error["row"], error["field"]) for error in refused.json()["errors"]} == {(4, "policy"), (4, "amount_paid")}
+    assert SupportAward.objects.count() == before  # nothing written
+    done = bureau.post(url, {"file": awards_file(good)}, format="multipart")
+    assert done.status_code == 200 and done.json()["written"]
+    assert SupportAward.objects.count() == before + 1
+    updated = SupportAward.objects.get(policy=b, enterprise=e1)
+    assert (updated.status, updated.amount_approved) == (AwardStatus.APPROVED, Decimal("12.50"))
+    assert bureau.post(url, {"file": awards_file(good)}, format="multipart").json()["unchanged"] == 2
+    assert token_client(world["admin"]).post(url, {"file": awards_file(good)}, format="multipart").status_code == 403
+    template = bureau.get(reverse("api:supportaward-import-template"))
+    assert template.status_code == 200
+    cells = [list(row) for row in load_workbook(io.BytesIO(template.content)).active.iter_rows(values_only=True)]
+    assert ["统一社会信用代码", "政策名称", "状态"] == next(row for row in cells if row[0] == "统一社会信用代码")[:3]
+
+
+def test_an_award_breaking_the_amount_rules_is_refused_in_chinese(world):
+    a = world["policies"][0]
+    body = {"policy": a.pk, "enterprise": EnterpriseFactory().pk, "status": "paid", "amount_approved": "10.00",
+            "approved_on": "2024-03-01"}
+    response = token_client(bureau_user()).post(reverse("api:supportaward-list"), body, format="json",
+                                                HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 400
+    assert response.json() == {"amount_paid": ["已拨付的支持须填写拨付金额。"],
+                               "paid_on": ["已拨付的支持须填写拨付日期。"]}

@@ -12,6 +12,7 @@ from registry.filtersets import (
 )
 from registry.models import BenchmarkProject, Lab, PlanTarget, PlanTask, Platform, SupportAward, SupportPolicy
 
+from .fund_imports import SupportAwardImportMixin
 from .serializers import (
     BenchmarkProjectSerializer,
     LabSerializer,
@@ -97,7 +98,7 @@ class SupportPolicyViewSet(ScopedModelViewSet):
     ordering_fields = ["year", "name", "budget"]
 
 
-class SupportAwardViewSet(ScopedModelViewSet):
+class SupportAwardViewSet(SupportAwardImportMixin, ScopedModelViewSet):
     """Support-fund awards: the bureau records them; an enterprise reads its own, a park administrator those of the
     enterprises registered with their park, district staff their district's."""
 
