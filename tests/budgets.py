@@ -114,6 +114,8 @@ BUDGETS: dict[str, dict[str, int]] = {
     "reportrun-list": {"get": 7, "post": 7},
     "supportaward-detail": {"get": 5, "put": 15, "patch": 13, "delete": 8},
     "supportaward-history": {"get": 6},
+    "supportaward-import-file": {"post": 14},  # the lock of the kind; the rows' enterprises, policies, awards
+    "supportaward-import-template": {"get": 3},
     "supportaward-list": {"get": 7, "post": 14},
     "supportpolicy-detail": {"get": 5, "put": 14, "patch": 12, "delete": 9},
     "supportpolicy-history": {"get": 6},
@@ -168,6 +170,7 @@ SCOPED_BUDGETS: dict[str, tuple[int, int]] = {
     "report-tier-summary": (10, 8),
     "reportrun-list": (4, 4),
     "plantask-list": (7, 7),
+    "supportaward-import-template": (3, 3),
     "supportaward-list": (7, 7),
     "supportpolicy-list": (7, 7),
     "tenancy-list": (7, 7),

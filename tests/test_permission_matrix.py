@@ -268,6 +268,13 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
     "supportaward-history": {
         "history":                  (401, 200, 200, 404, 200, 404, 200, 404, 404),
     },
+    # The awards' import is the bureau's (it adds and changes awards); its template is for everyone signed in.
+    "supportaward-import-file": {
+        "create":                   (401, 200, 403, 403, 403, 403, 403, 403, 403),
+    },
+    "supportaward-import-template": {
+        "retrieve":                 (401, 200, 200, 200, 200, 200, 200, 200, 200),
+    },
     # Filing seasons: reference data, the bureau sets them (they decide the reports' default year).
     "filingseason-list": {
         "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),
@@ -875,6 +882,13 @@ def build_request(w: World, name: str, action: str, role: str) -> tuple[str, str
         return method, reverse(f"api:{name}", args=[w.plan_target.code]), None
     if name == "export-file":
         return method, reverse(f"api:{name}", args=[w.export_job.pk]), None
+    if name == "supportaward-import-file":  # E1's award under the policy without awards, approved
+        upload = SimpleUploadedFile("awards.csv", (
+            "统一社会信用代码,政策名称,状态,核定金额（万元）,核定日期\n"
+            f"{w.enterprises[0].credit_code},{w.support_policies[1].name},已核定,20,2025-03-01\n").encode())
+        return method, reverse(f"api:{name}"), {"file": upload}
+    if name == "supportaward-import-template":
+        return method, reverse(f"api:{name}"), None
     if name in ("import-template", "export-csv"):
         return method, reverse(f"api:{name}", args=["enterprises"]), None
     if name.startswith("report-"):
@@ -920,7 +934,7 @@ def test_cell(world, name, action, role, expected):
     client = APIClient() if role == "anonymous" else token_client(world.users[role])
     method, path, body = build_request(world, name, action, role)
     before = database_state() if method != "get" else None
-    fmt = "multipart" if name in ("import-list", "evidencefile-list") else "json"
+    fmt = "multipart" if name in ("import-list", "evidencefile-list", "supportaward-import-file") else "json"
     response = getattr(client, method)(path, body, format=fmt) if body is not None else getattr(client, method)(path)
     detail = getattr(response, "data", None)
     assert response.status_code == expected, f"{method.upper()} {path} {body} -> {response.status_code} {detail}"

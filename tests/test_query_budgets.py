@@ -36,7 +36,7 @@ SCALES = (1, 3)
 PAGE_SIZES = (5, 50)
 # Endpoints computed over every row in scope, not paged; and paged reports (lists beside the `-list` names).
 COMPUTED = {"report-plan-progress", "report-districts", "report-parks", "import-template", "export-csv",
-            "report-plan-board", "report-support-funds"}
+            "report-plan-board", "report-support-funds", "supportaward-import-template"}
 PAGED_REPORTS = {"report-tier-summary", "report-tier-candidates", "report-plan-progress-records"}
 QUERY = {"report-plan-progress": {"year": YEAR}, "report-districts": {"year": YEAR}, "report-tier-summary":
          {"year": YEAR}, "report-tier-candidates": {"year": YEAR}, "report-plan-progress-records": {"year": YEAR},
@@ -201,6 +201,11 @@ def write_request(w, name: str, method: str) -> tuple[str, dict | None, str]:
                                            "park": w.pairs["park"][1].pk}, "json"
     if name == "logout":
         return reverse("api:logout"), None, "json"
+    if name == "supportaward-import-file":  # the rich enterprise's award under the spare policy
+        return reverse(f"api:{name}"), {"file": SimpleUploadedFile("awards.csv", (
+            "统一社会信用代码,政策名称,状态,核定金额（万元）,核定日期\n"
+            f"{w.pairs['enterprise'][1].credit_code},{w.pairs['supportpolicy'][0].name},已核定,20,{YEAR}-03-01\n"
+        ).encode())}, "multipart"
     if name == "token":
         return reverse("api:token"), {"username": w.users["bureau"].username, "password": "pw"}, "json"
     if kind == "list":

@@ -1,5 +1,6 @@
 """Endpoints of the registry API."""
 
+from config.api.schema import MEDIA_TYPE, MODEL_ERRORS, QUERY
 from config.api.viewsets import DirectoryViewSet, ScopedModelViewSet
 from registry.filtersets import (
     BenchmarkProjectFilterSet,
@@ -101,6 +102,8 @@ class SupportPolicyViewSet(ScopedModelViewSet):
 class SupportAwardViewSet(SupportAwardImportMixin, ScopedModelViewSet):
     """Support-fund awards: the bureau records them; an enterprise reads its own, a park administrator those of the
     enterprises registered with their park, district staff their district's."""
+
+    error_responses = {**MODEL_ERRORS, "import_file": (MEDIA_TYPE,), "import_template": (QUERY,)}
 
     queryset = SupportAward.objects.select_related("policy", "enterprise")
     serializer_class = SupportAwardSerializer
