@@ -49,7 +49,8 @@ BUDGETS: dict[str, dict[str, int]] = {
     "district-list": {"get": 7, "post": 15},
     "district-occupancy": {"get": 7},
     "enterprise-assessment": {"get": 8},  # +1: the filing seasons, for its default year (the reporting year)
-    "enterprise-detail": {"get": 5, "put": 21, "patch": 19, "delete": 18},  # delete: its invitations go; declarations
+    # delete: its invitations go; declarations; +1 its support awards (which protect it: the collector reads them)
+    "enterprise-detail": {"get": 5, "put": 21, "patch": 19, "delete": 19},
     "enterprise-history": {"get": 6},
     "enterprise-list": {"get": 7, "post": 19},
     # PUT: the record as read with its user changed (unchanged, it writes nothing); the PATCH sends the user alone
