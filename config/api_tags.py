@@ -51,9 +51,16 @@ RESOURCE_TAGS = {
                            "Benchmark projects."),
     "plan-targets": ("行动计划目标：指标、目标值和年份。",
                      "The action plan's targets: metric, goal and year."),
-    "reports": ("报表：区县概览、园区报表、规划进度、专精特新梯度汇总、候选企业和梯度申报进度（JSON、CSV 或 XLSX）。",
-                "Reports: districts, parks, plan progress, tier summary, candidates and the declaration pipeline "
-                "(JSON, CSV or XLSX)."),
+    "plan-tasks": ("行动计划重点任务：任务序号、标题、说明和出处。",
+                   "The action plan's key tasks: number, title, description and source."),
+    "support-policies": ("资金支持政策：发布单位、对应重点任务、年度和预算（万元）。",
+                         "Support-fund policies: issuing body, plan task, year and budget (10,000 yuan)."),
+    "support-awards": ("资金支持兑现：企业获得的支持、核定和拨付金额及日期。",
+                       "Support-fund awards: amounts approved and paid to enterprises, and their dates."),
+    "reports": ("报表：区县概览、园区报表、规划进度、重点任务进展、资金支持、专精特新梯度汇总、候选企业和梯度申报进度"
+                "（JSON、CSV 或 XLSX）。",
+                "Reports: districts, parks, plan progress, the plan board, support funds, tier summary, candidates and "
+                "the declaration pipeline (JSON, CSV or XLSX)."),
     "report-runs": ("报表计算任务：专精特新梯度汇总的快照。",
                     "Report runs: the tier summary's snapshots."),
     "imports": ("导入：企业、租约和年报的 XLSX 或 CSV 文件，以及空白模板。",

@@ -7,8 +7,19 @@ from access.scoping import user_scope
 from config import lockout_admin  # noqa: F401 - registers the sign-in lockout's pages
 from config.admin import ReadOnlyAdminMixin, ScopedAdmin, ScopedPermissionsMixin
 from config.admin_export import ExportActionsMixin
+from config.amounts import money_display
 
-from .models import BenchmarkProject, FileJob, Lab, PlanTarget, Platform, ReportRun
+from .models import (
+    BenchmarkProject,
+    FileJob,
+    Lab,
+    PlanTarget,
+    PlanTask,
+    Platform,
+    ReportRun,
+    SupportAward,
+    SupportPolicy,
+)
 from .targets import unit_name
 
 
@@ -94,3 +105,49 @@ class FileJobAdmin(JobAdmin):
     list_filter = ["kind", "subject", "status"]
     exclude = ["data"]
     deferred = ("data",)
+
+
+@admin.register(PlanTask)
+class PlanTaskAdmin(ScopedAdmin):
+    """The plan's key tasks as data (the bureau edits their wording)."""
+
+    list_display = ["number", "title", "plan"]
+    list_display_links = ["number", "title"]
+    list_filter = ["plan"]
+    search_fields = ["title", "description"]
+
+
+@admin.register(SupportPolicy)
+class SupportPolicyAdmin(ScopedAdmin):
+    """Support-fund policies."""
+
+    list_display = ["name", "issuer", "task", "year", "budget_shown"]
+    list_filter = ["year", "task", "issuer"]
+    search_fields = ["name", "issuer", "description"]
+    list_select_related = ["task"]
+
+    @admin.display(description=_("budget"), ordering="budget")
+    def budget_shown(self, obj):
+        """The budget by the one money rule (config.amounts)."""
+        return money_display(obj.budget)
+
+
+@admin.register(SupportAward)
+class SupportAwardAdmin(ScopedAdmin):
+    """Support-fund awards to enterprises."""
+
+    list_display = ["enterprise", "policy", "status", "approved_shown", "approved_on", "paid_shown", "paid_on"]
+    list_filter = ["status", "policy__year", "policy__task", "enterprise__district"]
+    search_fields = ["enterprise__name", "policy__name"]
+    list_select_related = ["enterprise", "policy"]
+    autocomplete_fields = ["enterprise"]
+
+    @admin.display(description=_("amount approved"), ordering="amount_approved")
+    def approved_shown(self, obj):
+        """The amount approved by the one money rule (config.amounts)."""
+        return money_display(obj.amount_approved)
+
+    @admin.display(description=_("amount paid"), ordering="amount_paid")
+    def paid_shown(self, obj):
+        """The amount paid by the one money rule (config.amounts)."""
+        return money_display(obj.amount_paid)

@@ -14,4 +14,12 @@ class RegistryConfig(AppConfig):
     # the projects' partners, and the stored reports.
     versioned_models = ("registry.Lab", "registry.Platform", "registry.BenchmarkProject",
                         "registry.BenchmarkProject.partners", "registry.PlanTarget", "registry.TierSummary",
-                        "registry.ReportRun")
+                        "registry.ReportRun", "registry.PlanTask", "registry.SupportPolicy",
+                        "registry.SupportAward")
+
+    def ready(self):
+        """Register the registry's own plan-board indicators (registry.plan_indicators) and the support awards'
+        import (registry.fund_imports)."""
+        from . import fund_imports, plan_indicators  # noqa: F401
+
+        fund_imports.register()

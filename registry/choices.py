@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from enterprises.choices import Tier
 
@@ -132,6 +133,28 @@ class SummaryLevel(models.TextChoices):
     CITY = "city", _("City")
     DISTRICT = "district", _("District")
     PARK = "park", _("Park")
+
+
+class AwardStatus(models.TextChoices):
+    """Where a support-fund award stands: applied for, approved (an amount granted), paid, or cancelled."""
+
+    APPLIED = "applied", pgettext_lazy("support award", "Applied")
+    APPROVED = "approved", pgettext_lazy("support award", "Approved")
+    PAID = "paid", pgettext_lazy("support award", "Paid")
+    CANCELLED = "cancelled", pgettext_lazy("support award", "Cancelled")
+
+
+# The statuses whose award counts in the support-fund figures (granted: approved or paid).
+GRANTED_AWARD_STATUSES = (AwardStatus.APPROVED, AwardStatus.PAID)
+
+
+class FundGrouping(models.TextChoices):
+    """What the support-fund report groups its awards by."""
+
+    POLICY = "policy", _("Policy")
+    DISTRICT = "district", _("District")
+    PARK = "park", _("Park")
+    TASK = "task", _("Plan task")
 
 
 ALL_TIERS = "all"  # the tier value of a summary row over every enterprise, whatever tier it holds

@@ -1,6 +1,7 @@
 """Filters of the registry API."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 
 from config.filters import YearFilter
@@ -10,6 +11,7 @@ from parks.models import District, Park
 
 from .choices import (
     ALL_TIERS,
+    AwardStatus,
     DigitalHumanKind,
     LabKind,
     OperatingStatus,
@@ -18,7 +20,8 @@ from .choices import (
     ProjectStatus,
     SummaryLevel,
 )
-from .models import BenchmarkProject, Lab, PlanTarget, Platform, TierSummary
+from .models import BenchmarkProject, Lab, PlanTarget, PlanTask, Platform, SupportAward, SupportPolicy, TierSummary
+from .plan_models import TASKS_MAX
 
 
 class PlacedFilterSet(django_filters.FilterSet):
@@ -118,3 +121,56 @@ class TierCandidateFilterSet(django_filters.FilterSet):
     def filter_place(self, queryset, name, value):
         """Keep the enterprises placed (by their filing, else now) in one of the districts or parks."""
         return queryset.filter(**{f"{name}__in": [place.pk for place in value]}) if value else queryset
+
+
+class TaskNumberFilter(django_filters.NumberFilter):
+    """A plan task's number: a whole number 1-15, else a 400 naming the parameter."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", TASKS_MAX)
+        kwargs.setdefault("label", "Plan task (its number, 1-15)")
+        super().__init__(*args, **kwargs)
+
+
+class PlanTaskFilterSet(django_filters.FilterSet):
+    """Filter plan tasks by plan and number, and text on the title."""
+
+    q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label="Search title")
+    number = TaskNumberFilter()
+
+    class Meta:
+        model = PlanTask
+        fields = ["plan"]
+
+
+class SupportPolicyFilterSet(django_filters.FilterSet):
+    """Filter support policies by year, plan task (its number) and issuing body, and text on the name."""
+
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label="Search name")
+    year = YearFilter()
+    task = TaskNumberFilter(field_name="task__number")
+    issuer = django_filters.CharFilter(lookup_expr="icontains")
+
+    class Meta:
+        model = SupportPolicy
+        fields = []
+
+
+class SupportAwardFilterSet(django_filters.FilterSet):
+    """Filter awards by policy, its year and plan task, status, enterprise, and the enterprise's district and park."""
+
+    policy = django_filters.ModelMultipleChoiceFilter(queryset=SupportPolicy.objects.all())
+    year = YearFilter(field_name="policy__year")
+    task = TaskNumberFilter(field_name="policy__task__number")
+    status = django_filters.MultipleChoiceFilter(choices=AwardStatus.choices)
+    enterprise = django_filters.ModelMultipleChoiceFilter(queryset=Enterprise.objects.all())
+    district = django_filters.ModelMultipleChoiceFilter(field_name="enterprise__district",
+                                                        queryset=District.objects.all())
+    park = django_filters.ModelMultipleChoiceFilter(field_name="enterprise__park", queryset=Park.objects.all())
+
+    class Meta:
+        model = SupportAward
+        fields = []

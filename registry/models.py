@@ -1,4 +1,5 @@
-"""Labs, common technology platforms, benchmark projects and the plan's targets."""
+"""Labs, common technology platforms, benchmark projects and the plan's targets (its tasks and the support funds:
+registry.plan_models)."""
 
 
 from django.conf import settings
@@ -33,6 +34,7 @@ from .choices import (
     TargetMetric,
     TargetUnit,
 )
+from .plan_models import PlanTask, SupportAward, SupportPolicy  # noqa: F401 (the plan's tasks and support funds)
 
 
 def closed_after_start(start: str, name: str) -> models.CheckConstraint:

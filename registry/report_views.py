@@ -69,6 +69,12 @@ REPORTS = {report.slug: report for report in (
                         "filed.")),
     Report("plan", gettext_lazy("Plan progress"), "api:report-plan-progress", ("year", "as_of", "plan"), True,
            gettext_lazy("Each target of the action plan: goal, actual, share met and the records behind it.")),
+    Report("plan-board", gettext_lazy("Plan board"), "api:report-plan-board", ("year", "as_of"), False,
+           gettext_lazy("The action plan's fifteen key tasks: each task's indicators of the year and the support "
+                        "funds granted under its policies.")),
+    Report("support-funds", gettext_lazy("Support funds"), "api:report-support-funds", ("year", "by"), False,
+           gettext_lazy("Support-fund awards of a year's policies by policy, district, park or plan task: amounts "
+                        "approved, paid and outstanding.")),
     Report("tier-summary", gettext_lazy("Tier summary"), "api:report-tier-summary",
            ("year", "level", "district", "park", "tier"), False,
            gettext_lazy("The latest computed tier summary of a year, per city, district and park.")),

@@ -2,7 +2,8 @@
 
 So loading the same data twice writes nothing the second time, and django-simple-history records no new rows.
 Every saved record is validated first (``full_clean()``), so bad seed data fails loudly. The files live in
-``seeds/`` (districts.json, plan_targets.json, demo.json); records refer to each other by natural keys.
+``seeds/`` (districts.json, plan_targets.json, demo.json, support policies and awards included); records refer to
+each other by natural keys.
 """
 
 import datetime
@@ -34,7 +35,8 @@ from enterprises.selectors import reporting_year
 from enterprises.services import tenancy_save
 from parks.models import District, DistrictMembership, Park, ParkMembership, Unit
 
-from .models import BenchmarkProject, Lab, PlanTarget, Platform
+from .models import BenchmarkProject, Lab, PlanTarget, PlanTask, Platform, SupportAward, SupportPolicy
+from .selectors.plan_board import PLAN_2022_2025
 
 SEEDS_DIR = Path(settings.BASE_DIR) / "seeds"
 CHANGE_REASON = "seed command"
@@ -220,6 +222,28 @@ def load_demo(*, tally: Tally) -> None:
               for row in data["designations"]),
     )
     load_declarations(rows=data["declarations"], enterprises=enterprises, tally=tally)
+    load_funds(policies=data["support_policies"], awards=data["support_awards"], enterprises=enterprises,
+               shift=shift, tally=tally)
+
+
+def shifted_date(value: str | None, shift: int) -> str | None:
+    """An ISO date moved on by `shift` years (the 29th of February and later days become the 28th)."""
+    if not value or not shift:
+        return value
+    day = datetime.date.fromisoformat(value)
+    return day.replace(year=day.year + shift, day=min(day.day, 28)).isoformat()
+
+
+def load_funds(*, policies: list[dict], awards: list[dict], enterprises: dict, shift: int, tally: Tally) -> None:
+    """Load the demo's support policies (their plan task by number in the 2022-2025 plan) and the awards under
+    them, their years and dates moved on with the filings'."""
+    tasks = {task.number: task for task in PlanTask.objects.filter(plan=PLAN_2022_2025)}
+    loaded = upsert_rows(model=SupportPolicy, keys=("name",), tally=tally, rows=(
+        {**row, "task": tasks.get(row["task"]), "year": row["year"] + shift} for row in policies))
+    upsert_rows(model=SupportAward, keys=("policy", "enterprise"), tally=tally, rows=(
+        {**row, "policy": one(loaded, row["policy"]), "enterprise": one(enterprises, row["enterprise"]),
+         **{name: shifted_date(row.get(name), shift) for name in ("approved_on", "paid_on") if name in row}}
+        for row in awards))
 
 
 def demo_rounds(today: datetime.date) -> dict[str, dict]:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import declaration_report_views, report_views, views
+from . import declaration_report_views, plan_board_views, report_views, views
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
@@ -13,6 +13,8 @@ urlpatterns = [
     path("reports/parks/<int:park>/<slug:kind>/", report_views.park_list_page, name="report-park-list"),
     path("reports/plan-progress/", report_views.plan_report, name="report-plan"),
     path("reports/plan-progress/<slug:code>/", report_views.plan_records, name="report-plan-records"),
+    path("reports/plan-board/", plan_board_views.plan_board_page, name="report-plan-board"),
+    path("reports/support-funds/", plan_board_views.support_funds_page, name="report-support-funds"),
     path("reports/tier-summary/", report_views.tier_summary_report, name="report-tier-summary"),
     path("reports/tier-summary/runs/", report_views.run_start, name="report-run-start"),
     path("reports/tier-summary/runs/<int:pk>/", report_views.run_panel, name="report-run-panel"),

@@ -410,6 +410,38 @@ def build_declarations(enterprises: list[dict], filings: list[dict]) -> list[dic
             for (round_key, status), code in zip(DECLARATION_STAGES, chosen, strict=True)]
 
 
+# Support-fund policies (their plan task by number) and the awards under them, by the place of the enterprise
+# among the active ones registered with a park: every status, amounts in 万元.
+POLICIES = [
+    ("（演示）数字人生产工具小批量验证补贴", "北京市经济和信息化局", 2, "3000.00",
+     "（演示）对数字人建模、动作捕捉和渲染工具的小批量验证给予补贴。"),
+    ("（演示）数字人标准制定奖励", "北京市经济和信息化局", 4, "500.00",
+     "（演示）对牵头制定国际、国家、行业、团体和中关村标准的企业给予奖励。"),
+    ("（演示）特色园区孵化服务支持", "（演示）区人民政府", 9, "800.00",
+     "（演示）对园区为入驻数字人企业提供的孵化服务给予支持。"),
+]
+AWARDS = [
+    (0, 0, {"status": "paid", "amount_approved": "300.00", "approved_on": "2024-05-20", "amount_paid": "300.00",
+            "paid_on": "2024-07-15"}),
+    (0, 1, {"status": "paid", "amount_approved": "180.00", "approved_on": "2024-05-20", "amount_paid": "90.00",
+            "paid_on": "2024-08-01"}),
+    (0, 2, {"status": "approved", "amount_approved": "120.00", "approved_on": "2024-09-10"}),
+    (0, 3, {"status": "applied"}),
+    (1, 4, {"status": "approved", "amount_approved": "50.00", "approved_on": "2024-10-08"}),
+    (2, 5, {"status": "cancelled", "note": "（演示）企业迁出，撤销支持"}),
+]
+
+
+def build_funds(enterprises: list[dict]) -> tuple[list[dict], list[dict]]:
+    """The demo's support policies of 2024 and their awards (no draw: fixed by POLICIES and AWARDS)."""
+    policies = [{"name": name, "issuer": issuer, "task": task, "year": 2024, "budget": budget,
+                 "description": description} for name, issuer, task, budget, description in POLICIES]
+    parked = [e["credit_code"] for e in enterprises if e["status"] == EnterpriseStatus.ACTIVE and e["park"]]
+    awards = [{"policy": policies[policy]["name"], "enterprise": parked[firm], **values}
+              for policy, firm, values in AWARDS]
+    return policies, awards
+
+
 def build(seed: int = SEED) -> dict:
     """Return the whole demo data set for a seed."""
     rng = random.Random(seed)
@@ -428,6 +460,7 @@ def build(seed: int = SEED) -> dict:
         "filings": filings,
         "designations": build_designations(random.Random(seed + 2), enterprises),
         "declarations": build_declarations(enterprises, filings),
+        **dict(zip(("support_policies", "support_awards"), build_funds(enterprises), strict=True)),
     }
 
 

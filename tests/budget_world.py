@@ -23,7 +23,9 @@ from config.notifications.models import Notification
 from enterprises.choices import DeclarationStatus, EvidenceKind, FilingStatus
 from enterprises.evidence import evidence_add
 from enterprises.models import Declaration, DeclarationRound, DeclarationStep, FilingSeason, Objection
-from registry.models import FileJob, PlanTarget, ReportRun
+from registry.choices import AwardStatus
+from registry.models import FileJob, PlanTarget, PlanTask, ReportRun
+from registry.selectors.plan_board import PLAN_2022_2025
 from registry.services import report_run_execute
 
 from .conftest import token_client
@@ -36,6 +38,8 @@ from .factories import (
     LabFactory,
     ParkMembershipFactory,
     PlatformFactory,
+    SupportAwardFactory,
+    SupportPolicyFactory,
     TenancyFactory,
     TierDesignationFactory,
     UnitFactory,
@@ -153,7 +157,12 @@ def build_cluster(users: dict, now: datetime.datetime, rounds: dict) -> dict:
                 finished=now if status == "succeeded" else None))
     failed_run, _ = (ReportRun.objects.create(year=YEAR - k, status="failed", error="测试", finished=now,
                                               started_by=users["bureau"]) for k in (1, 2))
+    policy = SupportPolicyFactory(task=PlanTask.objects.get(plan=PLAN_2022_2025, number=2), year=YEAR)
+    paid = {"status": AwardStatus.PAID, "approved_on": datetime.date(YEAR, 4, 1), "paid_on": datetime.date(YEAR, 8, 1)}
+    awards = (SupportAwardFactory(policy=policy, enterprise=sparse),
+              SupportAwardFactory(policy=policy, enterprise=rich, amount_approved=100, amount_paid=80, **paid))
     records = {
+        "supportpolicy": policy, "supportaward": awards,
         "district": district, "park": park, "unit": (free_unit, units[0]), "enterprise": (sparse, rich),
         "tenancy": (TenancyFactory(unit=units[RICH], enterprise=sparse), tenancies[0]),
         "annualfiling": (filings["draft"], AnnualFilingFactory(enterprise=rich, year=YEAR + 1)),
@@ -177,7 +186,8 @@ def build_cluster(users: dict, now: datetime.datetime, rounds: dict) -> dict:
             (records["annualfiling"][1], "revenue", range(10001, 10000 + RICH)), (designations[0], "batch", versions),
             (records["lab"][1], "focus", versions), (records["platform"][1], "services", versions),
             (records["parkmembership"][1], "park", [park] * (RICH - 1)),
-            (records["enterprisemembership"][1], "enterprise", [rich] * (RICH - 1))):
+            (records["enterprisemembership"][1], "enterprise", [rich] * (RICH - 1)),
+            (awards[1], "note", versions), (policy, "description", versions)):
         changed(record, name, values)
     return records
 
@@ -213,6 +223,12 @@ def build_budget_world(scale: int) -> BudgetWorld:
     targets = PlanTarget.objects.filter(code__in=("labs", "parks")).order_by("code")
     changed(targets[1], "source", [f"第{k}版" for k in range(1, RICH)])
     world.pairs["plantarget"] = tuple(targets)
+    tasks = PlanTask.objects.filter(plan=PLAN_2022_2025, number__in=(15, 2)).order_by("-number")
+    changed(tasks[1], "description", [f"第{k}版" for k in range(1, RICH)])
+    world.pairs["plantask"] = tuple(tasks)  # task 15 (nothing refers to it: a DELETE's target), task 2
+    world.pairs["supportaward"] = first["supportaward"]
+    spare_policy = SupportPolicyFactory(task=tasks[1], year=YEAR)  # no awards: a DELETE's target
+    world.pairs["supportpolicy"] = (spare_policy, first["supportpolicy"])
     world.pairs["filingseason"] = tuple(FilingSeason.objects.create(
         year=year, opens=datetime.date(year + 1, 1, 1), closes=datetime.date(year + 1, 5, 31)) for year in (2020, 2021))
     EnterpriseMembershipFactory(enterprise=world.pairs["enterprise"][0], user=world.users["enterprise_user"])

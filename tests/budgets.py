@@ -53,7 +53,8 @@ BUDGETS: dict[str, dict[str, int]] = {
     "district-list": {"get": 7, "post": 15},
     "district-occupancy": {"get": 7},
     "enterprise-assessment": {"get": 8},  # +1: the filing seasons, for its default year (the reporting year)
-    "enterprise-detail": {"get": 5, "put": 21, "patch": 19, "delete": 18},  # delete: its invitations go; declarations
+    # delete: its invitations go; declarations; +1 its support awards (which protect it: the collector reads them)
+    "enterprise-detail": {"get": 5, "put": 21, "patch": 19, "delete": 19},
     "enterprise-history": {"get": 6},
     "enterprise-list": {"get": 7, "post": 19},
     # PUT: the record as read with its user changed (unchanged, it writes nothing); the PATCH sends the user alone
@@ -92,6 +93,9 @@ BUDGETS: dict[str, dict[str, int]] = {
     "plantarget-detail": {"get": 5, "put": 27, "patch": 26, "delete": 8},
     "plantarget-history": {"get": 6},
     "plantarget-list": {"get": 7, "post": 25},
+    "plantask-detail": {"get": 5, "put": 14, "patch": 14, "delete": 9},
+    "plantask-history": {"get": 6},
+    "plantask-list": {"get": 7, "post": 13},
     "platform-detail": {"get": 5, "put": 16, "patch": 13, "delete": 8},
     "platform-history": {"get": 6},
     "platform-list": {"get": 7, "post": 14},
@@ -105,6 +109,8 @@ BUDGETS: dict[str, dict[str, int]] = {
     "public-platform-list": {"get": 6},
     "report-declarations": {"get": 7},
     "report-districts": {"get": 17},
+    "report-plan-board": {"get": 20},  # the tasks, their funds (2), one per indicator (11): grows only with those
+    "report-support-funds": {"get": 8},
     "report-parks": {"get": 13},  # +1: the filing seasons, for the default year of the tenants not filed
     # a park's lists in the park report: token, roles, data version (twice: the cache's and the snapshot's), the
     # filing seasons (the default year), the park (in the report on the date), the count and the page's rows (none
@@ -118,6 +124,14 @@ BUDGETS: dict[str, dict[str, int]] = {
     "report-tier-summary": {"get": 10},
     "reportrun-detail": {"get": 5},
     "reportrun-list": {"get": 7, "post": 7},
+    "supportaward-detail": {"get": 5, "put": 15, "patch": 13, "delete": 8},
+    "supportaward-history": {"get": 6},
+    "supportaward-import-file": {"post": 14},  # the lock of the kind; the rows' enterprises, policies, awards
+    "supportaward-import-template": {"get": 3},
+    "supportaward-list": {"get": 7, "post": 14},
+    "supportpolicy-detail": {"get": 5, "put": 14, "patch": 12, "delete": 9},
+    "supportpolicy-history": {"get": 6},
+    "supportpolicy-list": {"get": 7, "post": 12},
     "tenancy-detail": {"get": 5, "put": 24, "patch": 22, "delete": 11},  # delete: its contract scans and files
     "tenancy-history": {"get": 6},
     "tenancy-list": {"get": 7, "post": 24},  # +3: the unit (added today) let from an earlier day is dated back
@@ -160,12 +174,18 @@ SCOPED_BUDGETS: dict[str, tuple[int, int]] = {
     "public-platform-list": (6, 6),
     "report-declarations": (7, 7),
     "report-districts": (17, 17),
+    "report-plan-board": (20, 20),
+    "report-support-funds": (8, 8),
     "report-parks": (13, 13),
     "report-plan-progress": (21, 21),
     "report-plan-progress-records": (9, 9),
     "report-tier-candidates": (8, 8),
     "report-tier-summary": (10, 8),
     "reportrun-list": (4, 4),
+    "plantask-list": (7, 7),
+    "supportaward-import-template": (3, 3),
+    "supportaward-list": (7, 7),
+    "supportpolicy-list": (7, 7),
     "tenancy-list": (7, 7),
     "tierdesignation-list": (7, 7),
     "unit-list": (7, 7),

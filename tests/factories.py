@@ -15,6 +15,7 @@ from enterprises.fakes import filing_figures, filing_review, ip_figures, tenancy
 from enterprises.models import AnnualFiling, Enterprise, EnterpriseMembership, Tenancy, TierDesignation
 from parks.models import District, Park, ParkMembership, Unit
 from registry.choices import (
+    AwardStatus,
     Comparison,
     DigitalHumanKind,
     LabKind,
@@ -23,7 +24,8 @@ from registry.choices import (
     TargetMetric,
     TargetUnit,
 )
-from registry.models import BenchmarkProject, Lab, PlanTarget, Platform
+from registry.models import BenchmarkProject, Lab, PlanTarget, PlanTask, Platform, SupportAward, SupportPolicy
+from registry.selectors.plan_board import PLAN_2022_2025
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -258,3 +260,27 @@ def home_tenancy(**kwargs) -> Tenancy:
     TenancyFactory tenant is registered with a park of its own, so the unit's park sees only its public face)."""
     unit = kwargs.pop("unit", None) or UnitFactory()
     return TenancyFactory(unit=unit, enterprise=EnterpriseFactory(park=unit.park), **kwargs)
+
+
+class SupportPolicyFactory(factory.django.DjangoModelFactory):
+    """A 2024 policy of the bureau serving the plan's task 2 (production tools), with a budget of 500 万元."""
+
+    class Meta:
+        model = SupportPolicy
+
+    name = factory.Sequence(lambda n: f"测试支持政策{n}")
+    issuer = "北京市经济和信息化局"
+    task = factory.LazyFunction(lambda: PlanTask.objects.get(plan=PLAN_2022_2025, number=2))
+    year = 2024
+    budget = Decimal("500.00")
+
+
+class SupportAwardFactory(factory.django.DjangoModelFactory):
+    """An award applied for under a new policy by a new enterprise."""
+
+    class Meta:
+        model = SupportAward
+
+    policy = factory.SubFactory(SupportPolicyFactory)
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    status = AwardStatus.APPLIED

@@ -21,6 +21,7 @@ from .factories import (
     ParkMembershipFactory,
     PlanTargetFactory,
     PlatformFactory,
+    SupportAwardFactory,
     TenancyFactory,
     TierDesignationFactory,
     UnitFactory,
@@ -58,7 +59,7 @@ def admin_client(client):
 
 def test_every_record_has_admin_pages_in_chinese(admin_client):
     TenancyFactory()
-    LabFactory(), PlatformFactory(), BenchmarkProjectFactory(), PlanTargetFactory()
+    LabFactory(), PlatformFactory(), BenchmarkProjectFactory(), PlanTargetFactory(), SupportAwardFactory()
     ParkMembershipFactory(), EnterpriseMembershipFactory(), AnnualFilingFactory(), TierDesignationFactory()
     DistrictMembership.objects.create(user=UserFactory(), district=DistrictFactory())
     evidence_row(declaration=declaration_in_publicity())

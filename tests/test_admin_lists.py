@@ -24,7 +24,7 @@ from enterprises.models import AnnualFiling, Declaration, DeclarationRound, Ente
 from enterprises.selectors import occupancy
 from parks.models import DistrictMembership, Park
 from registry.choices import RunStatus
-from registry.models import FileJob, ReportRun
+from registry.models import FileJob, PlanTask, ReportRun
 
 from .evidence_files import evidence_row
 from .factories import (
@@ -38,6 +38,7 @@ from .factories import (
     ParkMembershipFactory,
     PlanTargetFactory,
     PlatformFactory,
+    SupportAwardFactory,
     TenancyFactory,
     TierDesignationFactory,
     UnitFactory,
@@ -415,6 +416,8 @@ def make_one_of_each(park, enterprise):
     """A record of every registered model, in a park and of an enterprise."""
     LabFactory(park=park, host=enterprise), PlatformFactory(park=park, operator=enterprise)
     BenchmarkProjectFactory(park=park, lead=enterprise), PlanTargetFactory()
+    PlanTask.objects.create(plan=f"测试计划{PlanTask.objects.count()}", number=1, title="测试任务")
+    SupportAwardFactory(enterprise=enterprise)
     EnterpriseMembershipFactory(enterprise=enterprise)
     DistrictMembership.objects.create(user=UserFactory(), district=park.district)
     declaration_round = DeclarationRound.objects.create(

@@ -15,7 +15,8 @@ from registry.models import BenchmarkProject
 
 MIGRATION = import_module("config.versioning.migrations.0001_data_version")
 # The tables a later migration of the app adds a trigger to (one each).
-LATER = [import_module(f"config.versioning.migrations.{name}") for name in ("0002_district_staff", "0003_declarations")]
+LATER = [import_module(f"config.versioning.migrations.{name}") for name in (
+    "0002_district_staff", "0003_declarations", "0004_plan_tasks_and_support_funds")]
 
 
 def state() -> tuple[int, frozenset[str], int]:

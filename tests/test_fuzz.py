@@ -48,12 +48,16 @@ from config.api.urls import router
 from enterprises.choices import DeclarationStatus, Tier
 from enterprises.models import Declaration, DeclarationRound, Enterprise
 from parks.models import District, DistrictMembership, Park, Unit
+from registry.choices import AwardStatus
+from registry.models import PlanTask, SupportPolicy
 
 from .factories import (
     BenchmarkProjectFactory,
     LabFactory,
     PlanTargetFactory,
     PlatformFactory,
+    SupportAwardFactory,
+    SupportPolicyFactory,
     UnitFactory,
     UserFactory,
     bureau_user,
@@ -74,6 +78,7 @@ REFERENCES = {
     "district": District, "park": Park, "unit": Unit, "user": get_user_model(),
     "enterprise": Enterprise, "host": Enterprise, "operator": Enterprise, "lead": Enterprise,
     "partners": Enterprise, "round": DeclarationRound, "declaration": Declaration,
+    "policy": SupportPolicy, "task": PlanTask,  # a filter's `task` is a number 1-15: the tasks' ids are too
 }
 
 
@@ -189,6 +194,10 @@ def _seed() -> dict:
         BenchmarkProjectFactory(lead=enterprise, park=park).partners.add(*enterprises[:2])
     PlanTargetFactory()
     PlanTargetFactory(year=2027)
+    policy = SupportPolicyFactory()
+    for enterprise in enterprises[:2]:
+        SupportAwardFactory(policy=policy, enterprise=enterprise, status=AwardStatus.APPROVED,
+                            amount_approved=50, approved_on=datetime.date(2024, 5, 1))
     today = timezone.localdate()
     declaration_round = DeclarationRound.objects.create(
         name="模糊测试轮次", tier=Tier.INNOVATIVE, rule_set="2026", cadence="monthly",

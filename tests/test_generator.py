@@ -12,7 +12,7 @@ from enterprises.credit_code import faults
 from enterprises.fakes import FIGURE_FIELDS, IP_FIELDS, figures_faults, unit_labels
 from enterprises.models import AnnualFiling, Enterprise, Tenancy, TierDesignation
 from parks.models import Park, Unit
-from registry.models import BenchmarkProject, Lab, Platform
+from registry.models import BenchmarkProject, Lab, Platform, SupportAward, SupportPolicy
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +37,9 @@ def test_counts_follow_the_seeds_proportions(city):
     assert 0.1 * N < TierDesignation.objects.count() < 0.4 * N
     assert Lab.objects.count() == N // 6 and Platform.objects.count() == round(N * 7 / 60)
     assert BenchmarkProject.objects.count() == round(N * 14 / 60)
+    assert SupportPolicy.objects.count() == 3 * 3  # the demo's three policies, each filing year
+    assert SupportAward.objects.count() == round(N * 6 / 60)  # the demo's six awards per sixty enterprises
+    assert SupportAward.objects.filter(status="paid", amount_paid__gt=F("amount_approved")).count() == 0
     assert 0.6 * N < Unit.objects.count() < 1.2 * N
     assert 0.6 * N < Tenancy.objects.count() < 1.5 * N
 

@@ -46,7 +46,8 @@ from enterprises.models import Declaration, DeclarationRound, FilingSeason, Obje
 from enterprises.selectors import reporting_year
 from parks.models import DistrictMembership
 from registry.choices import DigitalHumanKind, LabKind, PlatformDomain, ProjectField, TargetMetric
-from registry.models import FileJob, ReportRun
+from registry.models import FileJob, PlanTask, ReportRun
+from registry.selectors.plan_board import PLAN_2022_2025
 from registry.services import report_run_execute
 
 from . import worlds
@@ -59,6 +60,8 @@ from .factories import (
     LabFactory,
     PlanTargetFactory,
     PlatformFactory,
+    SupportAwardFactory,
+    SupportPolicyFactory,
     TenancyFactory,
     TierDesignationFactory,
     UnitFactory,
@@ -226,6 +229,52 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
     "plantarget-history": {
         "history":                  (401, 200, 200, 200, 200, 200, 200, 200, 200),
     },
+    # Plan tasks and support policies: reference data, the bureau keeps them (a task or a policy others refer to is
+    # protected: 409). Support awards: the bureau records them; the enterprise, the park it is registered with and
+    # its district's staff read them.
+    "plantask-list": {
+        "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),
+        "create":                   (401, 201, 403, 403, 403, 403, 403, 403, 403),
+    },
+    "plantask-detail": {
+        "retrieve":                 (401, 200, 200, 200, 200, 200, 200, 200, 200),
+        "update":                   (401, 200, 403, 403, 403, 403, 403, 403, 403),
+        "delete":                   (401, 409, 403, 403, 403, 403, 403, 403, 403),  # its policy protects it
+    },
+    "plantask-history": {
+        "history":                  (401, 200, 200, 200, 200, 200, 200, 200, 200),
+    },
+    "supportpolicy-list": {
+        "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),
+        "create":                   (401, 201, 403, 403, 403, 403, 403, 403, 403),
+    },
+    "supportpolicy-detail": {
+        "retrieve":                 (401, 200, 200, 200, 200, 200, 200, 200, 200),
+        "update":                   (401, 200, 403, 403, 403, 403, 403, 403, 403),
+        "delete":                   (401, 409, 403, 403, 403, 403, 403, 403, 403),  # its awards protect it
+    },
+    "supportpolicy-history": {
+        "history":                  (401, 200, 200, 200, 200, 200, 200, 200, 200),
+    },
+    "supportaward-list": {
+        "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),
+        "create":                   (401, 201, 403, 403, 403, 403, 403, 403, 403),
+    },
+    "supportaward-detail": {
+        "retrieve":                 (401, 200, 200, 404, 200, 404, 200, 404, 404),
+        "update":                   (401, 200, 403, 403, 403, 403, 403, 403, 403),
+        "delete":                   (401, 204, 403, 403, 403, 403, 403, 403, 403),
+    },
+    "supportaward-history": {
+        "history":                  (401, 200, 200, 404, 200, 404, 200, 404, 404),
+    },
+    # The awards' import is the bureau's (it adds and changes awards); its template is for everyone signed in.
+    "supportaward-import-file": {
+        "create":                   (401, 200, 403, 403, 403, 403, 403, 403, 403),
+    },
+    "supportaward-import-template": {
+        "retrieve":                 (401, 200, 200, 200, 200, 200, 200, 200, 200),
+    },
     # Filing seasons: reference data, the bureau sets them (they decide the reports' default year).
     "filingseason-list": {
         "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),
@@ -391,6 +440,13 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
     "report-park-tenants-not-filed": {
         "list":                     (401, 200, 200, 404, 200, 404, 200, 404, 404),
     },
+    # The plan board and the support-fund report: every signed-in user, figures over what they see.
+    "report-plan-board": {
+        "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),
+    },
+    "report-support-funds": {
+        "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),
+    },
     # Imports: any signed-in user posts a file; each row is checked as the API would check it (a refused row is
     # a 400 naming it, nothing written). The body: a tenancy of E1 in P1's free unit (P1's administrators and the
     # bureau may add it; P2's would put it outside their scope; enterprise users may not add tenancies).
@@ -549,6 +605,9 @@ class World:
     rounds: dict = field(default_factory=dict)
     declarations: dict = field(default_factory=dict)
     objection: object = None
+    plan_task: object = None  # task 2, which the support policy serves
+    support_policies: tuple = ()  # the policy with E1's and E2's awards, and one without awards
+    support_awards: tuple = ()  # E1's, E2's
 
 
 ANSWERS = {"main_product": "数字人驱动引擎", "market_position": "细分市场前三", "innovation": "自研驱动算法"}
@@ -631,7 +690,11 @@ def build_world() -> World:
                             upload=SimpleUploadedFile("合同.pdf", b"%PDF-1.4 contract"))
     notification = Notification.objects.create(recipient=em1.user, kind="filing", subject="年报被退回",
                                                body="请修改后重新提交", link="/me/")
+    plan_task = PlanTask.objects.get(plan=PLAN_2022_2025, number=2)
+    policies = (SupportPolicyFactory(task=plan_task), SupportPolicyFactory(task=plan_task))
+    awards = tuple(SupportAwardFactory(policy=policies[0], enterprise=e) for e in (e1, e2))
     return World(
+        plan_task=plan_task, support_policies=policies, support_awards=awards,
         evidence=evidence, notification=notification, rounds=rounds, declarations=declarations,
         objection=objection, import_job=import_job, export_job=export_job,
         filings=filings, designations=designations, run=run,
@@ -678,7 +741,8 @@ def target(w: World, basename: str):
         "public-park": w.parks[0], "public-enterprise": w.enterprises[0], "public-platform": w.platforms[0],
         "public-benchmarkproject": w.projects[0], "annualfiling": w.filings["draft"],
         "tierdesignation": w.designations[0], "reportrun": w.run, "import": w.import_job, "export": w.export_job,
-        "evidencefile": w.evidence,
+        "evidencefile": w.evidence, "plantask": w.plan_task, "supportpolicy": w.support_policies[0],
+        "supportaward": w.support_awards[0],
     }[basename]
 
 
@@ -738,6 +802,11 @@ def create_body(w: World, basename: str) -> dict:
                               "objector": "王五", "text": "该企业主营业务不属于数字人"},
         "evidencefile": lambda: {"tenancy": w.tenancies[0].pk, "kind": EvidenceKind.CONTRACT_SCAN,
                                  "file": SimpleUploadedFile("合同.pdf", b"%PDF-1.4 contract")},
+        "plantask": lambda: {"plan": "测试计划", "number": 1, "title": "新任务"},
+        "supportpolicy": lambda: {"name": "矩阵新政策", "issuer": "北京市经济和信息化局", "task": w.plan_task.pk,
+                                  "year": 2025, "budget": "100.00"},
+        "supportaward": lambda: {"policy": w.support_policies[1].pk, "enterprise": e1.pk, "status": "approved",
+                                 "amount_approved": "20.00", "approved_on": "2025-03-01"},
     }[basename]()
 
 
@@ -764,6 +833,9 @@ def update_body(w: World, basename: str, action: str) -> dict:
         ("tierdesignation", "update"): lambda: {"batch": "2024年第二批"},
         ("declarationround", "update"): lambda: {"cadence": "quarterly"},
         ("declaration", "update"): lambda: {"answers": {"innovation": "自研驱动算法与渲染引擎"}},
+        ("plantask", "update"): lambda: {"description": "支持生产工具研发"},
+        ("supportpolicy", "update"): lambda: {"budget": "600.00"},
+        ("supportaward", "update"): lambda: {"note": "已补充材料"},
     }[basename, action]()
 
 
@@ -825,6 +897,13 @@ def build_request(w: World, name: str, action: str, role: str) -> tuple[str, str
         return method, reverse(f"api:{name}", args=[w.plan_target.code]), None
     if name == "export-file":
         return method, reverse(f"api:{name}", args=[w.export_job.pk]), None
+    if name == "supportaward-import-file":  # E1's award under the policy without awards, approved
+        upload = SimpleUploadedFile("awards.csv", (
+            "统一社会信用代码,政策名称,状态,核定金额（万元）,核定日期\n"
+            f"{w.enterprises[0].credit_code},{w.support_policies[1].name},已核定,20,2025-03-01\n").encode())
+        return method, reverse(f"api:{name}"), {"file": upload}
+    if name == "supportaward-import-template":
+        return method, reverse(f"api:{name}"), None
     if name in ("import-template", "export-csv"):
         return method, reverse(f"api:{name}", args=["enterprises"]), None
     if name.startswith("report-park-"):
@@ -872,7 +951,7 @@ def test_cell(world, name, action, role, expected):
     client = APIClient() if role == "anonymous" else token_client(world.users[role])
     method, path, body = build_request(world, name, action, role)
     before = database_state() if method != "get" else None
-    fmt = "multipart" if name in ("import-list", "evidencefile-list") else "json"
+    fmt = "multipart" if name in ("import-list", "evidencefile-list", "supportaward-import-file") else "json"
     response = getattr(client, method)(path, body, format=fmt) if body is not None else getattr(client, method)(path)
     detail = getattr(response, "data", None)
     assert response.status_code == expected, f"{method.upper()} {path} {body} -> {response.status_code} {detail}"

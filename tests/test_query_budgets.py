@@ -35,11 +35,13 @@ PAGE_RECORDS = {"enterprise-profile": "enterprise", "filing-create": "enterprise
 SCALES = (1, 3)
 PAGE_SIZES = (5, 50)
 # Endpoints computed over every row in scope, not paged; and paged reports (lists beside the `-list` names).
-COMPUTED = {"report-plan-progress", "report-districts", "report-declarations", "import-template", "export-csv"}
+COMPUTED = {"report-plan-progress", "report-districts", "report-declarations", "import-template", "export-csv",
+            "report-plan-board", "report-support-funds", "supportaward-import-template"}
 PAGED_REPORTS = {"report-tier-summary", "report-tier-candidates", "report-plan-progress-records", "report-parks"}
 QUERY = {"report-plan-progress": {"year": YEAR}, "report-districts": {"year": YEAR}, "report-tier-summary":
          {"year": YEAR}, "report-tier-candidates": {"year": YEAR}, "report-plan-progress-records": {"year": YEAR},
-         "report-parks": {"as_of": f"{YEAR}-10-15"}}
+         "report-parks": {"as_of": f"{YEAR}-10-15"}, "report-plan-board": {"year": YEAR},
+         "report-support-funds": {"year": YEAR}}
 # The addresses of an endpoint without a record that takes path arguments: each is measured.
 PATH_ARGS = {"report-plan-progress-records": [["labs"], ["scale"]], "import-template": [[kind] for kind in KINDS],
              "export-csv": [[kind] for kind in KINDS]}
@@ -161,6 +163,11 @@ def create_body(w, basename: str) -> dict:
                               "objector": "异议人", "text": "测试异议"},
         "evidencefile": lambda: {"tenancy": w.pairs["tenancy"][0].pk, "kind": EvidenceKind.CONTRACT_SCAN,
                                  "file": SimpleUploadedFile("合同.pdf", b"%PDF-1.4 scan")},
+        "plantask": lambda: {"plan": "测试计划", "number": 1, "title": "新任务"},
+        "supportpolicy": lambda: {"name": "新支持政策", "issuer": "北京市经济和信息化局",
+                                  "task": w.pairs["plantask"][1].pk, "year": YEAR, "budget": "100.00"},
+        "supportaward": lambda: {"policy": w.pairs["supportpolicy"][0].pk, "enterprise": rich.pk,
+                                 "status": "approved", "amount_approved": "20.00", "approved_on": f"{YEAR}-03-01"},
     }[basename]()
 
 
@@ -172,6 +179,8 @@ PATCHES = {
     "plantarget": {"goal": "12"}, "annualfiling": {"revenue": "11000.00"}, "tierdesignation": {"batch": "2024年第二批"},
     "filingseason": {"closes": "2021-06-30"}, "declarationround": {"name": "改名的批次"},
     "declaration": {"answers": {"innovation": "自研驱动算法"}},
+    "plantask": {"description": "支持生产工具研发"}, "supportpolicy": {"budget": "600.00"},
+    "supportaward": {"note": "已补充材料"},
 }
 # Each declaration step's declaration (the first cluster's in the state it starts from) and body; the
 # enterprise's own steps are measured as its user (the bureau signs no commitment).
@@ -194,6 +203,11 @@ def write_request(w, name: str, method: str) -> tuple[str, dict | None, str]:
                                            "park": w.pairs["park"][1].pk}, "json"
     if name == "logout":
         return reverse("api:logout"), None, "json"
+    if name == "supportaward-import-file":  # the rich enterprise's award under the spare policy
+        return reverse(f"api:{name}"), {"file": SimpleUploadedFile("awards.csv", (
+            "统一社会信用代码,政策名称,状态,核定金额（万元）,核定日期\n"
+            f"{w.pairs['enterprise'][1].credit_code},{w.pairs['supportpolicy'][0].name},已核定,20,{YEAR}-03-01\n"
+        ).encode())}, "multipart"
     if name == "token":
         return reverse("api:token"), {"username": w.users["bureau"].username, "password": "pw"}, "json"
     if kind == "list":

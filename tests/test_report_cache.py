@@ -125,9 +125,12 @@ def test_writes_the_reports_never_read_leave_the_version(world):
 def test_the_triggers_are_on_exactly_the_report_tables(db):
     tables = import_module("registry.migrations.0006_data_version").TABLES
     # Seasons: enterprises 0011; district staff memberships: versioning 0002 (as every membership table in 0006);
-    # declaration rounds, declarations and their steps: versioning 0003 (the declaration pipeline reads them).
+    # declaration rounds, declarations and their steps: versioning 0003 (the declaration pipeline reads them);
+    # the plan's tasks, support policies and awards: versioning 0004.
     declarations = {"enterprises_declarationround", "enterprises_declaration", "enterprises_declarationstep"}
-    assert versioned_tables() == {*tables, "enterprises_filingseason", "parks_districtmembership", *declarations}
+    later = import_module("config.versioning.migrations.0004_plan_tasks_and_support_funds").TABLES
+    assert versioned_tables() == {*tables, *later, "enterprises_filingseason", "parks_districtmembership",
+                                  *declarations}
 
 
 def test_a_write_through_the_orm_or_raw_sql_shows_in_the_next_answer(world):

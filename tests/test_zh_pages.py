@@ -42,9 +42,10 @@ NO_ARGS = lambda w: []  # noqa: E731
 ROLE_PAGES = {
     "anonymous": [("login", NO_ARGS), ("password_reset", NO_ARGS), ("password_reset_done", NO_ARGS)],
     "bureau": [("dashboard", NO_ARGS), ("password_change", NO_ARGS), ("password_change_done", NO_ARGS),
-               ("invite", NO_ARGS), ("report-declarations", NO_ARGS)],
+               ("invite", NO_ARGS), ("report-declarations", NO_ARGS), ("report-plan-board", NO_ARGS),
+               ("report-support-funds", NO_ARGS)],
     "park_admin": [("dashboard", NO_ARGS), ("password_change", NO_ARGS), ("invite", NO_ARGS),
-                   ("report-declarations", NO_ARGS)],
+                   ("report-declarations", NO_ARGS), ("report-plan-board", NO_ARGS), ("report-support-funds", NO_ARGS)],
     "enterprise_user": [("dashboard", NO_ARGS), ("my-enterprises", NO_ARGS), ("password_change", NO_ARGS),
                         ("enterprise-profile", lambda w: [w.enterprise.pk]),
                         ("filing-create", lambda w: [w.enterprise.pk]),

@@ -96,12 +96,18 @@ class ComputedReportView(APIView):
         """The report's rows for the user and the validated query."""
         raise NotImplementedError
 
+    def table_rows(self, results: list) -> list:
+        """The rows a CSV or XLSX table shows (default: the JSON's results)."""
+        return results
+
     @report_response
     def get(self, request):
         query = self.query_serializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         rows = self.rows(user=request.user, **query.validated_data)
         results = self.row_serializer(rows, many=True, context={"request": request, **query.validated_data}).data
+        if request.accepted_renderer.format in ("csv", "xlsx"):
+            results = self.table_rows(results)
         basis = report_basis(year=query.validated_data["year"], default="year" not in request.query_params,
                              as_of=query.validated_data["as_of"])
         return Response({"basis": basis, **query.data, "count": len(results), "results": results})

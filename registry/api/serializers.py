@@ -14,7 +14,17 @@ from enterprises.tiers import RULE_SETS
 from parks.api.serializers import BriefParkSerializer
 from parks.models import Park
 from registry.choices import tier_label
-from registry.models import BenchmarkProject, Lab, PlanTarget, Platform, ReportRun, TierSummary
+from registry.models import (
+    BenchmarkProject,
+    Lab,
+    PlanTarget,
+    PlanTask,
+    Platform,
+    ReportRun,
+    SupportAward,
+    SupportPolicy,
+    TierSummary,
+)
 from registry.selectors import rd_intensity
 
 
@@ -177,3 +187,54 @@ class TierCandidateSerializer(serializers.Serializer):
     def get_rd_intensity(self, row):
         intensity = rd_intensity(row.rd_expense, row.revenue)
         return None if intensity is None else str(intensity)
+
+
+class PlanTaskSerializer(ValidatedModelSerializer):
+    """A key task of a plan: its number (1-15), title, short description and source."""
+
+    url = RecordUrlField(view_name="api:plantask-detail")
+
+    class Meta:
+        model = PlanTask
+        fields = ["id", "url", "plan", "number", "title", "description", "source"]
+
+
+class BriefPlanTaskSerializer(serializers.ModelSerializer):
+    """A plan task in brief: id, number and title."""
+
+    class Meta:
+        model = PlanTask
+        fields = ["id", "number", "title"]
+
+
+class SupportPolicySerializer(ValidatedModelSerializer):
+    """A support-fund policy: name, issuing body, the plan task it serves, its year and budget (万元)."""
+
+    url = RecordUrlField(view_name="api:supportpolicy-detail")
+    task = BriefRelatedField(BriefPlanTaskSerializer, queryset=PlanTask.objects.all(), allow_null=True,
+                             required=False)
+
+    class Meta:
+        model = SupportPolicy
+        fields = ["id", "url", "name", "issuer", "task", "year", "budget", "description"]
+
+
+class BriefSupportPolicySerializer(serializers.ModelSerializer):
+    """A policy in brief: id, name and year."""
+
+    class Meta:
+        model = SupportPolicy
+        fields = ["id", "name", "year"]
+
+
+class SupportAwardSerializer(ValidatedModelSerializer):
+    """An enterprise's award under a policy: status, amounts approved and paid (万元) and their dates."""
+
+    url = RecordUrlField(view_name="api:supportaward-detail")
+    policy = BriefRelatedField(BriefSupportPolicySerializer, queryset=SupportPolicy.objects.all())
+    enterprise = enterprise_field()
+
+    class Meta:
+        model = SupportAward
+        fields = ["id", "url", "policy", "enterprise", "status", "amount_approved", "approved_on", "amount_paid",
+                  "paid_on", "note"]

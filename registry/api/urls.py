@@ -6,15 +6,19 @@ from rest_framework.routers import SimpleRouter
 from .declarations import DeclarationPipelineReportView
 from .overview import DistrictOverviewReportView, PlanProgressReportView, PlanTargetRecordsView
 from .park_report import ParkReportView, ParkTenanciesEndingView, ParkTenantsNotFiledView
+from .plan_board import PlanBoardReportView, SupportFundReportView
 from .reports import ReportRunViewSet, TierCandidateReportView, TierSummaryReportView
 from .transfers import ExportStreamView, ExportViewSet, ImportTemplateView, ImportViewSet
 from .views import (
     BenchmarkProjectViewSet,
     LabViewSet,
     PlanTargetViewSet,
+    PlanTaskViewSet,
     PlatformViewSet,
     PublicBenchmarkProjectViewSet,
     PublicPlatformViewSet,
+    SupportAwardViewSet,
+    SupportPolicyViewSet,
 )
 
 router = SimpleRouter()
@@ -22,6 +26,9 @@ router.register("labs", LabViewSet)
 router.register("platforms", PlatformViewSet)
 router.register("benchmark-projects", BenchmarkProjectViewSet)
 router.register("plan-targets", PlanTargetViewSet)
+router.register("plan-tasks", PlanTaskViewSet)
+router.register("support-policies", SupportPolicyViewSet)
+router.register("support-awards", SupportAwardViewSet)
 router.register("directory/platforms", PublicPlatformViewSet, basename="public-platform")
 router.register("directory/benchmark-projects", PublicBenchmarkProjectViewSet, basename="public-benchmarkproject")
 router.register("report-runs", ReportRunViewSet)
@@ -33,6 +40,8 @@ extra_urlpatterns = [  # routes beyond the router's
     path("reports/plan-progress/", PlanProgressReportView.as_view(), name="report-plan-progress"),
     path("reports/plan-progress/<slug:code>/records/", PlanTargetRecordsView.as_view(),
          name="report-plan-progress-records"),
+    path("reports/plan-board/", PlanBoardReportView.as_view(), name="report-plan-board"),
+    path("reports/support-funds/", SupportFundReportView.as_view(), name="report-support-funds"),
     path("reports/districts/", DistrictOverviewReportView.as_view(), name="report-districts"),
     path("reports/declarations/", DeclarationPipelineReportView.as_view(), name="report-declarations"),
     path("reports/parks/", ParkReportView.as_view(), name="report-parks"),

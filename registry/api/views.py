@@ -1,16 +1,29 @@
 """Endpoints of the registry API."""
 
+from config.api.schema import MEDIA_TYPE, MODEL_ERRORS, QUERY
 from config.api.viewsets import DirectoryViewSet, ScopedModelViewSet
-from registry.filtersets import BenchmarkProjectFilterSet, LabFilterSet, PlanTargetFilterSet, PlatformFilterSet
-from registry.models import BenchmarkProject, Lab, PlanTarget, Platform
+from registry.filtersets import (
+    BenchmarkProjectFilterSet,
+    LabFilterSet,
+    PlanTargetFilterSet,
+    PlanTaskFilterSet,
+    PlatformFilterSet,
+    SupportAwardFilterSet,
+    SupportPolicyFilterSet,
+)
+from registry.models import BenchmarkProject, Lab, PlanTarget, PlanTask, Platform, SupportAward, SupportPolicy
 
+from .fund_imports import SupportAwardImportMixin
 from .serializers import (
     BenchmarkProjectSerializer,
     LabSerializer,
     PlanTargetSerializer,
+    PlanTaskSerializer,
     PlatformSerializer,
     PublicBenchmarkProjectSerializer,
     PublicPlatformSerializer,
+    SupportAwardSerializer,
+    SupportPolicySerializer,
 )
 
 
@@ -66,3 +79,33 @@ class PublicBenchmarkProjectViewSet(DirectoryViewSet):
     serializer_class = PublicBenchmarkProjectSerializer
     filterset_class = BenchmarkProjectFilterSet
     ordering_fields = BenchmarkProjectViewSet.ordering_fields
+
+
+class PlanTaskViewSet(ScopedModelViewSet):
+    """The plan's key tasks, kept as data: every signed-in user reads them, the bureau keeps them."""
+
+    queryset = PlanTask.objects.all()
+    serializer_class = PlanTaskSerializer
+    filterset_class = PlanTaskFilterSet
+    ordering_fields = ["plan", "number"]
+
+
+class SupportPolicyViewSet(ScopedModelViewSet):
+    """Support-fund policies: every signed-in user reads them, the bureau keeps them."""
+
+    queryset = SupportPolicy.objects.select_related("task")
+    serializer_class = SupportPolicySerializer
+    filterset_class = SupportPolicyFilterSet
+    ordering_fields = ["year", "name", "budget"]
+
+
+class SupportAwardViewSet(SupportAwardImportMixin, ScopedModelViewSet):
+    """Support-fund awards: the bureau records them; an enterprise reads its own, a park administrator those of the
+    enterprises registered with their park, district staff their district's."""
+
+    error_responses = {**MODEL_ERRORS, "import_file": (MEDIA_TYPE,), "import_template": (QUERY,)}
+
+    queryset = SupportAward.objects.select_related("policy", "enterprise")
+    serializer_class = SupportAwardSerializer
+    filterset_class = SupportAwardFilterSet
+    ordering_fields = ["approved_on", "paid_on", "amount_approved", "amount_paid", "policy__year"]

@@ -1,5 +1,6 @@
 """A generated city for benchmarks: N enterprises with five years of filings, designations, parks, units,
-tenancies, labs, platforms and benchmark projects, loaded with PostgreSQL COPY (`manage.py generate_city`).
+tenancies, labs, platforms, benchmark projects and support policies and awards, loaded with PostgreSQL COPY
+(`manage.py generate_city`).
 
 It replaces the registry's data (everything but districts, plan targets and user accounts); the accounts' park
 and enterprise memberships move to generated records of the same districts (accounts.py), so the demo accounts
@@ -18,7 +19,8 @@ from enterprises.models import AnnualFiling, Enterprise, EnterpriseMembership, T
 from enterprises.selectors import tier_reference_date
 from parks.models import District, Park, ParkMembership, Unit
 
-from ..models import BenchmarkProject, Lab, Platform, ReportRun, TierSummary
+from ..models import BenchmarkProject, Lab, PlanTask, Platform, ReportRun, SupportAward, SupportPolicy, TierSummary
+from ..selectors.plan_board import PLAN_2022_2025
 from . import enterprises as firms
 from . import places, records
 from .accounts import memberships_note, memberships_restore
@@ -27,7 +29,8 @@ from .profiles import Profiles
 
 # Emptied before a city is generated (with their history); filled in this order.
 MODELS = (Park, Unit, Enterprise, Tenancy, AnnualFiling, TierDesignation, Lab, Platform, BenchmarkProject,
-          BenchmarkProject.partners.through, ParkMembership, EnterpriseMembership, ReportRun, TierSummary)
+          BenchmarkProject.partners.through, ParkMembership, EnterpriseMembership, ReportRun, TierSummary,
+          SupportPolicy, SupportAward)
 
 
 def city_truncate() -> None:
@@ -88,6 +91,11 @@ def city_generate(*, enterprises: int, years: int = 5, seed: int = 2025, log=Non
         load(BenchmarkProject, records.PROJECT_COLUMNS, records.project_rows(
             hosts, round(enterprises * records.PROJECTS_PER_ENTERPRISE), rng, filing_years, partners))
         load(BenchmarkProject.partners.through, records.PARTNER_COLUMNS, partners)
+        tasks = dict(PlanTask.objects.filter(plan=PLAN_2022_2025).values_list("number", "pk"))
+        load(SupportPolicy, records.POLICY_COLUMNS, records.policy_rows(tasks, filing_years))
+        policies = list(SupportPolicy.objects.order_by("pk").values_list("pk", "year"))
+        load(SupportAward, records.AWARD_COLUMNS, records.award_rows(
+            hosts, round(enterprises * records.AWARDS_PER_ENTERPRISE), policies, rng))
         mark = time.perf_counter()
         deferred.restore()
         seconds["indexes"] = time.perf_counter() - mark

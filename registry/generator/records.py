@@ -1,4 +1,5 @@
-"""Generated labs, platforms and benchmark projects with their partners (rows for COPY).
+"""Generated labs, platforms and benchmark projects with their partners, support policies and awards (rows for
+COPY).
 
 In the demo's proportions per enterprise (10 labs, 7 platforms, 14 projects for 60 enterprises); the stronger
 enterprises host, operate and lead them, in their registered park when they have one.
@@ -7,8 +8,17 @@ enterprises host, operate and lead them, in their registered park when they have
 import datetime
 import random
 from array import array
+from decimal import Decimal
 
-from registry.choices import DigitalHumanKind, LabKind, OperatingStatus, PlatformDomain, ProjectField, ProjectStatus
+from registry.choices import (
+    AwardStatus,
+    DigitalHumanKind,
+    LabKind,
+    OperatingStatus,
+    PlatformDomain,
+    ProjectField,
+    ProjectStatus,
+)
 
 from .copying import weighted
 
@@ -80,3 +90,44 @@ def project_rows(hosts, count: int, rng: random.Random, years: list[int], partne
             partners.append((pk, partner))
         yield (pk, f"{field}数字人应用标杆{pk:06d}", field, rng.choice(DigitalHumanKind.values), lead, park_id,
                rng.choice(years), weighted(rng, PROJECT_STATUS_WEIGHTS), "")
+
+
+# Support funds in the demo's proportions: its three policies a year (tasks 2, 4, 9), an award per ten enterprises.
+FUND_TASKS = {2: "生产工具小批量验证补贴", 4: "标准制定奖励", 9: "特色园区孵化服务支持"}
+AWARDS_PER_ENTERPRISE = 6 / 60
+AWARD_STATUS_WEIGHTS = {AwardStatus.APPLIED: 15, AwardStatus.APPROVED: 30, AwardStatus.PAID: 45,
+                        AwardStatus.CANCELLED: 10}
+POLICY_COLUMNS = ("id", "name", "issuer", "task_id", "year", "budget", "description")
+AWARD_COLUMNS = ("id", "policy_id", "enterprise_id", "status", "amount_approved", "approved_on", "amount_paid",
+                 "paid_on", "note")
+
+
+def policy_rows(tasks: dict[int, int], years: list[int]):
+    """The policies of each year: one per task of FUND_TASKS (`tasks`: number -> the plan task's id)."""
+    pk = 0
+    for year in years:
+        for number, name in FUND_TASKS.items():
+            pk += 1
+            yield (pk, f"{year}年数字人{name}", "北京市经济和信息化局", tasks.get(number), year,
+                   Decimal(1000 * (number % 5 + 1)), "")
+
+
+def award_rows(hosts, count: int, policies: list[tuple[int, int]], rng: random.Random):
+    """`count` awards (at most one per policy and enterprise) to enterprises drawn by `hosts`, under `policies`
+    ((id, year) pairs): amounts of 10-500 万元, paid in full or in part, dated in the policy's year."""
+    taken = set()
+    for pk in range(1, count + 1):
+        for _attempt in range(20):
+            (firm, _park), (policy, year) = hosts(1)[0], rng.choice(policies)
+            if (policy, firm) not in taken:
+                break
+        else:
+            return
+        taken.add((policy, firm))
+        status = weighted(rng, AWARD_STATUS_WEIGHTS)
+        approved = Decimal(rng.randint(10, 500)) if status in (AwardStatus.APPROVED, AwardStatus.PAID) else None
+        approved_on = datetime.date(year, rng.randint(3, 9), rng.randint(1, 28)) if approved else None
+        paid = (approved if rng.random() < 0.7 else (approved / 2).quantize(Decimal("0.01"))) \
+            if status == AwardStatus.PAID else None
+        paid_on = approved_on + datetime.timedelta(days=rng.randint(10, 90)) if paid is not None else None
+        yield pk, policy, firm, status, approved, approved_on, paid, paid_on, ""

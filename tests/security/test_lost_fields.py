@@ -57,6 +57,7 @@ from enterprises.models import (
 from parks.choices import DistrictKind, ParkKind
 from parks.models import District, DistrictMembership, Park, ParkMembership, Unit
 from registry.choices import (
+    AwardStatus,
     DigitalHumanKind,
     LabKind,
     OperatingStatus,
@@ -66,7 +67,7 @@ from registry.choices import (
     TargetMetric,
     TargetUnit,
 )
-from registry.models import BenchmarkProject, Lab, PlanTarget, Platform
+from registry.models import BenchmarkProject, Lab, PlanTarget, PlanTask, Platform, SupportAward, SupportPolicy
 
 from ..conftest import token_client
 from ..factories import (
@@ -180,7 +181,15 @@ def full_world() -> dict:
         commitment_signed_by=person, commitment_signed_at=moment,
         status=DeclarationStatus.DESIGNATED, submitted_at=moment, city_score=Decimal("87.65"), city_opinion=TEXT,
         designation=designation)
+    task = PlanTask.objects.create(plan="全量计划", number=3, title="全量任务", description=TEXT, source=TEXT)
+    policy = SupportPolicy.objects.create(name="全量政策", issuer="全量发布单位", task=task, year=2024,
+                                          budget=Decimal("1234.56"), description=TEXT)
+    award = SupportAward.objects.create(
+        policy=policy, enterprise=enterprise, status=AwardStatus.PAID, amount_approved=Decimal("100.25"),
+        approved_on=datetime.date(2024, 5, 6), amount_paid=Decimal("80.75"), paid_on=datetime.date(2024, 7, 8),
+        note=TEXT)
     return _roles(world, enterprise, {
+        PlanTask: task, SupportPolicy: policy, SupportAward: award,
         District: district, Park: park, Unit: unit, Enterprise: enterprise, Tenancy: tenancy, AnnualFiling: filing,
         TierDesignation: designation, Lab: lab, Platform: platform, BenchmarkProject: project, PlanTarget: target,
         FilingSeason: FilingSeason.objects.create(year=2023, opens=datetime.date(2024, 2, 1),
@@ -205,7 +214,11 @@ def sparse_world() -> dict:
     declaration_round = DeclarationRound.objects.create(
         name="空轮次", tier=Tier.INNOVATIVE, rule_set="2026", cadence=RoundCadence.MONTHLY,
         opens=datetime.date(2024, 1, 1), closes=datetime.date(2024, 1, 31), review_starts=datetime.date(2024, 2, 1))
+    task = PlanTask.objects.create(plan="空计划", number=1, title="空任务")
+    policy = SupportPolicy.objects.create(name="空政策", issuer="空发布单位", year=2024)
     return _roles(world, enterprise, {
+        PlanTask: task, SupportPolicy: policy,
+        SupportAward: SupportAward.objects.create(policy=policy, enterprise=enterprise),
         District: district, Park: park, Unit: unit, Enterprise: enterprise,
         Tenancy: Tenancy.objects.create(unit=unit, enterprise=enterprise, start=datetime.date(2024, 1, 1)),
         AnnualFiling: AnnualFiling.objects.create(enterprise=enterprise, year=2024),

@@ -1,0 +1,97 @@
+"""The registry's plan-board indicators (registry.plan_board): the figures its own records already answer for.
+
+Task 3 (common technology platforms and labs) and task 7 (application benchmark projects) count the registry's
+labs, platforms and projects as the plan progress report does (registry.selectors.plan_progress); task 9
+(clusters) the parks, featured parks and the units let on the date; task 10 (the SME tiers) the enterprises holding
+each tier on the date. Dated records are read as of the board's date (`scope.as_of`, config.as_of)."""
+
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+from config.as_of import as_of
+from enterprises.choices import Tier
+from enterprises.models import Tenancy, TierDesignation
+from parks.models import Park
+
+from .models import BenchmarkProject
+from .plan_board import BoardScope, indicator
+from .selectors.plan_progress import (
+    benchmark_projects_selected,
+    labs_in_operation,
+    parks_featured,
+    platforms_in_operation,
+)
+
+
+def _count(queryset) -> int:
+    """How many records a queryset holds (one COUNT)."""
+    return queryset.count()
+
+
+def _api(name: str, **query) -> str:
+    """An API list's address with a query."""
+    return f"{reverse(f'api:{name}')}?{urlencode(query, doseq=True)}"
+
+
+@indicator(code="platforms-in-operation", task=3, unit="items", title=_("Common technology platforms in operation"))
+def platforms_counted(year: int, scope: BoardScope) -> int:
+    """Common technology platforms in operation on the board's date."""
+    return _count(scope.visible(platforms_in_operation(on=scope.as_of)))
+
+
+@indicator(code="labs-in-operation", task=3, unit="enterprises",
+           title=_("Joint labs and innovation centres in operation"))
+def labs_counted(year: int, scope: BoardScope) -> int:
+    """University-enterprise joint labs and technology innovation centres in operation on the board's date."""
+    return _count(scope.visible(labs_in_operation(on=scope.as_of)))
+
+
+@indicator(code="benchmark-projects-of-year", task=7, unit="items",
+           title=_("Benchmark projects of the year selected"))
+def projects_of_year(year: int, scope: BoardScope) -> int:
+    """Benchmark projects of the year selected or accepted by the board's date."""
+    return _count(scope.visible(as_of(BenchmarkProject.objects.filter(year=year), on=scope.as_of)))
+
+
+@indicator(code="benchmark-projects-to-date", task=7, unit="items",
+           title=_("Benchmark projects selected to date"))
+def projects_to_date(year: int, scope: BoardScope) -> int:
+    """Benchmark projects of the year or before selected or accepted by the board's date."""
+    return _count(scope.visible(benchmark_projects_selected(year=year, on=scope.as_of)))
+
+
+@indicator(code="parks-open", task=9, unit="items", title=_("Digital-human parks and bases"))
+def parks_open(year: int, scope: BoardScope) -> int:
+    """Parks, bases and incubators in the reports on the board's date (opened by then)."""
+    return _count(scope.visible(as_of(Park.objects.all(), on=scope.as_of, dated=Park.existence)))
+
+
+@indicator(code="featured-parks", task=9, unit="items", title=_("Featured digital-human parks"))
+def featured_parks(year: int, scope: BoardScope) -> int:
+    """Parks recognised as featured on the board's date."""
+    return _count(scope.visible(parks_featured(on=scope.as_of)))
+
+
+@indicator(code="units-let", task=9, unit="items", title=_("Park units let"),
+           records_url=lambda year, on: _api("tenancy-list", current_on=on.isoformat()))
+def units_let(year: int, scope: BoardScope) -> int:
+    """Park units held by a tenancy on the board's date."""
+    tenancies = scope.visible(as_of(Tenancy.objects.all(), on=scope.as_of))
+    return tenancies.aggregate(n=Count("unit", distinct=True))["n"]
+
+
+def _tier_holders(tier: str):
+    """The indicator function counting the enterprises holding a tier on the board's date."""
+    def holders(year: int, scope: BoardScope) -> int:
+        designations = scope.visible(TierDesignation.objects.held_on(scope.as_of).filter(tier=tier))
+        return designations.aggregate(n=Count("enterprise", distinct=True))["n"]
+
+    holders.__doc__ = f"Enterprises holding the tier {tier} on the board's date."
+    return holders
+
+
+for _tier in Tier:
+    indicator(code=f"tier-{_tier.value.replace('_', '-')}", task=10, unit="enterprises", title=_tier.label)(
+        _tier_holders(_tier.value))

@@ -1,0 +1,325 @@
+"""The plan board and the support funds: a year of records built here, each indicator of tasks 3, 7, 9 and 10 and
+each task's funds checked against a count written beside the records that make it, for the bureau, a park
+administrator and district staff; tasks without indicators say 暂无指标; the XLSX is the annual progress report (a
+title block with the year and the date); the support-fund report by policy, district, park and plan task."""
+
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from enterprises.choices import Tier
+from parks.models import DistrictMembership
+from registry.choices import AwardStatus, OperatingStatus, ProjectStatus
+from registry.models import PlanTask, SupportAward
+from registry.plan_board import INDICATORS
+from registry.selectors.plan_board import PLAN_2022_2025
+
+from .conftest import token_client
+from .factories import (
+    BenchmarkProjectFactory,
+    DistrictFactory,
+    EnterpriseFactory,
+    EnterpriseMembershipFactory,
+    LabFactory,
+    ParkFactory,
+    ParkMembershipFactory,
+    PlatformFactory,
+    SupportAwardFactory,
+    SupportPolicyFactory,
+    TenancyFactory,
+    TierDesignationFactory,
+    UnitFactory,
+    UserFactory,
+    bureau_user,
+)
+from .report_tables import split_report
+
+pytestmark = pytest.mark.django_db
+
+YEAR = 2024
+ON = datetime.date(2024, 12, 31)
+D = datetime.date
+MY_CODES = {3: {"platforms-in-operation", "labs-in-operation"},
+            7: {"benchmark-projects-of-year", "benchmark-projects-to-date"},
+            9: {"parks-open", "featured-parks", "units-let"},
+            10: {"tier-innovative", "tier-specialised", "tier-little-giant", "tier-single-champion"}}
+
+
+@pytest.fixture
+def world():
+    """Two districts; P1 (D1, featured since March), P2 (D2) and P3 (D1, opened only in 2025); E1 and E3 registered
+    with P1, E2 with P2; and the records below, each marked with whether it counts on 2024-12-31."""
+    d1, d2 = DistrictFactory(), DistrictFactory()
+    p1 = ParkFactory(district=d1, featured=True, featured_on=D(2024, 3, 1))
+    p2 = ParkFactory(district=d2)
+    ParkFactory(district=d1, opened_on=D(2025, 2, 1))  # not open yet on the date
+    e1, e3 = (EnterpriseFactory(district=d1, park=p1) for _ in range(2))
+    e2 = EnterpriseFactory(district=d2, park=p2)
+    # Task 3: platforms PF1 (P1) and PF2 (P2) in operation; PF3 launched after the date, PF4 closed before it.
+    PlatformFactory(operator=e1, park=p1, launched=D(2023, 5, 1))
+    PlatformFactory(operator=e2, park=p2, launched=D(2024, 6, 1))
+    PlatformFactory(operator=e1, park=p1, launched=D(2025, 1, 10))
+    PlatformFactory(operator=e2, park=p2, launched=D(2022, 1, 1), status=OperatingStatus.CLOSED,
+                    closed_on=D(2024, 10, 1))
+    # Labs: L1 (P1) established 2022, L2 (P2) with no date (counted from the beginning).
+    LabFactory(host=e1, park=p1, established=D(2022, 1, 1))
+    LabFactory(host=e2, park=p2, established=None)
+    # Task 7: BP1 of 2024 selected in May (P1), BP2 of 2023 accepted (P2), BP3 only applied, BP4 selected in 2025.
+    BenchmarkProjectFactory(lead=e1, park=p1, year=2024, status=ProjectStatus.SELECTED, selected_on=D(2024, 5, 1))
+    BenchmarkProjectFactory(lead=e2, park=p2, year=2023, status=ProjectStatus.ACCEPTED, selected_on=D(2023, 5, 1))
+    BenchmarkProjectFactory(lead=e3, park=p1, year=2024, status=ProjectStatus.APPLIED)
+    BenchmarkProjectFactory(lead=e2, park=p2, year=2024, status=ProjectStatus.SELECTED, selected_on=D(2025, 1, 5))
+    # Task 9: U1 (P1) let from January, open; U2 (P1) let until June; U3 (P2) let Nov-June 2025; U4 (P2) from 2025.
+    TenancyFactory(unit=UnitFactory(park=p1), enterprise=e1, start=D(2024, 1, 1), end=None)
+    TenancyFactory(unit=UnitFactory(park=p1), enterprise=e3, start=D(2023, 1, 1), end=D(2024, 6, 1))
+    TenancyFactory(unit=UnitFactory(park=p2), enterprise=e2, start=D(2024, 11, 1), end=D(2025, 6, 1))
+    TenancyFactory(unit=UnitFactory(park=p2), enterprise=e2, start=D(2025, 1, 1), end=None)
+    # Task 10: E1 specialised (held), E1 innovative of 2021 (expired), E2 little giant (held), E3 little giant
+    # (revoked in September), E3 innovative granted in 2025.
+    TierDesignationFactory(enterprise=e1, tier=Tier.SPECIALISED, year=2023, granted_on=D(2023, 3, 1))
+    TierDesignationFactory(enterprise=e1, tier=Tier.INNOVATIVE, year=2021, granted_on=D(2021, 1, 1))
+    TierDesignationFactory(enterprise=e2, tier=Tier.LITTLE_GIANT, year=2024, granted_on=D(2024, 7, 1))
+    TierDesignationFactory(enterprise=e3, tier=Tier.LITTLE_GIANT, year=2024, granted_on=D(2024, 2, 1),
+                           revoked_on=D(2024, 9, 1), revoke_reason="复核不通过")
+    TierDesignationFactory(enterprise=e3, tier=Tier.INNOVATIVE, year=2025, granted_on=D(2025, 2, 1))
+    # Funds: policy A (task 2, 2024, 500 万元), B (task 4, 2024, 200 万元), C (task 2, 2023, not of the year).
+    task = {n: PlanTask.objects.get(plan=PLAN_2022_2025, number=n) for n in (2, 4)}
+    a = SupportPolicyFactory(task=task[2], year=2024, budget=Decimal("500"))
+    b = SupportPolicyFactory(task=task[4], year=2024, budget=Decimal("200"))
+    c = SupportPolicyFactory(task=task[2], year=2023, budget=Decimal("300"))
+    paid = {"status": AwardStatus.PAID, "approved_on": D(2024, 4, 1), "paid_on": D(2024, 8, 1)}
+    SupportAwardFactory(policy=a, enterprise=e1, amount_approved=Decimal("100"), amount_paid=Decimal("80"), **paid)
+    SupportAwardFactory(policy=a, enterprise=e2, status=AwardStatus.APPROVED, amount_approved=Decimal("50.5"),
+                        approved_on=D(2024, 5, 1))
+    SupportAwardFactory(policy=a, enterprise=e3)  # applied: not granted
+    SupportAwardFactory(policy=b, enterprise=e1, status=AwardStatus.CANCELLED, amount_approved=Decimal("30"),
+                        approved_on=D(2024, 5, 1))
+    SupportAwardFactory(policy=c, enterprise=e2, amount_approved=Decimal("40"), amount_paid=Decimal("40"), **paid)
+    staff = UserFactory()
+    DistrictMembership.objects.create(user=staff, district=d2)
+    return {"p1": p1, "p2": p2, "d1": d1, "d2": d2, "e1": e1, "policies": (a, b, c), "staff": staff,
+            "admin": ParkMembershipFactory(park=p1).user}
+
+
+# Counts written from the records above, per viewer: the bureau, P1's administrator, D2's staff.
+EXPECTED = {
+    "bureau": {"platforms-in-operation": 2, "labs-in-operation": 2, "benchmark-projects-of-year": 1,
+               "benchmark-projects-to-date": 2, "parks-open": 2, "featured-parks": 1, "units-let": 2,
+               "tier-innovative": 0, "tier-specialised": 1, "tier-little-giant": 1, "tier-single-champion": 0},
+    "admin": {"platforms-in-operation": 1, "labs-in-operation": 1, "benchmark-projects-of-year": 1,
+              "benchmark-projects-to-date": 1, "parks-open": 1, "featured-parks": 1, "units-let": 1,
+              "tier-innovative": 0, "tier-specialised": 1, "tier-little-giant": 0, "tier-single-champion": 0},
+    "staff": {"platforms-in-operation": 1, "labs-in-operation": 1, "benchmark-projects-of-year": 0,
+              "benchmark-projects-to-date": 1, "parks-open": 1, "featured-parks": 0, "units-let": 1,
+              "tier-innovative": 0, "tier-specialised": 0, "tier-little-giant": 1, "tier-single-champion": 0},
+}
+# Task -> (policies, budget, awards granted, approved, paid) of 2024, per viewer (policies are public).
+FUNDS = {
+    "bureau": {2: (1, "500.00", 2, "150.50", "80.00"), 4: (1, "200.00", 0, "0.00", "0.00")},
+    "admin": {2: (1, "500.00", 1, "100.00", "80.00"), 4: (1, "200.00", 0, "0.00", "0.00")},
+    "staff": {2: (1, "500.00", 1, "50.50", "0.00"), 4: (1, "200.00", 0, "0.00", "0.00")},
+}
+
+
+def board(client, **query):
+    response = client.get(reverse("api:report-plan-board"), {"year": YEAR, "as_of": ON.isoformat(), **query})
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def viewer(world, role):
+    return {"bureau": bureau_user(), "admin": world["admin"], "staff": world["staff"]}[role]
+
+
+@pytest.mark.parametrize("role", ["bureau", "admin", "staff"])
+def test_each_indicator_and_each_task_fund_against_the_counts(world, role):
+    answer = board(token_client(viewer(world, role)))
+    rows = {row["number"]: row for row in answer["results"]}
+    assert sorted(rows) == list(range(1, 16))
+    assert answer["basis"]["year"] == YEAR and answer["basis"]["as_of"] == ON.isoformat()
+    found = {item["code"]: Decimal(item["value"]) for row in rows.values() for item in row["indicators"]
+             if item["code"] in EXPECTED[role]}
+    assert found == {code: Decimal(count) for code, count in EXPECTED[role].items()}
+    for number, codes in MY_CODES.items():
+        assert codes <= {item["code"] for item in rows[number]["indicators"]}
+        for item in rows[number]["indicators"]:
+            assert (item["basis_year"], item["as_of"]) == (YEAR, ON.isoformat())
+    for number, (policies, budget, awards, approved, paid) in FUNDS[role].items():
+        row = rows[number]
+        assert (row["policies"], row["budget"], row["awards"], row["approved"], row["paid"]) == (
+            policies, budget, awards, approved, paid)
+    assert all(rows[n]["awards"] == 0 and rows[n]["policies"] == 0 for n in rows if n not in FUNDS[role])
+
+
+def test_tasks_without_indicators_say_so_in_every_format(world):
+    client = token_client(bureau_user())
+    registered = {item.task for item in INDICATORS.values()}
+    rows = board(client)["results"]
+    empty = [row["number"] for row in rows if not row["indicators"]]
+    assert empty == [n for n in range(1, 16) if n not in registered]
+    assert {1, 2, 4} <= set(empty)  # tasks no register answers yet
+    workbook = load_workbook(io.BytesIO(client.get(reverse("api:report-plan-board"),
+                                                   {"year": YEAR, "as_of": ON.isoformat(), "format": "xlsx"}).content))
+    cells = [list(row) for row in workbook.active.iter_rows(values_only=True)]
+    block, table = split_report(cells)
+    title = cells[0][0]
+    assert "行动计划重点任务进展" in title and "2024" in title  # the annual report's title block with its year
+    assert str(block["报告年度"]) == str(YEAR) and str(block["数据截止日期"])[:10] == ON.isoformat()
+    header, body = table[0], table[1:]
+    assert header[:4] == ["任务序号", "重点任务", "指标", "数值"]
+    by_task = {}
+    for row in body:
+        by_task.setdefault(row[0], []).append(row)
+    for number in empty:
+        assert [row[2] for row in by_task[number]] == ["暂无指标"]
+    assert len(body) == len(empty) + sum(len(row["indicators"]) for row in rows)
+    funds_of_2 = by_task[2][0]
+    assert (funds_of_2[header.index("获支持企业次数")], Decimal(str(funds_of_2[header.index("核定金额（万元）")]))) == (
+        2, Decimal("150.50"))
+
+
+def test_the_page_shows_fifteen_tasks_and_says_when_there_is_no_indicator(world, client):
+    client.force_login(bureau_user())
+    response = client.get(reverse("report-plan-board"), {"year": YEAR, "as_of": ON.isoformat()})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.count('data-task="') == 15
+    assert "暂无指标" in page and "print-header" in page and 'id="download-xlsx"' in page
+    assert 'data-indicator="units-let"' in page and 'data-drill="records"' in page
+    admin_client = type(client)()
+    admin_client.force_login(world["admin"])
+    assert admin_client.get(reverse("report-plan-board")).status_code == 200
+
+
+def test_a_write_moves_the_cached_board_on(world):
+    client = token_client(bureau_user())
+    before = {row["number"]: row for row in board(client)["results"]}
+    SupportAward.objects.filter(status=AwardStatus.APPLIED).update(
+        status=AwardStatus.APPROVED, amount_approved=Decimal("9.5"), approved_on=D(2024, 6, 1))
+    after = {row["number"]: row for row in board(client)["results"]}
+    assert (before[2]["awards"], after[2]["awards"]) == (2, 3)
+    assert Decimal(after[2]["approved"]) - Decimal(before[2]["approved"]) == Decimal("9.5")
+
+
+def test_bad_queries_are_refused_by_field(world):
+    client = token_client(bureau_user())
+    response = client.get(reverse("api:report-plan-board"), {"year": "abc"})
+    assert response.status_code == 400 and list(response.json()) == ["year"]
+    response = client.get(reverse("api:report-plan-board"), {"colour": "red"})
+    assert response.status_code == 400 and list(response.json()) == ["colour"]
+    response = client.get(reverse("api:report-support-funds"), {"by": "weather"})
+    assert response.status_code == 400 and "by" in response.json()
+
+
+def test_support_fund_report_by_each_grouping(world):
+    """By policy, district, park and plan task (2024's policies only: C is of 2023), against the awards above."""
+    client = token_client(bureau_user())
+    a, b, _c = world["policies"]
+    expected = {
+        "policy": {a.name: (2, 1, 0, "150.50", "80.00", "70.50"), b.name: (0, 0, 1, "0.00", "0.00", "0.00")},
+        "district": {world["d1"].name: (1, 1, 1, "100.00", "80.00", "20.00"),
+                     world["d2"].name: (1, 0, 0, "50.50", "0.00", "50.50")},
+        "park": {world["p1"].name: (1, 1, 1, "100.00", "80.00", "20.00"),
+                 world["p2"].name: (1, 0, 0, "50.50", "0.00", "50.50")},
+        "task": {a.task.title: (2, 1, 0, "150.50", "80.00", "70.50"),
+                 b.task.title: (0, 0, 1, "0.00", "0.00", "0.00")},
+    }
+    for by, groups in expected.items():
+        response = client.get(reverse("api:report-support-funds"), {"year": YEAR, "by": by})
+        assert response.status_code == 200, response.content
+        found = {row["name"]: (row["awards"], row["applied"], row["cancelled"], row["approved"], row["paid"],
+                               row["outstanding"]) for row in response.json()["results"]}
+        assert found == groups, by
+    # The drill-down of a group lists exactly its awards.
+    row = client.get(reverse("api:report-support-funds"), {"year": YEAR, "by": "policy"}).json()["results"][0]
+    listed = client.get(row["records_url"]).json()
+    assert listed["count"] == row["awards"] + row["applied"] + row["cancelled"]
+
+
+def test_support_funds_scoped_by_role(world):
+    e1 = world["e1"]
+    own = token_client(EnterpriseMembershipFactory(enterprise=e1).user)
+    awards = own.get(reverse("api:supportaward-list")).json()
+    assert {item["enterprise"]["id"] for item in awards["results"]} == {e1.pk} and awards["count"] == 2
+    staff = token_client(world["staff"]).get(reverse("api:supportaward-list")).json()
+    assert staff["count"] == 2  # E2's two awards (D2)
+    outsider = token_client(UserFactory()).get(reverse("api:supportaward-list")).json()
+    assert outsider["count"] == 0
+    other = SupportAward.objects.exclude(enterprise=e1).first()
+    assert own.get(reverse("api:supportaward-detail", args=[other.pk])).status_code == 404
+
+
+def test_award_writes_bureau_only_and_field_messages(world):
+    a = world["policies"][0]
+    e = EnterpriseFactory(park=world["p1"], district=world["d1"])
+    body = {"policy": a.pk, "enterprise": e.pk, "status": "paid", "amount_approved": "10.00",
+            "amount_paid": "12.00", "approved_on": "2024-03-01", "paid_on": "2024-02-01"}
+    bureau = token_client(bureau_user())
+    response = bureau.post(reverse("api:supportaward-list"), body, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 400
+    assert set(response.json()) == {"amount_paid", "paid_on"}
+    response = bureau.post(reverse("api:supportaward-list"), {**body, "amount_paid": "10.00",
+                                                              "paid_on": "2024-04-01"}, format="json")
+    assert response.status_code == 201, response.content
+    refused = token_client(world["admin"]).post(reverse("api:supportaward-list"), {**body, "policy": a.pk},
+                                               format="json")
+    assert refused.status_code == 403
+    assert SupportAward.objects.filter(enterprise=e).count() == 1
+
+
+def awards_file(rows: list[list]) -> SimpleUploadedFile:
+    """An XLSX of awards under the template's Chinese headers."""
+    workbook = Workbook()
+    workbook.active.append(["统一社会信用代码", "政策名称", "状态", "核定金额（万元）", "核定日期", "拨付金额（万元）",
+                            "拨付日期", "备注"])
+    for row in rows:
+        workbook.active.append(row)
+    content = io.BytesIO()
+    workbook.save(content)
+    return SimpleUploadedFile("资金支持.xlsx", content.getvalue())
+
+
+def test_awards_import_dry_run_then_all_or_nothing(world):
+    a, b, _c = world["policies"]
+    e1, e2 = world["e1"], EnterpriseFactory()
+    bureau = token_client(bureau_user())
+    url = reverse("api:supportaward-import-file")
+    good = [[e2.credit_code, a.name, "已拨付", 30, "2024-05-01", 20, "2024-06-01", "首批"],
+            [e1.credit_code, b.name, "已核定", 12.5, "2024-07-01", None, None, ""]]  # E1's cancelled award under B
+    before = SupportAward.objects.count()
+    dry = bureau.post(url, {"file": awards_file(good), "dry_run": True}, format="multipart")
+    assert dry.status_code == 200, dry.content
+    assert (dry.json()["created"], dry.json()["updated"], dry.json()["written"]) == (1, 1, False)
+    assert SupportAward.objects.count() == before
+    bad = [*good, [e2.credit_code, "不存在的政策", "已核定", 5, "2024-07-01", 9, None, ""]]
+    refused = bureau.post(url, {"file": awards_file(bad)}, format="multipart")
+    assert refused.status_code == 400
+    assert {(error["row"], error["field"]) for error in refused.json()["errors"]} == {(4, "policy"), (4, "amount_paid")}
+    assert SupportAward.objects.count() == before  # nothing written
+    done = bureau.post(url, {"file": awards_file(good)}, format="multipart")
+    assert done.status_code == 200 and done.json()["written"]
+    assert SupportAward.objects.count() == before + 1
+    updated = SupportAward.objects.get(policy=b, enterprise=e1)
+    assert (updated.status, updated.amount_approved) == (AwardStatus.APPROVED, Decimal("12.50"))
+    assert bureau.post(url, {"file": awards_file(good)}, format="multipart").json()["unchanged"] == 2
+    assert token_client(world["admin"]).post(url, {"file": awards_file(good)}, format="multipart").status_code == 403
+    template = bureau.get(reverse("api:supportaward-import-template"))
+    assert template.status_code == 200
+    cells = [list(row) for row in load_workbook(io.BytesIO(template.content)).active.iter_rows(values_only=True)]
+    assert ["统一社会信用代码", "政策名称", "状态"] == next(row for row in cells if row[0] == "统一社会信用代码")[:3]
+
+
+def test_an_award_breaking_the_amount_rules_is_refused_in_chinese(world):
+    a = world["policies"][0]
+    body = {"policy": a.pk, "enterprise": EnterpriseFactory().pk, "status": "paid", "amount_approved": "10.00",
+            "approved_on": "2024-03-01"}
+    response = token_client(bureau_user()).post(reverse("api:supportaward-list"), body, format="json",
+                                                HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 400
+    assert response.json() == {"amount_paid": ["已拨付的支持须填写拨付金额。"],
+                               "paid_on": ["已拨付的支持须填写拨付日期。"]}
