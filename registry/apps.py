@@ -15,3 +15,12 @@ class RegistryConfig(AppConfig):
     versioned_models = ("registry.Lab", "registry.Platform", "registry.BenchmarkProject",
                         "registry.BenchmarkProject.partners", "registry.PlanTarget", "registry.TierSummary",
                         "registry.ReportRun")
+
+    def ready(self):
+        """Hand the enterprises app's plan-board indicators (enterprises.plan_indicators, which may not import the
+        registry) to the board's registry (registry.plan_board)."""
+        from enterprises import plan_indicators
+
+        from .plan_board import indicator
+
+        plan_indicators.register(indicator)

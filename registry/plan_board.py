@@ -1,0 +1,87 @@
+"""The plan board's indicators: a registry of the figures that answer for each key task of the plan.
+
+The contract every app keeps (so that each register adds its own figures without editing another's module):
+
+    @indicator(code="platforms-in-operation", task=3, unit="items", title=_("Common technology platforms"))
+    def platforms(year: int, scope) -> int | Decimal: ...
+
+- `code`: unique over every app; `task`: the task's number (1-15) in the plan; `unit`: a key of UNITS ("items" 个,
+  "enterprises" 家, "yuan_10k" 万元, "m2" m², "percent" %) or any text shown as it is; `title`: translatable.
+- The function computes the figure of `year` over the records `scope` may see: `scope.visible(queryset)` keeps them
+  (the access layer's `restrict(user, VIEW)`: the bureau all, district staff their district, park administrators
+  their parks, an enterprise its own); `scope.as_of` is the date dated records are read on (the year's last day, or
+  today while the year runs); `scope.user` is the user.
+- `records_url`, optional: `(year, as_of) -> str | None`, the API address of the records behind the figure.
+- Each app keeps its indicators in a module of its own (registry.plan_indicators, enterprises.plan_indicators,
+  parks.plan_indicators) imported from its AppConfig.ready().
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import pgettext_lazy
+
+from access.scoping import VIEW
+
+UNITS = {
+    "items": pgettext_lazy("measure word", "items"),  # 个
+    "enterprises": pgettext_lazy("measure word", "enterprises"),  # 家
+    "yuan_10k": "万元",
+    "m2": "m²",
+    "percent": "%",
+}
+
+
+@dataclass(frozen=True)
+class BoardScope:
+    """Whom the board is computed for and the date its dated figures are read on."""
+
+    user: object
+    as_of: datetime.date
+
+    def visible(self, queryset):
+        """The records of a queryset this scope may see."""
+        return queryset.restrict(self.user, VIEW)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A figure of the plan board: its code, task, unit and title, how it is computed, where its records are."""
+
+    code: str
+    task: int
+    unit: str
+    title: str
+    compute: Callable[[int, BoardScope], int | Decimal]
+    records_url: Callable[[int, datetime.date], str | None] | None = None
+    position: int = 0
+
+    @property
+    def unit_name(self) -> str:
+        """The unit as a page shows it (个, 家, 万元...)."""
+        return str(UNITS.get(self.unit, self.unit))
+
+
+INDICATORS: dict[str, Indicator] = {}
+
+
+def indicator(*, code: str, task: int, unit: str, title, records_url=None):
+    """Register the decorated function `(year, scope) -> int | Decimal` as an indicator of the plan's task `task`."""
+    if not 1 <= task <= 15:
+        raise ValueError(f"indicator {code}: task {task} is not one of the plan's 1-15")
+
+    def register(compute):
+        if code in INDICATORS and INDICATORS[code].compute is not compute:
+            raise ValueError(f"indicator {code} is registered twice")
+        INDICATORS[code] = Indicator(code=code, task=task, unit=unit, title=title, compute=compute,
+                                     records_url=records_url, position=len(INDICATORS))
+        return compute
+
+    return register
+
+
+def task_indicators(task: int) -> list[Indicator]:
+    """The indicators of a task, in the order they were registered."""
+    return sorted((item for item in INDICATORS.values() if item.task == task), key=lambda item: item.position)
