@@ -258,3 +258,33 @@ def home_tenancy(**kwargs) -> Tenancy:
     TenancyFactory tenant is registered with a park of its own, so the unit's park sees only its public face)."""
     unit = kwargs.pop("unit", None) or UnitFactory()
     return TenancyFactory(unit=unit, enterprise=EnterpriseFactory(park=unit.park), **kwargs)
+
+
+def register_records(enterprise=None) -> dict:
+    """One record of each of the enterprise's own registers (a standard, an IP item, a virtual character with a
+    registration, a financing round with a guided fund, a listing), of a new enterprise unless one is given."""
+    from enterprises.models import (
+        DigitalHumanIp,
+        DigitalHumanRegistration,
+        FinancingRound,
+        IntellectualProperty,
+        Listing,
+        Standard,
+    )
+
+    enterprise = enterprise or EnterpriseFactory()
+    day = datetime.date(2024, 3, 1)
+    character = DigitalHumanIp.objects.create(enterprise=enterprise, name=f"测试形象{enterprise.pk}",
+                                              dh_type="performance")
+    return {
+        "standard": Standard.objects.create(enterprise=enterprise, title="测试标准", number=f"T/TEST {enterprise.pk}",
+                                            level="group", role="lead", status="published", published_on=day),
+        "intellectualproperty": IntellectualProperty.objects.create(
+            enterprise=enterprise, type="invention", number=f"ZL{enterprise.pk}", title="测试专利", granted_on=day),
+        "digitalhumanip": character,
+        "digitalhumanregistration": DigitalHumanRegistration.objects.create(
+            character=character, kind="copyright", number=f"国作登字-{enterprise.pk}", registered_on=day),
+        "financinground": FinancingRound.objects.create(enterprise=enterprise, closed_on=day, amount=Decimal("1000"),
+                                                        round_name="A轮", guided_fund="high_tech"),
+        "listing": Listing.objects.create(enterprise=enterprise, board="specialised", listed_on=day),
+    }

@@ -66,6 +66,7 @@ from .factories import (
     approved_filing,
     bureau_user,
     credit_code,
+    register_records,
 )
 
 # --- the matrix ---------------------------------------------------------------------------------------------
@@ -265,6 +266,72 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
     },
     "annualfiling-revise": {
         "revise":                   (401, 201, 403, 403, 201, 404, 403, 403, 403),  # the approved one
+    },
+    # The registers' figures for a filing and where it differs from them: whoever sees the filing (the submitted).
+    "annualfiling-registers": {
+        "registers":                (401, 200, 200, 404, 200, 404, 200, 404, 404),
+    },
+    # The enterprise's own registers (branch registers): the enterprise files its own (another enterprise's user
+    # does not see E1: 400 naming it on create); its park and district staff read them; the bureau keeps all.
+    "standard-list": {
+        "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),
+        "create":                   (401, 201, 403, 403, 201, 400, 403, 403, 403),
+    },
+    "standard-detail": {
+        "retrieve":                 (401, 200, 200, 404, 200, 404, 200, 404, 404),
+        "update":                   (401, 200, 403, 403, 200, 404, 403, 403, 403),
+        "delete":                   (401, 204, 403, 403, 204, 404, 403, 403, 403),
+    },
+    "standard-history": {
+        "history":                  (401, 200, 200, 404, 200, 404, 200, 404, 404),
+    },
+    "intellectualproperty-list": {
+        "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),
+        "create":                   (401, 201, 403, 403, 201, 400, 403, 403, 403),
+    },
+    "intellectualproperty-detail": {
+        "retrieve":                 (401, 200, 200, 404, 200, 404, 200, 404, 404),
+        "update":                   (401, 200, 403, 403, 200, 404, 403, 403, 403),
+        "delete":                   (401, 204, 403, 403, 204, 404, 403, 403, 403),
+    },
+    "intellectualproperty-history": {
+        "history":                  (401, 200, 200, 404, 200, 404, 200, 404, 404),
+    },
+    "digitalhumanip-list": {
+        "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),
+        "create":                   (401, 201, 403, 403, 201, 400, 403, 403, 403),
+    },
+    "digitalhumanip-detail": {
+        "retrieve":                 (401, 200, 200, 404, 200, 404, 200, 404, 404),
+        "update":                   (401, 200, 403, 403, 200, 404, 403, 403, 403),
+        "delete":                   (401, 204, 403, 403, 204, 404, 403, 403, 403),
+    },
+    "digitalhumanip-history": {
+        "history":                  (401, 200, 200, 404, 200, 404, 200, 404, 404),
+    },
+    "financinground-list": {
+        "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),
+        "create":                   (401, 201, 403, 403, 201, 400, 403, 403, 403),
+    },
+    "financinground-detail": {
+        "retrieve":                 (401, 200, 200, 404, 200, 404, 200, 404, 404),
+        "update":                   (401, 200, 403, 403, 200, 404, 403, 403, 403),
+        "delete":                   (401, 204, 403, 403, 204, 404, 403, 403, 403),
+    },
+    "financinground-history": {
+        "history":                  (401, 200, 200, 404, 200, 404, 200, 404, 404),
+    },
+    "listing-list": {
+        "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),
+        "create":                   (401, 201, 403, 403, 201, 400, 403, 403, 403),
+    },
+    "listing-detail": {
+        "retrieve":                 (401, 200, 200, 404, 200, 404, 200, 404, 404),
+        "update":                   (401, 200, 403, 403, 200, 404, 403, 403, 403),
+        "delete":                   (401, 204, 403, 403, 204, 404, 403, 403, 403),
+    },
+    "listing-history": {
+        "history":                  (401, 200, 200, 404, 200, 404, 200, 404, 404),
     },
     # Tier designations: the bureau records them; the enterprise and its park read them.
     "tierdesignation-list": {
@@ -501,7 +568,7 @@ METHODS = {
     "read": "post", "read_all": "post",
     "update": "patch", "update_bureau_field": "patch", "update_move": "patch",
     "delete": "delete",
-    "download": "get", "pdf": "get",
+    "download": "get", "pdf": "get", "registers": "get",
 }
 # Methods the table does not cover: PUT is the full-body twin of PATCH, HEAD and OPTIONS take no action.
 UNCOVERED_METHODS = {"put", "head", "options"}
@@ -538,6 +605,7 @@ class World:
     rounds: dict = field(default_factory=dict)
     declarations: dict = field(default_factory=dict)
     objection: object = None
+    registers: dict = field(default_factory=dict)  # one record of each of E1's registers
 
 
 ANSWERS = {"main_product": "数字人驱动引擎", "market_position": "细分市场前三", "innovation": "自研驱动算法"}
@@ -621,6 +689,7 @@ def build_world() -> World:
     notification = Notification.objects.create(recipient=em1.user, kind="filing", subject="年报被退回",
                                                body="请修改后重新提交", link="/me/")
     return World(
+        registers=register_records(e1),
         evidence=evidence, notification=notification, rounds=rounds, declarations=declarations,
         objection=objection, import_job=import_job, export_job=export_job,
         filings=filings, designations=designations, run=run,
@@ -667,13 +736,13 @@ def target(w: World, basename: str):
         "public-park": w.parks[0], "public-enterprise": w.enterprises[0], "public-platform": w.platforms[0],
         "public-benchmarkproject": w.projects[0], "annualfiling": w.filings["draft"],
         "tierdesignation": w.designations[0], "reportrun": w.run, "import": w.import_job, "export": w.export_job,
-        "evidencefile": w.evidence,
+        "evidencefile": w.evidence, **w.registers,
     }[basename]
 
 
 # The filing each filing action addresses (the rest: the draft).
 FILING_OF_ACTION = {"retrieve": "submitted", "history": "submitted", "approve": "submitted", "return": "submitted",
-                    "revise": "approved"}
+                    "revise": "approved", "registers": "submitted"}
 
 
 def create_body(w: World, basename: str) -> dict:
@@ -727,6 +796,7 @@ def create_body(w: World, basename: str) -> dict:
                               "objector": "王五", "text": "该企业主营业务不属于数字人"},
         "evidencefile": lambda: {"tenancy": w.tenancies[0].pk, "kind": EvidenceKind.CONTRACT_SCAN,
                                  "file": SimpleUploadedFile("合同.pdf", b"%PDF-1.4 contract")},
+        **{name: (lambda body=body: {**body, "enterprise": e1.pk}) for name, body in REGISTER_BODIES.items()},
     }[basename]()
 
 
@@ -753,7 +823,25 @@ def update_body(w: World, basename: str, action: str) -> dict:
         ("tierdesignation", "update"): lambda: {"batch": "2024年第二批"},
         ("declarationround", "update"): lambda: {"cadence": "quarterly"},
         ("declaration", "update"): lambda: {"answers": {"innovation": "自研驱动算法与渲染引擎"}},
+        ("standard", "update"): lambda: {"co_drafters": "某标准化研究院"},
+        ("intellectualproperty", "update"): lambda: {"title": "数字人唇形驱动方法"},
+        ("digitalhumanip", "update"): lambda: {"description": "金融服务数字人"},
+        ("financinground", "update"): lambda: {"lead_investor": "某创投"},
+        ("listing", "update"): lambda: {"stock_code": "873001"},
     }[basename, action]()
+
+
+# A valid body of each register (its enterprise: E1).
+REGISTER_BODIES = {
+    "standard": {"title": "数字人 通用要求", "number": "T/MATRIX 1-2025", "level": "group", "role": "lead",
+                 "status": "drafting"},
+    "intellectualproperty": {"type": "software", "number": "2025SR0000001", "title": "数字人驱动软件",
+                             "granted_on": "2025-01-10"},
+    "digitalhumanip": {"name": "矩阵形象", "dh_type": "service",
+                       "registrations": [{"kind": "trademark", "number": "矩阵-1", "registered_on": "2025-01-10"}]},
+    "financinground": {"closed_on": "2025-01-10", "amount": "500.00", "round_name": "天使轮"},
+    "listing": {"board": "neeq", "listed_on": "2025-01-10"},
+}
 
 
 # The declaration each declaration action addresses (publicity-detail's retrieve: the one in publicity).

@@ -51,7 +51,8 @@ def two():
     DistrictMembership.objects.create(user=staff, district=e1.district)
     return {
         "e1": e1, "e2": e2,
-        "user1": EnterpriseMembershipFactory(enterprise=e1).user, "user2": EnterpriseMembershipFactory(enterprise=e2).user,
+        "user1": EnterpriseMembershipFactory(enterprise=e1).user,
+        "user2": EnterpriseMembershipFactory(enterprise=e2).user,
         "park_admin": ParkMembershipFactory(park=e1.park).user, "staff": staff, "bureau": bureau_user(),
     }
 
@@ -70,15 +71,18 @@ def _fresh_clients():
     token_client.__dict__.pop("clients", None)
 
 
-def ip(enterprise, type_="invention", number="ZL1", granted=D(2023, 5, 1), **kwargs):
+GRANTED = D(2023, 5, 1)
+
+
+def ip(enterprise, type_="invention", number="ZL1", granted=GRANTED, **kwargs):
     """An IP item of the enterprise."""
-    return IntellectualProperty.objects.create(enterprise=enterprise, type=type_, number=number, title="数字人驱动方法",
-                                               granted_on=granted, **kwargs)
+    return IntellectualProperty.objects.create(enterprise=enterprise, type=type_, number=number,
+                                               title="数字人驱动方法", granted_on=granted, **kwargs)
 
 
 BODIES = {
-    "standard": {"title": "虚拟数字人 通用技术要求", "number": "T/ZGCX 001-2024", "level": "zhongguancun", "role": "lead",
-                 "status": "published", "approved_on": "2024-03-01", "published_on": "2024-04-01"},
+    "standard": {"title": "虚拟数字人 通用技术要求", "number": "T/ZGCX 001-2024", "level": "zhongguancun",
+                 "role": "lead", "status": "published", "approved_on": "2024-03-01", "published_on": "2024-04-01"},
     "intellectualproperty": {"type": "invention", "number": "ZL202310000001.1", "title": "数字人表情驱动方法",
                              "granted_on": "2024-06-01", "self_developed": True},
     "digitalhumanip": {"name": "小京", "dh_type": "performance", "registrations": [
@@ -120,7 +124,8 @@ def test_lists_hold_only_what_the_role_sees(two):
 
 
 def test_the_class_follows_the_type_as_the_tier_rules_count_it(two):
-    items = [ip(two["e1"], type_=t, number=t) for t in ("invention", "ic_layout", "software", "utility_model", "design")]
+    types = ("invention", "ic_layout", "software", "utility_model", "design")
+    items = [ip(two["e1"], type_=t, number=t) for t in types]
     assert [item.ip_class for item in IntellectualProperty.objects.filter(pk__in=[i.pk for i in items])
             .order_by("pk")] == ["1", "1", "2", "2", "2"]
 
@@ -272,9 +277,11 @@ def test_the_indicators_count_the_year_over_what_each_role_sees(two):
                                 status="published", published_on=D(2024, 3, 1))
     Standard.objects.create(enterprise=e1, title="国标", number="GB 9", level="national", role="lead",
                             status="published", published_on=D(2023, 3, 1))  # another year
-    ip(e1, "invention", "P1", D(2024, 2, 1)), ip(e1, "design", "P2", D(2024, 3, 1)), ip(e2, "software", "S1", D(2024, 4, 1))
+    ip(e1, "invention", "P1", D(2024, 2, 1)), ip(e1, "design", "P2", D(2024, 3, 1))
+    ip(e2, "software", "S1", D(2024, 4, 1))
     ip(e2, "invention", "P3", D(2023, 2, 1))  # another year
-    for enterprise, name, kind, day in ((e1, "甲", "performance", D(2024, 1, 5)), (e2, "乙", "performance", D(2023, 1, 5)),
+    for enterprise, name, kind, day in ((e1, "甲", "performance", D(2024, 1, 5)),
+                                        (e2, "乙", "performance", D(2023, 1, 5)),  # another year
                                         (e2, "丙", "service", D(2024, 8, 5))):
         character = DigitalHumanIp.objects.create(enterprise=enterprise, name=name, dh_type=kind)
         DigitalHumanRegistration.objects.create(character=character, kind="copyright", number=name, registered_on=day)

@@ -11,7 +11,6 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('enterprises', '0016_evidence_files'),
-        ('registry', '0006_data_version'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -333,35 +332,5 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='standard',
             constraint=models.CheckConstraint(condition=models.Q(('published_on__isnull', True), ('approved_on__isnull', True), ('published_on__gte', models.F('approved_on')), _connector='OR'), name='standard_published_after_approved', violation_error_message='A standard is published on or after its approval.'),
-        ),
-            migrations.RunSQL(
-            """CREATE TRIGGER registry_data_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
-            ON enterprises_standard FOR EACH STATEMENT EXECUTE FUNCTION registry_note_data_change()""",
-            reverse_sql="DROP TRIGGER registry_data_version ON enterprises_standard",
-        ),
-        migrations.RunSQL(
-            """CREATE TRIGGER registry_data_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
-            ON enterprises_intellectualproperty FOR EACH STATEMENT EXECUTE FUNCTION registry_note_data_change()""",
-            reverse_sql="DROP TRIGGER registry_data_version ON enterprises_intellectualproperty",
-        ),
-        migrations.RunSQL(
-            """CREATE TRIGGER registry_data_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
-            ON enterprises_digitalhumanip FOR EACH STATEMENT EXECUTE FUNCTION registry_note_data_change()""",
-            reverse_sql="DROP TRIGGER registry_data_version ON enterprises_digitalhumanip",
-        ),
-        migrations.RunSQL(
-            """CREATE TRIGGER registry_data_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
-            ON enterprises_digitalhumanregistration FOR EACH STATEMENT EXECUTE FUNCTION registry_note_data_change()""",
-            reverse_sql="DROP TRIGGER registry_data_version ON enterprises_digitalhumanregistration",
-        ),
-        migrations.RunSQL(
-            """CREATE TRIGGER registry_data_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
-            ON enterprises_financinground FOR EACH STATEMENT EXECUTE FUNCTION registry_note_data_change()""",
-            reverse_sql="DROP TRIGGER registry_data_version ON enterprises_financinground",
-        ),
-        migrations.RunSQL(
-            """CREATE TRIGGER registry_data_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
-            ON enterprises_listing FOR EACH STATEMENT EXECUTE FUNCTION registry_note_data_change()""",
-            reverse_sql="DROP TRIGGER registry_data_version ON enterprises_listing",
         ),
     ]
