@@ -288,3 +288,16 @@ def register_records(enterprise=None) -> dict:
                                                         round_name="A轮", guided_fund="high_tech"),
         "listing": Listing.objects.create(enterprise=enterprise, board="specialised", listed_on=day),
     }
+
+
+# A valid body of each register, without its enterprise (the tests add theirs).
+REGISTER_BODIES = {
+    "standard": {"title": "数字人 通用要求", "number": "T/MATRIX 1-2025", "level": "group", "role": "lead",
+                 "status": "drafting"},
+    "intellectualproperty": {"type": "software", "number": "2025SR0000001", "title": "数字人驱动软件",
+                             "granted_on": "2025-01-10"},
+    "digitalhumanip": {"name": "矩阵形象", "dh_type": "service",
+                       "registrations": [{"kind": "trademark", "number": "矩阵-1", "registered_on": "2025-01-10"}]},
+    "financinground": {"closed_on": "2025-01-10", "amount": "500.00", "round_name": "天使轮"},
+    "listing": {"board": "neeq", "listed_on": "2025-01-10"},
+}

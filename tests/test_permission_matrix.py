@@ -53,6 +53,7 @@ from . import worlds
 from .conftest import token_client
 from .endpoints import api_endpoints
 from .factories import (
+    REGISTER_BODIES,
     AnnualFilingFactory,
     BenchmarkProjectFactory,
     DistrictFactory,
@@ -829,19 +830,6 @@ def update_body(w: World, basename: str, action: str) -> dict:
         ("financinground", "update"): lambda: {"lead_investor": "某创投"},
         ("listing", "update"): lambda: {"stock_code": "873001"},
     }[basename, action]()
-
-
-# A valid body of each register (its enterprise: E1).
-REGISTER_BODIES = {
-    "standard": {"title": "数字人 通用要求", "number": "T/MATRIX 1-2025", "level": "group", "role": "lead",
-                 "status": "drafting"},
-    "intellectualproperty": {"type": "software", "number": "2025SR0000001", "title": "数字人驱动软件",
-                             "granted_on": "2025-01-10"},
-    "digitalhumanip": {"name": "矩阵形象", "dh_type": "service",
-                       "registrations": [{"kind": "trademark", "number": "矩阵-1", "registered_on": "2025-01-10"}]},
-    "financinground": {"closed_on": "2025-01-10", "amount": "500.00", "round_name": "天使轮"},
-    "listing": {"board": "neeq", "listed_on": "2025-01-10"},
-}
 
 
 # The declaration each declaration action addresses (publicity-detail's retrieve: the one in publicity).

@@ -27,7 +27,7 @@ from .api_base import as_written
 from .budget_world import YEAR, build_budget_world
 from .budgets import BUDGETS, IMPORT_JOB_QUERIES, PAGE_BUDGETS, SCOPED_BUDGETS
 from .endpoints import api_endpoints
-from .factories import credit_code
+from .factories import REGISTER_BODIES, credit_code
 
 PAGE_RECORDS = {"enterprise-profile": "enterprise", "filing-create": "enterprise", "filing-edit": "annualfiling"}
 
@@ -159,6 +159,7 @@ def create_body(w, basename: str) -> dict:
                               "objector": "异议人", "text": "测试异议"},
         "evidencefile": lambda: {"tenancy": w.pairs["tenancy"][0].pk, "kind": EvidenceKind.CONTRACT_SCAN,
                                  "file": SimpleUploadedFile("合同.pdf", b"%PDF-1.4 scan")},
+        **{name: (lambda body=body: {**body, "enterprise": sparse.pk}) for name, body in REGISTER_BODIES.items()},
     }[basename]()
 
 
@@ -170,6 +171,9 @@ PATCHES = {
     "plantarget": {"goal": "12"}, "annualfiling": {"revenue": "11000.00"}, "tierdesignation": {"batch": "2024年第二批"},
     "filingseason": {"closes": "2021-06-30"}, "declarationround": {"name": "改名的批次"},
     "declaration": {"answers": {"innovation": "自研驱动算法"}},
+    "standard": {"co_drafters": "某标准化研究院"}, "intellectualproperty": {"title": "数字人唇形驱动方法"},
+    "digitalhumanip": {"description": "金融服务数字人"}, "financinground": {"lead_investor": "某创投"},
+    "listing": {"stock_code": "873001"},
 }
 # Each declaration step's declaration (the first cluster's in the state it starts from) and body; the
 # enterprise's own steps are measured as its user (the bureau signs no commitment).
@@ -221,7 +225,9 @@ def write_request(w, name: str, method: str) -> tuple[str, dict | None, str]:
         if basename == "declaration":  # its answers are a JSON object, its steps read-only
             record = {name: record[name] for name in ("round", "enterprise", "filing")}
             return path, {**{key: as_written(value) for key, value in record.items()}, **change}, "json"
-        return path, {**{key: as_written(value) for key, value in record.items()}, **change}, "json"
+        nested = {"registrations"} if basename == "digitalhumanip" else set()  # written back as read, not as ids
+        return path, {**{key: value if key in nested else as_written(value) for key, value in record.items()},
+                      **change}, "json"
     return path, change, "json"
 
 
