@@ -25,11 +25,17 @@ from enterprises.models import (
     AnnualFiling,
     Declaration,
     DeclarationRound,
+    DigitalHumanIp,
     Enterprise,
     EnterpriseMembership,
+    FinancingRound,
+    IntellectualProperty,
+    Listing,
+    Standard,
     Tenancy,
     TierDesignation,
 )
+from enterprises.registers import character_save
 from enterprises.selectors import reporting_year
 from enterprises.services import tenancy_save
 from parks.models import District, DistrictMembership, Park, ParkMembership, Unit
@@ -220,6 +226,25 @@ def load_demo(*, tally: Tally) -> None:
               for row in data["designations"]),
     )
     load_declarations(rows=data["declarations"], enterprises=enterprises, tally=tally)
+    load_registers(data=data, enterprises=enterprises, tally=tally)
+
+
+def load_registers(*, data: dict, enterprises: dict, tally: Tally) -> None:
+    """The enterprises' own registers of the demo (docs/registers-enterprise.md): standards, IP items, virtual
+    characters with their registrations (written together by character_save), financing rounds and listings."""
+    for name, model, keys in (("standards", Standard, ("enterprise", "number")),
+                              ("ip_items", IntellectualProperty, ("enterprise", "type", "number")),
+                              ("financing_rounds", FinancingRound, ("enterprise", "closed_on", "round_name")),
+                              ("listings", Listing, ("enterprise", "board", "listed_on"))):
+        upsert_rows(model=model, keys=keys, tally=tally,
+                    rows=({**row, "enterprise": one(enterprises, row["enterprise"])} for row in data.get(name, [])))
+    for row in data.get("characters", []):
+        registrations = [{**r, "registered_on": datetime.date.fromisoformat(r["registered_on"])}
+                         for r in row["registrations"]]
+        upsert_rows(model=DigitalHumanIp, keys=("enterprise", "name"), tally=tally,
+                    save=lambda character, r=registrations: character_save(character=character, registrations=r),
+                    rows=[{key: value for key, value in row.items() if key != "registrations"}
+                          | {"enterprise": one(enterprises, row["enterprise"])}])
 
 
 def demo_rounds(today: datetime.date) -> dict[str, dict]:
