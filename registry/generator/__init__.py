@@ -14,19 +14,32 @@ import time
 from django.db import connection, transaction
 from django.utils import timezone
 
-from enterprises.models import AnnualFiling, Enterprise, EnterpriseMembership, Tenancy, TierDesignation
+from enterprises.models import (
+    AnnualFiling,
+    DigitalHumanIp,
+    DigitalHumanRegistration,
+    Enterprise,
+    EnterpriseMembership,
+    FinancingRound,
+    IntellectualProperty,
+    Listing,
+    Standard,
+    Tenancy,
+    TierDesignation,
+)
 from enterprises.selectors import tier_reference_date
 from parks.models import District, Park, ParkMembership, Unit
 
 from ..models import BenchmarkProject, Lab, Platform, ReportRun, TierSummary
 from . import enterprises as firms
-from . import places, records
+from . import places, records, registers
 from .accounts import memberships_note, memberships_restore
 from .copying import Table
 
 # Emptied before a city is generated (with their history); filled in this order.
 MODELS = (Park, Unit, Enterprise, Tenancy, AnnualFiling, TierDesignation, Lab, Platform, BenchmarkProject,
-          BenchmarkProject.partners.through, ParkMembership, EnterpriseMembership, ReportRun, TierSummary)
+          BenchmarkProject.partners.through, ParkMembership, EnterpriseMembership, ReportRun, TierSummary,
+          Standard, IntellectualProperty, DigitalHumanIp, DigitalHumanRegistration, FinancingRound, Listing)
 
 
 def city_truncate() -> None:
@@ -85,6 +98,17 @@ def city_generate(*, enterprises: int, years: int = 5, seed: int = 2025, log=Non
         load(BenchmarkProject, records.PROJECT_COLUMNS, records.project_rows(
             hosts, round(enterprises * records.PROJECTS_PER_ENTERPRISE), rng, filing_years, partners))
         load(BenchmarkProject.partners.through, records.PARTNER_COLUMNS, partners)
+        # the enterprises' own registers, in the demo's proportions (docs/registers-enterprise.md)
+        for model, columns, rows, per in (
+                (Standard, registers.STANDARD_COLUMNS, registers.standard_rows, registers.STANDARDS_PER_ENTERPRISE),
+                (IntellectualProperty, registers.IP_COLUMNS, registers.ip_rows, registers.IP_PER_ENTERPRISE),
+                (FinancingRound, registers.ROUND_COLUMNS, registers.round_rows, registers.ROUNDS_PER_ENTERPRISE),
+                (Listing, registers.LISTING_COLUMNS, registers.listing_rows, registers.LISTINGS_PER_ENTERPRISE)):
+            load(model, columns, rows(hosts, round(enterprises * per), rng, filing_years))
+        registrations = []
+        load(DigitalHumanIp, registers.CHARACTER_COLUMNS, registers.character_rows(
+            hosts, round(enterprises * registers.CHARACTERS_PER_ENTERPRISE), rng, filing_years, registrations))
+        load(DigitalHumanRegistration, registers.REGISTRATION_COLUMNS, registrations)
         with connection.cursor() as cursor:
             for model in MODELS:  # ids were copied: move each sequence past them
                 table = model._meta.db_table
