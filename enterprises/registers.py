@@ -10,11 +10,14 @@ REGISTRATION_FIELDS = ("kind", "number", "registered_on")
 
 
 @transaction.atomic
-def character_save(*, character: DigitalHumanIp, registrations: list[dict] | None) -> DigitalHumanIp:
-    """Save a virtual character and, when given, make its registrations exactly the list (each validated; those no
-    longer listed are removed, those unchanged kept as they are); all or nothing."""
-    character.full_clean()
-    character.save()
+def character_save(*, character: DigitalHumanIp, registrations: list[dict] | None,
+                   changed: bool = True) -> DigitalHumanIp:
+    """Save a virtual character (a new one, or one whose fields `changed`: saved unchanged, nothing is written and
+    no history row made) and, when given, make its registrations exactly the list (each validated; those no longer
+    listed are removed, those unchanged kept as they are); all or nothing."""
+    if changed or character.pk is None:
+        character.full_clean()
+        character.save()
     if registrations is None:
         return character
     kept = {(r.kind, r.number): r for r in character.registrations.all()}

@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from config.api.exceptions import as_drf_validation_error
 from config.api.fields import BriefRelatedField, RecordUrlField
-from config.api.serializers import ValidatedModelSerializer
+from config.api.serializers import ValidatedModelSerializer, changed_values
 from config.api.viewsets import ScopedModelViewSet
 from enterprises.filtersets import (
     DigitalHumanIpFilterSet,
@@ -102,10 +102,11 @@ class DigitalHumanIpSerializer(ValidatedModelSerializer):
 
     def _save(self, character, validated_data):
         registrations = validated_data.pop("registrations", None)
-        for name, value in validated_data.items():
+        changed = changed_values(character, validated_data) if character.pk else validated_data
+        for name, value in changed.items():
             setattr(character, name, value)
         try:
-            return character_save(character=character, registrations=registrations)
+            return character_save(character=character, registrations=registrations, changed=bool(changed))
         except DjangoValidationError as error:
             raise serializers.ValidationError({"registrations": as_drf_validation_error(error).detail}) from error
 
