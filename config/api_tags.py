@@ -41,6 +41,21 @@ RESOURCE_TAGS = {
     "evidence": ("证明材料：申报、年报和租约的附件，上传、列出并经权限校验下载。",
                  "Evidence: files of declarations, filings and tenancies, uploaded, listed and downloaded through the "
                  "scope check."),
+    "standards": ("标准：企业主导或参与制定、修订的国际、国家、行业、地方、团体和中关村标准（行动计划任务4）。",
+                  "Standards: international, national, industry, local, group and Zhongguancun standards the "
+                  "enterprises lead or take part in drafting (plan task 4)."),
+    "intellectual-property": ("知识产权：企业的专利和软件著作权，按Ⅰ类、Ⅱ类计数，授权和失效日期（行动计划任务8）。",
+                              "Intellectual property: the enterprises' patents and software copyrights, counted as "
+                              "class I or II, with the days granted and in force (plan task 8)."),
+    "digital-human-ips": ("数字人IP：企业的服务型和表演型虚拟形象及其登记（行动计划任务5、6）。",
+                          "Digital-human IP: the enterprises' service and performance virtual characters and their "
+                          "registrations (plan tasks 5 and 6)."),
+    "financing-rounds": ("融资：企业的融资轮次、金额（万元）、领投方和政府引导基金（行动计划任务12）。",
+                         "Financing: the enterprises' rounds, amounts (万元), lead investors and government-guided "
+                         "funds (plan task 12)."),
+    "listings": ("上市挂牌：新三板、北交所、科创板、创业板、主板和北京股权交易中心专精特新专板（行动计划任务12）。",
+                 "Listings: NEEQ, BSE, STAR, ChiNext, main board and the 专精特新专板 of the Beijing Equity Exchange "
+                 "Center (plan task 12)."),
     "notifications": ("通知：用户的站内消息，标记已读。",
                       "Notifications: the user's inbox, and marking messages read."),
     "labs": ("实验室和创新中心。",

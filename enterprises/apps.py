@@ -13,7 +13,10 @@ class EnterprisesConfig(AppConfig):
     # The models whose writes move the data version on (config.data_version.versioned_tables).
     versioned_models = ("enterprises.Enterprise", "enterprises.Tenancy", "enterprises.EnterpriseMembership",
                         "enterprises.AnnualFiling", "enterprises.TierDesignation", "enterprises.FilingSeason",
-                        "enterprises.DeclarationRound", "enterprises.Declaration", "enterprises.DeclarationStep")
+                        "enterprises.DeclarationRound", "enterprises.Declaration", "enterprises.DeclarationStep",
+                        # the enterprise's own registers, which the plan board reads
+                        "enterprises.Standard", "enterprises.IntellectualProperty", "enterprises.DigitalHumanIp",
+                        "enterprises.DigitalHumanRegistration", "enterprises.FinancingRound", "enterprises.Listing")
 
     def ready(self):
         """Register the enterprise role, the scope paths to enterprises and the unit check (enterprises/scopes.py);
@@ -25,7 +28,7 @@ class EnterprisesConfig(AppConfig):
         import config.auth  # noqa: F401 (connects the sign-out receiver that ends the user's API token)
         from config.usernames import username_scripts_validate
 
-        from . import scopes
+        from . import plan_indicators, scopes  # noqa: F401 (plan_indicators: the plan board's, registered by registry)
 
         # After every migrate: the database's default dh.credit_code_check_org follows the setting, so clients other
         # than the application check credit codes as it does (enterprises/credit_code.py).

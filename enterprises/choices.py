@@ -198,3 +198,88 @@ EVIDENCE_KINDS = {
     "filing": (EvidenceKind.AUDIT_REPORT,),
     "tenancy": (EvidenceKind.CONTRACT_SCAN,),
 }
+
+
+# --- the enterprise's own registers (docs/registers-enterprise.md) ---------------------------------------------
+class StandardLevel(models.TextChoices):
+    """Level of a standard an enterprise sets or revises (plan task 4)."""
+
+    INTERNATIONAL = "international", _("International standard")
+    NATIONAL = "national", _("National standard")
+    INDUSTRY = "industry", _("Industry standard")
+    LOCAL = "local", _("Local standard")
+    GROUP = "group", _("Group standard")
+    ZHONGGUANCUN = "zhongguancun", _("Zhongguancun standard (中关村标准)")
+
+
+class StandardRole(models.TextChoices):
+    """The enterprise's part in a standard."""
+
+    LEAD = "lead", _("Lead drafter")
+    PARTICIPATING = "participating", _("Participating drafter")
+
+
+class StandardStatus(models.TextChoices):
+    """Where a standard is: being drafted, approved, published."""
+
+    DRAFTING = "drafting", _("Drafting")
+    APPROVED = "approved", _("Approved")
+    PUBLISHED = "published", _("Published")
+
+
+class IpType(models.TextChoices):
+    """Type of an intellectual-property item; its class (Ⅰ or Ⅱ) follows as the tier rules count it (IP_CLASS1)."""
+
+    INVENTION = "invention", _("Invention patent")
+    IC_LAYOUT = "ic_layout", _("Integrated-circuit layout design")
+    PLANT_VARIETY = "plant_variety", _("New plant variety")
+    UTILITY_MODEL = "utility_model", _("Utility-model patent")
+    DESIGN = "design", _("Design patent")
+    SOFTWARE = "software", _("Software copyright")
+
+
+# The class-I types of the tier rules (发明专利、集成电路布图设计、植物新品种...); every other type is class II.
+IP_CLASS1 = (IpType.INVENTION, IpType.IC_LAYOUT, IpType.PLANT_VARIETY)
+
+
+class IpClass(models.TextChoices):
+    """Class of an IP item as the tier rules count it."""
+
+    CLASS1 = "1", _("Class I")
+    CLASS2 = "2", _("Class II")
+
+
+class DigitalHumanType(models.TextChoices):
+    """Service-type or performance-type digital human (plan tasks 5 and 6)."""
+
+    SERVICE = "service", _("Service digital human")
+    PERFORMANCE = "performance", _("Performance digital human")
+
+
+class DigitalHumanRegistrationKind(models.TextChoices):
+    """What a virtual character's registration protects."""
+
+    COPYRIGHT = "copyright", _("Copyright registration of the character")
+    TRADEMARK = "trademark", _("Trademark")
+    DESIGN = "design", _("Design patent")
+    OTHER = "other", _("Other registration")
+
+
+class GuidedFund(models.TextChoices):
+    """The government-guided fund that took part in a financing round."""
+
+    HIGH_TECH = "high_tech", _("Beijing high-tech industry fund (高精尖基金)")
+    SCI_TECH = "sci_tech", _("Beijing sci-tech innovation fund (科创基金)")
+    OTHER = "other", _("Other government-guided fund")
+
+
+class ListingBoard(models.TextChoices):
+    """Where an enterprise is listed or quoted."""
+
+    NEEQ = "neeq", _("NEEQ (新三板)")
+    BSE = "bse", _("Beijing Stock Exchange (北交所)")
+    STAR = "star", _("STAR Market (科创板)")
+    CHINEXT = "chinext", _("ChiNext (创业板)")
+    MAIN = "main", _("Main board (主板)")
+    SPECIALISED = "specialised", _("专精特新专板 of the Beijing Equity Exchange Center")
+    OTHER = "other", _("Other market")

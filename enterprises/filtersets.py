@@ -7,10 +7,36 @@ from django.db.models.functions import Upper
 from config.filters import DivisionCodeFilter, YearFilter
 from parks.models import District, Park, Unit
 
-from .choices import ChainPosition, DesignationStatus, EnterpriseStatus, FilingStatus, Segment, Tier
+from .choices import (
+    ChainPosition,
+    DesignationStatus,
+    DigitalHumanType,
+    EnterpriseStatus,
+    FilingStatus,
+    GuidedFund,
+    IpClass,
+    IpType,
+    ListingBoard,
+    Segment,
+    StandardLevel,
+    StandardRole,
+    StandardStatus,
+    Tier,
+)
 from .credit_code import LENGTH, faults, normalise
 from .fields import Bigrams
-from .models import AnnualFiling, Enterprise, Tenancy, TierDesignation
+from .models import (
+    AnnualFiling,
+    DigitalHumanIp,
+    DigitalHumanRegistration,
+    Enterprise,
+    FinancingRound,
+    IntellectualProperty,
+    Listing,
+    Standard,
+    Tenancy,
+    TierDesignation,
+)
 from .selectors import held_on
 
 
@@ -96,4 +122,84 @@ class TierDesignationFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = TierDesignation
+        fields = []
+
+
+class RegisterFilterSet(django_filters.FilterSet):
+    """Filters every register of an enterprise takes: the enterprise, and its district and park."""
+
+    enterprise = django_filters.ModelMultipleChoiceFilter(queryset=Enterprise.objects.all())
+    district = django_filters.ModelMultipleChoiceFilter(field_name="enterprise__district",
+                                                        queryset=District.objects.all())
+    park = django_filters.ModelMultipleChoiceFilter(field_name="enterprise__park", queryset=Park.objects.all())
+
+
+class StandardFilterSet(RegisterFilterSet):
+    """Filter standards by enterprise, level, role, status and the year published."""
+
+    level = django_filters.MultipleChoiceFilter(choices=StandardLevel.choices)
+    role = django_filters.MultipleChoiceFilter(choices=StandardRole.choices)
+    status = django_filters.MultipleChoiceFilter(choices=StandardStatus.choices)
+    published_year = YearFilter(field_name="published_on__year")
+
+    class Meta:
+        model = Standard
+        fields = ["number"]
+
+
+class IntellectualPropertyFilterSet(RegisterFilterSet):
+    """Filter IP items by enterprise, type, class, the year granted and the year they are in force."""
+
+    type = django_filters.MultipleChoiceFilter(choices=IpType.choices)
+    ip_class = django_filters.MultipleChoiceFilter(choices=IpClass.choices)
+    granted_year = YearFilter(field_name="granted_on__year")
+    valid_in = YearFilter(method="filter_valid_in", label="In force on some day of this year")
+
+    class Meta:
+        model = IntellectualProperty
+        fields = ["number"]
+
+    def filter_valid_in(self, queryset, name, value):
+        return queryset.valid_in(value)
+
+
+class DigitalHumanIpFilterSet(RegisterFilterSet):
+    """Filter virtual characters by enterprise and type, and the year one of their registrations was made."""
+
+    dh_type = django_filters.MultipleChoiceFilter(choices=DigitalHumanType.choices)
+    registered_year = YearFilter(method="filter_registered_year", label="Registered in this year")
+
+    class Meta:
+        model = DigitalHumanIp
+        fields = []
+
+    def filter_registered_year(self, queryset, name, value):
+        return queryset.filter(pk__in=DigitalHumanRegistration.objects.filter(
+            registered_on__year=value).values("character"))
+
+
+class FinancingRoundFilterSet(RegisterFilterSet):
+    """Filter financing rounds by enterprise, the year closed, equity, and the guided fund."""
+
+    year = YearFilter(field_name="closed_on__year")
+    guided_fund = django_filters.MultipleChoiceFilter(choices=GuidedFund.choices)
+    guided = django_filters.BooleanFilter(field_name="guided_fund", method="filter_guided",
+                                          label="A government-guided fund took part")
+
+    class Meta:
+        model = FinancingRound
+        fields = ["equity"]
+
+    def filter_guided(self, queryset, name, value):
+        return queryset.exclude(guided_fund="") if value else queryset.filter(guided_fund="")
+
+
+class ListingFilterSet(RegisterFilterSet):
+    """Filter listings by enterprise, board and the year listed."""
+
+    board = django_filters.MultipleChoiceFilter(choices=ListingBoard.choices)
+    year = YearFilter(field_name="listed_on__year")
+
+    class Meta:
+        model = Listing
         fields = []

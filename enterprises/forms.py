@@ -74,8 +74,9 @@ class AnnualFilingForm(RoundTripModelForm):
         model = AnnualFiling
         fields = [name for _legend, names in FILING_FIELDSETS for name in names]
 
-    def __init__(self, *args, disabled: bool = False, **kwargs):
+    def __init__(self, *args, disabled: bool = False, register=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self._register_notes(register)
         for name, field in self.fields.items():
             field.disabled = disabled  # read-only once submitted
             model_field = AnnualFiling._meta.get_field(name)
@@ -86,6 +87,19 @@ class AnnualFilingForm(RoundTripModelForm):
             if name in AnnualFiling.required_on_submit:
                 field.required_on_submit = True
 
+    def _register_notes(self, register) -> None:
+        """On each figure the enterprise's registers give (`register`: RegisterFigures): the note saying it was
+        prefilled from them while the filing holds their value, else a warning with the registers' value (the
+        enterprise's own figure stands)."""
+        if register is None:
+            return
+        for name, value in register.figures.items():
+            field = self.fields[name]
+            if getattr(self.instance, name) == value:
+                field.register_note = register.notes[name]
+            else:
+                field.register_warning = format_lazy(_("The registers give {}."), _yes_no(value))
+
     def fieldsets(self):
         """(legend, bound fields) in display order."""
         return [(legend, [self[name] for name in names]) for legend, names in FILING_FIELDSETS]
@@ -93,6 +107,13 @@ class AnnualFilingForm(RoundTripModelForm):
     def figures(self) -> dict:
         """The cleaned figures, for the filing services."""
         return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+
+def _yes_no(value):
+    """A register's figure as the page shows it: yes or no for a flag, else the number."""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return value
 
 
 def last_day_field() -> forms.DateField:

@@ -16,6 +16,7 @@ from .choices import EDITABLE_FILING_STATUSES, OPEN_FILING_STATUSES, FilingStatu
 from .models import AnnualFiling, Enterprise, Tenancy, overlap_message, overlap_named
 from .models.enterprise import OVERLAP_CODE
 from .notices import filing_reviewed
+from .register_selectors import FINANCING_FIGURES, IP_FIGURES, STANDARD_FIGURES, register_figures
 
 OVERLAP_CONSTRAINT = "tenancy_unit_no_overlap"
 # A tenant named by a credit code no enterprise has.
@@ -91,12 +92,27 @@ def _save(filing: AnnualFiling) -> AnnualFiling:
 
 
 def filing_create(*, enterprise: Enterprise, year: int, figures: dict) -> AnnualFiling:
-    """Start a draft filing for a year; a year already filed is corrected by revising it, not filed again."""
+    """Start a draft filing for a year, its IP, standards and financing figures prefilled from the enterprise's
+    registers where none of a group is given (`filing_prefill`); a year already filed is corrected by revising it,
+    not filed again."""
     existing = AnnualFiling.objects.filter(enterprise=enterprise, year=year).exclude(
         status=FilingStatus.SUPERSEDED).order_by("-revision").first()
     if existing is not None:
         _refuse("year", filing_year_taken(existing=existing))
-    return _save(AnnualFiling(enterprise=enterprise, year=year, **figures))
+    return _save(AnnualFiling(enterprise=enterprise, year=year, **filing_prefill(enterprise=enterprise, year=year,
+                                                                                  figures=figures)))
+
+
+def filing_prefill(*, enterprise: Enterprise, year: int, figures: dict) -> dict:
+    """The figures of a new filing: those given, and of each group (IP counts, standards, equity financing) of which
+    none is given, the registers' figures for the year (a group is taken whole, so its parts stay within it)."""
+    given = {name for name, value in figures.items() if value is not None}
+    offered = register_figures(enterprise_id=enterprise.pk, year=year).figures
+    prefilled = {}
+    for group in (IP_FIGURES, STANDARD_FIGURES, FINANCING_FIGURES):
+        if not given.intersection(group):
+            prefilled.update({name: offered[name] for name in group if name in offered})
+    return {**prefilled, **figures}
 
 
 def filing_year_taken(*, existing: AnnualFiling) -> str:

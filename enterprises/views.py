@@ -18,6 +18,7 @@ from .choices import EDITABLE_FILING_STATUSES
 from .evidence_selectors import evidence_panel
 from .forms import AnnualFilingForm, EnterpriseProfileForm, FilingStartForm
 from .models import AnnualFiling, Enterprise
+from .register_selectors import register_figures
 from .selectors import (
     assessment_years,
     designations_not_assessed,
@@ -120,13 +121,19 @@ def filing_edit(request, pk):
         AnnualFiling.objects.restrict(request.user, CHANGE).filter(pk=pk).exists()
     if request.method == "POST" and not editable:
         raise PermissionDenied(_("Only a draft or a returned filing can be changed."))
-    form = AnnualFilingForm(request.POST if request.method == "POST" else None, instance=filing, disabled=not editable)
+    # While it may change: the figures the enterprise's registers give, noted or warned on their fields
+    register = register_figures(enterprise_id=filing.enterprise_id, year=filing.year) if editable else None
+    form = AnnualFilingForm(request.POST if request.method == "POST" else None, instance=filing, disabled=not editable,
+                            register=register)
     if request.method == "POST" and form.is_valid():
         try:
             filing = filing_update(filing=filing, figures=form.figures())
         except ValidationError as error:
             _form_errors(form, error)
         else:
+            if register.differences(form.figures()):  # a warning, never a refusal
+                messages.warning(request, _("Some figures differ from the enterprise's registers: check them (each "
+                                            "is marked on its field)."))
             if "submit" not in request.POST:
                 messages.success(request, _("The filing is saved."))
                 return redirect("filing-edit", pk=pk)

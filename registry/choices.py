@@ -118,6 +118,10 @@ class FileSubject(models.TextChoices):
     ENTERPRISES = "enterprises", _("Enterprises")
     TENANCIES = "tenancies", _("Tenancies")
     FILINGS = "filings", _("Annual filings")
+    STANDARDS = "standards", _("standards")
+    IP_ITEMS = "ip_items", _("intellectual property")
+    FINANCING_ROUNDS = "financing_rounds", _("financing rounds")
+    LISTINGS = "listings", _("listings")
 
 
 class FileFormat(models.TextChoices):

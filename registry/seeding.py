@@ -2,7 +2,7 @@
 
 So loading the same data twice writes nothing the second time, and django-simple-history records no new rows.
 Every saved record is validated first (``full_clean()``), so bad seed data fails loudly. The files live in
-``seeds/`` (districts.json, plan_targets.json, demo.json, support policies and awards included); records refer to
+``seeds/`` (districts.json, plan_targets.json, demo.json with support funds and registers); records refer to
 each other by natural keys.
 """
 
@@ -26,11 +26,17 @@ from enterprises.models import (
     AnnualFiling,
     Declaration,
     DeclarationRound,
+    DigitalHumanIp,
     Enterprise,
     EnterpriseMembership,
+    FinancingRound,
+    IntellectualProperty,
+    Listing,
+    Standard,
     Tenancy,
     TierDesignation,
 )
+from enterprises.registers import character_save
 from enterprises.selectors import reporting_year
 from enterprises.services import tenancy_save
 from parks.models import District, DistrictMembership, Park, ParkMembership, Unit
@@ -244,6 +250,24 @@ def load_funds(*, policies: list[dict], awards: list[dict], enterprises: dict, s
         {**row, "policy": one(loaded, row["policy"]), "enterprise": one(enterprises, row["enterprise"]),
          **{name: shifted_date(row.get(name), shift) for name in ("approved_on", "paid_on") if name in row}}
         for row in awards))
+
+
+def load_registers(*, data: dict, enterprises: dict, tally: Tally) -> None:
+    """The enterprises' own registers of the demo (docs/registers-enterprise.md): standards, IP items, virtual
+    characters with their registrations (written together by character_save), financing rounds and listings."""
+    for name, model, keys in (("standards", Standard, ("enterprise", "number")),
+                              ("ip_items", IntellectualProperty, ("enterprise", "type", "number")),
+                              ("financing_rounds", FinancingRound, ("enterprise", "closed_on", "round_name")),
+                              ("listings", Listing, ("enterprise", "board", "listed_on"))):
+        upsert_rows(model=model, keys=keys, tally=tally,
+                    rows=({**row, "enterprise": one(enterprises, row["enterprise"])} for row in data.get(name, [])))
+    for row in data.get("characters", []):
+        registrations = [{**r, "registered_on": datetime.date.fromisoformat(r["registered_on"])}
+                         for r in row["registrations"]]
+        upsert_rows(model=DigitalHumanIp, keys=("enterprise", "name"), tally=tally,
+                    save=lambda character, r=registrations: character_save(character=character, registrations=r),
+                    rows=[{key: value for key, value in row.items() if key != "registrations"}
+                          | {"enterprise": one(enterprises, row["enterprise"])}])
 
 
 def demo_rounds(today: datetime.date) -> dict[str, dict]:

@@ -442,6 +442,50 @@ def build_funds(enterprises: list[dict]) -> tuple[list[dict], list[dict]]:
     return policies, awards
 
 
+def build_registers(rng: random.Random, enterprises: list[dict]) -> dict[str, list[dict]]:
+    """The enterprises' own registers (docs/registers-enterprise.md): standards (a group standard shared by two
+    enterprises), IP items of both classes, virtual characters with registrations, financing rounds (some with a
+    government-guided fund) and listings, dated 2022-2025."""
+    registers = {name: [] for name in ("standards", "ip_items", "characters", "financing_rounds", "listings")}
+    levels = ["group", "group", "zhongguancun", "industry", "national", "local", "international"]
+    for index, enterprise in enumerate(enterprises):
+        code = enterprise["credit_code"]
+        if rng.random() < 0.3:
+            level = rng.choice(levels)
+            published = datetime.date(rng.randint(2022, 2025), rng.randint(1, 12), rng.randint(1, 28))
+            row = {"enterprise": code, "title": f"演示数字人{['通用技术要求', '服务规范', '评测方法'][index % 3]}",
+                   "number": f"T/DEMO {index + 1:03d}-{published.year}", "level": level, "role": "lead",
+                   "status": "published", "approved_on": iso(published - datetime.timedelta(days=30)),
+                   "published_on": iso(published)}
+            registers["standards"].append(row)
+            partner = enterprises[(index + 1) % len(enterprises)]["credit_code"]
+            registers["standards"].append({**row, "enterprise": partner, "role": "participating"})
+        for item in range(rng.randint(0, 4)):
+            kind = rng.choice(["invention", "invention", "utility_model", "design", "software", "software"])
+            granted = datetime.date(rng.randint(2019, 2025), rng.randint(1, 12), rng.randint(1, 28))
+            registers["ip_items"].append({
+                "enterprise": code, "type": kind, "number": f"DEMO{index + 1:03d}{item}{granted.year}",
+                "title": f"演示{['数字人驱动方法', '渲染装置', '交互系统'][item % 3]}", "granted_on": iso(granted),
+                "self_developed": kind == "invention" and rng.random() < 0.6})
+        if rng.random() < 0.15:
+            registered = datetime.date(rng.randint(2022, 2025), rng.randint(1, 12), 1)
+            registers["characters"].append({
+                "enterprise": code, "name": f"演示形象{index + 1}",
+                "dh_type": rng.choice(["service", "performance"]),
+                "registrations": [{"kind": "copyright", "number": f"国作登字-演示-{index + 1:03d}",
+                                   "registered_on": iso(registered)}]})
+        if rng.random() < 0.3:
+            closed = datetime.date(rng.randint(2022, 2025), rng.randint(1, 12), rng.randint(1, 28))
+            registers["financing_rounds"].append({
+                "enterprise": code, "closed_on": iso(closed), "round_name": rng.choice(["天使轮", "A轮", "B轮"]),
+                "amount": f"{rng.randint(5, 300) * 100}.00", "lead_investor": "演示资本（虚构）",
+                "guided_fund": rng.choice(["", "", "high_tech", "sci_tech"])})
+        if index % 20 == 7:
+            registers["listings"].append({"enterprise": code, "board": rng.choice(["specialised", "neeq"]),
+                                          "listed_on": iso(datetime.date(rng.randint(2022, 2025), 6, 1))})
+    return registers
+
+
 def build(seed: int = SEED) -> dict:
     """Return the whole demo data set for a seed."""
     rng = random.Random(seed)
@@ -461,6 +505,7 @@ def build(seed: int = SEED) -> dict:
         "designations": build_designations(random.Random(seed + 2), enterprises),
         "declarations": build_declarations(enterprises, filings),
         **dict(zip(("support_policies", "support_awards"), build_funds(enterprises), strict=True)),
+        **build_registers(random.Random(seed + 3), enterprises),
     }
 
 

@@ -47,10 +47,14 @@ from .factories import (
     approved_filing,
     bureau_user,
     plan_targets,
+    register_records,
 )
 from .worlds import build_world
 
 YEAR = 2024  # the year of the approved filings the reports read
+# The enterprise's registers (branch registers) and the text field their rich records' history rows change.
+REGISTER_BASENAMES = {"standard": "co_drafters", "intellectualproperty": "title", "digitalhumanip": "description",
+                      "financinground": "lead_investor", "listing": "stock_code"}
 RICH = 6  # related rows of a rich record (a sparse one has one)
 ROLES = ("bureau", "park_admin", "enterprise_user")
 
@@ -179,6 +183,12 @@ def build_cluster(users: dict, now: datetime.datetime, rounds: dict) -> dict:
         **build_declarations(rounds, [sparse, rich, *partners[1:4]], users, now),
         "declarable": partners[4],  # an approved filing and no declaration: a POST declares it
     }
+    registers = (register_records(sparse), register_records(rich))  # one of each register (branch registers)
+    character = registers[1]["digitalhumanip"]
+    for k in range(1, RICH):  # the rich character: RICH registrations
+        character.registrations.create(kind="trademark", number=f"预算-{character.pk}-{k}",
+                                       registered_on=datetime.date(YEAR, 1, k))
+    records.update({name: (registers[0][name], registers[1][name]) for name in REGISTER_BASENAMES})
     versions = [f"第{k}版" for k in range(1, RICH)]
     for record, name, values in (  # the rich records' history rows
             (district, "plan_role", versions), (park, "focus", versions), (units[0], "area", range(101, 100 + RICH)),
@@ -187,7 +197,8 @@ def build_cluster(users: dict, now: datetime.datetime, rounds: dict) -> dict:
             (records["lab"][1], "focus", versions), (records["platform"][1], "services", versions),
             (records["parkmembership"][1], "park", [park] * (RICH - 1)),
             (records["enterprisemembership"][1], "enterprise", [rich] * (RICH - 1)),
-            (awards[1], "note", versions), (policy, "description", versions)):
+            (awards[1], "note", versions), (policy, "description", versions),
+            *((records[basename][1], field_name, versions) for basename, field_name in REGISTER_BASENAMES.items())):
         changed(record, name, values)
     return records
 
@@ -209,7 +220,7 @@ def build_budget_world(scale: int) -> BudgetWorld:
     world.pairs = {name: first[name] for name in ("unit", "enterprise", "tenancy", "annualfiling", "tierdesignation",
                                                    "lab", "platform", "benchmarkproject", "parkmembership",
                                                    "enterprisemembership", "import", "export",
-                                                   "declaration", "objection")}
+                                                   "declaration", "objection", *REGISTER_BASENAMES)}
     world.pairs["declarationround"] = (world.rounds["past"], world.rounds["open"])
     in_publicity = first["objection"][0].declaration
     world.pairs["publicity"] = (in_publicity, in_publicity)  # one per cluster is in publicity today

@@ -16,7 +16,9 @@ BUDGETS: dict[str, dict[str, int]] = {
     "annualfiling-approve": {"post": 94},
     "annualfiling-detail": {"get": 5, "put": 87, "patch": 86, "delete": 13},  # delete: its declarations, evidence
     "annualfiling-history": {"get": 6},
-    "annualfiling-list": {"get": 7, "post": 83},
+    # branch registers: the filing, then the registers' three aggregates (IP, standards, financing)
+    "annualfiling-registers": {"get": 8},
+    "annualfiling-list": {"get": 7, "post": 86},  # +3 (branch registers): the registers' figures prefill it
     "annualfiling-return": {"post": 93},
     "annualfiling-revise": {"post": 86},
     "annualfiling-submit": {"post": 89},
@@ -53,8 +55,9 @@ BUDGETS: dict[str, dict[str, int]] = {
     "district-list": {"get": 7, "post": 15},
     "district-occupancy": {"get": 7},
     "enterprise-assessment": {"get": 8},  # +1: the filing seasons, for its default year (the reporting year)
-    # delete: its invitations go; declarations; +1 its support awards (which protect it: the collector reads them)
-    "enterprise-detail": {"get": 5, "put": 21, "patch": 19, "delete": 19},
+    # delete: its invitations go; declarations; +1 its support awards and +5 (branch registers) each register that
+    # protects it (the collector reads them)
+    "enterprise-detail": {"get": 5, "put": 21, "patch": 19, "delete": 24},
     "enterprise-history": {"get": 6},
     "enterprise-list": {"get": 7, "post": 19},
     # PUT: the record as read with its user changed (unchanged, it writes nothing); the PATCH sends the user alone
@@ -143,6 +146,22 @@ BUDGETS: dict[str, dict[str, int]] = {
     "unit-detail": {"get": 5, "put": 18, "patch": 17, "delete": 9},
     "unit-history": {"get": 6},
     "unit-list": {"get": 7, "post": 15},
+    # The enterprise's own registers (branch registers)
+    "standard-detail": {"get": 5, "put": 21, "patch": 20, "delete": 8},
+    "standard-history": {"get": 6},
+    "standard-list": {"get": 7, "post": 19},
+    "intellectualproperty-detail": {"get": 5, "put": 16, "patch": 15, "delete": 8},
+    "intellectualproperty-history": {"get": 6},
+    "intellectualproperty-list": {"get": 7, "post": 14},
+    "digitalhumanip-detail": {"get": 6, "put": 19, "patch": 18, "delete": 12},  # +1 reads: its registrations
+    "digitalhumanip-history": {"get": 7},
+    "digitalhumanip-list": {"get": 8, "post": 21},
+    "financinground-detail": {"get": 5, "put": 15, "patch": 14, "delete": 8},
+    "financinground-history": {"get": 6},
+    "financinground-list": {"get": 7, "post": 13},
+    "listing-detail": {"get": 5, "put": 16, "patch": 15, "delete": 8},
+    "listing-history": {"get": 6},
+    "listing-list": {"get": 7, "post": 14},
 }
 
 # URL name -> (park administrator, enterprise user): queries of one GET of an endpoint without a record.
@@ -189,6 +208,11 @@ SCOPED_BUDGETS: dict[str, tuple[int, int]] = {
     "tenancy-list": (7, 7),
     "tierdesignation-list": (7, 7),
     "unit-list": (7, 7),
+    "standard-list": (7, 7),
+    "intellectualproperty-list": (7, 7),
+    "digitalhumanip-list": (8, 8),  # +1: the page's registrations
+    "financinground-list": (7, 7),
+    "listing-list": (7, 7),
 }
 
 # Web pages (not the API): URL name -> role -> queries of one GET by a signed-in user (session).
@@ -205,7 +229,8 @@ PAGE_BUDGETS: dict[str, dict[str, int]] = {
     # +2: the filing seasons and the years of the year picker; +1: the designations, stated apart from the assessment
     "enterprise-profile": {"enterprise_user": 18},
     "filing-create": {"enterprise_user": 7},
-    "filing-edit": {"enterprise_user": 9},  # +1: the evidence panel's files
+    # +1: the evidence panel's files; +3 (branch registers): the registers' figures, noted or warned on their fields
+    "filing-edit": {"enterprise_user": 12},
     # the inbox: its page's count and rows, and the bell's count, whatever the number of notifications
     "inbox": {"bureau": 9, "enterprise_user": 7},
     # the bell's dropdown (loaded when opened): one query for its newest notifications, whatever their number, beside

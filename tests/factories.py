@@ -284,3 +284,46 @@ class SupportAwardFactory(factory.django.DjangoModelFactory):
     policy = factory.SubFactory(SupportPolicyFactory)
     enterprise = factory.SubFactory(EnterpriseFactory)
     status = AwardStatus.APPLIED
+
+
+def register_records(enterprise=None) -> dict:
+    """One record of each of the enterprise's own registers (a standard, an IP item, a virtual character with a
+    registration, a financing round with a guided fund, a listing), of a new enterprise unless one is given."""
+    from enterprises.models import (
+        DigitalHumanIp,
+        DigitalHumanRegistration,
+        FinancingRound,
+        IntellectualProperty,
+        Listing,
+        Standard,
+    )
+
+    enterprise = enterprise or EnterpriseFactory()
+    day = datetime.date(2024, 3, 1)
+    character = DigitalHumanIp.objects.create(enterprise=enterprise, name=f"测试形象{enterprise.pk}",
+                                              dh_type="performance")
+    return {
+        "standard": Standard.objects.create(enterprise=enterprise, title="测试标准", number=f"T/TEST {enterprise.pk}",
+                                            level="group", role="lead", status="published", published_on=day),
+        "intellectualproperty": IntellectualProperty.objects.create(
+            enterprise=enterprise, type="invention", number=f"ZL{enterprise.pk}", title="测试专利", granted_on=day),
+        "digitalhumanip": character,
+        "digitalhumanregistration": DigitalHumanRegistration.objects.create(
+            character=character, kind="copyright", number=f"国作登字-{enterprise.pk}", registered_on=day),
+        "financinground": FinancingRound.objects.create(enterprise=enterprise, closed_on=day, amount=Decimal("1000"),
+                                                        round_name="A轮", guided_fund="high_tech"),
+        "listing": Listing.objects.create(enterprise=enterprise, board="specialised", listed_on=day),
+    }
+
+
+# A valid body of each register, without its enterprise (the tests add theirs).
+REGISTER_BODIES = {
+    "standard": {"title": "数字人 通用要求", "number": "T/MATRIX 1-2025", "level": "group", "role": "lead",
+                 "status": "drafting"},
+    "intellectualproperty": {"type": "software", "number": "2025SR0000001", "title": "数字人驱动软件",
+                             "granted_on": "2025-01-10"},
+    "digitalhumanip": {"name": "矩阵形象", "dh_type": "service",
+                       "registrations": [{"kind": "trademark", "number": "矩阵-1", "registered_on": "2025-01-10"}]},
+    "financinground": {"closed_on": "2025-01-10", "amount": "500.00", "round_name": "天使轮"},
+    "listing": {"board": "neeq", "listed_on": "2025-01-10"},
+}

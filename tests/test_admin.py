@@ -27,6 +27,7 @@ from .factories import (
     UnitFactory,
     UserFactory,
     home_tenancy,
+    register_records,
 )
 
 pytestmark = pytest.mark.django_db
@@ -66,6 +67,7 @@ def test_every_record_has_admin_pages_in_chinese(admin_client):
     ReportRun.objects.create(year=2024)
     FileJob.objects.create(kind="export", subject="enterprises", file_format="xlsx")
     FilingSeason.objects.create(year=2024, opens=datetime.date(2025, 1, 1), closes=datetime.date(2025, 5, 31))
+    register_records()
     models = [m for m in admin.site._registry if m._meta.app_label in APPS]
     assert {m.__name__ for m in models} >= {"District", "Park", "Unit", "Enterprise", "Tenancy", "Lab", "Platform",
                                             "BenchmarkProject", "PlanTarget", "ParkMembership", "DistrictMembership",

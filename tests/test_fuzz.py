@@ -61,6 +61,7 @@ from .factories import (
     UnitFactory,
     UserFactory,
     bureau_user,
+    register_records,
 )
 from .worlds import build_world
 
@@ -205,6 +206,8 @@ def _seed() -> dict:
         review_starts=today + datetime.timedelta(days=21))
     Declaration.objects.create(round=declaration_round, enterprise=enterprises[0],
                                district_id=enterprises[0].district_id, status=DeclarationStatus.DISTRICT_REVIEW)
+    for enterprise in enterprises[:2]:  # a record of each of the enterprise's own registers (branch registers)
+        register_records(enterprise)
     staff = UserFactory()
     DistrictMembership.objects.create(user=staff, district=parks[0].district)
     users = {

@@ -77,3 +77,23 @@ def test_units_and_filings_follow_the_shared_fake_rules(city):
         assert figures_faults(figures) == [], figures
     for building, floor, room in Unit.objects.values_list("building", "floor", "room"):
         assert unit_labels(building, int(floor), int(room[len(floor):])) == (building, floor, room)
+
+
+def test_the_registers_follow_the_demo_proportions(city):
+    """The enterprises' own registers in seeds/demo.json's proportions per enterprise, each row passing the
+    database's constraints, their figures readable by the filing prefill and the plan board."""
+    from enterprises.models import (
+        DigitalHumanIp,
+        DigitalHumanRegistration,
+        FinancingRound,
+        IntellectualProperty,
+        Listing,
+        Standard,
+    )
+
+    assert Standard.objects.count() == round(N * 34 / 60)
+    assert IntellectualProperty.objects.count() == round(N * 119 / 60)
+    assert DigitalHumanIp.objects.count() == round(N * 6 / 60) == DigitalHumanRegistration.objects.count()
+    assert FinancingRound.objects.count() == round(N * 17 / 60)
+    assert 0 < Listing.objects.count() <= round(N * 3 / 60)
+    assert set(IntellectualProperty.objects.values_list("ip_class", flat=True)) == {"1", "2"}

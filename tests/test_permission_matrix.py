@@ -54,6 +54,7 @@ from . import worlds
 from .conftest import token_client
 from .endpoints import api_endpoints
 from .factories import (
+    REGISTER_BODIES,
     AnnualFilingFactory,
     BenchmarkProjectFactory,
     DistrictFactory,
@@ -69,6 +70,7 @@ from .factories import (
     approved_filing,
     bureau_user,
     credit_code,
+    register_records,
 )
 
 # --- the matrix ---------------------------------------------------------------------------------------------
@@ -314,6 +316,72 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
     },
     "annualfiling-revise": {
         "revise":                   (401, 201, 403, 403, 201, 404, 403, 403, 403),  # the approved one
+    },
+    # The registers' figures for a filing and where it differs from them: whoever sees the filing (the submitted).
+    "annualfiling-registers": {
+        "registers":                (401, 200, 200, 404, 200, 404, 200, 404, 404),
+    },
+    # The enterprise's own registers (branch registers): the enterprise files its own (another enterprise's user
+    # does not see E1: 400 naming it on create); its park and district staff read them; the bureau keeps all.
+    "standard-list": {
+        "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),
+        "create":                   (401, 201, 403, 403, 201, 400, 403, 403, 403),
+    },
+    "standard-detail": {
+        "retrieve":                 (401, 200, 200, 404, 200, 404, 200, 404, 404),
+        "update":                   (401, 200, 403, 403, 200, 404, 403, 403, 403),
+        "delete":                   (401, 204, 403, 403, 204, 404, 403, 403, 403),
+    },
+    "standard-history": {
+        "history":                  (401, 200, 200, 404, 200, 404, 200, 404, 404),
+    },
+    "intellectualproperty-list": {
+        "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),
+        "create":                   (401, 201, 403, 403, 201, 400, 403, 403, 403),
+    },
+    "intellectualproperty-detail": {
+        "retrieve":                 (401, 200, 200, 404, 200, 404, 200, 404, 404),
+        "update":                   (401, 200, 403, 403, 200, 404, 403, 403, 403),
+        "delete":                   (401, 204, 403, 403, 204, 404, 403, 403, 403),
+    },
+    "intellectualproperty-history": {
+        "history":                  (401, 200, 200, 404, 200, 404, 200, 404, 404),
+    },
+    "digitalhumanip-list": {
+        "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),
+        "create":                   (401, 201, 403, 403, 201, 400, 403, 403, 403),
+    },
+    "digitalhumanip-detail": {
+        "retrieve":                 (401, 200, 200, 404, 200, 404, 200, 404, 404),
+        "update":                   (401, 200, 403, 403, 200, 404, 403, 403, 403),
+        "delete":                   (401, 204, 403, 403, 204, 404, 403, 403, 403),
+    },
+    "digitalhumanip-history": {
+        "history":                  (401, 200, 200, 404, 200, 404, 200, 404, 404),
+    },
+    "financinground-list": {
+        "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),
+        "create":                   (401, 201, 403, 403, 201, 400, 403, 403, 403),
+    },
+    "financinground-detail": {
+        "retrieve":                 (401, 200, 200, 404, 200, 404, 200, 404, 404),
+        "update":                   (401, 200, 403, 403, 200, 404, 403, 403, 403),
+        "delete":                   (401, 204, 403, 403, 204, 404, 403, 403, 403),
+    },
+    "financinground-history": {
+        "history":                  (401, 200, 200, 404, 200, 404, 200, 404, 404),
+    },
+    "listing-list": {
+        "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),
+        "create":                   (401, 201, 403, 403, 201, 400, 403, 403, 403),
+    },
+    "listing-detail": {
+        "retrieve":                 (401, 200, 200, 404, 200, 404, 200, 404, 404),
+        "update":                   (401, 200, 403, 403, 200, 404, 403, 403, 403),
+        "delete":                   (401, 204, 403, 403, 204, 404, 403, 403, 403),
+    },
+    "listing-history": {
+        "history":                  (401, 200, 200, 404, 200, 404, 200, 404, 404),
     },
     # Tier designations: the bureau records them; the enterprise and its park read them.
     "tierdesignation-list": {
@@ -568,7 +636,7 @@ METHODS = {
     "read": "post", "read_all": "post",
     "update": "patch", "update_bureau_field": "patch", "update_move": "patch",
     "delete": "delete",
-    "download": "get", "pdf": "get",
+    "download": "get", "pdf": "get", "registers": "get",
 }
 # Methods the table does not cover: PUT is the full-body twin of PATCH, HEAD and OPTIONS take no action.
 UNCOVERED_METHODS = {"put", "head", "options"}
@@ -608,6 +676,7 @@ class World:
     plan_task: object = None  # task 2, which the support policy serves
     support_policies: tuple = ()  # the policy with E1's and E2's awards, and one without awards
     support_awards: tuple = ()  # E1's, E2's
+    registers: dict = field(default_factory=dict)  # one record of each of E1's registers
 
 
 ANSWERS = {"main_product": "数字人驱动引擎", "market_position": "细分市场前三", "innovation": "自研驱动算法"}
@@ -695,6 +764,7 @@ def build_world() -> World:
     awards = tuple(SupportAwardFactory(policy=policies[0], enterprise=e) for e in (e1, e2))
     return World(
         plan_task=plan_task, support_policies=policies, support_awards=awards,
+        registers=register_records(e1),
         evidence=evidence, notification=notification, rounds=rounds, declarations=declarations,
         objection=objection, import_job=import_job, export_job=export_job,
         filings=filings, designations=designations, run=run,
@@ -743,12 +813,13 @@ def target(w: World, basename: str):
         "tierdesignation": w.designations[0], "reportrun": w.run, "import": w.import_job, "export": w.export_job,
         "evidencefile": w.evidence, "plantask": w.plan_task, "supportpolicy": w.support_policies[0],
         "supportaward": w.support_awards[0],
+        **w.registers,
     }[basename]
 
 
 # The filing each filing action addresses (the rest: the draft).
 FILING_OF_ACTION = {"retrieve": "submitted", "history": "submitted", "approve": "submitted", "return": "submitted",
-                    "revise": "approved"}
+                    "revise": "approved", "registers": "submitted"}
 
 
 def create_body(w: World, basename: str) -> dict:
@@ -807,6 +878,7 @@ def create_body(w: World, basename: str) -> dict:
                                   "year": 2025, "budget": "100.00"},
         "supportaward": lambda: {"policy": w.support_policies[1].pk, "enterprise": e1.pk, "status": "approved",
                                  "amount_approved": "20.00", "approved_on": "2025-03-01"},
+        **{name: (lambda body=body: {**body, "enterprise": e1.pk}) for name, body in REGISTER_BODIES.items()},
     }[basename]()
 
 
@@ -836,6 +908,11 @@ def update_body(w: World, basename: str, action: str) -> dict:
         ("plantask", "update"): lambda: {"description": "支持生产工具研发"},
         ("supportpolicy", "update"): lambda: {"budget": "600.00"},
         ("supportaward", "update"): lambda: {"note": "已补充材料"},
+        ("standard", "update"): lambda: {"co_drafters": "某标准化研究院"},
+        ("intellectualproperty", "update"): lambda: {"title": "数字人唇形驱动方法"},
+        ("digitalhumanip", "update"): lambda: {"description": "金融服务数字人"},
+        ("financinground", "update"): lambda: {"lead_investor": "某创投"},
+        ("listing", "update"): lambda: {"stock_code": "873001"},
     }[basename, action]()
 
 

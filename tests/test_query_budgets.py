@@ -27,7 +27,7 @@ from .api_base import as_written
 from .budget_world import YEAR, build_budget_world
 from .budgets import BUDGETS, IMPORT_JOB_QUERIES, PAGE_BUDGETS, SCOPED_BUDGETS
 from .endpoints import api_endpoints
-from .factories import credit_code
+from .factories import REGISTER_BODIES, credit_code
 
 PAGE_RECORDS = {"enterprise-profile": "enterprise", "filing-create": "enterprise", "filing-edit": "annualfiling"}
 
@@ -168,6 +168,7 @@ def create_body(w, basename: str) -> dict:
                                   "task": w.pairs["plantask"][1].pk, "year": YEAR, "budget": "100.00"},
         "supportaward": lambda: {"policy": w.pairs["supportpolicy"][0].pk, "enterprise": rich.pk,
                                  "status": "approved", "amount_approved": "20.00", "approved_on": f"{YEAR}-03-01"},
+        **{name: (lambda body=body: {**body, "enterprise": sparse.pk}) for name, body in REGISTER_BODIES.items()},
     }[basename]()
 
 
@@ -181,6 +182,9 @@ PATCHES = {
     "declaration": {"answers": {"innovation": "自研驱动算法"}},
     "plantask": {"description": "支持生产工具研发"}, "supportpolicy": {"budget": "600.00"},
     "supportaward": {"note": "已补充材料"},
+    "standard": {"co_drafters": "某标准化研究院"}, "intellectualproperty": {"title": "数字人唇形驱动方法"},
+    "digitalhumanip": {"description": "金融服务数字人"}, "financinground": {"lead_investor": "某创投"},
+    "listing": {"stock_code": "873001"},
 }
 # Each declaration step's declaration (the first cluster's in the state it starts from) and body; the
 # enterprise's own steps are measured as its user (the bureau signs no commitment).
@@ -237,7 +241,9 @@ def write_request(w, name: str, method: str) -> tuple[str, dict | None, str]:
         if basename == "declaration":  # its answers are a JSON object, its steps read-only
             record = {name: record[name] for name in ("round", "enterprise", "filing")}
             return path, {**{key: as_written(value) for key, value in record.items()}, **change}, "json"
-        return path, {**{key: as_written(value) for key, value in record.items()}, **change}, "json"
+        nested = {"registrations"} if basename == "digitalhumanip" else set()  # written back as read, not as ids
+        return path, {**{key: value if key in nested else as_written(value) for key, value in record.items()},
+                      **change}, "json"
     return path, change, "json"
 
 

@@ -364,6 +364,7 @@ SPECTACULAR_SETTINGS = {
         "ParkKindEnum": "parks.choices.ParkKind",
         "LabKindEnum": "registry.choices.LabKind",
         "TierEnum": "enterprises.choices.Tier",
+        "DigitalHumanKindEnum": "enterprises.choices.DigitalHumanType",  # registry.choices.DigitalHumanKind's too
         "FilingStatusEnum": "enterprises.choices.FilingStatus",
         "RunStatusEnum": "registry.choices.RunStatus",
         "FileJobKindEnum": "registry.choices.FileJobKind",

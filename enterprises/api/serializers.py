@@ -245,6 +245,21 @@ class AnnualFilingSerializer(ValidatedModelSerializer):
         return filing_update(filing=instance, figures=validated_data)
 
 
+class FilingRegistersSerializer(serializers.Serializer):
+    """What the enterprise's registers give a filing: figure name -> value, figure name -> note, and the filing's
+    figures that differ from them (figure name -> the filed value and the registers')."""
+
+    year = serializers.IntegerField()
+    figures = serializers.DictField()
+    notes = serializers.DictField(child=serializers.CharField())
+    differences = serializers.SerializerMethodField()
+
+    def get_differences(self, offered) -> dict:
+        filing = self.context["filing"]
+        return {name: {"filed": filed, "registers": value}
+                for name, (filed, value) in offered.differences(filing.figures()).items()}
+
+
 class FilingReturnSerializer(serializers.Serializer):
     """Why a filing goes back to its enterprise."""
 

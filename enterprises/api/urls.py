@@ -5,6 +5,13 @@ from rest_framework.routers import SimpleRouter
 
 from .declarations import DeclarationRoundViewSet, DeclarationViewSet, ObjectionViewSet, PublicityViewSet
 from .evidence import EvidenceFileViewSet
+from .registers import (
+    DigitalHumanIpViewSet,
+    FinancingRoundViewSet,
+    IntellectualPropertyViewSet,
+    ListingViewSet,
+    StandardViewSet,
+)
 from .views import (
     AnnualFilingViewSet,
     DistrictOccupancyView,
@@ -31,6 +38,12 @@ router.register("declarations", DeclarationViewSet)
 router.register("objections", ObjectionViewSet)
 router.register("directory/publicity", PublicityViewSet, basename="publicity")
 router.register("evidence", EvidenceFileViewSet)
+# The enterprise's own registers (docs/registers-enterprise.md)
+router.register("standards", StandardViewSet)
+router.register("intellectual-property", IntellectualPropertyViewSet)
+router.register("digital-human-ips", DigitalHumanIpViewSet)
+router.register("financing-rounds", FinancingRoundViewSet)
+router.register("listings", ListingViewSet)
 extra_urlpatterns = [
     # Under parks/ and districts/ but routed here: occupancy is computed from tenancies, which the parks app (below
     # this one) may not import (docs/design-declared.md).

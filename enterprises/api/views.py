@@ -33,6 +33,7 @@ from enterprises.models import (
     Tenancy,
     TierDesignation,
 )
+from enterprises.register_selectors import register_figures
 from enterprises.selectors import (
     enterprise_assessment,
     occupancy,
@@ -51,6 +52,7 @@ from .serializers import (
     AssessmentSerializer,
     EnterpriseMembershipSerializer,
     EnterpriseSerializer,
+    FilingRegistersSerializer,
     FilingReturnSerializer,
     FilingSeasonSerializer,
     InvitationResultSerializer,
@@ -219,7 +221,7 @@ class AnnualFilingViewSet(ScopedModelViewSet):
     """Annual filings: the enterprise drafts and submits; its park (the bureau everywhere) approves or returns."""
 
     error_responses = {**MODEL_ERRORS, **dict.fromkeys(("submit", "approve", "return_filing", "revise"),
-                                                       ACTION_ON_RECORD)}
+                                                       ACTION_ON_RECORD), "registers": (NO_RECORD,)}
 
     queryset = AnnualFiling.objects.select_related(
         "enterprise", "park", "district", "submitted_by", "reviewed_by",
@@ -264,6 +266,16 @@ class AnnualFilingViewSet(ScopedModelViewSet):
     def revise(self, request, pk=None):
         """Correct an approved filing: a new draft revision with its figures, to be reviewed again."""
         return self._answer(filing_revise(filing=self.get_object()), status.HTTP_201_CREATED)
+
+    @extend_schema(responses=FilingRegistersSerializer, filters=False)
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def registers(self, request, pk=None):
+        """The figures the enterprise's registers give for the filing's year (IP counts, standards, equity
+        financing), each with its note, and the filing's figures that differ from them (a warning, never a
+        refusal)."""
+        filing = self.get_object()
+        offered = register_figures(enterprise_id=filing.enterprise_id, year=filing.year)
+        return Response(FilingRegistersSerializer(offered, context={"filing": filing}).data)
 
 
 class TierDesignationViewSet(ScopedModelViewSet):

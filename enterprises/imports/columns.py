@@ -19,10 +19,17 @@ from enterprises.choices import (
     ChainPosition,
     EnterpriseStatus,
     FilingStatus,
+    GuidedFund,
+    IpClass,
+    IpType,
+    ListingBoard,
     ProductField,
     RdInstitution,
     Segment,
     SmeSector,
+    StandardLevel,
+    StandardRole,
+    StandardStatus,
 )
 from enterprises.credit_code import normalise
 from enterprises.models import AnnualFiling, end_after, last_day_of
@@ -303,10 +310,62 @@ FILING_COLUMNS = [
     *(_filing_column(name) for name in FILING_FIGURES),
 ]
 
-COLUMNS = {"enterprises": ENTERPRISE_COLUMNS, "tenancies": TENANCY_COLUMNS, "filings": FILING_COLUMNS}
+# The enterprise's own registers (docs/registers-enterprise.md): each row names its enterprise by credit code.
+ENTERPRISE_NAME = Column("enterprise_name", "企业名称", path="enterprise__name", imported=False, note="导入时不读取")
+STANDARD_COLUMNS = [
+    TENANT_CODE, ENTERPRISE_NAME,
+    Column("number", "标准编号", required=True, note="必填；如 GB/T 12345-2024"),
+    Column("title", "标准名称", required=True, note="必填"),
+    Column("level", "标准级别", CHOICE, required=True, choices=StandardLevel,
+           note="必填；" + _labels_note(StandardLevel)),
+    Column("role", "企业角色", CHOICE, required=True, choices=StandardRole,
+           note="必填；" + _labels_note(StandardRole)),
+    Column("status", "标准状态", CHOICE, choices=StandardStatus, note="空：制定中；" + _labels_note(StandardStatus)),
+    Column("started_on", "立项日期", DATE, note="YYYY-MM-DD"),
+    Column("approved_on", "批准日期", DATE, note="YYYY-MM-DD；已批准时必填"),
+    Column("published_on", "发布日期", DATE, note="YYYY-MM-DD；已发布时必填"),
+    Column("co_drafters", "其他起草单位"),
+]
+IP_COLUMNS = [
+    TENANT_CODE, ENTERPRISE_NAME,
+    Column("type", "知识产权类型", CHOICE, required=True, choices=IpType, note="必填；" + _labels_note(IpType)),
+    Column("number", "专利号或登记号", required=True, note="必填"),
+    Column("ip_class", "类别", CHOICE, choices=IpClass, imported=False, note="导入时不读取；由类型决定"),
+    Column("title", "名称", required=True, note="必填"),
+    Column("granted_on", "授权（登记）日期", DATE, required=True, note="必填；YYYY-MM-DD"),
+    Column("expires_on", "有效期至", DATE, note="YYYY-MM-DD；有效的最后一天；空：仍有效"),
+    Column("self_developed", "自主研发", BOOL, note="是/否；仅Ⅰ类；空：否"),
+    Column("high_value", "高价值", BOOL, note="是/否；仅Ⅰ类；空：否"),
+    Column("applied", "已实际应用并产生经济效益", BOOL, note="是/否；仅Ⅰ类；空：否"),
+]
+FINANCING_COLUMNS = [
+    TENANT_CODE, ENTERPRISE_NAME,
+    Column("closed_on", "融资日期", DATE, required=True, note="必填；YYYY-MM-DD"),
+    Column("round_name", "融资轮次", required=True, note="必填；如 天使轮、A轮"),
+    Column("amount", "融资金额（万元）", DECIMAL, required=True, note="必填；万元"),
+    Column("lead_investor", "领投方"),
+    Column("equity", "股权融资", BOOL, note="是/否；空：是"),
+    Column("guided_fund", "政府引导基金", CHOICE, choices=GuidedFund, note="空：无；" + _labels_note(GuidedFund)),
+]
+LISTING_COLUMNS = [
+    TENANT_CODE, ENTERPRISE_NAME,
+    Column("board", "上市（挂牌）板块", CHOICE, required=True, choices=ListingBoard,
+           note="必填；" + _labels_note(ListingBoard)),
+    Column("listed_on", "上市（挂牌）日期", DATE, required=True, note="必填；YYYY-MM-DD"),
+    Column("stock_code", "证券代码"),
+    Column("delisted_on", "退市（摘牌）日期", DATE, note="YYYY-MM-DD；空：仍在板"),
+]
+
+COLUMNS = {"enterprises": ENTERPRISE_COLUMNS, "tenancies": TENANCY_COLUMNS, "filings": FILING_COLUMNS,
+           "standards": STANDARD_COLUMNS, "ip_items": IP_COLUMNS, "financing_rounds": FINANCING_COLUMNS,
+           "listings": LISTING_COLUMNS}
 # Columns that name the record a row is matched on: a file without one of them is refused as a whole.
 KEY_COLUMNS = {
     "enterprises": ("credit_code",),
     "tenancies": ("credit_code", "park", "building", "floor", "room", "start"),
     "filings": ("credit_code", "year"),
+    "standards": ("credit_code", "number"),
+    "ip_items": ("credit_code", "type", "number"),
+    "financing_rounds": ("credit_code", "closed_on", "round_name"),
+    "listings": ("credit_code", "board", "listed_on"),
 }

@@ -26,6 +26,7 @@ from parks.models import District, Park, Unit
 
 from .base import Change, Importer, Row
 from .columns import FILING_FIGURES, fold
+from .registers import REGISTER_IMPORTERS
 
 
 def _by_name(records, *names) -> dict:
@@ -303,4 +304,5 @@ class FilingImporter(Importer):
         return Change(row, obj, [*changed, *SUBMISSION_FIELDS, "updated"])
 
 
-IMPORTERS = {"enterprises": EnterpriseImporter, "tenancies": TenancyImporter, "filings": FilingImporter}
+IMPORTERS = {"enterprises": EnterpriseImporter, "tenancies": TenancyImporter, "filings": FilingImporter,
+             **REGISTER_IMPORTERS}

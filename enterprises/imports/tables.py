@@ -33,18 +33,22 @@ from enterprises.models import AnnualFiling, Enterprise, Tenancy
 
 from .columns import CHOICE, CHOICES, COLUMNS, Column, choice_labels, write_cell
 from .reading import COMMENT
+from .registers import REGISTER_EXPORTS
 
 EXPORT_CHUNK = 2000  # rows fetched per round trip of the server-side cursor
 SHEET = "数据"
 NOTES_SHEET = "填写说明"
 # The Chinese name of each register: its workbook's sheet and title, its files' names.
-SUBJECT_TITLES = {"enterprises": "企业名录", "tenancies": "租约", "filings": "年报"}
+SUBJECT_TITLES = {"enterprises": "企业名录", "tenancies": "租约", "filings": "年报", "standards": "标准",
+                  "ip_items": "知识产权", "financing_rounds": "融资", "listings": "上市挂牌"}
 TEMPLATE_SUFFIX = "导入模板"
 
 
 def export_queryset(*, kind: str, user) -> QuerySet:
     """The records of a register the user may see, in a stable order (filings: superseded revisions left out)."""
-    if kind == "enterprises":
+    if kind in REGISTER_EXPORTS:
+        query = REGISTER_EXPORTS[kind]()
+    elif kind == "enterprises":
         query = Enterprise.objects.order_by("credit_code")
     elif kind == "tenancies":
         query = Tenancy.objects.order_by("enterprise__credit_code", "park__name", "unit__building", "unit__floor",

@@ -1,6 +1,7 @@
 """Models of the enterprises app: enterprises and tenancies, annual filings, tier designations and declarations,
-invitations."""
+invitations; the enterprise's own registers (standards, IP, virtual characters, financing, listings)."""
 
+from .character import DigitalHumanIp, DigitalHumanRegistration
 from .declaration import Declaration, DeclarationRound, DeclarationStep, Objection
 from .designation import TierDesignation
 from .enterprise import (
@@ -15,11 +16,15 @@ from .enterprise import (
 )
 from .evidence import EvidenceFile
 from .filing import AnnualFiling
+from .financing import FinancingRound, Listing
 from .invitation import Invitation
+from .ip import IntellectualProperty
 from .season import FilingSeason, default_season
+from .standard import Standard
 
 __all__ = [
-    "AnnualFiling", "DateRange", "Declaration", "DeclarationRound", "DeclarationStep", "Enterprise",
-    "EnterpriseMembership", "EvidenceFile", "FilingSeason", "Invitation", "Objection", "Tenancy", "TierDesignation",
+    "AnnualFiling", "DateRange", "Declaration", "DeclarationRound", "DeclarationStep", "DigitalHumanIp",
+    "DigitalHumanRegistration", "Enterprise", "EnterpriseMembership", "EvidenceFile", "FilingSeason", "FinancingRound",
+    "IntellectualProperty", "Invitation", "Listing", "Objection", "Standard", "Tenancy", "TierDesignation",
     "default_season", "end_after", "last_day_of", "overlap_message", "overlap_named",
 ]

@@ -15,14 +15,26 @@ import time
 from django.db import connection, transaction
 from django.utils import timezone
 
-from enterprises.models import AnnualFiling, Enterprise, EnterpriseMembership, Tenancy, TierDesignation
+from enterprises.models import (
+    AnnualFiling,
+    DigitalHumanIp,
+    DigitalHumanRegistration,
+    Enterprise,
+    EnterpriseMembership,
+    FinancingRound,
+    IntellectualProperty,
+    Listing,
+    Standard,
+    Tenancy,
+    TierDesignation,
+)
 from enterprises.selectors import tier_reference_date
 from parks.models import District, Park, ParkMembership, Unit
 
 from ..models import BenchmarkProject, Lab, PlanTask, Platform, ReportRun, SupportAward, SupportPolicy, TierSummary
 from ..selectors.plan_board import PLAN_2022_2025
 from . import enterprises as firms
-from . import places, records
+from . import places, records, registers
 from .accounts import memberships_note, memberships_restore
 from .copying import Deferred, Table
 from .profiles import Profiles
@@ -30,7 +42,8 @@ from .profiles import Profiles
 # Emptied before a city is generated (with their history); filled in this order.
 MODELS = (Park, Unit, Enterprise, Tenancy, AnnualFiling, TierDesignation, Lab, Platform, BenchmarkProject,
           BenchmarkProject.partners.through, ParkMembership, EnterpriseMembership, ReportRun, TierSummary,
-          SupportPolicy, SupportAward)
+          SupportPolicy, SupportAward,
+          Standard, IntellectualProperty, DigitalHumanIp, DigitalHumanRegistration, FinancingRound, Listing)
 
 
 def city_truncate() -> None:
@@ -96,6 +109,17 @@ def city_generate(*, enterprises: int, years: int = 5, seed: int = 2025, log=Non
         policies = list(SupportPolicy.objects.order_by("pk").values_list("pk", "year"))
         load(SupportAward, records.AWARD_COLUMNS, records.award_rows(
             hosts, round(enterprises * records.AWARDS_PER_ENTERPRISE), policies, rng))
+        # the enterprises' own registers, in the demo's proportions (docs/registers-enterprise.md)
+        for model, columns, rows, per in (
+                (Standard, registers.STANDARD_COLUMNS, registers.standard_rows, registers.STANDARDS_PER_ENTERPRISE),
+                (IntellectualProperty, registers.IP_COLUMNS, registers.ip_rows, registers.IP_PER_ENTERPRISE),
+                (FinancingRound, registers.ROUND_COLUMNS, registers.round_rows, registers.ROUNDS_PER_ENTERPRISE),
+                (Listing, registers.LISTING_COLUMNS, registers.listing_rows, registers.LISTINGS_PER_ENTERPRISE)):
+            load(model, columns, rows(hosts, round(enterprises * per), rng, filing_years))
+        registrations = []
+        load(DigitalHumanIp, registers.CHARACTER_COLUMNS, registers.character_rows(
+            hosts, round(enterprises * registers.CHARACTERS_PER_ENTERPRISE), rng, filing_years, registrations))
+        load(DigitalHumanRegistration, registers.REGISTRATION_COLUMNS, registrations)
         mark = time.perf_counter()
         deferred.restore()
         seconds["indexes"] = time.perf_counter() - mark

@@ -48,9 +48,15 @@ from enterprises.models import (
     AnnualFiling,
     Declaration,
     DeclarationRound,
+    DigitalHumanIp,
+    DigitalHumanRegistration,
     Enterprise,
     EnterpriseMembership,
     FilingSeason,
+    FinancingRound,
+    IntellectualProperty,
+    Listing,
+    Standard,
     Tenancy,
     TierDesignation,
 )
@@ -199,7 +205,49 @@ def full_world() -> dict:
         EnterpriseMembership: EnterpriseMembership.objects.create(user=UserFactory(), enterprise=enterprise),
         DeclarationRound: declaration_round, Declaration: declaration,
         DistrictMembership: DistrictMembership.objects.create(user=UserFactory(is_staff=True), district=district),
+        **full_registers(enterprise),
     })
+
+
+def full_registers(enterprise) -> dict:
+    """One record of each of the enterprise's own registers, every optional field filled (branch registers)."""
+    day = datetime.date(2024, 3, 1)
+    character = DigitalHumanIp.objects.create(enterprise=enterprise, name="全量形象", dh_type="performance",
+                                              launched_on=day, description=TEXT)
+    return {
+        Standard: Standard.objects.create(
+            enterprise=enterprise, title="全量标准", number="T/FULL 1-2024", level="zhongguancun", role="participating",
+            status="published", started_on=datetime.date(2023, 1, 2), approved_on=datetime.date(2024, 1, 2),
+            published_on=day, co_drafters=TEXT),
+        IntellectualProperty: IntellectualProperty.objects.create(
+            enterprise=enterprise, type="invention", number="ZL-FULL", title="全量专利", granted_on=day,
+            expires_on=datetime.date(2030, 1, 1), self_developed=True, high_value=True, applied=True),
+        DigitalHumanIp: character,
+        DigitalHumanRegistration: DigitalHumanRegistration.objects.create(
+            character=character, kind="trademark", number="全量-1", registered_on=day),
+        FinancingRound: FinancingRound.objects.create(
+            enterprise=enterprise, closed_on=day, amount=Decimal("1234.56"), round_name="B+轮",
+            lead_investor="全量资本", equity=False, guided_fund="sci_tech"),
+        Listing: Listing.objects.create(enterprise=enterprise, board="specialised", stock_code="800001",
+                                        listed_on=day, delisted_on=datetime.date(2025, 1, 2)),
+    }
+
+
+def sparse_registers(enterprise) -> dict:
+    """One record of each of the enterprise's own registers, every optional field empty (branch registers)."""
+    day = datetime.date(2024, 3, 1)
+    character = DigitalHumanIp.objects.create(enterprise=enterprise, name="空形象", dh_type="service")
+    return {
+        Standard: Standard.objects.create(enterprise=enterprise, title="空标准", level="group", role="lead"),
+        IntellectualProperty: IntellectualProperty.objects.create(enterprise=enterprise, type="software",
+                                                                  number="SR-SPARSE", title="空软著", granted_on=day),
+        DigitalHumanIp: character,
+        DigitalHumanRegistration: DigitalHumanRegistration.objects.create(
+            character=character, kind="copyright", number="空-1", registered_on=day),
+        FinancingRound: FinancingRound.objects.create(enterprise=enterprise, closed_on=day, amount=Decimal("1"),
+                                                      round_name="天使轮"),
+        Listing: Listing.objects.create(enterprise=enterprise, board="neeq", listed_on=day),
+    }
 
 
 def sparse_world() -> dict:
@@ -239,6 +287,7 @@ def sparse_world() -> dict:
         DeclarationRound: declaration_round,
         Declaration: Declaration.objects.create(round=declaration_round, enterprise=enterprise, district=district),
         DistrictMembership: DistrictMembership.objects.create(user=UserFactory(is_staff=True), district=district),
+        **sparse_registers(enterprise),
     })
 
 
@@ -411,7 +460,10 @@ def test_api_record_put_back_and_patched_unchanged_changes_nothing(world, prefix
         client = token_client(world["users"][role])
         shown = client.get(url).json()
         before = database_state()
-        body = {name: as_input(value) for name, value in shown.items()}
+        nested = {name for name, field in viewset.serializer_class().fields.items()
+                  if getattr(field, "many", False) and hasattr(field, "child") and not field.read_only
+                  and hasattr(field.child, "fields")}  # nested records written whole (a character's registrations)
+        body = {name: value if name in nested else as_input(value) for name, value in shown.items()}
         response = client.put(url, body, format="json")
         assert response.status_code == 200, (role, response.json())
         assert_unchanged(before)

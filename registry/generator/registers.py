@@ -1,0 +1,77 @@
+"""Generated records of the enterprises' own registers (rows for COPY): standards, IP items, virtual characters
+with a registration each, financing rounds and listings, in the demo's proportions per enterprise (seeds/demo.json:
+34 standard rows, 119 IP items, 6 characters, 17 rounds and 3 listings for 60 enterprises), dated over the filing
+years, drawn among the active enterprises by `hosts` (records.host_sampler: the stronger hold more)."""
+
+import datetime
+import random
+from decimal import Decimal
+
+from enterprises.choices import GuidedFund, IpType, ListingBoard, StandardLevel, StandardRole, StandardStatus
+
+from .copying import weighted
+
+STANDARDS_PER_ENTERPRISE = 34 / 60
+IP_PER_ENTERPRISE = 119 / 60
+CHARACTERS_PER_ENTERPRISE = 6 / 60
+ROUNDS_PER_ENTERPRISE = 17 / 60
+LISTINGS_PER_ENTERPRISE = 3 / 60
+LEVEL_WEIGHTS = {StandardLevel.GROUP: 40, StandardLevel.ZHONGGUANCUN: 20, StandardLevel.INDUSTRY: 15,
+                 StandardLevel.NATIONAL: 12, StandardLevel.LOCAL: 10, StandardLevel.INTERNATIONAL: 3}
+IP_WEIGHTS = {IpType.INVENTION: 30, IpType.UTILITY_MODEL: 15, IpType.DESIGN: 10, IpType.SOFTWARE: 45}
+FUND_WEIGHTS = {"": 70, GuidedFund.HIGH_TECH: 15, GuidedFund.SCI_TECH: 10, GuidedFund.OTHER: 5}
+
+STANDARD_COLUMNS = ("id", "enterprise_id", "title", "number", "level", "role", "status", "approved_on",
+                    "published_on")
+IP_COLUMNS = ("id", "enterprise_id", "type", "number", "title", "granted_on", "self_developed")
+CHARACTER_COLUMNS = ("id", "enterprise_id", "name", "dh_type")
+REGISTRATION_COLUMNS = ("id", "character_id", "kind", "number", "registered_on")
+ROUND_COLUMNS = ("id", "enterprise_id", "closed_on", "amount", "round_name", "lead_investor", "equity",
+                 "guided_fund")
+LISTING_COLUMNS = ("id", "enterprise_id", "board", "listed_on")
+
+
+def _day(rng: random.Random, years: list[int]) -> datetime.date:
+    """A day of one of the years."""
+    return datetime.date(rng.choice(years), rng.randint(1, 12), rng.randint(1, 28))
+
+
+def standard_rows(hosts, count: int, rng: random.Random, years: list[int]):
+    """Published standards, each enterprise's row with its role (the lead, or a participant)."""
+    for pk, (enterprise, _park) in enumerate(hosts(count), 1):
+        published = _day(rng, years)
+        yield (pk, enterprise, f"数字人技术规范{pk:06d}", f"T/GEN {pk:06d}-{published.year}",
+               weighted(rng, LEVEL_WEIGHTS), rng.choice(StandardRole.values), StandardStatus.PUBLISHED,
+               published - datetime.timedelta(days=30), published)
+
+
+def ip_rows(hosts, count: int, rng: random.Random, years: list[int]):
+    """IP items of both classes granted over the years (numbers unique by their id)."""
+    for pk, (enterprise, _park) in enumerate(hosts(count), 1):
+        kind = weighted(rng, IP_WEIGHTS)
+        yield (pk, enterprise, kind, f"GEN{pk:09d}", f"数字人相关知识产权{pk:06d}", _day(rng, years),
+               kind == IpType.INVENTION and rng.random() < 0.6)
+
+
+def character_rows(hosts, count: int, rng: random.Random, years: list[int], registrations: list):
+    """Virtual characters, each with a copyright registration appended to `registrations`."""
+    for pk, (enterprise, _park) in enumerate(hosts(count), 1):
+        registrations.append((pk, pk, "copyright", f"国作登字-GEN-{pk:09d}", _day(rng, years)))
+        yield pk, enterprise, f"数字人形象{pk:06d}", rng.choice(("service", "performance"))
+
+
+def round_rows(hosts, count: int, rng: random.Random, years: list[int]):
+    """Equity financing rounds, some with a government-guided fund."""
+    for pk, (enterprise, _park) in enumerate(hosts(count), 1):
+        yield (pk, enterprise, _day(rng, years), Decimal(rng.randint(5, 300) * 100),
+               rng.choice(("天使轮", "A轮", "B轮")), "生成资本", True, weighted(rng, FUND_WEIGHTS))
+
+
+def listing_rows(hosts, count: int, rng: random.Random, years: list[int]):
+    """Listings, most on the 专精特新专板 and 新三板 (one per enterprise and day)."""
+    seen = set()
+    for pk, (enterprise, _park) in enumerate(hosts(count), 1):
+        board, day = rng.choice((ListingBoard.SPECIALISED, ListingBoard.NEEQ, ListingBoard.BSE)), _day(rng, years)
+        if (enterprise, board, day) not in seen:
+            seen.add((enterprise, board, day))
+            yield pk, enterprise, board, day
