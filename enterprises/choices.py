@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ChainPosition(models.TextChoices):
@@ -224,7 +225,7 @@ class StandardStatus(models.TextChoices):
 
     DRAFTING = "drafting", _("Drafting")
     APPROVED = "approved", _("Approved")
-    PUBLISHED = "published", _("Published")
+    PUBLISHED = "published", pgettext_lazy("standard", "Published")
 
 
 class IpType(models.TextChoices):

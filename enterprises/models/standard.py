@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from access.scoping import RestrictedQuerySet
 from config.history import audit_history
@@ -34,7 +35,7 @@ class Standard(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=StandardStatus.choices,
                               default=StandardStatus.DRAFTING)
     started_on = models.DateField(_("drafting started"), null=True, blank=True)
-    approved_on = models.DateField(_("approved on"), null=True, blank=True)
+    approved_on = models.DateField(pgettext_lazy("standard", "approved on"), null=True, blank=True)
     published_on = models.DateField(_("published on"), null=True, blank=True)
     co_drafters = models.TextField(_("other drafting organisations"), blank=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)
