@@ -104,7 +104,7 @@ BUDGETS: dict[str, dict[str, int]] = {
     "public-platform-detail": {"get": 4},
     "public-platform-list": {"get": 6},
     "report-declarations": {"get": 7},
-    "report-districts": {"get": 17},
+    "report-districts": {"get": 16},  # -1: tenants and let area from one scan of the tenancies on the date
     "report-parks": {"get": 13},  # +1: the filing seasons, for the default year of the tenants not filed
     # a park's lists in the park report: token, roles, data version (twice: the cache's and the snapshot's), the
     # filing seasons (the default year), the park (in the report on the date), the count and the page's rows (none
@@ -159,7 +159,7 @@ SCOPED_BUDGETS: dict[str, tuple[int, int]] = {
     "public-park-list": (6, 6),
     "public-platform-list": (6, 6),
     "report-declarations": (7, 7),
-    "report-districts": (17, 17),
+    "report-districts": (16, 16),
     "report-parks": (13, 13),
     "report-plan-progress": (21, 21),
     "report-plan-progress-records": (9, 9),
