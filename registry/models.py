@@ -469,10 +469,14 @@ class FilingTotal(models.Model):
     so the reports read a few rows instead of summing a year's filings."""
 
     year = models.PositiveSmallIntegerField(_("year"))
+    # Deleting a district or park removes its rows in the database (ON DELETE CASCADE, migration registry 0014),
+    # so a deletion reads nothing more here.
     district = models.ForeignKey(
-        District, models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("district"),
+        District, models.DO_NOTHING, null=True, blank=True, related_name="+", db_constraint=False,
+        verbose_name=_("district"),
     )
-    park = models.ForeignKey(Park, models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("park"))
+    park = models.ForeignKey(Park, models.DO_NOTHING, null=True, blank=True, related_name="+", db_constraint=False,
+                             verbose_name=_("park"))
     filings = models.IntegerField(_("approved filings"), default=0)
     revenue = models.DecimalField(_("revenue (万元)"), max_digits=20, decimal_places=2, default=0)
     digital_human_revenue = models.DecimalField(_("digital-human revenue (万元)"), max_digits=20, decimal_places=2,

@@ -4,6 +4,8 @@
   transition tables, add the approved rows written and take away the approved rows replaced or removed, grouped
   by year, district and park, in one upsert per statement: in the writing transaction, whatever writes (ORM, raw
   SQL or COPY), and set-based, so a COPY of a city's filings costs one grouped insert.
+- The district and park keys are foreign keys ON DELETE CASCADE in the database (Django is told DO_NOTHING, so a
+  place's deletion costs no query of its own here).
 - registry_filing_totals_rebuild() recomputes the whole table from the filings: the backfill below, and the
   generator's last step (a TRUNCATE of the filings fires no row triggers).
 """
@@ -59,9 +61,14 @@ FORWARD = [
         NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION {APPLY}()""",
     f"""CREATE TRIGGER {TOTALS}_delete AFTER DELETE ON {FILINGS} REFERENCING OLD TABLE AS old_rows
         FOR EACH STATEMENT EXECUTE FUNCTION {APPLY}()""",
+    # the places' keys, removed with their place by the database (the model says DO_NOTHING: no query in Django)
+    *[f"""ALTER TABLE {TOTALS} ADD CONSTRAINT {TOTALS}_{column}_fk FOREIGN KEY ({column}_id)
+        REFERENCES {table} (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED"""
+      for column, table in (("district", "parks_district"), ("park", "parks_park"))],
     f"SELECT {REBUILD}()",
 ]
 BACKWARD = [
+    *[f"ALTER TABLE {TOTALS} DROP CONSTRAINT IF EXISTS {TOTALS}_{column}_fk" for column in ("district", "park")],
     *[f"DROP TRIGGER IF EXISTS {TOTALS}_{event} ON {FILINGS}" for event in ("insert", "update", "delete")],
     f"DROP FUNCTION IF EXISTS {APPLY}()",
     f"DROP FUNCTION IF EXISTS {REBUILD}()",
@@ -85,8 +92,8 @@ class Migration(migrations.Migration):
                 ('revenue', models.DecimalField(decimal_places=2, default=0, max_digits=20, verbose_name='revenue (万元)')),
                 ('digital_human_revenue', models.DecimalField(decimal_places=2, default=0, max_digits=20, verbose_name='digital-human revenue (万元)')),
                 ('digital_human_filings', models.IntegerField(default=0, verbose_name='approved filings with digital-human revenue')),
-                ('district', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='parks.district', verbose_name='district')),
-                ('park', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='parks.park', verbose_name='park')),
+                ('district', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='parks.district', verbose_name='district')),
+                ('park', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='parks.park', verbose_name='park')),
             ],
             options={
                 'verbose_name': 'approved filings total',
