@@ -65,6 +65,8 @@ FORWARD = [
     *[f"""ALTER TABLE {TOTALS} ADD CONSTRAINT {TOTALS}_{column}_fk FOREIGN KEY ({column}_id)
         REFERENCES {table} (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED"""
       for column, table in (("district", "parks_district"), ("park", "parks_park"))],
+    # checked as the backfill writes: no check left pending when Django then creates the keys' indexes
+    f"SET CONSTRAINTS {TOTALS}_district_fk, {TOTALS}_park_fk IMMEDIATE",
     f"SELECT {REBUILD}()",
 ]
 BACKWARD = [
