@@ -1,12 +1,14 @@
 """The approved filings' totals (registry.FilingTotal), kept by triggers: after every kind of write (a filing approved,
 a correction approved over it, a COPY-like bulk insert) they equal a GROUP BY of the filings written here, and the
 district overview and plan progress that read them show a write in the next answer; a park administrator's
-reports, which sum the filings they may see, agree with the bureau's on their park."""
+reports, which sum the filings they may see, agree with the bureau's on their park; the migration backfills the
+totals from the filings already there."""
 
 from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from enterprises.choices import FilingStatus
@@ -123,3 +125,18 @@ def test_a_park_administrators_figures_summed_from_filings_agree_with_the_kept_t
     (whole,) = [row for row in bureau.get(PLAN, query).json()["results"] if row["code"] == target.code]
     assert whole["counted"] == 6 and Decimal(whole["actual_exact"]) == sum(
         (row[2] for key, row in independent().items() if key[0] == YEAR), Decimal(0))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_backfills_the_totals_from_the_filings_already_there():
+    world = build_world(parks=2, districts=2, admins=0, enterprises=2, local=True)
+    for park in range(2):
+        for index in range(2):
+            approved_filing(enterprise=world.enterprise(park, index), year=YEAR - index)
+    leaves = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    try:
+        MigrationExecutor(connection).migrate([("registry", "0013_tier_summary_declarations")])  # no totals table
+        MigrationExecutor(connection).migrate(leaves)
+    finally:
+        MigrationExecutor(connection).migrate(leaves)  # the database as every other test expects it
+    assert kept() == independent() and len(kept()) == 4
