@@ -463,3 +463,38 @@ class FileJob(Job):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.get_subject_display()} #{self.pk} ({self.get_status_display()})"
+
+
+class FilingTotal(models.Model):
+    """The approved filings of a year per district and park they were filed in: their count and money sums (万元),
+    kept by PostgreSQL triggers on the filings in the same transaction as each write (migration registry 0014),
+    so the reports read a few rows instead of summing a year's filings."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    # Deleting a district or park removes its rows in the database (ON DELETE CASCADE, migration registry 0014),
+    # so a deletion reads nothing more here.
+    district = models.ForeignKey(
+        District, models.DO_NOTHING, null=True, blank=True, related_name="+", db_constraint=False,
+        verbose_name=_("district"),
+    )
+    park = models.ForeignKey(Park, models.DO_NOTHING, null=True, blank=True, related_name="+", db_constraint=False,
+                             verbose_name=_("park"))
+    filings = models.IntegerField(_("approved filings"), default=0)
+    revenue = models.DecimalField(_("revenue (万元)"), max_digits=20, decimal_places=2, default=0)
+    digital_human_revenue = models.DecimalField(_("digital-human revenue (万元)"), max_digits=20, decimal_places=2,
+                                                default=0)
+    digital_human_filings = models.IntegerField(_("approved filings with digital-human revenue"), default=0)
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_rule = Rule()  # the bureau's alone: read only where the user sees every filing
+
+    class Meta:
+        verbose_name = _("approved filings total")
+        verbose_name_plural = _("approved filings totals")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "district", "park"], nulls_distinct=False,
+                                    name="filing_total_unique_place"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.district_id} {self.park_id}: {self.filings}"

@@ -8,7 +8,6 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import Count, F, Sum
-from django.db.models.functions import Coalesce
 
 from access.scoping import VIEW
 from config.as_of import as_of, recorded
@@ -19,6 +18,7 @@ from parks.models import District, Park, Unit
 
 from .cells import hide_small_cells
 from .plan_progress import benchmark_projects_selected, labs_in_operation, platforms_in_operation
+from .totals import filing_totals
 
 DISTRICT_MONEY = ("revenue", "digital_human_revenue")
 
@@ -54,6 +54,29 @@ def enterprise_district_then(*, on: datetime.date, ref: str = "pk"):
     return recorded(Enterprise, "district", on=on, ref=ref)
 
 
+def _by_park_else(records, *, on: datetime.date, owner: str) -> dict:
+    """Records counted per district: their park's as recorded by the date, else (no park) their enterprise's at
+    `owner` as recorded then. One query in two branches (UNION ALL): only the records without a park join their
+    enterprise, where one grouping by COALESCE(park's, enterprise's) joined every enterprise."""
+    parked = records.filter(park__isnull=False).order_by().values(place=park_district_then(on=on))
+    unparked = records.filter(park__isnull=True).order_by().values(place=enterprise_district_then(on=on, ref=owner))
+    counts = defaultdict(int)
+    for row in parked.annotate(n=Count("pk")).union(unparked.annotate(n=Count("pk")), all=True):
+        counts[row["place"]] += row["n"]
+    return {place: {"n": n} for place, n in counts.items()}
+
+
+def _filings_by_district(*, user, year: int) -> dict:
+    """The year's approved filings per district filed in: count, revenue and digital-human revenue; read from the
+    kept totals where the user sees every filing, else summed from the filings they may see."""
+    totals = filing_totals(user=user, year=year)
+    if totals is not None:
+        return _by(totals, "district", n=Sum("filings"), revenue=Sum("revenue"),
+                   digital_human_revenue=Sum("digital_human_revenue"))
+    return _by(AnnualFiling.objects.current().filter(year=year).restrict(user, VIEW), "district",
+               n=Count("pk"), revenue=Sum("revenue"), digital_human_revenue=Sum("digital_human_revenue"))
+
+
 def district_overview(*, user, year: int, on: datetime.date) -> list[dict]:
     """Per district of the city (every one, with zeros where nothing counts): parks, enterprises active on a date
     and registered there, tenants on the date, the year's approved revenue and digital-human revenue (by the
@@ -69,17 +92,14 @@ def district_overview(*, user, year: int, on: datetime.date) -> list[dict]:
     figures = {
         "parks": _by(parks_on(visible["parks"], on=on), park_district_then(on=on, ref="pk"), n=Count("pk")),
         "enterprises": _by(as_of(visible["enterprises"], on=on), enterprise_district_then(on=on), n=Count("pk")),
-        "tenants": _by(tenancies, park_district, n=Count("enterprise", distinct=True)),
-        "filings": _by(AnnualFiling.objects.current().filter(year=year).restrict(user, VIEW), "district",
-                       n=Count("pk"), revenue=Sum("revenue"), digital_human_revenue=Sum("digital_human_revenue")),
-        "labs": _by(labs_in_operation(on=on).restrict(user, VIEW),
-                    Coalesce(park_district, enterprise_district_then(on=on, ref="host")), n=Count("pk")),
-        "platforms": _by(platforms_in_operation(on=on).restrict(user, VIEW),
-                         Coalesce(park_district, enterprise_district_then(on=on, ref="operator")), n=Count("pk")),
-        "projects": _by(benchmark_projects_selected(year=year, on=on).restrict(user, VIEW),
-                        Coalesce(park_district, enterprise_district_then(on=on, ref="lead")), n=Count("pk")),
+        # tenants and let area: one scan of the tenancies on the date
+        "tenants": _by(tenancies, park_district, n=Count("enterprise", distinct=True), area=Sum(let_area_then(on=on))),
+        "filings": _filings_by_district(user=user, year=year),
+        "labs": _by_park_else(labs_in_operation(on=on).restrict(user, VIEW), on=on, owner="host"),
+        "platforms": _by_park_else(platforms_in_operation(on=on).restrict(user, VIEW), on=on, owner="operator"),
+        "projects": _by_park_else(benchmark_projects_selected(year=year, on=on).restrict(user, VIEW), on=on,
+                                  owner="lead"),
         "leasable": _by(units_on(visible["units"], on=on), park_district, area=Sum("area_then")),
-        "let": _by(tenancies, park_district, area=Sum(let_area_then(on=on))),
     }
     tiers = defaultdict(dict)
     held = (TierDesignation.objects.held_on(on).restrict(user, VIEW).order_by()
@@ -91,7 +111,7 @@ def district_overview(*, user, year: int, on: datetime.date) -> list[dict]:
         def get(name, key="n", district=district):
             return figures[name].get(district.pk, {}).get(key) or 0
         filings = figures["filings"].get(district.pk, {})
-        leasable, let = Decimal(get("leasable", "area")), Decimal(get("let", "area"))
+        leasable, let = Decimal(get("leasable", "area")), Decimal(get("tenants", "area"))
         rows.append({
             "district": district.pk, "district_code": district.code, "district_name": district.name,
             "parks": get("parks"), "enterprises": get("enterprises"), "tenants": get("tenants"),

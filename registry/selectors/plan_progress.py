@@ -2,7 +2,8 @@
 
 What each metric counts (the records behind the figure are exactly the rows the figure is computed from):
 - industry scale: the digital-human revenue of the year's approved filings (summed in 万元, converted exactly to
-  the target's unit by registry.targets);
+  the target's unit by registry.targets); for a user who sees every filing, the count and sum are read from the
+  totals kept per year (registry.FilingTotal), equal to summing the filings;
 - enterprises over a revenue threshold: approved filings of the year whose revenue is above the threshold;
 - labs / platforms: in operation on the date (`config.as_of`: established / launched by then, or with no date
   recorded, and active, or closed after the date); the platforms target is met only with a platform in each of
@@ -23,6 +24,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import Count, Sum
+from django.db.models.functions import Coalesce
 
 from access.scoping import VIEW
 from config.as_of import as_of
@@ -34,6 +36,7 @@ from ..choices import LabKind, PlatformDomain, ProjectField, TargetMetric
 from ..models import BenchmarkProject, Lab, PlanTarget, Platform
 from ..targets import RECORD_UNIT, amount_convert, target_met
 from .cells import hide_small_cells
+from .totals import filing_totals
 
 INLINE_RECORDS = 50  # records listed in the report row; the drill-down lists all of them
 
@@ -157,6 +160,8 @@ def _progress(*, target: PlanTarget, year: int, on: datetime.date, user) -> Prog
     if metric.breakdown and not metric.summed:  # one scan: the records per category, which add up to the count
         counts = dict(records.order_by().values_list(metric.breakdown).annotate(n=Count("pk")))
         totals = {"counted": sum(counts.values())}
+    elif target.metric == TargetMetric.INDUSTRY_SCALE and (kept := filing_totals(user=user, year=year)) is not None:
+        totals = kept.aggregate(counted=Coalesce(Sum("digital_human_filings"), 0), summed=Sum("digital_human_revenue"))
     else:
         totals = records.aggregate(counted=Count("pk"), **({"summed": Sum(metric.summed)} if metric.summed else {}))
     if metric.summed:
