@@ -112,7 +112,7 @@ BUDGETS: dict[str, dict[str, int]] = {
     "public-platform-list": {"get": 6},
     "report-declarations": {"get": 7},
     "report-districts": {"get": 16},  # -1: tenants and let area from one scan of the tenancies on the date
-    "report-plan-board": {"get": 20},  # the tasks, their funds (2), one per indicator (11): grows only with those
+    "report-plan-board": {"get": 35},  # the tasks, their funds (2), one per indicator (26): grows only with those
     "report-support-funds": {"get": 8},
     "report-parks": {"get": 13},  # +1: the filing seasons, for the default year of the tenants not filed
     # a park's lists in the park report: token, roles, data version (twice: the cache's and the snapshot's), the
@@ -193,7 +193,7 @@ SCOPED_BUDGETS: dict[str, tuple[int, int]] = {
     "public-platform-list": (6, 6),
     "report-declarations": (7, 7),
     "report-districts": (16, 16),
-    "report-plan-board": (20, 20),
+    "report-plan-board": (35, 35),
     "report-support-funds": (8, 8),
     "report-parks": (13, 13),
     "report-plan-progress": (21, 21),
