@@ -230,6 +230,7 @@ def load_demo(*, tally: Tally) -> None:
     load_declarations(rows=data["declarations"], enterprises=enterprises, tally=tally)
     load_funds(policies=data["support_policies"], awards=data["support_awards"], enterprises=enterprises,
                shift=shift, tally=tally)
+    load_registers(data=data, enterprises=enterprises, tally=tally)
 
 
 def shifted_date(value: str | None, shift: int) -> str | None:

@@ -1,25 +1,40 @@
 """The seed command: reference data and the demo set load, valid; a second run changes nothing."""
 
 import datetime
+import json
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from enterprises.credit_code import faults
-from enterprises.models import AnnualFiling, Declaration, DeclarationRound, Enterprise, Tenancy, TierDesignation
+from enterprises.models import (
+    AnnualFiling,
+    Declaration,
+    DeclarationRound,
+    DigitalHumanIp,
+    Enterprise,
+    FinancingRound,
+    IntellectualProperty,
+    Listing,
+    Standard,
+    Tenancy,
+    TierDesignation,
+)
 from enterprises.selectors import reporting_year
 from parks.models import District, DistrictMembership, Park
 from registry.choices import PlatformDomain, ProjectField, TargetMetric
-from registry.models import BenchmarkProject, Lab, PlanTarget, Platform
+from registry.models import BenchmarkProject, Lab, PlanTarget, Platform, SupportAward, SupportPolicy
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SEEDED = [
     District, DistrictMembership, Park, Enterprise, Tenancy, Lab, Platform, BenchmarkProject, PlanTarget,
-    AnnualFiling, TierDesignation, DeclarationRound, Declaration,
+    AnnualFiling, TierDesignation, DeclarationRound, Declaration, SupportPolicy, SupportAward, Standard,
+    IntellectualProperty, DigitalHumanIp, FinancingRound, Listing,
 ]
 PLAN_DISTRICTS = {"110112": "通州区", "110115": "大兴区", "110107": "石景山区", "110105": "朝阳区", "110106": "丰台区"}
 
@@ -74,6 +89,11 @@ def test_seed_loads_valid_data_and_is_idempotent(capsys):
         status="draft"))
     public = APIClient().get(reverse("api:publicity-list")).json()
     assert public["count"] == 1 and public["results"][0]["tier"]
+    # The enterprise's own registers and the support funds, as many as the demo set holds (none were loaded before).
+    demo_set = json.loads((settings.BASE_DIR / "seeds" / "demo.json").read_text())
+    for model, key in ((Standard, "standards"), (IntellectualProperty, "ip_items"), (DigitalHumanIp, "characters"),
+                       (FinancingRound, "financing_rounds"), (Listing, "listings"), (SupportAward, "support_awards")):
+        assert model.objects.count() == len(demo_set[key]) > 0, key
 
 
 def test_seed_without_demo_loads_reference_data_only():
