@@ -51,11 +51,11 @@ RESOURCE_TAGS = {
                           "Digital-human IP: the enterprises' service and performance virtual characters and their "
                           "registrations (plan tasks 5 and 6)."),
     "financing-rounds": ("融资：企业的融资轮次、金额（万元）、领投方和政府引导基金（行动计划任务12）。",
-                         "Financing: the enterprises' rounds, amounts (万元), lead investors and government-guided "
-                         "funds (plan task 12)."),
+                         "Financing: the enterprises' rounds, amounts (10,000 yuan), lead investors and "
+                         "government-guided funds (plan task 12)."),
     "listings": ("上市挂牌：新三板、北交所、科创板、创业板、主板和北京股权交易中心专精特新专板（行动计划任务12）。",
-                 "Listings: NEEQ, BSE, STAR, ChiNext, main board and the 专精特新专板 of the Beijing Equity Exchange "
-                 "Center (plan task 12)."),
+                 "Listings: NEEQ, BSE, STAR, ChiNext, main board and the specialised board of the Beijing Equity "
+                 "Exchange Center (plan task 12)."),
     "notifications": ("通知：用户的站内消息，标记已读。",
                       "Notifications: the user's inbox, and marking messages read."),
     "labs": ("实验室和创新中心。",

@@ -45,6 +45,7 @@ from .factories import (
     UserFactory,
     approved_filing,
     bureau_user,
+    register_records,
 )
 from .report_tables import split_report
 from .worlds import build_world
@@ -418,6 +419,7 @@ def make_one_of_each(park, enterprise):
     BenchmarkProjectFactory(park=park, lead=enterprise), PlanTargetFactory()
     PlanTask.objects.create(plan=f"测试计划{PlanTask.objects.count()}", number=1, title="测试任务")
     SupportAwardFactory(enterprise=enterprise)
+    register_records(enterprise)  # a record of each of the enterprise's own registers
     EnterpriseMembershipFactory(enterprise=enterprise)
     DistrictMembership.objects.create(user=UserFactory(), district=park.district)
     declaration_round = DeclarationRound.objects.create(
