@@ -37,9 +37,13 @@ def one_names(language: str) -> list[str]:
         return sorted((str(label) for label in TIER_NAMES.values()), key=len, reverse=True)
 
 
+# Proper names that hold a tier's words without naming a tier: the Beijing Equity Exchange Center's board.
+BOARD_NAMES = ("专精特新专板",)
+
+
 def second_names(text: str, language: str = "zh-hans") -> list[str]:
     """The second names of tiers in a text: what of SECOND_NAMES is left once the one names are taken out."""
-    for name in one_names(language):
+    for name in (*one_names(language), *BOARD_NAMES):
         text = text.replace(name, "")
     fragments = SECOND_NAMES_ZH if language == "zh-hans" else SECOND_NAMES_EN
     found = []
