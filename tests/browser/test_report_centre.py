@@ -29,7 +29,7 @@ def test_bureau_runs_the_summary_and_reads_every_report(page, world, tmp_path):
     page.click("header nav a[href='/reports/']")  # the nav link, right after the dashboard's
     page.wait_for_selector("#report-index")
     assert page.locator("header nav a[href='/reports/']").inner_text().strip() == "报表中心"
-    assert page.locator(".report-list a").count() == 6
+    assert page.locator(".report-list a").count() == 8  # with the declaration pipeline, plan board and funds
     shots(page, "report-centre-01-index")
     assert_accessible(page)
 
@@ -123,7 +123,7 @@ def test_park_admin_sees_their_parks_reports(page, world):
     login(page, "park_admin", "/reports/")
     page.wait_for_selector("#report-index")
     assert {a.get_attribute("data-report") for a in page.locator(".report-list a").all()} == {
-        "parks", "tier-summary", "tier-candidates", "declarations"}
+        "parks", "tier-summary", "tier-candidates", "declarations", "plan-board", "support-funds"}
     shots(page, "report-centre-10-park-admin-index")
     open_report(page, "/reports/parks/")
     parks = page.locator("#report-table tbody th").all_inner_texts()

@@ -5,8 +5,9 @@ that reason on their filing page."""
 import datetime
 from decimal import Decimal
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from config.amounts import money_display
 from enterprises.choices import FilingStatus
 from enterprises.models import AnnualFiling, EnterpriseMembership
 from enterprises.services import filing_submit
@@ -48,7 +49,11 @@ def test_a_park_administrator_reviews_the_queue_and_the_enterprise_reads_the_ret
     page.wait_for_load_state()
     assert page.url.endswith(f"/review/filings/{first.pk}/")
     revenue = page.locator('#review-figures tr[data-figure="revenue"] td')
-    assert revenue.all_inner_texts()[:4] == ["1.25亿元", "8,000.00万元", "+4,500.00万元", "+56.25%"]
+    # Amounts by the one money rule in Chinese (Django's zh_Hans groups digits by four: 8000.00万元)
+    with translation.override("zh-hans"):
+        shown = [money_display(12500), money_display(8000), f"+{money_display(4500)}"]
+    assert revenue.all_inner_texts()[:4] == [*shown, "+56.25%"]
+    assert shown[0] == "1.25亿元"
     rd_share = page.locator("#review-ratios tbody tr").filter(has_text="研发费用占营业收入比重").first
     assert rd_share.locator("td").all_inner_texts() == ["6.00%", "4.00%", "+2.00"]
     assert page.locator(".review-tier").count() >= 2
