@@ -34,7 +34,9 @@ _encoder = JSONEncoder()
 class FastJSONRenderer(JSONRenderer):
     """DRF's JSON renderer writing compact JSON with orjson: the same answer (what orjson does not write itself, a
     lazy translation, a decimal, a date, goes through DRF's encoder), in a twentieth of the time of json.dumps on a
-    page of records; an indented answer (the browsable API's) or a value orjson refuses is DRF's."""
+    page of records; an indented answer (the browsable API's) or a value orjson refuses is DRF's. One difference:
+    a float NaN or infinity is written null where DRF's strict encoder refuses it (the API's figures are decimals,
+    written as strings, so none reaches it)."""
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         """The data as UTF-8 JSON bytes, U+2028 and U+2029 escaped as DRF escapes them."""
