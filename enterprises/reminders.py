@@ -9,7 +9,9 @@ config.notifications.services.remind, each once per subject, period and recipien
 """
 
 import datetime
+from collections import defaultdict
 
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -98,15 +100,17 @@ def tenancy_end_reminders(*, today: datetime.date) -> int:
 def re_review_reminders(*, today: datetime.date) -> int:
     """Each designation due for re-review, to the enterprise's users and its district's staff (once)."""
     sent = 0
-    due = (TierDesignation.objects.with_status(today).filter(status=DesignationStatus.DUE)
-           .select_related("enterprise").order_by("pk"))
+    due = list(TierDesignation.objects.with_status(today).filter(status=DesignationStatus.DUE)
+               .select_related("enterprise").order_by("pk"))
+    members = _by(enterprise_users, "enterprise_memberships__enterprise", {d.enterprise_id for d in due})
+    staff = _by(district_staff, "district_memberships__district", {d.enterprise.district_id for d in due})
     for designation in due:
         enterprise = designation.enterprise
         names = {"enterprise": enterprise.name, "until": designation.valid_until}
         # The enterprise's users go to their declarations (where the re-review declaration is), district staff to
         # their review queue: never the designation's API record.
-        for users, link in ((enterprise_users(enterprise.pk), reverse("my-declarations")),
-                            (district_staff(enterprise.district_id), reverse("declaration-review-queue"))):
+        for users, link in ((members[enterprise.pk], reverse("my-declarations")),
+                            (staff[enterprise.district_id], reverse("declaration-review-queue"))):
             sent += len(remind(
                 users=users, kind=Kind.RE_REVIEW_REMINDER, subject_key=f"designation:{designation.pk}",
                 period_key=designation.due_from.isoformat(), link=link,
@@ -116,6 +120,14 @@ def re_review_reminders(*, today: datetime.date) -> int:
                 body=lambda names=names: _("It is valid through %(until)s; declare its re-review in the open round "
                                            "of its tier before then.") % names))
     return sent
+
+
+def _by(accounts, path: str, ids: set) -> dict[int, list]:
+    """The accounts of each of the ids (`accounts(*ids)` read once, grouped by the membership at `path`)."""
+    grouped = defaultdict(list)
+    for user in accounts(*ids).annotate(held=F(path)) if ids else ():
+        grouped[user.held].append(user)
+    return grouped
 
 
 def reminders_send(*, today: datetime.date | None = None) -> dict[str, int]:
