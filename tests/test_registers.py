@@ -31,6 +31,7 @@ from .conftest import token_client as new_client
 from .factories import (
     EnterpriseFactory,
     EnterpriseMembershipFactory,
+    ParkFactory,
     ParkMembershipFactory,
     UserFactory,
     approved_filing,
@@ -207,21 +208,21 @@ def test_a_new_filing_is_prefilled_from_the_registers(two):
 
 def test_a_group_typed_by_hand_is_kept_and_the_rest_prefilled(two):
     expected = registers_of(two["e1"])
-    filing = filing_create(enterprise=two["e1"], year=YEAR, figures={"ip_class1": 9})
+    filing = filing_create(enterprise=two["e1"], year=YEAR, figures={"ip_class1": 9}, user=two["user1"])
     assert (filing.ip_class1, filing.ip_class1_self_developed, filing.ip_class2) == (9, 0, 0)
     assert filing.equity_financing_2y == expected["equity_financing_2y"] and filing.standard_drafting
 
 
 def test_without_records_nothing_is_prefilled(two):
-    assert register_figures(enterprise_id=two["e2"].pk, year=YEAR).figures == {}
-    filing = filing_create(enterprise=two["e2"], year=YEAR, figures={})
+    assert register_figures(user=two["user2"], enterprise_id=two["e2"].pk, year=YEAR).figures == {}
+    filing = filing_create(enterprise=two["e2"], year=YEAR, figures={}, user=two["user2"])
     assert (filing.ip_class1, filing.ip_class2, filing.equity_financing_2y, filing.standard_drafting) == \
         (0, 0, None, False)
 
 
 def test_the_filing_api_gives_the_registers_figures_and_the_differences(two):
     expected = registers_of(two["e1"])
-    filing = filing_create(enterprise=two["e1"], year=YEAR, figures={"ip_class1": 9})
+    filing = filing_create(enterprise=two["e1"], year=YEAR, figures={"ip_class1": 9}, user=two["user1"])
     for role, status in (("user1", 200), ("user2", 404), ("bureau", 200)):
         assert token_client(two[role]).get(reverse("api:annualfiling-registers", args=[filing.pk])).status_code \
             == status
@@ -234,6 +235,24 @@ def test_the_filing_api_gives_the_registers_figures_and_the_differences(two):
         "ip_class1": {"filed": 9, "registers": 3}, "ip_class1_self_developed": {"filed": 0, "registers": 1},
         "ip_class1_high_value": {"filed": 0, "registers": 1}, "ip_class1_applied": {"filed": 0, "registers": 1},
         "ip_class2": {"filed": 0, "registers": 2}}
+
+
+def test_a_former_park_reads_an_old_filing_but_not_the_registers_it_no_longer_sees(two):
+    """The enterprise moved: its former park still reads the filing it reviewed, but not the records of the
+    registers, whose rule reaches the enterprise's park now; the new park's administrator reads them."""
+    expected = registers_of(two["e1"])
+    filing = approved_filing(enterprise=two["e1"], year=YEAR)
+    two["e1"].park = ParkFactory(district=two["e1"].district)
+    two["e1"].save()
+    new_admin = ParkMembershipFactory(park=two["e1"].park).user
+    url = reverse("api:annualfiling-registers", args=[filing.pk])
+    former = token_client(two["park_admin"]).get(url)
+    assert former.status_code == 200  # the filing stamped with the former park
+    assert not IntellectualProperty.objects.restrict(two["park_admin"], VIEW).exists()
+    assert former.json()["figures"] == {} and former.json()["notes"] == {}
+    assert former.json()["differences"] == {}
+    assert token_client(new_admin).get(url).status_code == 404  # the filing is the former park's
+    assert register_figures(user=new_admin, enterprise_id=two["e1"].pk, year=YEAR).figures == expected
 
 
 def test_the_filing_page_notes_the_prefill_and_warns_but_saves_a_differing_figure(two, client):

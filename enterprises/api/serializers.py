@@ -238,7 +238,8 @@ class AnnualFilingSerializer(ValidatedModelSerializer):
 
     def create(self, validated_data):
         enterprise, year = validated_data.pop("enterprise"), validated_data.pop("year")
-        return filing_create(enterprise=enterprise, year=year, figures=validated_data)
+        return filing_create(enterprise=enterprise, year=year, figures=validated_data,
+                             user=self.context["request"].user)
 
     def update(self, instance, validated_data):
         validated_data.pop("enterprise", None), validated_data.pop("year", None)
