@@ -9,8 +9,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from drf_spectacular.generators import SchemaGenerator
 
 from access.scoping import VIEW
+from config.amounts import money_display
 from enterprises.choices import FilingStatus
 from enterprises.models import (
     AnnualFiling,
@@ -237,6 +239,33 @@ def test_the_filing_api_gives_the_registers_figures_and_the_differences(two):
         "ip_class2": {"filed": 0, "registers": 2}}
 
 
+def test_the_registers_answer_writes_money_as_the_filing_does(two):
+    """Amounts in 万元 in the rendered answer are the filing's strings with two decimals, never floats, in the
+    figures and in the differences alike."""
+    expected = registers_of(two["e1"])
+    typed = {"equity_financing_2y": Decimal("1200"), "equity_financing_3y": Decimal("1700")}
+    filing = filing_create(enterprise=two["e1"], year=YEAR, figures=dict(typed), user=two["user1"])
+    client = token_client(two["user1"])
+    answer = client.get(reverse("api:annualfiling-registers", args=[filing.pk])).json()
+    shown = client.get(reverse("api:annualfiling-detail", args=[filing.pk])).json()
+    for name in ("equity_financing_2y", "equity_financing_3y"):
+        assert answer["figures"][name] == f"{expected[name]:.2f}"
+        assert isinstance(shown[name], str) and shown[name] == f"{typed[name]:.2f}"  # the filing's own form
+    assert answer["figures"]["ip_class1"] == expected["ip_class1"] and answer["figures"]["standard_drafting"] is True
+    # 1200 typed against 1500.00 differs; 1700 typed equals the registers' 1700.00
+    assert answer["differences"] == {"equity_financing_2y": {"filed": "1200.00", "registers": "1500.00"}}
+
+
+def test_the_registers_answer_is_typed_in_the_schema():
+    parts = SchemaGenerator().get_schema(request=None, public=True)["components"]["schemas"]
+    figures = parts["RegisterFiguresValues"]["properties"]
+    assert figures["equity_financing_2y"]["type"] == "string" and figures["equity_financing_2y"]["format"] == \
+        "decimal"
+    assert figures["ip_class1"]["type"] == "integer" and figures["standard_drafting"]["type"] == "boolean"
+    money = parts["RegisterDifferences"]["properties"]["equity_financing_3y"]["$ref"].rsplit("/", 1)[-1]
+    assert parts[money]["properties"]["registers"]["format"] == "decimal"
+
+
 def test_a_former_park_reads_an_old_filing_but_not_the_registers_it_no_longer_sees(two):
     """The enterprise moved: its former park still reads the filing it reviewed, but not the records of the
     registers, whose rule reaches the enterprise's park now; the new park's administrator reads them."""
@@ -275,6 +304,18 @@ def test_the_filing_page_notes_the_prefill_and_warns_but_saves_a_differing_figur
     assert filing.ip_class2 == 7  # the enterprise's own figure stands
     text = saved.content.decode()
     assert "与企业登记信息不一致" in text and "登记信息为 2。" in text
+
+
+def test_the_filing_page_warns_a_differing_amount_as_an_amount(two, client):
+    expected = registers_of(two["e1"])
+    filing = filing_create(enterprise=two["e1"], year=YEAR, figures={"equity_financing_2y": Decimal("1200")},
+                           user=two["user1"])
+    client.force_login(two["user1"])
+    with translation.override("zh-hans"):
+        page = client.get(reverse("filing-edit", args=[filing.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        shown = money_display(expected["equity_financing_2y"])
+    assert shown.endswith("万元") and f"登记信息为 {shown}。" in page
+    assert "登记信息为 1500.00。" not in page  # not the bare number
 
 
 def test_the_assessment_of_a_hand_typed_filing_is_unchanged_by_the_registers(two):
