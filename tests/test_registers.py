@@ -13,7 +13,7 @@ from drf_spectacular.generators import SchemaGenerator
 
 from access.scoping import VIEW
 from config.amounts import money_display
-from enterprises.choices import FilingStatus
+from enterprises.choices import FilingStatus, IpClass
 from enterprises.models import (
     AnnualFiling,
     DigitalHumanIp,
@@ -197,6 +197,23 @@ def registers_of(enterprise):
     return {"ip_class1": 3, "ip_class1_self_developed": 1, "ip_class1_high_value": 1, "ip_class1_applied": 1,
             "ip_class2": 2, "standard_drafting": True, "equity_financing_2y": Decimal("1500.00"),
             "equity_financing_3y": Decimal("1700.00")}
+
+
+def test_the_figures_count_as_the_registers_querysets_do_in_every_year(two):
+    """Around the year's edges (granted, lapsed, published in another year) the figures are the querysets' counts:
+    valid_in, the class column and published_in, each defined once."""
+    registers_of(two["e1"])
+    Standard.objects.create(enterprise=two["e1"], title="旧标准", number="GB/T 2-2022", level="national",
+                            role="lead", status="published", published_on=D(2022, 5, 1))
+    items = IntellectualProperty.objects.filter(enterprise=two["e1"])
+    for year in range(2017, 2027):
+        figures = register_figures(user=two["bureau"], enterprise_id=two["e1"].pk, year=year).figures
+        in_force = items.valid_in(year)
+        assert (figures["ip_class1"], figures["ip_class2"]) == (
+            in_force.filter(ip_class=IpClass.CLASS1).count(), in_force.filter(ip_class=IpClass.CLASS2).count()), year
+        assert figures["ip_class1_applied"] == in_force.filter(ip_class=IpClass.CLASS1, applied=True).count(), year
+        assert figures["standard_drafting"] == Standard.objects.filter(enterprise=two["e1"]).published_in(year)\
+            .exists(), year
 
 
 def test_a_new_filing_is_prefilled_from_the_registers(two):
