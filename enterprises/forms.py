@@ -1,11 +1,14 @@
 """Forms of the enterprise self-service pages."""
 
+from decimal import Decimal
+
 from django import forms
 from django.db import models
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from access.scoping import PUBLIC, input_choices
+from config.amounts import money_display
 from config.forms import DateInput, RoundTripModelForm
 from config.years import FIRST_YEAR, LAST_YEAR
 
@@ -110,9 +113,12 @@ class AnnualFilingForm(RoundTripModelForm):
 
 
 def _yes_no(value):
-    """A register's figure as the page shows it: yes or no for a flag, else the number."""
+    """A register's figure as the page shows it: yes or no for a flag, an amount in 万元 as every amount
+    (money_display: "1500.00万元"), else the count."""
     if isinstance(value, bool):
         return _("yes") if value else _("no")
+    if isinstance(value, Decimal):
+        return money_display(value)
     return value
 
 

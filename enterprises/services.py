@@ -91,23 +91,24 @@ def _save(filing: AnnualFiling) -> AnnualFiling:
     return filing
 
 
-def filing_create(*, enterprise: Enterprise, year: int, figures: dict) -> AnnualFiling:
+def filing_create(*, enterprise: Enterprise, year: int, figures: dict, user) -> AnnualFiling:
     """Start a draft filing for a year, its IP, standards and financing figures prefilled from the enterprise's
-    registers where none of a group is given (`filing_prefill`); a year already filed is corrected by revising it,
-    not filed again."""
+    registers (the records the acting user sees) where none of a group is given (`filing_prefill`); a year already
+    filed is corrected by revising it, not filed again."""
     existing = AnnualFiling.objects.filter(enterprise=enterprise, year=year).exclude(
         status=FilingStatus.SUPERSEDED).order_by("-revision").first()
     if existing is not None:
         _refuse("year", filing_year_taken(existing=existing))
-    return _save(AnnualFiling(enterprise=enterprise, year=year, **filing_prefill(enterprise=enterprise, year=year,
-                                                                                  figures=figures)))
+    return _save(AnnualFiling(enterprise=enterprise, year=year, **filing_prefill(
+        enterprise=enterprise, year=year, figures=figures, user=user)))
 
 
-def filing_prefill(*, enterprise: Enterprise, year: int, figures: dict) -> dict:
+def filing_prefill(*, enterprise: Enterprise, year: int, figures: dict, user) -> dict:
     """The figures of a new filing: those given, and of each group (IP counts, standards, equity financing) of which
-    none is given, the registers' figures for the year (a group is taken whole, so its parts stay within it)."""
+    none is given, the registers' figures for the year over the records the acting user sees (a group is taken
+    whole, so its parts stay within it)."""
     given = {name for name, value in figures.items() if value is not None}
-    offered = register_figures(enterprise_id=enterprise.pk, year=year).figures
+    offered = register_figures(user=user, enterprise_id=enterprise.pk, year=year).figures
     prefilled = {}
     for group in (IP_FIGURES, STANDARD_FIGURES, FINANCING_FIGURES):
         if not given.intersection(group):

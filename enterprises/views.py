@@ -104,7 +104,8 @@ def filing_start(request, pk):
     form = FilingStartForm(request.POST or None, initial={"year": timezone.localdate().year - 1})
     if request.method == "POST" and form.is_valid():
         try:
-            filing = filing_create(enterprise=enterprise, year=form.cleaned_data["year"], figures={})
+            filing = filing_create(enterprise=enterprise, year=form.cleaned_data["year"], figures={},
+                                   user=request.user)
         except ValidationError as error:
             _form_errors(form, error)
         else:
@@ -122,7 +123,8 @@ def filing_edit(request, pk):
     if request.method == "POST" and not editable:
         raise PermissionDenied(_("Only a draft or a returned filing can be changed."))
     # While it may change: the figures the enterprise's registers give, noted or warned on their fields
-    register = register_figures(enterprise_id=filing.enterprise_id, year=filing.year) if editable else None
+    register = register_figures(user=request.user, enterprise_id=filing.enterprise_id,
+                                year=filing.year) if editable else None
     form = AnnualFilingForm(request.POST if request.method == "POST" else None, instance=filing, disabled=not editable,
                             register=register)
     if request.method == "POST" and form.is_valid():

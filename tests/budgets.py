@@ -156,9 +156,10 @@ BUDGETS: dict[str, dict[str, int]] = {
     "digitalhumanip-detail": {"get": 6, "put": 19, "patch": 18, "delete": 12},  # +1 reads: its registrations
     "digitalhumanip-history": {"get": 7},
     "digitalhumanip-list": {"get": 8, "post": 21},
-    "financinground-detail": {"get": 5, "put": 15, "patch": 14, "delete": 8},
+    # +1 on writes (branch fixreg): the round's uniqueness (enterprise, day, round) checked first, as a listing's
+    "financinground-detail": {"get": 5, "put": 16, "patch": 15, "delete": 8},
     "financinground-history": {"get": 6},
-    "financinground-list": {"get": 7, "post": 13},
+    "financinground-list": {"get": 7, "post": 14},
     "listing-detail": {"get": 5, "put": 16, "patch": 15, "delete": 8},
     "listing-history": {"get": 6},
     "listing-list": {"get": 7, "post": 14},

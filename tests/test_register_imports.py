@@ -9,9 +9,13 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import translation
 
+from enterprises.imports import read_table
 from enterprises.imports.columns import COLUMNS
+from enterprises.imports.registers import FinancingRoundImporter
 from enterprises.models import FinancingRound, IntellectualProperty, Listing, Standard
 
 from .conftest import token_client
@@ -97,3 +101,47 @@ def test_an_export_of_standards_imports_back_unchanged():
     assert back.status_code == 200 and back.data["unchanged"] == 1, back.data
     assert Standard.objects.get().co_drafters == "某研究院"
     assert FinancingRound.objects.count() == 0 and Decimal("0") == 0
+
+
+def test_a_round_recorded_twice_is_refused_by_the_database_and_reported_on_its_name():
+    """The import's key (enterprise, day, round) is a database constraint: a round another import recorded after
+    this one read its records is refused on the round's column, not written twice."""
+    enterprise = EnterpriseFactory()
+    user = bureau_user()
+    text = ("统一社会信用代码,融资日期,融资轮次,融资金额（万元）\n"
+            f"{enterprise.credit_code},2024-03-01,A轮,1000\n").encode("utf-8-sig")
+    table = read_table(kind="financing_rounds", content=text, file_name="rounds.csv")
+
+    class Meanwhile(FinancingRoundImporter):
+        """Another import records the same round once this one has read the enterprise's records."""
+
+        def preload(self, rows):
+            super().preload(rows)
+            FinancingRound.objects.create(enterprise=enterprise, closed_on=datetime.date(2024, 3, 1),
+                                          round_name="A轮", amount=Decimal("900.00"))
+
+    with translation.override("zh-hans"), transaction.atomic():
+        report = Meanwhile(table=table, user=user).run()
+        transaction.set_rollback(True)
+    assert [(error.row, error.column, str(error.message)) for error in report.errors] == [
+        (2, "融资轮次", "该融资轮次已登记。")]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        for _ in range(2):
+            FinancingRound.objects.create(enterprise=enterprise, closed_on=datetime.date(2024, 3, 1),
+                                          round_name="A轮", amount=Decimal("1.00"))
+    other_day = FinancingRound.objects.create(enterprise=enterprise, closed_on=datetime.date(2024, 3, 2),
+                                              round_name="A轮", amount=Decimal("1.00"))
+    assert other_day.pk  # another day's round of the same name is another round
+
+
+def test_the_api_refuses_a_round_already_recorded_in_chinese_and_english():
+    enterprise = EnterpriseFactory()
+    client = token_client(EnterpriseMembershipFactory(enterprise=enterprise).user)
+    body = {"enterprise": enterprise.pk, "closed_on": "2024-07-01", "amount": "3000.00", "round_name": "A轮"}
+    assert client.post(reverse("api:financinground-list"), body, format="json").status_code == 201
+    english = client.post(reverse("api:financinground-list"), body, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    chinese = client.post(reverse("api:financinground-list"), body, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert english.status_code == chinese.status_code == 400, english.data
+    assert english.json() == {"round_name": ["This financing round is already recorded."]}
+    assert chinese.json() == {"round_name": ["该融资轮次已登记。"]}
+    assert FinancingRound.objects.count() == 1

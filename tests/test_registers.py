@@ -9,9 +9,11 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from drf_spectacular.generators import SchemaGenerator
 
 from access.scoping import VIEW
-from enterprises.choices import FilingStatus
+from config.amounts import money_display
+from enterprises.choices import FilingStatus, IpClass
 from enterprises.models import (
     AnnualFiling,
     DigitalHumanIp,
@@ -31,6 +33,7 @@ from .conftest import token_client as new_client
 from .factories import (
     EnterpriseFactory,
     EnterpriseMembershipFactory,
+    ParkFactory,
     ParkMembershipFactory,
     UserFactory,
     approved_filing,
@@ -196,6 +199,23 @@ def registers_of(enterprise):
             "equity_financing_3y": Decimal("1700.00")}
 
 
+def test_the_figures_count_as_the_registers_querysets_do_in_every_year(two):
+    """Around the year's edges (granted, lapsed, published in another year) the figures are the querysets' counts:
+    valid_in, the class column and published_in, each defined once."""
+    registers_of(two["e1"])
+    Standard.objects.create(enterprise=two["e1"], title="旧标准", number="GB/T 2-2022", level="national",
+                            role="lead", status="published", published_on=D(2022, 5, 1))
+    items = IntellectualProperty.objects.filter(enterprise=two["e1"])
+    for year in range(2017, 2027):
+        figures = register_figures(user=two["bureau"], enterprise_id=two["e1"].pk, year=year).figures
+        in_force = items.valid_in(year)
+        assert (figures["ip_class1"], figures["ip_class2"]) == (
+            in_force.filter(ip_class=IpClass.CLASS1).count(), in_force.filter(ip_class=IpClass.CLASS2).count()), year
+        assert figures["ip_class1_applied"] == in_force.filter(ip_class=IpClass.CLASS1, applied=True).count(), year
+        assert figures["standard_drafting"] == Standard.objects.filter(enterprise=two["e1"]).published_in(year)\
+            .exists(), year
+
+
 def test_a_new_filing_is_prefilled_from_the_registers(two):
     expected = registers_of(two["e1"])
     created = token_client(two["user1"]).post(reverse("api:annualfiling-list"),
@@ -207,21 +227,21 @@ def test_a_new_filing_is_prefilled_from_the_registers(two):
 
 def test_a_group_typed_by_hand_is_kept_and_the_rest_prefilled(two):
     expected = registers_of(two["e1"])
-    filing = filing_create(enterprise=two["e1"], year=YEAR, figures={"ip_class1": 9})
+    filing = filing_create(enterprise=two["e1"], year=YEAR, figures={"ip_class1": 9}, user=two["user1"])
     assert (filing.ip_class1, filing.ip_class1_self_developed, filing.ip_class2) == (9, 0, 0)
     assert filing.equity_financing_2y == expected["equity_financing_2y"] and filing.standard_drafting
 
 
 def test_without_records_nothing_is_prefilled(two):
-    assert register_figures(enterprise_id=two["e2"].pk, year=YEAR).figures == {}
-    filing = filing_create(enterprise=two["e2"], year=YEAR, figures={})
+    assert register_figures(user=two["user2"], enterprise_id=two["e2"].pk, year=YEAR).figures == {}
+    filing = filing_create(enterprise=two["e2"], year=YEAR, figures={}, user=two["user2"])
     assert (filing.ip_class1, filing.ip_class2, filing.equity_financing_2y, filing.standard_drafting) == \
         (0, 0, None, False)
 
 
 def test_the_filing_api_gives_the_registers_figures_and_the_differences(two):
     expected = registers_of(two["e1"])
-    filing = filing_create(enterprise=two["e1"], year=YEAR, figures={"ip_class1": 9})
+    filing = filing_create(enterprise=two["e1"], year=YEAR, figures={"ip_class1": 9}, user=two["user1"])
     for role, status in (("user1", 200), ("user2", 404), ("bureau", 200)):
         assert token_client(two[role]).get(reverse("api:annualfiling-registers", args=[filing.pk])).status_code \
             == status
@@ -234,6 +254,51 @@ def test_the_filing_api_gives_the_registers_figures_and_the_differences(two):
         "ip_class1": {"filed": 9, "registers": 3}, "ip_class1_self_developed": {"filed": 0, "registers": 1},
         "ip_class1_high_value": {"filed": 0, "registers": 1}, "ip_class1_applied": {"filed": 0, "registers": 1},
         "ip_class2": {"filed": 0, "registers": 2}}
+
+
+def test_the_registers_answer_writes_money_as_the_filing_does(two):
+    """Amounts in 万元 in the rendered answer are the filing's strings with two decimals, never floats, in the
+    figures and in the differences alike."""
+    expected = registers_of(two["e1"])
+    typed = {"equity_financing_2y": Decimal("1200"), "equity_financing_3y": Decimal("1700")}
+    filing = filing_create(enterprise=two["e1"], year=YEAR, figures=dict(typed), user=two["user1"])
+    client = token_client(two["user1"])
+    answer = client.get(reverse("api:annualfiling-registers", args=[filing.pk])).json()
+    shown = client.get(reverse("api:annualfiling-detail", args=[filing.pk])).json()
+    for name in ("equity_financing_2y", "equity_financing_3y"):
+        assert answer["figures"][name] == f"{expected[name]:.2f}"
+        assert isinstance(shown[name], str) and shown[name] == f"{typed[name]:.2f}"  # the filing's own form
+    assert answer["figures"]["ip_class1"] == expected["ip_class1"] and answer["figures"]["standard_drafting"] is True
+    # 1200 typed against 1500.00 differs; 1700 typed equals the registers' 1700.00
+    assert answer["differences"] == {"equity_financing_2y": {"filed": "1200.00", "registers": "1500.00"}}
+
+
+def test_the_registers_answer_is_typed_in_the_schema():
+    parts = SchemaGenerator().get_schema(request=None, public=True)["components"]["schemas"]
+    figures = parts["RegisterFiguresValues"]["properties"]
+    assert figures["equity_financing_2y"]["type"] == "string" and figures["equity_financing_2y"]["format"] == \
+        "decimal"
+    assert figures["ip_class1"]["type"] == "integer" and figures["standard_drafting"]["type"] == "boolean"
+    money = parts["RegisterDifferences"]["properties"]["equity_financing_3y"]["$ref"].rsplit("/", 1)[-1]
+    assert parts[money]["properties"]["registers"]["format"] == "decimal"
+
+
+def test_a_former_park_reads_an_old_filing_but_not_the_registers_it_no_longer_sees(two):
+    """The enterprise moved: its former park still reads the filing it reviewed, but not the records of the
+    registers, whose rule reaches the enterprise's park now; the new park's administrator reads them."""
+    expected = registers_of(two["e1"])
+    filing = approved_filing(enterprise=two["e1"], year=YEAR)
+    two["e1"].park = ParkFactory(district=two["e1"].district)
+    two["e1"].save()
+    new_admin = ParkMembershipFactory(park=two["e1"].park).user
+    url = reverse("api:annualfiling-registers", args=[filing.pk])
+    former = token_client(two["park_admin"]).get(url)
+    assert former.status_code == 200  # the filing stamped with the former park
+    assert not IntellectualProperty.objects.restrict(two["park_admin"], VIEW).exists()
+    assert former.json()["figures"] == {} and former.json()["notes"] == {}
+    assert former.json()["differences"] == {}
+    assert token_client(new_admin).get(url).status_code == 404  # the filing is the former park's
+    assert register_figures(user=new_admin, enterprise_id=two["e1"].pk, year=YEAR).figures == expected
 
 
 def test_the_filing_page_notes_the_prefill_and_warns_but_saves_a_differing_figure(two, client):
@@ -256,6 +321,18 @@ def test_the_filing_page_notes_the_prefill_and_warns_but_saves_a_differing_figur
     assert filing.ip_class2 == 7  # the enterprise's own figure stands
     text = saved.content.decode()
     assert "与企业登记信息不一致" in text and "登记信息为 2。" in text
+
+
+def test_the_filing_page_warns_a_differing_amount_as_an_amount(two, client):
+    expected = registers_of(two["e1"])
+    filing = filing_create(enterprise=two["e1"], year=YEAR, figures={"equity_financing_2y": Decimal("1200")},
+                           user=two["user1"])
+    client.force_login(two["user1"])
+    with translation.override("zh-hans"):
+        page = client.get(reverse("filing-edit", args=[filing.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        shown = money_display(expected["equity_financing_2y"])
+    assert shown.endswith("万元") and f"登记信息为 {shown}。" in page
+    assert "登记信息为 1500.00。" not in page  # not the bare number
 
 
 def test_the_assessment_of_a_hand_typed_filing_is_unchanged_by_the_registers(two):

@@ -127,6 +127,7 @@ class FinancingRoundSerializer(ValidatedModelSerializer):
         model = FinancingRound
         fields = ["id", "url", "enterprise", "closed_on", "amount", "round_name", "lead_investor", "equity",
                   "guided_fund", "created"]
+        validators = []  # one round per day and name: the model's constraint, reported on the round's name
 
 
 class ListingSerializer(ValidatedModelSerializer):

@@ -1,7 +1,9 @@
 """Serializers of the enterprises API."""
 
 from django.contrib.auth import get_user_model
+from django.db import models
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from access.scoping import PUBLIC, full_view
@@ -31,6 +33,7 @@ from enterprises.models import (
     Tenancy,
     TierDesignation,
 )
+from enterprises.register_selectors import REGISTER_FIGURES
 from enterprises.selectors import enterprise_by_credit_code
 from enterprises.services import NO_SUCH_CREDIT_CODE, filing_create, filing_update, tenancy_save
 from enterprises.tiers import RULE_SETS
@@ -238,26 +241,70 @@ class AnnualFilingSerializer(ValidatedModelSerializer):
 
     def create(self, validated_data):
         enterprise, year = validated_data.pop("enterprise"), validated_data.pop("year")
-        return filing_create(enterprise=enterprise, year=year, figures=validated_data)
+        return filing_create(enterprise=enterprise, year=year, figures=validated_data,
+                             user=self.context["request"].user)
 
     def update(self, instance, validated_data):
         validated_data.pop("enterprise", None), validated_data.pop("year", None)
         return filing_update(filing=instance, figures=validated_data)
 
 
+def register_figure_field(name: str, **kwargs) -> serializers.Field:
+    """A register figure's field typed as the filing's: a count, a yes/no, or an amount in 万元 written as the
+    filing writes it (a string with two decimals, "1200.00")."""
+    model_field = AnnualFiling._meta.get_field(name)
+    if isinstance(model_field, models.DecimalField):
+        return DecimalField(max_digits=14, decimal_places=2, **kwargs)
+    if isinstance(model_field, models.BooleanField):
+        return serializers.BooleanField(**kwargs)
+    return serializers.IntegerField(**kwargs)
+
+
+class RegisterFiguresValuesSerializer(serializers.Serializer):
+    """The figures the registers give, each typed as the filing's; a figure of a register without records is left
+    out."""
+
+    def get_fields(self):
+        """One optional field per register figure."""
+        return {name: register_figure_field(name, required=False) for name in REGISTER_FIGURES}
+
+
+def _difference_serializer(name: str) -> type[serializers.Serializer]:
+    """The serializer of one figure's difference: the filed value (empty when not filed) and the registers'."""
+    return type(f"Register{name.title().replace('_', '')}DifferenceSerializer", (serializers.Serializer,), {
+        "__doc__": f"The filed value of {name} and the registers' value.",
+        "filed": register_figure_field(name, allow_null=True), "registers": register_figure_field(name)})
+
+
+# One difference serializer per figure, so each names its type in the schema.
+DIFFERENCE_SERIALIZERS = {name: _difference_serializer(name) for name in REGISTER_FIGURES}
+
+
+class RegisterDifferencesSerializer(serializers.Serializer):
+    """The filing's figures that differ from the registers: figure name -> the filed value and the registers'."""
+
+    def get_fields(self):
+        """One optional difference per register figure."""
+        return {name: DIFFERENCE_SERIALIZERS[name](required=False) for name in REGISTER_FIGURES}
+
+
 class FilingRegistersSerializer(serializers.Serializer):
     """What the enterprise's registers give a filing: figure name -> value, figure name -> note, and the filing's
-    figures that differ from them (figure name -> the filed value and the registers')."""
+    figures that differ from them (figure name -> the filed value and the registers'); amounts in 万元 as the
+    filing writes them."""
 
     year = serializers.IntegerField()
-    figures = serializers.DictField()
+    figures = RegisterFiguresValuesSerializer()
     notes = serializers.DictField(child=serializers.CharField())
     differences = serializers.SerializerMethodField()
 
+    @extend_schema_field(RegisterDifferencesSerializer)
     def get_differences(self, offered) -> dict:
+        """The filing's figures that differ from the registers', typed as the filing's."""
         filing = self.context["filing"]
-        return {name: {"filed": filed, "registers": value}
-                for name, (filed, value) in offered.differences(filing.figures()).items()}
+        return RegisterDifferencesSerializer({name: {"filed": filed, "registers": value}
+                                              for name, (filed, value) in offered.differences(filing.figures()).items()
+                                              }).data
 
 
 class FilingReturnSerializer(serializers.Serializer):

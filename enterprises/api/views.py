@@ -271,10 +271,10 @@ class AnnualFilingViewSet(ScopedModelViewSet):
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def registers(self, request, pk=None):
         """The figures the enterprise's registers give for the filing's year (IP counts, standards, equity
-        financing), each with its note, and the filing's figures that differ from them (a warning, never a
-        refusal)."""
+        financing) over the records the user may see, each with its note, and the filing's figures that differ from
+        them (a warning, never a refusal)."""
         filing = self.get_object()
-        offered = register_figures(enterprise_id=filing.enterprise_id, year=filing.year)
+        offered = register_figures(user=request.user, enterprise_id=filing.enterprise_id, year=filing.year)
         return Response(FilingRegistersSerializer(offered, context={"filing": filing}).data)
 
 

@@ -89,6 +89,7 @@ class FinancingRoundImporter(RegisterImporter):
     model = FinancingRound
     key = ("closed_on", "round_name")
     fields = ("amount", "lead_investor", "equity", "guided_fund")
+    constraint_fields = {"financing_round_unique": "round_name"}
 
 
 class ListingImporter(RegisterImporter):

@@ -20,10 +20,16 @@ from .register import REGISTER_RULE, enterprise_field
 class IpQuerySet(RestrictedQuerySet):
     """IP items, with those in force in a year."""
 
+    @staticmethod
+    def valid_in_condition(year: int) -> Q:
+        """The condition of `valid_in`, for an aggregate's filter: granted by the year's last day, not expired
+        before its first."""
+        return Q(granted_on__lte=datetime.date(year, 12, 31)) & (
+            Q(expires_on__isnull=True) | Q(expires_on__gte=datetime.date(year, 1, 1)))
+
     def valid_in(self, year: int):
         """Items in force on some day of the year: granted by its last day, not expired before its first."""
-        return self.filter(Q(granted_on__lte=datetime.date(year, 12, 31)),
-                           Q(expires_on__isnull=True) | Q(expires_on__gte=datetime.date(year, 1, 1)))
+        return self.filter(self.valid_in_condition(year))
 
 
 class IntellectualProperty(models.Model):

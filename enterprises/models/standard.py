@@ -18,9 +18,14 @@ from .register import REGISTER_RULE, enterprise_field
 class StandardQuerySet(RestrictedQuerySet):
     """Standards, with those published in a year."""
 
+    @staticmethod
+    def published_in_condition(year: int) -> Q:
+        """The condition of `published_in`, for an aggregate's filter: published, dated in the year."""
+        return Q(status=StandardStatus.PUBLISHED, published_on__year=year)
+
     def published_in(self, year: int):
         """Standards published in a year (published, with its publication date in that year)."""
-        return self.filter(status=StandardStatus.PUBLISHED, published_on__year=year)
+        return self.filter(self.published_in_condition(year))
 
 
 class Standard(models.Model):
