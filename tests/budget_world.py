@@ -119,7 +119,7 @@ def build_declarations(rounds: dict, enterprises: list, users: dict, now: dateti
         "ended": declared(ended, "past", DeclarationStatus.PUBLICITY, steps=1),
     }
     in_publicity = declared(public, "public", DeclarationStatus.PUBLICITY, steps=1)
-    made["objection"] = tuple(Objection.objects.create(declaration=in_publicity, received_on=now.date(),
+    made["objection"] = tuple(Objection.objects.create(declaration=in_publicity, received_on=timezone.localdate(now),
                                                        objector=f"异议人{k}", text="测试异议") for k in (1, 2))
     return made
 
@@ -134,7 +134,7 @@ def build_cluster(users: dict, now: datetime.datetime, rounds: dict) -> dict:
     rich, sparse, *others = base.enterprises[0]
     partners = [sparse, *others]
     units = UnitFactory.create_batch(RICH + 1, park=park)
-    free_unit = UnitFactory(park=park, opened_on=now.date())  # added today: a write may delete it
+    free_unit = UnitFactory(park=park, opened_on=timezone.localdate(now))  # added today: a write may delete it
     tenancies = [TenancyFactory(unit=unit, enterprise=rich) for unit in units[:RICH]]
     for k in range(RICH):
         approved_filing(enterprise=rich, year=YEAR - k)
@@ -212,7 +212,7 @@ def build_budget_world(scale: int) -> BudgetWorld:
     world.users["pending"].set_unusable_password()
     world.users["pending"].save()
     plan_targets()
-    world.rounds = build_rounds(now.date())
+    world.rounds = build_rounds(timezone.localdate(now))
     first = [build_cluster(world.users, now, world.rounds) for _ in range(scale)][0]
     world.spare = {"district": DistrictFactory(),
                    "park": build_world(parks=1, admins=0, district=first["district"]).parks[0],

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from enterprises.credit_code import faults
@@ -79,7 +80,7 @@ def test_seed_loads_valid_data_and_is_idempotent(capsys):
     # The declaration pipeline: this month's round open, the demo enterprise's draft in it (on an approved filing),
     # one in district review in 通州 (the demo district staff's), one in city review, one on the publicity list.
     assert [r.name for r in DeclarationRound.objects.all() if r.is_open()] == [
-        f"演示{datetime.date.today().year}年{datetime.date.today().month}月创新型中小企业"]
+        f"演示{timezone.localdate().year}年{timezone.localdate().month}月创新型中小企业"]
     demo = Declaration.objects.get(enterprise__credit_code="91110112XMK560CP51")
     assert demo.status == "draft" and demo.round.is_open() and demo.filing.status == "approved"
     stages = list(Declaration.objects.values_list("status", "district__code"))

@@ -17,6 +17,7 @@ from axes.models import AccessLog
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from enterprises.models import Declaration, DeclarationRound, Enterprise, FilingSeason
 from parks.models import District
@@ -136,7 +137,7 @@ def world():
     PlatformFactory(operator=enterprise, park=made.parks[0])
     BenchmarkProjectFactory(lead=enterprise, park=made.parks[0])
     report_run_execute(run_id=ReportRun.objects.create(year=2024).pk)
-    today = datetime.date.today()
+    today = timezone.localdate()
     declaration_round = DeclarationRound.objects.create(  # a submitted declaration: the pipeline's table shown
         name="本年度创新型中小企业", tier="innovative", rule_set="2026", cadence="quarterly",
         opens=datetime.date(today.year, 1, 1), closes=datetime.date(today.year, 1, 2),

@@ -7,6 +7,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from enterprises.choices import FilingStatus, Tier
 from enterprises.models import AnnualFiling, EnterpriseMembership
@@ -24,7 +25,7 @@ FIGURES = {
     "debt_ratio": Decimal("50"), "niche_months": 30, "staff": 100, "rd_staff": 30, "sme_sector": "software_it",
     "ip_class1": 2,
 }
-DRAFT_YEAR = datetime.date.today().year  # a draft of this year's figures, under the 2026 measures
+DRAFT_YEAR = timezone.localdate().year  # a draft of this year's figures, under the 2026 measures
 
 
 @pytest.fixture

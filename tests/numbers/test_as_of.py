@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from enterprises.choices import EnterpriseStatus, Tier
 from enterprises.models import TierDesignation
@@ -128,7 +129,7 @@ def test_a_status_changed_today_counts_from_today(db):
     """The change is not lost: it is dated today, and a report as of today counts it."""
     world = dated_world()
     client = token_client(bureau_user())
-    today = datetime.date.today()
+    today = timezone.localdate()
 
     def counted(on):
         rows = client.get(PROGRESS, {"year": YEAR, "as_of": on.isoformat()}).json()["results"]

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from ..conftest import token_client
 from ..factories import approved_filing, bureau_user
@@ -63,7 +64,7 @@ def test_the_park_report_does_not_tell_which_outside_tenants_filed():
     """Two tenants of P1 registered with P2, one of which filed there: P1's report names neither as not filed."""
     world = build_world(admins=(1, 0), enterprises=(0, 2))
     p1 = world.parks[0]
-    today = datetime.date.today()
+    today = timezone.localdate()
     filer, idler = world.enterprises[1]
     approved_filing(enterprise=filer, year=today.year - 1)
     for tenant in (filer, idler):
