@@ -148,6 +148,7 @@ def filing_edit(request, pk):
                 messages.success(request, _("The filing is submitted for review."))
                 return redirect("filing-edit", pk=pk)
     context = {"filing": filing, "enterprise": filing.enterprise, "form": form, "editable": editable,
+               "register_prefilled": bool(register and register.figures),  # the note's link to the registers
                # the filing's evidence may change exactly when its figures may (enterprises.evidence)
                "evidence_panel": evidence_panel(user=request.user, owner_name="filing", owner=filing,
                                                 editable=editable)}
