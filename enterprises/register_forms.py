@@ -83,8 +83,9 @@ class ListingForm(RegisterForm):
 class RegistrationForm(forms.Form):
     """One registration of a virtual character: kind, number, day registered (a row of the character's formset)."""
 
+    # With its blank choice first: an empty row posts no kind, so a browser's unchanged empty row stays empty.
     kind = forms.ChoiceField(label=DigitalHumanRegistration._meta.get_field("kind").verbose_name,
-                             choices=DigitalHumanRegistration._meta.get_field("kind").choices)
+                             choices=DigitalHumanRegistration._meta.get_field("kind").get_choices())
     number = forms.CharField(label=DigitalHumanRegistration._meta.get_field("number").verbose_name, max_length=64)
     registered_on = forms.DateField(label=DigitalHumanRegistration._meta.get_field("registered_on").verbose_name,
                                     widget=DateInput())
