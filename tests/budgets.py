@@ -232,6 +232,10 @@ PAGE_BUDGETS: dict[str, dict[str, int]] = {
     "filing-create": {"enterprise_user": 7},
     # +1: the evidence panel's files; +3 (branch registers): the registers' figures, noted or warned on their fields
     "filing-edit": {"enterprise_user": 12},
+    # the enterprise's registers, a tab (branch regscreens): the enterprise, its records' count and page, whether the
+    # user keeps it; a character's registrations in one more query, whatever the number of records
+    "registers": {"enterprise_user": 10, "park_admin": 10},
+    "register-list": {"enterprise_user": 11, "park_admin": 11},
     # the inbox: its page's count and rows, and the bell's count, whatever the number of notifications
     "inbox": {"bureau": 9, "enterprise_user": 7},
     # the bell's dropdown (loaded when opened): one query for its newest notifications, whatever their number, beside
