@@ -5,7 +5,9 @@ and its form (docs/registers-enterprise.md).
 The forms write as the API writes: the model's full validation (its fields, `clean()` and the constraints with the
 enterprise, which the page sets and the form does not show) and `save()`, as the registers' serializers do; a virtual
 character with its registrations through `character_save`, all or nothing. A field the form does not show is never
-written (RoundTripModelForm: a field posted back as shown keeps the record's own value)."""
+written (RoundTripModelForm: a field posted back as shown keeps the record's own value). Where the model's name of a
+field reads wrongly in Chinese on a form (an existing translation of the same English with another meaning, such as
+"closed on"), the form labels it in the "register" context."""
 
 from dataclasses import dataclass
 
@@ -53,6 +55,7 @@ class StandardForm(RegisterForm):
         model = Standard
         fields = ["title", "number", "level", "role", "status", "started_on", "approved_on", "published_on",
                   "co_drafters"]
+        labels = {"title": pgettext_lazy("register", "Title of the standard")}
         widgets = {"co_drafters": forms.Textarea(attrs={"rows": 3})}
 
 
@@ -62,6 +65,8 @@ class IntellectualPropertyForm(RegisterForm):
     class Meta(RoundTripModelForm.Meta):
         model = IntellectualProperty
         fields = ["type", "number", "title", "granted_on", "expires_on", "self_developed", "high_value", "applied"]
+        labels = {"title": pgettext_lazy("register", "Name of the item"),
+                  "granted_on": pgettext_lazy("register", "Granted or registered on")}
 
 
 class FinancingRoundForm(RegisterForm):
@@ -70,6 +75,8 @@ class FinancingRoundForm(RegisterForm):
     class Meta(RoundTripModelForm.Meta):
         model = FinancingRound
         fields = ["closed_on", "amount", "round_name", "lead_investor", "equity", "guided_fund"]
+        labels = {"closed_on": pgettext_lazy("register", "Day of the financing"),
+                  "round_name": pgettext_lazy("register", "Financing round")}
 
 
 class ListingForm(RegisterForm):
@@ -180,7 +187,8 @@ class RegisterPage:
     prefetch: tuple[str, ...] = ()
 
 
-# The registers' pages, in the order of their tabs: a register is added here with its form.
+# The registers' pages, in the order of their tabs: a register is added here with its form. A column is headed as
+# its field is labelled on the form (where the form shows it), else by the model's name of the field.
 REGISTER_PAGES = (
     RegisterPage("standards", Standard, StandardForm, pgettext_lazy("register", "Standards"),
                  ("title", "number", "level", "role", "status", "published_on")),

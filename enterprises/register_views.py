@@ -69,9 +69,12 @@ def _cell(record, name: str):
 
 
 def _heading(register: RegisterPage, name: str) -> str:
-    """A column's heading: the field's name (a character's registrations: theirs)."""
+    """A column's heading: the field's label on the register's form, else the model's name of it (a character's
+    registrations: theirs)."""
     if name == "registrations":
         return DigitalHumanRegistration._meta.verbose_name_plural
+    if name in register.form.base_fields:
+        return register.form.base_fields[name].label
     return register.model._meta.get_field(name).verbose_name
 
 
