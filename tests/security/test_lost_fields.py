@@ -32,7 +32,6 @@ from rest_framework.authtoken.models import Token
 from access.scoping import CHANGE
 from config.api.urls import router
 from enterprises import forms as enterprise_forms
-from enterprises.register_forms import REGISTER_PAGES
 from enterprises.choices import (
     ChainPosition,
     DeclarationKind,
@@ -61,6 +60,7 @@ from enterprises.models import (
     Tenancy,
     TierDesignation,
 )
+from enterprises.register_forms import REGISTER_PAGES
 from parks.choices import DistrictKind, ParkKind
 from parks.models import District, DistrictMembership, Park, ParkMembership, Unit
 from registry.choices import (
