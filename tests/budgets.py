@@ -236,6 +236,8 @@ PAGE_BUDGETS: dict[str, dict[str, int]] = {
     # user keeps it; a character's registrations in one more query, whatever the number of records
     "registers": {"enterprise_user": 10, "park_admin": 10},
     "register-list": {"enterprise_user": 11, "park_admin": 11},
+    # a new character's form with its registration rows: the enterprise and whether the user keeps it
+    "register-add": {"enterprise_user": 8},
     # the inbox: its page's count and rows, and the bell's count, whatever the number of notifications
     "inbox": {"bureau": 9, "enterprise_user": 7},
     # the bell's dropdown (loaded when opened): one query for its newest notifications, whatever their number, beside

@@ -32,7 +32,7 @@ from .factories import REGISTER_BODIES, credit_code
 PAGE_RECORDS = {"enterprise-profile": "enterprise", "filing-create": "enterprise", "filing-edit": "annualfiling",
                 "registers": "enterprise"}
 # Pages of a record with more arguments: URL name -> (basename of the record, the arguments after its id).
-PAGE_ARGS = {"register-list": ("enterprise", ["characters"])}
+PAGE_ARGS = {"register-list": ("enterprise", ["characters"]), "register-add": ("enterprise", ["characters"])}
 
 
 SCALES = (1, 3)
