@@ -246,6 +246,12 @@ def test_the_profile_and_the_filing_link_to_the_registers(client, place):
     FinancingRound.objects.create(enterprise=place["mine"], closed_on=D(2024, 3, 1), amount=100, round_name="A轮")
     page = client.get(reverse("filing-edit", args=[filing.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "部分数据根据企业登记信息预填" in page and f'href="{registers}"' in page
+    place["admin"].is_staff = True
+    place["admin"].save()
     client.force_login(place["admin"])  # the park administrator reaches them from the enterprise's profile
     profile = client.get(reverse("enterprise-profile", args=[place["mine"].pk]), HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert "企业登记信息" in profile.content.decode() and f'href="{registers}"' in profile.content.decode()
+    # and from its page in the admin, where park administrators and the bureau keep the enterprises
+    change = client.get(reverse("admin:enterprises_enterprise_change", args=[place["mine"].pk]),
+                        HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert change.status_code == 200 and f'href="{registers}"' in change.content.decode()
