@@ -1,6 +1,6 @@
 """The pages of an enterprise's own registers (我的登记): one tab per register (`REGISTER_PAGES`), each listing the
 enterprise's records a page at a time, with add, edit and delete for those who may write them, read-only for the
-others who see the enterprise (its park's administrators, its district's staff).
+others who see the enterprise (its park's administrators, its district's staff, the bureau).
 
 Every record is found through `restrict()`: an enterprise the user may not see in full (another park's, a tenant
 registered elsewhere) and its records are 404; a record the user sees but may not change is 403. Writes are the
@@ -19,7 +19,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from access.scoping import ADD, CHANGE, DELETE, VIEW, grants
+from access.scoping import ADD, CHANGE, DELETE, VIEW, grants, user_scope
 from config.amounts import money_display
 from config.rules import OUTSIDE_SCOPE
 
@@ -44,10 +44,11 @@ def _register(slug: str) -> RegisterPage:
 
 
 def _writable(request, enterprise: Enterprise, register: RegisterPage) -> bool:
-    """Whether the user may write the register's records of this enterprise: the registers' rule lets them add
-    records, and they keep the enterprise (its users; the bureau)."""
-    return grants(user=request.user, model=register.model, action=ADD) and \
-        Enterprise.objects.restrict(request.user, CHANGE).filter(pk=enterprise.pk).exists()
+    """Whether the user writes the register's records of this enterprise on these pages: they are its user (the
+    pages are the enterprise's own; the bureau keeps the registers in the admin and the API and reads them here) and
+    the registers' rule lets them add records; each write is still checked against their scope."""
+    return enterprise.pk in user_scope(request.user).enterprises and \
+        grants(user=request.user, model=register.model, action=ADD)
 
 
 def _cell(record, name: str):
@@ -142,7 +143,8 @@ def register_delete(request, pk, slug, record_pk):
     register = _register(slug)
     record = get_object_or_404(register.model.objects.restrict(request.user, VIEW).filter(enterprise=enterprise),
                                pk=record_pk)
-    if not register.model.objects.restrict(request.user, DELETE).filter(pk=record.pk).exists():
+    if not _writable(request, enterprise, register) or \
+            not register.model.objects.restrict(request.user, DELETE).filter(pk=record.pk).exists():
         raise PermissionDenied(_("You may only read this enterprise's registers."))
     if request.method == "POST":
         name = str(record)
