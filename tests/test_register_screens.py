@@ -10,11 +10,12 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from enterprises.models import DigitalHumanIp, DigitalHumanRegistration, FinancingRound, Listing, Standard
+from enterprises.models import AnnualFiling, DigitalHumanIp, DigitalHumanRegistration, FinancingRound, Listing, Standard
 from enterprises.register_forms import REGISTER_PAGES
+from enterprises.services import filing_submit
 from parks.models import DistrictMembership
 
-from .factories import EnterpriseMembershipFactory, UserFactory, bureau_user
+from .factories import AnnualFilingFactory, EnterpriseMembershipFactory, UserFactory, bureau_user
 from .worlds import build_world
 
 pytestmark = pytest.mark.django_db
@@ -118,6 +119,12 @@ def test_a_record_the_enterprise_already_holds_is_refused_as_the_api_refuses_it(
     response = client.post(url("register-add", place["mine"], "listings"), {"board": "neeq",
                                                                             "listed_on": "2024-01-02"})
     assert response.status_code == 302  # another enterprise's listing is no obstacle: the key holds the enterprise
+    response = client.post(url("register-add", place["mine"], "listings"), {"board": "neeq",
+                                                                            "listed_on": "2024-01-02"},
+                           HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200  # its own again: above the form, where the API answers non_field_errors
+    assert "This listing is already recorded." in str(response.context["form"].non_field_errors())
+    assert Listing.objects.filter(enterprise=place["mine"]).count() == 1
 
 
 def test_a_form_never_writes_a_field_it_did_not_show(client, place):
@@ -231,9 +238,7 @@ def test_attack_a_record_of_another_enterprise_under_ones_own_address_is_404(cli
     assert theirs.title == "别家的标准" and Standard.objects.count() == 1
 
 
-def test_the_profile_and_the_filing_link_to_the_registers(client, place):
-    from enterprises.models import AnnualFiling
-
+def test_the_profile_the_filing_the_admin_and_the_review_link_to_the_registers(client, place):
     client.force_login(place["user"])
     registers = url("registers", place["mine"])
     profile = client.get(reverse("enterprise-profile", args=[place["mine"].pk]),
@@ -254,3 +259,7 @@ def test_the_profile_and_the_filing_link_to_the_registers(client, place):
     change = client.get(reverse("admin:enterprises_enterprise_change", args=[place["mine"].pk]),
                         HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert change.status_code == 200 and f'href="{registers}"' in change.content.decode()
+    # and from the filing they review
+    submitted = filing_submit(filing=AnnualFilingFactory(enterprise=place["mine"], year=2023), user=place["user"])
+    review = client.get(reverse("review-filing", args=[submitted.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert review.status_code == 200 and f'href="{registers}">企业登记信息</a>' in review.content.decode()
