@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from access.scoping import CHANGE, VIEW
+from access.scoping import CHANGE, VIEW, user_scope
 from enterprises.basis import report_basis
 
 from .choices import EDITABLE_FILING_STATUSES
@@ -79,6 +79,7 @@ def enterprise_profile(request, pk):
         "filings": enterprise.filings.restrict(request.user, VIEW).order_by("-year", "-revision"),
         "form": form,
         "editable": editable,
+        "own_registers": enterprise.pk in user_scope(request.user).enterprises,  # 我的登记, else a reader's link
         "tenancies": enterprise.tenancies.restrict(request.user, VIEW).select_related("unit", "park"),
         "labs": enterprise.labs.restrict(request.user, VIEW).select_related("park"),
         "platforms": enterprise.platforms.restrict(request.user, VIEW).select_related("park"),
@@ -148,6 +149,7 @@ def filing_edit(request, pk):
                 messages.success(request, _("The filing is submitted for review."))
                 return redirect("filing-edit", pk=pk)
     context = {"filing": filing, "enterprise": filing.enterprise, "form": form, "editable": editable,
+               "register_prefilled": bool(register and register.figures),  # the note's link to the registers
                # the filing's evidence may change exactly when its figures may (enterprises.evidence)
                "evidence_panel": evidence_panel(user=request.user, owner_name="filing", owner=filing,
                                                 editable=editable)}

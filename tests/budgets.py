@@ -232,6 +232,13 @@ PAGE_BUDGETS: dict[str, dict[str, int]] = {
     "filing-create": {"enterprise_user": 7},
     # +1: the evidence panel's files; +3 (branch registers): the registers' figures, noted or warned on their fields
     "filing-edit": {"enterprise_user": 12},
+    # the enterprise's registers, a tab (branch regscreens): the enterprise, its records' count and page (whether the
+    # user keeps it is read from their roles, already read); a character's registrations in one more query, whatever
+    # the number of records; the park administrator's one more is the navigation's count of filings to review
+    "registers": {"enterprise_user": 9, "park_admin": 10},
+    "register-list": {"enterprise_user": 10, "park_admin": 11},
+    # a new character's form with its registration rows: the enterprise (its empty rows ask nothing)
+    "register-add": {"enterprise_user": 7},
     # the inbox: its page's count and rows, and the bell's count, whatever the number of notifications
     "inbox": {"bureau": 9, "enterprise_user": 7},
     # the bell's dropdown (loaded when opened): one query for its newest notifications, whatever their number, beside

@@ -29,7 +29,10 @@ from .budgets import BUDGETS, IMPORT_JOB_QUERIES, PAGE_BUDGETS, SCOPED_BUDGETS
 from .endpoints import api_endpoints
 from .factories import REGISTER_BODIES, credit_code
 
-PAGE_RECORDS = {"enterprise-profile": "enterprise", "filing-create": "enterprise", "filing-edit": "annualfiling"}
+PAGE_RECORDS = {"enterprise-profile": "enterprise", "filing-create": "enterprise", "filing-edit": "annualfiling",
+                "registers": "enterprise"}
+# Pages of a record with more arguments: URL name -> (basename of the record, the arguments after its id).
+PAGE_ARGS = {"register-list": ("enterprise", ["characters"]), "register-add": ("enterprise", ["characters"])}
 
 
 SCALES = (1, 3)
@@ -298,8 +301,8 @@ def test_write(w, name, method):
 @pytest.mark.parametrize(("name", "role"), [(n, r) for n, roles in PAGE_BUDGETS.items() for r in roles])
 def test_page(w, name, role):
     """The web pages: the same count in both worlds (for a page of a record: on a sparse and a rich one)."""
-    basename = PAGE_RECORDS.get(name)
-    for args in [[record.pk] for record in w.pairs[basename]] if basename else [[]]:
+    basename, more = PAGE_ARGS.get(name) or (PAGE_RECORDS.get(name), [])
+    for args in [[record.pk, *more] for record in w.pairs[basename]] if basename else [[]]:
         path = reverse(name, args=args)
         response, queries = measure(w.pages[role].get, path)
         check(response, queries, PAGE_BUDGETS[name][role], f"GET {path} as {role}, scale {w.scale}")

@@ -19,7 +19,19 @@ from django.contrib.auth import get_user_model
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from enterprises.models import Declaration, DeclarationRound, Enterprise, FilingSeason
+from enterprises.models import (
+    Declaration,
+    DeclarationRound,
+    DigitalHumanIp,
+    DigitalHumanRegistration,
+    Enterprise,
+    FilingSeason,
+    FinancingRound,
+    IntellectualProperty,
+    Listing,
+    Standard,
+)
+from enterprises.register_forms import REGISTER_PAGES
 from parks.models import District
 from registry import seeding
 from registry.models import FileJob, ReportRun
@@ -52,16 +64,28 @@ ROLE_PAGES = {
                         ("filing-create", lambda w: [w.enterprise.pk]),
                         ("filing-edit", lambda w: [w.draft.pk]), ("filing-edit", lambda w: [w.approved.pk])],
 }
+# The enterprise's registers (branch regscreens): every register of the table, its list for its users and its park's
+# administrator, its forms and the deletion's confirmation for its users.
+for _register in REGISTER_PAGES:
+    _slug = _register.slug
+    ROLE_PAGES["park_admin"].append(("register-list", lambda w, slug=_slug: [w.enterprise.pk, slug]))
+    ROLE_PAGES["enterprise_user"] += [
+        ("register-list", lambda w, slug=_slug: [w.enterprise.pk, slug]),
+        ("register-add", lambda w, slug=_slug: [w.enterprise.pk, slug]),
+        ("register-edit", lambda w, slug=_slug: [w.enterprise.pk, slug, w.registers[slug].pk]),
+        ("register-delete", lambda w, slug=_slug: [w.enterprise.pk, slug, w.registers[slug].pk]),
+    ]
 ADMIN_ROLES = {"bureau", "park_admin"}  # the roles that open the admin
 
 # Words a Chinese page may hold: brand and format names, units, and the admin's own brand.
 # "English" is the language switcher's name of English, in English, as every switcher names a language; ISO is
 # a standard's name (ISO 9001); Control, Mac and Command are keys named in Django's own Chinese help text.
 # Celery and beat name the job system the help texts of the job pages speak of; PDF, PNG, JPEG, Office, DOCX, DOC,
-# XLS and MB name the file formats and the size limit of an evidence upload.
+# XLS and MB name the file formats and the size limit of an evidence upload. GB (GB/T) is the prefix of the
+# national standards' numbers, as a standard's number is written in Chinese too (the standards register's example).
 ALLOWED = {"English", "ISO", "Control", "Mac", "Command", "Django", "Excel", "CSV", "XLSX", "API", "REST", "OpenAPI",
            "ECharts", "ID", "IP", "AI", "JSON", "URL", "https", "http", "www", "Celery", "beat",
-           "PDF", "PNG", "JPEG", "Office", "DOCX", "DOC", "XLS", "MB"}
+           "PDF", "PNG", "JPEG", "Office", "DOCX", "DOC", "XLS", "MB", "GB"}
 WORD = re.compile(r"(?<![A-Za-z0-9_@.])[A-Za-z]{2,}(?![A-Za-z0-9_@*])")  # a masked hash (ab****) is no word
 EMAIL = re.compile(r"[\w.+-]+@[\w.-]+")
 CODE = re.compile(r"\b[a-z0-9]+(?:-[a-z0-9]+)*-\d[a-z0-9-]*\b")  # codes like bj-dh-2025-industry-scale
@@ -147,8 +171,21 @@ def world():
     bureau = bureau_user(username="bureau", is_staff=True)
     FileJob.objects.create(kind="export", subject="enterprises", file_format="xlsx", started_by=bureau)
     FilingSeason.objects.create(year=2024, opens=datetime.date(2025, 1, 1), closes=datetime.date(2025, 5, 31))
+    character = DigitalHumanIp.objects.create(enterprise=enterprise, name="小矩", dh_type="service")
+    DigitalHumanRegistration.objects.create(character=character, kind="trademark", number="第1号",
+                                            registered_on=datetime.date(2024, 1, 2))
+    registers = {  # one record of each register, in Chinese (branch regscreens)
+        "standards": Standard.objects.create(enterprise=enterprise, title="数字人 通用要求", level="group", role="lead",
+                                             status="drafting"),
+        "ip": IntellectualProperty.objects.create(enterprise=enterprise, type="invention", number="2024100000001",
+                                                  title="驱动方法", granted_on=datetime.date(2024, 3, 1)),
+        "characters": character,
+        "financing": FinancingRound.objects.create(enterprise=enterprise, closed_on=datetime.date(2024, 4, 1),
+                                                   amount=500, round_name="天使轮", guided_fund="high_tech"),
+        "listings": Listing.objects.create(enterprise=enterprise, board="neeq", listed_on=datetime.date(2024, 5, 1)),
+    }
     return SimpleNamespace(bureau=bureau, park_admin=made.admin(0), enterprise_user=made.members_of(enterprise)[0].user,
-                           enterprise=enterprise, approved=approved, draft=draft)
+                           enterprise=enterprise, approved=approved, draft=draft, registers=registers)
 
 
 def admin_pages(client) -> list[str]:

@@ -60,6 +60,7 @@ from enterprises.models import (
     Tenancy,
     TierDesignation,
 )
+from enterprises.register_forms import REGISTER_PAGES
 from parks.choices import DistrictKind, ParkKind
 from parks.models import District, DistrictMembership, Park, ParkMembership, Unit
 from registry.choices import (
@@ -422,6 +423,22 @@ def test_self_service_form_saved_unchanged_changes_nothing(client, world, form_c
     url = reverse(url_name, args=[record_of(world, model).pk])
     client.force_login(world["users"]["enterprise"])
     body = post_back(client.get(url).content.decode(), submitter=submitter)
+    before = database_state()
+    response = client.post(url, body, content_type=FORM)
+    assert response.status_code == 302, _form_errors(response)
+    assert_unchanged(before)
+
+
+@pytest.mark.parametrize("register", REGISTER_PAGES, ids=lambda register: register.slug)
+def test_register_form_saved_unchanged_changes_nothing(client, world, register):
+    """Each form of the enterprise's registers (enterprises.register_forms, branch regscreens), as the enterprise's
+    user, saved as shown: a character with its registrations' rows."""
+    record = record_of(world, register.model)
+    url = reverse("register-edit", args=[record.enterprise_id, register.slug, record.pk])
+    client.force_login(world["users"]["enterprise"])
+    page = client.get(url)
+    assert page.status_code == 200
+    body = post_back(page.content.decode(), form_id="register-form")
     before = database_state()
     response = client.post(url, body, content_type=FORM)
     assert response.status_code == 302, _form_errors(response)
