@@ -12,11 +12,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from config.plan_board import INDICATORS
 from enterprises.choices import Tier
 from parks.models import DistrictMembership
 from registry.choices import AwardStatus, OperatingStatus, ProjectStatus
 from registry.models import PlanTask, SupportAward
-from registry.plan_board import INDICATORS
 from registry.selectors.plan_board import PLAN_2022_2025
 
 from .conftest import token_client

@@ -1,4 +1,4 @@
-"""The plan board: for each key task of a plan, its indicators' figures of a year (registry.plan_board) and the
+"""The plan board: for each key task of a plan, its indicators' figures of a year (config.plan_board) and the
 support funds granted under the policies serving it, all over what the user may see.
 
 An indicator is computed over the records the user's scope may see (the bureau all, district staff their district,
@@ -13,10 +13,10 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 
 from access.scoping import VIEW
+from config.plan_board import BoardScope, Indicator, task_indicators
 
 from ..choices import GRANTED_AWARD_STATUSES
 from ..models import PlanTask, SupportAward, SupportPolicy
-from ..plan_board import BoardScope, Indicator, task_indicators
 
 PLAN_2022_2025 = "北京市促进数字人产业创新发展行动计划（2022-2025年）"  # the plan the registered indicators answer for
 
