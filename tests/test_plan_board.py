@@ -206,6 +206,23 @@ def test_a_write_moves_the_cached_board_on(world):
     assert Decimal(after[2]["approved"]) - Decimal(before[2]["approved"]) == Decimal("9.5")
 
 
+def test_the_funds_are_read_as_of_the_board_date(world):
+    """Approved amounts count the awards approved by the board's date, paid amounts those paid by it."""
+    a = world["policies"][0]
+    SupportAwardFactory(policy=a, enterprise=EnterpriseFactory(), status=AwardStatus.APPROVED,
+                        amount_approved=Decimal("7"), approved_on=D(2025, 1, 10))  # approved after the date
+    late = {"status": AwardStatus.PAID, "approved_on": D(2024, 11, 1), "paid_on": D(2025, 2, 1)}
+    SupportAwardFactory(policy=a, enterprise=EnterpriseFactory(), amount_approved=Decimal("3"),
+                        amount_paid=Decimal("2"), **late)  # approved by the date, paid after it
+    client = token_client(bureau_user())
+    rows = {row["number"]: row for row in board(client)["results"]}
+    assert (rows[2]["awards"], rows[2]["approved"], rows[2]["paid"]) == (3, "153.50", "80.00")
+    june = {row["number"]: row for row in board(client, as_of="2024-06-30")["results"]}
+    assert (june[2]["awards"], june[2]["approved"], june[2]["paid"]) == (2, "150.50", "0.00")
+    later = {row["number"]: row for row in board(client, as_of="2025-03-01")["results"]}
+    assert (later[2]["awards"], later[2]["approved"], later[2]["paid"]) == (4, "160.50", "82.00")
+
+
 def test_bad_queries_are_refused_by_field(world):
     client = token_client(bureau_user())
     response = client.get(reverse("api:report-plan-board"), {"year": "abc"})
@@ -214,6 +231,12 @@ def test_bad_queries_are_refused_by_field(world):
     assert response.status_code == 400 and list(response.json()) == ["colour"]
     response = client.get(reverse("api:report-support-funds"), {"by": "weather"})
     assert response.status_code == 400 and "by" in response.json()
+    # The board is of the one plan its indicators answer for; the fund report has no date (its amounts are today's).
+    response = client.get(reverse("api:report-plan-board"), {"plan": PLAN_2022_2025})
+    assert response.status_code == 400 and list(response.json()) == ["plan"]
+    for name in ("on", "as_of"):
+        response = client.get(reverse("api:report-support-funds"), {name: "2024-06-30"})
+        assert response.status_code == 400 and list(response.json()) == [name], name
 
 
 def test_support_fund_report_by_each_grouping(world):
