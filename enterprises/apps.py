@@ -28,7 +28,7 @@ class EnterprisesConfig(AppConfig):
         import config.auth  # noqa: F401 (connects the sign-out receiver that ends the user's API token)
         from config.usernames import username_scripts_validate
 
-        from . import plan_indicators, scopes  # noqa: F401 (plan_indicators: the plan board's, registered by registry)
+        from . import plan_indicators, scopes  # noqa: F401 (plan_indicators: the plan board's, config.plan_board)
 
         # After every migrate: the database's default dh.credit_code_check_org follows the setting, so clients other
         # than the application check credit codes as it does (enterprises/credit_code.py).

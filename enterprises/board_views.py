@@ -1,5 +1,6 @@
 """The lease board (租控表) of park administrators and the bureau: a park's units by building and floor with their
-status today, letting a vacant unit, and the tenancy import as an upload form (docs/screens-board.md).
+status today, letting a vacant unit, and the import as an upload form: tenancies, and the other kinds the page
+offers (enterprises.imports.PAGE_KINDS: the support awards, for the bureau) (docs/screens-board.md).
 
 Every record is read through `restrict()`: a park, unit or tenant outside the user's scope is 404 (or not a valid
 choice); a user who keeps no park's board (an enterprise user) gets 403. Writes go through the services the API
@@ -28,7 +29,8 @@ from parks.models import Unit
 
 from .choices import LeaseStatus
 from .forms import LET_TERMS, TenancyLetForm
-from .imports import read_table, table_import
+from .imports import PAGE_KINDS, read_table, table_import
+from .imports.kinds import IMPORTERS
 from .models import Tenancy, end_after
 from .selectors import board_parks, lease_board
 from .services import tenancy_save
@@ -115,8 +117,20 @@ CHECKED_KEY = "board-import:{user}:{token}"  # a file that passed its check, hel
 CHECKED_SECONDS = 15 * 60
 
 
-def _uploaded(request) -> tuple[str, bytes]:
-    """The file to import: the one uploaded, or the one a check passed (`checked`, held for this user only)."""
+def _import_kind(request) -> str:
+    """The kind the page imports (`kind`, default tenancies, for whoever keeps a board): another kind the page
+    offers only to the users who may add its records; to anyone else it does not exist (404)."""
+    kind = request.GET.get("kind") or IMPORT_KIND
+    if kind == IMPORT_KIND:
+        _keeper(request)
+    elif kind not in PAGE_KINDS or not grants(user=request.user, model=IMPORTERS[kind].model, action=ADD):
+        raise Http404(_("There is no such kind of import."))
+    return kind
+
+
+def _uploaded(request, kind: str) -> tuple[str, bytes]:
+    """The file to import: the one uploaded, or the one a check of this kind passed (`checked`, held for this user
+    only)."""
     upload = request.FILES.get("file")
     if upload is not None:
         if upload.size > settings.IMPORT_MAX_BYTES:
@@ -125,25 +139,25 @@ def _uploaded(request) -> tuple[str, bytes]:
         return upload.name, upload.read()
     token = request.POST.get("checked", "")
     held = cache.get(CHECKED_KEY.format(user=request.user.pk, token=token)) if token else None
-    if held is None:
+    if held is None or held.get("kind", IMPORT_KIND) != kind:
         raise ValidationError({"file": [_("Choose a file to import.")]})
     return held["name"], held["content"]
 
 
 @login_required
-def tenancy_import(request):
-    """The tenancy import as an upload form: the template to download, a dry run (every row checked, nothing
-    written) showing each refused row's number, column and message, and the real run, all or nothing, through
-    the import the API runs (`read_table`, `table_import`); a file whose check passed is held a while so that it is
-    imported without being chosen again. A file past IMPORT_SYNC_MAX_ROWS rows goes through the API's import job
-    (docs/screens-board.md)."""
-    _keeper(request)
+def import_page(request):
+    """The import as an upload form, of tenancies or another kind the page offers (`?kind=`): the template to
+    download, a dry run (every row checked, nothing written) showing each refused row's number, column and message,
+    and the real run, all or nothing, through the import the API runs (`read_table`, `table_import`); a file whose
+    check passed is held a while so that it is imported without being chosen again. A file past
+    IMPORT_SYNC_MAX_ROWS rows goes through the API's import job (docs/screens-board.md)."""
+    kind = _import_kind(request)
     report, file_errors, checked = None, [], ""
     if request.method == "POST":
         dry_run = "dry_run" in request.POST
         try:
-            name, content = _uploaded(request)
-            table = read_table(kind=IMPORT_KIND, content=content, file_name=name)
+            name, content = _uploaded(request, kind)
+            table = read_table(kind=kind, content=content, file_name=name)
             if len(table.rows) > settings.IMPORT_SYNC_MAX_ROWS:
                 raise ValidationError({"file": [_(
                     "The file has more than %(limit)d rows: import it through the API's import job, or split it.")
@@ -155,10 +169,11 @@ def tenancy_import(request):
         else:
             if dry_run and not report.errors:
                 checked = secrets.token_urlsafe(16)
-                cache.set(CHECKED_KEY.format(user=request.user.pk, token=checked), {"name": name, "content": content},
-                          CHECKED_SECONDS)
+                cache.set(CHECKED_KEY.format(user=request.user.pk, token=checked),
+                          {"name": name, "content": content, "kind": kind}, CHECKED_SECONDS)
             elif not dry_run and request.POST.get("checked"):
                 cache.delete(CHECKED_KEY.format(user=request.user.pk, token=request.POST["checked"]))
-    context = {"report": report, "file_errors": file_errors, "kind": IMPORT_KIND, "checked": checked,
+    context = {"report": report, "file_errors": file_errors, "kind": kind, "checked": checked,
+               "records": IMPORTERS[kind].model._meta.verbose_name_plural,
                "sync_limit": settings.IMPORT_SYNC_MAX_ROWS}
     return render(request, "enterprises/board/import.html", context)

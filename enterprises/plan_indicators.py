@@ -2,47 +2,20 @@
 characters registered (tasks 5 and 6), IP granted (task 8), financing, guided-fund rounds and listings (task 12).
 
 Each is a function `(year, scope) -> int | Decimal` over the records `scope.visible()` keeps, declared with the
-plan board's keywords (code, task, unit, title, records_url). The enterprises app lies below the registry
-(tests/test_layers.py), so it cannot import the board's decorator: `indicator` here keeps each declaration, and the
-registry's AppConfig.ready() hands them to the board (`register`)."""
+plan board's decorator (config.plan_board, the contract), its records_url made with the board's `records`; the
+enterprises AppConfig imports this module."""
 
 from collections.abc import Callable
 from decimal import Decimal
-from urllib.parse import urlencode
 
 from django.db.models import Count, Sum
-from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from config.plan_board import indicator, records, the_year
+
 from .choices import DigitalHumanType, IpType, ListingBoard, StandardLevel, StandardStatus
 from .models import DigitalHumanIp, FinancingRound, IntellectualProperty, Listing, Standard
-
-# (keywords of the board's decorator, the function) in the order declared.
-DECLARED: list[tuple[dict, Callable]] = []
-
-
-def indicator(*, code: str, task: int, unit: str, title, records_url=None):
-    """Keep the decorated function as an indicator of the plan's task, for the board (`register`)."""
-    def keep(compute):
-        DECLARED.append(({"code": code, "task": task, "unit": unit, "title": title, "records_url": records_url},
-                         compute))
-        return compute
-    return keep
-
-
-def register(board_indicator) -> None:
-    """Register every indicator declared here with the plan board's decorator (registry.plan_board.indicator)."""
-    for keywords, compute in DECLARED:
-        board_indicator(**keywords)(compute)
-
-
-def _records(name: str, **query) -> Callable:
-    """A records_url: the API list of a register filtered to the year."""
-    def url(year: int, as_of) -> str:
-        values = {key: value(year) if callable(value) else value for key, value in query.items()}
-        return f"{reverse(f'api:{name}-list')}?{urlencode(values)}"
-    return url
 
 
 def distinct_standards(queryset) -> int:
@@ -62,8 +35,8 @@ def _standards_of(level: str) -> Callable:
 for _level in StandardLevel:
     indicator(code=f"standards-{_level.value}", task=4, unit="items",
               title=format_lazy("{}：{}", _("Standards published"), _level.label),
-              records_url=_records("standard", level=_level.value, status="published",
-                                   published_year=lambda y: y))(_standards_of(_level.value))
+              records_url=records("standard", level=_level.value, status="published",
+                                   published_year=the_year))(_standards_of(_level.value))
 
 
 # --- tasks 5 and 6: virtual characters with a registration made in the year -----------------------------------
@@ -76,11 +49,11 @@ def _characters_of(dh_type: str) -> Callable:
 
 
 indicator(code="dh-ip-service-registered", task=5, unit="items", title=_("Service digital humans registered"),
-          records_url=_records("digitalhumanip", dh_type="service", registered_year=lambda y: y))(
+          records_url=records("digitalhumanip", dh_type="service", registered_year=the_year))(
     _characters_of(DigitalHumanType.SERVICE))
 indicator(code="dh-ip-performance-registered", task=6, unit="items",
           title=_("Performance digital-human IP registered"),
-          records_url=_records("digitalhumanip", dh_type="performance", registered_year=lambda y: y))(
+          records_url=records("digitalhumanip", dh_type="performance", registered_year=the_year))(
     _characters_of(DigitalHumanType.PERFORMANCE))
 
 
@@ -89,21 +62,21 @@ PATENTS = (IpType.INVENTION, IpType.UTILITY_MODEL, IpType.DESIGN)
 
 
 @indicator(code="patents-granted", task=8, unit="items", title=_("Patents granted"),
-           records_url=_records("intellectualproperty", granted_year=lambda y: y))
+           records_url=records("intellectualproperty", type=[kind.value for kind in PATENTS], granted_year=the_year))
 def patents_granted(year: int, scope) -> int:
     """Invention, utility-model and design patents granted in the year."""
     return scope.visible(IntellectualProperty.objects.filter(type__in=PATENTS, granted_on__year=year)).count()
 
 
 @indicator(code="invention-patents-granted", task=8, unit="items", title=_("Invention patents granted"),
-           records_url=_records("intellectualproperty", type="invention", granted_year=lambda y: y))
+           records_url=records("intellectualproperty", type="invention", granted_year=the_year))
 def invention_patents_granted(year: int, scope) -> int:
     """Invention patents granted in the year."""
     return scope.visible(IntellectualProperty.objects.filter(type=IpType.INVENTION, granted_on__year=year)).count()
 
 
 @indicator(code="software-copyrights-registered", task=8, unit="items", title=_("Software copyrights registered"),
-           records_url=_records("intellectualproperty", type="software", granted_year=lambda y: y))
+           records_url=records("intellectualproperty", type="software", granted_year=the_year))
 def software_copyrights(year: int, scope) -> int:
     """Software copyrights registered in the year."""
     return scope.visible(IntellectualProperty.objects.filter(type=IpType.SOFTWARE, granted_on__year=year)).count()
@@ -111,7 +84,7 @@ def software_copyrights(year: int, scope) -> int:
 
 # --- task 12: financing and listings --------------------------------------------------------------------------
 @indicator(code="financing-amount", task=12, unit="yuan_10k", title=_("Financing raised"),
-           records_url=_records("financinground", year=lambda y: y))
+           records_url=records("financinground", year=the_year))
 def financing_amount(year: int, scope) -> Decimal:
     """The amount of the financing rounds closed in the year (万元)."""
     total = scope.visible(FinancingRound.objects.filter(closed_on__year=year)).aggregate(s=Sum("amount"))["s"]
@@ -119,14 +92,14 @@ def financing_amount(year: int, scope) -> Decimal:
 
 
 @indicator(code="guided-fund-rounds", task=12, unit="items", title=_("Rounds with a government-guided fund"),
-           records_url=_records("financinground", year=lambda y: y, guided="true"))
+           records_url=records("financinground", year=the_year, guided="true"))
 def guided_fund_rounds(year: int, scope) -> int:
     """Financing rounds closed in the year in which a government-guided fund (高精尖基金, 科创基金...) took part."""
     return scope.visible(FinancingRound.objects.filter(closed_on__year=year).exclude(guided_fund="")).count()
 
 
 @indicator(code="listings", task=12, unit="enterprises", title=_("Enterprises listed"),
-           records_url=_records("listing", year=lambda y: y))
+           records_url=records("listing", year=the_year))
 def listings(year: int, scope) -> int:
     """Enterprises listed or quoted on any board in the year (each once)."""
     return scope.visible(Listing.objects.filter(listed_on__year=year)).values("enterprise").distinct().count()
@@ -134,7 +107,7 @@ def listings(year: int, scope) -> int:
 
 @indicator(code="specialised-board-listings", task=12, unit="enterprises",
            title=_("Enterprises on the 专精特新专板"),
-           records_url=_records("listing", board="specialised", year=lambda y: y))
+           records_url=records("listing", board="specialised", year=the_year))
 def specialised_board(year: int, scope) -> int:
     """Enterprises quoted on the 专精特新专板 of the Beijing Equity Exchange Center in the year."""
     return scope.visible(Listing.objects.filter(board=ListingBoard.SPECIALISED, listed_on__year=year)).values(

@@ -18,13 +18,8 @@ class RegistryConfig(AppConfig):
                         "registry.SupportAward")
 
     def ready(self):
-        """Register the registry's own plan-board indicators (registry.plan_indicators), the support awards' import
-        (registry.fund_imports), and hand the enterprises app's indicators (enterprises.plan_indicators, which may
-        not import the registry) to the board's registry (registry.plan_board)."""
-        from enterprises import plan_indicators as enterprise_indicators
-
+        """Register the registry's own plan-board indicators (registry.plan_indicators, into config.plan_board) and
+        the support awards' kind of import (registry.fund_imports, into enterprises.imports)."""
         from . import fund_imports, plan_indicators  # noqa: F401
-        from .plan_board import indicator
 
         fund_imports.register()
-        enterprise_indicators.register(indicator)

@@ -1,27 +1,25 @@
-"""The support-fund awards' XLSX / CSV import: one row per award, matched on the enterprise's credit code and the
-policy's name, through the import machinery of enterprises.imports (its reading of cells, its all-or-nothing
-transaction and dry run, its bulk writes with history, its scope checks).
+"""The support awards as a kind of the one import (enterprises.imports): one row per award, matched on the
+enterprise's credit code and the policy's name.
 
-The kind `support_awards` is registered into that machinery's column, key and importer tables when this module
-loads (registry.apps), so `read_table`, `table_import` and `template` serve it; it is not one of the generic
-/imports/ endpoint's kinds (enterprises.imports.KINDS): its own endpoint is /api/v1/support-awards/import/.
+The importer is a register's (enterprises.imports.registers.RegisterImporter: the enterprise by credit code, the
+record matched on its key, added or updated as the scope allows), the policy's name resolved to the policy first.
+The enterprises app may not import the registry's models (tests/test_layers.py), so RegistryConfig.ready() adds the
+kind with `enterprises.imports.kind_register`: from then on `/api/v1/imports/` (dry run, all or nothing, a file job
+past IMPORT_SYNC_MAX_ROWS, the file-job throttle), its template and exports, and the import page serve it.
 """
 
 from django.utils.translation import gettext as _
 
-from access.scoping import CHANGE, input_choices
-from enterprises.imports.base import Change, Importer, Row
+from enterprises.imports import kind_register
+from enterprises.imports.base import Change, Row
 from enterprises.imports.columns import CHOICE as CHOICE_KIND
-from enterprises.imports.columns import CODE, COLUMNS, DATE, DECIMAL, KEY_COLUMNS, TEXT, Column, fold
-from enterprises.imports.kinds import IMPORTERS
-from enterprises.imports.tables import SUBJECT_TITLES
-from enterprises.models import Enterprise
-from enterprises.services import NO_SUCH_CREDIT_CODE
+from enterprises.imports.columns import CODE, DATE, DECIMAL, TEXT, Column, fold
+from enterprises.imports.registers import RegisterImporter
 
-from .choices import AwardStatus
+from .choices import AwardStatus, FileSubject
 from .models import SupportAward, SupportPolicy
 
-AWARDS = "support_awards"
+AWARDS = FileSubject.SUPPORT_AWARDS.value
 AWARD_COLUMNS = [
     Column("credit_code", "统一社会信用代码", CODE, required=True, note="18位", path="enterprise__credit_code"),
     Column("enterprise_name", "企业名称", TEXT, path="enterprise__name", imported=False),
@@ -35,62 +33,37 @@ AWARD_COLUMNS = [
 ]
 
 
-class SupportAwardImporter(Importer):
-    """Awards, matched on (policy, enterprise): new ones added, known ones updated (the bureau's right)."""
+class SupportAwardImporter(RegisterImporter):
+    """Awards, matched on the enterprise and the policy (named in the row, resolved to its id): new ones added,
+    known ones updated (the bureau's right)."""
 
     model = SupportAward
-    resolved_fields = ("policy", "enterprise")
+    key = ("policy",)
     fields = ("status", "amount_approved", "approved_on", "amount_paid", "paid_on", "note")
-    error_columns = {"enterprise": "credit_code"}
-    constraint_fields = {"support_award_unique": "credit_code"}
+    resolved_fields = ("policy", "enterprise")
+    constraint_fields = {"support_award_unique": "policy"}
 
     def preload(self, rows: list[Row]) -> None:
-        """The enterprises the user may name, every policy by its folded name, and the awards the rows match."""
-        codes = {row.values.get("credit_code") for row in rows} - {None}
-        enterprises = input_choices(user=self.user, queryset=Enterprise.objects.filter(credit_code__in=codes))
-        self.enterprises = {e.credit_code: e for e in enterprises}
-        self.policies = {fold(p.name): p for p in SupportPolicy.objects.all()}
-        awards = SupportAward.objects.filter(enterprise__in=list(self.enterprises.values()))
-        self.existing = {(a.policy_id, a.enterprise_id): a for a in awards}
-        self.changeable = self.ids_in_scope([a.pk for a in awards], CHANGE)
+        """Every policy by its folded name, then the register's enterprises and awards."""
+        self.policies = {fold(policy.name): policy.pk for policy in SupportPolicy.objects.all()}
+        super().preload(rows)
+
+    def key_of(self, enterprise_id: int, values) -> tuple:
+        """(enterprise, policy id) of an award or of a row's values."""
+        return (enterprise_id, values.get("policy") if isinstance(values, dict) else values.policy_id)
 
     def prepare(self, row: Row) -> Change | None:
-        """A new award, the matched one with the row's changes, or None (unchanged or refused)."""
-        code, name = self.required(row, "credit_code"), self.required(row, "policy")
-        enterprise = self.enterprises.get(code) if code else None
-        if code and enterprise is None:
-            self.error(row, "credit_code", NO_SUCH_CREDIT_CODE)
-        policy = self.policies.get(fold(name)) if name else None
-        if name and policy is None:
-            self.error(row, "policy", _("No policy is called %(name)s.") % {"name": name})
-        if enterprise is None or policy is None:
-            self.probe(row, SupportAward(), self.fields)
-            return None
-        if not self.first_seen(row, (policy.pk, enterprise.pk), "credit_code"):
-            return None
-        existing = self.existing.get((policy.pk, enterprise.pk))
-        if existing is None:
-            if not self.addable(row):
-                return None
-            obj = SupportAward(policy=policy, enterprise=enterprise)
-            self.assign(row, obj, self.fields)
-            self.validate(row, obj)
-            return Change(row, obj)
-        obj = self.updatable(row, existing, self.changeable)
-        if obj is None:
-            return None
-        changed = self.assign(row, obj, self.fields)
-        if not changed:
-            self.report.unchanged += 1
-            return None
-        self.validate(row, obj)
-        return None if row.failed else Change(row, obj, changed)
+        """The row's policy name as the policy's id (an error when no policy has it), then the register's match."""
+        name = row.values.get("policy")
+        if name is not None:
+            row.values["policy"] = self.policies.get(fold(name))
+            if row.values["policy"] is None:
+                self.error(row, "policy", _("No policy is called %(name)s.") % {"name": name})
+        return super().prepare(row)
 
 
 def register() -> None:
-    """Register the kind into the import machinery's tables (once)."""
-    COLUMNS.setdefault(AWARDS, AWARD_COLUMNS)
-    KEY_COLUMNS.setdefault(AWARDS, ("credit_code", "policy"))
-    IMPORTERS.setdefault(AWARDS, SupportAwardImporter)
-    SUBJECT_TITLES.setdefault(AWARDS, "资金支持兑现")
-
+    """Add the kind to the one import (once), offered on the import page."""
+    kind_register(kind=AWARDS, columns=AWARD_COLUMNS, key_columns=("credit_code", "policy"),
+                  importer=SupportAwardImporter, title="资金支持兑现", on_page=True,
+                  export=lambda: SupportAward.objects.order_by("enterprise__credit_code", "policy__name", "pk"))

@@ -5,7 +5,10 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from .choices import FundGrouping
+from access.scoping import ADD, grants
+
+from .choices import FileSubject, FundGrouping
+from .models import SupportAward
 from .report_views import answered, chart, report_page, show, total
 
 
@@ -27,9 +30,11 @@ def plan_board_page(request):
 @report_page
 def support_funds_page(request):
     """The support funds of a year's policies, grouped by policy, district, park or plan task, with totals and each
-    group's awards one click away."""
+    group's awards one click away; the import page of the awards for those who may add them (the bureau)."""
     _report, params, context = answered(request, "support-funds")
     context["groupings"] = FundGrouping.choices
+    if grants(user=request.user, model=SupportAward, action=ADD):
+        context["award_import"] = FileSubject.SUPPORT_AWARDS.value
     context["by"] = params.get("by", FundGrouping.POLICY)
     rows = context["rows"]
     if rows:

@@ -1,4 +1,4 @@
-"""The registry's plan-board indicators (registry.plan_board): the figures its own records already answer for.
+"""The registry's plan-board indicators (config.plan_board): the figures its own records already answer for.
 
 Task 3 (common technology platforms and labs) and task 7 (application benchmark projects) count the registry's
 labs, platforms and projects as the plan progress report does (registry.selectors.plan_progress); task 9
@@ -6,17 +6,15 @@ labs, platforms and projects as the plan progress report does (registry.selector
 each tier on the date. Dated records are read as of the board's date (`scope.as_of`, config.as_of)."""
 
 from django.db.models import Count
-from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from config.as_of import as_of
+from config.plan_board import BoardScope, indicator, records, the_date
 from enterprises.choices import Tier
 from enterprises.models import Tenancy, TierDesignation
 from parks.models import Park
 
 from .models import BenchmarkProject
-from .plan_board import BoardScope, indicator
 from .selectors.plan_progress import (
     benchmark_projects_selected,
     labs_in_operation,
@@ -28,11 +26,6 @@ from .selectors.plan_progress import (
 def _count(queryset) -> int:
     """How many records a queryset holds (one COUNT)."""
     return queryset.count()
-
-
-def _api(name: str, **query) -> str:
-    """An API list's address with a query."""
-    return f"{reverse(f'api:{name}')}?{urlencode(query, doseq=True)}"
 
 
 @indicator(code="platforms-in-operation", task=3, unit="items", title=_("Common technology platforms in operation"))
@@ -75,7 +68,7 @@ def featured_parks(year: int, scope: BoardScope) -> int:
 
 
 @indicator(code="units-let", task=9, unit="items", title=_("Park units let"),
-           records_url=lambda year, on: _api("tenancy-list", current_on=on.isoformat()))
+           records_url=records("tenancy", current_on=the_date))
 def units_let(year: int, scope: BoardScope) -> int:
     """Park units held by a tenancy on the board's date."""
     tenancies = scope.visible(as_of(Tenancy.objects.all(), on=scope.as_of))

@@ -11,11 +11,11 @@ from access.scoping import REFERENCE_DATA, RestrictedQuerySet, Rule
 from config.history import audit_history
 from config.years import FIRST_YEAR, LAST_YEAR, YEAR_RANGE_MESSAGE
 from enterprises.models import Enterprise
+from enterprises.models.filing import money
 
 from .choices import GRANTED_AWARD_STATUSES, AwardStatus
 
 TASKS_MAX = 15  # the 2022-2025 plan's key tasks are numbered 1 to 15
-MONEY_DIGITS = {"max_digits": 14, "decimal_places": 2}  # 万元, as the filings' figures
 
 
 class PlanTask(models.Model):
@@ -48,11 +48,6 @@ class PlanTask(models.Model):
         return f"{self.number}. {self.title}"
 
 
-def money_field(verbose_name, **kwargs) -> models.DecimalField:
-    """An amount in 万元, never negative."""
-    return models.DecimalField(verbose_name, **MONEY_DIGITS, validators=[MinValueValidator(0)], **kwargs)
-
-
 class SupportPolicy(models.Model):
     """A support-fund policy: who issued it, the plan task it serves, its year and its budget (万元)."""
 
@@ -64,7 +59,7 @@ class SupportPolicy(models.Model):
     year = models.PositiveSmallIntegerField(
         _("year"), validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)],
     )
-    budget = money_field(_("budget (万元)"), null=True, blank=True)
+    budget = money(_("budget (万元)"))
     description = models.TextField(_("description"), blank=True)
     history = audit_history()
 
@@ -103,8 +98,8 @@ class SupportAward(models.Model):
     enterprise = models.ForeignKey(Enterprise, models.PROTECT, related_name="support_awards",
                                    verbose_name=_("enterprise"))
     status = models.CharField(_("status"), max_length=10, choices=AwardStatus.choices, default=AwardStatus.APPLIED)
-    amount_approved = money_field(_("amount approved (万元)"), null=True, blank=True)
-    amount_paid = money_field(_("amount paid (万元)"), null=True, blank=True)
+    amount_approved = money(_("amount approved (万元)"))
+    amount_paid = money(_("amount paid (万元)"))
     approved_on = models.DateField(_("approved on"), null=True, blank=True)
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)

@@ -36,6 +36,7 @@ from enterprises.models import (
     Tenancy,
     TierDesignation,
 )
+from enterprises.models.designation import add_years
 from enterprises.registers import character_save
 from enterprises.selectors import reporting_year
 from enterprises.services import tenancy_save
@@ -234,11 +235,10 @@ def load_demo(*, tally: Tally) -> None:
 
 
 def shifted_date(value: str | None, shift: int) -> str | None:
-    """An ISO date moved on by `shift` years (the 29th of February and later days become the 28th)."""
+    """An ISO date moved on by `shift` years (add_years: the 29th of February becomes the 28th)."""
     if not value or not shift:
         return value
-    day = datetime.date.fromisoformat(value)
-    return day.replace(year=day.year + shift, day=min(day.day, 28)).isoformat()
+    return add_years(datetime.date.fromisoformat(value), shift).isoformat()
 
 
 def load_funds(*, policies: list[dict], awards: list[dict], enterprises: dict, shift: int, tally: Tally) -> None:
@@ -324,9 +324,7 @@ def shifted_designation(row: dict, shift: int) -> dict:
     """A demo designation's year, grant date, batch and certificate moved on by `shift` years."""
     if not shift:
         return {}
-    granted = datetime.date.fromisoformat(row["granted_on"])
-    granted = granted.replace(year=granted.year + shift, day=min(granted.day, 28))
-    return {"year": row["year"] + shift, "granted_on": granted.isoformat(),
+    return {"year": row["year"] + shift, "granted_on": shifted_date(row["granted_on"], shift),
             "batch": row["batch"].replace(str(row["year"]), str(row["year"] + shift)),
             "certificate_number": row["certificate_number"].replace(str(row["year"]), str(row["year"] + shift))}
 

@@ -12,11 +12,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from config.plan_board import INDICATORS
 from enterprises.choices import Tier
 from parks.models import DistrictMembership
 from registry.choices import AwardStatus, OperatingStatus, ProjectStatus
-from registry.models import PlanTask, SupportAward
-from registry.plan_board import INDICATORS
+from registry.models import FileJob, PlanTask, SupportAward
 from registry.selectors.plan_board import PLAN_2022_2025
 
 from .conftest import token_client
@@ -206,6 +206,23 @@ def test_a_write_moves_the_cached_board_on(world):
     assert Decimal(after[2]["approved"]) - Decimal(before[2]["approved"]) == Decimal("9.5")
 
 
+def test_the_funds_are_read_as_of_the_board_date(world):
+    """Approved amounts count the awards approved by the board's date, paid amounts those paid by it."""
+    a = world["policies"][0]
+    SupportAwardFactory(policy=a, enterprise=EnterpriseFactory(), status=AwardStatus.APPROVED,
+                        amount_approved=Decimal("7"), approved_on=D(2025, 1, 10))  # approved after the date
+    late = {"status": AwardStatus.PAID, "approved_on": D(2024, 11, 1), "paid_on": D(2025, 2, 1)}
+    SupportAwardFactory(policy=a, enterprise=EnterpriseFactory(), amount_approved=Decimal("3"),
+                        amount_paid=Decimal("2"), **late)  # approved by the date, paid after it
+    client = token_client(bureau_user())
+    rows = {row["number"]: row for row in board(client)["results"]}
+    assert (rows[2]["awards"], rows[2]["approved"], rows[2]["paid"]) == (3, "153.50", "80.00")
+    june = {row["number"]: row for row in board(client, as_of="2024-06-30")["results"]}
+    assert (june[2]["awards"], june[2]["approved"], june[2]["paid"]) == (2, "150.50", "0.00")
+    later = {row["number"]: row for row in board(client, as_of="2025-03-01")["results"]}
+    assert (later[2]["awards"], later[2]["approved"], later[2]["paid"]) == (4, "160.50", "82.00")
+
+
 def test_bad_queries_are_refused_by_field(world):
     client = token_client(bureau_user())
     response = client.get(reverse("api:report-plan-board"), {"year": "abc"})
@@ -214,6 +231,12 @@ def test_bad_queries_are_refused_by_field(world):
     assert response.status_code == 400 and list(response.json()) == ["colour"]
     response = client.get(reverse("api:report-support-funds"), {"by": "weather"})
     assert response.status_code == 400 and "by" in response.json()
+    # The board is of the one plan its indicators answer for; the fund report has no date (its amounts are today's).
+    response = client.get(reverse("api:report-plan-board"), {"plan": PLAN_2022_2025})
+    assert response.status_code == 400 and list(response.json()) == ["plan"]
+    for name in ("on", "as_of"):
+        response = client.get(reverse("api:report-support-funds"), {name: "2024-06-30"})
+        assert response.status_code == 400 and list(response.json()) == [name], name
 
 
 def test_support_fund_report_by_each_grouping(world):
@@ -284,34 +307,119 @@ def awards_file(rows: list[list]) -> SimpleUploadedFile:
     return SimpleUploadedFile("资金支持.xlsx", content.getvalue())
 
 
+def import_awards(client, rows, *, dry_run=False):
+    """POST a file of awards to the one import (/api/v1/imports/, kind support_awards)."""
+    return client.post(reverse("api:import-list"), {"kind": "support_awards", "file": awards_file(rows),
+                                                    "dry_run": dry_run}, format="multipart")
+
+
 def test_awards_import_dry_run_then_all_or_nothing(world):
     a, b, _c = world["policies"]
     e1, e2 = world["e1"], EnterpriseFactory()
     bureau = token_client(bureau_user())
-    url = reverse("api:supportaward-import-file")
     good = [[e2.credit_code, a.name, "已拨付", 30, "2024-05-01", 20, "2024-06-01", "首批"],
             [e1.credit_code, b.name, "已核定", 12.5, "2024-07-01", None, None, ""]]  # E1's cancelled award under B
     before = SupportAward.objects.count()
-    dry = bureau.post(url, {"file": awards_file(good), "dry_run": True}, format="multipart")
+    dry = import_awards(bureau, good, dry_run=True)
     assert dry.status_code == 200, dry.content
-    assert (dry.json()["created"], dry.json()["updated"], dry.json()["written"]) == (1, 1, False)
+    assert (dry.json()["kind"], dry.json()["created"], dry.json()["updated"], dry.json()["written"]) == (
+        "support_awards", 1, 1, False)
     assert SupportAward.objects.count() == before
     bad = [*good, [e2.credit_code, "不存在的政策", "已核定", 5, "2024-07-01", 9, None, ""]]
-    refused = bureau.post(url, {"file": awards_file(bad)}, format="multipart")
+    refused = import_awards(bureau, bad)
     assert refused.status_code == 400
     assert {(error["row"], error["field"]) for error in refused.json()["errors"]} == {(4, "policy"), (4, "amount_paid")}
     assert SupportAward.objects.count() == before  # nothing written
-    done = bureau.post(url, {"file": awards_file(good)}, format="multipart")
+    done = import_awards(bureau, good)
     assert done.status_code == 200 and done.json()["written"]
     assert SupportAward.objects.count() == before + 1
     updated = SupportAward.objects.get(policy=b, enterprise=e1)
     assert (updated.status, updated.amount_approved) == (AwardStatus.APPROVED, Decimal("12.50"))
-    assert bureau.post(url, {"file": awards_file(good)}, format="multipart").json()["unchanged"] == 2
-    assert token_client(world["admin"]).post(url, {"file": awards_file(good)}, format="multipart").status_code == 403
-    template = bureau.get(reverse("api:supportaward-import-template"))
+    again = import_awards(bureau, good).json()
+    assert (again["unchanged"], again["created"], again["updated"]) == (2, 0, 0)
+    template = bureau.get(reverse("api:import-template", args=["support_awards"]))
     assert template.status_code == 200
     cells = [list(row) for row in load_workbook(io.BytesIO(template.content)).active.iter_rows(values_only=True)]
     assert ["统一社会信用代码", "政策名称", "状态"] == next(row for row in cells if row[0] == "统一社会信用代码")[:3]
+    exported = bureau.get(reverse("api:export-csv", args=["support_awards"]))
+    assert exported.status_code == 200 and b"".join(exported.streaming_content).decode("utf-8-sig").count(
+        "\n") == 1 + SupportAward.objects.count()
+
+
+def test_a_refused_row_matching_an_award_is_not_counted_unchanged(world):
+    """The row of a known award whose cells are its values but one unreadable cell is refused, not unchanged."""
+    a = world["policies"][0]
+    award = SupportAward.objects.get(policy=a, enterprise=world["e1"])  # paid: 100 approved, 80 paid
+    row = [world["e1"].credit_code, a.name, "已拨付", 100, "2024-04-01", 80, "2024-08-01", award.note]
+    bureau = token_client(bureau_user())
+    assert import_awards(bureau, [row], dry_run=True).json()["unchanged"] == 1
+    refused = import_awards(bureau, [[*row[:6], "not a date", row[7]]], dry_run=True).json()
+    assert [error["field"] for error in refused["errors"]] == ["paid_on"]
+    assert (refused["unchanged"], refused["updated"], refused["written"]) == (0, 0, False)
+
+
+def test_only_the_bureau_imports_awards_whatever_the_address(world):
+    """A park administrator or an enterprise user posting awards through the one import gets every row refused and
+    nothing written; the former address refuses them (403) as before."""
+    a = world["policies"][0]
+    e1 = world["e1"]
+    rows = [[e1.credit_code, a.name, "已核定", 999, "2024-05-01", None, None, "自批"],  # their own award, changed
+            [EnterpriseFactory(park=world["p1"]).credit_code, a.name, "已核定", 5, "2024-05-01", None, None, ""]]
+    before = list(SupportAward.objects.order_by("pk").values_list("pk", "status", "amount_approved"))
+    for user in (world["admin"], EnterpriseMembershipFactory(enterprise=e1).user):
+        client = token_client(user)
+        refused = import_awards(client, rows)
+        assert refused.status_code == 400 and not refused.json()["written"]
+        assert {error["row"] for error in refused.json()["errors"]} == {2, 3}
+        assert client.post(reverse("api:supportaward-import-file"), {"file": awards_file(rows)},
+                           format="multipart").status_code == 403
+    assert list(SupportAward.objects.order_by("pk").values_list("pk", "status", "amount_approved")) == before
+
+
+def test_the_former_award_addresses_still_answer(world, settings):
+    """POST support-awards/import/ answers as the one import (a file job past IMPORT_SYNC_MAX_ROWS), and
+    support-awards/import-template/ gives the kind's template."""
+    a, b, _c = world["policies"]
+    bureau = token_client(bureau_user())
+    url = reverse("api:supportaward-import-file")
+    rows = [[EnterpriseFactory().credit_code, a.name, "申请中", None, None, None, None, ""],
+            [EnterpriseFactory().credit_code, b.name, "申请中", None, None, None, None, ""]]
+    answered = bureau.post(url, {"file": awards_file(rows), "dry_run": True}, format="multipart")
+    assert answered.status_code == 200 and answered.json()["created"] == 2
+    settings.IMPORT_SYNC_MAX_ROWS = 1
+    started = bureau.post(url, {"file": awards_file(rows)}, format="multipart")
+    assert started.status_code == 202, started.content
+    job = FileJob.objects.get(pk=started.json()["id"])
+    assert (job.subject, job.total, started["Location"]) == ("support_awards", 2, started.json()["url"])
+    former = bureau.get(reverse("api:supportaward-import-template"), {"format": "csv"})
+    current = bureau.get(reverse("api:import-template", args=["support_awards"]), {"format": "csv"})
+    assert former.status_code == current.status_code == 200
+    assert former["Content-Disposition"] == current["Content-Disposition"]
+    assert "统一社会信用代码,企业名称,政策名称" not in former.content.decode("utf-8-sig")  # export-only column left out
+    assert "统一社会信用代码,政策名称,状态" in former.content.decode("utf-8-sig")
+
+
+def test_the_bureau_imports_awards_on_the_import_page(world, client):
+    """The support-fund page links the awards' import page for the bureau; the page checks, then imports; a park
+    administrator finds no such page (404)."""
+    a = world["policies"][0]
+    e2 = EnterpriseFactory()
+    client.force_login(bureau_user())
+    report = client.get(reverse("report-support-funds"), {"year": YEAR})
+    page = f"{reverse('board-import')}?kind=support_awards"
+    assert f'href="{page}"' in report.content.decode()
+    shown = client.get(page, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert shown.status_code == 200 and "导入资金支持兑现" in shown.content.decode()
+    assert "imports/templates/support_awards/" in shown.content.decode()
+    rows = [[e2.credit_code, a.name, "已核定", 8, "2024-05-01", None, None, ""]]
+    checked = client.post(page, {"file": awards_file(rows), "dry_run": "1"})
+    assert checked.status_code == 200 and checked.context["report"].created == 1
+    assert not SupportAward.objects.filter(enterprise=e2).exists()
+    done = client.post(page, {"checked": checked.context["checked"], "run": "1"})
+    assert done.context["report"].written and SupportAward.objects.filter(enterprise=e2).count() == 1
+    client.force_login(world["admin"])
+    assert client.get(page).status_code == 404
+    assert 'id="award-import"' not in client.get(reverse("report-support-funds"), {"year": YEAR}).content.decode()
 
 
 def test_an_award_breaking_the_amount_rules_is_refused_in_chinese(world):

@@ -13,6 +13,7 @@ from drf_spectacular.generators import SchemaGenerator
 
 from access.scoping import VIEW
 from config.amounts import money_display
+from config.plan_board import INDICATORS, BoardScope
 from enterprises.choices import FilingStatus, IpClass
 from enterprises.models import (
     AnnualFiling,
@@ -27,7 +28,6 @@ from enterprises.register_selectors import register_figures
 from enterprises.selectors import enterprise_assessment
 from enterprises.services import filing_create
 from parks.models import DistrictMembership
-from registry.plan_board import INDICATORS, BoardScope
 
 from .conftest import token_client as new_client
 from .factories import (
@@ -382,3 +382,44 @@ def test_the_indicators_count_the_year_over_what_each_role_sees(two):
     url = INDICATORS["guided-fund-rounds"].records_url(YEAR, D(YEAR, 12, 31))
     assert token_client(two["bureau"]).get(url).data["count"] == 1
     assert VIEW == "view"
+
+
+def test_each_records_url_lists_what_its_figure_counts(two):
+    """Followed as the bureau, each indicator's records list holds the records its figure counts (the amounts sum to
+    the financing figure), for a year of records with others of other types, levels, boards and years beside."""
+    e1, e2 = two["e1"], two["e2"]
+    for enterprise, number, level, day in ((e1, "T/A 1", "group", D(2024, 3, 1)), (e2, "DB 2", "local", D(2024, 5, 1)),
+                                           (e2, "GB 3", "national", D(2023, 5, 1))):
+        Standard.objects.create(enterprise=enterprise, title="标准", number=number, level=level, role="lead",
+                                status="published", published_on=day)
+    for number, (type_, day) in enumerate((("invention", D(2024, 2, 1)), ("utility_model", D(2024, 3, 1)),
+                                           ("design", D(2024, 4, 1)), ("software", D(2024, 5, 1)),
+                                           ("software", D(2024, 6, 1)), ("invention", D(2023, 2, 1)))):
+        ip(e1 if number % 2 else e2, type_, f"N{number}", day)
+    for enterprise, name, kind, day in ((e1, "甲", "performance", D(2024, 1, 5)), (e2, "乙", "service", D(2024, 8, 5)),
+                                        (e2, "丙", "service", D(2023, 8, 5))):
+        character = DigitalHumanIp.objects.create(enterprise=enterprise, name=name, dh_type=kind)
+        DigitalHumanRegistration.objects.create(character=character, kind="copyright", number=name, registered_on=day)
+    for enterprise, day, amount, fund in ((e1, D(2024, 5, 1), "1200.50", "high_tech"), (e2, D(2024, 6, 1), "300", ""),
+                                          (e2, D(2023, 6, 1), "99", "high_tech")):
+        FinancingRound.objects.create(enterprise=enterprise, closed_on=day, amount=Decimal(amount),
+                                      round_name=f"R{day.year}{day.month}", guided_fund=fund)
+    Listing.objects.create(enterprise=e2, board="specialised", listed_on=D(2024, 10, 1))
+    Listing.objects.create(enterprise=e1, board="neeq", listed_on=D(2024, 3, 1))
+    Listing.objects.create(enterprise=e1, board="star", listed_on=D(2023, 3, 1))
+    bureau, on = two["bureau"], D(YEAR, 12, 31)
+    client = token_client(bureau)
+    followed = 0
+    for item in INDICATORS.values():
+        if item.records_url is None:
+            continue
+        figure = item.compute(YEAR, BoardScope(user=bureau, as_of=on))
+        listed = client.get(f"{item.records_url(YEAR, on)}&page_size=100")
+        assert listed.status_code == 200, (item.code, listed.content)
+        if item.unit == "yuan_10k":
+            assert sum(Decimal(row["amount"]) for row in listed.data["results"]) == figure, item.code
+        else:
+            assert listed.data["count"] == figure, item.code
+        followed += 1
+    assert followed >= 16  # six standards' levels, two characters', three IP, two financing, two listings, units let
+    assert INDICATORS["patents-granted"].compute(YEAR, BoardScope(user=bureau, as_of=on)) == 3

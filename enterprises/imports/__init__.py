@@ -4,22 +4,45 @@
 `table_import` imports its rows in one transaction: nothing is written unless every row is good, and a dry run
 runs the same writes and rolls them back. `template` gives a kind's blank table; `export_queryset`,
 `export_rows` and `headers` give a register's rows, which config.tables writes as CSV or XLSX.
+
+A kind is a key of COLUMNS with its key columns, importer, Chinese title and export order. The kinds of this app's
+records are written in its tables; an app above (the registry's support awards, whose models this app may not
+import: tests/test_layers.py) adds its kind with `kind_register` from its AppConfig.ready(), so it is served by the
+same reading, import, template, export, file jobs, API and page as the others. KINDS is a live view of COLUMNS.
 """
 
 from django.db import transaction
 
-from .base import ImportReport, RowError
-from .columns import COLUMNS
+from .base import Importer, ImportReport, RowError
+from .columns import COLUMNS, KEY_COLUMNS, Column
 from .kinds import IMPORTERS
 from .reading import FORMATS, Table, file_format, read_table
+from .registers import REGISTER_EXPORTS
 from .tables import SHEET, SUBJECT_TITLES, export_queryset, export_rows, export_xlsx, headers, template
 
-KINDS = tuple(COLUMNS)
+KINDS = COLUMNS.keys()  # live: a kind registered by an app above is one of them once its app is ready
+# The kinds the import page (/board/import/?kind=) offers, to the users who may add their records.
+PAGE_KINDS = ["tenancies"]
 
 __all__ = [
-    "FORMATS", "KINDS", "SHEET", "SUBJECT_TITLES", "ImportReport", "RowError", "Table", "export_queryset",
-    "export_rows", "export_xlsx", "file_format", "headers", "read_table", "table_import", "template",
+    "FORMATS", "KINDS", "PAGE_KINDS", "SHEET", "SUBJECT_TITLES", "ImportReport", "RowError", "Table",
+    "export_queryset", "export_rows", "export_xlsx", "file_format", "headers", "kind_register", "read_table",
+    "table_import", "template",
 ]
+
+
+def kind_register(*, kind: str, columns: list[Column], key_columns: tuple[str, ...], importer: type[Importer],
+                  title: str, export, on_page: bool = False) -> None:
+    """Add a kind of import and export kept by an app above this one: its columns, the columns naming a row's
+    record, its importer, its Chinese title (sheet and file names), `export() -> QuerySet` of its records in a
+    stable order, and whether the import page offers it. Registering the same kind again changes nothing."""
+    COLUMNS.setdefault(kind, columns)
+    KEY_COLUMNS.setdefault(kind, key_columns)
+    IMPORTERS.setdefault(kind, importer)
+    SUBJECT_TITLES.setdefault(kind, title)
+    REGISTER_EXPORTS.setdefault(kind, export)
+    if on_page and kind not in PAGE_KINDS:
+        PAGE_KINDS.append(kind)
 
 
 def table_import(*, table: Table, user, dry_run: bool = False, on_progress=None) -> ImportReport:

@@ -11,7 +11,7 @@ from config.api.decimals import DecimalField, ExactDecimalField
 from config.api.fields import ReportYearField
 from enterprises.selectors import reporting_year
 from registry.choices import FundGrouping
-from registry.selectors.plan_board import PLAN_2022_2025, plan_board
+from registry.selectors.plan_board import plan_board
 from registry.selectors.support_funds import support_fund_rows
 
 from .overview import ComputedReportView, ReportQuery, YearQuery, envelope
@@ -20,10 +20,8 @@ NO_INDICATOR = "暂无指标"  # the table's cell of a task without indicators (
 
 
 class PlanBoardQuery(YearQuery):
-    """The board of a year (default the reporting year), its dated figures as of a date (default the year's end, or
-    today while it runs), of a plan (default the 2022-2025 action plan)."""
-
-    plan = serializers.CharField(required=False, max_length=128)
+    """The board of a year (default the reporting year), its dated figures and funds as of a date (default the year's
+    end, or today while it runs)."""
 
 
 class FigureSerializer(serializers.Serializer):
@@ -84,8 +82,8 @@ class PlanBoardReportView(ComputedReportView):
         ("paid", "已拨付金额（万元）", "decimal"), ("records_url", "依据记录", "text"),
     ]
 
-    def rows(self, *, user, year, as_of, plan=PLAN_2022_2025):
-        return plan_board(user=user, year=year, on=as_of, plan=plan)
+    def rows(self, *, user, year, as_of):
+        return plan_board(user=user, year=year, on=as_of)
 
     def table_rows(self, results: list) -> list:
         """One row per indicator (a task without one: a row saying 暂无指标); the task's funds on its first row."""
@@ -111,8 +109,9 @@ class PlanBoardReportView(ComputedReportView):
 
 class SupportFundQuery(ReportQuery):
     """The awards under the policies of a year (default the reporting year), grouped by policy (default), district,
-    park or plan task; statuses and amounts as recorded today."""
+    park or plan task; statuses and amounts as recorded today (no date parameter: `on` and `as_of` are refused)."""
 
+    deprecated_date = ""
     year = ReportYearField(required=False)
     by = serializers.ChoiceField(choices=FundGrouping.choices, required=False)
 

@@ -1,4 +1,5 @@
-"""Endpoints of imports and exports: XLSX or CSV files of enterprises, tenancies and annual filings.
+"""Endpoints of imports and exports: XLSX or CSV files of every kind of enterprises.imports (enterprises,
+tenancies, annual filings, the enterprise's registers, support awards...).
 
 Imports: a file of up to IMPORT_SYNC_MAX_ROWS rows is imported in the request (200 with the report, or 400 with
 every refused row and nothing written); a larger one becomes a file job run by Celery (202 with its address,
@@ -74,6 +75,32 @@ def file_job_started(**kwargs) -> FileJob:
                                                        "limit": settings.FILE_JOB_MAX_ACTIVE}) from None
     except BrokerUnavailable:
         raise ServiceUnavailable() from None
+
+
+def import_answer(request, *, kind: str, file, dry_run: bool) -> Response:
+    """An uploaded file of a kind imported as the user: in the request up to IMPORT_SYNC_MAX_ROWS rows (200 with
+    the report, or 400 with every refused row and nothing written), else started as a file job (202 with its
+    address)."""
+    content = file.read()
+    table = read_table(kind=kind, content=content, file_name=file.name)
+    if len(table.rows) <= settings.IMPORT_SYNC_MAX_ROWS:
+        report = table_import(table=table, user=request.user, dry_run=dry_run)
+        answer = ImportReportSerializer(report.as_dict()).data
+        return Response(answer, status=status.HTTP_400_BAD_REQUEST if report.errors else status.HTTP_200_OK)
+    job = file_job_started(kind=FileJobKind.IMPORT, subject=kind, file_format=file_format(file.name),
+                           user=request.user, data=content, file_name=file.name, dry_run=dry_run,
+                           total=len(table.rows))
+    data = ImportJobSerializer(job, context={"request": request}).data
+    return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": str(data["url"])})
+
+
+def template_answer(request, *, kind: str) -> HttpResponse:
+    """The blank table of a kind in the negotiated format (xlsx or csv), offered under its Chinese name."""
+    fmt = request.accepted_renderer.format
+    when = timezone.localtime().replace(tzinfo=None, microsecond=0)
+    return attachment(template(kind=kind, fmt=fmt, user=request.user, when=when), fmt=fmt,
+                      name=file_name(SUBJECT_TITLES[kind] + "导入模板", fmt, year=when.year),
+                      fallback=f"{kind}-template.{fmt}")
 
 
 def attachment(content, *, fmt: str, name: str, fallback: str = "", streaming: bool = False):
@@ -209,8 +236,8 @@ REFUSED = {"anyOf": [{"$ref": "#/components/schemas/ImportReport"}, {"$ref": "#/
 
 
 class ImportViewSet(mixins.CreateModelMixin, FileJobViewSet):
-    """Imports of enterprises, tenancies and annual filings from XLSX or CSV files (templates under
-    templates/{kind}/); a file's rows are all imported or none."""
+    """Imports of every kind (enterprises, tenancies, annual filings, the registers, support awards...) from XLSX or
+    CSV files (templates under templates/{kind}/); a file's rows are all imported or none."""
 
     error_responses = {**READ_ERRORS, **CREATE_ERRORS}
 
@@ -232,17 +259,7 @@ class ImportViewSet(mixins.CreateModelMixin, FileJobViewSet):
         """Import a file: answered in the request for a small file, else started as a job (202)."""
         body = ImportUploadSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        kind, upload, dry_run = (body.validated_data[name] for name in ("kind", "file", "dry_run"))
-        content = upload.read()
-        table = read_table(kind=kind, content=content, file_name=upload.name)
-        if len(table.rows) <= settings.IMPORT_SYNC_MAX_ROWS:
-            report = table_import(table=table, user=request.user, dry_run=dry_run)
-            answer = ImportReportSerializer(report.as_dict()).data
-            return Response(answer, status=status.HTTP_400_BAD_REQUEST if report.errors else status.HTTP_200_OK)
-        job = file_job_started(kind=FileJobKind.IMPORT, subject=kind, file_format=file_format(upload.name),
-                               user=request.user, data=content, file_name=upload.name, dry_run=dry_run,
-                               total=len(table.rows))
-        return self.accepted(job)
+        return import_answer(request, **body.validated_data)
 
 
 class ImportTemplateView(GenericAPIView):
@@ -264,14 +281,10 @@ class ImportTemplateView(GenericAPIView):
         responses=FILE_RESPONSES,
     )
     def get(self, request, kind):
-        """Download the template of a kind (enterprises, tenancies or filings)."""
+        """Download the template of a kind."""
         if kind not in KINDS:
             raise NotFound()
-        fmt = request.accepted_renderer.format
-        when = timezone.localtime().replace(tzinfo=None, microsecond=0)
-        return attachment(template(kind=kind, fmt=fmt, user=request.user, when=when), fmt=fmt,
-                          name=file_name(SUBJECT_TITLES[kind] + "导入模板", fmt, year=when.year),
-                          fallback=f"{kind}-template.{fmt}")
+        return template_answer(request, kind=kind)
 
 
 class FileNotReady(APIException):

@@ -1,6 +1,8 @@
 """The plan board's indicators: a registry of the figures that answer for each key task of the plan.
 
-The contract every app keeps (so that each register adds its own figures without editing another's module):
+The contract every app keeps (so that each register adds its own figures without editing another's module): the
+app's plan_indicators module imports `indicator` from here (config lies below every app, tests/test_layers.py) and
+declares each figure with it.
 
     @indicator(code="platforms-in-operation", task=3, unit="items", title=_("Common technology platforms"))
     def platforms(year: int, scope) -> int | Decimal: ...
@@ -11,7 +13,8 @@ The contract every app keeps (so that each register adds its own figures without
   (the access layer's `restrict(user, VIEW)`: the bureau all, district staff their district, park administrators
   their parks, an enterprise its own); `scope.as_of` is the date dated records are read on (the year's last day, or
   today while the year runs); `scope.user` is the user.
-- `records_url`, optional: `(year, as_of) -> str | None`, the API address of the records behind the figure.
+- `records_url`, optional: `(year, as_of) -> str | None`, the API address of the records behind the figure, made
+  with `records(route, **query)`: the list a bureau user follows holds what the figure counts.
 - Each app keeps its indicators in a module of its own (registry.plan_indicators, enterprises.plan_indicators,
   parks.plan_indicators) imported from its AppConfig.ready().
 """
@@ -21,6 +24,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import pgettext_lazy
 
 from access.scoping import VIEW
@@ -85,3 +90,22 @@ def indicator(*, code: str, task: int, unit: str, title, records_url=None):
 def task_indicators(task: int) -> list[Indicator]:
     """The indicators of a task, in the order they were registered."""
     return sorted((item for item in INDICATORS.values() if item.task == task), key=lambda item: item.position)
+
+
+def the_year(year: int, as_of: datetime.date) -> int:
+    """A records_url's query value: the board's year."""
+    return year
+
+
+def the_date(year: int, as_of: datetime.date) -> str:
+    """A records_url's query value: the board's date (ISO)."""
+    return as_of.isoformat()
+
+
+def records(route: str, **query) -> Callable[[int, datetime.date], str]:
+    """A records_url: the API list `api:<route>-list` filtered by `query`, each value a constant, a list (the
+    parameter repeated: `type=invention&type=design`) or a function `(year, as_of) -> value` (the_year, the_date)."""
+    def url(year: int, as_of: datetime.date) -> str:
+        values = {key: value(year, as_of) if callable(value) else value for key, value in query.items()}
+        return f"{reverse(f'api:{route}-list')}?{urlencode(values, doseq=True)}"
+    return url
