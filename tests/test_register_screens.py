@@ -9,6 +9,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from enterprises.models import AnnualFiling, DigitalHumanIp, DigitalHumanRegistration, FinancingRound, Listing, Standard
 from enterprises.register_forms import REGISTER_PAGES
@@ -20,7 +21,7 @@ from .worlds import build_world
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
-TOMORROW = datetime.date.today() + datetime.timedelta(days=1)
+TOMORROW = timezone.localdate() + datetime.timedelta(days=1)
 
 
 @pytest.fixture
