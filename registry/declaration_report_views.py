@@ -12,7 +12,7 @@ from enterprises.choices import LADDER
 from enterprises.models import DeclarationRound
 from parks.models import District
 
-from .report_views import REPORTS, allowed_scope, answered, chart, page_of, report_page, show
+from .report_views import REPORTS, allowed_scope, answered, chart, page_of, place_choices, report_page, show
 from .selectors.declarations import STAGE_NAMES, pipeline_enterprises
 
 # Each column's name on the page (docs/reports-declarations.md defines them).
@@ -41,7 +41,7 @@ def declaration_pipeline_page(request):
     context.update(
         years=sorted({*round_years(), year}, reverse=True), this_year=this_year,
         stages=[(stage, STAGE_LABELS[stage]) for stage in STAGE_NAMES],
-        tier_choices=[(tier.value, tier.label) for tier in LADDER], districts=District.objects.order_by("code"),
+        tier_choices=[(tier.value, tier.label) for tier in LADDER], **place_choices(request.user, parks=False),
         rounds=DeclarationRound.objects.filter(opens__year=year).order_by("-opens", "name"),
     )
     rows = context["rows"]

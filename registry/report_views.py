@@ -397,10 +397,13 @@ def park_in_scope(request, params: dict) -> None:
         raise Http404
 
 
-def place_choices(user) -> dict:
-    """The districts and the parks a filter may name (the parks within the user's scope)."""
-    return {"districts": District.objects.order_by("code"),
-            "parks": input_choices(user=user, queryset=Park.objects.order_by("name"))}
+def place_choices(user, *, parks: bool = True) -> dict:
+    """The districts and the parks a filter may name (the parks within the user's scope), for `_places.html`;
+    `parks=False` for a report filtered by district only (the picker then shows no park)."""
+    choices = {"districts": District.objects.order_by("code")}
+    if parks:
+        choices["parks"] = input_choices(user=user, queryset=Park.objects.order_by("name"))
+    return choices
 
 
 @report_page
