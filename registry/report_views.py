@@ -325,8 +325,8 @@ PARK_LISTS = {  # a park's lists in the park report: the API route, the page's t
 
 @report_page
 def park_list_page(request, park: int, kind: str):
-    """One of a park's lists in the park report (its tenancies ending, its tenants not filed), a page at a time;
-    a park the user may not see is 404."""
+    """One of a park's lists in the park report (its tenancies ending, its tenants not filed), a page at a time,
+    named by the answer's park_name; a park the user may not see is the API's 404."""
     report = REPORTS["parks"]
     allowed_scope(request.user, report)
     if kind not in PARK_LISTS:
@@ -340,7 +340,7 @@ def park_list_page(request, park: int, kind: str):
     params.pop("page", None)
     listing = Report(report.slug, report.title, api, ("as_of", "year"))
     context = report_context(request, listing, params=params, status=status, data=data, api_kwargs={"park": park},
-                             park=get_object_or_404(Park.objects.restrict(request.user, VIEW), pk=park), kind=kind,
+                             park_name=data.get("park_name", "") if status == 200 else "", kind=kind,
                              list_title=title)
     if context["data"]:
         context["pager"] = pager(request, data)
