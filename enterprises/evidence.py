@@ -73,14 +73,10 @@ def evidence_file_name(name: str) -> str:
 BODY_ALLOWANCE = 64 * 1024
 
 
-def evidence_size_error() -> ValidationError:
-    """The refusal on `file` of an upload larger than EVIDENCE_MAX_BYTES."""
-    return ValidationError({"file": [_("The file is larger than %(limit)s.") % {
-        "limit": filesizeformat(settings.EVIDENCE_MAX_BYTES)}]})
-
-
 def _too_large():
-    raise evidence_size_error()
+    """Refuse on `file` an upload larger than EVIDENCE_MAX_BYTES (checked, or stopped while read)."""
+    raise ValidationError({"file": [_("The file is larger than %(limit)s.") % {
+        "limit": filesizeformat(settings.EVIDENCE_MAX_BYTES)}]})
 
 
 def evidence_upload_limit(request) -> LimitedUploadHandler:
