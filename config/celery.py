@@ -1,5 +1,5 @@
-"""The Celery app: configured from Django settings (CELERY_*), tasks found in each app's tasks module; what waits in
-the broker's queues."""
+"""The Celery app: configured from Django settings (CELERY_*), tasks found in each app's tasks module; how a task is
+sent (`send_options`, `task_send`: one way for every sender); what waits in the broker's queues."""
 
 import itertools
 import json
@@ -17,6 +17,24 @@ logger = logging.getLogger(__name__)
 app = Celery("config")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+# Sending a task: one quick retry, so a broker that is down answers in well under a second.
+SEND_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+
+
+def send_options() -> dict:
+    """The broker connection's options for checking it and sending a task: SEND_OPTIONS, and sockets that time out
+    after BROKER_CHECK_TIMEOUT seconds, so a broker that is down or hung (accepts, never answers) costs that."""
+    timeout = settings.BROKER_CHECK_TIMEOUT
+    return {**SEND_OPTIONS, "socket_connect_timeout": timeout, "socket_timeout": timeout}
+
+
+def task_send(name: str, *, args: list):
+    """Send a task by name on a connection of `send_options()`, without Celery's own retries: a broker that is down
+    or hung raises (kombu's OperationalError or an OSError) within the sockets' timeouts; the task's AsyncResult."""
+    with app.connection_for_write(transport_options=send_options()) as conn:
+        return app.send_task(name, args=args, connection=conn, retry=False)
 
 
 @task_prerun.connect

@@ -157,8 +157,8 @@ def declaration_page(request, pk):
 @login_required
 @require_GET
 def declaration_pdf_page(request, pk):
-    """The printable declaration (申报书) as a PDF: the enterprise's own, its district staff's, or any for the bureau
-    (the scopes of the declaration pages; 404 outside them)."""
+    """The printable declaration (申报书) as a PDF, in the scope of the declaration's detail as the API's (its
+    enterprise's users, its park's administrators, its district's staff, the bureau; 404 outside it)."""
     try:
         declaration = printable_declaration(user=request.user, pk=pk)
     except Declaration.DoesNotExist:

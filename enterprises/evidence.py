@@ -1,6 +1,7 @@
 """Writes of evidence files: add one to a declaration, a filing or a tenancy, and remove one (docs/evidence.md).
 
-The API and the pages call these alike. A file is accepted only when its extension and its first bytes agree on one
+The API and the pages call these alike, the size limit while the request's body is read included
+(`evidence_upload_limit`). A file is accepted only when its extension and its first bytes agree on one
 of the types in `SIGNATURES` and it is within `settings.EVIDENCE_MAX_BYTES`; it is stored under a random name
 (`enterprises.models.evidence.evidence_path`), its client name kept as text only. Who may add or remove follows the
 owner: its CHANGE scope (the enterprise's users on their declarations and filings, the park's administrators on
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from access.scoping import CHANGE, in_scope
 from config.tables import neutralise
+from config.uploads import LimitedUploadHandler
 
 from .choices import EDITABLE_DECLARATION_STATUSES, EDITABLE_FILING_STATUSES, EVIDENCE_KINDS
 from .models import AnnualFiling, Declaration, EvidenceFile, Tenancy
@@ -71,24 +73,24 @@ def evidence_file_name(name: str) -> str:
 BODY_ALLOWANCE = 64 * 1024
 
 
-def evidence_size_error() -> ValidationError:
-    """The refusal on `file` of an upload larger than EVIDENCE_MAX_BYTES."""
-    return ValidationError({"file": [_("The file is larger than %(limit)s.") % {
+def _too_large():
+    """Refuse on `file` an upload larger than EVIDENCE_MAX_BYTES (checked, or stopped while read)."""
+    raise ValidationError({"file": [_("The file is larger than %(limit)s.") % {
         "limit": filesizeformat(settings.EVIDENCE_MAX_BYTES)}]})
 
 
-def _too_large():
-    raise evidence_size_error()
+def evidence_upload_limit(request) -> LimitedUploadHandler:
+    """Put the size limit first among the request's upload handlers, before anything reads its body — the page's
+    form and the API's upload alike: a body declared too large stops at its file, a file stops once its bytes pass
+    the limit, the rest unread (config.uploads); `evidence_check_received` then refuses it on `file`."""
+    limited = LimitedUploadHandler(request, limit=settings.EVIDENCE_MAX_BYTES, allowance=BODY_ALLOWANCE)
+    request.upload_handlers.insert(0, limited)
+    return limited
 
 
-def evidence_check_request_size(content_length) -> None:
-    """Refuse an upload request on `file` before its body is read when the body it declares cannot hold a file within
-    the limit (a client that sends more than it declares is cut at what it declared)."""
-    try:
-        declared = int(content_length or 0)
-    except (TypeError, ValueError):
-        declared = 0
-    if declared > settings.EVIDENCE_MAX_BYTES + BODY_ALLOWANCE:
+def evidence_check_received(limited: LimitedUploadHandler) -> None:
+    """Refuse on `file` an upload the size limit stopped while its body was read."""
+    if limited.refused:
         _too_large()
 
 

@@ -1,7 +1,6 @@
 """Evidence pages: the panel of one owner's files (list, upload, remove) that any page includes, and the download.
 Writes go through enterprises.evidence; every record is found through `restrict()` (docs/evidence.md)."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -14,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from access.scoping import VIEW
 from config.uploads import LimitedUploadHandler
 
-from .evidence import BODY_ALLOWANCE, evidence_add, evidence_remove, evidence_size_error
+from .evidence import evidence_add, evidence_check_received, evidence_remove, evidence_upload_limit
 from .evidence_selectors import evidence_file_response, evidence_owner, evidence_panel
 from .models import EvidenceFile
 
@@ -55,9 +54,7 @@ def _answer(request, *, owner_name: str, owner, errors: dict | None = None, kind
 def evidence_list(request, owner_name: str, pk: int):
     """One owner's evidence panel (GET); upload a file to it (POST: `kind`, `file`), a file above the size limit
     refused while its body is read (config.uploads)."""
-    limited = LimitedUploadHandler(request, limit=settings.EVIDENCE_MAX_BYTES, allowance=BODY_ALLOWANCE)
-    request.upload_handlers.insert(0, limited)
-    return _evidence_list(request, owner_name, pk, limited)
+    return _evidence_list(request, owner_name, pk, evidence_upload_limit(request))
 
 
 @csrf_protect
@@ -70,8 +67,7 @@ def _evidence_list(request, owner_name: str, pk: int, limited: LimitedUploadHand
         return render(request, template, {"panel": panel})
     kind = request.POST.get("kind", "")
     try:
-        if limited.refused:
-            raise evidence_size_error()
+        evidence_check_received(limited)
         added = evidence_add(user=request.user, owner_name=owner_name, owner=owner, kind=kind,
                              upload=request.FILES.get("file"))
     except ValidationError as error:

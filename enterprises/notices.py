@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from access.scoping import BUREAU_GROUP
-from config.celery import app
+from config.celery import task_send
 from config.notifications.models import NotificationKind as Kind
 from config.notifications.services import notify, remind
 
@@ -98,12 +98,13 @@ def publicity_event(declaration_round) -> str:
 
 def round_notices_queue(declaration_round, *, event: str) -> None:
     """Send the round's notices of the event (opened, closed, a publicity event) by the task once the caller's
-    transaction commits (a rolled-back write tells nobody); a broker that refuses is logged, the write stands."""
+    transaction commits (a rolled-back write tells nobody), sent as every job is (config.celery.task_send: a broker
+    that is down or hung costs its sockets' timeouts); a broker that refuses is logged, the write stands."""
     round_id = declaration_round.pk
 
     def send():
         try:
-            app.send_task(ROUND_NOTICES_TASK, args=[round_id, event])
+            task_send(ROUND_NOTICES_TASK, args=[round_id, event])  # as every job is sent: one quick retry
         except Exception:  # noqa: BLE001 (the broker is down: the round stands; the task may be sent again)
             logger.exception("round notices of round %s (%s) not queued", round_id, event)
 

@@ -12,7 +12,7 @@ from enterprises.choices import LADDER
 from enterprises.models import DeclarationRound
 from parks.models import District
 
-from .report_views import REPORTS, allowed_scope, answered, chart, report_page, show
+from .report_views import REPORTS, allowed_scope, answered, chart, page_of, place_choices, report_page, show
 from .selectors.declarations import STAGE_NAMES, pipeline_enterprises
 
 # Each column's name on the page (docs/reports-declarations.md defines them).
@@ -41,7 +41,7 @@ def declaration_pipeline_page(request):
     context.update(
         years=sorted({*round_years(), year}, reverse=True), this_year=this_year,
         stages=[(stage, STAGE_LABELS[stage]) for stage in STAGE_NAMES],
-        tier_choices=[(tier.value, tier.label) for tier in LADDER], districts=District.objects.order_by("code"),
+        tier_choices=[(tier.value, tier.label) for tier in LADDER], **place_choices(request.user, parks=False),
         rounds=DeclarationRound.objects.filter(opens__year=year).order_by("-opens", "name"),
     )
     rows = context["rows"]
@@ -67,8 +67,8 @@ class PipelineCountForm(forms.Form):
 
 @report_page
 def pipeline_declarations_page(request):
-    """The declarations behind one count of the pipeline, among those the user may see (400 with the field's
-    message on a bad filter)."""
+    """The declarations behind one count of the pipeline, among those the user may see, a page at a time as the
+    other drill-downs (400 with the field's message on a bad filter, 404 past the last page)."""
     allowed_scope(request.user, REPORTS["declarations"])
     form = PipelineCountForm(request.GET)
     if not form.is_valid():
@@ -76,9 +76,10 @@ def pipeline_declarations_page(request):
                       status=400)
     data = form.cleaned_data
     on = timezone.localdate()
-    rows = pipeline_enterprises(user=request.user, year=data["year"], on=on, stage=data["stage"],
-                                tier=data["tier"] or None, round_id=data["round"].pk if data["round"] else None,
-                                district=data["district"].pk if data["district"] else None)
+    page, pager = page_of(request, pipeline_enterprises(
+        user=request.user, year=data["year"], on=on, stage=data["stage"], tier=data["tier"] or None,
+        round_id=data["round"].pk if data["round"] else None,
+        district=data["district"].pk if data["district"] else None))
     return render(request, "registry/reports/pipeline_declarations.html", {
-        "form": form, "rows": rows, "stage": STAGE_LABELS[data["stage"]], "year": data["year"], "as_of": on,
-        "declaration_round": data["round"], "district": data["district"]})
+        "form": form, "rows": page.object_list, "page": page, "pager": pager, "stage": STAGE_LABELS[data["stage"]],
+        "year": data["year"], "as_of": on, "declaration_round": data["round"], "district": data["district"]})

@@ -467,11 +467,11 @@ class FileJob(Job):
 
 class FilingTotal(models.Model):
     """The approved filings of a year per district and park they were filed in: their count and money sums (万元),
-    kept by PostgreSQL triggers on the filings in the same transaction as each write (migration registry 0014),
+    kept by PostgreSQL triggers on the filings in the same transaction as each write (migration registry 0017),
     so the reports read a few rows instead of summing a year's filings."""
 
     year = models.PositiveSmallIntegerField(_("year"))
-    # Deleting a district or park removes its rows in the database (ON DELETE CASCADE, migration registry 0014),
+    # Deleting a district or park removes its rows in the database (ON DELETE CASCADE, migration registry 0017),
     # so a deletion reads nothing more here.
     district = models.ForeignKey(
         District, models.DO_NOTHING, null=True, blank=True, related_name="+", db_constraint=False,

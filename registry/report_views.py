@@ -14,6 +14,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import InvalidPage, Page, Paginator
 from django.db import transaction
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -283,19 +284,37 @@ def park_report_page(request):
 def pager(request, data: dict) -> dict | None:
     """The page links of a paged answer of the API's page size (None when it has one page): the page's number, the
     number of pages, and the addresses of the previous and next pages with the page's filters."""
-    if not (data.get("next") or data.get("previous")):
-        return None
     raw = request.GET.get("page", "")
-    number = int(raw) if raw.isdigit() and int(raw) > 0 else 1
+    return page_links(request, number=int(raw) if raw.isdigit() and int(raw) > 0 else 1,
+                      pages=max(1, -(-(data.get("count") or 0) // api_settings.PAGE_SIZE)),
+                      previous=bool(data.get("previous")), following=bool(data.get("next")))
+
+
+def page_of(request, rows) -> tuple[Page, dict | None]:
+    """One page, at the API's page size, of a list a page reads itself rather than through the API (a drill-down of
+    a selector's rows), from `?page=` (past the end or not a number: 404, as the API answers), with its pager."""
+    paginator = Paginator(rows, api_settings.PAGE_SIZE)
+    try:
+        page = paginator.page(request.GET.get("page") or 1)
+    except InvalidPage:
+        raise Http404 from None
+    return page, page_links(request, number=page.number, pages=paginator.num_pages, previous=page.has_previous(),
+                            following=page.has_next())
+
+
+def page_links(request, *, number: int, pages: int, previous: bool, following: bool) -> dict | None:
+    """The pager `_pager.html` shows (None on a single page): the page's number, the number of pages, and the
+    addresses of the previous and next pages with the page's filters."""
+    if not (previous or following):
+        return None
     query = request.GET.copy()
 
     def link(to: int) -> str:
         query["page"] = str(to)
         return f"?{query.urlencode()}"
 
-    return {"number": number, "pages": max(1, -(-(data.get("count") or 0) // api_settings.PAGE_SIZE)),
-            "previous": link(number - 1) if data.get("previous") else None,
-            "next": link(number + 1) if data.get("next") else None}
+    return {"number": number, "pages": pages, "previous": link(number - 1) if previous else None,
+            "next": link(number + 1) if following else None}
 
 
 PARK_LISTS = {  # a park's lists in the park report: the API route, the page's title and template
@@ -306,8 +325,8 @@ PARK_LISTS = {  # a park's lists in the park report: the API route, the page's t
 
 @report_page
 def park_list_page(request, park: int, kind: str):
-    """One of a park's lists in the park report (its tenancies ending, its tenants not filed), a page at a time;
-    a park the user may not see is 404."""
+    """One of a park's lists in the park report (its tenancies ending, its tenants not filed), a page at a time,
+    named by the answer's park_name; a park the user may not see is the API's 404."""
     report = REPORTS["parks"]
     allowed_scope(request.user, report)
     if kind not in PARK_LISTS:
@@ -321,7 +340,7 @@ def park_list_page(request, park: int, kind: str):
     params.pop("page", None)
     listing = Report(report.slug, report.title, api, ("as_of", "year"))
     context = report_context(request, listing, params=params, status=status, data=data, api_kwargs={"park": park},
-                             park=get_object_or_404(Park.objects.restrict(request.user, VIEW), pk=park), kind=kind,
+                             park_name=data.get("park_name", "") if status == 200 else "", kind=kind,
                              list_title=title)
     if context["data"]:
         context["pager"] = pager(request, data)
@@ -378,10 +397,13 @@ def park_in_scope(request, params: dict) -> None:
         raise Http404
 
 
-def place_choices(user) -> dict:
-    """The districts and the parks a filter may name (the parks within the user's scope)."""
-    return {"districts": District.objects.order_by("code"),
-            "parks": input_choices(user=user, queryset=Park.objects.order_by("name"))}
+def place_choices(user, *, parks: bool = True) -> dict:
+    """The districts and the parks a filter may name (the parks within the user's scope), for `_places.html`;
+    `parks=False` for a report filtered by district only (the picker then shows no park)."""
+    choices = {"districts": District.objects.order_by("code")}
+    if parks:
+        choices["parks"] = input_choices(user=user, queryset=Park.objects.order_by("name"))
+    return choices
 
 
 @report_page

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from kombu.exceptions import OperationalError as BrokerError
 
-from config.celery import app, task_ids_in_broker
+from config.celery import SEND_OPTIONS, app, send_options, task_ids_in_broker, task_send
 from config.history import Source, change_source
 from config.tables import csv_stream
 from config.tables import file_name as table_file_name
@@ -46,15 +46,6 @@ from .selectors import tier_summary_compute
 logger = logging.getLogger(__name__)
 
 RUN_TASK = "registry.run_report"
-# Sending a run's task: one quick retry, so a broker that is down answers in well under a second.
-SEND_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
-
-
-def _send_options() -> dict:
-    """The broker connection's options for checking it and sending a task: SEND_OPTIONS, and sockets that time out
-    after BROKER_CHECK_TIMEOUT seconds, so a broker that is down or hung (accepts, never answers) costs that."""
-    timeout = settings.BROKER_CHECK_TIMEOUT
-    return {**SEND_OPTIONS, "socket_connect_timeout": timeout, "socket_timeout": timeout}
 ADVISORY_LOCK_CLASS = 4242  # pg_advisory_xact_lock(class, year): one tier-summary computation per year at a time
 FILE_JOB_LOCK_CLASS = 4243  # pg_advisory_xact_lock(class, user id): one file job started per user at a time
 
@@ -130,7 +121,7 @@ def _send_when_committed(job, task: str) -> None:
     """Reach the broker now (down: the job is failed and BrokerUnavailable raised), and send the job's task once
     the job is committed."""
     try:  # at most three socket timeouts: a retry (at once) only if the first try failed within one
-        with app.connection_for_write(transport_options=_send_options()) as conn:
+        with app.connection_for_write(transport_options=send_options()) as conn:
             conn.ensure_connection(max_retries=SEND_OPTIONS["max_retries"], interval_start=0, interval_step=0,
                                    timeout=settings.BROKER_CHECK_TIMEOUT)
     except (BrokerError, OSError) as error:
@@ -147,8 +138,7 @@ def _broker_failed(job, error: Exception):
 def _send(job, task: str) -> None:
     """Send a committed job's task (a broker lost since the check fails the job; the sweep is the last resort)."""
     try:
-        with app.connection_for_write(transport_options=_send_options()) as conn:
-            result = app.send_task(task, args=[job.pk], connection=conn, retry=False)
+        result = task_send(task, args=[job.pk])
     except (BrokerError, OSError) as error:
         try:
             _broker_failed(job, error)

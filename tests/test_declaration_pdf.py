@@ -1,8 +1,8 @@
 """The printable declaration (申报书, docs/declarations-pdf.md): a declaration with evidence and steps rendered to PDF
 by WeasyPrint, its text read back with pypdf (Chinese included) — title by the round's tier, the enterprise, the frozen
 figures as the review page shows them, each criterion met or not, answers, commitment, evidence, steps, the
-signatures block and the footer's page numbers and basis; an enterprise-typed name and answer printed as text; the
-scopes of the declaration pages (another enterprise's or district's declaration is 404) and of the API's detail."""
+signatures block and the footer's page numbers and basis; an enterprise-typed name and answer printed as text; one
+scope on the page and in the API, the declaration's detail's (every role gets the same answer on both)."""
 
 import datetime
 import re
@@ -13,6 +13,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from enterprises import declarations as services
 from enterprises.choices import EvidenceKind, Tier
@@ -41,8 +42,8 @@ RETURN_REASON = "请补充发明专利的证明材料"
 @pytest.fixture
 def w():
     """Two parks in two districts, an enterprise in each with a user and an approved filing, each district's staff,
-    the bureau, the first park's administrator, and an open 专精特新 round under the 2026 rule set."""
-    world = build_world(parks=2, districts=2, admins=(1, 0), enterprises=1, users=1, local=True)
+    the bureau, each park's administrator, and an open 专精特新 round under the 2026 rule set."""
+    world = build_world(parks=2, districts=2, admins=1, enterprises=1, users=1, local=True)
     staff = [UserFactory(username=f"district{i}") for i in range(2)]
     for user, district in zip(staff, world.districts, strict=True):
         DistrictMembership.objects.create(user=user, district=district)
@@ -53,7 +54,8 @@ def w():
     enterprises = [world.enterprise(0), world.enterprise(1)]
     return {"enterprises": enterprises, "users": [m.user for m in world.members],
             "filings": [approved_filing(enterprise=e, year=TODAY.year - 1) for e in enterprises],
-            "staff": staff, "bureau": bureau, "admin": world.admin(0), "round": declaration_round}
+            "staff": staff, "bureau": bureau, "admin": world.admin(0), "admins": [world.admin(0), world.admin(1)],
+            "round": declaration_round}
 
 
 def declared(w, i=0) -> Declaration:
@@ -160,33 +162,40 @@ def test_enterprise_typed_text_is_escaped_in_the_html_that_is_printed(w):
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;=1+1" in html and "=1+1 &lt;b&gt;" in html
 
 
-def test_scope_is_the_declaration_pages_scope(client, w):
+def test_every_role_gets_the_same_answer_from_the_page_and_the_api(client, w):
+    """One selector (printable_declaration, the detail's VIEW scope) answers both paths: a park administrator of
+    the enterprise's park prints it on both, as its enterprise, district and the bureau do; everyone else 404s."""
     declaration = declared(w)
-    assert get_pdf(client, w["users"][0], declaration).status_code == 200  # its enterprise
-    assert get_pdf(client, w["staff"][0], declaration).status_code == 200  # its district's staff
-    assert get_pdf(client, w["bureau"], declaration).status_code == 200  # the bureau
-    assert get_pdf(client, w["users"][1], declaration).status_code == 404  # another enterprise's user
-    assert get_pdf(client, w["staff"][1], declaration).status_code == 404  # another district's staff
-    assert get_pdf(client, w["admin"], declaration).status_code == 404  # the park has no declaration page
+    path = reverse("api:declaration-pdf", args=[declaration.pk])
+    roles = {"bureau": (w["bureau"], 200), "its enterprise": (w["users"][0], 200), "its park": (w["admin"], 200),
+             "its district": (w["staff"][0], 200), "another enterprise": (w["users"][1], 404),
+             "another park": (w["admins"][1], 404), "another district": (w["staff"][1], 404),
+             "no role": (UserFactory(), 404)}
+    for role, (user, status) in roles.items():
+        page, api = get_pdf(client, user, declaration), token_client(user).get(path)
+        assert (page.status_code, api.status_code) == (status, status), role
+        if status == 200:
+            assert page.content.startswith(b"%PDF-") and api.content.startswith(b"%PDF-"), role
+            assert page["Content-Disposition"] == api["Content-Disposition"], role
     client.logout()
     response = client.get(reverse("declaration-pdf", args=[declaration.pk]))
     assert response.status_code == 302 and reverse("login") in response.url
+    assert APIClient().get(path).status_code == 401
 
 
-def test_the_api_prints_it_in_the_details_scope(w):
+def test_the_api_answers_json_errors_and_the_pdf_when_asked_for_it(w):
     declaration = declared(w)
     path = reverse("api:declaration-pdf", args=[declaration.pk])
-    bureau, other_user, other_staff = (token_client(w[k][i] if i is not None else w[k])
-                                       for k, i in (("bureau", None), ("users", 1), ("staff", 1)))
+    bureau, other_user = token_client(w["bureau"]), token_client(w["users"][1])
     response = bureau.get(path)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert "北京市专精特新中小企业申报书" in pdf_text(response.content)[0]
-    assert other_user.get(path).status_code == 404 and other_staff.get(path).status_code == 404
     # a client asking for application/pdf gets it; outside its scope the 404 is still JSON
     asked = bureau.get(path, HTTP_ACCEPT="application/pdf")
     assert asked.status_code == 200 and asked.content.startswith(b"%PDF-")
     refused = other_user.get(path, HTTP_ACCEPT="application/pdf")
     assert refused.status_code == 404 and refused["Content-Type"] == "application/json" and "detail" in refused.json()
+    assert bureau.get(path.replace(str(declaration.pk), "x1")).status_code == 404  # not an id: nothing found
 
 
 def test_a_draft_without_a_filing_prints_what_it_lacks(client, w):

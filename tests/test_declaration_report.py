@@ -5,6 +5,8 @@ rounds (declared, in review) against SQL written here, leaving an older snapshot
 
 import csv
 import io
+import re
+from html import unescape as html_unescape
 
 import pytest
 from django.db import connection
@@ -97,6 +99,34 @@ def test_a_count_leads_to_its_declarations_within_the_users_scope(client, pipeli
     assert "<tr><td>" not in theirs  # the other park's declarations do not exist for them
     bad = client.get(DRILL, {"stage": "everything", "year": year})
     assert bad.status_code == 400 and "stage" in bad.content.decode()
+
+
+def test_the_drill_down_is_paged_as_the_other_drill_downs(client, pipeline, settings):
+    """At the API's page size (2 here): pages that add up to the count's declarations in order, each once, the
+    pager's links keeping the filters, and a page past the end or not a number a 404, as the API's pages."""
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "PAGE_SIZE": 2}
+    client.force_login(bureau_user())
+    expected = [d.enterprise.name for d in sorted(
+        (d for d in pipeline.declarations if d.round.opens.year == pipeline.year and d.status != "draft"),
+        key=lambda d: (-d.round.opens.toordinal(), d.round.name, d.enterprise.name, d.pk))]
+    assert len(expected) > 4
+    pages = -(-len(expected) // 2)
+    names, address = [], f"{DRILL}?stage=declared&year={pipeline.year}"
+    for number in range(1, pages + 1):
+        html = client.get(address).content.decode()
+        rows = re.findall(r"<tr><td>(\d+)</td><td>([^<]+)</td>", html)
+        assert [int(n) for n, _name in rows] == list(range(2 * number - 1, 2 * number - 1 + len(rows)))
+        assert len(rows) == (2 if number < pages else len(expected) - 2 * (pages - 1))
+        assert f"{len(expected)} 件申报" in html and f"第{number}页，共{pages}页" in html
+        names += [html_unescape(name) for _n, name in rows]
+        following = re.search(r'<a href="([^"]+)" rel="next">', html)
+        assert (following is None) == (number == pages)
+        address = DRILL + html_unescape(following.group(1)) if following else None
+        if address:  # the filters kept
+            assert all(part in address for part in ("stage=declared", f"year={pipeline.year}", f"page={number + 1}"))
+    assert names == expected
+    assert client.get(DRILL, {"stage": "declared", "year": pipeline.year, "page": pages + 1}).status_code == 404
+    assert client.get(DRILL, {"stage": "declared", "year": pipeline.year, "page": "x"}).status_code == 404
 
 
 def test_bad_filters_answer_400_on_the_page_with_the_fields_message(client, pipeline):

@@ -279,13 +279,3 @@ def test_deleting_a_draft_filing_deletes_its_files(ew, django_capture_on_commit_
         filing_delete(filing=ew.filings[0])
     assert not EvidenceFile.objects.exists()
     assert not default_storage.exists(stored)
-
-
-@override_settings(EVIDENCE_MAX_BYTES=1024)
-def test_an_upload_declaring_a_body_too_large_is_refused_before_it_is_read(ew):
-    """The API refuses on the length the request declares, not reading the body (here shorter than declared)."""
-    refused = add(client_of(ew.users[0]), owner="filing", pk=ew.filings[0].pk, kind=EvidenceKind.AUDIT_REPORT,
-                  name="a.pdf", content=PDF, CONTENT_LENGTH=str(1024 + 64 * 1024 + 1), HTTP_ACCEPT_LANGUAGE="en")
-    assert refused.status_code == 400
-    assert refused.json() == {"file": ["The file is larger than 1.0\xa0KB."]}
-    assert not EvidenceFile.objects.exists()

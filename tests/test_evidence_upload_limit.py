@@ -1,6 +1,7 @@
-"""An evidence upload above the size limit on the pages is refused while its body is read (config.uploads): the
-rest of the body is never received, the answer is the field's error in Chinese or English, nothing is stored, and
-the CSRF token is still checked."""
+"""An evidence upload above the size limit, on the pages and in the API alike, is refused while its body is read by
+the one handler (config.uploads, put first by enterprises.evidence.evidence_upload_limit): the rest of the body is
+never received (at most one chunk read), the answer is the field's error in Chinese or English, nothing is stored,
+and the pages' CSRF token is still checked."""
 
 import pytest
 from django.test import Client
@@ -9,7 +10,8 @@ from django.urls import reverse
 from enterprises.choices import EvidenceKind
 from enterprises.models import EvidenceFile
 
-from .evidence_files import PDF, evidence_world, upload
+from .conftest import token_client
+from .evidence_files import PDF, add, evidence_world, upload
 
 pytestmark = pytest.mark.django_db
 LIMIT = 4096
@@ -57,3 +59,27 @@ def test_the_csrf_token_is_still_checked(ew):
     assert _post(client, ew, LIMIT)[0].status_code == 403
     assert _post(client, ew, 2 * 1024 * 1024)[0].status_code == 403
     assert EvidenceFile.objects.count() == 0
+
+
+def _api_post(client, ew, size: int, **extra):
+    """Upload a PDF of `size` bytes to P1's filing through the API (multipart); the answer and the body's bytes read."""
+    response = add(client, owner="filing", pk=ew.filings[0].pk, kind=EvidenceKind.AUDIT_REPORT, name="审计报告.pdf",
+                   content=PDF + bytes(size - len(PDF)), **extra)
+    return response, response.wsgi_request._stream._pos, int(response.wsgi_request.META["CONTENT_LENGTH"])
+
+
+def test_the_api_refuses_a_file_past_the_limit_as_the_pages_do_after_one_chunk(ew):
+    client = token_client(ew.users[0])
+    # A body declared within the limit and the framing's allowance, holding a file past the limit: the file's bytes
+    # stop the read at its first chunk (the API's own length check read all of it).
+    size = CHUNK + 1024
+    response, read, body = _api_post(client, ew, size, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert body > CHUNK and body <= LIMIT + 64 * 1024
+    assert response.status_code == 400 and response.json() == {"file": ["文件超过 4.0\xa0KB。"]}
+    assert read <= CHUNK < body
+    response, read, body = _api_post(client, ew, 2 * 1024 * 1024, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400 and response.json() == {"file": ["The file is larger than 4.0\xa0KB."]}
+    assert read <= CHUNK < body // 10  # one chunk of a 2 MB body: the file itself was not received
+    assert EvidenceFile.objects.count() == 0
+    assert _api_post(client, ew, LIMIT)[0].status_code == 201  # the limit itself is taken
+    assert EvidenceFile.objects.get().size == LIMIT

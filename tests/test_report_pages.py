@@ -136,6 +136,7 @@ def test_park_report_lists_names_of_tenancies_ending_and_tenants_not_filed(clien
     assert ending_list in row and not_filed_list in row  # each park's lists, linked from its row
     section = client.get(ending_list.replace("&amp;", "&")).content.decode()
     assert ending.enterprise.name in section and "2025-03-01" in section
+    assert f"<h1>{world.parks[0].name}: " in section  # named by the answer's park_name
     # Nobody filed for 2025: every enterprise of the park is listed by name.
     assert world.enterprise(0, 0).name in client.get(not_filed_list.replace("&amp;", "&")).content.decode()
     assert client.get(reverse("report-park-list", args=[park, "elsewhere"])).status_code == 404

@@ -8,6 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
@@ -20,6 +21,7 @@ from config.api.viewsets import DirectoryViewSet, ScopedViewMixin
 from enterprises import declarations as services
 from enterprises.choices import DeclarationStatus
 from enterprises.declaration_print import declaration_pdf_response
+from enterprises.declaration_selectors import printable_declaration
 from enterprises.models import AnnualFiling, Declaration, DeclarationRound, DeclarationStep, Enterprise, Objection
 from parks.api.serializers import BriefDistrictSerializer
 
@@ -212,11 +214,6 @@ class DeclarationViewSet(ScopedViewMixin, mixins.ListModelMixin, mixins.Retrieve
                 "recommend": REVIEW, "return_declaration": REVIEW, "reject": REVIEW, "approve": BUREAU_STEP,
                 "designate": BUREAU_STEP}.get(self.action, VIEW)
 
-    def get_queryset(self):
-        """The declarations in the request's scope; the printable one with its filing and park in the same query."""
-        queryset = super().get_queryset()
-        return queryset.select_related("filing", "enterprise__park") if self.action == "pdf" else queryset
-
     def _answer(self, declaration):
         return Response(self.get_serializer(self.get_queryset().get(pk=declaration.pk)).data)
 
@@ -231,8 +228,12 @@ class DeclarationViewSet(ScopedViewMixin, mixins.ListModelMixin, mixins.Retrieve
             renderer_classes=[JSONRenderer, PDFFileRenderer])  # a client may ask for application/pdf; errors JSON
     def pdf(self, request, pk=None):
         """The printable declaration (申报书) as a PDF: figures, criteria, answers, commitment, evidence, steps and
-        the signatures block (404 outside what you may see)."""
-        return declaration_pdf_response(user=request.user, declaration=self.get_object())
+        the signatures block; the page's selector and scope (the detail's), 404 outside it."""
+        try:
+            declaration = printable_declaration(user=request.user, pk=pk)
+        except (Declaration.DoesNotExist, ValueError):  # not one the user sees, or not an id
+            raise NotFound from None
+        return declaration_pdf_response(user=request.user, declaration=declaration)
 
     @extend_schema(request=None, responses=DeclarationSerializer)
     @action(detail=True, methods=["post"], filter_backends=[])

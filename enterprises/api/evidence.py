@@ -74,10 +74,18 @@ class EvidenceFileViewSet(ScopedViewMixin, mixins.ListModelMixin, mixins.Retriev
     ordering = ["uploaded_at"]
     # Every request reads in the VIEW scope (outside it: 404); the services decide a write on the owner (403, 400).
 
+    def initialize_request(self, request, *args, **kwargs):
+        """The request with the evidence size limit first among its upload handlers, before anything (the
+        authentication's CSRF check included) reads its body: the pages' handler, config.uploads."""
+        self.upload_limit = services.evidence_upload_limit(request)
+        return super().initialize_request(request, *args, **kwargs)
+
     @extend_schema(request={"multipart/form-data": EvidenceFileSerializer}, responses={201: EvidenceFileSerializer})
     def create(self, request, *args, **kwargs):
-        """Upload an evidence file to a declaration, filing or tenancy (multipart: the owner, `kind`, `file`)."""
-        services.evidence_check_request_size(request.META.get("CONTENT_LENGTH"))  # before the body is read
+        """Upload an evidence file to a declaration, filing or tenancy (multipart: the owner, `kind`, `file`); a
+        file above the size limit is refused on `file` while its body is read, the rest unread."""
+        request.data  # noqa: B018 (the body, read through the limit)
+        services.evidence_check_received(self.upload_limit)
         return super().create(request, *args, **kwargs)
 
     def perform_destroy(self, instance):

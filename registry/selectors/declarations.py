@@ -79,15 +79,12 @@ def declaration_pipeline(*, user, year: int, on: datetime.date, tier: str | None
 
 
 def pipeline_enterprises(*, user, year: int, on: datetime.date, stage: str, tier: str | None = None,
-                         round_id: int | None = None, district: int | None = None) -> list[dict]:
-    """The declarations behind one count of the pipeline (the report centre's drill-down): each {id, name,
-    round_name, district_name, status}, by round and enterprise name."""
+                         round_id: int | None = None, district: int | None = None):
+    """The declarations behind one count of the pipeline (the report centre's drill-down, which pages them), with
+    their enterprise, round and district, by round (newest first) and enterprise name."""
     found = pipeline_declarations(user=user, year=year, tier=tier, round_id=round_id, district=district)
-    found = found.filter(stage_condition(stage, on=on)).select_related("enterprise", "round", "district")
-    return [{"id": declaration.enterprise_id, "name": declaration.enterprise.name,
-             "round_name": declaration.round.name, "district_name": declaration.district.name,
-             "status": declaration.get_status_display()}
-            for declaration in found.order_by("-round__opens", "round__name", "enterprise__name", "pk")]
+    return found.filter(stage_condition(stage, on=on)).select_related("enterprise", "round", "district") \
+        .order_by("-round__opens", "round__name", "enterprise__name", "pk")
 
 
 def declaration_counts(*, year: int) -> list[dict]:

@@ -1,15 +1,25 @@
 """The report centre in a real browser: the bureau starts a tier summary from the page and watches it finish, opens
-each report, changes the year, drills from a count to its enterprises and downloads the XLSX; a park administrator
-sees their park's reports only. Shots at 1440 and 390 px at each step; axe-core on each page."""
+each report, changes the year, drills from a count to its enterprises, downloads the XLSX and reads a figure on the
+plan board and in the support funds; a park administrator sees their park's reports only. Shots at 1440 and 390 px
+at each step; axe-core on each page."""
 
+import datetime
+import importlib
 import io
+from decimal import Decimal
 
 import openpyxl
+from django.apps import apps
 
-from registry.models import ReportRun
+from registry.choices import AwardStatus
+from registry.models import PlanTask, ReportRun
 from registry.services import report_run_execute
+from tests.factories import SupportAwardFactory, SupportPolicyFactory
 
-from .conftest import PLAN_YEAR, SUMMARY_YEAR, assert_accessible, login, shot, shots
+from .conftest import PLAN_YEAR, SUMMARY_YEAR, assert_accessible, login, number, shot, shots
+
+# The plan's fifteen tasks, written by a data migration (a live-server test's flush may have removed them).
+PLAN_TASKS = importlib.import_module("registry.migrations.0015_plan_tasks_2022_2025")
 
 REPORT_PAGES = [("districts", "/reports/districts/"), ("parks", "/reports/parks/"),
                 ("plan", "/reports/plan-progress/"), ("tier-summary", "/reports/tier-summary/"),
@@ -117,6 +127,26 @@ def test_bureau_runs_the_summary_and_reads_every_report(page, world, tmp_path):
     assert sheet.auto_filter.ref.startswith(f"A{header_row}:")
     formats = {cell.number_format for cell in sheet[header_row + 1]}
     assert "#,##0.00" in formats or "#,##0" in formats, formats
+
+    # The plan board and the support funds of the plan's year, each showing a figure of the world's records: the
+    # three labs of the park in task 3, and a policy's award paid (100 万元 approved, 80 paid) in the totals.
+    PLAN_TASKS.add_tasks(apps, None)
+    policy = SupportPolicyFactory(task=PlanTask.objects.get(plan=PLAN_TASKS.PLAN, number=2), year=PLAN_YEAR)
+    SupportAwardFactory(policy=policy, enterprise=world.ours, status=AwardStatus.PAID,
+                        amount_approved=Decimal("100"), amount_paid=Decimal("80"),
+                        approved_on=datetime.date(PLAN_YEAR, 4, 1), paid_on=datetime.date(PLAN_YEAR, 8, 1))
+    open_report(page, f"/reports/plan-board/?year={PLAN_YEAR}")
+    assert page.locator("#report-basis").count() == 1 and page.locator("#report-table").count() == 1
+    labs = page.locator('td[data-indicator="labs-in-operation"] + td')
+    assert number(labs.inner_text()) == 3
+    shots(page, "report-centre-09-plan-board")
+    assert_accessible(page)
+    open_report(page, f"/reports/support-funds/?year={PLAN_YEAR}")
+    row = page.locator("#report-table tbody tr").filter(has_text=policy.name)
+    assert [number(cell) for cell in row.locator("td.num").all_inner_texts()] == [1, 0, 0, 100, 80, 20]
+    assert "100.00" in page.inner_text("#report-table tfoot")
+    shots(page, "report-centre-09b-support-funds")
+    assert_accessible(page)
 
 
 def test_park_admin_sees_their_parks_reports(page, world):
