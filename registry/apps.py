@@ -20,11 +20,14 @@ class RegistryConfig(AppConfig):
     def ready(self):
         """Register the registry's own plan-board indicators (registry.plan_indicators), the support awards' import
         (registry.fund_imports), and hand the enterprises app's indicators (enterprises.plan_indicators, which may
-        not import the registry) to the board's registry (registry.plan_board)."""
+        not import the registry) and the parks app's (parks.plan_indicators) to the board's registry
+        (registry.plan_board)."""
         from enterprises import plan_indicators as enterprise_indicators
+        from parks import plan_indicators as park_indicators
 
         from . import fund_imports, plan_indicators  # noqa: F401
         from .plan_board import indicator
 
         fund_imports.register()
         enterprise_indicators.register(indicator)
+        park_indicators.register(indicator)

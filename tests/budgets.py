@@ -163,6 +163,10 @@ BUDGETS: dict[str, dict[str, int]] = {
     "listing-detail": {"get": 5, "put": 16, "patch": 15, "delete": 8},
     "listing-history": {"get": 6},
     "listing-list": {"get": 7, "post": 14},
+    # branch parksvc: the park services (writes: park_service_save's scope checks and the title's uniqueness)
+    "parkservice-detail": {"get": 5, "put": 16, "patch": 15, "delete": 8},
+    "parkservice-history": {"get": 6},
+    "parkservice-list": {"get": 7, "post": 14},
 }
 
 # URL name -> (park administrator, enterprise user): queries of one GET of an endpoint without a record.
@@ -214,6 +218,7 @@ SCOPED_BUDGETS: dict[str, tuple[int, int]] = {
     "digitalhumanip-list": (8, 8),  # +1: the page's registrations
     "financinground-list": (7, 7),
     "listing-list": (7, 7),
+    "parkservice-list": (7, 7),  # branch parksvc
 }
 
 # Web pages (not the API): URL name -> role -> queries of one GET by a signed-in user (session).
