@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -226,3 +227,59 @@ def test_the_records_behind_a_figure_are_the_ones_counted(year):
     answer = client.get(reverse("api:parkservice-list"), {"kind": ["scene_matching", "financing"],
                                                            "offered_on": ON.isoformat()})
     assert answer.data["count"] == EXPECTED["bureau"]["park-matching-services"]
+
+
+# --- the services page ----------------------------------------------------------------------------------------
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_the_administrator_adds_edits_and_ends_a_service_on_the_page(two):
+    park = two["parks"][0]
+    client = signed_in(two["admin"])
+    page = client.get(reverse("park-services"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "园区服务与政策" in page and 'id="service-add"' in page and "孵化0" in page and "孵化1" not in page
+    assert 'id="nav-park-services"' in page
+    add = reverse("park-service-add", args=[park.pk])
+    body = {"kind": "financing", "title": "投融资对接会", "description": "每季度一期", "contact": "fin@park.example.cn",
+            "offered_from": "2025-02-01", "public": "on"}
+    refused = client.post(add, {**body, "contact": "13912345678"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert refused.status_code == 200 and "个人手机号码" in refused.content.decode()
+    assert not ParkService.objects.filter(title="投融资对接会").exists()
+    answer = client.post(add, body)
+    assert answer.status_code == 302
+    service = ParkService.objects.get(title="投融资对接会")
+    assert (service.park, service.kind, service.public) == (park, "financing", True)
+    assert service.history.first().history_source == "web"
+    edited = client.post(reverse("park-service-edit", args=[service.pk]), {**body, "title": "投融资路演"})
+    assert edited.status_code == 302
+    assert client.post(reverse("park-service-end", args=[service.pk])).status_code == 302
+    service.refresh_from_db()
+    assert (service.title, service.offered_until) == ("投融资路演", timezone.localdate())
+
+
+def test_another_parks_services_do_not_exist_on_the_page(two):
+    client = signed_in(two["admin"])
+    theirs, other = two["services"][1], two["parks"][1]
+    assert client.get(reverse("park-services"), {"park": other.pk}).status_code == 404
+    body = {"kind": "training", "title": "越权", "offered_from": "2025-02-01"}
+    assert client.post(reverse("park-service-add", args=[other.pk]), body).status_code == 404
+    assert client.post(reverse("park-service-edit", args=[theirs.pk]), body).status_code == 404
+    assert client.post(reverse("park-service-end", args=[theirs.pk])).status_code == 404
+    theirs.refresh_from_db()
+    assert (theirs.title, theirs.offered_until) == ("孵化1", None)
+    assert not ParkService.objects.filter(title="越权").exists()
+
+
+def test_district_staff_read_the_page_and_change_nothing(two):
+    client = signed_in(two["staff"])
+    page = client.get(reverse("park-services")).content.decode()
+    assert "孵化0" in page and 'id="service-add"' not in page and "park-service-end" not in page
+    mine = two["services"][0]
+    body = {"kind": "training", "title": "区里加的", "offered_from": "2025-02-01"}
+    assert client.post(reverse("park-service-add", args=[mine.park_id]), body).status_code == 403
+    assert client.post(reverse("park-service-edit", args=[mine.pk]), body).status_code == 404
+    assert client.post(reverse("park-service-end", args=[mine.pk])).status_code == 404
+    assert signed_in(two["member"]).get(reverse("park-services")).status_code == 403  # an enterprise user
