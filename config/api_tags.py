@@ -16,6 +16,8 @@ RESOURCE_TAGS = {
               "Park units: building, floor, room and area."),
     "park-memberships": ("园区管理员：用户与园区的对应。",
                          "Park administrators: which user administers which park."),
+    "park-services": ("园区服务与政策：孵化、人才培训、投融资对接、场景对接和园区政策。",
+                      "Park services and policies: incubation, training, financing and scene matching, park policies."),
     "enterprises": ("企业：登记信息、所在区县和园区、产业链层级。",
                     "Enterprises: registration, district, park, chain position."),
     "tenancies": ("租约：企业租用园区单元的期间和租金。",

@@ -1,6 +1,6 @@
 """URL map: the admin, the REST API under /api/v1/, the OpenAPI schema and its interactive docs, the dashboard,
-the self-service pages, the filing review screen, the lease board, the declaration pages (with the public
-publicity list) and the account pages (sign-in, invitations, password reset and change)."""
+the self-service pages, the filing review screen, the lease board, the park services page, the declaration pages
+(with the public publicity list) and the account pages (sign-in, invitations, password reset and change)."""
 
 from csp.decorators import csp_update
 from django.conf import settings
@@ -68,6 +68,7 @@ urlpatterns = [
     path("declarations/", include("enterprises.declaration_urls")),
     path("publicity/", publicity_page, name="publicity"),
     path("inbox/", include("config.notifications.urls")),  # branch notify: the inbox and its settings
+    path("park-services/", include("parks.urls")),  # branch parksvc: the park services page
     path("", include("registry.urls")),
     path("", RedirectView.as_view(pattern_name="dashboard"), name="home"),
 ]

@@ -13,6 +13,7 @@ must be to be plausible is decided once:
 - `figures_faults`: what makes a filing's figures implausible, for the tests of every maker.
 - `tenancy_period`, `add_months`: a half-open tenancy period [start, end) that ends after it starts.
 - `unit_labels`: a unit's building, floor and room ("A座", "3", "305").
+- `park_services_offered`: the services and policies a park offers, in the shares `PARK_SERVICE_SHARES` says.
 """
 
 import datetime
@@ -130,3 +131,38 @@ def unit_labels(building: str, floor: int, number: int) -> tuple[str, str, str]:
     """A unit's (building, floor, room): the floor as its number, the room as floor and a two-digit number on it
     (floor 3, number 5: "305")."""
     return building, str(floor), f"{floor}{number:02d}"
+
+
+# --- park services (branch parksvc) -----------------------------------------------------------------------------
+# The share of parks offering each kind of service (an incubator always offers incubation, every park its entry
+# policy), the share of services already ended and of those kept out of the directory; the demo seeds and the city
+# generator draw with these, so the generated city holds the demo's proportions.
+PARK_SERVICE_SHARES = {"incubation": 0.5, "training": 0.6, "financing": 0.5, "scene_matching": 0.5, "policy": 1.0,
+                       "other": 0.2}
+PARK_SERVICE_ENDED_SHARE = 0.15
+PARK_SERVICE_PRIVATE_SHARE = 0.1
+PARK_SERVICE_TITLES = {
+    "incubation": ("数字人企业孵化服务", "入驻企业创业辅导、工商注册与知识产权代办"),
+    "training": ("数字人人才培训", "数字人建模、动作捕捉与内容运营培训"),
+    "financing": ("投融资对接", "定期路演，对接天使投资、产业基金与银行科技信贷"),
+    "scene_matching": ("应用场景对接", "发布文旅、金融、政务等数字人应用场景需求，撮合供需双方"),
+    "policy": ("入驻租金优惠政策", "符合条件的数字人企业入驻首年租金减免"),
+    "other": ("算力与渲染资源共享", "园区公共算力和渲染农场按需使用"),
+}
+
+
+def park_services_offered(rng, *, park_kind: str, number: int, today: datetime.date) -> list[dict]:
+    """The services a park offers (kind, title, description, the service desk's e-mail on a reserved example
+    domain, offered_from, offered_until, public), drawn with the shares above; every date is before `today`."""
+    rows = []
+    for kind, share in PARK_SERVICE_SHARES.items():
+        if not (rng.random() < share or (kind == "incubation" and park_kind == "incubator")):
+            continue
+        title, description = PARK_SERVICE_TITLES[kind]
+        start = today - datetime.timedelta(days=rng.randint(60, 1500))
+        ended = rng.random() < PARK_SERVICE_ENDED_SHARE
+        rows.append({"kind": kind, "title": title, "description": description,
+                     "contact": f"park{number}-service@example.com", "offered_from": start,
+                     "offered_until": start + datetime.timedelta(days=rng.randint(30, 59)) if ended else None,
+                     "public": rng.random() >= PARK_SERVICE_PRIVATE_SHARE})
+    return rows

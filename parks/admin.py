@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from access.scoping import VIEW, membership_grant_check
 from config.admin import ScopedAdmin, ScopedInline
 
-from .models import District, DistrictMembership, Park, ParkMembership, Unit
+from .models import District, DistrictMembership, Park, ParkMembership, ParkService, Unit
 from .selectors import park_list, unit_search
 
 
@@ -113,3 +113,15 @@ class DistrictMembershipAdmin(MembershipAdmin):
     list_filter = ["district"]
     search_fields = ["user__username", "district__name", "district__code"]
     list_select_related = ["user", "district"]
+
+
+@admin.register(ParkService)
+class ParkServiceAdmin(ScopedAdmin):
+    """Park services and policies: kind, the days offered, whether the directory shows them."""
+
+    list_display = ["title", "park", "kind", "offered_from", "offered_until", "public"]
+    list_filter = ["kind", "public", "park__district", "park"]
+    search_fields = ["title", "description", "park__name"]
+    list_select_related = ["park"]
+    autocomplete_fields = ["park"]
+    date_hierarchy = "offered_from"

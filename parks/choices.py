@@ -17,3 +17,14 @@ class ParkKind(models.TextChoices):
     PARK = "park", _("Industrial park")
     BASE = "base", _("Industry base")
     INCUBATOR = "incubator", _("Incubator")
+
+
+class ParkServiceKind(models.TextChoices):
+    """What a park offers its tenants and applicants (园区服务与政策): its services and its own policies."""
+
+    INCUBATION = "incubation", _("Incubation")
+    TRAINING = "training", _("Talent training")
+    FINANCING = "financing", _("Investment and financing matching")
+    SCENE_MATCHING = "scene_matching", _("Scene matching")
+    POLICY = "policy", _("Park policy")
+    OTHER = "other", _("Other service")

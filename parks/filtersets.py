@@ -3,10 +3,11 @@
 import django_filters
 from django.db.models import Q
 
+from config.as_of import as_of
 from config.filters import DivisionCodeFilter
 
-from .choices import DistrictKind, ParkKind
-from .models import District, Park, Unit
+from .choices import DistrictKind, ParkKind, ParkServiceKind
+from .models import District, Park, ParkService, Unit
 from .selectors import unit_search
 
 
@@ -61,3 +62,25 @@ class UnitFilterSet(django_filters.FilterSet):
     def search(self, queryset, name, value):
         """Units whose building or room holds the text, or whose label building-floor-room does."""
         return queryset.filter(unit_search(value))
+
+
+class ParkServiceFilterSet(django_filters.FilterSet):
+    """Filter park services by park, district, kind, publicity, the day they are offered on and text."""
+
+    q = django_filters.CharFilter(method="search", label="Search title or description")
+    park = django_filters.ModelMultipleChoiceFilter(queryset=Park.objects.all())
+    district = django_filters.ModelMultipleChoiceFilter(field_name="park__district", queryset=District.objects.all())
+    kind = django_filters.MultipleChoiceFilter(choices=ParkServiceKind.choices)
+    offered_on = django_filters.DateFilter(method="filter_offered_on", label="Offered on this date")
+
+    class Meta:
+        model = ParkService
+        fields = ["public"]
+
+    def search(self, queryset, name, value):
+        """Services whose title or description holds the text."""
+        return queryset.filter(Q(title__icontains=value) | Q(description__icontains=value))
+
+    def filter_offered_on(self, queryset, name, value):
+        """Services offered on the date: started by then, not ended by then."""
+        return as_of(queryset, on=value)

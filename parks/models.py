@@ -1,23 +1,25 @@
-"""Districts, parks and units: the places the registry assigns things to."""
+"""Districts, parks and units: the places the registry assigns things to, and the services parks offer."""
 
+import re
 from collections.abc import Callable
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import EmailValidator, MinValueValidator, RegexValidator
 from django.db import models, router
 from django.db.models import F, Q, Value
 from django.db.models.deletion import Collector
 from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from access.scoping import ALL_ACTIONS, CHANGE, REFERENCE_DATA, VIEW, RestrictedQuerySet, Rule
 from config.as_of import Dated, DatedModel, opened_on_field
 from config.history import audit_history
 
-from .choices import DistrictKind, ParkKind
+from .choices import DistrictKind, ParkKind, ParkServiceKind
 
 POSITIVE = MinValueValidator(Decimal("0.01"))
 
@@ -252,3 +254,103 @@ class DistrictMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.district}"
+
+
+# A service desk's contact: an office phone (landline with its area code, 400/800 line, extension) or an e-mail.
+OFFICE_PHONE = re.compile(r"^(0\d{2,3}-?\d{7,8}|[48]00-?\d{3}-?\d{4})(-\d{1,6})?$")
+MOBILE_PHONE = re.compile(r"^(\+?86)?1[3-9]\d{9}$")
+SERVICE_LISTED = _("This park already lists a service of this title from that day.")
+SERVICE_DATES = _("The end must come after the start (the end is the first day no longer offered).")
+
+
+def service_contact_validate(value: str) -> None:
+    """Refuse a contact that is not a service desk's office phone or e-mail (a mobile number is a person's)."""
+    text = value.strip().replace(" ", "")
+    if MOBILE_PHONE.match(text):
+        raise ValidationError(_("Give the service desk's office phone or e-mail, not a person's mobile number."),
+                              code="personal")
+    if "@" in text:
+        EmailValidator(message=_("Enter an office phone (010-12345678, 400-123-4567) or an e-mail."))(text)
+    elif not OFFICE_PHONE.match(text):
+        raise ValidationError(_("Enter an office phone (010-12345678, 400-123-4567) or an e-mail."), code="invalid")
+
+
+class ParkService(models.Model):
+    """A service or policy a park offers (园区服务与政策: incubation, training, financing or scene matching, its own
+    policies), offered from a day until the first day it is no longer offered; shown in the public directory when
+    public."""
+
+    park = models.ForeignKey(Park, models.CASCADE, related_name="services", verbose_name=_("park"))
+    kind = models.CharField(pgettext_lazy("park service", "kind"), max_length=20, choices=ParkServiceKind.choices)
+    title = models.CharField(pgettext_lazy("park service", "title"), max_length=128)
+    description = models.TextField(pgettext_lazy("park service", "description"), blank=True)
+    contact = models.CharField(
+        pgettext_lazy("park service", "contact"), max_length=128, blank=True, validators=[service_contact_validate],
+        help_text=_("The service desk's office phone or e-mail (no personal contact)."),
+    )
+    offered_from = models.DateField(_("offered from"))
+    offered_until = models.DateField(
+        _("offered until"), null=True, blank=True,
+        help_text=_("The first day it is no longer offered; empty while it is offered."),
+    )
+    public = models.BooleanField(
+        pgettext_lazy("park service", "public"), default=True,
+        help_text=_("Shown in the public directory with the park."),
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    history = audit_history()
+
+    objects = RestrictedQuerySet.as_manager()
+    # As the park's units: its administrators keep them, the district's staff read them, the bureau keeps all; the
+    # enterprises app adds the enterprises registered with the park and its tenants (who read them).
+    scope_rule = Rule(park=("park",), district=("park__district",), park_admin=ALL_ACTIONS)
+    # Offered on a date: started by then and not ended by then.
+    dated = Dated(start="offered_from", end="offered_until")
+
+    class Meta:
+        ordering = ["park", "kind", "title", "pk"]
+        verbose_name = _("park service")
+        verbose_name_plural = _("park services")
+        constraints = [
+            models.UniqueConstraint(fields=["park", "title", "offered_from"], name="park_service_unique",
+                                    violation_error_message=SERVICE_LISTED),
+            models.CheckConstraint(
+                condition=Q(offered_until__isnull=True) | Q(offered_until__gt=F("offered_from")),
+                name="park_service_ends_after_start", violation_error_message=SERVICE_DATES,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.park} {self.title}"
+
+    def clean(self):
+        """The end after the start (on `offered_until`); the title and contact without surrounding spaces."""
+        self.title = (self.title or "").strip()
+        self.contact = (self.contact or "").strip()
+        if self.offered_from and self.offered_until and self.offered_until <= self.offered_from:
+            raise ValidationError({"offered_until": SERVICE_DATES})
+
+    def get_constraints(self):
+        """The constraints validation runs: all but the dates' order, which `clean()` checks on its field."""
+        return [(model, [c for c in constraints if c.name != "park_service_ends_after_start"])
+                for model, constraints in super().get_constraints()]
+
+    def validate_constraints(self, exclude=None):
+        """The table's constraints; a service already listed (same title from the same day) is an error on its
+        title."""
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict({})
+            general = errors.pop(NON_FIELD_ERRORS, [])
+            repeated = [e for e in general if getattr(e, "message", e) == SERVICE_LISTED]
+            if repeated:
+                errors.setdefault("title", []).extend(repeated)
+            rest = [e for e in general if e not in repeated]
+            if rest:
+                errors[NON_FIELD_ERRORS] = rest
+            raise ValidationError(errors) from error
+
+    def offered_on(self, on) -> bool:
+        """Whether the service is offered on a date."""
+        return self.offered_from <= on and (self.offered_until is None or self.offered_until > on)

@@ -8,7 +8,9 @@ from django.db.models.functions import Coalesce
 from django.db.models.lookups import IContains
 from django.utils import timezone
 
-from .models import Park, unit_label
+from access.scoping import VIEW
+
+from .models import Park, ParkService, unit_label
 
 ZERO_AREA = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
 
@@ -35,3 +37,16 @@ def unit_search(text: str, *, prefix: str = "") -> Q:
     label = LABEL_SEPARATORS.sub("-", text).strip("-")
     return (Q(**{f"{prefix}building__icontains": text}) | Q(**{f"{prefix}room__icontains": text})
             | Q(IContains(unit_label(prefix=prefix), label)))
+
+
+def park_services(*, user, action: str = VIEW) -> QuerySet[ParkService]:
+    """The park services a user may take an action on, with their park."""
+    return ParkService.objects.restrict(user, action).select_related("park")
+
+
+def public_services(*, on=None) -> QuerySet[ParkService]:
+    """The services the public directory shows: public ones offered on a day (default today) or from a later day,
+    in the order of their kind and title."""
+    on = on or timezone.localdate()
+    return ParkService.objects.filter(public=True).filter(
+        Q(offered_until__isnull=True) | Q(offered_until__gt=on)).order_by("kind", "title", "pk")

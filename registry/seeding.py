@@ -40,7 +40,7 @@ from enterprises.models.designation import add_years
 from enterprises.registers import character_save
 from enterprises.selectors import reporting_year
 from enterprises.services import tenancy_save
-from parks.models import District, DistrictMembership, Park, ParkMembership, Unit
+from parks.models import District, DistrictMembership, Park, ParkMembership, ParkService, Unit
 
 from .models import BenchmarkProject, Lab, PlanTarget, PlanTask, Platform, SupportAward, SupportPolicy
 from .selectors.plan_board import PLAN_2022_2025
@@ -232,6 +232,9 @@ def load_demo(*, tally: Tally) -> None:
     load_funds(policies=data["support_policies"], awards=data["support_awards"], enterprises=enterprises,
                shift=shift, tally=tally)
     load_registers(data=data, enterprises=enterprises, tally=tally)
+    # branch parksvc: the parks' services and policies (docs/park-services.md), by park, title and first day
+    upsert_rows(model=ParkService, keys=("park", "title", "offered_from"), tally=tally,
+                rows=({**row, "park": one(parks, row["park"])} for row in data.get("park_services", [])))
 
 
 def shifted_date(value: str | None, shift: int) -> str | None:

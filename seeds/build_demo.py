@@ -34,6 +34,7 @@ from enterprises.fakes import (  # noqa: E402
     filing_figures,
     ip_figures,
     money,
+    park_services_offered,
     revenue_years,
     tenancy_period,
     unit_labels,
@@ -486,6 +487,16 @@ def build_registers(rng: random.Random, enterprises: list[dict]) -> dict[str, li
     return registers
 
 
+def build_park_services(rng: random.Random, parks: list[dict]) -> list[dict]:
+    """The parks' services and policies (docs/park-services.md), drawn by enterprises.fakes.park_services_offered
+    with the day the demo was drawn as its today, so that every one is offered (or ended) by the time it is loaded."""
+    drawn_on = datetime.date(2025, 8, 1)
+    return [{**row, "park": park["name"], "offered_from": iso(row["offered_from"]),
+             "offered_until": iso(row["offered_until"])}
+            for number, park in enumerate(parks, 1)
+            for row in park_services_offered(rng, park_kind=park["kind"], number=number, today=drawn_on)]
+
+
 def build(seed: int = SEED) -> dict:
     """Return the whole demo data set for a seed."""
     rng = random.Random(seed)
@@ -506,6 +517,7 @@ def build(seed: int = SEED) -> dict:
         "declarations": build_declarations(enterprises, filings),
         **dict(zip(("support_policies", "support_awards"), build_funds(enterprises), strict=True)),
         **build_registers(random.Random(seed + 3), enterprises),
+        "park_services": build_park_services(random.Random(seed + 4), parks),
     }
 
 

@@ -37,6 +37,7 @@ from .factories import (
     EnterpriseMembershipFactory,
     LabFactory,
     ParkMembershipFactory,
+    ParkServiceFactory,
     PlatformFactory,
     SupportAwardFactory,
     SupportPolicyFactory,
@@ -189,6 +190,7 @@ def build_cluster(users: dict, now: datetime.datetime, rounds: dict) -> dict:
         character.registrations.create(kind="trademark", number=f"预算-{character.pk}-{k}",
                                        registered_on=datetime.date(YEAR, 1, k))
     records.update({name: (registers[0][name], registers[1][name]) for name in REGISTER_BASENAMES})
+    records["parkservice"] = (ParkServiceFactory(park=park), ParkServiceFactory(park=park))  # branch parksvc
     versions = [f"第{k}版" for k in range(1, RICH)]
     for record, name, values in (  # the rich records' history rows
             (district, "plan_role", versions), (park, "focus", versions), (units[0], "area", range(101, 100 + RICH)),
@@ -198,7 +200,8 @@ def build_cluster(users: dict, now: datetime.datetime, rounds: dict) -> dict:
             (records["parkmembership"][1], "park", [park] * (RICH - 1)),
             (records["enterprisemembership"][1], "enterprise", [rich] * (RICH - 1)),
             (awards[1], "note", versions), (policy, "description", versions),
-            *((records[basename][1], field_name, versions) for basename, field_name in REGISTER_BASENAMES.items())):
+            *((records[basename][1], field_name, versions) for basename, field_name in REGISTER_BASENAMES.items()),
+            (records["parkservice"][1], "description", versions)):
         changed(record, name, values)
     return records
 
@@ -220,7 +223,8 @@ def build_budget_world(scale: int) -> BudgetWorld:
     world.pairs = {name: first[name] for name in ("unit", "enterprise", "tenancy", "annualfiling", "tierdesignation",
                                                    "lab", "platform", "benchmarkproject", "parkmembership",
                                                    "enterprisemembership", "import", "export",
-                                                   "declaration", "objection", *REGISTER_BASENAMES)}
+                                                   "declaration", "objection", *REGISTER_BASENAMES,
+                                                   "parkservice")}
     world.pairs["declarationround"] = (world.rounds["past"], world.rounds["open"])
     in_publicity = first["objection"][0].declaration
     world.pairs["publicity"] = (in_publicity, in_publicity)  # one per cluster is in publicity today

@@ -85,7 +85,8 @@ BUDGETS: dict[str, dict[str, int]] = {
     "lab-history": {"get": 6},
     "lab-list": {"get": 7, "post": 14},
     "logout": {"post": 4},
-    "park-detail": {"get": 5, "put": 14, "patch": 12, "delete": 18},  # delete: its invitations go too
+    # delete: its invitations go too; +1 (branch parksvc): its services go with it (the collector reads them)
+    "park-detail": {"get": 5, "put": 14, "patch": 12, "delete": 19},
     "park-history": {"get": 6},
     "park-list": {"get": 7, "post": 12},
     "park-occupancy": {"get": 7},
@@ -106,13 +107,14 @@ BUDGETS: dict[str, dict[str, int]] = {
     "public-benchmarkproject-list": {"get": 7},
     "public-enterprise-detail": {"get": 4},
     "public-enterprise-list": {"get": 6},
-    "public-park-detail": {"get": 4},
-    "public-park-list": {"get": 6},
+    "public-park-detail": {"get": 5},  # +1 (branch parksvc): the park's public services, prefetched
+    "public-park-list": {"get": 7},  # +1 (branch parksvc): the page's public services, one query
     "public-platform-detail": {"get": 4},
     "public-platform-list": {"get": 6},
     "report-declarations": {"get": 7},
     "report-districts": {"get": 16},  # -1: tenants and let area from one scan of the tenancies on the date
-    "report-plan-board": {"get": 35},  # the tasks, their funds (2), one per indicator (26): grows only with those
+    # the tasks, their funds (2), one per indicator (28; +2 branch parksvc: the park services'): grows only with those
+    "report-plan-board": {"get": 37},
     "report-support-funds": {"get": 8},
     "report-parks": {"get": 13},  # +1: the filing seasons, for the default year of the tenants not filed
     # a park's lists in the park report: token, roles, data version (twice: the cache's and the snapshot's), the
@@ -163,6 +165,11 @@ BUDGETS: dict[str, dict[str, int]] = {
     "listing-detail": {"get": 5, "put": 16, "patch": 15, "delete": 8},
     "listing-history": {"get": 6},
     "listing-list": {"get": 7, "post": 14},
+    # branch parksvc: the park services; writes through park_service_save: the title's uniqueness checked, no scope
+    # query for the bureau (in_scope answers without one)
+    "parkservice-detail": {"get": 5, "put": 15, "patch": 14, "delete": 8},
+    "parkservice-history": {"get": 6},
+    "parkservice-list": {"get": 7, "post": 13},
 }
 
 # URL name -> (park administrator, enterprise user): queries of one GET of an endpoint without a record.
@@ -190,11 +197,11 @@ SCOPED_BUDGETS: dict[str, tuple[int, int]] = {
     "platform-list": (7, 7),
     "public-benchmarkproject-list": (7, 7),
     "public-enterprise-list": (6, 6),
-    "public-park-list": (6, 6),
+    "public-park-list": (7, 7),  # +1 (branch parksvc): the page's public services
     "public-platform-list": (6, 6),
     "report-declarations": (7, 7),
     "report-districts": (16, 16),
-    "report-plan-board": (35, 35),
+    "report-plan-board": (37, 37),  # +2 (branch parksvc): the park services' two indicators, one query each
     "report-support-funds": (8, 8),
     "report-parks": (13, 13),
     "report-plan-progress": (21, 21),
@@ -214,6 +221,7 @@ SCOPED_BUDGETS: dict[str, tuple[int, int]] = {
     "digitalhumanip-list": (8, 8),  # +1: the page's registrations
     "financinground-list": (7, 7),
     "listing-list": (7, 7),
+    "parkservice-list": (7, 7),  # branch parksvc
 }
 
 # Web pages (not the API): URL name -> role -> queries of one GET by a signed-in user (session).
@@ -244,6 +252,9 @@ PAGE_BUDGETS: dict[str, dict[str, int]] = {
     # the bell's dropdown (loaded when opened): one query for its newest notifications, whatever their number, beside
     # the request's own (measured at both scales, branch notes)
     "inbox-latest": {"bureau": 5, "enterprise_user": 5},
+    # branch parksvc: the park services page: the parks the user sees and the first one's services, whatever their
+    # number
+    "park-services": {"bureau": 9, "park_admin": 9},
 }
 
 # POST import-list of a file over IMPORT_SYNC_MAX_ROWS rows: started as a file job (202) instead of imported.

@@ -13,7 +13,7 @@ from enterprises.choices import ChainPosition, FilingStatus, Segment, Tier
 from enterprises.credit_code import credit_code_make
 from enterprises.fakes import filing_figures, filing_review, ip_figures, tenancy_period, unit_labels
 from enterprises.models import AnnualFiling, Enterprise, EnterpriseMembership, Tenancy, TierDesignation
-from parks.models import District, Park, ParkMembership, Unit
+from parks.models import District, Park, ParkMembership, ParkService, Unit
 from registry.choices import (
     AwardStatus,
     Comparison,
@@ -327,3 +327,16 @@ REGISTER_BODIES = {
     "financinground": {"closed_on": "2025-01-10", "amount": "500.00", "round_name": "天使轮"},
     "listing": {"board": "neeq", "listed_on": "2025-01-10"},
 }
+
+
+class ParkServiceFactory(factory.django.DjangoModelFactory):
+    """An incubation service of a new park, offered since 2024 and public (branch parksvc)."""
+
+    class Meta:
+        model = ParkService
+
+    park = factory.SubFactory(ParkFactory)
+    kind = "incubation"
+    title = factory.Sequence(lambda n: f"孵化服务{n}")
+    contact = "010-12345678"
+    offered_from = datetime.date(2024, 1, 1)

@@ -19,6 +19,7 @@ from .factories import (
     EnterpriseMembershipFactory,
     LabFactory,
     ParkMembershipFactory,
+    ParkServiceFactory,
     PlanTargetFactory,
     PlatformFactory,
     SupportAwardFactory,
@@ -68,6 +69,7 @@ def test_every_record_has_admin_pages_in_chinese(admin_client):
     FileJob.objects.create(kind="export", subject="enterprises", file_format="xlsx")
     FilingSeason.objects.create(year=2024, opens=datetime.date(2025, 1, 1), closes=datetime.date(2025, 5, 31))
     register_records()
+    ParkServiceFactory()  # branch parksvc
     models = [m for m in admin.site._registry if m._meta.app_label in APPS]
     assert {m.__name__ for m in models} >= {"District", "Park", "Unit", "Enterprise", "Tenancy", "Lab", "Platform",
                                             "BenchmarkProject", "PlanTarget", "ParkMembership", "DistrictMembership",

@@ -22,7 +22,7 @@ from enterprises.choices import TIER_NAMES as TIER_SHORT
 from enterprises.choices import DesignationStatus, FilingStatus, Tier
 from enterprises.models import AnnualFiling, Declaration, DeclarationRound, Enterprise, FilingSeason, Objection, Tenancy
 from enterprises.selectors import occupancy
-from parks.models import DistrictMembership, Park
+from parks.models import DistrictMembership, Park, ParkService
 from registry.choices import RunStatus
 from registry.models import FileJob, PlanTask, ReportRun
 
@@ -36,6 +36,7 @@ from .factories import (
     LabFactory,
     ParkFactory,
     ParkMembershipFactory,
+    ParkServiceFactory,
     PlanTargetFactory,
     PlatformFactory,
     SupportAwardFactory,
@@ -133,6 +134,8 @@ def world():
     elsewhere = TenancyFactory(unit=UnitFactory(park=theirs), enterprise=other, start=TODAY - 10 * DAY,
                                end=TODAY + 45 * DAY)
     park_admin = ParkMembershipFactory(park=mine, user=UserFactory(is_staff=True, username="parkadmin")).user
+    ParkServiceFactory(park=mine, kind="scene_matching", offered_until=TODAY)  # branch parksvc: a service of each
+    ParkServiceFactory(park=theirs)
     return {
         "mine": mine, "theirs": theirs, "star": star, "plain": plain, "other": other, "soon": soon,
         "open": open_ended, "ended": ended, "later": later, "elsewhere": elsewhere, "park_admin": park_admin,
@@ -342,7 +345,7 @@ def expected_table(client, model, pks):
     return model_admin.export_table(request, model_admin.get_queryset(request).filter(pk__in=pks))
 
 
-@pytest.mark.parametrize("model", [Enterprise, Tenancy, AnnualFiling])
+@pytest.mark.parametrize("model", [Enterprise, Tenancy, AnnualFiling, ParkService])
 def test_exports_write_the_rows_the_user_may_see(as_park_admin, world, model):
     visible = list(model.objects.restrict(world["park_admin"]).values_list("pk", flat=True))
     hidden = list(model.objects.exclude(pk__in=visible).values_list("pk", flat=True))
@@ -420,6 +423,7 @@ def make_one_of_each(park, enterprise):
     PlanTask.objects.create(plan=f"测试计划{PlanTask.objects.count()}", number=1, title="测试任务")
     SupportAwardFactory(enterprise=enterprise)
     register_records(enterprise)  # a record of each of the enterprise's own registers
+    ParkServiceFactory(park=park)  # branch parksvc
     EnterpriseMembershipFactory(enterprise=enterprise)
     DistrictMembership.objects.create(user=UserFactory(), district=park.district)
     declaration_round = DeclarationRound.objects.create(

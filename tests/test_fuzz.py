@@ -54,6 +54,7 @@ from registry.models import PlanTask, SupportPolicy
 from .factories import (
     BenchmarkProjectFactory,
     LabFactory,
+    ParkServiceFactory,
     PlanTargetFactory,
     PlatformFactory,
     SupportAwardFactory,
@@ -208,6 +209,9 @@ def _seed() -> dict:
                                district_id=enterprises[0].district_id, status=DeclarationStatus.DISTRICT_REVIEW)
     for enterprise in enterprises[:2]:  # a record of each of the enterprise's own registers (branch registers)
         register_records(enterprise)
+    for park in parks[:2]:  # a public and a private service of each of two parks (branch parksvc)
+        ParkServiceFactory(park=park)
+        ParkServiceFactory(park=park, kind="policy", public=False, offered_until=datetime.date(2025, 1, 1))
     staff = UserFactory()
     DistrictMembership.objects.create(user=staff, district=parks[0].district)
     users = {

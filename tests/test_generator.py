@@ -97,3 +97,18 @@ def test_the_registers_follow_the_demo_proportions(city):
     assert FinancingRound.objects.count() == round(N * 17 / 60)
     assert 0 < Listing.objects.count() <= round(N * 3 / 60)
     assert set(IntellectualProperty.objects.values_list("ip_class", flat=True)) == {"1", "2"}
+
+
+def test_the_parks_services_follow_the_demo_shares(city):
+    """Every generated park lists its entry policy (share 1), an incubator its incubation; each service passes the
+    model's validation and the database's constraints (branch parksvc)."""
+    from parks.models import ParkService
+
+    services = list(ParkService.objects.select_related("park"))
+    assert 5 <= len(services) <= 5 * 6
+    assert set(ParkService.objects.filter(kind="policy").values_list("park", flat=True)) == set(
+        Park.objects.values_list("pk", flat=True))
+    assert not Park.objects.filter(kind="incubator").exclude(services__kind="incubation").exists()
+    for service in services:
+        service.full_clean()
+        assert service.offered_from < timezone.localdate()

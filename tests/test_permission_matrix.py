@@ -59,6 +59,7 @@ from .factories import (
     BenchmarkProjectFactory,
     DistrictFactory,
     LabFactory,
+    ParkServiceFactory,
     PlanTargetFactory,
     PlatformFactory,
     SupportAwardFactory,
@@ -383,6 +384,21 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
     "listing-history": {
         "history":                  (401, 200, 200, 404, 200, 404, 200, 404, 404),
     },
+    # Park services (branch parksvc): the park's administrators keep them (another park does not exist for them: 400
+    # naming P1 on create, 404 on P1's service); the park's enterprises and its district staff read them.
+    "parkservice-list": {
+        "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),
+        "create":                   (401, 201, 201, 400, 403, 403, 403, 403, 403),
+    },
+    "parkservice-detail": {
+        "retrieve":                 (401, 200, 200, 404, 200, 404, 200, 404, 404),
+        "update":                   (401, 200, 200, 404, 403, 403, 403, 403, 403),
+        "update_move":              (401, 200, 400, 404, 403, 403, 403, 403, 403),  # to P2: not pa's to name
+        "delete":                   (401, 204, 204, 404, 403, 403, 403, 403, 403),
+    },
+    "parkservice-history": {
+        "history":                  (401, 200, 200, 404, 200, 404, 200, 404, 404),
+    },
     # Tier designations: the bureau records them; the enterprise and its park read them.
     "tierdesignation-list": {
         "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),
@@ -677,6 +693,7 @@ class World:
     support_policies: tuple = ()  # the policy with E1's and E2's awards, and one without awards
     support_awards: tuple = ()  # E1's, E2's
     registers: dict = field(default_factory=dict)  # one record of each of E1's registers
+    park_services: tuple = ()  # a service of P1, one of P2 (branch parksvc)
 
 
 ANSWERS = {"main_product": "数字人驱动引擎", "market_position": "细分市场前三", "innovation": "自研驱动算法"}
@@ -765,6 +782,7 @@ def build_world() -> World:
     return World(
         plan_task=plan_task, support_policies=policies, support_awards=awards,
         registers=register_records(e1),
+        park_services=(ParkServiceFactory(park=p1), ParkServiceFactory(park=p2)),
         evidence=evidence, notification=notification, rounds=rounds, declarations=declarations,
         objection=objection, import_job=import_job, export_job=export_job,
         filings=filings, designations=designations, run=run,
@@ -814,6 +832,7 @@ def target(w: World, basename: str):
         "evidencefile": w.evidence, "plantask": w.plan_task, "supportpolicy": w.support_policies[0],
         "supportaward": w.support_awards[0],
         **w.registers,
+        "parkservice": w.park_services[0],
     }[basename]
 
 
@@ -879,6 +898,7 @@ def create_body(w: World, basename: str) -> dict:
         "supportaward": lambda: {"policy": w.support_policies[1].pk, "enterprise": e1.pk, "status": "approved",
                                  "amount_approved": "20.00", "approved_on": "2025-03-01"},
         **{name: (lambda body=body: {**body, "enterprise": e1.pk}) for name, body in REGISTER_BODIES.items()},
+        "parkservice": lambda: {"park": p1.pk, "kind": "training", "title": "矩阵培训", "offered_from": "2025-01-01"},
     }[basename]()
 
 
@@ -913,6 +933,8 @@ def update_body(w: World, basename: str, action: str) -> dict:
         ("digitalhumanip", "update"): lambda: {"description": "金融服务数字人"},
         ("financinground", "update"): lambda: {"lead_investor": "某创投"},
         ("listing", "update"): lambda: {"stock_code": "873001"},
+        ("parkservice", "update"): lambda: {"description": "每月一期"},
+        ("parkservice", "update_move"): lambda: {"park": w.parks[1].pk},
     }[basename, action]()
 
 

@@ -172,6 +172,7 @@ def create_body(w, basename: str) -> dict:
         "supportaward": lambda: {"policy": w.pairs["supportpolicy"][0].pk, "enterprise": rich.pk,
                                  "status": "approved", "amount_approved": "20.00", "approved_on": f"{YEAR}-03-01"},
         **{name: (lambda body=body: {**body, "enterprise": sparse.pk}) for name, body in REGISTER_BODIES.items()},
+        "parkservice": lambda: {"park": park.pk, "kind": "training", "title": "预算培训", "offered_from": "2025-01-01"},
     }[basename]()
 
 
@@ -188,6 +189,7 @@ PATCHES = {
     "standard": {"co_drafters": "某标准化研究院"}, "intellectualproperty": {"title": "数字人唇形驱动方法"},
     "digitalhumanip": {"description": "金融服务数字人"}, "financinground": {"lead_investor": "某创投"},
     "listing": {"stock_code": "873001"},
+    "parkservice": {"description": "每月一期"},  # branch parksvc
 }
 # Each declaration step's declaration (the first cluster's in the state it starts from) and body; the
 # enterprise's own steps are measured as its user (the bureau signs no commitment).

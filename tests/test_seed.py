@@ -27,7 +27,7 @@ from enterprises.models import (
     TierDesignation,
 )
 from enterprises.selectors import reporting_year
-from parks.models import District, DistrictMembership, Park
+from parks.models import District, DistrictMembership, Park, ParkService
 from registry.choices import PlatformDomain, ProjectField, TargetMetric
 from registry.models import BenchmarkProject, Lab, PlanTarget, Platform, SupportAward, SupportPolicy
 
@@ -95,6 +95,12 @@ def test_seed_loads_valid_data_and_is_idempotent(capsys):
     for model, key in ((Standard, "standards"), (IntellectualProperty, "ip_items"), (DigitalHumanIp, "characters"),
                        (FinancingRound, "financing_rounds"), (Listing, "listings"), (SupportAward, "support_awards")):
         assert model.objects.count() == len(demo_set[key]) > 0, key
+    # The parks' services (branch parksvc): as many as the demo set holds, every demo park listing some, shown in the
+    # public directory.
+    assert ParkService.objects.count() == len(demo_set["park_services"]) > 0
+    assert not Park.objects.exclude(pk__in=ParkService.objects.values("park")).exists()
+    directory = APIClient().get(reverse("api:public-park-list"), {"page_size": 100}).json()["results"]
+    assert sum(len(row["services"]) for row in directory) > 0
 
 
 def test_seed_without_demo_loads_reference_data_only():

@@ -370,6 +370,7 @@ SPECTACULAR_SETTINGS = {
         "FileJobKindEnum": "registry.choices.FileJobKind",
         "FileSubjectEnum": "registry.choices.FileSubject",
         "DeclarationStatusEnum": "enterprises.choices.DeclarationStatus",
+        "ParkServiceKindEnum": "parks.choices.ParkServiceKind",  # branch parksvc
     },
 }
 

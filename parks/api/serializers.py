@@ -5,8 +5,9 @@ from rest_framework import serializers
 
 from config.api.decimals import DecimalField
 from config.api.fields import BriefRelatedField, RecordUrlField
-from config.api.serializers import BriefSerializer, BriefUserSerializer, ValidatedModelSerializer
-from parks.models import District, Park, ParkMembership, Unit
+from config.api.serializers import BriefSerializer, BriefUserSerializer, ValidatedModelSerializer, changed_values
+from parks.models import District, Park, ParkMembership, ParkService, Unit
+from parks.services import park_service_save
 
 
 class BriefDistrictSerializer(BriefSerializer):
@@ -89,12 +90,51 @@ class ParkMembershipSerializer(ValidatedModelSerializer):
         fields = ["id", "url", "user", "park", "created"]
 
 
+class ParkServiceSerializer(ValidatedModelSerializer):
+    """A service or policy a park offers: kind, title, description, the service desk's contact, the days it is
+    offered (the end is the first day no longer offered) and whether the public directory shows it."""
+
+    url = RecordUrlField(view_name="api:parkservice-detail")
+    park = BriefRelatedField(BriefParkSerializer, queryset=Park.objects.all())
+
+    class Meta:
+        model = ParkService
+        fields = ["id", "url", "park", "kind", "title", "description", "contact", "offered_from", "offered_until",
+                  "public", "created"]
+        validators = []  # one title per park and day: the model's constraint, reported on the title
+
+    def validate(self, attrs):
+        """The fields as sent; the model is validated once, by park_service_save."""
+        # Not super().validate(): its full_clean() would run the uniqueness query again before the service's own.
+        return attrs
+
+    def create(self, validated_data):
+        return park_service_save(service=ParkService(**validated_data), user=self.context["request"].user)
+
+    def update(self, instance, validated_data):
+        if not changed_values(instance, validated_data):
+            return instance
+        for key, value in validated_data.items():
+            setattr(instance, key, value)
+        return park_service_save(service=instance, user=self.context["request"].user)
+
+
+class PublicParkServiceSerializer(serializers.ModelSerializer):
+    """A park's public service as the directory shows it."""
+
+    class Meta:
+        model = ParkService
+        fields = ["kind", "title", "description", "contact", "offered_from", "offered_until"]
+
+
 class PublicParkSerializer(serializers.ModelSerializer):
-    """A park in the public directory."""
+    """A park in the public directory, with the public services it offers (today or from a later day)."""
 
     district = serializers.CharField(source="district.name", read_only=True)
     leasable_area = DecimalField(max_digits=14, decimal_places=2, read_only=True)
+    services = PublicParkServiceSerializer(source="public_services", many=True, read_only=True)
 
     class Meta:
         model = Park
-        fields = ["id", "name", "district", "kind", "featured", "address", "focus", "operator", "leasable_area"]
+        fields = ["id", "name", "district", "kind", "featured", "address", "focus", "operator", "leasable_area",
+                  "services"]

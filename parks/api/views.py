@@ -1,15 +1,18 @@
 """Endpoints of the parks API."""
 
+from django.db.models import Prefetch
+
 from access.scoping import membership_grant_check
 from config.api.viewsets import DirectoryViewSet, ScopedModelViewSet
-from parks.filtersets import DistrictFilterSet, ParkFilterSet, UnitFilterSet
-from parks.models import District, ParkMembership, Unit
-from parks.selectors import park_list
+from parks.filtersets import DistrictFilterSet, ParkFilterSet, ParkServiceFilterSet, UnitFilterSet
+from parks.models import District, ParkMembership, ParkService, Unit
+from parks.selectors import park_list, public_services
 
 from .serializers import (
     DistrictSerializer,
     ParkMembershipSerializer,
     ParkSerializer,
+    ParkServiceSerializer,
     PublicParkSerializer,
     UnitSerializer,
 )
@@ -65,9 +68,25 @@ class ParkMembershipViewSet(MembershipViewSet):
 
 
 class PublicParkViewSet(DirectoryViewSet):
-    """Public directory of parks."""
+    """Public directory of parks, each with the public services it offers."""
 
     queryset = park_list()
     serializer_class = PublicParkSerializer
     filterset_class = ParkFilterSet
     ordering_fields = ["name", "district__code", "leasable_area"]
+
+    def get_queryset(self):
+        """The parks, their public services read in one query for the page (offered today or from a later day)."""
+        return super().get_queryset().prefetch_related(
+            Prefetch("services", queryset=public_services(), to_attr="public_services"))
+
+
+class ParkServiceViewSet(ScopedModelViewSet):
+    """Services and policies of the parks (incubation, training, financing and scene matching, park policies): a
+    park's administrators keep its own, district staff read their district's, the bureau keeps all."""
+
+    queryset = ParkService.objects.select_related("park")
+    serializer_class = ParkServiceSerializer
+    filterset_class = ParkServiceFilterSet
+    ordering_fields = ["offered_from", "kind", "title", "park__name"]
+    ordering = ["park__name", "kind", "title", "pk"]

@@ -1,5 +1,6 @@
 """A generated city for benchmarks: N enterprises with five years of filings, designations, parks, units,
-tenancies, labs, platforms, benchmark projects and support policies and awards, loaded with PostgreSQL COPY
+tenancies, labs, platforms, benchmark projects, support policies and awards, the enterprises' registers and the
+parks' services, loaded with PostgreSQL COPY
 (`manage.py generate_city`).
 
 It replaces the registry's data (everything but districts, plan targets and user accounts); the accounts' park
@@ -29,7 +30,7 @@ from enterprises.models import (
     TierDesignation,
 )
 from enterprises.selectors import tier_reference_date
-from parks.models import District, Park, ParkMembership, Unit
+from parks.models import District, Park, ParkMembership, ParkService, Unit
 
 from ..models import BenchmarkProject, Lab, PlanTask, Platform, ReportRun, SupportAward, SupportPolicy, TierSummary
 from ..selectors.plan_board import PLAN_2022_2025
@@ -43,7 +44,8 @@ from .profiles import Profiles
 MODELS = (Park, Unit, Enterprise, Tenancy, AnnualFiling, TierDesignation, Lab, Platform, BenchmarkProject,
           BenchmarkProject.partners.through, ParkMembership, EnterpriseMembership, ReportRun, TierSummary,
           SupportPolicy, SupportAward,
-          Standard, IntellectualProperty, DigitalHumanIp, DigitalHumanRegistration, FinancingRound, Listing)
+          Standard, IntellectualProperty, DigitalHumanIp, DigitalHumanRegistration, FinancingRound, Listing,
+          ParkService)
 
 
 def city_truncate() -> None:
@@ -120,6 +122,9 @@ def city_generate(*, enterprises: int, years: int = 5, seed: int = 2025, log=Non
         load(DigitalHumanIp, registers.CHARACTER_COLUMNS, registers.character_rows(
             hosts, round(enterprises * registers.CHARACTERS_PER_ENTERPRISE), rng, filing_years, registrations))
         load(DigitalHumanRegistration, registers.REGISTRATION_COLUMNS, registrations)
+        # the parks' services in the demo's shares, drawn apart so the rest of the city stays as it was
+        load(ParkService, places.SERVICE_COLUMNS, places.park_service_rows(
+            list(Park.objects.order_by("pk").values_list("pk", "kind")), random.Random(seed + enterprises + 5), today))
         mark = time.perf_counter()
         deferred.restore()
         seconds["indexes"] = time.perf_counter() - mark

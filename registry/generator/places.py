@@ -12,7 +12,7 @@ from array import array
 from collections import defaultdict
 from decimal import Decimal
 
-from enterprises.fakes import tenancy_period, unit_labels
+from enterprises.fakes import park_services_offered, tenancy_period, unit_labels
 from parks.choices import ParkKind
 
 from .copying import weighted
@@ -124,3 +124,18 @@ class ParkPlaces:
         for _ in range(round(len(units) * VACANT_SHARE) + 1):
             unit()
         return units, tenancies
+
+
+# branch parksvc: the parks' services and policies, in the demo's shares (enterprises.fakes.PARK_SERVICE_SHARES)
+SERVICE_COLUMNS = ("id", "park_id", "kind", "title", "description", "contact", "offered_from", "offered_until",
+                   "public")
+
+
+def park_service_rows(parks: list[tuple[int, str]], rng: random.Random, today: datetime.date):
+    """The services of each park (id, kind), drawn as the demo draws them (park_services_offered)."""
+    pk = 0
+    for park, kind in parks:
+        for row in park_services_offered(rng, park_kind=kind, number=park, today=today):
+            pk += 1
+            yield (pk, park, row["kind"], row["title"], row["description"], row["contact"], row["offered_from"],
+                   row["offered_until"], row["public"])

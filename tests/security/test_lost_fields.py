@@ -62,7 +62,7 @@ from enterprises.models import (
 )
 from enterprises.register_forms import REGISTER_PAGES
 from parks.choices import DistrictKind, ParkKind
-from parks.models import District, DistrictMembership, Park, ParkMembership, Unit
+from parks.models import District, DistrictMembership, Park, ParkMembership, ParkService, Unit
 from registry.choices import (
     AwardStatus,
     DigitalHumanKind,
@@ -207,6 +207,9 @@ def full_world() -> dict:
         DeclarationRound: declaration_round, Declaration: declaration,
         DistrictMembership: DistrictMembership.objects.create(user=UserFactory(is_staff=True), district=district),
         **full_registers(enterprise),
+        ParkService: ParkService.objects.create(  # branch parksvc: every optional field filled
+            park=park, kind="scene_matching", title="全量场景对接", description=TEXT, contact="010-87654321",
+            offered_from=datetime.date(2024, 3, 1), offered_until=datetime.date(2030, 1, 1), public=False),
     })
 
 
@@ -289,6 +292,8 @@ def sparse_world() -> dict:
         Declaration: Declaration.objects.create(round=declaration_round, enterprise=enterprise, district=district),
         DistrictMembership: DistrictMembership.objects.create(user=UserFactory(is_staff=True), district=district),
         **sparse_registers(enterprise),
+        ParkService: ParkService.objects.create(park=park, kind="other", title="空服务",  # branch parksvc
+                                                offered_from=datetime.date(2024, 3, 1)),
     })
 
 
