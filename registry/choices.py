@@ -122,6 +122,7 @@ class FileSubject(models.TextChoices):
     IP_ITEMS = "ip_items", _("intellectual property")
     FINANCING_ROUNDS = "financing_rounds", _("financing rounds")
     LISTINGS = "listings", _("listings")
+    COMPLIANCE = "compliance", _("compliance filings")
 
 
 class FileFormat(models.TextChoices):
