@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from enterprises.models import (
     AnnualFiling,
+    ComplianceFiling,
     DigitalHumanIp,
     DigitalHumanRegistration,
     Enterprise,
@@ -33,8 +34,8 @@ from parks.models import District, Park, ParkMembership, Unit
 
 from ..models import BenchmarkProject, Lab, PlanTask, Platform, ReportRun, SupportAward, SupportPolicy, TierSummary
 from ..selectors.plan_board import PLAN_2022_2025
+from . import compliance, places, records, registers
 from . import enterprises as firms
-from . import places, records, registers
 from .accounts import memberships_note, memberships_restore
 from .copying import Deferred, Table
 from .profiles import Profiles
@@ -43,7 +44,8 @@ from .profiles import Profiles
 MODELS = (Park, Unit, Enterprise, Tenancy, AnnualFiling, TierDesignation, Lab, Platform, BenchmarkProject,
           BenchmarkProject.partners.through, ParkMembership, EnterpriseMembership, ReportRun, TierSummary,
           SupportPolicy, SupportAward,
-          Standard, IntellectualProperty, DigitalHumanIp, DigitalHumanRegistration, FinancingRound, Listing)
+          Standard, IntellectualProperty, DigitalHumanIp, DigitalHumanRegistration, FinancingRound, Listing,
+          ComplianceFiling)
 
 
 def city_truncate() -> None:
@@ -120,6 +122,9 @@ def city_generate(*, enterprises: int, years: int = 5, seed: int = 2025, log=Non
         load(DigitalHumanIp, registers.CHARACTER_COLUMNS, registers.character_rows(
             hosts, round(enterprises * registers.CHARACTERS_PER_ENTERPRISE), rng, filing_years, registrations))
         load(DigitalHumanRegistration, registers.REGISTRATION_COLUMNS, registrations)
+        # compliance filings, in the demo's proportions (docs/registers-compliance.md)
+        load(ComplianceFiling, compliance.COLUMNS, compliance.filing_rows(
+            hosts, round(enterprises * compliance.FILINGS_PER_ENTERPRISE), rng, filing_years))
         mark = time.perf_counter()
         deferred.restore()
         seconds["indexes"] = time.perf_counter() - mark
