@@ -316,3 +316,14 @@ def test_an_export_imports_back_unchanged():
     back = client.post(IMPORTS, {"kind": "compliance", "file": SimpleUploadedFile("c.csv", text.encode("utf-8-sig"))},
                        format="multipart")
     assert back.status_code == 200 and back.data["unchanged"] == 1, back.data
+
+
+def test_an_enterprise_registered_with_no_park_is_listed_without_one(world):
+    parkless = EnterpriseFactory(park=None)
+    rows = token_client(world["bureau"]).get(GAPS, {"kind": "deep_synthesis", "as_of": "2024-12-31",
+                                                    "page_size": 50}).data["results"]
+    row = next(row for row in rows if row["enterprise"] == parkless.pk)
+    assert row["park_name"] is None and row["district_name"] == parkless.district.name
+    table = token_client(world["bureau"]).get(GAPS, {"kind": "deep_synthesis", "as_of": "2024-12-31",
+                                                     "format": "xlsx"})
+    assert table.status_code == 200 and table["Content-Type"].startswith("application/vnd.openxmlformats")

@@ -34,13 +34,14 @@ class ComplianceGapQuery(ReportQuery):
 
 
 class ComplianceGapSerializer(serializers.Serializer):
-    """An enterprise without an in-force filing of the kind: its id, credit code, name, district and park."""
+    """An enterprise without an in-force filing of the kind: its id, credit code, name, district and park (none
+    when it is registered with no park)."""
 
     enterprise = serializers.IntegerField(source="pk")
     credit_code = serializers.CharField()
     name = serializers.CharField()
     district_name = serializers.CharField(source="district.name")
-    park_name = serializers.CharField(source="park.name", default="")
+    park_name = serializers.CharField(source="park.name", allow_null=True)  # null: registered with no park
 
 
 class ComplianceGapReportView(ReportView):
