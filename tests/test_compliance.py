@@ -327,3 +327,34 @@ def test_an_enterprise_registered_with_no_park_is_listed_without_one(world):
     table = token_client(world["bureau"]).get(GAPS, {"kind": "deep_synthesis", "as_of": "2024-12-31",
                                                      "format": "xlsx"})
     assert table.status_code == 200 and table["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_a_filing_recorded_meanwhile_is_refused_by_the_database_and_reported_on_its_column():
+    """The import's key and the number's uniqueness are database constraints: a filing another import recorded
+    after this one read the records is refused on the service's column (the same key) or the number's (the same
+    number, another service), in Chinese, nothing written."""
+    from django.utils import translation
+
+    from enterprises.imports import read_table
+    from enterprises.imports.registers import ComplianceFilingImporter
+
+    enterprise = EnterpriseFactory()
+    text = ("统一社会信用代码,备案类型,备案服务（算法）名称,备案日期,备案编号\n"
+            f"{enterprise.credit_code},深度合成服务算法备案,数字人播报,2024-03-01,网信算备9号\n").encode("utf-8-sig")
+    table = read_table(kind="compliance", content=text, file_name="c.csv")
+    for service, column in (("数字人播报", "备案服务（算法）名称"), ("另一服务", "备案编号")):
+
+        class Meanwhile(ComplianceFilingImporter):
+            """Another import records a clashing filing once this one has read the enterprise's records."""
+
+            def preload(self, rows, service=service):
+                super().preload(rows)
+                ComplianceFiling.objects.create(enterprise=enterprise, kind="deep_synthesis", service_name=service,
+                                                number="网信算备9号", filed_on=D(2024, 3, 1))
+
+        with translation.override("zh-hans"), transaction.atomic():
+            report = Meanwhile(table=table, user=bureau_user()).run()
+            transaction.set_rollback(True)
+        assert [(error.row, error.column) for error in report.errors] == [(2, column)], service
+        assert all("\u4e00" <= str(error.message)[0] <= "\u9fff" for error in report.errors)
+    assert not ComplianceFiling.objects.exists()
