@@ -11,6 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from enterprises.choices import EnterpriseStatus
 from enterprises.imports.columns import COLUMNS
@@ -214,7 +215,7 @@ def test_the_gaps_report_states_its_date_and_year_and_names_the_enterprises(worl
     assert [row["enterprise"] for row in asked["results"]] == [e.pk for e in lacking]
     assert asked["results"][0]["credit_code"] and "park_name" in asked["results"][0]
     today = client.get(GAPS, {"kind": "deep_synthesis"}).data["basis"]
-    assert today["year_chosen"] == "default" and str(today["as_of"]) == str(datetime.date.today())
+    assert today["year_chosen"] == "default" and str(today["as_of"]) == str(timezone.localdate())
     table = client.get(GAPS, {"kind": "deep_synthesis", "as_of": "2024-12-31", "format": "csv"})
     assert table.status_code == 200
     text = b"".join(table.streaming_content if table.streaming else [table.content]).decode("utf-8-sig")
