@@ -58,6 +58,10 @@ RESOURCE_TAGS = {
     "listings": ("上市挂牌：新三板、北交所、科创板、创业板、主板和北京股权交易中心专精特新专板（行动计划任务12）。",
                  "Listings: NEEQ, BSE, STAR, ChiNext, main board and the specialised board of the Beijing Equity "
                  "Exchange Center (plan task 12)."),
+    "compliance-filings": ("合规备案：企业的深度合成服务算法备案、生成式人工智能服务备案、"
+                           "内容安全和数据安全备案（行动计划任务15）。",
+                           "Compliance filings: the enterprises' deep-synthesis and generative-AI service algorithm "
+                           "filings, content-security and data-security records (plan task 15)."),
     "notifications": ("通知：用户的站内消息，标记已读。",
                       "Notifications: the user's inbox, and marking messages read."),
     "labs": ("实验室和创新中心。",

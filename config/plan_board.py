@@ -103,9 +103,12 @@ def the_date(year: int, as_of: datetime.date) -> str:
 
 
 def records(route: str, **query) -> Callable[[int, datetime.date], str]:
-    """A records_url: the API list `api:<route>-list` filtered by `query`, each value a constant, a list (the
-    parameter repeated: `type=invention&type=design`) or a function `(year, as_of) -> value` (the_year, the_date)."""
+    """A records_url: the API list `api:<route>-list` (or the URL name `route` itself when it names its namespace,
+    `api:report-compliance-gaps`) filtered by `query`, each value a constant, a list (the parameter repeated:
+    `type=invention&type=design`) or a function `(year, as_of) -> value` (the_year, the_date)."""
+    name = route if ":" in route else f"api:{route}-list"
+
     def url(year: int, as_of: datetime.date) -> str:
         values = {key: value(year, as_of) if callable(value) else value for key, value in query.items()}
-        return f"{reverse(f'api:{route}-list')}?{urlencode(values, doseq=True)}"
+        return f"{reverse(name)}?{urlencode(values, doseq=True)}"
     return url

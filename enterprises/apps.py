@@ -16,7 +16,8 @@ class EnterprisesConfig(AppConfig):
                         "enterprises.DeclarationRound", "enterprises.Declaration", "enterprises.DeclarationStep",
                         # the enterprise's own registers, which the plan board reads
                         "enterprises.Standard", "enterprises.IntellectualProperty", "enterprises.DigitalHumanIp",
-                        "enterprises.DigitalHumanRegistration", "enterprises.FinancingRound", "enterprises.Listing")
+                        "enterprises.DigitalHumanRegistration", "enterprises.FinancingRound", "enterprises.Listing",
+                        "enterprises.ComplianceFiling")  # compliance filings, which the plan board reads
 
     def ready(self):
         """Register the enterprise role, the scope paths to enterprises and the unit check (enterprises/scopes.py);

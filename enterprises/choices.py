@@ -284,3 +284,18 @@ class ListingBoard(models.TextChoices):
     MAIN = "main", _("Main board (主板)")
     SPECIALISED = "specialised", _("专精特新专板 of the Beijing Equity Exchange Center")
     OTHER = "other", _("Other market")
+
+
+# --- compliance filings (docs/registers-compliance.md) ---------------------------------------------------------
+class ComplianceKind(models.TextChoices):
+    """What a compliance filing is: one of the two algorithm filings with the national internet regulator, or the
+    enterprise's content-security or data-security record (plan task 15)."""
+
+    DEEP_SYNTHESIS = "deep_synthesis", _("Deep-synthesis service algorithm filing")  # 深度合成服务算法备案
+    GENERATIVE_AI = "generative_ai", _("Generative-AI service filing")  # 生成式人工智能服务备案
+    CONTENT_SECURITY = "content_security", _("Content-security record")  # 内容安全
+    DATA_SECURITY = "data_security", _("Data-security record")  # 数据安全
+
+
+# The algorithm filings: each carries the number the regulator gave it.
+ALGORITHM_FILINGS = (ComplianceKind.DEEP_SYNTHESIS, ComplianceKind.GENERATIVE_AI)

@@ -9,6 +9,7 @@ from parks.models import District, Park, Unit
 
 from .choices import (
     ChainPosition,
+    ComplianceKind,
     DesignationStatus,
     DigitalHumanType,
     EnterpriseStatus,
@@ -27,6 +28,7 @@ from .credit_code import LENGTH, faults, normalise
 from .fields import Bigrams
 from .models import (
     AnnualFiling,
+    ComplianceFiling,
     DigitalHumanIp,
     DigitalHumanRegistration,
     Enterprise,
@@ -203,3 +205,19 @@ class ListingFilterSet(RegisterFilterSet):
     class Meta:
         model = Listing
         fields = []
+
+
+# --- compliance filings (branch compliance) ---------------------------------------------------------------------
+class ComplianceFilingFilterSet(RegisterFilterSet):
+    """Filter compliance filings by enterprise, kind, the year filed and those in force on a date."""
+
+    kind = django_filters.MultipleChoiceFilter(choices=ComplianceKind.choices)
+    year = YearFilter(field_name="filed_on__year")
+    in_force_on = django_filters.DateFilter(method="filter_in_force_on", label="In force on this date")
+
+    class Meta:
+        model = ComplianceFiling
+        fields = ["number"]
+
+    def filter_in_force_on(self, queryset, name, value):
+        return queryset.in_force(value)

@@ -1,5 +1,6 @@
 """The plan board's indicators of the enterprise's own registers: standards published by level (task 4), virtual
-characters registered (tasks 5 and 6), IP granted (task 8), financing, guided-fund rounds and listings (task 12).
+characters registered (tasks 5 and 6), IP granted (task 8), financing, guided-fund rounds and listings (task 12);
+the enterprises holding or lacking an algorithm filing, and the compliance filings made (task 15).
 
 Each is a function `(year, scope) -> int | Decimal` over the records `scope.visible()` keeps, declared with the
 plan board's decorator (config.plan_board, the contract), its records_url made with the board's `records`; the
@@ -12,10 +13,20 @@ from django.db.models import Count, Sum
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from config.plan_board import indicator, records, the_year
+from config.as_of import as_of
+from config.plan_board import indicator, records, the_date, the_year
 
-from .choices import DigitalHumanType, IpType, ListingBoard, StandardLevel, StandardStatus
-from .models import DigitalHumanIp, FinancingRound, IntellectualProperty, Listing, Standard
+from .choices import ALGORITHM_FILINGS, DigitalHumanType, IpType, ListingBoard, StandardLevel, StandardStatus
+from .compliance_selectors import holding
+from .models import (
+    ComplianceFiling,
+    DigitalHumanIp,
+    Enterprise,
+    FinancingRound,
+    IntellectualProperty,
+    Listing,
+    Standard,
+)
 
 
 def distinct_standards(queryset) -> int:
@@ -112,3 +123,36 @@ def specialised_board(year: int, scope) -> int:
     """Enterprises quoted on the 专精特新专板 of the Beijing Equity Exchange Center in the year."""
     return scope.visible(Listing.objects.filter(board=ListingBoard.SPECIALISED, listed_on__year=year)).values(
         "enterprise").distinct().count()
+
+
+# --- task 15: compliance filings (branch compliance; docs/registers-compliance.md) -----------------------------
+ALGORITHM_KINDS = [str(kind) for kind in ALGORITHM_FILINGS]
+
+
+def _active_enterprises(scope):
+    """The enterprises the board's scope sees, active on its date."""
+    return scope.visible(as_of(Enterprise.objects.all(), on=scope.as_of))
+
+
+@indicator(code="algorithm-filings-held", task=15, unit="enterprises",
+           title=_("Enterprises holding an algorithm filing"),
+           records_url=records("compliancefiling", kind=ALGORITHM_KINDS, in_force_on=the_date))
+def algorithm_filings_held(year: int, scope) -> int:
+    """Enterprises active on the board's date holding a deep-synthesis or generative-AI service algorithm filing in
+    force on it."""
+    return _active_enterprises(scope).filter(holding(kinds=ALGORITHM_FILINGS, on=scope.as_of)).count()
+
+
+@indicator(code="algorithm-filings-lacking", task=15, unit="enterprises",
+           title=_("Enterprises without an algorithm filing"),
+           records_url=records("api:report-compliance-gaps", kind=ALGORITHM_KINDS, as_of=the_date))
+def algorithm_filings_lacking(year: int, scope) -> int:
+    """Enterprises active on the board's date holding neither algorithm filing in force on it."""
+    return _active_enterprises(scope).exclude(holding(kinds=ALGORITHM_FILINGS, on=scope.as_of)).count()
+
+
+@indicator(code="compliance-filings-made", task=15, unit="items", title=_("Compliance filings made"),
+           records_url=records("compliancefiling", year=the_year))
+def compliance_filings_made(year: int, scope) -> int:
+    """Compliance filings of any kind filed in the year."""
+    return scope.visible(ComplianceFiling.objects.filter(filed_on__year=year)).count()

@@ -123,6 +123,7 @@ class FileSubject(models.TextChoices):
     FINANCING_ROUNDS = "financing_rounds", _("financing rounds")
     LISTINGS = "listings", _("listings")
     SUPPORT_AWARDS = "support_awards", _("support awards")
+    COMPLIANCE = "compliance", _("compliance filings")
 
 
 class FileFormat(models.TextChoices):

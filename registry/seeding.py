@@ -2,8 +2,8 @@
 
 So loading the same data twice writes nothing the second time, and django-simple-history records no new rows.
 Every saved record is validated first (``full_clean()``), so bad seed data fails loudly. The files live in
-``seeds/`` (districts.json, plan_targets.json, demo.json with support funds and registers); records refer to
-each other by natural keys.
+``seeds/`` (districts.json, plan_targets.json, demo.json with support funds, registers and compliance filings);
+records refer to each other by natural keys.
 """
 
 import datetime
@@ -24,6 +24,7 @@ from enterprises.choices import DeclarationStatus, FilingStatus, RoundCadence, T
 from enterprises.fakes import filing_review
 from enterprises.models import (
     AnnualFiling,
+    ComplianceFiling,
     Declaration,
     DeclarationRound,
     DigitalHumanIp,
@@ -258,11 +259,14 @@ def load_funds(*, policies: list[dict], awards: list[dict], enterprises: dict, s
 
 def load_registers(*, data: dict, enterprises: dict, tally: Tally) -> None:
     """The enterprises' own registers of the demo (docs/registers-enterprise.md): standards, IP items, virtual
-    characters with their registrations (written together by character_save), financing rounds and listings."""
+    characters with their registrations (written together by character_save), financing rounds and listings; and
+    their compliance filings (docs/registers-compliance.md)."""
     for name, model, keys in (("standards", Standard, ("enterprise", "number")),
                               ("ip_items", IntellectualProperty, ("enterprise", "type", "number")),
                               ("financing_rounds", FinancingRound, ("enterprise", "closed_on", "round_name")),
-                              ("listings", Listing, ("enterprise", "board", "listed_on"))):
+                              ("listings", Listing, ("enterprise", "board", "listed_on")),
+                              ("compliance_filings", ComplianceFiling,
+                               ("enterprise", "kind", "service_name", "filed_on"))):
         upsert_rows(model=model, keys=keys, tally=tally,
                     rows=({**row, "enterprise": one(enterprises, row["enterprise"])} for row in data.get(name, [])))
     for row in data.get("characters", []):

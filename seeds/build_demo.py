@@ -497,6 +497,33 @@ def build_park_services(rng: random.Random, parks: list[dict]) -> list[dict]:
             for row in park_services_offered(rng, park_kind=park["kind"], number=number, today=drawn_on)]
 
 
+# Share of the demo enterprises holding each kind of compliance filing (docs/registers-compliance.md).
+COMPLIANCE_SHARES = {"deep_synthesis": 0.45, "generative_ai": 0.15, "content_security": 0.35, "data_security": 0.25}
+
+
+def build_compliance(rng: random.Random, enterprises: list[dict]) -> dict[str, list[dict]]:
+    """The enterprises' compliance filings: algorithm filings (numbered, a few lapsed or cancelled), content- and
+    data-security records, filed 2023-2025; the rest of the enterprises lack them (the gaps the bureau sees)."""
+    rows = []
+    for index, enterprise in enumerate(enterprises):
+        for kind, share in COMPLIANCE_SHARES.items():
+            if rng.random() >= share:
+                continue
+            filed = datetime.date(rng.randint(2023, 2025), rng.randint(1, 12), rng.randint(1, 28))
+            row = {"enterprise": enterprise["credit_code"], "kind": kind, "filed_on": iso(filed),
+                   "service_name": f"演示{['数字人播报', '虚拟客服', '数字人直播'][index % 3]}服务"}
+            if kind in ("deep_synthesis", "generative_ai"):
+                row["number"] = f"网信算备演示{index + 1:03d}{kind[:1].upper()}{filed.year}号"
+            chance = rng.random()
+            if chance < 0.1:
+                row["cancelled_on"] = iso(min(filed + datetime.timedelta(days=rng.randint(90, 400)),
+                                              datetime.date(2025, 12, 31)))  # never after the demo's years
+            elif chance < 0.25:
+                row["valid_until"] = iso(filed + datetime.timedelta(days=3 * 365))
+            rows.append(row)
+    return {"compliance_filings": rows}
+
+
 def build(seed: int = SEED) -> dict:
     """Return the whole demo data set for a seed."""
     rng = random.Random(seed)
@@ -518,6 +545,7 @@ def build(seed: int = SEED) -> dict:
         **dict(zip(("support_policies", "support_awards"), build_funds(enterprises), strict=True)),
         **build_registers(random.Random(seed + 3), enterprises),
         "park_services": build_park_services(random.Random(seed + 4), parks),
+        **build_compliance(random.Random(seed + 4), enterprises),
     }
 
 

@@ -288,8 +288,10 @@ class SupportAwardFactory(factory.django.DjangoModelFactory):
 
 def register_records(enterprise=None) -> dict:
     """One record of each of the enterprise's own registers (a standard, an IP item, a virtual character with a
-    registration, a financing round with a guided fund, a listing), of a new enterprise unless one is given."""
+    registration, a financing round with a guided fund, a listing) and a compliance filing, of a new enterprise
+    unless one is given."""
     from enterprises.models import (
+        ComplianceFiling,
         DigitalHumanIp,
         DigitalHumanRegistration,
         FinancingRound,
@@ -313,6 +315,10 @@ def register_records(enterprise=None) -> dict:
         "financinground": FinancingRound.objects.create(enterprise=enterprise, closed_on=day, amount=Decimal("1000"),
                                                         round_name="A轮", guided_fund="high_tech"),
         "listing": Listing.objects.create(enterprise=enterprise, board="specialised", listed_on=day),
+        # branch compliance: a deep-synthesis algorithm filing in force
+        "compliancefiling": ComplianceFiling.objects.create(
+            enterprise=enterprise, kind="deep_synthesis", service_name="测试播报服务",
+            number=f"网信算备{enterprise.pk}", filed_on=day),
     }
 
 
@@ -326,6 +332,8 @@ REGISTER_BODIES = {
                        "registrations": [{"kind": "trademark", "number": "矩阵-1", "registered_on": "2025-01-10"}]},
     "financinground": {"closed_on": "2025-01-10", "amount": "500.00", "round_name": "天使轮"},
     "listing": {"board": "neeq", "listed_on": "2025-01-10"},
+    "compliancefiling": {"kind": "generative_ai", "service_name": "矩阵大模型服务", "number": "Beijing-MATRIX-1",
+                         "filed_on": "2025-01-10"},
 }
 
 

@@ -112,3 +112,22 @@ def test_the_parks_services_follow_the_demo_shares(city):
     for service in services:
         service.full_clean()
         assert service.offered_from < timezone.localdate()
+def test_the_compliance_filings_follow_the_demo_proportions(city):
+    """Compliance filings (branch compliance) in seeds/demo.json's proportion per enterprise, of every kind, each row
+    passing the database's constraints (an algorithm filing numbered, a cancellation after the filing), some
+    enterprises holding an algorithm filing and some lacking one."""
+    from enterprises.choices import ALGORITHM_FILINGS
+    from enterprises.compliance_selectors import compliance_gaps, compliance_holders, enterprises_in_scope_on
+    from enterprises.models import ComplianceFiling
+
+    from .factories import bureau_user
+
+    assert ComplianceFiling.objects.count() == round(N * 64 / 60)
+    assert set(ComplianceFiling.objects.values_list("kind", flat=True)) == {
+        "deep_synthesis", "generative_ai", "content_security", "data_security"}
+    assert not ComplianceFiling.objects.filter(kind__in=ALGORITHM_FILINGS, number="").exists()
+    on, user = timezone.localdate(), bureau_user()  # the registry's day
+    holders = compliance_holders(user=user, kinds=ALGORITHM_FILINGS, on=on).count()
+    lacking = compliance_gaps(user=user, kinds=ALGORITHM_FILINGS, on=on).count()
+    assert holders > 0 and lacking > 0
+    assert holders + lacking == enterprises_in_scope_on(user=user, on=on).count()

@@ -399,6 +399,19 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
     "parkservice-history": {
         "history":                  (401, 200, 200, 404, 200, 404, 200, 404, 404),
     },
+    # Compliance filings (branch compliance): scoped as the registers above.
+    "compliancefiling-list": {
+        "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),
+        "create":                   (401, 201, 403, 403, 201, 400, 403, 403, 403),
+    },
+    "compliancefiling-detail": {
+        "retrieve":                 (401, 200, 200, 404, 200, 404, 200, 404, 404),
+        "update":                   (401, 200, 403, 403, 200, 404, 403, 403, 403),
+        "delete":                   (401, 204, 403, 403, 204, 404, 403, 403, 403),
+    },
+    "compliancefiling-history": {
+        "history":                  (401, 200, 200, 404, 200, 404, 200, 404, 404),
+    },
     # Tier designations: the bureau records them; the enterprise and its park read them.
     "tierdesignation-list": {
         "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),
@@ -529,6 +542,10 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
         "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),
     },
     "report-support-funds": {
+        "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),
+    },
+    # Who lacks a compliance filing (branch compliance): every signed-in user, over the enterprises they see whole.
+    "report-compliance-gaps": {
         "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),
     },
     # Imports: any signed-in user posts a file; each row is checked as the API would check it (a refused row is
@@ -935,6 +952,7 @@ def update_body(w: World, basename: str, action: str) -> dict:
         ("listing", "update"): lambda: {"stock_code": "873001"},
         ("parkservice", "update"): lambda: {"description": "每月一期"},
         ("parkservice", "update_move"): lambda: {"park": w.parks[1].pk},
+        ("compliancefiling", "update"): lambda: {"service_name": "数字人播报服务（升级版）"},
     }[basename, action]()
 
 
@@ -1005,6 +1023,8 @@ def build_request(w: World, name: str, action: str, role: str) -> tuple[str, str
         return method, reverse(f"api:{name}"), None
     if name in ("import-template", "export-csv"):
         return method, reverse(f"api:{name}", args=["enterprises"]), None
+    if name == "report-compliance-gaps":  # its kind is required
+        return method, f"{reverse(f'api:{name}')}?kind=deep_synthesis", None
     if name.startswith("report-park-"):
         return method, reverse(f"api:{name}", args=[w.parks[0].pk]), None
     if name.startswith("report-"):

@@ -40,11 +40,13 @@ PAGE_SIZES = (5, 50)
 # Endpoints computed over every row in scope, not paged; and paged reports (lists beside the `-list` names).
 COMPUTED = {"report-plan-progress", "report-districts", "report-declarations", "import-template", "export-csv",
             "report-plan-board", "report-support-funds", "supportaward-import-template"}
-PAGED_REPORTS = {"report-tier-summary", "report-tier-candidates", "report-plan-progress-records", "report-parks"}
+PAGED_REPORTS = {"report-tier-summary", "report-tier-candidates", "report-plan-progress-records", "report-parks",
+                 "report-compliance-gaps"}
 QUERY = {"report-plan-progress": {"year": YEAR}, "report-districts": {"year": YEAR}, "report-tier-summary":
          {"year": YEAR}, "report-tier-candidates": {"year": YEAR}, "report-plan-progress-records": {"year": YEAR},
          "report-parks": {"as_of": f"{YEAR}-10-15"}, "report-plan-board": {"year": YEAR},
-         "report-support-funds": {"year": YEAR}}
+         "report-support-funds": {"year": YEAR},
+         "report-compliance-gaps": {"kind": "deep_synthesis", "as_of": f"{YEAR}-10-15"}}
 # The addresses of an endpoint without a record that takes path arguments: each is measured.
 PATH_ARGS = {"report-plan-progress-records": [["labs"], ["scale"]], "import-template": [[kind] for kind in KINDS],
              "export-csv": [[kind] for kind in KINDS]}
@@ -190,6 +192,7 @@ PATCHES = {
     "digitalhumanip": {"description": "金融服务数字人"}, "financinground": {"lead_investor": "某创投"},
     "listing": {"stock_code": "873001"},
     "parkservice": {"description": "每月一期"},  # branch parksvc
+    "compliancefiling": {"service_name": "数字人播报服务（升级版）"},
 }
 # Each declaration step's declaration (the first cluster's in the state it starts from) and body; the
 # enterprise's own steps are measured as its user (the bureau signs no commitment).

@@ -15,6 +15,7 @@ from rest_framework.test import APIClient
 from enterprises.credit_code import faults
 from enterprises.models import (
     AnnualFiling,
+    ComplianceFiling,
     Declaration,
     DeclarationRound,
     DigitalHumanIp,
@@ -35,7 +36,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 SEEDED = [
     District, DistrictMembership, Park, Enterprise, Tenancy, Lab, Platform, BenchmarkProject, PlanTarget,
     AnnualFiling, TierDesignation, DeclarationRound, Declaration, SupportPolicy, SupportAward, Standard,
-    IntellectualProperty, DigitalHumanIp, FinancingRound, Listing,
+    IntellectualProperty, DigitalHumanIp, FinancingRound, Listing, ComplianceFiling,
 ]
 PLAN_DISTRICTS = {"110112": "通州区", "110115": "大兴区", "110107": "石景山区", "110105": "朝阳区", "110106": "丰台区"}
 
@@ -93,7 +94,8 @@ def test_seed_loads_valid_data_and_is_idempotent(capsys):
     # The enterprise's own registers and the support funds, as many as the demo set holds (none were loaded before).
     demo_set = json.loads((settings.BASE_DIR / "seeds" / "demo.json").read_text())
     for model, key in ((Standard, "standards"), (IntellectualProperty, "ip_items"), (DigitalHumanIp, "characters"),
-                       (FinancingRound, "financing_rounds"), (Listing, "listings"), (SupportAward, "support_awards")):
+                       (FinancingRound, "financing_rounds"), (Listing, "listings"), (SupportAward, "support_awards"),
+                       (ComplianceFiling, "compliance_filings")):  # branch compliance
         assert model.objects.count() == len(demo_set[key]) > 0, key
     # The parks' services (branch parksvc): as many as the demo set holds, every demo park listing some, shown in the
     # public directory.

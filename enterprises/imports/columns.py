@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from enterprises.choices import (
     ChainPosition,
+    ComplianceKind,
     EnterpriseStatus,
     FilingStatus,
     GuidedFund,
@@ -369,3 +370,17 @@ KEY_COLUMNS = {
     "financing_rounds": ("credit_code", "closed_on", "round_name"),
     "listings": ("credit_code", "board", "listed_on"),
 }
+
+# Compliance filings (docs/registers-compliance.md): matched on the enterprise, the kind, the service and the day filed.
+COMPLIANCE_COLUMNS = [
+    TENANT_CODE, ENTERPRISE_NAME,
+    Column("kind", "备案类型", CHOICE, required=True, choices=ComplianceKind,
+           note="必填；" + _labels_note(ComplianceKind)),
+    Column("service_name", "备案服务（算法）名称", required=True, note="必填"),
+    Column("filed_on", "备案日期", DATE, required=True, note="必填；YYYY-MM-DD"),
+    Column("number", "备案编号", note="算法备案必填；如 网信算备110108000000000000001号"),
+    Column("valid_until", "有效期至", DATE, note="YYYY-MM-DD；有效的最后一天；空：长期有效"),
+    Column("cancelled_on", "注销日期", DATE, note="YYYY-MM-DD；自该日起不再有效；空：未注销"),
+]
+COLUMNS["compliance"] = COMPLIANCE_COLUMNS
+KEY_COLUMNS["compliance"] = ("credit_code", "kind", "service_name", "filed_on")

@@ -2,10 +2,10 @@
 its enterprise by credit code and matched on the register's key (a standard's number; an item's type and number; a
 round's date and name; a listing's board and date): new records added, matched ones updated, as the API's scope
 allows (the enterprise its own, the bureau all). Virtual characters, whose registrations are rows of their own, are
-entered through the API and the admin."""
+entered through the API and the admin. Compliance filings are matched on their kind, service and day filed."""
 
 from access.scoping import CHANGE, VIEW, input_choices
-from enterprises.models import Enterprise, FinancingRound, IntellectualProperty, Listing, Standard
+from enterprises.models import ComplianceFiling, Enterprise, FinancingRound, IntellectualProperty, Listing, Standard
 from enterprises.services import NO_SUCH_CREDIT_CODE
 
 from .base import Change, Importer, Row
@@ -101,12 +101,23 @@ class ListingImporter(RegisterImporter):
     constraint_fields = {"listing_unique": "listed_on"}
 
 
+class ComplianceFilingImporter(RegisterImporter):
+    """Compliance filings, matched on the enterprise, the kind, the service filed and the day filed."""
+
+    model = ComplianceFiling
+    key = ("kind", "service_name", "filed_on")
+    fields = ("number", "valid_until", "cancelled_on")
+    constraint_fields = {"compliance_filing_number_unique": "number", "compliance_filing_unique": "service_name"}
+
+
 REGISTER_IMPORTERS = {"standards": StandardImporter, "ip_items": IntellectualPropertyImporter,
-                      "financing_rounds": FinancingRoundImporter, "listings": ListingImporter}
+                      "financing_rounds": FinancingRoundImporter, "listings": ListingImporter,
+                      "compliance": ComplianceFilingImporter}
 # Each register's records in a stable export order.
 REGISTER_EXPORTS = {
     "standards": lambda: Standard.objects.order_by("enterprise__credit_code", "number", "pk"),
     "ip_items": lambda: IntellectualProperty.objects.order_by("enterprise__credit_code", "type", "number"),
     "financing_rounds": lambda: FinancingRound.objects.order_by("enterprise__credit_code", "closed_on", "pk"),
     "listings": lambda: Listing.objects.order_by("enterprise__credit_code", "listed_on", "pk"),
+    "compliance": lambda: ComplianceFiling.objects.order_by("enterprise__credit_code", "kind", "filed_on", "pk"),
 }

@@ -3,6 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from .compliance import ComplianceGapReportView
 from .declarations import DeclarationPipelineReportView
 from .overview import DistrictOverviewReportView, PlanProgressReportView, PlanTargetRecordsView
 from .park_report import ParkReportView, ParkTenanciesEndingView, ParkTenantsNotFiledView
@@ -51,4 +52,5 @@ extra_urlpatterns = [  # routes beyond the router's
          name="report-park-tenants-not-filed"),
     path("imports/templates/<str:kind>/", ImportTemplateView.as_view(), name="import-template"),
     path("exports/csv/<str:subject>/", ExportStreamView.as_view(), name="export-csv"),
+    path("reports/compliance-gaps/", ComplianceGapReportView.as_view(), name="report-compliance-gaps"),
 ]

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from enterprises.models import (
     AnnualFiling,
+    ComplianceFiling,
     DigitalHumanIp,
     DigitalHumanRegistration,
     Enterprise,
@@ -34,8 +35,8 @@ from parks.models import District, Park, ParkMembership, ParkService, Unit
 
 from ..models import BenchmarkProject, Lab, PlanTask, Platform, ReportRun, SupportAward, SupportPolicy, TierSummary
 from ..selectors.plan_board import PLAN_2022_2025
+from . import compliance, places, records, registers
 from . import enterprises as firms
-from . import places, records, registers
 from .accounts import memberships_note, memberships_restore
 from .copying import Deferred, Table
 from .profiles import Profiles
@@ -45,7 +46,7 @@ MODELS = (Park, Unit, Enterprise, Tenancy, AnnualFiling, TierDesignation, Lab, P
           BenchmarkProject.partners.through, ParkMembership, EnterpriseMembership, ReportRun, TierSummary,
           SupportPolicy, SupportAward,
           Standard, IntellectualProperty, DigitalHumanIp, DigitalHumanRegistration, FinancingRound, Listing,
-          ParkService)
+          ParkService, ComplianceFiling)
 
 
 def city_truncate() -> None:
@@ -125,6 +126,9 @@ def city_generate(*, enterprises: int, years: int = 5, seed: int = 2025, log=Non
         # the parks' services in the demo's shares, drawn apart so the rest of the city stays as it was
         load(ParkService, places.SERVICE_COLUMNS, places.park_service_rows(
             list(Park.objects.order_by("pk").values_list("pk", "kind")), random.Random(seed + enterprises + 5), today))
+        # compliance filings, in the demo's proportions (docs/registers-compliance.md)
+        load(ComplianceFiling, compliance.COLUMNS, compliance.filing_rows(
+            hosts, round(enterprises * compliance.FILINGS_PER_ENTERPRISE), rng, filing_years))
         mark = time.perf_counter()
         deferred.restore()
         seconds["indexes"] = time.perf_counter() - mark

@@ -46,6 +46,7 @@ from enterprises.choices import (
 )
 from enterprises.models import (
     AnnualFiling,
+    ComplianceFiling,
     Declaration,
     DeclarationRound,
     DigitalHumanIp,
@@ -234,6 +235,9 @@ def full_registers(enterprise) -> dict:
             lead_investor="全量资本", equity=False, guided_fund="sci_tech"),
         Listing: Listing.objects.create(enterprise=enterprise, board="specialised", stock_code="800001",
                                         listed_on=day, delisted_on=datetime.date(2025, 1, 2)),
+        ComplianceFiling: ComplianceFiling.objects.create(  # branch compliance
+            enterprise=enterprise, kind="generative_ai", service_name="全量大模型服务", number="网信算备FULL号",
+            filed_on=day, valid_until=datetime.date(2027, 2, 28), cancelled_on=datetime.date(2025, 1, 2)),
     }
 
 
@@ -251,6 +255,8 @@ def sparse_registers(enterprise) -> dict:
         FinancingRound: FinancingRound.objects.create(enterprise=enterprise, closed_on=day, amount=Decimal("1"),
                                                       round_name="天使轮"),
         Listing: Listing.objects.create(enterprise=enterprise, board="neeq", listed_on=day),
+        ComplianceFiling: ComplianceFiling.objects.create(enterprise=enterprise, kind="data_security",
+                                                          service_name="空数据安全", filed_on=day),  # branch compliance
     }
 
 
