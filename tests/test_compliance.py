@@ -13,11 +13,11 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from config.plan_board import INDICATORS, BoardScope
 from enterprises.choices import EnterpriseStatus
 from enterprises.imports.columns import COLUMNS
 from enterprises.models import ComplianceFiling
 from parks.models import DistrictMembership
-from registry.plan_board import INDICATORS, BoardScope
 
 from .conftest import token_client as new_client
 from .factories import (
