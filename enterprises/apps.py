@@ -16,7 +16,9 @@ class EnterprisesConfig(AppConfig):
                         "enterprises.DeclarationRound", "enterprises.Declaration", "enterprises.DeclarationStep",
                         # the enterprise's own registers, which the plan board reads
                         "enterprises.Standard", "enterprises.IntellectualProperty", "enterprises.DigitalHumanIp",
-                        "enterprises.DigitalHumanRegistration", "enterprises.FinancingRound", "enterprises.Listing")
+                        "enterprises.DigitalHumanRegistration", "enterprises.FinancingRound", "enterprises.Listing",
+                        # talent, events and cooperation, which the plan board reads
+                        "enterprises.IndustryActivity")
 
     def ready(self):
         """Register the enterprise role, the scope paths to enterprises and the unit check (enterprises/scopes.py);

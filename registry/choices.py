@@ -122,6 +122,7 @@ class FileSubject(models.TextChoices):
     IP_ITEMS = "ip_items", _("intellectual property")
     FINANCING_ROUNDS = "financing_rounds", _("financing rounds")
     LISTINGS = "listings", _("listings")
+    ACTIVITIES = "activities", _("industry activities")
 
 
 class FileFormat(models.TextChoices):

@@ -3,6 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from .activities import IndustryActivityViewSet
 from .declarations import DeclarationRoundViewSet, DeclarationViewSet, ObjectionViewSet, PublicityViewSet
 from .evidence import EvidenceFileViewSet
 from .registers import (
@@ -44,6 +45,8 @@ router.register("intellectual-property", IntellectualPropertyViewSet)
 router.register("digital-human-ips", DigitalHumanIpViewSet)
 router.register("financing-rounds", FinancingRoundViewSet)
 router.register("listings", ListingViewSet)
+# Talent, events and cooperation (docs/registers-activities.md)
+router.register("industry-activities", IndustryActivityViewSet)
 extra_urlpatterns = [
     # Under parks/ and districts/ but routed here: occupancy is computed from tenancies, which the parks app (below
     # this one) may not import (docs/design-declared.md).

@@ -1,11 +1,18 @@
-"""Imports of the enterprise's own registers: standards, IP items, financing rounds and listings, each row naming
-its enterprise by credit code and matched on the register's key (a standard's number; an item's type and number; a
-round's date and name; a listing's board and date): new records added, matched ones updated, as the API's scope
-allows (the enterprise its own, the bureau all). Virtual characters, whose registrations are rows of their own, are
-entered through the API and the admin."""
+"""Imports of the enterprise's own registers: standards, IP items, financing rounds, listings and industry
+activities, each row naming its enterprise by credit code and matched on the register's key (a standard's number;
+an item's type and number; a round's date and name; a listing's board and date; an activity's kind, day and title):
+new records added, matched ones updated, as the API's scope allows (the enterprise its own, the bureau all).
+Virtual characters, whose registrations are rows of their own, are entered through the API and the admin."""
 
 from access.scoping import CHANGE, VIEW, input_choices
-from enterprises.models import Enterprise, FinancingRound, IntellectualProperty, Listing, Standard
+from enterprises.models import (
+    Enterprise,
+    FinancingRound,
+    IndustryActivity,
+    IntellectualProperty,
+    Listing,
+    Standard,
+)
 from enterprises.services import NO_SUCH_CREDIT_CODE
 
 from .base import Change, Importer, Row
@@ -101,12 +108,24 @@ class ListingImporter(RegisterImporter):
     constraint_fields = {"listing_unique": "listed_on"}
 
 
+class IndustryActivityImporter(RegisterImporter):
+    """Industry activities, matched on the enterprise, the kind, the day held and the title."""
+
+    model = IndustryActivity
+    key = ("kind", "held_on", "title")
+    fields = ("partner", "people", "notes")
+    constraint_fields = {"activity_unique": "title", "activity_people_not_negative": "people",
+                         "activity_talents_counted": "people"}
+
+
 REGISTER_IMPORTERS = {"standards": StandardImporter, "ip_items": IntellectualPropertyImporter,
-                      "financing_rounds": FinancingRoundImporter, "listings": ListingImporter}
+                      "financing_rounds": FinancingRoundImporter, "listings": ListingImporter,
+                      "activities": IndustryActivityImporter}
 # Each register's records in a stable export order.
 REGISTER_EXPORTS = {
     "standards": lambda: Standard.objects.order_by("enterprise__credit_code", "number", "pk"),
     "ip_items": lambda: IntellectualProperty.objects.order_by("enterprise__credit_code", "type", "number"),
     "financing_rounds": lambda: FinancingRound.objects.order_by("enterprise__credit_code", "closed_on", "pk"),
     "listings": lambda: Listing.objects.order_by("enterprise__credit_code", "listed_on", "pk"),
+    "activities": lambda: IndustryActivity.objects.order_by("enterprise__credit_code", "held_on", "kind", "pk"),
 }

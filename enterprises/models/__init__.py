@@ -1,6 +1,8 @@
 """Models of the enterprises app: enterprises and tenancies, annual filings, tier designations and declarations,
-invitations; the enterprise's own registers (standards, IP, virtual characters, financing, listings)."""
+invitations; the enterprise's own registers (standards, IP, virtual characters, financing, listings, industry
+activities)."""
 
+from .activity import IndustryActivity
 from .character import DigitalHumanIp, DigitalHumanRegistration
 from .declaration import Declaration, DeclarationRound, DeclarationStep, Objection
 from .designation import TierDesignation
@@ -27,4 +29,5 @@ __all__ = [
     "DigitalHumanRegistration", "Enterprise", "EnterpriseMembership", "EvidenceFile", "FilingSeason", "FinancingRound",
     "IntellectualProperty", "Invitation", "Listing", "Objection", "Standard", "Tenancy", "TierDesignation",
     "default_season", "end_after", "last_day_of", "overlap_message", "overlap_named",
+    "IndustryActivity",
 ]
