@@ -114,8 +114,7 @@ class IndustryActivityImporter(RegisterImporter):
     model = IndustryActivity
     key = ("kind", "held_on", "title")
     fields = ("partner", "people", "notes")
-    constraint_fields = {"activity_unique": "title", "activity_people_not_negative": "people",
-                         "activity_talents_counted": "people"}
+    constraint_fields = {"activity_unique": "title", "activity_people_counted": "people"}
 
 
 REGISTER_IMPORTERS = {"standards": StandardImporter, "ip_items": IntellectualPropertyImporter,

@@ -17,11 +17,13 @@ from ..choices import ActivityKind
 from .register import REGISTER_RULE, enterprise_field
 
 ACTIVITY_RECORDED = _("This activity is already recorded (same kind, day and title).")
-PEOPLE_NOT_NEGATIVE = _("The number of people cannot be negative.")
 TALENTS_COUNTED = _("A recognition of leading talents says how many were recognised (at least one).")
+# One check of the people (a check constraint costs full_clean() a query and two savepoints): never negative, and
+# at least one leading talent in a recognition (its field errors come first: the validator and clean()).
+PEOPLE_COUNTED = _("The number of people cannot be negative; a recognition of leading talents counts at least one.")
 # Each constraint's message and the field it is about (the API's and the import's error names that field); pairs,
 # not a dict: a lazy message's hash is its text in the language active when it is taken.
-CONSTRAINT_FIELDS = ((ACTIVITY_RECORDED, "title"), (PEOPLE_NOT_NEGATIVE, "people"), (TALENTS_COUNTED, "people"))
+CONSTRAINT_FIELDS = ((ACTIVITY_RECORDED, "title"), (PEOPLE_COUNTED, "people"))
 
 
 class IndustryActivity(models.Model):
@@ -53,10 +55,10 @@ class IndustryActivity(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["enterprise", "kind", "held_on", "title"], name="activity_unique",
                                     violation_error_message=ACTIVITY_RECORDED),
-            models.CheckConstraint(condition=Q(people__isnull=True) | Q(people__gte=0),
-                                   name="activity_people_not_negative", violation_error_message=PEOPLE_NOT_NEGATIVE),
-            models.CheckConstraint(condition=~Q(kind=ActivityKind.LEADING_TALENT) | Q(people__gte=1),
-                                   name="activity_talents_counted", violation_error_message=TALENTS_COUNTED),
+            models.CheckConstraint(
+                condition=(Q(people__isnull=True) | Q(people__gte=0))
+                & (~Q(kind=ActivityKind.LEADING_TALENT) | Q(people__isnull=False, people__gte=1)),
+                name="activity_people_counted", violation_error_message=PEOPLE_COUNTED),
         ]
         indexes = [models.Index(fields=["kind", "held_on"], name="activity_kind_held_on")]
 
