@@ -56,8 +56,8 @@ BUDGETS: dict[str, dict[str, int]] = {
     "district-occupancy": {"get": 7},
     "enterprise-assessment": {"get": 8},  # +1: the filing seasons, for its default year (the reporting year)
     # delete: its invitations go; declarations; +1 its support awards and +5 (branch registers) each register that
-    # protects it (the collector reads them)
-    "enterprise-detail": {"get": 5, "put": 21, "patch": 19, "delete": 24},
+    # protects it (the collector reads them); +1 (branch activities) its industry activities, which protect it too
+    "enterprise-detail": {"get": 5, "put": 21, "patch": 19, "delete": 25},
     "enterprise-history": {"get": 6},
     "enterprise-list": {"get": 7, "post": 19},
     # PUT: the record as read with its user changed (unchanged, it writes nothing); the PATCH sends the user alone
@@ -112,7 +112,8 @@ BUDGETS: dict[str, dict[str, int]] = {
     "public-platform-list": {"get": 6},
     "report-declarations": {"get": 7},
     "report-districts": {"get": 16},  # -1: tenants and let area from one scan of the tenancies on the date
-    "report-plan-board": {"get": 35},  # the tasks, their funds (2), one per indicator (26): grows only with those
+    # the tasks, their funds (2), one per indicator (33; +7 branch activities): grows only with those
+    "report-plan-board": {"get": 42},
     "report-support-funds": {"get": 8},
     "report-parks": {"get": 13},  # +1: the filing seasons, for the default year of the tenants not filed
     # a park's lists in the park report: token, roles, data version (twice: the cache's and the snapshot's), the
@@ -163,6 +164,10 @@ BUDGETS: dict[str, dict[str, int]] = {
     "listing-detail": {"get": 5, "put": 16, "patch": 15, "delete": 8},
     "listing-history": {"get": 6},
     "listing-list": {"get": 7, "post": 14},
+    # Talent, events and cooperation (branch activities)
+    "industryactivity-detail": {"get": 5, "put": 16, "patch": 15, "delete": 8},
+    "industryactivity-history": {"get": 6},
+    "industryactivity-list": {"get": 7, "post": 14},
 }
 
 # URL name -> (park administrator, enterprise user): queries of one GET of an endpoint without a record.
@@ -194,7 +199,7 @@ SCOPED_BUDGETS: dict[str, tuple[int, int]] = {
     "public-platform-list": (6, 6),
     "report-declarations": (7, 7),
     "report-districts": (16, 16),
-    "report-plan-board": (35, 35),
+    "report-plan-board": (42, 42),
     "report-support-funds": (8, 8),
     "report-parks": (13, 13),
     "report-plan-progress": (21, 21),
@@ -214,6 +219,7 @@ SCOPED_BUDGETS: dict[str, tuple[int, int]] = {
     "digitalhumanip-list": (8, 8),  # +1: the page's registrations
     "financinground-list": (7, 7),
     "listing-list": (7, 7),
+    "industryactivity-list": (7, 7),  # branch activities
 }
 
 # Web pages (not the API): URL name -> role -> queries of one GET by a signed-in user (session).

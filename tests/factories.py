@@ -288,11 +288,13 @@ class SupportAwardFactory(factory.django.DjangoModelFactory):
 
 def register_records(enterprise=None) -> dict:
     """One record of each of the enterprise's own registers (a standard, an IP item, a virtual character with a
-    registration, a financing round with a guided fund, a listing), of a new enterprise unless one is given."""
+    registration, a financing round with a guided fund, a listing, an industry activity), of a new enterprise unless
+    one is given."""
     from enterprises.models import (
         DigitalHumanIp,
         DigitalHumanRegistration,
         FinancingRound,
+        IndustryActivity,
         IntellectualProperty,
         Listing,
         Standard,
@@ -313,6 +315,9 @@ def register_records(enterprise=None) -> dict:
         "financinground": FinancingRound.objects.create(enterprise=enterprise, closed_on=day, amount=Decimal("1000"),
                                                         round_name="A轮", guided_fund="high_tech"),
         "listing": Listing.objects.create(enterprise=enterprise, board="specialised", listed_on=day),
+        # branch activities: talent, events and cooperation
+        "industryactivity": IndustryActivity.objects.create(enterprise=enterprise, kind="leading_talent",
+                                                            title="领军人才认定", held_on=day, people=2),
     }
 
 
@@ -326,4 +331,6 @@ REGISTER_BODIES = {
                        "registrations": [{"kind": "trademark", "number": "矩阵-1", "registered_on": "2025-01-10"}]},
     "financinground": {"closed_on": "2025-01-10", "amount": "500.00", "round_name": "天使轮"},
     "listing": {"board": "neeq", "listed_on": "2025-01-10"},
+    "industryactivity": {"kind": "international_event", "title": "矩阵国际数字人大会", "held_on": "2025-01-10",
+                         "partner": "新加坡"},
 }

@@ -383,6 +383,19 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
     "listing-history": {
         "history":                  (401, 200, 200, 404, 200, 404, 200, 404, 404),
     },
+    # Talent, events and cooperation (branch activities): as the registers above.
+    "industryactivity-list": {
+        "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),
+        "create":                   (401, 201, 403, 403, 201, 400, 403, 403, 403),
+    },
+    "industryactivity-detail": {
+        "retrieve":                 (401, 200, 200, 404, 200, 404, 200, 404, 404),
+        "update":                   (401, 200, 403, 403, 200, 404, 403, 403, 403),
+        "delete":                   (401, 204, 403, 403, 204, 404, 403, 403, 403),
+    },
+    "industryactivity-history": {
+        "history":                  (401, 200, 200, 404, 200, 404, 200, 404, 404),
+    },
     # Tier designations: the bureau records them; the enterprise and its park read them.
     "tierdesignation-list": {
         "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),
@@ -913,6 +926,7 @@ def update_body(w: World, basename: str, action: str) -> dict:
         ("digitalhumanip", "update"): lambda: {"description": "金融服务数字人"},
         ("financinground", "update"): lambda: {"lead_investor": "某创投"},
         ("listing", "update"): lambda: {"stock_code": "873001"},
+        ("industryactivity", "update"): lambda: {"people": 3},
     }[basename, action]()
 
 

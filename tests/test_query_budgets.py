@@ -185,6 +185,7 @@ PATCHES = {
     "standard": {"co_drafters": "某标准化研究院"}, "intellectualproperty": {"title": "数字人唇形驱动方法"},
     "digitalhumanip": {"description": "金融服务数字人"}, "financinground": {"lead_investor": "某创投"},
     "listing": {"stock_code": "873001"},
+    "industryactivity": {"people": 3},  # branch activities
 }
 # Each declaration step's declaration (the first cluster's in the state it starts from) and body; the
 # enterprise's own steps are measured as its user (the bureau signs no commitment).

@@ -54,6 +54,7 @@ from enterprises.models import (
     EnterpriseMembership,
     FilingSeason,
     FinancingRound,
+    IndustryActivity,
     IntellectualProperty,
     Listing,
     Standard,
@@ -230,6 +231,9 @@ def full_registers(enterprise) -> dict:
             lead_investor="全量资本", equity=False, guided_fund="sci_tech"),
         Listing: Listing.objects.create(enterprise=enterprise, board="specialised", stock_code="800001",
                                         listed_on=day, delisted_on=datetime.date(2025, 1, 2)),
+        IndustryActivity: IndustryActivity.objects.create(  # branch activities
+            enterprise=enterprise, kind="joint_training", title="全量联合培养", partner="全量大学", held_on=day,
+            people=40, notes=TEXT),
     }
 
 
@@ -247,6 +251,8 @@ def sparse_registers(enterprise) -> dict:
         FinancingRound: FinancingRound.objects.create(enterprise=enterprise, closed_on=day, amount=Decimal("1"),
                                                       round_name="天使轮"),
         Listing: Listing.objects.create(enterprise=enterprise, board="neeq", listed_on=day),
+        IndustryActivity: IndustryActivity.objects.create(enterprise=enterprise, kind="overseas_project",
+                                                          title="空海外项目", held_on=day),  # branch activities
     }
 
 
