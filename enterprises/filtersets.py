@@ -222,5 +222,5 @@ class IndustryActivityFilterSet(RegisterFilterSet):
         model = IndustryActivity
         fields = []
 
-    def filter_task(self, queryset, name, value):
+    def filter_task(self, queryset, name, value: int):
         return queryset.filter(kind__in=activity_kinds_of(value))
