@@ -30,6 +30,7 @@ from enterprises.models import (
     Enterprise,
     EnterpriseMembership,
     FinancingRound,
+    IndustryActivity,
     IntellectualProperty,
     Listing,
     Standard,
@@ -255,11 +256,13 @@ def load_funds(*, policies: list[dict], awards: list[dict], enterprises: dict, s
 
 def load_registers(*, data: dict, enterprises: dict, tally: Tally) -> None:
     """The enterprises' own registers of the demo (docs/registers-enterprise.md): standards, IP items, virtual
-    characters with their registrations (written together by character_save), financing rounds and listings."""
+    characters with their registrations (written together by character_save), financing rounds, listings and
+    industry activities (docs/registers-activities.md)."""
     for name, model, keys in (("standards", Standard, ("enterprise", "number")),
                               ("ip_items", IntellectualProperty, ("enterprise", "type", "number")),
                               ("financing_rounds", FinancingRound, ("enterprise", "closed_on", "round_name")),
-                              ("listings", Listing, ("enterprise", "board", "listed_on"))):
+                              ("listings", Listing, ("enterprise", "board", "listed_on")),
+                              ("activities", IndustryActivity, ("enterprise", "kind", "held_on", "title"))):
         upsert_rows(model=model, keys=keys, tally=tally,
                     rows=({**row, "enterprise": one(enterprises, row["enterprise"])} for row in data.get(name, [])))
     for row in data.get("characters", []):

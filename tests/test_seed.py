@@ -19,6 +19,7 @@ from enterprises.models import (
     DigitalHumanIp,
     Enterprise,
     FinancingRound,
+    IndustryActivity,
     IntellectualProperty,
     Listing,
     Standard,
@@ -92,7 +93,8 @@ def test_seed_loads_valid_data_and_is_idempotent(capsys):
     # The enterprise's own registers and the support funds, as many as the demo set holds (none were loaded before).
     demo_set = json.loads((settings.BASE_DIR / "seeds" / "demo.json").read_text())
     for model, key in ((Standard, "standards"), (IntellectualProperty, "ip_items"), (DigitalHumanIp, "characters"),
-                       (FinancingRound, "financing_rounds"), (Listing, "listings"), (SupportAward, "support_awards")):
+                       (FinancingRound, "financing_rounds"), (Listing, "listings"), (SupportAward, "support_awards"),
+                       (IndustryActivity, "activities")):
         assert model.objects.count() == len(demo_set[key]) > 0, key
 
 
