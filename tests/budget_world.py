@@ -135,7 +135,7 @@ def build_cluster(users: dict, now: datetime.datetime, rounds: dict) -> dict:
     rich, sparse, *others = base.enterprises[0]
     partners = [sparse, *others]
     units = UnitFactory.create_batch(RICH + 1, park=park)
-    free_unit = UnitFactory(park=park, opened_on=now.date())  # added today: a write may delete it
+    free_unit = UnitFactory(park=park, opened_on=timezone.localdate())  # added today: a write may delete it
     tenancies = [TenancyFactory(unit=unit, enterprise=rich) for unit in units[:RICH]]
     for k in range(RICH):
         approved_filing(enterprise=rich, year=YEAR - k)
