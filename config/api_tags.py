@@ -62,6 +62,12 @@ RESOURCE_TAGS = {
                            "内容安全和数据安全备案（行动计划任务15）。",
                            "Compliance filings: the enterprises' deep-synthesis and generative-AI service algorithm "
                            "filings, content-security and data-security records (plan task 15)."),
+    "industry-activities": ("产业活动：企业报送的推荐进入国家科技计划、生产工具小批量验证、领军人才认定、"
+                            "校企联合培养、产业对接交流、国际会议展会和海外合作项目，只计人数不含个人信息"
+                            "（行动计划任务1、2、11、13、14）。",
+                            "Industry activities: the national programmes, production-tool verification, leading "
+                            "talents, joint training, industry exchange, international events and overseas projects "
+                            "the enterprises report, counts only, never personal data (plan tasks 1, 2, 11, 13, 14)."),
     "notifications": ("通知：用户的站内消息，标记已读。",
                       "Notifications: the user's inbox, and marking messages read."),
     "labs": ("实验室和创新中心。",

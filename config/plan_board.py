@@ -8,7 +8,8 @@ declares each figure with it.
     def platforms(year: int, scope) -> int | Decimal: ...
 
 - `code`: unique over every app; `task`: the task's number (1-15) in the plan; `unit`: a key of UNITS ("items" 个,
-  "enterprises" 家, "yuan_10k" 万元, "m2" m², "percent" %) or any text shown as it is; `title`: translatable.
+  "enterprises" 家, "people" 人, "yuan_10k" 万元, "m2" m², "percent" %) or any text shown as it is; `title`:
+  translatable.
 - The function computes the figure of `year` over the records `scope` may see: `scope.visible(queryset)` keeps them
   (the access layer's `restrict(user, VIEW)`: the bureau all, district staff their district, park administrators
   their parks, an enterprise its own); `scope.as_of` is the date dated records are read on (the year's last day, or
@@ -33,6 +34,7 @@ from access.scoping import VIEW
 UNITS = {
     "items": pgettext_lazy("measure word", "items"),  # 个
     "enterprises": pgettext_lazy("measure word", "enterprises"),  # 家
+    "people": pgettext_lazy("measure word", "people"),  # 人
     "yuan_10k": "万元",
     "m2": "m²",
     "percent": "%",

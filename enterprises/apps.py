@@ -17,7 +17,9 @@ class EnterprisesConfig(AppConfig):
                         # the enterprise's own registers, which the plan board reads
                         "enterprises.Standard", "enterprises.IntellectualProperty", "enterprises.DigitalHumanIp",
                         "enterprises.DigitalHumanRegistration", "enterprises.FinancingRound", "enterprises.Listing",
-                        "enterprises.ComplianceFiling")  # compliance filings, which the plan board reads
+                        "enterprises.ComplianceFiling",  # compliance filings, which the plan board reads
+                        # talent, events and cooperation, which the plan board reads
+                        "enterprises.IndustryActivity")
 
     def ready(self):
         """Register the enterprise role, the scope paths to enterprises and the unit check (enterprises/scopes.py);

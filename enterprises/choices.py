@@ -299,3 +299,34 @@ class ComplianceKind(models.TextChoices):
 
 # The algorithm filings: each carries the number the regulator gave it.
 ALGORITHM_FILINGS = (ComplianceKind.DEEP_SYNTHESIS, ComplianceKind.GENERATIVE_AI)
+
+
+# --- talent, events and cooperation (docs/registers-activities.md) ----------------------------------------------
+class ActivityKind(models.TextChoices):
+    """What an industry activity an enterprise reports is (counts only, never personal data); ACTIVITY_TASKS gives
+    each kind's plan task."""
+
+    NATIONAL_PROGRAMME = "national_programme", _("Recommended into a national science and technology programme")
+    TOOL_VERIFICATION = "tool_verification", _("Small-batch verification of a production tool")
+    LEADING_TALENT = "leading_talent", _("Leading talents recognised")
+    JOINT_TRAINING = "joint_training", _("Joint training programme with a university")
+    INDUSTRY_EXCHANGE = "industry_exchange", _("Supply-chain matching or industry exchange event")
+    INTERNATIONAL_EVENT = "international_event", _("International conference or exhibition")
+    OVERSEAS_PROJECT = "overseas_project", _("Overseas cooperation project")
+
+
+# The one place an activity's kind names its plan task (1 底层技术, 2 生产工具, 11 人才, 13 产业生态, 14 国际交流).
+ACTIVITY_TASKS = {
+    ActivityKind.NATIONAL_PROGRAMME: 1,
+    ActivityKind.TOOL_VERIFICATION: 2,
+    ActivityKind.LEADING_TALENT: 11,
+    ActivityKind.JOINT_TRAINING: 11,
+    ActivityKind.INDUSTRY_EXCHANGE: 13,
+    ActivityKind.INTERNATIONAL_EVENT: 14,
+    ActivityKind.OVERSEAS_PROJECT: 14,
+}
+
+
+def activity_kinds_of(task: int) -> list[str]:
+    """The activity kinds that count for a plan task (none for a task no kind names)."""
+    return [kind.value for kind, number in ACTIVITY_TASKS.items() if number == task]

@@ -8,6 +8,8 @@ from config.filters import DivisionCodeFilter, YearFilter
 from parks.models import District, Park, Unit
 
 from .choices import (
+    ACTIVITY_TASKS,
+    ActivityKind,
     ChainPosition,
     ComplianceKind,
     DesignationStatus,
@@ -23,6 +25,7 @@ from .choices import (
     StandardRole,
     StandardStatus,
     Tier,
+    activity_kinds_of,
 )
 from .credit_code import LENGTH, faults, normalise
 from .fields import Bigrams
@@ -33,6 +36,7 @@ from .models import (
     DigitalHumanRegistration,
     Enterprise,
     FinancingRound,
+    IndustryActivity,
     IntellectualProperty,
     Listing,
     Standard,
@@ -221,3 +225,20 @@ class ComplianceFilingFilterSet(RegisterFilterSet):
 
     def filter_in_force_on(self, queryset, name, value):
         return queryset.in_force(value)
+
+
+class IndustryActivityFilterSet(RegisterFilterSet):
+    """Filter industry activities by enterprise, kind, the plan task their kind counts for, and the year held."""
+
+    kind = django_filters.MultipleChoiceFilter(choices=ActivityKind.choices)
+    task = django_filters.TypedChoiceFilter(choices=[(n, n) for n in sorted(set(ACTIVITY_TASKS.values()))],
+                                            coerce=int, method="filter_task",
+                                            label="The plan task the activity's kind counts for")
+    year = YearFilter(field_name="held_on__year")
+
+    class Meta:
+        model = IndustryActivity
+        fields = []
+
+    def filter_task(self, queryset, name, value: int):
+        return queryset.filter(kind__in=activity_kinds_of(value))

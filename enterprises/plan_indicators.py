@@ -1,6 +1,8 @@
 """The plan board's indicators of the enterprise's own registers: standards published by level (task 4), virtual
 characters registered (tasks 5 and 6), IP granted (task 8), financing, guided-fund rounds and listings (task 12);
-the enterprises holding or lacking an algorithm filing, and the compliance filings made (task 15).
+the industry activities of each kind (tasks 1, 2, 11, 13, 14: programmes recommended, tools verified, leading
+talents recognised, joint training, exchange events, international events, overseas projects); the enterprises
+holding or lacking an algorithm filing, and the compliance filings made (task 15).
 
 Each is a function `(year, scope) -> int | Decimal` over the records `scope.visible()` keeps, declared with the
 plan board's decorator (config.plan_board, the contract), its records_url made with the board's `records`; the
@@ -16,13 +18,23 @@ from django.utils.translation import gettext_lazy as _
 from config.as_of import as_of
 from config.plan_board import indicator, records, the_date, the_year
 
-from .choices import ALGORITHM_FILINGS, DigitalHumanType, IpType, ListingBoard, StandardLevel, StandardStatus
+from .choices import (
+    ACTIVITY_TASKS,
+    ALGORITHM_FILINGS,
+    ActivityKind,
+    DigitalHumanType,
+    IpType,
+    ListingBoard,
+    StandardLevel,
+    StandardStatus,
+)
 from .compliance_selectors import holding
 from .models import (
     ComplianceFiling,
     DigitalHumanIp,
     Enterprise,
     FinancingRound,
+    IndustryActivity,
     IntellectualProperty,
     Listing,
     Standard,
@@ -123,6 +135,40 @@ def specialised_board(year: int, scope) -> int:
     """Enterprises quoted on the 专精特新专板 of the Beijing Equity Exchange Center in the year."""
     return scope.visible(Listing.objects.filter(board=ListingBoard.SPECIALISED, listed_on__year=year)).values(
         "enterprise").distinct().count()
+
+
+# --- tasks 1, 2, 11, 13, 14: talent, events and cooperation (docs/registers-activities.md) --------------------
+def _activities_of(kind: str, *, people: bool = False) -> Callable:
+    def compute(year: int, scope) -> int:
+        held = scope.visible(IndustryActivity.objects.filter(kind=kind, held_on__year=year))
+        if people:
+            return held.aggregate(n=Sum("people"))["n"] or 0
+        return held.count()
+    what = "people of the" if people else "records of"
+    compute.__doc__ = f"The {what} activities of kind {kind} held in the year."
+    return compute
+
+
+# code, kind, unit, title, whether the figure sums the people (else counts the records); each kind's task is
+# ACTIVITY_TASKS's.
+ACTIVITY_INDICATORS = (
+    ("national-programme-recommendations", ActivityKind.NATIONAL_PROGRAMME, "items",
+     _("Projects recommended into national science and technology programmes"), False),
+    ("production-tools-verified", ActivityKind.TOOL_VERIFICATION, "items",
+     _("Production tools in small-batch verification"), False),
+    ("leading-talents-recognised", ActivityKind.LEADING_TALENT, "people", _("Leading talents recognised"), True),
+    ("joint-training-programmes", ActivityKind.JOINT_TRAINING, "items",
+     _("Joint training programmes with universities"), False),
+    ("industry-exchange-events", ActivityKind.INDUSTRY_EXCHANGE, "items",
+     _("Supply-chain matching and industry exchange events"), False),
+    ("international-events", ActivityKind.INTERNATIONAL_EVENT, "items",
+     _("International conferences and exhibitions"), False),
+    ("overseas-projects", ActivityKind.OVERSEAS_PROJECT, "items", _("Overseas cooperation projects"), False),
+)
+for _code, _kind, _unit, _title, _people in ACTIVITY_INDICATORS:
+    indicator(code=_code, task=ACTIVITY_TASKS[_kind], unit=_unit, title=_title,
+              records_url=records("industryactivity", kind=_kind.value, year=the_year))(
+        _activities_of(_kind.value, people=_people))
 
 
 # --- task 15: compliance filings (branch compliance; docs/registers-compliance.md) -----------------------------

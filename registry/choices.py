@@ -124,6 +124,7 @@ class FileSubject(models.TextChoices):
     LISTINGS = "listings", _("listings")
     SUPPORT_AWARDS = "support_awards", _("support awards")
     COMPLIANCE = "compliance", _("compliance filings")
+    ACTIVITIES = "activities", _("industry activities")
 
 
 class FileFormat(models.TextChoices):

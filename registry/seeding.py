@@ -31,6 +31,7 @@ from enterprises.models import (
     Enterprise,
     EnterpriseMembership,
     FinancingRound,
+    IndustryActivity,
     IntellectualProperty,
     Listing,
     Standard,
@@ -259,14 +260,15 @@ def load_funds(*, policies: list[dict], awards: list[dict], enterprises: dict, s
 
 def load_registers(*, data: dict, enterprises: dict, tally: Tally) -> None:
     """The enterprises' own registers of the demo (docs/registers-enterprise.md): standards, IP items, virtual
-    characters with their registrations (written together by character_save), financing rounds and listings; and
-    their compliance filings (docs/registers-compliance.md)."""
+    characters with their registrations (written together by character_save), financing rounds, listings and
+    industry activities (docs/registers-activities.md); and their compliance filings (docs/registers-compliance.md)."""
     for name, model, keys in (("standards", Standard, ("enterprise", "number")),
                               ("ip_items", IntellectualProperty, ("enterprise", "type", "number")),
                               ("financing_rounds", FinancingRound, ("enterprise", "closed_on", "round_name")),
                               ("listings", Listing, ("enterprise", "board", "listed_on")),
                               ("compliance_filings", ComplianceFiling,
-                               ("enterprise", "kind", "service_name", "filed_on"))):
+                               ("enterprise", "kind", "service_name", "filed_on")),
+                              ("activities", IndustryActivity, ("enterprise", "kind", "held_on", "title"))):
         upsert_rows(model=model, keys=keys, tally=tally,
                     rows=({**row, "enterprise": one(enterprises, row["enterprise"])} for row in data.get(name, [])))
     for row in data.get("characters", []):

@@ -524,6 +524,36 @@ def build_compliance(rng: random.Random, enterprises: list[dict]) -> dict[str, l
     return {"compliance_filings": rows}
 
 
+# Talent, events and cooperation (docs/registers-activities.md): per kind, the share of enterprises reporting one
+# in a year, the titles and partners drawn from, and the people counted (None: not counted).
+ACTIVITY_DRAWS = {
+    "national_programme": (0.05, ["数字人实时驱动引擎", "高精度三维重建平台"], ["国家重点研发计划"], None),
+    "tool_verification": (0.06, ["数字人建模工具", "动作捕捉套件", "AI 驱动渲染工具"], ["首台（套）验证平台"], None),
+    "leading_talent": (0.04, ["北京市领军人才认定", "海聚工程人才认定"], [""], (1, 3)),
+    "joint_training": (0.06, ["数字人建模联合培养班", "虚拟制作实训基地"],
+                       ["北京航空航天大学", "北京邮电大学", "中国传媒大学"], (15, 60)),
+    "industry_exchange": (0.10, ["数字人产业供需对接会", "数字人创新应用沙龙"], ["演示区经信局（虚构）"], None),
+    "international_event": (0.05, ["世界人工智能大会展区", "国际数字人论坛"], ["新加坡", "德国", "日本"], None),
+    "overseas_project": (0.03, ["海外数字人客服项目", "中东虚拟主播合作"], ["阿联酋", "马来西亚"], None),
+}
+
+
+def build_activities(rng: random.Random, enterprises: list[dict]) -> list[dict]:
+    """The enterprises' industry activities of 2022-2025 (counts only, never names of people): each active
+    enterprise reports each kind in a year with its ACTIVITY_DRAWS share."""
+    rows = []
+    active = [e for e in enterprises if e["status"] == EnterpriseStatus.ACTIVE]
+    for year in range(2022, 2026):
+        for enterprise in active:
+            for kind, (share, titles, partners, people) in ACTIVITY_DRAWS.items():
+                if rng.random() < share:
+                    rows.append({"enterprise": enterprise["credit_code"], "kind": kind,
+                                 "title": f"（演示）{rng.choice(titles)}", "partner": rng.choice(partners),
+                                 "held_on": iso(datetime.date(year, rng.randint(1, 12), rng.randint(1, 28))),
+                                 "people": rng.randint(*people) if people else None})
+    return rows
+
+
 def build(seed: int = SEED) -> dict:
     """Return the whole demo data set for a seed."""
     rng = random.Random(seed)
@@ -546,6 +576,7 @@ def build(seed: int = SEED) -> dict:
         **build_registers(random.Random(seed + 3), enterprises),
         "park_services": build_park_services(random.Random(seed + 4), parks),
         **build_compliance(random.Random(seed + 4), enterprises),
+        "activities": build_activities(random.Random(seed + 4), enterprises),
     }
 
 

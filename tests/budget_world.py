@@ -56,7 +56,8 @@ YEAR = 2024  # the year of the approved filings the reports read
 # The enterprise's registers (branch registers) and the text field their rich records' history rows change.
 REGISTER_BASENAMES = {"standard": "co_drafters", "intellectualproperty": "title", "digitalhumanip": "description",
                       "financinground": "lead_investor", "listing": "stock_code",
-                      "compliancefiling": "service_name"}  # branch compliance
+                      "compliancefiling": "service_name",  # branch compliance
+                      "industryactivity": "notes"}  # branch activities
 RICH = 6  # related rows of a rich record (a sparse one has one)
 ROLES = ("bureau", "park_admin", "enterprise_user")
 

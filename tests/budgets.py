@@ -56,7 +56,8 @@ BUDGETS: dict[str, dict[str, int]] = {
     "district-occupancy": {"get": 7},
     "enterprise-assessment": {"get": 8},  # +1: the filing seasons, for its default year (the reporting year)
     # delete: its invitations go; declarations; +1 its support awards and +5 (branch registers) each register that
-    # protects it (the collector reads them); +1 (branch compliance): its compliance filings protect it too
+    # protects it (the collector reads them); +1 (branch compliance): its compliance filings protect it too; +1
+    # (branch activities): its industry activities too
     "enterprise-detail": {"get": 5, "put": 21, "patch": 19, "delete": 25},
     "enterprise-history": {"get": 6},
     "enterprise-list": {"get": 7, "post": 19},
@@ -114,8 +115,8 @@ BUDGETS: dict[str, dict[str, int]] = {
     "report-declarations": {"get": 7},
     "report-districts": {"get": 16},  # -1: tenants and let area from one scan of the tenancies on the date
     # the tasks, their funds (2), one per indicator (28): grows only with those; +2 (branch parksvc): the park
-    # services' two indicators; +3 (branch compliance): task 15's
-    "report-plan-board": {"get": 40},
+    # services' two indicators; +3 (branch compliance): task 15's; +7 (branch activities): the activities'
+    "report-plan-board": {"get": 47},
     "report-support-funds": {"get": 8},
     "report-parks": {"get": 13},  # +1: the filing seasons, for the default year of the tenants not filed
     # a park's lists in the park report: token, roles, data version (twice: the cache's and the snapshot's), the
@@ -176,6 +177,10 @@ BUDGETS: dict[str, dict[str, int]] = {
     "compliancefiling-history": {"get": 6},
     "compliancefiling-list": {"get": 7, "post": 14},
     "report-compliance-gaps": {"get": 8},  # the count and the page of the enterprises lacking the filing
+    # Talent, events and cooperation (branch activities)
+    "industryactivity-detail": {"get": 5, "put": 16, "patch": 15, "delete": 8},
+    "industryactivity-history": {"get": 6},
+    "industryactivity-list": {"get": 7, "post": 14},
 }
 
 # URL name -> (park administrator, enterprise user): queries of one GET of an endpoint without a record.
@@ -207,7 +212,7 @@ SCOPED_BUDGETS: dict[str, tuple[int, int]] = {
     "public-platform-list": (6, 6),
     "report-declarations": (7, 7),
     "report-districts": (16, 16),
-    "report-plan-board": (40, 40),  # +2 (parksvc): the park services' indicators; +3 (compliance): task 15's
+    "report-plan-board": (47, 47),  # +2 park services' indicators, +3 task 15's, +7 the activities'
     "report-support-funds": (8, 8),
     "report-parks": (13, 13),
     "report-plan-progress": (21, 21),
@@ -230,6 +235,7 @@ SCOPED_BUDGETS: dict[str, tuple[int, int]] = {
     "parkservice-list": (7, 7),  # branch parksvc
     "compliancefiling-list": (7, 7),  # branch compliance
     "report-compliance-gaps": (8, 8),
+    "industryactivity-list": (7, 7),  # branch activities
 }
 
 # Web pages (not the API): URL name -> role -> queries of one GET by a signed-in user (session).

@@ -288,13 +288,14 @@ class SupportAwardFactory(factory.django.DjangoModelFactory):
 
 def register_records(enterprise=None) -> dict:
     """One record of each of the enterprise's own registers (a standard, an IP item, a virtual character with a
-    registration, a financing round with a guided fund, a listing) and a compliance filing, of a new enterprise
-    unless one is given."""
+    registration, a financing round with a guided fund, a listing, an industry activity) and a compliance filing, of a
+    new enterprise unless one is given."""
     from enterprises.models import (
         ComplianceFiling,
         DigitalHumanIp,
         DigitalHumanRegistration,
         FinancingRound,
+        IndustryActivity,
         IntellectualProperty,
         Listing,
         Standard,
@@ -319,6 +320,9 @@ def register_records(enterprise=None) -> dict:
         "compliancefiling": ComplianceFiling.objects.create(
             enterprise=enterprise, kind="deep_synthesis", service_name="测试播报服务",
             number=f"网信算备{enterprise.pk}", filed_on=day),
+        # branch activities: talent, events and cooperation
+        "industryactivity": IndustryActivity.objects.create(enterprise=enterprise, kind="leading_talent",
+                                                            title="领军人才认定", held_on=day, people=2),
     }
 
 
@@ -334,6 +338,8 @@ REGISTER_BODIES = {
     "listing": {"board": "neeq", "listed_on": "2025-01-10"},
     "compliancefiling": {"kind": "generative_ai", "service_name": "矩阵大模型服务", "number": "Beijing-MATRIX-1",
                          "filed_on": "2025-01-10"},
+    "industryactivity": {"kind": "international_event", "title": "矩阵国际数字人大会", "held_on": "2025-01-10",
+                         "partner": "新加坡"},
 }
 
 

@@ -14,9 +14,6 @@ from enterprises.models import Enterprise
 from registry.models import BenchmarkProject
 
 MIGRATION = import_module("config.versioning.migrations.0001_data_version")
-# The tables later migrations of the app add a trigger to (TABLE: one; TABLES: several).
-LATER = [import_module(f"config.versioning.migrations.{name}") for name in (
-    "0002_district_staff", "0003_declarations", "0004_plan_tasks_and_support_funds", "0005_enterprise_registers")]
 
 
 def state() -> tuple[int, frozenset[str], int]:
@@ -40,9 +37,6 @@ def test_each_app_declares_its_versioned_models():
 @pytest.mark.django_db
 def test_the_triggers_are_on_exactly_the_declared_tables():
     assert installed_tables() == versioned_tables()
-# The tables later migrations of the app add a trigger to (TABLE: one; TABLES: several).
-LATER = [import_module(f"config.versioning.migrations.{name}") for name in (
-    "0002_district_staff", "0003_declarations", "0004_plan_tasks_and_support_funds", "0005_enterprise_registers")]
 
 
 @pytest.mark.django_db

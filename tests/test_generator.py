@@ -131,3 +131,24 @@ def test_the_compliance_filings_follow_the_demo_proportions(city):
     lacking = compliance_gaps(user=user, kinds=ALGORITHM_FILINGS, on=on).count()
     assert holders > 0 and lacking > 0
     assert holders + lacking == enterprises_in_scope_on(user=user, on=on).count()
+
+
+def test_the_activities_follow_the_demo_proportions(city):
+    """The industry activities in seeds/demo.json's proportion per enterprise (72 for 60), of every kind, each row
+    passing the database's constraints (leading talents counted), readable by the plan board's indicators."""
+    from django.db.models import Count
+
+    from config.plan_board import INDICATORS, BoardScope
+    from enterprises.choices import ActivityKind
+    from enterprises.models import IndustryActivity
+
+    from .factories import bureau_user
+
+    assert IndustryActivity.objects.count() == round(N * 72 / 60)
+    kinds = dict(IndustryActivity.objects.values_list("kind").annotate(n=Count("pk")))
+    assert set(kinds) == set(ActivityKind.values)
+    assert not IndustryActivity.objects.filter(kind=ActivityKind.LEADING_TALENT, people__lt=1).exists()
+    year = IndustryActivity.objects.latest("held_on").held_on.year
+    scope = BoardScope(user=bureau_user(), as_of=datetime.date(year, 12, 31))
+    assert INDICATORS["overseas-projects"].compute(year, scope) == IndustryActivity.objects.filter(
+        kind=ActivityKind.OVERSEAS_PROJECT, held_on__year=year).count()

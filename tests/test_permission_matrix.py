@@ -412,6 +412,19 @@ MATRIX: dict[str, dict[str, tuple[int, ...]]] = {
     "compliancefiling-history": {
         "history":                  (401, 200, 200, 404, 200, 404, 200, 404, 404),
     },
+    # Talent, events and cooperation (branch activities): as the registers above.
+    "industryactivity-list": {
+        "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),
+        "create":                   (401, 201, 403, 403, 201, 400, 403, 403, 403),
+    },
+    "industryactivity-detail": {
+        "retrieve":                 (401, 200, 200, 404, 200, 404, 200, 404, 404),
+        "update":                   (401, 200, 403, 403, 200, 404, 403, 403, 403),
+        "delete":                   (401, 204, 403, 403, 204, 404, 403, 403, 403),
+    },
+    "industryactivity-history": {
+        "history":                  (401, 200, 200, 404, 200, 404, 200, 404, 404),
+    },
     # Tier designations: the bureau records them; the enterprise and its park read them.
     "tierdesignation-list": {
         "list":                     (401, 200, 200, 200, 200, 200, 200, 200, 200),
@@ -953,6 +966,7 @@ def update_body(w: World, basename: str, action: str) -> dict:
         ("parkservice", "update"): lambda: {"description": "每月一期"},
         ("parkservice", "update_move"): lambda: {"park": w.parks[1].pk},
         ("compliancefiling", "update"): lambda: {"service_name": "数字人播报服务（升级版）"},
+        ("industryactivity", "update"): lambda: {"people": 3},
     }[basename, action]()
 
 

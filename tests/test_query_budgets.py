@@ -193,6 +193,7 @@ PATCHES = {
     "listing": {"stock_code": "873001"},
     "parkservice": {"description": "每月一期"},  # branch parksvc
     "compliancefiling": {"service_name": "数字人播报服务（升级版）"},
+    "industryactivity": {"people": 3},  # branch activities
 }
 # Each declaration step's declaration (the first cluster's in the state it starts from) and body; the
 # enterprise's own steps are measured as its user (the bureau signs no commitment).

@@ -127,12 +127,13 @@ def test_the_triggers_are_on_exactly_the_report_tables(db):
     # Seasons: enterprises 0011; district staff memberships: versioning 0002 (as every membership table in 0006);
     # declaration rounds, declarations and their steps: versioning 0003 (the declaration pipeline reads them);
     # the plan's tasks, support policies and awards: versioning 0004; the enterprise's registers: versioning 0005;
-    # the park services: versioning 0006; compliance filings: versioning 0007.
+    # the park services: versioning 0006; compliance filings: versioning 0007; industry activities: versioning 0008.
     declarations = {"enterprises_declarationround", "enterprises_declaration", "enterprises_declarationstep"}
     later = {*import_module("config.versioning.migrations.0004_plan_tasks_and_support_funds").TABLES,
              *import_module("config.versioning.migrations.0005_enterprise_registers").TABLES,
              *import_module("config.versioning.migrations.0006_park_services").TABLES,
-             import_module("config.versioning.migrations.0007_compliance_filings").TABLE}
+             import_module("config.versioning.migrations.0007_compliance_filings").TABLE,
+             import_module("config.versioning.migrations.0008_industry_activities").TABLE}
     assert versioned_tables() == {*tables, *later, "enterprises_filingseason", "parks_districtmembership",
                                   *declarations}
 

@@ -21,6 +21,7 @@ from enterprises.models import (
     DigitalHumanIp,
     Enterprise,
     FinancingRound,
+    IndustryActivity,
     IntellectualProperty,
     Listing,
     Standard,
@@ -95,7 +96,8 @@ def test_seed_loads_valid_data_and_is_idempotent(capsys):
     demo_set = json.loads((settings.BASE_DIR / "seeds" / "demo.json").read_text())
     for model, key in ((Standard, "standards"), (IntellectualProperty, "ip_items"), (DigitalHumanIp, "characters"),
                        (FinancingRound, "financing_rounds"), (Listing, "listings"), (SupportAward, "support_awards"),
-                       (ComplianceFiling, "compliance_filings")):  # branch compliance
+                       (ComplianceFiling, "compliance_filings"),  # branch compliance
+                       (IndustryActivity, "activities")):
         assert model.objects.count() == len(demo_set[key]) > 0, key
     # The parks' services (branch parksvc): as many as the demo set holds, every demo park listing some, shown in the
     # public directory.

@@ -1,11 +1,20 @@
 """Admin pages of the enterprise's own registers: standards, IP, virtual characters (their registrations inline),
-financing rounds and listings, each scoped as its API (the enterprise its own, the park and district read)."""
+financing rounds, listings and industry activities, each scoped as its API (the enterprise its own, the park and
+district read)."""
 
 from django.contrib import admin
 
 from config.admin import ScopedAdmin, ScopedInline
 
-from ..models import DigitalHumanIp, DigitalHumanRegistration, FinancingRound, IntellectualProperty, Listing, Standard
+from ..models import (
+    DigitalHumanIp,
+    DigitalHumanRegistration,
+    FinancingRound,
+    IndustryActivity,
+    IntellectualProperty,
+    Listing,
+    Standard,
+)
 
 
 class RegisterAdmin(ScopedAdmin):
@@ -70,3 +79,13 @@ class ListingAdmin(RegisterAdmin):
     list_display = ["enterprise", "board", "stock_code", "listed_on", "delisted_on"]
     list_filter = ["board"]
     search_fields = [*RegisterAdmin.search_fields, "stock_code"]
+
+
+@admin.register(IndustryActivity)
+class IndustryActivityAdmin(RegisterAdmin):
+    """Talent, events and cooperation the enterprises report (counts, never personal data)."""
+
+    list_display = ["title", "enterprise", "kind", "partner", "held_on", "people"]
+    list_filter = ["kind"]
+    search_fields = [*RegisterAdmin.search_fields, "title", "partner"]
+    date_hierarchy = "held_on"

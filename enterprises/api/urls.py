@@ -3,6 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from .activities import IndustryActivityViewSet
 from .compliance import ComplianceFilingViewSet
 from .declarations import DeclarationRoundViewSet, DeclarationViewSet, ObjectionViewSet, PublicityViewSet
 from .evidence import EvidenceFileViewSet
@@ -47,6 +48,8 @@ router.register("financing-rounds", FinancingRoundViewSet)
 router.register("listings", ListingViewSet)
 # Compliance filings (docs/registers-compliance.md)
 router.register("compliance-filings", ComplianceFilingViewSet)
+# Talent, events and cooperation (docs/registers-activities.md)
+router.register("industry-activities", IndustryActivityViewSet)
 extra_urlpatterns = [
     # Under parks/ and districts/ but routed here: occupancy is computed from tenancies, which the parks app (below
     # this one) may not import (docs/design-declared.md).

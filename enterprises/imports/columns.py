@@ -16,6 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from enterprises.choices import (
+    ActivityKind,
     ChainPosition,
     ComplianceKind,
     EnterpriseStatus,
@@ -356,10 +357,21 @@ LISTING_COLUMNS = [
     Column("stock_code", "证券代码"),
     Column("delisted_on", "退市（摘牌）日期", DATE, note="YYYY-MM-DD；空：仍在板"),
 ]
+ACTIVITY_COLUMNS = [
+    TENANT_CODE, ENTERPRISE_NAME,
+    Column("kind", "活动类型", CHOICE, required=True, choices=ActivityKind,
+           note="必填；" + _labels_note(ActivityKind)),
+    Column("held_on", "日期", DATE, required=True, note="必填；举办、认定、推荐或签约日期 YYYY-MM-DD"),
+    Column("title", "名称", required=True, note="必填；活动、项目或计划的名称"),
+    Column("partner", "合作方", note="高校、主办方、计划或国家（地区）"),
+    Column("people", "人数", INT, note="整数；认定的人才或培养的学员人数，不填姓名等个人信息；领军人才认定必填"),
+    Column("notes", "备注"),
+]
 
 COLUMNS = {"enterprises": ENTERPRISE_COLUMNS, "tenancies": TENANCY_COLUMNS, "filings": FILING_COLUMNS,
            "standards": STANDARD_COLUMNS, "ip_items": IP_COLUMNS, "financing_rounds": FINANCING_COLUMNS,
-           "listings": LISTING_COLUMNS}
+           "listings": LISTING_COLUMNS,
+           "activities": ACTIVITY_COLUMNS}
 # Columns that name the record a row is matched on: a file without one of them is refused as a whole.
 KEY_COLUMNS = {
     "enterprises": ("credit_code",),
@@ -369,6 +381,7 @@ KEY_COLUMNS = {
     "ip_items": ("credit_code", "type", "number"),
     "financing_rounds": ("credit_code", "closed_on", "round_name"),
     "listings": ("credit_code", "board", "listed_on"),
+    "activities": ("credit_code", "kind", "held_on", "title"),
 }
 
 # Compliance filings (docs/registers-compliance.md): matched on the enterprise, the kind, the service and the day filed.

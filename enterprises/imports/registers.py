@@ -1,11 +1,20 @@
-"""Imports of the enterprise's own registers: standards, IP items, financing rounds and listings, each row naming
-its enterprise by credit code and matched on the register's key (a standard's number; an item's type and number; a
-round's date and name; a listing's board and date): new records added, matched ones updated, as the API's scope
-allows (the enterprise its own, the bureau all). Virtual characters, whose registrations are rows of their own, are
-entered through the API and the admin. Compliance filings are matched on their kind, service and day filed."""
+"""Imports of the enterprise's own registers: standards, IP items, financing rounds, listings and industry
+activities, each row naming its enterprise by credit code and matched on the register's key (a standard's number;
+an item's type and number; a round's date and name; a listing's board and date; an activity's kind, day and title):
+new records added, matched ones updated, as the API's scope allows (the enterprise its own, the bureau all).
+Virtual characters, whose registrations are rows of their own, are entered through the API and the admin.
+Compliance filings are matched on their kind, service and day filed."""
 
 from access.scoping import CHANGE, VIEW, input_choices
-from enterprises.models import ComplianceFiling, Enterprise, FinancingRound, IntellectualProperty, Listing, Standard
+from enterprises.models import (
+    ComplianceFiling,
+    Enterprise,
+    FinancingRound,
+    IndustryActivity,
+    IntellectualProperty,
+    Listing,
+    Standard,
+)
 from enterprises.services import NO_SUCH_CREDIT_CODE
 
 from .base import Change, Importer, Row
@@ -110,9 +119,19 @@ class ComplianceFilingImporter(RegisterImporter):
     constraint_fields = {"compliance_filing_number_unique": "number", "compliance_filing_unique": "service_name"}
 
 
+class IndustryActivityImporter(RegisterImporter):
+    """Industry activities, matched on the enterprise, the kind, the day held and the title."""
+
+    model = IndustryActivity
+    key = ("kind", "held_on", "title")
+    fields = ("partner", "people", "notes")
+    constraint_fields = {"activity_unique": "title", "activity_people_counted": "people"}
+
+
 REGISTER_IMPORTERS = {"standards": StandardImporter, "ip_items": IntellectualPropertyImporter,
                       "financing_rounds": FinancingRoundImporter, "listings": ListingImporter,
-                      "compliance": ComplianceFilingImporter}
+                      "compliance": ComplianceFilingImporter,
+                      "activities": IndustryActivityImporter}
 # Each register's records in a stable export order.
 REGISTER_EXPORTS = {
     "standards": lambda: Standard.objects.order_by("enterprise__credit_code", "number", "pk"),
@@ -120,4 +139,5 @@ REGISTER_EXPORTS = {
     "financing_rounds": lambda: FinancingRound.objects.order_by("enterprise__credit_code", "closed_on", "pk"),
     "listings": lambda: Listing.objects.order_by("enterprise__credit_code", "listed_on", "pk"),
     "compliance": lambda: ComplianceFiling.objects.order_by("enterprise__credit_code", "kind", "filed_on", "pk"),
+    "activities": lambda: IndustryActivity.objects.order_by("enterprise__credit_code", "held_on", "kind", "pk"),
 }

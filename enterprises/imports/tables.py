@@ -41,7 +41,7 @@ NOTES_SHEET = "填写说明"
 # The Chinese name of each register: its workbook's sheet and title, its files' names.
 SUBJECT_TITLES = {"enterprises": "企业名录", "tenancies": "租约", "filings": "年报", "standards": "标准",
                   "ip_items": "知识产权", "financing_rounds": "融资", "listings": "上市挂牌",
-                  "compliance": "合规备案"}
+                  "compliance": "合规备案", "activities": "产业活动"}
 TEMPLATE_SUFFIX = "导入模板"
 
 

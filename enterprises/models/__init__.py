@@ -1,7 +1,8 @@
 """Models of the enterprises app: enterprises and tenancies, annual filings, tier designations and declarations,
-invitations; the enterprise's own registers (standards, IP, virtual characters, financing, listings); compliance
-filings."""
+invitations; the enterprise's own registers (standards, IP, virtual characters, financing, listings, industry
+activities); compliance filings."""
 
+from .activity import IndustryActivity
 from .character import DigitalHumanIp, DigitalHumanRegistration
 from .compliance import ComplianceFiling
 from .declaration import Declaration, DeclarationRound, DeclarationStep, Objection
@@ -30,4 +31,5 @@ __all__ = [
     "IntellectualProperty", "Invitation", "Listing", "Objection", "Standard", "Tenancy", "TierDesignation",
     "default_season", "end_after", "last_day_of", "overlap_message", "overlap_named",
     "ComplianceFiling",
+    "IndustryActivity",
 ]

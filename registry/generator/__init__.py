@@ -24,6 +24,7 @@ from enterprises.models import (
     Enterprise,
     EnterpriseMembership,
     FinancingRound,
+    IndustryActivity,
     IntellectualProperty,
     Listing,
     Standard,
@@ -46,7 +47,7 @@ MODELS = (Park, Unit, Enterprise, Tenancy, AnnualFiling, TierDesignation, Lab, P
           BenchmarkProject.partners.through, ParkMembership, EnterpriseMembership, ReportRun, TierSummary,
           SupportPolicy, SupportAward,
           Standard, IntellectualProperty, DigitalHumanIp, DigitalHumanRegistration, FinancingRound, Listing,
-          ParkService, ComplianceFiling)
+          ParkService, ComplianceFiling, IndustryActivity)
 
 
 def city_truncate() -> None:
@@ -117,7 +118,9 @@ def city_generate(*, enterprises: int, years: int = 5, seed: int = 2025, log=Non
                 (Standard, registers.STANDARD_COLUMNS, registers.standard_rows, registers.STANDARDS_PER_ENTERPRISE),
                 (IntellectualProperty, registers.IP_COLUMNS, registers.ip_rows, registers.IP_PER_ENTERPRISE),
                 (FinancingRound, registers.ROUND_COLUMNS, registers.round_rows, registers.ROUNDS_PER_ENTERPRISE),
-                (Listing, registers.LISTING_COLUMNS, registers.listing_rows, registers.LISTINGS_PER_ENTERPRISE)):
+                (Listing, registers.LISTING_COLUMNS, registers.listing_rows, registers.LISTINGS_PER_ENTERPRISE),
+                (IndustryActivity, registers.ACTIVITY_COLUMNS, registers.activity_rows,
+                 registers.ACTIVITIES_PER_ENTERPRISE)):
             load(model, columns, rows(hosts, round(enterprises * per), rng, filing_years))
         registrations = []
         load(DigitalHumanIp, registers.CHARACTER_COLUMNS, registers.character_rows(

@@ -1,13 +1,22 @@
 """Generated records of the enterprises' own registers (rows for COPY): standards, IP items, virtual characters
-with a registration each, financing rounds and listings, in the demo's proportions per enterprise (seeds/demo.json:
-34 standard rows, 119 IP items, 6 characters, 17 rounds and 3 listings for 60 enterprises), dated over the filing
+with a registration each, financing rounds, listings and industry activities, in the demo's proportions per
+enterprise (seeds/demo.json: 34 standard rows, 119 IP items, 6 characters, 17 rounds, 3 listings and 72 activities
+for 60 enterprises), dated over the filing
 years, drawn among the active enterprises by `hosts` (records.host_sampler: the stronger hold more)."""
 
 import datetime
 import random
 from decimal import Decimal
 
-from enterprises.choices import GuidedFund, IpType, ListingBoard, StandardLevel, StandardRole, StandardStatus
+from enterprises.choices import (
+    ActivityKind,
+    GuidedFund,
+    IpType,
+    ListingBoard,
+    StandardLevel,
+    StandardRole,
+    StandardStatus,
+)
 
 from .copying import weighted
 
@@ -75,3 +84,23 @@ def listing_rows(hosts, count: int, rng: random.Random, years: list[int]):
         if (enterprise, board, day) not in seen:
             seen.add((enterprise, board, day))
             yield pk, enterprise, board, day
+
+
+# --- talent, events and cooperation (docs/registers-activities.md): seeds/demo.json's 72 activities for 60
+# enterprises over four years, its kinds in the demo's shares (seeds/build_demo.py ACTIVITY_DRAWS)
+ACTIVITIES_PER_ENTERPRISE = 72 / 60
+ACTIVITY_WEIGHTS = {ActivityKind.NATIONAL_PROGRAMME: 5, ActivityKind.TOOL_VERIFICATION: 6,
+                    ActivityKind.LEADING_TALENT: 4, ActivityKind.JOINT_TRAINING: 6,
+                    ActivityKind.INDUSTRY_EXCHANGE: 10, ActivityKind.INTERNATIONAL_EVENT: 5,
+                    ActivityKind.OVERSEAS_PROJECT: 3}
+ACTIVITY_COLUMNS = ("id", "enterprise_id", "kind", "title", "partner", "held_on", "people", "notes")
+
+
+def activity_rows(hosts, count: int, rng: random.Random, years: list[int]):
+    """Industry activities of every kind over the years (titles unique by their id); leading talents and joint
+    training count their people, never naming them."""
+    for pk, (enterprise, _park) in enumerate(hosts(count), 1):
+        kind = weighted(rng, ACTIVITY_WEIGHTS)
+        people = (rng.randint(1, 3) if kind == ActivityKind.LEADING_TALENT
+                  else rng.randint(15, 60) if kind == ActivityKind.JOINT_TRAINING else None)
+        yield pk, enterprise, kind, f"数字人产业活动{pk:06d}", "生成合作方", _day(rng, years), people, ""

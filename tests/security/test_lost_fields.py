@@ -55,6 +55,7 @@ from enterprises.models import (
     EnterpriseMembership,
     FilingSeason,
     FinancingRound,
+    IndustryActivity,
     IntellectualProperty,
     Listing,
     Standard,
@@ -238,6 +239,9 @@ def full_registers(enterprise) -> dict:
         ComplianceFiling: ComplianceFiling.objects.create(  # branch compliance
             enterprise=enterprise, kind="generative_ai", service_name="全量大模型服务", number="网信算备FULL号",
             filed_on=day, valid_until=datetime.date(2027, 2, 28), cancelled_on=datetime.date(2025, 1, 2)),
+        IndustryActivity: IndustryActivity.objects.create(  # branch activities
+            enterprise=enterprise, kind="joint_training", title="全量联合培养", partner="全量大学", held_on=day,
+            people=40, notes=TEXT),
     }
 
 
@@ -257,6 +261,8 @@ def sparse_registers(enterprise) -> dict:
         Listing: Listing.objects.create(enterprise=enterprise, board="neeq", listed_on=day),
         ComplianceFiling: ComplianceFiling.objects.create(enterprise=enterprise, kind="data_security",
                                                           service_name="空数据安全", filed_on=day),  # branch compliance
+        IndustryActivity: IndustryActivity.objects.create(enterprise=enterprise, kind="overseas_project",
+                                                          title="空海外项目", held_on=day),  # branch activities
     }
 
 
