@@ -58,7 +58,7 @@ BUDGETS: dict[str, dict[str, int]] = {
     # delete: its invitations go; declarations; +1 its support awards and +5 (branch registers) each register that
     # protects it (the collector reads them); +1 (branch compliance): its compliance filings protect it too; +1
     # (branch activities): its industry activities too
-    "enterprise-detail": {"get": 5, "put": 21, "patch": 19, "delete": 25},
+    "enterprise-detail": {"get": 5, "put": 21, "patch": 19, "delete": 26},
     "enterprise-history": {"get": 6},
     "enterprise-list": {"get": 7, "post": 19},
     # PUT: the record as read with its user changed (unchanged, it writes nothing); the PATCH sends the user alone
