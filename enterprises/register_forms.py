@@ -18,7 +18,16 @@ from django.utils.translation import pgettext_lazy
 
 from config.forms import DateInput, RoundTripModelForm
 
-from .models import DigitalHumanIp, DigitalHumanRegistration, FinancingRound, IntellectualProperty, Listing, Standard
+from .models import (
+    ComplianceFiling,
+    DigitalHumanIp,
+    DigitalHumanRegistration,
+    FinancingRound,
+    IndustryActivity,
+    IntellectualProperty,
+    Listing,
+    Standard,
+)
 from .registers import REGISTRATION_FIELDS, character_save
 
 REGISTRATION_TWICE = _("A registration is listed twice.")  # the API's message for the same input
@@ -85,6 +94,24 @@ class ListingForm(RegisterForm):
     class Meta(RoundTripModelForm.Meta):
         model = Listing
         fields = ["board", "stock_code", "listed_on", "delisted_on"]
+
+
+class ComplianceFilingForm(RegisterForm):
+    """An algorithm filing or a content- or data-security record of the enterprise's service."""
+
+    class Meta(RoundTripModelForm.Meta):
+        model = ComplianceFiling
+        fields = ["kind", "service_name", "number", "filed_on", "valid_until", "cancelled_on"]
+
+
+class IndustryActivityForm(RegisterForm):
+    """A national programme, tool verification, talent recognition, training, exchange or international activity
+    (a count of people, never their names)."""
+
+    class Meta(RoundTripModelForm.Meta):
+        model = IndustryActivity
+        fields = ["kind", "title", "partner", "held_on", "people", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
 
 class RegistrationForm(forms.Form):
@@ -201,5 +228,9 @@ REGISTER_PAGES = (
                  ("closed_on", "round_name", "amount", "lead_investor", "equity", "guided_fund")),
     RegisterPage("listings", Listing, ListingForm, pgettext_lazy("register", "Listings"),
                  ("board", "stock_code", "listed_on", "delisted_on")),
+    RegisterPage("compliance", ComplianceFiling, ComplianceFilingForm, pgettext_lazy("register", "Compliance filings"),
+                 ("kind", "service_name", "number", "filed_on", "valid_until", "cancelled_on")),
+    RegisterPage("activities", IndustryActivity, IndustryActivityForm,
+                 pgettext_lazy("register", "Industry activities"), ("kind", "title", "partner", "held_on", "people")),
 )
 PAGES_BY_SLUG = {page.slug: page for page in REGISTER_PAGES}

@@ -11,7 +11,16 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from enterprises.models import AnnualFiling, DigitalHumanIp, DigitalHumanRegistration, FinancingRound, Listing, Standard
+from enterprises.models import (
+    AnnualFiling,
+    ComplianceFiling,
+    DigitalHumanIp,
+    DigitalHumanRegistration,
+    FinancingRound,
+    IndustryActivity,
+    Listing,
+    Standard,
+)
 from enterprises.register_forms import REGISTER_PAGES
 from enterprises.services import filing_submit
 from parks.models import DistrictMembership
@@ -92,6 +101,26 @@ def test_an_enterprise_user_adds_edits_and_deletes_a_standard(client, place):
     assert client.get(url("register-delete", place["mine"], "standards", record)).status_code == 200  # confirm
     assert client.post(url("register-delete", place["mine"], "standards", record)).status_code == 302
     assert not Standard.objects.filter(pk=record.pk).exists()
+
+
+def test_an_enterprise_user_records_a_compliance_filing_and_an_activity_on_their_pages(client, place):
+    """The compliance filings and industry activities are entries of the same table: added through their forms, an
+    algorithm filing without its number refused on the number, in Chinese, with nothing written."""
+    client.force_login(place["user"])
+    add = url("register-add", place["mine"], "compliance")
+    filing = {"kind": "deep_synthesis", "service_name": "数字人播报服务", "number": "", "filed_on": "2024-06-01"}
+    refused = client.post(add, filing, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert refused.status_code == 200
+    assert "算法备案须填写备案编号。" in str(refused.context["form"].errors["number"])
+    assert not ComplianceFiling.objects.exists()
+    assert client.post(add, {**filing, "number": "网信算备110108000000000000001号"}).status_code == 302
+    assert ComplianceFiling.objects.get(enterprise=place["mine"]).number == "网信算备110108000000000000001号"
+    activity = {"kind": "joint_training", "title": "数字人建模联合培养班", "partner": "某大学", "held_on": "2024-07-01",
+                "people": "30", "notes": ""}
+    assert client.post(url("register-add", place["mine"], "activities"), activity).status_code == 302
+    assert IndustryActivity.objects.get(enterprise=place["mine"]).people == 30
+    page = client.get(url("register-list", place["mine"], "activities"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "数字人建模联合培养班" in page.content.decode()
 
 
 @pytest.mark.parametrize(("language", "message"), [

@@ -20,6 +20,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from enterprises.models import (
+    ComplianceFiling,
     Declaration,
     DeclarationRound,
     DigitalHumanIp,
@@ -27,6 +28,7 @@ from enterprises.models import (
     Enterprise,
     FilingSeason,
     FinancingRound,
+    IndustryActivity,
     IntellectualProperty,
     Listing,
     Standard,
@@ -183,6 +185,11 @@ def world():
         "financing": FinancingRound.objects.create(enterprise=enterprise, closed_on=datetime.date(2024, 4, 1),
                                                    amount=500, round_name="天使轮", guided_fund="high_tech"),
         "listings": Listing.objects.create(enterprise=enterprise, board="neeq", listed_on=datetime.date(2024, 5, 1)),
+        "compliance": ComplianceFiling.objects.create(
+            enterprise=enterprise, kind="deep_synthesis", number="网信算备1号", service_name="数字人播报服务",
+            filed_on=datetime.date(2024, 6, 1)),
+        "activities": IndustryActivity.objects.create(enterprise=enterprise, kind="joint_training", title="联合培养班",
+                                                      partner="某大学", held_on=datetime.date(2024, 7, 1), people=20),
     }
     return SimpleNamespace(bureau=bureau, park_admin=made.admin(0), enterprise_user=made.members_of(enterprise)[0].user,
                            enterprise=enterprise, approved=approved, draft=draft, registers=registers)
