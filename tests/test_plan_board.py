@@ -8,11 +8,12 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from config.plan_board import INDICATORS
+from config.plan_board import INDICATORS, task_indicators
 from enterprises.choices import Tier
 from parks.models import DistrictMembership
 from registry.choices import AwardStatus, OperatingStatus, ProjectStatus
@@ -183,14 +184,20 @@ def test_tasks_without_indicators_say_so_in_every_format(world):
         2, Decimal("150.50"))
 
 
-def test_the_page_shows_fifteen_tasks_and_says_when_there_is_no_indicator(world, client):
+def test_the_page_shows_fifteen_tasks_and_says_when_there_is_no_indicator(world, client, monkeypatch):
     client.force_login(bureau_user())
     response = client.get(reverse("report-plan-board"), {"year": YEAR, "as_of": ON.isoformat()})
     assert response.status_code == 200
     page = response.content.decode()
     assert page.count('data-task="') == 15
-    assert "暂无指标" in page and "print-header" in page and 'id="download-xlsx"' in page
+    assert "暂无指标" not in page  # every task of the plan has an indicator
+    assert "print-header" in page and 'id="download-xlsx"' in page
     assert 'data-indicator="units-let"' in page and 'data-drill="records"' in page
+    for code in [item.code for item in task_indicators(15)]:  # a task whose indicators are gone says so
+        monkeypatch.delitem(INDICATORS, code)
+    cache.clear()
+    page = client.get(reverse("report-plan-board"), {"year": YEAR, "as_of": ON.isoformat()}).content.decode()
+    assert page.count("暂无指标") == 1
     admin_client = type(client)()
     admin_client.force_login(world["admin"])
     assert admin_client.get(reverse("report-plan-board")).status_code == 200
