@@ -26,6 +26,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .constraints import ConstrainedModel
+
 
 @dataclass(frozen=True)
 class Dated:
@@ -114,14 +116,11 @@ def gap_ranges(gaps) -> list[tuple[datetime.date, datetime.date]]:
     return [(gap.lower, gap.upper) if hasattr(gap, "lower") else tuple(gap) for gap in gaps or []]
 
 
-class DatedModel(models.Model):
+class DatedModel(ConstrainedModel):
     """A model read as of a date through its `dated` rule: remembers the status it was loaded with, and dates
     a change of it when saved (and when cleaned, so that validation sees the dates)."""
 
     dated: Dated
-    # Check constraints that `clean()` already checks, field by field: left to the database on a write, not run
-    # again by validation (a query each).
-    dated_checks: tuple[str, ...] = ()
 
     class Meta:
         abstract = True
@@ -132,11 +131,6 @@ class DatedModel(models.Model):
             self.dated.stamp(self, self._dated_previous())
         super().save(*args, **kwargs)
         self._dated_status = getattr(self, self.dated.status)
-
-    def get_constraints(self):
-        """The constraints validation runs: all but `dated_checks`."""
-        return [(model, [c for c in constraints if c.name not in self.dated_checks])
-                for model, constraints in super().get_constraints()]
 
     @classmethod
     def from_db(cls, db, field_names, values):

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, MinValueValidator, RegexValidator
 from django.db import models, router
 from django.db.models import F, Q, Value
@@ -17,6 +17,7 @@ from django.utils.translation import pgettext_lazy
 
 from access.scoping import ALL_ACTIONS, CHANGE, REFERENCE_DATA, VIEW, RestrictedQuerySet, Rule
 from config.as_of import Dated, DatedModel, opened_on_field
+from config.constraints import ConstrainedModel
 from config.history import audit_history
 
 from .choices import DistrictKind, ParkKind, ParkServiceKind
@@ -88,7 +89,7 @@ class Park(DatedModel):
     # Featured on a date: featured, recognised by then (or with no date recorded).
     dated = Dated(start="featured_on", status="featured", current=(True,), open_start=True, stamp_start=True,
                   start_of_status=True)
-    dated_checks = ("park_featured_on_when_featured",)
+    cleaned_checks = ("park_featured_on_when_featured",)
     # In the reports on a date: opened by then (or with no date recorded).
     existence = Dated(start="opened_on", open_start=True)
 
@@ -111,8 +112,10 @@ def unit_label(*, prefix: str = ""):
                   output_field=models.CharField())
 
 
-class Unit(models.Model):
+class Unit(ConstrainedModel):
     """A leasable space in a park: building, floor, room and its area in m²."""
+
+    cleaned_checks = ("unit_closed_after_opened",)  # clean() checks the dates' order without a query
 
     park = models.ForeignKey(Park, models.PROTECT, related_name="units", verbose_name=_("park"))
     building = models.CharField(_("building"), max_length=32)
@@ -183,11 +186,6 @@ class Unit(models.Model):
                 and self.opened_on < self.park.opened_on:
             raise ValidationError({"opened_on": _("The park opened on %(date)s: a unit of it opens on that day or "
                                                   "later.") % {"date": self.park.opened_on}})
-
-    def get_constraints(self):
-        """The constraints validation runs: all but the dates' order, which `clean()` checks without a query."""
-        return [(model, [c for c in constraints if c.name != "unit_closed_after_opened"])
-                for model, constraints in super().get_constraints()]
 
     def counted_before_today(self) -> bool:
         """Whether the unit was leasable on a day before today (so a report of that day counts it)."""
@@ -275,10 +273,13 @@ def service_contact_validate(value: str) -> None:
         raise ValidationError(_("Enter an office phone (010-12345678, 400-123-4567) or an e-mail."), code="invalid")
 
 
-class ParkService(models.Model):
+class ParkService(ConstrainedModel):
     """A service or policy a park offers (园区服务与政策: incubation, training, financing or scene matching, its own
     policies), offered from a day until the first day it is no longer offered; shown in the public directory when
     public."""
+
+    cleaned_checks = ("park_service_ends_after_start",)  # clean() checks the dates on offered_until
+    constraint_fields = {"park_service_unique": "title"}
 
     park = models.ForeignKey(Park, models.CASCADE, related_name="services", verbose_name=_("park"))
     kind = models.CharField(pgettext_lazy("park service", "kind"), max_length=20, choices=ParkServiceKind.choices)
@@ -329,27 +330,6 @@ class ParkService(models.Model):
         self.contact = (self.contact or "").strip()
         if self.offered_from and self.offered_until and self.offered_until <= self.offered_from:
             raise ValidationError({"offered_until": SERVICE_DATES})
-
-    def get_constraints(self):
-        """The constraints validation runs: all but the dates' order, which `clean()` checks on its field."""
-        return [(model, [c for c in constraints if c.name != "park_service_ends_after_start"])
-                for model, constraints in super().get_constraints()]
-
-    def validate_constraints(self, exclude=None):
-        """The table's constraints; a service already listed (same title from the same day) is an error on its
-        title."""
-        try:
-            super().validate_constraints(exclude=exclude)
-        except ValidationError as error:
-            errors = error.update_error_dict({})
-            general = errors.pop(NON_FIELD_ERRORS, [])
-            repeated = [e for e in general if getattr(e, "message", e) == SERVICE_LISTED]
-            if repeated:
-                errors.setdefault("title", []).extend(repeated)
-            rest = [e for e in general if e not in repeated]
-            if rest:
-                errors[NON_FIELD_ERRORS] = rest
-            raise ValidationError(errors) from error
 
     def offered_on(self, on) -> bool:
         """Whether the service is offered on a date."""

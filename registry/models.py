@@ -86,7 +86,7 @@ class Lab(DatedModel):
     objects = RestrictedQuerySet.as_manager()
     scope_rule = Rule(park=("park",), enterprise=("host",), district=("park__district", "host__district"))
     dated = Dated(start="established", **IN_OPERATION)
-    dated_checks = ("lab_closed_on_when_closed", "lab_closed_after_established")
+    cleaned_checks = ("lab_closed_on_when_closed", "lab_closed_after_established")
 
     class Meta:
         ordering = ["name"]
@@ -122,7 +122,7 @@ class Platform(DatedModel):
     objects = RestrictedQuerySet.as_manager()
     scope_rule = Rule(park=("park",), enterprise=("operator",), district=("park__district", "operator__district"))
     dated = Dated(start="launched", **IN_OPERATION)
-    dated_checks = ("platform_closed_on_when_closed", "platform_closed_after_launched")
+    cleaned_checks = ("platform_closed_on_when_closed", "platform_closed_after_launched")
 
     class Meta:
         ordering = ["name"]
@@ -166,7 +166,7 @@ class BenchmarkProject(DatedModel):
     # Counted on a date: selected or accepted, selected by then (or with no date recorded).
     dated = Dated(start="selected_on", status="status", current=(ProjectStatus.SELECTED, ProjectStatus.ACCEPTED),
                   open_start=True, stamp_start=True, start_of_status=True)
-    dated_checks = ("benchmark_project_selected_on_when_selected",)
+    cleaned_checks = ("benchmark_project_selected_on_when_selected",)
 
     class Meta:
         ordering = ["-year", "name"]

@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from access.scoping import REFERENCE_DATA, RestrictedQuerySet, Rule
+from config.constraints import ConstrainedModel
 from config.history import audit_history
 from config.years import FIRST_YEAR, LAST_YEAR, YEAR_RANGE_MESSAGE
 from enterprises.models import Enterprise
@@ -48,7 +49,7 @@ class PlanTask(models.Model):
         return f"{self.number}. {self.title}"
 
 
-class SupportPolicy(models.Model):
+class SupportPolicy(ConstrainedModel):
     """A support-fund policy: who issued it, the plan task it serves, its year and its budget (万元)."""
 
     name = models.CharField(_("name"), max_length=128, unique=True, error_messages={
@@ -84,13 +85,8 @@ class SupportPolicy(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def get_constraints(self):
-        """The constraints validation runs: all but `cleaned_checks`."""
-        return [(model, [c for c in constraints if c.name not in self.cleaned_checks])
-                for model, constraints in super().get_constraints()]
 
-
-class SupportAward(models.Model):
+class SupportAward(ConstrainedModel):
     """An enterprise's award under a policy: applied, approved (amount and date), paid (amount and date) or
     cancelled. Amounts in 万元; the award counts in its policy's year."""
 
@@ -158,11 +154,6 @@ class SupportAward(models.Model):
 
     def __str__(self) -> str:
         return f"{self.policy} · {self.enterprise}"
-
-    def get_constraints(self):
-        """The constraints validation runs: all but `cleaned_checks`."""
-        return [(model, [c for c in constraints if c.name not in self.cleaned_checks])
-                for model, constraints in super().get_constraints()]
 
     def clean(self):
         """Name the field at fault when the amounts, dates and status do not fit together."""

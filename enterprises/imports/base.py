@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from access.scoping import ADD, CHANGE, grants, user_scope
+from config.constraints import refusal_field
 from config.history import history_stamp
 from config.rules import OUTSIDE_SCOPE
 
@@ -119,7 +120,8 @@ class Importer:
     resolved_fields: tuple[str, ...] = ()
     # Model field -> the column an error on it is reported under, where they differ.
     error_columns: dict[str, str] = {}
-    # Constraint name -> the field its refusal is reported on, where constraint_field cannot tell.
+    # Constraint name -> the field its refusal is reported on, where neither the model (its `constraint_fields`,
+    # config.constraints) nor constraint_field can tell.
     constraint_fields: dict[str, str] = {}
 
     def __init__(self, *, table: Table, user, dry_run: bool = False, on_progress=None):
@@ -297,7 +299,8 @@ class Importer:
         name = getattr(diag, "constraint_name", None) or ""
         constraint = next((c for c in self.model._meta.constraints if c.name == name), None)
         if constraint is not None:
-            name = self.constraint_fields.get(constraint.name) or constraint_field(constraint)
+            name = (self.constraint_fields.get(constraint.name) or refusal_field(self.model, constraint.name)
+                    or constraint_field(constraint))
             self.error(change.row, name, self.constraint_message(change.obj, constraint))
             return
         unique = next((f for f in self.model._meta.fields if f.unique and f"_{f.column}_" in f"_{name}"), None)

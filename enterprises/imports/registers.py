@@ -98,7 +98,6 @@ class FinancingRoundImporter(RegisterImporter):
     model = FinancingRound
     key = ("closed_on", "round_name")
     fields = ("amount", "lead_investor", "equity", "guided_fund")
-    constraint_fields = {"financing_round_unique": "round_name"}
 
 
 class ListingImporter(RegisterImporter):
@@ -116,7 +115,6 @@ class ComplianceFilingImporter(RegisterImporter):
     model = ComplianceFiling
     key = ("kind", "service_name", "filed_on")
     fields = ("number", "valid_until", "cancelled_on")
-    constraint_fields = {"compliance_filing_number_unique": "number", "compliance_filing_unique": "service_name"}
 
 
 class IndustryActivityImporter(RegisterImporter):
@@ -125,7 +123,6 @@ class IndustryActivityImporter(RegisterImporter):
     model = IndustryActivity
     key = ("kind", "held_on", "title")
     fields = ("partner", "people", "notes")
-    constraint_fields = {"activity_unique": "title", "activity_people_counted": "people"}
 
 
 REGISTER_IMPORTERS = {"standards": StandardImporter, "ip_items": IntellectualPropertyImporter,

@@ -2,7 +2,7 @@
 each of a kind that names its plan task (enterprises.choices.ACTIVITY_TASKS); counts only (how many talents or
 trainees), never the names or personal data of individuals (docs/registers-activities.md)."""
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from access.scoping import RestrictedQuerySet
+from config.constraints import ConstrainedModel
 from config.history import audit_history
 
 from ..choices import ActivityKind
@@ -23,12 +24,13 @@ TALENTS_COUNTED = _("A recognition of leading talents says how many were recogni
 PEOPLE_COUNTED = _("The number of people cannot be negative; a recognition of leading talents counts at least one.")
 # Each constraint's message and the field it is about (the API's and the import's error names that field); pairs,
 # not a dict: a lazy message's hash is its text in the language active when it is taken.
-CONSTRAINT_FIELDS = ((ACTIVITY_RECORDED, "title"), (PEOPLE_COUNTED, "people"))
 
 
-class IndustryActivity(models.Model):
+class IndustryActivity(ConstrainedModel):
     """An industry activity the enterprise reports (产业活动): its kind (and so its plan task), title, partner, the
     day held and how many people it concerns; one per enterprise, kind, day and title (the import's key)."""
+
+    constraint_fields = {"activity_unique": "title", "activity_people_counted": "people"}
 
     enterprise = enterprise_field("activities")
     kind = models.CharField(pgettext_lazy("activity", "kind"), max_length=24, choices=ActivityKind.choices)
@@ -74,21 +76,3 @@ class IndustryActivity(models.Model):
             errors["people"] = TALENTS_COUNTED
         if errors:
             raise ValidationError(errors)
-
-    def validate_constraints(self, exclude=None):
-        """The table's constraints, each refusal named on the field it is about (CONSTRAINT_FIELDS)."""
-        try:
-            super().validate_constraints(exclude=exclude)
-        except ValidationError as error:
-            errors = error.update_error_dict({})
-            rest = []
-            for item in errors.pop(NON_FIELD_ERRORS, []):
-                message = getattr(item, "message", item)
-                name = next((field for text, field in CONSTRAINT_FIELDS if text == message), None)
-                if name is None:
-                    rest.append(item)
-                else:
-                    errors.setdefault(name, []).append(item)
-            if rest:
-                errors[NON_FIELD_ERRORS] = rest
-            raise ValidationError(errors) from error

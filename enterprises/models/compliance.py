@@ -4,14 +4,15 @@ content-security and data-security records, each dated from the day filed to the
 
 import datetime
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import models, router
+from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from access.scoping import RestrictedQuerySet
+from config.constraints import ConstrainedModel
 from config.history import audit_history
 
 from ..choices import ALGORITHM_FILINGS, ComplianceKind
@@ -21,7 +22,6 @@ NUMBER_TAKEN = _("This filing number is already recorded for this kind of filing
 FILING_RECORDED = _("This enterprise already recorded this filing of the service on this day.")
 # The field each constraint's refusal is reported on (the API's 400, the import's column); pairs, not a dict: a lazy
 # message's hash is its text in the language active when it is asked.
-CONSTRAINT_FIELDS = ((NUMBER_TAKEN, "number"), (FILING_RECORDED, "service_name"))
 
 
 class ComplianceFilingQuerySet(RestrictedQuerySet):
@@ -40,9 +40,15 @@ class ComplianceFilingQuerySet(RestrictedQuerySet):
         return self.filter(self.in_force_condition(on))
 
 
-class ComplianceFiling(models.Model):
+class ComplianceFiling(ConstrainedModel):
     """A compliance filing (合规备案) of the enterprise: its kind, the service or algorithm filed, the filing number,
     the day filed, the last day valid and the day cancelled; an algorithm filing has its number, unique per kind."""
+
+    # The check constraints hold clean()'s own conditions: not asked of the database again by validation (a query
+    # each); the database still refuses a write that breaks them.
+    cleaned_checks = ("compliance_filing_valid_after_filed", "compliance_filing_cancelled_after_filed",
+                      "compliance_filing_algorithm_numbered")
+    constraint_fields = {"compliance_filing_number_unique": "number", "compliance_filing_unique": "service_name"}
 
     enterprise = enterprise_field("compliance_filings")
     kind = models.CharField(_("kind of filing"), max_length=24, choices=ComplianceKind.choices)
@@ -98,23 +104,5 @@ class ComplianceFiling(models.Model):
             errors.setdefault("cancelled_on", _("A filing cannot be cancelled before it is filed."))
         if self.kind in ALGORITHM_FILINGS and not self.number:
             errors["number"] = _("An algorithm filing has its filing number.")
-        if errors:
-            raise ValidationError(errors)
-
-    def validate_constraints(self, exclude=None):
-        """The table's uniqueness: a number taken is an error on the number, a filing recorded twice (same kind,
-        service and day) one on the service. Its check constraints hold clean()'s own conditions, so they are not
-        asked of the database again (three queries each); the database still refuses a write that breaks them."""
-        using = router.db_for_write(type(self), instance=self)
-        errors = {}
-        for constraint in self._meta.constraints:
-            if isinstance(constraint, models.CheckConstraint):
-                continue
-            try:
-                constraint.validate(type(self), self, exclude=exclude, using=using)
-            except ValidationError as error:
-                text = error.messages[0] if error.messages else ""
-                name = next((field for known, field in CONSTRAINT_FIELDS if text == known), NON_FIELD_ERRORS)
-                errors.setdefault(name, []).extend(error.error_list)
         if errors:
             raise ValidationError(errors)

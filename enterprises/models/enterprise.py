@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from access.scoping import ADD, ALL_ACTIONS, CHANGE, DELETE, VIEW, RestrictedQuerySet, Rule, in_scope
 from config.as_of import Dated, DatedModel, gaps_field
+from config.constraints import ConstrainedModel
 from config.history import audit_history
 from parks.models import District, Park, Unit
 
@@ -97,7 +98,7 @@ class Enterprise(DatedModel):
     # an earlier absence (gaps); its district on a date is the one recorded by then (config.as_of.recorded).
     dated = Dated(start="founded", open_start=True, status="status", current=(EnterpriseStatus.ACTIVE,),
                   ended=(EnterpriseStatus.MOVED_OUT, EnterpriseStatus.DEREGISTERED), end="left_on", gaps="gaps")
-    dated_checks = ("enterprise_left_when_gone",)
+    cleaned_checks = ("enterprise_left_when_gone",)
     # Fields anyone may read in the public directory; the rest is for the bureau, the park and the enterprise.
     public_fields = (
         "credit_code", "name", "short_name", "name_en", "founded", "district", "park", "chain_position",
@@ -149,12 +150,14 @@ class DateRange(models.Func):
     output_field = DateRangeField()
 
 
-class Tenancy(models.Model):
+class Tenancy(ConstrainedModel):
     """An enterprise in a park unit from a start date up to (not including) an end date; open end allowed.
 
     The park is the unit's park, copied for scoping and kept equal to it by a composite foreign key
     (migration enterprises 0001). A unit is never let twice over overlapping dates (exclusion constraint).
     """
+
+    cleaned_checks = ("tenancy_deposit_not_negative",)  # the deposit's field validator checks its sign
 
     unit = models.ForeignKey(Unit, models.PROTECT, related_name="tenancies", verbose_name=_("unit"))
     park = models.ForeignKey(
@@ -222,12 +225,6 @@ class Tenancy(models.Model):
             self.park_id = self.unit.park_id
         if self.start and self.end and self.end <= self.start:
             raise ValidationError({"end": _("The end date must be after the start date.")}, code="end_before_start")
-
-    def get_constraints(self):
-        """The constraints validation runs: all but the deposit's sign, which its field's validator checks without a
-        query (the database's check stays for writes that skip validation)."""
-        return [(model, [c for c in constraints if c.name != "tenancy_deposit_not_negative"])
-                for model, constraints in super().get_constraints()]
 
     def validate_constraints(self, exclude=None):
         """Report a unit already let over these dates on the start date, under the code `tenancy_overlap`, naming

@@ -1,7 +1,7 @@
 """Financing and listings of an enterprise (plan task 12): its financing rounds (amount in 万元, lead investor,
 government-guided funds) and where it is listed or quoted."""
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from access.scoping import RestrictedQuerySet
+from config.constraints import ConstrainedModel
 from config.history import audit_history
 
 from ..choices import GuidedFund, ListingBoard
@@ -17,9 +18,11 @@ from .register import REGISTER_RULE, enterprise_field
 ROUND_RECORDED = _("This financing round is already recorded.")
 
 
-class FinancingRound(models.Model):
+class FinancingRound(ConstrainedModel):
     """A financing round: the day it closed, the amount (万元), its name, lead investor, whether it is equity and
     whether (and which) government-guided fund took part; one per enterprise, day and name (the import's key)."""
+
+    constraint_fields = {"financing_round_unique": "round_name"}
 
     enterprise = enterprise_field("financing_rounds")
     closed_on = models.DateField(_("closed on"))
@@ -56,21 +59,6 @@ class FinancingRound(models.Model):
         """Closed not in the future."""
         if self.closed_on and self.closed_on > timezone.localdate():
             raise ValidationError({"closed_on": _("The date cannot be in the future.")})
-
-    def validate_constraints(self, exclude=None):
-        """The table's constraints; a round already recorded (same day and name) is an error on its name."""
-        try:
-            super().validate_constraints(exclude=exclude)
-        except ValidationError as error:
-            errors = error.update_error_dict({})
-            general = errors.pop(NON_FIELD_ERRORS, [])
-            repeated = [e for e in general if getattr(e, "message", e) == ROUND_RECORDED]
-            if repeated:
-                errors.setdefault("round_name", []).extend(repeated)
-            rest = [e for e in general if e not in repeated]
-            if rest:
-                errors[NON_FIELD_ERRORS] = rest
-            raise ValidationError(errors) from error
 
 
 class Listing(models.Model):
