@@ -5,9 +5,8 @@ and its form (docs/registers-enterprise.md).
 The forms write as the API writes: the model's full validation (its fields, `clean()` and the constraints with the
 enterprise, which the page sets and the form does not show) and `save()`, as the registers' serializers do; a virtual
 character with its registrations through `character_save`, all or nothing. A field the form does not show is never
-written (RoundTripModelForm: a field posted back as shown keeps the record's own value). Where the model's name of a
-field reads wrongly in Chinese on a form (an existing translation of the same English with another meaning, such as
-"closed on"), the form labels it in the "register" context."""
+written (RoundTripModelForm: a field posted back as shown keeps the record's own value). Each field is labelled with
+the model's name of it, which the model makes right in Chinese (docs/screens-copy.md, "Field names")."""
 
 from dataclasses import dataclass
 
@@ -64,7 +63,6 @@ class StandardForm(RegisterForm):
         model = Standard
         fields = ["title", "number", "level", "role", "status", "started_on", "approved_on", "published_on",
                   "co_drafters"]
-        labels = {"title": pgettext_lazy("register", "Title of the standard")}
         widgets = {"co_drafters": forms.Textarea(attrs={"rows": 3})}
 
 
@@ -74,8 +72,6 @@ class IntellectualPropertyForm(RegisterForm):
     class Meta(RoundTripModelForm.Meta):
         model = IntellectualProperty
         fields = ["type", "number", "title", "granted_on", "expires_on", "self_developed", "high_value", "applied"]
-        labels = {"title": pgettext_lazy("register", "Name of the item"),
-                  "granted_on": pgettext_lazy("register", "Granted or registered on")}
 
 
 class FinancingRoundForm(RegisterForm):
@@ -84,8 +80,6 @@ class FinancingRoundForm(RegisterForm):
     class Meta(RoundTripModelForm.Meta):
         model = FinancingRound
         fields = ["closed_on", "amount", "round_name", "lead_investor", "equity", "guided_fund"]
-        labels = {"closed_on": pgettext_lazy("register", "Day of the financing"),
-                  "round_name": pgettext_lazy("register", "Financing round")}
 
 
 class ListingForm(RegisterForm):

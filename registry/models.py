@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from access.scoping import ADD, REFERENCE_DATA, VIEW, RestrictedQuerySet, Rule
 from config.as_of import Dated, DatedModel, gaps_field
@@ -380,7 +381,7 @@ class TierSummary(models.Model):
     )
     park = models.ForeignKey(Park, models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("park"))
     tier = models.CharField(_("tier"), max_length=16)
-    enterprises = models.PositiveIntegerField(_("enterprises"))
+    enterprises = models.PositiveIntegerField(pgettext_lazy("tier summary", "enterprises"))
     filed = models.PositiveIntegerField(_("enterprises with an approved filing"))
     designated = models.PositiveIntegerField(_("designated"))
     candidates = models.PositiveIntegerField(_("candidates (criteria met, tier not held)"))

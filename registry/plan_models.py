@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from access.scoping import REFERENCE_DATA, RestrictedQuerySet, Rule
 from config.constraints import ConstrainedModel
@@ -26,7 +27,7 @@ class PlanTask(models.Model):
     number = models.PositiveSmallIntegerField(
         _("number"), validators=[MinValueValidator(1), MaxValueValidator(TASKS_MAX)],
     )
-    title = models.CharField(_("title"), max_length=128)
+    title = models.CharField(pgettext_lazy("plan task", "title"), max_length=128)
     description = models.TextField(_("short description"), blank=True)
     source = models.TextField(_("source"), blank=True)
     history = audit_history()

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from access.scoping import RestrictedQuerySet
 from config.constraints import ConstrainedModel
@@ -25,10 +26,11 @@ class FinancingRound(ConstrainedModel):
     constraint_fields = {"financing_round_unique": "round_name"}
 
     enterprise = enterprise_field("financing_rounds")
-    closed_on = models.DateField(_("closed on"))
+    closed_on = models.DateField(pgettext_lazy("financing round", "closed on"))
     amount = models.DecimalField(_("amount (万元)"), max_digits=14, decimal_places=2,
                                  validators=[MinValueValidator(0)], help_text=_("In 万元 (10,000 CNY)."))
-    round_name = models.CharField(_("round"), max_length=32, help_text=_("e.g. 天使轮, A轮, B+轮"))
+    round_name = models.CharField(pgettext_lazy("financing round", "round"), max_length=32,
+                                  help_text=_("e.g. 天使轮, A轮, B+轮"))
     lead_investor = models.CharField(_("lead investor"), max_length=200, blank=True)
     equity = models.BooleanField(_("equity financing"), default=True,
                                  help_text=_("Paid in by investors for shares (counts in the filing's equity "

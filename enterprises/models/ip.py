@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from access.scoping import RestrictedQuerySet
 from config.history import audit_history
@@ -45,8 +46,8 @@ class IntellectualProperty(models.Model):
         verbose_name=_("class"),
     )
     number = models.CharField(_("registration number"), max_length=64, help_text=_("Patent or registration number."))
-    title = models.CharField(_("title"), max_length=200)
-    granted_on = models.DateField(_("granted on"))
+    title = models.CharField(pgettext_lazy("intellectual property", "title"), max_length=200)
+    granted_on = models.DateField(pgettext_lazy("intellectual property", "granted on"))
     expires_on = models.DateField(_("in force until"), null=True, blank=True,
                                   help_text=_("The last day in force; empty while in force."))
     self_developed = models.BooleanField(_("self-developed"), default=False)

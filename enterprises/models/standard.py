@@ -32,7 +32,7 @@ class Standard(models.Model):
     """A standard the enterprise drafts or drafted: title, number, level, its role, status and dates."""
 
     enterprise = enterprise_field("standards")
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("standard", "title"), max_length=200)
     number = models.CharField(_("standard number"), max_length=64, blank=True,
                               help_text=_("e.g. GB/T 12345-2024; empty while drafting."))
     level = models.CharField(_("level"), max_length=16, choices=StandardLevel.choices)
