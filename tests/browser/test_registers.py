@@ -44,7 +44,7 @@ def test_enterprise_user_keeps_the_registers_and_the_park_reads_them(page, world
     page.wait_for_url(re.compile(rf".*/me/enterprises/{ours.pk}/registers/$"))
     assert page.locator("h1").inner_text() == "我的登记 · 标准"
     tabs = page.locator("#register-tabs a").all_inner_texts()
-    assert tabs == ["标准", "知识产权", "虚拟形象", "融资", "上市（挂牌）"]
+    assert tabs == ["标准", "知识产权", "虚拟形象", "融资", "上市（挂牌）", "合规备案", "产业活动"]
     assert "暂无记录" in page.inner_text("#register-table")
     assert_accessible(page)
     shots(page, "registers-01-empty")
