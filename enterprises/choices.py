@@ -224,7 +224,7 @@ class StandardStatus(models.TextChoices):
     """Where a standard is: being drafted, approved, published."""
 
     DRAFTING = "drafting", _("Drafting")
-    APPROVED = "approved", _("Approved")
+    APPROVED = "approved", pgettext_lazy("standard", "Approved")  # 已批准 (not the filings' review term 审核通过)
     PUBLISHED = "published", pgettext_lazy("standard", "Published")
 
 

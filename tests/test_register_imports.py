@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import translation
 
+from enterprises.choices import StandardStatus
 from enterprises.imports import read_table
 from enterprises.imports.columns import COLUMNS
 from enterprises.imports.registers import FinancingRoundImporter
@@ -145,3 +146,18 @@ def test_the_api_refuses_a_round_already_recorded_in_chinese_and_english():
     assert english.json() == {"round_name": ["This financing round is already recorded."]}
     assert chinese.json() == {"round_name": ["该融资轮次已登记。"]}
     assert FinancingRound.objects.count() == 1
+
+
+def test_a_standard_approved_reads_as_approved_in_chinese_and_its_former_label_still_imports():
+    """A standard's status 'approved' is 已批准 (the filings' 审核通过 means their review); files exported when it read
+    审核通过 still import as approved."""
+    with translation.override("zh-hans"):
+        assert str(StandardStatus.APPROVED.label) == "已批准"
+    enterprise = EnterpriseFactory()
+    client = token_client(EnterpriseMembershipFactory(enterprise=enterprise).user)
+    rows = [["统一社会信用代码", "标准名称", "标准编号", "标准级别", "企业角色", "标准状态", "批准日期"],
+            [enterprise.credit_code, "数字人 通用要求", "T/BJ 1-2025", "团体标准", "Lead drafter", "已批准", "2025-03-01"],
+            [enterprise.credit_code, "数字人 服务规范", "T/BJ 2-2025", "团体标准", "Lead drafter", "审核通过", "2025-04-01"]]
+    done = upload(client, "standards", rows)
+    assert done.data["written"] and done.data["created"] == 2, done.data
+    assert set(Standard.objects.values_list("status", flat=True)) == {"approved"}

@@ -133,10 +133,15 @@ def _bool(value) -> bool:
     raise CellError(_("Enter 是 (yes) or 否 (no)."))
 
 
+# Chinese labels a choice had before, still read on import (files exported then): choices -> {label: value}.
+FORMER_CHOICE_LABELS = {StandardStatus: {"审核通过": StandardStatus.APPROVED}}
+
+
 @cache
 def _choice_lookup(choices: type[models.TextChoices]) -> dict[str, str]:
-    """Every accepted spelling of each choice (its value, its Chinese and English labels) -> its value."""
-    lookup = {}
+    """Every accepted spelling of each choice (its value, its Chinese and English labels, its former labels) -> its
+    value."""
+    lookup = {fold(label): value for label, value in FORMER_CHOICE_LABELS.get(choices, {}).items()}
     for language in ("en", "zh-hans"):
         with translation.override(language):
             lookup.update({fold(str(label)): value for value, label in choices.choices})
