@@ -107,6 +107,8 @@ def support_awards_page(request):
     context = report_context(request, listing, params=params, status=status, data=data, by=by, group_name=group_name,
                              statuses=AwardStatus.choices, list_title=AWARDS_TITLE)
     context["downloads"] = {"json": _address(reverse(api), params)}  # the awards list has no table formats
+    context["reset"] = _address(reverse("report-support-awards"), {key: params[key] for key in AWARD_GROUPS
+                                                                    if key in params})  # the row kept
     context["back"] = _address(reverse("report-support-funds"), {"year": params["year"], **({"by": by} if by else {})})
     labels = dict(AwardStatus.choices)
     for row in context["rows"]:

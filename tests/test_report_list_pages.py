@@ -243,6 +243,7 @@ def test_the_awards_page_names_its_row_shows_amounts_in_wan_yuan_and_filters_by_
     granted = bureau.get(AWARDS, {"year": 2024, "policy": a.pk, "status": "paid"})
     assert len(page_rows(granted, "award")) == 1 and 'data-status="paid"' in granted.content.decode()
     assert f'href="{reverse("report-support-funds")}?year=2024&amp;by=policy"' in text
+    assert f'href="{AWARDS}?policy={a.pk}">' in text  # the filters' reset keeps the row
     json_link = unescape(re.search(r'href="([^"]+)" id="download-json"', text).group(1))
     assert json_link.startswith(AWARDS_API) and client.get(json_link).json()["count"] == 3
 
