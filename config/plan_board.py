@@ -16,6 +16,10 @@ declares each figure with it.
   today while the year runs); `scope.user` is the user.
 - `records_url`, optional: `(year, as_of) -> str | None`, the API address of the records behind the figure, made
   with `records(route, **query)`: the list a bureau user follows holds what the figure counts.
+- `page_url`, optional, the same shape: the address of the report centre's page showing those records, made with
+  `page(url_name, **query)`; the board's page links the figure to it (and the API address as its data), a figure
+  without one links its data only. Declared only where a page lists what the figure counts and its readers (the
+  bureau, district staff, park administrators) may open it.
 - Each app keeps its indicators in a module of its own (registry.plan_indicators, enterprises.plan_indicators,
   parks.plan_indicators) imported from its AppConfig.ready().
 """
@@ -64,6 +68,7 @@ class Indicator:
     compute: Callable[[int, BoardScope], int | Decimal]
     records_url: Callable[[int, datetime.date], str | None] | None = None
     position: int = 0
+    page_url: Callable[[int, datetime.date], str | None] | None = None
 
     @property
     def unit_name(self) -> str:
@@ -74,7 +79,7 @@ class Indicator:
 INDICATORS: dict[str, Indicator] = {}
 
 
-def indicator(*, code: str, task: int, unit: str, title, records_url=None):
+def indicator(*, code: str, task: int, unit: str, title, records_url=None, page_url=None):
     """Register the decorated function `(year, scope) -> int | Decimal` as an indicator of the plan's task `task`."""
     if not 1 <= task <= 15:
         raise ValueError(f"indicator {code}: task {task} is not one of the plan's 1-15")
@@ -83,7 +88,7 @@ def indicator(*, code: str, task: int, unit: str, title, records_url=None):
         if code in INDICATORS and INDICATORS[code].compute is not compute:
             raise ValueError(f"indicator {code} is registered twice")
         INDICATORS[code] = Indicator(code=code, task=task, unit=unit, title=title, compute=compute,
-                                     records_url=records_url, position=len(INDICATORS))
+                                     records_url=records_url, position=len(INDICATORS), page_url=page_url)
         return compute
 
     return register
@@ -108,7 +113,17 @@ def records(route: str, **query) -> Callable[[int, datetime.date], str]:
     """A records_url: the API list `api:<route>-list` (or the URL name `route` itself when it names its namespace,
     `api:report-compliance-gaps`) filtered by `query`, each value a constant, a list (the parameter repeated:
     `type=invention&type=design`) or a function `(year, as_of) -> value` (the_year, the_date)."""
-    name = route if ":" in route else f"api:{route}-list"
+    return _address(route if ":" in route else f"api:{route}-list", query)
+
+
+def page(url_name: str, **query) -> Callable[[int, datetime.date], str]:
+    """A page_url: the report centre's page `url_name` (`report-compliance-gaps`) filtered by `query`, each value as
+    in `records`."""
+    return _address(url_name, query)
+
+
+def _address(name: str, query: dict) -> Callable[[int, datetime.date], str]:
+    """The address of the URL name `name` with the query, its values computed for the board's year and date."""
 
     def url(year: int, as_of: datetime.date) -> str:
         values = {key: value(year, as_of) if callable(value) else value for key, value in query.items()}

@@ -30,7 +30,12 @@ def compliance_holders(*, user, kinds, on: datetime.date):
     return enterprises_in_scope_on(user=user, on=on).filter(holding(kinds=kinds, on=on)).order_by("name", "pk")
 
 
-def compliance_gaps(*, user, kinds, on: datetime.date):
+def compliance_gaps(*, user, kinds, on: datetime.date, district=None, park=None):
     """The enterprises in the user's scope, active on the day, without an in-force filing of any of the kinds, by
-    name: a queryset to page."""
-    return enterprises_in_scope_on(user=user, on=on).exclude(holding(kinds=kinds, on=on)).order_by("name", "pk")
+    name: a queryset to page; optionally only those registered in a district or with a park (ids)."""
+    gaps = enterprises_in_scope_on(user=user, on=on).exclude(holding(kinds=kinds, on=on))
+    if district is not None:
+        gaps = gaps.filter(district_id=district)
+    if park is not None:
+        gaps = gaps.filter(park_id=park)
+    return gaps.order_by("name", "pk")

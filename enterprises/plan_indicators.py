@@ -16,7 +16,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from config.as_of import as_of
-from config.plan_board import indicator, records, the_date, the_year
+from config.plan_board import indicator, page, records, the_date, the_year
 
 from .choices import (
     ACTIVITY_TASKS,
@@ -191,7 +191,8 @@ def algorithm_filings_held(year: int, scope) -> int:
 
 @indicator(code="algorithm-filings-lacking", task=15, unit="enterprises",
            title=_("Enterprises without an algorithm filing"),
-           records_url=records("api:report-compliance-gaps", kind=ALGORITHM_KINDS, as_of=the_date))
+           records_url=records("api:report-compliance-gaps", kind=ALGORITHM_KINDS, as_of=the_date),
+           page_url=page("report-compliance-gaps", kind=ALGORITHM_KINDS, as_of=the_date))
 def algorithm_filings_lacking(year: int, scope) -> int:
     """Enterprises active on the board's date holding neither algorithm filing in force on it."""
     return _active_enterprises(scope).exclude(holding(kinds=ALGORITHM_FILINGS, on=scope.as_of)).count()

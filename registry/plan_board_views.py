@@ -9,6 +9,7 @@ from access.scoping import ADD, grants
 
 from .choices import FileSubject, FundGrouping
 from .models import SupportAward
+from .report_list_views import awards_page_url
 from .report_views import answered, chart, report_page, show, total
 
 
@@ -30,13 +31,16 @@ def plan_board_page(request):
 @report_page
 def support_funds_page(request):
     """The support funds of a year's policies, grouped by policy, district, park or plan task, with totals and each
-    group's awards one click away; the import page of the awards for those who may add them (the bureau)."""
+    group's awards one click away (the awards page); the import page of the awards for those who may add them (the
+    bureau)."""
     _report, params, context = answered(request, "support-funds")
     context["groupings"] = FundGrouping.choices
     if grants(user=request.user, model=SupportAward, action=ADD):
         context["award_import"] = FileSubject.SUPPORT_AWARDS.value
     context["by"] = params.get("by", FundGrouping.POLICY)
     rows = context["rows"]
+    for row in rows:
+        row["awards_page"] = awards_page_url(year=context["year"], by=context["by"], key=row["key"])
     if rows:
         context["totals"] = {key: total(rows, key) for key in
                              ("awards", "applied", "cancelled", "approved", "paid", "outstanding")}

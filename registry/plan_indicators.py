@@ -9,7 +9,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from config.as_of import as_of
-from config.plan_board import BoardScope, indicator, records, the_date
+from config.plan_board import BoardScope, indicator, page, records, the_date, the_year
 from enterprises.choices import Tier
 from enterprises.models import Tenancy, TierDesignation
 from parks.models import Park
@@ -55,7 +55,8 @@ def projects_to_date(year: int, scope: BoardScope) -> int:
     return _count(scope.visible(benchmark_projects_selected(year=year, on=scope.as_of)))
 
 
-@indicator(code="parks-open", task=9, unit="items", title=_("Digital-human parks and bases"))
+@indicator(code="parks-open", task=9, unit="items", title=_("Digital-human parks and bases"),
+           page_url=page("report-parks", as_of=the_date))
 def parks_open(year: int, scope: BoardScope) -> int:
     """Parks, bases and incubators in the reports on the board's date (opened by then)."""
     return _count(scope.visible(as_of(Park.objects.all(), on=scope.as_of, dated=Park.existence)))
@@ -68,7 +69,7 @@ def featured_parks(year: int, scope: BoardScope) -> int:
 
 
 @indicator(code="units-let", task=9, unit="items", title=_("Park units let"),
-           records_url=records("tenancy", current_on=the_date))
+           records_url=records("tenancy", current_on=the_date), page_url=page("report-parks", as_of=the_date))
 def units_let(year: int, scope: BoardScope) -> int:
     """Park units held by a tenancy on the board's date."""
     tenancies = scope.visible(as_of(Tenancy.objects.all(), on=scope.as_of))
@@ -86,5 +87,5 @@ def _tier_holders(tier: str):
 
 
 for _tier in Tier:
-    indicator(code=f"tier-{_tier.value.replace('_', '-')}", task=10, unit="enterprises", title=_tier.label)(
-        _tier_holders(_tier.value))
+    indicator(code=f"tier-{_tier.value.replace('_', '-')}", task=10, unit="enterprises", title=_tier.label,
+              page_url=page("report-tier-summary", year=the_year, tier=_tier.value))(_tier_holders(_tier.value))

@@ -82,6 +82,10 @@ REPORTS = {report.slug: report for report in (
     Report("tier-candidates", gettext_lazy("Tier candidates"), "api:report-tier-candidates",
            ("year", "district", "park", "tier"), False,
            gettext_lazy("Enterprises whose approved figures meet a tier they do not hold yet.")),
+    Report("compliance-gaps", gettext_lazy("Compliance gaps"), "api:report-compliance-gaps",
+           ("year", "as_of", "district", "park"), False,
+           gettext_lazy("Enterprises without a compliance filing of the kinds chosen in force on a date (by default "
+                        "either algorithm filing).")),
     Report("declarations", gettext_lazy("Declaration pipeline"), "api:report-declarations",
            ("year", "tier", "round", "district"), False,
            gettext_lazy("Per round and district: tier declarations submitted, recommended, approved, published, "
@@ -144,10 +148,10 @@ def links(report: Report, params: dict, **kwargs) -> dict:
 
 
 def _address(path: str, params: dict) -> str:
-    """A path with a query."""
+    """A path with a query (a list's values each repeated: `kind=a&kind=b`)."""
     query = QueryDict(mutable=True)
     for key, value in params.items():
-        query[key] = str(value)
+        query.setlist(key, [str(item) for item in value] if isinstance(value, list) else [str(value)])
     return f"{path}?{query.urlencode()}" if query else path
 
 

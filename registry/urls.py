@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import declaration_report_views, plan_board_views, report_views, views
+from . import declaration_report_views, plan_board_views, report_list_views, report_views, views
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
@@ -15,6 +15,8 @@ urlpatterns = [
     path("reports/plan-progress/<slug:code>/", report_views.plan_records, name="report-plan-records"),
     path("reports/plan-board/", plan_board_views.plan_board_page, name="report-plan-board"),
     path("reports/support-funds/", plan_board_views.support_funds_page, name="report-support-funds"),
+    path("reports/support-funds/awards/", report_list_views.support_awards_page, name="report-support-awards"),
+    path("reports/compliance-gaps/", report_list_views.compliance_gaps_page, name="report-compliance-gaps"),
     path("reports/tier-summary/", report_views.tier_summary_report, name="report-tier-summary"),
     path("reports/tier-summary/runs/", report_views.run_start, name="report-run-start"),
     path("reports/tier-summary/runs/<int:pk>/", report_views.run_panel, name="report-run-panel"),

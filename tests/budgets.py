@@ -269,6 +269,11 @@ PAGE_BUDGETS: dict[str, dict[str, int]] = {
     # branch parksvc: the park services page: the parks the user sees and the first one's services, whatever their
     # number
     "park-services": {"bureau": 9, "park_admin": 9},
+    # branch reportpages: the report centre's compliance gaps and support awards, each the API's answer in-process
+    # (its scope, count and page; the gaps' data version twice: the report's basis) beside the report screens' own
+    # (filing seasons, years with figures, the navigation's counts) and the filters' districts and parks (gaps)
+    "report-compliance-gaps": {"bureau": 15, "park_admin": 15},
+    "report-support-awards": {"bureau": 10, "park_admin": 10},
 }
 
 # POST import-list of a file over IMPORT_SYNC_MAX_ROWS rows: started as a file job (202) instead of imported.

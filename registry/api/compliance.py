@@ -10,6 +10,7 @@ from config.api.schema import PAGED, QUERY
 from enterprises.choices import ComplianceKind
 from enterprises.compliance_selectors import compliance_gaps
 from enterprises.selectors import tier_reference_date
+from parks.models import District, Park
 from registry.selectors import report_basis
 
 from .overview import ReportQuery
@@ -19,11 +20,14 @@ from .reports import ReportView
 class ComplianceGapQuery(ReportQuery):
     """The kind of filing (required; repeated, any of the kinds counts: `kind=deep_synthesis&kind=generative_ai`
     lists those holding neither algorithm filing) and the date it must be in force on, `as_of`: default today, or
-    the year's last day when only `year` is given (today while the year runs); the year defaults to the date's."""
+    the year's last day when only `year` is given (today while the year runs); the year defaults to the date's.
+    Optionally `district` or `park` (ids): only the enterprises registered there."""
 
     kind = serializers.MultipleChoiceField(choices=ComplianceKind.choices, allow_empty=False)
     as_of = ReportDateField(required=False)
     year = ReportYearField(required=False)
+    district = serializers.PrimaryKeyRelatedField(queryset=District.objects.all(), required=False)
+    park = serializers.PrimaryKeyRelatedField(queryset=Park.objects.all(), required=False)
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
@@ -63,8 +67,9 @@ class ComplianceGapReportView(ReportView):
         asked = query.validated_data
         self.basis = report_basis(year=asked["year"], as_of=asked["as_of"],
                                   default="year" not in self.request.query_params)
-        return compliance_gaps(user=self.request.user, kinds=sorted(asked["kind"]), on=asked["as_of"]).select_related(
-            "district", "park")
+        place = {key: asked[key].pk for key in ("district", "park") if key in asked}
+        return compliance_gaps(user=self.request.user, kinds=sorted(asked["kind"]), on=asked["as_of"],
+                               **place).select_related("district", "park")
 
     @extend_schema(parameters=[ComplianceGapQuery])
     def get(self, request, *args, **kwargs):

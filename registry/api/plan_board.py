@@ -25,8 +25,8 @@ class PlanBoardQuery(YearQuery):
 
 
 class FigureSerializer(serializers.Serializer):
-    """One indicator's figure: its code, title, exact value, unit, basis year and date, and the address of its
-    records where there is one."""
+    """One indicator's figure: its code, title, exact value, unit, basis year and date, and the addresses of its
+    records (the API's) and of the report page showing them, where there are."""
 
     code = serializers.CharField(source="indicator.code")
     title = serializers.CharField(source="indicator.title")
@@ -36,6 +36,7 @@ class FigureSerializer(serializers.Serializer):
     basis_year = serializers.SerializerMethodField()
     as_of = serializers.SerializerMethodField()
     records_url = serializers.SerializerMethodField()
+    page_url = serializers.SerializerMethodField()
 
     def get_basis_year(self, figure) -> int:
         """The year the figure is of."""
@@ -48,6 +49,10 @@ class FigureSerializer(serializers.Serializer):
     def get_records_url(self, figure) -> str | None:
         """Absolute address of the records behind the figure, None where there is none."""
         return self.context["request"].build_absolute_uri(figure.records_url) if figure.records_url else None
+
+    def get_page_url(self, figure) -> str | None:
+        """Absolute address of the report centre's page showing those records, None where there is none."""
+        return self.context["request"].build_absolute_uri(figure.page_url) if figure.page_url else None
 
 
 class PlanBoardRowSerializer(serializers.Serializer):

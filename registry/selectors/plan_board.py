@@ -24,11 +24,13 @@ PLAN_2022_2025 = "北京市促进数字人产业创新发展行动计划（2022-
 
 @dataclass
 class Figure:
-    """One indicator's figure: the indicator, its exact value and the address of its records (if any)."""
+    """One indicator's figure: the indicator, its exact value, the address of its records and of the report page
+    showing them (if any)."""
 
     indicator: Indicator
     value: Decimal
     records_url: str | None = None
+    page_url: str | None = None
 
 
 @dataclass
@@ -74,6 +76,7 @@ def plan_board(*, user, year: int, on: datetime.date) -> list[BoardRow]:
                                      for key, value in support.get(task.number, {}).items()})
         for item in task_indicators(task.number):
             row.figures.append(Figure(indicator=item, value=Decimal(item.compute(year, scope) or 0),
-                                      records_url=item.records_url(year, on) if item.records_url else None))
+                                      records_url=item.records_url(year, on) if item.records_url else None,
+                                      page_url=item.page_url(year, on) if item.page_url else None))
         rows.append(row)
     return rows

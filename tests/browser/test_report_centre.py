@@ -1,6 +1,7 @@
 """The report centre in a real browser: the bureau starts a tier summary from the page and watches it finish, opens
-each report, changes the year, drills from a count to its enterprises, downloads the XLSX and reads a figure on the
-plan board and in the support funds; a park administrator sees their park's reports only. Shots at 1440 and 390 px
+each report, changes the year, drills from a count to its enterprises, downloads the XLSX, reads a figure on the
+plan board and in the support funds, opens a policy's awards from its count, and filters and pages the compliance
+gaps; a park administrator sees their park's reports only. Shots at 1440 and 390 px
 at each step; axe-core on each page."""
 
 import datetime
@@ -14,7 +15,7 @@ from django.apps import apps
 from registry.choices import AwardStatus
 from registry.models import PlanTask, ReportRun
 from registry.services import report_run_execute
-from tests.factories import SupportAwardFactory, SupportPolicyFactory
+from tests.factories import EnterpriseFactory, SupportAwardFactory, SupportPolicyFactory
 
 from .conftest import PLAN_YEAR, SUMMARY_YEAR, assert_accessible, login, number, shot, shots
 
@@ -39,7 +40,7 @@ def test_bureau_runs_the_summary_and_reads_every_report(page, world, tmp_path):
     page.click("header nav a[href='/reports/']")  # the nav link, right after the dashboard's
     page.wait_for_selector("#report-index")
     assert page.locator("header nav a[href='/reports/']").inner_text().strip() == "报表中心"
-    assert page.locator(".report-list a").count() == 8  # with the declaration pipeline, plan board and funds
+    assert page.locator(".report-list a").count() == 9  # with the declarations, plan board, funds, compliance gaps
     shots(page, "report-centre-01-index")
     assert_accessible(page)
 
@@ -147,13 +148,43 @@ def test_bureau_runs_the_summary_and_reads_every_report(page, world, tmp_path):
     assert "100.00" in page.inner_text("#report-table tfoot")
     shots(page, "report-centre-09b-support-funds")
     assert_accessible(page)
+    # The policy's awards, from its count: the awards page names the policy, amounts in 万元.
+    row.locator('a[data-drill="awards"]').click()
+    page.wait_for_selector("#report-table tbody tr[data-award]")
+    assert policy.name in page.inner_text("h1")
+    award = page.locator("#report-table tbody tr[data-award]")
+    assert award.count() == 1 and world.ours.name in award.inner_text() and "100.00 万元" in award.inner_text()
+    shots(page, "report-centre-09c-support-awards")
+    assert_accessible(page)
+
+    # The compliance gaps: nobody in the world holds an algorithm filing; filtered to the other park (with 52 more
+    # enterprises: two pages), then the next page.
+    for _ in range(52):
+        EnterpriseFactory(park=world.other_park, district=world.other_park.district)
+    open_report(page, "/reports/compliance-gaps/")
+    assert page.locator('input[name="kind"]:checked').count() == 2
+    assert page.locator('[data-basis="rule"]').count() == 1
+    shots(page, "report-centre-13-compliance-gaps")
+    assert_accessible(page)
+    page.select_option("#f-park", str(world.other_park.pk))
+    page.click("#report-filters button[type=submit]")
+    page.wait_for_selector("#report-pager")
+    first = page.locator("#report-table tbody tr[data-enterprise]").count()
+    assert first == 50 and world.ours.name not in page.inner_text("#report-table")
+    page.click('#report-pager a[rel="next"]')
+    page.wait_for_selector('#report-pager a[rel="prev"]')
+    assert page.locator("#report-table tbody tr[data-enterprise]").count() >= 2
+    assert f"park={world.other_park.pk}" in page.url and "page=2" in page.url
+    shots(page, "report-centre-14-compliance-gaps-page-2")
+    assert_accessible(page)
 
 
 def test_park_admin_sees_their_parks_reports(page, world):
     login(page, "park_admin", "/reports/")
     page.wait_for_selector("#report-index")
     assert {a.get_attribute("data-report") for a in page.locator(".report-list a").all()} == {
-        "parks", "tier-summary", "tier-candidates", "declarations", "plan-board", "support-funds"}
+        "parks", "tier-summary", "tier-candidates", "declarations", "plan-board", "support-funds",
+        "compliance-gaps"}
     shots(page, "report-centre-10-park-admin-index")
     open_report(page, "/reports/parks/")
     parks = page.locator("#report-table tbody th").all_inner_texts()
