@@ -156,8 +156,8 @@ def test_a_standard_approved_reads_as_approved_in_chinese_and_its_former_label_s
     enterprise = EnterpriseFactory()
     client = token_client(EnterpriseMembershipFactory(enterprise=enterprise).user)
     rows = [["统一社会信用代码", "标准名称", "标准编号", "标准级别", "企业角色", "标准状态", "批准日期"],
-            [enterprise.credit_code, "数字人 通用要求", "T/BJ 1-2025", "团体标准", "Lead drafter", "已批准", "2025-03-01"],
-            [enterprise.credit_code, "数字人 服务规范", "T/BJ 2-2025", "团体标准", "Lead drafter", "审核通过", "2025-04-01"]]
+            [enterprise.credit_code, "通用要求", "T/BJ 1-2025", "团体标准", "lead", "已批准", "2025-03-01"],
+            [enterprise.credit_code, "服务规范", "T/BJ 2-2025", "团体标准", "lead", "审核通过", "2025-04-01"]]
     done = upload(client, "standards", rows)
     assert done.data["written"] and done.data["created"] == 2, done.data
     assert set(Standard.objects.values_list("status", flat=True)) == {"approved"}
