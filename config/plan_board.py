@@ -20,13 +20,17 @@ declares each figure with it.
   `page(url_name, **query)`; the board's page links the figure to it (and the API address as its data), a figure
   without one links its data only. Declared only where a page lists what the figure counts and its readers (the
   bureau, district staff, park administrators) may open it.
+- `group`, optional: `(year, scope) -> {code: figure}`, the figures of several indicators computed at once (one GROUP
+  BY query: the tiers held, the standards by level, the activities by kind). An indicator naming a group is
+  declared by a call, not a decorator (`indicator(code=..., ..., group=tiers_held)`): its figure is the group's
+  under its code (0 when absent), and the group runs once per board (memoised on the BoardScope, per year).
 - Each app keeps its indicators in a module of its own (registry.plan_indicators, enterprises.plan_indicators,
   parks.plan_indicators) imported from its AppConfig.ready().
 """
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.urls import reverse
@@ -51,10 +55,17 @@ class BoardScope:
 
     user: object
     as_of: datetime.date
+    groups: dict = field(default_factory=dict, compare=False, hash=False, repr=False)  # (group, year) -> figures
 
     def visible(self, queryset):
         """The records of a queryset this scope may see."""
         return queryset.restrict(self.user, VIEW)
+
+    def group_figures(self, group: Callable, year: int) -> dict:
+        """The figures of an indicators' group for a year: computed on the first call, then shared."""
+        if (group, year) not in self.groups:
+            self.groups[(group, year)] = group(year, self)
+        return self.groups[(group, year)]
 
 
 @dataclass(frozen=True)
@@ -69,6 +80,7 @@ class Indicator:
     records_url: Callable[[int, datetime.date], str | None] | None = None
     position: int = 0
     page_url: Callable[[int, datetime.date], str | None] | None = None
+    group: Callable[[int, BoardScope], dict] | None = None
 
     @property
     def unit_name(self) -> str:
@@ -79,19 +91,33 @@ class Indicator:
 INDICATORS: dict[str, Indicator] = {}
 
 
-def indicator(*, code: str, task: int, unit: str, title, records_url=None, page_url=None):
-    """Register the decorated function `(year, scope) -> int | Decimal` as an indicator of the plan's task `task`."""
+def indicator(*, code: str, task: int, unit: str, title, records_url=None, page_url=None, group=None):
+    """Register the decorated function `(year, scope) -> int | Decimal` as an indicator of the plan's task `task`;
+    with `group`, register at once the indicator whose figure is the group's under `code` (returns its function)."""
     if not 1 <= task <= 15:
         raise ValueError(f"indicator {code}: task {task} is not one of the plan's 1-15")
 
     def register(compute):
-        if code in INDICATORS and INDICATORS[code].compute is not compute:
+        known = INDICATORS.get(code)
+        if known is not None and (known.compute is not compute if group is None else known.group is not group):
             raise ValueError(f"indicator {code} is registered twice")
         INDICATORS[code] = Indicator(code=code, task=task, unit=unit, title=title, compute=compute,
-                                     records_url=records_url, position=len(INDICATORS), page_url=page_url)
+                                     records_url=records_url, position=len(INDICATORS), page_url=page_url,
+                                     group=group)
         return compute
 
+    if group is not None:
+        return register(_grouped(group, code))
     return register
+
+
+def _grouped(group: Callable[[int, BoardScope], dict], code: str) -> Callable[[int, BoardScope], int | Decimal]:
+    """The function of an indicator of a group: its figure among the group's, computed once per board."""
+    def compute(year: int, scope: BoardScope) -> int | Decimal:
+        return scope.group_figures(group, year).get(code, 0)
+
+    compute.__doc__ = f"The figure {code} of the group {group.__name__}."
+    return compute
 
 
 def task_indicators(task: int) -> list[Indicator]:

@@ -8,7 +8,7 @@ import logging
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -148,8 +148,9 @@ def _round_announced(declaration_round, *, opened: bool) -> int:
 
 
 def _publicity_announced(declaration_round, *, event: str) -> int:
-    """The list is out: each listed enterprise's users get their declaration's page, the districts' staff the
-    public list."""
+    """The list is out: each listed enterprise's users get their declaration's page (a user of two listed
+    enterprises, the first declaration's), the districts' staff the public list. A few queries whatever the number
+    listed: the users of every listed enterprise read at once, one reminder batch with each user's own link."""
     listed = list(declaration_round.declarations.filter(status=DeclarationStatus.PUBLICITY).order_by("pk")
                   .values_list("pk", "enterprise_id", "district_id"))
     names = {"round": declaration_round.name, "starts": declaration_round.publicity_starts,
@@ -158,13 +159,17 @@ def _publicity_announced(declaration_round, *, event: str) -> int:
             "subject": lambda: _("Publicity list out: round %(round)s") % names,
             "body": lambda: _("The list is published from %(starts)s to %(ends)s; written, signed objections are "
                               "taken until then.") % names}
-    sent = 0
+    if not listed:
+        return 0
+    declaration_of = {}  # enterprise -> its first declaration listed
     for declaration_id, enterprise_id, _district in listed:
-        sent += len(remind(users=enterprise_users(enterprise_id), link=reverse("my-declaration", args=[declaration_id]),
-                           **told))
-    if listed:
-        sent += len(remind(users=district_staff(*{d for _p, _e, d in listed}), link=reverse("publicity"), **told))
-    return sent
+        declaration_of.setdefault(enterprise_id, declaration_id)
+    users = list(enterprise_users(*declaration_of).annotate(
+        first_declaration=Min("enterprise_memberships__enterprise__declarations", filter=Q(
+            enterprise_memberships__enterprise__declarations__in=list(declaration_of.values())))).order_by("pk"))
+    sent = len(remind(users=users, link=lambda user: reverse("my-declaration", args=[user.first_declaration]),
+                      **told))
+    return sent + len(remind(users=district_staff(*{d for _p, _e, d in listed}), link=reverse("publicity"), **told))
 
 
 # --- invitations -----------------------------------------------------------------------------------------------

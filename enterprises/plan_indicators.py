@@ -6,12 +6,13 @@ holding or lacking an algorithm filing, and the compliance filings made (task 15
 
 Each is a function `(year, scope) -> int | Decimal` over the records `scope.visible()` keeps, declared with the
 plan board's decorator (config.plan_board, the contract), its records_url made with the board's `records`; the
-enterprises AppConfig imports this module."""
+enterprises AppConfig imports this module. The figures read from one table are declared in groups (the contract's
+`group`): one GROUP BY or aggregate query per group and board (standards by level, characters by type, IP by type,
+financing, listings, activities by kind, the algorithm filings), whatever the number of its indicators."""
 
-from collections.abc import Callable
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -28,7 +29,6 @@ from .choices import (
     StandardLevel,
     StandardStatus,
 )
-from .compliance_selectors import holding
 from .models import (
     ComplianceFiling,
     DigitalHumanIp,
@@ -47,108 +47,99 @@ def distinct_standards(queryset) -> int:
 
 
 # --- task 4: standards published in the year, by level ---------------------------------------------------------
-def _standards_of(level: str) -> Callable:
-    def compute(year: int, scope) -> int:
-        return distinct_standards(scope.visible(Standard.objects.filter(
-            level=level, status=StandardStatus.PUBLISHED, published_on__year=year)))
-    compute.__doc__ = f"Standards of level {level} published in the year (each counted once)."
-    return compute
+def standards_by_level(year: int, scope) -> dict[str, int]:
+    """The group of task 4: per level's code, the standards of the level published in the year (each counted once,
+    by number)."""
+    published = scope.visible(Standard.objects.filter(status=StandardStatus.PUBLISHED, published_on__year=year))
+    return {f"standards-{row['level']}": row["n"]
+            for row in published.order_by().values("level").annotate(n=Count("number", distinct=True))}
 
 
 for _level in StandardLevel:
     indicator(code=f"standards-{_level.value}", task=4, unit="items",
               title=format_lazy("{}：{}", _("Standards published"), _level.label),
-              records_url=records("standard", level=_level.value, status="published",
-                                   published_year=the_year))(_standards_of(_level.value))
+              records_url=records("standard", level=_level.value, status="published", published_year=the_year),
+              group=standards_by_level)
 
 
 # --- tasks 5 and 6: virtual characters with a registration made in the year -----------------------------------
-def _characters_of(dh_type: str) -> Callable:
-    def compute(year: int, scope) -> int:
-        return scope.visible(DigitalHumanIp.objects.filter(
-            dh_type=dh_type, registrations__registered_on__year=year)).values("pk").distinct().count()
-    compute.__doc__ = f"Virtual characters of type {dh_type} with a registration made in the year."
-    return compute
+CHARACTER_CODES = {DigitalHumanType.SERVICE: "dh-ip-service-registered",
+                   DigitalHumanType.PERFORMANCE: "dh-ip-performance-registered"}
+
+
+def characters_by_type(year: int, scope) -> dict[str, int]:
+    """The group of tasks 5 and 6: per type's code, the virtual characters with a registration made in the year
+    (each once)."""
+    registered = scope.visible(DigitalHumanIp.objects.filter(registrations__registered_on__year=year))
+    return {CHARACTER_CODES[row["dh_type"]]: row["n"]
+            for row in registered.order_by().values("dh_type").annotate(n=Count("pk", distinct=True))
+            if row["dh_type"] in CHARACTER_CODES}
 
 
 indicator(code="dh-ip-service-registered", task=5, unit="items", title=_("Service digital humans registered"),
-          records_url=records("digitalhumanip", dh_type="service", registered_year=the_year))(
-    _characters_of(DigitalHumanType.SERVICE))
+          records_url=records("digitalhumanip", dh_type="service", registered_year=the_year),
+          group=characters_by_type)
 indicator(code="dh-ip-performance-registered", task=6, unit="items",
           title=_("Performance digital-human IP registered"),
-          records_url=records("digitalhumanip", dh_type="performance", registered_year=the_year))(
-    _characters_of(DigitalHumanType.PERFORMANCE))
+          records_url=records("digitalhumanip", dh_type="performance", registered_year=the_year),
+          group=characters_by_type)
 
 
 # --- task 8: IP granted in the year ---------------------------------------------------------------------------
 PATENTS = (IpType.INVENTION, IpType.UTILITY_MODEL, IpType.DESIGN)
 
 
-@indicator(code="patents-granted", task=8, unit="items", title=_("Patents granted"),
-           records_url=records("intellectualproperty", type=[kind.value for kind in PATENTS], granted_year=the_year))
-def patents_granted(year: int, scope) -> int:
-    """Invention, utility-model and design patents granted in the year."""
-    return scope.visible(IntellectualProperty.objects.filter(type__in=PATENTS, granted_on__year=year)).count()
+def ip_granted(year: int, scope) -> dict[str, int]:
+    """The group of task 8: invention, utility-model and design patents granted in the year, the invention patents
+    among them, and the software copyrights registered in the year (one GROUP BY the type)."""
+    granted = scope.visible(IntellectualProperty.objects.filter(type__in=(*PATENTS, IpType.SOFTWARE),
+                                                                granted_on__year=year))
+    by_type = {row["type"]: row["n"] for row in granted.order_by().values("type").annotate(n=Count("pk"))}
+    return {"patents-granted": sum(by_type.get(kind, 0) for kind in PATENTS),
+            "invention-patents-granted": by_type.get(IpType.INVENTION, 0),
+            "software-copyrights-registered": by_type.get(IpType.SOFTWARE, 0)}
 
 
-@indicator(code="invention-patents-granted", task=8, unit="items", title=_("Invention patents granted"),
-           records_url=records("intellectualproperty", type="invention", granted_year=the_year))
-def invention_patents_granted(year: int, scope) -> int:
-    """Invention patents granted in the year."""
-    return scope.visible(IntellectualProperty.objects.filter(type=IpType.INVENTION, granted_on__year=year)).count()
-
-
-@indicator(code="software-copyrights-registered", task=8, unit="items", title=_("Software copyrights registered"),
-           records_url=records("intellectualproperty", type="software", granted_year=the_year))
-def software_copyrights(year: int, scope) -> int:
-    """Software copyrights registered in the year."""
-    return scope.visible(IntellectualProperty.objects.filter(type=IpType.SOFTWARE, granted_on__year=year)).count()
+indicator(code="patents-granted", task=8, unit="items", title=_("Patents granted"),
+          records_url=records("intellectualproperty", type=[kind.value for kind in PATENTS], granted_year=the_year),
+          group=ip_granted)
+indicator(code="invention-patents-granted", task=8, unit="items", title=_("Invention patents granted"),
+          records_url=records("intellectualproperty", type="invention", granted_year=the_year), group=ip_granted)
+indicator(code="software-copyrights-registered", task=8, unit="items", title=_("Software copyrights registered"),
+          records_url=records("intellectualproperty", type="software", granted_year=the_year), group=ip_granted)
 
 
 # --- task 12: financing and listings --------------------------------------------------------------------------
-@indicator(code="financing-amount", task=12, unit="yuan_10k", title=_("Financing raised"),
-           records_url=records("financinground", year=the_year))
-def financing_amount(year: int, scope) -> Decimal:
-    """The amount of the financing rounds closed in the year (万元)."""
-    total = scope.visible(FinancingRound.objects.filter(closed_on__year=year)).aggregate(s=Sum("amount"))["s"]
-    return total or Decimal("0.00")
+def financing(year: int, scope) -> dict[str, int | Decimal]:
+    """The group of task 12's rounds: the amount of the financing rounds closed in the year (万元), and the rounds in
+    which a government-guided fund (高精尖基金, 科创基金...) took part (one aggregate)."""
+    figures = scope.visible(FinancingRound.objects.filter(closed_on__year=year)).aggregate(
+        amount=Sum("amount"), guided=Count("pk", filter=~Q(guided_fund="")))
+    return {"financing-amount": figures["amount"] or Decimal("0.00"), "guided-fund-rounds": figures["guided"]}
 
 
-@indicator(code="guided-fund-rounds", task=12, unit="items", title=_("Rounds with a government-guided fund"),
-           records_url=records("financinground", year=the_year, guided="true"))
-def guided_fund_rounds(year: int, scope) -> int:
-    """Financing rounds closed in the year in which a government-guided fund (高精尖基金, 科创基金...) took part."""
-    return scope.visible(FinancingRound.objects.filter(closed_on__year=year).exclude(guided_fund="")).count()
+indicator(code="financing-amount", task=12, unit="yuan_10k", title=_("Financing raised"),
+          records_url=records("financinground", year=the_year), group=financing)
+indicator(code="guided-fund-rounds", task=12, unit="items", title=_("Rounds with a government-guided fund"),
+          records_url=records("financinground", year=the_year, guided="true"), group=financing)
 
 
-@indicator(code="listings", task=12, unit="enterprises", title=_("Enterprises listed"),
-           records_url=records("listing", year=the_year))
-def listings(year: int, scope) -> int:
-    """Enterprises listed or quoted on any board in the year (each once)."""
-    return scope.visible(Listing.objects.filter(listed_on__year=year)).values("enterprise").distinct().count()
+def listed(year: int, scope) -> dict[str, int]:
+    """The group of task 12's listings: the enterprises listed or quoted on any board in the year, and those quoted
+    on the 专精特新专板 of the Beijing Equity Exchange Center (each enterprise once; one aggregate)."""
+    figures = scope.visible(Listing.objects.filter(listed_on__year=year)).aggregate(
+        any=Count("enterprise", distinct=True),
+        specialised=Count("enterprise", distinct=True, filter=Q(board=ListingBoard.SPECIALISED)))
+    return {"listings": figures["any"], "specialised-board-listings": figures["specialised"]}
 
 
-@indicator(code="specialised-board-listings", task=12, unit="enterprises",
-           title=_("Enterprises on the 专精特新专板"),
-           records_url=records("listing", board="specialised", year=the_year))
-def specialised_board(year: int, scope) -> int:
-    """Enterprises quoted on the 专精特新专板 of the Beijing Equity Exchange Center in the year."""
-    return scope.visible(Listing.objects.filter(board=ListingBoard.SPECIALISED, listed_on__year=year)).values(
-        "enterprise").distinct().count()
+indicator(code="listings", task=12, unit="enterprises", title=_("Enterprises listed"),
+          records_url=records("listing", year=the_year), group=listed)
+indicator(code="specialised-board-listings", task=12, unit="enterprises", title=_("Enterprises on the 专精特新专板"),
+          records_url=records("listing", board="specialised", year=the_year), group=listed)
 
 
 # --- tasks 1, 2, 11, 13, 14: talent, events and cooperation (docs/registers-activities.md) --------------------
-def _activities_of(kind: str, *, people: bool = False) -> Callable:
-    def compute(year: int, scope) -> int:
-        held = scope.visible(IndustryActivity.objects.filter(kind=kind, held_on__year=year))
-        if people:
-            return held.aggregate(n=Sum("people"))["n"] or 0
-        return held.count()
-    what = "people of the" if people else "records of"
-    compute.__doc__ = f"The {what} activities of kind {kind} held in the year."
-    return compute
-
-
 # code, kind, unit, title, whether the figure sums the people (else counts the records); each kind's task is
 # ACTIVITY_TASKS's.
 ACTIVITY_INDICATORS = (
@@ -165,10 +156,20 @@ ACTIVITY_INDICATORS = (
      _("International conferences and exhibitions"), False),
     ("overseas-projects", ActivityKind.OVERSEAS_PROJECT, "items", _("Overseas cooperation projects"), False),
 )
+
+
+def activities_by_kind(year: int, scope) -> dict[str, int]:
+    """The group of the activities: per indicator's code, the records of its kind held in the year, or the people
+    of them for a figure of people (one GROUP BY the kind)."""
+    held = scope.visible(IndustryActivity.objects.filter(held_on__year=year)).order_by()
+    by_kind = {row["kind"]: row for row in held.values("kind").annotate(n=Count("pk"), people=Sum("people"))}
+    return {code: (by_kind.get(kind, {}).get("people" if people else "n") or 0)
+            for code, kind, _unit, _title, people in ACTIVITY_INDICATORS}
+
+
 for _code, _kind, _unit, _title, _people in ACTIVITY_INDICATORS:
     indicator(code=_code, task=ACTIVITY_TASKS[_kind], unit=_unit, title=_title,
-              records_url=records("industryactivity", kind=_kind.value, year=the_year))(
-        _activities_of(_kind.value, people=_people))
+              records_url=records("industryactivity", kind=_kind.value, year=the_year), group=activities_by_kind)
 
 
 # --- task 15: compliance filings (branch compliance; docs/registers-compliance.md) -----------------------------
@@ -180,22 +181,24 @@ def _active_enterprises(scope):
     return scope.visible(as_of(Enterprise.objects.all(), on=scope.as_of))
 
 
-@indicator(code="algorithm-filings-held", task=15, unit="enterprises",
-           title=_("Enterprises holding an algorithm filing"),
-           records_url=records("compliancefiling", kind=ALGORITHM_KINDS, in_force_on=the_date))
-def algorithm_filings_held(year: int, scope) -> int:
-    """Enterprises active on the board's date holding a deep-synthesis or generative-AI service algorithm filing in
-    force on it."""
-    return _active_enterprises(scope).filter(holding(kinds=ALGORITHM_FILINGS, on=scope.as_of)).count()
+def algorithm_filings(year: int, scope) -> dict[str, int]:
+    """The group of task 15's enterprises: those active on the board's date holding a deep-synthesis or
+    generative-AI service algorithm filing in force on it, and those holding neither: one aggregate, the holders
+    read once (an uncorrelated IN, which PostgreSQL hashes; an EXISTS in the FILTER would run once per enterprise),
+    the lacking the rest."""
+    holders = ComplianceFiling.objects.in_force(scope.as_of).filter(kind__in=list(ALGORITHM_FILINGS))
+    figures = _active_enterprises(scope).aggregate(
+        active=Count("pk"), held=Count("pk", filter=Q(pk__in=holders.values("enterprise"))))
+    return {"algorithm-filings-held": figures["held"], "algorithm-filings-lacking": figures["active"] - figures["held"]}
 
 
-@indicator(code="algorithm-filings-lacking", task=15, unit="enterprises",
-           title=_("Enterprises without an algorithm filing"),
-           records_url=records("api:report-compliance-gaps", kind=ALGORITHM_KINDS, as_of=the_date),
-           page_url=page("report-compliance-gaps", kind=ALGORITHM_KINDS, as_of=the_date))
-def algorithm_filings_lacking(year: int, scope) -> int:
-    """Enterprises active on the board's date holding neither algorithm filing in force on it."""
-    return _active_enterprises(scope).exclude(holding(kinds=ALGORITHM_FILINGS, on=scope.as_of)).count()
+indicator(code="algorithm-filings-held", task=15, unit="enterprises",
+          title=_("Enterprises holding an algorithm filing"),
+          records_url=records("compliancefiling", kind=ALGORITHM_KINDS, in_force_on=the_date), group=algorithm_filings)
+indicator(code="algorithm-filings-lacking", task=15, unit="enterprises",
+          title=_("Enterprises without an algorithm filing"),
+          records_url=records("api:report-compliance-gaps", kind=ALGORITHM_KINDS, as_of=the_date),
+          page_url=page("report-compliance-gaps", kind=ALGORITHM_KINDS, as_of=the_date), group=algorithm_filings)
 
 
 @indicator(code="compliance-filings-made", task=15, unit="items", title=_("Compliance filings made"),

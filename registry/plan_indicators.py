@@ -3,9 +3,10 @@
 Task 3 (common technology platforms and labs) and task 7 (application benchmark projects) count the registry's
 labs, platforms and projects as the plan progress report does (registry.selectors.plan_progress); task 9
 (clusters) the parks, featured parks and the units let on the date; task 10 (the SME tiers) the enterprises holding
-each tier on the date. Dated records are read as of the board's date (`scope.as_of`, config.as_of)."""
+each tier on the date. Task 7's two figures are one aggregate, task 10's four one GROUP BY query (groups,
+config.plan_board). Dated records are read as of the board's date (`scope.as_of`, config.as_of)."""
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from config.as_of import as_of
@@ -14,7 +15,6 @@ from enterprises.choices import Tier
 from enterprises.models import Tenancy, TierDesignation
 from parks.models import Park
 
-from .models import BenchmarkProject
 from .selectors.plan_progress import (
     benchmark_projects_selected,
     labs_in_operation,
@@ -41,18 +41,18 @@ def labs_counted(year: int, scope: BoardScope) -> int:
     return _count(scope.visible(labs_in_operation(on=scope.as_of)))
 
 
-@indicator(code="benchmark-projects-of-year", task=7, unit="items",
-           title=_("Benchmark projects of the year selected"))
-def projects_of_year(year: int, scope: BoardScope) -> int:
-    """Benchmark projects of the year selected or accepted by the board's date."""
-    return _count(scope.visible(as_of(BenchmarkProject.objects.filter(year=year), on=scope.as_of)))
+def projects_selected(year: int, scope: BoardScope) -> dict[str, int]:
+    """The group of task 7: the benchmark projects of the year or before selected or accepted by the board's date,
+    and those of the year among them (one aggregate)."""
+    figures = scope.visible(benchmark_projects_selected(year=year, on=scope.as_of)).aggregate(
+        to_date=Count("pk"), of_year=Count("pk", filter=Q(year=year)))
+    return {"benchmark-projects-of-year": figures["of_year"], "benchmark-projects-to-date": figures["to_date"]}
 
 
-@indicator(code="benchmark-projects-to-date", task=7, unit="items",
-           title=_("Benchmark projects selected to date"))
-def projects_to_date(year: int, scope: BoardScope) -> int:
-    """Benchmark projects of the year or before selected or accepted by the board's date."""
-    return _count(scope.visible(benchmark_projects_selected(year=year, on=scope.as_of)))
+indicator(code="benchmark-projects-of-year", task=7, unit="items", title=_("Benchmark projects of the year selected"),
+          group=projects_selected)
+indicator(code="benchmark-projects-to-date", task=7, unit="items", title=_("Benchmark projects selected to date"),
+          group=projects_selected)
 
 
 @indicator(code="parks-open", task=9, unit="items", title=_("Digital-human parks and bases"),
@@ -76,16 +76,19 @@ def units_let(year: int, scope: BoardScope) -> int:
     return tenancies.aggregate(n=Count("unit", distinct=True))["n"]
 
 
-def _tier_holders(tier: str):
-    """The indicator function counting the enterprises holding a tier on the board's date."""
-    def holders(year: int, scope: BoardScope) -> int:
-        designations = scope.visible(TierDesignation.objects.held_on(scope.as_of).filter(tier=tier))
-        return designations.aggregate(n=Count("enterprise", distinct=True))["n"]
+def tier_code(tier: str) -> str:
+    """The code of the indicator counting a tier's holders (小巨人: tier-little-giant)."""
+    return f"tier-{tier.replace('_', '-')}"
 
-    holders.__doc__ = f"Enterprises holding the tier {tier} on the board's date."
-    return holders
+
+def tiers_held(year: int, scope: BoardScope) -> dict[str, int]:
+    """The indicators' group of task 10: per tier's code, the enterprises holding the tier on the board's date (one
+    GROUP BY query)."""
+    designations = scope.visible(TierDesignation.objects.held_on(scope.as_of)).order_by()
+    return {tier_code(row["tier"]): row["n"]
+            for row in designations.values("tier").annotate(n=Count("enterprise", distinct=True))}
 
 
 for _tier in Tier:
-    indicator(code=f"tier-{_tier.value.replace('_', '-')}", task=10, unit="enterprises", title=_tier.label,
-              page_url=page("report-tier-summary", year=the_year, tier=_tier.value))(_tier_holders(_tier.value))
+    indicator(code=tier_code(_tier.value), task=10, unit="enterprises", title=_tier.label,
+              page_url=page("report-tier-summary", year=the_year, tier=_tier.value), group=tiers_held)

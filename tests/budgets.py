@@ -114,9 +114,12 @@ BUDGETS: dict[str, dict[str, int]] = {
     "public-platform-list": {"get": 6},
     "report-declarations": {"get": 7},
     "report-districts": {"get": 16},  # -1: tenants and let area from one scan of the tenancies on the date
-    # the tasks, their funds (2), one per indicator (28): grows only with those; +2 (branch parksvc): the park
-    # services' two indicators; +3 (branch compliance): task 15's; +7 (branch activities): the activities'
-    "report-plan-board": {"get": 47},
+    # the tasks, their funds (2), one query per indicator or per group of indicators (config.plan_board's group):
+    # -22 (branch boardperf, 47 -> 25): the tiers (4 -> 1), standards by level (6 -> 1), activities by kind (7 -> 1),
+    # IP by type (3 -> 1), financing (2 -> 1), listings (2 -> 1), characters (2 -> 1), algorithm filings (2 -> 1),
+    # the park services (2 -> 1) and the benchmark projects (2 -> 1) each one query; grows only with an indicator
+    # outside a group, or a new group
+    "report-plan-board": {"get": 25},
     "report-support-funds": {"get": 8},
     "report-parks": {"get": 13},  # +1: the filing seasons, for the default year of the tenants not filed
     # a park's lists in the park report: token, roles, data version (twice: the cache's and the snapshot's), the
@@ -212,7 +215,7 @@ SCOPED_BUDGETS: dict[str, tuple[int, int]] = {
     "public-platform-list": (6, 6),
     "report-declarations": (7, 7),
     "report-districts": (16, 16),
-    "report-plan-board": (47, 47),  # +2 park services' indicators, +3 task 15's, +7 the activities'
+    "report-plan-board": (25, 25),  # -22 (branch boardperf): the indicators' groups, one query each
     "report-support-funds": (8, 8),
     "report-parks": (13, 13),
     "report-plan-progress": (21, 21),

@@ -16,9 +16,10 @@ from django.utils import timezone
 from config.notifications.models import Notification, NotificationKind, NotificationPreference, Reminder
 from config.notifications.services import notify, remind
 from enterprises import declarations
-from enterprises.choices import FilingStatus, Tier
+from enterprises.choices import DeclarationStatus, FilingStatus, Tier
 from enterprises.invitations import invitation_create
-from enterprises.models import AnnualFiling
+from enterprises.models import AnnualFiling, Declaration, DeclarationRound, EnterpriseMembership
+from enterprises.notices import publicity_event, round_notices_send
 from enterprises.reminders import reminders_send
 from enterprises.services import filing_approve, filing_return, filing_submit
 from enterprises.tasks import reminders, round_notices
@@ -211,6 +212,41 @@ def test_filing_season_reminders_are_weekly_in_its_last_month(place, smtp_server
     assert place.enterprise(0).name in to_admin.body
     assert reminders_send(today=datetime.date(2026, 5, 11))["filing_season"] == 3  # the next week
     assert reminders_send(today=datetime.date(2026, 6, 1))["filing_season"] == 0  # the season has closed
+
+
+def test_the_publicity_notices_cost_the_same_for_one_and_for_five_listed(smtp_server, settings,
+                                                                          django_capture_on_commit_callbacks):
+    """One listed enterprise or five (a user each, with an address): the same queries; each user's notification and
+    mail link their own declaration's page, a user of two listed enterprises the first's, the staff the list."""
+    w = build_world(parks=1, admins=0, enterprises=5, users=1, districts=1, local=True)
+    for member in w.members:
+        member.user.email = f"{member.user.username}@example.com"
+        member.user.save(update_fields=["email"])
+    staff = UserFactory(username="district_staff", email="district_staff@example.com")
+    DistrictMembership.objects.create(user=staff, district=w.districts[0])
+    EnterpriseMembership.objects.create(user=w.members[4].user, enterprise=w.enterprise(0, 3))  # of two listed
+    counted, links = [], {}
+    for listed in (w.enterprises[0][:1], w.enterprises[0]):
+        declaration_round = DeclarationRound.objects.create(
+            name=f"公示{len(listed)}", tier=Tier.INNOVATIVE, rule_set="2026", cadence="monthly", opens=TODAY - 60 * DAY,
+            closes=TODAY - 40 * DAY, review_starts=TODAY - 39 * DAY, publicity_starts=TODAY, publicity_ends=TODAY + DAY)
+        declared = {enterprise.pk: Declaration.objects.create(
+            round=declaration_round, enterprise=enterprise, district=enterprise.district,
+            status=DeclarationStatus.PUBLICITY).pk for enterprise in listed}
+        smtp_server.messages.clear()
+        with django_capture_on_commit_callbacks(execute=True), CaptureQueriesContext(connection) as queries:
+            told = round_notices_send(round_id=declaration_round.pk, event=publicity_event(declaration_round))
+        assert told == len(listed) + 1
+        counted.append(len(queries))
+        links = dict(Notification.objects.filter(subject__contains=declaration_round.name)
+                     .values_list("recipient__username", "link"))
+        mailed = {message.rcpt_tos[0].split("@")[0]: message.body for message in smtp_server.wait_for(told)}
+        assert sorted(mailed) == sorted(links)
+        assert all(f"{settings.SITE_URL}{links[name]}" in mailed[name] for name in links)
+    assert counted[0] == counted[1]
+    first = {m.user.username: reverse("my-declaration", args=[declared[m.enterprise_id]]) for m in w.members}
+    first[w.members[4].user.username] = reverse("my-declaration", args=[declared[w.enterprise(0, 3).pk]])
+    assert links == {**first, staff.username: reverse("publicity")}
 
 
 def test_remind_claims_each_recipient_once_however_it_is_called(place):

@@ -13,11 +13,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from config.plan_board import INDICATORS, task_indicators
+from access.scoping import user_scope
+from config.plan_board import INDICATORS, BoardScope, indicator, task_indicators
 from enterprises.choices import Tier
 from parks.models import DistrictMembership
 from registry.choices import AwardStatus, OperatingStatus, ProjectStatus
 from registry.models import FileJob, PlanTask, SupportAward
+from registry.plan_indicators import tiers_held
 from registry.selectors.plan_board import PLAN_2022_2025
 
 from .conftest import token_client
@@ -155,6 +157,29 @@ def test_each_indicator_and_each_task_fund_against_the_counts(world, role):
         assert (row["policies"], row["budget"], row["awards"], row["approved"], row["paid"]) == (
             policies, budget, awards, approved, paid)
     assert all(rows[n]["awards"] == 0 and rows[n]["policies"] == 0 for n in rows if n not in FUNDS[role])
+
+
+@pytest.mark.parametrize("role", ["bureau", "staff"])
+def test_a_group_of_indicators_is_one_query_per_board(world, role, django_assert_num_queries):
+    """The four tiers are one group (config.plan_board's `group`): the first computes them in one query for its
+    board's scope, the others read it; a new board (scope) computes them again."""
+    tiers = [code for code in EXPECTED[role] if code.startswith("tier-")]
+    user = viewer(world, role)
+    user_scope(user)  # the user's roles, read once per user object (as a request's user)
+    for _board in range(2):
+        scope = BoardScope(user=user, as_of=ON)
+        with django_assert_num_queries(1):
+            assert {code: INDICATORS[code].compute(YEAR, scope) for code in tiers} == {
+                code: EXPECTED[role][code] for code in tiers}
+    assert {INDICATORS[code].group for code in tiers} == {tiers_held}
+
+
+def test_a_code_is_registered_once_with_or_without_a_group():
+    with pytest.raises(ValueError, match="registered twice"):
+        indicator(code="tier-innovative", task=10, unit="enterprises", title="x", group=lambda year, scope: {})
+    with pytest.raises(ValueError, match="registered twice"):
+        indicator(code="parks-open", task=9, unit="items", title="x")(lambda year, scope: 0)
+    assert INDICATORS["parks-open"].group is None and INDICATORS["tier-innovative"].group is tiers_held
 
 
 def test_tasks_without_indicators_say_so_in_every_format(world):

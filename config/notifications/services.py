@@ -2,7 +2,7 @@
 subject, period and recipient), marking read, and the e-mail preference."""
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -31,54 +31,58 @@ def _unique(users: Iterable) -> list:
     return found
 
 
-def notify(*, users: Iterable, kind: str, subject, body="", link: str = "", mail: bool = True) -> list[Notification]:
+def notify(*, users: Iterable, kind: str, subject, body="", link: str | Callable = "",
+           mail: bool = True) -> list[Notification]:
     """Put a notification in each user's inbox, in Chinese with its English kept too (`subject` and `body`: lazy
     translations, or functions called once per language), and, once the transaction
-    commits, mail it to those who want mail and have an address (unless `mail` is off). Mail failures are logged,
-    never raised: the caller's write stands."""
+    commits, mail it to those who want mail and have an address (unless `mail` is off). `link`: the path every
+    recipient's notification links to, or a function `user -> path` (each recipient their own page, one batch).
+    Mail failures are logged, never raised: the caller's write stands."""
     users = _unique(users)
     if not users:
         return []
     zh = {"subject": _rendered(subject, LANGUAGE)[:200], "body": _rendered(body, LANGUAGE)}
     en = {"subject": _rendered(subject, ENGLISH)[:200], "body": _rendered(body, ENGLISH)}
+    links = {user.pk: link(user) if callable(link) else link for user in users}
     rows = Notification.objects.bulk_create(
-        Notification(recipient=user, kind=kind, link=link, english=en, **zh) for user in users)
+        Notification(recipient=user, kind=kind, link=links[user.pk], english=en, **zh) for user in users)
     if mail:
-        addresses = _mail_addresses(users)
-        if addresses:
-            transaction.on_commit(lambda: _send(addresses, zh, en, link))
+        recipients = _mail_recipients(users, links)
+        if recipients:
+            transaction.on_commit(lambda: _send(recipients, zh, en))
     return rows
 
 
-def _mail_addresses(users: list) -> list[str]:
-    """The addresses of the users who want mail (no preference row: they do) and have an address."""
+def _mail_recipients(users: list, links: dict) -> list[tuple[str, str]]:
+    """(address, link) of the users who want mail (no preference row: they do) and have an address."""
     inbox_only = set(NotificationPreference.objects.filter(user__in=[u.pk for u in users], email=False)
                      .values_list("user_id", flat=True))
-    return [user.email for user in users if user.email and user.pk not in inbox_only]
+    return [(user.email, links[user.pk]) for user in users if user.email and user.pk not in inbox_only]
 
 
-def _send(addresses: list[str], zh: dict, en: dict, link: str) -> int:
-    """Mail one message to each address (Chinese, then English, then the link); how many the server took. A server
+def _send(recipients: list[tuple[str, str]], zh: dict, en: dict) -> int:
+    """Mail one message to each address (Chinese, then its link, then English); how many the server took. A server
     that is down or refuses a message is logged, not raised."""
-    url = settings.SITE_URL + link if link.startswith("/") else link
-    body = "\n\n".join(part for part in (zh["body"], url, "-" * 40, en["subject"], en["body"]) if part)
     sent = 0
     try:
         with get_connection() as mailer:
-            for address in addresses:
+            for address, link in recipients:
+                url = settings.SITE_URL + link if link.startswith("/") else link
+                body = "\n\n".join(part for part in (zh["body"], url, "-" * 40, en["subject"], en["body"]) if part)
                 try:
                     sent += mailer.send_messages([EmailMessage(zh["subject"], body, to=[address])]) or 0
                 except Exception:  # noqa: BLE001 (a refused recipient: the others still get theirs)
                     logger.exception("notification mail to %s failed", address)
     except Exception:  # noqa: BLE001 (the server is down: the inbox has the notification)
-        logger.exception("notification mail failed: %d address(es), subject %r", len(addresses), zh["subject"])
+        logger.exception("notification mail failed: %d address(es), subject %r", len(recipients), zh["subject"])
     return sent
 
 
 def remind(*, users: Iterable, kind: str, subject_key: str, period_key: str, subject, body="",
-           link: str = "") -> list:
-    """Notify each user of a reminder not yet sent them for this subject and period; the users reminded now. The
-    Reminder rows are claimed with one INSERT .. ON CONFLICT DO NOTHING, so two runs at once send it once."""
+           link: str | Callable = "") -> list:
+    """Notify each user of a reminder not yet sent them for this subject and period (`link` as notify's: a path, or
+    a function `user -> path`); the users reminded now. The Reminder rows are claimed with one INSERT .. ON CONFLICT
+    DO NOTHING, so two runs at once send it once."""
     users = _unique(users)
     if not users:
         return []

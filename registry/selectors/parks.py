@@ -7,6 +7,7 @@ import datetime
 from collections import Counter, defaultdict
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Count, DecimalField, ExpressionWrapper, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.expressions import Exists, RawSQL
 
@@ -18,7 +19,7 @@ from enterprises.selectors import percent, tenancies_on
 from parks.models import District, Park, Unit
 
 from .places import _by, let_area_then, park_district_then, parks_on
-from .sql import column
+from .sql import column, quoted
 
 ENDING_WINDOWS = (30, 60, 90)  # days ahead in which the park report counts and lists tenancies ending
 MONEY = DecimalField(max_digits=20, decimal_places=2)
@@ -66,11 +67,28 @@ def not_filed_rows(*, user, parks: list[int], year: int) -> list[tuple[int, int,
     submitted to the bureau (submitted, returned or approved) among those the user may see. Only the enterprises
     the user sees whole count (a park administrator: those registered with their park): whether a tenant
     registered elsewhere filed is not its letting park's business. One query (a UNION)."""
+    return list(_not_filed(user=user, parks=parks, year=year, names=True))
+
+
+def not_filed_counts(*, user, parks: list[int], year: int) -> dict[int, int]:
+    """Per park (those with any), how many rows `not_filed_rows` holds: the same UNION, without the names, counted
+    by PostgreSQL (one query), for a page that shows the counts only."""
+    rows = _not_filed(user=user, parks=parks, year=year, names=False)
+    sql, params = rows.query.get_compiler(using=rows.db).as_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {quoted('park')}, COUNT(*) FROM ({sql}) AS {quoted('rows')} GROUP BY 1", params)
+        return dict(cursor.fetchall())
+
+
+def _not_filed(*, user, parks: list[int], year: int, names: bool):
+    """The UNION of `not_filed_rows`: (park, enterprise) of the enterprises registered with the parks and of their
+    tenants owing the year's filing, each pair once, with the enterprise's name when `names`."""
     owing = _owing(user=user, year=year)
-    registered = owing.filter(status=EnterpriseStatus.ACTIVE, park__in=parks).values_list("park", "pk", "name")
+    registered = owing.filter(status=EnterpriseStatus.ACTIVE, park__in=parks).values_list(
+        "park", "pk", *(["name"] if names else []))
     renting = (_renting_in_year(user=user, year=year).filter(park__in=parks, enterprise__in=owing)
-               .values_list("park", "enterprise", "enterprise__name"))
-    return list(registered.order_by().union(renting.order_by()))
+               .values_list("park", "enterprise", *(["enterprise__name"] if names else [])))
+    return registered.order_by().union(renting.order_by())
 
 
 def tenants_not_filed(*, user, park: Park, year: int):
@@ -104,10 +122,10 @@ def park_figures(*, user, parks: list[Park], on: datetime.date, start: datetime.
     """Per park of `parks` (rows of `report_parks`, in their order): units and leasable area, let area, occupancy
     and tenants on a date; let area-days and occupancy over the period start..end (both days included); tenancies
     ending in the next 30 / 60 / 90 days; the enterprises of the park that have not filed for the year
-    (not_filed_rows). Units leasable on the date, with their area as recorded by then (`config.as_of`); over the
-    period, each unit counts the days it was leasable, at its area recorded by the period's end. Only the parks
-    given are read. With `lists`, each row also lists its tenancies ending (`ending`) and tenants not filed
-    (`not_filed`)."""
+    (not_filed_rows; only counted, by not_filed_counts, without `lists`). Units leasable on the date, with their
+    area as recorded by then (`config.as_of`); over the period, each unit counts the days it was leasable, at its
+    area recorded by the period's end. Only the parks given are read. With `lists`, each row also lists its
+    tenancies ending (`ending`) and tenants not filed (`not_filed`)."""
     ids = [park.pk for park in parks]
     if not ids:
         return []
@@ -129,15 +147,16 @@ def park_figures(*, user, parks: list[Park], on: datetime.date, start: datetime.
         .exclude(end__lte=start), "park",
         area_days=Sum(ExpressionWrapper(let_area_then(on=end) * _overlap_days(start, stop), output_field=MONEY)),
     )
-    not_filed = defaultdict(list)
-    for park_id, enterprise_id, name in sorted(not_filed_rows(user=user, parks=ids, year=year),
-                                               key=lambda row: (row[0], row[2], row[1])):
-        not_filed[park_id].append({"enterprise": enterprise_id, "name": name, "label": name})
-    ending_lists = defaultdict(list)
+    not_filed, ending_lists = defaultdict(list), defaultdict(list)
     if lists:
+        for park_id, enterprise_id, name in sorted(not_filed_rows(user=user, parks=ids, year=year),
+                                                   key=lambda row: (row[0], row[2], row[1])):
+            not_filed[park_id].append({"enterprise": enterprise_id, "name": name, "label": name})
         for tenancy in tenancies_ending(user=user, on=on).filter(park__in=ids):
             ending_lists[tenancy.park_id].append(ending_row(tenancy, on=on))
-    not_filed_count = Counter({park: len(rows) for park, rows in not_filed.items()})
+        not_filed_count = Counter({park: len(rows) for park, rows in not_filed.items()})
+    else:  # the counts only (a page of the report): counted by the database, no list built
+        not_filed_count = Counter(not_filed_counts(user=user, parks=ids, year=year))
     rows = []
     for park in parks:
         leasable = Decimal(units.get(park.pk, {}).get("area") or 0)
