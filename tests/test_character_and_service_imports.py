@@ -10,6 +10,8 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -277,3 +279,35 @@ def test_a_park_administrator_imports_services_on_the_import_page(client):
     client.force_login(staff)
     assert "service-import" not in client.get(reverse("park-services")).content.decode()
     assert client.get(page).status_code == 404
+
+
+# Queries of an import request (token, the kind's lock, the rows' references and records, the writes), locked here
+# as tests/budgets.py locks each endpoint's: the park services' writes are bulk, the same for 1 row or 10; each new
+# character is one character_save (two savepoint statements; the character's check, insert and history row; its
+# registrations read; each registration's checks, insert and history row), a cost per character.
+SERVICE_QUERIES = {"new": 13, "unchanged": 9}
+CHARACTER_QUERIES = {"base": 12, "per_character": 13, "unchanged": 11}
+
+
+def test_the_query_costs_of_both_imports():
+    enterprise, park = EnterpriseFactory(), ParkFactory()
+    member, bureau = token_client(EnterpriseMembershipFactory(enterprise=enterprise).user), token_client(bureau_user())
+    DigitalHumanIp.objects.create(enterprise=enterprise, name="已有", dh_type="service")  # the enterprise's records
+    ParkServiceFactory(park=park)  # are read (and their scope asked) whatever the file holds
+    for n in (1, 10):
+        characters = [CHARACTER_HEADER] + [[enterprise.credit_code, f"角色{n}-{i}", "服务型数字人", "", "商标注册",
+                                             f"T{n}-{i}", "2024-01-01"] for i in range(n)]
+        services = [SERVICE_HEADER] + [[park.name, f"服务{n}-{i}", "人才培训", "2025-01-01", "", "", ""]
+                                       for i in range(n)]
+        counts = {}
+        for name, client, kind, rows in (("characters", member, "characters", characters),
+                                         ("services", bureau, "park_services", services)):
+            for state in ("new", "unchanged"):
+                with CaptureQueriesContext(connection) as queries:
+                    response = upload(client, kind, rows)
+                assert response.status_code == 200 and response.data["written"], response.data
+                counts[name, state] = len(queries)
+        assert counts["services", "new"] == SERVICE_QUERIES["new"], counts
+        assert counts["services", "unchanged"] == SERVICE_QUERIES["unchanged"], counts
+        assert counts["characters", "new"] == CHARACTER_QUERIES["base"] + n * CHARACTER_QUERIES["per_character"], counts
+        assert counts["characters", "unchanged"] == CHARACTER_QUERIES["unchanged"], counts

@@ -178,12 +178,13 @@ class CharacterImporter(RegisterImporter):
             key = self.character_key(row)
             if key is not None:
                 groups.setdefault(key, []).append(row)
-        done = 0
+        done, self.written = 0, ([], [])  # the characters added and changed, checked against the scope at the end
         for (enterprise, name), group in groups.items():
             self.save_character(enterprise, name, group)
             done += len(group)
             if done // CHUNK != (done - len(group)) // CHUNK:
                 self.on_progress(done)
+        self.check_scope(*self.written)
         self.on_progress(len(rows))
         return self.report
 
@@ -263,8 +264,7 @@ class CharacterImporter(RegisterImporter):
         except (IntegrityError, DataError) as error:
             self.refused(Change(first, obj), error)
             return
-        change = Change(first, obj, changed)
-        self.check_scope([change] if changed is None else [], [] if changed is None else [change])
+        self.written[changed is not None].append(Change(first, obj, changed))
 
 
 REGISTER_IMPORTERS = {"standards": StandardImporter, "ip_items": IntellectualPropertyImporter,
