@@ -19,7 +19,9 @@ from enterprises.imports import KINDS, PAGE_KINDS
 from enterprises.imports.columns import COLUMNS
 from enterprises.models import DigitalHumanIp, DigitalHumanRegistration
 from parks.models import DistrictMembership, ParkService
-from registry.choices import FileSubject
+from registry.choices import FileJobKind, FileSubject, RunStatus
+from registry.models import FileJob
+from registry.services import file_job_execute
 
 from .conftest import token_client
 from .factories import (
@@ -311,3 +313,23 @@ def test_the_query_costs_of_both_imports():
         assert counts["services", "unchanged"] == SERVICE_QUERIES["unchanged"], counts
         assert counts["characters", "new"] == CHARACTER_QUERIES["base"] + n * CHARACTER_QUERIES["per_character"], counts
         assert counts["characters", "unchanged"] == CHARACTER_QUERIES["unchanged"], counts
+
+
+@pytest.mark.parametrize(("kind", "fmt"), [("characters", "csv"), ("park_services", "xlsx")])
+def test_both_kinds_export_as_file_jobs(kind, fmt):
+    """An export job of either kind (a FileSubject choice) writes the register as the stream does, its total the
+    rows written: a character's rows are its registrations (one when it has none)."""
+    enterprise = EnterpriseFactory()
+    character = DigitalHumanIp.objects.create(enterprise=enterprise, name="小北", dh_type="service")
+    for number in ("T1", "T2"):
+        DigitalHumanRegistration.objects.create(character=character, kind="trademark", number=number,
+                                                registered_on=D(2024, 3, 1))
+    DigitalHumanIp.objects.create(enterprise=enterprise, name="京京", dh_type="performance")
+    ParkServiceFactory(), ParkServiceFactory()
+    user = bureau_user()
+    job = FileJob.objects.create(kind=FileJobKind.EXPORT, subject=kind, file_format=fmt, started_by=user)
+    file_job_execute(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == RunStatus.SUCCEEDED, job.error
+    assert (job.total, job.processed) == ((3, 3) if kind == "characters" else (2, 2))
+    assert job.file_name.startswith("虚拟角色-" if kind == "characters" else "园区服务-")

@@ -279,7 +279,9 @@ REGISTER_EXPORTS = {
     "listings": lambda: Listing.objects.order_by("enterprise__credit_code", "listed_on", "pk"),
     "compliance": lambda: ComplianceFiling.objects.order_by("enterprise__credit_code", "kind", "filed_on", "pk"),
     "activities": lambda: IndustryActivity.objects.order_by("enterprise__credit_code", "held_on", "kind", "pk"),
-    # one row per registration (a character without any: one row, its registration cells empty)
-    "characters": lambda: DigitalHumanIp.objects.order_by("enterprise__credit_code", "name", "pk",
-                                                          "registrations__registered_on", "registrations__pk"),
+    # one row per registration (a character without any: one row, its registration cells empty): the join is in
+    # the filter, so that the export's count (a job's total) counts these rows, not the characters
+    "characters": lambda: DigitalHumanIp.objects.filter(
+        Q(registrations__isnull=True) | Q(registrations__isnull=False)).order_by(
+        "enterprise__credit_code", "name", "pk", "registrations__registered_on", "registrations__pk"),
 }
