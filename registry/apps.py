@@ -19,7 +19,9 @@ class RegistryConfig(AppConfig):
 
     def ready(self):
         """Register the registry's own plan-board indicators (registry.plan_indicators, into config.plan_board) and
-        the support awards' kind of import (registry.fund_imports, into enterprises.imports)."""
-        from . import fund_imports, plan_indicators  # noqa: F401
+        the support awards' and the park services' kinds of import (registry.fund_imports and
+        registry.park_service_imports, into enterprises.imports)."""
+        from . import fund_imports, park_service_imports, plan_indicators  # noqa: F401
 
         fund_imports.register()
+        park_service_imports.register()

@@ -125,6 +125,8 @@ class FileSubject(models.TextChoices):
     SUPPORT_AWARDS = "support_awards", _("support awards")
     COMPLIANCE = "compliance", _("compliance filings")
     ACTIVITIES = "activities", _("industry activities")
+    CHARACTERS = "characters", _("virtual characters")
+    PARK_SERVICES = "park_services", _("park services")
 
 
 class FileFormat(models.TextChoices):

@@ -19,6 +19,8 @@ from enterprises.choices import (
     ActivityKind,
     ChainPosition,
     ComplianceKind,
+    DigitalHumanRegistrationKind,
+    DigitalHumanType,
     EnterpriseStatus,
     FilingStatus,
     GuidedFund,
@@ -402,3 +404,19 @@ COMPLIANCE_COLUMNS = [
 ]
 COLUMNS["compliance"] = COMPLIANCE_COLUMNS
 KEY_COLUMNS["compliance"] = ("credit_code", "kind", "service_name", "filed_on")
+
+# Virtual characters (docs/registers-enterprise.md): one row per registration, the rows of a character (credit code
+# and name) written together; a character without registrations is one row with the registration columns empty.
+CHARACTER_COLUMNS = [
+    TENANT_CODE, ENTERPRISE_NAME,
+    Column("name", "角色名称", required=True, note="必填；同一企业同一名称的各行为同一角色"),
+    Column("dh_type", "类型", CHOICE, required=True, choices=DigitalHumanType,
+           note="必填；同一角色各行相同；" + _labels_note(DigitalHumanType)),
+    Column("launched_on", "上线日期", DATE, note="YYYY-MM-DD；同一角色各行相同"),
+    Column("kind", "登记类型", CHOICE, choices=DigitalHumanRegistrationKind, path="registrations__kind",
+           note="每行一项登记；无登记时三列均空；" + _labels_note(DigitalHumanRegistrationKind)),
+    Column("number", "登记号", path="registrations__number", note="有登记时必填"),
+    Column("registered_on", "登记日期", DATE, path="registrations__registered_on", note="有登记时必填；YYYY-MM-DD"),
+]
+COLUMNS["characters"] = CHARACTER_COLUMNS
+KEY_COLUMNS["characters"] = ("credit_code", "name")

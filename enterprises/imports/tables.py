@@ -41,8 +41,17 @@ NOTES_SHEET = "填写说明"
 # The Chinese name of each register: its workbook's sheet and title, its files' names.
 SUBJECT_TITLES = {"enterprises": "企业名录", "tenancies": "租约", "filings": "年报", "standards": "标准",
                   "ip_items": "知识产权", "financing_rounds": "融资", "listings": "上市挂牌",
-                  "compliance": "合规备案", "activities": "产业活动"}
+                  "compliance": "合规备案", "activities": "产业活动", "characters": "虚拟角色"}
 TEMPLATE_SUFFIX = "导入模板"
+# What a kind's template says below its columns' notes (the CSV's last rows, the notes sheet's), each line read as a
+# comment on import: how its rows make records where that is more than one row, one record.
+TEMPLATE_NOTES = {
+    "characters": [
+        "每行一项登记：同一企业（统一社会信用代码）同一角色名称的各行为同一角色，类型和上线日期各行相同。",
+        "导入后该角色的登记恰为表中各行的登记：表中未列出的已有登记将被删除，列出的新增或更新。",
+        "没有登记的角色填一行，登记类型、登记号、登记日期三列留空；文件不含这三列时，角色的已有登记不变。",
+    ],
+}
 
 
 def export_queryset(*, kind: str, user) -> QuerySet:
@@ -108,8 +117,9 @@ def template(*, kind: str, fmt: str, user=None, when: datetime.datetime | None =
     header = [c.header for c in columns]
     notes_row = [_note(c) for c in columns]
     notes_row[0] = f"{COMMENT} {notes_row[0]}"
+    lines = [[f"{COMMENT} {line}"] for line in TEMPLATE_NOTES.get(kind, ())]
     if fmt == "csv":
-        return write_csv([header, notes_row])
+        return write_csv([header, notes_row, *lines])
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = sheet_name(SUBJECT_TITLES[kind] + TEMPLATE_SUFFIX)
@@ -138,6 +148,8 @@ def template(*, kind: str, fmt: str, user=None, when: datetime.datetime | None =
     for column in columns:
         xlsx_append(notes, [column.header, column.key, "是" if column.required else "否", _note(column)])
     xlsx_append(notes, [f"{COMMENT} 说明行（以 # 开头）和空行在导入时跳过；空单元格表示该字段为空或取默认值。"])
+    for line in lines:
+        xlsx_append(notes, line)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
