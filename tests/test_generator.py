@@ -152,3 +152,15 @@ def test_the_activities_follow_the_demo_proportions(city):
     scope = BoardScope(user=bureau_user(), as_of=datetime.date(year, 12, 31))
     assert INDICATORS["overseas-projects"].compute(year, scope) == IndustryActivity.objects.filter(
         kind=ActivityKind.OVERSEAS_PROJECT, held_on__year=year).count()
+
+
+def test_financing_rounds_are_one_per_enterprise_day_and_name_however_often_an_enterprise_is_drawn():
+    """The generated rounds keep the database's financing_round_unique: a city where one enterprise is drawn for every
+    round (the worst case of the Zipf draw) still has no two rounds of it on one day under one name."""
+    import random
+
+    from registry.generator.registers import round_rows
+
+    rows = list(round_rows(lambda count: [(1, None)] * count, 600, random.Random(2025), [2025]))
+    assert len(rows) == 600
+    assert len({(enterprise, day, name) for _pk, enterprise, day, _amount, name, *_ in rows}) == 600

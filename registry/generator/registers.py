@@ -70,10 +70,16 @@ def character_rows(hosts, count: int, rng: random.Random, years: list[int], regi
 
 
 def round_rows(hosts, count: int, rng: random.Random, years: list[int]):
-    """Equity financing rounds, some with a government-guided fund."""
+    """Equity financing rounds, some with a government-guided fund; one per enterprise, day and round name (the
+    database's financing_round_unique: a draw repeating one is drawn again)."""
+    seen = set()
     for pk, (enterprise, _park) in enumerate(hosts(count), 1):
-        yield (pk, enterprise, _day(rng, years), Decimal(rng.randint(5, 300) * 100),
-               rng.choice(("天使轮", "A轮", "B轮")), "生成资本", True, weighted(rng, FUND_WEIGHTS))
+        day, name = _day(rng, years), rng.choice(("天使轮", "A轮", "B轮"))
+        while (enterprise, day, name) in seen:
+            day, name = _day(rng, years), rng.choice(("天使轮", "A轮", "B轮"))
+        seen.add((enterprise, day, name))
+        yield (pk, enterprise, day, Decimal(rng.randint(5, 300) * 100), name, "生成资本", True,
+               weighted(rng, FUND_WEIGHTS))
 
 
 def listing_rows(hosts, count: int, rng: random.Random, years: list[int]):
