@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import declaration_report_views, plan_board_views, report_list_views, report_views, views
+from . import declaration_report_views, plan_board_views, report_list_views, report_views, tier_report_views, views
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
@@ -17,10 +17,10 @@ urlpatterns = [
     path("reports/support-funds/", plan_board_views.support_funds_page, name="report-support-funds"),
     path("reports/support-funds/awards/", report_list_views.support_awards_page, name="report-support-awards"),
     path("reports/compliance-gaps/", report_list_views.compliance_gaps_page, name="report-compliance-gaps"),
-    path("reports/tier-summary/", report_views.tier_summary_report, name="report-tier-summary"),
-    path("reports/tier-summary/runs/", report_views.run_start, name="report-run-start"),
-    path("reports/tier-summary/runs/<int:pk>/", report_views.run_panel, name="report-run-panel"),
-    path("reports/tier-candidates/", report_views.tier_candidates_report, name="report-tier-candidates"),
+    path("reports/tier-summary/", tier_report_views.tier_summary_report, name="report-tier-summary"),
+    path("reports/tier-summary/runs/", tier_report_views.run_start, name="report-run-start"),
+    path("reports/tier-summary/runs/<int:pk>/", tier_report_views.run_panel, name="report-run-panel"),
+    path("reports/tier-candidates/", tier_report_views.tier_candidates_report, name="report-tier-candidates"),
     path("reports/enterprises/", report_views.place_enterprises_page, name="report-enterprises"),
     path("reports/declarations/", declaration_report_views.declaration_pipeline_page, name="report-declarations"),
     path("reports/declarations/enterprises/", declaration_report_views.pipeline_declarations_page,
