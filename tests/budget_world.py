@@ -48,6 +48,7 @@ from .factories import (
     approved_filing,
     bureau_user,
     plan_targets,
+    plan_task,
     register_records,
 )
 from .worlds import build_world
@@ -164,7 +165,7 @@ def build_cluster(users: dict, now: datetime.datetime, rounds: dict) -> dict:
                 finished=now if status == "succeeded" else None))
     failed_run, _ = (ReportRun.objects.create(year=YEAR - k, status="failed", error="测试", finished=now,
                                               started_by=users["bureau"]) for k in (1, 2))
-    policy = SupportPolicyFactory(task=PlanTask.objects.get(plan=PLAN_2022_2025, number=2), year=YEAR)
+    policy = SupportPolicyFactory(task=plan_task(2), year=YEAR)
     paid = {"status": AwardStatus.PAID, "approved_on": datetime.date(YEAR, 4, 1), "paid_on": datetime.date(YEAR, 8, 1)}
     awards = (SupportAwardFactory(policy=policy, enterprise=sparse),
               SupportAwardFactory(policy=policy, enterprise=rich, amount_approved=100, amount_paid=80, **paid))

@@ -46,8 +46,7 @@ from enterprises.models import Declaration, DeclarationRound, FilingSeason, Obje
 from enterprises.selectors import reporting_year
 from parks.models import DistrictMembership
 from registry.choices import DigitalHumanKind, LabKind, PlatformDomain, ProjectField, TargetMetric
-from registry.models import FileJob, PlanTask, ReportRun
-from registry.selectors.plan_board import PLAN_2022_2025
+from registry.models import FileJob, ReportRun
 from registry.services import report_run_execute
 
 from . import worlds
@@ -71,6 +70,7 @@ from .factories import (
     approved_filing,
     bureau_user,
     credit_code,
+    plan_task,
     register_records,
 )
 
@@ -806,11 +806,11 @@ def build_world() -> World:
                             upload=SimpleUploadedFile("合同.pdf", b"%PDF-1.4 contract"))
     notification = Notification.objects.create(recipient=em1.user, kind="filing", subject="年报被退回",
                                                body="请修改后重新提交", link="/me/")
-    plan_task = PlanTask.objects.get(plan=PLAN_2022_2025, number=2)
-    policies = (SupportPolicyFactory(task=plan_task), SupportPolicyFactory(task=plan_task))
+    task = plan_task(2)
+    policies = (SupportPolicyFactory(task=task), SupportPolicyFactory(task=task))
     awards = tuple(SupportAwardFactory(policy=policies[0], enterprise=e) for e in (e1, e2))
     return World(
-        plan_task=plan_task, support_policies=policies, support_awards=awards,
+        plan_task=task, support_policies=policies, support_awards=awards,
         registers=register_records(e1),
         park_services=(ParkServiceFactory(park=p1), ParkServiceFactory(park=p2)),
         evidence=evidence, notification=notification, rounds=rounds, declarations=declarations,

@@ -18,7 +18,7 @@ from config.plan_board import INDICATORS, BoardScope, indicator, task_indicators
 from enterprises.choices import Tier
 from parks.models import DistrictMembership
 from registry.choices import AwardStatus, OperatingStatus, ProjectStatus
-from registry.models import FileJob, PlanTask, SupportAward
+from registry.models import FileJob, SupportAward
 from registry.plan_indicators import tiers_held
 from registry.selectors.plan_board import PLAN_2022_2025
 
@@ -39,6 +39,7 @@ from .factories import (
     UnitFactory,
     UserFactory,
     bureau_user,
+    plan_task,
 )
 from .report_tables import split_report
 
@@ -91,7 +92,7 @@ def world():
                            revoked_on=D(2024, 9, 1), revoke_reason="复核不通过")
     TierDesignationFactory(enterprise=e3, tier=Tier.INNOVATIVE, year=2025, granted_on=D(2025, 2, 1))
     # Funds: policy A (task 2, 2024, 500 万元), B (task 4, 2024, 200 万元), C (task 2, 2023, not of the year).
-    task = {n: PlanTask.objects.get(plan=PLAN_2022_2025, number=n) for n in (2, 4)}
+    task = {n: plan_task(n) for n in (2, 4)}
     a = SupportPolicyFactory(task=task[2], year=2024, budget=Decimal("500"))
     b = SupportPolicyFactory(task=task[4], year=2024, budget=Decimal("200"))
     c = SupportPolicyFactory(task=task[2], year=2023, budget=Decimal("300"))

@@ -18,8 +18,6 @@ from enterprises.choices import EnterpriseStatus
 from enterprises.models import ComplianceFiling
 from parks.models import DistrictMembership
 from registry.choices import AwardStatus
-from registry.models import PlanTask
-from registry.selectors.plan_board import PLAN_2022_2025
 
 from .factories import (
     DistrictFactory,
@@ -31,6 +29,7 @@ from .factories import (
     SupportPolicyFactory,
     UserFactory,
     bureau_user,
+    plan_task,
 )
 
 pytestmark = pytest.mark.django_db
@@ -190,7 +189,7 @@ def awards_world():
     p1, p2 = ParkFactory(district=d1), ParkFactory(district=d2)
     e1, e3 = (EnterpriseFactory(district=d1, park=p1) for _ in range(2))
     e2 = EnterpriseFactory(district=d2, park=p2)
-    task = {n: PlanTask.objects.get(plan=PLAN_2022_2025, number=n) for n in (2, 4)}
+    task = {n: plan_task(n) for n in (2, 4)}
     a = SupportPolicyFactory(task=task[2], year=2024, budget=Decimal("500"))
     b = SupportPolicyFactory(task=task[4], year=2024, budget=Decimal("200"))
     c = SupportPolicyFactory(task=task[2], year=2023, budget=Decimal("300"))

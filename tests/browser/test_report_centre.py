@@ -5,22 +5,19 @@ gaps; a park administrator sees their park's reports only. Shots at 1440 and 390
 at each step; axe-core on each page."""
 
 import datetime
-import importlib
 import io
 from decimal import Decimal
 
 import openpyxl
-from django.apps import apps
 
 from registry.choices import AwardStatus
-from registry.models import PlanTask, ReportRun
+from registry.models import ReportRun
 from registry.services import report_run_execute
-from tests.factories import EnterpriseFactory, SupportAwardFactory, SupportPolicyFactory
+from tests.factories import EnterpriseFactory, SupportAwardFactory, SupportPolicyFactory, plan_task
 
 from .conftest import PLAN_YEAR, SUMMARY_YEAR, assert_accessible, login, number, shot, shots
 
 # The plan's fifteen tasks, written by a data migration (a live-server test's flush may have removed them).
-PLAN_TASKS = importlib.import_module("registry.migrations.0015_plan_tasks_2022_2025")
 
 REPORT_PAGES = [("districts", "/reports/districts/"), ("parks", "/reports/parks/"),
                 ("plan", "/reports/plan-progress/"), ("tier-summary", "/reports/tier-summary/"),
@@ -131,8 +128,7 @@ def test_bureau_runs_the_summary_and_reads_every_report(page, world, tmp_path):
 
     # The plan board and the support funds of the plan's year, each showing a figure of the world's records: the
     # three labs of the park in task 3, and a policy's award paid (100 万元 approved, 80 paid) in the totals.
-    PLAN_TASKS.add_tasks(apps, None)
-    policy = SupportPolicyFactory(task=PlanTask.objects.get(plan=PLAN_TASKS.PLAN, number=2), year=PLAN_YEAR)
+    policy = SupportPolicyFactory(task=plan_task(2), year=PLAN_YEAR)
     SupportAwardFactory(policy=policy, enterprise=world.ours, status=AwardStatus.PAID,
                         amount_approved=Decimal("100"), amount_paid=Decimal("80"),
                         approved_on=datetime.date(PLAN_YEAR, 4, 1), paid_on=datetime.date(PLAN_YEAR, 8, 1))
