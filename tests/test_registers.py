@@ -14,7 +14,7 @@ from drf_spectacular.generators import SchemaGenerator
 from access.scoping import VIEW
 from config.amounts import money_display
 from config.plan_board import INDICATORS, BoardScope
-from enterprises.choices import FilingStatus, IpClass
+from enterprises.choices import FilingStatus, IpClass, StandardLevel
 from enterprises.models import (
     AnnualFiling,
     DigitalHumanIp,
@@ -423,3 +423,18 @@ def test_each_records_url_lists_what_its_figure_counts(two):
         followed += 1
     assert followed >= 16  # six standards' levels, two characters', three IP, two financing, two listings, units let
     assert INDICATORS["patents-granted"].compute(YEAR, BoardScope(user=bureau, as_of=on)) == 3
+
+
+def test_the_standards_indicators_count_every_level_in_one_group(two):
+    """Task 4's six figures (one per level, computed together by one GROUP BY): a level's figure is its standards
+    published in the year, each number once, whichever enterprise drafted it, beside standards of other years."""
+    for index, level in enumerate(StandardLevel.values):
+        for k in range(index + 1):  # level i: i + 1 standards of the year
+            for enterprise in (two["e1"], two["e2"]):  # the same standard drafted by two enterprises counts once
+                Standard.objects.create(enterprise=enterprise, title="标准", number=f"{level}-{k}", level=level,
+                                        role="lead", status="published", published_on=D(YEAR, 3, 1))
+        Standard.objects.create(enterprise=two["e1"], title="往年标准", number=f"{level}-old", level=level, role="lead",
+                                status="published", published_on=D(YEAR - 1, 3, 1))
+    scope = BoardScope(user=two["bureau"], as_of=D(YEAR, 12, 31))
+    assert {level: INDICATORS[f"standards-{level}"].compute(YEAR, scope) for level in StandardLevel.values} == {
+        level: index + 1 for index, level in enumerate(StandardLevel.values)}
