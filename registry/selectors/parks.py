@@ -7,7 +7,7 @@ import datetime
 from collections import Counter, defaultdict
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connections
 from django.db.models import Count, DecimalField, ExpressionWrapper, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.expressions import Exists, RawSQL
 
@@ -72,10 +72,11 @@ def not_filed_rows(*, user, parks: list[int], year: int) -> list[tuple[int, int,
 
 def not_filed_counts(*, user, parks: list[int], year: int) -> dict[int, int]:
     """Per park (those with any), how many rows `not_filed_rows` holds: the same UNION, without the names, counted
-    by PostgreSQL (one query), for a page that shows the counts only."""
+    by PostgreSQL (one query, on the database the report reads: the replica where there is one), for a page that
+    shows the counts only."""
     rows = _not_filed(user=user, parks=parks, year=year, names=False)
     sql, params = rows.query.get_compiler(using=rows.db).as_sql()
-    with connection.cursor() as cursor:
+    with connections[rows.db].cursor() as cursor:
         cursor.execute(f"SELECT {quoted('park')}, COUNT(*) FROM ({sql}) AS {quoted('rows')} GROUP BY 1", params)
         return dict(cursor.fetchall())
 
