@@ -14,6 +14,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 from config.data_version import data_version, is_versioned
+from config.single_flight import cached_or_computed
 
 
 class CountCachingPaginator(Paginator):
@@ -40,11 +41,13 @@ class CountCachingPaginator(Paginator):
             return super().count
         digest = hashlib.sha256(repr((queryset.db, sql, params)).encode()).hexdigest()
         key = f"count:v{data_version(request=self.request, using=queryset.db)}:{digest}"
-        count = cache.get(key)
-        if count is None:
+
+        def count_and_cache() -> int:
             count = unordered.count()
             cache.set(key, count, settings.COUNT_CACHE_TIMEOUT)
-        return count
+            return count
+
+        return cached_or_computed(key, compute=count_and_cache)[0]
 
 
 class Pagination(PageNumberPagination):

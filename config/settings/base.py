@@ -237,6 +237,9 @@ REPORT_CACHE = env.bool("REPORT_CACHE", default=True)
 REPORT_CACHE_TIMEOUT = env.int("REPORT_CACHE_TIMEOUT", default=300)
 COUNT_CACHE = env.bool("COUNT_CACHE", default=True)
 COUNT_CACHE_TIMEOUT = env.int("COUNT_CACHE_TIMEOUT", default=300)
+# While one request computes a missing report answer or list count, the others asking for it wait up to this many
+# seconds for it (config/single_flight.py), then compute it themselves.
+SINGLE_FLIGHT_WAIT = env.float("SINGLE_FLIGHT_WAIT", default=10.0)
 CELERY_BROKER_URL = REDIS_URL
 # Starting a job reaches the broker first (registry/services.py), its sockets timing out after this many seconds:
 # a broker that is down or hung answers 503 within a second.

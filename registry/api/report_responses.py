@@ -8,7 +8,8 @@ the day (default dates) and the registry's data version, which every write to a 
 (config.data_version). The version a cached answer is looked up under is read on the primary (so cached answers
 survive a dead replica); an answer computed is cached under the version its snapshot read, which moves when a
 write commits, so an answer is never cached under a version whose writes it has not seen. The user's roles and
-scope are read on the primary before the report's reads (config.db.primary_only).
+scope are read on the primary before the report's reads (config.db.primary_only). While one request computes a
+missing answer, the others asking for the same key wait for it (config.single_flight).
 """
 
 import hashlib
@@ -26,6 +27,7 @@ from rest_framework.settings import api_settings
 from access.scoping import user_scope
 from config.data_version import data_version
 from config.db import DEFAULT, report_snapshot_read
+from config.single_flight import cached_or_computed
 
 # The headers a cached answer keeps (the view adds Allow and Vary to every answer).
 CONTENT_HEADERS = ("Content-Type", "Content-Disposition")
@@ -68,12 +70,6 @@ def report_response(get):
         user_scope(request.user)  # who may read: on the primary, before any of the report's reads
         if not settings.REPORT_CACHE:
             return report_snapshot_read(compute=lambda: get(view, request, *args, **kwargs), request=request)[0]
-        key = report_cache_key(name=view.report_name, request=request, version=data_version(request=request))
-        cached = cache.get(key)
-        if cached is not None:
-            content, headers = cached
-            return HttpResponse(content, headers=headers)
-
         def compute():
             """The answer, rendered in the snapshot when it is a 200 (what is cached)."""
             response = get(view, request, *args, **kwargs)
@@ -82,11 +78,20 @@ def report_response(get):
                 response.render()
             return response
 
-        response, version = report_snapshot_read(compute=compute, request=request)
-        if response.status_code == 200:
-            headers = {name: response[name] for name in CONTENT_HEADERS if response.has_header(name)}
-            key = report_cache_key(name=view.report_name, request=request, version=version)
-            cache.set(key, (response.content, headers), settings.REPORT_CACHE_TIMEOUT)
-        return response
+        def compute_and_cache():
+            """The answer computed in one snapshot, cached under the version that snapshot read when it is a 200."""
+            response, version = report_snapshot_read(compute=compute, request=request)
+            if response.status_code == 200:
+                headers = {name: response[name] for name in CONTENT_HEADERS if response.has_header(name)}
+                cache.set(report_cache_key(name=view.report_name, request=request, version=version),
+                          (response.content, headers), settings.REPORT_CACHE_TIMEOUT)
+            return response
+
+        key = report_cache_key(name=view.report_name, request=request, version=data_version(request=request))
+        answer, computed = cached_or_computed(key, compute=compute_and_cache)
+        if computed:
+            return answer
+        content, headers = answer
+        return HttpResponse(content, headers=headers)
 
     return wrapper
