@@ -1,7 +1,8 @@
-"""How the long jobs grow with the city: generate_city, the tier-summary job against the plain SQL aggregate of the
-same year, and the XLSX export of every enterprise, at each size given (default 10,000 / 100,000 / 1,000,000).
+"""How the long jobs and the endpoints grow with the city: generate_city, the tier-summary job against the plain SQL
+aggregate of the same year, the XLSX export of every enterprise and (with `--endpoints`) the paged endpoints beside
+the bare baseline, at each size given (default 10,000 / 100,000 / 1,000,000).
 
-    .venv/bin/python -m bench.growth --sizes 10000 100000 1000000 [--database-url URL] [--repeat 3]
+    .venv/bin/python -m bench.growth --sizes 10000 100000 1000000 [--database-url URL] [--repeat 3] [--endpoints]
 
 Each generation and each export runs in a process of its own, so its peak resident memory is its own (the
 generation's includes its worker processes' largest, the export's is `bench.file_jobs`'s figure). Prints a Markdown
@@ -14,9 +15,12 @@ import functools
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 from .common import BASE_DIR, DEFAULT_DATABASE_URL, best, check_database_url, log, machine, setup_django
 
@@ -29,9 +33,16 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000], metavar="N")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs of the job and the SQL (default 3)")
     parser.add_argument("--no-export", action="store_true", help="leave the XLSX export out")
+    parser.add_argument("--endpoints", action="store_true",
+                        help="also load the endpoints at each size (wrk at 8 connections, cached and computed)")
+    parser.add_argument("--duration", type=int, default=6, help="seconds of load per endpoint (default 6)")
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
     args = parser.parse_args(argv)
     check_database_url(parser, args.database_url)
+    if args.endpoints and not shutil.which("wrk"):
+        parser.error("wrk is missing: apt-get install -y wrk (make bench installs it)")
     return args
 
 
@@ -74,6 +85,42 @@ def export(database_url: str) -> dict:
     return figures
 
 
+# The endpoints loaded at each size: paged lists, one record, the cached reports, then the list and two reports
+# computed in the request (caches off).
+CACHED = ("enterprise list", "enterprise detail", "assessment", "tier-summary report", "plan-progress report",
+          "park report")
+COMPUTED = ("enterprise list", "tier-summary report", "park report")
+
+
+def load_endpoints(args, year: int) -> dict:
+    """wrk at 8 connections on each endpoint (`CACHED`, then `COMPUTED` on a server with the caches off), each in
+    the same server as a baseline: {(name, cached): figures with `share` of that server's baseline}."""
+    from .endpoints import bureau_token
+    from .run import measure, paths, server
+
+    endpoints, token, results = paths(year), bureau_token(), {}
+    for cached, names, env in ((True, CACHED, {}), (False, COMPUTED, {"REPORT_CACHE": "false",
+                                                                      "COUNT_CACHE": "false"})):
+        with tempfile.TemporaryDirectory() as folder, server(args, **env):
+            http = measure(args, endpoints, token, Path(folder), ["baseline", *names], [8])
+        for name in ["baseline", *names]:
+            figures = http[name, 8]
+            results[name, cached] = {**figures, "share": figures["rps"] / http["baseline", 8]["rps"]}
+    return results
+
+
+def print_loads(loads: dict) -> None:
+    """The endpoints' table: per endpoint, per size, req/s, share of the baseline and p95 (ms)."""
+    sizes = list(loads)
+    print("\n| endpoint (8 connections) | " + " | ".join(f"{n:,}: req/s (share), p95 ms" for n in sizes) + " |")
+    print("|---|" + "---:|" * len(sizes))
+    for key in loads[sizes[0]]:
+        name, cached = key
+        cells = [f"{loads[n][key]['rps']:.0f} ({loads[n][key]['share']:.0%}), {loads[n][key]['p95']:.0f}"
+                 for n in sizes]
+        print(f"| {name}{'' if cached else ', caches off'} | " + " | ".join(cells) + " |")
+
+
 def bureau_user() -> None:
     """The bureau user the export runs as (generate_city keeps user accounts)."""
     from django.contrib.auth import get_user_model
@@ -96,7 +143,7 @@ def main(argv=None) -> None:
     from enterprises.models import AnnualFiling
     from enterprises.selectors import tier_reference_date
 
-    results = []
+    results, loads = [], {}
     for n in args.sizes:
         log(f"\n== {n:,} enterprises ==")
         connection.close()  # the generation runs in another process
@@ -113,6 +160,8 @@ def main(argv=None) -> None:
             exported = export(args.database_url)
             log(f"export: {exported}")
         results.append((n, generated, job, sql, exported))
+        if args.endpoints:
+            loads[n] = load_endpoints(args, year)
 
     print("\n| enterprises | generate_city (s) | its CPU (s) | its peak RSS (MB) | tier-summary job (s) "
           "| plain SQL (s) | ratio | XLSX export (s) | its CPU (s) | file (MB) | export peak RSS (MB) "
@@ -124,6 +173,8 @@ def main(argv=None) -> None:
             "– | – | – | – | –"
         print(f"| {n:,} | {generated['seconds']:.1f} | {generated['cpu']:.1f} | {generated['rss_mb']:.0f} | {job:.2f} "
               f"| {sql:.3f} | {job / sql:.2f}x | {export_cells} |")
+    if loads:
+        print_loads(loads)
     print("\nMachine:")
     for line in machine():
         print(f"- {line}")
