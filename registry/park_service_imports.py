@@ -64,23 +64,8 @@ class ParkServiceImporter(Importer):
         key = (park.pk, title, start)
         if not self.first_seen(row, key, "offered_from"):
             return None
-        existing = self.existing.get(key)
-        if existing is None:
-            if not self.addable(row):
-                return None
-            obj = ParkService(park=park, title=title, offered_from=start)
-            self.assign(row, obj, self.fields)
-            self.validate(row, obj)
-            return None if row.failed else Change(row, obj)
-        obj = self.updatable(row, existing, self.changeable)
-        if obj is None:
-            return None
-        changed = self.assign(row, obj, self.fields)
-        if not changed:
-            self.report.unchanged += not row.failed
-            return None
-        self.validate(row, obj)
-        return None if row.failed else Change(row, obj, changed)
+        return self.add_or_change(row, existing=self.existing.get(key), fields=self.fields,
+                                  new=lambda: ParkService(park=park, title=title, offered_from=start))
 
 
 def register() -> None:

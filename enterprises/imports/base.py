@@ -252,6 +252,27 @@ class Importer:
             return None
         return copy.copy(existing)
 
+    def add_or_change(self, row: Row, *, existing: models.Model | None, new, fields,
+                      new_fields=None) -> Change | None:
+        """The row's record when nothing is matched: `new()` given the row's `new_fields` (default `fields`); else a
+        copy of `existing` with the row's `fields` changed; validated; None when unchanged or refused."""
+        if existing is None:
+            if not self.addable(row):
+                return None
+            obj = new()
+            self.assign(row, obj, new_fields or fields)
+            self.validate(row, obj)
+            return None if row.failed else Change(row, obj)
+        obj = self.updatable(row, existing, self.changeable)
+        if obj is None:
+            return None
+        changed = self.assign(row, obj, fields)
+        if not changed:
+            self.report.unchanged += not row.failed
+            return None
+        self.validate(row, obj)
+        return None if row.failed else Change(row, obj, changed)
+
     def addable(self, row: Row) -> bool:
         """Whether the user may add this kind of record (else an error)."""
         if not self.can_add:

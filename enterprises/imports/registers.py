@@ -63,23 +63,8 @@ class RegisterImporter(Importer):
         key = self.key_of(enterprise.pk, row.values)
         if not self.first_seen(row, key, self.key[-1]):
             return None
-        existing = self.existing.get(key)
-        if existing is None:
-            if not self.addable(row):
-                return None
-            obj = self.model(enterprise=enterprise)
-            self.assign(row, obj, (*self.key, *self.fields))
-            self.validate(row, obj)
-            return None if row.failed else Change(row, obj)
-        obj = self.updatable(row, existing, self.changeable)
-        if obj is None:
-            return None
-        changed = self.assign(row, obj, self.fields)
-        if not changed:
-            self.report.unchanged += not row.failed
-            return None
-        self.validate(row, obj)
-        return None if row.failed else Change(row, obj, changed)
+        return self.add_or_change(row, existing=self.existing.get(key), new=lambda: self.model(enterprise=enterprise),
+                                  fields=self.fields, new_fields=(*self.key, *self.fields))
 
 
 class StandardImporter(RegisterImporter):
