@@ -10,6 +10,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from config.years import FIRST_YEAR, LAST_YEAR
@@ -164,3 +165,17 @@ def test_the_generated_city_rebuilds_the_kept_years():
     call_command("generate_city", enterprises=300, years=2, seed=11, replace=True, stdout=StringIO())
     expected = independent()
     assert expected and kept() == expected
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_backfills_the_kept_years_from_the_records_already_there():
+    world = build_world(parks=2, admins=0, enterprises=2)
+    world.let(enterprise=world.enterprise(1, 0), start=datetime.date(YEAR, 2, 1), end=datetime.date(YEAR + 2, 1, 1))
+    submitted(world.enterprise(0, 1))
+    leaves = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    try:
+        MigrationExecutor(connection).migrate([("registry", "0021_file_jobs_of_characters_and_park_services")])
+        MigrationExecutor(connection).migrate(leaves)
+    finally:
+        MigrationExecutor(connection).migrate(leaves)  # the database as every other test expects it
+    assert kept() == independent() and len(kept()) == 5

@@ -51,16 +51,18 @@ def _rows(where: str) -> str:
 
 def _trigger_function(name: str, key: str, counts: tuple[str, ...], written: str) -> str:
     """The trigger function of a table: refresh the enterprises (at `key`) of the rows inserted or deleted where
-    `written` holds of them, and of the rows an update changed in what `counts` (expressions of a row `{r}`)."""
-    before, after = (", ".join(expression.format(r=r) for expression in counts) for r in ("o", "n"))
+    `written` holds of them, and of the rows an update changed in what `counts` (expressions of a row `{r}`). The
+    rows changed are a set difference of the transition tables, never a join of them: the function's plan is kept
+    from its first call in a session, and a join planned for one row would compare every pair of a large update."""
+    columns = ", ".join(expression.format(r="r") for expression in counts)
+    new, old = (f"SELECT r.{key} AS key, r.id, {columns} FROM {table} r" for table in ("new_rows", "old_rows"))
+    changed = f"({new} EXCEPT {old}) UNION ALL ({old} EXCEPT {new})"
     return f"""CREATE OR REPLACE FUNCTION {TRIGGER}_{name}() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         IF TG_OP = 'INSERT' THEN
             PERFORM {REFRESH}(ARRAY(SELECT DISTINCT r.{key} FROM new_rows r WHERE {written.format(r="r")}));
         ELSIF TG_OP = 'UPDATE' THEN
-            PERFORM {REFRESH}(ARRAY(SELECT DISTINCT unnest(ARRAY[o.{key}, n.{key}])
-                                    FROM old_rows o JOIN new_rows n ON n.id = o.id
-                                    WHERE ({before}) IS DISTINCT FROM ({after})));
+            PERFORM {REFRESH}(ARRAY(SELECT DISTINCT key FROM ({changed}) AS changed));
         ELSE
             PERFORM {REFRESH}(ARRAY(SELECT DISTINCT r.{key} FROM old_rows r WHERE {written.format(r="r")}));
         END IF;
