@@ -4,12 +4,13 @@ a computation of this test's own from the enterprises, tenancies and filings, an
 report counts read from them equal the UNION a park administrator's are counted by, and show a write at once."""
 
 import datetime
+import threading
 from collections import defaultdict
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
@@ -179,3 +180,29 @@ def test_the_migration_backfills_the_kept_years_from_the_records_already_there()
     finally:
         MigrationExecutor(connection).migrate(leaves)  # the database as every other test expects it
     assert kept() == independent() and len(kept()) == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_transactions_writing_for_one_enterprise_refresh_it_one_after_the_other():
+    world = build_world(parks=1, admins=0, enterprises=1)
+    firm, unit = world.enterprise(0, 0), UnitFactory(park=world.parks[0])
+    filed, release = threading.Event(), threading.Event()
+
+    def file_and_wait():  # a filing submitted in a transaction that commits only when released
+        try:
+            with transaction.atomic():
+                submitted(firm)
+                filed.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=file_and_wait)
+    worker.start()
+    assert filed.wait(10)
+    threading.Timer(0.5, release.set).start()
+    # a tenancy for the same enterprise: its refresh waits for the filing's commit, then reads the filing too
+    TenancyFactory(unit=unit, enterprise=firm, start=datetime.date(YEAR, 1, 1), end=None)
+    worker.join(10)
+    assert kept() == independent()
+    assert kept()[firm.pk, world.parks[0].pk] == set(YEARS) - {YEAR}
