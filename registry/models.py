@@ -1,5 +1,5 @@
 """Labs, common technology platforms, benchmark projects and the plan's targets (its tasks and the support funds:
-registry.plan_models)."""
+registry.plan_models; the kept years not filed: registry.not_filed_models)."""
 
 
 from django.conf import settings
@@ -35,6 +35,7 @@ from .choices import (
     TargetMetric,
     TargetUnit,
 )
+from .not_filed_models import NotFiledYears  # noqa: F401 (the years each enterprise of a park has not filed)
 from .plan_models import PlanTask, SupportAward, SupportPolicy  # noqa: F401 (the plan's tasks and support funds)
 
 

@@ -34,7 +34,17 @@ from enterprises.models import (
 from enterprises.selectors import tier_reference_date
 from parks.models import District, Park, ParkMembership, ParkService, Unit
 
-from ..models import BenchmarkProject, Lab, PlanTask, Platform, ReportRun, SupportAward, SupportPolicy, TierSummary
+from ..models import (
+    BenchmarkProject,
+    Lab,
+    NotFiledYears,
+    PlanTask,
+    Platform,
+    ReportRun,
+    SupportAward,
+    SupportPolicy,
+    TierSummary,
+)
 from ..selectors.plan_board import PLAN_2022_2025
 from . import compliance, places, records, registers
 from . import enterprises as firms
@@ -58,10 +68,27 @@ def city_truncate() -> None:
         cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
 
 
+# The triggers keeping the years not filed (registry.NotFiledYears, migration registry 0022), on each table they watch.
+NOT_FILED_TRIGGERS = ("registry_not_filed_insert", "registry_not_filed_update", "registry_not_filed_delete")
+
+
+def kept_not_filed(*, enable: bool) -> None:
+    """Disable the triggers keeping the years not filed for the load (each COPY would recompute every enterprise
+    copied), or enable them again and rebuild the table from what was loaded."""
+    with connection.cursor() as cursor:
+        for model in (Enterprise, Tenancy, AnnualFiling):
+            for trigger in NOT_FILED_TRIGGERS:
+                cursor.execute(f'ALTER TABLE "{model._meta.db_table}" {"ENABLE" if enable else "DISABLE"} '
+                               f'TRIGGER "{trigger}"')
+        if enable:
+            cursor.execute("SELECT registry_not_filed_rebuild()")
+
+
 def city_generate(*, enterprises: int, years: int = 5, seed: int = 2025, log=None) -> dict:
     """Replace the registry's data by a generated city of `enterprises` enterprises with `years` years of approved
-    filings up to last year, the filings' totals rebuilt, the accounts' memberships moved onto it; ANALYZE. Returns
-    the rows copied per table, the seconds per step and the memberships moved per table."""
+    filings up to last year, the filings' totals and the years not filed rebuilt, the accounts' memberships moved
+    onto it; ANALYZE. Returns the rows copied per table, the seconds per step and the memberships moved per
+    table."""
     from registry import seeding
 
     rng = random.Random(seed + enterprises)
@@ -86,6 +113,7 @@ def city_generate(*, enterprises: int, years: int = 5, seed: int = 2025, log=Non
         city_truncate()
         deferred = Deferred([model._meta.db_table for model in MODELS])
         deferred.drop()
+        kept_not_filed(enable=False)  # the years not filed are rebuilt once, after the COPYs
         districts = dict(District.objects.values_list("code", "id"))
         park_count = places.park_count(enterprises)
         load(Park, places.PARK_COLUMNS, places.park_rows(park_count, rng, districts, firms.DISTRICT_WEIGHTS))
@@ -144,13 +172,14 @@ def city_generate(*, enterprises: int, years: int = 5, seed: int = 2025, log=Non
                                f'GREATEST((SELECT max(id) FROM "{table}"), 1))', [table])
         with connection.cursor() as cursor:  # the filings' totals, whole (the TRUNCATE above fired no row triggers)
             cursor.execute("SELECT registry_filing_totals_rebuild()")
+        kept_not_filed(enable=True)
         kept = memberships_restore(memberships)
         if log:
             log("memberships moved to the generated city: " + ", ".join(f"{table}: {count}"
                                                                          for table, count in kept.items()))
     mark = time.perf_counter()
     with connection.cursor() as cursor:
-        for model in MODELS:
+        for model in (*MODELS, NotFiledYears):
             cursor.execute(f'ANALYZE "{model._meta.db_table}"')
     seconds["analyze"] = time.perf_counter() - mark
     seconds["total"] = time.perf_counter() - started
