@@ -7,6 +7,7 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Sum, Value
 
@@ -98,9 +99,14 @@ def _by_enterprise(*, user, on: datetime.date, hosted: dict, changed: frozenset)
                for name, path in HOSTED.items())]
     parts, params = [], []
     for records in owned:  # per owner and what is counted, how many records
-        sql, part_params = records.order_by().annotate(n=Count("pk")).query.sql_with_params()
+        try:
+            sql, part_params = records.order_by().annotate(n=Count("pk")).query.sql_with_params()
+        except EmptyResultSet:  # the user sees none of these records
+            continue
         parts.append(f"SELECT {quoted('owner')}, {quoted('counted')}, {quoted('n')} FROM ({sql}) AS {quoted('part')}")
         params += part_params
+    if not parts:
+        return {}
     enterprises = Enterprise.objects.order_by().annotate(place=recorded(Enterprise, "district", on=on,
                                                                         changed=changed)).values("pk", "place")
     enterprises_sql, enterprises_params = enterprises.query.sql_with_params()
@@ -136,7 +142,10 @@ def _tenants(*, user, on: datetime.date, park_district: dict, changed: frozenset
     (`park_district`, park -> district as recorded on the date) rather than read again for each tenancy."""
     tenancies = tenancies_on(on=on).restrict(user, VIEW).order_by().values(
         "enterprise", "park", area=recorded(Unit, "area", on=on, ref="unit", changed=changed))
-    sql, params = tenancies.query.sql_with_params()
+    try:
+        sql, params = tenancies.query.sql_with_params()
+    except EmptyResultSet:  # the user sees no tenancy
+        return []
     t, m = quoted("t"), quoted("m")
     with connections[tenancies.db].cursor() as cursor:
         cursor.execute(f"SELECT {m}.{quoted('place')}, COUNT(DISTINCT {t}.{quoted('enterprise')}), "
