@@ -202,18 +202,36 @@ def end_of_day(on: datetime.date) -> datetime.datetime:
                                      tzinfo=ZoneInfo(settings.TIME_ZONE))
 
 
-def recorded(model, field: str, *, on: datetime.date, ref: str = "pk", output_field=None):
+def changed_since(models_read, *, on: datetime.date) -> frozenset:
+    """The models among `models_read` with any change recorded after a day (one query): only those need their
+    history to say what was true that day. Read in the transaction of the report, it is true of every query
+    of the report."""
+    end = end_of_day(on)
+    marks = [model.history.model.objects.filter(history_date__gte=end).order_by()
+             .annotate(model_index=models.Value(index)).values_list("model_index", flat=True)[:1]
+             for index, model in enumerate(models_read)]
+    found = marks[0].union(*marks[1:], all=True) if len(marks) > 1 else marks[0]
+    return frozenset(models_read[index] for index in found)
+
+
+def recorded(model, field: str, *, on: datetime.date, ref: str = "pk", output_field=None,
+             changed: frozenset | None = None):
     """Expression: the value a field of a record had at the end of a day, read from the record's history (the last
     change recorded by then). `ref` is the outer query's path to the record (`pk`, or a foreign key such as `park`).
     A record whose history starts after the day reads the value it was first recorded with (it was entered late:
-    its dates, not the day of entry, say whether it counts); one without history reads its value of today."""
+    its dates, not the day of entry, say whether it counts); one without history reads its value of today.
+    `changed`, where given, is `changed_since(...)` of the same day: a model outside it has no change recorded
+    since, so every record reads its value of today, a plain column (which the planner can estimate and group by
+    hashing), with no look-up of the history at all."""
     history = model.history.model
     column = model._meta.get_field(field).attname
+    today = F(column) if ref == "pk" else F(f"{ref}__{column}")
+    if changed is not None and model not in changed:
+        return today
     end = end_of_day(on)
     rows = history.objects.filter(id=OuterRef(ref)).exclude(history_type="-").order_by()
     before = rows.filter(history_date__lt=end).order_by("-history_date", "-history_id")
     first = rows.order_by("history_date", "history_id")
-    today = F(column) if ref == "pk" else F(f"{ref}__{column}")
     output_field = output_field or (models.IntegerField() if model._meta.get_field(field).is_relation
                                     else model._meta.get_field(field))
     then = Coalesce(Subquery(before.values(column)[:1]), Subquery(first.values(column)[:1]), today,

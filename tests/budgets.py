@@ -113,7 +113,10 @@ BUDGETS: dict[str, dict[str, int]] = {
     "public-platform-detail": {"get": 4},
     "public-platform-list": {"get": 6},
     "report-declarations": {"get": 7},
-    "report-districts": {"get": 16},  # -1: tenants and let area from one scan of the tenancies on the date
+    # -1: tenants and let area from one scan of the tenancies on the date; -1 (branch overview, 16 -> 15): the labs,
+    # platforms, projects and tiers in two queries (by park; by enterprise) where they were four, plus one asking the
+    # histories whether anything changed since the date
+    "report-districts": {"get": 15},
     # the tasks, their funds (2), one query per indicator or per group of indicators (config.plan_board's group):
     # -22 (branch boardperf, 47 -> 25): the tiers (4 -> 1), standards by level (6 -> 1), activities by kind (7 -> 1),
     # IP by type (3 -> 1), financing (2 -> 1), listings (2 -> 1), characters (2 -> 1), algorithm filings (2 -> 1),
@@ -214,7 +217,7 @@ SCOPED_BUDGETS: dict[str, tuple[int, int]] = {
     "public-park-list": (7, 7),  # +1 (branch parksvc): the page's public services
     "public-platform-list": (6, 6),
     "report-declarations": (7, 7),
-    "report-districts": (16, 16),
+    "report-districts": (15, 15),  # -1 (branch overview): see BUDGETS
     "report-plan-board": (25, 25),  # -22 (branch boardperf): the indicators' groups, one query each
     "report-support-funds": (8, 8),
     "report-parks": (13, 13),

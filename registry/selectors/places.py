@@ -7,10 +7,12 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, F, Sum
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Sum, Value
 
-from access.scoping import VIEW
-from config.as_of import as_of, recorded
+from access.scoping import VIEW, scope_filter
+from config.as_of import as_of, changed_since, recorded
 from enterprises.choices import Tier
 from enterprises.models import AnnualFiling, Enterprise, TierDesignation
 from enterprises.selectors import percent, tenancies_on
@@ -18,6 +20,7 @@ from parks.models import District, Park, Unit
 
 from .cells import hide_small_cells
 from .plan_progress import benchmark_projects_selected, labs_in_operation, platforms_in_operation
+from .sql import quoted
 from .totals import filing_totals
 
 DISTRICT_MONEY = ("revenue", "digital_human_revenue")
@@ -54,16 +57,12 @@ def enterprise_district_then(*, on: datetime.date, ref: str = "pk"):
     return recorded(Enterprise, "district", on=on, ref=ref)
 
 
-def _by_park_else(records, *, on: datetime.date, owner: str) -> dict:
-    """Records counted per district: their park's as recorded by the date, else (no park) their enterprise's at
-    `owner` as recorded then. One query in two branches (UNION ALL): only the records without a park join their
-    enterprise, where one grouping by COALESCE(park's, enterprise's) joined every enterprise."""
-    parked = records.filter(park__isnull=False).order_by().values(place=park_district_then(on=on))
-    unparked = records.filter(park__isnull=True).order_by().values(place=enterprise_district_then(on=on, ref=owner))
-    counts = defaultdict(int)
-    for row in parked.annotate(n=Count("pk")).union(unparked.annotate(n=Count("pk")), all=True):
-        counts[row["place"]] += row["n"]
-    return {place: {"n": n} for place, n in counts.items()}
+def _visible(model, *, user) -> Q:
+    """Condition on a model's records: those the user may see (`restrict`); empty where the user sees them all, so
+    that a query over every record counts the user's with a FILTER instead of a second scan."""
+    if scope_filter(user=user, model=model, action=VIEW) is None:
+        return Q()
+    return Q(pk__in=model.objects.restrict(user, VIEW).values("pk"))
 
 
 def _filings_by_district(*, user, year: int) -> dict:
@@ -77,6 +76,85 @@ def _filings_by_district(*, user, year: int) -> dict:
                n=Count("pk"), revenue=Sum("revenue"), digital_human_revenue=Sum("digital_human_revenue"))
 
 
+# The records counted by their park's district, else (no park) by their enterprise's, and that enterprise's path.
+HOSTED = {"labs": "host", "platforms": "operator", "projects": "lead"}
+
+
+def _hosted(*, user, year: int, on: datetime.date) -> dict:
+    """The labs and platforms in operation and the benchmark projects selected on the date that the user may see."""
+    return {"labs": labs_in_operation(on=on).restrict(user, VIEW),
+            "platforms": platforms_in_operation(on=on).restrict(user, VIEW),
+            "projects": benchmark_projects_selected(year=year, on=on).restrict(user, VIEW)}
+
+
+def _by_enterprise(*, user, on: datetime.date, hosted: dict, changed: frozenset) -> dict:
+    """What is counted by an enterprise's registered district as recorded on the date, besides the enterprises
+    themselves: those holding each tier on the date (each once however many designations of it) and the labs,
+    platforms and projects without a park (by their enterprise). One query: the records are counted per enterprise
+    first (a few thousand rows, a UNION ALL) and joined to the enterprises once (a join each cost a scan of the
+    enterprises each)."""
+    held = TierDesignation.objects.held_on(on).restrict(user, VIEW)
+    owned = [held.values(owner=F("enterprise"), counted=F("tier")),  # (owner, what it counts as)
+             *(hosted[name].filter(park__isnull=True).annotate(counted=Value(name)).values("counted", owner=F(path))
+               for name, path in HOSTED.items())]
+    parts, params = [], []
+    for records in owned:  # per owner and what is counted, how many records
+        try:
+            sql, part_params = records.order_by().annotate(n=Count("pk")).query.sql_with_params()
+        except EmptyResultSet:  # the user sees none of these records
+            continue
+        parts.append(f"SELECT {quoted('owner')}, {quoted('counted')}, {quoted('n')} FROM ({sql}) AS {quoted('part')}")
+        params += part_params
+    if not parts:
+        return {}
+    enterprises = Enterprise.objects.order_by().annotate(place=recorded(Enterprise, "district", on=on,
+                                                                        changed=changed)).values("pk", "place")
+    enterprises_sql, enterprises_params = enterprises.query.sql_with_params()
+    u, e = quoted("u"), quoted("e")
+    sql = (f"SELECT {e}.{quoted('place')}, {u}.{quoted('counted')}, COUNT(*), SUM({u}.{quoted('n')}) "
+           f"FROM ({' UNION ALL '.join(parts)}) AS {u} JOIN ({enterprises_sql}) AS {e} "
+           f"ON {e}.{quoted('pk')} = {u}.{quoted('owner')} GROUP BY 1, 2")
+    figures = defaultdict(dict)
+    with connections[enterprises.db].cursor() as cursor:
+        cursor.execute(sql, [*params, *enterprises_params])
+        for place, counted, owners, records in cursor.fetchall():
+            # an enterprise holds a tier when it has any designation of it: the owners count, not the records
+            figures[place][counted] = owners if counted in Tier.values else int(records)
+    return figures
+
+
+def _by_park(*, user, on: datetime.date, hosted: dict, changed: frozenset) -> dict:
+    """Per park (its id): leasable area of the units leasable on the date (at their area recorded by then), and the
+    labs, platforms and projects with a park, each of them one grouping by park without a join."""
+    units = as_of(Unit.objects.restrict(user, VIEW), on=on)
+    figures = {park: {"leasable": area} for park, area in units.order_by().values_list("park").annotate(
+        area=Sum(recorded(Unit, "area", on=on, changed=changed)))}
+    parked = [records.filter(park__isnull=False).order_by().annotate(counted=Value(name)).values("counted", "park")
+              .annotate(n=Count("pk")) for name, records in hosted.items()]
+    for row in parked[0].union(*parked[1:], all=True):
+        figures.setdefault(row["park"], {})[row["counted"]] = row["n"]
+    return figures
+
+
+def _tenants(*, user, on: datetime.date, park_district: dict, changed: frozenset) -> list[tuple]:
+    """(district, tenants, let area) of the tenancies on the date, in one scan of them: the tenants are distinct
+    enterprises per district, so the district is joined in the query, from the parks' districts already read
+    (`park_district`, park -> district as recorded on the date) rather than read again for each tenancy."""
+    tenancies = tenancies_on(on=on).restrict(user, VIEW).order_by().values(
+        "enterprise", "park", area=recorded(Unit, "area", on=on, ref="unit", changed=changed))
+    try:
+        sql, params = tenancies.query.sql_with_params()
+    except EmptyResultSet:  # the user sees no tenancy
+        return []
+    t, m = quoted("t"), quoted("m")
+    with connections[tenancies.db].cursor() as cursor:
+        cursor.execute(f"SELECT {m}.{quoted('place')}, COUNT(DISTINCT {t}.{quoted('enterprise')}), "
+                       f"SUM({t}.{quoted('area')}) FROM ({sql}) AS {t} JOIN UNNEST(%s::bigint[], %s::bigint[]) "
+                       f"AS {m}({quoted('park')}, {quoted('place')}) ON {m}.{quoted('park')} = {t}.{quoted('park')} "
+                       f"GROUP BY 1", [*params, list(park_district), list(park_district.values())])
+        return cursor.fetchall()
+
+
 def district_overview(*, user, year: int, on: datetime.date) -> list[dict]:
     """Per district of the city (every one, with zeros where nothing counts): parks, enterprises active on a date
     and registered there, tenants on the date, the year's approved revenue and digital-human revenue (by the
@@ -84,41 +162,40 @@ def district_overview(*, user, year: int, on: datetime.date) -> list[dict]:
     the date, labs and platforms in operation and benchmark projects selected on the date (by their park's
     district, else their enterprise's), leasable and let area and occupancy on the date; what was true on the date
     is read by `config.as_of`: parks existing and units leasable then, with the area and the districts (of parks and
-    enterprises) recorded by then."""
-    visible = {name: model.objects.restrict(user, VIEW) for name, model in (
-        ("parks", Park), ("enterprises", Enterprise), ("units", Unit))}
-    tenancies = tenancies_on(on=on).restrict(user, VIEW)
-    park_district = park_district_then(on=on)
-    figures = {
-        "parks": _by(parks_on(visible["parks"], on=on), park_district_then(on=on, ref="pk"), n=Count("pk")),
-        "enterprises": _by(as_of(visible["enterprises"], on=on), enterprise_district_then(on=on), n=Count("pk")),
-        # tenants and let area: one scan of the tenancies on the date
-        "tenants": _by(tenancies, park_district, n=Count("enterprise", distinct=True), area=Sum(let_area_then(on=on))),
-        "filings": _filings_by_district(user=user, year=year),
-        "labs": _by_park_else(labs_in_operation(on=on).restrict(user, VIEW), on=on, owner="host"),
-        "platforms": _by_park_else(platforms_in_operation(on=on).restrict(user, VIEW), on=on, owner="operator"),
-        "projects": _by_park_else(benchmark_projects_selected(year=year, on=on).restrict(user, VIEW), on=on,
-                                  owner="lead"),
-        "leasable": _by(units_on(visible["units"], on=on), park_district, area=Sum("area_then")),
-    }
-    tiers = defaultdict(dict)
-    held = (TierDesignation.objects.held_on(on).restrict(user, VIEW).order_by()
-            .values("tier", place=enterprise_district_then(on=on, ref="enterprise")))
-    for row in held.annotate(n=Count("enterprise", distinct=True)):
-        tiers[row["place"]][row["tier"]] = row["n"]
+    enterprises) recorded by then. How the queries are shaped (one scan per table): docs/aggregates.md."""
+    changed = changed_since((Park, Unit, Enterprise), on=on)
+    hosted = _hosted(user=user, year=year, on=on)
+    parks = Park.objects.annotate(
+        place=recorded(Park, "district", on=on, changed=changed),
+        counted=ExpressionWrapper(Park.existence.condition(on) & _visible(Park, user=user), BooleanField()))
+    park_district, figures = {}, defaultdict(lambda: defaultdict(int))
+    for park, place, counted in parks.order_by().values_list("pk", "place", "counted"):
+        park_district[park] = place
+        figures[place]["parks"] += counted
+    for park, counts in _by_park(user=user, on=on, hosted=hosted, changed=changed).items():
+        for name, value in counts.items():
+            figures[park_district[park]][name] += value
+    enterprises = as_of(Enterprise.objects.restrict(user, VIEW), on=on)
+    for place, counts in _by(enterprises, recorded(Enterprise, "district", on=on, changed=changed),
+                             enterprises=Count("pk")).items():
+        figures[place]["enterprises"] = counts["enterprises"]
+    for place, counts in _by_enterprise(user=user, on=on, hosted=hosted, changed=changed).items():
+        for name, value in counts.items():
+            figures[place][name] += value
+    for place, tenants, let in _tenants(user=user, on=on, park_district=park_district, changed=changed):
+        figures[place]["tenants"], figures[place]["let"] = tenants, let
+    filed = _filings_by_district(user=user, year=year)
     rows = []
     for district in District.objects.order_by("code"):  # every district of the city, zeros where nothing counts
-        def get(name, key="n", district=district):
-            return figures[name].get(district.pk, {}).get(key) or 0
-        filings = figures["filings"].get(district.pk, {})
-        leasable, let = Decimal(get("leasable", "area")), Decimal(get("tenants", "area"))
+        got, filings = figures.get(district.pk, {}), filed.get(district.pk, {})
+        leasable, let = Decimal(got.get("leasable") or 0), Decimal(got.get("let") or 0)
         rows.append({
             "district": district.pk, "district_code": district.code, "district_name": district.name,
-            "parks": get("parks"), "enterprises": get("enterprises"), "tenants": get("tenants"),
+            "parks": got.get("parks", 0), "enterprises": got.get("enterprises", 0), "tenants": got.get("tenants", 0),
             "filed": filings.get("n", 0), "revenue": filings.get("revenue") or Decimal(0),
             "digital_human_revenue": filings.get("digital_human_revenue") or Decimal(0),
-            **{f"designated_{tier}": tiers[district.pk].get(tier, 0) for tier in Tier.values},
-            "labs": get("labs"), "platforms": get("platforms"), "projects": get("projects"),
+            **{f"designated_{tier}": got.get(tier, 0) for tier in Tier.values},
+            "labs": got.get("labs", 0), "platforms": got.get("platforms", 0), "projects": got.get("projects", 0),
             "leasable_area": leasable, "let_area": let, "occupancy": percent(let, leasable),
         })
     return hide_small_cells(rows=rows, user=user, count="filed", money=DISTRICT_MONEY)

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from config.as_of import as_of
+from config.as_of import as_of, changed_since
 from enterprises.choices import EnterpriseStatus, Tier
 from enterprises.models import Enterprise
 from parks.models import Park, Unit
@@ -111,6 +111,27 @@ def test_a_place_changed_today_leaves_last_years_reports_unchanged(db, change):
     assert district_row(before, world["districts"][1])["labs"] == 1
     CHANGES[change](client, world)
     assert answers(client, world) == before
+
+
+def test_with_no_change_recorded_since_the_date_the_history_is_not_read_and_nothing_moves(db, settings):
+    """`changed_since` names the models with a change recorded after the day; where none has, the district overview
+    reads today's values as plain columns, and answers exactly what reading the history answered."""
+    settings.REPORT_CACHE = False  # every answer computed: the history rows below are moved without a write's version
+    world = places_world()
+    client = token_client(bureau_user())
+    read_from_history = answers(client, world)  # the world was recorded today: after ON, so the history is read
+    places = (Park, Unit, Enterprise)
+    assert changed_since(places, on=ON) == set(places)
+    assert changed_since(places, on=timezone.localdate()) == frozenset()
+    for model in places:  # as if every record had been entered before the date
+        model.history.model.objects.update(history_date=datetime.datetime(2024, 6, 1, tzinfo=datetime.UTC))
+    assert changed_since(places, on=ON) == frozenset()
+    assert answers(client, world) == read_from_history
+    CHANGES["enterprise moves district"](client, world)  # recorded today: the enterprises' history is read again
+    assert changed_since(places, on=ON) == {Enterprise}
+    assert answers(client, world) == read_from_history
+    today = district_row(answers(client, world, on=timezone.localdate()), world["districts"][2])
+    assert today["enterprises"] == 1  # counted in its new district from today
 
 
 def test_a_place_changed_today_counts_from_today(db):

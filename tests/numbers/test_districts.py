@@ -9,7 +9,7 @@ import pytest
 from parks.models import District
 
 from ..conftest import token_client
-from ..factories import DistrictFactory, UnitFactory, approved_filing, bureau_user
+from ..factories import DistrictFactory, UnitFactory, UserFactory, approved_filing, bureau_user
 from ..worlds import build_world
 
 ZERO_FIGURES = ("parks", "enterprises", "tenants", "filed", "labs", "platforms", "projects", "designated_innovative",
@@ -41,3 +41,21 @@ def test_every_district_is_listed_with_zeros(role):
         # money of a district with no filing: zero for the bureau, hidden (a small cell) for anyone else
         money = {row["revenue"], row["digital_human_revenue"]}
         assert money == ({"0.00"} if role == "bureau" else {None})
+
+
+@pytest.mark.django_db
+def test_an_account_without_a_role_sees_every_district_at_zero():
+    """Signed in with no role, one sees none of the records: every district is listed, every figure zero, the money
+    hidden (a small cell), as for a district with no record."""
+    world = build_world(parks=1, district=DistrictFactory(), enterprises=3, local=True)
+    UnitFactory(park=world.parks[0], area=Decimal("100.00"))
+    for enterprise in world.enterprises[0]:
+        approved_filing(enterprise=enterprise, year=2024, revenue=Decimal("100.00"), main_revenue=Decimal("100.00"),
+                        digital_human_revenue=Decimal("10.00"))
+    body = token_client(UserFactory()).get("/api/v1/reports/districts/", {"year": 2024, "as_of": "2024-12-31"}).json()
+    assert [row["district"] for row in body["results"]] == list(
+        District.objects.order_by("code").values_list("pk", flat=True))
+    for row in body["results"]:
+        assert all(row[key] == 0 for key in ZERO_FIGURES), row
+        assert (row["leasable_area"], row["let_area"], row["occupancy"]) == ("0.00", "0.00", None)
+        assert row["revenue"] is None and row["digital_human_revenue"] is None
