@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.utils.functional import Promise, lazy
 from django.utils.text import format_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from config.amounts import YI_IN_10K, money_display
@@ -33,16 +34,64 @@ def _with_unit(value, unit) -> str:
 with_unit = lazy(_with_unit, str)
 
 
-def _plain(value):
-    """A JSON-ready copy of a result value."""
+def _join(*texts) -> str:
+    """Texts joined by "; " (lazily, through `joined`)."""
+    return "; ".join(str(text) for text in texts)
+
+
+joined = lazy(_join, str)
+
+# The texts of the results, made plain in `as_dict`: a gettext_lazy text is translated once per language and
+# message (each translation through Django reads the active language anew: a third of an assessment request went
+# there); a text built lazily from other texts (format_lazy, with_unit, joined) by its own function, over its parts
+# made plain the same way. Any other lazy text is str() as before.
+_GETTEXT_LAZY = type(_("text"))
+_BUILT = {type(format_lazy("")): lambda format_string, *args, **kwargs: format_string.format(*args, **kwargs),
+          type(with_unit("", "")): _with_unit, type(joined()): _join}
+_translated: dict[tuple[str | None, str], str] = {}
+
+
+def _text(value: Promise, language: str | None) -> str:
+    """A lazy text in `language` (the active one), as str(value) gives it."""
+    kind = type(value)
+    if kind is _GETTEXT_LAZY and not value._kw:
+        key = (language, value._args[0])
+        text = _translated.get(key)
+        if text is None:
+            if len(_translated) > 10_000:  # messages are the code's own, so this never fills; bounded anyway
+                _translated.clear()
+            text = _translated[key] = str(value)
+        return text
+    build = _BUILT.get(kind)
+    if build is None:
+        return str(value)
+    return build(*(_text(arg, language) if isinstance(arg, Promise) else arg for arg in value._args),
+                 **{name: _text(arg, language) if isinstance(arg, Promise) else arg
+                    for name, arg in value._kw.items()})
+
+
+_AS_IS = frozenset({str, int, bool, float, type(None)})
+_field_names: dict[type, tuple[str, ...]] = {}
+
+
+def _plain(value, language: str | None):
+    """A JSON-ready copy of a result value, its texts in `language` (the active one)."""
+    kind = type(value)
+    if kind in _AS_IS:
+        return value
+    if isinstance(value, _Result):
+        names = _field_names.get(kind)
+        if names is None:
+            names = _field_names[kind] = tuple(field.name for field in fields(value))
+        return {name: _plain(getattr(value, name), language) for name in names}
     if is_dataclass(value):
         return value.as_dict()
     if isinstance(value, tuple | list):
-        return [_plain(item) for item in value]
+        return [_plain(item, language) for item in value]
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, Promise):
-        return str(value)
+        return _text(value, language)
     if isinstance(value, Tier):
         return value.value
     return value
@@ -52,8 +101,8 @@ class _Result:
     """Mixin: `as_dict()` of a frozen dataclass."""
 
     def as_dict(self) -> dict:
-        """The result as JSON-ready values."""
-        return {field.name: _plain(getattr(self, field.name)) for field in fields(self)}
+        """The result as JSON-ready values, its texts in the active language."""
+        return _plain(self, get_language())
 
 
 def show(value, unit: Text = "") -> Text:
@@ -118,14 +167,6 @@ def at_least(value, unit: Text = "") -> Text:
 def at_most(value, unit: Text = "") -> Text:
     """A threshold "≤ value unit"."""
     return format_lazy("≤ {}", show(value, unit))
-
-
-def _join(*texts) -> str:
-    """Texts joined by "; " (lazily, through `joined`)."""
-    return "; ".join(str(text) for text in texts)
-
-
-joined = lazy(_join, str)
 
 
 def gap_message(label: Text, figure, unit: Text, threshold: Text, *, has_figure: bool, parts=()) -> Text:
