@@ -81,6 +81,8 @@ class EnterpriseViewSet(ScopedModelViewSet):
         queryset = super().get_queryset()
         if self.action in ("list", "retrieve"):
             return queryset
+        if self.action == "assessment":  # reads the enterprise's key only: not its columns, district or park
+            queryset = queryset.select_related(None).only("pk")
         return queryset.filter(**{FULL_VIEW: True})
 
     @extend_schema(parameters=[AssessmentQuerySerializer], responses=AssessmentSerializer, filters=False)
