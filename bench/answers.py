@@ -44,21 +44,26 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 
 def tokens() -> dict[str, str]:
-    """The API tokens of the benchmark's bureau user, a park administrator of a park with tenants registered
-    elsewhere (whose public face it sees) and an enterprise user (users and memberships made when missing)."""
+    """The API tokens of the benchmark's bureau user, a park administrator (of a park with a tenant registered
+    elsewhere, whose public face it sees, where the city has one) and an enterprise user (users and memberships made
+    when missing)."""
     from django.contrib.auth import get_user_model
-    from django.db.models import F
+    from django.db.models import F, Q
+    from django.utils import timezone
     from rest_framework.authtoken.models import Token
 
     from enterprises.models import EnterpriseMembership, Tenancy
     from parks.models import ParkMembership
 
     found = {"bureau": bureau_token()}
-    tenancy = Tenancy.objects.exclude(enterprise__park=F("park")).order_by("pk").first()
+    current = Q(end__isnull=True) | Q(end__gt=timezone.localdate())
+    tenancy = Tenancy.objects.filter(current).exclude(enterprise__park=F("park")).order_by("pk").first()
     filed = EnterpriseMembership.enterprise.field.related_model.objects.filter(filings__isnull=False).order_by("pk")
-    for role, model, target in (("park admin", ParkMembership, {"park_id": tenancy.park_id} if tenancy else None),
+    park = tenancy.park_id if tenancy else Tenancy.objects.filter(current).order_by("pk").values_list(
+        "park", flat=True).first()
+    for role, model, target in (("park admin", ParkMembership, {"park_id": park}),
                                 ("enterprise user", EnterpriseMembership, {"enterprise": filed.first()})):
-        if target is None:
+        if None in target.values():
             continue
         user = get_user_model().objects.get_or_create(username=f"bench-{role.replace(' ', '-')}")[0]
         model.objects.get_or_create(user=user, **target)
