@@ -6,7 +6,8 @@ far less than wrk's requests per second, and a pyinstrument profile of an endpoi
 
 The city must exist (`python -m bench.run` or `manage.py generate_city` made it). Each endpoint is asked the same
 paths as bench.run loads (its `paths()`), through Django's test client (the whole middleware stack, no socket),
-after a warm-up pass; the figure is the process's CPU time per request, the best of three passes.
+after a warm-up pass; the figure is the process's CPU time per request, the best of `--rounds` passes (three), each
+pass going over every endpoint in turn.
 """
 
 import argparse
@@ -23,6 +24,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     """Command-line options."""
     parser = argparse.ArgumentParser(prog="python -m bench.cost", description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=300, help="requests per endpoint and pass (default 300)")
+    parser.add_argument("--rounds", type=int, default=3, help="passes per endpoint; the best counts (default 3)")
     parser.add_argument("--names", nargs="+", default=list(NAMES), choices=NAMES, help="endpoints (default all)")
     parser.add_argument("--profile", choices=NAMES, help="print a pyinstrument profile of this endpoint")
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
@@ -51,6 +53,22 @@ def cost(client, paths: list[str], count: int) -> float:
     return (time.process_time() - start) * 1000 / count
 
 
+def queries(client, paths: list[str], count: int = 100) -> float:
+    """Database queries per request over the first `count` paths (counted apart from the timed passes)."""
+    from django.db import connection
+
+    executed = []
+
+    def counting(execute, sql, params, many, context):
+        executed.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(counting):
+        for path in paths[:count]:
+            client.get(path)
+    return len(executed) / min(count, len(paths))
+
+
 def main(argv=None) -> None:
     """Print each endpoint's CPU cost per request and its share of the baseline's (baseline cost / its cost)."""
     args = parse_args(argv)
@@ -72,15 +90,21 @@ def main(argv=None) -> None:
         print(profiler.output_text(unicode=True, color=False, show_all=False))
         return
     names = ["baseline", *(name for name in args.names if name != "baseline")]
-    figures = {}
     for name in names:
         cost(client, endpoints[name], 30)
-        figures[name] = min(cost(client, endpoints[name], args.requests) for _ in range(3))
-        log(f"{name}: {figures[name]:.2f} ms of CPU a request")
-    print("| what | CPU ms a request | share of baseline |")
-    print("|---|---:|---:|")
+    rounds: dict[str, list[float]] = {name: [] for name in names}
+    for _ in range(args.rounds):  # each round passes over every endpoint, so a burst of load falls on all of them
+        for name in names:
+            rounds[name].append(cost(client, endpoints[name], args.requests))
+    figures, counts = {name: min(times) for name, times in rounds.items()}, {}
+    for name in names:
+        counts[name] = queries(client, endpoints[name])
+        log(f"{name}: {figures[name]:.2f} ms of CPU a request (rounds: "
+            f"{', '.join(f'{time:.2f}' for time in rounds[name])}), {counts[name]:.2f} queries")
+    print("| what | CPU ms a request | share of baseline | queries a request |")
+    print("|---|---:|---:|---:|")
     for name, milliseconds in figures.items():
-        print(f"| {name} | {milliseconds:.2f} | {figures['baseline'] / milliseconds:.0%} |")
+        print(f"| {name} | {milliseconds:.2f} | {figures['baseline'] / milliseconds:.0%} | {counts[name]:.2f} |")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Filter types the apps' filtersets share (below the API: the filtersets serve the API and the pages alike)."""
+"""The base filterset and filter types the apps' filtersets share (below the API: the filtersets serve the API and the
+pages alike)."""
 
 import django_filters
 from django import forms
@@ -6,6 +7,25 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from config.years import FIRST_YEAR, LAST_YEAR
+
+_form_classes: dict[type, type] = {}
+
+
+class FilterSet(django_filters.FilterSet):
+    """django-filter's FilterSet, its form class built once per filterset class: django-filter builds it anew on
+    every request, with a form field per filter and each filter's label from the model (a sixth of an API list
+    request). The form class depends only on the filters' declarations; a filter whose choices come from the
+    request (a callable queryset) keeps django-filter's form per request. A filterset whose `__init__` changes its
+    filters would need the same; none here does."""
+
+    def get_form_class(self):
+        form_class = _form_classes.get(type(self))
+        if form_class is None:
+            form_class = super().get_form_class()
+            if any(callable(getattr(filter_, "queryset", None)) for filter_ in self.filters.values()):
+                return form_class
+            _form_classes[type(self)] = form_class
+        return form_class
 
 
 class YearFilter(django_filters.NumberFilter):

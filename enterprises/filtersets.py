@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Value
 from django.db.models.functions import Upper
 
-from config.filters import DivisionCodeFilter, YearFilter
+from config.filters import DivisionCodeFilter, FilterSet, YearFilter
 from parks.models import District, Park, Unit
 
 from .choices import (
@@ -46,7 +46,7 @@ from .models import (
 from .selectors import held_on
 
 
-class EnterpriseFilterSet(django_filters.FilterSet):
+class EnterpriseFilterSet(FilterSet):
     """Filter enterprises by district, park, chain position, segment, status and text (names, credit code)."""
 
     q = django_filters.CharFilter(method="search", label="Search names or credit code")
@@ -82,7 +82,7 @@ class EnterpriseFilterSet(django_filters.FilterSet):
         return queryset.filter(segments__contains=[value])
 
 
-class TenancyFilterSet(django_filters.FilterSet):
+class TenancyFilterSet(FilterSet):
     """Filter tenancies by park, district, unit, enterprise, and those current on a date."""
 
     park = django_filters.ModelMultipleChoiceFilter(queryset=Park.objects.all())
@@ -100,7 +100,7 @@ class TenancyFilterSet(django_filters.FilterSet):
         return queryset.filter(held_on(on=value))
 
 
-class AnnualFilingFilterSet(django_filters.FilterSet):
+class AnnualFilingFilterSet(FilterSet):
     """Filter filings by enterprise, year, status, and the park and district they were submitted in."""
 
     enterprise = django_filters.ModelMultipleChoiceFilter(queryset=Enterprise.objects.all())
@@ -114,7 +114,7 @@ class AnnualFilingFilterSet(django_filters.FilterSet):
         fields = []
 
 
-class TierDesignationFilterSet(django_filters.FilterSet):
+class TierDesignationFilterSet(FilterSet):
     """Filter designations by enterprise, tier, year granted, today's status, and the enterprise's district and park."""
 
     enterprise = django_filters.ModelMultipleChoiceFilter(queryset=Enterprise.objects.all())
@@ -131,7 +131,7 @@ class TierDesignationFilterSet(django_filters.FilterSet):
         fields = []
 
 
-class RegisterFilterSet(django_filters.FilterSet):
+class RegisterFilterSet(FilterSet):
     """Filters every register of an enterprise takes: the enterprise, and its district and park."""
 
     enterprise = django_filters.ModelMultipleChoiceFilter(queryset=Enterprise.objects.all())

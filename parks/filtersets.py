@@ -4,14 +4,14 @@ import django_filters
 from django.db.models import Q
 
 from config.as_of import as_of
-from config.filters import DivisionCodeFilter
+from config.filters import DivisionCodeFilter, FilterSet
 
 from .choices import DistrictKind, ParkKind, ParkServiceKind
 from .models import District, Park, ParkService, Unit
 from .selectors import unit_search
 
 
-class DistrictFilterSet(django_filters.FilterSet):
+class DistrictFilterSet(FilterSet):
     """Filter districts by division code (one or several), kind, whether the plan gives them a role, and text."""
 
     q = django_filters.CharFilter(method="search", label="Search name or code")
@@ -30,7 +30,7 @@ class DistrictFilterSet(django_filters.FilterSet):
         return queryset.exclude(plan_role="") if value else queryset.filter(plan_role="")
 
 
-class ParkFilterSet(django_filters.FilterSet):
+class ParkFilterSet(FilterSet):
     """Filter parks by district (or its division codes), kind, featured flag and text."""
 
     q = django_filters.CharFilter(method="search", label="Search name, address or operator")
@@ -48,7 +48,7 @@ class ParkFilterSet(django_filters.FilterSet):
         )
 
 
-class UnitFilterSet(django_filters.FilterSet):
+class UnitFilterSet(FilterSet):
     """Filter units by park, district and building."""
 
     q = django_filters.CharFilter(method="search", label="Search building, room or label (C座-5-501)")
@@ -64,7 +64,7 @@ class UnitFilterSet(django_filters.FilterSet):
         return queryset.filter(unit_search(value))
 
 
-class ParkServiceFilterSet(django_filters.FilterSet):
+class ParkServiceFilterSet(FilterSet):
     """Filter park services by park, district, kind, publicity, the day they are offered on and text."""
 
     q = django_filters.CharFilter(method="search", label="Search title or description")

@@ -4,7 +4,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
-from config.filters import YearFilter
+from config.filters import FilterSet, YearFilter
 from enterprises.choices import LADDER, Tier
 from enterprises.models import Enterprise
 from parks.models import District, Park
@@ -24,7 +24,7 @@ from .models import BenchmarkProject, Lab, PlanTarget, PlanTask, Platform, Suppo
 from .plan_models import TASKS_MAX
 
 
-class PlacedFilterSet(django_filters.FilterSet):
+class PlacedFilterSet(FilterSet):
     """Filters shared by records that sit in a park: park, its district, and text on the name."""
 
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label="Search name")
@@ -73,7 +73,7 @@ class BenchmarkProjectFilterSet(PlacedFilterSet):
         return queryset.filter(Q(lead_id=value) | Q(partners__id=value)).distinct()
 
 
-class PlanTargetFilterSet(django_filters.FilterSet):
+class PlanTargetFilterSet(FilterSet):
     """Filter plan targets by plan, metric and year."""
 
     q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label="Search title")
@@ -84,7 +84,7 @@ class PlanTargetFilterSet(django_filters.FilterSet):
         fields = ["plan", "metric", "year"]
 
 
-class TierSummaryFilterSet(django_filters.FilterSet):
+class TierSummaryFilterSet(FilterSet):
     """Filter a tier-summary snapshot by year, level, district, park and tier."""
 
     year = YearFilter()
@@ -98,7 +98,7 @@ class TierSummaryFilterSet(django_filters.FilterSet):
         fields = []
 
 
-class TierCandidateFilterSet(django_filters.FilterSet):
+class TierCandidateFilterSet(FilterSet):
     """Filter tier candidates by year (of the figures), district and park (where they filed) and tier."""
 
     year = YearFilter(method="keep", label="Year of the filing")
@@ -135,7 +135,7 @@ class TaskNumberFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
-class PlanTaskFilterSet(django_filters.FilterSet):
+class PlanTaskFilterSet(FilterSet):
     """Filter plan tasks by plan and number, and text on the title."""
 
     q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label="Search title")
@@ -146,7 +146,7 @@ class PlanTaskFilterSet(django_filters.FilterSet):
         fields = ["plan"]
 
 
-class SupportPolicyFilterSet(django_filters.FilterSet):
+class SupportPolicyFilterSet(FilterSet):
     """Filter support policies by year, plan task (its number) and issuing body, and text on the name."""
 
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label="Search name")
@@ -159,7 +159,7 @@ class SupportPolicyFilterSet(django_filters.FilterSet):
         fields = []
 
 
-class SupportAwardFilterSet(django_filters.FilterSet):
+class SupportAwardFilterSet(FilterSet):
     """Filter awards by policy, its year and plan task, status, enterprise, and the enterprise's district and park."""
 
     policy = django_filters.ModelMultipleChoiceFilter(queryset=SupportPolicy.objects.all())

@@ -8,6 +8,7 @@ import json
 import uuid
 import zoneinfo
 
+import pytest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
@@ -19,12 +20,13 @@ from rest_framework.utils.serializer_helpers import ReturnDict
 
 from access.scoping import PUBLIC
 from config.api.renderers import FastJSONRenderer
+from config.api.rows import RowWriter
 from config.api.serializers import ValidatedModelSerializer
-from enterprises.api.serializers import EnterpriseSerializer
+from enterprises.api.serializers import EnterpriseSerializer, TenantEnterpriseSerializer
 from enterprises.choices import ChainPosition, EnterpriseStatus, Segment
 from enterprises.models import Enterprise
 
-from .conftest import park_admin_client
+from .conftest import park_admin_client, token_client
 from .factories import EnterpriseFactory, ParkFactory, TenancyFactory, UnitFactory, bureau_user
 
 
@@ -63,6 +65,66 @@ def test_plain_read_gives_drf_representation(db):
     record = Enterprise.objects.select_related("district", "park").get(pk=records[2].pk)
     record.chain_position, record.status = ChainPosition.APPLICATION, EnterpriseStatus.ACTIVE
     assert EnterpriseSerializer(record, context=context).data == DRFEnterpriseSerializer(record, context=context).data
+
+
+def _varied_records(park):
+    """Enterprises whose fields take every shape the list shows: no park, no date, segments, a moved-out one."""
+    return [
+        EnterpriseFactory(park=park, segments=[Segment.RENDERING, Segment.AI_DRIVING], short_name="甲",
+                          founded=datetime.date(2019, 3, 1), profile="第一行\n第二行 \u2028", website="https://a.cn/x"),
+        EnterpriseFactory(park=None, segments=[], founded=None, chain_position=ChainPosition.PLATFORM),
+        EnterpriseFactory(park=park, status=EnterpriseStatus.MOVED_OUT, left_on=datetime.date(2024, 6, 30)),
+    ]
+
+
+def test_list_rows_give_the_serializers_representation(db):
+    """The list, written from `.values()` rows (config.api.rows), gives each record as DRF's per-field
+    representation of EnterpriseSerializer does, and a tenant registered elsewhere as TenantEnterpriseSerializer
+    does: the same JSON, in the bureau's list and a park administrator's."""
+    park = ParkFactory()
+    records = _varied_records(park)
+    tenant = EnterpriseFactory(park=ParkFactory(), segments=[Segment.RENDERING])
+    TenancyFactory(unit=UnitFactory(park=park), enterprise=tenant)
+    request = Request(APIRequestFactory().get("/api/v1/enterprises/"))
+    everyone = {record.pk for record in [*records, tenant]}
+    seen_by_park = {records[0].pk, records[2].pk, tenant.pk}
+    for client, seen, expected_tenants in ((token_client(bureau_user()), everyone, 0),
+                                           (park_admin_client(park), seen_by_park, 1)):
+        answer = client.get(reverse("api:enterprise-list"))
+        assert answer.status_code == 200
+        request.user = client.user
+        by_id = {record.pk: record for record in Enterprise.objects.select_related("district", "park")}
+        expected, tenants = [], 0
+        for row in answer.json()["results"]:
+            record, context = by_id[row["id"]], {"request": request}
+            if "contact_phone" in row:
+                expected.append(DRFEnterpriseSerializer(record, context=context).data)
+            else:
+                tenants += 1
+                expected.append(TenantEnterpriseSerializer(record, context=context).data)
+        assert tenants == expected_tenants
+        assert {row["id"] for row in answer.json()["results"]} == seen
+        assert json.loads(drf_json(expected)) == answer.json()["results"]
+        assert drf_json(expected) == drf_json(answer.json()["results"])
+
+
+def test_row_writer_refuses_a_field_it_cannot_write(db):
+    """A serializer field the row writer does not know (a method field) is refused when the writer is built,
+    never written differently from the serializer."""
+
+    class WithMethod(EnterpriseSerializer):
+        extra = serializers.SerializerMethodField()
+
+        class Meta(EnterpriseSerializer.Meta):
+            fields = [*EnterpriseSerializer.Meta.fields, "extra"]
+
+        def get_extra(self, record):
+            return 1
+
+    request = Request(APIRequestFactory().get("/api/v1/enterprises/"))
+    with pytest.raises(TypeError, match="extra"):
+        RowWriter(WithMethod, request=request)
+    assert "name" in RowWriter(EnterpriseSerializer, request=request).columns
 
 
 def test_tenant_public_face_unchanged(db):

@@ -80,12 +80,23 @@ class RecordUrlField(serializers.HyperlinkedIdentityField):
         templates = self.__dict__.setdefault("_templates", {})
         key = (view_name, format, id(request))
         if key not in templates:
-            url = self.reverse(view_name, kwargs={self.lookup_url_kwarg: self.PLACEHOLDER}, request=request,
-                               format=format)
-            templates[key] = url.split(str(self.PLACEHOLDER))
+            templates[key] = self._parts(view_name, request, format)
         prefix, suffix = templates[key]
         value = getattr(obj, self.lookup_field)
         return f"{prefix}{value if isinstance(value, int) else quote(str(value))}{suffix}"
+
+    def address_parts(self, request, format=None) -> tuple[str, str]:
+        """The text of a record's address before and after its key, for a request and the format the serializer's
+        context names (as to_representation picks the format)."""
+        if format and self.format and self.format != format:
+            format = self.format
+        return self._parts(self.view_name, request, format)
+
+    def _parts(self, view_name, request, format) -> tuple[str, str]:
+        url = self.reverse(view_name, kwargs={self.lookup_url_kwarg: self.PLACEHOLDER}, request=request,
+                           format=format)
+        prefix, suffix = url.split(str(self.PLACEHOLDER))
+        return prefix, suffix
 
 
 class DisplayField(serializers.CharField):

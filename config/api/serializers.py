@@ -71,7 +71,7 @@ def _datetime(field):
 
 def _list_of(field):
     """ListField.to_representation over a child that has a plain converter."""
-    child = _converter(field.child) if type(field.child).to_representation in _PLAIN else None
+    child = plain_converter(field.child) if type(field.child).to_representation in _PLAIN else None
     if child is None:
         return field.to_representation
     return lambda value: [None if item is None else child(item) for item in value]
@@ -82,6 +82,8 @@ def _list_of(field):
 _PLAIN = {
     serializers.CharField.to_representation: lambda field: str,
     serializers.IntegerField.to_representation: lambda field: int,
+    serializers.BigIntegerField.to_representation: lambda field: str if getattr(
+        field, "coerce_to_string", api_settings.COERCE_BIGINT_TO_STRING) else int,
     serializers.ChoiceField.to_representation: _choice,
     serializers.DateField.to_representation: _date,
     serializers.DateTimeField.to_representation: _datetime,
@@ -89,10 +91,15 @@ _PLAIN = {
 }
 
 
-def _converter(field):
+def plain_converter(field):
     """A function giving the field's representation of a (non-null) value, as its to_representation does."""
     build = _PLAIN.get(type(field).to_representation)
     return field.to_representation if build is None else build(field)
+
+
+def is_plain(field) -> bool:
+    """Whether the field's representation is one of the plain conversions (not its own to_representation)."""
+    return type(field).to_representation in _PLAIN
 
 
 class PlainReadMixin:
@@ -118,7 +125,7 @@ class PlainReadMixin:
                     pk_only = isinstance(field, RelatedField) and field.use_pk_only_optimization()
                     if column is not None and column.concrete and not column.many_to_many and not pk_only:
                         attribute = field.source
-                plan.append((field.field_name, attribute, _converter(field), field))
+                plan.append((field.field_name, attribute, plain_converter(field), field))
             self.__dict__["_plain_read_plan"] = plan
         return plan
 

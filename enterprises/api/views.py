@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from access.scoping import ADD, CHANGE, FULL_VIEW, PUBLIC, REVIEW, VIEW
 from config.api.fields import AsOfQuery, ReportDateField
+from config.api.rows import RowWriter
 from config.api.schema import ACTION_ON_RECORD, MODEL_ERRORS, NO_RECORD, POST_ERRORS, QUERY
 from config.api.viewsets import DirectoryViewSet, ScopedModelViewSet, ScopedViewMixin
 from enterprises.basis import report_basis
@@ -60,6 +61,7 @@ from .serializers import (
     OccupancySerializer,
     PublicEnterpriseSerializer,
     TenancySerializer,
+    TenantEnterpriseSerializer,
     TierDesignationSerializer,
 )
 
@@ -75,12 +77,25 @@ class EnterpriseViewSet(ScopedModelViewSet):
     ordering_fields = ["name", "credit_code", "founded", "district__code", "park__name", "created"]
     read_action = PUBLIC  # a park's current and future tenants registered elsewhere: their public face
 
+    def list(self, request, *args, **kwargs):
+        """The page of enterprises, written from `.values()` rows (config.api.rows): each as EnterpriseSerializer
+        represents it, or its public face (TenantEnterpriseSerializer) where the user sees only that."""
+        full = RowWriter(EnterpriseSerializer, request=request, format=self.format_kwarg)
+        tenant = RowWriter(TenantEnterpriseSerializer, request=request, format=self.format_kwarg)
+        columns = dict.fromkeys([*full.columns, *tenant.columns, FULL_VIEW])
+        queryset = self.filter_queryset(self.get_queryset()).values(*columns)
+        page = self.paginate_queryset(queryset)
+        rows = [(full if row[FULL_VIEW] else tenant).write(row) for row in (queryset if page is None else page)]
+        return Response(rows) if page is None else self.get_paginated_response(rows)
+
     def get_queryset(self):
         """Lists and reads: the enterprises the user sees whole, and the public face of their park's tenants (each
         record flagged, FULL_VIEW); anything else (writes, history, assessment): only those seen whole."""
         queryset = super().get_queryset()
         if self.action in ("list", "retrieve"):
             return queryset
+        if self.action == "assessment":  # reads the enterprise's key only: not its columns, district or park
+            queryset = queryset.select_related(None).only("pk")
         return queryset.filter(**{FULL_VIEW: True})
 
     @extend_schema(parameters=[AssessmentQuerySerializer], responses=AssessmentSerializer, filters=False)

@@ -248,3 +248,34 @@ def test_the_import_reads_months_brands_applied_ip_and_the_new_sector(bureau_cli
                                                  [*filing_row(enterprise.credit_code, 2023), 2]])
     assert old.status_code == 400 and "从事细分市场年限（年）" in str(old.data), old.data
     assert not AnnualFiling.objects.filter(enterprise=enterprise, year=2023).exists()
+
+
+def _str_of_every_text(value):
+    """A result as JSON-ready values with every lazy text made plain by str(), as as_dict made them before its
+    translations were kept per language."""
+    from dataclasses import fields, is_dataclass
+
+    from django.utils.functional import Promise
+
+    if is_dataclass(value):
+        return {field.name: _str_of_every_text(getattr(value, field.name)) for field in fields(value)}
+    if isinstance(value, tuple | list):
+        return [_str_of_every_text(item) for item in value]
+    if isinstance(value, D | Promise):
+        return str(value)
+    return value.value if isinstance(value, Tier) else value
+
+
+def test_as_dict_gives_the_texts_str_gives():
+    """as_dict's texts (kept per language and message, the rule sets' own per language) are str() of each text, in
+    either language, whatever the figures and the boundary reading."""
+    from django.utils import translation
+
+    weak = {**BASE, "revenue": D("10"), "rd_share": D("0.5"), "staff": 5000}
+    for language in ("zh-hans", "en", "zh-hans"):
+        for included in (True, False):
+            with translation.override(language), override_settings(SME_LIMITS_INCLUDE_BOUNDARY=included):
+                for rule_set in (R2022, R2026):
+                    for figures, held in ((BASE, ()), (weak, ("innovative",)), (None, ())):
+                        result = assess(figures=figures, held=held, year=2024, rule_set=rule_set)
+                        assert result.as_dict() == _str_of_every_text(result)

@@ -1,0 +1,119 @@
+"""A page of records written from `.values()` rows: the same dicts a serializer gives of the model records, without a
+model instance per row (and its district's and park's) nor DRF's calls per field.
+
+`RowWriter(serializer_class, request=…, format=…)` reads the serializer's fields once per process and asks for the
+columns they show (`columns`, the names to give `.values()`): a column of the model (converted as PlainReadMixin
+converts it: str, int, a choice's key, an ISO date or time, a list of these), the record's address (RecordUrlField),
+and a related record shown brief (a BriefRelatedField or a brief serializer: its own columns, read through the
+join; its display name is `str()` of the related record built from them, so a brief's `__str__` may read only the
+brief's own columns). A serializer with any other field is refused when its writer is built, so that no field is
+ever written differently from the serializer's own representation (tests/test_fast_reads.py compares the two).
+"""
+
+from urllib.parse import quote
+
+from rest_framework import serializers
+
+from .fields import BriefRelatedField, DisplayField, RecordUrlField
+from .serializers import is_plain, plain_converter
+
+VALUE, ADDRESS, BRIEF, DISPLAY = "value", "address", "brief", "display"
+
+
+def _plan(serializer_class, prefix: str = "") -> tuple[list[tuple], list[str]]:
+    """(name, kind, column, what) of each field the serializer shows, and the columns they read; `what` is the field
+    (a value's or an address's), or the nested plan and the related model (a brief)."""
+    serializer, model = serializer_class(context={}), serializer_class.Meta.model
+    plan, columns = [], []
+    for field in serializer._readable_fields:
+        if isinstance(field, RecordUrlField):
+            if field.lookup_field != "pk":
+                raise TypeError(f"{serializer_class.__name__}.{field.field_name}: an address by pk only")
+            column = f"{prefix}{model._meta.pk.name}"
+            plan.append((field.field_name, ADDRESS, column, field))
+            columns.append(column)
+        elif isinstance(field, DisplayField):
+            plan.append((field.field_name, DISPLAY, None, None))
+        elif isinstance(field, BriefRelatedField | serializers.Serializer):
+            brief = field.brief if isinstance(field, BriefRelatedField) else type(field)
+            related = model._meta.get_field(field.source).related_model
+            nested, nested_columns = _plan(brief, f"{prefix}{field.source}__")
+            key = f"{prefix}{field.source}__{related._meta.pk.attname}"
+            plan.append((field.field_name, BRIEF, key, (nested, related, brief)))
+            columns.extend([key, *nested_columns])
+        elif len(field.source_attrs) == 1 and is_plain(field):
+            model._meta.get_field(field.source)  # a column of the model (FieldDoesNotExist otherwise)
+            plan.append((field.field_name, VALUE, f"{prefix}{field.source}", field))
+            columns.append(f"{prefix}{field.source}")
+        else:
+            raise TypeError(f"{serializer_class.__name__}.{field.field_name} is not written from rows")
+    return plan, list(dict.fromkeys(columns))
+
+
+_plans: dict[type, tuple[list[tuple], list[str]]] = {}
+
+
+class RowWriter:
+    """Writes `.values()` rows as a serializer represents its records, for one request (its addresses and time
+    zone); related records shown brief are written once per record and page (a page's rows share few)."""
+
+    def __init__(self, serializer_class, *, request, format=None):
+        if serializer_class not in _plans:
+            _plans[serializer_class] = _plan(serializer_class)
+        plan, self.columns = _plans[serializer_class]
+        self.steps = self._steps(plan, request, format)
+
+    def _steps(self, plan, request, format) -> list[tuple]:
+        """The plan bound to the request: each value's converter, each address's text around the key."""
+        steps = []
+        for name, kind, column, what in plan:
+            if kind == VALUE:
+                steps.append((name, kind, column, plain_converter(what)))
+            elif kind == ADDRESS:
+                steps.append((name, kind, column, what.address_parts(request, format)))
+            elif kind == BRIEF:
+                nested, related, brief = what
+                steps.append((name, kind, column, (self._steps(nested, request, format), related, {})))
+            else:
+                steps.append((name, kind, column, None))
+        return steps
+
+    def write(self, row: dict) -> dict:
+        """The row as the serializer represents the record."""
+        return _write(self.steps, row, None)
+
+
+def _write(steps, row: dict, record) -> dict:
+    """The fields of the steps from the row; `record`: the related record a brief's display names."""
+    answer = {}
+    for name, kind, column, how in steps:
+        if kind == VALUE:
+            value = row[column]
+            answer[name] = None if value is None else how(value)
+        elif kind == ADDRESS:
+            prefix, suffix = how
+            key = row[column]
+            answer[name] = f"{prefix}{key if isinstance(key, int) else quote(str(key))}{suffix}"
+        elif kind == BRIEF:
+            key = row[column]
+            if key is None:
+                answer[name] = None
+                continue
+            fields, related, written = how
+            if key not in written:
+                written[key] = _write(fields, row, _related(related, fields, row))
+            answer[name] = dict(written[key])
+        else:
+            answer[name] = str(record)
+    return answer
+
+
+def _related(model, steps, row: dict):
+    """The related record of a brief, built from the brief's columns in the row (for its display name), as a query
+    builds a record from the columns it read (`from_db`)."""
+    names, values = [], []
+    for _name, kind, column, _how in steps:
+        if kind == VALUE:
+            names.append(model._meta.get_field(column.rsplit("__", 1)[1]).attname)
+            values.append(row[column])
+    return model.from_db(None, names, values)
