@@ -117,7 +117,8 @@ def met_sql(*, rule_set, tier: str) -> RawSQL:
 def tier_population(*, year: int, rule_set, on: datetime.date):
     """Enterprises with their approved filing of the year (as `f`), their place that year, and tier flags.
 
-    Place: the park and district the filing was submitted in, else the enterprise's own. Per tier:
+    Place: the park and district the filing was submitted in, else the enterprise's own; `filing_id` the filing's id
+    (None without one). Per tier:
     `held_<tier>` (a designation in force on `on`), `due_<tier>` (in force and due for re-review); per ladder
     tier: `met_<tier>` (criteria met under the rule set, evaluated in SQL), `held_from_<tier>` (that tier or
     a higher one held) and `candidate_<tier>` (met, and neither it nor a higher tier held). Enterprises active
@@ -137,9 +138,10 @@ def tier_population(*, year: int, rule_set, on: datetime.date):
         Enterprise.objects
         .annotate(**{FILING_ALIAS: FilteredRelation(
             "filings", condition=Q(filings__year=year, filings__status=FilingStatus.APPROVED))})
-        .annotate(place_district=Coalesce("f__district", "district"), place_park=Coalesce("f__park", "park"), **flags)
+        .annotate(place_district=Coalesce("f__district", "district"), place_park=Coalesce("f__park", "park"),
+                  filing_id=population_filing("id"), **flags)
         .annotate(**candidates)
-        .filter(Enterprise.dated.condition(on) | Q(f__id__isnull=False))
+        .filter(Enterprise.dated.condition(on) | Q(filing_id__isnull=False))  # the filing's one join, not a second
     )
 
 
@@ -252,7 +254,7 @@ def tier_candidates(*, year: int, user, tiers=LADDER):
     """The year's candidates for any of the tiers (default rule set of the year) among the enterprises the user
     sees (their designations read under the same rule), judged only on filings the user may see (one submitted in
     another park is no candidacy of theirs), with the names of the place they filed in and the filing's id,
-    revenue and R&D expense."""
+    revenue and R&D expense: rows (dicts) of CANDIDATE_COLUMNS."""
     population = tier_population(year=year, rule_set=rule_set_for(year), on=tier_reference_date(year))
     if scope_filter(user=user, model=AnnualFiling, action=VIEW) is not None:
         population = population.filter(**{f"{FILING_ALIAS}__in": AnnualFiling.objects.restrict(user, VIEW)})
@@ -261,9 +263,15 @@ def tier_candidates(*, year: int, user, tiers=LADDER):
         any_tier |= Q(**{f"candidate_{tier}": True})
     return population.annotate(
         district_name=Coalesce(f"{FILING_ALIAS}__district__name", "district__name"),
-        park_name=Coalesce(f"{FILING_ALIAS}__park__name", "park__name"), filing_id=F(f"{FILING_ALIAS}__id"),
+        park_name=Coalesce(f"{FILING_ALIAS}__park__name", "park__name"),
         revenue=F(f"{FILING_ALIAS}__revenue"), rd_expense=F(f"{FILING_ALIAS}__rd_expense"),
-    ).filter(any_tier).restrict(user, VIEW)
+    ).filter(any_tier).restrict(user, VIEW).values(*CANDIDATE_COLUMNS)
+
+
+# What a row of `tier_candidates` holds: only these are selected (the population's other flags, an EXISTS or a rule
+# each, are computed only where a candidate flag needs them).
+CANDIDATE_COLUMNS = ("id", "credit_code", "name", "district_name", "park_name", "filing_id", "revenue", "rd_expense",
+                     *(f"candidate_{tier}" for tier in LADDER))
 
 
 def enterprise_by_credit_code(*, code: str) -> Enterprise | None:

@@ -25,11 +25,11 @@ from rest_framework.settings import api_settings
 
 from access.scoping import VIEW, input_choices, user_scope
 from enterprises.choices import Tier
-from enterprises.selectors import report_years, reporting_year
+from enterprises.selectors import reporting_year
 from parks.models import District, Park
 
 from .models import PlanTarget
-from .selectors import place_enterprises
+from .selectors import place_enterprises, report_years
 
 RECORD_KINDS = {"filing": gettext_lazy("Annual filing"), "lab": gettext_lazy("Lab"),
                 "platform": gettext_lazy("Platform"), "benchmark_project": gettext_lazy("Benchmark project"),

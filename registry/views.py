@@ -12,12 +12,12 @@ from access.scoping import CHANGE, VIEW, user_scope
 from config.amounts import MONEY_DISPLAY
 from enterprises.choices import EDITABLE_FILING_STATUSES, TIER_NAMES, Tier
 from enterprises.models import AnnualFiling, Enterprise
-from enterprises.selectors import report_years, reporting_year
+from enterprises.selectors import reporting_year
 from parks.models import Park
 
 from .choices import RunStatus
 from .models import ReportRun
-from .selectors import tier_summary_latest
+from .selectors import report_years, tier_summary_latest
 
 REPORTS = {  # chart -> the report endpoint it reads
     "plan": "api:report-plan-progress",

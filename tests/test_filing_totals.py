@@ -13,9 +13,11 @@ from django.utils import timezone
 
 from enterprises.choices import FilingStatus
 from enterprises.models import AnnualFiling
+from enterprises.selectors import report_years as years_filed
 from enterprises.services import filing_approve, filing_revise, filing_submit, filing_update
 from registry.choices import TargetMetric, TargetUnit
 from registry.models import FilingTotal
+from registry.selectors import report_years
 from registry.targets import RECORD_UNIT, amount_convert
 
 from .conftest import token_client
@@ -140,3 +142,27 @@ def test_the_migration_backfills_the_totals_from_the_filings_already_there():
     finally:
         MigrationExecutor(connection).migrate(leaves)  # the database as every other test expects it
     assert kept() == independent() and len(kept()) == 4
+
+
+def test_the_bureau_s_report_years_read_from_the_totals_are_the_years_of_the_approved_filings():
+    """The years a report page offers the bureau, read from the totals, are those the filings give (a draft's year
+    is none), after an approval of a new year and after a year's only approved filing is removed by SQL (its
+    place keeps a row of zeros)."""
+    user = bureau_user()
+    approved_filing(year=2022)
+    approved_filing(year=2024)
+    AnnualFilingFactory(year=2021)
+
+    def both() -> tuple[list[int], list[int]]:
+        return report_years(user=user, reporting=2025), years_filed(user=user, reporting=2025)
+
+    assert both() == ([2025, 2024, 2022], [2025, 2024, 2022])
+    only = approved_filing(year=2023)
+    assert both() == ([2025, 2024, 2023, 2022], [2025, 2024, 2023, 2022])
+    with connection.cursor() as cursor:  # an approved filing is frozen: only SQL past its trigger removes it
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no deferred check pending before the ALTER
+        cursor.execute("ALTER TABLE enterprises_annualfiling DISABLE TRIGGER filing_frozen")
+        cursor.execute("DELETE FROM enterprises_annualfiling WHERE id = %s", [only.pk])
+        cursor.execute("ALTER TABLE enterprises_annualfiling ENABLE TRIGGER filing_frozen")
+    assert FilingTotal.objects.filter(year=2023, filings=0).exists()
+    assert both() == ([2025, 2024, 2022], [2025, 2024, 2022])

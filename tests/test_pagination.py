@@ -15,7 +15,15 @@ from enterprises.models import Enterprise
 from registry.models import FileJob
 
 from .conftest import park_admin_client, token_client
-from .factories import EnterpriseFactory, ParkFactory, ParkMembershipFactory, TenancyFactory, UserFactory, bureau_user
+from .factories import (
+    EnterpriseFactory,
+    ParkFactory,
+    ParkMembershipFactory,
+    TenancyFactory,
+    UserFactory,
+    approved_filing,
+    bureau_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -106,3 +114,20 @@ def test_raw_sql_makes_a_count_unversioned():
     assert is_versioned(Enterprise.objects.filter(district__code="110105").query)
     assert not is_versioned(Enterprise.objects.annotate(x=RawSQL("SELECT 1", [])).filter(x=1).query)
     assert not is_versioned(Enterprise.objects.extra(where=["name <> ''"]).query)
+
+
+def test_pages_of_rows_read_as_values_are_ordered_to_the_primary_key_too():
+    """The tier candidates are read as values() rows that select the primary key: their pages end by it as well."""
+    same = [approved_filing(enterprise=EnterpriseFactory(name="北京同名科技有限公司"), year=2024).enterprise
+            for _ in range(7)]
+    client, url = token_client(bureau_user()), reverse("api:report-tier-candidates")
+    for ordering in ({}, {"ordering": "name"}, {"ordering": "-revenue"}):
+        seen = []
+        for page in (1, 2, 3, 4):
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url, {**ordering, "year": 2024, "page_size": 2, "page": page})
+            assert response.status_code == 200, response.content[:300]
+            seen += [row["id"] for row in response.data["results"]]
+            page_sql = next(q["sql"] for q in queries if q["sql"].startswith('SELECT "enterprises_enterprise"."id"'))
+            assert re.search(r'"enterprises_enterprise"\."id" ASC LIMIT \d+( OFFSET \d+)?$', page_sql), page_sql
+        assert sorted(seen) == sorted(enterprise.pk for enterprise in same), ordering

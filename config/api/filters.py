@@ -62,7 +62,8 @@ def spans_to_many(model, path: str) -> bool:
 class StableOrderingFilter(OrderingFilter):
     """DRF's ordering (`?ordering=`, else the view's or the model's), ended by the primary key: ordered by a column
     with repeated values (names, dates) alone, PostgreSQL may return equal rows in any order, so that pages overlap
-    and skip records. Rows of a values() query (grouped figures) have no primary key and keep their ordering.
+    and skip records. Rows of a values() query are ended by it too where they select it (the tier candidates'
+    rows); grouped figures, which have no primary key, keep their ordering.
     An `ordering` naming a field the list is not ordered by is a 400 naming the allowed ones (DRF ignores it)."""
 
     def check_ordering(self, request, queryset, view) -> None:
@@ -80,11 +81,13 @@ class StableOrderingFilter(OrderingFilter):
     def filter_queryset(self, request, queryset, view):
         self.check_ordering(request, queryset, view)
         queryset = super().filter_queryset(request, queryset, view)
-        if not isinstance(queryset, QuerySet) or queryset.query.values_select:
+        if not isinstance(queryset, QuerySet):
             return queryset
         query = queryset.query
-        ordering = list(query.order_by or (query.get_meta().ordering if query.default_ordering else ()))
         pk_names = {"pk", query.get_meta().pk.name}
+        if query.values_select and not pk_names & set(query.values_select):
+            return queryset
+        ordering = list(query.order_by or (query.get_meta().ordering if query.default_ordering else ()))
         if any(isinstance(term, str) and term.lstrip("-") in pk_names for term in ordering):
             return queryset
         return queryset.order_by(*ordering, "pk")

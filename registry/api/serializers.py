@@ -163,7 +163,8 @@ class TierSummaryRowSerializer(serializers.ModelSerializer):
 
 
 class TierCandidateSerializer(serializers.Serializer):
-    """An enterprise that meets a tier's criteria without holding it (or a higher tier), with its figures."""
+    """An enterprise that meets a tier's criteria without holding it (or a higher tier), with its figures (a row of
+    `enterprises.selectors.tier_candidates`)."""
 
     id = serializers.IntegerField()
     credit_code = serializers.CharField()
@@ -178,14 +179,14 @@ class TierCandidateSerializer(serializers.Serializer):
     rd_intensity = serializers.SerializerMethodField()
 
     def get_candidate_tiers(self, row) -> list[str]:
-        return [tier for tier in LADDER if getattr(row, f"candidate_{tier}")]
+        return [tier for tier in LADDER if row[f"candidate_{tier}"]]
 
     def get_candidate_tier_names(self, row) -> list[str]:
         return [tier_label(tier) for tier in self.get_candidate_tiers(row)]
 
     @extend_schema_field(DecimalField(max_digits=7, decimal_places=2, allow_null=True))
     def get_rd_intensity(self, row):
-        intensity = rd_intensity(row.rd_expense, row.revenue)
+        intensity = rd_intensity(row["rd_expense"], row["revenue"])
         return None if intensity is None else str(intensity)
 
 

@@ -13,11 +13,12 @@ from .tier_summary import (
     tier_summary_latest,
     tier_summary_sql,
 )
+from .totals import report_years
 
 __all__ = [
     "district_overview", "hide_small_cells", "park_figures", "park_report", "report_parks", "tenancies_ending",
     "tenants_not_filed", "place_enterprises", "plan_progress", "rd_intensity",
-    "report_basis",
+    "report_basis", "report_years",
     "target_records",
     "tier_summary_compute", "tier_summary_groups", "tier_summary_latest", "tier_summary_sql",
 ]

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 
 from access.scoping import VIEW
@@ -46,17 +46,18 @@ class Metric:
     """How a target's metric is measured: its records, what is summed (None: counted), how a record reads."""
 
     kind: str
-    records: Callable[[PlanTarget, int, datetime.date], models.QuerySet]
-    name: Callable[[models.Model], str]
+    records: Callable[[int, datetime.date], models.QuerySet]  # (year, date) -> the records, unscoped
+    name: str  # the field (path) of a record's name
     summed: str | None = None  # money field (万元) summed over the records
     figure: str | None = None  # field shown beside each record
+    over_threshold: bool = False  # only the records whose figure is above the target's threshold count
     breakdown: str | None = None
     choices: type[models.TextChoices] | None = None
     every_category: bool = False  # met only with at least one record in every category of the breakdown
 
 
 def _filings(year: int):
-    return AnnualFiling.objects.current().filter(year=year).select_related("enterprise")
+    return AnnualFiling.objects.current().filter(year=year)
 
 
 def labs_in_operation(*, on: datetime.date):
@@ -81,27 +82,27 @@ def parks_featured(*, on: datetime.date):
 
 METRICS: dict[str, Metric] = {
     TargetMetric.INDUSTRY_SCALE: Metric(
-        kind="filing", records=lambda t, year, on: _filings(year).filter(digital_human_revenue__gt=0),
-        name=lambda filing: filing.enterprise.name, summed="digital_human_revenue", figure="digital_human_revenue",
+        kind="filing", records=lambda year, on: _filings(year).filter(digital_human_revenue__gt=0),
+        name="enterprise__name", summed="digital_human_revenue", figure="digital_human_revenue",
     ),
     TargetMetric.ENTERPRISES_OVER_REVENUE: Metric(
-        kind="filing", records=lambda t, year, on: _filings(year).filter(revenue__gt=t.threshold),
-        name=lambda filing: filing.enterprise.name, figure="revenue",
+        kind="filing", records=lambda year, on: _filings(year), name="enterprise__name", figure="revenue",
+        over_threshold=True,
     ),
     TargetMetric.LABS: Metric(
-        kind="lab", records=lambda t, year, on: labs_in_operation(on=on),
-        name=lambda lab: lab.name, breakdown="kind", choices=LabKind,
+        kind="lab", records=lambda year, on: labs_in_operation(on=on), name="name", breakdown="kind",
+        choices=LabKind,
     ),
     TargetMetric.PLATFORMS: Metric(
-        kind="platform", records=lambda t, year, on: platforms_in_operation(on=on),
-        name=lambda platform: platform.name, breakdown="domain", choices=PlatformDomain, every_category=True,
+        kind="platform", records=lambda year, on: platforms_in_operation(on=on), name="name", breakdown="domain",
+        choices=PlatformDomain, every_category=True,
     ),
     TargetMetric.BENCHMARK_PROJECTS: Metric(
-        kind="benchmark_project", records=lambda t, year, on: benchmark_projects_selected(year=year, on=on),
-        name=lambda project: project.name, breakdown="field", choices=ProjectField,
+        kind="benchmark_project", records=lambda year, on: benchmark_projects_selected(year=year, on=on),
+        name="name", breakdown="field", choices=ProjectField,
     ),
     TargetMetric.FEATURED_PARKS: Metric(
-        kind="park", records=lambda t, year, on: parks_featured(on=on), name=lambda park: park.name,
+        kind="park", records=lambda year, on: parks_featured(on=on), name="name",
     ),
 }
 
@@ -137,55 +138,102 @@ class Progress:
         return self.missing if METRICS[self.target.metric].every_category else []
 
 
+def _records(*, metric: Metric, year: int, on: datetime.date, user, above: Decimal | None = None):
+    """A metric's records for a year and date among those the user may see (with a figure above `above`, where
+    given), largest figure first."""
+    records = metric.records(year, on).restrict(user, VIEW)
+    if above is not None:
+        records = records.filter(**{f"{metric.figure}__gt": above})
+    return records.order_by(*([f"-{metric.figure}", "pk"] if metric.figure else ["pk"]))
+
+
+def _row_fields(metric: Metric) -> tuple[str, ...]:
+    """What a record behind a figure is read as: its id, its name and its figure, where one is shown."""
+    return ("pk", metric.name, metric.figure) if metric.figure else ("pk", metric.name)
+
+
 def target_records(*, target: PlanTarget, year: int, on: datetime.date, user) -> models.QuerySet:
     """The records behind a target's figure for a year and date, among those the user may see, largest figure
-    first."""
+    first, as (id, name[, figure]) rows (`record_row` reads them)."""
     metric = METRICS[target.metric]
-    order = [f"-{metric.figure}", "pk"] if metric.figure else ["pk"]
-    return metric.records(target, year, on).restrict(user, VIEW).order_by(*order)
+    above = target.threshold if metric.over_threshold else None
+    return _records(metric=metric, year=year, on=on, user=user, above=above).values_list(*_row_fields(metric))
 
 
 def record_row(*, metric: Metric, record) -> dict:
-    """A record behind a figure as a report row: its kind, id, name, and figure with its unit (万元), where one is
-    shown."""
-    return {"kind": metric.kind, "id": record.pk, "name": metric.name(record),
-            "value": getattr(record, metric.figure) if metric.figure else None,
-            "value_unit": RECORD_UNIT if metric.figure else None}
+    """A record behind a figure (a row of `target_records`) as a report row: its kind, id, name, and figure with
+    its unit (万元), where one is shown."""
+    return {"kind": metric.kind, "id": record[0], "name": record[1],
+            "value": record[2] if metric.figure else None, "value_unit": RECORD_UNIT if metric.figure else None}
 
 
-def _progress(*, target: PlanTarget, year: int, on: datetime.date, user) -> Progress:
-    metric = METRICS[target.metric]
-    records = target_records(target=target, year=year, on=on, user=user)
-    counts = None
+def _metric_totals(*, metric_key: str, records, thresholds: list, user, year: int) -> tuple[dict, dict | None]:
+    """The count (and sum) of a metric's records, per threshold of its targets (None: the one figure of a metric
+    without one), in one query; and the records per category where the metric has a breakdown."""
+    metric = METRICS[metric_key]
     if metric.breakdown and not metric.summed:  # one scan: the records per category, which add up to the count
         counts = dict(records.order_by().values_list(metric.breakdown).annotate(n=Count("pk")))
-        totals = {"counted": sum(counts.values())}
-    elif target.metric == TargetMetric.INDUSTRY_SCALE and (kept := filing_totals(user=user, year=year)) is not None:
-        totals = kept.aggregate(counted=Coalesce(Sum("digital_human_filings"), 0), summed=Sum("digital_human_revenue"))
-    else:
-        totals = records.aggregate(counted=Count("pk"), **({"summed": Sum(metric.summed)} if metric.summed else {}))
-    if metric.summed:
-        actual = amount_convert(totals["summed"] or Decimal(0), source=RECORD_UNIT, target=target.unit)
-    else:
-        actual = Decimal(totals["counted"])
-    progress = Progress(target=target, actual=actual, counted=totals["counted"])
-    progress.records = [record_row(metric=metric, record=record) for record in records[:INLINE_RECORDS]]
+        return {None: {"counted": sum(counts.values())}}, counts
+    counts = None
     if metric.breakdown:
-        if counts is None:
-            counts = dict(records.order_by().values_list(metric.breakdown).annotate(n=Count("pk")))
-        progress.breakdown = [{"key": key, "name": str(label), "count": counts.get(key, 0)}
-                              for key, label in metric.choices.choices]
-        progress.missing = [item["name"] for item in progress.breakdown if not item["count"]]
-    return progress
+        counts = dict(records.order_by().values_list(metric.breakdown).annotate(n=Count("pk")))
+    if metric_key == TargetMetric.INDUSTRY_SCALE and (kept := filing_totals(user=user, year=year)) is not None:
+        return {None: kept.aggregate(counted=Coalesce(Sum("digital_human_filings"), 0),
+                                     summed=Sum("digital_human_revenue"))}, counts
+    if metric.over_threshold:  # the records above the lowest threshold, counted above each one
+        figures = records.order_by().aggregate(**{f"over_{index}": Count("pk", filter=Q(**{
+            f"{metric.figure}__gt": threshold})) for index, threshold in enumerate(thresholds)})
+        return {threshold: {"counted": figures[f"over_{index}"]} for index, threshold in enumerate(thresholds)}, counts
+    return {None: records.order_by().aggregate(
+        counted=Count("pk"), **({"summed": Sum(metric.summed)} if metric.summed else {}))}, counts
+
+
+def _metric_progress(*, metric_key: str, targets: list[PlanTarget], year: int, on: datetime.date,
+                     user) -> list[Progress]:
+    """The progress of every target of one metric: one count (a target over a threshold: one count of each
+    threshold) and one read of the first records, whatever the number of targets.
+
+    The records above a higher threshold are the first of those above the lowest one (both are read largest
+    figure first), so each target's first records are the lowest threshold's first records above its own."""
+    metric = METRICS[metric_key]
+    thresholds = sorted({target.threshold for target in targets}) if metric.over_threshold else [None]
+    records = _records(metric=metric, year=year, on=on, user=user, above=thresholds[0])
+    totals, counts = _metric_totals(metric_key=metric_key, records=records, thresholds=thresholds, user=user,
+                                    year=year)
+    first = list(records.values_list(*_row_fields(metric))[:INLINE_RECORDS])
+    rows = []
+    for target in targets:
+        threshold = target.threshold if metric.over_threshold else None
+        figures = totals[threshold]
+        if metric.summed:
+            actual = amount_convert(figures["summed"] or Decimal(0), source=RECORD_UNIT, target=target.unit)
+        else:
+            actual = Decimal(figures["counted"])
+        progress = Progress(target=target, actual=actual, counted=figures["counted"])
+        progress.records = [record_row(metric=metric, record=record) for record in first
+                            if threshold is None or record[2] > threshold]
+        if counts is not None:
+            progress.breakdown = [{"key": key, "name": str(label), "count": counts.get(key, 0)}
+                                  for key, label in metric.choices.choices]
+            progress.missing = [item["name"] for item in progress.breakdown if not item["count"]]
+        rows.append(progress)
+    return rows
 
 
 def plan_progress(*, user, year: int, on: datetime.date, plan: str | None = None) -> list[Progress]:
     """Every target's progress (of one plan, if named) for a year and as of a date, scoped to the user; money
-    figures over fewer than SMALL_CELL_MIN records are hidden from users outside the bureau."""
+    figures over fewer than SMALL_CELL_MIN records are hidden from users outside the bureau. The targets of one
+    metric share its reads (`_metric_progress`)."""
     targets = PlanTarget.objects.restrict(user, VIEW)
     if plan:
         targets = targets.filter(plan=plan)
-    rows = [_progress(target=target, year=year, on=on, user=user) for target in targets]
+    targets = list(targets)
+    by_metric: dict[str, list[PlanTarget]] = {}
+    for target in targets:
+        by_metric.setdefault(target.metric, []).append(target)
+    progress = {row.target.pk: row for metric_key, group in by_metric.items()
+                for row in _metric_progress(metric_key=metric_key, targets=group, year=year, on=on, user=user)}
+    rows = [progress[target.pk] for target in targets]
     summed = [row for row in rows if METRICS[row.target.metric].summed]
     hide_small_cells(rows=summed, user=user, count="counted", money=("actual",))
     return rows

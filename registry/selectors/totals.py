@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 
 from access.scoping import VIEW, scope_filter
 from enterprises.models import AnnualFiling
+from enterprises.selectors import report_years as years_filed
 
 from ..models import FilingTotal
 
@@ -16,3 +17,14 @@ def filing_totals(*, user, year: int) -> QuerySet | None:
     if scope_filter(user=user, model=AnnualFiling, action=VIEW) is not None:
         return None
     return FilingTotal.objects.filter(year=year)
+
+
+def report_years(*, user, reporting: int) -> list[int]:
+    """The years a report may be asked for on a screen (`enterprises.selectors.report_years`: the years of the
+    approved filings the user may see, and the reporting year), read from the kept totals where the user sees every
+    filing: a year with approved filings is a year whose totals count any (a place emptied keeps a row of zeros).
+    Every report page reads it; the filings' own DISTINCT scanned all of them (about 140 ms at 100,000 enterprises)."""
+    if scope_filter(user=user, model=AnnualFiling, action=VIEW) is not None:
+        return years_filed(user=user, reporting=reporting)
+    years = set(FilingTotal.objects.filter(filings__gt=0).order_by().values_list("year", flat=True).distinct())
+    return sorted(years | {reporting}, reverse=True)
