@@ -2,7 +2,7 @@
 aggregate of the same year, the XLSX export of every enterprise and (with `--endpoints`) the paged endpoints beside
 the bare baseline, at each size given (default 10,000 / 100,000 / 1,000,000).
 
-    .venv/bin/python -m bench.growth --sizes 10000 100000 1000000 [--database-url URL] [--repeat 3] [--endpoints]
+    .venv/bin/python -m bench.growth --sizes 10000 100000 1000000 [--database-url URL] [--repeat 3] [--endpoints] [--reuse]
 
 Each generation and each export runs in a process of its own, so its peak resident memory is its own (the
 generation's includes its worker processes' largest, the export's is `bench.file_jobs`'s figure). Prints a Markdown
@@ -33,6 +33,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000], metavar="N")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs of the job and the SQL (default 3)")
     parser.add_argument("--no-export", action="store_true", help="leave the XLSX export out")
+    parser.add_argument("--reuse", action="store_true", help="keep the city where it already has the size asked")
     parser.add_argument("--endpoints", action="store_true",
                         help="also load the endpoints at each size (wrk at 8 connections, cached and computed)")
     parser.add_argument("--duration", type=int, default=6, help="seconds of load per endpoint (default 6)")
@@ -89,7 +90,7 @@ def export(database_url: str) -> dict:
 # computed in the request (caches off).
 CACHED = ("enterprise list", "enterprise detail", "assessment", "tier-summary report", "plan-progress report",
           "park report")
-COMPUTED = ("enterprise list", "tier-summary report", "park report")
+COMPUTED = ("enterprise list", "tier-summary report", "plan-progress report", "park report")
 
 
 def load_endpoints(args, year: int) -> dict:
@@ -140,16 +141,20 @@ def main(argv=None) -> None:
     from django.db.models import Max
 
     from bench.tier_summary import run_job, run_plain_sql
-    from enterprises.models import AnnualFiling
+    from enterprises.models import AnnualFiling, Enterprise
     from enterprises.selectors import tier_reference_date
 
     results, loads = [], {}
     for n in args.sizes:
         log(f"\n== {n:,} enterprises ==")
-        connection.close()  # the generation runs in another process
-        generated = generate(n, args.database_url)
-        log(f"generated in {generated['seconds']:.1f} s ({generated['cpu']:.1f} s CPU), peak RSS "
-            f"{generated['rss_mb']:.0f} MB (a worker process: {generated['worker_rss_mb']:.0f} MB)")
+        if args.reuse and Enterprise.objects.count() == n:
+            generated = None
+            log("the city of this size is kept (--reuse): not generated")
+        else:
+            connection.close()  # the generation runs in another process
+            generated = generate(n, args.database_url)
+            log(f"generated in {generated['seconds']:.1f} s ({generated['cpu']:.1f} s CPU), peak RSS "
+                f"{generated['rss_mb']:.0f} MB (a worker process: {generated['worker_rss_mb']:.0f} MB)")
         year = AnnualFiling.objects.aggregate(year=Max("year"))["year"]
         job, _, run = best(functools.partial(run_job, year), args.repeat)
         sql, _, _ = best(functools.partial(run_plain_sql, year, tier_reference_date(year)), args.repeat)
@@ -171,8 +176,9 @@ def main(argv=None) -> None:
         export_cells = (f"{exported['seconds']:.1f} | {exported['cpu']:.1f} | {exported['bytes'] / 2**20:.1f} | "
                         f"{exported['peak_rss_mb']:.0f} | {exported['rss_before_job_mb']:.0f}") if exported else \
             "– | – | – | – | –"
-        print(f"| {n:,} | {generated['seconds']:.1f} | {generated['cpu']:.1f} | {generated['rss_mb']:.0f} | {job:.2f} "
-              f"| {sql:.3f} | {job / sql:.2f}x | {export_cells} |")
+        generated_cells = (f"{generated['seconds']:.1f} | {generated['cpu']:.1f} | {generated['rss_mb']:.0f}"
+                           if generated else "kept | – | –")
+        print(f"| {n:,} | {generated_cells} | {job:.2f} | {sql:.3f} | {job / sql:.2f}x | {export_cells} |")
     if loads:
         print_loads(loads)
     print("\nMachine:")
