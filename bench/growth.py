@@ -2,7 +2,8 @@
 aggregate of the same year, the XLSX export of every enterprise and (with `--endpoints`) the paged endpoints beside
 the bare baseline, at each size given (default 10,000 / 100,000 / 1,000,000).
 
-    .venv/bin/python -m bench.growth --sizes 10000 100000 1000000 [--database-url URL] [--repeat 3] [--endpoints] [--reuse]
+    .venv/bin/python -m bench.growth --sizes 10000 100000 1000000 [--database-url URL] [--repeat 3] \
+        [--endpoints] [--reuse]
 
 Each generation and each export runs in a process of its own, so its peak resident memory is its own (the
 generation's includes its worker processes' largest, the export's is `bench.file_jobs`'s figure). Prints a Markdown
