@@ -24,10 +24,12 @@ from dataclasses import dataclass, field, replace
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db import connections, models
+from django.db import models
 from django.db.models import BooleanField, ExpressionWrapper, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from .compiled import CompiledQuery
 
 BUREAU_GROUP = "bureau"
 VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
@@ -124,24 +126,17 @@ def _held_query(user_pk):
     return parts[0].union(*parts[1:], all=True)
 
 
-# The held query's SQL, compiled once for the roles registered (a user id no account has stands for the user's):
-# building and compiling its union was most of the roles' cost on every request.
-_NO_USER = -918_273_645
-_held_sql: dict[tuple[str, ...], tuple[str, tuple]] = {}
+# The held query compiled once for the roles registered (a user id no account has stands for the user's): building
+# and compiling its union was most of the roles' cost on every request.
+_held_compiled = CompiledQuery(_held_query, sentinel=-918_273_645)
 
 
 def _held(user) -> dict[str, frozenset[int]]:
     """What a user holds, in one query: the bureau group (as BUREAU_GROUP) and the ids of each membership role."""
-    roles = tuple(_membership_models)
-    if roles not in _held_sql:
-        _held_sql[roles] = _held_query(_NO_USER).query.sql_with_params()
-    sql, params = _held_sql[roles]
     database = get_user_model().groups.through._default_manager.db
     held: dict[str, set[int]] = {}
-    with connections[database].cursor() as cursor:
-        cursor.execute(sql, [user.pk if param == _NO_USER else param for param in params])
-        for pk, name in cursor.fetchall():
-            held.setdefault(name, set()).add(pk)
+    for pk, name in _held_compiled.rows(user.pk, using=database, key=tuple(_membership_models)):
+        held.setdefault(name, set()).add(pk)
     return {name: frozenset(ids) for name, ids in held.items()}
 
 
@@ -217,6 +212,12 @@ def scope_filter(*, user, model, action: str, prefix: str = "") -> Q | None:
         for path in rule.owner:
             condition |= Q(**{f"{prefix}{path}": user.pk})
     return condition
+
+
+def sees_all(*, user, models, action: str = VIEW) -> bool:
+    """Whether the user may take the action on every record of each of the models (the bureau, for VIEW): where a
+    figure kept over every record (the registry's kept totals) may be read in place of the records they may see."""
+    return all(scope_filter(user=user, model=model, action=action) is None for model in models)
 
 
 class RestrictedQuerySet(models.QuerySet):

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.signals import user_logged_out
-from django.db import connections, router
+from django.db import router
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
 
+from access.compiled import CompiledQuery
 from config.usernames import username_normalise
 
 
@@ -73,30 +74,23 @@ def token_revoke(*, user) -> int:
     return deleted
 
 
-# The token-and-user query, compiled once per process with a key no token has, whose place in the parameters takes
-# the request's key: building and compiling it through the ORM was most of the token's cost on every API request.
-_NO_KEY = "-no-token-has-this-key-"
-_token_sql: dict[str, tuple[str, list]] = {}
+# The token-and-user query compiled once per process (a key no token has stands for the request's): building and
+# compiling it through the ORM was most of the token's cost on every API request.
+_token_compiled = CompiledQuery(lambda key: Token.objects.select_related("user").filter(key=key),
+                                sentinel="-no-token-has-this-key-")
 
 
 def token_with_user(key: str) -> Token | None:
     """The token of a key with its user read in the same query (as `select_related("user")` reads it), or None."""
     database = router.db_for_read(Token)
-    if database not in _token_sql:
-        query = Token.objects.select_related("user").filter(key=_NO_KEY).query
-        sql, params = query.sql_with_params()
-        _token_sql[database] = sql, [None if param == _NO_KEY else param for param in params]
-    sql, params = _token_sql[database]
-    with connections[database].cursor() as cursor:
-        cursor.execute(sql, [key if param is None else param for param in params])
-        row = cursor.fetchone()
-    if row is None:
+    rows = _token_compiled.rows(key, using=database)
+    if not rows:
         return None
     token_fields = [field.attname for field in Token._meta.concrete_fields]
     user_model = get_user_model()
-    token = Token.from_db(database, token_fields, row[:len(token_fields)])
+    token = Token.from_db(database, token_fields, rows[0][:len(token_fields)])
     token.user = user_model.from_db(database, [field.attname for field in user_model._meta.concrete_fields],
-                                    row[len(token_fields):])
+                                    rows[0][len(token_fields):])
     return token
 
 

@@ -25,7 +25,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from access.scoping import VIEW, scope_filter, user_scope
+from access.scoping import VIEW, sees_all, user_scope
 from config.as_of import as_of, recorded
 from config.rounding import half_up
 from config.years import FIRST_YEAR
@@ -256,7 +256,7 @@ def tier_candidates(*, year: int, user, tiers=LADDER):
     another park is no candidacy of theirs), with the names of the place they filed in and the filing's id,
     revenue and R&D expense: rows (dicts) of CANDIDATE_COLUMNS."""
     population = tier_population(year=year, rule_set=rule_set_for(year), on=tier_reference_date(year))
-    if scope_filter(user=user, model=AnnualFiling, action=VIEW) is not None:
+    if not sees_all(user=user, models=[AnnualFiling]):
         population = population.filter(**{f"{FILING_ALIAS}__in": AnnualFiling.objects.restrict(user, VIEW)})
     any_tier = Q(pk__in=[])
     for tier in tiers:

@@ -11,7 +11,7 @@ from django.db import connections
 from django.db.models import Count, DecimalField, ExpressionWrapper, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.expressions import Exists, RawSQL
 
-from access.scoping import VIEW, scope_filter
+from access.scoping import VIEW, sees_all
 from config.as_of import recorded
 from enterprises.choices import FILED_STATUSES, EnterpriseStatus
 from enterprises.models import AnnualFiling, Enterprise, Tenancy
@@ -76,7 +76,7 @@ def not_filed_counts(*, user, parks: list[int], year: int) -> dict[int, int]:
     from the kept years not filed (registry.NotFiledYears: a few rows per park) where the user sees every
     enterprise, tenancy and filing (the bureau), else the same UNION without the names, counted by PostgreSQL. One
     query, on the database the report reads (the replica where there is one)."""
-    if all(scope_filter(user=user, model=model, action=VIEW) is None for model in (Enterprise, Tenancy, AnnualFiling)):
+    if sees_all(user=user, models=(Enterprise, Tenancy, AnnualFiling)):
         kept = NotFiledYears.objects.filter(park__in=parks, years__holds=year).order_by().values("park")
         return dict(kept.annotate(n=Count("pk")).values_list("park", "n"))
     rows = _not_filed(user=user, parks=parks, year=year, names=False)
