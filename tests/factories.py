@@ -364,3 +364,22 @@ class ParkServiceFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"孵化服务{n}")
     contact = "010-12345678"
     offered_from = datetime.date(2024, 1, 1)
+
+
+def support_funds_2024(*, e1, e2, e3) -> tuple[SupportPolicy, SupportPolicy, SupportPolicy]:
+    """Policies A (task 2, 2024, 500 万元), B (task 4, 2024, 200 万元) and C (task 2, 2023, 300 万元), with their
+    awards: under A, E1 paid 100 / 80, E2 approved 50.5 and E3 applied; under B, E1 cancelled (30); under C, E2
+    paid 40 / 40. Returns (A, B, C)."""
+    task = {n: plan_task(n) for n in (2, 4)}
+    a = SupportPolicyFactory(task=task[2], year=2024, budget=Decimal("500"))
+    b = SupportPolicyFactory(task=task[4], year=2024, budget=Decimal("200"))
+    c = SupportPolicyFactory(task=task[2], year=2023, budget=Decimal("300"))
+    paid = {"status": AwardStatus.PAID, "approved_on": datetime.date(2024, 4, 1), "paid_on": datetime.date(2024, 8, 1)}
+    SupportAwardFactory(policy=a, enterprise=e1, amount_approved=Decimal("100"), amount_paid=Decimal("80"), **paid)
+    SupportAwardFactory(policy=a, enterprise=e2, status=AwardStatus.APPROVED, amount_approved=Decimal("50.5"),
+                        approved_on=datetime.date(2024, 5, 1))
+    SupportAwardFactory(policy=a, enterprise=e3)  # applied: not granted
+    SupportAwardFactory(policy=b, enterprise=e1, status=AwardStatus.CANCELLED, amount_approved=Decimal("30"),
+                        approved_on=datetime.date(2024, 5, 1))
+    SupportAwardFactory(policy=c, enterprise=e2, amount_approved=Decimal("40"), amount_paid=Decimal("40"), **paid)
+    return a, b, c

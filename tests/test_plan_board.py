@@ -33,13 +33,12 @@ from .factories import (
     ParkMembershipFactory,
     PlatformFactory,
     SupportAwardFactory,
-    SupportPolicyFactory,
     TenancyFactory,
     TierDesignationFactory,
     UnitFactory,
     UserFactory,
     bureau_user,
-    plan_task,
+    support_funds_2024,
 )
 from .report_tables import split_report
 
@@ -91,19 +90,8 @@ def world():
     TierDesignationFactory(enterprise=e3, tier=Tier.LITTLE_GIANT, year=2024, granted_on=D(2024, 2, 1),
                            revoked_on=D(2024, 9, 1), revoke_reason="复核不通过")
     TierDesignationFactory(enterprise=e3, tier=Tier.INNOVATIVE, year=2025, granted_on=D(2025, 2, 1))
-    # Funds: policy A (task 2, 2024, 500 万元), B (task 4, 2024, 200 万元), C (task 2, 2023, not of the year).
-    task = {n: plan_task(n) for n in (2, 4)}
-    a = SupportPolicyFactory(task=task[2], year=2024, budget=Decimal("500"))
-    b = SupportPolicyFactory(task=task[4], year=2024, budget=Decimal("200"))
-    c = SupportPolicyFactory(task=task[2], year=2023, budget=Decimal("300"))
-    paid = {"status": AwardStatus.PAID, "approved_on": D(2024, 4, 1), "paid_on": D(2024, 8, 1)}
-    SupportAwardFactory(policy=a, enterprise=e1, amount_approved=Decimal("100"), amount_paid=Decimal("80"), **paid)
-    SupportAwardFactory(policy=a, enterprise=e2, status=AwardStatus.APPROVED, amount_approved=Decimal("50.5"),
-                        approved_on=D(2024, 5, 1))
-    SupportAwardFactory(policy=a, enterprise=e3)  # applied: not granted
-    SupportAwardFactory(policy=b, enterprise=e1, status=AwardStatus.CANCELLED, amount_approved=Decimal("30"),
-                        approved_on=D(2024, 5, 1))
-    SupportAwardFactory(policy=c, enterprise=e2, amount_approved=Decimal("40"), amount_paid=Decimal("40"), **paid)
+    # Funds: policies A and B of 2024, C of 2023 (not of the year), with their awards.
+    a, b, c = support_funds_2024(e1=e1, e2=e2, e3=e3)
     staff = UserFactory()
     DistrictMembership.objects.create(user=staff, district=d2)
     return {"p1": p1, "p2": p2, "d1": d1, "d2": d2, "e1": e1, "policies": (a, b, c), "staff": staff,

@@ -26,10 +26,9 @@ from .factories import (
     ParkFactory,
     ParkMembershipFactory,
     SupportAwardFactory,
-    SupportPolicyFactory,
     UserFactory,
     bureau_user,
-    plan_task,
+    support_funds_2024,
 )
 
 pytestmark = pytest.mark.django_db
@@ -189,18 +188,7 @@ def awards_world():
     p1, p2 = ParkFactory(district=d1), ParkFactory(district=d2)
     e1, e3 = (EnterpriseFactory(district=d1, park=p1) for _ in range(2))
     e2 = EnterpriseFactory(district=d2, park=p2)
-    task = {n: plan_task(n) for n in (2, 4)}
-    a = SupportPolicyFactory(task=task[2], year=2024, budget=Decimal("500"))
-    b = SupportPolicyFactory(task=task[4], year=2024, budget=Decimal("200"))
-    c = SupportPolicyFactory(task=task[2], year=2023, budget=Decimal("300"))
-    paid = {"status": AwardStatus.PAID, "approved_on": D(2024, 4, 1), "paid_on": D(2024, 8, 1)}
-    SupportAwardFactory(policy=a, enterprise=e1, amount_approved=Decimal("100"), amount_paid=Decimal("80"), **paid)
-    SupportAwardFactory(policy=a, enterprise=e2, status=AwardStatus.APPROVED, amount_approved=Decimal("50.5"),
-                        approved_on=D(2024, 5, 1))
-    SupportAwardFactory(policy=a, enterprise=e3)
-    SupportAwardFactory(policy=b, enterprise=e1, status=AwardStatus.CANCELLED, amount_approved=Decimal("30"),
-                        approved_on=D(2024, 5, 1))
-    SupportAwardFactory(policy=c, enterprise=e2, amount_approved=Decimal("40"), amount_paid=Decimal("40"), **paid)
+    a, b, c = support_funds_2024(e1=e1, e2=e2, e3=e3)
     staff = UserFactory()
     DistrictMembership.objects.create(user=staff, district=d2)
     return {"d1": d1, "d2": d2, "p1": p1, "p2": p2, "e1": e1, "policies": (a, b, c), "staff": staff,
