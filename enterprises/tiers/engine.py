@@ -8,14 +8,13 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import LADDER, Tier
-from .results import Assessment, CriterionResult, TierResult, lasting_texts
+from .results import Assessment, CriterionResult, TierResult
 from .rules import RuleSet, held_rungs, normalise_held
 from .rules_2022 import RULES_2022, sme_limits_include_boundary
 from .rules_2026 import RULES_2026
 
 # Registered rule sets by code; adding a rule set is adding its module and one entry here.
 RULE_SETS: dict[str, RuleSet] = {rule_set.code: rule_set for rule_set in (RULES_2022, RULES_2026)}
-lasting_texts(*RULE_SETS.values())  # their labels, units and thresholds made plain once per language (as_dict)
 # Setting: {rule set code: first filing year it applies to}, overriding each rule set's own first_filing_year.
 FIRST_YEARS_SETTING = "TIER_RULE_SET_FIRST_YEARS"
 

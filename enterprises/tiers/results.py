@@ -44,62 +44,15 @@ joined = lazy(_join, str)
 # The texts of the results, made plain in `as_dict`: a gettext_lazy text is translated once per language and
 # message (each translation through Django reads the active language anew: a third of an assessment request went
 # there); a text built lazily from other texts (format_lazy, with_unit, joined) by its own function, over its parts
-# made plain the same way; the texts of the rule sets (labels, units, thresholds), which live as long as the
-# process, once per language, found by their identity, where they depend on the language alone (a threshold may
-# read a setting: the SME limits' reading). Any other lazy text is str() as before.
+# made plain the same way. Any other lazy text (one may read a setting) is str() as before.
 _GETTEXT_LAZY = type(_("text"))
 _BUILT = {type(format_lazy("")): lambda format_string, *args, **kwargs: format_string.format(*args, **kwargs),
           type(with_unit("", "")): _with_unit, type(joined()): _join}
 _translated: dict[tuple[str | None, str], str] = {}
-_lasting: list = []  # objects kept for the whole process (the rule sets), whose texts are made plain once
-_lasting_texts: dict[str | None, dict[int, str]] = {}  # language -> id of a lasting text -> the text
 
 
-def lasting_texts(*objects) -> None:
-    """Declare objects that live as long as the process (the registered rule sets): their lazy texts, found in
-    their dataclass fields, tuples and lists, are made plain once per language and then found by identity."""
-    _lasting.extend(objects)
-    _lasting_texts.clear()
-
-
-def _texts_in(value, found: list) -> None:
-    """Every lazy text in a value, its dataclass fields, tuples and lists."""
-    if isinstance(value, Promise):
-        found.append(value)
-    elif isinstance(value, tuple | list):
-        for item in value:
-            _texts_in(item, found)
-    elif is_dataclass(value) and not isinstance(value, type):
-        for field in fields(value):
-            _texts_in(getattr(value, field.name), found)
-
-
-def _language_only(value) -> bool:
-    """Whether a lazy text depends on the language alone: a gettext_lazy text, or one built (format_lazy, with_unit,
-    joined) of such texts and plain values; not a text of another function (one may read a setting)."""
-    kind = type(value)
-    if kind is _GETTEXT_LAZY:
-        return not value._kw
-    return kind in _BUILT and all(_language_only(arg) for arg in (*value._args, *value._kw.values())
-                                  if isinstance(arg, Promise))
-
-
-def _lasting_in(language: str | None) -> dict[int, str]:
-    """The lasting texts that depend on the language alone, in a language, by identity."""
-    texts = _lasting_texts.get(language)
-    if texts is None:
-        found: list = []
-        _texts_in(_lasting, found)
-        texts = _lasting_texts[language] = {id(text): _text(text, language, {}) for text in found
-                                            if _language_only(text)}
-    return texts
-
-
-def _text(value: Promise, language: str | None, lasting: dict[int, str]) -> str:
+def _text(value: Promise, language: str | None) -> str:
     """A lazy text in `language` (the active one), as str(value) gives it."""
-    text = lasting.get(id(value))
-    if text is not None:
-        return text
     kind = type(value)
     if kind is _GETTEXT_LAZY and not value._kw:
         key = (language, value._args[0])
@@ -112,8 +65,8 @@ def _text(value: Promise, language: str | None, lasting: dict[int, str]) -> str:
     build = _BUILT.get(kind)
     if build is None:
         return str(value)
-    return build(*(_text(arg, language, lasting) if isinstance(arg, Promise) else arg for arg in value._args),
-                 **{name: _text(arg, language, lasting) if isinstance(arg, Promise) else arg
+    return build(*(_text(arg, language) if isinstance(arg, Promise) else arg for arg in value._args),
+                 **{name: _text(arg, language) if isinstance(arg, Promise) else arg
                     for name, arg in value._kw.items()})
 
 
@@ -121,26 +74,26 @@ _AS_IS = frozenset({str, int, bool, float, type(None)})
 _field_names: dict[type, tuple[str, ...]] = {}
 
 
-def _plain(value, language: str | None, lasting: dict[int, str]):
+def _plain(value, language: str | None):
     """A JSON-ready copy of a result value, its texts in `language` (the active one)."""
     kind = type(value)
     if kind in _AS_IS:
         return value
     if kind is tuple or kind is list:
-        return [_plain(item, language, lasting) for item in value]
+        return [_plain(item, language) for item in value]
     if isinstance(value, Promise):
-        return _text(value, language, lasting)
+        return _text(value, language)
     if isinstance(value, _Result):
         names = _field_names.get(kind)
         if names is None:
             names = _field_names[kind] = tuple(field.name for field in fields(value))
-        return {name: _plain(getattr(value, name), language, lasting) for name in names}
+        return {name: _plain(getattr(value, name), language) for name in names}
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, Tier):
         return value.value
-    if isinstance(value, tuple | list):
-        return [_plain(item, language, lasting) for item in value]
+    if isinstance(value, tuple | list):  # a subclass (the exact types are taken above)
+        return [_plain(item, language) for item in value]
     if is_dataclass(value):
         return value.as_dict()
     return value
@@ -151,8 +104,7 @@ class _Result:
 
     def as_dict(self) -> dict:
         """The result as JSON-ready values, its texts in the active language."""
-        language = get_language()
-        return _plain(self, language, _lasting_in(language))
+        return _plain(self, get_language())
 
 
 def show(value, unit: Text = "") -> Text:
