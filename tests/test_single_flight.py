@@ -22,6 +22,7 @@ from config.single_flight import cached_or_computed
 from .conftest import token_client
 from .factories import bureau_user
 from .test_reports import YEAR, report_world
+from .threads import in_threads
 
 CALLERS = 6
 
@@ -33,27 +34,6 @@ def on_redis():
     with override_settings(CACHES={"default": {**base.CACHES["default"], "LOCATION": settings.REDIS_URL,
                                                "OPTIONS": options, "KEY_PREFIX": str(uuid.uuid4())}}):
         yield
-
-
-def in_threads(call, n: int = CALLERS) -> list:
-    """`call()` in n threads started together: their results (or the exceptions they raised), in start order."""
-    results, barrier = [None] * n, threading.Barrier(n)
-
-    def run(i):
-        barrier.wait()
-        try:
-            results[i] = call()
-        except Exception as error:  # noqa: BLE001 - the test reads what each caller got
-            results[i] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    return results
 
 
 class Computation:
@@ -78,7 +58,7 @@ class Computation:
 def test_concurrent_callers_compute_once_and_read_the_answer(on_redis):
     key = f"test:{uuid.uuid4()}"
     computation = Computation(key)
-    results = in_threads(lambda: cached_or_computed(key, compute=computation))
+    results = in_threads(lambda _: cached_or_computed(key, compute=computation), CALLERS)
     assert computation.calls == 1
     assert sorted(computed for _, computed in results) == [False] * (CALLERS - 1) + [True]
     assert {value for value, _ in results} == {"value 1"}
@@ -88,7 +68,7 @@ def test_concurrent_callers_compute_once_and_read_the_answer(on_redis):
 def test_a_failed_computation_hands_the_turn_to_a_waiting_caller(on_redis):
     key = f"test:{uuid.uuid4()}"
     computation = Computation(key, failures=1)
-    results = in_threads(lambda: cached_or_computed(key, compute=computation))
+    results = in_threads(lambda _: cached_or_computed(key, compute=computation), CALLERS)
     assert computation.calls == 2
     errors = [result for result in results if isinstance(result, Exception)]
     assert [str(error) for error in errors] == ["the computation failed"]
@@ -137,7 +117,7 @@ def test_concurrent_requests_of_a_report_ended_by_a_write_compute_it_once(on_red
     alone = request()  # computed: how many queries a computation takes
     with connection.cursor() as cursor:  # a write moves the data version on: the answer is missing again
         cursor.execute("UPDATE parks_district SET name = name")
-    results = in_threads(request, n=4)
+    results = in_threads(lambda _: request(), 4)
     assert {status for status, _, _ in results} == {200}
     assert len({content for _, content, _ in results}) == 1
     computed = [n for _, _, n in results if n >= alone[2]]
