@@ -39,12 +39,18 @@ def bureau_password(username: str) -> str:
 
 
 def move_data_version() -> None:
-    """A write that changes nothing but moves the data version on (every cached report answer is then old)."""
+    """A write that changes nothing but ends every cached report answer: of the parks and the enterprises, which every
+    report reads (answers are cached under the version of the tables they read)."""
+    from django.db import transaction
     from django.db.models import F
 
+    from enterprises.models import Enterprise
     from parks.models import Park
 
-    Park.objects.filter(pk=Park.objects.order_by("pk").values_list("pk", flat=True)[0]).update(name=F("name"))
+    with transaction.atomic():
+        for model in (Park, Enterprise):
+            model.objects.filter(pk=model.objects.order_by("pk").values_list("pk", flat=True)[0]).update(
+                name=F("name"))
 
 
 def timings(page) -> dict:

@@ -195,20 +195,21 @@ def _reading(*, using: str, request):
             yield version
 
 
-def report_snapshot_read(*, compute: Callable[[], T], request) -> tuple[T, int]:
-    """`compute()` (a report) in one snapshot, and the data version it read at: on the replica when it is usable
-    and has replayed every write the primary held when the request began (so it never answers older than the
-    primary's runs and records), else on the primary; a replica failing meanwhile leaves the read to the primary."""
+def report_snapshot_read(*, compute: Callable[[], T], request) -> tuple[T, int, str]:
+    """`compute()` (a report) in one snapshot, the data version it read at and the alias it read on: the replica when
+    it is usable and has replayed every write the primary held when the request began (so it never answers older
+    than the primary's runs and records), else the primary; a replica failing meanwhile leaves the read to the
+    primary."""
     primary = data_version(request=request)
     if replica_usable():
         try:
             with _reading(using=REPLICA, request=request) as version:
                 if version >= primary:
-                    return compute(), version
+                    return compute(), version, REPLICA
         except (OperationalError, InterfaceError) as error:
             replica_failed(error=error)
     with _reading(using=DEFAULT, request=request) as version:
-        return compute(), version
+        return compute(), version, DEFAULT
 
 
 def primary_only(*, model) -> bool:

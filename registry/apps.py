@@ -16,6 +16,11 @@ class RegistryConfig(AppConfig):
                         "registry.BenchmarkProject.partners", "registry.PlanTarget", "registry.TierSummary",
                         "registry.ReportRun", "registry.PlanTask", "registry.SupportPolicy",
                         "registry.SupportAward")
+    # The tables PostgreSQL keeps from versioned ones in the writing transaction (config.data_version.sources): an
+    # answer read from one is cached under the version of the tables whose triggers write it (docs/aggregates.md).
+    kept_models = {"registry.FilingTotal": ("enterprises.AnnualFiling",),
+                   "registry.NotFiledYears": ("enterprises.Enterprise", "enterprises.Tenancy",
+                                              "enterprises.AnnualFiling")}
 
     def ready(self):
         """Register the registry's own plan-board indicators (registry.plan_indicators, into config.plan_board) and

@@ -6,7 +6,7 @@ from django.db import connections
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from config.data_version import move_on_each_statement, versioned_tables
+from config.data_version import all_tables, move_on_each_statement, sources, versioned_tables
 from config.db import DEFAULT, REPLICA, replica_usable
 
 from .factories import EnterpriseMembershipFactory, ParkMembershipFactory, UserFactory, bureau_user
@@ -49,6 +49,8 @@ def _versioned_tables_read(request, django_db_setup, django_db_blocker):
         return
     with django_db_blocker.unblock():
         versioned_tables()
+        all_tables()
+        sources()
         replica_usable()
 
 
