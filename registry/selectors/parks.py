@@ -8,7 +8,17 @@ from collections import Counter, defaultdict
 from decimal import Decimal
 
 from django.db import connections
-from django.db.models import Count, DecimalField, ExpressionWrapper, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models import (
+    BooleanField,
+    Count,
+    Expression,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
 from django.db.models.expressions import Exists, RawSQL
 
 from access.scoping import VIEW, sees_all
@@ -19,11 +29,10 @@ from enterprises.selectors import percent, tenancies_on
 from parks.models import District, Park, Unit
 
 from ..models import NotFiledYears
-from .places import _by, let_area_then, park_district_then, parks_on
+from .places import park_district_then, parks_on
 from .sql import column, quoted
 
 ENDING_WINDOWS = (30, 60, 90)  # days ahead in which the park report counts and lists tenancies ending
-MONEY = DecimalField(max_digits=20, decimal_places=2)
 
 
 def _overlap_days(start: datetime.date, stop: datetime.date) -> RawSQL:
@@ -123,6 +132,60 @@ def ending_row(tenancy: Tenancy, *, on: datetime.date) -> dict:
             "days": (tenancy.end - on).days, "label": f"{tenancy.enterprise.name} {tenancy.end.isoformat()}"}
 
 
+def _seen(model, *, user) -> Expression:
+    """Expression over a model's rows: whether the user may see the row (`restrict`); TRUE where they see them all."""
+    if sees_all(user=user, models=[model]):
+        return Value(True)
+    return ExpressionWrapper(Q(pk__in=model.objects.restrict(user, VIEW).values("pk")), output_field=BooleanField())
+
+
+def _flag(condition: Q) -> ExpressionWrapper:
+    """A condition as a boolean column of a query's rows."""
+    return ExpressionWrapper(condition, output_field=BooleanField())
+
+
+def _place_figures(*, user, parks: list[int], on: datetime.date, start: datetime.date, end: datetime.date) -> dict:
+    """Per park of `parks` (with any unit or tenancy): its units leasable on the date (`units`) and their area as
+    recorded by then (`area`), its units' area-days over the period start..end (`area_days`: each unit the days it
+    was leasable, at its area recorded by the end), the area let on the date (`let_area`: the units of its tenancies
+    holding them then, at that area), its tenants on the date (`tenants`), its tenancies ending in each window
+    (`ending_30`...) and its let area-days over the period (`used`). Units count where the user sees them, tenancies
+    where the user sees them (the unit of a tenancy seen counts its area whoever sees the unit). One query: the
+    parks' units are read once (a CTE, each with its areas looked up once) and the tenancies on the date or in the
+    period are read once and joined to them; a tenancy only in the period counts in `used` only, one held on the
+    date but outside the period adds 0 days to it."""
+    stop = end + datetime.timedelta(days=1)
+    units = Unit.objects.filter(park__in=parks).order_by().values(
+        "pk", "park", seen=_seen(Unit, user=user), leasable=_flag(Unit.dated.condition(on)),
+        area_then=recorded(Unit, "area", on=on), area_end=recorded(Unit, "area", on=end),
+        open_days=_open_days(start, stop))
+    held = Tenancy.dated.condition(on)
+    ending = {f"ending_{window}": _flag(Q(end__gt=on, end__lte=on + datetime.timedelta(days=window)))
+              for window in ENDING_WINDOWS}
+    tenancies = (Tenancy.objects.restrict(user, VIEW).filter(park__in=parks)
+                 .filter(held | Q(start__lt=stop) & ~Q(end__lte=start)).order_by()
+                 .values("park", "unit", "enterprise", held=_flag(held), days=_overlap_days(start, stop), **ending))
+    units_sql, units_params = units.query.sql_with_params()
+    tenancies_sql, tenancies_params = tenancies.query.sql_with_params()
+    u, t, p, q = quoted("u"), quoted("t"), quoted("p"), quoted("q")
+    park, held_, seen = quoted("park"), f"{t}.{quoted('held')}", f"{u}.{quoted('seen')}"
+    counts = ", ".join(f"COUNT(*) FILTER (WHERE {held_} AND {t}.{quoted(name)}) AS {quoted(name)}" for name in ending)
+    sql = (f"WITH {u} AS ({units_sql}), {t} AS ({tenancies_sql}) "
+           f"SELECT * FROM (SELECT {u}.{park}, "
+           f"COUNT(*) FILTER (WHERE {seen} AND {u}.{quoted('leasable')}) AS {quoted('units')}, "
+           f"SUM({u}.{quoted('area_then')}) FILTER (WHERE {seen} AND {u}.{quoted('leasable')}) AS {quoted('area')}, "
+           f"SUM({u}.{quoted('area_end')} * {u}.{quoted('open_days')}) FILTER (WHERE {seen}) AS {quoted('area_days')} "
+           f"FROM {u} GROUP BY 1) AS {p} FULL JOIN (SELECT {t}.{park}, "
+           f"SUM({u}.{quoted('area_then')}) FILTER (WHERE {held_}) AS {quoted('let_area')}, "
+           f"COUNT(DISTINCT {t}.{quoted('enterprise')}) FILTER (WHERE {held_}) AS {quoted('tenants')}, {counts}, "
+           f"SUM({u}.{quoted('area_end')} * {t}.{quoted('days')}) AS {quoted('used')} "
+           f"FROM {t} JOIN {u} ON {u}.{quoted('pk')} = {t}.{quoted('unit')} GROUP BY 1) AS {q} USING ({park})")
+    with connections[units.db].cursor() as cursor:
+        cursor.execute(sql, [*units_params, *tenancies_params])
+        names = [column.name for column in cursor.description]
+        return {row[0]: dict(zip(names[1:], row[1:], strict=True)) for row in cursor.fetchall()}
+
+
 def park_figures(*, user, parks: list[Park], on: datetime.date, start: datetime.date, end: datetime.date,
                  year: int, lists: bool = False) -> list[dict]:
     """Per park of `parks` (rows of `report_parks`, in their order): units and leasable area, let area, occupancy
@@ -135,24 +198,7 @@ def park_figures(*, user, parks: list[Park], on: datetime.date, start: datetime.
     ids = [park.pk for park in parks]
     if not ids:
         return []
-    stop = end + datetime.timedelta(days=1)
-    leasable_then = Unit.dated.condition(on)
-    units = _by(  # on the date, and over the period (each unit the days it was leasable, at its area by the end)
-        Unit.objects.restrict(user, VIEW).filter(park__in=ids).annotate(
-            area_then=recorded(Unit, "area", on=on),
-            area_days=ExpressionWrapper(recorded(Unit, "area", on=end) * _open_days(start, stop), output_field=MONEY)),
-        "park", n=Count("pk", filter=leasable_then), area=Sum("area_then", filter=leasable_then),
-        period_area_days=Sum("area_days"))
-    # A tenancy's park is its unit's (a composite key): naming both lets the planner read only these parks' units.
-    tenancies = tenancies_on(on=on).restrict(user, VIEW).filter(park__in=ids, unit__park__in=ids)
-    ending = {f"ending_{window}": Count("pk", filter=Q(end__gt=on, end__lte=on + datetime.timedelta(days=window)))
-              for window in ENDING_WINDOWS}
-    let = _by(tenancies, "park", area=Sum(let_area_then(on=on)), tenants=Count("enterprise", distinct=True), **ending)
-    area_days = _by(
-        Tenancy.objects.restrict(user, VIEW).filter(park__in=ids, unit__park__in=ids, start__lt=stop)
-        .exclude(end__lte=start), "park",
-        area_days=Sum(ExpressionWrapper(let_area_then(on=end) * _overlap_days(start, stop), output_field=MONEY)),
-    )
+    figures = _place_figures(user=user, parks=ids, on=on, start=start, end=end)
     not_filed, ending_lists = defaultdict(list), defaultdict(list)
     if lists:
         for park_id, enterprise_id, name in sorted(not_filed_rows(user=user, parks=ids, year=year),
@@ -165,18 +211,16 @@ def park_figures(*, user, parks: list[Park], on: datetime.date, start: datetime.
         not_filed_count = Counter(not_filed_counts(user=user, parks=ids, year=year))
     rows = []
     for park in parks:
-        leasable = Decimal(units.get(park.pk, {}).get("area") or 0)
-        held = let.get(park.pk, {})
-        let_area = Decimal(held.get("area") or 0)
-        used = Decimal(area_days.get(park.pk, {}).get("area_days") or 0)
-        leasable_days_of = Decimal(units.get(park.pk, {}).get("period_area_days") or 0)
+        counted = figures.get(park.pk, {})
+        leasable, let_area = Decimal(counted.get("area") or 0), Decimal(counted.get("let_area") or 0)
+        used, leasable_days_of = Decimal(counted.get("used") or 0), Decimal(counted.get("area_days") or 0)
         row = {
             "park_id": park.pk, "park_name": park.name, "district_name": park.district_name_then,
-            "units": units.get(park.pk, {}).get("n", 0), "leasable_area": leasable, "let_area": let_area,
-            "occupancy": percent(let_area, leasable), "tenants": held.get("tenants", 0),
+            "units": counted.get("units") or 0, "leasable_area": leasable, "let_area": let_area,
+            "occupancy": percent(let_area, leasable), "tenants": counted.get("tenants") or 0,
             "area_days": used, "leasable_area_days": leasable_days_of,
             "period_occupancy": percent(used, leasable_days_of),
-            **{f"ending_{window}": held.get(f"ending_{window}", 0) for window in ENDING_WINDOWS},
+            **{f"ending_{window}": counted.get(f"ending_{window}") or 0 for window in ENDING_WINDOWS},
             "not_filed_year": year, "not_filed_count": not_filed_count[park.pk],
         }
         if lists:
