@@ -7,7 +7,7 @@ import datetime
 from collections import Counter, defaultdict
 from decimal import Decimal
 
-from django.db import connections
+from django.db import connections, router
 from django.db.models import (
     BooleanField,
     Count,
@@ -21,8 +21,9 @@ from django.db.models import (
 )
 from django.db.models.expressions import Exists, RawSQL
 
+from access.compiled import CompiledQuery
 from access.scoping import VIEW, sees_all
-from config.as_of import recorded
+from config.as_of import end_of_day, recorded
 from enterprises.choices import FILED_STATUSES, EnterpriseStatus
 from enterprises.models import AnnualFiling, Enterprise, Tenancy
 from enterprises.selectors import percent, tenancies_on
@@ -144,6 +145,48 @@ def _flag(condition: Q) -> ExpressionWrapper:
     return ExpressionWrapper(condition, output_field=BooleanField())
 
 
+def _place_values(*, parks: list[int], on: datetime.date, start: datetime.date, end: datetime.date) -> tuple:
+    """What the page's queries (`_place_queries`) are computed from, each value once: the date, the period's start,
+    end and the day after it, the last day of each ending window, the first instant after the date and after the end
+    (their areas recorded by then, `config.as_of.recorded`), then the parks."""
+    windows = (on + datetime.timedelta(days=window) for window in ENDING_WINDOWS)
+    return (on, start, end, end + datetime.timedelta(days=1), *windows, end_of_day(on), end_of_day(end), *parks)
+
+
+def _place_queries(values: tuple, *, user=None) -> tuple:
+    """The units of the parks (each with whether the user sees it, whether it is leasable on the date, its area as
+    recorded by the date and by the end, its days leasable in the period) and the tenancies the user sees on the
+    date or in the period (with whether each holds its unit on the date, its days in the period, whether it ends in
+    each window), of `_place_values`; `user` None: one who sees every unit and tenancy (the bureau)."""
+    on, start, end, stop, *rest = values
+    windows, parks = rest[:len(ENDING_WINDOWS)], rest[len(ENDING_WINDOWS) + 2:]
+    units = Unit.objects.filter(park__in=parks).order_by().values(
+        "pk", "park", seen=Value(True) if user is None else _seen(Unit, user=user),
+        leasable=_flag(Unit.dated.condition(on)), area_then=recorded(Unit, "area", on=on),
+        area_end=recorded(Unit, "area", on=end), open_days=_open_days(start, stop))
+    held = Tenancy.dated.condition(on)
+    ending = {f"ending_{window}": _flag(Q(end__gt=on, end__lte=last))
+              for window, last in zip(ENDING_WINDOWS, windows, strict=True)}
+    tenancies = (Tenancy.objects.all() if user is None else Tenancy.objects.restrict(user, VIEW))
+    tenancies = (tenancies.filter(park__in=parks).filter(held | Q(start__lt=stop) & ~Q(end__lte=start)).order_by()
+                 .values("park", "unit", "enterprise", held=_flag(held), days=_overlap_days(start, stop), **ending))
+    return units, tenancies
+
+
+_PLACE_SENTINELS = {"on": datetime.date(3, 3, 3), "start": datetime.date(1, 1, 1), "end": datetime.date(2, 2, 2)}
+_places: dict[int, tuple[CompiledQuery, CompiledQuery]] = {}
+
+
+def _compiled_places(count: int) -> tuple[CompiledQuery, CompiledQuery]:
+    """The two parts of `_place_figures` for the bureau and `count` parks, compiled once per process: built from
+    dates and parks no report asks for (parks -1, -2...; the years 1 to 3), each replaced by the value asked for."""
+    if count not in _places:
+        sentinel = _place_values(parks=[-index for index in range(1, count + 1)], **_PLACE_SENTINELS)
+        _places[count] = (CompiledQuery(lambda values: _place_queries(values)[0], sentinel=sentinel),
+                          CompiledQuery(lambda values: _place_queries(values)[1], sentinel=sentinel))
+    return _places[count]
+
+
 def _place_figures(*, user, parks: list[int], on: datetime.date, start: datetime.date, end: datetime.date) -> dict:
     """Per park of `parks` (with any unit or tenancy): its units leasable on the date (`units`) and their area as
     recorded by then (`area`), its units' area-days over the period start..end (`area_days`: each unit the days it
@@ -153,20 +196,18 @@ def _place_figures(*, user, parks: list[int], on: datetime.date, start: datetime
     where the user sees them (the unit of a tenancy seen counts its area whoever sees the unit). One query: the
     parks' units are read once (a CTE, each with its areas looked up once) and the tenancies on the date or in the
     period are read once and joined to them; a tenancy only in the period counts in `used` only, one held on the
-    date but outside the period adds 0 days to it."""
-    stop = end + datetime.timedelta(days=1)
-    units = Unit.objects.filter(park__in=parks).order_by().values(
-        "pk", "park", seen=_seen(Unit, user=user), leasable=_flag(Unit.dated.condition(on)),
-        area_then=recorded(Unit, "area", on=on), area_end=recorded(Unit, "area", on=end),
-        open_days=_open_days(start, stop))
-    held = Tenancy.dated.condition(on)
-    ending = {f"ending_{window}": _flag(Q(end__gt=on, end__lte=on + datetime.timedelta(days=window)))
-              for window in ENDING_WINDOWS}
-    tenancies = (Tenancy.objects.restrict(user, VIEW).filter(park__in=parks)
-                 .filter(held | Q(start__lt=stop) & ~Q(end__lte=start)).order_by()
-                 .values("park", "unit", "enterprise", held=_flag(held), days=_overlap_days(start, stop), **ending))
-    units_sql, units_params = units.query.sql_with_params()
-    tenancies_sql, tenancies_params = tenancies.query.sql_with_params()
+    date but outside the period adds 0 days to it. For the bureau the two parts are compiled once per number of
+    parks (`_compiled_places`), else built for the user."""
+    values = _place_values(parks=parks, on=on, start=start, end=end)
+    using = router.db_for_read(Unit)
+    if sees_all(user=user, models=(Unit, Tenancy)):
+        units_sql, units_params = _compiled_places(len(parks))[0].sql(values, using=using)
+        tenancies_sql, tenancies_params = _compiled_places(len(parks))[1].sql(values, using=using)
+    else:
+        units, tenancies = _place_queries(values, user=user)
+        units_sql, units_params = units.query.sql_with_params()
+        tenancies_sql, tenancies_params = tenancies.query.sql_with_params()
+    ending = [f"ending_{window}" for window in ENDING_WINDOWS]
     u, t, p, q = quoted("u"), quoted("t"), quoted("p"), quoted("q")
     park, held_, seen = quoted("park"), f"{t}.{quoted('held')}", f"{u}.{quoted('seen')}"
     counts = ", ".join(f"COUNT(*) FILTER (WHERE {held_} AND {t}.{quoted(name)}) AS {quoted(name)}" for name in ending)
@@ -180,7 +221,7 @@ def _place_figures(*, user, parks: list[int], on: datetime.date, start: datetime
            f"COUNT(DISTINCT {t}.{quoted('enterprise')}) FILTER (WHERE {held_}) AS {quoted('tenants')}, {counts}, "
            f"SUM({u}.{quoted('area_end')} * {t}.{quoted('days')}) AS {quoted('used')} "
            f"FROM {t} JOIN {u} ON {u}.{quoted('pk')} = {t}.{quoted('unit')} GROUP BY 1) AS {q} USING ({park})")
-    with connections[units.db].cursor() as cursor:
+    with connections[using].cursor() as cursor:
         cursor.execute(sql, [*units_params, *tenancies_params])
         names = [column.name for column in cursor.description]
         return {row[0]: dict(zip(names[1:], row[1:], strict=True)) for row in cursor.fetchall()}
