@@ -16,7 +16,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from config.api.decimals import DecimalField
-from config.api.fields import ReportDateField, ReportYearField
+from config.api.fields import RecordUrlField, ReportDateField, ReportYearField
 from config.api.schema import NO_RECORD, PAGED, QUERY
 from config.api.serializers import plain_converter
 from enterprises.selectors import reporting_year
@@ -120,9 +120,6 @@ class ParkRowSerializer(serializers.Serializer):
     not_filed_count = serializers.IntegerField()
     not_filed_url = serializers.SerializerMethodField()
 
-    # A park id no park has, replaced in a list's address reversed once per serializer (`_list_address`).
-    PLACEHOLDER = 987_654_321_012_345
-
     def get_ending_url(self, row) -> str:
         """Address of the park's tenancies ending within 90 days of the date (paged)."""
         return self._list_address("api:report-park-tenancies-ending", row["park_id"],
@@ -135,11 +132,13 @@ class ParkRowSerializer(serializers.Serializer):
 
     def _list_address(self, name: str, park: int, query: dict) -> str:
         """`park_list_url` of the park: the address is built once per serializer (the rows of a page share it) with
-        a placeholder id, then the park's id is put in its place."""
+        the placeholder key of the records' addresses (`RecordUrlField.PLACEHOLDER`), then the park's id is put in
+        its place."""
         parts = self.__dict__.setdefault("_list_parts", {})
         if name not in parts:
-            url = park_list_url(request=self.context["request"], name=name, park=self.PLACEHOLDER, query=query)
-            parts[name] = url.split(str(self.PLACEHOLDER))
+            url = park_list_url(request=self.context["request"], name=name, park=RecordUrlField.PLACEHOLDER,
+                                query=query)
+            parts[name] = url.split(str(RecordUrlField.PLACEHOLDER))
         prefix, suffix = parts[name]
         return f"{prefix}{park}{suffix}"
 
