@@ -1,6 +1,7 @@
 """The reports computed in the request, in process: wall and CPU milliseconds and queries of one request of plan
-progress and of the tier candidates (the API's page of 1,000 and the report centre's page), with the caches of
-answers and counts off, as the first reader after a write finds them.
+progress, of the tier candidates (the API's page of 1,000 and the report centre's page) and of the park report (its
+random pages and a park's two lists, the paths bench.reports loads), with the caches of answers and counts off, as
+the first reader after a write finds them.
 
     .venv/bin/python bench/computed.py --database-url postgres://…/x_bench [--rounds 3] [--requests 5]
     .venv/bin/python bench/computed.py --database-url … --profile "plan progress"       # pyinstrument
@@ -20,7 +21,8 @@ import re
 import sys
 import time
 
-NAMES = ("plan progress", "tier candidates", "tier candidates page")
+NAMES = ("plan progress", "tier candidates", "tier candidates page", "park report page", "park tenancies ending",
+         "park tenants not filed")
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -61,10 +63,11 @@ def digest(response) -> str:
     return hashlib.sha256(page).hexdigest()
 
 
-def timed(client, path: str, count: int) -> tuple[float, float]:
-    """Wall and CPU milliseconds per request over `count` requests of the path; each must answer 200."""
+def timed(client, paths: list[str], count: int) -> tuple[float, float]:
+    """Wall and CPU milliseconds per request over `count` requests cycling through the paths; each must answer 200."""
     wall, cpu = time.perf_counter(), time.process_time()
-    for _ in range(count):
+    for index in range(count):
+        path = paths[index % len(paths)]
         response = client.get(path)
         if response.status_code != 200:
             raise RuntimeError(f"{path} answered {response.status_code}")
@@ -81,36 +84,41 @@ def main(argv=None) -> None:
     from django.test.utils import CaptureQueriesContext
 
     from bench.endpoints import bureau_token
+    from bench.reports import paths as report_paths
     from bench.run import BENCH_USER
 
     token = bureau_token()
     api = Client(HTTP_AUTHORIZATION=f"Token {token}", HTTP_ACCEPT_LANGUAGE="zh-hans")
     page = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
     page.force_login(get_user_model().objects.get(username=BENCH_USER))
+    loaded = report_paths(samples=20)
     endpoints = {
-        "plan progress": (api, "/api/v1/reports/plan-progress/"),
-        "tier candidates": (api, "/api/v1/reports/tier-candidates/?page_size=1000"),
-        "tier candidates page": (page, "/reports/tier-candidates/"),
+        "plan progress": (api, ["/api/v1/reports/plan-progress/"]),
+        "tier candidates": (api, ["/api/v1/reports/tier-candidates/?page_size=1000"]),
+        "tier candidates page": (page, ["/reports/tier-candidates/"]),
+        **{name: (api, loaded[name]) for name in NAMES[3:]},
     }
     if args.profile:
         from pyinstrument import Profiler
 
-        client, path = endpoints[args.profile]
-        timed(client, path, 2)
+        client, paths = endpoints[args.profile]
+        timed(client, paths, 2)
         with Profiler(interval=0.0005) as profiler:
-            timed(client, path, args.requests)
+            timed(client, paths, args.requests)
         print(profiler.output_text(unicode=True, color=False, show_all=False))
         return
     print(f"| what | wall ms (best round) | CPU ms | queries | answer digest |  ({os.getcwd()})")
     print("|---|---:|---:|---:|---|")
     for name in args.names:
-        client, path = endpoints[name]
-        timed(client, path, 2)  # warm-up
-        rounds = [timed(client, path, args.requests) for _ in range(args.rounds)]
+        client, paths = endpoints[name]
+        timed(client, paths, 2)  # warm-up
+        rounds = [timed(client, paths, args.requests) for _ in range(args.rounds)]
         wall, cpu = min(rounds)
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(path)
-        print(f"| {name} | {wall:.1f} | {cpu:.1f} | {len(queries)} | {digest(response)[:16]} |", flush=True)
+        answers = hashlib.sha256()
+        for path in paths[:args.requests]:  # the digest of the answers of every path timed
+            with CaptureQueriesContext(connection) as queries:
+                answers.update(digest(client.get(path)).encode())
+        print(f"| {name} | {wall:.1f} | {cpu:.1f} | {len(queries)} | {answers.hexdigest()[:16]} |", flush=True)
 
 
 if __name__ == "__main__":

@@ -16,8 +16,9 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from config.api.decimals import DecimalField
-from config.api.fields import ReportDateField, ReportYearField
+from config.api.fields import RecordUrlField, ReportDateField, ReportYearField
 from config.api.schema import NO_RECORD, PAGED, QUERY
+from config.api.serializers import plain_converter
 from enterprises.selectors import reporting_year
 from registry.selectors import (
     park_figures,
@@ -121,14 +122,40 @@ class ParkRowSerializer(serializers.Serializer):
 
     def get_ending_url(self, row) -> str:
         """Address of the park's tenancies ending within 90 days of the date (paged)."""
-        return park_list_url(request=self.context["request"], name="api:report-park-tenancies-ending",
-                             park=row["park_id"], query={"as_of": self.context["as_of"].isoformat()})
+        return self._list_address("api:report-park-tenancies-ending", row["park_id"],
+                                  {"as_of": self.context["as_of"].isoformat()})
 
     def get_not_filed_url(self, row) -> str:
         """Address of the park's tenants that have not filed for the year (paged)."""
-        return park_list_url(request=self.context["request"], name="api:report-park-tenants-not-filed",
-                             park=row["park_id"], query={"as_of": self.context["as_of"].isoformat(),
-                                                         "year": self.context["year"]})
+        return self._list_address("api:report-park-tenants-not-filed", row["park_id"],
+                                  {"as_of": self.context["as_of"].isoformat(), "year": self.context["year"]})
+
+    def _list_address(self, name: str, park: int, query: dict) -> str:
+        """`park_list_url` of the park: the address is built once per serializer (the rows of a page share it) with
+        the placeholder key of the records' addresses (`RecordUrlField.PLACEHOLDER`), then the park's id is put in
+        its place."""
+        parts = self.__dict__.setdefault("_list_parts", {})
+        if name not in parts:
+            url = park_list_url(request=self.context["request"], name=name, park=RecordUrlField.PLACEHOLDER,
+                                query=query)
+            parts[name] = url.split(str(RecordUrlField.PLACEHOLDER))
+        prefix, suffix = parts[name]
+        return f"{prefix}{park}{suffix}"
+
+    def to_representation(self, row):
+        """The row as DRF's Serializer.to_representation gives it (tests/test_park_report_rows.py compares the two
+        on varied rows), each field's conversion looked up once per serializer instead of DRF's calls per field."""
+        steps = self.__dict__.get("_steps")
+        if steps is None:
+            steps = self.__dict__["_steps"] = [
+                (field.field_name, field.source, getattr(self, field.method_name)
+                 if isinstance(field, serializers.SerializerMethodField) else plain_converter(field))
+                for field in self._readable_fields]
+        answer = {}
+        for name, source, convert in steps:
+            value = row if source == "*" else row[source]
+            answer[name] = None if value is None else convert(value)
+        return answer
 
 
 class ParkTableRowSerializer(ParkRowSerializer):

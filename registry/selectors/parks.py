@@ -7,23 +7,33 @@ import datetime
 from collections import Counter, defaultdict
 from decimal import Decimal
 
-from django.db import connections
-from django.db.models import Count, DecimalField, ExpressionWrapper, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db import connections, router
+from django.db.models import (
+    BooleanField,
+    Count,
+    Expression,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
 from django.db.models.expressions import Exists, RawSQL
 
+from access.compiled import CompiledQuery
 from access.scoping import VIEW, sees_all
-from config.as_of import recorded
+from config.as_of import end_of_day, recorded
 from enterprises.choices import FILED_STATUSES, EnterpriseStatus
 from enterprises.models import AnnualFiling, Enterprise, Tenancy
 from enterprises.selectors import percent, tenancies_on
 from parks.models import District, Park, Unit
 
 from ..models import NotFiledYears
-from .places import _by, let_area_then, park_district_then, parks_on
+from .places import park_district_then, parks_on
 from .sql import column, quoted
 
 ENDING_WINDOWS = (30, 60, 90)  # days ahead in which the park report counts and lists tenancies ending
-MONEY = DecimalField(max_digits=20, decimal_places=2)
 
 
 def _overlap_days(start: datetime.date, stop: datetime.date) -> RawSQL:
@@ -123,6 +133,100 @@ def ending_row(tenancy: Tenancy, *, on: datetime.date) -> dict:
             "days": (tenancy.end - on).days, "label": f"{tenancy.enterprise.name} {tenancy.end.isoformat()}"}
 
 
+def _seen(model, *, user) -> Expression:
+    """Expression over a model's rows: whether the user may see the row (`restrict`); TRUE where they see them all."""
+    if sees_all(user=user, models=[model]):
+        return Value(True)
+    return ExpressionWrapper(Q(pk__in=model.objects.restrict(user, VIEW).values("pk")), output_field=BooleanField())
+
+
+def _flag(condition: Q) -> ExpressionWrapper:
+    """A condition as a boolean column of a query's rows."""
+    return ExpressionWrapper(condition, output_field=BooleanField())
+
+
+def _place_values(*, parks: list[int], on: datetime.date, start: datetime.date, end: datetime.date) -> tuple:
+    """What the page's queries (`_place_queries`) are computed from, each value once: the date, the period's start,
+    end and the day after it, the last day of each ending window, the first instant after the date and after the end
+    (their areas recorded by then, `config.as_of.recorded`), then the parks."""
+    windows = (on + datetime.timedelta(days=window) for window in ENDING_WINDOWS)
+    return (on, start, end, end + datetime.timedelta(days=1), *windows, end_of_day(on), end_of_day(end), *parks)
+
+
+def _place_queries(values: tuple, *, user=None) -> tuple:
+    """The units of the parks (each with whether the user sees it, whether it is leasable on the date, its area as
+    recorded by the date and by the end, its days leasable in the period) and the tenancies the user sees on the
+    date or in the period (with whether each holds its unit on the date, its days in the period, whether it ends in
+    each window), of `_place_values`; `user` None: one who sees every unit and tenancy (the bureau)."""
+    on, start, end, stop, *rest = values
+    windows, parks = rest[:len(ENDING_WINDOWS)], rest[len(ENDING_WINDOWS) + 2:]
+    units = Unit.objects.filter(park__in=parks).order_by().values(
+        "pk", "park", seen=Value(True) if user is None else _seen(Unit, user=user),
+        leasable=_flag(Unit.dated.condition(on)), area_then=recorded(Unit, "area", on=on),
+        area_end=recorded(Unit, "area", on=end), open_days=_open_days(start, stop))
+    held = Tenancy.dated.condition(on)
+    ending = {f"ending_{window}": _flag(Q(end__gt=on, end__lte=last))
+              for window, last in zip(ENDING_WINDOWS, windows, strict=True)}
+    tenancies = (Tenancy.objects.all() if user is None else Tenancy.objects.restrict(user, VIEW))
+    tenancies = (tenancies.filter(park__in=parks).filter(held | Q(start__lt=stop) & ~Q(end__lte=start)).order_by()
+                 .values("park", "unit", "enterprise", held=_flag(held), days=_overlap_days(start, stop), **ending))
+    return units, tenancies
+
+
+_PLACE_SENTINELS = {"on": datetime.date(3, 3, 3), "start": datetime.date(1, 1, 1), "end": datetime.date(2, 2, 2)}
+_places: dict[int, tuple[CompiledQuery, CompiledQuery]] = {}
+
+
+def _compiled_places(count: int) -> tuple[CompiledQuery, CompiledQuery]:
+    """The two parts of `_place_figures` for the bureau and `count` parks, compiled once per process: built from
+    dates and parks no report asks for (parks -1, -2...; the years 1 to 3), each replaced by the value asked for."""
+    if count not in _places:
+        sentinel = _place_values(parks=[-index for index in range(1, count + 1)], **_PLACE_SENTINELS)
+        _places[count] = (CompiledQuery(lambda values: _place_queries(values)[0], sentinel=sentinel),
+                          CompiledQuery(lambda values: _place_queries(values)[1], sentinel=sentinel))
+    return _places[count]
+
+
+def _place_figures(*, user, parks: list[int], on: datetime.date, start: datetime.date, end: datetime.date) -> dict:
+    """Per park of `parks` (with any unit or tenancy): its units leasable on the date (`units`) and their area as
+    recorded by then (`area`), its units' area-days over the period start..end (`area_days`: each unit the days it
+    was leasable, at its area recorded by the end), the area let on the date (`let_area`: the units of its tenancies
+    holding them then, at that area), its tenants on the date (`tenants`), its tenancies ending in each window
+    (`ending_30`...) and its let area-days over the period (`used`). Units count where the user sees them, tenancies
+    where the user sees them (the unit of a tenancy seen counts its area whoever sees the unit). One query: the
+    parks' units are read once (a CTE, each with its areas looked up once) and the tenancies on the date or in the
+    period are read once and joined to them; a tenancy only in the period counts in `used` only, one held on the
+    date but outside the period adds 0 days to it. For the bureau the two parts are compiled once per number of
+    parks (`_compiled_places`), else built for the user."""
+    values = _place_values(parks=parks, on=on, start=start, end=end)
+    using = router.db_for_read(Unit)
+    if sees_all(user=user, models=(Unit, Tenancy)):
+        units_sql, units_params = _compiled_places(len(parks))[0].sql(values, using=using)
+        tenancies_sql, tenancies_params = _compiled_places(len(parks))[1].sql(values, using=using)
+    else:
+        units, tenancies = _place_queries(values, user=user)
+        units_sql, units_params = units.query.sql_with_params()
+        tenancies_sql, tenancies_params = tenancies.query.sql_with_params()
+    ending = [f"ending_{window}" for window in ENDING_WINDOWS]
+    u, t, p, q = quoted("u"), quoted("t"), quoted("p"), quoted("q")
+    park, held_, seen = quoted("park"), f"{t}.{quoted('held')}", f"{u}.{quoted('seen')}"
+    counts = ", ".join(f"COUNT(*) FILTER (WHERE {held_} AND {t}.{quoted(name)}) AS {quoted(name)}" for name in ending)
+    sql = (f"WITH {u} AS ({units_sql}), {t} AS ({tenancies_sql}) "
+           f"SELECT * FROM (SELECT {u}.{park}, "
+           f"COUNT(*) FILTER (WHERE {seen} AND {u}.{quoted('leasable')}) AS {quoted('units')}, "
+           f"SUM({u}.{quoted('area_then')}) FILTER (WHERE {seen} AND {u}.{quoted('leasable')}) AS {quoted('area')}, "
+           f"SUM({u}.{quoted('area_end')} * {u}.{quoted('open_days')}) FILTER (WHERE {seen}) AS {quoted('area_days')} "
+           f"FROM {u} GROUP BY 1) AS {p} FULL JOIN (SELECT {t}.{park}, "
+           f"SUM({u}.{quoted('area_then')}) FILTER (WHERE {held_}) AS {quoted('let_area')}, "
+           f"COUNT(DISTINCT {t}.{quoted('enterprise')}) FILTER (WHERE {held_}) AS {quoted('tenants')}, {counts}, "
+           f"SUM({u}.{quoted('area_end')} * {t}.{quoted('days')}) AS {quoted('used')} "
+           f"FROM {t} JOIN {u} ON {u}.{quoted('pk')} = {t}.{quoted('unit')} GROUP BY 1) AS {q} USING ({park})")
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, [*units_params, *tenancies_params])
+        names = [column.name for column in cursor.description]
+        return {row[0]: dict(zip(names[1:], row[1:], strict=True)) for row in cursor.fetchall()}
+
+
 def park_figures(*, user, parks: list[Park], on: datetime.date, start: datetime.date, end: datetime.date,
                  year: int, lists: bool = False) -> list[dict]:
     """Per park of `parks` (rows of `report_parks`, in their order): units and leasable area, let area, occupancy
@@ -135,24 +239,7 @@ def park_figures(*, user, parks: list[Park], on: datetime.date, start: datetime.
     ids = [park.pk for park in parks]
     if not ids:
         return []
-    stop = end + datetime.timedelta(days=1)
-    leasable_then = Unit.dated.condition(on)
-    units = _by(  # on the date, and over the period (each unit the days it was leasable, at its area by the end)
-        Unit.objects.restrict(user, VIEW).filter(park__in=ids).annotate(
-            area_then=recorded(Unit, "area", on=on),
-            area_days=ExpressionWrapper(recorded(Unit, "area", on=end) * _open_days(start, stop), output_field=MONEY)),
-        "park", n=Count("pk", filter=leasable_then), area=Sum("area_then", filter=leasable_then),
-        period_area_days=Sum("area_days"))
-    # A tenancy's park is its unit's (a composite key): naming both lets the planner read only these parks' units.
-    tenancies = tenancies_on(on=on).restrict(user, VIEW).filter(park__in=ids, unit__park__in=ids)
-    ending = {f"ending_{window}": Count("pk", filter=Q(end__gt=on, end__lte=on + datetime.timedelta(days=window)))
-              for window in ENDING_WINDOWS}
-    let = _by(tenancies, "park", area=Sum(let_area_then(on=on)), tenants=Count("enterprise", distinct=True), **ending)
-    area_days = _by(
-        Tenancy.objects.restrict(user, VIEW).filter(park__in=ids, unit__park__in=ids, start__lt=stop)
-        .exclude(end__lte=start), "park",
-        area_days=Sum(ExpressionWrapper(let_area_then(on=end) * _overlap_days(start, stop), output_field=MONEY)),
-    )
+    figures = _place_figures(user=user, parks=ids, on=on, start=start, end=end)
     not_filed, ending_lists = defaultdict(list), defaultdict(list)
     if lists:
         for park_id, enterprise_id, name in sorted(not_filed_rows(user=user, parks=ids, year=year),
@@ -165,18 +252,16 @@ def park_figures(*, user, parks: list[Park], on: datetime.date, start: datetime.
         not_filed_count = Counter(not_filed_counts(user=user, parks=ids, year=year))
     rows = []
     for park in parks:
-        leasable = Decimal(units.get(park.pk, {}).get("area") or 0)
-        held = let.get(park.pk, {})
-        let_area = Decimal(held.get("area") or 0)
-        used = Decimal(area_days.get(park.pk, {}).get("area_days") or 0)
-        leasable_days_of = Decimal(units.get(park.pk, {}).get("period_area_days") or 0)
+        counted = figures.get(park.pk, {})
+        leasable, let_area = Decimal(counted.get("area") or 0), Decimal(counted.get("let_area") or 0)
+        used, leasable_days_of = Decimal(counted.get("used") or 0), Decimal(counted.get("area_days") or 0)
         row = {
             "park_id": park.pk, "park_name": park.name, "district_name": park.district_name_then,
-            "units": units.get(park.pk, {}).get("n", 0), "leasable_area": leasable, "let_area": let_area,
-            "occupancy": percent(let_area, leasable), "tenants": held.get("tenants", 0),
+            "units": counted.get("units") or 0, "leasable_area": leasable, "let_area": let_area,
+            "occupancy": percent(let_area, leasable), "tenants": counted.get("tenants") or 0,
             "area_days": used, "leasable_area_days": leasable_days_of,
             "period_occupancy": percent(used, leasable_days_of),
-            **{f"ending_{window}": held.get(f"ending_{window}", 0) for window in ENDING_WINDOWS},
+            **{f"ending_{window}": counted.get(f"ending_{window}") or 0 for window in ENDING_WINDOWS},
             "not_filed_year": year, "not_filed_count": not_filed_count[park.pk],
         }
         if lists:
