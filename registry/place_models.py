@@ -33,10 +33,10 @@ class PlaceDay(models.Model):
 
 
 class PlaceDelta(models.Model):
-    """The changes of a figure of a district summed over every owner, at three grains: `d` the change on a day, `m`
-    the change in a month (on its first day), `y` the sum of every change before a year (on its first day, for each
-    year FIRST_YEAR..LAST_YEAR). The figure on a date is its year's `y`, its earlier months' `m` and the `d` of its
-    month up to the date: a few thousand rows at most."""
+    """The changes of a figure of a district summed over every owner, at four grains: `d` the change of a day, `m`
+    of a month and `y` of a year (on their first day), `c` the sum of every change before a decade of FIRST_YEAR..
+    LAST_YEAR (on its first day). The figure on a date is its decade's `c`, the `y` of the decade's earlier years,
+    the `m` of the year's earlier months and the `d` of its month up to the date: a few thousand rows at most."""
 
     grain = models.CharField(_("grain"), max_length=1)
     figure = models.CharField(_("figure"), max_length=16)

@@ -161,19 +161,23 @@ def _tenants(*, user, on: datetime.date, park_district: dict, changed: frozenset
 # The figures kept by day (registry.PlaceDelta, migration registry 0023): the areas (m²), the rest counts; the
 # benchmark projects are kept per year of the project (`projects:<year>`), a year's overview counting those up to it.
 KEPT_AREAS = ("leasable", "let")
+KEPT_DECADE = 10  # the years between two sums of every earlier change (migration registry 0023, DECADE)
 KEPT_PROJECTS = "projects:"
 KEPT_SOURCES = (Park, Unit, Enterprise, Tenancy, TierDesignation, Lab, Platform, BenchmarkProject)
 
 
 def _kept(*, user, year: int, on: datetime.date, changed: frozenset) -> dict | None:
     """Per district, every figure of the overview but the parks and the filings, on the date, from the figures kept
-    by day: the year's grain, its earlier months' and the days of its month up to the date; None where they may not
+    by day: the sum of every change before its decade, its decade's earlier years, its year's earlier months and its
+    month's days up to the date (a few thousand rows at most); None where they may not
     be read: the user does not see every record behind them, a park, unit or enterprise has a change recorded since
     the date (the kept days are those of the records' values of today), or the date is outside the years kept."""
     if changed or not FIRST_YEAR <= on.year <= LAST_YEAR or not sees_all(user=user, models=KEPT_SOURCES):
         return None
-    first, month = on.replace(month=1, day=1), on.replace(day=1)
-    rows = PlaceDelta.objects.filter(Q(grain="y", day=first) | Q(grain="m", day__gte=first, day__lt=month)
+    decade = on.replace(year=on.year - (on.year - FIRST_YEAR) % KEPT_DECADE, month=1, day=1)
+    january, month = on.replace(month=1, day=1), on.replace(day=1)
+    rows = PlaceDelta.objects.filter(Q(grain="c", day=decade) | Q(grain="y", day__gte=decade, day__lt=january)
+                                     | Q(grain="m", day__gte=january, day__lt=month)
                                      | Q(grain="d", day__gte=month, day__lte=on))
     figures = defaultdict(lambda: defaultdict(int))
     for place, figure, total in rows.order_by().values_list("place", "figure").annotate(total=Sum("delta")):
