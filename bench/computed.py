@@ -1,6 +1,6 @@
 """The reports computed in the request, in process: wall and CPU milliseconds and queries of one request of plan
-progress and of the tier candidates (the API's page of 1,000 and the report centre's page), with the caches of
-answers and counts off, as the first reader after a write finds them.
+progress, of the district overview and of the tier candidates (the API's page of 1,000 and the report centre's
+page), with the caches of answers and counts off, as the first reader after a write finds them.
 
     .venv/bin/python bench/computed.py --database-url postgres://…/x_bench [--rounds 3] [--requests 5]
     .venv/bin/python bench/computed.py --database-url … --profile "plan progress"       # pyinstrument
@@ -20,7 +20,7 @@ import re
 import sys
 import time
 
-NAMES = ("plan progress", "tier candidates", "tier candidates page")
+NAMES = ("plan progress", "tier candidates", "tier candidates page", "district overview")
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -91,6 +91,7 @@ def main(argv=None) -> None:
         "plan progress": (api, "/api/v1/reports/plan-progress/"),
         "tier candidates": (api, "/api/v1/reports/tier-candidates/?page_size=1000"),
         "tier candidates page": (page, "/reports/tier-candidates/"),
+        "district overview": (api, "/api/v1/reports/districts/"),
     }
     if args.profile:
         from pyinstrument import Profiler

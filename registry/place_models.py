@@ -17,7 +17,7 @@ class PlaceDay(models.Model):
     owner = models.BigIntegerField(_("owner"))
     figure = models.CharField(_("figure"), max_length=16)
     place = models.BigIntegerField(_("district"))
-    day = models.DateField(_("day"))  # -infinity: counted from the beginning
+    day = models.DateField(_("day"))  # -infinity: counted from the beginning (read it as text: no Python date)
     delta = models.DecimalField(_("change"), max_digits=20, decimal_places=2)
 
     objects = RestrictedQuerySet.as_manager()
@@ -41,7 +41,7 @@ class PlaceDelta(models.Model):
     grain = models.CharField(_("grain"), max_length=1)
     figure = models.CharField(_("figure"), max_length=16)
     place = models.BigIntegerField(_("district"))
-    day = models.DateField(_("day"))  # -infinity: counted from the beginning
+    day = models.DateField(_("day"))  # the day, or the first day of the month, year or decade of the grain
     delta = models.DecimalField(_("change"), max_digits=20, decimal_places=2)
 
     objects = RestrictedQuerySet.as_manager()
