@@ -16,12 +16,13 @@ Each owner's days become +delta on a span's first day and -delta on the day afte
 holds their sum per figure and district at four grains (day, month, year; and before each decade): the figure on a
 date is the sum of its deltas on or before it, read from a few thousand rows.
 
-- registry_place_refresh_enterprises(ids) / registry_place_refresh_parks(ids) take the owners' row locks (FOR NO
+- registry_place_refresh_enterprise(ids) / registry_place_refresh_park(ids) take the owners' row locks (FOR NO
   KEY UPDATE), subtract their PlaceDay rows from PlaceDelta, recompute them from the records as they stand and add
-  them, in one statement.
+  them, in one statement (a generic plan, made once a session).
 - Statement-level triggers (after INSERT, UPDATE, DELETE, with transition tables) on the enterprises, designations,
-  tenancies, units and parks refresh the owners whose counted columns a statement changed (a unit: its park, and
-  the enterprises renting it; a park: itself, and the enterprises renting in it).
+  tenancies, units, parks, labs, platforms and benchmark projects refresh the owners whose counted columns a
+  statement changed (a unit: its park, and the enterprises renting it; a park: itself, and the enterprises renting
+  in it; a lab, platform or project: its park and its enterprise).
 - registry_place_rebuild() recomputes both tables: the backfill below, and the city generator's last step (it loads
   with these triggers disabled).
 """

@@ -169,9 +169,9 @@ KEPT_SOURCES = (Park, Unit, Enterprise, Tenancy, TierDesignation, Lab, Platform,
 def _kept(*, user, year: int, on: datetime.date, changed: frozenset) -> dict | None:
     """Per district, every figure of the overview but the parks and the filings, on the date, from the figures kept
     by day: the sum of every change before its decade, its decade's earlier years, its year's earlier months and its
-    month's days up to the date (a few thousand rows at most); None where they may not
-    be read: the user does not see every record behind them, a park, unit or enterprise has a change recorded since
-    the date (the kept days are those of the records' values of today), or the date is outside the years kept."""
+    month's days up to the date (a few thousand rows at most); None where they may not be read: the user does not
+    see every record behind them, a park, unit or enterprise has a change recorded since the date (the kept days
+    are those of the records' values of today), or the date is outside the years kept."""
     if changed or not FIRST_YEAR <= on.year <= LAST_YEAR or not sees_all(user=user, models=KEPT_SOURCES):
         return None
     decade = on.replace(year=on.year - (on.year - FIRST_YEAR) % KEPT_DECADE, month=1, day=1)
