@@ -1,7 +1,7 @@
 """The reports computed in the request, in process: wall and CPU milliseconds and queries of one request of plan
-progress, of the tier candidates (the API's page of 1,000 and the report centre's page) and of the park report (its
-random pages and a park's two lists, the paths bench.reports loads), with the caches of answers and counts off, as
-the first reader after a write finds them.
+progress, of the district overview, of the tier candidates (the API's page of 1,000 and the report centre's page)
+and of the park report (its random pages and a park's two lists, the paths bench.reports loads), with the caches of
+answers and counts off, as the first reader after a write finds them.
 
     .venv/bin/python bench/computed.py --database-url postgres://…/x_bench [--rounds 3] [--requests 5]
     .venv/bin/python bench/computed.py --database-url … --profile "plan progress"       # pyinstrument
@@ -21,8 +21,8 @@ import re
 import sys
 import time
 
-NAMES = ("plan progress", "tier candidates", "tier candidates page", "park report page", "park tenancies ending",
-         "park tenants not filed")
+NAMES = ("plan progress", "tier candidates", "tier candidates page", "district overview", "park report page",
+         "park tenancies ending", "park tenants not filed")
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -96,7 +96,8 @@ def main(argv=None) -> None:
         "plan progress": (api, ["/api/v1/reports/plan-progress/"]),
         "tier candidates": (api, ["/api/v1/reports/tier-candidates/?page_size=1000"]),
         "tier candidates page": (page, ["/reports/tier-candidates/"]),
-        **{name: (api, loaded[name]) for name in NAMES[3:]},
+        "district overview": (api, ["/api/v1/reports/districts/"]),
+        **{name: (api, loaded[name]) for name in NAMES[4:]},
     }
     if args.profile:
         from pyinstrument import Profiler

@@ -4,6 +4,11 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+# What the district overview's kept figures are kept from (migration registry 0023, docs/aggregates.md).
+PLACE_SOURCES = ("enterprises.Enterprise", "enterprises.TierDesignation", "enterprises.Tenancy", "parks.Unit",
+                 "parks.Park", "registry.Lab", "registry.Platform", "registry.BenchmarkProject")
+
+
 class RegistryConfig(AppConfig):
     """The bureau's register beyond enterprises, and its view of the whole."""
 
@@ -20,7 +25,8 @@ class RegistryConfig(AppConfig):
     # answer read from one is cached under the version of the tables whose triggers write it (docs/aggregates.md).
     kept_models = {"registry.FilingTotal": ("enterprises.AnnualFiling",),
                    "registry.NotFiledYears": ("enterprises.Enterprise", "enterprises.Tenancy",
-                                              "enterprises.AnnualFiling")}
+                                              "enterprises.AnnualFiling"),
+                   **dict.fromkeys(("registry.PlaceDay", "registry.PlaceDelta"), PLACE_SOURCES)}
 
     def ready(self):
         """Register the registry's own plan-board indicators (registry.plan_indicators, into config.plan_board) and

@@ -36,6 +36,7 @@ from .choices import (
     TargetUnit,
 )
 from .not_filed_models import NotFiledYears  # noqa: F401 (the years each enterprise of a park has not filed)
+from .place_models import PlaceDay, PlaceDelta  # noqa: F401 (the district overview's figures kept by day)
 from .plan_models import PlanTask, SupportAward, SupportPolicy  # noqa: F401 (the plan's tasks and support funds)
 
 

@@ -68,20 +68,26 @@ def city_truncate() -> None:
         cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
 
 
-# The triggers keeping the years not filed (registry.NotFiledYears, migration registry 0022), on each table they watch.
-NOT_FILED_TRIGGERS = ("registry_not_filed_insert", "registry_not_filed_update", "registry_not_filed_delete")
+# The kept tables loaded with their statement triggers disabled (each COPY would refresh every row copied) and rebuilt
+# once after the COPYs: (the prefix of the triggers' names, the tables they watch, the rebuild function).
+KEPT_BY_TRIGGERS = (
+    ("registry_not_filed", (Enterprise, Tenancy, AnnualFiling), "registry_not_filed_rebuild"),  # migration 0022
+    ("registry_place", (Enterprise, TierDesignation, Tenancy, Unit, Park, Lab, Platform, BenchmarkProject),
+     "registry_place_rebuild"),  # migration 0023
+)
 
 
-def kept_not_filed(*, enable: bool) -> None:
-    """Disable the triggers keeping the years not filed for the load (each COPY would recompute every enterprise
-    copied), or enable them again and rebuild the table from what was loaded."""
+def kept_by_triggers(*, enable: bool) -> None:
+    """Disable the triggers keeping the years not filed and the district figures by day for the load, or enable them
+    again and rebuild both tables from what was loaded."""
     with connection.cursor() as cursor:
-        for model in (Enterprise, Tenancy, AnnualFiling):
-            for trigger in NOT_FILED_TRIGGERS:
-                cursor.execute(f'ALTER TABLE "{model._meta.db_table}" {"ENABLE" if enable else "DISABLE"} '
-                               f'TRIGGER "{trigger}"')
-        if enable:
-            cursor.execute("SELECT registry_not_filed_rebuild()")
+        for prefix, models, rebuild in KEPT_BY_TRIGGERS:
+            for model in models:
+                for event in ("insert", "update", "delete"):
+                    cursor.execute(f'ALTER TABLE "{model._meta.db_table}" {"ENABLE" if enable else "DISABLE"} '
+                                   f'TRIGGER "{prefix}_{event}"')
+            if enable:
+                cursor.execute(f"SELECT {rebuild}()")
 
 
 def city_generate(*, enterprises: int, years: int = 5, seed: int = 2025, log=None) -> dict:
@@ -113,7 +119,7 @@ def city_generate(*, enterprises: int, years: int = 5, seed: int = 2025, log=Non
         city_truncate()
         deferred = Deferred([model._meta.db_table for model in MODELS])
         deferred.drop()
-        kept_not_filed(enable=False)  # the years not filed are rebuilt once, after the COPYs
+        kept_by_triggers(enable=False)  # the kept tables are rebuilt once, after the COPYs
         districts = dict(District.objects.values_list("code", "id"))
         park_count = places.park_count(enterprises)
         load(Park, places.PARK_COLUMNS, places.park_rows(park_count, rng, districts, firms.DISTRICT_WEIGHTS))
@@ -172,7 +178,11 @@ def city_generate(*, enterprises: int, years: int = 5, seed: int = 2025, log=Non
                                f'GREATEST((SELECT max(id) FROM "{table}"), 1))', [table])
         with connection.cursor() as cursor:  # the filings' totals, whole (the TRUNCATE above fired no row triggers)
             cursor.execute("SELECT registry_filing_totals_rebuild()")
-        kept_not_filed(enable=True)
+        mark = time.perf_counter()
+        kept_by_triggers(enable=True)
+        seconds["kept"] = time.perf_counter() - mark
+        if log:
+            log(f"years not filed and district figures by day rebuilt in {seconds['kept']:.1f} s")
         kept = memberships_restore(memberships)
         if log:
             log("memberships moved to the generated city: " + ", ".join(f"{table}: {count}"

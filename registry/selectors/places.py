@@ -13,11 +13,14 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Sum, 
 
 from access.scoping import VIEW, sees_all
 from config.as_of import as_of, changed_since, recorded
+from config.years import FIRST_YEAR, LAST_YEAR
 from enterprises.choices import Tier
-from enterprises.models import AnnualFiling, Enterprise, TierDesignation
+from enterprises.models import AnnualFiling, Enterprise, Tenancy, TierDesignation
 from enterprises.selectors import percent, tenancies_on
 from parks.models import District, Park, Unit
 
+from ..models import BenchmarkProject, Lab, Platform
+from ..place_models import PlaceDelta
 from .cells import hide_small_cells
 from .plan_progress import benchmark_projects_selected, labs_in_operation, platforms_in_operation
 from .sql import quoted
@@ -155,23 +158,41 @@ def _tenants(*, user, on: datetime.date, park_district: dict, changed: frozenset
         return cursor.fetchall()
 
 
-def district_overview(*, user, year: int, on: datetime.date) -> list[dict]:
-    """Per district of the city (every one, with zeros where nothing counts): parks, enterprises active on a date
-    and registered there, tenants on the date, the year's approved revenue and digital-human revenue (by the
-    district filed in; hidden outside the bureau under SMALL_CELL_MIN filings), enterprises holding each tier on
-    the date, labs and platforms in operation and benchmark projects selected on the date (by their park's
-    district, else their enterprise's), leasable and let area and occupancy on the date; what was true on the date
-    is read by `config.as_of`: parks existing and units leasable then, with the area and the districts (of parks and
-    enterprises) recorded by then. How the queries are shaped (one scan per table): docs/aggregates.md."""
-    changed = changed_since((Park, Unit, Enterprise), on=on)
+# The figures kept by day (registry.PlaceDelta, migration registry 0023): the areas (m²), the rest counts; the
+# benchmark projects are kept per year of the project (`projects:<year>`), a year's overview counting those up to it.
+KEPT_AREAS = ("leasable", "let")
+KEPT_DECADE = 10  # the years between two sums of every earlier change (migration registry 0023, DECADE)
+KEPT_PROJECTS = "projects:"
+KEPT_SOURCES = (Park, Unit, Enterprise, Tenancy, TierDesignation, Lab, Platform, BenchmarkProject)
+
+
+def _kept(*, user, year: int, on: datetime.date, changed: frozenset) -> dict | None:
+    """Per district, every figure of the overview but the parks and the filings, on the date, from the figures kept
+    by day: the sum of every change before its decade, its decade's earlier years, its year's earlier months and its
+    month's days up to the date (a few thousand rows at most); None where they may not be read: the user does not
+    see every record behind them, a park, unit or enterprise has a change recorded since the date (the kept days
+    are those of the records' values of today), or the date is outside the years kept."""
+    if changed or not FIRST_YEAR <= on.year <= LAST_YEAR or not sees_all(user=user, models=KEPT_SOURCES):
+        return None
+    decade = on.replace(year=on.year - (on.year - FIRST_YEAR) % KEPT_DECADE, month=1, day=1)
+    january, month = on.replace(month=1, day=1), on.replace(day=1)
+    rows = PlaceDelta.objects.filter(Q(grain="c", day=decade) | Q(grain="y", day__gte=decade, day__lt=january)
+                                     | Q(grain="m", day__gte=january, day__lt=month)
+                                     | Q(grain="d", day__gte=month, day__lte=on))
+    figures = defaultdict(lambda: defaultdict(int))
+    for place, figure, total in rows.order_by().values_list("place", "figure").annotate(total=Sum("delta")):
+        if figure.startswith(KEPT_PROJECTS):
+            figures[place]["projects"] += int(total) if int(figure.removeprefix(KEPT_PROJECTS)) <= year else 0
+        else:
+            figures[place][figure] = total if figure in KEPT_AREAS else int(total)
+    return figures
+
+
+def _counted(*, user, year: int, on: datetime.date, changed: frozenset, park_district: dict) -> dict:
+    """Per district, every figure of the overview but the parks and the filings, on the date, counted from the
+    records the user may see (one scan per table); `park_district` is each park's district as recorded then."""
     hosted = _hosted(user=user, year=year, on=on)
-    parks = Park.objects.annotate(
-        place=recorded(Park, "district", on=on, changed=changed),
-        counted=ExpressionWrapper(Park.existence.condition(on) & _visible(Park, user=user), BooleanField()))
-    park_district, figures = {}, defaultdict(lambda: defaultdict(int))
-    for park, place, counted in parks.order_by().values_list("pk", "place", "counted"):
-        park_district[park] = place
-        figures[place]["parks"] += counted
+    figures = defaultdict(lambda: defaultdict(int))
     for park, counts in _by_park(user=user, on=on, hosted=hosted, changed=changed).items():
         for name, value in counts.items():
             figures[park_district[park]][name] += value
@@ -184,6 +205,31 @@ def district_overview(*, user, year: int, on: datetime.date) -> list[dict]:
             figures[place][name] += value
     for place, tenants, let in _tenants(user=user, on=on, park_district=park_district, changed=changed):
         figures[place]["tenants"], figures[place]["let"] = tenants, let
+    return figures
+
+
+def district_overview(*, user, year: int, on: datetime.date) -> list[dict]:
+    """Per district of the city (every one, with zeros where nothing counts): parks, enterprises active on a date
+    and registered there, tenants on the date, the year's approved revenue and digital-human revenue (by the
+    district filed in; hidden outside the bureau under SMALL_CELL_MIN filings), enterprises holding each tier on
+    the date, labs and platforms in operation and benchmark projects selected on the date (by their park's
+    district, else their enterprise's), leasable and let area and occupancy on the date; what was true on the date
+    is read by `config.as_of`: parks existing and units leasable then, with the area and the districts (of parks and
+    enterprises) recorded by then. The bureau's figures with nothing changed since the date are read from the
+    figures kept by day, the others counted from the records: docs/aggregates.md."""
+    changed = changed_since((Park, Unit, Enterprise), on=on)
+    parks = Park.objects.annotate(
+        place=recorded(Park, "district", on=on, changed=changed),
+        counted=ExpressionWrapper(Park.existence.condition(on) & _visible(Park, user=user), BooleanField()))
+    park_district, parks_counted = {}, defaultdict(int)
+    for park, place, counted in parks.order_by().values_list("pk", "place", "counted"):
+        park_district[park] = place
+        parks_counted[place] += counted
+    figures = _kept(user=user, year=year, on=on, changed=changed)
+    if figures is None:
+        figures = _counted(user=user, year=year, on=on, changed=changed, park_district=park_district)
+    for place, count in parks_counted.items():
+        figures[place]["parks"] = count
     filed = _filings_by_district(user=user, year=year)
     rows = []
     for district in District.objects.order_by("code"):  # every district of the city, zeros where nothing counts
