@@ -12,7 +12,6 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
-from django.db.migrations.executor import MigrationExecutor
 from django.db.models import Count, F, Value
 from django.db.models.functions import Concat
 from django.test.utils import CaptureQueriesContext
@@ -29,6 +28,7 @@ from registry.selectors.plan_progress import (
 )
 
 from .factories import BenchmarkProjectFactory, LabFactory, PlanTargetFactory, PlatformFactory, bureau_user
+from .migrating import migrated_back_and_forth
 from .threads import in_threads
 from .worlds import build_world
 
@@ -244,12 +244,7 @@ def test_records_written_by_concurrent_transactions_are_all_kept():
 def test_the_migration_backfills_the_changes_from_the_records_already_there():
     varied_records()
     expected = kept_rows()
-    leaves = MigrationExecutor(connection).loader.graph.leaf_nodes()
-    try:
-        MigrationExecutor(connection).migrate([("registry", "0022_not_filed_years")])  # no kept changes
-        MigrationExecutor(connection).migrate(leaves)
-    finally:
-        MigrationExecutor(connection).migrate(leaves)  # the database as every other test expects it
+    migrated_back_and_forth(("registry", "0022_not_filed_years"))
     assert kept_rows() == expected and len(expected) > 10
     assert_kept_equal_counted()
 

@@ -10,8 +10,8 @@ field) and, for a project, its year. The records in effect on a date are the sum
 
 - Statement-level triggers on the three tables (after INSERT, UPDATE, DELETE), with their transition tables, add the
   changes of the rows written and take away those of the rows replaced or removed, in one upsert per statement of
-  the keys whose sum moved (an edit of a name writes nothing): in the writing transaction, whatever writes (ORM,
-  admin, raw SQL, a bulk insert or a COPY).
+  the keys whose sum moved (an edit of a name writes nothing), in the keys' order: in the writing transaction,
+  whatever writes (ORM, admin, raw SQL, a bulk insert or a COPY).
 - registry_in_operation_rebuild() recomputes the whole table: the backfill below, and the city generator's last
   step (its TRUNCATE fires no row triggers).
 """
@@ -53,7 +53,8 @@ def _changes(table: str, rows: str, sign: str) -> str:
 
 INSERT = f"""INSERT INTO {KEPT} (record, category, year, day, change)
     SELECT record, category, year, day, sum(change) FROM (%s) AS delta (record, category, year, day, change)
-    GROUP BY 1, 2, 3, 4 HAVING sum(change) <> 0"""
+    GROUP BY 1, 2, 3, 4 HAVING sum(change) <> 0
+    ORDER BY 1, 2, 3, 4"""  # keys written in one order: two statements writing the same keys cannot deadlock
 UPSERT = INSERT + f"""
     ON CONFLICT (record, category, year, day) DO UPDATE SET change = {KEPT}.change + EXCLUDED.change"""
 
