@@ -20,7 +20,8 @@ class RegistryConfig(AppConfig):
     # answer read from one is cached under the version of the tables whose triggers write it (docs/aggregates.md).
     kept_models = {"registry.FilingTotal": ("enterprises.AnnualFiling",),
                    "registry.NotFiledYears": ("enterprises.Enterprise", "enterprises.Tenancy",
-                                              "enterprises.AnnualFiling")}
+                                              "enterprises.AnnualFiling"),
+                   "registry.InOperationChange": ("registry.Lab", "registry.Platform", "registry.BenchmarkProject")}
 
     def ready(self):
         """Register the registry's own plan-board indicators (registry.plan_indicators, into config.plan_board) and
