@@ -3,7 +3,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-
 # What the district overview's kept figures are kept from (migration registry 0023, docs/aggregates.md).
 PLACE_SOURCES = ("enterprises.Enterprise", "enterprises.TierDesignation", "enterprises.Tenancy", "parks.Unit",
                  "parks.Park", "registry.Lab", "registry.Platform", "registry.BenchmarkProject")
@@ -26,6 +25,7 @@ class RegistryConfig(AppConfig):
     kept_models = {"registry.FilingTotal": ("enterprises.AnnualFiling",),
                    "registry.NotFiledYears": ("enterprises.Enterprise", "enterprises.Tenancy",
                                               "enterprises.AnnualFiling"),
+                   "registry.InOperationChange": ("registry.Lab", "registry.Platform", "registry.BenchmarkProject"),
                    **dict.fromkeys(("registry.PlaceDay", "registry.PlaceDelta"), PLACE_SOURCES)}
 
     def ready(self):

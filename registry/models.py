@@ -1,5 +1,6 @@
 """Labs, common technology platforms, benchmark projects and the plan's targets (its tasks and the support funds:
-registry.plan_models; the kept years not filed: registry.not_filed_models)."""
+registry.plan_models; the kept years not filed: registry.not_filed_models; the kept changes of the records in
+operation: registry.operation_models)."""
 
 
 from django.conf import settings
@@ -36,6 +37,7 @@ from .choices import (
     TargetUnit,
 )
 from .not_filed_models import NotFiledYears  # noqa: F401 (the years each enterprise of a park has not filed)
+from .operation_models import InOperationChange  # noqa: F401 (the kept changes of the records in operation)
 from .place_models import PlaceDay, PlaceDelta  # noqa: F401 (the district overview's figures kept by day)
 from .plan_models import PlanTask, SupportAward, SupportPolicy  # noqa: F401 (the plan's tasks and support funds)
 

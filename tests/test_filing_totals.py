@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from enterprises.choices import FilingStatus
@@ -22,6 +21,7 @@ from registry.targets import RECORD_UNIT, amount_convert
 
 from .conftest import token_client
 from .factories import AnnualFilingFactory, PlanTargetFactory, approved_filing, bureau_user
+from .migrating import migrated_back_and_forth
 from .worlds import build_world
 
 pytestmark = pytest.mark.django_db
@@ -135,12 +135,7 @@ def test_the_migration_backfills_the_totals_from_the_filings_already_there():
     for park in range(2):
         for index in range(2):
             approved_filing(enterprise=world.enterprise(park, index), year=YEAR - index)
-    leaves = MigrationExecutor(connection).loader.graph.leaf_nodes()
-    try:
-        MigrationExecutor(connection).migrate([("registry", "0016_file_jobs_of_the_registers")])  # no totals table
-        MigrationExecutor(connection).migrate(leaves)
-    finally:
-        MigrationExecutor(connection).migrate(leaves)  # the database as every other test expects it
+    migrated_back_and_forth(("registry", "0016_file_jobs_of_the_registers"))
     assert kept() == independent() and len(kept()) == 4
 
 

@@ -11,7 +11,6 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from config.years import FIRST_YEAR, LAST_YEAR
@@ -23,6 +22,7 @@ from registry.selectors.parks import _not_filed, not_filed_counts
 
 from .conftest import token_client
 from .factories import AnnualFilingFactory, EnterpriseFactory, TenancyFactory, UnitFactory, bureau_user
+from .migrating import migrated_back_and_forth
 from .worlds import build_world
 
 pytestmark = pytest.mark.django_db
@@ -173,12 +173,7 @@ def test_the_migration_backfills_the_kept_years_from_the_records_already_there()
     world = build_world(parks=2, admins=0, enterprises=2)
     world.let(enterprise=world.enterprise(1, 0), start=datetime.date(YEAR, 2, 1), end=datetime.date(YEAR + 2, 1, 1))
     submitted(world.enterprise(0, 1))
-    leaves = MigrationExecutor(connection).loader.graph.leaf_nodes()
-    try:
-        MigrationExecutor(connection).migrate([("registry", "0021_file_jobs_of_characters_and_park_services")])
-        MigrationExecutor(connection).migrate(leaves)
-    finally:
-        MigrationExecutor(connection).migrate(leaves)  # the database as every other test expects it
+    migrated_back_and_forth(("registry", "0021_file_jobs_of_characters_and_park_services"))
     assert kept() == independent() and len(kept()) == 5
 
 

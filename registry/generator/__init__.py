@@ -36,6 +36,7 @@ from parks.models import District, Park, ParkMembership, ParkService, Unit
 
 from ..models import (
     BenchmarkProject,
+    InOperationChange,
     Lab,
     NotFiledYears,
     PlanTask,
@@ -92,9 +93,9 @@ def kept_by_triggers(*, enable: bool) -> None:
 
 def city_generate(*, enterprises: int, years: int = 5, seed: int = 2025, log=None) -> dict:
     """Replace the registry's data by a generated city of `enterprises` enterprises with `years` years of approved
-    filings up to last year, the filings' totals and the years not filed rebuilt, the accounts' memberships moved
-    onto it; ANALYZE. Returns the rows copied per table, the seconds per step and the memberships moved per
-    table."""
+    filings up to last year, the filings' totals, the years not filed and the changes in operation rebuilt, the
+    accounts' memberships moved onto it; ANALYZE. Returns the rows copied per table, the seconds per step and the
+    memberships moved per table."""
     from registry import seeding
 
     rng = random.Random(seed + enterprises)
@@ -176,8 +177,9 @@ def city_generate(*, enterprises: int, years: int = 5, seed: int = 2025, log=Non
                 table = model._meta.db_table
                 cursor.execute(f"SELECT setval(pg_get_serial_sequence(%s, 'id'), "
                                f'GREATEST((SELECT max(id) FROM "{table}"), 1))', [table])
-        with connection.cursor() as cursor:  # the filings' totals, whole (the TRUNCATE above fired no row triggers)
+        with connection.cursor() as cursor:  # the kept figures, whole (the TRUNCATE above fired no row triggers)
             cursor.execute("SELECT registry_filing_totals_rebuild()")
+            cursor.execute("SELECT registry_in_operation_rebuild()")
         mark = time.perf_counter()
         kept_by_triggers(enable=True)
         seconds["kept"] = time.perf_counter() - mark
@@ -189,7 +191,7 @@ def city_generate(*, enterprises: int, years: int = 5, seed: int = 2025, log=Non
                                                                          for table, count in kept.items()))
     mark = time.perf_counter()
     with connection.cursor() as cursor:
-        for model in (*MODELS, NotFiledYears):
+        for model in (*MODELS, NotFiledYears, InOperationChange):
             cursor.execute(f'ANALYZE "{model._meta.db_table}"')
     seconds["analyze"] = time.perf_counter() - mark
     seconds["total"] = time.perf_counter() - started

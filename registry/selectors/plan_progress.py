@@ -10,6 +10,8 @@ What each metric counts (the records behind the figure are exactly the rows the 
   the five domains the plan names;
 - benchmark projects: selected or accepted by the date (or with no date of selection recorded), of the year or
   before;
+  for a user who sees every lab, platform and project, these three are counted per category from the changes kept
+  per day (registry.InOperationChange), equal to counting the records;
 - featured parks: parks recognised as featured by the date (or with no date recorded).
 What was true on the date is read from the records' dates alone, never from their status of today.
 Every record set is scoped to what the user may see, so a park administrator's progress covers their parks.
@@ -26,14 +28,14 @@ from django.db import models
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 
-from access.scoping import VIEW
+from access.scoping import VIEW, sees_all
 from config.as_of import as_of
 from enterprises.models import AnnualFiling
 from enterprises.selectors import percent
 from parks.models import Park
 
 from ..choices import LabKind, PlatformDomain, ProjectField, TargetMetric
-from ..models import BenchmarkProject, Lab, PlanTarget, Platform
+from ..models import BenchmarkProject, InOperationChange, Lab, PlanTarget, Platform
 from ..targets import RECORD_UNIT, amount_convert, target_met
 from .cells import hide_small_cells
 from .totals import filing_totals
@@ -167,12 +169,39 @@ def record_row(*, metric: Metric, record) -> dict:
             "value": record[2] if metric.figure else None, "value_unit": RECORD_UNIT if metric.figure else None}
 
 
-def _metric_totals(*, metric_key: str, records, thresholds: list, user, year: int) -> tuple[dict, dict | None]:
+def _counted_by_category(metric: Metric) -> bool:
+    """Whether a metric's figure is its records counted per category (labs, platforms, projects): the count is the
+    sum of its breakdown."""
+    return bool(metric.breakdown) and not metric.summed
+
+
+def kept_in_operation(*, user, year: int, on: datetime.date) -> dict[str, dict[str, int]] | None:
+    """Per kind of record (lab, platform, benchmark_project), its records in effect on a date per category (projects
+    of the year or before), summed from the kept changes (registry.InOperationChange) in one query; None where the
+    user does not see every lab, platform and project (their figures are counted from the records they may see)."""
+    if not sees_all(user=user, models=[Lab, Platform, BenchmarkProject]):
+        return None
+    rows = (InOperationChange.objects.filter(Q(year__isnull=True) | Q(year__lte=year),
+                                             Q(day__isnull=True) | Q(day__lte=on))
+            .order_by().values_list("record", "category").annotate(n=Sum("change")))
+    kept: dict[str, dict[str, int]] = {}
+    for record, category, count in rows:
+        if count:
+            kept.setdefault(record, {})[category] = count
+    return kept
+
+
+def _metric_totals(*, metric_key: str, records, thresholds: list, user, year: int,
+                   kept: dict | None = None) -> tuple[dict, dict | None]:
     """The count (and sum) of a metric's records, per threshold of its targets (None: the one figure of a metric
-    without one), in one query; and the records per category where the metric has a breakdown."""
+    without one), in one query; and the records per category where the metric has a breakdown (counted by
+    category: read from `kept`, `kept_in_operation`'s answer, where given)."""
     metric = METRICS[metric_key]
-    if metric.breakdown and not metric.summed:  # one scan: the records per category, which add up to the count
-        counts = dict(records.order_by().values_list(metric.breakdown).annotate(n=Count("pk")))
+    if _counted_by_category(metric):  # one scan: the records per category, which add up to the count
+        if kept is not None:
+            counts = kept.get(metric.kind, {})
+        else:
+            counts = dict(records.order_by().values_list(metric.breakdown).annotate(n=Count("pk")))
         return {None: {"counted": sum(counts.values())}}, counts
     counts = None
     if metric.breakdown:
@@ -189,7 +218,7 @@ def _metric_totals(*, metric_key: str, records, thresholds: list, user, year: in
 
 
 def _metric_progress(*, metric_key: str, targets: list[PlanTarget], year: int, on: datetime.date,
-                     user) -> list[Progress]:
+                     user, kept: dict | None = None) -> list[Progress]:
     """The progress of every target of one metric: one count (a target over a threshold: one count of each
     threshold) and one read of the first records, whatever the number of targets.
 
@@ -199,7 +228,7 @@ def _metric_progress(*, metric_key: str, targets: list[PlanTarget], year: int, o
     thresholds = sorted({target.threshold for target in targets}) if metric.over_threshold else [None]
     records = _records(metric=metric, year=year, on=on, user=user, above=thresholds[0])
     totals, counts = _metric_totals(metric_key=metric_key, records=records, thresholds=thresholds, user=user,
-                                    year=year)
+                                    year=year, kept=kept)
     first = list(records.values_list(*_row_fields(metric))[:INLINE_RECORDS])
     rows = []
     for target in targets:
@@ -223,7 +252,8 @@ def _metric_progress(*, metric_key: str, targets: list[PlanTarget], year: int, o
 def plan_progress(*, user, year: int, on: datetime.date, plan: str | None = None) -> list[Progress]:
     """Every target's progress (of one plan, if named) for a year and as of a date, scoped to the user; money
     figures over fewer than SMALL_CELL_MIN records are hidden from users outside the bureau. The targets of one
-    metric share its reads (`_metric_progress`)."""
+    metric share its reads (`_metric_progress`); the metrics counted by category share one read of the kept
+    changes, where the user sees every record (`kept_in_operation`)."""
     targets = PlanTarget.objects.restrict(user, VIEW)
     if plan:
         targets = targets.filter(plan=plan)
@@ -231,8 +261,11 @@ def plan_progress(*, user, year: int, on: datetime.date, plan: str | None = None
     by_metric: dict[str, list[PlanTarget]] = {}
     for target in targets:
         by_metric.setdefault(target.metric, []).append(target)
+    kept = kept_in_operation(user=user, year=year, on=on) \
+        if any(_counted_by_category(METRICS[metric_key]) for metric_key in by_metric) else None
     progress = {row.target.pk: row for metric_key, group in by_metric.items()
-                for row in _metric_progress(metric_key=metric_key, targets=group, year=year, on=on, user=user)}
+                for row in _metric_progress(metric_key=metric_key, targets=group, year=year, on=on, user=user,
+                                            kept=kept)}
     rows = [progress[target.pk] for target in targets]
     summed = [row for row in rows if METRICS[row.target.metric].summed]
     hide_small_cells(rows=summed, user=user, count="counted", money=("actual",))
