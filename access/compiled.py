@@ -1,26 +1,52 @@
-"""Queries on the hot path of every request (the user's roles, the API token) compiled once per process: building and
-compiling a query through the ORM costs more than running it. The query is built once with a sentinel value no
-record has; each run sends its SQL with the sentinel's parameter replaced by the value asked for."""
+"""Queries on the hot path of a request (the user's roles, the API token, the assessment's reads) compiled once per
+process: building and compiling a query through the ORM costs more than running it. The query is built once with
+sentinel values no record has; each run sends its SQL with each sentinel's parameter replaced by the value asked for
+in its place."""
 
 from collections.abc import Callable
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
+
+_NOTHING = ("", ())  # the compiled form of a query that matches nothing
+
+# At most this many compiled forms of one query are kept (a key per user scope, say); beyond it they are compiled
+# again.
+MOST_KEYS = 1000
 
 
 class CompiledQuery:
-    """`build(sentinel)` (a queryset) compiled once per database and `key`, run with the sentinel's parameter
-    replaced: the rows of `build(value)`."""
+    """`build(*sentinels, **context)` (a queryset) compiled once per database and `key`, run with the sentinels'
+    parameters replaced: the rows of `build(*values, **context)`. A sentinel must be a value of its type that no
+    other parameter of the query takes (a negative id, a date long past) and that its lookups accept; a query that
+    can match nothing (the ORM's EmptyResultSet, e.g. a user who may see no record) reads no rows, as the ORM's."""
 
-    def __init__(self, build: Callable, *, sentinel):
-        self.build, self.sentinel = build, sentinel
+    def __init__(self, build: Callable, *, sentinels: tuple):
+        self.build, self.sentinels = build, sentinels
         self._compiled: dict = {}
 
-    def rows(self, value, *, using: str, key=()) -> list[tuple]:
-        """The rows `build(value)` reads on the database `using` (`key`: what else the built query depends on)."""
+    def rows(self, *values, using: str, key=(), **context) -> list[tuple]:
+        """The rows `build(*values, **context)` reads on the database `using`; `key` names everything of the
+        context (and anything else) the built query's SQL depends on."""
         compiled = self._compiled.get((using, key))
         if compiled is None:
-            compiled = self._compiled[(using, key)] = self.build(self.sentinel).query.sql_with_params()
+            if len(self._compiled) >= MOST_KEYS:
+                self._compiled.clear()
+            try:
+                compiled = self.build(*self.sentinels, **context).query.sql_with_params()
+            except EmptyResultSet:
+                compiled = _NOTHING
+            self._compiled[(using, key)] = compiled
+        if compiled is _NOTHING:
+            return []
         sql, params = compiled
         with connections[using].cursor() as cursor:
-            cursor.execute(sql, [value if param == self.sentinel else param for param in params])
+            cursor.execute(sql, [self._value(param, values) for param in params])
             return cursor.fetchall()
+
+    def _value(self, param, values):
+        """The parameter, or the value asked for in its sentinel's place."""
+        for sentinel, value in zip(self.sentinels, values, strict=True):
+            if type(param) is type(sentinel) and param == sentinel:
+                return value
+        return param
