@@ -128,7 +128,7 @@ def _held_query(user_pk):
 
 # The held query compiled once for the roles registered (a user id no account has stands for the user's): building
 # and compiling its union was most of the roles' cost on every request.
-_held_compiled = CompiledQuery(_held_query, sentinel=-918_273_645)
+_held_compiled = CompiledQuery(_held_query, sentinels=(-918_273_645,))
 
 
 def _held(user) -> dict[str, frozenset[int]]:

@@ -77,7 +77,7 @@ def token_revoke(*, user) -> int:
 # The token-and-user query compiled once per process (a key no token has stands for the request's): building and
 # compiling it through the ORM was most of the token's cost on every API request.
 _token_compiled = CompiledQuery(lambda key: Token.objects.select_related("user").filter(key=key),
-                                sentinel="-no-token-has-this-key-")
+                                sentinels=("-no-token-has-this-key-",))
 
 
 def token_with_user(key: str) -> Token | None:

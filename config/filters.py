@@ -1,9 +1,12 @@
 """The base filterset and filter types the apps' filtersets share (below the API: the filtersets serve the API and the
 pages alike)."""
 
+import copy
+
 import django_filters
 from django import forms
 from django.core.validators import RegexValidator
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from config.years import FIRST_YEAR, LAST_YEAR
@@ -11,12 +14,33 @@ from config.years import FIRST_YEAR, LAST_YEAR
 _form_classes: dict[type, type] = {}
 
 
+class SharedFields(dict):
+    """A cached form class's fields, shared by its forms: Django's Form deep-copies its class's fields into each
+    form, which for a filter form copies every choice list and queryset per request; these copy the dict only.
+    Cleaning a value reads a field and never changes it (a model choice builds a new queryset from the field's)."""
+
+    def __deepcopy__(self, memo):
+        return dict(self)
+
+
 class FilterSet(django_filters.FilterSet):
-    """django-filter's FilterSet, its form class built once per filterset class: django-filter builds it anew on
-    every request, with a form field per filter and each filter's label from the model (a sixth of an API list
-    request). The form class depends only on the filters' declarations; a filter whose choices come from the
-    request (a callable queryset) keeps django-filter's form per request. A filterset whose `__init__` changes its
-    filters would need the same; none here does."""
+    """django-filter's FilterSet without its per-request copies: the form class is built once per filterset class
+    (with fields its forms share, SharedFields), the filters are copied shallowly, and a filter whose parameter is
+    absent from the query is not applied (its empty value filters nothing: tests/test_fast_reads.py holds every
+    filterset to it). django-filter builds the form class, deep-copies every filter with its querysets and choices,
+    and applies every filter on each request. A filter whose choices come from the request (a callable queryset)
+    keeps django-filter's form per request. A filterset whose `__init__` changes its filters would need the same;
+    none here does."""
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        if queryset is None:
+            queryset = self._meta.model._default_manager.all()
+        self.is_bound = data is not None
+        self.data = data or QueryDict()
+        self.queryset = queryset
+        self.request = request
+        self.form_prefix = prefix
+        self.filters = {name: _own_copy(filter_, self, queryset.model) for name, filter_ in self.base_filters.items()}
 
     def get_form_class(self):
         form_class = _form_classes.get(type(self))
@@ -24,8 +48,40 @@ class FilterSet(django_filters.FilterSet):
             form_class = super().get_form_class()
             if any(callable(getattr(filter_, "queryset", None)) for filter_ in self.filters.values()):
                 return form_class
+            form_class.base_fields = SharedFields(form_class.base_fields)
             _form_classes[type(self)] = form_class
         return form_class
+
+    def filter_queryset(self, queryset):
+        """The queryset filtered by each filter whose parameter the query gives (django-filter's applies all)."""
+        form = self.form
+        for name, value in form.cleaned_data.items():
+            if not omitted(form.fields[name].widget, form.data, form.files, form.add_prefix(name)):
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+
+# Widgets that never say their value was omitted (a browser sends no empty selection and no unchecked box), and read
+# the one parameter of their name.
+_SINGLE_PARAMETER = (forms.SelectMultiple, forms.CheckboxSelectMultiple, forms.CheckboxInput)
+
+
+def omitted(widget, data, files, name: str) -> bool:
+    """Whether the query gives none of the parameters a filter's widget reads (its name, or its name with each of
+    its suffixes)."""
+    if widget.value_omitted_from_data(data, files, name):
+        return True
+    return isinstance(widget, _SINGLE_PARAMETER) and name not in data
+
+
+def _own_copy(filter_, filterset, model):
+    """A filterset's own copy of a declared filter: a shallow copy (a filter's attributes are replaced, never
+    changed in place, when a request sets them), its method bound to the copy."""
+    own = copy.copy(filter_)
+    own.model, own.parent = model, filterset
+    if own.method is not None:
+        own.method = own.method  # a new FilterMethod, calling the copy's parent's method
+    return own
 
 
 class YearFilter(django_filters.NumberFilter):

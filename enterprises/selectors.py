@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import DEFAULT_DB_ALIAS
+from django.db import DEFAULT_DB_ALIAS, router
 from django.db.models import (
     BooleanField,
     Case,
@@ -25,7 +25,8 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from access.scoping import VIEW, sees_all, user_scope
+from access.compiled import CompiledQuery
+from access.scoping import VIEW, scope_filter, sees_all, user_scope
 from config.as_of import as_of, recorded
 from config.rounding import half_up
 from config.years import FIRST_YEAR
@@ -167,7 +168,7 @@ def enterprise_assessment(*, enterprise: Enterprise, user, year: int | None = No
     """
     year = year or reporting_year()
     on = on or tier_reference_date(year)
-    filing = AnnualFiling.objects.current().filter(enterprise=enterprise, year=year).restrict(user, VIEW).first()
+    filing = _current_filing(enterprise_id=enterprise.pk, year=year, user=user)
     assessment = assess(figures=filing.figures() if filing else None, held=_held(enterprise, user, on), year=year,
                         rule_set=rule_set or rule_set_for(year))
     return assessment, filing
@@ -175,8 +176,44 @@ def enterprise_assessment(*, enterprise: Enterprise, user, year: int | None = No
 
 def _held(enterprise, user, on: datetime.date) -> set[str]:
     """The tiers an enterprise holds on a date, among the designations the user may see."""
-    return set(TierDesignation.objects.held_on(on).filter(enterprise=enterprise).restrict(user, VIEW)
-               .values_list("tier", flat=True))
+    database = router.db_for_read(TierDesignation)
+    return {tier for (tier,) in _held_compiled.rows(
+        enterprise.pk, on, using=database, key=_scope(user, TierDesignation), user=user)}
+
+
+def _held_query(enterprise_id, on, *, user):
+    """The tiers an enterprise holds on a date among the designations the user may see (what `_held` reads)."""
+    return (TierDesignation.objects.held_on(on).filter(enterprise_id=enterprise_id).restrict(user, VIEW)
+            .values_list("tier", flat=True))
+
+
+def _current_filing(*, enterprise_id: int, year: int, user) -> AnnualFiling | None:
+    """The enterprise's approved filing of the year among those the user may see, as `.first()` reads it."""
+    database = router.db_for_read(AnnualFiling)
+    rows = _filing_compiled.rows(enterprise_id, using=database, key=(year, _scope(user, AnnualFiling)), year=year,
+                                 user=user)
+    if not rows:
+        return None
+    return AnnualFiling.from_db(database, [field.attname for field in AnnualFiling._meta.concrete_fields], rows[0])
+
+
+def _filing_query(enterprise_id, *, year: int, user):
+    """The first of an enterprise's approved filings of a year the user may see (what `_current_filing` reads)."""
+    filings = AnnualFiling.objects.current().filter(enterprise_id=enterprise_id, year=year).restrict(user, VIEW)
+    return (filings if filings.ordered else filings.order_by("pk"))[:1]
+
+
+def _scope(user, model):
+    """What a compiled read of the model's records the user may see depends on of the user: their condition on
+    the records (None: every record)."""
+    return scope_filter(user=user, model=model, action=VIEW)
+
+
+# The assessment's reads compiled once per process and user scope (the year's filing once per year too): an
+# enterprise id and a date no record has stand for the request's (access.compiled).
+_ENTERPRISE, _ON = -918_273_646, datetime.date(1, 1, 2)
+_held_compiled = CompiledQuery(_held_query, sentinels=(_ENTERPRISE, _ON))
+_filing_compiled = CompiledQuery(_filing_query, sentinels=(_ENTERPRISE,))
 
 
 def draft_assessment(*, filing: AnnualFiling, figures: dict, user) -> Assessment:
@@ -325,10 +362,17 @@ def parks_with_occupancy(parks, *, on: datetime.date):
 
 def filing_seasons(*, years) -> dict[int, tuple[datetime.date, datetime.date]]:
     """The filing season (opens, closes) of each of the years: the bureau's where it set one, else the default."""
-    years = list(years)
-    held = {year: (opens, closes) for year, opens, closes in
-            FilingSeason.objects.filter(year__in=years).values_list("year", "opens", "closes")}
+    years = tuple(years)
+    if not years:
+        return {}
+    rows = _seasons_compiled.rows(using=router.db_for_read(FilingSeason), key=years, years=years)
+    held = {year: (opens, closes) for year, opens, closes in rows}
     return {year: held.get(year) or default_season(year) for year in years}
+
+
+# The seasons' query compiled once per process and set of years (the candidates change once a year).
+_seasons_compiled = CompiledQuery(
+    lambda *, years: FilingSeason.objects.filter(year__in=years).values_list("year", "opens", "closes"), sentinels=())
 
 
 def reporting_year(*, on: datetime.date | None = None) -> int:

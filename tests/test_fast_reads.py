@@ -218,6 +218,7 @@ def api_filtersets():
 def test_no_query_parameter_filters_nothing(db):
     """What lets StrictFilterBackend skip the filterset when a request has no query parameter: for every filterset of
     the API, empty data is valid and leaves the queryset as it was (the same SQL)."""
+    import django_filters
     from django.http import QueryDict
 
     filtersets = api_filtersets()
@@ -226,6 +227,57 @@ def test_no_query_parameter_filters_nothing(db):
         filterset = filterset_class(data=QueryDict(), queryset=queryset.all())
         assert filterset.is_valid(), (prefix, filterset.errors)
         assert str(filterset.qs.query) == str(queryset.all().query), prefix
+        # Every filter applied to its empty value, as django-filter applies them: what lets config.filters.FilterSet
+        # skip a filter whose parameter is absent.
+        applied = django_filters.FilterSet.filter_queryset(filterset, queryset.all())
+        assert str(applied.query) == str(queryset.all().query), prefix
+
+
+# Values each filter of every filterset is given alone and beside others: valid and invalid ones of every kind.
+FILTER_VALUES = ("1", "abc", "", "2024", "2024-05-01", "2024-13-01", "true", "110105", "110105,110108", "11x",
+                 "rendering", "数象", "-1", "1,2")
+
+
+def test_filtersets_filter_and_refuse_as_django_filter_does(db):
+    """config.filters.FilterSet (its form class built once, its fields shared, absent filters not applied) gives the
+    SQL and the 400 field messages, in Chinese and English, that django-filter's own FilterSet gives, for every
+    filter of every filterset of the API given alone or beside another."""
+    from django.http import QueryDict
+    from django.utils import translation
+    from django_filters.filterset import BaseFilterSet
+
+    park = ParkFactory()
+    EnterpriseFactory(park=park)
+    for prefix, filterset_class, queryset in api_filtersets():
+        names = list(filterset_class.base_filters)
+        queries = [{name: value} for name in names for value in FILTER_VALUES]
+        queries += [{first: "1", second: "abc"} for first, second in zip(names, names[1:], strict=False)]
+        queries += [{name: ["1", "2"] for name in names}]
+        for query in queries:
+            data = QueryDict(mutable=True)
+            for name, value in query.items():
+                data.setlist(name, value if isinstance(value, list) else [value])
+            ours = filterset_class(data=data, queryset=queryset.all())
+            theirs = filterset_class.__new__(filterset_class)  # django-filter's own: filters deep-copied, a new form
+            BaseFilterSet.__init__(theirs, data=data, queryset=queryset.all())
+            theirs._form = BaseFilterSet.get_form_class(theirs)(data)
+            for language in ("zh-hans", "en"):
+                with translation.override(language):
+                    assert ours.is_valid() == theirs.is_valid(), (prefix, query)
+                    assert ours.errors.get_json_data() == theirs.errors.get_json_data(), (prefix, query, language)
+            if ours.is_valid():
+                expected = BaseFilterSet.filter_queryset(theirs, queryset.all())
+                assert sql_of(ours.qs) == sql_of(expected), (prefix, query)
+
+
+def sql_of(queryset) -> str:
+    """The queryset's SQL, or "nothing" for a query that matches nothing (a value out of its column's range)."""
+    from django.core.exceptions import EmptyResultSet
+
+    try:
+        return str(queryset.query)
+    except EmptyResultSet:
+        return "nothing"
 
 
 def test_record_with_a_filter_parameter_is_still_filtered(bureau_client):

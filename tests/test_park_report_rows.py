@@ -140,7 +140,7 @@ def test_the_compiled_query_is_the_one_built_for_the_values_asked(count):
         values = _place_values(parks=parks, on=on, start=start, end=end)
         for compiled, built in zip(_compiled_places(count), _place_queries(values), strict=True):
             sql, params = built.query.sql_with_params()
-            assert compiled.sql(values, using="default") == (sql, list(params))
+            assert compiled.sql(*values, using="default") == (sql, list(params))
 
 
 def written_rows(serializer_class, rows, request, **context) -> list[tuple[dict, dict]]:

@@ -182,8 +182,8 @@ def _compiled_places(count: int) -> tuple[CompiledQuery, CompiledQuery]:
     dates and parks no report asks for (parks -1, -2...; the years 1 to 3), each replaced by the value asked for."""
     if count not in _places:
         sentinel = _place_values(parks=[-index for index in range(1, count + 1)], **_PLACE_SENTINELS)
-        _places[count] = (CompiledQuery(lambda values: _place_queries(values)[0], sentinel=sentinel),
-                          CompiledQuery(lambda values: _place_queries(values)[1], sentinel=sentinel))
+        _places[count] = (CompiledQuery(lambda *values: _place_queries(values)[0], sentinels=sentinel),
+                          CompiledQuery(lambda *values: _place_queries(values)[1], sentinels=sentinel))
     return _places[count]
 
 
@@ -201,8 +201,8 @@ def _place_figures(*, user, parks: list[int], on: datetime.date, start: datetime
     values = _place_values(parks=parks, on=on, start=start, end=end)
     using = router.db_for_read(Unit)
     if sees_all(user=user, models=(Unit, Tenancy)):
-        units_sql, units_params = _compiled_places(len(parks))[0].sql(values, using=using)
-        tenancies_sql, tenancies_params = _compiled_places(len(parks))[1].sql(values, using=using)
+        units_sql, units_params = _compiled_places(len(parks))[0].sql(*values, using=using)
+        tenancies_sql, tenancies_params = _compiled_places(len(parks))[1].sql(*values, using=using)
     else:
         units, tenancies = _place_queries(values, user=user)
         units_sql, units_params = units.query.sql_with_params()
