@@ -202,16 +202,24 @@ def end_of_day(on: datetime.date) -> datetime.datetime:
                                      tzinfo=ZoneInfo(settings.TIME_ZONE))
 
 
-def changed_since(models_read, *, on: datetime.date) -> frozenset:
-    """The models among `models_read` with any change recorded after a day (one query): only those need their
-    history to say what was true that day. Read in the transaction of the report, it is true of every query
-    of the report."""
+def changed_since(read, *, on: datetime.date) -> frozenset:
+    """The models among `read` ((model, field) pairs: the fields a report reads as recorded) of which some record's
+    field held at the end of a day another value than today's (one query): only those need their history to say
+    what was true that day; for the others `recorded` reads today's column. A record changed since in other fields
+    only (a profile edited), or entered since (it reads the value it was first recorded with), needs none. Read in
+    the transaction of the report, it is true of every query of the report."""
     end = end_of_day(on)
-    marks = [model.history.model.objects.filter(history_date__gte=end).order_by()
-             .annotate(model_index=models.Value(index)).values_list("model_index", flat=True)[:1]
-             for index, model in enumerate(models_read)]
+    marks = []
+    for index, (model, field) in enumerate(read):
+        column = model._meta.get_field(field).attname
+        since = model.history.model.objects.filter(history_date__gte=end).values("id")
+        then = model._base_manager.filter(pk__in=since).annotate(then=recorded(model, field, on=on)).filter(
+            ~Q(then=F(column)) | Q(then__isnull=True, **{f"{column}__isnull": False})
+            | Q(then__isnull=False, **{f"{column}__isnull": True}))
+        marks.append(then.order_by().annotate(model_index=models.Value(index)).values_list("model_index",
+                                                                                            flat=True)[:1])
     found = marks[0].union(*marks[1:], all=True) if len(marks) > 1 else marks[0]
-    return frozenset(models_read[index] for index in found)
+    return frozenset(read[index][0] for index in found)
 
 
 def recorded(model, field: str, *, on: datetime.date, ref: str = "pk", output_field=None,
@@ -220,9 +228,9 @@ def recorded(model, field: str, *, on: datetime.date, ref: str = "pk", output_fi
     change recorded by then). `ref` is the outer query's path to the record (`pk`, or a foreign key such as `park`).
     A record whose history starts after the day reads the value it was first recorded with (it was entered late:
     its dates, not the day of entry, say whether it counts); one without history reads its value of today.
-    `changed`, where given, is `changed_since(...)` of the same day: a model outside it has no change recorded
-    since, so every record reads its value of today, a plain column (which the planner can estimate and group by
-    hashing), with no look-up of the history at all."""
+    `changed`, where given, is `changed_since(...)` of the same day: in a model outside it every record held the
+    field's value of today at the end of the day, so every record reads its value of today, a plain column (which
+    the planner can estimate and group by hashing), with no look-up of the history at all."""
     history = model.history.model
     column = model._meta.get_field(field).attname
     today = F(column) if ref == "pk" else F(f"{ref}__{column}")

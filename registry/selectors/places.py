@@ -170,7 +170,7 @@ def _kept(*, user, year: int, on: datetime.date, changed: frozenset) -> dict | N
     """Per district, every figure of the overview but the parks and the filings, on the date, from the figures kept
     by day: the sum of every change before its decade, its decade's earlier years, its year's earlier months and its
     month's days up to the date (a few thousand rows at most); None where they may not be read: the user does not
-    see every record behind them, a park, unit or enterprise has a change recorded since the date (the kept days
+    see every record behind them, a park's or enterprise's district or a unit's area moved since the date (the kept days
     are those of the records' values of today), or the date is outside the years kept."""
     if changed or not FIRST_YEAR <= on.year <= LAST_YEAR or not sees_all(user=user, models=KEPT_SOURCES):
         return None
@@ -217,7 +217,7 @@ def district_overview(*, user, year: int, on: datetime.date) -> list[dict]:
     is read by `config.as_of`: parks existing and units leasable then, with the area and the districts (of parks and
     enterprises) recorded by then. The bureau's figures with nothing changed since the date are read from the
     figures kept by day, the others counted from the records: docs/aggregates.md."""
-    changed = changed_since((Park, Unit, Enterprise), on=on)
+    changed = changed_since(((Park, "district"), (Unit, "area"), (Enterprise, "district")), on=on)
     parks = Park.objects.annotate(
         place=recorded(Park, "district", on=on, changed=changed),
         counted=ExpressionWrapper(Park.existence.condition(on) & _visible(Park, user=user), BooleanField()))

@@ -94,6 +94,8 @@ CHANGES = {
         "name": "新园区", "district": w["districts"][2].pk}, 201),
     "enterprise moves district": lambda c, w: send(c, "patch", reverse(
         "api:enterprise-detail", args=[w["firms"][0].pk]), {"district": w["districts"][2].pk}),
+    "enterprise renamed": lambda c, w: send(c, "patch", reverse("api:enterprise-detail", args=[w["firms"][0].pk]),
+                                            {"short_name": "更名"}),
     "enterprise hosting a lab moves district": lambda c, w: send(c, "patch", reverse(
         "api:enterprise-detail", args=[w["firms"][1].pk]), {"district": w["districts"][2].pk}),
     "park moves district": lambda c, w: send(c, "patch", reverse("api:park-detail", args=[w["parks"][1].pk]),
@@ -114,17 +116,21 @@ def test_a_place_changed_today_leaves_last_years_reports_unchanged(db, change):
 
 
 def test_with_no_change_recorded_since_the_date_the_history_is_not_read_and_nothing_moves(db, settings):
-    """`changed_since` names the models with a change recorded after the day; where none has, the district overview
-    reads today's values as plain columns, and answers exactly what reading the history answered."""
+    """`changed_since` names the models of which a record's district (a unit's area) held another value at the end of
+    the day than today; where none has, the district overview reads today's values as plain columns, and answers
+    exactly what reading the history answered."""
     settings.REPORT_CACHE = False  # every answer computed: the history rows below are moved without a write's version
     world = places_world()
     client = token_client(bureau_user())
     read_from_history = answers(client, world)  # the world was recorded today: after ON, so the history is read
-    places = (Park, Unit, Enterprise)
-    assert changed_since(places, on=ON) == set(places)
-    assert changed_since(places, on=timezone.localdate()) == frozenset()
-    for model in places:  # as if every record had been entered before the date
+    places = ((Park, "district"), (Unit, "area"), (Enterprise, "district"))
+    # entered today: each reads the value it was first recorded with, today's
+    assert changed_since(places, on=ON) == changed_since(places, on=timezone.localdate()) == frozenset()
+    for model, _field in places:  # as if every record had been entered before the date
         model.history.model.objects.update(history_date=datetime.datetime(2024, 6, 1, tzinfo=datetime.UTC))
+    assert changed_since(places, on=ON) == frozenset()
+    assert answers(client, world) == read_from_history
+    CHANGES["enterprise renamed"](client, world)  # recorded today, the district kept: nothing to read
     assert changed_since(places, on=ON) == frozenset()
     assert answers(client, world) == read_from_history
     CHANGES["enterprise moves district"](client, world)  # recorded today: the enterprises' history is read again
