@@ -23,9 +23,9 @@ app's models (`register_paths`): the parks app never names the enterprises app.
 from dataclasses import dataclass, field, replace
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
-from django.db.models import BooleanField, ExpressionWrapper, Q, Value
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -227,16 +227,49 @@ class RestrictedQuerySet(models.QuerySet):
         """Keep only the records the user may take the action on (a subquery, so no duplicates).
 
         PUBLIC also annotates each record with FULL_VIEW: whether the user sees all of it (VIEW) or its public
-        face only (a tenant's)."""
+        face only (a tenant's), asked of that record alone: an `IN` over the records seen, in the select list,
+        made PostgreSQL read every record of the table for each page or lookup (docs/speed-writes.md)."""
         condition = scope_filter(user=user, model=self.model, action=action)
-        restricted = self if condition is None else self.filter(
-            pk__in=self.model._base_manager.filter(condition).values("pk"))
+        if condition is None:
+            restricted = self
+        elif _own_columns(self.model, condition):
+            restricted = self.filter(condition)
+        else:
+            restricted = self.filter(pk__in=self.model._base_manager.filter(condition).values("pk"))
         if action == PUBLIC:
             full = scope_filter(user=user, model=self.model, action=VIEW)
-            flag = Value(True) if full is None else ExpressionWrapper(
-                Q(pk__in=self.model._base_manager.filter(full).values("pk")), output_field=BooleanField())
+            if full is None:
+                flag = Value(True)
+            elif _own_columns(self.model, full):
+                flag = Case(When(full, then=Value(True)), default=Value(False))
+            else:
+                flag = Exists(self.model._base_manager.filter(full, pk=OuterRef("pk")))
             restricted = restricted.annotate(**{FULL_VIEW: flag})
         return restricted
+
+
+def _own_columns(model, condition: Q) -> bool:
+    """Whether a scope condition compares only the model's own columns with given values (every path one field of
+    the model, no relation crossed): it is then asked of each record directly, no subquery needed and no duplicate
+    possible. A condition naming nothing (no membership gives the action) is not one."""
+    if not condition.children:
+        return False
+    for child in condition.children:
+        if isinstance(child, Q):
+            if not _own_columns(model, child):
+                return False
+            continue
+        name, _, lookup = child[0].partition("__")
+        if lookup not in ("", "in", "exact") or hasattr(child[1], "resolve_expression"):
+            return False
+        if name != "pk":
+            try:
+                field_ = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                return False
+            if not field_.concrete or field_.many_to_many or field_.one_to_many:
+                return False
+    return True
 
 
 def in_scope(*, user, record, action: str = VIEW) -> bool:

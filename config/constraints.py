@@ -8,10 +8,23 @@
 - `constraint_fields`: a constraint's name → the field its refusal is shown on (a form's field, an API's key, an
   import's column), for a constraint over several fields whose refusal Django would report on no field. The imports
   read the same mapping (enterprises.imports.base), so a refusal is named alike by validation and by the database.
+
+The plain check constraints left to validate are asked of the database together, in one query (`_checks_failed`),
+instead of one savepoint and query each; every other constraint (unique, exclusion, a subclass) is validated by
+Django's own `validate`.
 """
 
-from django.core.exceptions import ValidationError
-from django.db import models, router
+import logging
+from contextlib import nullcontext
+
+from django.core.exceptions import FieldError, ValidationError
+from django.db import DatabaseError, connections, models, router, transaction
+from django.db.models import BooleanField, CheckConstraint, Q, Value
+from django.db.models.functions import Coalesce
+from django.db.models.sql import Query
+from django.db.models.sql.constants import SINGLE
+
+logger = logging.getLogger(__name__)
 
 
 class ConstrainedModel(models.Model):
@@ -33,9 +46,15 @@ class ConstrainedModel(models.Model):
         using = router.db_for_write(type(self), instance=self)
         errors: dict = {}
         for model, constraints in self.get_constraints():
+            failed = _checks_failed(model, self, [c for c in constraints if type(c) is CheckConstraint],
+                                    exclude=exclude, using=using)
             for constraint in constraints:
                 try:
-                    constraint.validate(model, self, exclude=exclude, using=using)
+                    if failed is None or type(constraint) is not CheckConstraint:
+                        constraint.validate(model, self, exclude=exclude, using=using)
+                    elif constraint.name in failed:
+                        raise ValidationError(constraint.get_violation_error_message(),
+                                              code=constraint.violation_error_code)
                 except ValidationError as error:
                     field = self.constraint_fields.get(constraint.name)
                     if field is None and getattr(error, "code", None) == "unique" and \
@@ -47,6 +66,32 @@ class ConstrainedModel(models.Model):
                         errors.setdefault(field, []).extend(error.error_list)
         if errors:
             raise ValidationError(errors)
+
+
+def _checks_failed(model, instance, checks, *, exclude, using) -> set[str] | None:
+    """The names of the plain check constraints the instance breaks, asked in one query with the meaning of
+    Django's `CheckConstraint.validate`: a condition that is NULL passes, one naming an excluded field is not
+    asked. None when the query fails in the database (each is then validated on its own, as Django does)."""
+    query = Query(None)
+    for name, value in instance._get_field_expression_map(meta=model._meta, exclude=exclude).items():
+        query.add_annotation(value if hasattr(value, "resolve_expression") else Value(value), name, select=False)
+    asked = []
+    for index, constraint in enumerate(checks):
+        try:
+            query.add_annotation(Coalesce(Q(constraint.condition), True, output_field=BooleanField()), f"c{index}")
+        except FieldError:  # names an excluded field: not validated, as in Django
+            continue
+        asked.append(constraint.name)
+    if not asked:
+        return set()
+    connection = connections[using]
+    try:
+        with transaction.atomic(using=using) if connection.in_atomic_block else nullcontext():
+            row = query.get_compiler(using=using).execute_sql(SINGLE)
+    except DatabaseError as error:
+        logger.warning("Checking the constraints of %s in one query failed: %s", model.__name__, error)
+        return None
+    return {name for name, passed in zip(asked, row, strict=True) if not passed}
 
 
 def refusal_field(model, constraint_name: str) -> str | None:

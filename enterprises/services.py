@@ -79,8 +79,9 @@ def _require_status(filing: AnnualFiling, allowed, message) -> None:
 
 
 def _locked(filing: AnnualFiling) -> AnnualFiling:
-    """The filing's row, locked until the end of the transaction and read fresh (a concurrent step waits)."""
-    return AnnualFiling.objects.select_for_update().get(pk=filing.pk)
+    """The filing's row, locked until the end of the transaction and read fresh (a concurrent step waits), with its
+    enterprise (read in the same query, not locked), which each review step asks for."""
+    return AnnualFiling.objects.select_for_update(of=("self",)).select_related("enterprise").get(pk=filing.pk)
 
 
 def _save(filing: AnnualFiling) -> AnnualFiling:

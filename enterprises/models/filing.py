@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from access.scoping import ADD, CHANGE, DELETE, REVIEW, VIEW, RestrictedQuerySet, Rule
+from config.constraints import ConstrainedModel
 from config.history import audit_history
 from config.years import FIRST_YEAR, LAST_YEAR
 from parks.models import District, Park
@@ -65,7 +66,7 @@ class AnnualFilingQuerySet(RestrictedQuerySet):
         return self.filter(status=FilingStatus.APPROVED)
 
 
-class AnnualFiling(models.Model):
+class AnnualFiling(ConstrainedModel):
     """An enterprise's figures for one year, with their review: the inputs of the tier criteria.
 
     Amounts are in 万元 and refer to the filing year unless named `_prev` (the year before) or `_prev2`
