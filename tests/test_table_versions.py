@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.apps import apps
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
@@ -191,3 +192,33 @@ def test_a_count_outlives_writes_to_tables_it_does_not_read():
     assert count() == (first, 0)
     TenancyFactory(enterprise=firm)
     assert count() == (first + 1, 1)
+
+
+def recorded_tables(report: str) -> tuple[str, list[str]]:
+    """The cache key and value of the tables recorded beside a report's answers (one report asked once so far), read
+    from the tests' local-memory cache, whose keys are Django's made keys (prefix and version first)."""
+    raw = next(key for key in list(cache._cache) if key.endswith(":tables") and f":report:{report}:" in key)
+    key = raw.split(":", 2)[2]
+    return key, cache.get(key)
+
+
+@pytest.mark.django_db
+def test_the_tables_an_answer_is_kept_under_only_grow():
+    """Where an earlier computation recorded other tables (its data took another branch), the next one keeps its
+    answer under both sets: the readers then find it under the set recorded, and a write to either ends it."""
+    parks = report_world(seed=3, enterprises=12)
+    client = token_client(bureau_user())
+    params = {"as_of": "2024-10-15"}
+    first, computed = queries_of(client, PARKS_REPORT, params)
+    key, read = recorded_tables("park-report")
+    plan_targets = PlanTarget._meta.db_table
+    assert plan_targets not in read
+    cache.set(key, [*read, plan_targets])  # as if the last computation had read the plan's targets too
+    assert queries_of(client, PARKS_REPORT, params) == (first, computed)  # computed under the set recorded
+    assert sorted(recorded_tables("park-report")[1]) == sorted({*read, plan_targets})  # kept, not replaced
+    assert queries_of(client, PARKS_REPORT, params)[1] == 5  # found under it
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {plan_targets} SET goal = goal WHERE false")
+    assert queries_of(client, PARKS_REPORT, params)[1] == computed  # a write to one of them ends it
+    TenancyFactory(unit__park=parks[0])
+    assert queries_of(client, PARKS_REPORT, params)[1] == computed

@@ -95,11 +95,14 @@ def report_response(get):
 
         def compute_and_cache():
             """The answer computed in one snapshot; when it is a 200, cached under the version its snapshot read of
-            the tables it read, and under the key looked up where that key is any table's or names the same."""
+            the tables it read and those the key looked up named (kept under more tables than it read, an answer
+            ends sooner, never later; and as the set only grows, a computation whose data take another branch does
+            not leave the readers waiting on the key looked up to compute it again in turn), and under that key
+            where it named them all, or any table's."""
             with Reads(*(alias for alias in (DEFAULT, REPLICA) if alias in connections)) as reads:
                 response, _version, using = report_snapshot_read(compute=compute, request=request)
             if response.status_code == 200:
-                read = reads.tables
+                read = reads.tables if reads.tables is None or tables is None else reads.tables | tables
                 answer = (response.content, {name: response[name] for name in CONTENT_HEADERS
                                              if response.has_header(name)})
                 cache.set(f"{identity}:tables", "*" if read is None else sorted(read), settings.REPORT_CACHE_TIMEOUT)
