@@ -17,7 +17,7 @@ class PlaceDay(models.Model):
     owner = models.BigIntegerField(_("owner"))
     figure = models.CharField(_("figure"), max_length=16)
     place = models.BigIntegerField(_("district"))
-    day = models.DateField(_("day"))  # -infinity: counted from the beginning (read it as text: no Python date)
+    day = models.DateField(_("day"))  # 0001-01-01: counted from the beginning
     delta = models.DecimalField(_("change"), max_digits=20, decimal_places=2)
 
     objects = RestrictedQuerySet.as_manager()

@@ -111,12 +111,13 @@ def _park_spans(where: str) -> str:
 
 
 def _deltas(spans: str) -> str:
-    """SELECT (owner, figure, place, day, delta) of spans: +weight on each span's first day (-infinity where it has
-    none), -weight on the day after its last (none where it is open), summed per owner, figure, place and day."""
+    """SELECT (owner, figure, place, day, delta) of spans: +weight on each span's first day (0001-01-01, the first
+    day a date holds, where it has none: a day every reader can load, where -infinity is none to Python), -weight on
+    the day after its last (none where it is open), summed per owner, figure, place and day."""
     return f"""
     SELECT s.owner, s.figure, s.place, change.day, SUM(change.delta)
     FROM ({spans}) AS s, unnest(s.days) AS r,
-         LATERAL (VALUES (COALESCE(lower(r), '-infinity'::date), s.weight), (upper(r), -s.weight)) AS change(day, delta)
+         LATERAL (VALUES (COALESCE(lower(r), '0001-01-01'::date), s.weight), (upper(r), -s.weight)) AS change(day, delta)
     WHERE s.place IS NOT NULL AND change.day IS NOT NULL
     GROUP BY 1, 2, 3, 4 HAVING SUM(change.delta) <> 0"""
 
