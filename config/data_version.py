@@ -4,9 +4,10 @@ the ORM, a bulk load (COPY fires INSERT triggers), raw SQL or TRUNCATE. Report a
 
 The interface: `data_version()` reads it; `versioned_tables()` is the set of tables that move it, which every app
 declares for its own models (`versioned_models` on its AppConfig: "app_label.Model", or "app_label.Model.field" for
-a many-to-many field's table), read through the models' `_meta`; `is_versioned(query)` says whether a query reads
-only such tables. The table and triggers are installed by this layer's own app, config.versioning (its migrations
-say how the version moves on), and tests/test_data_version_declared.py holds the triggers to the declarations.
+a many-to-many field's table), read through the models' `_meta`; `is_versioned(query_tables(query))` says whether
+a query reads only such tables. The table and triggers are installed by this layer's own app, config.versioning
+(its migrations say how the version moves on), and tests/test_data_version_declared.py holds the triggers to the
+declarations.
 
 Each commit also stamps every versioned table it wrote with the version it moved to, so `data_version(tables=...)`
 is the version of a set of tables: the latest commit that wrote one of them. An answer read from some tables only
@@ -49,7 +50,7 @@ def data_version(*, request=None, using: str = DEFAULT_DB_ALIAS, fresh: bool = F
     per request and database where a request is given (its answers share it), or again if `fresh` (in a report's
     snapshot: what the request's answers read there is then that snapshot's)."""
     versions = _versions(request=request, using=using, fresh=fresh)
-    if tables is None or not tables <= versioned_tables():
+    if tables is None or not is_versioned(tables):
         return versions[""]
     return max((versions.get(table, 0) for table in tables), default=0)
 
@@ -145,9 +146,10 @@ def query_tables(query: Query) -> set[str]:
     return tables
 
 
-def is_versioned(query: Query) -> bool:
-    """Whether every table the query reads moves the version on when written (so an answer may be cached)."""
-    return query_tables(query) <= versioned_tables()
+def is_versioned(tables) -> bool:
+    """Whether every table of `tables` (what a query reads: `query_tables`) moves the version on when written, so an
+    answer read from them may be cached under their version."""
+    return set(tables) <= versioned_tables()
 
 
 def sources() -> dict[str, frozenset[str]]:

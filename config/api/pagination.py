@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
-from config.data_version import data_version, note_read, query_tables, versioned_tables
+from config.data_version import data_version, is_versioned, note_read, query_tables
 from config.single_flight import cached_or_computed
 
 
@@ -34,7 +34,7 @@ class CountCachingPaginator(Paginator):
             return super().count
         tables = query_tables(queryset.query)
         note_read(tables)  # a report computed around this page is read from them too, though the count be cached
-        if not tables <= versioned_tables():
+        if not is_versioned(tables):
             return super().count
         unordered = queryset.order_by()
         # The rows counted, without their columns; a DISTINCT or annotated query's columns can change the count.
