@@ -22,7 +22,9 @@ class CompiledQuery:
     """`build(*sentinels, **context)` (a queryset, or the SQL and parameters of a statement) compiled once per
     database and `key`, run with the sentinels' parameters replaced: the rows of `build(*values, **context)`. A
     sentinel must be a value of its type that no other parameter of the query takes (a negative id, a date long
-    past) and that its lookups accept; a query that can match nothing (the ORM's EmptyResultSet, e.g. a user who may see no record) reads no rows, as the ORM's."""
+    past) and that its lookups accept (within its field's range: the ORM compiles a lookup of an integer outside it
+    to no condition, or to none at all); a query that can match nothing (the ORM's EmptyResultSet, e.g. a user who
+    may see no record) reads no rows, as the ORM's."""
 
     def __init__(self, build: Callable, *, sentinels: tuple):
         self.build, self.sentinels = build, sentinels

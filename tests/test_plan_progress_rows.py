@@ -41,16 +41,16 @@ def test_the_compiled_statement_is_the_one_built_for_the_values_and_answers_the_
                       goal=1)
     bureau = bureau_user()
     user_scope(bureau)
+    real_build, built_calls = PROGRESS._reads_sql, []
+
+    def built(*args, **kwargs):
+        built_calls.append((args, kwargs))
+        return real_build(*args, **kwargs)
+
     for year in (2024, 2025):
         for on in DATES:
-            built_calls = []
+            built_calls.clear()
             compiled = as_dicts(plan_progress(user=bureau, year=year, on=on))
-            real_build = PROGRESS._reads_sql
-
-            def built(*args, **kwargs):
-                built_calls.append((args, kwargs))
-                return real_build(*args, **kwargs)
-
             monkeypatch.setattr(PROGRESS, "_sees_every_record", lambda user: False)
             monkeypatch.setattr(PROGRESS, "_reads_sql", built)
             assert as_dicts(plan_progress(user=bureau, year=year, on=on)) == compiled, (year, on)
