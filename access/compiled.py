@@ -1,9 +1,10 @@
 """Queries on the hot path of a request (the user's roles, the API token, the assessment's reads, a page of the park
 report) compiled once per process: building and compiling a query through the ORM costs more than running it. The
 query is built once with sentinel values no record has; each run sends its SQL with each parameter equal to a
-sentinel (same type, same value) replaced by the value asked for in that sentinel's place. The sentinels name every
-value the query's parameters are computed from (a date and the day after it both), so that none is left as a
-sentinel's."""
+sentinel (same type, an integer of a field's width counted as an int; same value) replaced by the value asked for
+in that sentinel's place. The sentinels name every value the query's parameters are computed from (a date and the
+day after it both), so that none is left as a sentinel's. A statement the ORM cannot build as one queryset (plan
+progress's parts in one UNION ALL) is compiled the same way from its SQL and parameters."""
 
 from collections.abc import Callable
 
@@ -18,10 +19,12 @@ MOST_KEYS = 1000
 
 
 class CompiledQuery:
-    """`build(*sentinels, **context)` (a queryset) compiled once per database and `key`, run with the sentinels'
-    parameters replaced: the rows of `build(*values, **context)`. A sentinel must be a value of its type that no
-    other parameter of the query takes (a negative id, a date long past) and that its lookups accept; a query that
-    can match nothing (the ORM's EmptyResultSet, e.g. a user who may see no record) reads no rows, as the ORM's."""
+    """`build(*sentinels, **context)` (a queryset, or the SQL and parameters of a statement) compiled once per
+    database and `key`, run with the sentinels' parameters replaced: the rows of `build(*values, **context)`. A
+    sentinel must be a value of its type that no other parameter of the query takes (a negative id, a date long
+    past) and that its lookups accept (within its field's range: the ORM compiles a lookup of an integer outside it
+    to no condition, or to none at all); a query that can match nothing (the ORM's EmptyResultSet, e.g. a user who
+    may see no record) reads no rows, as the ORM's."""
 
     def __init__(self, build: Callable, *, sentinels: tuple):
         self.build, self.sentinels = build, sentinels
@@ -36,15 +39,16 @@ class CompiledQuery:
             if len(self._compiled) >= MOST_KEYS:
                 self._compiled.clear()
             try:
-                compiled = self.build(*self.sentinels, **context).query.sql_with_params()
+                built = self.build(*self.sentinels, **context)
+                compiled = built if isinstance(built, tuple) else built.query.sql_with_params()
             except EmptyResultSet:
                 compiled = _NOTHING
             self._compiled[(using, key)] = compiled
         if compiled is _NOTHING:
             return None
         sql, params = compiled
-        swap = {(type(sentinel), sentinel): value for sentinel, value in zip(self.sentinels, values, strict=True)}
-        return sql, [swap.get((type(param), param), param) if param.__hash__ else param for param in params]
+        swap = {(_kind(sentinel), sentinel): value for sentinel, value in zip(self.sentinels, values, strict=True)}
+        return sql, [_swapped(param, swap) if param.__hash__ else param for param in params]
 
     def rows(self, *values, using: str, key=(), **context) -> list[tuple]:
         """The rows `build(*values, **context)` reads on the database `using` (`key`: as for `sql`)."""
@@ -54,3 +58,19 @@ class CompiledQuery:
         with connections[using].cursor() as cursor:
             cursor.execute(*compiled)
             return cursor.fetchall()
+
+
+def _kind(value) -> type:
+    """What a parameter is matched to a sentinel by besides its value: its type, an integer of a field's width
+    (psycopg's Int2, Int4, Int8, which the ORM wraps a small or big integer field's value in) counted as an int."""
+    return int if isinstance(value, int) and not isinstance(value, bool) else type(value)
+
+
+def _swapped(param, swap: dict):
+    """The value asked for in a sentinel parameter's place (an integer in the parameter's own width), or the
+    parameter itself."""
+    key = (_kind(param), param)
+    if key not in swap:
+        return param
+    value = swap[key]
+    return type(param)(value) if key[0] is int and type(param) is not int else value

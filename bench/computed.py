@@ -1,6 +1,7 @@
 """The reports computed in the request, in process: wall and CPU milliseconds and queries of one request of plan
-progress, of the district overview, of the tier candidates (the API's page of 1,000 and the report centre's page)
-and of the park report (its random pages and a park's two lists, the paths bench.reports loads), with the caches of
+progress, of the district overview, of the tier candidates (the API's page of 1,000 and the report centre's page),
+of the park report (its random pages and a park's two lists, the paths bench.reports loads) and of the tier-summary
+report (its snapshot's first page, the path bench.run loads), with the caches of
 answers and counts off, as the first reader after a write finds them.
 
     .venv/bin/python bench/computed.py --database-url postgres://…/x_bench [--rounds 3] [--requests 5]
@@ -22,7 +23,7 @@ import sys
 import time
 
 NAMES = ("plan progress", "tier candidates", "tier candidates page", "district overview", "park report page",
-         "park tenancies ending", "park tenants not filed")
+         "park tenancies ending", "park tenants not filed", "tier summary")
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -74,6 +75,15 @@ def timed(client, paths: list[str], count: int) -> tuple[float, float]:
     return (time.perf_counter() - wall) * 1000 / count, (time.process_time() - cpu) * 1000 / count
 
 
+def summary_year() -> int:
+    """The year bench.run loads the tier-summary report of: the latest year filed (its job run there)."""
+    from django.db.models import Max
+
+    from enterprises.models import AnnualFiling
+
+    return AnnualFiling.objects.aggregate(year=Max("year"))["year"]
+
+
 def main(argv=None) -> None:
     """Print each endpoint's best round (wall and CPU ms a request), its queries and its answer's digest."""
     args = parse_args(argv)
@@ -97,7 +107,8 @@ def main(argv=None) -> None:
         "tier candidates": (api, ["/api/v1/reports/tier-candidates/?page_size=1000"]),
         "tier candidates page": (page, ["/reports/tier-candidates/"]),
         "district overview": (api, ["/api/v1/reports/districts/"]),
-        **{name: (api, loaded[name]) for name in NAMES[4:]},
+        **{name: (api, loaded[name]) for name in NAMES[4:7]},
+        "tier summary": (api, [f"/api/v1/reports/tier-summary/?year={summary_year()}"]),  # bench.run's path
     }
     if args.profile:
         from pyinstrument import Profiler

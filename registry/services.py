@@ -344,7 +344,7 @@ def report_run_execute(*, run_id: int, node: str = "") -> ReportRun | None:
 
 @transaction.atomic
 def tier_summary_replace(*, run: ReportRun) -> int | None:
-    """Compute the run's year and replace that year's snapshot with it, in one transaction.
+    """Compute the run's year and replace that year's snapshot with it, in one transaction, the table analysed in it.
 
     Runs of one year queue on an advisory lock, so they never interleave; a run failed meanwhile (as lost, or by
     the sweep) or taken over by another worker writes nothing.
@@ -360,6 +360,8 @@ def tier_summary_replace(*, run: ReportRun) -> int | None:
         row.run = run
     TierSummary.objects.filter(year=run.year).delete()
     copy_instances(TierSummary, rows)
+    with connection.cursor() as cursor:  # the planner knows the new run (docs/speed-computed-reports.md, tier summary)
+        cursor.execute(f"ANALYZE {connection.ops.quote_name(TierSummary._meta.db_table)}")
     _finish(run, RunStatus.SUCCEEDED, rows=len(rows), applied_rule_set=rule_set.code, as_of=as_of)
     return len(rows)
 

@@ -149,6 +149,60 @@ class PlainReadMixin:
         return answer
 
 
+class ClassPlainRowsMixin:
+    """A read-only model serializer of report rows whose representation is planned once per process from the class's
+    fields (built for one serializer of the class) instead of DRF building its fields for each serializer and calling
+    each field per row: a column read by its attribute, a related record's id by its column (`district_id`, as a
+    primary-key field answers it), a path (`district.name`) walked with None where a record on it is missing (the
+    field's default then, None), a method field by its method, each converted as `plain_converter` does. Only for
+    fields whose representation depends on neither the request nor the context (every field but a method's is
+    converted by the prototype's own field)."""
+
+    _class_plans: dict[type, list[tuple]] = {}
+
+    @classmethod
+    def _class_plan(cls) -> list[tuple]:
+        """(name, path or None, conversion or method name) of each readable field, built once per class."""
+        plan = ClassPlainRowsMixin._class_plans.get(cls)
+        if plan is None:
+            prototype, model, plan = cls(), cls.Meta.model, []
+            for field in prototype._readable_fields:
+                if isinstance(field, serializers.SerializerMethodField):
+                    plan.append((field.field_name, None, field.method_name))
+                    continue
+                if field.source == "*" or (len(field.source_attrs) > 1 and field.default is not None):
+                    raise TypeError(f"{cls.__name__}.{field.field_name}: not a column, a related id or a path")
+                if isinstance(field, RelatedField):
+                    if not (len(field.source_attrs) == 1 and field.use_pk_only_optimization()
+                            and getattr(field, "pk_field", None) is None):
+                        raise TypeError(f"{cls.__name__}.{field.field_name}: a related field other than its id")
+                    plan.append((field.field_name, (model._meta.get_field(field.source).attname,), _same))
+                    continue
+                plan.append((field.field_name, tuple(field.source_attrs), plain_converter(field)))
+            ClassPlainRowsMixin._class_plans[cls] = plan
+        return plan
+
+    def to_representation(self, instance):
+        """The row's readable fields, as DRF's Serializer.to_representation gives them."""
+        answer = {}
+        for name, path, convert in self._class_plan():
+            if path is None:
+                answer[name] = getattr(self, convert)(instance)
+                continue
+            value = instance
+            for attribute in path:
+                value = getattr(value, attribute)
+                if value is None:
+                    break
+            answer[name] = None if value is None else convert(value)
+        return answer
+
+
+def _same(value):
+    """A value as it is (a related record's id, as a primary-key field answers it)."""
+    return value
+
+
 class MultilineCharField(serializers.CharField):
     """A model's long text: CRLF and CR line ends stored as LF, as the forms store them (`config.forms`)."""
 

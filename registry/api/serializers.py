@@ -5,7 +5,12 @@ from rest_framework import serializers
 
 from config.api.decimals import DecimalField
 from config.api.fields import BriefRelatedField, RecordUrlField
-from config.api.serializers import BriefUserSerializer, ValidatedModelSerializer
+from config.api.serializers import (
+    BriefUserSerializer,
+    BuiltOnceFieldsMixin,
+    ClassPlainRowsMixin,
+    ValidatedModelSerializer,
+)
 from config.years import FIRST_YEAR, LAST_YEAR
 from enterprises.api.serializers import BriefEnterpriseSerializer
 from enterprises.choices import LADDER
@@ -113,9 +118,9 @@ class PublicBenchmarkProjectSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "field", "dh_kind", "lead", "partners", "park", "year", "status", "summary"]
 
 
-class ReportRunSerializer(serializers.ModelSerializer):
+class ReportRunSerializer(BuiltOnceFieldsMixin, serializers.ModelSerializer):
     """A report run: what it computes, where it is, when it started and ended, the rows it wrote or its error, and
-    the rule set and date it applied (written by the run)."""
+    the rule set and date it applied (written by the run); its fields built from the model once per process."""
 
     url = RecordUrlField(view_name="api:reportrun-detail")
     started_by = BriefUserSerializer(read_only=True)
@@ -136,8 +141,9 @@ class ReportRunStartSerializer(serializers.Serializer):
     rule_set = serializers.ChoiceField(choices=sorted(RULE_SETS), required=False, default="")
 
 
-class TierSummaryRowSerializer(serializers.ModelSerializer):
-    """One row of the tier summary: place, tier, counts of enterprises, money in 万元 and R&D intensity in %."""
+class TierSummaryRowSerializer(ClassPlainRowsMixin, serializers.ModelSerializer):
+    """One row of the tier summary: place, tier, counts of enterprises, money in 万元 and R&D intensity in %
+    (written without DRF's fields built per serializer and its per-field calls: `ClassPlainRowsMixin`)."""
 
     district_code = serializers.CharField(source="district.code", default=None)
     district_name = serializers.CharField(source="district.name", default=None)
@@ -159,7 +165,11 @@ class TierSummaryRowSerializer(serializers.ModelSerializer):
         ]
 
     def get_tier_name(self, row) -> str:
-        return tier_label(row.tier)
+        """The tier's name in the request's language, translated once per serializer and tier."""
+        names = self.__dict__.setdefault("_tier_names", {})
+        if row.tier not in names:
+            names[row.tier] = tier_label(row.tier)
+        return names[row.tier]
 
 
 class TierCandidateSerializer(serializers.Serializer):

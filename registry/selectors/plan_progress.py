@@ -24,10 +24,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import models
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import Coalesce
+from django.core.exceptions import EmptyResultSet
+from django.db import connections, models, router
+from django.db.models import Q, Sum
 
+from access.compiled import CompiledQuery
 from access.scoping import VIEW, sees_all
 from config.as_of import as_of
 from enterprises.models import AnnualFiling
@@ -175,15 +176,24 @@ def _counted_by_category(metric: Metric) -> bool:
     return bool(metric.breakdown) and not metric.summed
 
 
-def kept_in_operation(*, user, year: int, on: datetime.date) -> dict[str, dict[str, int]] | None:
-    """Per kind of record (lab, platform, benchmark_project), its records in effect on a date per category (projects
-    of the year or before), summed from the kept changes (registry.InOperationChange) in one query; None where the
-    user does not see every lab, platform and project (their figures are counted from the records they may see)."""
-    if not sees_all(user=user, models=[Lab, Platform, BenchmarkProject]):
-        return None
-    rows = (InOperationChange.objects.filter(Q(year__isnull=True) | Q(year__lte=year),
+def _kept_changes_query(*, year: int, on: datetime.date) -> models.QuerySet:
+    """The kept changes in operation summed per kind of record and category on a date (projects of the year or
+    before): (record, category, n) rows."""
+    return (InOperationChange.objects.filter(Q(year__isnull=True) | Q(year__lte=year),
                                              Q(day__isnull=True) | Q(day__lte=on))
             .order_by().values_list("record", "category").annotate(n=Sum("change")))
+
+
+def kept_changes(*, user, year: int, on: datetime.date) -> models.QuerySet | None:
+    """The read of the kept changes in operation (`_kept_changes_query`), or None where the user does not see every
+    lab, platform and project (their figures are counted from the records they may see)."""
+    if not sees_all(user=user, models=[Lab, Platform, BenchmarkProject]):
+        return None
+    return _kept_changes_query(year=year, on=on)
+
+
+def _kept_counts(rows) -> dict[str, dict[str, int]]:
+    """(record, category, n) rows of the kept changes as kind of record -> category -> records, zeros left out."""
     kept: dict[str, dict[str, int]] = {}
     for record, category, count in rows:
         if count:
@@ -191,45 +201,155 @@ def kept_in_operation(*, user, year: int, on: datetime.date) -> dict[str, dict[s
     return kept
 
 
-def _metric_totals(*, metric_key: str, records, thresholds: list, user, year: int,
-                   kept: dict | None = None) -> tuple[dict, dict | None]:
-    """The count (and sum) of a metric's records, per threshold of its targets (None: the one figure of a metric
-    without one), in one query; and the records per category where the metric has a breakdown (counted by
-    category: read from `kept`, `kept_in_operation`'s answer, where given)."""
+def kept_in_operation(*, user, year: int, on: datetime.date) -> dict[str, dict[str, int]] | None:
+    """Per kind of record (lab, platform, benchmark_project), its records in effect on a date per category (projects
+    of the year or before), summed from the kept changes (registry.InOperationChange) in one query; None where the
+    user does not see every lab, platform and project (their figures are counted from the records they may see)."""
+    rows = kept_changes(user=user, year=year, on=on)
+    return None if rows is None else _kept_counts(rows)
+
+
+# The plan's reads (`_reads_sql`) are one statement of parts, each row of it (part, n, key, name, figure): a count or
+# a record's id, a category or threshold's index (or a kind of record), a name (or a category), a figure or sum.
+_ROW = "NULL::bigint, NULL::text, NULL::text, NULL::numeric"
+
+
+def _subquery_sql(queryset, columns: str) -> tuple[str, tuple]:
+    """A queryset's SQL and parameters, its columns named `columns` (an alias list, in the order of its values);
+    one that matches nothing (the ORM's EmptyResultSet) as a query of no rows with those columns."""
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:
+        nothing = ", ".join("NULL" for _ in columns.split(","))
+        sql, params = f"SELECT {nothing} WHERE false", ()
+    return f"({sql}) AS s({columns})", tuple(params)
+
+
+def _metric_parts(*, metric_key: str, thresholds: list, year: int, on: datetime.date, user, kept: bool,
+                  inline: int) -> list[tuple[str, tuple]]:
+    """The parts (SELECTs of `_ROW`'s shape, without their part number) of one metric's reads: its totals (a count
+    and sum; a count above each threshold; or its records per category, unless `kept` read them), then its first
+    `inline` records, largest figure first."""
     metric = METRICS[metric_key]
-    if _counted_by_category(metric):  # one scan: the records per category, which add up to the count
-        if kept is not None:
-            counts = kept.get(metric.kind, {})
-        else:
-            counts = dict(records.order_by().values_list(metric.breakdown).annotate(n=Count("pk")))
-        return {None: {"counted": sum(counts.values())}}, counts
-    counts = None
-    if metric.breakdown:
-        counts = dict(records.order_by().values_list(metric.breakdown).annotate(n=Count("pk")))
-    if metric_key == TargetMetric.INDUSTRY_SCALE and (kept := filing_totals(user=user, year=year)) is not None:
-        return {None: kept.aggregate(counted=Coalesce(Sum("digital_human_filings"), 0),
-                                     summed=Sum("digital_human_revenue"))}, counts
-    if metric.over_threshold:  # the records above the lowest threshold, counted above each one
-        figures = records.order_by().aggregate(**{f"over_{index}": Count("pk", filter=Q(**{
-            f"{metric.figure}__gt": threshold})) for index, threshold in enumerate(thresholds)})
-        return {threshold: {"counted": figures[f"over_{index}"]} for index, threshold in enumerate(thresholds)}, counts
-    return {None: records.order_by().aggregate(
-        counted=Count("pk"), **({"summed": Sum(metric.summed)} if metric.summed else {}))}, counts
+    records = _records(metric=metric, year=year, on=on, user=user, above=thresholds[0])
+    unordered = records.order_by()
+    parts = []
+    if metric.breakdown and not (kept and _counted_by_category(metric)):
+        source, params = _subquery_sql(unordered.values_list("pk", metric.breakdown), "id, category")
+        parts.append((f"COUNT(*)::bigint, s.category::text, NULL::text, NULL::numeric FROM {source} "
+                      f"GROUP BY s.category", params))
+    if _counted_by_category(metric):
+        pass  # the count is the breakdown's sum
+    elif metric_key == TargetMetric.INDUSTRY_SCALE and (totals := filing_totals(user=user, year=year)) is not None:
+        source, params = _subquery_sql(totals.order_by().values_list("digital_human_filings",
+                                                                     "digital_human_revenue"), "n, figure")
+        parts.append((f"COALESCE(SUM(s.n), 0)::bigint, NULL::text, NULL::text, SUM(s.figure)::numeric "
+                      f"FROM {source}", params))
+    elif metric.over_threshold:  # one row per threshold: its index and the records above it
+        source, params = _subquery_sql(unordered.values_list("pk", metric.figure), "id, figure")
+        counts = ", ".join(f"COUNT(*) FILTER (WHERE s.figure > %s) AS c{index}" for index in range(len(thresholds)))
+        values = ", ".join(f"(c.c{index}, '{index}')" for index in range(len(thresholds)))
+        parts.append((f"t.n::bigint, t.k::text, NULL::text, NULL::numeric FROM (SELECT {counts} FROM {source}) AS c "
+                      f"CROSS JOIN LATERAL (VALUES {values}) AS t(n, k)", (*thresholds, *params)))
+    else:
+        source, params = _subquery_sql(unordered.values_list("pk", metric.summed or "pk"), "id, figure")
+        summed = "SUM(s.figure)::numeric" if metric.summed else "NULL::numeric"
+        parts.append((f"COUNT(*)::bigint, NULL::text, NULL::text, {summed} FROM {source}", params))
+    figure = "s.figure::numeric" if metric.figure else "NULL::numeric"
+    source, params = _subquery_sql(records.values_list(*_row_fields(metric))[:inline],
+                                   "id, name, figure" if metric.figure else "id, name")
+    parts.append((f"s.id::bigint, NULL::text, s.name::text, {figure} FROM {source}", params))
+    return parts
 
 
-def _metric_progress(*, metric_key: str, targets: list[PlanTarget], year: int, on: datetime.date,
-                     user, kept: dict | None = None) -> list[Progress]:
-    """The progress of every target of one metric: one count (a target over a threshold: one count of each
-    threshold) and one read of the first records, whatever the number of targets.
+def _reads_sql(year: int, on: datetime.date, *thresholds, user, shape: tuple) -> tuple[str, tuple]:
+    """SQL and parameters of every read of the plan's targets in one statement (UNION ALL of parts, each row led by
+    its part's number): the kept changes in operation where `shape` says they are read, then each metric's parts
+    (`_metric_parts`). `shape` is ((metric, number of thresholds), ...), whether the kept changes are read, and the
+    records listed inline; `thresholds` are the metrics' thresholds in that order, each metric's ascending."""
+    metrics, kept, inline = shape
+    parts = []
+    if kept:
+        source, params = _subquery_sql(kept_changes(user=user, year=year, on=on), "record, category, n")
+        parts.append((f"s.n::bigint, s.record::text, s.category::text, NULL::numeric FROM {source}", params))
+    remaining = list(thresholds)
+    for metric_key, count in metrics:
+        own, remaining = (remaining[:count], remaining[count:]) if count else ([None], remaining)
+        parts.extend(_metric_parts(metric_key=metric_key, thresholds=own, year=year, on=on, user=user, kept=kept,
+                                   inline=inline))
+    sql = " UNION ALL ".join(f"(SELECT {index} AS part, {select})" for index, (select, _) in enumerate(parts))
+    return sql, tuple(param for _, params in parts for param in params)
+
+
+# The bureau's statement compiled once per process and shape (access.compiled): a year, a date and thresholds no
+# target has stand for the request's (the year within a small integer's range: the ORM compiles a lookup of a value
+# outside its field's range to no condition or none at all).
+_YEAR, _ON = 32_101, datetime.date(1, 1, 5)
+_compiled_reads: dict[int, CompiledQuery] = {}
+
+
+def _compiled(count: int) -> CompiledQuery:
+    """The plan's one statement compiled for `count` thresholds in all (negative ones, two decimals, as stored)."""
+    if count not in _compiled_reads:
+        sentinels = (_YEAR, _ON, *(-Decimal(index) - Decimal("0.01") for index in range(1, count + 1)))
+        _compiled_reads[count] = CompiledQuery(_reads_sql, sentinels=sentinels)
+    return _compiled_reads[count]
+
+
+def _sees_every_record(user) -> bool:
+    """Whether the user sees every record any metric reads (the bureau): their statement does not depend on them."""
+    return sees_all(user=user, models=[AnnualFiling, Lab, Platform, BenchmarkProject, Park])
+
+
+def _read_parts(*, user, year: int, on: datetime.date, shape: tuple, thresholds: list) -> list[list[tuple]]:
+    """The rows of each part of the plan's one statement (`_reads_sql`), in its parts' order; records listed in
+    their order (largest figure first, then by id)."""
+    using = router.db_for_read(PlanTarget)
+    if _sees_every_record(user):
+        sql, params = _compiled(len(thresholds)).sql(year, on, *thresholds, using=using, key=shape, user=user,
+                                                     shape=shape)
+    else:
+        sql, params = _reads_sql(year, on, *thresholds, user=user, shape=shape)
+    parts: list[list[tuple]] = []
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        for part, *row in cursor.fetchall():
+            while len(parts) <= part:
+                parts.append([])
+            parts[part].append(tuple(row))
+    return parts
+
+
+def _in_order(rows: list[tuple], *, figure: bool) -> list[tuple]:
+    """A records part's rows as `target_records` orders them: largest figure first (none first), then by id."""
+    if not figure:
+        return sorted(rows, key=lambda row: row[0])
+    return sorted(rows, key=lambda row: (row[3] is not None, -(row[3] or 0), row[0]))
+
+
+def _progress(*, metric_key: str, targets: list[PlanTarget], thresholds: list, parts: list,
+              kept: dict | None) -> list[Progress]:
+    """The progress of every target of one metric from its parts' rows (`_metric_parts`, in their order; `kept`:
+    the kept changes' counts, where read).
 
     The records above a higher threshold are the first of those above the lowest one (both are read largest
     figure first), so each target's first records are the lowest threshold's first records above its own."""
     metric = METRICS[metric_key]
-    thresholds = sorted({target.threshold for target in targets}) if metric.over_threshold else [None]
-    records = _records(metric=metric, year=year, on=on, user=user, above=thresholds[0])
-    totals, counts = _metric_totals(metric_key=metric_key, records=records, thresholds=thresholds, user=user,
-                                    year=year, kept=kept)
-    first = list(records.values_list(*_row_fields(metric))[:INLINE_RECORDS])
+    parts = list(parts)
+    counts = None
+    if metric.breakdown:
+        counts = kept.get(metric.kind, {}) if kept is not None and _counted_by_category(metric) else \
+            {category: n for n, category, _name, _figure in parts.pop(0)}
+    if _counted_by_category(metric):
+        totals = {None: {"counted": sum(counts.values())}}
+    elif metric.over_threshold:
+        by_index = {int(key): n for n, key, _name, _figure in parts.pop(0)}
+        totals = {threshold: {"counted": by_index[index]} for index, threshold in enumerate(thresholds)}
+    else:
+        ((counted, _key, _name, summed),) = parts.pop(0)
+        totals = {None: {"counted": counted, "summed": summed}}
+    first = [(pk, name, figure) if metric.figure else (pk, name)
+             for pk, _key, name, figure in _in_order(parts.pop(0), figure=bool(metric.figure))]
     rows = []
     for target in targets:
         threshold = target.threshold if metric.over_threshold else None
@@ -249,11 +369,25 @@ def _metric_progress(*, metric_key: str, targets: list[PlanTarget], year: int, o
     return rows
 
 
+def _parts_count(shape: tuple) -> int:
+    """How many parts the plan's statement of this shape has (`_reads_sql`)."""
+    metrics, kept, _inline = shape
+    return kept + sum(_parts_of(metric_key=metric_key, kept=kept) for metric_key, _count in metrics)
+
+
+def _parts_of(*, metric_key: str, kept: bool) -> int:
+    """How many parts of the statement one metric's reads are (`_metric_parts`)."""
+    metric = METRICS[metric_key]
+    return 1 + (not _counted_by_category(metric)) + bool(metric.breakdown and not (kept and
+                                                                                   _counted_by_category(metric)))
+
+
 def plan_progress(*, user, year: int, on: datetime.date, plan: str | None = None) -> list[Progress]:
     """Every target's progress (of one plan, if named) for a year and as of a date, scoped to the user; money
-    figures over fewer than SMALL_CELL_MIN records are hidden from users outside the bureau. The targets of one
-    metric share its reads (`_metric_progress`); the metrics counted by category share one read of the kept
-    changes, where the user sees every record (`kept_in_operation`)."""
+    figures over fewer than SMALL_CELL_MIN records are hidden from users outside the bureau. Every figure and first
+    record of every metric is read by one statement (`_reads_sql`; the bureau's compiled once per process and
+    shape); the targets of one metric share its parts, and the metrics counted by category share one read of the
+    kept changes, where the user sees every record (`kept_changes`)."""
     targets = PlanTarget.objects.restrict(user, VIEW)
     if plan:
         targets = targets.filter(plan=plan)
@@ -261,11 +395,27 @@ def plan_progress(*, user, year: int, on: datetime.date, plan: str | None = None
     by_metric: dict[str, list[PlanTarget]] = {}
     for target in targets:
         by_metric.setdefault(target.metric, []).append(target)
-    kept = kept_in_operation(user=user, year=year, on=on) \
-        if any(_counted_by_category(METRICS[metric_key]) for metric_key in by_metric) else None
-    progress = {row.target.pk: row for metric_key, group in by_metric.items()
-                for row in _metric_progress(metric_key=metric_key, targets=group, year=year, on=on, user=user,
-                                            kept=kept)}
+    if not by_metric:
+        return []
+    kept = any(_counted_by_category(METRICS[metric_key]) for metric_key in by_metric) and \
+        kept_changes(user=user, year=year, on=on) is not None
+    thresholds = {metric_key: sorted({target.threshold for target in group})
+                  for metric_key, group in by_metric.items() if METRICS[metric_key].over_threshold}
+    shape = (tuple((metric_key, len(thresholds.get(metric_key, ()))) for metric_key in by_metric), kept,
+             INLINE_RECORDS)
+    parts = _read_parts(user=user, year=year, on=on, shape=shape,
+                        thresholds=[value for metric_key in by_metric for value in thresholds.get(metric_key, ())])
+    parts += [[] for _ in range(_parts_count(shape) - len(parts))]  # the last parts may have read no row
+    kept_counts = None
+    if kept:
+        kept_counts = _kept_counts((record, category, n) for n, record, category, _figure in parts.pop(0))
+    progress = {}
+    for metric_key, group in by_metric.items():
+        count = _parts_of(metric_key=metric_key, kept=kept)
+        own, parts = parts[:count], parts[count:]
+        for row in _progress(metric_key=metric_key, targets=group, thresholds=thresholds.get(metric_key, [None]),
+                             parts=own, kept=kept_counts):
+            progress[row.target.pk] = row
     rows = [progress[target.pk] for target in targets]
     summed = [row for row in rows if METRICS[row.target.metric].summed]
     hide_small_cells(rows=summed, user=user, count="counted", money=("actual",))
