@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from config.api.decimals import DecimalField
 from config.api.fields import RecordUrlField, ReportDateField, ReportYearField
+from config.api.pagination import CountedPagePaginator
 from config.api.schema import NO_RECORD, PAGED, QUERY
 from config.api.serializers import plain_converter
 from enterprises.selectors import reporting_year
@@ -28,7 +29,7 @@ from registry.selectors import (
     tenancies_ending,
     tenants_not_filed,
 )
-from registry.selectors.parks import ending_row
+from registry.selectors.parks import ReportParks, ending_row
 
 from .overview import ComputedReportView, ReportQuery, envelope
 from .report_responses import report_response
@@ -174,6 +175,12 @@ def paged_envelope(name: str, query, row) -> type[serializers.Serializer]:
     })
 
 
+class ParkReportPagination(ReportPagination):
+    """The park report's pages: each read with the number of parks in one query (`ReportParks`)."""
+
+    django_paginator_class = CountedPagePaginator
+
+
 class ParkReportView(ComputedReportView):
     """The park report: units, tenants and occupancy on a date and over a period (area-days), tenancies ending in
     the next 30 / 60 / 90 days, and tenants that have not filed for the year (default the reporting year). JSON
@@ -211,8 +218,8 @@ class ParkReportView(ComputedReportView):
         if request.accepted_renderer.format in TABLE_FORMATS:
             rows = ParkTableRowSerializer(park_report(**figures), many=True, context=context).data
             return Response({"basis": basis, **query.data, "count": len(rows), "results": rows})
-        paginator = ReportPagination()
-        page = paginator.paginate_queryset(report_parks(user=request.user, on=asked["as_of"]), request, view=self)
+        paginator = ParkReportPagination()
+        page = paginator.paginate_queryset(ReportParks(user=request.user, on=asked["as_of"]), request, view=self)
         rows = self.row_serializer(park_figures(parks=page, **figures), many=True, context=context).data
         paged = paginator.get_paginated_response(rows).data
         return Response({"basis": basis, **query.data, **paged})

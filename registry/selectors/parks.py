@@ -6,6 +6,7 @@ endpoints), or for every park at once for a download."""
 import datetime
 from collections import Counter, defaultdict
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db import connections, router
 from django.db.models import (
@@ -18,6 +19,7 @@ from django.db.models import (
     Q,
     Subquery,
     Value,
+    Window,
 )
 from django.db.models.expressions import Exists, RawSQL
 
@@ -53,9 +55,75 @@ def _open_days(start: datetime.date, stop: datetime.date) -> RawSQL:
 def report_parks(*, user, on: datetime.date):
     """The parks of the park report: those the user may see that existed on the date, each with its district's
     name as recorded by then (`district_name_then`), by name."""
-    return parks_on(Park.objects.restrict(user, VIEW), on=on).annotate(
+    return _report_parks(Park.objects.restrict(user, VIEW), on=on)
+
+
+def _report_parks(parks, *, on: datetime.date):
+    """`report_parks` of a queryset of parks."""
+    return parks_on(parks, on=on).annotate(
         district_then=park_district_then(on=on, ref="pk")).annotate(district_name_then=Subquery(
             District.objects.filter(pk=OuterRef("district_then")).values("name")[:1])).order_by("name", "pk")
+
+
+class ReportPark(NamedTuple):
+    """A park of a page of the park report: what `park_figures` reads of it."""
+
+    pk: int
+    name: str
+    district_name_then: str | None
+
+
+def _park_page(parks, *, on: datetime.date):
+    """The rows of `_report_parks` as (pk, name, district_name_then, how many parks in all: a window count)."""
+    return _report_parks(parks, on=on).annotate(parks=Window(Count("pk"))).values_list(
+        "pk", "name", "district_name_then", "parks")
+
+
+_PARK_PAGE_DAY = datetime.date(3, 3, 3)  # a date no report asks for (the sentinel of `_compiled_park_page`)
+_park_pages: list[CompiledQuery] = []
+
+
+def _compiled_park_page() -> CompiledQuery:
+    """`_park_page` of every park (the bureau's), compiled once per process from a date no report asks for and the
+    first instant after it (the districts recorded by then), each replaced by the value asked for."""
+    if not _park_pages:
+        _park_pages.append(CompiledQuery(lambda on, end: _park_page(Park.objects.all(), on=on),
+                                         sentinels=(_PARK_PAGE_DAY, end_of_day(_PARK_PAGE_DAY))))
+    return _park_pages[0]
+
+
+class ReportParks:
+    """The parks of the park report (`report_parks`) as a list to page (config.api.pagination.CountedPagePaginator):
+    a page read with the number of parks in one query, as `ReportPark` rows; for a user who sees every park the
+    query is compiled once per process (`_compiled_park_page`), else built for the user (their scope is its SQL)."""
+
+    def __init__(self, *, user, on: datetime.date):
+        self.user, self.on = user, on
+
+    def read(self, offset: int, limit: int) -> tuple[list[ReportPark], int]:
+        """The parks from `offset` (at most `limit`) and how many parks the list holds (0 where the page is empty)."""
+        if sees_all(user=self.user, models=(Park,)):
+            using = router.db_for_read(Park)
+            sql, params = _compiled_park_page().sql(self.on, end_of_day(self.on), using=using)
+            with connections[using].cursor() as cursor:
+                cursor.execute(f"{sql} LIMIT %s OFFSET %s", [*params, limit, offset])
+                rows = cursor.fetchall()
+        else:
+            rows = list(_park_page(Park.objects.restrict(self.user, VIEW), on=self.on)[offset:offset + limit])
+        return [ReportPark(*row[:3]) for row in rows], (rows[0][3] if rows else 0)
+
+    def count(self) -> int:
+        """How many parks the list holds (one query)."""
+        return report_parks(user=self.user, on=self.on).count()
+
+    def __len__(self) -> int:
+        """How many parks the list holds: `count`."""
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[ReportPark]:
+        """The parks of a slice (a page): `read`."""
+        start = index.start or 0
+        return self.read(start, max(0, index.stop - start))[0]
 
 
 def _owing(*, user, year: int):
@@ -87,13 +155,31 @@ def not_filed_counts(*, user, parks: list[int], year: int) -> dict[int, int]:
     enterprise, tenancy and filing (the bureau), else the same UNION without the names, counted by PostgreSQL. One
     query, on the database the report reads (the replica where there is one)."""
     if sees_all(user=user, models=(Enterprise, Tenancy, AnnualFiling)):
-        kept = NotFiledYears.objects.filter(park__in=parks, years__holds=year).order_by().values("park")
-        return dict(kept.annotate(n=Count("pk")).values_list("park", "n"))
+        using = router.db_for_read(NotFiledYears)
+        return dict(_compiled_kept_not_filed(len(parks)).rows(year, *parks, using=using))
     rows = _not_filed(user=user, parks=parks, year=year, names=False)
     sql, params = rows.query.get_compiler(using=rows.db).as_sql()
     with connections[rows.db].cursor() as cursor:
         cursor.execute(f"SELECT {quoted('park')}, COUNT(*) FROM ({sql}) AS {quoted('rows')} GROUP BY 1", params)
         return dict(cursor.fetchall())
+
+
+def _kept_not_filed(year: int, *parks: int):
+    """(park, how many) of the kept years not filed of the parks that hold the year (`not_filed_counts`)."""
+    kept = NotFiledYears.objects.filter(park__in=parks, years__holds=year).order_by().values("park")
+    return kept.annotate(n=Count("pk")).values_list("park", "n")
+
+
+_kept_not_filed_counts: dict[int, CompiledQuery] = {}
+
+
+def _compiled_kept_not_filed(count: int) -> CompiledQuery:
+    """`_kept_not_filed` of `count` parks compiled once per process: built from parks -1, -2... and the year
+    -(count + 1) (values no report asks for, each distinct from the others), each replaced by the value asked for."""
+    if count not in _kept_not_filed_counts:
+        _kept_not_filed_counts[count] = CompiledQuery(
+            _kept_not_filed, sentinels=(-(count + 1), *(-index for index in range(1, count + 1))))
+    return _kept_not_filed_counts[count]
 
 
 def _not_filed(*, user, parks: list[int], year: int, names: bool):
