@@ -5,7 +5,7 @@ tenants that have not filed for the year."""
 import datetime
 
 from django.db.models import F
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -25,11 +25,10 @@ from registry.selectors import (
     park_figures,
     park_report,
     report_basis,
-    report_parks,
     tenancies_ending,
     tenants_not_filed,
 )
-from registry.selectors.parks import ReportParks, ending_row
+from registry.selectors.parks import ReportParks, ending_row, report_park
 
 from .overview import ComputedReportView, ReportQuery, envelope
 from .report_responses import report_response
@@ -237,7 +236,9 @@ class ParkListView(ReportView):
         query = ParkListQuery(data=self.request.query_params)
         query.is_valid(raise_exception=True)
         asked = query.validated_data
-        park = get_object_or_404(report_parks(user=self.request.user, on=asked["as_of"]), pk=self.kwargs["park"])
+        park = report_park(user=self.request.user, on=asked["as_of"], park=self.kwargs["park"])
+        if park is None:
+            raise Http404
         self.basis = report_basis(year=asked["year"], as_of=asked["as_of"],
                                   default="year" not in self.request.query_params)
         self.park = park
@@ -264,7 +265,7 @@ class ParkTenanciesEndingView(ParkListView):
     def get_queryset(self):
         park, asked = self.park_and_query()
         self.on = asked["as_of"]
-        return tenancies_ending(user=self.request.user, park=park, on=asked["as_of"])
+        return tenancies_ending(user=self.request.user, park=park.pk, on=asked["as_of"])
 
     def get_serializer(self, *args, **kwargs):
         """Rows of the tenancies (ending_row) for the serializer."""
@@ -288,7 +289,7 @@ class ParkTenantsNotFiledView(ParkListView):
 
     def get_queryset(self):
         park, asked = self.park_and_query()
-        return tenants_not_filed(user=self.request.user, park=park, year=asked["year"]).values(
+        return tenants_not_filed(user=self.request.user, park=park.pk, year=asked["year"]).values(
             "name", enterprise=F("pk"))
 
     @extend_schema(parameters=[ParkListQuery])

@@ -92,6 +92,24 @@ def _compiled_park_page() -> CompiledQuery:
     return _park_pages[0]
 
 
+_park_lookups: list[CompiledQuery] = []
+
+
+def report_park(*, user, on: datetime.date, park: int) -> ReportPark | None:
+    """The park `park` as a row of `report_parks` (a `ReportPark`), or None where it is not in the user's report on
+    the date: one query; for a user who sees every park compiled once per process (from a date no report asks for,
+    the first instant after it and park -1), else built for the user."""
+    if sees_all(user=user, models=(Park,)):
+        if not _park_lookups:
+            _park_lookups.append(CompiledQuery(
+                lambda on, end, park: _report_parks(Park.objects.all(), on=on).filter(pk=park).values_list(
+                    "pk", "name", "district_name_then"), sentinels=(_PARK_PAGE_DAY, end_of_day(_PARK_PAGE_DAY), -1)))
+        rows = _park_lookups[0].rows(on, end_of_day(on), park, using=router.db_for_read(Park))
+    else:
+        rows = list(report_parks(user=user, on=on).filter(pk=park).values_list("pk", "name", "district_name_then"))
+    return ReportPark(*rows[0]) if rows else None
+
+
 class ReportParks:
     """The parks of the park report (`report_parks`) as a list to page (config.api.pagination.CountedPagePaginator):
     a page read with the number of parks in one query, as `ReportPark` rows; for a user who sees every park the
@@ -193,7 +211,7 @@ def _not_filed(*, user, parks: list[int], year: int, names: bool):
     return registered.order_by().union(renting.order_by())
 
 
-def tenants_not_filed(*, user, park: Park, year: int):
+def tenants_not_filed(*, user, park: Park | int, year: int):
     """The enterprises of one park that have not filed for a year (the rows of `not_filed_rows` of that park), by
     name: a queryset to page. The park's enterprises are found by its indexes (registered with it, renting in it),
     then kept where they owe the filing."""
@@ -202,7 +220,7 @@ def tenants_not_filed(*, user, park: Park, year: int):
     return _owing(user=user, year=year).filter(pk__in=registered.union(renting)).order_by("name", "pk")
 
 
-def tenancies_ending(*, user, park: Park | None = None, on: datetime.date):
+def tenancies_ending(*, user, park: Park | int | None = None, on: datetime.date):
     """The tenancies holding their unit on the date that end within the longest window (90 days), soonest first,
     with their enterprise and unit: of one park (a queryset to page), or of every park the user sees."""
     horizon = on + datetime.timedelta(days=max(ENDING_WINDOWS))
