@@ -185,7 +185,7 @@ def not_filed_counts(*, user, parks: list[int], year: int) -> dict[int, int]:
 def _kept_not_filed(year: int, *parks: int):
     """(park, how many) of the kept years not filed of the parks that hold the year (`not_filed_counts`)."""
     kept = NotFiledYears.objects.filter(park__in=parks, years__holds=year).order_by().values("park")
-    return kept.annotate(n=Count("pk")).values_list("park", "n")
+    return kept.annotate(n=Count("*")).values_list("park", "n")  # COUNT(*): read from the index alone
 
 
 _kept_not_filed_counts: dict[int, CompiledQuery] = {}
