@@ -103,3 +103,37 @@ def test_a_report_without_parks_answers_an_empty_first_page():
     assert (body["count"], body["results"], body["next"]) == (0, [], None)
     assert client.get(URL, {"as_of": "2023-06-01", "page": 2}).status_code == 404
     assert client.get(URL, {"as_of": "2024-01-01"}).json()["count"] == 2
+
+
+def test_a_parks_tenants_not_filed_compiled_for_the_bureau_equal_its_queryset():
+    """The bureau's list of a park's tenants not filed (`TenantsNotFiled`, compiled once per year) holds the rows of
+    the `tenants_not_filed` queryset, in its order, for each park and year: the count, every page and every row
+    (a download); the API's pages add up to them."""
+    from registry.selectors import tenants_not_filed
+    from registry.selectors.parks import TenantsNotFiled
+
+    world = build_world(parks=2, admins=0, enterprises=4)
+    bureau, today = bureau_user(), timezone.localdate()
+    year = today.year - 1
+    filer = world.enterprise(0, 1)
+    AnnualFilingFactory(enterprise=filer, year=year, status=FilingStatus.SUBMITTED, park=filer.park,
+                        district=filer.district, submitted_at=timezone.now())
+    world.let(enterprise=world.enterprise(1, 0), park=0, start=datetime.date(year, 3, 1),
+              end=datetime.date(year, 9, 1))  # a tenant of the first park registered with the second
+    client = token_client(bureau)
+    for park in world.parks:
+        for asked in (year - 1, year, year + 1):
+            expected = [{"enterprise": pk, "name": name} for pk, name in
+                        tenants_not_filed(user=bureau, park=park.pk, year=asked).values_list("pk", "name")]
+            kept = TenantsNotFiled(park=park.pk, year=asked)
+            assert kept.count() == len(kept) == len(expected) and list(kept) == expected
+            assert [row for start in range(0, 6, 2) for row in kept[start:start + 2]] == expected
+            assert kept[3:3] == []
+            paged, address = [], f"{URL}{park.pk}/tenants-not-filed/?page_size=2&year={asked}"
+            while address:
+                body = client.get(address).json()
+                assert body["count"] == len(expected)
+                paged += body["results"]
+                address = body["next"]
+            assert paged == expected
+    assert len(list(TenantsNotFiled(park=world.parks[0].pk, year=year))) == 4  # 3 registered owing, 1 renting

@@ -4,7 +4,6 @@ tenants that have not filed for the year."""
 
 import datetime
 
-from django.db.models import F
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +25,7 @@ from registry.selectors import (
     park_report,
     report_basis,
     tenancies_ending,
-    tenants_not_filed,
+    tenants_not_filed_list,
 )
 from registry.selectors.parks import ReportParks, ending_row, report_park
 
@@ -289,8 +288,7 @@ class ParkTenantsNotFiledView(ParkListView):
 
     def get_queryset(self):
         park, asked = self.park_and_query()
-        return tenants_not_filed(user=self.request.user, park=park.pk, year=asked["year"]).values(
-            "name", enterprise=F("pk"))
+        return tenants_not_filed_list(user=self.request.user, park=park.pk, year=asked["year"])
 
     @extend_schema(parameters=[ParkListQuery])
     def get(self, request, *args, **kwargs):

@@ -14,6 +14,7 @@ from django.db.models import (
     Count,
     Expression,
     ExpressionWrapper,
+    F,
     IntegerField,
     OuterRef,
     Q,
@@ -139,23 +140,24 @@ class ReportParks:
         return self.count()
 
     def __getitem__(self, index: slice) -> list[ReportPark]:
-        """The parks of a slice (a page): `read`."""
+        """The parks of a slice (a page): `read`; none for an empty slice (a first page without parks)."""
         start = index.start or 0
-        return self.read(start, max(0, index.stop - start))[0]
+        return self.read(start, index.stop - start)[0] if index.stop > start else []
 
 
-def _owing(*, user, year: int):
+def _owing(*, user, year: int, enterprises=None, filings=None):
     """The enterprises the user sees without a filing of the year submitted to the bureau among the filings the user
-    may see (submitted, returned or approved)."""
-    filed = AnnualFiling.objects.restrict(user, VIEW).filter(enterprise=OuterRef("pk"), year=year,
-                                                             status__in=FILED_STATUSES)
-    return Enterprise.objects.restrict(user, VIEW).filter(~Exists(filed))
+    may see (submitted, returned or approved); `enterprises` and `filings`, where given, are the querysets the user
+    sees (every record, for the compiled queries of `TenantsNotFiled`)."""
+    filings = AnnualFiling.objects.restrict(user, VIEW) if filings is None else filings
+    filed = filings.filter(enterprise=OuterRef("pk"), year=year, status__in=FILED_STATUSES)
+    return (Enterprise.objects.restrict(user, VIEW) if enterprises is None else enterprises).filter(~Exists(filed))
 
 
-def _renting_in_year(*, user, year: int):
-    """The tenancies the user sees that held their unit at any time during the year."""
-    return (Tenancy.objects.restrict(user, VIEW).filter(start__lt=datetime.date(year + 1, 1, 1))
-            .exclude(end__lte=datetime.date(year, 1, 1)))
+def _renting_in_year(*, user, year: int, tenancies=None):
+    """The tenancies the user sees (`tenancies`, where given) that held their unit at any time during the year."""
+    tenancies = Tenancy.objects.restrict(user, VIEW) if tenancies is None else tenancies
+    return tenancies.filter(start__lt=datetime.date(year + 1, 1, 1)).exclude(end__lte=datetime.date(year, 1, 1))
 
 
 def not_filed_rows(*, user, parks: list[int], year: int) -> list[tuple[int, int, str]]:
@@ -211,13 +213,74 @@ def _not_filed(*, user, parks: list[int], year: int, names: bool):
     return registered.order_by().union(renting.order_by())
 
 
-def tenants_not_filed(*, user, park: Park | int, year: int):
+def tenants_not_filed(*, user, park: Park | int, year: int, everything: bool = False):
     """The enterprises of one park that have not filed for a year (the rows of `not_filed_rows` of that park), by
     name: a queryset to page. The park's enterprises are found by its indexes (registered with it, renting in it),
-    then kept where they owe the filing."""
+    then kept where they owe the filing. `everything`: of every enterprise, tenancy and filing, whoever the user
+    (the compiled queries of `TenantsNotFiled`, for a user who sees them all)."""
+    seen = {"enterprises": Enterprise.objects.all(), "filings": AnnualFiling.objects.all()} if everything else {}
     registered = Enterprise.objects.filter(status=EnterpriseStatus.ACTIVE, park=park).order_by().values("pk")
-    renting = _renting_in_year(user=user, year=year).filter(park=park).order_by().values("enterprise")
-    return _owing(user=user, year=year).filter(pk__in=registered.union(renting)).order_by("name", "pk")
+    renting = _renting_in_year(user=user, year=year, **({"tenancies": Tenancy.objects.all()} if everything else {}))
+    renting = renting.filter(park=park).order_by().values("enterprise")
+    return _owing(user=user, year=year, **seen).filter(pk__in=registered.union(renting)).order_by("name", "pk")
+
+
+def tenants_not_filed_list(*, user, park: int, year: int):
+    """A park's tenants not filed as rows to page, {enterprise, name}: a `TenantsNotFiled` where the user sees every
+    enterprise, tenancy and filing (the bureau), else the user's `tenants_not_filed` queryset."""
+    if sees_all(user=user, models=(Enterprise, Tenancy, AnnualFiling)):
+        return TenantsNotFiled(park=park, year=year)
+    return tenants_not_filed(user=user, park=park, year=year).values("name", enterprise=F("pk"))
+
+
+_not_filed_lists: list[CompiledQuery] = []
+
+
+class TenantsNotFiled:
+    """A park's tenants not filed (`tenants_not_filed` of every enterprise, tenancy and filing) as a list to page:
+    its count, its pages and all its rows read by queries compiled once per process and year (the year's parameter
+    is a small integer the compiled query would not recognise as its sentinel) from park -1, replaced by the park
+    asked for; the rows are {enterprise, name}, by name."""
+
+    def __init__(self, *, park: int, year: int):
+        self.park, self.year = park, year
+
+    @staticmethod
+    def _compiled() -> CompiledQuery:
+        """The rows (id, name) of `tenants_not_filed` of every record, by name, compiled once per process."""
+        if not _not_filed_lists:
+            _not_filed_lists.append(CompiledQuery(
+                lambda park, *, year: tenants_not_filed(user=None, park=park, year=year, everything=True)
+                .values_list("pk", "name"), sentinels=(-1,)))
+        return _not_filed_lists[0]
+
+    def _rows(self, suffix: str, extra: list, *, around: str = "{}") -> list[tuple]:
+        """The compiled query's rows, its SQL put in `around` and followed by `suffix` with the `extra` parameters."""
+        using = router.db_for_read(Enterprise)
+        sql, params = self._compiled().sql(self.park, using=using, key=(self.year,), year=self.year)
+        with connections[using].cursor() as cursor:
+            cursor.execute(around.format(sql) + suffix, [*params, *extra])
+            return cursor.fetchall()
+
+    def count(self) -> int:
+        """How many tenants have not filed (one query)."""
+        return self._rows("", [], around=f"SELECT COUNT(*) FROM ({{}}) AS {quoted('rows')}")[0][0]
+
+    def __len__(self) -> int:
+        """How many tenants have not filed: `count`."""
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[dict]:
+        """The rows of a slice (a page), one query; none for an empty slice (a first page without rows)."""
+        start = index.start or 0
+        if index.stop <= start:
+            return []
+        return [{"enterprise": pk, "name": name}
+                for pk, name in self._rows(" LIMIT %s OFFSET %s", [index.stop - start, start])]
+
+    def __iter__(self):
+        """Every row (a download), one query."""
+        return iter([{"enterprise": pk, "name": name} for pk, name in self._rows("", [])])
 
 
 def tenancies_ending(*, user, park: Park | int | None = None, on: datetime.date):
