@@ -42,7 +42,9 @@ class NotFiledYears(models.Model):
     # Deleting an enterprise or park removes its rows in the database (ON DELETE CASCADE, migration registry 0022).
     enterprise = models.ForeignKey(Enterprise, models.DO_NOTHING, related_name="+", db_constraint=False,
                                    db_index=False, verbose_name=_("enterprise"))
-    park = models.ForeignKey(Park, models.DO_NOTHING, related_name="+", db_constraint=False, verbose_name=_("park"))
+    # Indexed with its years (Meta.indexes), not alone: a page's counts are read from that index only.
+    park = models.ForeignKey(Park, models.DO_NOTHING, related_name="+", db_constraint=False, db_index=False,
+                             verbose_name=_("park"))
     years = YearsField(_("years not filed"))
 
     objects = RestrictedQuerySet.as_manager()
@@ -52,6 +54,9 @@ class NotFiledYears(models.Model):
         verbose_name = _("years not filed")
         verbose_name_plural = _("years not filed")
         constraints = [models.UniqueConstraint(fields=["enterprise", "park"], name="not_filed_years_unique")]
+        # The park report's counts of a page's parks (registry.selectors.parks.not_filed_counts) read the parks'
+        # rows and their years from this index alone (an index-only scan): the heap's pages are not visited.
+        indexes = [models.Index(fields=["park"], include=["years"], name="not_filed_years_park")]
 
     def __str__(self) -> str:
         return f"{self.enterprise_id} {self.park_id}: {self.years}"

@@ -125,8 +125,9 @@ BUDGETS: dict[str, dict[str, int]] = {
     # outside a group, or a new group
     "report-plan-board": {"get": 25},
     "report-support-funds": {"get": 8},
-    "report-parks": {"get": 11},  # +1: the filing seasons, for the default year of the tenants not filed; -2 (branch
-    # parkpage): the page's units and tenancies (on the date and over the period) read in one query instead of three
+    "report-parks": {"get": 10},  # +1: the filing seasons, for the default year of the tenants not filed; -2 (branch
+    # parkpage): the page's units and tenancies (on the date and over the period) read in one query instead of three;
+    # -1 (branch park): the page of parks read with their number (a window count), no count query
     # a park's lists in the park report: token, roles, data version (twice: the cache's and the snapshot's), the
     # filing seasons (the default year), the park (in the report on the date), the count and the page's rows (none
     # read when the count is 0: tests/test_query_budgets.py counts one less)
@@ -225,7 +226,7 @@ SCOPED_BUDGETS: dict[str, tuple[int, int]] = {
     "report-districts": (15, 15),  # -1 (branch overview): see BUDGETS
     "report-plan-board": (25, 25),  # -22 (branch boardperf): the indicators' groups, one query each
     "report-support-funds": (8, 8),
-    "report-parks": (11, 11),  # -2 (branch parkpage): see BUDGETS
+    "report-parks": (10, 10),  # -2 (branch parkpage), -1 (branch park): see BUDGETS
     "report-plan-progress": (8, 8),  # -11 (branch plan): one statement of every metric's reads (see BUDGETS)
     "report-plan-progress-records": (9, 9),
     "report-tier-candidates": (8, 8),

@@ -62,3 +62,78 @@ def test_a_write_shows_in_the_next_page_and_list():
     assert row["not_filed_count"] == 1
     names = [item["name"] for item in client.get(row["not_filed_url"]).json()["results"]]
     assert names == [world.enterprise(0, 0).name]
+
+
+@pytest.mark.parametrize("who", ["bureau", "park_admin"])
+def test_a_page_read_with_the_number_of_parks_answers_as_the_counted_pages(who):
+    """A page of parks is read with their number in one query (the bureau's compiled once, a park administrator's
+    built for them): each page, the last one, a page past the end and a page that is no number answer as Django's
+    paginator over `report_parks` does."""
+    from django.core.paginator import InvalidPage, Paginator
+
+    from config.api.pagination import CountedPagePaginator
+    from registry.selectors import report_parks
+    from registry.selectors.parks import ReportParks
+
+    world = build_world(parks=5, admins=1, districts=2)
+    user = bureau_user() if who == "bureau" else world.admin(0)
+    client, today = token_client(user), timezone.localdate()
+    counted = Paginator(report_parks(user=user, on=today), 2)
+    assert counted.count == 5 if who == "bureau" else counted.count >= 1
+    for number in (*range(1, counted.num_pages + 1), str(counted.num_pages), "last"):
+        page = counted.page(counted.num_pages if number == "last" else number)
+        body = client.get(URL, {"page_size": 2, "page": number}).json()
+        assert body["count"] == counted.count
+        assert [(row["park_id"], row["park_name"], row["district_name"]) for row in body["results"]] == [
+            (park.pk, park.name, park.district_name_then) for park in page]
+        one_pass = CountedPagePaginator(ReportParks(user=user, on=today), 2)
+        assert list(one_pass.page(number if number != "last" else counted.num_pages)) == [
+            (park.pk, park.name, park.district_name_then) for park in page] and one_pass.count == counted.count
+    for number in (str(counted.num_pages + 1), "0", "-1", "x", "1.5"):
+        assert client.get(URL, {"page_size": 2, "page": number}).status_code == 404
+        with pytest.raises(InvalidPage):
+            CountedPagePaginator(ReportParks(user=user, on=today), 2).page(number)
+
+
+def test_a_report_without_parks_answers_an_empty_first_page():
+    """No park existed on the date: the first page is empty (count 0), the second a 404, as Django's paginator."""
+    build_world(parks=2, admins=0, park_kwargs=lambda index: {"opened_on": datetime.date(2024, 1, 1)})
+    client = token_client(bureau_user())
+    body = client.get(URL, {"as_of": "2023-06-01"}).json()
+    assert (body["count"], body["results"], body["next"]) == (0, [], None)
+    assert client.get(URL, {"as_of": "2023-06-01", "page": 2}).status_code == 404
+    assert client.get(URL, {"as_of": "2024-01-01"}).json()["count"] == 2
+
+
+def test_a_parks_tenants_not_filed_compiled_for_the_bureau_equal_its_queryset():
+    """The bureau's list of a park's tenants not filed (`TenantsNotFiled`, compiled once per year) holds the rows of
+    the `tenants_not_filed` queryset, in its order, for each park and year: the count, every page and every row
+    (a download); the API's pages add up to them."""
+    from registry.selectors import tenants_not_filed
+    from registry.selectors.parks import TenantsNotFiled
+
+    world = build_world(parks=2, admins=0, enterprises=4)
+    bureau, today = bureau_user(), timezone.localdate()
+    year = today.year - 1
+    filer = world.enterprise(0, 1)
+    AnnualFilingFactory(enterprise=filer, year=year, status=FilingStatus.SUBMITTED, park=filer.park,
+                        district=filer.district, submitted_at=timezone.now())
+    world.let(enterprise=world.enterprise(1, 0), park=0, start=datetime.date(year, 3, 1),
+              end=datetime.date(year, 9, 1))  # a tenant of the first park registered with the second
+    client = token_client(bureau)
+    for park in world.parks:
+        for asked in (year - 1, year, year + 1):
+            expected = [{"enterprise": pk, "name": name} for pk, name in
+                        tenants_not_filed(user=bureau, park=park.pk, year=asked).values_list("pk", "name")]
+            kept = TenantsNotFiled(park=park.pk, year=asked)
+            assert kept.count() == len(kept) == len(expected) and list(kept) == expected
+            assert [row for start in range(0, 6, 2) for row in kept[start:start + 2]] == expected
+            assert kept[3:3] == []
+            paged, address = [], f"{URL}{park.pk}/tenants-not-filed/?page_size=2&year={asked}"
+            while address:
+                body = client.get(address).json()
+                assert body["count"] == len(expected)
+                paged += body["results"]
+                address = body["next"]
+            assert paged == expected
+    assert len(list(TenantsNotFiled(park=world.parks[0].pk, year=year))) == 4  # 3 registered owing, 1 renting

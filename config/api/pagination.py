@@ -74,3 +74,24 @@ class Pagination(PageNumberPagination):
                 _("Give a whole number from 1 to %(max)d.") % {"max": self.max_page_size},
             ]})
         return int(raw)
+
+
+class CountedPagePaginator(Paginator):
+    """Django's paginator over a list that reads a page with the number of its rows in one query (its
+    `read(offset, limit)` -> (rows, count), e.g. a `COUNT(*) OVER ()` column): a page costs one query instead of a
+    count and a page. The count is read on its own (the list's `count()`) only where no row answers (a page past the
+    end, an empty list) or before the page (`?page=last`); every page and error is Django's."""
+
+    def page(self, number):
+        """The page `number`, read with the count where the count is not known yet and the page holds rows."""
+        if "count" not in self.__dict__ and not self.orphans:
+            try:
+                asked = None if isinstance(number, float) and not number.is_integer() else int(number)
+            except (TypeError, ValueError):
+                asked = None
+            if asked is not None and asked >= 1:
+                rows, count = self.object_list.read((asked - 1) * self.per_page, self.per_page)
+                if rows:
+                    self.__dict__["count"] = count  # the cached_property's value: the page is within the count
+                    return self._get_page(rows, asked, self)
+        return super().page(number)

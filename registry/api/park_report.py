@@ -4,8 +4,7 @@ tenants that have not filed for the year."""
 
 import datetime
 
-from django.db.models import F
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -17,6 +16,7 @@ from rest_framework.response import Response
 
 from config.api.decimals import DecimalField
 from config.api.fields import RecordUrlField, ReportDateField, ReportYearField
+from config.api.pagination import CountedPagePaginator
 from config.api.schema import NO_RECORD, PAGED, QUERY
 from config.api.serializers import plain_converter
 from enterprises.selectors import reporting_year
@@ -24,11 +24,10 @@ from registry.selectors import (
     park_figures,
     park_report,
     report_basis,
-    report_parks,
     tenancies_ending,
-    tenants_not_filed,
+    tenants_not_filed_list,
 )
-from registry.selectors.parks import ending_row
+from registry.selectors.parks import ReportParks, ending_row, report_park
 
 from .overview import ComputedReportView, ReportQuery, envelope
 from .report_responses import report_response
@@ -174,6 +173,12 @@ def paged_envelope(name: str, query, row) -> type[serializers.Serializer]:
     })
 
 
+class ParkReportPagination(ReportPagination):
+    """The park report's pages: each read with the number of parks in one query (`ReportParks`)."""
+
+    django_paginator_class = CountedPagePaginator
+
+
 class ParkReportView(ComputedReportView):
     """The park report: units, tenants and occupancy on a date and over a period (area-days), tenancies ending in
     the next 30 / 60 / 90 days, and tenants that have not filed for the year (default the reporting year). JSON
@@ -211,8 +216,8 @@ class ParkReportView(ComputedReportView):
         if request.accepted_renderer.format in TABLE_FORMATS:
             rows = ParkTableRowSerializer(park_report(**figures), many=True, context=context).data
             return Response({"basis": basis, **query.data, "count": len(rows), "results": rows})
-        paginator = ReportPagination()
-        page = paginator.paginate_queryset(report_parks(user=request.user, on=asked["as_of"]), request, view=self)
+        paginator = ParkReportPagination()
+        page = paginator.paginate_queryset(ReportParks(user=request.user, on=asked["as_of"]), request, view=self)
         rows = self.row_serializer(park_figures(parks=page, **figures), many=True, context=context).data
         paged = paginator.get_paginated_response(rows).data
         return Response({"basis": basis, **query.data, **paged})
@@ -230,7 +235,9 @@ class ParkListView(ReportView):
         query = ParkListQuery(data=self.request.query_params)
         query.is_valid(raise_exception=True)
         asked = query.validated_data
-        park = get_object_or_404(report_parks(user=self.request.user, on=asked["as_of"]), pk=self.kwargs["park"])
+        park = report_park(user=self.request.user, on=asked["as_of"], park=self.kwargs["park"])
+        if park is None:
+            raise Http404
         self.basis = report_basis(year=asked["year"], as_of=asked["as_of"],
                                   default="year" not in self.request.query_params)
         self.park = park
@@ -257,7 +264,7 @@ class ParkTenanciesEndingView(ParkListView):
     def get_queryset(self):
         park, asked = self.park_and_query()
         self.on = asked["as_of"]
-        return tenancies_ending(user=self.request.user, park=park, on=asked["as_of"])
+        return tenancies_ending(user=self.request.user, park=park.pk, on=asked["as_of"])
 
     def get_serializer(self, *args, **kwargs):
         """Rows of the tenancies (ending_row) for the serializer."""
@@ -281,8 +288,7 @@ class ParkTenantsNotFiledView(ParkListView):
 
     def get_queryset(self):
         park, asked = self.park_and_query()
-        return tenants_not_filed(user=self.request.user, park=park, year=asked["year"]).values(
-            "name", enterprise=F("pk"))
+        return tenants_not_filed_list(user=self.request.user, park=park.pk, year=asked["year"])
 
     @extend_schema(parameters=[ParkListQuery])
     def get(self, request, *args, **kwargs):

@@ -6,6 +6,7 @@ endpoints), or for every park at once for a download."""
 import datetime
 from collections import Counter, defaultdict
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db import connections, router
 from django.db.models import (
@@ -13,11 +14,13 @@ from django.db.models import (
     Count,
     Expression,
     ExpressionWrapper,
+    F,
     IntegerField,
     OuterRef,
     Q,
     Subquery,
     Value,
+    Window,
 )
 from django.db.models.expressions import Exists, RawSQL
 
@@ -53,23 +56,108 @@ def _open_days(start: datetime.date, stop: datetime.date) -> RawSQL:
 def report_parks(*, user, on: datetime.date):
     """The parks of the park report: those the user may see that existed on the date, each with its district's
     name as recorded by then (`district_name_then`), by name."""
-    return parks_on(Park.objects.restrict(user, VIEW), on=on).annotate(
+    return _report_parks(Park.objects.restrict(user, VIEW), on=on)
+
+
+def _report_parks(parks, *, on: datetime.date):
+    """`report_parks` of a queryset of parks."""
+    return parks_on(parks, on=on).annotate(
         district_then=park_district_then(on=on, ref="pk")).annotate(district_name_then=Subquery(
             District.objects.filter(pk=OuterRef("district_then")).values("name")[:1])).order_by("name", "pk")
 
 
-def _owing(*, user, year: int):
+class ReportPark(NamedTuple):
+    """A park of a page of the park report: what `park_figures` reads of it."""
+
+    pk: int
+    name: str
+    district_name_then: str | None
+
+
+def _park_page(parks, *, on: datetime.date):
+    """The rows of `_report_parks` as (pk, name, district_name_then, how many parks in all: a window count)."""
+    return _report_parks(parks, on=on).annotate(parks=Window(Count("pk"))).values_list(
+        "pk", "name", "district_name_then", "parks")
+
+
+_PARK_PAGE_DAY = datetime.date(3, 3, 3)  # a date no report asks for (the sentinel of `_compiled_park_page`)
+_park_pages: list[CompiledQuery] = []
+
+
+def _compiled_park_page() -> CompiledQuery:
+    """`_park_page` of every park (the bureau's), compiled once per process from a date no report asks for and the
+    first instant after it (the districts recorded by then), each replaced by the value asked for."""
+    if not _park_pages:
+        _park_pages.append(CompiledQuery(lambda on, end: _park_page(Park.objects.all(), on=on),
+                                         sentinels=(_PARK_PAGE_DAY, end_of_day(_PARK_PAGE_DAY))))
+    return _park_pages[0]
+
+
+_park_lookups: list[CompiledQuery] = []
+
+
+def report_park(*, user, on: datetime.date, park: int) -> ReportPark | None:
+    """The park `park` as a row of `report_parks` (a `ReportPark`), or None where it is not in the user's report on
+    the date: one query; for a user who sees every park compiled once per process (from a date no report asks for,
+    the first instant after it and park -1), else built for the user."""
+    if sees_all(user=user, models=(Park,)):
+        if not _park_lookups:
+            _park_lookups.append(CompiledQuery(
+                lambda on, end, park: _report_parks(Park.objects.all(), on=on).filter(pk=park).values_list(
+                    "pk", "name", "district_name_then"), sentinels=(_PARK_PAGE_DAY, end_of_day(_PARK_PAGE_DAY), -1)))
+        rows = _park_lookups[0].rows(on, end_of_day(on), park, using=router.db_for_read(Park))
+    else:
+        rows = list(report_parks(user=user, on=on).filter(pk=park).values_list("pk", "name", "district_name_then"))
+    return ReportPark(*rows[0]) if rows else None
+
+
+class ReportParks:
+    """The parks of the park report (`report_parks`) as a list to page (config.api.pagination.CountedPagePaginator):
+    a page read with the number of parks in one query, as `ReportPark` rows; for a user who sees every park the
+    query is compiled once per process (`_compiled_park_page`), else built for the user (their scope is its SQL)."""
+
+    def __init__(self, *, user, on: datetime.date):
+        self.user, self.on = user, on
+
+    def read(self, offset: int, limit: int) -> tuple[list[ReportPark], int]:
+        """The parks from `offset` (at most `limit`) and how many parks the list holds (0 where the page is empty)."""
+        if sees_all(user=self.user, models=(Park,)):
+            using = router.db_for_read(Park)
+            sql, params = _compiled_park_page().sql(self.on, end_of_day(self.on), using=using)
+            with connections[using].cursor() as cursor:
+                cursor.execute(f"{sql} LIMIT %s OFFSET %s", [*params, limit, offset])
+                rows = cursor.fetchall()
+        else:
+            rows = list(_park_page(Park.objects.restrict(self.user, VIEW), on=self.on)[offset:offset + limit])
+        return [ReportPark(*row[:3]) for row in rows], (rows[0][3] if rows else 0)
+
+    def count(self) -> int:
+        """How many parks the list holds (one query)."""
+        return report_parks(user=self.user, on=self.on).count()
+
+    def __len__(self) -> int:
+        """How many parks the list holds: `count`."""
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[ReportPark]:
+        """The parks of a slice (a page): `read`; none for an empty slice (a first page without parks)."""
+        start = index.start or 0
+        return self.read(start, index.stop - start)[0] if index.stop > start else []
+
+
+def _owing(*, user, year: int, enterprises=None, filings=None):
     """The enterprises the user sees without a filing of the year submitted to the bureau among the filings the user
-    may see (submitted, returned or approved)."""
-    filed = AnnualFiling.objects.restrict(user, VIEW).filter(enterprise=OuterRef("pk"), year=year,
-                                                             status__in=FILED_STATUSES)
-    return Enterprise.objects.restrict(user, VIEW).filter(~Exists(filed))
+    may see (submitted, returned or approved); `enterprises` and `filings`, where given, are the querysets the user
+    sees (every record, for the compiled queries of `TenantsNotFiled`)."""
+    filings = AnnualFiling.objects.restrict(user, VIEW) if filings is None else filings
+    filed = filings.filter(enterprise=OuterRef("pk"), year=year, status__in=FILED_STATUSES)
+    return (Enterprise.objects.restrict(user, VIEW) if enterprises is None else enterprises).filter(~Exists(filed))
 
 
-def _renting_in_year(*, user, year: int):
-    """The tenancies the user sees that held their unit at any time during the year."""
-    return (Tenancy.objects.restrict(user, VIEW).filter(start__lt=datetime.date(year + 1, 1, 1))
-            .exclude(end__lte=datetime.date(year, 1, 1)))
+def _renting_in_year(*, user, year: int, tenancies=None):
+    """The tenancies the user sees (`tenancies`, where given) that held their unit at any time during the year."""
+    tenancies = Tenancy.objects.restrict(user, VIEW) if tenancies is None else tenancies
+    return tenancies.filter(start__lt=datetime.date(year + 1, 1, 1)).exclude(end__lte=datetime.date(year, 1, 1))
 
 
 def not_filed_rows(*, user, parks: list[int], year: int) -> list[tuple[int, int, str]]:
@@ -87,13 +175,31 @@ def not_filed_counts(*, user, parks: list[int], year: int) -> dict[int, int]:
     enterprise, tenancy and filing (the bureau), else the same UNION without the names, counted by PostgreSQL. One
     query, on the database the report reads (the replica where there is one)."""
     if sees_all(user=user, models=(Enterprise, Tenancy, AnnualFiling)):
-        kept = NotFiledYears.objects.filter(park__in=parks, years__holds=year).order_by().values("park")
-        return dict(kept.annotate(n=Count("pk")).values_list("park", "n"))
+        using = router.db_for_read(NotFiledYears)
+        return dict(_compiled_kept_not_filed(len(parks)).rows(year, *parks, using=using))
     rows = _not_filed(user=user, parks=parks, year=year, names=False)
     sql, params = rows.query.get_compiler(using=rows.db).as_sql()
     with connections[rows.db].cursor() as cursor:
         cursor.execute(f"SELECT {quoted('park')}, COUNT(*) FROM ({sql}) AS {quoted('rows')} GROUP BY 1", params)
         return dict(cursor.fetchall())
+
+
+def _kept_not_filed(year: int, *parks: int):
+    """(park, how many) of the kept years not filed of the parks that hold the year (`not_filed_counts`)."""
+    kept = NotFiledYears.objects.filter(park__in=parks, years__holds=year).order_by().values("park")
+    return kept.annotate(n=Count("*")).values_list("park", "n")  # COUNT(*): read from the index alone
+
+
+_kept_not_filed_counts: dict[int, CompiledQuery] = {}
+
+
+def _compiled_kept_not_filed(count: int) -> CompiledQuery:
+    """`_kept_not_filed` of `count` parks compiled once per process: built from parks -1, -2... and the year
+    -(count + 1) (values no report asks for, each distinct from the others), each replaced by the value asked for."""
+    if count not in _kept_not_filed_counts:
+        _kept_not_filed_counts[count] = CompiledQuery(
+            _kept_not_filed, sentinels=(-(count + 1), *(-index for index in range(1, count + 1))))
+    return _kept_not_filed_counts[count]
 
 
 def _not_filed(*, user, parks: list[int], year: int, names: bool):
@@ -107,16 +213,77 @@ def _not_filed(*, user, parks: list[int], year: int, names: bool):
     return registered.order_by().union(renting.order_by())
 
 
-def tenants_not_filed(*, user, park: Park, year: int):
+def tenants_not_filed(*, user, park: Park | int, year: int, everything: bool = False):
     """The enterprises of one park that have not filed for a year (the rows of `not_filed_rows` of that park), by
     name: a queryset to page. The park's enterprises are found by its indexes (registered with it, renting in it),
-    then kept where they owe the filing."""
+    then kept where they owe the filing. `everything`: of every enterprise, tenancy and filing, whoever the user
+    (the compiled queries of `TenantsNotFiled`, for a user who sees them all)."""
+    seen = {"enterprises": Enterprise.objects.all(), "filings": AnnualFiling.objects.all()} if everything else {}
     registered = Enterprise.objects.filter(status=EnterpriseStatus.ACTIVE, park=park).order_by().values("pk")
-    renting = _renting_in_year(user=user, year=year).filter(park=park).order_by().values("enterprise")
-    return _owing(user=user, year=year).filter(pk__in=registered.union(renting)).order_by("name", "pk")
+    renting = _renting_in_year(user=user, year=year, **({"tenancies": Tenancy.objects.all()} if everything else {}))
+    renting = renting.filter(park=park).order_by().values("enterprise")
+    return _owing(user=user, year=year, **seen).filter(pk__in=registered.union(renting)).order_by("name", "pk")
 
 
-def tenancies_ending(*, user, park: Park | None = None, on: datetime.date):
+def tenants_not_filed_list(*, user, park: int, year: int):
+    """A park's tenants not filed as rows to page, {enterprise, name}: a `TenantsNotFiled` where the user sees every
+    enterprise, tenancy and filing (the bureau), else the user's `tenants_not_filed` queryset."""
+    if sees_all(user=user, models=(Enterprise, Tenancy, AnnualFiling)):
+        return TenantsNotFiled(park=park, year=year)
+    return tenants_not_filed(user=user, park=park, year=year).values("name", enterprise=F("pk"))
+
+
+_not_filed_lists: list[CompiledQuery] = []
+
+
+class TenantsNotFiled:
+    """A park's tenants not filed (`tenants_not_filed` of every enterprise, tenancy and filing) as a list to page:
+    its count, its pages and all its rows read by queries compiled once per process and year (the year's parameter
+    is a small integer the compiled query would not recognise as its sentinel) from park -1, replaced by the park
+    asked for; the rows are {enterprise, name}, by name."""
+
+    def __init__(self, *, park: int, year: int):
+        self.park, self.year = park, year
+
+    @staticmethod
+    def _compiled() -> CompiledQuery:
+        """The rows (id, name) of `tenants_not_filed` of every record, by name, compiled once per process."""
+        if not _not_filed_lists:
+            _not_filed_lists.append(CompiledQuery(
+                lambda park, *, year: tenants_not_filed(user=None, park=park, year=year, everything=True)
+                .values_list("pk", "name"), sentinels=(-1,)))
+        return _not_filed_lists[0]
+
+    def _rows(self, suffix: str, extra: list, *, around: str = "{}") -> list[tuple]:
+        """The compiled query's rows, its SQL put in `around` and followed by `suffix` with the `extra` parameters."""
+        using = router.db_for_read(Enterprise)
+        sql, params = self._compiled().sql(self.park, using=using, key=(self.year,), year=self.year)
+        with connections[using].cursor() as cursor:
+            cursor.execute(around.format(sql) + suffix, [*params, *extra])
+            return cursor.fetchall()
+
+    def count(self) -> int:
+        """How many tenants have not filed (one query)."""
+        return self._rows("", [], around=f"SELECT COUNT(*) FROM ({{}}) AS {quoted('rows')}")[0][0]
+
+    def __len__(self) -> int:
+        """How many tenants have not filed: `count`."""
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[dict]:
+        """The rows of a slice (a page), one query; none for an empty slice (a first page without rows)."""
+        start = index.start or 0
+        if index.stop <= start:
+            return []
+        return [{"enterprise": pk, "name": name}
+                for pk, name in self._rows(" LIMIT %s OFFSET %s", [index.stop - start, start])]
+
+    def __iter__(self):
+        """Every row (a download), one query."""
+        return iter([{"enterprise": pk, "name": name} for pk, name in self._rows("", [])])
+
+
+def tenancies_ending(*, user, park: Park | int | None = None, on: datetime.date):
     """The tenancies holding their unit on the date that end within the longest window (90 days), soonest first,
     with their enterprise and unit: of one park (a queryset to page), or of every park the user sees."""
     horizon = on + datetime.timedelta(days=max(ENDING_WINDOWS))
