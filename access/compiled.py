@@ -18,7 +18,8 @@ MOST_KEYS = 1000
 
 
 class CompiledQuery:
-    """`build(*sentinels, **context)` (a queryset) compiled once per database and `key`, run with the sentinels'
+    """`build(*sentinels, **context)` (a queryset, or the (sql, params) of a statement it writes around querysets'
+    SQL) compiled once per database and `key`, run with the sentinels'
     parameters replaced: the rows of `build(*values, **context)`. A sentinel must be a value of its type that no
     other parameter of the query takes (a negative id, a date long past) and that its lookups accept; a query that
     can match nothing (the ORM's EmptyResultSet, e.g. a user who may see no record) reads no rows, as the ORM's."""
@@ -36,7 +37,8 @@ class CompiledQuery:
             if len(self._compiled) >= MOST_KEYS:
                 self._compiled.clear()
             try:
-                compiled = self.build(*self.sentinels, **context).query.sql_with_params()
+                built = self.build(*self.sentinels, **context)
+                compiled = built if isinstance(built, tuple) else built.query.sql_with_params()
             except EmptyResultSet:
                 compiled = _NOTHING
             self._compiled[(using, key)] = compiled
