@@ -311,11 +311,16 @@ def district_overview(*, user, year: int, on: datetime.date) -> list[dict]:
     figures kept by day, in one statement with the parks, the filings' totals and the districts; the others counted
     from the records: docs/aggregates.md."""
     read = _bureau_read(user=user, year=year, on=on)
-    if read is not None and read[0] is not None:
-        figures, parks_counted, filed, districts = read
-    else:
+    if read is None or read[0] is None:
         changed = read[1] if read is not None else changed_since(PLACES_READ, on=on)
-        figures, parks_counted, filed, districts = _read_each(user=user, year=year, on=on, changed=changed)
+        read = _read_each(user=user, year=year, on=on, changed=changed)
+    return overview_rows(read, user=user)
+
+
+def overview_rows(read: tuple, *, user) -> list[dict]:
+    """The overview's rows from what was read ((figures, parks, filings per district, the districts in order)):
+    one per district, zeros where nothing counts, the money hidden in small cells outside the bureau."""
+    figures, parks_counted, filed, districts = read
     for place, count in parks_counted.items():
         figures[place]["parks"] = count
     rows = []
