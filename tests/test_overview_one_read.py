@@ -2,20 +2,24 @@
 rows equal those of the reads a query each (`_read_each`: the parks, the kept figures, the filings' totals, the
 districts, each through the ORM) for many dates and years, amounts to the scale; where a district or an area moved
 since the date it names the same models as `changed_since` and the overview counts from the records; anyone but
-the bureau never reads it; and the compiled `changed_since` answers as the ORM's query."""
+the bureau never reads it; the compiled `changed_since` answers as the ORM's query; and the rows are written as
+DRF's fields write them."""
 
 import datetime
+import random
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from rest_framework.serializers import Serializer
 
 from config.as_of import _changed_marks, changed_models, changed_since, end_of_day
 from config.years import FIRST_YEAR, LAST_YEAR
 from enterprises.models import Enterprise
 from parks.models import Park, Unit
+from registry.api.overview import DistrictRowSerializer
 from registry.selectors.places import (
     PLACES_READ,
     _bureau_read,
@@ -114,3 +118,28 @@ def test_the_compiled_changed_since_answers_as_the_orm():
         assert changed_since(PLACES_READ, on=on) == orm, on
         assert changed_since(PLACES_READ[2:], on=on) == (orm & {Enterprise}), on
     assert changed_since(PLACES_READ, on=datetime.date(2024, 1, 1)) == {Park}
+
+
+def test_rows_are_written_as_drf_writes_them():
+    """The overview's rows written directly (`DistrictRowSerializer.to_representation`) equal DRF's walk of the
+    fields: decimals with halves to round, hidden money (None), no occupancy, texts and integers."""
+    rng = random.Random(5)
+    rows = []
+    for index in range(60):
+        leasable = Decimal(rng.randrange(0, 10**7)) / 1000
+        rows.append({
+            "district": index + 1, "district_code": f"1101{index:02d}", "district_name": f"区{index}",
+            **{name: rng.randrange(0, 500) for name in ("parks", "enterprises", "tenants", "filed", "labs",
+                                                          "platforms", "projects", "designated_innovative",
+                                                          "designated_specialised", "designated_little_giant",
+                                                          "designated_single_champion")},
+            "revenue": None if index % 3 == 0 else Decimal(rng.randrange(0, 10**9)) / 1000,
+            "digital_human_revenue": None if index % 3 == 0 else Decimal("0.005") * rng.randrange(0, 9),
+            "leasable_area": leasable, "let_area": leasable / 2,
+            "occupancy": None if index % 4 == 0 else Decimal(rng.randrange(0, 100_000)) / 1000,
+        })
+    fast = DistrictRowSerializer(rows, many=True).data
+    drf = [Serializer.to_representation(DistrictRowSerializer(), row) for row in rows]
+    assert [dict(row) for row in fast] == [dict(row) for row in drf]
+    assert all(list(one) == list(other) for one, other in zip(fast, drf, strict=True))
+    assert any(row["revenue"] is None for row in fast) and any(row["occupancy"] is None for row in fast)

@@ -22,6 +22,7 @@ from config.api.filters import COMMON_PARAMETERS
 from config.api.permissions import ScopedPermission
 from config.api.renderers import REPORT_RENDERERS
 from config.api.schema import NO_RECORD, QUERY
+from config.api.serializers import plain_converter
 from enterprises.selectors import reporting_year, tier_reference_date
 from registry.choices import TargetUnit
 from registry.models import PlanTarget
@@ -298,19 +299,17 @@ class DistrictRowSerializer(serializers.Serializer):
     def to_representation(self, instance):
         """The row (a dict of `district_overview`) as DRF's fields would give it, built directly (DRF's walk of 21
         fields a row was most of the answer's serialising): None stays None, as DRF leaves it; an integer or a text
-        is converted as its field converts it, any other value by its own field (the decimals' rounding)."""
+        is converted as its field converts it, a decimal by its own field (its rounding)."""
         return {name: None if instance[name] is None else convert(instance[name])
                 for name, convert in _converters(type(self))}
 
 
 @functools.cache
 def _converters(serializer: type[serializers.Serializer]) -> tuple:
-    """Each declared field's name and its conversion of a value that is not None, made once per serializer class
-    (a serializer's bound fields are deep copies made per instance, for each request; a field's conversion reads
-    only its own settings)."""
-    return tuple((name, int if type(field) is serializers.IntegerField else str
-                  if type(field) is serializers.CharField else field.to_representation)
-                 for name, field in serializer._declared_fields.items())
+    """Each declared field's name and its conversion of a value that is not None (`plain_converter`), made once per
+    serializer class: a serializer's bound fields are deep copies made per instance, for each request, and a plain
+    conversion or a decimal's reads only the field's own settings."""
+    return tuple((name, plain_converter(field)) for name, field in serializer._declared_fields.items())
 
 
 class DistrictOverviewReportView(ComputedReportView):
