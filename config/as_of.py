@@ -19,12 +19,14 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField, DateRangeField
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, router
 from django.db.models import Case, F, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from access.compiled import CompiledQuery
 
 from .constraints import ConstrainedModel
 
@@ -207,8 +209,26 @@ def changed_since(read, *, on: datetime.date) -> frozenset:
     field held at the end of a day another value than today's (one query): only those need their history to say
     what was true that day; for the others `recorded` reads today's column. A record changed since in other fields
     only (a profile edited), or entered since (it reads the value it was first recorded with), needs none. Read in
-    the transaction of the report, it is true of every query of the report."""
-    end = end_of_day(on)
+    the transaction of the report, it is true of every query of the report. Its SQL is compiled once per `read`
+    (`changed_since_sql`)."""
+    using = router.db_for_read(read[0][0])
+    found = _changed_compiled.rows(on, end_of_day(on), using=using, key=tuple(read), read=tuple(read))
+    return changed_models(read, [index for index, in found])
+
+
+def changed_since_sql(read, *, on: datetime.date, using: str) -> tuple[str, list]:
+    """The SQL of `changed_since` and its parameters (compiled once per `read`): a row (`model_index`, the index in
+    `read` of a model changed since the date) per model changed, for a statement that reads more besides."""
+    return _changed_compiled.sql(on, end_of_day(on), using=using, key=tuple(read), read=tuple(read))
+
+
+def changed_models(read, indexes) -> frozenset:
+    """The models of `read` named by the `model_index` values `changed_since_sql` read."""
+    return frozenset(read[index][0] for index in indexes)
+
+
+def _changed_marks(on: datetime.date, end: datetime.datetime, *, read: tuple):
+    """The query of `changed_since` (`end`, the end of the day `on`, is the value its parameters are computed from)."""
     marks = []
     for index, (model, field) in enumerate(read):
         column = model._meta.get_field(field).attname
@@ -218,8 +238,12 @@ def changed_since(read, *, on: datetime.date) -> frozenset:
             | Q(then__isnull=False, **{f"{column}__isnull": True}))
         marks.append(then.order_by().annotate(model_index=models.Value(index)).values_list("model_index",
                                                                                             flat=True)[:1])
-    found = marks[0].union(*marks[1:], all=True) if len(marks) > 1 else marks[0]
-    return frozenset(read[index][0] for index in found)
+    return marks[0].union(*marks[1:], all=True) if len(marks) > 1 else marks[0]
+
+
+# A date no report asks (and the end of that day), in the place of the date asked: changed_since's SQL compiled once.
+_CHANGED_ON = datetime.date(1, 1, 3)
+_changed_compiled = CompiledQuery(_changed_marks, sentinels=(_CHANGED_ON, end_of_day(_CHANGED_ON)))
 
 
 def recorded(model, field: str, *, on: datetime.date, ref: str = "pk", output_field=None,

@@ -1,6 +1,7 @@
 """The rebuild of the district figures kept by day (`registry_place_rebuild()`, migration registry 0023): it empties
 both tables, drops their indexes for the inserts and makes them again. It leaves the indexes as the models declare
-them, drops rows no record accounts for, and undoes cleanly with its transaction."""
+them, drops rows no record accounts for, undoes cleanly with its transaction, and writes the summed rows in the
+order of their key (migration registry 0026)."""
 
 import datetime
 
@@ -77,3 +78,17 @@ def test_a_rebuild_rolled_back_leaves_the_tables_and_indexes_as_they_were():
         rebuild()
         raise RuntimeError("undo")
     assert totals() == kept and indexes() == before
+
+
+def test_the_rebuild_lays_the_summed_rows_out_in_the_order_of_their_key():
+    """The overview reads the summed rows by their key (grain, day, figure, place): the rebuild writes them in that
+    order (migration registry 0026), so that a date's few thousand rows lie on a few pages."""
+    for _ in range(3):
+        some_records()
+    rebuild()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT grain, day, figure, place FROM registry_placedelta ORDER BY ctid")
+        laid_out = cursor.fetchall()
+        cursor.execute("SELECT grain, day, figure, place FROM registry_placedelta ORDER BY grain, day, figure, place")
+        assert laid_out == cursor.fetchall()  # the database's own order of the key (its collation)
+    assert len({grain for grain, *_ in laid_out}) == 4 and len(laid_out) > 20

@@ -168,7 +168,7 @@ def test_users_never_share_an_entry(world):
     seen, _computed = answer(bureau, DISTRICTS, {"year": YEAR})
     for client in (park_admin, other_bureau):
         body, computed = answer(client, DISTRICTS, {"year": YEAR})
-        assert computed > 7  # computed for this user, not taken from the bureau's entry
+        assert computed > 5  # computed for this user (an answer from the cache takes 5), not the bureau's entry
     assert answer(park_admin, DISTRICTS, {"year": YEAR})[0] != seen
 
 
