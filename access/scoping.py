@@ -214,6 +214,15 @@ def scope_filter(*, user, model, action: str, prefix: str = "") -> Q | None:
     return condition
 
 
+def view_implies(*, user, model, action: str) -> bool:
+    """Whether every record of the model the user sees whole (VIEW) is one they may take the action on, known
+    without a query: the action's condition is the view's (none for the bureau), as a park administrator's review
+    of the filings of their parks is. A record read through `restrict(user, VIEW)` then needs no second look-up."""
+    if action == VIEW:
+        return True
+    return scope_filter(user=user, model=model, action=action) == scope_filter(user=user, model=model, action=VIEW)
+
+
 def sees_all(*, user, models, action: str = VIEW) -> bool:
     """Whether the user may take the action on every record of each of the models (the bureau, for VIEW): where a
     figure kept over every record (the registry's kept totals) may be read in place of the records they may see."""

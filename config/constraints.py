@@ -36,6 +36,19 @@ class ConstrainedModel(models.Model):
     class Meta:
         abstract = True
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        """The record, remembering the row it was read with (`_read_row`: its foreign keys' values as read)."""
+        instance = super().from_db(db, field_names, values)
+        instance._read_row = (field_names, values)
+        return instance
+
+    def clean_fields(self, exclude=None):
+        """Django's field cleaning, without the existence query of a foreign key whose record is known to exist
+        (`known_references`)."""
+        known = known_references(self)
+        super().clean_fields(exclude={*(exclude or ()), *known} if known else exclude)
+
     def get_constraints(self):
         """The constraints validation runs: all but `cleaned_checks`."""
         return [(model, [c for c in constraints if c.name not in self.cleaned_checks])
@@ -92,6 +105,33 @@ def _checks_failed(model, instance, checks, *, exclude, using) -> set[str] | Non
         logger.warning("Checking the constraints of %s in one query failed: %s", model.__name__, error)
         return None
     return {name for name, passed in zip(asked, row, strict=True) if not passed}
+
+
+def known_references(instance) -> list[str]:
+    """The foreign keys of an instance whose record the database already guarantees exists, so that validating them
+    needs no query: a plain reference (no `limit_choices_to`, no validator of its own, enforced by a database
+    constraint) holding a value, which either is the value the row was read with (the constraint kept the record
+    referenced from being deleted) or is the primary key of the record cached on the instance that was itself read
+    from or saved to the database. Every other reference is validated by Django (`ForeignKey.validate`: one query
+    each)."""
+    read = getattr(instance, "_read_row", None)
+    read_values = dict(zip(read[0], read[1], strict=False)) if read is not None else {}
+    known = []
+    for field in instance._meta.concrete_fields:
+        if not field.is_relation or not field.db_constraint or field.validators or field.get_limit_choices_to() \
+                or field.remote_field.parent_link:
+            continue
+        value = getattr(instance, field.attname)
+        if value is None:
+            continue
+        if field.attname in read_values and read_values[field.attname] == value:
+            known.append(field.name)
+            continue
+        related = field.get_cached_value(instance, None)
+        if related is not None and not related._state.adding and related.pk == value \
+                and field.remote_field.field_name == related._meta.pk.name:
+            known.append(field.name)
+    return known
 
 
 def refusal_field(model, constraint_name: str) -> str | None:

@@ -1,0 +1,91 @@
+"""A foreign key whose record the database already guarantees is validated without a query (config.constraints,
+`known_references`; docs/speed-writes.md): the value the row was read with, or the primary key of a record cached
+on the instance that was read from or saved to the database. Every other reference is asked as Django asks it, with
+Django's error: the errors of `full_clean` are those of Django's own `Model.clean_fields` in every case here."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection, models
+from django.test.utils import CaptureQueriesContext
+
+from config.constraints import known_references
+from enterprises.models import AnnualFiling, Enterprise, Tenancy
+from parks.models import Park, Unit
+
+from .factories import EnterpriseFactory, ParkFactory, UnitFactory, approved_filing
+
+pytestmark = pytest.mark.django_db
+
+
+def refusals(clean) -> list:
+    """The field errors a cleaning raises: per field, its (message, code) in order (empty when it passes)."""
+    try:
+        clean()
+    except ValidationError as error:
+        return sorted((name, [(message.message % (message.params or {}), message.code) for message in messages])
+                      for name, messages in error.error_dict.items())
+    return []
+
+
+def reference_queries(clean) -> list[str]:
+    """The existence queries of references a cleaning makes (`SELECT 1 AS "a" FROM … LIMIT 1`)."""
+    with CaptureQueriesContext(connection) as captured:
+        refusals(clean)
+    return [query["sql"] for query in captured.captured_queries if query["sql"].startswith('SELECT 1 AS "a"')]
+
+
+def compare(instance) -> list:
+    """The instance's field errors, which must equal Django's own field cleaning of it."""
+    ours = refusals(instance.clean_fields)
+    assert ours == refusals(lambda: models.Model.clean_fields(instance)), type(instance).__name__
+    return ours
+
+
+def test_a_record_read_and_unchanged_asks_no_reference():
+    filing = approved_filing(submitted_by=None)
+    read = AnnualFiling.objects.get(pk=filing.pk)
+    assert set(known_references(read)) == {"enterprise", "park", "district"}
+    assert compare(read) == []
+    assert reference_queries(read.clean_fields) == []
+    assert len(reference_queries(lambda: models.Model.clean_fields(read))) == 3  # Django's way: one a reference
+
+
+def test_a_reference_changed_to_a_missing_record_is_refused_as_django_refuses_it():
+    filing = AnnualFiling.objects.get(pk=approved_filing().pk)
+    filing.enterprise_id = Enterprise.objects.order_by("-pk").values_list("pk", flat=True)[0] + 1000
+    filing.park_id = Park.objects.order_by("-pk").values_list("pk", flat=True)[0] + 1000
+    assert "enterprise" not in known_references(filing) and "park" not in known_references(filing)
+    errors = compare(filing)
+    assert [name for name, _ in errors] == ["enterprise", "park"]
+    assert [code for _, messages in errors for _, code in messages] == ["invalid", "invalid"]
+
+
+def test_a_reference_changed_to_another_record_is_asked():
+    filing = AnnualFiling.objects.get(pk=approved_filing().pk)
+    filing.park_id = ParkFactory().pk
+    assert "park" not in known_references(filing)
+    assert compare(filing) == []
+    assert len(reference_queries(filing.clean_fields)) == 1
+
+
+def test_a_cached_record_read_from_the_database_is_known():
+    unit, enterprise = UnitFactory(), EnterpriseFactory()
+    tenancy = Tenancy(unit=Unit.objects.get(pk=unit.pk), enterprise=Enterprise.objects.get(pk=enterprise.pk),
+                      park_id=unit.park_id, start=datetime.date(2024, 1, 1))
+    assert set(known_references(tenancy)) == {"unit", "enterprise"}  # the park: an id alone, asked
+    assert compare(tenancy) == []
+    assert len(reference_queries(tenancy.clean_fields)) == 1
+
+
+def test_a_cached_record_never_read_is_asked():
+    unit = UnitFactory()
+    missing = 10**9  # no enterprise's id
+    tenancy = Tenancy(unit=unit, enterprise=Enterprise(pk=missing), park_id=unit.park_id, start=datetime.date(2024, 1, 1))
+    assert "enterprise" not in known_references(tenancy)
+    assert [name for name, _ in compare(tenancy)] == ["enterprise"]
+    moved = Tenancy(unit=unit, enterprise=EnterpriseFactory(), park_id=unit.park_id, start=datetime.date(2024, 1, 1))
+    moved.enterprise_id = missing  # the cached record is no longer the one referenced
+    assert "enterprise" not in known_references(moved)
+    assert [name for name, _ in compare(moved)] == ["enterprise"]
