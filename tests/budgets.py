@@ -17,15 +17,15 @@ primary, and in its snapshot (config.db).
 # since read, or a record read with it). The bureau's change, delete and review of a record it read, and its check
 # after a create or update, ask no scope of their own (access.scoping.view_implies: the record read back is it).
 BUDGETS: dict[str, dict[str, int]] = {
-    "annualfiling-approve": {"post": 28},
-    "annualfiling-detail": {"get": 5, "put": 24, "patch": 23, "delete": 12},  # delete: its declarations, evidence
+    "annualfiling-approve": {"post": 27},
+    "annualfiling-detail": {"get": 5, "put": 17, "patch": 16, "delete": 12},  # delete: its declarations, evidence
     "annualfiling-history": {"get": 6},
     # branch registers: the filing, then the registers' three aggregates (IP, standards, financing)
     "annualfiling-registers": {"get": 8},
     "annualfiling-list": {"get": 7, "post": 24},  # +3 (branch registers): the registers' figures prefill it
-    "annualfiling-return": {"post": 27},
+    "annualfiling-return": {"post": 26},
     "annualfiling-revise": {"post": 25},
-    "annualfiling-submit": {"post": 25},
+    "annualfiling-submit": {"post": 24},
     "declaration-approve": {"post": 25},
     "declaration-designate": {"post": 39},
     "declaration-detail": {"get": 6, "put": 24, "patch": 21},
@@ -51,7 +51,7 @@ BUDGETS: dict[str, dict[str, int]] = {
     "objection-list": {"get": 6, "post": 8},
     "publicity-detail": {"get": 4},
     "publicity-list": {"get": 6},  # +1: the data version (as declaration-list)
-    "benchmarkproject-detail": {"get": 6, "put": 19, "patch": 15, "delete": 10},
+    "benchmarkproject-detail": {"get": 6, "put": 18, "patch": 14, "delete": 10},
     "benchmarkproject-history": {"get": 8},
     "benchmarkproject-list": {"get": 8, "post": 23},
     "district-detail": {"get": 5, "put": 15, "patch": 13, "delete": 13},  # delete: its staff and declarations
@@ -62,7 +62,7 @@ BUDGETS: dict[str, dict[str, int]] = {
     # delete: its invitations go; declarations; +1 its support awards and +5 (branch registers) each register that
     # protects it (the collector reads them); +1 (branch compliance): its compliance filings protect it too; +1
     # (branch activities): its industry activities too
-    "enterprise-detail": {"get": 5, "put": 14, "patch": 12, "delete": 25},
+    "enterprise-detail": {"get": 5, "put": 13, "patch": 11, "delete": 25},
     "enterprise-history": {"get": 6},
     "enterprise-list": {"get": 7, "post": 13},
     # PUT: the record as read with its user changed (unchanged, it writes nothing); the PATCH sends the user alone
@@ -86,12 +86,12 @@ BUDGETS: dict[str, dict[str, int]] = {
     "import-list": {"get": 6, "post": 18},
     "import-template": {"get": 3},
     "invitation": {"post": 18},
-    "lab-detail": {"get": 5, "put": 12, "patch": 9, "delete": 7},
+    "lab-detail": {"get": 5, "put": 11, "patch": 8, "delete": 7},
     "lab-history": {"get": 6},
     "lab-list": {"get": 7, "post": 11},
     "logout": {"post": 4},
     # delete: its invitations go too; +1 (branch parksvc): its services go with it (the collector reads them)
-    "park-detail": {"get": 5, "put": 11, "patch": 9, "delete": 18},
+    "park-detail": {"get": 5, "put": 10, "patch": 8, "delete": 18},
     "park-history": {"get": 6},
     "park-list": {"get": 7, "post": 10},
     "park-occupancy": {"get": 7},
@@ -105,7 +105,7 @@ BUDGETS: dict[str, dict[str, int]] = {
     "plantask-detail": {"get": 5, "put": 12, "patch": 12, "delete": 8},
     "plantask-history": {"get": 6},
     "plantask-list": {"get": 7, "post": 12},
-    "platform-detail": {"get": 5, "put": 12, "patch": 9, "delete": 7},
+    "platform-detail": {"get": 5, "put": 11, "patch": 8, "delete": 7},
     "platform-history": {"get": 6},
     "platform-list": {"get": 7, "post": 11},
     "public-benchmarkproject-detail": {"get": 5},
@@ -144,12 +144,12 @@ BUDGETS: dict[str, dict[str, int]] = {
     "report-tier-summary": {"get": 10},
     "reportrun-detail": {"get": 5},
     "reportrun-list": {"get": 7, "post": 7},
-    "supportaward-detail": {"get": 5, "put": 11, "patch": 9, "delete": 7},
+    "supportaward-detail": {"get": 5, "put": 10, "patch": 8, "delete": 7},
     "supportaward-history": {"get": 6},
     "supportaward-import-file": {"post": 14},  # the lock of the kind; the rows' enterprises, policies, awards
     "supportaward-import-template": {"get": 3},
     "supportaward-list": {"get": 7, "post": 11},
-    "supportpolicy-detail": {"get": 5, "put": 11, "patch": 9, "delete": 8},
+    "supportpolicy-detail": {"get": 5, "put": 10, "patch": 8, "delete": 8},
     "supportpolicy-history": {"get": 6},
     "supportpolicy-list": {"get": 7, "post": 10},
     "tenancy-detail": {"get": 5, "put": 16, "patch": 14, "delete": 10},  # delete: its contract scans and files
@@ -160,7 +160,7 @@ BUDGETS: dict[str, dict[str, int]] = {
     "tierdesignation-list": {"get": 7, "post": 20},
     "token": {"post": 7},  # the user's expired token deleted first (config.auth.token_issue); django-axes' count of
     # the username's failures from the address (the lockout)
-    "unit-detail": {"get": 5, "put": 15, "patch": 14, "delete": 8},
+    "unit-detail": {"get": 5, "put": 13, "patch": 12, "delete": 8},
     "unit-history": {"get": 6},
     "unit-list": {"get": 7, "post": 13},
     # The enterprise's own registers (branch registers)
@@ -174,7 +174,7 @@ BUDGETS: dict[str, dict[str, int]] = {
     "digitalhumanip-history": {"get": 7},
     "digitalhumanip-list": {"get": 8, "post": 20},
     # +1 on writes (branch fixreg): the round's uniqueness (enterprise, day, round) checked first, as a listing's
-    "financinground-detail": {"get": 5, "put": 13, "patch": 12, "delete": 7},
+    "financinground-detail": {"get": 5, "put": 12, "patch": 11, "delete": 7},
     "financinground-history": {"get": 6},
     "financinground-list": {"get": 7, "post": 12},
     "listing-detail": {"get": 5, "put": 14, "patch": 13, "delete": 7},
@@ -182,16 +182,16 @@ BUDGETS: dict[str, dict[str, int]] = {
     "listing-list": {"get": 7, "post": 13},
     # branch parksvc: the park services; writes through park_service_save: the title's uniqueness checked, no scope
     # query for the bureau (in_scope answers without one)
-    "parkservice-detail": {"get": 5, "put": 12, "patch": 11, "delete": 7},
+    "parkservice-detail": {"get": 5, "put": 11, "patch": 10, "delete": 7},
     "parkservice-history": {"get": 6},
     "parkservice-list": {"get": 7, "post": 11},
     # Compliance filings (branch compliance)
-    "compliancefiling-detail": {"get": 5, "put": 13, "patch": 12, "delete": 7},
+    "compliancefiling-detail": {"get": 5, "put": 10, "patch": 9, "delete": 7},
     "compliancefiling-history": {"get": 6},
     "compliancefiling-list": {"get": 7, "post": 12},
     "report-compliance-gaps": {"get": 8},  # the count and the page of the enterprises lacking the filing
     # Talent, events and cooperation (branch activities)
-    "industryactivity-detail": {"get": 5, "put": 13, "patch": 12, "delete": 7},
+    "industryactivity-detail": {"get": 5, "put": 12, "patch": 11, "delete": 7},
     "industryactivity-history": {"get": 6},
     "industryactivity-list": {"get": 7, "post": 12},
 }

@@ -82,10 +82,45 @@ def test_a_cached_record_read_from_the_database_is_known():
 def test_a_cached_record_never_read_is_asked():
     unit = UnitFactory()
     missing = 10**9  # no enterprise's id
-    tenancy = Tenancy(unit=unit, enterprise=Enterprise(pk=missing), park_id=unit.park_id, start=datetime.date(2024, 1, 1))
+    tenancy = Tenancy(unit=unit, enterprise=Enterprise(pk=missing), park_id=unit.park_id,
+                      start=datetime.date(2024, 1, 1))
     assert "enterprise" not in known_references(tenancy)
     assert [name for name, _ in compare(tenancy)] == ["enterprise"]
     moved = Tenancy(unit=unit, enterprise=EnterpriseFactory(), park_id=unit.park_id, start=datetime.date(2024, 1, 1))
     moved.enterprise_id = missing  # the cached record is no longer the one referenced
     assert "enterprise" not in known_references(moved)
     assert [name for name, _ in compare(moved)] == ["enterprise"]
+
+
+def unique_queries(validate) -> list[str]:
+    """The unique checks' queries a validation makes (`SELECT 1 AS "a"` or `SELECT 1 AS "_check"`)."""
+    with CaptureQueriesContext(connection) as captured:
+        refusals(validate)
+    return [query["sql"] for query in captured.captured_queries
+            if query["sql"].startswith(('SELECT 1 AS "a"', 'SELECT 1 AS "_check"'))]
+
+
+def test_a_unique_field_unchanged_since_read_is_not_asked():
+    first, second = EnterpriseFactory(), EnterpriseFactory()
+    read = Enterprise.objects.get(pk=first.pk)
+    read.name = "改名科技有限公司"
+    assert refusals(read.validate_unique) == refusals(lambda: models.Model.validate_unique(read)) == []
+    assert unique_queries(read.validate_unique) == []
+    read.credit_code = second.credit_code  # now another's: asked, refused as Django refuses it
+    assert refusals(read.validate_unique) == refusals(lambda: models.Model.validate_unique(read)) != []
+    read.save(update_fields=["name"])  # saved: the row read vouches for nothing any more
+    read.credit_code = first.credit_code
+    assert len(unique_queries(read.validate_unique)) == 1
+
+
+def test_a_unique_constraint_over_unchanged_fields_is_not_asked():
+    approved = approved_filing(year=2023)
+    read = AnnualFiling.objects.get(pk=approved.pk)
+    read.revenue = read.revenue + 1
+    assert unique_queries(read.validate_constraints) == []  # revision, one open, one approved: all as read
+    assert refusals(read.validate_constraints) == refusals(lambda: models.Model.validate_constraints(read)) == []
+    revision = AnnualFiling.objects.get(pk=approved_filing(enterprise=approved.enterprise, year=2024).pk)
+    revision.year = 2023  # a second approved filing of 2023, revision 1 again: both refused as Django refuses them
+    ours = refusals(revision.validate_constraints)
+    assert ours == refusals(lambda: models.Model.validate_constraints(revision)) != []
+    assert len(unique_queries(revision.validate_constraints)) == 3
