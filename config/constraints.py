@@ -41,6 +41,11 @@ class ConstrainedModel(models.Model):
         self._read_row = None
         super().save(*args, **kwargs)
 
+    def refresh_from_db(self, *args, **kwargs):
+        """Read the record again; the row first read is forgotten (its values may no longer be the row's)."""
+        self._read_row = None
+        super().refresh_from_db(*args, **kwargs)
+
     @classmethod
     def from_db(cls, db, field_names, values):
         """The record, remembering the row it was read with (`_read_row`: the values as read)."""
@@ -162,12 +167,13 @@ def _plain_names(condition: Q) -> set[str]:
 def known_references(instance) -> list[str]:
     """The foreign keys of an instance whose record the database already guarantees exists, so that validating them
     needs no query: a plain reference (no `limit_choices_to`, no validator of its own, enforced by a database
-    constraint) holding a value, which either is the value the row was read with (the constraint kept the record
-    referenced from being deleted) or is the primary key of the record cached on the instance that was itself read
-    from or saved to the database. Every other reference is validated by Django (`ForeignKey.validate`: one query
-    each)."""
+    constraint) holding a value, which either is the value the row was read with, the record not saved or read
+    again since (the constraint kept the record referenced from being deleted), or is the primary key of the record
+    cached on the instance that was itself read from or saved to the database. Every other reference is validated
+    by Django (`ForeignKey.validate`: one query each)."""
     read = getattr(instance, "_read_row", None)
-    read_values = dict(zip(read[0], read[1], strict=False)) if read is not None else {}
+    read_values = dict(zip(read[0], read[1], strict=False)) if read is not None and not instance._state.adding \
+        else {}
     known = []
     for field in instance._meta.concrete_fields:
         if not field.is_relation or not field.db_constraint or field.validators or field.get_limit_choices_to() \

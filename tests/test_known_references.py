@@ -124,3 +124,14 @@ def test_a_unique_constraint_over_unchanged_fields_is_not_asked():
     ours = refusals(revision.validate_constraints)
     assert ours == refusals(lambda: models.Model.validate_constraints(revision)) != []
     assert len(unique_queries(revision.validate_constraints)) == 3
+
+
+def test_a_record_read_again_saved_or_copied_vouches_for_nothing():
+    filing = approved_filing(submitted_by=None)
+    read = AnnualFiling.objects.get(pk=filing.pk)
+    read.refresh_from_db()
+    assert known_references(read) == [] and len(reference_queries(read.clean_fields)) == 3
+    read = AnnualFiling.objects.get(pk=filing.pk)
+    read.pk, read._state.adding = None, True  # a copy to insert: its references asked
+    assert known_references(read) == []
+    assert compare(read) == []
