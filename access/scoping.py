@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
-from django.db.models import Case, Exists, OuterRef, Q, Value, When
+from django.db.models import Case, Exists, ExpressionWrapper, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -212,6 +212,29 @@ def scope_filter(*, user, model, action: str, prefix: str = "") -> Q | None:
         for path in rule.owner:
             condition |= Q(**{f"{prefix}{path}": user.pk})
     return condition
+
+
+def view_implies(*, user, model, action: str) -> bool:
+    """Whether every record of the model the user sees whole (VIEW) is one they may take the action on, known
+    without a query: the action's condition is the view's (none for the bureau), as a park administrator's review
+    of the filings of their parks is. A record read through `restrict(user, VIEW)` then needs no second look-up."""
+    if action == VIEW:
+        return True
+    return scope_filter(user=user, model=model, action=action) == scope_filter(user=user, model=model, action=VIEW)
+
+
+def scope_flag(*, user, model, action: str = VIEW):
+    """Expression over the model's records: whether the user may take the action on each (TRUE where they may on
+    every record). A condition on the record's own columns is asked of the record itself, `CASE WHEN … THEN true
+    ELSE false END`, no subquery; any other is `pk IN (the records in scope)`, one hashed subplan for the query.
+    Both are true or false, never NULL."""
+    condition = scope_filter(user=user, model=model, action=action)
+    if condition is None:
+        return Value(True)
+    if _own_columns(model, condition):
+        return Case(When(condition, then=Value(True)), default=Value(False))
+    return ExpressionWrapper(Q(pk__in=model._base_manager.filter(condition).values("pk")),
+                             output_field=models.BooleanField())
 
 
 def sees_all(*, user, models, action: str = VIEW) -> bool:

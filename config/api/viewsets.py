@@ -8,12 +8,12 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from access.scoping import ADD, CHANGE, DELETE, VIEW
+from access.scoping import ADD, CHANGE, DELETE, VIEW, view_implies
 from config.throttling import AnonThrottle
 
 from ..rules import OUTSIDE_SCOPE
 from .history import HistoryRecordSerializer, history_of
-from .permissions import ScopedPermission
+from .permissions import ScopedPermission, seen_whole
 from .schema import MODEL_ERRORS, READ_ERRORS
 
 ACTIONS = {"create": ADD, "update": CHANGE, "partial_update": CHANGE, "destroy": DELETE}
@@ -44,22 +44,30 @@ class ScopedModelViewSet(ScopedViewMixin, viewsets.ModelViewSet):
         return ACTIONS.get(self.action) or self.extra_scope_actions.get(self.action, VIEW)
 
     def perform_create(self, serializer):
-        self._save_in_scope(serializer, ADD)
-        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)  # with the queryset's annotations
+        fresh = self._save_in_scope(serializer, ADD)
+        # with the queryset's annotations
+        serializer.instance = fresh or self.get_queryset().get(pk=serializer.instance.pk)
 
     def perform_update(self, serializer):
-        self._save_in_scope(serializer, CHANGE)
-        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
+        fresh = self._save_in_scope(serializer, CHANGE)
+        serializer.instance = fresh or self.get_queryset().get(pk=serializer.instance.pk)
 
-    def _save_in_scope(self, serializer, scope_action: str) -> None:
+    def _save_in_scope(self, serializer, scope_action: str):
         """Save, and refuse a write that leaves the record outside the writer's scope: the save and the re-check are
         one transaction of their own, rolled back on refusal whether or not the request is atomic (within a request's
-        transaction no savepoint is added: the refusal rolls the request back)."""
+        transaction no savepoint is added: the refusal rolls the request back). Where seeing a record whole grants
+        the action (`access.scoping.view_implies`), the re-check is the record read back through the view's
+        queryset, which is returned (one query for both); else None, the record's scope asked on its own."""
         with transaction.atomic(savepoint=False):
             instance = serializer.save()
             model = type(instance)
+            if view_implies(user=self.request.user, model=model, action=scope_action):
+                fresh = self.get_queryset().filter(pk=instance.pk).first()
+                if fresh is not None and seen_whole(self, fresh):
+                    return fresh
             if not model.objects.restrict(self.request.user, scope_action).filter(pk=instance.pk).exists():
                 raise PermissionDenied(OUTSIDE_SCOPE)
+        return None
 
     @extend_schema(responses=HistoryRecordSerializer(many=True), filters=False)
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)

@@ -25,7 +25,7 @@ from django.db.models import (
 from django.db.models.expressions import Exists, RawSQL
 
 from access.compiled import CompiledQuery
-from access.scoping import VIEW, sees_all
+from access.scoping import VIEW, scope_flag, sees_all
 from config.as_of import end_of_day, recorded
 from enterprises.choices import FILED_STATUSES, EnterpriseStatus
 from enterprises.models import AnnualFiling, Enterprise, Tenancy
@@ -301,10 +301,9 @@ def ending_row(tenancy: Tenancy, *, on: datetime.date) -> dict:
 
 
 def _seen(model, *, user) -> Expression:
-    """Expression over a model's rows: whether the user may see the row (`restrict`); TRUE where they see them all."""
-    if sees_all(user=user, models=[model]):
-        return Value(True)
-    return ExpressionWrapper(Q(pk__in=model.objects.restrict(user, VIEW).values("pk")), output_field=BooleanField())
+    """Expression over a model's rows: whether the user may see the row (`restrict`); TRUE where they see them all;
+    a park administrator's units asked by their own park column (`access.scoping.scope_flag`)."""
+    return scope_flag(user=user, model=model, action=VIEW)
 
 
 def _flag(condition: Q) -> ExpressionWrapper:
