@@ -108,6 +108,66 @@ def test_list_rows_give_the_serializers_representation(db):
         assert drf_json(expected) == drf_json(answer.json()["results"])
 
 
+def test_row_writer_kept_plan_follows_the_request_and_the_rows(db):
+    """The row writer's plan, bound once per process to a request's scheme, host, format, language and time zone,
+    and the brief records kept with it by their columns' values: another host gets its own addresses, another time
+    zone its own stamps, and a district or park renamed between two pages is written with its new name."""
+    from django.utils import timezone
+
+    park = ParkFactory()
+    record = EnterpriseFactory(park=park)
+    client = token_client(bureau_user())
+
+    def row(**extra):
+        answer = client.get(reverse("api:enterprise-list"), {"park": park.pk}, **extra)
+        assert answer.status_code == 200
+        (found,) = answer.json()["results"]
+        return found
+
+    def drf(host="testserver", zone=None):
+        request = Request(APIRequestFactory().get("/api/v1/enterprises/", HTTP_HOST=host))
+        request.user = client.user
+        fresh = Enterprise.objects.select_related("district", "park").get(pk=record.pk)
+        with timezone.override(zone or timezone.get_default_timezone()):
+            return json.loads(drf_json(DRFEnterpriseSerializer(fresh, context={"request": request}).data))
+
+    assert row() == drf()
+    assert row(HTTP_HOST="localhost")["url"].startswith("http://localhost/")
+    assert row(HTTP_HOST="localhost") == drf(host="localhost")
+    park.name, park.district.name = "改名园区", "改名区"
+    park.save()
+    park.district.save()
+    record.district = park.district
+    record.save()
+    assert row()["park"]["name"] == "改名园区"
+    assert row() == drf()
+    request = Request(APIRequestFactory().get("/api/v1/enterprises/"))
+    request.user = client.user
+    columns = RowWriter(EnterpriseSerializer, request=request).columns
+    (values,) = Enterprise.objects.filter(pk=record.pk).values(*columns)
+    for zone in ("America/New_York", "UTC", "Asia/Shanghai"):
+        with timezone.override(zoneinfo.ZoneInfo(zone)):
+            written = RowWriter(EnterpriseSerializer, request=request).write(values)
+        assert json.loads(drf_json(written)) == drf(zone=zoneinfo.ZoneInfo(zone)), zone
+
+
+def test_filter_form_cleans_only_the_filters_given(db):
+    """config.filters.GivenFieldsForm: the form cleans the filters whose parameters the query gives, with their own
+    messages, and no other (their values would filter nothing)."""
+    from django.http import QueryDict
+
+    from enterprises.filtersets import EnterpriseFilterSet
+
+    queryset = Enterprise.objects.all()
+    given = EnterpriseFilterSet(data=QueryDict("status=active&q=数象"), queryset=queryset)
+    assert given.is_valid()
+    assert set(given.form.cleaned_data) == {"status", "q"}
+    wrong = EnterpriseFilterSet(data=QueryDict("district=999999&founded_after=x"), queryset=queryset)
+    assert not wrong.is_valid()
+    assert set(wrong.errors) == {"district", "founded_after"}
+    assert set(wrong.form.cleaned_data) == set()
+
+
 def test_row_writer_refuses_a_field_it_cannot_write(db):
     """A serializer field the row writer does not know (a method field) is refused when the writer is built,
     never written differently from the serializer."""
@@ -246,6 +306,8 @@ def test_filtersets_filter_and_refuse_as_django_filter_does(db):
     from django.utils import translation
     from django_filters.filterset import BaseFilterSet
 
+    from config.filters import GivenFieldsForm
+
     park = ParkFactory()
     EnterpriseFactory(park=park)
     for prefix, filterset_class, queryset in api_filtersets():
@@ -266,6 +328,8 @@ def test_filtersets_filter_and_refuse_as_django_filter_does(db):
                     assert ours.is_valid() == theirs.is_valid(), (prefix, query)
                     assert ours.errors.get_json_data() == theirs.errors.get_json_data(), (prefix, query, language)
             if ours.is_valid():
+                if isinstance(ours.form, GivenFieldsForm):  # only the filters given are cleaned
+                    assert set(ours.form.cleaned_data) <= set(query), (prefix, query)
                 expected = BaseFilterSet.filter_queryset(theirs, queryset.all())
                 assert sql_of(ours.qs) == sql_of(expected), (prefix, query)
 
