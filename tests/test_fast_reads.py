@@ -27,7 +27,7 @@ from enterprises.choices import ChainPosition, EnterpriseStatus, Segment
 from enterprises.models import Enterprise
 
 from .conftest import park_admin_client, token_client
-from .factories import EnterpriseFactory, ParkFactory, TenancyFactory, UnitFactory, bureau_user
+from .factories import DistrictFactory, EnterpriseFactory, ParkFactory, TenancyFactory, UnitFactory, bureau_user
 
 
 class DRFEnterpriseSerializer(EnterpriseSerializer):
@@ -166,6 +166,42 @@ def test_filter_form_cleans_only_the_filters_given(db):
     assert not wrong.is_valid()
     assert set(wrong.errors) == {"district", "founded_after"}
     assert set(wrong.form.cleaned_data) == set()
+
+
+def test_district_and_park_filters_check_their_choices_without_a_query(bureau_client):
+    """config.filters.KnownChoicesField: a district or park filter checks the chosen keys against those kept under
+    the tables' version (read once per request, with the count's), not by reading the records: the filtered list
+    asks no query the unfiltered one does not; a district or park added or deleted is known at once; an unknown key
+    or a malformed one is the same 400 as before."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    park = ParkFactory()
+    record = EnterpriseFactory(park=park)
+    url = reverse("api:enterprise-list")
+
+    def asked(query) -> tuple[int, object]:
+        with CaptureQueriesContext(connection) as queries:
+            answer = bureau_client.get(url, query)
+        return len(queries), answer
+
+    plain, _answer = asked({})
+    asked({"district": record.district_id, "park": park.pk})  # the keys read once (the tables' version moved)
+    for query in ({"district": record.district_id}, {"park": park.pk}):
+        count, answer = asked(query)
+        assert answer.status_code == 200
+        assert [row["id"] for row in answer.data["results"]] == [record.pk]
+        assert count <= plain, query
+    other = ParkFactory()
+    assert asked({"park": other.pk})[1].data["count"] == 0  # a park added is known at once
+    gone = other.pk
+    other.delete()
+    answer = asked({"park": gone})[1]
+    assert answer.status_code == 400
+    assert set(answer.json()) == {"park"} and str(gone) in answer.json()["park"][0]
+    assert asked({"district": "abc"})[1].status_code == 400
+    district = DistrictFactory()
+    assert asked({"district": district.pk})[1].data["count"] == 0
 
 
 def test_row_writer_refuses_a_field_it_cannot_write(db):
