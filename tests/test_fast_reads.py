@@ -132,6 +132,9 @@ def test_row_writer_kept_plan_follows_the_request_and_the_rows(db):
             return json.loads(drf_json(DRFEnterpriseSerializer(fresh, context={"request": request}).data))
 
     assert row() == drf()
+    formatted = client.get(reverse("api:enterprise-list"), {"park": park.pk, "format": "json"}).json()["results"][0]
+    assert formatted["url"].endswith("/?format=json") and formatted["park"]["url"].endswith("/?format=json")
+    assert row()["url"].endswith(f"/{record.pk}/")
     assert row(HTTP_HOST="localhost")["url"].startswith("http://localhost/")
     assert row(HTTP_HOST="localhost") == drf(host="localhost")
     park.name, park.district.name = "改名园区", "改名区"

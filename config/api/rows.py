@@ -15,6 +15,7 @@ from urllib.parse import quote
 from django.urls import get_script_prefix, get_urlconf
 from django.utils import timezone, translation
 from rest_framework import serializers
+from rest_framework.settings import api_settings
 
 from .fields import BriefRelatedField, DisplayField, RecordUrlField
 from .serializers import is_plain, plain_converter
@@ -54,17 +55,20 @@ def _plan(serializer_class, prefix: str = "") -> tuple[list[tuple], list[str]]:
 
 _plans: dict[type, tuple[list[tuple], list[str]]] = {}
 
-# The plans bound to what a request's answer depends on besides its rows (its addresses' scheme, host, script prefix
-# and URL configuration, the format, the language, the time zone): built once per process and such key, kept with
-# the brief records written under them. At most MAX_BOUND keys, and MAX_BRIEFS brief records a key, are kept.
+# The plans bound to what a request's answer depends on besides its rows (its addresses' scheme, host, script prefix,
+# URL configuration, format parameter and version, the format, the language, the time zone): built once per process
+# and such key, kept with the brief records written under them. At most MAX_BOUND keys, and MAX_BRIEFS brief
+# records a key, are kept.
 _bound: dict[tuple, list[tuple]] = {}
 MAX_BOUND = 64
 MAX_BRIEFS = 5_000
 
 
 def request_key(request, format) -> tuple:
-    """What a row's writing depends on in the request beyond the row: see `_bound`."""
+    """What a row's writing depends on in the request beyond the row: see `_bound` (DRF's addresses also carry the
+    query's `format` parameter, and a versioning scheme's version)."""
     return (request.scheme, request.get_host(), get_script_prefix(), get_urlconf(), format,
+            request.GET.get(api_settings.URL_FORMAT_OVERRIDE), getattr(request, "version", None),
             translation.get_language(), timezone.get_current_timezone_name())
 
 
