@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Value
 from django.db.models.functions import Upper
 
-from config.filters import DivisionCodeFilter, FilterSet, YearFilter
+from config.filters import DivisionCodeFilter, FilterSet, KnownChoicesFilter, YearFilter
 from parks.models import District, Park, Unit
 
 from .choices import (
@@ -50,9 +50,9 @@ class EnterpriseFilterSet(FilterSet):
     """Filter enterprises by district, park, chain position, segment, status and text (names, credit code)."""
 
     q = django_filters.CharFilter(method="search", label="Search names or credit code")
-    district = django_filters.ModelMultipleChoiceFilter(queryset=District.objects.all())
+    district = KnownChoicesFilter(queryset=District.objects.all())
     district_code = DivisionCodeFilter(field_name="district__code")
-    park = django_filters.ModelMultipleChoiceFilter(queryset=Park.objects.all())
+    park = KnownChoicesFilter(queryset=Park.objects.all())
     chain_position = django_filters.MultipleChoiceFilter(choices=ChainPosition.choices)
     segment = django_filters.ChoiceFilter(choices=Segment.choices, method="filter_segment")
     status = django_filters.MultipleChoiceFilter(choices=EnterpriseStatus.choices)

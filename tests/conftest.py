@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 
 from config.data_version import all_tables, move_on_each_statement, sources, versioned_tables
 from config.db import DEFAULT, REPLICA, replica_usable
+from config.filters import forget_known_choices
 
 from .factories import EnterpriseMembershipFactory, ParkMembershipFactory, UserFactory, bureau_user
 
@@ -34,6 +35,7 @@ def enterprise_user_client(enterprise) -> APIClient:
 def _fresh_cache():
     """Throttling counters and cached responses never leak from one test into the next."""
     cache.clear()
+    forget_known_choices()
 
 
 TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "django_db_reset_sequences"}

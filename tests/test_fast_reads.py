@@ -27,7 +27,7 @@ from enterprises.choices import ChainPosition, EnterpriseStatus, Segment
 from enterprises.models import Enterprise
 
 from .conftest import park_admin_client, token_client
-from .factories import EnterpriseFactory, ParkFactory, TenancyFactory, UnitFactory, bureau_user
+from .factories import DistrictFactory, EnterpriseFactory, ParkFactory, TenancyFactory, UnitFactory, bureau_user
 
 
 class DRFEnterpriseSerializer(EnterpriseSerializer):
@@ -106,6 +106,105 @@ def test_list_rows_give_the_serializers_representation(db):
         assert {row["id"] for row in answer.json()["results"]} == seen
         assert json.loads(drf_json(expected)) == answer.json()["results"]
         assert drf_json(expected) == drf_json(answer.json()["results"])
+
+
+def test_row_writer_kept_plan_follows_the_request_and_the_rows(db):
+    """The row writer's plan, bound once per process to a request's scheme, host, format, language and time zone,
+    and the brief records kept with it by their columns' values: another host gets its own addresses, another time
+    zone its own stamps, and a district or park renamed between two pages is written with its new name."""
+    from django.utils import timezone
+
+    park = ParkFactory()
+    record = EnterpriseFactory(park=park)
+    client = token_client(bureau_user())
+
+    def row(**extra):
+        answer = client.get(reverse("api:enterprise-list"), {"park": park.pk}, **extra)
+        assert answer.status_code == 200
+        (found,) = answer.json()["results"]
+        return found
+
+    def drf(host="testserver", zone=None):
+        request = Request(APIRequestFactory().get("/api/v1/enterprises/", HTTP_HOST=host))
+        request.user = client.user
+        fresh = Enterprise.objects.select_related("district", "park").get(pk=record.pk)
+        with timezone.override(zone or timezone.get_default_timezone()):
+            return json.loads(drf_json(DRFEnterpriseSerializer(fresh, context={"request": request}).data))
+
+    assert row() == drf()
+    formatted = client.get(reverse("api:enterprise-list"), {"park": park.pk, "format": "json"}).json()["results"][0]
+    assert formatted["url"].endswith("/?format=json") and formatted["park"]["url"].endswith("/?format=json")
+    assert row()["url"].endswith(f"/{record.pk}/")
+    assert row(HTTP_HOST="localhost")["url"].startswith("http://localhost/")
+    assert row(HTTP_HOST="localhost") == drf(host="localhost")
+    park.name, park.district.name = "改名园区", "改名区"
+    park.save()
+    park.district.save()
+    record.district = park.district
+    record.save()
+    assert row()["park"]["name"] == "改名园区"
+    assert row() == drf()
+    request = Request(APIRequestFactory().get("/api/v1/enterprises/"))
+    request.user = client.user
+    columns = RowWriter(EnterpriseSerializer, request=request).columns
+    (values,) = Enterprise.objects.filter(pk=record.pk).values(*columns)
+    for zone in ("America/New_York", "UTC", "Asia/Shanghai"):
+        with timezone.override(zoneinfo.ZoneInfo(zone)):
+            written = RowWriter(EnterpriseSerializer, request=request).write(values)
+        assert json.loads(drf_json(written)) == drf(zone=zoneinfo.ZoneInfo(zone)), zone
+
+
+def test_filter_form_cleans_only_the_filters_given(db):
+    """config.filters.GivenFieldsForm: the form cleans the filters whose parameters the query gives, with their own
+    messages, and no other (their values would filter nothing)."""
+    from django.http import QueryDict
+
+    from enterprises.filtersets import EnterpriseFilterSet
+
+    queryset = Enterprise.objects.all()
+    given = EnterpriseFilterSet(data=QueryDict("status=active&q=数象"), queryset=queryset)
+    assert given.is_valid()
+    assert set(given.form.cleaned_data) == {"status", "q"}
+    wrong = EnterpriseFilterSet(data=QueryDict("district=999999&founded_after=x"), queryset=queryset)
+    assert not wrong.is_valid()
+    assert set(wrong.errors) == {"district", "founded_after"}
+    assert set(wrong.form.cleaned_data) == set()
+
+
+def test_district_and_park_filters_check_their_choices_without_a_query(bureau_client):
+    """config.filters.KnownChoicesField: a district or park filter checks the chosen keys against those kept under
+    the tables' version (read once per request, with the count's), not by reading the records: the filtered list
+    asks no query the unfiltered one does not; a district or park added or deleted is known at once; an unknown key
+    or a malformed one is the same 400 as before."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    park = ParkFactory()
+    record = EnterpriseFactory(park=park)
+    url = reverse("api:enterprise-list")
+
+    def asked(query) -> tuple[int, object]:
+        with CaptureQueriesContext(connection) as queries:
+            answer = bureau_client.get(url, query)
+        return len(queries), answer
+
+    plain, _answer = asked({})
+    asked({"district": record.district_id, "park": park.pk})  # the keys read once (the tables' version moved)
+    for query in ({"district": record.district_id}, {"park": park.pk}):
+        count, answer = asked(query)
+        assert answer.status_code == 200
+        assert [row["id"] for row in answer.data["results"]] == [record.pk]
+        assert count <= plain, query
+    other = ParkFactory()
+    assert asked({"park": other.pk})[1].data["count"] == 0  # a park added is known at once
+    gone = other.pk
+    other.delete()
+    answer = asked({"park": gone})[1]
+    assert answer.status_code == 400
+    assert set(answer.json()) == {"park"} and str(gone) in answer.json()["park"][0]
+    assert asked({"district": "abc"})[1].status_code == 400
+    district = DistrictFactory()
+    assert asked({"district": district.pk})[1].data["count"] == 0
 
 
 def test_row_writer_refuses_a_field_it_cannot_write(db):
@@ -246,6 +345,8 @@ def test_filtersets_filter_and_refuse_as_django_filter_does(db):
     from django.utils import translation
     from django_filters.filterset import BaseFilterSet
 
+    from config.filters import GivenFieldsForm
+
     park = ParkFactory()
     EnterpriseFactory(park=park)
     for prefix, filterset_class, queryset in api_filtersets():
@@ -266,6 +367,8 @@ def test_filtersets_filter_and_refuse_as_django_filter_does(db):
                     assert ours.is_valid() == theirs.is_valid(), (prefix, query)
                     assert ours.errors.get_json_data() == theirs.errors.get_json_data(), (prefix, query, language)
             if ours.is_valid():
+                if isinstance(ours.form, GivenFieldsForm):  # only the filters given are cleaned
+                    assert set(ours.form.cleaned_data) <= set(query), (prefix, query)
                 expected = BaseFilterSet.filter_queryset(theirs, queryset.all())
                 assert sql_of(ours.qs) == sql_of(expected), (prefix, query)
 

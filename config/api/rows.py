@@ -12,7 +12,10 @@ ever written differently from the serializer's own representation (tests/test_fa
 
 from urllib.parse import quote
 
+from django.urls import get_script_prefix, get_urlconf
+from django.utils import timezone, translation
 from rest_framework import serializers
+from rest_framework.settings import api_settings
 
 from .fields import BriefRelatedField, DisplayField, RecordUrlField
 from .serializers import is_plain, plain_converter
@@ -52,19 +55,44 @@ def _plan(serializer_class, prefix: str = "") -> tuple[list[tuple], list[str]]:
 
 _plans: dict[type, tuple[list[tuple], list[str]]] = {}
 
+# The plans bound to what a request's answer depends on besides its rows (its addresses' scheme, host, script prefix,
+# URL configuration, format parameter and version, the format, the language, the time zone): built once per process
+# and such key, kept with the brief records written under them. At most MAX_BOUND keys, and MAX_BRIEFS brief
+# records a key, are kept.
+_bound: dict[tuple, list[tuple]] = {}
+MAX_BOUND = 64
+MAX_BRIEFS = 5_000
+
+
+def request_key(request, format) -> tuple:
+    """What a row's writing depends on in the request beyond the row: see `_bound` (DRF's addresses also carry the
+    query's `format` parameter, and a versioning scheme's version)."""
+    return (request.scheme, request.get_host(), get_script_prefix(), get_urlconf(), format,
+            request.GET.get(api_settings.URL_FORMAT_OVERRIDE), getattr(request, "version", None),
+            translation.get_language(), timezone.get_current_timezone_name())
+
 
 class RowWriter:
-    """Writes `.values()` rows as a serializer represents its records, for one request (its addresses and time
-    zone); related records shown brief are written once per record and page (a page's rows share few)."""
+    """Writes `.values()` rows as a serializer represents its records for a request (its addresses, format, language
+    and time zone): the plan bound to these once per process (`_bound`); a related record shown brief is written
+    once per set of its columns' values and kept with the bound plan, so that a page's rows (which share few) and
+    the next pages' reuse it."""
 
     def __init__(self, serializer_class, *, request, format=None):
         if serializer_class not in _plans:
             _plans[serializer_class] = _plan(serializer_class)
         plan, self.columns = _plans[serializer_class]
-        self.steps = self._steps(plan, request, format)
+        key = (serializer_class, *request_key(request, format))
+        steps = _bound.get(key)
+        if steps is None:
+            if len(_bound) >= MAX_BOUND:
+                _bound.clear()
+            steps = _bound[key] = self._steps(plan, request, format)
+        self.steps = steps
 
     def _steps(self, plan, request, format) -> list[tuple]:
-        """The plan bound to the request: each value's converter, each address's text around the key."""
+        """The plan bound to the request: each value's converter, each address's text around the key, each brief's
+        columns and the briefs written (keyed by those columns' values)."""
         steps = []
         for name, kind, column, what in plan:
             if kind == VALUE:
@@ -73,7 +101,9 @@ class RowWriter:
                 steps.append((name, kind, column, what.address_parts(request, format)))
             elif kind == BRIEF:
                 nested, related, brief = what
-                steps.append((name, kind, column, (self._steps(nested, request, format), related, {})))
+                fields = self._steps(nested, request, format)
+                columns = _columns(fields)
+                steps.append((name, kind, column, (fields, related, columns, {})))
             else:
                 steps.append((name, kind, column, None))
         return steps
@@ -81,6 +111,17 @@ class RowWriter:
     def write(self, row: dict) -> dict:
         """The row as the serializer represents the record."""
         return _write(self.steps, row, None)
+
+
+def _columns(steps) -> tuple[str, ...]:
+    """Every column the steps write from, a nested brief's included."""
+    columns = []
+    for _name, kind, column, how in steps:
+        if column is not None:
+            columns.append(column)
+        if kind == BRIEF:
+            columns.extend(how[2])
+    return tuple(dict.fromkeys(columns))
 
 
 def _write(steps, row: dict, record) -> dict:
@@ -95,14 +136,17 @@ def _write(steps, row: dict, record) -> dict:
             key = row[column]
             answer[name] = f"{prefix}{key if isinstance(key, int) else quote(str(key))}{suffix}"
         elif kind == BRIEF:
-            key = row[column]
-            if key is None:
+            if row[column] is None:
                 answer[name] = None
                 continue
-            fields, related, written = how
-            if key not in written:
-                written[key] = _write(fields, row, _related(related, fields, row))
-            answer[name] = dict(written[key])
+            fields, related, columns, written = how
+            values = tuple(row[column] for column in columns)  # the brief is written from these alone
+            brief = written.get(values)
+            if brief is None:
+                if len(written) >= MAX_BRIEFS:
+                    written.clear()
+                brief = written[values] = _write(fields, row, _related(related, fields, row))
+            answer[name] = dict(brief)
         else:
             answer[name] = str(record)
     return answer
