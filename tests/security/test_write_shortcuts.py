@@ -85,9 +85,15 @@ def test_a_reference_to_no_record_is_a_400_on_its_field(city):
                             format="json")
     assert response.status_code == 400 and "unit" in response.json(), response.content
     standard = register_records(city["e1"])["standard"]
-    response = token_client(city["m1"]).patch(reverse("api:standard-detail", args=[standard.pk]),
-                                              {"enterprise": 987_654_321}, format="json")
+    member = token_client(city["m1"])
+    response = member.patch(reverse("api:standard-detail", args=[standard.pk]), {"enterprise": 987_654_321},
+                            format="json")
     assert response.status_code == 400 and "enterprise" in response.json(), response.content
+    # an enterprise that exists but is not the user's: no such choice for them
+    response = member.patch(reverse("api:standard-detail", args=[standard.pk]), {"enterprise": city["e2"].pk},
+                            format="json")
+    assert response.status_code == 400 and "enterprise" in response.json(), response.content
+    assert Standard.objects.get(pk=standard.pk).enterprise_id == city["e1"].pk
 
 
 def test_a_duplicate_value_is_a_400_and_an_unchanged_one_passes(city):
