@@ -115,3 +115,20 @@ def test_a_duplicate_value_is_a_400_and_an_unchanged_one_passes(city):
     response = client.patch(url, {"enterprise": city["e2"].pk}, format="json")
     assert response.status_code == 400, response.content
     assert Standard.objects.get(pk=other.pk).enterprise_id == city["e1"].pk
+
+
+def test_a_park_administrator_never_reads_the_bureaus_compiled_list_of_tenants_not_filed(city):
+    """The bureau's list (compiled once per process and year) read first; the administrator's, of the same park and
+    year, is still theirs: a tenant registered with another park is not their business. Another park's is a 404."""
+    from ..factories import EnterpriseFactory, bureau_user
+
+    renter = EnterpriseFactory(park=city["p2"])  # owes 2024's filing, renting in P1
+    TenancyFactory(unit=city["u1"], enterprise=renter, start=datetime.date(2024, 1, 1), end=None)
+    url = reverse("api:report-park-tenants-not-filed", args=[city["p1"].pk])
+    bureau = {row["enterprise"] for row in token_client(bureau_user()).get(url, {"year": 2024}).json()["results"]}
+    assert {city["e1"].pk, renter.pk} <= bureau
+    admin = token_client(city["admin"])
+    own = {row["enterprise"] for row in admin.get(url, {"year": 2024}).json()["results"]}
+    assert own == {city["e1"].pk}
+    other = reverse("api:report-park-tenants-not-filed", args=[city["p2"].pk])
+    assert admin.get(other, {"year": 2024}).status_code == 404
