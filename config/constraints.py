@@ -131,13 +131,19 @@ def _checks_failed(model, instance, checks, *, exclude, using) -> set[str] | Non
 
 def unchanged_since_read(instance) -> set[str]:
     """The names of the concrete fields of an instance read from the database (and not saved since) that still hold
-    the values its row was read with; empty for an instance not read."""
+    the values its row was read with; empty for an instance not read, or no longer that row (its key changed: a
+    copy to insert). A list or dict value (an array, a JSON document) is never unchanged: the row read holds the
+    very object the instance holds, so a change made in place would compare equal."""
     read = getattr(instance, "_read_row", None)
     if read is None or instance._state.adding:
         return set()
     values = dict(zip(read[0], read[1], strict=False))
+    key = instance._meta.pk.attname
+    if key not in values or getattr(instance, key) != values[key]:
+        return set()
     return {field.name for field in instance._meta.concrete_fields
-            if field.attname in values and getattr(instance, field.attname) == values[field.attname]}
+            if field.attname in values and not isinstance(values[field.attname], (list, dict, set))
+            and getattr(instance, field.attname) == values[field.attname]}
 
 
 def _held_by_row(constraint, unchanged: set[str]) -> bool:

@@ -135,3 +135,19 @@ def test_a_record_read_again_saved_or_copied_vouches_for_nothing():
     read.pk, read._state.adding = None, True  # a copy to insert: its references asked
     assert known_references(read) == []
     assert compare(read) == []
+
+
+def test_a_row_copied_by_its_key_alone_or_changed_in_place_is_not_unchanged():
+    """A copy to insert made by clearing its key only (`_state.adding` left false: Django still inserts it) is no
+    longer the row read: its unique values are asked, and refused as Django refuses them. A list changed in place
+    (the row read holds the same list) is not unchanged."""
+    from config.constraints import unchanged_since_read
+
+    original = EnterpriseFactory()
+    copy = Enterprise.objects.get(pk=original.pk)
+    copy.pk = None
+    assert unchanged_since_read(copy) == set()
+    assert refusals(copy.validate_unique) == refusals(lambda: models.Model.validate_unique(copy)) != []
+    read = Enterprise.objects.get(pk=original.pk)
+    read.segments.append("x")
+    assert "segments" not in unchanged_since_read(read) and "credit_code" in unchanged_since_read(read)

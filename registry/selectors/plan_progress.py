@@ -214,13 +214,20 @@ def kept_in_operation(*, user, year: int, on: datetime.date) -> dict[str, dict[s
 _ROW = "NULL::bigint, NULL::text, NULL::text, NULL::numeric"
 
 
+# The type of each column a part's subquery names (`_subquery_sql`): what an empty one's NULLs are cast to.
+_COLUMN_TYPES = {"id": "bigint", "n": "bigint", "figure": "numeric", "category": "text", "name": "text",
+                 "record": "text"}
+
+
 def _subquery_sql(queryset, columns: str) -> tuple[str, tuple]:
     """A queryset's SQL and parameters, its columns named `columns` (an alias list, in the order of its values);
-    one that matches nothing (the ORM's EmptyResultSet) as a query of no rows with those columns."""
+    one that matches nothing (the ORM's EmptyResultSet: a user no role lets see the records) as a query of no rows
+    with those columns, each NULL of its column's type (an untyped NULL is text: `figure > threshold` and
+    `SUM(figure)` would be refused)."""
     try:
         sql, params = queryset.query.sql_with_params()
     except EmptyResultSet:
-        nothing = ", ".join("NULL" for _ in columns.split(","))
+        nothing = ", ".join(f"NULL::{_COLUMN_TYPES[name.strip()]}" for name in columns.split(","))
         sql, params = f"SELECT {nothing} WHERE false", ()
     return f"({sql}) AS s({columns})", tuple(params)
 
