@@ -255,7 +255,32 @@ class RowListMixin:
     def list(self, request, *args, **kwargs):
         """The page of records, written from rows."""
         writer = RowWriter(self.get_serializer_class(), request=request, format=self.format_kwarg)
-        queryset = self.filter_queryset(self.get_queryset()).values(*writer.columns)
-        page = self.paginate_queryset(queryset)
-        rows = [writer.write(row) for row in (queryset if page is None else page)]
+        records = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(RowPages(records, writer.columns))
+        rows = [writer.write(row) for row in (records.values(*writer.columns) if page is None else page)]
         return Response(rows) if page is None else self.get_paginated_response(rows)
+
+
+class RowPages:
+    """The records' queryset as a paginator sees it: counted as the queryset itself (the same count, SQL and cached
+    count as the serializer's list: a `.values()` of related columns would add their joins to the count, and a join
+    of an unversioned table such as the users' would keep the count from the cache), a page read as `.values()`
+    rows of the columns."""
+
+    def __init__(self, queryset, columns):
+        self.queryset, self.columns = queryset, columns
+        self.query, self.ordered, self.db = queryset.query, queryset.ordered, queryset.db
+
+    def order_by(self, *names):
+        """The records' queryset so ordered (what the count is asked of)."""
+        return self.queryset.order_by(*names)
+
+    def count(self) -> int:
+        """The records' count."""
+        return self.queryset.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        return self.queryset.values(*self.columns)[index]
