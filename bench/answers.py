@@ -5,11 +5,12 @@ such files compared byte for byte: a speed change must not change one byte of an
     .venv/bin/python -m bench.answers --database-url postgres://…/x_bench --out after.jsonl    # in the new code
     .venv/bin/python -m bench.answers --compare before.jsonl after.jsonl
 
-Each path is asked as bench.cost asks it (a bureau token, `Accept-Language: zh-hans`), again in English, and
-with a few parameters the benchmark does not send (a page size, an ordering, a bad filter value, an unknown
-parameter), so that errors are compared too; the lists and assessments also as the city's first park
-administrator (its tenants' public face) and first enterprise user see them. A line holds the path, the user, the
-language, the status, the content type and the body.
+Each path is asked as bench.cost asks it (a bureau token, `Accept-Language: zh-hans`), again in
+English, and with a few parameters the benchmark does not send (a page size, an ordering, a bad filter value, an
+unknown parameter), so that errors are compared too; the lists and assessments also as the city's first park
+administrator (its tenants' public face) and first enterprise user see them. The lists written from rows besides
+the enterprise list (`ROW_LISTS`: tenancies by park, filings) are asked over the write mix's paths and a few more.
+A line holds the path, the user, the language, the status, the content type and the body.
 """
 
 import argparse
@@ -27,13 +28,37 @@ EXTRA_LIST_QUERIES = ("page_size=7", "ordering=-name", "ordering=credit_code&pag
                       "district_code=110105", "ordering=nope", "format=json", "format=xml")
 
 
+# The lists written from rows besides the enterprise list (config.api.rows.RowListMixin), with their extra queries.
+ROW_LISTS = ("tenancies list", "filings list")
+EXTRA_ROW_QUERIES = {
+    "tenancies list": ("", "page=2", "page_size=7&ordering=-start", "ordering=enterprise__name&page=3",
+                       "ordering=-park__name", "current_on=2025-01-01", "ends_before=2025-01-01", "park=abc",
+                       "unknown=1", "format=json"),
+    "filings list": ("status=submitted", "", "page=2", "page_size=7&ordering=-submitted_at", "status=approved",
+                     "status=returned", "status=draft&ordering=enterprise__name", "year=2023&page=2", "status=nope",
+                     "format=json"),
+}
+
+
+def row_list_paths() -> dict[str, list[str]]:
+    """The paths of the lists written from rows: the write mix's (tenancies of the first 100 parks, the filings
+    waiting) and the extra queries."""
+    from parks.models import Park
+
+    parks = list(Park.objects.order_by("pk").values_list("pk", flat=True))[:100]
+    found = {name: [f"/api/v1/{name.split()[0]}/?{query}" for query in queries]
+             for name, queries in EXTRA_ROW_QUERIES.items()}
+    found["tenancies list"] += [f"/api/v1/tenancies/?park={pk}" for pk in parks]
+    return found
+
+
 def parse_args(argv=None) -> argparse.Namespace:
     """Command-line options."""
     parser = argparse.ArgumentParser(prog="python -m bench.answers", description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", help="write the answers to this file (JSON lines)")
     parser.add_argument("--compare", nargs=2, metavar=("BEFORE", "AFTER"), help="compare two files of answers")
-    parser.add_argument("--names", nargs="+", default=[name for name in NAMES if name != "baseline"],
-                        choices=NAMES, help="endpoints (default: all but the baseline)")
+    parser.add_argument("--names", nargs="+", default=[*(name for name in NAMES if name != "baseline"), *ROW_LISTS],
+                        choices=(*NAMES, *ROW_LISTS), help="endpoints (default: all but the baseline)")
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
     args = parser.parse_args(argv)
     if not args.compare:
@@ -97,7 +122,7 @@ def main(argv=None) -> None:
     from bench.run import paths
     from enterprises.models import AnnualFiling
 
-    endpoints = paths(AnnualFiling.objects.aggregate(year=Max("year"))["year"])
+    endpoints = {**paths(AnnualFiling.objects.aggregate(year=Max("year"))["year"]), **row_list_paths()}
     if "enterprise list" in args.names:
         first = endpoints["enterprise list"][0].split("?")[0]
         endpoints["enterprise list"] += [f"{first}?{query}" for query in EXTRA_LIST_QUERIES]

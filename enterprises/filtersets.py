@@ -85,8 +85,8 @@ class EnterpriseFilterSet(FilterSet):
 class TenancyFilterSet(FilterSet):
     """Filter tenancies by park, district, unit, enterprise, and those current on a date."""
 
-    park = django_filters.ModelMultipleChoiceFilter(queryset=Park.objects.all())
-    district = django_filters.ModelMultipleChoiceFilter(field_name="park__district", queryset=District.objects.all())
+    park = KnownChoicesFilter(queryset=Park.objects.all())  # keys checked without a query (config.filters)
+    district = KnownChoicesFilter(field_name="park__district", queryset=District.objects.all())
     unit = django_filters.ModelMultipleChoiceFilter(queryset=Unit.objects.all())
     enterprise = django_filters.ModelMultipleChoiceFilter(queryset=Enterprise.objects.all())
     current_on = django_filters.DateFilter(method="filter_current_on", label="Holds its unit on this date")
@@ -106,8 +106,8 @@ class AnnualFilingFilterSet(FilterSet):
     enterprise = django_filters.ModelMultipleChoiceFilter(queryset=Enterprise.objects.all())
     year = YearFilter()
     status = django_filters.MultipleChoiceFilter(choices=FilingStatus.choices)
-    park = django_filters.ModelMultipleChoiceFilter(queryset=Park.objects.all())
-    district = django_filters.ModelMultipleChoiceFilter(queryset=District.objects.all())
+    park = KnownChoicesFilter(queryset=Park.objects.all())  # keys checked without a query (config.filters)
+    district = KnownChoicesFilter(queryset=District.objects.all())
 
     class Meta:
         model = AnnualFiling

@@ -160,6 +160,8 @@ class Unit(ConstrainedModel):
             ),
         ]
 
+    display_columns = ("park__name", "building", "floor", "room")  # what __str__ reads (config.api.rows)
+
     def __str__(self) -> str:
         return f"{self.park} {self.label}"
 

@@ -3,24 +3,70 @@ model instance per row (and its district's and park's) nor DRF's calls per field
 
 `RowWriter(serializer_class, request=…, format=…)` reads the serializer's fields once per process and asks for the
 columns they show (`columns`, the names to give `.values()`): a column of the model (converted as PlainReadMixin
-converts it: str, int, a choice's key, an ISO date or time, a list of these), the record's address (RecordUrlField),
-and a related record shown brief (a BriefRelatedField or a brief serializer: its own columns, read through the
-join; its display name is `str()` of the related record built from them, so a brief's `__str__` may read only the
-brief's own columns). A serializer with any other field is refused when its writer is built, so that no field is
-ever written differently from the serializer's own representation (tests/test_fast_reads.py compares the two).
+converts it: str, int, a choice's key, an ISO date or time, a list of these; a DRF decimal or boolean by its own
+`to_representation`, with a shortcut for a value already in the field's places and for a bool), a read-only value
+the model computes from one column (named in the model's `row_derived`, e.g. `{"last_day": ("end", last_day_of)}`:
+the function its property calls), the record's address (RecordUrlField), and a related record shown brief (a
+BriefRelatedField or a brief serializer: its own columns, read through the join; its display name is `str()` of the
+related record built from them, or from the columns its model names in `display_columns` where its `__str__` reads
+others, a related record's among them: `"park__name"`). A serializer with any other field is refused when its
+writer is built, so that no field is ever written differently from the serializer's own representation
+(tests/test_fast_reads.py and tests/test_list_rows.py compare the two).
 """
 
+import decimal
 from urllib.parse import quote
 
 from django.urls import get_script_prefix, get_urlconf
 from django.utils import timezone, translation
 from rest_framework import serializers
+from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from .fields import BriefRelatedField, DisplayField, RecordUrlField
 from .serializers import is_plain, plain_converter
 
-VALUE, ADDRESS, BRIEF, DISPLAY = "value", "address", "brief", "display"
+VALUE, ADDRESS, BRIEF, DISPLAY, DERIVED = "value", "address", "brief", "display", "derived"
+
+
+def _decimal(field):
+    """DecimalField.to_representation: a value already holding the field's places (a column's value) written as
+    DRF writes its quantized value (`f"{value:f}"`), any other through the field."""
+    represent = field.to_representation
+    if (field.normalize_output or field.localize or field.decimal_places is None
+            or not getattr(field, "coerce_to_string", api_settings.COERCE_DECIMAL_TO_STRING)):
+        return represent
+    exponent, digits = -field.decimal_places, field.max_digits
+
+    def convert(value):
+        if type(value) is decimal.Decimal:
+            _sign, shown, places = value.as_tuple()
+            if places == exponent and (digits is None or len(shown) <= digits):
+                return f"{value:f}"
+        return represent(value)
+
+    return convert
+
+
+def _boolean(field):
+    """BooleanField.to_representation: a bool as it is (DRF's TRUE_VALUES and FALSE_VALUES hold True and False),
+    anything else through the field."""
+    represent = field.to_representation
+    return lambda value: value if type(value) is bool else represent(value)
+
+
+# Field classes written from a column beyond the plain ones (config.api.serializers.is_plain), by DRF's own
+# to_representation of the class -> what builds the converter.
+_ROW_ONLY = {
+    serializers.DecimalField.to_representation: _decimal,
+    serializers.BooleanField.to_representation: _boolean,
+}
+
+
+def _converter(field):
+    """The function writing a column's non-null value as the field represents it."""
+    build = _ROW_ONLY.get(type(field).to_representation)
+    return plain_converter(field) if build is None else build(field)
 
 
 def _plan(serializer_class, prefix: str = "") -> tuple[list[tuple], list[str]]:
@@ -36,7 +82,10 @@ def _plan(serializer_class, prefix: str = "") -> tuple[list[tuple], list[str]]:
             plan.append((field.field_name, ADDRESS, column, field))
             columns.append(column)
         elif isinstance(field, DisplayField):
-            plan.append((field.field_name, DISPLAY, None, None))
+            shown = getattr(model, "display_columns", None)
+            shown = None if shown is None else tuple((f"{prefix}{path}", path) for path in shown)
+            plan.append((field.field_name, DISPLAY, None, shown))
+            columns.extend(column for column, _path in shown or ())
         elif isinstance(field, BriefRelatedField | serializers.Serializer):
             brief = field.brief if isinstance(field, BriefRelatedField) else type(field)
             related = model._meta.get_field(field.source).related_model
@@ -44,7 +93,13 @@ def _plan(serializer_class, prefix: str = "") -> tuple[list[tuple], list[str]]:
             key = f"{prefix}{field.source}__{related._meta.pk.attname}"
             plan.append((field.field_name, BRIEF, key, (nested, related, brief)))
             columns.extend([key, *nested_columns])
-        elif len(field.source_attrs) == 1 and is_plain(field):
+        elif len(field.source_attrs) == 1 and field.source in getattr(model, "row_derived", {}) and (
+                is_plain(field) or type(field).to_representation in _ROW_ONLY):
+            column, function = model.row_derived[field.source]
+            model._meta.get_field(column)
+            plan.append((field.field_name, DERIVED, f"{prefix}{column}", (field, function)))
+            columns.append(f"{prefix}{column}")
+        elif len(field.source_attrs) == 1 and (is_plain(field) or type(field).to_representation in _ROW_ONLY):
             model._meta.get_field(field.source)  # a column of the model (FieldDoesNotExist otherwise)
             plan.append((field.field_name, VALUE, f"{prefix}{field.source}", field))
             columns.append(f"{prefix}{field.source}")
@@ -96,7 +151,10 @@ class RowWriter:
         steps = []
         for name, kind, column, what in plan:
             if kind == VALUE:
-                steps.append((name, kind, column, plain_converter(what)))
+                steps.append((name, kind, column, _converter(what)))
+            elif kind == DERIVED:
+                field, function = what
+                steps.append((name, kind, column, (_converter(field), function)))
             elif kind == ADDRESS:
                 steps.append((name, kind, column, what.address_parts(request, format)))
             elif kind == BRIEF:
@@ -105,7 +163,7 @@ class RowWriter:
                 columns = _columns(fields)
                 steps.append((name, kind, column, (fields, related, columns, {})))
             else:
-                steps.append((name, kind, column, None))
+                steps.append((name, kind, column, what))
         return steps
 
     def write(self, row: dict) -> dict:
@@ -121,6 +179,8 @@ def _columns(steps) -> tuple[str, ...]:
             columns.append(column)
         if kind == BRIEF:
             columns.extend(how[2])
+        elif kind == DISPLAY and how is not None:
+            columns.extend(column for column, _path in how)
     return tuple(dict.fromkeys(columns))
 
 
@@ -131,6 +191,10 @@ def _write(steps, row: dict, record) -> dict:
         if kind == VALUE:
             value = row[column]
             answer[name] = None if value is None else how(value)
+        elif kind == DERIVED:
+            convert, function = how
+            value = function(row[column])
+            answer[name] = None if value is None else convert(value)
         elif kind == ADDRESS:
             prefix, suffix = how
             key = row[column]
@@ -153,11 +217,70 @@ def _write(steps, row: dict, record) -> dict:
 
 
 def _related(model, steps, row: dict):
-    """The related record of a brief, built from the brief's columns in the row (for its display name), as a query
-    builds a record from the columns it read (`from_db`)."""
-    names, values = [], []
-    for _name, kind, column, _how in steps:
-        if kind == VALUE:
-            names.append(model._meta.get_field(column.rsplit("__", 1)[1]).attname)
+    """The related record of a brief, built from the brief's columns in the row (for its display name), or from
+    those its model's `display_columns` name (a related record's put in the record's cache of related records), as
+    a query builds a record from the columns it read (`from_db`)."""
+    shown = next((how for _name, kind, _column, how in steps if kind == DISPLAY and how is not None), None)
+    if shown is None:
+        shown = [(column, column.rsplit("__", 1)[1]) for _name, kind, column, _how in steps if kind == VALUE]
+    names, values, related = [], [], {}
+    for column, path in shown:
+        if "__" in path:
+            relation, attribute = path.split("__")
+            related.setdefault(relation, ([], []))
+            target = model._meta.get_field(relation).related_model
+            related[relation][0].append(target._meta.get_field(attribute).attname)
+            related[relation][1].append(row[column])
+        else:
+            names.append(model._meta.get_field(path).attname)
             values.append(row[column])
-    return model.from_db(None, names, values)
+    record = _from_db(model, names, values)
+    for relation, (attributes, given) in related.items():
+        target = model._meta.get_field(relation).related_model
+        record._state.fields_cache[relation] = _from_db(target, attributes, given)
+    return record
+
+
+def _from_db(model, names: list[str], values: list):
+    """The record built from some of its columns' values (`from_db` takes them in the model's order of fields)."""
+    given = dict(zip(names, values, strict=True))
+    ordered = [field.attname for field in model._meta.concrete_fields if field.attname in given]
+    return model.from_db(None, ordered, [given[name] for name in ordered])
+
+
+class RowListMixin:
+    """A list whose page is written from `.values()` rows by RowWriter, as the view's serializer represents each
+    record (the same answer as DRF's, without a model instance per row)."""
+
+    def list(self, request, *args, **kwargs):
+        """The page of records, written from rows."""
+        writer = RowWriter(self.get_serializer_class(), request=request, format=self.format_kwarg)
+        records = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(RowPages(records, writer.columns))
+        rows = [writer.write(row) for row in (records.values(*writer.columns) if page is None else page)]
+        return Response(rows) if page is None else self.get_paginated_response(rows)
+
+
+class RowPages:
+    """The records' queryset as a paginator sees it: counted as the queryset itself (the same count, SQL and cached
+    count as the serializer's list: a `.values()` of related columns would add their joins to the count, and a join
+    of an unversioned table such as the users' would keep the count from the cache), a page read as `.values()`
+    rows of the columns."""
+
+    def __init__(self, queryset, columns):
+        self.queryset, self.columns = queryset, columns
+        self.query, self.ordered, self.db = queryset.query, queryset.ordered, queryset.db
+
+    def order_by(self, *names):
+        """The records' queryset so ordered (what the count is asked of)."""
+        return self.queryset.order_by(*names)
+
+    def count(self) -> int:
+        """The records' count."""
+        return self.queryset.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        return self.queryset.values(*self.columns)[index]

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from access.scoping import ADD, CHANGE, FULL_VIEW, PUBLIC, REVIEW, VIEW
 from config.api.fields import AsOfQuery, ReportDateField
-from config.api.rows import RowWriter
+from config.api.rows import RowListMixin, RowWriter
 from config.api.schema import ACTION_ON_RECORD, MODEL_ERRORS, NO_RECORD, POST_ERRORS, QUERY
 from config.api.viewsets import DirectoryViewSet, ScopedModelViewSet, ScopedViewMixin
 from enterprises.basis import report_basis
@@ -130,8 +130,9 @@ class PublicEnterpriseViewSet(DirectoryViewSet):
     ordering_fields = ["name", "credit_code", "founded", "district__code"]
 
 
-class TenancyViewSet(ScopedModelViewSet):
-    """Tenancies of park units by enterprises; a unit is never let twice over overlapping dates."""
+class TenancyViewSet(RowListMixin, ScopedModelViewSet):
+    """Tenancies of park units by enterprises; a unit is never let twice over overlapping dates (the list written
+    from rows, config.api.rows)."""
 
     queryset = Tenancy.objects.select_related("unit__park", "park", "enterprise")
     serializer_class = TenancySerializer
@@ -232,8 +233,9 @@ class DistrictOccupancyView(OccupancyView):
         return Response(OccupancySerializer(occ).data)
 
 
-class AnnualFilingViewSet(ScopedModelViewSet):
-    """Annual filings: the enterprise drafts and submits; its park (the bureau everywhere) approves or returns."""
+class AnnualFilingViewSet(RowListMixin, ScopedModelViewSet):
+    """Annual filings: the enterprise drafts and submits; its park (the bureau everywhere) approves or returns (the
+    list written from rows, config.api.rows)."""
 
     error_responses = {**MODEL_ERRORS, **dict.fromkeys(("submit", "approve", "return_filing", "revise"),
                                                        ACTION_ON_RECORD), "registers": (NO_RECORD,)}

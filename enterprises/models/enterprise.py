@@ -139,6 +139,8 @@ class Enterprise(DatedModel):
             ),
         ]
 
+    display_columns = ("short_name", "name")  # what __str__ reads (config.api.rows writes a brief from them)
+
     def __str__(self) -> str:
         return self.short_name or self.name
 
@@ -184,6 +186,7 @@ class Tenancy(ConstrainedModel):
     scope_rule = Rule(park=("park",), enterprise=("enterprise",), district=("park__district",),
                       park_admin=ALL_ACTIONS)
     dated = Dated(start="start", end="end")  # holds its unit on a date: started by then, not ended by then
+    row_derived = {"last_day": ("end", last_day_of)}  # the property last_day from its column (config.api.rows)
 
     class Meta:
         ordering = ["unit", "start"]
