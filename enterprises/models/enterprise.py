@@ -189,7 +189,10 @@ class Tenancy(ConstrainedModel):
     row_derived = {"last_day": ("end", last_day_of)}  # the property last_day from its column (config.api.rows)
 
     class Meta:
-        ordering = ["unit", "start"]
+        # The unit's order (its park's name, building, floor, room), read through the tenancy's own park, which the
+        # composite key keeps equal to the unit's: a park's tenancies are then sorted alone, not found by walking
+        # every park in name order.
+        ordering = ["park", "unit__building", "unit__floor", "unit__room", "start"]
         verbose_name = _("tenancy")
         verbose_name_plural = _("tenancies")
         constraints = [
