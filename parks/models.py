@@ -281,7 +281,7 @@ class ParkService(ConstrainedModel):
     public."""
 
     cleaned_checks = ("park_service_ends_after_start",)  # clean() checks the dates on offered_until
-    constraint_fields = {"park_service_unique": "title"}
+    constraint_fields = {"park_service_unique": "title", "park_service_ends_after_start": "offered_until"}
 
     park = models.ForeignKey(Park, models.CASCADE, related_name="services", verbose_name=_("park"))
     kind = models.CharField(pgettext_lazy("park service", "kind"), max_length=20, choices=ParkServiceKind.choices)

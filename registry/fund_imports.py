@@ -41,7 +41,6 @@ class SupportAwardImporter(RegisterImporter):
     key = ("policy",)
     fields = ("status", "amount_approved", "approved_on", "amount_paid", "paid_on", "note")
     resolved_fields = ("policy", "enterprise")
-    constraint_fields = {"support_award_unique": "policy"}
 
     def preload(self, rows: list[Row]) -> None:
         """Every policy by its folded name, then the register's enterprises and awards."""

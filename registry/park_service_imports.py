@@ -41,7 +41,6 @@ class ParkServiceImporter(Importer):
     model = ParkService
     resolved_fields = ("park",)
     fields = ("kind", "offered_until", "description", "contact", "public")
-    constraint_fields = {"park_service_unique": "title", "park_service_ends_after_start": "offered_until"}
 
     def preload(self, rows: list[Row]) -> None:
         """The parks the user sees, by folded name; the services of those the rows name; which may be changed."""

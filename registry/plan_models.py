@@ -152,6 +152,7 @@ class SupportAward(ConstrainedModel):
                       "support_award_paid_within_approved", "support_award_granted_with_amount",
                       "support_award_paid_with_amount", "support_award_paid_on_when_paid",
                       "support_award_paid_after_approved")
+    constraint_fields = {"support_award_unique": "policy"}  # an award under a policy the enterprise already has
 
     def __str__(self) -> str:
         return f"{self.policy} · {self.enterprise}"

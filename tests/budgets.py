@@ -152,7 +152,7 @@ BUDGETS: dict[str, dict[str, int]] = {
     "supportaward-history": {"get": 6},
     "supportaward-import-file": {"post": 14},  # the lock of the kind; the rows' enterprises, policies, awards
     "supportaward-import-template": {"get": 3},
-    "supportaward-list": {"get": 7, "post": 11},
+    "supportaward-list": {"get": 7, "post": 10},
     "supportpolicy-detail": {"get": 5, "put": 10, "patch": 8, "delete": 8},
     "supportpolicy-history": {"get": 6},
     "supportpolicy-list": {"get": 7, "post": 10},
@@ -168,22 +168,22 @@ BUDGETS: dict[str, dict[str, int]] = {
     "unit-history": {"get": 6},
     "unit-list": {"get": 7, "post": 13},
     # The enterprise's own registers (branch registers)
-    "standard-detail": {"get": 5, "put": 19, "patch": 18, "delete": 7},
+    "standard-detail": {"get": 5, "put": 12, "patch": 11, "delete": 7},
     "standard-history": {"get": 6},
-    "standard-list": {"get": 7, "post": 18},
-    "intellectualproperty-detail": {"get": 5, "put": 14, "patch": 13, "delete": 7},
+    "standard-list": {"get": 7, "post": 14},
+    "intellectualproperty-detail": {"get": 5, "put": 12, "patch": 11, "delete": 7},
     "intellectualproperty-history": {"get": 6},
-    "intellectualproperty-list": {"get": 7, "post": 13},
-    "digitalhumanip-detail": {"get": 6, "put": 17, "patch": 16, "delete": 11},  # +1 reads: its registrations
+    "intellectualproperty-list": {"get": 7, "post": 12},
+    "digitalhumanip-detail": {"get": 6, "put": 13, "patch": 12, "delete": 11},  # +1 reads: its registrations
     "digitalhumanip-history": {"get": 7},
-    "digitalhumanip-list": {"get": 8, "post": 20},
+    "digitalhumanip-list": {"get": 8, "post": 18},
     # +1 on writes (branch fixreg): the round's uniqueness (enterprise, day, round) checked first, as a listing's
     "financinground-detail": {"get": 5, "put": 12, "patch": 11, "delete": 7},
     "financinground-history": {"get": 6},
     "financinground-list": {"get": 7, "post": 12},
-    "listing-detail": {"get": 5, "put": 14, "patch": 13, "delete": 7},
+    "listing-detail": {"get": 5, "put": 12, "patch": 11, "delete": 7},
     "listing-history": {"get": 6},
-    "listing-list": {"get": 7, "post": 13},
+    "listing-list": {"get": 7, "post": 12},
     # branch parksvc: the park services; writes through park_service_save: the title's uniqueness checked, no scope
     # query for the bureau (in_scope answers without one)
     "parkservice-detail": {"get": 5, "put": 11, "patch": 10, "delete": 7},

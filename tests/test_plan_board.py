@@ -310,6 +310,9 @@ def test_award_writes_bureau_only_and_field_messages(world):
     response = bureau.post(reverse("api:supportaward-list"), {**body, "amount_paid": "10.00",
                                                               "paid_on": "2024-04-01"}, format="json")
     assert response.status_code == 201, response.content
+    again = bureau.post(reverse("api:supportaward-list"), {**body, "amount_paid": "10.00", "paid_on": "2024-04-01"},
+                        format="json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert again.status_code == 400 and list(again.json()) == ["policy"], again.content  # as the import names it
     refused = token_client(world["admin"]).post(reverse("api:supportaward-list"), {**body, "policy": a.pk},
                                                format="json")
     assert refused.status_code == 403

@@ -154,6 +154,20 @@ def test_bad_input_is_a_field_error_in_chinese_and_english(two, basename, change
     assert not MODELS[basename].objects.exists()
 
 
+@pytest.mark.parametrize(("basename", "field"), [
+    ("standard", "number"), ("intellectualproperty", "number"), ("listing", "listed_on"), ("digitalhumanip", "name"),
+])
+def test_a_record_the_enterprise_already_has_is_refused_on_its_field(two, basename, field):
+    body = {**BODIES[basename], "enterprise": two["e1"].pk}
+    client = token_client(two["user1"])
+    assert client.post(reverse(f"api:{basename}-list"), body, format="json").status_code == 201
+    again = client.post(reverse(f"api:{basename}-list"), body, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert again.status_code == 400 and list(again.data) == [field], again.data
+    message = str(again.data[field][0])
+    assert any("\u4e00" <= char <= "\u9fff" for char in message), message
+    assert MODELS[basename].objects.count() == 1
+
+
 def test_a_character_and_its_registrations_are_written_whole_or_not_at_all(two):
     client = token_client(two["user1"])
     taken = DigitalHumanRegistration.objects.create(

@@ -73,7 +73,6 @@ class StandardImporter(RegisterImporter):
     model = Standard
     key = ("number",)
     fields = ("title", "level", "role", "status", "started_on", "approved_on", "published_on", "co_drafters")
-    constraint_fields = {"standard_number_unique": "number"}
 
 
 class IntellectualPropertyImporter(RegisterImporter):
@@ -82,7 +81,6 @@ class IntellectualPropertyImporter(RegisterImporter):
     model = IntellectualProperty
     key = ("type", "number")
     fields = ("title", "granted_on", "expires_on", "self_developed", "high_value", "applied")
-    constraint_fields = {"ip_number_unique": "number"}
 
 
 class FinancingRoundImporter(RegisterImporter):
@@ -99,7 +97,6 @@ class ListingImporter(RegisterImporter):
     model = Listing
     key = ("board", "listed_on")
     fields = ("stock_code", "delisted_on")
-    constraint_fields = {"listing_unique": "listed_on"}
 
 
 class ComplianceFilingImporter(RegisterImporter):
@@ -134,7 +131,6 @@ class CharacterImporter(RegisterImporter):
     key = ("name",)
     fields = ("dh_type", "launched_on")
     resolved_fields = ("enterprise", "character")
-    constraint_fields = {"dh_ip_name_unique": "name"}
 
     def preload(self, rows: list[Row]) -> None:
         """The register's enterprises and characters, then the registrations of those characters and those

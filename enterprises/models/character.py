@@ -7,14 +7,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from access.scoping import RestrictedQuerySet, Rule
+from config.constraints import ConstrainedModel
 from config.history import audit_history
 
 from ..choices import DigitalHumanRegistrationKind, DigitalHumanType
 from .register import REGISTER_RULE, enterprise_field
 
 
-class DigitalHumanIp(models.Model):
+class DigitalHumanIp(ConstrainedModel):
     """A virtual character of the enterprise: name, service or performance type, launch date."""
+
+    constraint_fields = {"dh_ip_name_unique": "name"}
 
     enterprise = enterprise_field("digital_humans")
     name = models.CharField(_("name"), max_length=100)

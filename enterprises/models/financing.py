@@ -63,9 +63,11 @@ class FinancingRound(ConstrainedModel):
             raise ValidationError({"closed_on": _("The date cannot be in the future.")})
 
 
-class Listing(models.Model):
+class Listing(ConstrainedModel):
     """Where the enterprise is listed or quoted (新三板, 北交所, 科创板, 创业板, 主板, 专精特新专板...): board, stock
     code, the day listed and the day delisted."""
+
+    constraint_fields = {"listing_unique": "listed_on"}
 
     enterprise = enterprise_field("listings")
     board = models.CharField(_("board"), max_length=16, choices=ListingBoard.choices)

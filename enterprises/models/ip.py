@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from access.scoping import RestrictedQuerySet
+from config.constraints import ConstrainedModel
 from config.history import audit_history
 
 from ..choices import IP_CLASS1, IpClass, IpType
@@ -33,9 +34,11 @@ class IpQuerySet(RestrictedQuerySet):
         return self.filter(self.valid_in_condition(year))
 
 
-class IntellectualProperty(models.Model):
+class IntellectualProperty(ConstrainedModel):
     """A granted patent, software copyright or other IP item of the enterprise: type, class, number, title, the day
     granted and the last day in force, and the parts the tier rules count (self-developed, high-value, applied)."""
+
+    constraint_fields = {"ip_number_unique": "number"}
 
     enterprise = enterprise_field("ip_items")
     type = models.CharField(_("type"), max_length=16, choices=IpType.choices)

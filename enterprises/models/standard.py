@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from access.scoping import RestrictedQuerySet
+from config.constraints import ConstrainedModel
 from config.history import audit_history
 
 from ..choices import StandardLevel, StandardRole, StandardStatus
@@ -28,8 +29,10 @@ class StandardQuerySet(RestrictedQuerySet):
         return self.filter(self.published_in_condition(year))
 
 
-class Standard(models.Model):
+class Standard(ConstrainedModel):
     """A standard the enterprise drafts or drafted: title, number, level, its role, status and dates."""
+
+    constraint_fields = {"standard_number_unique": "number"}
 
     enterprise = enterprise_field("standards")
     title = models.CharField(pgettext_lazy("standard", "title"), max_length=200)

@@ -249,3 +249,4 @@ class SupportAwardSerializer(ValidatedModelSerializer):
         model = SupportAward
         fields = ["id", "url", "policy", "enterprise", "status", "amount_approved", "approved_on", "amount_paid",
                   "paid_on", "note"]
+        validators = []  # one award per policy and enterprise: full_clean() reports it on the policy
