@@ -33,6 +33,7 @@ from enterprises.selectors import percent, tenancies_on
 from parks.models import District, Park, Unit
 
 from ..models import NotFiledYears
+from .park_days import kept_place_figures, may_keep
 from .places import park_district_then, parks_on
 from .sql import column, quoted
 
@@ -405,7 +406,11 @@ def park_figures(*, user, parks: list[Park], on: datetime.date, start: datetime.
     ids = [park.pk for park in parks]
     if not ids:
         return []
-    figures = _place_figures(user=user, parks=ids, on=on, start=start, end=end)
+    figures = None
+    if may_keep(user=user, on=on, start=start, end=end):
+        figures = kept_place_figures(parks=ids, on=on, start=start, end=end, windows=ENDING_WINDOWS)
+    if figures is None:
+        figures = _place_figures(user=user, parks=ids, on=on, start=start, end=end)
     not_filed, ending_lists = defaultdict(list), defaultdict(list)
     if lists:
         for park_id, enterprise_id, name in sorted(not_filed_rows(user=user, parks=ids, year=year),
