@@ -168,7 +168,7 @@ def test_the_report_reads_the_kept_figures_only_where_it_may():
     assert not may_keep(user=admin, on=today, start=D(2024, 1, 1), end=today)
 
 
-def test_the_kept_page_is_one_query():
+def test_the_kept_page_is_one_query_and_a_move_one_more():
     districts, parks, units, firms = city()
     bureau, today = bureau_user(), timezone.localdate()
     listed = list(report_parks(user=bureau, on=today))
@@ -178,3 +178,17 @@ def test_the_kept_page_is_one_query():
     kept = [query for query in queries if "registry_parkdelta" in query["sql"]]
     assert len(kept) == 1 and "enterprises_tenancy" in kept[0]["sql"] and "parks_historicalunit" in kept[0]["sql"]
     assert not any("parks_unit" in query["sql"] and "registry_parkdelta" not in query["sql"] for query in queries)
+    # a unit's area moved since the date: the kept statement finds it, the counted query answers
+    units[0].area = Decimal("66.60")
+    units[0].save()
+    last_week = today - datetime.timedelta(days=7)
+    ids = [park.pk for park in parks]
+    expected = plain(_place_figures(user=bureau, parks=ids, on=last_week, start=D(2024, 1, 1), end=last_week), ids)
+    with CaptureQueriesContext(connection) as queries:
+        rows = park_figures(user=bureau, parks=listed, on=last_week, start=D(2024, 1, 1), end=last_week, year=2025)
+    assert len([query for query in queries if "registry_parkdelta" in query["sql"]]) == 1
+    assert len([query for query in queries if "parks_unit" in query["sql"]
+                and "registry_parkdelta" not in query["sql"]]) == 1
+    by_park = {row["park_id"]: row for row in rows}
+    assert by_park[parks[0].pk]["leasable_area"] == expected[parks[0].pk]["area"] == Decimal("120.50")
+    assert by_park[parks[0].pk]["leasable_area_days"] == expected[parks[0].pk]["area_days"]

@@ -4,7 +4,6 @@ figure on a date is the sum of its changes up to it; a period's area-days are th
 from the same prefix sums of each change and of each change times its day (docs/aggregates.md)."""
 
 import datetime
-from decimal import Decimal
 
 from django.db import connections, router
 
@@ -23,7 +22,10 @@ DAY_ZERO = datetime.date(1, 1, 1)  # day number 0 of the `weighted` sums (migrat
 # report to the records.
 PARKS_READ = ((Unit, "area"),)
 # The parts of the one statement (`_statement`), its first column.
-KEPT_PART, ENDING_PART, CHANGED_PART = range(3)
+FIGURES_PART, CHANGED_PART = range(2)
+# The kept figures read on the date and over the period, each as the name `_place_figures` gives it.
+FIGURES = {"units": "units", "leasable": "area", "let": "let_area", "tenants": "tenants"}
+PERIOD_FIGURES = {"leasable": "area_days", "let": "used"}
 # The prefixes read (the changes strictly before each day): the day after the date, the period's start, the day
 # after the period's end.
 ON, START, STOP = range(3)
@@ -37,38 +39,56 @@ def _before(day: datetime.date) -> tuple[datetime.date, datetime.date, datetime.
 
 
 def _statement(windows: tuple[int, ...], *, using: str) -> str:
-    """The SQL of the page's kept figures in one statement, its rows marked by their first column: per prefix (a
-    VALUES row: its number and bounds), park and figure, the sums of the kept changes and of their `weighted`; per
-    park, its tenancies held on the date ending within each window (counted from the tenancies, by their park and
-    end); and `changed_since`'s rows (a model whose field moved since the date). Its parameters: the bounds of the
-    three prefixes, the parks (an array), the date, the last day of each window, the parks again, the date and the
-    last day of the longest window, then `changed_since_sql`'s."""
-    d, t, x = quoted("d"), quoted("t"), quoted("x")
-    park, day, grain, end, start = (quoted(name) for name in ("park", "day", "grain", "end", "start"))
+    """The SQL of the page's kept figures in one statement, its rows marked by their first column: per park (a row
+    of `FIGURES`), the sums of its kept changes before the day after the date, and the period's area-days: over
+    the kept rows before the day after the end, its number times each change less the change's `weighted`, less
+    the same before the start (a VALUES row per prefix: its sign in the period's sum, its day's number, whether it
+    is read and its rows' bounds); joined to its tenancies held on the date ending within each window (counted
+    from the tenancies, by their park and end); then `changed_since`'s rows (the index of a model whose field
+    moved since the date, in the second column). Its parameters: each prefix's sign, day number, whether it is
+    read and bounds, the parks (an array, once per grain), the last day of each window, the parks, the date, the
+    date and the last day of the longest window, then `changed_since_sql`'s."""
+    d, t, x, k, e = (quoted(name) for name in ("d", "t", "x", "k", "e"))
+    park, day, grain, end, start, figure = (quoted(name) for name in ("park", "day", "grain", "end", "start", "figure"))
     assert len(windows) == 3, "the statement's rows hold three counts"
-    bounds = ", ".join(f"({prefix}, %s::date, %s::date, %s::date, %s::date)" for prefix in (ON, START, STOP))
-    counts = ", ".join(f"(COUNT(*) FILTER (WHERE {t}.{end} <= %s))::numeric" for _window in windows)
+    bounds = ", ".join(f"({prefix}, %s::integer, %s::integer, %s::boolean, %s::date, %s::date, %s::date, %s::date)"
+                       for prefix in (ON, START, STOP))
+    # A scan of a prefix not read (`live`), or of an empty range of days (a start on the first of a month), is
+    # skipped by its condition on the prefix alone, before the index is read.
+    scans = [(kind, f"{x}.live AND {x}.{first} < {x}.{last} AND {day} >= {x}.{first} AND {day} < {x}.{last}")
+             for kind, first, last in (("y", "decade", "january"), ("m", "january", "month"), ("d", "month", "stop"))]
+    rows = " UNION ALL ".join(
+        f"SELECT {park}, {figure}, {quoted('delta')}, {quoted('weighted')} FROM {quoted(ParkDelta._meta.db_table)} "
+        f"WHERE {park} = ANY(%s::bigint[]) AND {grain} = '{kind}' AND {bounded}"
+        for kind, bounded in [*scans, ("c", f"{x}.live AND {day} = {x}.decade")])
+    on_date = ", ".join(f"SUM({d}.{quoted('delta')}) FILTER (WHERE {x}.k = {ON} AND {d}.{figure} = '{name}') "
+                        f"AS {quoted(column)}" for name, column in FIGURES.items())
+    period = ", ".join(f"SUM({x}.sign * ({x}.n * {d}.{quoted('delta')} - {d}.{quoted('weighted')})) "
+                       f"FILTER (WHERE {d}.{figure} = '{name}') AS {quoted(column)}"
+                       for name, column in PERIOD_FIGURES.items())
+    ending = ", ".join(f"COUNT(*) FILTER (WHERE {t}.{end} <= %s) AS {quoted(f'ending_{window}')}"
+                       for window in windows)
+    columns = _columns(windows)
     changed, _params = changed_since_sql(PARKS_READ, on=DAY_ZERO, using=using)
-    return " UNION ALL ".join([
-        f"(SELECT {KEPT_PART} AS part, {x}.k AS k, {d}.{park} AS park, {d}.{quoted('figure')}::text AS figure, "
-        f"SUM({d}.{quoted('delta')})::numeric AS a, SUM({d}.{quoted('weighted')})::numeric AS b, NULL::numeric AS c "
-        f"FROM (VALUES {bounds}) AS {x}(k, decade, january, month, stop) CROSS JOIN LATERAL ("
-        + " UNION ALL ".join(
-            f"SELECT {park}, {quoted('figure')}, {quoted('delta')}, {quoted('weighted')} "
-            f"FROM {quoted(ParkDelta._meta.db_table)} WHERE {park} = ANY(%s::bigint[]) AND {grain} = '{kind}' "
-            f"AND {day} >= {x}.{first} AND {day} < {x}.{last}"
-            for kind, first, last in (("y", "decade", "january"), ("m", "january", "month"), ("d", "month", "stop")))
-        + f" UNION ALL SELECT {park}, {quoted('figure')}, {quoted('delta')}, {quoted('weighted')} "
-        f"FROM {quoted(ParkDelta._meta.db_table)} WHERE {park} = ANY(%s::bigint[]) AND {grain} = 'c' "
-        f"AND {day} = {x}.decade) AS {d} GROUP BY 2, 3, 4)",
-        f"(SELECT {ENDING_PART}, NULL, {t}.{quoted('park_id')}, NULL, {counts} "
-        f"FROM {quoted(Tenancy._meta.db_table)} AS {t} WHERE {t}.{quoted('park_id')} = ANY(%s::bigint[]) "
-        f"AND {t}.{start} <= %s AND {t}.{end} > %s AND {t}.{end} <= %s GROUP BY 3)",
-        f"(SELECT {CHANGED_PART}, {quoted('c')}.{quoted('model_index')}, NULL, NULL, NULL, NULL, NULL "
-        f"FROM ({changed}) AS {quoted('c')})"])
+    return (f"WITH {k} AS (SELECT {d}.{park}, {on_date}, {period} "
+            f"FROM (VALUES {bounds}) AS {x}(k, sign, n, live, decade, january, month, stop) "
+            f"CROSS JOIN LATERAL ({rows}) AS {d} GROUP BY 1), "
+            f"{e} AS (SELECT {t}.{quoted('park_id')} AS {park}, {ending} FROM {quoted(Tenancy._meta.db_table)} AS {t} "
+            f"WHERE {t}.{quoted('park_id')} = ANY(%s::bigint[]) AND {t}.{start} <= %s AND {t}.{end} > %s "
+            f"AND {t}.{end} <= %s GROUP BY 1) "
+            f"SELECT {FIGURES_PART} AS part, {park}::bigint, "
+            + ", ".join(f"{quoted(column)}::numeric" for column in columns)
+            + f" FROM {k} FULL JOIN {e} USING ({park}) UNION ALL "
+            f"SELECT {CHANGED_PART}, {quoted('c')}.{quoted('model_index')}, " + ", ".join("NULL" for _ in columns)
+            + f" FROM ({changed}) AS {quoted('c')}")
 
 
 _statements: dict[tuple, str] = {}
+
+
+def _columns(windows: tuple[int, ...]) -> list[str]:
+    """The figures of a row of the statement, in its order (after its part and park)."""
+    return [*FIGURES.values(), *PERIOD_FIGURES.values(), *(f"ending_{window}" for window in windows)]
 
 
 def may_keep(*, user, on: datetime.date, start: datetime.date, end: datetime.date) -> bool:
@@ -78,51 +98,35 @@ def may_keep(*, user, on: datetime.date, start: datetime.date, end: datetime.dat
             and sees_all(user=user, models=(Unit, Tenancy)))
 
 
-def _integral(sums: dict, weighted: dict, prefix: int, stop: datetime.date) -> Decimal:
-    """A figure's sum over every day before `stop` from its prefix sums before it: stop's number times the sum of
-    the changes, less the sum of each change times its day."""
-    return (stop - DAY_ZERO).days * sums.get(prefix, Decimal(0)) - weighted.get(prefix, Decimal(0))
-
-
 def kept_place_figures(*, parks: list[int], on: datetime.date, start: datetime.date, end: datetime.date,
                        windows: tuple[int, int, int]) -> dict | None:
     """Per park of `parks` (with any figure), the figures of `_place_figures` read from the kept figures and the
-    tenancies ending, in one statement: on the date the sums of the changes up to it; over the period the
-    figure's sum over its days (area-days: `leasable`, `used`: `let`), the integral before the day after the end
-    less the one before the start; or None where a unit's area moved since the earlier of the date and the end (the
-    kept days are those of today's areas). The caller has asked `may_keep`."""
+    tenancies ending, in one statement (`_statement`): on the date the sums of the changes up to it; over the
+    period a figure's sum over its days (`area_days` of `leasable`, `used` of `let`): its sum over the days before
+    the day after the end less its sum over the days before the start, each D's number times the sum of the
+    changes before D less the sum of their `weighted`; or None where a unit's area moved since the earlier of the
+    date and the end (the kept days are those of today's areas). The caller has asked `may_keep`."""
     using = router.db_for_read(ParkDelta)
     key = (using, windows)
     if key not in _statements:
         _statements[key] = _statement(windows, using=using)
     day = datetime.timedelta(days=1)
     stop = end + day
-    prefixes = [_before(first) for first in (on + day, start, stop)]
     lasts = [on + datetime.timedelta(days=window) for window in windows]
     _sql, changed_params = changed_since_sql(PARKS_READ, on=min(on, end), using=using)
-    params = [value for bounds in prefixes for value in bounds]
-    params += [parks, parks, parks, parks, *lasts, parks, on, on, max(lasts), *changed_params]
+    # The day after the date is the day after the end where the period ends on the date (the default): that prefix
+    # is read once, counted in the period's sum with the sign of the end's.
+    once = stop == on + day
+    prefixes = ((on + day, 1 if once else 0, True), (start, -1, True), (stop, 1, not once))
+    params = [value for first, sign, live in prefixes
+              for value in (sign, (first - DAY_ZERO).days, live, *_before(first))]
+    params += [parks] * 4 + [*lasts, parks, on, on, max(lasts), *changed_params]
     with connections[using].cursor() as cursor:
         cursor.execute(_statements[key], params)
+        names = [column.name for column in cursor.description][2:]
         rows = cursor.fetchall()
     if any(part == CHANGED_PART for part, *_rest in rows):
         return None
-    sums, weighted, figures = {}, {}, {}
-    for part, prefix, park, figure, a, b, c in rows:
-        if part == KEPT_PART:
-            sums.setdefault((park, figure), {})[prefix] = a
-            weighted.setdefault((park, figure), {})[prefix] = b
-        else:
-            figures.setdefault(park, {}).update({f"ending_{window}": int(count)
-                                                 for window, count in zip(windows, (a, b, c), strict=True)})
-    for (park, figure), by_prefix in sums.items():
-        got = figures.setdefault(park, {})
-        on_date = by_prefix.get(ON, Decimal(0))
-        if figure in ("units", "tenants"):
-            got[figure] = int(on_date)
-        else:
-            got["area" if figure == "leasable" else "let_area"] = on_date
-            days = (_integral(by_prefix, weighted[(park, figure)], STOP, stop)
-                    - _integral(by_prefix, weighted[(park, figure)], START, start))
-            got["area_days" if figure == "leasable" else "used"] = days
-    return figures
+    counts = {"units", "tenants", *(f"ending_{window}" for window in windows)}
+    return {park: {name: (int(value) if name in counts else value) if value is not None else None
+                   for name, value in zip(names, values, strict=True)} for _part, park, *values in rows}
