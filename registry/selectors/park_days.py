@@ -50,7 +50,6 @@ def _statement(windows: tuple[int, ...], *, using: str) -> str:
     date and the last day of the longest window, then `changed_since_sql`'s."""
     d, t, x, k, e = (quoted(name) for name in ("d", "t", "x", "k", "e"))
     park, day, grain, end, start, figure = (quoted(name) for name in ("park", "day", "grain", "end", "start", "figure"))
-    assert len(windows) == 3, "the statement's rows hold three counts"
     bounds = ", ".join(f"({prefix}, %s::integer, %s::integer, %s::boolean, %s::date, %s::date, %s::date, %s::date)"
                        for prefix in (ON, START, STOP))
     # A scan of a prefix not read (`live`), or of an empty range of days (a start on the first of a month), is
@@ -99,7 +98,7 @@ def may_keep(*, user, on: datetime.date, start: datetime.date, end: datetime.dat
 
 
 def kept_place_figures(*, parks: list[int], on: datetime.date, start: datetime.date, end: datetime.date,
-                       windows: tuple[int, int, int]) -> dict | None:
+                       windows: tuple[int, ...]) -> dict | None:
     """Per park of `parks` (with any figure), the figures of `_place_figures` read from the kept figures and the
     tenancies ending, in one statement (`_statement`): on the date the sums of the changes up to it; over the
     period a figure's sum over its days (`area_days` of `leasable`, `used` of `let`): its sum over the days before
