@@ -26,7 +26,8 @@ class RegistryConfig(AppConfig):
                    "registry.NotFiledYears": ("enterprises.Enterprise", "enterprises.Tenancy",
                                               "enterprises.AnnualFiling"),
                    "registry.InOperationChange": ("registry.Lab", "registry.Platform", "registry.BenchmarkProject"),
-                   **dict.fromkeys(("registry.PlaceDay", "registry.PlaceDelta"), PLACE_SOURCES)}
+                   **dict.fromkeys(("registry.PlaceDay", "registry.PlaceDelta", "registry.ParkDay",
+                                    "registry.ParkDelta"), PLACE_SOURCES)}
 
     def ready(self):
         """Register the registry's own plan-board indicators (registry.plan_indicators, into config.plan_board) and

@@ -38,7 +38,7 @@ from .choices import (
 )
 from .not_filed_models import NotFiledYears  # noqa: F401 (the years each enterprise of a park has not filed)
 from .operation_models import InOperationChange  # noqa: F401 (the kept changes of the records in operation)
-from .place_models import PlaceDay, PlaceDelta  # noqa: F401 (the district overview's figures kept by day)
+from .place_models import ParkDay, ParkDelta, PlaceDay, PlaceDelta  # noqa: F401 (figures kept by day)
 from .plan_models import PlanTask, SupportAward, SupportPolicy  # noqa: F401 (the plan's tasks and support funds)
 
 

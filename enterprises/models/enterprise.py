@@ -162,8 +162,9 @@ class Tenancy(ConstrainedModel):
     cleaned_checks = ("tenancy_deposit_not_negative",)  # the deposit's field validator checks its sign
 
     unit = models.ForeignKey(Unit, models.PROTECT, related_name="tenancies", verbose_name=_("unit"))
-    park = models.ForeignKey(
+    park = models.ForeignKey(  # indexed with the end (Meta.indexes), which serves every look-up by park
         Park, models.PROTECT, related_name="tenancies", verbose_name=_("park"), editable=False, blank=True,
+        db_index=False,
     )
     enterprise = models.ForeignKey(Enterprise, models.PROTECT, related_name="tenancies", verbose_name=_("enterprise"))
     start = models.DateField(_("start date"))
@@ -195,6 +196,9 @@ class Tenancy(ConstrainedModel):
         ordering = ["park", "unit__building", "unit__floor", "unit__room", "start"]
         verbose_name = _("tenancy")
         verbose_name_plural = _("tenancies")
+        # By park, then end: a park's tenancies, and those of a page's parks ending within a window of the park
+        # report (registry.selectors.park_days), found by their index range.
+        indexes = [models.Index(fields=["park", "end"], name="tenancy_park_end")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end__isnull=True) | Q(end__gt=F("start")), name="tenancy_end_after_start",

@@ -73,7 +73,7 @@ def city_truncate() -> None:
 KEPT_BY_TRIGGERS = (
     ("registry_not_filed", (Enterprise, Tenancy, AnnualFiling), "registry_not_filed_rebuild"),  # migration 0022
     ("registry_place", (Enterprise, TierDesignation, Tenancy, Unit, Park, Lab, Platform, BenchmarkProject),
-     "registry_place_rebuild"),  # migration 0023
+     "registry_place_rebuild"),  # migration 0023 (0027: the park figures too)
 )
 
 
@@ -88,8 +88,8 @@ def analyze(models, *, vacuum: bool = False, statistics: bool = True) -> None:
 
 
 def kept_by_triggers(*, enable: bool) -> None:
-    """Disable the triggers keeping the years not filed and the district figures by day for the load, or enable them
-    again and rebuild both tables from what was loaded."""
+    """Disable the triggers keeping the years not filed and the district and park figures by day for the load, or
+    enable them again and rebuild their tables from what was loaded."""
     with connection.cursor() as cursor:
         for prefix, models, rebuild in KEPT_BY_TRIGGERS:
             for model in models:
@@ -196,7 +196,7 @@ def city_generate(*, enterprises: int, years: int = 5, seed: int = 2025, log=Non
         kept_by_triggers(enable=True)
         seconds["kept"] = time.perf_counter() - mark
         if log:
-            log(f"years not filed and district figures by day rebuilt in {seconds['kept']:.1f} s")
+            log(f"years not filed, district and park figures by day rebuilt in {seconds['kept']:.1f} s")
         kept = memberships_restore(memberships)
         if log:
             log("memberships moved to the generated city: " + ", ".join(f"{table}: {count}"

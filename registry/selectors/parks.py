@@ -33,6 +33,7 @@ from enterprises.selectors import percent, tenancies_on
 from parks.models import District, Park, Unit
 
 from ..models import NotFiledYears
+from .park_days import kept_place_figures, may_keep
 from .places import park_district_then, parks_on
 from .sql import column, quoted
 
@@ -400,12 +401,19 @@ def park_figures(*, user, parks: list[Park], on: datetime.date, start: datetime.
     ending in the next 30 / 60 / 90 days; the enterprises of the park that have not filed for the year
     (not_filed_rows; only counted, by not_filed_counts, without `lists`). Units leasable on the date, with their
     area as recorded by then (`config.as_of`); over the period, each unit counts the days it was leasable, at its
-    area recorded by the period's end. Only the parks given are read. With `lists`, each row also lists its
-    tenancies ending (`ending`) and tenants not filed (`not_filed`)."""
+    area recorded by the period's end. Only the parks given are read. The figures are read from those kept per park
+    by day (`park_days.kept_place_figures`, one statement) where they may answer (the bureau, the dates within the
+    years kept, no unit's area moved since the earlier of the date and the end: that statement finds it, and the
+    counted query follows), else counted (`_place_figures`). With `lists`, each row also lists its tenancies
+    ending (`ending`) and tenants not filed (`not_filed`)."""
     ids = [park.pk for park in parks]
     if not ids:
         return []
-    figures = _place_figures(user=user, parks=ids, on=on, start=start, end=end)
+    figures = None
+    if may_keep(user=user, on=on, start=start, end=end):
+        figures = kept_place_figures(parks=ids, on=on, start=start, end=end, windows=ENDING_WINDOWS)
+    if figures is None:
+        figures = _place_figures(user=user, parks=ids, on=on, start=start, end=end)
     not_filed, ending_lists = defaultdict(list), defaultdict(list)
     if lists:
         for park_id, enterprise_id, name in sorted(not_filed_rows(user=user, parks=ids, year=year),
