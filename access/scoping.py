@@ -243,6 +243,24 @@ def sees_all(*, user, models, action: str = VIEW) -> bool:
     return all(scope_filter(user=user, model=model, action=action) is None for model in models)
 
 
+def sees_all_of(*, user, models, field: str, values, action: str = VIEW) -> bool:
+    """Whether the user may take the action on every record of each of the models whose `field` holds one of
+    `values` (every unit and tenancy of some parks, for a park administrator of them all), known without a query:
+    they may on every record, or their condition admits every record whose `field` is in a set holding all the
+    values (one of the terms it joins with OR, `field__in`). Any other condition answers no."""
+    wanted = set(values)
+    for model in models:
+        condition = scope_filter(user=user, model=model, action=action)
+        if condition is None:
+            continue
+        if condition.negated or (len(condition.children) > 1 and condition.connector != Q.OR):
+            return False
+        if not any(isinstance(term, tuple) and term[0] == f"{field}__in" and wanted <= set(term[1])
+                   for term in condition.children):
+            return False
+    return True
+
+
 class RestrictedQuerySet(models.QuerySet):
     """QuerySet with `restrict(user, action)`: the records the user may take the action on."""
 

@@ -1,8 +1,9 @@
 """The park report's figures kept per park by day (registry.ParkDay, registry.ParkDelta, migration registry 0027):
 for many dates and periods (before, inside and after tenancies and units opening and closing, periods across
 years, open starts), the kept path's figures equal the counted path's, after writes through the services, ORM saves,
-many-row updates, raw SQL and deletes, and equal a rebuild; the report reads them only where it may (the bureau,
-dates within the years kept, no unit's area moved since the earlier of the date and the period's end)."""
+many-row updates, raw SQL and deletes, and equal a rebuild; the report reads them only where it may (the bureau or
+an administrator of every park asked, dates within the years kept, no unit's area moved since the earlier of the
+date and the period's end)."""
 
 import datetime
 from decimal import Decimal
@@ -14,12 +15,20 @@ from django.utils import timezone
 
 from enterprises.models import Tenancy
 from enterprises.services import tenancy_save
-from parks.models import Park, Unit
+from parks.models import DistrictMembership, Park, Unit
 from registry.models import ParkDelta
 from registry.selectors.park_days import kept_place_figures, may_keep
 from registry.selectors.parks import ENDING_WINDOWS, _place_figures, park_figures, report_parks
 
-from .factories import EnterpriseFactory, ParkMembershipFactory, TenancyFactory, UnitFactory, bureau_user
+from .factories import (
+    EnterpriseFactory,
+    EnterpriseMembershipFactory,
+    ParkMembershipFactory,
+    TenancyFactory,
+    UnitFactory,
+    UserFactory,
+    bureau_user,
+)
 from .test_place_days import city
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +68,7 @@ def assert_kept(*, strict: bool = True) -> set:
     the kept tables equal a rebuild. Returns the figures non-zero somewhere (what the comparison saw)."""
     bureau, parks, seen = bureau_user(), sorted(Park.objects.values_list("pk", flat=True)), set()
     for on, start, end in periods():
-        assert may_keep(user=bureau, on=on, start=start, end=end)
+        assert may_keep(user=bureau, parks=parks, on=on, start=start, end=end)
         kept = kept_place_figures(parks=parks, on=on, start=start, end=end, windows=ENDING_WINDOWS)
         assert kept is not None, (on, start, end)
         counted = _place_figures(user=bureau, parks=parks, on=on, start=start, end=end)
@@ -161,11 +170,42 @@ def test_the_report_reads_the_kept_figures_only_where_it_may():
         by_park = {row["park_id"]: row for row in rows}
         assert by_park[parks[0].pk]["leasable_area"] == counted[parks[0].pk]["area"]
         assert by_park[parks[0].pk]["leasable_area_days"] == counted[parks[0].pk]["area_days"]
-    # dates outside the years kept, a park administrator: the records
-    assert not may_keep(user=bureau, on=D(1999, 12, 31), start=D(1999, 1, 1), end=D(1999, 12, 31))
-    assert not may_keep(user=bureau, on=today, start=D(1999, 1, 1), end=today)
+    # dates outside the years kept: the records
+    assert not may_keep(user=bureau, parks=ids, on=D(1999, 12, 31), start=D(1999, 1, 1), end=D(1999, 12, 31))
+    assert not may_keep(user=bureau, parks=ids, on=today, start=D(1999, 1, 1), end=today)
+
+
+def test_a_park_administrator_reads_the_kept_figures_of_their_parks_only():
+    districts, parks, units, firms = city()
+    clear_unit_history()
+    today = timezone.localdate()
     admin = ParkMembershipFactory(park=parks[0]).user
-    assert not may_keep(user=admin, on=today, start=D(2024, 1, 1), end=today)
+    ParkMembershipFactory(park=parks[1], user=admin)
+    mine = [parks[0].pk, parks[1].pk]
+    assert may_keep(user=admin, parks=mine, on=today, start=D(2024, 1, 1), end=today)
+    # a park not theirs, district staff, an enterprise's user, nobody: the records (their scope is their query)
+    assert not may_keep(user=admin, parks=[*mine, parks[2].pk], on=today, start=D(2024, 1, 1), end=today)
+    staff = UserFactory()
+    DistrictMembership.objects.create(user=staff, district=parks[0].district)
+    assert not may_keep(user=staff, parks=[parks[0].pk], on=today, start=D(2024, 1, 1), end=today)
+    member = EnterpriseMembershipFactory(enterprise=firms[0]).user
+    assert not may_keep(user=member, parks=[parks[0].pk], on=today, start=D(2024, 1, 1), end=today)
+    assert not may_keep(user=None, parks=[parks[0].pk], on=today, start=D(2024, 1, 1), end=today)
+    # what they read is what the records they see give, on every date and period compared
+    listed = list(report_parks(user=admin, on=today))
+    assert sorted(park.pk for park in listed) == sorted(mine)
+    for on, start, end in periods():
+        kept = {row["park_id"]: row for row in park_figures(user=admin, parks=listed, on=on, start=start, end=end,
+                                                            year=2025)}
+        counted = _place_figures(user=admin, parks=mine, on=on, start=start, end=end)
+        assert plain({park: {"units": row["units"], "area": row["leasable_area"], "let_area": row["let_area"],
+                             "tenants": row["tenants"], "area_days": row["leasable_area_days"],
+                             "used": row["area_days"], **{f"ending_{w}": row[f"ending_{w}"] for w in ENDING_WINDOWS}}
+                      for park, row in kept.items()}, mine) == plain(counted, mine), (on, start, end)
+    with CaptureQueriesContext(connection) as queries:
+        park_figures(user=admin, parks=listed, on=today, start=D(2024, 1, 1), end=today, year=2025)
+    assert any("registry_parkdelta" in query["sql"] for query in queries)
+    assert not any("parks_unit" in query["sql"] and "registry_parkdelta" not in query["sql"] for query in queries)
 
 
 def test_the_kept_page_is_one_query_and_a_move_one_more():

@@ -1,13 +1,14 @@
-"""The park report's figures read from the figures kept per park by day (registry.ParkDelta, migration registry
-0027) where they may answer: for the bureau, on dates within the years kept, with no unit's area moved since. A
-figure on a date is the sum of its changes up to it; a period's area-days are the figure's sum over its days, read
-from the same prefix sums of each change and of each change times its day (docs/aggregates.md)."""
+"""The park report's figures read from the figures kept per park by day (registry.ParkDelta, migration registry 0027)
+where they may answer: for a user who sees every unit and tenancy of the parks asked (the bureau, a park
+administrator of them), on dates within the years kept, with no unit's area moved since. A figure on a date is the
+sum of its changes up to it; a period's area-days are the figure's sum over its days, read from the same prefix sums
+of each change and of each change times its day (docs/aggregates.md)."""
 
 import datetime
 
 from django.db import connections, router
 
-from access.scoping import sees_all
+from access.scoping import sees_all_of
 from config.as_of import changed_since_sql
 from config.years import FIRST_YEAR, LAST_YEAR
 from enterprises.models import Tenancy
@@ -90,11 +91,12 @@ def _columns(windows: tuple[int, ...]) -> list[str]:
     return [*FIGURES.values(), *PERIOD_FIGURES.values(), *(f"ending_{window}" for window in windows)]
 
 
-def may_keep(*, user, on: datetime.date, start: datetime.date, end: datetime.date) -> bool:
-    """Whether the kept figures may answer the user (before asking whether a unit's area moved since): the user
-    sees every unit and tenancy (the bureau) and the date and the period lie within the years kept."""
+def may_keep(*, user, parks: list[int], on: datetime.date, start: datetime.date, end: datetime.date) -> bool:
+    """Whether the kept figures of the parks may answer the user (before asking whether a unit's area moved since):
+    the user sees every unit and tenancy of those parks (the bureau; a park administrator of them all:
+    `access.scoping.sees_all_of`), and the date and the period lie within the years kept."""
     return (all(FIRST_YEAR <= day.year <= LAST_YEAR for day in (on, start, end))
-            and sees_all(user=user, models=(Unit, Tenancy)))
+            and sees_all_of(user=user, models=(Unit, Tenancy), field="park", values=parks))
 
 
 def kept_place_figures(*, parks: list[int], on: datetime.date, start: datetime.date, end: datetime.date,

@@ -396,21 +396,22 @@ def _place_figures(*, user, parks: list[int], on: datetime.date, start: datetime
 
 def park_figures(*, user, parks: list[Park], on: datetime.date, start: datetime.date, end: datetime.date,
                  year: int, lists: bool = False) -> list[dict]:
-    """Per park of `parks` (rows of `report_parks`, in their order): units and leasable area, let area, occupancy
-    and tenants on a date; let area-days and occupancy over the period start..end (both days included); tenancies
-    ending in the next 30 / 60 / 90 days; the enterprises of the park that have not filed for the year
-    (not_filed_rows; only counted, by not_filed_counts, without `lists`). Units leasable on the date, with their
-    area as recorded by then (`config.as_of`); over the period, each unit counts the days it was leasable, at its
-    area recorded by the period's end. Only the parks given are read. The figures are read from those kept per park
-    by day (`park_days.kept_place_figures`, one statement) where they may answer (the bureau, the dates within the
-    years kept, no unit's area moved since the earlier of the date and the end: that statement finds it, and the
-    counted query follows), else counted (`_place_figures`). With `lists`, each row also lists its tenancies
-    ending (`ending`) and tenants not filed (`not_filed`)."""
+    """Per park of `parks` (rows of `report_parks`, in their order): units and leasable area, let area, occupancy and
+    tenants on a date; let area-days and occupancy over the period start..end (both days included); tenancies ending
+    in the next 30 / 60 / 90 days; the enterprises of the park that have not filed for the year (not_filed_rows;
+    only counted, by not_filed_counts, without `lists`). Units leasable on the date, with their area as recorded by
+    then (`config.as_of`); over the period, each unit counts the days it was leasable, at its area recorded by the
+    period's end. Only the parks given are read. The figures are read from those kept per park by day
+    (`park_days.kept_place_figures`, one statement) where they may answer (a user who sees every unit and tenancy of
+    the parks: the bureau, their park administrator; the dates within the years kept, no unit's area moved since the
+    earlier of the date and the end: that statement finds it, and the counted query follows), else counted
+    (`_place_figures`). With `lists`, each row also lists its tenancies ending (`ending`) and tenants not filed
+    (`not_filed`)."""
     ids = [park.pk for park in parks]
     if not ids:
         return []
     figures = None
-    if may_keep(user=user, on=on, start=start, end=end):
+    if may_keep(user=user, parks=ids, on=on, start=start, end=end):
         figures = kept_place_figures(parks=ids, on=on, start=start, end=end, windows=ENDING_WINDOWS)
     if figures is None:
         figures = _place_figures(user=user, parks=ids, on=on, start=start, end=end)
