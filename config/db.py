@@ -212,6 +212,17 @@ def report_snapshot_read(*, compute: Callable[[], T], request) -> tuple[T, int, 
         return compute(), version, DEFAULT
 
 
+def tables_analyze(models, *, vacuum: bool = False, statistics: bool = True, using: str = DEFAULT) -> None:
+    """After a bulk write, refresh the planner's statistics of the models' tables (a plan made on the old ones may
+    guess a table empty or tiny); with `vacuum`, outside a transaction, also their visibility maps (an index-only
+    scan reads the table for every page a VACUUM has not marked all-visible), without the statistics again where
+    `statistics` is false (they were just taken)."""
+    command = ("VACUUM (ANALYZE)" if statistics else "VACUUM") if vacuum else "ANALYZE"
+    with connections[using].cursor() as cursor:
+        for model in models:
+            cursor.execute(f"{command} {connections[using].ops.quote_name(model._meta.db_table)}")
+
+
 def primary_only(*, model) -> bool:
     """Whether the model's records decide who may read (accounts, roles, memberships, tokens, sessions, lockouts):
     read on the primary always, so a role or membership removed there takes effect at once."""

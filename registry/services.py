@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 from kombu.exceptions import OperationalError as BrokerError
 
 from config.celery import SEND_OPTIONS, app, send_options, task_ids_in_broker, task_send
+from config.db import tables_analyze
 from config.history import Source, change_source
 from config.tables import csv_stream
 from config.tables import file_name as table_file_name
@@ -360,8 +361,7 @@ def tier_summary_replace(*, run: ReportRun) -> int | None:
         row.run = run
     TierSummary.objects.filter(year=run.year).delete()
     copy_instances(TierSummary, rows)
-    with connection.cursor() as cursor:  # the planner knows the new run (docs/speed-computed-reports.md, tier summary)
-        cursor.execute(f"ANALYZE {connection.ops.quote_name(TierSummary._meta.db_table)}")
+    tables_analyze([TierSummary])  # the planner knows the new run (docs/speed-computed-reports.md, tier summary)
     _finish(run, RunStatus.SUCCEEDED, rows=len(rows), applied_rule_set=rule_set.code, as_of=as_of)
     return len(rows)
 

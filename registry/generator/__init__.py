@@ -17,6 +17,7 @@ from django.apps import apps
 from django.db import connection, transaction
 from django.utils import timezone
 
+from config.db import tables_analyze
 from enterprises.models import (
     AnnualFiling,
     ComplianceFiling,
@@ -75,16 +76,6 @@ KEPT_BY_TRIGGERS = (
     ("registry_place", (Enterprise, TierDesignation, Tenancy, Unit, Park, Lab, Platform, BenchmarkProject),
      "registry_place_rebuild"),  # migration 0023 (0027: the park figures too)
 )
-
-
-def analyze(models, *, vacuum: bool = False, statistics: bool = True) -> None:
-    """Refresh the planner's statistics of the models' tables; with `vacuum`, outside a transaction, also their
-    visibility maps (an index-only scan reads the heap for every page a VACUUM has not marked all-visible), without
-    the statistics again where `statistics` is false (they were just taken)."""
-    command = ("VACUUM (ANALYZE)" if statistics else "VACUUM") if vacuum else "ANALYZE"
-    with connection.cursor() as cursor:
-        for model in models:
-            cursor.execute(f'{command} "{model._meta.db_table}"')
 
 
 def kept_by_triggers(*, enable: bool) -> None:
@@ -187,7 +178,7 @@ def city_generate(*, enterprises: int, years: int = 5, seed: int = 2025, log=Non
                 cursor.execute(f"SELECT setval(pg_get_serial_sequence(%s, 'id'), "
                                f'GREATEST((SELECT max(id) FROM "{table}"), 1))', [table])
         mark = time.perf_counter()
-        analyze(MODELS)  # the kept rebuilds below are planned on the loaded tables' statistics, not on none
+        tables_analyze(MODELS)  # the kept rebuilds below are planned on the loaded tables' statistics, not on none
         seconds["analyze"] = time.perf_counter() - mark
         with connection.cursor() as cursor:  # the kept figures, whole (the TRUNCATE above fired no row triggers)
             cursor.execute("SELECT registry_filing_totals_rebuild()")
@@ -202,10 +193,10 @@ def city_generate(*, enterprises: int, years: int = 5, seed: int = 2025, log=Non
             log("memberships moved to the generated city: " + ", ".join(f"{table}: {count}"
                                                                          for table, count in kept.items()))
     mark = time.perf_counter()
-    analyze((apps.get_model(label) for label in apps.get_app_config("registry").kept_models),
+    tables_analyze((apps.get_model(label) for label in apps.get_app_config("registry").kept_models),
             vacuum=not connection.in_atomic_block)  # the kept counts are read by index-only scans
     if not connection.in_atomic_block:  # the loaded tables left as autovacuum would leave them: all-visible
-        analyze(MODELS, vacuum=True, statistics=False)
+        tables_analyze(MODELS, vacuum=True, statistics=False)
     seconds["analyze"] += time.perf_counter() - mark
     seconds["total"] = time.perf_counter() - started
     return {"counts": counts, "seconds": seconds, "years": filing_years, "memberships": kept}
