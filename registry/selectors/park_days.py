@@ -15,9 +15,9 @@ from enterprises.models import Tenancy
 from parks.models import Unit
 
 from ..place_models import ParkDelta
+from .places import kept_days
 from .sql import quoted
 
-KEPT_DECADE = 10  # the years between two sums of every earlier change (migration registry 0023, DECADE)
 DAY_ZERO = datetime.date(1, 1, 1)  # day number 0 of the `weighted` sums (migration registry 0027, DAY_NUMBER)
 # What the kept path reads as recorded (the units' area): a move since the date or the period's end sends the
 # report to the records.
@@ -34,9 +34,8 @@ ON, START, STOP = range(3)
 
 def _before(day: datetime.date) -> tuple[datetime.date, datetime.date, datetime.date, datetime.date]:
     """The bounds of the kept rows of every change strictly before a day: the first days of its decade of the kept
-    years, of its year and of its month, and the day itself."""
-    return (day.replace(year=day.year - (day.year - FIRST_YEAR) % KEPT_DECADE, month=1, day=1),
-            day.replace(month=1, day=1), day.replace(day=1), day)
+    years, of its year and of its month (`places.kept_days`), and the day itself."""
+    return (*kept_days(day), day)
 
 
 def _statement(windows: tuple[int, ...], *, using: str) -> str:

@@ -192,8 +192,9 @@ def _counted(*, user, year: int, on: datetime.date, changed: frozenset, park_dis
 PLACES_READ = ((Park, "district"), (Unit, "area"), (Enterprise, "district"))
 
 
-def _kept_days(on: datetime.date) -> tuple[datetime.date, datetime.date, datetime.date]:
-    """The first days of the date's decade of the kept years, of its year and of its month (`_kept`'s bounds)."""
+def kept_days(on: datetime.date) -> tuple[datetime.date, datetime.date, datetime.date]:
+    """The first days of the date's decade of the kept years, of its year and of its month: the bounds of the kept
+    rows summed up to the date (`_kept`'s, and the park figures' in `park_days`)."""
     return (on.replace(year=on.year - (on.year - FIRST_YEAR) % KEPT_DECADE, month=1, day=1),
             on.replace(month=1, day=1), on.replace(day=1))
 
@@ -226,7 +227,7 @@ def _kept(*, user, year: int, on: datetime.date, changed: frozenset) -> dict | N
     are those of the records' values of today), or the date is outside the years kept."""
     if changed or not _may_keep(user=user, on=on):
         return None
-    decade, january, month = _kept_days(on)
+    decade, january, month = kept_days(on)
     return _kept_figures(_kept_rows(on=on, decade=decade, january=january, month=month), year=year)
 
 
@@ -283,7 +284,7 @@ def _bureau_read(*, user, year: int, on: datetime.date):
     if not _may_keep(user=user, on=on) or filing_totals(user=user, year=year) is None:
         return None
     using = router.db_for_read(PlaceDelta)
-    rows = _bureau_compiled.rows(on, *_kept_days(on), Int2(year), end_of_day(on), using=using, database=using)
+    rows = _bureau_compiled.rows(on, *kept_days(on), Int2(year), end_of_day(on), using=using, database=using)
     changed = [place for part, place, *_rest in rows if part == CHANGED_PART]
     if changed:
         return None, changed_models(PLACES_READ, changed)
