@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from parks.models import Unit
+
 from .choices import EDITABLE_FILING_STATUSES, OPEN_FILING_STATUSES, FilingStatus
 from .models import AnnualFiling, Enterprise, Tenancy, overlap_message, overlap_named
 from .models.enterprise import OVERLAP_CODE
@@ -28,15 +30,17 @@ def tenancy_save(*, tenancy: Tenancy, user) -> Tenancy:
     date, naming the tenancy in the way only if the user may see it (`overlap_message`).
 
     The model check catches the ordinary case; the exclusion constraint catches the race in which two
-    requests pass the check at once (the second waits for the first to commit, then fails here).
+    requests pass the check at once: the unit's row is locked first (`tenancy_lock_units`), so the second waits
+    for the first to commit, then fails here.
     """
     try:
         tenancy.full_clean()
     except ValidationError as error:
         raise overlap_named(error, tenancy=tenancy, user=user) from error
-    tenancy_check_unit(tenancy=tenancy)
     try:
         with transaction.atomic():
+            tenancy_lock_units(unit_ids=[tenancy.unit_id])
+            tenancy_check_unit(tenancy=tenancy)
             tenancy_open_unit(unit=tenancy.unit, day=tenancy.start)
             tenancy.save()
     except IntegrityError as error:
@@ -45,6 +49,18 @@ def tenancy_save(*, tenancy: Tenancy, user) -> Tenancy:
         clash = tenancy.overlapping().first()
         raise ValidationError({"start": [overlap_message(clash, user=user)]}, code=OVERLAP_CODE) from error
     return tenancy
+
+
+def tenancy_lock_units(*, unit_ids) -> None:
+    """Lock the units' rows until the transaction ends (in id order), before their tenancies are written: writes of
+    one unit then queue (FOR NO KEY UPDATE: a foreign key's check of the unit still passes). Without it, two
+    transactions inserting overlapping tenancies at the same moment may each find the other's row while the
+    exclusion constraint is checked and wait for each other: PostgreSQL then breaks the deadlock by cancelling
+    one (an error, not the overlap's field message)."""
+    ids = sorted(set(unit_ids))
+    if ids:
+        list(Unit.objects.filter(pk__in=ids).order_by("pk").select_for_update(no_key=True)
+             .values_list("pk", flat=True))
 
 
 def tenancy_check_unit(*, tenancy: Tenancy) -> None:

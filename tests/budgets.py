@@ -81,9 +81,10 @@ BUDGETS: dict[str, dict[str, int]] = {
     "export-file": {"get": 6},
     "export-list": {"get": 6, "post": 7},  # +2: the user's lock and count of active jobs (FILE_JOB_MAX_ACTIVE)
     "import-detail": {"get": 5},
-    # post +1: the lock of the kind (enterprises.imports.base.Importer.lock); +3: the unit (added today) let from an
-    # earlier day is dated back, as tenancy-list's post does (enterprises.services.tenancy_open_unit)
-    "import-list": {"get": 6, "post": 18},
+    # post +1: the lock of the kind (enterprises.imports.base.Importer.lock); +1: the lock of the units of the
+    # parks named (enterprises.services.tenancy_lock_units); +3: the unit (added today) let from an earlier day is
+    # dated back, as tenancy-list's post does (enterprises.services.tenancy_open_unit)
+    "import-list": {"get": 6, "post": 19},
     "import-template": {"get": 3},
     "invitation": {"post": 18},
     "lab-detail": {"get": 5, "put": 11, "patch": 8, "delete": 7},
@@ -159,9 +160,10 @@ BUDGETS: dict[str, dict[str, int]] = {
     "supportpolicy-detail": {"get": 5, "put": 10, "patch": 8, "delete": 8},
     "supportpolicy-history": {"get": 6},
     "supportpolicy-list": {"get": 7, "post": 10},
-    "tenancy-detail": {"get": 5, "put": 16, "patch": 14, "delete": 10},  # delete: its contract scans and files
+    # put, patch and post +1: the unit's lock, taken before the tenancy is written (tenancy_lock_units)
+    "tenancy-detail": {"get": 5, "put": 17, "patch": 15, "delete": 10},  # delete: its contract scans and files
     "tenancy-history": {"get": 6},
-    "tenancy-list": {"get": 7, "post": 18},  # +3: the unit (added today) let from an earlier day is dated back
+    "tenancy-list": {"get": 7, "post": 19},  # +3: the unit (added today) let from an earlier day is dated back
     "tierdesignation-detail": {"get": 5, "put": 20, "patch": 19, "delete": 8},  # delete: its declaration
     "tierdesignation-history": {"get": 6},
     "tierdesignation-list": {"get": 7, "post": 20},

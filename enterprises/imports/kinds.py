@@ -20,6 +20,7 @@ from enterprises.services import (
     filing_submission_errors,
     filing_year_taken,
     tenancy_check_unit,
+    tenancy_lock_units,
     tenancy_open_unit,
 )
 from parks.models import District, Park, Unit
@@ -129,6 +130,9 @@ class TenancyImporter(Importer):
                  if row.values.get("park") and fold(row.values["park"]) in self.parks}
         units = input_choices(user=self.user, queryset=Unit.objects.filter(park_id__in=named))
         self.units = {(u.park_id, u.building, u.floor, u.room): u for u in units}
+        # The units' tenancies are read under the units' locks, as the API's writes take them: a letting of one of
+        # them in the API waits for this import, and the import reads every letting committed before it.
+        tenancy_lock_units(unit_ids=[u.pk for u in self.units.values()])
         self.held: dict[int, list] = {}  # unit id -> its tenancies (and the file's new ones) as they will be
         self.existing = {}
         for tenancy in Tenancy.objects.filter(park_id__in=named).select_related("enterprise", "unit"):
