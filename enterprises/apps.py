@@ -21,6 +21,9 @@ class EnterprisesConfig(AppConfig):
                         # talent, events and cooperation, which the plan board reads
                         "enterprises.IndustryActivity")
 
+    # Run by each web worker as it starts (config/wsgi.py): the tier rules' SQL, compiled once per process.
+    warm_up = "enterprises.selectors.met_sql_warm"
+
     def ready(self):
         """Register the enterprise role, the scope paths to enterprises and the unit check (enterprises/scopes.py);
         hold every username to the look-alike rule; end API tokens at sign-out; keep the database's credit-code setting

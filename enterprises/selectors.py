@@ -35,7 +35,7 @@ from parks.selectors import unit_search
 
 from .choices import ENDING_WINDOWS, FILED_STATUSES, LADDER, DesignationStatus, FilingStatus, LeaseStatus, Tier
 from .models import AnnualFiling, Enterprise, FilingSeason, Tenancy, TierDesignation, default_season
-from .tiers import Assessment, TierResult, assess, rule_set_for
+from .tiers import RULE_SETS, Assessment, TierResult, assess, rule_set_for
 
 
 @dataclass(frozen=True)
@@ -113,6 +113,15 @@ def met_sql(*, rule_set, tier: str) -> RawSQL:
         _met_sql_cache[key] = query.get_compiler(using=DEFAULT_DB_ALIAS).compile(query.annotations["met"])
     sql, params = _met_sql_cache[key]
     return RawSQL(sql, params, output_field=BooleanField())
+
+
+def met_sql_warm() -> None:
+    """Compile every rule set's ladder conditions (`met_sql`) now: a web worker does it as it starts (its app's
+    `warm_up`), so that the first tier report it serves does not pay for them."""
+    for rule_set in RULE_SETS.values():
+        for tier in LADDER:
+            if any(rule.tier == tier for rule in rule_set.rules):
+                met_sql(rule_set=rule_set, tier=tier)
 
 
 def tier_population(*, year: int, rule_set, on: datetime.date):

@@ -6,6 +6,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from enterprises.choices import LADDER
+from enterprises.tiers import RULE_SETS
+
 CONFIG = Path(__file__).resolve().parents[1] / "config" / "gunicorn.py"
 VARIABLES = ("WEB_CONCURRENCY", "GUNICORN_THREADS", "GUNICORN_BIND", "GUNICORN_TIMEOUT", "GUNICORN_MAX_REQUESTS",
              "GUNICORN_MAX_REQUESTS_JITTER", "GUNICORN_ACCESS_LOG")
@@ -45,3 +48,21 @@ def test_gunicorn_resolves_the_file_from_the_environment():
                                                                     result.stdout.splitlines())}
     assert (printed["workers"], printed["threads"], printed["bind"]) == ("3", "2", "['127.0.0.1:8123']")
     assert (printed["max_requests"], printed["accesslog"]) == ("1000", "None")
+
+
+def test_a_worker_compiles_the_tier_rules_before_its_first_request():
+    """Loading the WSGI module (as each worker does) runs every app's `warm_up`: the tier rules' SQL is compiled
+    for every rule set and ladder tier, with no database connection opened."""
+    script = ("import config.wsgi\n"
+              "from django.db import connections\n"
+              "from enterprises.selectors import _met_sql_cache\n"
+              "print(sorted(f'{code}:{tier}' for code, tier in _met_sql_cache))\n"
+              "print([alias for alias in connections if connections[alias].connection is not None])\n")
+    environ = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+    result = subprocess.run([sys.executable, "-c", script], env=environ, capture_output=True, text=True, timeout=60,
+                            check=True, cwd=CONFIG.parents[1])
+    compiled, connected = result.stdout.splitlines()[-2:]
+    expected = sorted(f"{code}:{rule.tier}" for code, rule_set in RULE_SETS.items() for rule in rule_set.rules
+                      if rule.tier in LADDER)
+    assert compiled == str(expected) and len(expected) >= 6
+    assert connected == "[]"
