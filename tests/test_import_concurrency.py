@@ -39,6 +39,14 @@ def waiting_backends(holder: psycopg.Connection, holder_pid: int) -> int:
                           "AND wait_event_type = 'Lock' AND pid <> %s", [holder_pid]).fetchone()[0]
 
 
+def waiting_for(holder: psycopg.Connection, count: int) -> int:
+    """How many backends wait on a lock (`waiting_backends`) once `count` of them do, or after WAIT seconds."""
+    deadline = time.monotonic() + WAIT
+    while waiting_backends(holder, holder.info.backend_pid) < count and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return waiting_backends(holder, holder.info.backend_pid)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_imports_of_one_file_at_once_change_each_record_once():
     user = bureau_user()
@@ -60,16 +68,12 @@ def test_two_imports_of_one_file_at_once_change_each_record_once():
     # A connection of the test's own locks the rows, so both imports are under way (matched, or queued to match)
     # before either may write; then it lets them go.
     with psycopg.connect(conninfo(), autocommit=False) as holder:
-        holder_pid = holder.info.backend_pid
         holder.execute(f"SELECT id FROM {Enterprise._meta.db_table} WHERE id = ANY(%s) FOR UPDATE",
                        [[e.pk for e in enterprises]])
         threads = [threading.Thread(target=run_import) for _ in range(2)]
         for thread in threads:
             thread.start()
-        deadline = time.monotonic() + WAIT
-        while waiting_backends(holder, holder_pid) < 2 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        both_waiting = waiting_backends(holder, holder_pid)
+        both_waiting = waiting_for(holder, 2)
         holder.rollback()
     for thread in threads:
         thread.join(WAIT)

@@ -6,7 +6,6 @@ at the same instant may each find the other's row and wait for each other, a dea
 one unit queue (and an import of the unit's park queues with them)."""
 
 import threading
-import time
 
 import psycopg
 import pytest
@@ -18,12 +17,11 @@ from parks.models import Unit
 
 from .conftest import token_client
 from .factories import EnterpriseFactory, UnitFactory, bureau_user
-from .test_import_concurrency import conninfo, waiting_backends
+from .test_import_concurrency import WAIT, conninfo, waiting_for
 from .threads import in_threads
 
 ATTEMPTS = 6
 ROUNDS = 5  # lettings released together this many times (the deadlock came about one round in ten before)
-WAIT = 15  # seconds a step may take before the test gives up
 
 
 def letting(client, *, unit, enterprise, start: str) -> dict:
@@ -40,9 +38,7 @@ def released_together(call, n: int) -> list:
         results: list = []
         runner = threading.Thread(target=lambda: results.extend(in_threads(call, n)))
         runner.start()
-        deadline = time.monotonic() + WAIT
-        while waiting_backends(gate, gate.info.backend_pid) < n and time.monotonic() < deadline:
-            time.sleep(0.02)
+        waiting_for(gate, n)
         gate.rollback()
     runner.join(WAIT * 2)
     return results
@@ -77,10 +73,7 @@ def test_a_letting_waits_for_the_write_holding_its_unit():
         thread = threading.Thread(target=lambda: answers.append(
             letting(client, unit=unit, enterprise=tenant, start="2025-03-01")))
         thread.start()
-        deadline = time.monotonic() + WAIT
-        while waiting_backends(holder, holder.info.backend_pid) < 1 and time.monotonic() < deadline:
-            time.sleep(0.02)
-        waited = waiting_backends(holder, holder.info.backend_pid)
+        waited = waiting_for(holder, 1)
         if waited != 1:  # the letting went ahead
             holder.rollback()
             thread.join(WAIT)
@@ -111,15 +104,11 @@ def test_a_letting_waits_for_an_import_of_its_park():
         importer = threading.Thread(target=lambda: answers.append(("import", table_import(
             table=read_table(kind="tenancies", content=content, file_name="t.csv"), user=user))))
         importer.start()
-        deadline = time.monotonic() + WAIT
-        while waiting_backends(holder, holder.info.backend_pid) < 1 and time.monotonic() < deadline:
-            time.sleep(0.02)
+        waiting_for(holder, 1)  # the import waits for the unit
         api = threading.Thread(target=lambda: answers.append(("api", letting(
             client, unit=unit, enterprise=tenant, start="2025-06-01"))))
         api.start()
-        while waiting_backends(holder, holder.info.backend_pid) < 2 and time.monotonic() < deadline:
-            time.sleep(0.02)
-        waited = waiting_backends(holder, holder.info.backend_pid)
+        waited = waiting_for(holder, 2)
         holder.rollback()
     importer.join(WAIT)
     api.join(WAIT)
